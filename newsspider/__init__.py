@@ -1,0 +1,1 @@
+"""newsspider: a site-specific Scrapy pipeline for fakti.bg."""

@@ -1,0 +1,1 @@
+"""Pure extraction for fakti.bg pages. Nothing in this package imports Scrapy."""
