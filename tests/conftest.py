@@ -25,3 +25,110 @@ def seed_text() -> str:
 @pytest.fixture(scope="session")
 def seed_expected() -> dict:
     return json.loads((_seed_dir() / "fakti-en-965998.expected.json").read_text("utf-8"))
+
+
+@pytest.fixture
+def make_record():
+    """A factory of valid synthetic records: ``make_record(article_id, lang="bg", **fields)``;
+    ``content_hash`` follows headline/subtitle/body unless given."""
+    from newsspider.extraction.record import RECORD_FIELDS, content_hash
+
+    def make(article_id: int, lang: str = "bg", **fields) -> dict:
+        prefix = "" if lang == "bg" else "en/"
+        record = {
+            "url": f"https://fakti.bg/{prefix}world/{article_id}-sintetichna-statia-{article_id}",
+            "article_id": article_id,
+            "lang": lang,
+            "section": "world",
+            "headline": f"Синтетично заглавие {article_id}",
+            "subtitle": "Синтетичен подзаглавен ред",
+            "published_at": "2025-04-23T08:03:00+03:00",
+            "updated_at": None,
+            "views": 144,
+            "comments": None,
+            "authors": ["Автор Синтетичен"],
+            "tags": ["синтетика"],
+            "image_url": None,
+            "body": f"Първи абзац на статия {article_id}.\n\nВтори абзац.",
+            "scraped_at": "2026-11-29T06:30:00+00:00",
+        }
+        record.update(fields)
+        if "content_hash" not in fields:
+            record["content_hash"] = content_hash(
+                record["headline"], record["subtitle"], record["body"]
+            )
+        return {name: record[name] for name in RECORD_FIELDS} | record
+
+    return make
+
+
+@pytest.fixture
+def pipeline_run(tmp_path):
+    """Runs items through the project's item pipelines with a fake crawler, like one crawl:
+    ``run = pipeline_run(FAKTI_EMIT="changed"); run.feed(*items); run.close()``;
+    ``run.passed`` is what reached the feeds, ``run.stats`` the crawler stats."""
+    from scrapy import signals
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.misc import load_object
+    from scrapy.utils.test import get_crawler
+
+    from newsspider import settings as project
+
+    class Run:
+        def __init__(self, **settings) -> None:
+            values = {"FAKTI_OUTPUT_DIR": str(tmp_path / "out"), "MEMUSAGE_ENABLED": False}
+            values |= settings
+            self.crawler = get_crawler(settings_dict=values)
+            order = sorted(project.ITEM_PIPELINES, key=project.ITEM_PIPELINES.get)
+            self.pipes = [load_object(path).from_crawler(self.crawler) for path in order]
+            self.stats = self.crawler.stats
+            self.passed: list = []
+            for pipe in self.pipes:
+                if hasattr(pipe, "open_spider"):
+                    pipe.open_spider()
+
+        def feed(self, *items) -> None:
+            for item in items:
+                try:
+                    for pipe in self.pipes:
+                        item = pipe.process_item(item)
+                except DropItem:
+                    continue
+                self.passed.append(item)
+
+        def close(self) -> None:
+            for pipe in reversed(self.pipes):
+                if hasattr(pipe, "close_spider"):
+                    pipe.close_spider()
+            self.crawler.signals.send_catch_log(signals.engine_stopped)
+
+    return Run
+
+
+@pytest.fixture
+def replica_factory():
+    """Start standalone replicas (``python -m newsspider.replica``) on free loopback ports.
+
+    ``start = replica_factory``; ``rep = start(articles=300, epoch=1, faults=False, seed=1,
+    now=None, crawl_delay=1.0)`` returns a :class:`newsspider.replica.testing.ReplicaProcess`:
+
+    - ``rep.base_url``: ``http://127.0.0.1:PORT`` (use it as ``FAKTI_BASE_URL``);
+    - ``rep.truth(epoch)``: the expected records (``list[dict]``, no ``scraped_at``);
+    - ``rep.log()``: the request log (``total``, ``by_kind``, ``entries``);
+      ``rep.reset_log()``, ``rep.set_epoch(2)``;
+    - ``rep.now``: the pinned epoch-2 clock (epoch 1 is 6 hours earlier).
+
+    Every replica started is stopped at teardown.
+    """
+    from newsspider.replica.testing import ReplicaProcess
+
+    started: list[ReplicaProcess] = []
+
+    def start(**options) -> ReplicaProcess:
+        rep = ReplicaProcess(**options)
+        started.append(rep)
+        return rep
+
+    yield start
+    for rep in started:
+        rep.stop()

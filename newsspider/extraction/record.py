@@ -38,12 +38,15 @@ LAYERS: tuple[str, ...] = ("jsonld", "meta", "selectors", "text")
 URL_LAYER = "url"
 
 _WS = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalise_text(text: str | None) -> str:
-    """NFC-normalise and collapse all whitespace runs to single spaces."""
+    """NFC-normalise, replace lone surrogates with U+FFFD (as the exporter does) and
+    collapse all whitespace runs to single spaces."""
     if not text:
         return ""
+    text = _SURROGATE.sub("\ufffd", text)
     return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 

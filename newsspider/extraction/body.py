@@ -1,0 +1,147 @@
+"""Text of elements and the body paragraph rules shared by the selector and text layers."""
+
+from __future__ import annotations
+
+import html as html_lib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from newsspider.extraction import patterns as P
+from newsspider.extraction.dates import parse_date_line
+from newsspider.extraction.record import normalise_text
+
+
+def absolute(base_url: str, url: str) -> str:
+    """``url`` made absolute against ``base_url`` (already absolute URLs pass unchanged)."""
+    return url if url.startswith(("https://", "http://")) else urljoin(base_url, url)
+
+
+def collapse(text: str | None) -> str:
+    """Whitespace runs (incl. no-break spaces) → one space, stripped."""
+    return " ".join(text.split()) if text else ""
+
+
+def classes(el: etree._Element) -> set[str]:
+    value = el.get("class")
+    return set(value.split()) if value else set()
+
+
+def skipped(el: etree._Element, extra: frozenset[str] = frozenset()) -> bool:
+    """Whether an element holds no article text (scripts, ads, rails...; plus ``extra`` classes)."""
+    tag = el.tag
+    if not isinstance(tag, str) or tag in P.SKIP_TAGS:
+        return True
+    value = el.get("class")
+    if not value:
+        return False
+    names = value.split()
+    return any(n in P.SKIP_CLASSES or n in extra for n in names)
+
+
+def skipped_image(el: etree._Element) -> bool:
+    """Whether an image sits in an ad, rail or related block."""
+    return any(skipped(a) for a in el.iterancestors() if a.tag not in P.IMAGE_CONTAINERS)
+
+
+def element_text(el: etree._Element, extra: frozenset[str] = frozenset()) -> str:
+    """The visible text of ``el`` without scripts, styles, ads and rails, whitespace collapsed."""
+    if len(el) == 0:
+        return collapse(el.text)
+    parts: list[str] = []
+    _collect(el, parts, extra)
+    return collapse("".join(parts))
+
+
+def _collect(el: etree._Element, parts: list[str], extra: frozenset[str]) -> None:
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        if not skipped(child, extra):
+            if child.tag == "br":
+                parts.append(" ")
+            else:
+                _collect(child, parts, extra)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def clean_headline(text: str | None) -> str | None:
+    """Unescape entities, collapse whitespace and strip the site's title suffixes."""
+    if not text:
+        return None
+    text = collapse(html_lib.unescape(text))
+    changed = True
+    while changed:
+        changed = False
+        for suffix in P.TITLE_SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text = text[: -len(suffix)].rstrip()
+                changed = True
+    return text or None
+
+
+def caption_head(line: str) -> str | None:
+    """The headline part of a caption line ``<headline>  - 1``, else ``None``."""
+    if not line or not line[-1].isdigit():
+        return None
+    tail = P.CAPTION_TAIL.search(line, max(0, len(line) - 8))
+    return collapse(line[: tail.start()]) or None if tail else None
+
+
+def is_caption(line: str, headline: str | None) -> bool:
+    """``<headline>  - 1`` (or with one space)."""
+    head = caption_head(line) if headline else None
+    return head is not None and normalise_text(head) == normalise_text(headline)
+
+
+def author_from_line(line: str) -> tuple[str | None, bool]:
+    """``(name, is_author_line)`` for an author line (`Name Name Автор във Fakti.bg`)."""
+    if len(line) > P.AUTHOR_LINE_MAX or not line.lower().endswith(P.AUTHOR_LINE_ENDS):
+        return None, False
+    match = P.AUTHOR_ROLE.match(line)
+    if not match:
+        return None, bool(P.AUTHOR_ROLE_LINE.match(line))
+    pre = collapse(match.group("pre"))
+    if not pre:
+        return None, True
+    half, rest = divmod(len(pre), 2)
+    if not rest and pre[:half] == pre[half:]:
+        return pre[:half].strip(), True
+    if rest and pre[:half] == pre[half + 1 :] and pre[half] == " ":
+        return pre[:half], True
+    return pre, True
+
+
+@dataclass(slots=True)
+class BodyRules:
+    """What is never body text on this page."""
+
+    headline: str | None
+    subtitle: str | None
+
+    def keep(self, para: str) -> bool:
+        """Whether a (collapsed) paragraph can be body text."""
+        if not para or para == self.headline or para == self.subtitle:
+            return False
+        if len(para) < P.RAIL_TITLE_MAX and para.lower() in P.LAST_NEWS_TITLES:
+            return False
+        if P.PHOTO_CREDIT.match(para):
+            return False
+        if is_caption(para, self.headline) or author_from_line(para)[1]:
+            return False
+        return len(para) > P.DATE_LINE_SHORT or parse_date_line(para) is None
+
+    def join(self, paragraphs: Iterable[str]) -> str:
+        """Filter collapsed paragraphs, drop the opinion disclaimer once, join with blank lines."""
+        out: list[str] = []
+        disclaimer = True
+        for para in paragraphs:
+            if disclaimer and para.startswith(P.OPINION_DISCLAIMER_START):
+                para = P.OPINION_DISCLAIMER.sub("", para, count=1).strip()
+                disclaimer = False
+            if self.keep(para):
+                out.append(para)
+        return "\n\n".join(out)

@@ -1,0 +1,176 @@
+"""Dates and times of fakti.bg → aware ``Europe/Sofia`` datetimes (§2 of fakti-site.md).
+
+Nothing here ever substitutes "now" for a date it cannot parse: the result is ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from dateutil import parser as du_parser
+from dateutil import tz
+
+from newsspider.extraction import patterns as P
+from newsspider.extraction.numbers import parse_int
+
+SOFIA = tz.gettz(P.SOFIA_TZ_NAME)
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class DateLine:
+    """An article date line: publication time, optional update time, views and comments."""
+
+    published: datetime
+    updated: datetime | None = None
+    views: int | None = None
+    comments: int | None = None
+
+
+def sofia_local(y: int, m: int, d: int, hh: int = 0, mm: int = 0, ss: int = 0) -> datetime:
+    """A Sofia wall-clock time as an aware datetime.
+
+    The repeated autumn hour resolves to its first occurrence (``+03:00``); a time in the
+    skipped spring hour moves forward by the gap (03:30 → 04:30 ``+03:00``).
+    """
+    dt = datetime(y, m, d, hh, mm, ss, tzinfo=SOFIA, fold=0)
+    # Clock changes happen on the last Sundays of March and October (cheap pre-check).
+    if m in (3, 10) and d >= 25 and not tz.datetime_exists(dt):
+        dt = tz.resolve_imaginary(dt)
+    return dt
+
+
+def to_sofia(dt: datetime) -> datetime:
+    """The same instant in Sofia; a naive datetime is taken as Sofia wall-clock time."""
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        return sofia_local(dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second)
+    return dt.astimezone(SOFIA)
+
+
+def _month(name: str | None) -> int | None:
+    return P.MONTHS.get(name.lower()) if name else None
+
+
+def _build(groups: dict[str, str | None], prefix: str = "") -> datetime | None:
+    month = _month(groups.get(prefix + "mon"))
+    if month is None:
+        return None
+    try:
+        return sofia_local(
+            int(groups[prefix + "year"]),
+            month,
+            int(groups[prefix + "day"]),
+            int(groups.get(prefix + "hh") or 0),
+            int(groups.get(prefix + "mm") or 0),
+            int(groups.get(prefix + "ss") or 0),
+        )
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _counts(tokens: list[str], with_comments: bool) -> tuple[int | None, int | None] | None:
+    """Views (and comments) from the space-separated number tokens after the time."""
+    if not tokens:
+        return None, None
+    if with_comments and len(tokens) >= 2:
+        views, comments = parse_int(" ".join(tokens[:-1])), parse_int(tokens[-1])
+        return (views, comments) if views is not None and comments is not None else None
+    views = parse_int(" ".join(tokens))
+    return (views, None) if views is not None else None
+
+
+def parse_date_line(text: str | None) -> DateLine | None:
+    """Parse an article date line (the whole line), English or Bulgarian order.
+
+    English order (``Apr 23, 2025 08:03 144``) carries views only; Bulgarian order carries
+    views then comments (form A), an ``обновена`` update time (form B) or a date only (form C).
+    """
+    if not text or len(text) > P.DATE_LINE_MAX:
+        return None
+    line = " ".join(text.split())
+    if not P.DATE_LINE_HINT.search(line, 0, 16):
+        return None
+    for pattern, with_comments in ((P.DATE_LINE_EN, False), (P.DATE_LINE_BG, True)):
+        match = pattern.match(line)
+        if not match:
+            continue
+        groups = match.groupdict()
+        published = _build(groups)
+        if published is None:
+            continue
+        prefix = "u" if groups.get("umon") else "v" if groups.get("vmon") else None
+        updated = _build(groups, prefix) if prefix else None
+        if prefix and updated is None:
+            continue
+        counts = _counts((groups.get("counts") or "").split(), with_comments)
+        if counts is None:
+            continue
+        return DateLine(published, updated, *counts)
+    return None
+
+
+def parse_listing_date(text: str | None, now: datetime) -> datetime | None:
+    """A listing date (``днес в 12:38 ч.``, ``yesterday at 12:38``, ``16.06.2026``).
+
+    Relative forms are today/yesterday in Sofia at ``now`` (naive ``now`` is taken as UTC).
+    """
+    if not text:
+        return None
+    line = _WS.sub(" ", text).strip()
+    try:
+        match = P.LISTING_RELATIVE.match(line)
+        if match:
+            if now.tzinfo is None:
+                now = now.replace(tzinfo=UTC)
+            day: date = now.astimezone(SOFIA).date()
+            if match.group("rel").lower() not in P.LISTING_TODAY_WORDS:
+                day -= timedelta(days=1)
+            return sofia_local(day.year, day.month, day.day, int(match["hh"]), int(match["mm"]))
+        match = P.LISTING_NUMERIC.match(line)
+        if match:
+            return sofia_local(
+                int(match["year"]),
+                int(match["month"]),
+                int(match["day"]),
+                int(match["hh"] or 0),
+                int(match["mm"] or 0),
+            )
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    """An ISO 8601 time (JSON-LD), any offset or ``Z`` → the same instant in Sofia.
+
+    A time without an offset is Sofia wall-clock time.
+    """
+    if not text or not isinstance(text, str):
+        return None
+    text = text.strip()
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            dt = du_parser.isoparse(text)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    return to_sofia(dt)
+
+
+def parse_rfc822(text: str | None) -> datetime | None:
+    """An RFC 822 time (RSS ``pubDate``) in Sofia; ``-0000`` means UTC."""
+    if not text or not isinstance(text, str):
+        return None
+    try:
+        dt = parsedate_to_datetime(text.strip())
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(SOFIA)

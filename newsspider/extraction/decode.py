@@ -1,0 +1,94 @@
+"""Bytes → text and bytes → one lxml tree, whatever the declared or actual encoding."""
+
+from __future__ import annotations
+
+import codecs
+from functools import cache
+
+from lxml import etree
+
+from newsspider.extraction import patterns as P
+
+_FALLBACK = "cp1251"
+
+
+def _codec(name: str | bytes | None) -> str | None:
+    """The Python codec name for a charset label, or ``None`` if unknown."""
+    if not name:
+        return None
+    if isinstance(name, bytes):
+        name = name.decode("ascii", "ignore")
+    try:
+        return codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+
+
+def declared_encoding(body: bytes, content_type: str | None = None) -> str | None:
+    """The known codec declared by the Content-Type header, else by a ``<meta>`` tag."""
+    if content_type:
+        match = P.HEADER_CHARSET.search(content_type)
+        codec = _codec(match.group(1)) if match else None
+        if codec:
+            return codec
+    match = P.META_CHARSET.search(body[: P.META_SNIFF_BYTES])
+    return _codec(match.group(1)) if match else None
+
+
+def detect_encoding(body: bytes, content_type: str | None = None) -> str:
+    """The codec of ``body``: the declared charset (header, then ``<meta>``), else UTF-8 when
+    the bytes are valid UTF-8, else cp1251."""
+    declared = declared_encoding(body, content_type)
+    if declared:
+        return declared
+    if body.isascii():
+        return "utf-8"
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return _FALLBACK
+    return "utf-8"
+
+
+def decode(body: bytes | str | None, content_type: str | None = None) -> str:
+    """``body`` as text (see :func:`detect_encoding`); a leading BOM is dropped."""
+    if body is None:
+        return ""
+    if isinstance(body, str):
+        return body
+    if body.startswith(codecs.BOM_UTF8):
+        return body[3:].decode("utf-8", "replace")
+    return body.decode(detect_encoding(body, content_type), "replace")
+
+
+@cache
+def _parser(encoding: str) -> etree.HTMLParser:
+    # Plain etree elements: no per-element Python class lookup as with ``lxml.html``.
+    return etree.HTMLParser(encoding=encoding, remove_comments=True, huge_tree=True)
+
+
+def head_of(root: etree._Element) -> etree._Element:
+    """The `<head>` element (where title, meta, link and JSON-LD live), else the root."""
+    head = root.find("head")
+    return head if head is not None else root
+
+
+def parse_html(body: bytes | str | None, content_type: str | None = None) -> etree._Element | None:
+    """Parse a page once with lxml; ``None`` when there is nothing to parse.
+
+    Bytes are parsed directly with the detected encoding (no re-encoding on the common path).
+    """
+    if not body:
+        return None
+    try:
+        if isinstance(body, str):
+            data = body.encode("utf-8", "surrogatepass")
+            encoding = "utf-8"
+        elif body.startswith(codecs.BOM_UTF8):
+            data, encoding = body[3:], "utf-8"
+        else:
+            data, encoding = body, detect_encoding(body, content_type)
+        root = etree.fromstring(data, parser=_parser(encoding))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError, TypeError, UnicodeError):
+        return None
+    return root if root is not None and isinstance(root.tag, str) else None

@@ -1,0 +1,100 @@
+"""The JSON-LD layer: the page's `NewsArticle` object."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+
+from newsspider.extraction import patterns as P
+from newsspider.extraction.body import absolute, clean_headline, collapse
+from newsspider.extraction.dates import parse_iso
+from newsspider.extraction.decode import head_of
+
+
+def _objects(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _objects(item)
+    elif isinstance(data, dict):
+        yield data
+        yield from _objects(data.get("@graph"))
+
+
+def _is_article(obj: dict[str, Any]) -> bool:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(isinstance(k, str) and k in P.JSONLD_ARTICLE_TYPES for k in kinds)
+
+
+def find_article(root: etree._Element) -> dict[str, Any] | None:
+    """The first article object of the JSON-LD scripts in `<head>`, else in the whole page."""
+    head = head_of(root)
+    found = _find(head)
+    if found is None and head is not root:
+        found = _find(root)
+    return found
+
+
+def _find(root: etree._Element) -> dict[str, Any] | None:
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != P.JSONLD_TYPE:
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        for obj in _objects(data):
+            if _is_article(obj):
+                return obj
+    return None
+
+
+def _image(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _authors(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if isinstance(item, dict) and item.get("@type") == "Person":
+            name = item.get("name")
+            if isinstance(name, str) and collapse(name):
+                names.append(collapse(name))
+    return names
+
+
+def _text(value: Any) -> str | None:
+    return collapse(value) or None if isinstance(value, str) else None
+
+
+def jsonld_fields(root: etree._Element, base_url: str) -> dict[str, Any]:
+    """Fields from JSON-LD: headline, subtitle (description), times, image, Person authors.
+
+    ``updated_at`` only when ``dateModified`` is a different instant from ``datePublished``.
+    """
+    obj = find_article(root)
+    if obj is None:
+        return {}
+    published = parse_iso(obj.get("datePublished"))
+    modified = parse_iso(obj.get("dateModified"))
+    image = _image(obj.get("image"))
+    headline = obj.get("headline")
+    return {
+        "headline": clean_headline(headline) if isinstance(headline, str) else None,
+        "subtitle": _text(obj.get("description")),
+        "published_at": published,
+        "updated_at": modified if modified and published and modified != published else None,
+        "image_url": absolute(base_url, image) if image else None,
+        "authors": _authors(obj.get("author")),
+    }

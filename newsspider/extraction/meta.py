@@ -1,0 +1,52 @@
+"""The `og:`/meta layer: `og:title`, `og:description`, `og:image`, article times, `<title>`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from newsspider.extraction import patterns as P
+from newsspider.extraction.body import absolute, clean_headline, collapse
+from newsspider.extraction.dates import parse_iso
+from newsspider.extraction.decode import head_of
+
+
+def meta_map(root: etree._Element) -> dict[str, str]:
+    """``property``/``name`` (lower-case) → ``content`` of the first such meta tag."""
+    out: dict[str, str] = {}
+    for meta in head_of(root).iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        content = meta.get("content")
+        if key and content is not None and key not in out:
+            out[key] = content
+    return out
+
+
+def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = collapse(meta.get(key))
+        if value:
+            return value
+    return None
+
+
+def title_headline(root: etree._Element) -> str | None:
+    """The `<title>` with the site suffix removed."""
+    title = next(head_of(root).iter("title"), None)
+    return clean_headline("".join(title.itertext())) if title is not None else None
+
+
+def meta_fields(root: etree._Element, base_url: str) -> dict[str, Any]:
+    """Fields from meta tags; the headline falls back to the page `<title>`."""
+    meta = meta_map(root)
+    published = parse_iso(_first(meta, P.META_PUBLISHED))
+    modified = parse_iso(_first(meta, P.META_MODIFIED))
+    image = _first(meta, P.META_IMAGE)
+    return {
+        "headline": clean_headline(_first(meta, P.META_HEADLINE)) or title_headline(root),
+        "subtitle": _first(meta, P.META_SUBTITLE),
+        "published_at": published,
+        "updated_at": modified if modified and published and modified != published else None,
+        "image_url": absolute(base_url, image) if image else None,
+    }

@@ -1,0 +1,19 @@
+"""Counts as shown on fakti.bg (`2 542`, with ordinary or no-break thousands spaces)."""
+
+from __future__ import annotations
+
+from newsspider.extraction import patterns as P
+
+
+def parse_int(text: str | int | None) -> int | None:
+    """``"2 542"`` → ``2542`` (space, U+00A0 or U+202F as thousands separator), else ``None``."""
+    if isinstance(text, bool) or text is None:
+        return None
+    if isinstance(text, int):
+        return text if text >= 0 else None
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    if not P.COUNT.match(text):
+        return None
+    return int("".join(ch for ch in text if ch.isdigit()))

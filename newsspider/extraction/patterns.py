@@ -1,0 +1,265 @@
+"""Every site-specific selector, regex, name and list: the one file to fix when fakti.bg changes.
+
+Grouped by what they describe: hosts and URLs (§1), dates and numbers (§2), rendered text
+(§3) and article markup (§5) of ``fakti-site.md``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+# --- §1 hosts and URLs -------------------------------------------------------------------
+
+#: The canonical origin of every output URL.
+CANONICAL_ORIGIN = "https://fakti.bg"
+#: Hosts (lower-case, without port) that are fakti.bg itself.
+SITE_HOSTS = frozenset({"fakti.bg", "www.fakti.bg", "fakti.bg.", "www.fakti.bg."})
+#: Schemes a fetchable link may have.
+WEB_SCHEMES = frozenset({"http", "https"})
+#: Section slugs (the same in both editions).
+SECTIONS = frozenset(
+    {
+        "bulgaria", "world", "life", "technozone", "avto", "biznes", "mnenia", "krimi",
+        "sport", "video", "imoti", "zdrave", "kultura-art", "razsledvania",
+    }
+)  # fmt: skip
+#: The opinion section (its pages open with a disclaimer).
+OPINION_SECTION = "mnenia"
+
+#: `/en/amp/...` → `/en/...`, `/amp/...` → `/...`.
+AMP_PATH = re.compile(r"^(/en)?/amp(/.+)$")
+#: An article path: optional `en/`, section, `<id>-<slug>` (slug kept verbatim).
+ARTICLE_PATH = re.compile(
+    r"^/(?:(?P<en>en)/)?(?P<section>[a-z0-9-]+)/(?P<id>\d+)-(?P<slug>[^/]*)/?$"
+)
+#: An English day page: `/en/<section>/YYYY/MM/DD/<n>`.
+DAY_PATH = re.compile(
+    r"^/en/(?P<section>[a-z0-9-]+)/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<n>\d+)/?$"
+)
+#: Section listing: `/<section>` or `/en/<section>`.
+SECTION_PATH = re.compile(r"^/(?:en/)?(?P<section>[a-z0-9-]+)/?$")
+HOME_PATHS = frozenset({"/", "/en", "/en/"})
+SEARCH_PATH = re.compile(r"^/(?:en/)?search/?$")
+RSS_PATH = re.compile(r"^/(?:en/)?feed(?:/[a-z0-9-]+)?/?$")
+DNES_PATH = re.compile(r"^/dnes/?$")
+AUTHOR_PATH = re.compile(r"^/(?:en/)?author/[^/]+/?$")
+ROBOTS_PATH = "/robots.txt"
+
+# --- §2 dates and numbers ----------------------------------------------------------------
+
+SOFIA_TZ_NAME = "Europe/Sofia"
+
+#: Month names (lower-case) → month number: English and Bulgarian, full and short forms.
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("january", "jan", "януари", "яну", "ян"),
+        ("february", "feb", "февруари", "фев"),
+        ("march", "mar", "март", "мар"),
+        ("april", "apr", "април", "апр"),
+        ("may", "май"),
+        ("june", "jun", "юни"),
+        ("july", "jul", "юли"),
+        ("august", "aug", "август", "авг"),
+        ("september", "sep", "sept", "септември", "сеп", "септ"),
+        ("october", "oct", "октомври", "окт"),
+        ("november", "nov", "ноември", "ное", "ноем"),
+        ("december", "dec", "декември", "дек"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        MONTHS[_name] = _number
+
+#: Thousands separators seen in counts: space, no-break space, narrow no-break space.
+THOUSANDS_SPACES = " \u00a0\u202f"
+_SP = f"[{THOUSANDS_SPACES}]"
+#: An integer count: `2 542`, `2\u00a0542`, `144`.
+COUNT = re.compile(rf"^(?:\d{{1,3}}(?:{_SP}\d{{3}})+|\d+)$")
+
+_MONTH = r"(?P<{g}>[^\W\d_]{{3,10}})\.?"
+_TIME = r"(?:,?\s+(?P<{h}>\d{{1,2}}):(?P<{m}>\d{{2}})(?::(?P<{s}>\d{{2}}))?)?"
+#: `Apr 23, 2025 08:03` (English order; Bulgarian month names too).
+_EN_DATE = (
+    _MONTH.format(g="mon")
+    + r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"
+    + _TIME.format(h="hh", m="mm", s="ss")
+)
+#: `9 Януари, 2026 23:13` (Bulgarian order).
+_BG_DATE = (
+    r"(?P<day>\d{1,2})\.?\s+"
+    + _MONTH.format(g="mon")
+    + r",?\s+(?P<year>\d{4})"
+    + _TIME.format(h="hh", m="mm", s="ss")
+)
+_BG_UPD = (
+    r"(?P<uday>\d{1,2})\.?\s+"
+    + _MONTH.format(g="umon")
+    + r",?\s+(?P<uyear>\d{4})"
+    + _TIME.format(h="uhh", m="umm", s="uss")
+)
+_EN_UPD = (
+    _MONTH.format(g="vmon")
+    + r"\s+(?P<vday>\d{1,2}),?\s+(?P<vyear>\d{4})"
+    + _TIME.format(h="vhh", m="vmm", s="vss")
+)
+_UPDATED_WORD = r",?\s*(?:обновена|обновено|updated)\s*:?\s*"
+_COUNTS = r"(?P<counts>(?:\s+\d+)*)"
+#: A whole date line, English order: `Apr 23, 2025 08:03 144`.
+DATE_LINE_EN = re.compile(
+    rf"^{_EN_DATE}(?:{_UPDATED_WORD}(?:{_EN_UPD}|{_BG_UPD}))?{_COUNTS}$", re.IGNORECASE
+)
+#: A whole date line, Bulgarian order: `9 Януари, 2026 23:13 313 0`, forms A/B/C.
+DATE_LINE_BG = re.compile(
+    rf"^{_BG_DATE}(?:{_UPDATED_WORD}(?:{_BG_UPD}|{_EN_UPD}))?{_COUNTS}$", re.IGNORECASE
+)
+#: Longer text is never a date line; body paragraphs longer than the short limit are not
+#: even tried as one.
+DATE_LINE_MAX = 300
+DATE_LINE_SHORT = 120
+#: Cheap pre-check: a date line has a digit among its first characters (`Apr 2`, `9 Я`).
+DATE_LINE_HINT = re.compile(r"\d")
+#: Listing dates: `днес в 12:38 ч.`, `вчера в 12:38 ч.`, `today at 12:38`, `yesterday at 12:38`.
+LISTING_RELATIVE = re.compile(
+    r"^(?P<rel>днес|вчера|today|yesterday)\s*(?:в|at)?\s*(?P<hh>\d{1,2}):(?P<mm>\d{2})\s*(?:ч\.?)?$",
+    re.IGNORECASE,
+)
+LISTING_TODAY_WORDS = frozenset({"днес", "today"})
+#: Listing date `16.06.2026` (optionally with a time).
+LISTING_NUMERIC = re.compile(
+    r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?:\s*г\.)?"
+    r"(?:,?\s+(?P<hh>\d{1,2}):(?P<mm>\d{2})\s*(?:ч\.?)?)?$",
+    re.IGNORECASE,
+)
+
+# --- §3 rendered text --------------------------------------------------------------------
+
+#: Title suffixes stripped from title-derived headlines (longest first).
+TITLE_SUFFIXES: tuple[str, ...] = (" - Fakti.bg", " - Факти", " - Fakti")
+#: The "Last news in Fakti" rail title (both editions), lower-case.
+LAST_NEWS_TITLES = frozenset({"last news in fakti", "последни новини във факти", "последни новини"})
+RAIL_TITLE_MAX = 40
+#: The end of an image caption line `<headline>  - 1` (searched in its last characters only).
+CAPTION_TAIL = re.compile(r"\s+-\s+\d{1,2}$")
+#: Photo credit line `Снимка: <source>`.
+PHOTO_CREDIT = re.compile(r"^(?:Снимка|Снимки|Фото|Photo|Photos)\s*:", re.IGNORECASE)
+#: Topic line `Тема: Украйна`.
+TOPIC_LINE = re.compile(r"^(?:Тема|Topic)\s*:\s*(?P<topic>.+)$", re.IGNORECASE)
+#: Author role at the end of an author line (`Автор във Fakti.bg`); `pre` holds the name(s).
+AUTHOR_ROLE = re.compile(
+    r"^(?P<pre>.*?)\s*(?P<role>(?:Заместник[- ]главен редактор|Главен редактор|Редактор|Автор"
+    r"|Журналист|Репортер|Кореспондент|Колумнист|Водещ|Анализатор)\s+във\s+Fakti(?:\.bg)?)$",
+    re.IGNORECASE,
+)
+#: Author lines end with one of these (lower-case) and are short.
+AUTHOR_LINE_ENDS: tuple[str, ...] = ("fakti.bg", "fakti")
+AUTHOR_LINE_MAX = 160
+#: A stand-alone role line of up to four words (`Главен редактор във Fakti.bg`).
+AUTHOR_ROLE_LINE = re.compile(r"^(?:\S+\s+){0,3}\S+\s+във\s+Fakti(?:\.bg)?$", re.IGNORECASE)
+#: The opinion disclaimer opens with these words; it runs to its first `.`.
+OPINION_DISCLAIMER_START = "ФАКТИ публикува мнения"
+OPINION_DISCLAIMER = re.compile(rf"^{OPINION_DISCLAIMER_START}[^.]*(?:\.|$)\s*")
+#: Bullet prefixes of tag lines in plain rendered text.
+BULLET = re.compile(r"^[•·▪►◦*]\s*(?P<tag>.+)$")
+#: How far after the date line the header (caption, credit, author) may reach, in lines.
+HEADER_WINDOW = 12
+#: A block is link-heavy (rail, related links, tags, footer) when this share of its text is links.
+LINKY_RATIO = 0.6
+#: Trailing tags (text layer): a block made only of short links, inside the article.
+TAG_LINK_MAX = 60
+TAG_LINE_RATIO = 0.85
+
+# --- §5 article markup (modelled; every selector has a text-layer fallback) -------------
+
+_X = etree.XPath
+
+
+def _cls(name: str) -> str:
+    """XPath test for a whole class name (the cheap substring test runs first)."""
+    word = f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    return f"contains(@class, '{name}') and {word}"
+
+
+# Document-wide lookups iterate by tag name (much cheaper than `//x[@attr]` XPaths).
+JSONLD_TYPE = "application/ld+json"
+CANONICAL_REL = "canonical"
+#: Class names of the §5 article markup, found in one pass over the article element:
+#: `h1`, `.subtitle`, `.ndt`/`.nv`/`.nc` (date, views, comments), `.topic`, `ul.tags`,
+#: `.tags-bottom`, `.author-name`, `div.text` (the body).
+SELECTOR_CLASSES = frozenset(
+    {"subtitle", "ndt", "nv", "nc", "topic", "tags", "tags-bottom", "author-name", "text"}
+)
+#: Listing fields (used by ``listings.py``).
+X_NDT = _X(f".//*[{_cls('ndt')}]")
+X_NV = _X(f".//*[{_cls('nv')}]")
+X_NC = _X(f".//*[{_cls('nc')}]")
+#: Elements after the date line, in document order (text layer: the main image).
+X_FOLLOWING = _X("following::*[position() <= 200]")
+IMAGE_TAGS = frozenset({"img", "amp-img"})
+#: Skipped tags that may still hold the main image.
+IMAGE_CONTAINERS = frozenset({"figure", "picture", "amp-img", "img"})
+
+#: Elements whose text is never article text (body and rendered-text layers).
+SKIP_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "iframe", "svg", "form", "button", "select",
+     "nav", "footer", "aside", "ins", "object", "embed", "video", "audio", "canvas", "head",
+     "amp-ad", "amp-analytics", "amp-iframe", "amp-img", "img", "source"}
+)  # fmt: skip
+#: Classes (whole words) of blocks that are never body text: ads, rails, related links...
+SKIP_CLASSES = frozenset(
+    {"ad", "ads", "advert", "advertisement", "adsbygoogle", "banner", "related",
+     "related-links", "last-news", "share", "social", "comments"}
+)  # fmt: skip
+#: Further classes (§5 markup) whose text is header, not body: skipped by the selector layer.
+HEADER_CLASSES = frozenset(
+    {"tags", "tags-bottom", "topic", "author", "photo-credit", "info", "title-repeat",
+     "subtitle", "ndt", "nv", "nc"}
+)  # fmt: skip
+#: Block-level tags: each starts a new line in the rendered text.
+BLOCK_TAGS = frozenset(
+    {"p", "div", "section", "article", "main", "header", "ul", "ol", "li", "h1", "h2", "h3",
+     "h4", "h5", "h6", "figcaption", "blockquote", "table", "tr", "td", "th", "br", "hr",
+     "dl", "dt", "dd", "pre", "address", "body", "html", "title", "center"}
+)  # fmt: skip
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: JSON-LD types that describe an article.
+JSONLD_ARTICLE_TYPES = frozenset(
+    {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "OpinionNewsArticle",
+     "AnalysisNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle"}
+)  # fmt: skip
+#: Meta keys, in priority order, per field (the `meta` layer).
+META_HEADLINE: tuple[str, ...] = ("og:title", "twitter:title")
+META_SUBTITLE: tuple[str, ...] = ("og:description", "twitter:description")
+META_PUBLISHED: tuple[str, ...] = ("article:published_time", "og:published_time")
+META_MODIFIED: tuple[str, ...] = ("article:modified_time", "og:updated_time")
+META_IMAGE: tuple[str, ...] = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image")
+#: Lazy-loading image attributes, tried before `src`.
+IMAGE_ATTRS: tuple[str, ...] = ("data-src", "data-original", "src")
+#: Charset declared in a `<meta>` tag (looked for in the first bytes of the page).
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+#: How many leading bytes to search for a `<meta charset>`.
+META_SNIFF_BYTES = 4096
+
+# --- §4 listings (owned by the crawling area; modelled except where §4 says observed) ----
+
+#: Home, section, author and day items: `article.panel.selected-ln` (observed on BG home).
+X_LISTING_ITEMS = _X(f"//article[{_cls('panel')}][{_cls('selected-ln')}]")
+#: The item headline: `span.article-title` (observed).
+X_LISTING_TITLE = _X(f".//span[{_cls('article-title')}]")
+#: The item's first link (observed: relative on the live site).
+X_FIRST_HREF = _X("(.//a[@href])[1]/@href")
+#: Search results: `#main li` with `span.post-title` (observed on BG search).
+X_SEARCH_ITEMS = _X("//*[@id='main']//li")
+X_SEARCH_TITLE = _X(f".//span[{_cls('post-title')}]")
+#: Search result container; its absence means the page is not a search page.
+X_SEARCH_MAIN = _X("//*[@id='main']")
+#: `/dnes` items: `a.list-img` with `href` and `title` (observed, older design).
+X_DNES_ITEMS = _X(f"//a[{_cls('list-img')}][@href]")
+#: Pagination: `a[rel=next]` (modelled).
+X_NEXT_HREF = _X("(//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')])[1]/@href")
+#: RSS 2.0 items and their children (modelled).
+X_RSS_CHANNEL = _X("/rss/channel")
+X_RSS_ITEMS = _X("/rss/channel/item")

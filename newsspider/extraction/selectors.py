@@ -1,0 +1,176 @@
+"""The known-selector layer: the §5 markup (`h1`, `.subtitle`, `.ndt`/`.nv`/`.nc`, `div.text`).
+
+The article element is scanned once (elements in document order, indexed by the class names
+of §5), which is much cheaper than one class-matching XPath per field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from newsspider.extraction import patterns as P
+from newsspider.extraction.body import (
+    BodyRules,
+    absolute,
+    clean_headline,
+    collapse,
+    element_text,
+    skipped,
+)
+from newsspider.extraction.dates import parse_date_line
+from newsspider.extraction.numbers import parse_int
+
+
+def article_scope(root: etree._Element) -> etree._Element:
+    """The `<article>` holding the first `h1`, else the first `<article>`, `<main>`, or the root."""
+    h1 = next(root.iter("h1"), None)
+    if h1 is not None:
+        for parent in h1.iterancestors("article"):
+            return parent
+    article = next(root.iter("article"), None)
+    if article is not None:
+        return article
+    return next(root.iter("main"), root)
+
+
+@dataclass(slots=True)
+class Marks:
+    """The §5 elements of an article scope, each with its document-order index."""
+
+    by_class: dict[str, list[tuple[int, etree._Element]]] = field(default_factory=dict)
+    paras: list[tuple[int, etree._Element]] = field(default_factory=list)
+    h1: etree._Element | None = None
+    image: etree._Element | None = None
+
+    def first(self, name: str) -> etree._Element | None:
+        found = self.by_class.get(name)
+        return found[0][1] if found else None
+
+
+def scan(scope: etree._Element) -> Marks:
+    """One pass over ``scope``: §5 classes, paragraphs, the first `h1` and the main image."""
+    marks = Marks()
+    wanted = P.SELECTOR_CLASSES
+    for i, el in enumerate(scope.iter(etree.Element)):
+        tag = el.tag
+        if tag == "p":
+            marks.paras.append((i, el))
+        elif tag == "h1":
+            if marks.h1 is None:
+                marks.h1 = el
+        elif tag in P.IMAGE_TAGS and marks.image is None and _main_image(el):
+            marks.image = el
+        value = el.get("class")
+        if value:
+            for name in value.split():
+                if name in wanted:
+                    marks.by_class.setdefault(name, []).append((i, el))
+    return marks
+
+
+def _main_image(el: etree._Element) -> bool:
+    """An `amp-img`, or an `img` inside `figure`/`picture`, outside ads and rails."""
+    media = el.tag == "amp-img"
+    for parent in el.iterancestors():
+        if parent.tag in ("figure", "picture"):
+            media = True
+        elif skipped(parent):
+            return False
+    return media
+
+
+def _first_text(elements: Iterable[etree._Element | None]) -> str | None:
+    for el in elements:
+        text = element_text(el) if el is not None else ""
+        if text:
+            return text
+    return None
+
+
+def _dates(marks: Marks) -> dict[str, Any]:
+    ndt = _first_text(el for _, el in marks.by_class.get("ndt", ()))
+    if not ndt:
+        return {}
+    nv = _first_text([marks.first("nv")]) if marks.first("nv") is not None else None
+    nc = _first_text([marks.first("nc")]) if marks.first("nc") is not None else None
+    line = parse_date_line(ndt) or parse_date_line(" ".join(t for t in (ndt, nv, nc) if t))
+    if line is None:
+        return {}
+    return {
+        "published_at": line.published,
+        "updated_at": line.updated,
+        "views": parse_int(nv) if marks.first("nv") is not None else line.views,
+        "comments": parse_int(nc) if marks.first("nc") is not None else line.comments,
+    }
+
+
+def _tags(marks: Marks) -> list[str]:
+    """Topic line, tag bullets and trailing tags, in page order."""
+    parts: list[tuple[int, list[str]]] = []
+    for i, el in marks.by_class.get("topic", ()):
+        text = element_text(el)
+        match = P.TOPIC_LINE.match(text)
+        parts.append((i, [collapse(match.group("topic")) if match else text]))
+    for i, el in marks.by_class.get("tags", ()):
+        if el.tag == "ul":
+            parts.append((i, [element_text(li) for li in el.iterchildren("li")]))
+    for i, el in marks.by_class.get("tags-bottom", ()):
+        parts.append((i, [element_text(a) for a in el.iter("a")]))
+    parts.sort(key=lambda part: part[0])
+    return list(dict.fromkeys(t for _, texts in parts for t in texts if t))
+
+
+def _image(marks: Marks, base_url: str) -> str | None:
+    if marks.image is None:
+        return None
+    for attr in P.IMAGE_ATTRS:
+        value = (marks.image.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return absolute(base_url, value)
+    return None
+
+
+def _in_non_body(el: etree._Element, stop: etree._Element) -> bool:
+    """Whether ``el`` sits in an ad, rail, related block or header part below ``stop``."""
+    node = el
+    while node is not None and node is not stop:
+        if skipped(node, P.HEADER_CLASSES):
+            return True
+        node = node.getparent()
+    return False
+
+
+def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str | None:
+    """The `p` paragraphs from `div.text` on (a stray `</div>` may close it early, so any
+    later `p` in the article counts), or ``None`` when the page has no `div.text`."""
+    start = next((i for i, el in marks.by_class.get("text", ()) if el.tag == "div"), None)
+    if start is None:
+        return None
+    paras = [
+        element_text(p, P.HEADER_CLASSES)
+        for i, p in marks.paras
+        if i > start and not _in_non_body(p, scope)
+    ]
+    return rules.join(paras)
+
+
+def selector_fields(
+    root: etree._Element, scope: etree._Element, marks: Marks, base_url: str
+) -> dict[str, Any]:
+    """Fields from the §5 article markup (the body comes from :func:`selector_body`);
+    each value is ``None``/``[]`` when its element is absent."""
+    h1 = marks.h1 if marks.h1 is not None else next(root.iter("h1"), None)
+    authors = [element_text(el) for _, el in marks.by_class.get("author-name", ())]
+    fields: dict[str, Any] = {
+        "headline": clean_headline(_first_text([h1])),
+        "subtitle": _first_text(el for _, el in marks.by_class.get("subtitle", ())),
+        "authors": list(dict.fromkeys(a for a in authors if a)),
+        "tags": _tags(marks),
+        "image_url": _image(marks, base_url),
+    }
+    fields.update(_dates(marks))
+    return fields

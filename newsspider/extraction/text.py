@@ -1,0 +1,307 @@
+"""The rendered-text layer: the order of §3 of fakti-site.md, anchored on the date line.
+
+Works on plain rendered text (:func:`lines_from_text`) or on a parsed page rendered into
+annotated lines (:func:`lines_from_tree`), where headings, list items, link-heavy blocks and
+the containing element help to find where the article header and body start and end.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from newsspider.extraction import patterns as P
+from newsspider.extraction.body import (
+    BodyRules,
+    author_from_line,
+    caption_head,
+    clean_headline,
+    collapse,
+    element_text,
+    is_caption,
+    skipped,
+    skipped_image,
+)
+from newsspider.extraction.dates import DateLine, parse_date_line
+
+
+@dataclass(slots=True)
+class Line:
+    """One rendered line; the flags come from the markup (plain text has none)."""
+
+    text: str
+    heading: bool = False
+    item: bool = False
+    linky: bool = False
+    el: etree._Element | None = None
+    links: tuple[str, ...] = ()
+
+
+def lines_from_text(text: str) -> list[Line]:
+    """Non-empty lines of plain rendered text; bullet lines (`• tag`) become items."""
+    out: list[Line] = []
+    for raw in text.splitlines():
+        line = collapse(raw)
+        if not line:
+            continue
+        bullet = P.BULLET.match(line)
+        out.append(Line(bullet.group("tag"), item=True) if bullet else Line(line))
+    return out
+
+
+@dataclass(slots=True)
+class _Renderer:
+    lines: list[Line] = field(default_factory=list)
+    buf: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+    def flush(self, block: etree._Element) -> None:
+        text = collapse("".join(self.buf)) if self.buf else ""
+        if text:
+            link_chars = sum(len(t) for t in self.links)
+            self.lines.append(
+                Line(
+                    text,
+                    heading=block.tag in P.HEADING_TAGS,
+                    item=block.tag == "li",
+                    linky=link_chars >= P.LINKY_RATIO * len(text),
+                    el=block,
+                    links=tuple(self.links),
+                )
+            )
+        self.buf.clear()
+        self.links = []
+
+    def walk(self, el: etree._Element, block: etree._Element) -> None:
+        for child in el:
+            if not skipped(child):
+                tag = child.tag
+                if tag in P.BLOCK_TAGS:
+                    self.flush(block)
+                    if child.text:
+                        self.buf.append(child.text)
+                    self.walk(child, child)
+                    self.flush(child)
+                elif tag == "br":
+                    self.buf.append(" ")
+                else:
+                    if tag == "a":
+                        self.links.append(element_text(child))
+                    if child.text:
+                        self.buf.append(child.text)
+                    self.walk(child, block)
+            if child.tail:
+                self.buf.append(child.tail)
+
+
+def lines_from_tree(root: etree._Element) -> list[Line]:
+    """Render ``root`` (usually ``<body>``) into annotated lines, one per text block."""
+    renderer = _Renderer()
+    if root.text:
+        renderer.buf.append(root.text)
+    with suppress(RecursionError):  # absurdly deep markup: keep what was rendered
+        renderer.walk(root, root)
+    renderer.flush(root)
+    return renderer.lines
+
+
+def _find_date(lines: list[Line], start: int) -> tuple[int, int, DateLine] | None:
+    """``(first, end, date line)``: the date line may be split over count-only blocks."""
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if line.linky or line.item or len(line.text) > 200:
+            continue
+        parsed = parse_date_line(line.text)
+        if parsed is None:
+            continue
+        text, end = line.text, i + 1
+        while end < len(lines) and end <= i + 2 and P.COUNT.match(lines[end].text):
+            joined = parse_date_line(f"{text} {lines[end].text}")
+            if joined is None:
+                break
+            parsed, text, end = joined, f"{text} {lines[end].text}", end + 1
+        return i, end, parsed
+    return None
+
+
+def _is_special(line: Line, headline: str | None) -> bool:
+    text = line.text
+    return (
+        is_caption(text, headline) or bool(P.PHOTO_CREDIT.match(text)) or author_from_line(text)[1]
+    )
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) -> dict[str, Any]:
+    """Fields from rendered lines in the order of §3; missing values are ``None``/``[]``."""
+    fields: dict[str, Any] = {"authors": [], "tags": []}
+    hint = clean_headline(headline_hint)
+    start = 0
+    if hint:
+        start = next((i for i, line in enumerate(lines) if line.text == hint), 0)
+    found = _find_date(lines, start) or (_find_date(lines, 0) if start else None)
+    if found is None:
+        fields["headline"] = hint
+        return fields
+    first, end, date_line = found
+    fields.update(
+        published_at=date_line.published,
+        updated_at=date_line.updated,
+        views=date_line.views,
+        comments=date_line.comments,
+    )
+
+    # Before the date line: headline (maybe twice), EN subtitle, BG topic line.
+    begin = 0
+    for i in range(first):
+        if lines[i].text.lower() in P.LAST_NEWS_TITLES:
+            begin = i + 1
+    topic: str | None = None
+    pre: list[Line] = []
+    for line in lines[begin:first]:
+        match = P.TOPIC_LINE.match(line.text)
+        if match:
+            topic = collapse(match.group("topic"))
+        elif not (line.linky or line.item):
+            pre.append(line)
+    texts = [line.text for line in pre]
+    window = lines[end : end + P.HEADER_WINDOW]
+    caption = next((head for head in map(caption_head, (w.text for w in window)) if head), None)
+    caption = caption if caption in texts else None
+    headline = None
+    if hint and hint in texts:
+        headline = hint
+    elif caption:
+        headline = caption
+    elif pre:
+        heads = [line.text for line in pre[-3:] if line.heading]
+        if heads:
+            headline = heads[0]
+        elif lang == "en" and len(pre) >= 2:
+            headline = texts[-2]
+        else:
+            headline = texts[-1]
+    headline = clean_headline(headline) or hint
+    fields["headline"] = headline
+    subtitle = None
+    if lang == "en" and headline in texts:
+        after = len(texts) - texts[::-1].index(headline)
+        rest = [t for t in texts[after:] if t != headline]
+        subtitle = " ".join(rest) or None
+    tags = [topic] if topic else []
+
+    # After the date line: BG bullets and subtitle, caption, credit, author line.
+    j, n = end, len(lines)
+    while j < n and lines[j].item:
+        tags.append(lines[j].text)
+        j += 1
+    head_el = next((x.el for x in pre if x.text == headline), None)
+    date_el = lines[first].el
+    if lang != "en" and j < n and not _is_special(lines[j], headline):
+        ahead = lines[j + 1 : j + 4]
+        if (
+            lines[j].heading
+            or _header_sibling(lines[j].el, head_el, date_el)
+            or any(_is_special(line, headline) for line in ahead)
+        ):
+            subtitle = lines[j].text
+            j += 1
+    authors: list[str] = []
+    while j < n:
+        text = lines[j].text
+        if text == headline or is_caption(text, headline) or P.PHOTO_CREDIT.match(text):
+            j += 1
+            continue
+        step = next(
+            (k for k in range(3) if j + k < n and author_from_line(lines[j + k].text)[1]), None
+        )
+        if step is None or any(_is_special(line, headline) for line in lines[j : j + step]):
+            break
+        names = [line.text for line in lines[j : j + step]]
+        name = author_from_line(lines[j + step].text)[0]
+        authors += _unique([*names, name] if name else names)
+        j += step + 1
+    fields["subtitle"] = subtitle
+    fields["authors"] = _unique(authors)
+
+    # The body: paragraph blocks inside the first paragraph's container.
+    paras: list[str] = []
+    container = first_para = None
+    article = _article_element(date_el, head_el)
+    trailing: list[Line] = []
+    for line in lines[j:]:
+        if _is_tag_line(line, article):
+            trailing.append(line)
+        if line.heading or line.item or line.linky:
+            continue
+        if line.el is not None:
+            if container is None:
+                first_para, container = line.el, line.el.getparent()
+            elif not _inside(line.el, container):
+                continue
+        paras.append(line.text)
+        trailing.clear()
+    for line in trailing:
+        tags += line.links
+    if date_el is not None:
+        fields["image_url"] = _image_between(date_el, first_para)
+    fields["tags"] = _unique(tags)
+    fields["body"] = BodyRules(headline, subtitle).join(paras)
+    return fields
+
+
+def _header_sibling(
+    el: etree._Element | None, head_el: etree._Element | None, date_el: etree._Element | None
+) -> bool:
+    """A non-paragraph block beside the headline or date line (the BG subtitle slot)."""
+    if el is None or el.tag == "p":
+        return False
+    parent = el.getparent()
+    return any(x is not None and x.getparent() is parent for x in (head_el, date_el))
+
+
+def _article_element(
+    date_el: etree._Element | None, head_el: etree._Element | None
+) -> etree._Element | None:
+    """The lowest element holding both the date line and the headline (else the date's parent)."""
+    if date_el is None:
+        return None
+    if head_el is not None:
+        for parent in date_el.iterancestors():
+            if _inside(head_el, parent):
+                return parent
+    return date_el.getparent()
+
+
+def _is_tag_line(line: Line, article: etree._Element | None) -> bool:
+    """A block of short links only (trailing tags), inside the article element."""
+    if not line.linky or line.heading or line.item or not line.links or article is None:
+        return False
+    if any(len(t) > P.TAG_LINK_MAX or not t for t in line.links):
+        return False
+    if sum(len(t) for t in line.links) < P.TAG_LINE_RATIO * len(line.text):
+        return False
+    return line.el is not None and _inside(line.el, article)
+
+
+def _image_between(start: etree._Element, stop: etree._Element | None) -> str | None:
+    """The first image source after the date line and before the body (the §3 caption slot)."""
+    for el in P.X_FOLLOWING(start):
+        if el is stop:
+            break
+        if el.tag in P.IMAGE_TAGS and not skipped_image(el):
+            for attr in P.IMAGE_ATTRS:
+                value = (el.get(attr) or "").strip()
+                if value and not value.startswith("data:"):
+                    return value
+    return None
+
+
+def _inside(el: etree._Element, container: etree._Element) -> bool:
+    return any(parent is container for parent in el.iterancestors())

@@ -1,0 +1,79 @@
+"""Retries with backoff, honouring ``Retry-After`` on 429 and 503 (Scrapy's retry ignores it).
+
+A retried request is not sent before its delay: ``Retry-After`` (seconds or an HTTP date,
+capped by ``FAKTI_RETRY_AFTER_MAX``) pauses the whole host; otherwise the request alone waits
+``FAKTI_RETRY_BACKOFF_BASE * 2**(attempt-1)`` seconds, capped by ``FAKTI_RETRY_BACKOFF_MAX``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
+from scrapy.utils.httpobj import urlparse_cached
+
+from newsspider.middlewares.gate import HostGate
+from newsspider.middlewares.politeness import NOT_BEFORE
+
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+
+
+def parse_retry_after(value: str | bytes | None, now: datetime) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date), else None."""
+    if isinstance(value, bytes):
+        value = value.decode("latin-1", "replace")
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (ValueError, TypeError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's ``RetryMiddleware`` plus ``Retry-After`` and exponential backoff."""
+
+    crawler: Crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        mw = super().from_crawler(crawler)
+        settings = crawler.settings
+        mw.backoff_base = settings.getfloat("FAKTI_RETRY_BACKOFF_BASE", 2.0)
+        mw.backoff_max = settings.getfloat("FAKTI_RETRY_BACKOFF_MAX", 60.0)
+        mw.retry_after_max = settings.getfloat("FAKTI_RETRY_AFTER_MAX", 300.0)
+        mw.gate = HostGate.for_crawler(crawler)
+        return mw
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request) and response.status in RETRY_AFTER_STATUSES:
+            wait = parse_retry_after(response.headers.get(b"Retry-After"), datetime.now(UTC))
+            if wait is not None:
+                wait = min(wait, self.retry_after_max)
+                self.gate.pause(urlparse_cached(request).netloc, wait)
+                self.crawler.stats.inc_value("politeness/retry_after")
+                return result
+        return self._backoff(result)
+
+    def process_exception(
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
+        return self._backoff(super().process_exception(request, exception))
+
+    def _backoff(self, result: Request | Response | None) -> Request | Response | None:
+        if isinstance(result, Request) and self.backoff_base > 0:
+            attempt = result.meta.get("retry_times", 1)
+            wait = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
+            result.meta[NOT_BEFORE] = self.gate.clock() + wait
+        return result

@@ -1,0 +1,95 @@
+"""Crash-safe files: write under a hidden temporary name, then fsync, rename and fsync the folder.
+
+A temporary file is ``.<final name>.part`` and is held under an exclusive ``flock`` while it
+is written, so :func:`clean_leftovers` removes only the temporaries of dead processes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+from typing import Any
+
+from scrapy.extensions.postprocessing import PostProcessingManager
+
+TEMP_SUFFIX = ".part"
+
+
+def temp_path(final: Path) -> Path:
+    """The temporary name of ``final``: hidden, and not ending in ``.jsonl``."""
+    return final.with_name(f".{final.name}{TEMP_SUFFIX}")
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def clean_leftovers(directory: Path) -> list[Path]:
+    """Delete the temporaries in ``directory`` that no live process holds; return them."""
+    removed: list[Path] = []
+    if not directory.is_dir():
+        return removed
+    for path in sorted(directory.glob(f".*{TEMP_SUFFIX}")):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a live writer
+        else:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+        finally:
+            os.close(fd)
+    return removed
+
+
+class AtomicFile:
+    """A file that appears under its final name complete or not at all.
+
+    ``plugins`` are Scrapy feed postprocessing plugins (e.g. ``GzipPlugin``) applied to the
+    bytes written, with ``feed_options`` as their options.
+    """
+
+    def __init__(
+        self,
+        final: Path,
+        plugins: list[Any] | None = None,
+        feed_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.final = final
+        self.temp = temp_path(final)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._raw = os.fdopen(fd, "wb", buffering=1 << 16)
+        self._out: Any = (
+            PostProcessingManager(plugins, self._raw, feed_options or {}) if plugins else self._raw
+        )
+
+    def write(self, data: bytes) -> None:
+        self._out.write(data)
+
+    def sync(self) -> None:
+        """Finish the stream (postprocessing trailers included), flush and fsync it."""
+        if self._out is not self._raw:
+            self._out.close()  # closes the plugins, not the raw file
+            self._out = self._raw
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+
+    def publish(self) -> Path:
+        """:meth:`sync`, rename into place, fsync the folder, release the temporary."""
+        self.sync()
+        os.rename(self.temp, self.final)
+        fsync_dir(self.final.parent)
+        self._raw.close()
+        return self.final

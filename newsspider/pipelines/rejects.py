@@ -1,0 +1,50 @@
+"""Write rejects beside the run's file (``<run>.rejects.jsonl``), count them, drop them."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from newsspider.items import RejectItem
+from newsspider.pipelines.atomic import AtomicFile
+from newsspider.pipelines.jsonline import json_line
+from newsspider.pipelines.runfiles import RunFiles, run_files
+
+logger = logging.getLogger(__name__)
+
+
+class RejectsPipeline:
+    """Each :class:`RejectItem` becomes one line ``{"url", "reason", "partial"}`` (no
+    ``layers``), counted as ``rejects/<reason>``; it never reaches the feeds. The file is
+    crash-safe like the feed and only exists when the run had rejects."""
+
+    def __init__(self, files: RunFiles, stats: StatsCollector) -> None:
+        self.files = files
+        self.stats = stats
+        self._file: AtomicFile | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RejectsPipeline:
+        assert crawler.stats is not None
+        return cls(run_files(crawler), crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, RejectItem):
+            return item
+        reason = item.get("reason") or "unknown"
+        partial = {k: v for k, v in (item.get("partial") or {}).items() if k != "layers"}
+        if self._file is None:
+            self._file = AtomicFile(self.files.rejects)
+        self._file.write(json_line({"url": item.get("url"), "reason": reason, "partial": partial}))
+        self.stats.inc_value(f"rejects/{reason}")
+        self.stats.inc_value("rejects/total")
+        raise DropItem(f"rejected ({reason}): {item.get('url')}", log_level="DEBUG")
+
+    def close_spider(self) -> None:
+        if self._file is not None:
+            path = self._file.publish()
+            logger.info("rejects: %s (%d)", path, self.stats.get_value("rejects/total", 0))

@@ -1,0 +1,50 @@
+"""``python -m newsspider.replica``: serve the offline replica of fakti.bg on loopback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+
+from newsspider.replica.generator import SOFIA
+
+
+def parse_now(text: str) -> datetime:
+    """An ISO time; a naive one is Sofia local time."""
+    dt = datetime.fromisoformat(text)
+    return dt if dt.tzinfo else dt.replace(tzinfo=SOFIA)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m newsspider.replica", description=__doc__)
+    p.add_argument(
+        "--port", type=int, default=8765, help="TCP port on 127.0.0.1 (0: any free port)"
+    )
+    p.add_argument("--articles", type=int, default=300, help="number of articles (1-50000)")
+    p.add_argument("--epoch", type=int, default=1, choices=(1, 2), help="starting epoch")
+    p.add_argument("--faults", action="store_true", help="inject deterministic faults")
+    p.add_argument(
+        "--truth", metavar="FILE", help="write the starting epoch's ground truth (JSONL)"
+    )
+    p.add_argument("--seed", type=int, default=1, help="generator seed")
+    p.add_argument("--now", type=parse_now, help="epoch 2 clock, ISO 8601 (default: now)")
+    p.add_argument("--crawl-delay", type=float, default=1.0, help="robots.txt Crawl-delay")
+    args = p.parse_args(argv)
+
+    from twisted.internet import reactor
+
+    from newsspider.replica.generator import Site
+    from newsspider.replica.server import ReplicaResource, make_site
+
+    site = Site(articles=args.articles, seed=args.seed, now=args.now)
+    if args.truth:
+        site.write_truth(args.truth, args.epoch)
+    res = ReplicaResource(site, epoch=args.epoch, faults=args.faults, crawl_delay=args.crawl_delay)
+    port = reactor.listenTCP(args.port, make_site(res), interface="127.0.0.1")
+    print(f"replica listening on http://127.0.0.1:{port.getHost().port}", flush=True)
+    reactor.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,650 @@
+"""The replica's synthetic site: seeded, deterministic article specs and their ground truth.
+
+``Site(articles, seed, now)`` draws every article's metadata at once (cheap: 50,000 specs
+take about a second); text (paragraphs, tags...) is drawn on demand from a per-article
+generator, so nothing large is held in memory. ``Site.ground_truth(epoch)`` is computed from
+these data, never by running the extractor.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from dateutil import tz
+
+from newsspider.extraction.record import RECORD_FIELDS, content_hash, isoformat
+from newsspider.replica import words as W
+
+SOFIA = tz.gettz("Europe/Sofia")
+CANONICAL = "https://fakti.bg"
+DATA = Path(__file__).resolve().parent / "data"
+
+#: Sections served (slugs of fakti-site.md §1); ``mnenia`` is Bulgarian-only here.
+SECTIONS: tuple[str, ...] = (
+    "bulgaria",
+    "world",
+    "life",
+    "technozone",
+    "avto",
+    "biznes",
+    "mnenia",
+    "krimi",
+    "sport",
+    "video",
+    "zdrave",
+    "kultura-art",
+)
+EN_SECTIONS: tuple[str, ...] = tuple(s for s in SECTIONS if s != "mnenia")
+#: Relative section sizes (big news sections, so listings of a small site still paginate).
+SECTION_WEIGHTS: dict[str, int] = {
+    "bulgaria": 20,
+    "world": 20,
+    "life": 8,
+    "technozone": 5,
+    "avto": 4,
+    "biznes": 8,
+    "mnenia": 4,
+    "krimi": 6,
+    "sport": 10,
+    "video": 3,
+    "zdrave": 4,
+    "kultura-art": 4,
+}
+WINDOW_START = datetime(2025, 3, 1, tzinfo=SOFIA)
+#: Ids have 7 digits from this day on.
+SEVEN_DIGITS_FROM = datetime(2025, 9, 5, tzinfo=SOFIA)
+SEED_ID = 965998
+SEED_TIME = datetime(2025, 4, 23, 8, 3, tzinfo=SOFIA)
+_ID_PERIOD = 360  # seconds per id: about 240 a day
+OPINION_LEAD = "ФАКТИ публикува мнения"
+
+
+def resolve_local(naive: datetime) -> datetime:
+    """The Sofia time a page showing ``naive`` means: first occurrence of a repeated hour,
+    a time in the spring gap shifted forward by the gap (fakti-site.md §2)."""
+    dt = naive.replace(tzinfo=SOFIA, fold=0)
+    if not tz.datetime_exists(dt):
+        dt = tz.resolve_imaginary(dt)
+    return dt
+
+
+def wall(instant: datetime) -> datetime:
+    """The naive Sofia wall-clock time of an instant (what a page shows)."""
+    return instant.astimezone(SOFIA).replace(tzinfo=None, fold=0)
+
+
+def _id_for(t: datetime) -> int:
+    if t < SEVEN_DIGITS_FROM:
+        return SEED_ID + int((t - SEED_TIME).total_seconds() // _ID_PERIOD)
+    return 1_000_000 + int((t - SEVEN_DIGITS_FROM).total_seconds() // _ID_PERIOD)
+
+
+@dataclass(slots=True)
+class Content:
+    """The drawn text of one article (not kept: drawn again when needed)."""
+
+    subtitle: str | None
+    paragraphs: list[str]
+    topic: str | None = None
+    bullets: list[str] = field(default_factory=list)
+    bottom_tags: list[str] = field(default_factory=list)
+    photo_credit: str | None = None
+    role: str = W.BG_ROLES[0]
+    comments: int | None = None
+    disclaimer: str | None = None
+    image_url: str | None = None
+    rng_state: int = 0  # seed for layout decisions (ads, related blocks, page weight)
+
+
+@dataclass(slots=True)
+class Article:
+    """One article's metadata. ``t`` (aware) orders articles and decides in which epoch
+    they exist; ``shown`` is the wall-clock time the page shows, ``published`` its meaning."""
+
+    lang: str
+    article_id: int
+    section: str
+    t: datetime
+    headline: str = ""
+    slug: str = ""
+    variant: str = "full"  # full | nostructured | redesign | broken
+    broken: str = ""  # markup | cp1251 | cp1251-meta (variant broken)
+    form: str = ""  # BG date-line form A | B | C
+    shown: datetime | None = None
+    updated_shown: datetime | None = None  # BG form B
+    modified: datetime | None = None  # EN JSON-LD dateModified that differs
+    views1: int | None = None  # None: does not exist in epoch 1
+    views2: int = 0
+    sep: str = " "
+    month_style: str = "en"  # en | bg | bgshort
+    subtitle_kind: str = "normal"  # normal | junk | none
+    caption: bool = True
+    image: bool = True
+    video_only: bool = False
+    author: int = 0
+    shows_author: bool = True
+    headline_twice: bool = False
+    opinion_inline: bool = False
+    jsonld_style: str = "sofia"  # sofia | z | utc | plus1
+    is_seed: bool = False
+    frozen_published: datetime | None = None  # set once generation is done
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.lang, self.article_id)
+
+    @property
+    def path(self) -> str:
+        prefix = "/en" if self.lang == "en" else ""
+        return f"{prefix}/{self.section}/{self.article_id}-{self.slug}"
+
+    @property
+    def amp_path(self) -> str | None:
+        return (
+            f"/en/amp/{self.section}/{self.article_id}-{self.slug}" if self.lang == "en" else None
+        )
+
+    @property
+    def url(self) -> str:
+        return CANONICAL + self.path
+
+    @property
+    def published(self) -> datetime:
+        if self.frozen_published is not None:
+            return self.frozen_published
+        assert self.shown is not None
+        return resolve_local(self.shown)
+
+    @property
+    def updated(self) -> datetime | None:
+        if self.updated_shown is not None:
+            return resolve_local(self.updated_shown)
+        return self.modified.astimezone(SOFIA) if self.modified else None
+
+    @property
+    def author_slug(self) -> str:
+        return W.slugify(W.EN_NAMES[self.author])
+
+    @property
+    def author_name(self) -> str:
+        return (W.BG_NAMES if self.lang == "bg" else W.EN_NAMES)[self.author]
+
+    def views(self, epoch: int) -> int:
+        return self.views1 if epoch == 1 and self.views1 is not None else self.views2
+
+    def shown_views(self, epoch: int) -> int | None:
+        """Views as the article page shows them (BG forms B and C show none)."""
+        return None if self.form in ("B", "C") else self.views(epoch)
+
+    def content(self) -> Content:
+        """Draw (again) this article's text from its own generator."""
+        if self.is_seed:
+            return _seed_content()
+        rng = random.Random(f"fakti-replica:{self.lang}:{self.article_id}:{self.headline}")
+        lang = self.lang
+        subtitle = None
+        if self.subtitle_kind == "normal":
+            subtitle = W.sentence(rng, lang, low=8, high=18)[:-1]
+        elif self.subtitle_kind == "junk":
+            subtitle = rng.choice(W.JUNK_SUBTITLES)
+        paragraphs = (
+            [] if self.video_only else [W.paragraph(rng, lang) for _ in range(rng.randint(3, 10))]
+        )
+        c = Content(subtitle=subtitle, paragraphs=paragraphs)
+        if self.image:
+            size = rng.choice(("big", "original", "fb", "16x9"))
+            ext = rng.choice(("jpg", "jpg", "webp"))
+            c.image_url = (
+                f"https://cdn4.focus.bg/fakti/photos/{size}/{rng.randrange(4096):03x}/"
+                f"{self.slug.strip('-')[:60]}-1.{ext}"
+            )
+        if lang == "bg":
+            c.topic = rng.choice(W.BG_TOPICS) if rng.random() < 0.5 else None
+            if rng.random() < 0.5:
+                c.bullets = rng.sample(W.BG_TAGS, rng.randint(1, 4))
+            if c.bullets and rng.random() < 0.5:
+                c.bottom_tags = list(c.bullets)
+            elif rng.random() < 0.3:
+                c.bottom_tags = rng.sample(W.BG_TAGS, rng.randint(1, 3))
+            c.photo_credit = (
+                rng.choice(W.PHOTO_SOURCES) if self.image and rng.random() < 0.8 else None
+            )
+            c.role = rng.choice(W.BG_ROLES)
+            if self.form == "A":
+                # 1,000+ comments only where they have an element of their own: in one text
+                # block ("1 234 567") views and comments could not be told apart
+                big = rng.random() < 0.05 and self.variant != "redesign"
+                c.comments = rng.randint(1000, 3000) if big else rng.randint(0, 60)
+            if self.section == "mnenia":
+                c.disclaimer = f"{OPINION_LEAD} {' '.join(W.words(rng, 'bg', 12))}."
+        c.rng_state = rng.getrandbits(32)
+        return c
+
+    def tags(self, c: Content) -> list[str]:
+        seen: dict[str, None] = {}
+        for tag in ([c.topic] if c.topic else []) + c.bullets + c.bottom_tags:
+            seen.setdefault(tag)
+        return list(seen)
+
+    def truth(self, epoch: int) -> dict:
+        """The exact expected record (every field but ``scraped_at``)."""
+        c = self.content()
+        body = "\n\n".join(c.paragraphs)
+        record = {
+            "url": self.url,
+            "article_id": self.article_id,
+            "lang": self.lang,
+            "section": self.section,
+            "headline": self.headline,
+            "subtitle": c.subtitle,
+            "published_at": isoformat(self.published),
+            "updated_at": isoformat(self.updated),
+            "views": self.shown_views(epoch),
+            "comments": c.comments,
+            "authors": [self.author_name] if self.lang == "bg" and self.shows_author else [],
+            "tags": self.tags(c) if self.lang == "bg" else [],
+            "image_url": c.image_url,
+            "body": body,
+            "content_hash": content_hash(self.headline, c.subtitle, body),
+        }
+        assert tuple(record) == tuple(f for f in RECORD_FIELDS if f != "scraped_at")
+        return record
+
+
+def _seed_record() -> dict:
+    return json.loads((DATA / "fakti-en-965998.expected.json").read_text("utf-8"))
+
+
+def _seed_content() -> Content:
+    rec = _seed_record()
+    return Content(
+        subtitle=rec["subtitle"],
+        paragraphs=[p for p in rec["body"].split("\n\n") if p.strip()],
+        image_url="https://cdn4.focus.bg/fakti/photos/big/3a7/isw-putin-ready-for-peace-1.jpg",
+        rng_state=965998,
+    )
+
+
+def _headline(rng: random.Random, lang: str, style: str) -> str:
+    ws = W.words(rng, lang, rng.randint(5, 11))
+    if style == "quote":
+        ws[1] = '"' + ws[1]
+        ws[3] = ws[3] + '"'
+    elif style == "amp":
+        ws.insert(2, "&")
+    elif style == "open-quote":
+        ws[0] += ":"
+        ws[1] = '"' + ws[1]
+    text = " ".join(ws)
+    return text[0].upper() + text[1:]
+
+
+class Site:
+    """A deterministic synthetic fakti.bg.
+
+    ``now`` (aware, truncated to the minute; default the real current Sofia time) is epoch 2's
+    clock; epoch 1's clock is ``now - 6h``.
+    """
+
+    def __init__(self, articles: int = 300, seed: int = 1, now: datetime | None = None):
+        if now is None:
+            now = datetime.now(SOFIA)
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        self.now = now.astimezone(SOFIA).replace(second=0, microsecond=0)
+        if self.now < datetime(2025, 11, 1, tzinfo=SOFIA):
+            raise ValueError("the replica clock must be after 2025-11-01 (DST edges)")
+        if not 1 <= articles <= 50_000:
+            raise ValueError("articles must be between 1 and 50,000")
+        self.seed = seed
+        self.n = articles
+        self.articles: list[Article] = _generate(articles, seed, self.now, self.clock(1))
+        self.by_key = {a.key: a for a in self.articles}
+        self._index()
+
+    def clock(self, epoch: int) -> datetime:
+        """The site's current time in ``epoch`` (1 or 2)."""
+        if epoch not in (1, 2):
+            raise ValueError("epoch is 1 or 2")
+        return self.now - timedelta(hours=6) if epoch == 1 else self.now
+
+    def _index(self) -> None:
+        self.by_lang: dict[str, list[Article]] = {"bg": [], "en": []}
+        self.by_section: dict[tuple[str, str], list[Article]] = {}
+        self.by_author: dict[tuple[str, str], list[Article]] = {}
+        for a in self.articles:  # sorted by t
+            self.by_lang[a.lang].append(a)
+            self.by_section.setdefault((a.lang, a.section), []).append(a)
+            self.by_author.setdefault((a.lang, a.author_slug), []).append(a)
+        self._times = {id(lst): [a.t for a in lst] for lst in self._lists()}
+
+    def _lists(self) -> Iterator[list[Article]]:
+        yield self.articles
+        yield from self.by_lang.values()
+        yield from self.by_section.values()
+        yield from self.by_author.values()
+
+    def existing(self, articles: list[Article], epoch: int) -> list[Article]:
+        """The prefix of a time-sorted list that exists in ``epoch`` (oldest first)."""
+        return articles[: bisect.bisect_right(self._times[id(articles)], self.clock(epoch))]
+
+    def newest(self, articles: list[Article], epoch: int) -> list[Article]:
+        """The articles of a time-sorted list that exist in ``epoch``, newest first."""
+        return self.existing(articles, epoch)[::-1]
+
+    def latest(self, articles: list[Article], epoch: int, n: int, skip: int = 0) -> list[Article]:
+        """Items ``skip`` to ``skip + n`` of ``newest(articles, epoch)``, without copying it."""
+        end = bisect.bisect_right(self._times[id(articles)], self.clock(epoch)) - skip
+        return articles[max(0, end - n) : max(0, end)][::-1]
+
+    def article(self, lang: str, article_id: int, epoch: int) -> Article | None:
+        a = self.by_key.get((lang, article_id))
+        return a if a is not None and a.t <= self.clock(epoch) else None
+
+    def ground_truth(self, epoch: int = 1) -> Iterator[dict]:
+        """The expected record of every article that exists in ``epoch``, oldest first."""
+        for a in self.existing(self.articles, epoch):
+            yield a.truth(epoch)
+
+    def write_truth(self, path: str | Path, epoch: int = 1) -> int:
+        """Write ``ground_truth(epoch)`` as JSON Lines; return the number of records."""
+        n = 0
+        with open(path, "w", encoding="utf-8") as fh:
+            for rec in self.ground_truth(epoch):
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                n += 1
+        return n
+
+
+def _times(rng: random.Random, n: int, now: datetime) -> list[datetime]:
+    """``n`` minute-granular times from 2025-03-01 to ``now``, denser towards the end: about
+    3% in the last 6 hours (epoch 2 only), 8% in the 24 hours before (epoch 1's last day)."""
+    end = now - timedelta(hours=30)
+    span = (end - WINDOW_START).total_seconds()
+    out = []
+    for _ in range(n):
+        u = rng.random()
+        if u < 0.03:
+            t = now - timedelta(seconds=rng.uniform(0, 6 * 3600))
+        elif u < 0.11:
+            t = now - timedelta(hours=6, seconds=rng.uniform(0, 24 * 3600))
+        else:
+            t = WINDOW_START + timedelta(seconds=span * rng.random() ** 0.5)
+        out.append(t.replace(second=0, microsecond=0))
+    return out
+
+
+def _assign_ids(articles: list[Article], seed_index: int) -> None:
+    """Ids follow time: 6 digits before 2025-09-05, 7 after; the seed keeps 965998."""
+    nxt = SEED_ID
+    for a in reversed(articles[:seed_index]):
+        nxt = min(nxt - 1, _id_for(a.t))
+        a.article_id = nxt
+    prev = SEED_ID
+    for a in articles[seed_index + 1 :]:
+        floor = 1_000_000 if a.t >= SEVEN_DIGITS_FROM else 0
+        prev = max(prev + 1, _id_for(a.t), floor)
+        if a.t < SEVEN_DIGITS_FROM and prev >= 1_000_000:
+            raise ValueError("too many articles before 2025-09-05 for 6-digit ids")
+        a.article_id = prev
+
+
+def _draw(rng: random.Random, a: Article) -> None:
+    """Draw the random attributes of one article."""
+    en = a.lang == "en"
+    a.headline = _headline(
+        rng, a.lang, rng.choices(("plain", "quote", "amp", "open-quote"), (85, 6, 6, 3))[0]
+    )
+    if en and rng.random() < 0.6:
+        a.slug = W.slugify(" ".join(W.words(rng, "bg", rng.randint(5, 11))))
+    else:
+        a.slug = W.slugify(a.headline)
+    odd = rng.random()
+    if odd < 0.03:
+        a.slug = "-" + a.slug
+    elif odd < 0.06:
+        a.slug += "-"
+    elif odd < 0.09:
+        while len(a.slug) < 190:
+            a.slug += "-" + W.slugify(" ".join(W.words(rng, a.lang, 4)))
+    if en:
+        a.variant = rng.choices(("full", "nostructured", "redesign", "broken"), (50, 20, 20, 10))[0]
+        a.broken = "markup" if a.variant == "broken" else ""
+        a.month_style = rng.choices(("en", "bg", "bgshort"), (85, 10, 5))[0]
+    else:
+        a.variant = rng.choices(("full", "nostructured", "redesign", "broken"), (45, 25, 8, 12))[0]
+        if a.variant == "broken":
+            a.broken = rng.choices(("markup", "cp1251", "cp1251-meta"), (5, 3, 2))[0]
+        a.form = rng.choices("ABC", (70, 20, 10))[0]
+        a.month_style = rng.choices(("bg", "bgshort"), (93, 7))[0]
+    a.views2 = min(int(rng.lognormvariate(6.5, 1.3)), 400_000)
+    a.sep = rng.choices((" ", "\u00a0", "\u202f"), (5, 3, 2))[0]
+    a.subtitle_kind = rng.choices(("normal", "junk", "none"), (80, 7, 13))[0]
+    a.caption = rng.random() < 0.85
+    a.image = rng.random() < 0.95
+    a.video_only = a.section == "video" and rng.random() < 0.3
+    if a.video_only:
+        a.image = a.caption = False
+    a.author = rng.randrange(len(W.EN_NAMES))
+    a.shows_author = rng.random() < 0.85
+    a.headline_twice = not en and rng.random() < 0.2
+    a.opinion_inline = rng.random() < 0.5
+    a.jsonld_style = rng.choices(("sofia", "z", "utc", "plus1"), (5, 3, 2, 1))[0]
+    a.shown = wall(a.t)
+    if a.form == "C":
+        a.shown = a.shown.replace(hour=0, minute=0)
+    elif a.form == "B":
+        delta = rng.choice((-1, 1)) * rng.randint(1, 240)
+        a.updated_shown = wall(a.published + timedelta(minutes=delta))
+    if en and a.variant == "full" and rng.random() < 0.15:
+        a.modified = a.published + timedelta(minutes=rng.randint(5, 300))
+
+
+#: Feature bundles forced onto distinct epoch-1 articles so that every site of 60 or more
+#: articles has each variant and each oddity at least once.
+_COVERAGE: tuple[tuple[str, dict], ...] = (
+    ("en", {"variant": "full", "sep": "\u00a0", "views2": 2542}),
+    ("en", {"variant": "nostructured", "sep": "\u202f", "views2": 12345, "month_style": "bg"}),
+    ("en", {"variant": "redesign", "sep": " ", "views2": 5067, "month_style": "bgshort"}),
+    ("en", {"variant": "broken", "broken": "markup", "subtitle_kind": "junk"}),
+    ("en", {"variant": "nostructured", "subtitle_kind": "none", "caption": False}),
+    ("en", {"variant": "redesign", "subtitle_kind": "none"}),
+    ("en", {"variant": "full", "headline_style": "amp", "subtitle_kind": "junk"}),
+    ("en", {"variant": "redesign", "headline_style": "quote", "caption": False}),
+    ("en", {"variant": "full", "modified_minutes": 95}),
+    (
+        "en",
+        {
+            "variant": "full",
+            "section": "video",
+            "video_only": True,
+            "image": False,
+            "caption": False,
+        },
+    ),
+    ("bg", {"variant": "full", "form": "A", "views2": 313, "sep": "\u00a0"}),
+    ("bg", {"variant": "full", "form": "B"}),
+    ("bg", {"variant": "full", "form": "C"}),
+    ("bg", {"variant": "nostructured", "form": "A", "views2": 2542, "sep": "\u202f"}),
+    ("bg", {"variant": "nostructured", "form": "B", "month_style": "bgshort"}),
+    ("bg", {"variant": "nostructured", "form": "C"}),
+    ("bg", {"variant": "redesign", "form": "A"}),
+    ("bg", {"variant": "full", "form": "A", "section": "mnenia", "opinion_inline": False}),
+    ("bg", {"variant": "nostructured", "form": "A", "section": "mnenia", "opinion_inline": True}),
+    ("bg", {"variant": "broken", "broken": "cp1251", "form": "A"}),
+    ("bg", {"variant": "broken", "broken": "cp1251-meta", "form": "B"}),
+    ("bg", {"variant": "broken", "broken": "markup", "form": "A", "headline_twice": True}),
+    (
+        "bg",
+        {
+            "variant": "broken",
+            "broken": "markup",
+            "form": "A",
+            "section": "video",
+            "video_only": True,
+            "image": False,
+            "caption": False,
+        },
+    ),
+    (
+        "bg",
+        {
+            "variant": "full",
+            "form": "A",
+            "headline_twice": True,
+            "shows_author": False,
+            "subtitle_kind": "none",
+            "headline_style": "quote",
+        },
+    ),
+    (
+        "bg",
+        {
+            "variant": "nostructured",
+            "form": "A",
+            "subtitle_kind": "junk",
+            "caption": False,
+            "headline_style": "amp",
+        },
+    ),
+)
+
+
+def _apply(rng: random.Random, a: Article, overrides: dict) -> None:
+    over = dict(overrides)
+    style = over.pop("headline_style", None)
+    minutes = over.pop("modified_minutes", None)
+    for k, v in over.items():
+        setattr(a, k, v)
+    if a.variant != "broken":
+        a.broken = ""
+    if style:
+        a.headline = _headline(rng, a.lang, style)
+        a.slug = W.slugify(a.headline)
+    a.shown = wall(a.t)
+    a.updated_shown = None
+    if a.form == "C":
+        a.shown = a.shown.replace(hour=0, minute=0)
+    elif a.form == "B":
+        a.updated_shown = wall(a.published - timedelta(minutes=57))
+    if minutes:
+        a.modified = a.published + timedelta(minutes=minutes)
+    elif a.variant != "full":
+        a.modified = None
+
+
+def _forced(now: datetime) -> list[tuple[Article, dict]]:
+    """Articles with fixed times: the seed and the DST edges."""
+    utc = UTC
+    return [
+        (Article("en", SEED_ID, "world", SEED_TIME), {"is_seed": True}),
+        # autumn repeated hour, first occurrence (03:30 +03:00)
+        (
+            Article("en", 0, "world", datetime(2025, 10, 26, 0, 30, tzinfo=utc)),
+            {"variant": "nostructured"},
+        ),
+        (
+            Article("bg", 0, "bulgaria", datetime(2025, 10, 26, 0, 15, tzinfo=utc)),
+            {"variant": "nostructured", "form": "A"},
+        ),
+        (
+            Article("en", 0, "life", datetime(2025, 10, 26, 0, 45, tzinfo=utc)),
+            {"variant": "redesign"},
+        ),
+        # spring gap: the page shows 30 Март, 2025 03:30 (meaning 04:30 +03:00)
+        (
+            Article("bg", 0, "bulgaria", datetime(2025, 3, 30, 1, 30, tzinfo=utc)),
+            {"variant": "nostructured", "form": "A", "spring_gap": True},
+        ),
+    ]
+
+
+def _generate(n: int, seed: int, now: datetime, clock1: datetime) -> list[Article]:
+    rng = random.Random(f"fakti-replica:{seed}")
+    forced = _forced(now)[:n]
+    twins = n * 3 // 100 if n >= 20 else 0
+    base = n - len(forced) - twins
+    arts: list[Article] = [a for a, _ in forced]
+    for t in _times(rng, base, now):
+        lang = "en" if rng.random() < 0.45 else "bg"
+        names = EN_SECTIONS if lang == "en" else SECTIONS
+        section = rng.choices(names, [SECTION_WEIGHTS[name] for name in names])[0]
+        arts.append(Article(lang, 0, section, t))
+    arts.sort(key=lambda a: (a.t, a.lang))
+    for a in arts:
+        _draw(rng, a)
+    seed_art = next(a for a in arts if a.t == SEED_TIME and a.lang == "en")
+    _assign_ids(arts, arts.index(seed_art))
+    forced_ids = {id(a) for a, _ in forced}
+    for a, over in forced:
+        gap = over.pop("spring_gap", False)
+        if over.get("is_seed"):
+            _make_seed(a)
+            continue
+        _apply(rng, a, over)
+        if gap:
+            a.shown = datetime(2025, 3, 30, 3, 30)
+            a.form = "A"
+    pool = [a for a in arts if id(a) not in forced_ids and a.t <= clock1]
+    rng.shuffle(pool)
+    for lang, over in _COVERAGE:
+        pick = next((a for a in pool if a.lang == lang), None)
+        if pick is None:
+            continue
+        pool.remove(pick)
+        _apply(rng, pick, over)
+    # some ids exist in both editions as distinct articles
+    singles = [a for a in arts if not a.is_seed]
+    keys = {a.key for a in arts}
+    for a in rng.sample(singles, min(twins, len(singles))):
+        other = "bg" if a.lang == "en" else "en"
+        if (other, a.article_id) in keys:
+            continue
+        t = min(a.t + timedelta(minutes=rng.randint(1, 20)), now)
+        if a.t < SEVEN_DIGITS_FROM <= t:  # keep 6-digit ids before the switch
+            t = a.t
+        twin = Article(other, a.article_id, rng.choice(EN_SECTIONS), t)
+        _draw(rng, twin)
+        arts.append(twin)
+        keys.add(twin.key)
+    arts.sort(key=lambda a: (a.t, a.lang, a.article_id))
+    for a in arts:
+        a.frozen_published = a.published
+        exists1 = a.t <= clock1
+        if a.is_seed:
+            a.views1, a.views2 = 144, 144
+        elif exists1:
+            if a.modified is not None and a.modified > clock1:
+                a.modified = None
+            a.views1 = a.views2
+            if rng.random() < 0.25:
+                a.views2 = a.views1 + rng.randint(1, 5000)
+    return arts
+
+
+def _make_seed(a: Article) -> None:
+    rec = _seed_record()
+    a.is_seed = True
+    a.article_id = rec["article_id"]
+    a.headline = rec["headline"]
+    a.slug = rec["url"].rsplit("/", 1)[1].split("-", 1)[1]
+    a.variant = "full"
+    a.broken = a.form = ""
+    a.shown = wall(SEED_TIME)
+    a.updated_shown = a.modified = None
+    a.month_style = "en"
+    a.subtitle_kind = "normal"
+    a.caption = a.image = True
+    a.video_only = False
+    a.jsonld_style = "sofia"
+
+
+def day_of(a: Article) -> date:
+    """The Sofia calendar day an article is dated."""
+    return a.published.date()

@@ -1,0 +1,148 @@
+"""The replica's Twisted web resource: pages, faults, the request log and control endpoints.
+
+Runs in any Twisted reactor (standalone, or inside Scrapy's)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from urllib.parse import parse_qs, urlsplit
+
+from twisted.web import http, resource, server
+
+from newsspider.replica.faults import SLOW_SECONDS, FaultPlan
+from newsspider.replica.generator import Site
+from newsspider.replica.pages import Pages
+
+
+class RequestLog:
+    """Every request served (except ``/__replica__/``), with counts per page kind."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict] = []
+        self.by_kind: Counter[str] = Counter()
+
+    def add(self, method: str, path: str, kind: str, status: int, fault: str | None) -> None:
+        entry = {
+            "t": round(time.time(), 6),
+            "method": method,
+            "path": path,
+            "kind": kind,
+            "status": status,
+        }
+        if fault:
+            entry["fault"] = fault
+        self.entries.append(entry)
+        self.by_kind[kind] += 1
+
+    def as_dict(self) -> dict:
+        return {"total": len(self.entries), "by_kind": dict(self.by_kind), "entries": self.entries}
+
+    def reset(self) -> None:
+        self.entries.clear()
+        self.by_kind.clear()
+
+
+class ReplicaResource(resource.Resource):
+    """Serves a ``Site`` at one epoch; ``faults`` turns on the fault plan."""
+
+    isLeaf = True
+
+    def __init__(
+        self,
+        site: Site,
+        *,
+        epoch: int = 1,
+        faults: bool = False,
+        crawl_delay: float = 1.0,
+        reactor=None,
+    ):
+        super().__init__()
+        if reactor is None:
+            from twisted.internet import reactor
+        self.reactor = reactor
+        self.site = site
+        self.pages = Pages(site, crawl_delay=crawl_delay)
+        site.clock(epoch)  # validates
+        self.epoch = epoch
+        self.faults = FaultPlan(site.seed) if faults else None
+        self.log = RequestLog()
+
+    def render(self, request: server.Request):
+        uri = request.uri.decode("latin-1")
+        path = urlsplit(uri).path
+        request.setHeader(b"date", http.datetimeToString(self.site.clock(self.epoch).timestamp()))
+        if path.startswith("/__replica__/"):
+            return self._control(request, path, uri)
+        method = request.method.decode("latin-1")
+        if method not in ("GET", "HEAD"):
+            request.setResponseCode(405)
+            self.log.add(method, uri, "other", 405, None)
+            return b""
+        host = (request.getHeader("host") or "").strip()
+        if not host:
+            addr = request.getHost()
+            host = f"{addr.host}:{addr.port}"
+        page = self.pages.get(uri, self.epoch, f"http://{host}")
+        fault = self.faults.take(uri) if self.faults else None
+        status = {"500": 500, "429": 429}.get(fault or "", page.status)
+        self.log.add(method, uri, page.kind, status, fault)
+        request.setHeader(b"content-type", page.content_type.encode())
+        if fault in ("500", "429"):
+            request.setResponseCode(status)
+            if fault == "429":
+                request.setHeader(b"retry-after", b"1")
+            request.setHeader(b"content-type", b"text/plain; charset=utf-8")
+            return b"temporary failure\n"
+        request.setResponseCode(page.status)
+        if fault == "reset":
+            request.channel.transport.abortConnection()
+            return server.NOT_DONE_YET
+        if fault == "truncate":
+            request.setHeader(b"content-length", str(len(page.body)).encode())
+            request.write(page.body[: len(page.body) // 2])
+            request.channel.transport.loseConnection()
+            return server.NOT_DONE_YET
+        if fault == "slow":
+            call = self.reactor.callLater(SLOW_SECONDS, self._finish, request, page.body)
+            request.notifyFinish().addErrback(lambda _: call.active() and call.cancel())
+            return server.NOT_DONE_YET
+        return page.body
+
+    @staticmethod
+    def _finish(request: server.Request, body: bytes) -> None:
+        request.write(body)
+        request.finish()
+
+    def _control(self, request: server.Request, path: str, uri: str) -> bytes:
+        method = request.method
+        request.setHeader(b"content-type", b"application/json")
+        if path == "/__replica__/log" and method == b"GET":
+            return json.dumps(self.log.as_dict()).encode()
+        if path == "/__replica__/log/reset" and method == b"POST":
+            self.log.reset()
+            return b'{"ok": true}'
+        if path == "/__replica__/faults/reset" and method == b"POST":
+            if self.faults:
+                self.faults.reset()
+            return b'{"ok": true}'
+        if path == "/__replica__/epoch":
+            if method == b"POST":
+                raw = parse_qs(urlsplit(uri).query).get("e", [""])[0]
+                if raw not in ("1", "2"):
+                    request.setResponseCode(400)
+                    return b'{"error": "e must be 1 or 2"}'
+                self.epoch = int(raw)
+            return json.dumps(
+                {"epoch": self.epoch, "clock": self.site.clock(self.epoch).isoformat()}
+            ).encode()
+        request.setResponseCode(404)
+        return b'{"error": "unknown control endpoint"}'
+
+
+def make_site(res: ReplicaResource) -> server.Site:
+    """A Twisted web ``Site`` for the resource, without an access log."""
+    factory = server.Site(res)
+    factory.log = lambda request: None  # the replica keeps its own request log
+    return factory

@@ -1,0 +1,99 @@
+"""Run the standalone replica as a subprocess (for tests and benchmarks)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+from datetime import datetime
+from functools import cache
+
+from newsspider.replica.generator import SOFIA, Site
+
+
+class ReplicaProcess:
+    """A ``python -m newsspider.replica`` subprocess on a free loopback port.
+
+    ``now`` defaults to the current minute and is always passed with ``--now``, so that
+    ``truth(epoch)`` (computed in-process from the same options) matches what is served.
+    """
+
+    def __init__(
+        self,
+        *,
+        articles: int = 300,
+        epoch: int = 1,
+        faults: bool = False,
+        seed: int = 1,
+        now: datetime | None = None,
+        crawl_delay: float = 1.0,
+    ):
+        self.articles, self.seed, self.epoch = articles, seed, epoch
+        self.now = (now or datetime.now(SOFIA)).astimezone(SOFIA).replace(second=0, microsecond=0)
+        cmd = [
+            sys.executable,
+            "-m",
+            "newsspider.replica",
+            "--port",
+            "0",
+            "--articles",
+            str(articles),
+            "--epoch",
+            str(epoch),
+            "--seed",
+            str(seed),
+            "--now",
+            self.now.isoformat(),
+            "--crawl-delay",
+            str(crawl_delay),
+        ]
+        if faults:
+            cmd.append("--faults")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline().strip() if self.proc.stdout else ""
+        if not line.startswith("replica listening on "):
+            self.stop()
+            raise RuntimeError(
+                f"replica did not start: {line!r} "
+                f"{self.proc.stderr.read() if self.proc.stderr else ''}"
+            )
+        self.base_url = line.rsplit(" ", 1)[1]
+
+    @cache  # noqa: B019 - one Site per process object, kept for its lifetime
+    def site(self) -> Site:
+        """The generator with the same options (in-process)."""
+        return Site(articles=self.articles, seed=self.seed, now=self.now)
+
+    def truth(self, epoch: int = 1) -> list[dict]:
+        """The ground-truth records of ``epoch`` (every record field but ``scraped_at``)."""
+        return list(self.site().ground_truth(epoch))
+
+    def _call(self, method: str, path: str) -> dict:
+        req = urllib.request.Request(
+            self.base_url + path, method=method, data=b"" if method == "POST" else None
+        )
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return json.loads(resp.read())
+
+    def log(self) -> dict:
+        """``GET /__replica__/log``: ``total``, ``by_kind``, ``entries``."""
+        return self._call("GET", "/__replica__/log")
+
+    def reset_log(self) -> None:
+        self._call("POST", "/__replica__/log/reset")
+
+    def set_epoch(self, epoch: int) -> None:
+        self._call("POST", f"/__replica__/epoch?e={epoch}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream:
+                stream.close()

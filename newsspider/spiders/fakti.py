@@ -1,0 +1,470 @@
+"""The ``fakti`` spider: discovery and orchestration only (extraction is in ``extraction/``).
+
+Modes, chosen at start (see docs/readme-crawling.md):
+
+- ``url=``: just these articles.
+- ``since=``: backfill with search pages (section listings when ``sections`` is given or
+  search is unavailable) down to ``since``.
+- state present: incremental; feeds first, then home/section listings, down to the newest
+  article in the state (minus a small overlap), skipping articles already exported.
+- no state: the last ``FAKTI_FIRST_RUN_DAYS`` days.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from newsspider.args import CrawlArgs, parse_args
+from newsspider.extraction import patterns as P
+from newsspider.extraction.article import extract_article
+from newsspider.extraction.dates import SOFIA, sofia_local
+from newsspider.extraction.listings import (
+    ListingError,
+    ListingItem,
+    ListingPage,
+    clock_from_date_header,
+    parse_panel_listing,
+    parse_rss,
+    parse_search,
+)
+from newsspider.extraction.record import RECORD_FIELDS, Extracted, NotArticle, Rejected
+from newsspider.extraction.urls import ArticleRef, canonicalize, parse_article_url, to_fetch_url
+from newsspider.loaders import build_item, build_reject
+from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
+from newsspider.state import StateStore, get_store
+
+logger = logging.getLogger(__name__)
+
+#: Listing pages shorter than this without ``a[rel=next]`` are taken as the last page.
+FULL_PAGE = 20
+ARTICLE_PRIORITY = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """What to fetch: published at or after ``floor`` (fixed, or ``now - first_run``), before
+    ``upper``; ``skip_known`` makes it incremental (exported keys are never re-fetched)."""
+
+    floor: datetime | None = None
+    first_run: timedelta | None = None
+    upper: datetime | None = None
+    skip_known: bool = False
+
+    def lower(self, now: datetime) -> datetime | None:
+        return now - self.first_run if self.first_run is not None else self.floor
+
+
+def _sofia_midnight(day: date) -> datetime:
+    return sofia_local(day.year, day.month, day.day)
+
+
+def _aware(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+class StartupError(SystemExit):
+    """A bad argument or setting: the one-line reason is logged, the run exits with status 1
+    (raised through the reactor, like ``argparse`` errors, so there is no traceback)."""
+
+
+class FaktiSpider(scrapy.Spider):
+    """Crawls fakti.bg (or a mirror/replica at ``FAKTI_BASE_URL``) into article records."""
+
+    name = "fakti"
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.raw_args = dict(kwargs)
+        super().__init__()
+        self.args = CrawlArgs()
+        self.base_url = "https://fakti.bg"
+        self.extra_hosts: tuple[str, ...] = ()
+        self.window = Window()
+        self.seen_keys: set[tuple[str, int]] = set()
+        self.store: StateStore | None = None
+        self.replica: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FaktiSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        base = str(settings.get("FAKTI_BASE_URL") or "").rstrip("/")
+        parts = urlsplit(base)
+        try:
+            if parts.scheme not in P.WEB_SCHEMES or not parts.hostname:
+                raise ValueError(
+                    f"setting FAKTI_BASE_URL: bad value {base!r}; expected http(s)://host[:port]"
+                )
+            spider.args = parse_args(spider.raw_args, extra_hosts=(parts.netloc,))
+        except ValueError as exc:
+            logger.critical("%s", exc)
+            raise StartupError(1) from exc
+        spider.base_url = base
+        spider.extra_hosts = (parts.netloc,)
+        if spider.args.replica or is_loopback(base):
+            changed = apply_loopback_defaults(settings)
+            if changed:
+                logger.info("loopback fast mode: %s", ", ".join(changed))
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        return spider
+
+    # --- start ------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        if self.args.replica:
+            self._start_replica()
+        for request in self.start_requests_list():
+            yield request
+
+    def _start_replica(self) -> None:
+        from twisted.internet import reactor
+
+        from newsspider.replica.embedded import listen
+
+        settings = self.crawler.settings
+        self.replica = listen(
+            reactor,
+            articles=settings.getint("FAKTI_REPLICA_ARTICLES", 300),
+            epoch=settings.getint("FAKTI_REPLICA_EPOCH", 2),
+            faults=settings.getbool("FAKTI_REPLICA_FAULTS", False),
+        )
+        self.base_url = self.replica.base_url.rstrip("/")
+        self.extra_hosts = (*self.extra_hosts, urlsplit(self.base_url).netloc)
+        logger.info("embedded replica at %s", self.base_url)
+
+    def _closed(self, spider: scrapy.Spider) -> None:
+        if self.replica is not None:
+            self.replica.stop()
+
+    def start_requests_list(self) -> list[scrapy.Request]:
+        """The first requests of the run, per mode."""
+        args = self.args
+        if args.urls:
+            return [r for ref in args.urls if (r := self._article_request(ref)) is not None]
+        upper = _sofia_midnight(args.until + timedelta(days=1)) if args.until else None
+        requests: list[scrapy.Request] = []
+        if args.refresh is not None:
+            requests += self._refresh_requests(args.refresh)
+        if args.since is not None:
+            self.window = Window(floor=_sofia_midnight(args.since), upper=upper)
+            for lang in args.langs:
+                if args.sections:
+                    requests += [self._listing(lang, s) for s in args.sections]
+                else:
+                    requests.append(self._search(lang, 0))
+            return requests
+        self.store = self.store or self._state()
+        newest = self.store.newest_published() if not self.store.is_empty() else None
+        if newest is None:
+            days = self.crawler.settings.getfloat("FAKTI_FIRST_RUN_DAYS", 1)
+            self.window = Window(first_run=timedelta(days=days), upper=upper)
+            logger.info("first run: the last %g day(s)", days)
+        else:
+            overlap = self.crawler.settings.getfloat("FAKTI_INCREMENTAL_OVERLAP_MINUTES", 60)
+            floor = newest - timedelta(minutes=overlap)
+            self.window = Window(floor=floor, upper=upper, skip_known=True)
+            logger.info("incremental run: down to %s", floor.isoformat())
+        for lang in args.langs:
+            for section in args.sections or (None,):
+                requests.append(self._feed(lang, section))
+        return requests
+
+    def _state(self) -> StateStore:
+        return get_store(self.crawler)
+
+    def _refresh_requests(self, days: int) -> list[scrapy.Request]:
+        self.store = self.store or self._state()
+        since = datetime.now(UTC) - timedelta(days=days)
+        requests = []
+        for _key, url in self.store.published_since(since):
+            ref = parse_article_url(url, extra_hosts=self.extra_hosts)
+            if ref is not None and ref.lang in self.args.langs:
+                request = self._article_request(ref)
+                if request is not None:
+                    requests.append(request)
+        self.crawler.stats.set_value("discovery/refresh", len(requests))
+        return requests
+
+    # --- request builders -------------------------------------------------------------
+
+    def _path_url(self, path: str, query: dict[str, Any] | None = None) -> str:
+        return self.base_url + path + (f"?{urlencode(query)}" if query else "")
+
+    @staticmethod
+    def _prefix(lang: str) -> str:
+        return "/en" if lang == "en" else ""
+
+    def _feed(self, lang: str, section: str | None) -> scrapy.Request:
+        path = self._prefix(lang) + "/feed" + (f"/{section}" if section else "")
+        meta = {"lang": lang, "section": section, "handle_httpstatus_all": True}
+        return scrapy.Request(
+            self._path_url(path), callback=self.parse_feed, errback=self.feed_failed, meta=meta
+        )
+
+    def _home(self, lang: str) -> scrapy.Request:
+        path = "/en/" if lang == "en" else "/"
+        return scrapy.Request(
+            self._path_url(path),
+            callback=self.parse_listing,
+            meta={"lang": lang, "section": None, "home": True},
+        )
+
+    def _listing(self, lang: str, section: str, page: int = 1, url: str | None = None):
+        path = f"{self._prefix(lang)}/{section}"
+        return scrapy.Request(
+            url or self._path_url(path, {"page": page} if page > 1 else None),
+            callback=self.parse_listing,
+            meta={"lang": lang, "section": section, "page": page},
+        )
+
+    def _search(self, lang: str, page: int, url: str | None = None) -> scrapy.Request:
+        assert self.args.since is not None
+        since = self.args.since
+        until = self.args.until or (datetime.now(SOFIA).date() + timedelta(days=2))
+        query = {
+            "q": "",
+            "sort": "date",
+            "c": 0,
+            "fromdate": since.strftime("%d.%m.%Y"),
+            "todate": until.strftime("%d.%m.%Y"),
+            "page": page,
+        }
+        return scrapy.Request(
+            url or self._path_url(f"{self._prefix(lang)}/search", query),
+            callback=self.parse_search,
+            errback=self.search_failed,
+            meta={"lang": lang, "page": page, "handle_httpstatus_all": True},
+        )
+
+    def _article_request(
+        self, ref: ArticleRef, floor: datetime | None = None
+    ) -> scrapy.Request | None:
+        if ref.key in self.seen_keys:
+            self.crawler.stats.inc_value("discovery/articles/duplicate")
+            return None
+        self.seen_keys.add(ref.key)
+        self.crawler.stats.inc_value("discovery/articles/scheduled")
+        return scrapy.Request(
+            to_fetch_url(ref.url, self.base_url),
+            callback=self.parse,
+            priority=ARTICLE_PRIORITY,
+            meta={"fakti_floor": floor},
+        )
+
+    def _on_base(self, url: str | None) -> str | None:
+        """A pagination link moved onto the base URL (query kept), or None if off-site."""
+        if not url or canonicalize(url, extra_hosts=self.extra_hosts) is None:
+            return None
+        parts = urlsplit(url)
+        return self.base_url + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+    # --- discovery --------------------------------------------------------------------
+
+    def _now(self, response: Response) -> datetime:
+        return clock_from_date_header(response.headers.get(b"Date"), datetime.now(UTC))
+
+    def _refs(self, items: Iterable[ListingItem]) -> Iterator[tuple[ListingItem, ArticleRef]]:
+        """Listed links that are on-site articles of the selected editions and sections."""
+        stats = self.crawler.stats
+        for item in items:
+            ref = parse_article_url(item.url, extra_hosts=self.extra_hosts)
+            if ref is None:
+                onsite = canonicalize(item.url, extra_hosts=self.extra_hosts) is not None
+                stats.inc_value(f"discovery/links/{'not_article' if onsite else 'offsite'}")
+                continue
+            if ref.lang not in self.args.langs or (
+                self.args.sections and ref.section not in self.args.sections
+            ):
+                stats.inc_value("discovery/links/filtered")
+                continue
+            yield item, ref
+
+    def _judge(self, item: ListingItem, now: datetime) -> str:
+        """``new``, ``old`` (below the window: stop walking) or ``later`` (above it).
+
+        A date shown without a time, or at exactly 00:00 (a date-only article, e.g. BG form C),
+        may stand for any time of that day, so it is only old once the whole day is."""
+        lower = self.window.lower(now)
+        if item.published is not None:
+            whole_day = item.day_only or item.published.time() == time(0, 0)
+            end = item.published + timedelta(days=1) if whole_day else item.published
+            if lower is not None and (end <= lower if whole_day else end < lower):
+                return "old"
+            if self.window.upper is not None and item.published >= self.window.upper:
+                return "later"
+        return "new"
+
+    def _discover(self, page: ListingPage, response: Response) -> tuple[list[scrapy.Request], bool]:
+        """Article requests for a listing page's new items, and whether it reached old ones."""
+        now = self._now(response)
+        pairs = list(self._refs(page.items))
+        known: set = set()
+        if self.window.skip_known and self.store is not None and pairs:
+            known = self.store.known([ref.key for _, ref in pairs])
+        requests, reached_old = [], False
+        floor = self.window.lower(now)
+        for item, ref in pairs:
+            verdict = "old" if ref.key in known else self._judge(item, now)
+            if verdict != "new":
+                reached_old |= verdict == "old"
+                self.crawler.stats.inc_value(f"discovery/items/{verdict}")
+                continue
+            request = self._article_request(ref, floor)
+            if request is not None:
+                requests.append(request)
+        return requests, reached_old
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        lang, section = response.meta["lang"], response.meta["section"]
+        stats = self.crawler.stats
+        page: ListingPage | None = None
+        if response.status == 200:
+            try:
+                page = parse_rss(response.body, response.url)
+            except ListingError as exc:
+                logger.warning("feed %s is broken (%s): walking listings", response.url, exc)
+        else:
+            logger.warning("feed %s: HTTP %s, walking listings", response.url, response.status)
+        if page is None or not page.items:
+            stats.inc_value("discovery/feeds/unusable")
+            yield from self._fallback(lang, section)
+            return
+        stats.inc_value("discovery/feeds/ok")
+        requests, covered = self._discover(page, response)
+        yield from requests
+        if not covered:
+            yield from self._fallback(lang, section)
+
+    def feed_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        request = failure.request  # type: ignore[attr-defined]
+        logger.warning("feed %s failed (%s): walking listings", request.url, failure.value)
+        self.crawler.stats.inc_value("discovery/feeds/unusable")
+        yield from self._fallback(request.meta["lang"], request.meta["section"])
+
+    def _fallback(self, lang: str, section: str | None) -> Iterator[scrapy.Request]:
+        if section is not None:
+            yield self._listing(lang, section)
+        else:
+            yield self._home(lang)
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        meta = response.meta
+        lang, section = meta["lang"], meta["section"]
+        self.crawler.stats.inc_value("discovery/listing_pages")
+        page = parse_panel_listing(response.text, response.url, self._now(response))
+        requests, reached_old = self._discover(page, response)
+        yield from requests
+        if meta.get("home"):
+            if not reached_old:
+                for name in sorted(P.SECTIONS):
+                    yield self._listing(lang, name)
+            return
+        if reached_old or not page.items:
+            return
+        next_url = self._on_base(page.next_url)
+        if next_url is None and len(page.items) >= FULL_PAGE:
+            next_url = self._path_url(f"{self._prefix(lang)}/{section}", {"page": meta["page"] + 1})
+        if next_url is not None:
+            yield self._listing(lang, section, meta["page"] + 1, url=next_url)
+
+    def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
+        lang, page_no = response.meta["lang"], response.meta["page"]
+        page: ListingPage | None = None
+        if response.status == 200:
+            try:
+                page = parse_search(response.text, response.url, self._now(response))
+            except ListingError as exc:
+                logger.warning("search %s unusable (%s)", response.url, exc)
+        if page is None:
+            yield from self._search_fallback(lang, page_no, f"HTTP {response.status}")
+            return
+        self.crawler.stats.inc_value("discovery/search_pages")
+        requests, _ = self._discover(page, response)
+        yield from requests
+        if not page.items:
+            return
+        next_url = self._on_base(page.next_url)
+        if next_url is None and len(page.items) >= FULL_PAGE:
+            next_url = self._search(lang, page_no + 1).url
+        if next_url is not None:
+            yield self._search(lang, page_no + 1, url=next_url)
+
+    def search_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        meta = failure.request.meta  # type: ignore[attr-defined]
+        yield from self._search_fallback(meta["lang"], meta["page"], str(failure.value))
+
+    def _search_fallback(self, lang: str, page_no: int, why: str) -> Iterator[scrapy.Request]:
+        """Search unavailable: walk every section of ``lang`` instead (only from page 0)."""
+        logger.warning("search (%s) page %d unavailable: %s", lang, page_no, why)
+        self.crawler.stats.inc_value("discovery/search_failed")
+        if page_no == 0:
+            for name in sorted(P.SECTIONS):
+                yield self._listing(lang, name)
+
+    # --- articles ---------------------------------------------------------------------
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """An article page → its record (or a reject). The default callback, so that
+        ``scrapy parse --spider=fakti <article URL>`` shows one page's record."""
+        stats = self.crawler.stats
+        ref = parse_article_url(response.url, extra_hosts=self.extra_hosts)
+        if ref is None:
+            stats.inc_value("pages/not_article")
+            return
+        content_type = response.headers.get(b"Content-Type")
+        result = extract_article(
+            response.body,
+            ref.url,
+            content_type=content_type.decode("latin-1") if content_type else None,
+        )
+        if isinstance(result, NotArticle):
+            stats.inc_value("pages/not_article")
+            return
+        self._layer_stats(result)
+        if isinstance(result, Rejected):
+            stats.inc_value("pages/rejected")
+            yield build_reject(result)
+            return
+        assert isinstance(result, Extracted)
+        if not self._in_window(result, response):
+            stats.inc_value("discovery/articles/out_of_window")
+            return
+        yield build_item(result, datetime.now(UTC))
+
+    def _layer_stats(self, result: Extracted | Rejected) -> None:
+        stats = self.crawler.stats
+        for name in RECORD_FIELDS:
+            if name in ("scraped_at", "content_hash"):
+                continue
+            if name in result.fields and result.fields[name] is None:
+                stats.inc_value(f"extract/{name}/missing")
+            elif name in result.layers:
+                stats.inc_value(f"extract/{name}/{result.layers[name]}")
+
+    def _in_window(self, result: Extracted, response: Response) -> bool:
+        if self.args.urls:
+            return True
+        published = _aware(result.fields.get("published_at"))
+        if published is None:
+            return True
+        floor = response.meta.get("fakti_floor")
+        if floor is not None and not self.window.skip_known and published < floor:
+            return False
+        return self.window.upper is None or published < self.window.upper

@@ -1,0 +1,180 @@
+"""The persistent state store: per-key sightings and the exactly-once export protocol.
+
+A key is ``(lang, article_id)``. The store remembers, per key, when it was first and last
+seen, its publication time, content hash, last views, canonical URL, and the file it was
+exported to (with the content hash that file holds). A key counts as *exported* only once the
+file holding it is durable (:meth:`StateStore.commit_file`).
+
+Export protocol (one run, one file ``F``)::
+
+    add_pending(F, rows)   # any number of times while writing the temporary file
+    <fsync temp, rename temp -> F, fsync dir>
+    commit_file(F)         # the keys are now exported to F
+
+At start-up :meth:`StateStore.recover` commits the pending rows of every ``F`` that exists
+and rolls back the others, so a kill at any moment neither loses nor duplicates a key.
+
+Nothing here imports Scrapy except :func:`get_store`, which imports it lazily.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+Key = tuple[str, int]
+"""``(lang, article_id)``."""
+
+#: The default store, relative to ``FAKTI_OUTPUT_DIR``.
+DEFAULT_STATE_PATH = Path(".state") / "fakti.sqlite"
+_CRAWLER_ATTR = "_fakti_state_store"
+_ACCEPTED = "a file path or sqlite://<path>"
+
+
+class SettingError(ValueError):
+    """A bad setting value; the message is one line naming the setting and what it accepts."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyState:
+    """What the store knows about one key. Times are aware (``first_seen``/``last_seen``
+    UTC, ``published_at`` Europe/Sofia). ``file`` is ``None`` until the key is exported;
+    ``exported_hash`` is the ``content_hash`` of the record in ``file``."""
+
+    first_seen: datetime
+    last_seen: datetime
+    published_at: datetime | None
+    content_hash: str | None
+    views: int | None
+    url: str | None
+    file: str | None
+    exported_hash: str | None
+
+
+class StateStore(Protocol):
+    """The store interface the spider and the pipelines code against (SQLite; Redis later)."""
+
+    def recover(self) -> dict[str, int]:
+        """Commit pending rows whose file exists, roll back the others.
+
+        Returns ``{"committed_files", "committed_keys", "rolled_back_files",
+        "rolled_back_keys"}``."""
+        ...
+
+    def known(self, keys: Iterable[Key]) -> set[Key]:
+        """The subset of ``keys`` already exported (committed)."""
+        ...
+
+    def get(self, key: Key) -> KeyState | None:
+        """Everything known about ``key``, or ``None`` if it was never seen."""
+        ...
+
+    def is_empty(self) -> bool:
+        """True when no key was ever exported (a first run)."""
+        ...
+
+    def newest_published(self) -> datetime | None:
+        """The latest ``published_at`` among exported keys."""
+        ...
+
+    def published_since(self, dt: datetime) -> list[tuple[Key, str]]:
+        """Exported keys published at or after ``dt``, oldest first, with their URL."""
+        ...
+
+    def touch(
+        self,
+        key: Key,
+        url: str,
+        published_at: datetime | None,
+        content_hash: str | None,
+        views: int | None,
+    ) -> None:
+        """Record a sighting (not an export): sets ``last_seen`` (and ``first_seen`` once)."""
+        ...
+
+    def add_pending(self, file: str, rows: Iterable[tuple[Key, str]]) -> None:
+        """Durably record ``(key, content_hash)`` rows as pending export to ``file``."""
+        ...
+
+    def commit_file(self, file: str) -> int:
+        """Mark every pending row of ``file`` exported to it; returns the number of keys."""
+        ...
+
+    def rollback_file(self, file: str) -> int:
+        """Forget the pending rows of ``file``; returns the number of keys."""
+        ...
+
+    def close(self) -> None:
+        """Commit outstanding sightings and release the store."""
+        ...
+
+
+def state_location(value: str | None, output_dir: str | Path) -> str:
+    """The store location for a ``FAKTI_STATE`` value (empty: the default under the output)."""
+    return str(value) if value else str(Path(output_dir) / DEFAULT_STATE_PATH)
+
+
+def open_store(uri_or_path: str | Path) -> StateStore:
+    """Open the store named by a path or a URI.
+
+    ``sqlite://`` (or ``sqlite:``) followed by a path opens that SQLite file:
+    ``sqlite:///var/lib/fakti.sqlite`` is absolute, ``sqlite://state.sqlite`` relative.
+    Any other ``scheme://`` raises :class:`SettingError` (Redis comes with scale-out).
+    """
+    from newsspider.state.sqlite import SQLiteStore
+
+    text = str(uri_or_path)
+    path = text
+    for prefix in ("sqlite://", "sqlite:"):
+        if text.lower().startswith(prefix):
+            path = text[len(prefix) :]
+            if not path:
+                raise SettingError(f"FAKTI_STATE: {text!r} names no file (accepted: {_ACCEPTED})")
+            break
+    else:
+        if "://" in text or not text:
+            raise SettingError(f"FAKTI_STATE: unsupported store {text!r} (accepted: {_ACCEPTED})")
+    try:
+        return SQLiteStore(Path(path))
+    except (OSError, sqlite3.Error) as exc:
+        raise SettingError(f"FAKTI_STATE: cannot open {path!r}: {exc}") from exc
+
+
+def get_store(crawler: Crawler) -> StateStore:
+    """The crawler's store: opened (and recovered) once, cached on the crawler, closed when
+    the engine stops (after every ``spider_closed`` handler has run)."""
+    store: StateStore | None = getattr(crawler, _CRAWLER_ATTR, None)
+    if store is not None:
+        return store
+    from scrapy import signals
+
+    location = state_location(
+        crawler.settings.get("FAKTI_STATE"), crawler.settings.get("FAKTI_OUTPUT_DIR", "output")
+    )
+    store = open_store(location)
+    setattr(crawler, _CRAWLER_ATTR, store)
+    outcome = store.recover()
+    if crawler.stats is not None:
+        for name, count in outcome.items():
+            if count:
+                crawler.stats.set_value(f"state/recovered/{name}", count)
+    if outcome["committed_files"] or outcome["rolled_back_files"]:
+        logger.warning("state recovery after an interrupted run: %s", outcome)
+    logger.info("state store: %s", location)
+
+    def _close() -> None:
+        store.close()
+        delattr(crawler, _CRAWLER_ATTR)
+
+    crawler.signals.connect(_close, signal=signals.engine_stopped, weak=False)
+    return store

@@ -1,0 +1,232 @@
+"""SQLite backend of the state store (WAL mode, one file, one writer at a time)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+
+from dateutil import tz
+
+from newsspider.state import Key, KeyState
+
+SOFIA = tz.gettz("Europe/Sofia")
+#: Sightings are committed in batches of this many rows, or after this many seconds.
+TOUCH_BATCH = 1000
+TOUCH_SECONDS = 2.0
+_CHUNK = 500  # ids per ``IN (...)`` query
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS keys (
+    lang TEXT NOT NULL,
+    article_id INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    published_at TEXT,
+    published_ts INTEGER,
+    content_hash TEXT,
+    views INTEGER,
+    url TEXT,
+    file TEXT,
+    exported_hash TEXT,
+    PRIMARY KEY (lang, article_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS keys_exported_published ON keys (published_ts) WHERE file IS NOT NULL;
+CREATE TABLE IF NOT EXISTS pending (
+    file TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    article_id INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    PRIMARY KEY (file, lang, article_id)
+) WITHOUT ROWID;
+"""
+
+_COLUMNS = "first_seen, last_seen, published_at, content_hash, views, url, file, exported_hash"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _sofia(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text).astimezone(SOFIA)
+
+
+def _chunks(items: Iterable[int], size: int) -> Iterator[list[int]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+class SQLiteStore:
+    """:class:`newsspider.state.StateStore` on one SQLite file in WAL mode.
+
+    Sightings (:meth:`touch`) are batched; :meth:`add_pending`, :meth:`commit_file` and
+    :meth:`rollback_file` commit at once with ``synchronous=FULL``, so they are durable on
+    return.
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+        self._batch = 0
+        self._batch_started = 0.0
+
+    # -- transactions ---------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A write inside the current transaction (opened if needed)."""
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._batch_started = time.monotonic()
+        yield self._db
+
+    def _commit(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+        self._batch = 0
+
+    # -- queries ----------------------------------------------------------------------------
+    def known(self, keys: Iterable[Key]) -> set[Key]:
+        by_lang: dict[str, list[int]] = {}
+        for lang, article_id in keys:
+            by_lang.setdefault(lang, []).append(article_id)
+        found: set[Key] = set()
+        for lang, ids in by_lang.items():  # lang = ? AND id IN (...): a primary-key lookup
+            for chunk in _chunks(ids, _CHUNK):
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT article_id FROM keys WHERE lang = ? AND article_id IN ({marks}) "
+                    "AND file IS NOT NULL",
+                    (lang, *chunk),
+                )
+                found.update((lang, int(aid)) for (aid,) in rows)
+        return found
+
+    def get(self, key: Key) -> KeyState | None:
+        row = self._db.execute(
+            f"SELECT {_COLUMNS} FROM keys WHERE lang = ? AND article_id = ?",
+            key,
+        ).fetchone()
+        if row is None:
+            return None
+        first, last, published, chash, views, url, file, exported = row
+        return KeyState(
+            first_seen=datetime.fromisoformat(first),
+            last_seen=datetime.fromisoformat(last),
+            published_at=_sofia(published),
+            content_hash=chash,
+            views=views,
+            url=url,
+            file=file,
+            exported_hash=exported,
+        )
+
+    def is_empty(self) -> bool:
+        return (
+            self._db.execute("SELECT 1 FROM keys WHERE file IS NOT NULL LIMIT 1").fetchone() is None
+        )
+
+    def newest_published(self) -> datetime | None:
+        row = self._db.execute(
+            "SELECT published_at FROM keys WHERE file IS NOT NULL AND published_ts IS NOT NULL "
+            "ORDER BY published_ts DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else _sofia(row[0])
+
+    def published_since(self, dt: datetime) -> list[tuple[Key, str]]:
+        if dt.tzinfo is None:
+            raise ValueError("naive datetime")
+        rows = self._db.execute(
+            "SELECT lang, article_id, url FROM keys WHERE file IS NOT NULL AND published_ts >= ? "
+            "ORDER BY published_ts, lang, article_id",
+            (int(dt.timestamp()),),
+        )
+        return [((lang, int(aid)), url) for lang, aid, url in rows]
+
+    # -- sightings --------------------------------------------------------------------------
+    def touch(
+        self,
+        key: Key,
+        url: str,
+        published_at: datetime | None,
+        content_hash: str | None,
+        views: int | None,
+    ) -> None:
+        if published_at is not None and published_at.tzinfo is None:
+            raise ValueError("naive datetime")
+        now = _now()
+        published = published_at.isoformat(timespec="seconds") if published_at else None
+        ts = int(published_at.timestamp()) if published_at else None
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO keys (lang, article_id, first_seen, last_seen, published_at, "
+                "published_ts, content_hash, views, url) VALUES (?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT (lang, article_id) DO UPDATE SET last_seen = excluded.last_seen, "
+                "published_at = excluded.published_at, published_ts = excluded.published_ts, "
+                "content_hash = excluded.content_hash, views = excluded.views, url = excluded.url",
+                (*key, now, now, published, ts, content_hash, views, url),
+            )
+        self._batch += 1
+        if self._batch >= TOUCH_BATCH or time.monotonic() - self._batch_started >= TOUCH_SECONDS:
+            self._commit()
+
+    # -- export protocol --------------------------------------------------------------------
+    def add_pending(self, file: str, rows: Iterable[tuple[Key, str]]) -> None:
+        with self._write() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO pending (file, lang, article_id, content_hash) "
+                "VALUES (?,?,?,?)",
+                ((file, lang, aid, chash) for (lang, aid), chash in rows),
+            )
+        self._commit()
+
+    def commit_file(self, file: str) -> int:
+        now = _now()
+        with self._write() as db:
+            count = db.execute("SELECT COUNT(*) FROM pending WHERE file = ?", (file,)).fetchone()[0]
+            db.execute(
+                "INSERT INTO keys (lang, article_id, first_seen, last_seen, file, exported_hash) "
+                "SELECT lang, article_id, ?, ?, file, content_hash FROM pending WHERE file = ? "
+                "ON CONFLICT (lang, article_id) DO UPDATE SET file = excluded.file, "
+                "exported_hash = excluded.exported_hash",
+                (now, now, file),
+            )
+            db.execute("DELETE FROM pending WHERE file = ?", (file,))
+        self._commit()
+        return int(count)
+
+    def rollback_file(self, file: str) -> int:
+        with self._write() as db:
+            count = db.execute("DELETE FROM pending WHERE file = ?", (file,)).rowcount
+        self._commit()
+        return int(count)
+
+    def pending_files(self) -> list[str]:
+        """Files with pending rows (an interrupted export, or the current run's)."""
+        return [f for (f,) in self._db.execute("SELECT DISTINCT file FROM pending ORDER BY file")]
+
+    def recover(self) -> dict[str, int]:
+        outcome = dict.fromkeys(
+            ("committed_files", "committed_keys", "rolled_back_files", "rolled_back_keys"), 0
+        )
+        for file in self.pending_files():
+            if Path(file).exists():
+                outcome["committed_keys"] += self.commit_file(file)
+                outcome["committed_files"] += 1
+            else:
+                outcome["rolled_back_keys"] += self.rollback_file(file)
+                outcome["rolled_back_files"] += 1
+        return outcome
+
+    def close(self) -> None:
+        self._commit()
+        self._db.close()

@@ -1,0 +1,76 @@
+"""Spider argument validation: accepted forms and one-line errors naming the argument."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newsspider.args import LANGS, ArgumentError, CrawlArgs, parse_args
+
+
+def test_defaults() -> None:
+    assert parse_args({}) == CrawlArgs(langs=("bg", "en"))
+
+
+@pytest.mark.parametrize(("value", "langs"), [("en", ("en",)), ("BG", ("bg",)), ("all", LANGS)])
+def test_lang(value: str, langs: tuple[str, ...]) -> None:
+    assert parse_args({"lang": value}).langs == langs
+
+
+def test_dates_and_sections() -> None:
+    args = parse_args(
+        {"since": "2025-03-30", "until": "2025-10-26", "sections": "world, Bulgaria,world"}
+    )
+    assert args.since == date(2025, 3, 30)
+    assert args.until == date(2025, 10, 26)
+    assert args.sections == ("world", "bulgaria")
+
+
+def test_urls_any_form_keyed_by_lang_and_id() -> None:
+    args = parse_args(
+        {
+            "url": "https://www.fakti.bg/en/amp/world/965998-x?utm_source=a,"
+            "http://127.0.0.1:8765/mnenia/1000123-y",
+        },
+        extra_hosts=("127.0.0.1:8765",),
+    )
+    assert [ref.key for ref in args.urls] == [("en", 965998), ("bg", 1000123)]
+    assert args.urls[0].url == "https://fakti.bg/en/world/965998-x"
+
+
+def test_replica_and_refresh() -> None:
+    args = parse_args({"replica": "1", "refresh": "3", "_job": "ignored"})
+    assert args.replica is True
+    assert args.refresh == 3
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "form"),
+    [
+        ({"lang": "de"}, "lang", "lang=en|bg|all"),
+        ({"since": "2025-4-1"}, "since", "since=YYYY-MM-DD"),
+        ({"since": "2025-02-30"}, "since", "since=YYYY-MM-DD"),
+        ({"until": "yesterday"}, "until", "until=YYYY-MM-DD"),
+        ({"since": "2025-05-02", "until": "2025-05-01"}, "until", "until=YYYY-MM-DD"),
+        ({"sections": "world,sports"}, "sections", "sections=SECTION[,SECTION...]"),
+        ({"sections": " , "}, "sections", "sections=SECTION"),
+        ({"url": "https://example.com/world/123-x"}, "url", "url=URL[,URL...]"),
+        ({"url": "https://fakti.bg/en/world/2025/04/23/00001"}, "url", "url=URL"),
+        ({"replica": "maybe"}, "replica", "replica=1|0"),
+        ({"refresh": "-1"}, "refresh", "refresh=N"),
+    ],
+)
+def test_bad_values_name_argument_and_form(raw: dict, name: str, form: str) -> None:
+    with pytest.raises(ArgumentError) as info:
+        parse_args(raw)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"argument {name}: bad value")
+    assert form in message
+    assert info.value.name == name
+
+
+def test_unknown_argument() -> None:
+    with pytest.raises(ValueError, match=r"^argument sinse: unknown; accepted arguments: lang,"):
+        parse_args({"sinse": "2025-01-01"})

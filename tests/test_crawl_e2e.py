@@ -1,0 +1,197 @@
+"""End to end: a real ``scrapy crawl fakti`` subprocess against the replica over loopback,
+compared field-exact (except ``scraped_at``) with the replica's ground truth."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsspider.extraction.dates import SOFIA
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=SOFIA)
+ARTICLES = 300
+Key = tuple[str, int]
+
+
+def truth(replica, epoch: int) -> dict[Key, dict]:
+    return {(r["lang"], r["article_id"]): r for r in replica.truth(epoch)}
+
+
+@pytest.fixture
+def replica(replica_factory):
+    return replica_factory(articles=ARTICLES, epoch=2, now=NOW)
+
+
+def crawl(replica, out: Path, *args: str) -> list[dict]:
+    """Run the spider; return the records of the run file it wrote (none: empty list)."""
+    folder = out / "fakti"
+    before = set(folder.glob("*.jsonl")) if folder.exists() else set()
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-s", "LOG_LEVEL=WARNING"]
+    cmd += ["-s", f"FAKTI_BASE_URL={replica.base_url}", "-s", f"FAKTI_OUTPUT_DIR={out}"]
+    for arg in args:
+        cmd += ["-a", arg]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    new = sorted(p for p in set(folder.glob("*.jsonl")) - before if "rejects" not in p.name)
+    return [json.loads(line) for path in new for line in path.read_text("utf-8").splitlines()]
+
+
+def keyed(records: list[dict]) -> dict[Key, dict]:
+    out = {}
+    for record in records:
+        key = (record["lang"], record["article_id"])
+        assert key not in out, f"{key} emitted twice"
+        assert record.pop("scraped_at").endswith("+00:00")
+        out[key] = record
+    return out
+
+
+def published(record: dict) -> datetime:
+    return datetime.fromisoformat(record["published_at"])
+
+
+def assert_same(got: dict[Key, dict], expected: dict[Key, dict]) -> None:
+    assert sorted(got) == sorted(expected)
+    for key, record in expected.items():
+        assert got[key] == record, key
+
+
+def test_backfill_since(replica, tmp_path: Path) -> None:
+    since = date(2025, 12, 20)
+    got = keyed(crawl(replica, tmp_path, f"since={since}"))
+    expected = {k: r for k, r in truth(replica, 2).items() if published(r).date() >= since}
+    assert len(expected) > 40
+    assert_same(got, expected)
+
+
+def test_filters_lang_sections_until(replica, tmp_path: Path) -> None:
+    since, until = date(2025, 10, 1), date(2026, 1, 10)
+    sections = ("world", "bulgaria", "mnenia")
+    got = keyed(
+        crawl(
+            replica, tmp_path, f"since={since}", f"until={until}", "lang=bg",
+            f"sections={','.join(sections)}",
+        )
+    )  # fmt: skip
+    expected = {
+        k: r
+        for k, r in truth(replica, 2).items()
+        if since <= published(r).date() <= until and k[0] == "bg" and r["section"] in sections
+    }
+    assert len(expected) > 5
+    assert_same(got, expected)
+
+
+def test_url_filter_any_form(replica, tmp_path: Path) -> None:
+    records = list(truth(replica, 2).values())
+    picks = [r for r in records if r["lang"] == "en"][:2] + [
+        r for r in records if r["lang"] == "bg"
+    ][-1:]
+    forms = [
+        picks[0]["url"].replace("https://fakti.bg/en/", "https://www.fakti.bg/en/amp/"),
+        picks[1]["url"].replace("https://fakti.bg", replica.base_url) + "?utm_source=e2e",
+        picks[2]["url"].replace("fakti.bg", "fakti.bg."),
+    ]
+    got = keyed(crawl(replica, tmp_path, "url=" + ",".join(forms)))
+    assert_same(got, {(r["lang"], r["article_id"]): r for r in picks})
+    assert replica.log()["by_kind"].get("article") == 3
+
+
+def test_first_run_then_incremental(replica_factory, tmp_path: Path) -> None:
+    replica = replica_factory(articles=ARTICLES, epoch=1, now=NOW)
+    clock1 = NOW - timedelta(hours=6)
+    truth1 = truth(replica, 1)
+    first = keyed(crawl(replica, tmp_path))
+    expected = {k: r for k, r in truth1.items() if published(r) >= clock1 - timedelta(days=1)}
+    assert len(expected) > 10
+    assert_same(first, expected)
+
+    replica.set_epoch(2)
+    seen = replica.log()["total"]
+    second = keyed(crawl(replica, tmp_path))
+    new = {k: r for k, r in truth(replica, 2).items() if k not in truth1}
+    assert len(new) >= 5
+    assert_same(second, new)
+    entries = replica.log()["entries"][seen:]
+    kinds = [e["kind"] for e in entries]
+    assert kinds.count("article") == len(new)  # one request per new article
+    assert set(kinds) <= {"article", "listing", "rss", "robots", "search"}
+
+    assert crawl(replica, tmp_path) == []  # nothing new: nothing emitted
+
+
+def test_incremental_after_a_long_gap_walks_listings(replica, tmp_path: Path) -> None:
+    assert crawl(replica, tmp_path, "since=2025-11-01", "until=2025-11-15")
+    seen = replica.log()["total"]
+    second = keyed(crawl(replica, tmp_path))
+    expected = {
+        k: r for k, r in truth(replica, 2).items() if published(r).date() >= date(2025, 11, 16)
+    }
+    assert len(expected) > 120  # more than the feeds hold (50 each): listings are walked
+    assert_same(second, expected)
+    kinds = [e["kind"] for e in replica.log()["entries"][seen:]]
+    assert kinds.count("article") == len(expected)
+    assert kinds.count("listing") > 2
+
+
+def test_faults_nothing_lost_nothing_duplicated(replica_factory, tmp_path: Path) -> None:
+    replica = replica_factory(articles=ARTICLES, epoch=2, now=NOW, faults=True)
+    since = date(2025, 12, 1)
+    got = keyed(crawl(replica, tmp_path, f"since={since}"))
+    expected = {k: r for k, r in truth(replica, 2).items() if published(r).date() >= since}
+    assert_same(got, expected)
+    statuses = {e["status"] for e in replica.log()["entries"]}
+    assert statuses - {200}, "the replica served no faults"
+
+
+def test_embedded_replica_flag(tmp_path: Path) -> None:
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-a", "replica=1"]
+    cmd += ["-a", f"since={date.today() - timedelta(days=20)}", "-a", "lang=en"]
+    cmd += ["-s", f"FAKTI_OUTPUT_DIR={tmp_path}", "-s", "LOG_LEVEL=INFO"]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "embedded replica at http://127.0.0.1:" in done.stderr
+    records = [
+        json.loads(line)
+        for path in (tmp_path / "fakti").glob("*.jsonl")
+        if "rejects" not in path.name
+        for line in path.read_text("utf-8").splitlines()
+    ]
+    assert len(records) > 5
+    assert all(r["url"].startswith("https://fakti.bg/en/") for r in records)
+    assert len({r["article_id"] for r in records}) == len(records)
+
+
+def test_scrapy_parse_shows_one_record(replica, tmp_path: Path) -> None:
+    record = next(r for r in truth(replica, 2).values() if r["lang"] == "bg")
+    url = record["url"].replace("https://fakti.bg", replica.base_url)
+    cmd = [sys.executable, "-m", "scrapy", "parse", "--spider=fakti", "-s", "LOG_LEVEL=WARNING"]
+    cmd += ["-s", f"FAKTI_BASE_URL={replica.base_url}", "-s", f"FAKTI_OUTPUT_DIR={tmp_path}", url]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"'url': '{record['url']}'" in done.stdout
+    assert f"'article_id': {record['article_id']}" in done.stdout
+    assert replica.log()["by_kind"].get("article") == 1
+
+
+def test_bad_argument_exits_non_zero_with_one_line(tmp_path: Path) -> None:
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-a", "until=2025-02-30"]
+    cmd += ["-s", f"FAKTI_OUTPUT_DIR={tmp_path}"]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if "CRITICAL" in line]
+    assert len(errors) == 1
+    assert errors[0].endswith(
+        "argument until: bad value '2025-02-30' (day is out of range for month); "
+        "expected until=YYYY-MM-DD"
+    )
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,269 @@
+"""Date lines, listing dates, JSON-LD and RSS times, counts (§2 of fakti-site.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from newsspider.extraction.dates import (
+    DateLine,
+    parse_date_line,
+    parse_iso,
+    parse_listing_date,
+    parse_rfc822,
+    sofia_local,
+)
+from newsspider.extraction.numbers import parse_int
+from newsspider.extraction.record import isoformat
+
+
+def iso(dt: datetime | None) -> str | None:
+    return isoformat(dt)
+
+
+EN_MONTHS = [
+    ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May", "May"),
+    ("June", "Jun"), ("July", "Jul"), ("August", "Aug"), ("September", "Sep"),
+    ("October", "Oct"), ("November", "Nov"), ("December", "Dec"),
+]  # fmt: skip
+BG_MONTHS = [
+    ("Януари", "Яну"), ("Февруари", "Фев"), ("Март", "Мар"), ("Април", "Апр"), ("Май", "Май"),
+    ("Юни", "Юни"), ("Юли", "Юли"), ("Август", "Авг"), ("Септември", "Сеп"),
+    ("Октомври", "Окт"), ("Ноември", "Ное"), ("Декември", "Дек"),
+]  # fmt: skip
+# Offset of the 15th of each month in Sofia (2025): EET in winter, EEST in summer.
+OFFSET_15TH = ["+02:00", "+02:00", "+02:00", "+03:00", "+03:00", "+03:00",
+               "+03:00", "+03:00", "+03:00", "+03:00", "+02:00", "+02:00"]  # fmt: skip
+
+MONTH_CASES = [
+    (name, number)
+    for number, pair in enumerate(EN_MONTHS + BG_MONTHS, start=0)
+    for form in pair
+    for name in dict.fromkeys((form, form.lower(), form.upper()))
+]
+
+
+@pytest.mark.parametrize(("name", "index"), MONTH_CASES)
+def test_every_month_name_english_order(name: str, index: int) -> None:
+    month = index % 12 + 1
+    line = parse_date_line(f"{name} 15, 2025 10:05 7")
+    assert line is not None
+    assert iso(line.published) == f"2025-{month:02d}-15T10:05:00{OFFSET_15TH[month - 1]}"
+    assert (line.views, line.comments, line.updated) == (7, None, None)
+
+
+@pytest.mark.parametrize(("name", "index"), MONTH_CASES)
+def test_every_month_name_bulgarian_order(name: str, index: int) -> None:
+    month = index % 12 + 1
+    line = parse_date_line(f"15 {name}, 2025 10:05 7 2")
+    assert line is not None
+    assert iso(line.published) == f"2025-{month:02d}-15T10:05:00{OFFSET_15TH[month - 1]}"
+    assert (line.views, line.comments) == (7, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "updated", "views", "comments"),
+    [
+        ("Apr 23, 2025 08:03 144", "2025-04-23T08:03:00+03:00", None, 144, None),
+        ("Jun 4, 2024 16:14 273", "2024-06-04T16:14:00+03:00", None, 273, None),
+        ("Май 20, 2024 22:30 270", "2024-05-20T22:30:00+03:00", None, 270, None),
+        ("Dec 1, 2025 00:00 0", "2025-12-01T00:00:00+02:00", None, 0, None),
+        ("Apr 23, 2025 08:03", "2025-04-23T08:03:00+03:00", None, None, None),
+        ("Jun 4, 2024 16:14 2 542", "2024-06-04T16:14:00+03:00", None, 2542, None),
+        ("Jun 4, 2024 16:14 2\u00a0542", "2024-06-04T16:14:00+03:00", None, 2542, None),
+        ("Jun 4, 2024 16:14 2\u202f542", "2024-06-04T16:14:00+03:00", None, 2542, None),
+        ("Jun 4, 2024 16:14 1 234 567", "2024-06-04T16:14:00+03:00", None, 1234567, None),
+        # Form A: views then comments.
+        ("9 Януари, 2026 23:13 313 0", "2026-01-09T23:13:00+02:00", None, 313, 0),
+        ("9 Януари, 2026 23:13 5 067 12", "2026-01-09T23:13:00+02:00", None, 5067, 12),
+        ("9 януари, 2026 23:13 2\u00a0542 3", "2026-01-09T23:13:00+02:00", None, 2542, 3),
+        # Form B: updated earlier than published is kept as given.
+        (
+            "25 Август, 2025 07:10, обновена 25 Август, 2025 06:13",
+            "2025-08-25T07:10:00+03:00",
+            "2025-08-25T06:13:00+03:00",
+            None,
+            None,
+        ),
+        (
+            "2 Декември, 2025 09:00, обновена 3 Декември, 2025 10:15",
+            "2025-12-02T09:00:00+02:00",
+            "2025-12-03T10:15:00+02:00",
+            None,
+            None,
+        ),
+        # Form C: date only → 00:00 local.
+        ("29 Август, 2025", "2025-08-29T00:00:00+03:00", None, None, None),
+        ("29 Яну, 2026", "2026-01-29T00:00:00+02:00", None, None, None),
+        # Joined from several elements: newlines and extra spaces.
+        ("Apr 23, 2025 08:03\n144", "2025-04-23T08:03:00+03:00", None, 144, None),
+        ("  9 Януари, 2026\n 23:13 \n313\n0 ", "2026-01-09T23:13:00+02:00", None, 313, 0),
+    ],
+)
+def test_date_line_forms(
+    text: str, published: str, updated: str | None, views: int | None, comments: int | None
+) -> None:
+    line = parse_date_line(text)
+    assert line is not None
+    assert (iso(line.published), iso(line.updated), line.views, line.comments) == (
+        published,
+        updated,
+        views,
+        comments,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Autumn: 03:30 happens twice; the first occurrence (summer time) wins.
+        ("26 Октомври, 2025 03:30", "2025-10-26T03:30:00+03:00"),
+        ("26 Октомври, 2025 02:59", "2025-10-26T02:59:00+03:00"),
+        ("26 Октомври, 2025 04:00", "2025-10-26T04:00:00+02:00"),
+        # Spring: 03:00-03:59 does not exist; shift forward by the gap.
+        ("30 Март, 2025 03:30", "2025-03-30T04:30:00+03:00"),
+        ("30 Март, 2025 03:00", "2025-03-30T04:00:00+03:00"),
+        ("30 Март, 2025 02:59", "2025-03-30T02:59:00+02:00"),
+        ("30 Март, 2025 04:00", "2025-03-30T04:00:00+03:00"),
+        ("Mar 30, 2025 03:30 5", "2025-03-30T04:30:00+03:00"),
+        # Winter.
+        ("15 Януари, 2025 12:00", "2025-01-15T12:00:00+02:00"),
+    ],
+)
+def test_dst_edges(text: str, expected: str) -> None:
+    line = parse_date_line(text)
+    assert line is not None and iso(line.published) == expected
+
+
+def test_sofia_local_folds() -> None:
+    assert iso(sofia_local(2025, 10, 26, 3, 30)) == "2025-10-26T03:30:00+03:00"
+    assert iso(sofia_local(2025, 3, 30, 3, 30)) == "2025-03-30T04:30:00+03:00"
+    assert iso(sofia_local(2025, 1, 1)) == "2025-01-01T00:00:00+02:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        None,
+        "",
+        "garbage",
+        "Foo 23, 2025 08:03 144",  # unknown month
+        "Apr 31, 2025 08:03",  # no such day
+        "Apr 23, 2025 25:03",  # no such hour
+        "Apr 23, 2025 08:03 abc",
+        "Apr 23, 2025 08:03 144 The article starts here",
+        "The summit on Apr 23, 2025 08:03 ended",
+        "9 Януари, 2026 23:13, обновена никога",
+        "Apr 23, 2025 08:03 1 2345",  # bad grouping
+    ],
+)
+def test_date_line_unparseable_is_none(text: str | None) -> None:
+    assert parse_date_line(text) is None
+
+
+def test_date_line_is_a_dataclass() -> None:
+    line = parse_date_line("Apr 23, 2025 08:03 144")
+    assert line == DateLine(sofia_local(2025, 4, 23, 8, 3), None, 144, None)
+
+
+# --- listing dates ----------------------------------------------------------------------
+
+NOW = datetime(2026, 6, 16, 9, 0, tzinfo=UTC)  # 12:00 in Sofia (EEST)
+# 22:30 UTC on 15 June is 01:30 on 16 June in Sofia: "today" is already the 16th.
+NEAR_MIDNIGHT = datetime(2026, 6, 15, 22, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "expected"),
+    [
+        ("днес в 12:38 ч.", NOW, "2026-06-16T12:38:00+03:00"),
+        ("вчера в 12:38 ч.", NOW, "2026-06-15T12:38:00+03:00"),
+        ("today at 12:38", NOW, "2026-06-16T12:38:00+03:00"),
+        ("yesterday at 12:38", NOW, "2026-06-15T12:38:00+03:00"),
+        ("Today at 00:05", NOW, "2026-06-16T00:05:00+03:00"),
+        ("днес в 00:10 ч.", NEAR_MIDNIGHT, "2026-06-16T00:10:00+03:00"),
+        ("вчера в 23:50 ч.", NEAR_MIDNIGHT, "2026-06-15T23:50:00+03:00"),
+        ("yesterday at 23:50", NEAR_MIDNIGHT, "2026-06-15T23:50:00+03:00"),
+        # A Sofia-aware "now" and another offset give the same day.
+        (
+            "днес в 01:00 ч.",
+            datetime(2026, 6, 16, 1, 30, tzinfo=timezone(timedelta(hours=3))),
+            "2026-06-16T01:00:00+03:00",
+        ),
+        (
+            "вчера в 12:00 ч.",
+            datetime(2026, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=2))),
+            "2025-12-31T12:00:00+02:00",
+        ),
+        ("16.06.2026", NOW, "2026-06-16T00:00:00+03:00"),
+        ("01.01.2026", NOW, "2026-01-01T00:00:00+02:00"),
+        ("днес в 03:30 ч.", datetime(2026, 3, 29, 8, 0, tzinfo=UTC), "2026-03-29T04:30:00+03:00"),
+    ],
+)
+def test_listing_dates(text: str, now: datetime, expected: str) -> None:
+    assert iso(parse_listing_date(text, now)) == expected
+
+
+@pytest.mark.parametrize("text", ["", "скоро", "today at 25:00", "32.01.2026", "16.13.2026", None])
+def test_listing_dates_unparseable(text: str | None) -> None:
+    assert parse_listing_date(text, NOW) is None
+
+
+# --- ISO and RFC 822 --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-04-23T05:03:00Z", "2025-04-23T08:03:00+03:00"),
+        ("2025-04-23T08:03:00+03:00", "2025-04-23T08:03:00+03:00"),
+        ("2025-04-23T07:03:00+02:00", "2025-04-23T08:03:00+03:00"),
+        ("2025-01-10T22:30:00Z", "2025-01-11T00:30:00+02:00"),
+        ("2025-10-26T00:30:00Z", "2025-10-26T03:30:00+03:00"),  # first 03:30
+        ("2025-10-26T01:30:00Z", "2025-10-26T03:30:00+02:00"),  # second 03:30
+        ("2025-04-23T08:03:00", "2025-04-23T08:03:00+03:00"),  # no offset: Sofia wall clock
+        ("2025-04-23T05:03:00.123Z", "2025-04-23T08:03:00+03:00"),
+    ],
+)
+def test_parse_iso(text: str, expected: str) -> None:
+    assert iso(parse_iso(text)) == expected
+
+
+@pytest.mark.parametrize("text", [None, "", "yesterday", "2025-13-01T00:00:00Z"])
+def test_parse_iso_bad(text: str | None) -> None:
+    assert parse_iso(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wed, 23 Apr 2025 08:03:00 +0300", "2025-04-23T08:03:00+03:00"),
+        ("Wed, 23 Apr 2025 05:03:00 GMT", "2025-04-23T08:03:00+03:00"),
+        ("Wed, 23 Apr 2025 05:03:00 -0000", "2025-04-23T08:03:00+03:00"),
+        ("Fri, 09 Jan 2026 23:13:00 +0200", "2026-01-09T23:13:00+02:00"),
+    ],
+)
+def test_parse_rfc822(text: str, expected: str) -> None:
+    assert iso(parse_rfc822(text)) == expected
+
+
+@pytest.mark.parametrize("text", [None, "", "not a date", "Wed, 99 Foo 2025"])
+def test_parse_rfc822_bad(text: str | None) -> None:
+    assert parse_rfc822(text) is None
+
+
+# --- numbers ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2 542", 2542), ("2\u00a0542", 2542), ("2\u202f542", 2542), ("5 067", 5067), ("0", 0),
+        ("144", 144), (" 313 ", 313), ("1 234 567", 1234567), (12, 12),
+        ("", None), ("abc", None), ("12 34", None), ("1,234", None), ("-5", None), (None, None),
+        (True, None), (-1, None), ("12a", None),
+    ],
+)  # fmt: skip
+def test_parse_int(text: object, expected: int | None) -> None:
+    assert parse_int(text) == expected

@@ -1,0 +1,355 @@
+"""The run file: naming, format, hostile text, loading in pandas/DuckDB, crash safety."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+import newsspider.pipelines.atomic as atomic
+import newsspider.pipelines.export as export_mod
+from newsspider import settings as project
+from newsspider.extraction.record import RECORD_FIELDS
+from newsspider.items import ArticleItem, RejectItem
+from newsspider.pipelines.atomic import AtomicFile, clean_leftovers, temp_path
+from newsspider.pipelines.jsonline import json_line
+from newsspider.pipelines.runfiles import new_run_files
+from newsspider.state.sqlite import SQLiteStore
+
+DUCKDB_COLUMNS = (
+    "{url: 'VARCHAR', article_id: 'BIGINT', lang: 'VARCHAR', section: 'VARCHAR', "
+    "headline: 'VARCHAR', subtitle: 'VARCHAR', published_at: 'TIMESTAMPTZ', "
+    "updated_at: 'TIMESTAMPTZ', views: 'BIGINT', comments: 'BIGINT', authors: 'VARCHAR[]', "
+    "tags: 'VARCHAR[]', image_url: 'VARCHAR', body: 'VARCHAR', scraped_at: 'TIMESTAMPTZ', "
+    "content_hash: 'VARCHAR'}"
+)
+
+
+def article(record: dict) -> ArticleItem:
+    return ArticleItem(**record, layers={name: "jsonld" for name in record})
+
+
+def out_dir(tmp_path: Path) -> Path:
+    return tmp_path / "out" / "fakti"
+
+
+def completed(tmp_path: Path) -> list[Path]:
+    return sorted(out_dir(tmp_path).glob("*[0-9].jsonl"))
+
+
+def ids(path: Path) -> list[int]:
+    return [json.loads(line)["article_id"] for line in path.read_text("utf-8").splitlines()]
+
+
+# -- names and format ---------------------------------------------------------------------
+def test_run_file_names_from_utc_start_with_suffix_when_taken(tmp_path):
+    files = new_run_files(tmp_path, datetime(2026, 11, 29, 6, 30, 0, tzinfo=UTC))
+    assert files.feed == (tmp_path / "fakti" / "2026-11-29T06-30-00.jsonl").resolve()
+    assert files.rejects.name == "2026-11-29T06-30-00.rejects.jsonl"
+    assert files.report.name == "2026-11-29T06-30-00.report.json"
+    files.feed.parent.mkdir(parents=True)
+    files.feed.write_text("")
+    again = new_run_files(tmp_path, datetime(2026, 11, 29, 6, 30, 0, tzinfo=UTC))
+    assert again.feed.name == "2026-11-29T06-30-00_1.jsonl"
+    temp_path(again.feed).write_text("")  # a run in progress also takes its name
+    sofia = datetime.fromisoformat("2026-11-29T08:30:00+02:00")  # the same instant
+    assert new_run_files(tmp_path, sofia).feed.name == "2026-11-29T06-30-00_2.jsonl"
+    assert new_run_files(tmp_path, datetime(2026, 1, 1, tzinfo=UTC), gzip=True).feed.name == (
+        "2026-01-01T00-00-00.jsonl.gz"
+    )
+
+
+def test_file_holds_records_in_field_order_without_layers(pipeline_run, make_record, tmp_path):
+    run = pipeline_run()
+    records = [make_record(i, lang="bg" if i % 2 else "en") for i in range(1, 6)]
+    run.feed(*(article(r) for r in records))
+    run.close()
+    (feed,) = completed(tmp_path)
+    assert feed.name.startswith(f"{datetime.now(UTC):%Y-%m-%d}T")
+    raw = feed.read_bytes()
+    assert "Синтетично заглавие".encode() in raw  # Cyrillic unescaped, UTF-8
+    lines = raw.decode("utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == records
+    assert all(list(json.loads(line)) == list(RECORD_FIELDS) for line in lines)
+    assert b"layers" not in raw
+    assert run.stats.get_value("export/items") == 5
+    assert run.stats.get_value("export/file") == str(feed)
+    assert sorted(p.name for p in out_dir(tmp_path).iterdir()) == [feed.name]  # no temporaries
+
+
+def test_empty_run_writes_no_file_and_no_state_change(pipeline_run, tmp_path):
+    run = pipeline_run()
+    run.close()
+    assert not out_dir(tmp_path).exists() or list(out_dir(tmp_path).iterdir()) == []
+    store = SQLiteStore(tmp_path / "out" / ".state" / "fakti.sqlite")
+    assert store.is_empty()
+    store.close()
+
+
+def test_gzip_run_file(pipeline_run, make_record, tmp_path):
+    run = pipeline_run(FAKTI_GZIP=True)
+    run.feed(*(article(make_record(i)) for i in (1, 2)))
+    run.close()
+    (feed,) = out_dir(tmp_path).glob("*.jsonl.gz")
+    lines = gzip.decompress(feed.read_bytes()).decode("utf-8").splitlines()
+    assert [json.loads(line)["article_id"] for line in lines] == [1, 2]
+    store = SQLiteStore(tmp_path / "out" / ".state" / "fakti.sqlite")
+    assert store.get(("bg", 1)).file == str(feed)
+    store.close()
+
+
+def test_standard_feed_exports_get_record_fields_only():
+    assert list(RECORD_FIELDS) == project.FEED_EXPORT_FIELDS
+    assert "layers" not in project.FEED_EXPORT_FIELDS
+
+
+# -- hostile text -------------------------------------------------------------------------
+HOSTILE = [
+    "ред\u2028на\u2029ред\u0085край",
+    "контрол \x00\x01\x1b\x1f\x7f и \r\n\t",
+    "самотен \ud800 и \udfff сурогат",
+    "двойка \ud83d\ude00 сурогати",
+    'кавички " и \\ обратна черта \\\u2028',
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_json_line_is_one_valid_line(text):
+    line = json_line({"body": text})
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    decoded = line.decode("utf-8")  # strict: no surrogates leaked into the bytes
+    assert len(decoded.splitlines()) == 1  # str.splitlines knows U+2028/2029/0085 too
+    value = json.loads(decoded)["body"]
+    fixed = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    assert value == fixed  # lone surrogates -> U+FFFD, pairs -> their character
+    assert ("\ufffd" in value) is ("самотен" in text)
+
+
+def test_surrogate_pair_becomes_the_character():
+    assert json.loads(json_line({"t": "\ud83d\ude00"}))["t"] == "\U0001f600"
+
+
+def _hostile_run(pipeline_run, make_record) -> None:
+    run = pipeline_run()
+    records = [  # content_hash given: hashing lone surrogates is the extractor's concern
+        make_record(i, body=text, headline=f"Заглавие {text}", content_hash="sha256:" + "a" * 64)
+        for i, text in enumerate(HOSTILE, 1)
+    ]
+    big = "Дълъг текст. " * 150_000  # 3.4 MB of UTF-8 on one line
+    records.append(make_record(99, body=big, tags=["таг\u2028", "друг"]))
+    run.feed(*(article(r) for r in records))
+    run.feed(RejectItem(url="https://fakti.bg/world/98-x", reason="no_date", partial={}))
+    run.close()
+
+
+def test_hostile_file_loads_line_by_line(pipeline_run, make_record, tmp_path):
+    _hostile_run(pipeline_run, make_record)
+    (feed,) = completed(tmp_path)
+    raw = feed.read_bytes()
+    lines = raw.split(b"\n")
+    assert lines[-1] == b"" and len(lines) == len(HOSTILE) + 2
+    for line in lines[:-1]:
+        json.loads(line.decode("utf-8"))
+    assert len(raw.decode("utf-8").splitlines()) == len(HOSTILE) + 1
+    assert len(json.loads(lines[-2])["body"]) > 1_900_000
+
+
+def test_pandas_loads_with_documented_types(pipeline_run, make_record, tmp_path):
+    import pandas as pd
+
+    _hostile_run(pipeline_run, make_record)
+    run = pipeline_run()
+    run.feed(
+        article(
+            make_record(
+                200,
+                views=None,
+                comments=7,
+                published_at="2025-01-05T10:00:00+02:00",
+                updated_at="2025-01-05T11:00:00+02:00",
+                authors=[],
+            )
+        ),
+    )
+    run.close()
+    frames = []
+    for path in completed(tmp_path):  # the documented recipe
+        df = pd.read_json(path, lines=True, dtype={"views": "Int64", "comments": "Int64"})
+        for col in ("published_at", "updated_at", "scraped_at"):
+            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
+        frames.append(df)
+    df = pd.concat(frames, ignore_index=True)
+    assert len(df) == len(HOSTILE) + 2
+    assert list(df.columns) == list(RECORD_FIELDS)
+    assert str(df["article_id"].dtype) == "int64"
+    assert str(df["views"].dtype) == "Int64" and str(df["comments"].dtype) == "Int64"
+    assert str(df["published_at"].dtype).startswith("datetime64") and "UTC" in str(
+        df["published_at"].dtype
+    )
+    last = df[df["article_id"] == 200].iloc[0]
+    assert pd.isna(last["views"]) and last["comments"] == 7 and last["authors"] == []
+    assert last["published_at"] == pd.Timestamp("2025-01-05T08:00:00Z")
+    assert last["updated_at"] == pd.Timestamp("2025-01-05T09:00:00Z")
+    assert df[df["article_id"] == 99].iloc[0]["tags"] == ["таг\u2028", "друг"]
+
+
+def test_duckdb_loads_with_documented_types(pipeline_run, make_record, tmp_path):
+    import duckdb
+
+    _hostile_run(pipeline_run, make_record)
+    glob = str(out_dir(tmp_path) / "*[0-9].jsonl")
+    con = duckdb.connect()
+    assert list(out_dir(tmp_path).glob("*.rejects.jsonl"))  # present, and left out by the glob
+    described = con.sql(f"DESCRIBE SELECT * FROM read_json('{glob}')").fetchall()
+    auto = {name: kind for name, kind, *_ in described}
+    assert list(auto) == list(RECORD_FIELDS)
+    assert auto["article_id"] == "BIGINT"
+    assert auto["published_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert auto["authors"] == "VARCHAR[]"
+    rows = con.sql(
+        f"SELECT article_id, views, published_at, length(body) FROM read_json('{glob}', "
+        f"columns = {DUCKDB_COLUMNS}) ORDER BY article_id"
+    ).fetchall()
+    assert [r[0] for r in rows] == [1, 2, 3, 4, 5, 99]
+    assert rows[0][1] == 144
+    assert rows[0][2] == datetime(2025, 4, 23, 5, 3, tzinfo=UTC)
+    assert rows[-1][3] > 1_900_000
+
+
+# -- crash safety -------------------------------------------------------------------------
+class Killed(BaseException):
+    """The process dies here (BaseException: nothing catches it on the way)."""
+
+
+def _die_at(monkeypatch, target, name):
+    def die(*args, **kwargs):
+        raise Killed(name)
+
+    monkeypatch.setattr(target, name, die)
+
+
+def _abandon(run) -> None:
+    """What the kernel does to a SIGKILLed process: fds closed (locks released), no cleanup."""
+    for pipe in run.pipes:
+        file = getattr(pipe, "_file", None)
+        if file is not None and not file._raw.closed:
+            file._raw.close()
+    store = run.crawler._fakti_state_store
+    store._db.close()  # uncommitted sightings are lost, as in a kill
+
+
+def _crash_then_rerun(pipeline_run, make_record, tmp_path, monkeypatch, kill):
+    """Run 1 exports 1-5 and dies where ``kill`` says; run 2 (no fault) sees 1-7."""
+    monkeypatch.setattr(export_mod, "PENDING_BATCH", 2)
+    first = pipeline_run()
+    kill(first)
+    first.feed(*(article(make_record(i)) for i in range(1, 6)))
+    with pytest.raises(Killed):
+        first.close()
+    _abandon(first)
+    monkeypatch.undo()
+    second = pipeline_run()
+    second.feed(*(article(make_record(i)) for i in range(1, 8)))
+    second.close()
+    return second
+
+
+def test_killed_before_fsync_leaves_no_complete_looking_file_and_reemits(
+    pipeline_run, make_record, tmp_path, monkeypatch
+):
+    second = _crash_then_rerun(
+        pipeline_run,
+        make_record,
+        tmp_path,
+        monkeypatch,
+        lambda run: _die_at(monkeypatch, AtomicFile, "sync"),
+    )
+    (feed,) = completed(tmp_path)
+    assert ids(feed) == [1, 2, 3, 4, 5, 6, 7]  # nothing lost
+    assert second.stats.get_value("export/leftovers_removed") == 1
+    assert second.stats.get_value("state/recovered/rolled_back_keys") == 5  # all were pending
+    assert [p.name for p in out_dir(tmp_path).iterdir()] == [feed.name]
+
+
+def test_killed_mid_run_reemits_everything(pipeline_run, make_record, tmp_path, monkeypatch):
+    monkeypatch.setattr(export_mod, "PENDING_BATCH", 2)
+    first = pipeline_run()
+    first.feed(*(article(make_record(i)) for i in range(1, 6)))  # no close: killed here
+    _abandon(first)
+    assert completed(tmp_path) == []
+    (temp,) = out_dir(tmp_path).iterdir()
+    assert temp.name.startswith(".") and temp.name.endswith(".jsonl.part")
+    second = pipeline_run()
+    second.feed(*(article(make_record(i)) for i in range(1, 8)))
+    second.close()
+    (feed,) = completed(tmp_path)
+    assert ids(feed) == [1, 2, 3, 4, 5, 6, 7]
+    assert second.stats.get_value("state/recovered/rolled_back_keys") == 4  # two batches of 2
+
+
+def test_killed_after_pending_before_rename_rolls_back(
+    pipeline_run, make_record, tmp_path, monkeypatch
+):
+    _crash_then_rerun(
+        pipeline_run,
+        make_record,
+        tmp_path,
+        monkeypatch,
+        lambda run: _die_at(monkeypatch, atomic.os, "rename"),
+    )
+    (feed,) = completed(tmp_path)
+    assert ids(feed) == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_killed_after_rename_before_commit_commits_at_next_start(
+    pipeline_run, make_record, tmp_path, monkeypatch
+):
+    def kill(run):
+        _die_at(monkeypatch, run.crawler._fakti_state_store, "commit_file")
+
+    second = _crash_then_rerun(pipeline_run, make_record, tmp_path, monkeypatch, kill)
+    older, newer = completed(tmp_path)
+    assert ids(older) == [1, 2, 3, 4, 5]
+    assert ids(newer) == [6, 7]  # 1-5 are not emitted twice
+    assert second.stats.get_value("state/recovered/committed_keys") == 5
+
+
+def test_killed_before_dir_fsync_still_commits(pipeline_run, make_record, tmp_path, monkeypatch):
+    _crash_then_rerun(
+        pipeline_run,
+        make_record,
+        tmp_path,
+        monkeypatch,
+        lambda run: _die_at(monkeypatch, atomic, "fsync_dir"),
+    )
+    older, newer = completed(tmp_path)
+    assert (ids(older), ids(newer)) == ([1, 2, 3, 4, 5], [6, 7])
+
+
+def test_clean_leftovers_spares_a_live_writer(tmp_path):
+    live = AtomicFile(tmp_path / "live.jsonl")
+    live.write(b"{}\n")
+    dead = temp_path(tmp_path / "dead.jsonl")
+    dead.write_bytes(b"{}")
+    assert clean_leftovers(tmp_path) == [dead]
+    assert live.temp.exists()
+    live.publish()
+    assert (tmp_path / "live.jsonl").read_bytes() == b"{}\n"
+    assert not live.temp.exists()
+
+
+def test_publish_fsyncs_file_then_directory(tmp_path, monkeypatch):
+    calls = []
+    real_fsync, real_rename = os.fsync, os.rename
+    monkeypatch.setattr(atomic.os, "fsync", lambda fd: calls.append("fsync") or real_fsync(fd))
+    monkeypatch.setattr(
+        atomic.os, "rename", lambda a, b: calls.append("rename") or real_rename(a, b)
+    )
+    f = AtomicFile(tmp_path / "x.jsonl")
+    f.write(b"1\n")
+    f.publish()
+    assert calls == ["fsync", "rename", "fsync"]

@@ -1,0 +1,156 @@
+"""Bad input never raises; non-articles and incomplete articles get clear result types."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from newsspider.extraction import Extracted, NotArticle, Rejected, extract_article
+from newsspider.extraction.decode import decode, detect_encoding, parse_html
+
+URL = "https://fakti.bg/en/world/1040010-synthetic-story"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://fakti.bg/",
+        "https://fakti.bg/en/world",
+        "https://fakti.bg/en/world/2025/04/23/12345",
+        "https://fakti.bg/search?q=x",
+        "https://fakti.bg/feed",
+        "mailto:x@fakti.bg",
+        "",
+    ],
+)
+def test_non_article_url(url: str) -> None:
+    result = extract_article(b"<html><h1>x</h1></html>", url)
+    assert isinstance(result, NotArticle)
+    assert result.reason == "not-article-url"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        None,
+        b"   ",
+        b"\x00\x01\x02",
+        b"<",
+        b"<html",
+        b"\xff\xfe\xfd",
+        "<p>text</p>",
+        b"<?xml?>",
+    ],
+)
+def test_empty_or_garbage_body_is_rejected(body: bytes | str | None) -> None:
+    result = extract_article(body, URL)
+    assert isinstance(result, Rejected)
+    assert result.reason == "missing:headline,published_at"
+    assert result.url == URL
+    assert result.fields["article_id"] == 1040010
+
+
+def test_missing_date_is_rejected_with_partial_record() -> None:
+    page = b"<html><head><title>Only a title - Fakti</title></head><body><p>x</p></body></html>"
+    result = extract_article(page, URL)
+    assert isinstance(result, Rejected)
+    assert result.reason == "missing:published_at"
+    assert result.fields["headline"] == "Only a title"
+    assert result.layers["headline"] == "meta"
+
+
+def test_missing_headline_is_rejected() -> None:
+    page = "<html><body><div>Apr 23, 2025 08:03 144</div><p>Body.</p></body></html>"
+    result = extract_article(page, URL)
+    assert isinstance(result, Rejected)
+    assert result.reason == "missing:headline"
+    assert result.fields["published_at"] == "2025-04-23T08:03:00+03:00"
+
+
+def test_unparseable_date_is_null_never_now() -> None:
+    page = (
+        "<html><head><title>T - Fakti</title></head><body><article><h1>T</h1>"
+        '<div class="info"><div class="ndt">Foo 99, 2025 99:99</div></div>'
+        '<div class="text"><p>Body.</p></div></article></body></html>'
+    )
+    result = extract_article(page, URL)
+    assert isinstance(result, Rejected)
+    assert result.fields["published_at"] is None
+
+
+def test_mirror_origin_request_url() -> None:
+    page = (
+        '<html><head><link rel="canonical" href="https://fakti.bg/en/world/1040010-synthetic-story">'
+        "</head><body><article><h1>Mirror</h1>"
+        '<div class="info"><div class="ndt">Apr 23, 2025 08:03</div></div>'
+        '<div class="text"><p>Body.</p></div></article></body></html>'
+    )
+    result = extract_article(page, "http://127.0.0.1:8765/en/world/1040010-synthetic-story")
+    assert isinstance(result, Extracted)
+    assert result.fields["url"] == URL
+
+
+def test_canonical_link_for_another_article_is_ignored() -> None:
+    page = (
+        '<html><head><link rel="canonical" href="https://fakti.bg/en/world/999-other">'
+        "</head><body><article><h1>Mine</h1>"
+        '<div class="info"><div class="ndt">Apr 23, 2025 08:03</div></div>'
+        '<div class="text"><p>Body.</p></div></article></body></html>'
+    )
+    result = extract_article(page, URL + "?utm_source=fb")
+    assert isinstance(result, Extracted)
+    assert result.fields["url"] == URL
+
+
+def test_deeply_nested_markup() -> None:
+    page = "<div>" * 5000 + "<h1>Deep</h1><div>Apr 23, 2025 08:03 5</div><p>Body text.</p>"
+    result = extract_article(page.encode(), URL)
+    assert isinstance(result, Extracted | Rejected)
+
+
+def test_twenty_megabyte_page() -> None:
+    filler = ("<div><a href='/x'>link</a><p>" + "word " * 40 + "</p></div>") * 85_000
+    page = (
+        "<html><head><title>Huge - Fakti</title></head><body><article><h1>Huge</h1>"
+        '<div class="info"><div class="ndt">Apr 23, 2025 08:03</div><div class="nv">1</div></div>'
+        f'<div class="text"><p>First.</p></div></article>{filler}</body></html>'
+    ).encode()
+    assert len(page) > 20_000_000
+    start = time.perf_counter()
+    result = extract_article(page, URL)
+    assert isinstance(result, Extracted)
+    assert result.fields["body"] == "First."
+    assert time.perf_counter() - start < 20
+
+
+def test_huge_text_node() -> None:
+    page = b"<html><body><h1>Big</h1><div>Apr 23, 2025 08:03</div><p>" + b"x" * 12_000_000 + b"</p>"
+    result = extract_article(page, URL)
+    assert isinstance(result, Extracted | Rejected)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        ("абв".encode("cp1251"), "text/html; charset=windows-1251", "cp1251"),
+        ("абв".encode("cp1251"), "text/html; charset=CP1251", "cp1251"),
+        ('<meta charset="windows-1251">абв'.encode("cp1251"), None, "cp1251"),
+        ("абв".encode(), None, "utf-8"),
+        (b"plain ascii", None, "utf-8"),
+        ("абв".encode("cp1251"), None, "cp1251"),
+        ("абв".encode(), "text/html; charset=bogus-charset", "utf-8"),
+    ],
+)
+def test_detect_encoding(body: bytes, content_type: str | None, expected: str) -> None:
+    assert detect_encoding(body, content_type) == expected
+
+
+def test_decode_and_parse() -> None:
+    assert decode("абв".encode("cp1251"), "text/html; charset=windows-1251").endswith("абв")
+    assert decode(b"\xef\xbb\xbfabc") == "abc"
+    assert decode(None) == ""
+    assert parse_html(b"") is None
+    root = parse_html("<p>Здравей</p>".encode("cp1251"), "text/html; charset=windows-1251")
+    assert root is not None and root.findtext(".//p") == "Здравей"

@@ -1,0 +1,207 @@
+"""Politeness middlewares: Crawl-delay parsing and enforcement, Retry-After, loopback mode."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+
+from newsspider.middlewares import politeness
+from newsspider.middlewares.gate import HostGate
+from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
+from newsspider.middlewares.politeness import NOT_BEFORE, CrawlDelayMiddleware, parse_crawl_delay
+from newsspider.middlewares.retry import BackoffRetryMiddleware, parse_retry_after
+
+ROBOTS = """# synthetic
+User-agent: otherbot
+Crawl-delay: 30
+
+User-agent: *
+Disallow: /admin/
+Crawl-delay: 2.5
+
+User-agent: newsspider
+User-agent: friend
+Crawl-delay: 0.5
+"""
+
+
+@pytest.mark.parametrize(
+    ("ua", "delay"),
+    [("Mozilla newsspider/0.1 (+contact)", 0.5), ("curl/8", 2.5), ("OtherBot/2", 30.0)],
+)
+def test_parse_crawl_delay_group_choice(ua: str, delay: float) -> None:
+    assert parse_crawl_delay(ROBOTS, ua) == delay
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["User-agent: *\nDisallow: /", "User-agent: *\nCrawl-delay: soon", "Crawl-delay: 5", ""],
+)
+def test_parse_crawl_delay_absent_or_invalid(text: str) -> None:
+    assert parse_crawl_delay(text, "newsspider") is None
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_gate_spaces_requests_and_pauses_host() -> None:
+    clock = FakeClock()
+    gate = HostGate(clock)
+    gate.set_delay("h:1", 2.0)
+    assert [gate.reserve("h:1") for _ in range(3)] == [0.0, 2.0, 4.0]
+    assert gate.reserve("other:1") == 0.0
+    clock.now += 10
+    assert gate.reserve("h:1") == 0.0
+    gate.pause("other:1", 7)
+    assert gate.reserve("other:1") == 7.0
+    assert gate.reserve("h:1", not_before=clock.now + 3) == 3.0
+
+
+def _crawler(**settings):
+    crawler = get_crawler(Spider, settings_dict=settings)
+    crawler.spider = Spider.from_crawler(crawler, name="t")
+    return crawler
+
+
+def test_crawl_delay_middleware_reads_robots_and_waits(monkeypatch) -> None:
+    waits: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(politeness, "sleep", fake_sleep)
+    crawler = _crawler(USER_AGENT="newsspider/0.1")
+    mw = CrawlDelayMiddleware.from_crawler(crawler)
+    mw.gate.clock = FakeClock()
+    robots = Request("http://127.0.0.1:9/robots.txt")
+    mw.process_response(robots, TextResponse(robots.url, body=ROBOTS.encode(), encoding="utf-8"))
+    assert mw.gate.delays == {"127.0.0.1:9": 0.5}
+    for _ in range(3):
+        asyncio.run(mw.process_request(Request("http://127.0.0.1:9/en/world")))
+    asyncio.run(mw.process_request(Request("http://127.0.0.1:9/robots.txt")))
+    assert waits == [0.5, 1.0]
+    assert crawler.stats.get_value("politeness/crawl_delay") == 0.5
+
+
+def test_crawl_delay_ignored_when_not_obeyed() -> None:
+    mw = CrawlDelayMiddleware.from_crawler(_crawler(FAKTI_CRAWL_DELAY_OBEY=False))
+    robots = Request("http://127.0.0.1:9/robots.txt")
+    mw.process_response(robots, TextResponse(robots.url, body=ROBOTS.encode(), encoding="utf-8"))
+    assert mw.gate.delays == {}
+
+
+def test_crawl_delay_capped() -> None:
+    mw = CrawlDelayMiddleware.from_crawler(_crawler(FAKTI_CRAWL_DELAY_MAX=10))
+    robots = Request("https://fakti.bg/robots.txt")
+    body = b"User-agent: *\nCrawl-delay: 3600\n"
+    mw.process_response(robots, TextResponse(robots.url, body=body, encoding="utf-8"))
+    assert mw.gate.delays == {"fakti.bg": 10.0}
+
+
+NOW = datetime(2025, 4, 23, 5, 3, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        (b"120", 120.0),
+        ("  7 ", 7.0),
+        ("Wed, 23 Apr 2025 05:04:30 GMT", 90.0),
+        ("Wed, 23 Apr 2025 05:00:00 GMT", 0.0),
+        ("soon", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_retry_after(value, seconds) -> None:
+    assert parse_retry_after(value, NOW) == seconds
+
+
+def _retry_mw(**settings) -> BackoffRetryMiddleware:
+    mw = BackoffRetryMiddleware.from_crawler(_crawler(**settings))
+    mw.gate.clock = FakeClock()
+    return mw
+
+
+def test_retry_after_pauses_host_and_retries() -> None:
+    mw = _retry_mw()
+    request = Request("http://127.0.0.1:9/en/world/1000001-a")
+    response = Response(request.url, status=429, headers={"Retry-After": "7"})
+    retry = mw.process_response(request, response)
+    assert isinstance(retry, Request)
+    assert retry.meta["retry_times"] == 1
+    assert mw.gate.reserve("127.0.0.1:9") == 7.0
+    assert mw.crawler.stats.get_value("politeness/retry_after") == 1
+
+
+def test_retry_after_capped() -> None:
+    mw = _retry_mw(FAKTI_RETRY_AFTER_MAX=30)
+    request = Request("http://127.0.0.1:9/x")
+    mw.process_response(request, Response(request.url, status=503, headers={"Retry-After": "9999"}))
+    assert mw.gate.reserve("127.0.0.1:9") == 30.0
+
+
+def test_backoff_grows_exponentially_and_gives_up() -> None:
+    mw = _retry_mw(RETRY_TIMES=3, FAKTI_RETRY_BACKOFF_BASE=1.5)
+    request = Request("http://127.0.0.1:9/x")
+    delays = []
+    for _ in range(3):
+        request = mw.process_response(request, Response(request.url, status=500))
+        assert isinstance(request, Request)
+        delays.append(request.meta[NOT_BEFORE] - mw.gate.clock())
+    assert delays == [1.5, 3.0, 6.0]
+    final = mw.process_response(request, Response(request.url, status=500))
+    assert isinstance(final, Response)
+
+
+def test_no_backoff_when_base_zero_and_exceptions_retried() -> None:
+    mw = _retry_mw(FAKTI_RETRY_BACKOFF_BASE=0)
+    request = Request("http://127.0.0.1:9/x")
+    retry = mw.process_exception(request, ConnectionRefusedError())
+    assert isinstance(retry, Request)
+    assert NOT_BEFORE not in retry.meta
+    ok = Response(request.url, status=200)
+    assert mw.process_response(request, ok) is ok
+
+
+@pytest.mark.parametrize(
+    ("url", "loop"),
+    [
+        ("http://127.0.0.1:8765", True),
+        ("http://127.5.0.1", True),
+        ("http://localhost:1/", True),
+        ("http://[::1]:8080/", True),
+        ("https://fakti.bg", False),
+        ("http://10.0.0.1", False),
+    ],
+)
+def test_is_loopback(url: str, loop: bool) -> None:
+    assert is_loopback(url) is loop
+
+
+def test_loopback_defaults_yield_to_command_line() -> None:
+    settings = Settings({"DOWNLOAD_DELAY": 1.0, "AUTOTHROTTLE_ENABLED": True}, priority="project")
+    settings.set("AUTOTHROTTLE_ENABLED", True, priority="cmdline")
+    changed = apply_loopback_defaults(settings)
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0
+    assert settings.getbool("AUTOTHROTTLE_ENABLED") is True
+    assert settings.getbool("FAKTI_CRAWL_DELAY_OBEY") is False
+    assert "AUTOTHROTTLE_ENABLED" not in changed
+    assert "DOWNLOAD_DELAY" in changed
+
+
+def test_loopback_fast_mode_can_be_disabled() -> None:
+    settings = Settings({"DOWNLOAD_DELAY": 1.0, "FAKTI_LOOPBACK_FAST": False})
+    assert apply_loopback_defaults(settings) == []
+    assert settings.getfloat("DOWNLOAD_DELAY") == 1.0

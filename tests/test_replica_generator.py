@@ -1,0 +1,198 @@
+"""The replica's generator: determinism, ids, DST edges, epochs, coverage, ground truth."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from newsspider.extraction.record import content_hash
+from newsspider.replica import articles as render
+from newsspider.replica.generator import SEVEN_DIGITS_FROM, SOFIA, WINDOW_START, Site
+from newsspider.replica.pages import Pages
+
+NOW = datetime(2026, 11, 29, 11, 0, tzinfo=SOFIA)
+SCHEMA = json.loads(
+    (Path(__file__).parent.parent / "newsspider/schema/article.schema.json").read_text("utf-8")
+)
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return Site(articles=300, seed=1, now=NOW)
+
+
+def test_same_seed_same_truth_and_bytes(site):
+    other = Site(articles=300, seed=1, now=NOW)
+    assert list(other.ground_truth(2)) == list(site.ground_truth(2))
+    for a in site.articles[::37]:
+        assert (
+            Pages(other).render(a.path, 2, "http://h").body
+            == Pages(site).render(a.path, 2, "http://h").body
+        )
+    third = Site(articles=300, seed=2, now=NOW)
+    assert [r["headline"] for r in third.ground_truth(2)] != [
+        r["headline"] for r in site.ground_truth(2)
+    ]
+
+
+def test_articles_count_and_sections(site):
+    assert len(site.articles) == 300
+    assert len({a.section for a in site.articles}) >= 8
+    assert len({a.key for a in site.articles}) == 300
+
+
+def test_ids_six_digits_before_september_seven_after(site):
+    six = [a for a in site.articles if a.article_id < 1_000_000]
+    seven = [a for a in site.articles if a.article_id >= 1_000_000]
+    assert six and seven
+    assert all(a.t < SEVEN_DIGITS_FROM for a in six)
+    assert all(a.t >= SEVEN_DIGITS_FROM and a.article_id < 10_000_000 for a in seven)
+    assert all(a.article_id >= 100_000 for a in six)
+
+
+def test_ids_follow_time_within_an_edition_sequence(site):
+    firsts = {}
+    for a in site.articles:  # time order; a twin reuses an earlier id of the other edition
+        firsts.setdefault(a.article_id, a)
+    ids = [a.article_id for a in sorted(firsts.values(), key=lambda a: a.t)]
+    assert ids == sorted(ids)
+
+
+def test_some_ids_in_both_editions_are_distinct_articles(site):
+    ids = Counter(a.article_id for a in site.articles)
+    shared = [i for i, n in ids.items() if n == 2]
+    assert shared
+    for i in shared:
+        assert site.by_key[("en", i)].headline != site.by_key[("bg", i)].headline
+
+
+def test_seed_article_is_included(site, seed_expected):
+    rec = site.by_key[("en", 965998)].truth(1)
+    for key, value in seed_expected.items():
+        assert rec[key] == value, key
+    assert rec["authors"] == [] and rec["comments"] is None and rec["updated_at"] is None
+
+
+def test_autumn_repeated_hour_first_occurrence(site):
+    hits = [a for a in site.articles if a.lang == "en" and a.shown == datetime(2025, 10, 26, 3, 30)]
+    assert hits and hits[0].truth(1)["published_at"] == "2025-10-26T03:30:00+03:00"
+    assert hits[0].variant != "full"  # no JSON-LD: the date line alone must decide
+    line = render.date_text(hits[0])
+    assert line.endswith(" 26, 2025 03:30")
+    assert line in Pages(site).render(hits[0].path, 1, "http://h").body.decode()
+
+
+def test_spring_gap_time_on_a_bulgarian_page(site):
+    hits = [
+        a for a in site.articles if a.lang == "bg" and render.date_text(a) == "30 Март, 2025 03:30"
+    ]
+    assert hits
+    a = hits[0]
+    assert a.truth(1)["published_at"] == "2025-03-30T04:30:00+03:00"
+    assert "30 Март, 2025 03:30" in Pages(site).render(a.path, 1, "http://h").body.decode()
+
+
+def test_window_and_density(site):
+    c1, c2 = site.clock(1), site.clock(2)
+    assert c2 - c1 == timedelta(hours=6)
+    epoch1 = site.existing(site.articles, 1)
+    assert all(a.t <= c1 for a in epoch1)
+    assert all(a.published >= WINDOW_START for a in site.articles)
+    recent = [a for a in epoch1 if a.t > c1 - timedelta(hours=24)]
+    assert len(recent) >= 0.05 * len(epoch1)
+    assert len(site.existing(site.articles, 2)) > len(epoch1)
+
+
+def test_epoch_two_adds_articles_and_raises_views(site):
+    one = {(r["lang"], r["article_id"]): r for r in site.ground_truth(1)}
+    two = {(r["lang"], r["article_id"]): r for r in site.ground_truth(2)}
+    assert set(one) < set(two)
+    raised = [k for k in one if one[k]["views"] is not None and two[k]["views"] > one[k]["views"]]
+    assert raised
+    assert all(
+        two[k]["views"] is None or two[k]["views"] >= one[k]["views"]
+        for k in one
+        if one[k]["views"]
+    )
+    assert one[("en", 965998)]["views"] == two[("en", 965998)]["views"] == 144
+    lang, new_id = next(iter(set(two) - set(one)))
+    assert site.article(lang, new_id, 1) is None and site.article(lang, new_id, 2) is not None
+
+
+def test_every_variant_and_oddity_is_present(site):
+    arts = site.existing(site.articles, 1)
+    kinds = {(a.lang, a.variant) for a in arts}
+    for lang in ("en", "bg"):
+        for variant in ("full", "nostructured", "redesign", "broken"):
+            assert (lang, variant) in kinds
+    assert {a.form for a in arts if a.lang == "bg"} == {"A", "B", "C"}
+    assert {a.broken for a in arts} >= {"markup", "cp1251", "cp1251-meta"}
+    assert any(a.section == "mnenia" and a.opinion_inline for a in arts)
+    assert any(a.section == "mnenia" and not a.opinion_inline for a in arts)
+    assert any(a.video_only for a in arts)
+    assert {a.month_style for a in arts if a.lang == "en"} == {"en", "bg", "bgshort"}
+    big = {a.sep for a in arts if a.views(1) >= 1000 and a.shown_views(1) is not None}
+    assert big == {" ", "\u00a0", "\u202f"}
+    assert {a.subtitle_kind for a in arts} == {"normal", "junk", "none"}
+    assert any(not a.caption and a.image for a in arts)
+    assert any('"' in a.headline for a in arts) and any("&" in a.headline for a in arts)
+    assert any(a.headline_twice for a in arts) and any(a.modified for a in arts)
+    assert any(a.slug.startswith("-") or a.slug.endswith("-") or len(a.slug) > 150 for a in arts)
+
+
+def test_truth_records_are_valid_and_hashed(site):
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    for epoch in (1, 2):
+        for rec in site.ground_truth(epoch):
+            validator.validate({**rec, "scraped_at": "2026-11-29T09:00:00+00:00"})
+            assert rec["content_hash"] == content_hash(
+                rec["headline"], rec["subtitle"], rec["body"]
+            )
+
+
+def test_truth_field_rules(site):
+    recs = list(site.ground_truth(1))
+    en = [r for r in recs if r["lang"] == "en"]
+    bg = [r for r in recs if r["lang"] == "bg"]
+    assert all(r["authors"] == [] and r["tags"] == [] and r["comments"] is None for r in en)
+    assert any(r["updated_at"] for r in en)  # JSON-LD dateModified that differs
+    assert any(r["views"] is None for r in bg) and any(r["comments"] is not None for r in bg)
+    assert any(r["authors"] for r in bg) and any(not r["authors"] for r in bg)
+    assert any(r["tags"] for r in bg) and any(r["body"] == "" for r in recs)
+    assert any(r["subtitle"] is None for r in recs)
+    # form B: update time as shown, even when earlier than publication
+    assert any(r["updated_at"] and r["updated_at"] < r["published_at"] for r in bg)
+
+
+def test_write_truth(tmp_path, site):
+    n = site.write_truth(tmp_path / "t.jsonl", 2)
+    lines = (tmp_path / "t.jsonl").read_text("utf-8").splitlines()
+    assert n == len(lines) == len(site.existing(site.articles, 2))
+    assert json.loads(lines[0]) == next(site.ground_truth(2))
+
+
+def test_fifty_thousand_specs_in_seconds():
+    start = time.perf_counter()
+    big = Site(articles=50_000, seed=3, now=NOW)
+    assert time.perf_counter() - start < 15
+    assert len(big.articles) == 50_000
+    assert big.by_key[("en", 965998)].headline.startswith("ISW")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"now": datetime(2026, 1, 1)}, "aware"),
+        ({"articles": 0}, "between"),
+        ({"now": datetime(2025, 6, 1, tzinfo=SOFIA)}, "after"),
+    ],
+)
+def test_bad_arguments(kwargs, error):
+    with pytest.raises(ValueError, match=error):
+        Site(**{"now": NOW, **kwargs})

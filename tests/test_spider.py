@@ -1,0 +1,336 @@
+"""Spider orchestration with fake responses: modes, windows, stop rules, dedup, fallbacks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, Response, XmlResponse
+from scrapy.utils.test import get_crawler
+
+from newsspider import settings as project_settings
+from newsspider.args import ArgumentError
+from newsspider.extraction.dates import sofia_local
+from newsspider.spiders.fakti import FaktiSpider, StartupError
+
+BASE = "http://127.0.0.1:8765"
+DATE = "Sun, 26 Oct 2025 10:00:00 GMT"  # 12:00 +02:00 in Sofia
+
+
+class FakeStore:
+    def __init__(self, known=(), newest=None, since=()) -> None:
+        self._known = set(known)
+        self._newest = newest
+        self._since = list(since)
+
+    def is_empty(self) -> bool:
+        return self._newest is None
+
+    def newest_published(self):
+        return self._newest
+
+    def known(self, keys):
+        return {k for k in keys if k in self._known}
+
+    def published_since(self, dt):
+        return self._since
+
+
+PROJECT = {k: v for k, v in vars(project_settings).items() if k.isupper()}
+
+
+def make_spider(store: FakeStore | None = None, base: str = BASE, **args) -> FaktiSpider:
+    crawler = get_crawler(FaktiSpider, settings_dict={**PROJECT, "FAKTI_BASE_URL": base})
+    crawler.settings.frozen = False  # as in a real crawl: the spider exists before the freeze
+    spider = FaktiSpider.from_crawler(crawler, **args)
+    crawler.spider = spider
+    spider._state = lambda: store or FakeStore()
+    return spider
+
+
+def paths(requests) -> list[str]:
+    out = []
+    for r in requests:
+        parts = urlsplit(r.url)
+        out.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return out
+
+
+def panel(items, next_href=None) -> bytes:
+    html = "".join(
+        f'<article class="panel selected-ln"><a href="{href}"><span class="article-title">T'
+        f'</span></a><div class="ndt">{when}</div><div class="nv">1</div></article>'
+        for href, when in items
+    )
+    nxt = f'<a rel="next" href="{next_href}">next</a>' if next_href else ""
+    return f"<html><body>{html}{nxt}</body></html>".encode()
+
+
+def response(url: str, body: bytes, request: Request, status: int = 200, cls=HtmlResponse):
+    return cls(url, body=body, status=status, request=request, headers={"Date": DATE})
+
+
+def test_bad_argument_stops_at_start(caplog) -> None:
+    with pytest.raises(StartupError) as info:
+        make_spider(since="26.10.2025")
+    assert info.value.code == 1
+    assert isinstance(info.value.__cause__, ArgumentError)
+    assert "argument since: bad value '26.10.2025'" in caplog.text
+
+
+def test_bad_base_url(caplog) -> None:
+    with pytest.raises(StartupError):
+        make_spider(base="fakti.bg")
+    assert "setting FAKTI_BASE_URL: bad value 'fakti.bg'" in caplog.text
+
+
+def test_loopback_base_turns_politeness_delays_off() -> None:
+    spider = make_spider()
+    settings = spider.crawler.settings
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0
+    assert settings.getbool("AUTOTHROTTLE_ENABLED") is False
+    live = make_spider(base="https://fakti.bg")
+    assert live.crawler.settings.getbool("AUTOTHROTTLE_ENABLED") is True
+    assert live.crawler.settings.getfloat("DOWNLOAD_DELAY") == 1.0
+
+
+def test_url_mode_fetches_each_key_once_on_base() -> None:
+    spider = make_spider(
+        url="https://www.fakti.bg/en/amp/world/1000001-a?utm_source=x,"
+        "https://fakti.bg/en/world/1000001-other-slug,https://fakti.bg/world/1000001-a"
+    )
+    requests = spider.start_requests_list()
+    assert [r.url for r in requests] == [
+        f"{BASE}/en/world/1000001-a",
+        f"{BASE}/world/1000001-a",
+    ]
+    assert spider.crawler.stats.get_value("discovery/articles/duplicate") == 1
+
+
+def test_since_mode_uses_search_per_lang() -> None:
+    spider = make_spider(since="2025-10-01", until="2025-10-20", lang="en")
+    (request,) = spider.start_requests_list()
+    parts = urlsplit(request.url)
+    assert parts.path == "/en/search"
+    query = parse_qs(parts.query, keep_blank_values=True)
+    assert query["fromdate"] == ["01.10.2025"]
+    assert query["todate"] == ["20.10.2025"]
+    assert query["page"] == ["0"]
+    assert spider.window.floor == sofia_local(2025, 10, 1)
+    assert spider.window.upper == sofia_local(2025, 10, 21)
+
+
+def test_since_with_sections_walks_section_listings() -> None:
+    spider = make_spider(since="2025-10-01", sections="world,krimi")
+    assert paths(spider.start_requests_list()) == ["/world", "/krimi", "/en/world", "/en/krimi"]
+
+
+def test_first_run_and_incremental_start_with_feeds() -> None:
+    spider = make_spider()
+    assert paths(spider.start_requests_list()) == ["/feed", "/en/feed"]
+    assert spider.window.first_run == timedelta(days=1)
+    newest = sofia_local(2025, 10, 26, 9, 0)
+    spider = make_spider(FakeStore(newest=newest), sections="sport", lang="bg")
+    assert paths(spider.start_requests_list()) == ["/feed/sport"]
+    assert spider.window.skip_known is True
+    assert spider.window.floor == newest - timedelta(hours=1)
+
+
+def test_refresh_refetches_recent_articles_from_state() -> None:
+    store = FakeStore(
+        newest=sofia_local(2025, 10, 26, 9, 0),
+        since=[(("bg", 1000005), "https://fakti.bg/world/1000005-x")],
+    )
+    spider = make_spider(store, refresh="2")
+    assert paths(spider.start_requests_list()) == ["/world/1000005-x", "/feed", "/en/feed"]
+
+
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel>{}</channel></rss>"""
+
+
+def rss(items) -> bytes:
+    return RSS.format(
+        "".join(
+            f"<item><title>x</title><link>{u}</link><pubDate>{d}</pubDate></item>" for u, d in items
+        )
+    ).encode()
+
+
+def test_incremental_feed_reaching_known_items_is_enough() -> None:
+    store = FakeStore(known={("bg", 1000002)}, newest=sofia_local(2025, 10, 26, 11, 0))
+    spider = make_spider(store)
+    (feed, _) = spider.start_requests_list()
+    body = rss(
+        [
+            ("https://fakti.bg/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("https://elsewhere.example/world/1000009-z", "Sun, 26 Oct 2025 11:49:00 +0200"),
+            ("https://fakti.bg/world/1000002-b", "Sun, 26 Oct 2025 11:40:00 +0200"),
+            ("https://fakti.bg/world/1000001-a", "Sun, 26 Oct 2025 11:30:00 +0200"),
+        ]
+    )
+    out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    assert paths(out) == ["/world/1000003-c", "/world/1000001-a"]
+    assert spider.crawler.stats.get_value("discovery/links/offsite") == 1
+
+
+def test_feed_not_reaching_old_items_falls_back_to_home() -> None:
+    store = FakeStore(newest=sofia_local(2025, 10, 20, 11, 0))
+    spider = make_spider(store, lang="en")
+    (feed,) = spider.start_requests_list()
+    body = rss([("/en/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200")])
+    out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    assert paths(out) == ["/en/world/1000003-c", "/en/"]
+
+
+@pytest.mark.parametrize(("status", "body"), [(404, b"<html>Not found</html>"), (200, b"<rss")])
+def test_missing_or_broken_feed_is_not_fatal(status: int, body: bytes) -> None:
+    spider = make_spider(lang="bg", sections="avto")
+    (feed,) = spider.start_requests_list()
+    out = list(spider.parse_feed(response(feed.url, body, feed, status=status)))
+    assert paths(out) == ["/avto"]
+    assert spider.crawler.stats.get_value("discovery/feeds/unusable") == 1
+
+
+def test_first_run_listing_stops_at_window_using_date_header() -> None:
+    spider = make_spider(lang="bg", sections="world")
+    spider.start_requests_list()
+    request = spider._listing("bg", "world")
+    body = panel(
+        [
+            ("/world/1000010-j", "днес в 11:59 ч."),
+            ("/world/1000009-i", "вчера в 12:01 ч."),
+            ("/world/1000008-h", "вчера в 11:59 ч."),
+        ],
+        next_href="/world?page=2",
+    )
+    out = list(spider.parse_listing(response(request.url, body, request)))
+    # Date header: 26 Oct 12:00 Sofia; the last day starts 25 Oct 12:00 Sofia.
+    assert paths(out) == ["/world/1000010-j", "/world/1000009-i"]
+    assert out[0].meta["fakti_floor"] == sofia_local(2025, 10, 25, 12, 0)
+
+
+def test_listing_follows_next_until_old_and_dedups_keys() -> None:
+    spider = make_spider(since="2025-10-01", sections="world", lang="en")
+    (request,) = spider.start_requests_list()
+    body = panel(
+        [
+            ("/en/world/1000010-j", "today at 09:00"),
+            ("https://www.fakti.bg/en/amp/world/1000010-j", "today at 09:00"),
+            (f"{BASE}/en/world/1000009-i?utm_source=fb", "02.10.2025"),
+            ("/en/world/2025/10/02/00001", "02.10.2025"),
+        ],
+        next_href="https://fakti.bg/en/world?page=2",
+    )
+    out = list(spider.parse_listing(response(request.url, body, request)))
+    assert paths(out) == ["/en/world/1000010-j", "/en/world/1000009-i", "/en/world?page=2"]
+    assert spider.crawler.stats.get_value("discovery/links/not_article") == 1
+    page2 = out[-1]
+    body = panel([("/en/world/1000008-h", "01.10.2025"), ("/en/world/1000007-g", "30.09.2025")])
+    out = list(spider.parse_listing(response(page2.url, body, page2)))
+    assert paths(out) == ["/en/world/1000008-h"]
+
+
+def test_until_skips_newer_items_but_keeps_walking() -> None:
+    spider = make_spider(since="2025-10-01", until="2025-10-20", sections="world", lang="en")
+    (request,) = spider.start_requests_list()
+    body = panel(
+        [("/en/world/1000010-j", "today at 09:00"), ("/en/world/1000006-f", "20.10.2025")],
+        next_href="/en/world?page=2",
+    )
+    out = list(spider.parse_listing(response(request.url, body, request)))
+    assert paths(out) == ["/en/world/1000006-f", "/en/world?page=2"]
+
+
+def test_search_pages_and_fallback() -> None:
+    spider = make_spider(since="2025-10-01", lang="bg")
+    (request,) = spider.start_requests_list()
+    body = (
+        '<div id="main"><ul><li><a href="/sport/1000011-k"><span class="post-title">K</span></a>'
+        '<div class="ndt">25.10.2025</div></li></ul><a rel="next" href="/search?page=1">›</a></div>'
+    ).encode()
+    out = list(spider.parse_search(response(request.url, body, request)))
+    assert paths(out)[0] == "/sport/1000011-k"
+    assert parse_qs(urlsplit(out[1].url).query)["page"] == ["1"]
+    failed = list(spider.parse_search(response(request.url, b"gone", request, status=404)))
+    assert len(failed) == 14
+    assert paths(failed)[0] == "/avto"
+
+
+def test_home_not_reaching_old_walks_all_sections() -> None:
+    spider = make_spider(FakeStore(newest=sofia_local(2025, 10, 20)), lang="en")
+    spider.start_requests_list()
+    request = spider._home("en")
+    out = list(spider.parse_listing(response(request.url, panel([]), request)))
+    assert len(out) == 14
+    assert all(urlsplit(r.url).path.startswith("/en/") for r in out)
+
+
+def test_non_article_pages_are_never_records() -> None:
+    spider = make_spider()
+    for path in ("/en/world/2025/10/02/00001", "/world", "/en/", "/search"):
+        url = BASE + path
+        assert list(spider.parse(Response(url, body=b"<html></html>"))) == []
+    assert spider.crawler.stats.get_value("pages/not_article") == 4
+
+
+ARTICLE = """<html lang="en"><head><title>Synthetic lake report - Fakti.bg</title>
+<link rel="canonical" href="https://fakti.bg/en/world/1000042-synthetic-lake">
+<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Synthetic lake report",
+"datePublished": "{published}"}}</script></head>
+<body><main id="main"><article><h1>Synthetic lake report</h1>
+<div class="info"><div class="ndt">Oct 26, 2025 09:15</div><div class="nv">1 204</div></div>
+<div class="text"><p>First generated paragraph about a lake.</p><p>Second one.</p></div>
+</article></main></body></html>"""
+
+
+def article_response(spider: FaktiSpider, published: str, floor=None) -> HtmlResponse:
+    url = f"{BASE}/en/world/1000042-synthetic-lake"
+    request = Request(url, meta={"fakti_floor": floor})
+    body = ARTICLE.format(published=published).encode()
+    return HtmlResponse(url, body=body, request=request, headers={"Date": DATE})
+
+
+def test_article_record_has_canonical_url_and_layer_stats() -> None:
+    spider = make_spider(url=f"{BASE}/en/world/1000042-x")
+    (item,) = spider.parse(article_response(spider, "2025-10-26T09:15:00+02:00"))
+    assert item["url"] == "https://fakti.bg/en/world/1000042-synthetic-lake"
+    assert (item["article_id"], item["lang"], item["section"]) == (1000042, "en", "world")
+    assert item["headline"] == "Synthetic lake report"
+    assert item["published_at"] == "2025-10-26T09:15:00+02:00"
+    assert item["views"] == 1204
+    stats = spider.crawler.stats
+    assert stats.get_value("extract/headline/jsonld") == 1
+    assert stats.get_value("extract/published_at/jsonld") == 1
+    assert stats.get_value("extract/comments/missing") == 1
+
+
+def test_article_outside_the_window_is_dropped() -> None:
+    spider = make_spider(since="2025-10-01", until="2025-10-25", lang="en")
+    spider.start_requests_list()
+    late = article_response(spider, "2025-10-26T09:15:00+02:00")
+    assert list(spider.parse(late)) == []
+    first_run = make_spider(lang="en")
+    first_run.start_requests_list()
+    floor = sofia_local(2025, 10, 26, 10, 0)
+    assert (
+        list(first_run.parse(article_response(first_run, "2025-10-26T09:15:00+02:00", floor))) == []
+    )
+    assert first_run.crawler.stats.get_value("discovery/articles/out_of_window") == 1
+
+
+def test_midnight_item_is_old_only_once_its_whole_day_is() -> None:
+    store = FakeStore(newest=sofia_local(2025, 10, 26, 5, 36))  # floor: 04:36
+    spider = make_spider(store, lang="bg")
+    (feed,) = spider.start_requests_list()
+    body = rss(
+        [
+            ("/world/1000012-l", "Sun, 26 Oct 2025 00:00:00 +0300"),  # a date-only article
+            ("/world/1000011-k", "Sun, 26 Oct 2025 04:00:00 +0200"),
+            ("/world/1000010-j", "Sat, 25 Oct 2025 00:00:00 +0300"),
+        ]
+    )
+    out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    assert paths(out) == ["/world/1000012-l"]
+    assert spider.crawler.stats.get_value("discovery/items/old") == 2

@@ -1,0 +1,185 @@
+"""URL canonicalisation, article references and page kinds (§1 of fakti-site.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsspider.extraction.urls import (
+    ArticleRef,
+    canonicalize,
+    classify,
+    parse_article_url,
+    to_fetch_url,
+)
+
+EN = "https://fakti.bg/en/world/965998-isw-putin-ready"
+BG = "https://fakti.bg/world/995663-ruskata-pvo-svali"
+
+
+@pytest.mark.parametrize(
+    ("url", "base", "expected"),
+    [
+        (EN, None, EN),
+        ("https://www.fakti.bg/en/world/965998-isw-putin-ready", None, EN),
+        ("https://fakti.bg./en/world/965998-isw-putin-ready", None, EN),
+        ("http://fakti.bg/en/world/965998-isw-putin-ready", None, EN),
+        ("HTTPS://WWW.FAKTI.BG/en/world/965998-isw-putin-ready", None, EN),
+        ("https://fakti.bg:443/en/world/965998-isw-putin-ready", None, EN),
+        (EN + "?utm_source=fb&utm_medium=social", None, EN),
+        (EN + "#comments", None, EN),
+        ("https://fakti.bg/en/amp/world/965998-isw-putin-ready", None, EN),
+        ("https://fakti.bg/amp/world/995663-ruskata-pvo-svali", None, BG),
+        ("/world/995663-ruskata-pvo-svali", "https://fakti.bg/", BG),
+        ("world/995663-ruskata-pvo-svali", "https://www.fakti.bg/", BG),
+        ("965998-isw-putin-ready", "https://fakti.bg/en/world/1-other", EN),
+        ("//www.fakti.bg/world/995663-ruskata-pvo-svali?x=1", None, BG),
+        ("  " + BG + "  ", None, BG),
+        ("https://fakti.bg", None, "https://fakti.bg/"),
+        ("https://fakti.bg/en/", None, "https://fakti.bg/en/"),
+        (
+            "https://fakti.bg/bulgaria/558557--sasht-zaplashvat",
+            None,
+            "https://fakti.bg/bulgaria/558557--sasht-zaplashvat",
+        ),
+        (
+            "https://fakti.bg/zdrave/700001-simptom-na-",
+            None,
+            "https://fakti.bg/zdrave/700001-simptom-na-",
+        ),
+        (
+            "https://fakti.bg/world/1-" + "dalag-" * 60,
+            None,
+            "https://fakti.bg/world/1-" + "dalag-" * 60,
+        ),
+    ],
+)
+def test_canonicalize_site_forms(url: str, base: str | None, expected: str) -> None:
+    assert canonicalize(url, base) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/en/world/965998-x",
+        "https://notfakti.bg/world/1-x",
+        "https://fakti.bg.evil.com/world/1-x",
+        "https://cdn4.focus.bg/fakti/photos/big/abc/x-1.jpg",
+        "javascript:void(0)",
+        "mailto:news@fakti.bg",
+        "data:text/html,hello",
+        "file:///etc/passwd",
+        "ftp://fakti.bg/world/1-x",
+        "",
+        "   ",
+        "/world/1-x",  # relative without a base
+        "http://127.0.0.1:8765/en/world/1-x",  # replica origin not declared
+    ],
+)
+def test_canonicalize_rejects(url: str) -> None:
+    assert canonicalize(url) is None
+
+
+def test_canonicalize_extra_hosts() -> None:
+    mirror = "http://127.0.0.1:8765/en/amp/world/1-x?page=2"
+    assert canonicalize(mirror, extra_hosts=["127.0.0.1:8765"]) == "https://fakti.bg/en/world/1-x"
+    assert (
+        canonicalize(mirror, extra_hosts=["http://127.0.0.1:8765/"])
+        == "https://fakti.bg/en/world/1-x"
+    )
+    assert canonicalize("/en/world/1-x", "http://127.0.0.1:8765/en/", ["127.0.0.1:8765"]) == (
+        "https://fakti.bg/en/world/1-x"
+    )
+    assert (
+        canonicalize("http://127.0.0.1:9999/en/world/1-x", extra_hosts=["127.0.0.1:8765"]) is None
+    )
+
+
+def test_parse_article_url_en_and_bg() -> None:
+    assert parse_article_url(
+        "https://www.fakti.bg/en/amp/world/965998-isw-putin-ready?utm_source=x"
+    ) == (ArticleRef("en", "world", 965998, "isw-putin-ready", EN))
+    ref = parse_article_url("/world/995663-ruskata-pvo-svali")
+    assert ref is None  # relative, no base
+    ref = parse_article_url(BG)
+    assert ref == ArticleRef("bg", "world", 995663, "ruskata-pvo-svali", BG)
+    assert ref.key == ("bg", 995663)
+    odd = parse_article_url("https://fakti.bg/kultura-art/558557--sasht-x")
+    assert odd is not None and (odd.article_id, odd.slug, odd.section) == (
+        558557,
+        "-sasht-x",
+        "kultura-art",
+    )
+    mirror = parse_article_url("http://127.0.0.1:8765/mnenia/1059001-mnenie", ["127.0.0.1:8765"])
+    assert mirror == ArticleRef(
+        "bg", "mnenia", 1059001, "mnenie", "https://fakti.bg/mnenia/1059001-mnenie"
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://fakti.bg/en/world/2025/04/23/12345",  # day page
+        "https://fakti.bg/world",
+        "https://fakti.bg/en/world",
+        "https://fakti.bg/notasection/123-x",
+        "https://fakti.bg/world/x-123",
+        "https://fakti.bg/world/123",
+        "https://fakti.bg/world/123-x/more",
+        "https://fakti.bg/en/author/jane-doe",
+        "https://example.com/world/123-x",
+    ],
+)
+def test_parse_article_url_not_articles(url: str) -> None:
+    assert parse_article_url(url) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        (EN, "article"),
+        (BG, "article"),
+        ("https://fakti.bg/en/amp/world/965998-x", "article"),
+        ("https://fakti.bg/en/world/2025/04/23/12345", "day"),
+        ("https://fakti.bg/", "home"),
+        ("https://www.fakti.bg", "home"),
+        ("https://fakti.bg/en/", "home"),
+        ("https://fakti.bg/en", "home"),
+        ("https://fakti.bg/world", "section"),
+        ("https://fakti.bg/en/kultura-art?page=3", "section"),
+        (
+            "https://fakti.bg/search?q=&sort=date&fromdate=01.01.2026&todate=02.01.2026&page=0",
+            "search",
+        ),
+        ("https://fakti.bg/en/search?q=x", "search"),
+        ("https://fakti.bg/feed", "rss"),
+        ("https://fakti.bg/feed/world", "rss"),
+        ("https://fakti.bg/en/feed/sport", "rss"),
+        ("https://fakti.bg/dnes", "dnes"),
+        ("https://fakti.bg/en/author/jane-doe", "author"),
+        ("https://fakti.bg/author/ivan-ivanov?page=2", "author"),
+        ("https://fakti.bg/robots.txt", "robots"),
+        ("https://fakti.bg/tag/ukraine", "other"),
+        ("https://fakti.bg/notasection", "other"),
+        ("https://fakti.bg/notasection/1-x", "other"),
+        ("https://example.com/", "offsite"),
+        ("mailto:x@fakti.bg", "offsite"),
+    ],
+)
+def test_classify(url: str, kind: str) -> None:
+    assert classify(url) == kind
+
+
+def test_classify_extra_hosts() -> None:
+    assert classify("http://127.0.0.1:8765/dnes", ["127.0.0.1:8765"]) == "dnes"
+    assert classify("http://127.0.0.1:8765/dnes") == "offsite"
+
+
+def test_to_fetch_url() -> None:
+    assert to_fetch_url("https://fakti.bg/en/world/1-x", "http://127.0.0.1:8765") == (
+        "http://127.0.0.1:8765/en/world/1-x"
+    )
+    assert to_fetch_url("https://fakti.bg/en/world/1-x", "http://127.0.0.1:8765/") == (
+        "http://127.0.0.1:8765/en/world/1-x"
+    )
+    assert to_fetch_url("https://fakti.bg/world?page=2", "http://m:1") == "http://m:1/world?page=2"
+    assert to_fetch_url(EN, "https://fakti.bg") == EN
