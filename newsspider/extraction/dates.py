@@ -5,7 +5,6 @@ Nothing here ever substitutes "now" for a date it cannot parse: the result is ``
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -17,7 +16,6 @@ from newsspider.extraction import patterns as P
 from newsspider.extraction.numbers import parse_int
 
 SOFIA = tz.gettz(P.SOFIA_TZ_NAME)
-_WS = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +117,7 @@ def parse_listing_date(text: str | None, now: datetime) -> datetime | None:
     """
     if not text:
         return None
-    line = _WS.sub(" ", text).strip()
+    line = " ".join(text.split())
     try:
         match = P.LISTING_RELATIVE.match(line)
         if match:

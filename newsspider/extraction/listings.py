@@ -16,8 +16,8 @@ from urllib.parse import urljoin
 from lxml import etree, html
 
 from newsspider.extraction import patterns as P
-from newsspider.extraction.decode import decode
 from newsspider.extraction.dates import SOFIA, parse_listing_date, parse_rfc822
+from newsspider.extraction.decode import decode
 from newsspider.extraction.numbers import parse_int
 
 _WS = re.compile(r"\s+")

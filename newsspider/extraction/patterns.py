@@ -25,8 +25,6 @@ SECTIONS = frozenset(
         "sport", "video", "imoti", "zdrave", "kultura-art", "razsledvania",
     }
 )  # fmt: skip
-#: The opinion section (its pages open with a disclaimer).
-OPINION_SECTION = "mnenia"
 
 #: `/en/amp/...` → `/en/...`, `/amp/...` → `/...`.
 AMP_PATH = re.compile(r"^(/en)?/amp(/.+)$")
@@ -220,7 +218,7 @@ HEADER_CLASSES = frozenset(
 #: Block-level tags: each starts a new line in the rendered text.
 BLOCK_TAGS = frozenset(
     {"p", "div", "section", "article", "main", "header", "ul", "ol", "li", "h1", "h2", "h3",
-     "h4", "h5", "h6", "figcaption", "blockquote", "table", "tr", "td", "th", "br", "hr",
+     "h4", "h5", "h6", "figcaption", "blockquote", "table", "tr", "td", "th", "hr",
      "dl", "dt", "dd", "pre", "address", "body", "html", "title", "center"}
 )  # fmt: skip
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})

@@ -138,81 +138,72 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) -> dict[str, Any]:
-    """Fields from rendered lines in the order of §3; missing values are ``None``/``[]``."""
-    fields: dict[str, Any] = {"authors": [], "tags": []}
-    hint = clean_headline(headline_hint)
-    start = 0
-    if hint:
-        start = next((i for i, line in enumerate(lines) if line.text == hint), 0)
-    found = _find_date(lines, start) or (_find_date(lines, 0) if start else None)
-    if found is None:
-        fields["headline"] = hint
-        return fields
-    first, end, date_line = found
-    fields.update(
-        published_at=date_line.published,
-        updated_at=date_line.updated,
-        views=date_line.views,
-        comments=date_line.comments,
-    )
+@dataclass(slots=True)
+class _Header:
+    """What precedes the body: headline, subtitle, tags, authors, and where the body starts."""
 
-    # Before the date line: headline (maybe twice), EN subtitle, BG topic line.
+    headline: str | None = None
+    subtitle: str | None = None
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    head_el: etree._Element | None = None
+    body_start: int = 0
+
+
+def _before_date(lines: list[Line], first: int, end: int, lang: str, hint: str | None) -> _Header:
+    """Headline (maybe twice), EN subtitle and BG topic line, before the date line."""
     begin = 0
     for i in range(first):
-        if lines[i].text.lower() in P.LAST_NEWS_TITLES:
+        text = lines[i].text
+        if len(text) < P.RAIL_TITLE_MAX and text.lower() in P.LAST_NEWS_TITLES:
             begin = i + 1
-    topic: str | None = None
+    header = _Header()
     pre: list[Line] = []
     for line in lines[begin:first]:
         match = P.TOPIC_LINE.match(line.text)
         if match:
-            topic = collapse(match.group("topic"))
+            header.tags.append(collapse(match.group("topic")))
         elif not (line.linky or line.item):
             pre.append(line)
     texts = [line.text for line in pre]
-    window = lines[end : end + P.HEADER_WINDOW]
-    caption = next((head for head in map(caption_head, (w.text for w in window)) if head), None)
-    caption = caption if caption in texts else None
+    window = (w.text for w in lines[end : end + P.HEADER_WINDOW])
+    caption = next((head for head in map(caption_head, window) if head), None)
     headline = None
     if hint and hint in texts:
         headline = hint
-    elif caption:
+    elif caption in texts:
         headline = caption
     elif pre:
         heads = [line.text for line in pre[-3:] if line.heading]
         if heads:
             headline = heads[0]
-        elif lang == "en" and len(pre) >= 2:
-            headline = texts[-2]
         else:
-            headline = texts[-1]
-    headline = clean_headline(headline) or hint
-    fields["headline"] = headline
-    subtitle = None
-    if lang == "en" and headline in texts:
-        after = len(texts) - texts[::-1].index(headline)
-        rest = [t for t in texts[after:] if t != headline]
-        subtitle = " ".join(rest) or None
-    tags = [topic] if topic else []
+            headline = texts[-2] if lang == "en" and len(pre) >= 2 else texts[-1]
+    header.headline = clean_headline(headline) or hint
+    if header.headline in texts:
+        last = len(texts) - texts[::-1].index(header.headline)
+        header.head_el = pre[last - 1].el
+        if lang == "en":
+            rest = [t for t in texts[last:] if t != header.headline]
+            header.subtitle = " ".join(rest) or None
+    return header
 
-    # After the date line: BG bullets and subtitle, caption, credit, author line.
-    j, n = end, len(lines)
+
+def _after_date(lines: list[Line], header: _Header, start: int, lang: str) -> None:
+    """BG tag bullets and subtitle, caption, photo credit and author line, after the date."""
+    headline, j, n = header.headline, start, len(lines)
     while j < n and lines[j].item:
-        tags.append(lines[j].text)
+        header.tags.append(lines[j].text)
         j += 1
-    head_el = next((x.el for x in pre if x.text == headline), None)
-    date_el = lines[first].el
+    date_el = lines[start - 1].el
     if lang != "en" and j < n and not _is_special(lines[j], headline):
-        ahead = lines[j + 1 : j + 4]
         if (
             lines[j].heading
-            or _header_sibling(lines[j].el, head_el, date_el)
-            or any(_is_special(line, headline) for line in ahead)
+            or _header_sibling(lines[j].el, header.head_el, date_el)
+            or any(_is_special(line, headline) for line in lines[j + 1 : j + 4])
         ):
-            subtitle = lines[j].text
+            header.subtitle = lines[j].text
             j += 1
-    authors: list[str] = []
     while j < n:
         text = lines[j].text
         if text == headline or is_caption(text, headline) or P.PHOTO_CREDIT.match(text):
@@ -225,17 +216,34 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
             break
         names = [line.text for line in lines[j : j + step]]
         name = author_from_line(lines[j + step].text)[0]
-        authors += _unique([*names, name] if name else names)
+        header.authors += [*names, name] if name else names
         j += step + 1
-    fields["subtitle"] = subtitle
-    fields["authors"] = _unique(authors)
+    header.body_start = j
 
-    # The body: paragraph blocks inside the first paragraph's container.
+
+def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) -> dict[str, Any]:
+    """Fields from rendered lines in the order of §3; missing values are ``None``/``[]``."""
+    fields: dict[str, Any] = {"authors": [], "tags": []}
+    hint = clean_headline(headline_hint)
+    start = 0
+    if hint:
+        start = next((i for i, line in enumerate(lines) if line.text == hint), 0)
+    found = _find_date(lines, start) or (_find_date(lines, 0) if start else None)
+    if found is None:
+        fields["headline"] = hint
+        return fields
+    first, end, date_line = found
+    header = _before_date(lines, first, end, lang, hint)
+    _after_date(lines, header, end, lang)
+
+    # The body: paragraph blocks inside the first paragraph's container; a block of short
+    # links after the last paragraph, inside the article, holds the trailing tags.
     paras: list[str] = []
     container = first_para = None
-    article = _article_element(date_el, head_el)
+    date_el = lines[first].el
+    article = _article_element(date_el, header.head_el)
     trailing: list[Line] = []
-    for line in lines[j:]:
+    for line in lines[header.body_start :]:
         if _is_tag_line(line, article):
             trailing.append(line)
         if line.heading or line.item or line.linky:
@@ -247,12 +255,20 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
                 continue
         paras.append(line.text)
         trailing.clear()
-    for line in trailing:
-        tags += line.links
+    tags = header.tags + [t for line in trailing for t in line.links]
+    fields.update(
+        headline=header.headline,
+        subtitle=header.subtitle,
+        published_at=date_line.published,
+        updated_at=date_line.updated,
+        views=date_line.views,
+        comments=date_line.comments,
+        authors=_unique(header.authors),
+        tags=_unique(tags),
+        body=BodyRules(header.headline, header.subtitle).join(paras),
+    )
     if date_el is not None:
         fields["image_url"] = _image_between(date_el, first_para)
-    fields["tags"] = _unique(tags)
-    fields["body"] = BodyRules(headline, subtitle).join(paras)
     return fields
 
 

@@ -39,10 +39,6 @@ def _origin_key(value: str) -> str:
     return value.rstrip("/")
 
 
-def _is_site(netloc: str, hostname: str, extra: frozenset[str]) -> bool:
-    return hostname in P.SITE_HOSTS or netloc in extra
-
-
 def canonicalize(url: str, base: str | None = None, extra_hosts: Iterable[str] = ()) -> str | None:
     """The canonical ``https://fakti.bg`` form of a link, or ``None`` when it is not on the site.
 
@@ -74,7 +70,7 @@ def _canonicalize(url: str, base: str | None, extra_hosts: tuple[str, ...]) -> s
     if parts.scheme.lower() not in P.WEB_SCHEMES or not hostname:
         return None
     extra = frozenset(_origin_key(h) for h in extra_hosts)
-    if not _is_site(netloc, hostname, extra):
+    if hostname not in P.SITE_HOSTS and netloc not in extra:
         return None
     path = parts.path or "/"
     amp = P.AMP_PATH.match(path)

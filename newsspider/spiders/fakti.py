@@ -22,13 +22,14 @@ from urllib.parse import urlencode, urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from newsspider.args import CrawlArgs, parse_args
 from newsspider.extraction import patterns as P
 from newsspider.extraction.article import extract_article
 from newsspider.extraction.dates import SOFIA, sofia_local
+from newsspider.extraction.decode import decode
 from newsspider.extraction.listings import (
     ListingError,
     ListingItem,
@@ -78,6 +79,11 @@ def _aware(value: Any) -> datetime | None:
         except ValueError:
             return None
     return None
+
+
+def _text(response: Response) -> str:
+    """The decoded body (Scrapy's decoding for text responses, else by ``<meta>``/UTF-8)."""
+    return response.text if isinstance(response, TextResponse) else decode(response.body)
 
 
 class StartupError(SystemExit):
@@ -213,7 +219,7 @@ class FaktiSpider(scrapy.Spider):
 
     def _feed(self, lang: str, section: str | None) -> scrapy.Request:
         path = self._prefix(lang) + "/feed" + (f"/{section}" if section else "")
-        meta = {"lang": lang, "section": section, "handle_httpstatus_all": True}
+        meta = {"lang": lang, "section": section}
         return scrapy.Request(
             self._path_url(path), callback=self.parse_feed, errback=self.feed_failed, meta=meta
         )
@@ -250,7 +256,7 @@ class FaktiSpider(scrapy.Spider):
             url or self._path_url(f"{self._prefix(lang)}/search", query),
             callback=self.parse_search,
             errback=self.search_failed,
-            meta={"lang": lang, "page": page, "handle_httpstatus_all": True},
+            meta={"lang": lang, "page": page},
         )
 
     def _article_request(
@@ -335,13 +341,10 @@ class FaktiSpider(scrapy.Spider):
         lang, section = response.meta["lang"], response.meta["section"]
         stats = self.crawler.stats
         page: ListingPage | None = None
-        if response.status == 200:
-            try:
-                page = parse_rss(response.body, response.url)
-            except ListingError as exc:
-                logger.warning("feed %s is broken (%s): walking listings", response.url, exc)
-        else:
-            logger.warning("feed %s: HTTP %s, walking listings", response.url, response.status)
+        try:
+            page = parse_rss(response.body, response.url)
+        except ListingError as exc:
+            logger.warning("feed %s is broken (%s): walking listings", response.url, exc)
         if page is None or not page.items:
             stats.inc_value("discovery/feeds/unusable")
             yield from self._fallback(lang, section)
@@ -368,7 +371,7 @@ class FaktiSpider(scrapy.Spider):
         meta = response.meta
         lang, section = meta["lang"], meta["section"]
         self.crawler.stats.inc_value("discovery/listing_pages")
-        page = parse_panel_listing(response.text, response.url, self._now(response))
+        page = parse_panel_listing(_text(response), response.url, self._now(response))
         requests, reached_old = self._discover(page, response)
         yield from requests
         if meta.get("home"):
@@ -386,14 +389,10 @@ class FaktiSpider(scrapy.Spider):
 
     def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
         lang, page_no = response.meta["lang"], response.meta["page"]
-        page: ListingPage | None = None
-        if response.status == 200:
-            try:
-                page = parse_search(response.text, response.url, self._now(response))
-            except ListingError as exc:
-                logger.warning("search %s unusable (%s)", response.url, exc)
-        if page is None:
-            yield from self._search_fallback(lang, page_no, f"HTTP {response.status}")
+        try:
+            page = parse_search(_text(response), response.url, self._now(response))
+        except ListingError as exc:
+            yield from self._search_fallback(lang, page_no, str(exc))
             return
         self.crawler.stats.inc_value("discovery/search_pages")
         requests, _ = self._discover(page, response)
