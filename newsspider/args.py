@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.urls import ArticleRef, parse_article_url
@@ -107,3 +108,32 @@ def parse_args(raw: Mapping[str, object], extra_hosts: tuple[str, ...] = ()) -> 
             raise ArgumentError("refresh", given["refresh"])
         values["refresh"] = int(given["refresh"])
     return CrawlArgs(**values)  # type: ignore[arg-type]
+
+
+#: Numeric crawling settings and their least accepted value.
+NUMERIC_SETTINGS: dict[str, float] = {
+    "FAKTI_FIRST_RUN_DAYS": 0.0,
+    "FAKTI_INCREMENTAL_OVERLAP_MINUTES": 0.0,
+    "FAKTI_CRAWL_DELAY_MAX": 0.0,
+    "FAKTI_RETRY_BACKOFF_BASE": 0.0,
+    "FAKTI_RETRY_BACKOFF_MAX": 0.0,
+    "FAKTI_RETRY_AFTER_MAX": 0.0,
+}
+
+
+def validate_settings(settings: Mapping[str, object]) -> None:
+    """Check the crawling settings; raises ``ValueError`` with a one-line message."""
+    base = str(settings.get("FAKTI_BASE_URL") or "")
+    parts = urlsplit(base)
+    if parts.scheme not in P.WEB_SCHEMES or not parts.hostname:
+        raise ValueError(
+            f"setting FAKTI_BASE_URL: bad value {base!r}; expected http(s)://host[:port]"
+        )
+    for name, least in NUMERIC_SETTINGS.items():
+        value = settings.get(name)
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            number = float("nan")
+        if not number >= least:
+            raise ValueError(f"setting {name}: bad value {value!r}; expected a number >= {least:g}")

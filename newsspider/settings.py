@@ -1,6 +1,7 @@
 """Scrapy settings for newsspider. Every ``FAKTI_*`` setting is documented in the README."""
 
 from newsspider.extraction.record import RECORD_FIELDS
+from newsspider.middlewares.useragent import user_agent
 
 BOT_NAME = "newsspider"
 SPIDER_MODULES = ["newsspider.spiders"]
@@ -16,7 +17,8 @@ FAKTI_FIRST_RUN_DAYS = 1
 FAKTI_INCREMENTAL_OVERLAP_MINUTES = 60
 #: Contact shown in the User-Agent (an e-mail or URL); set it for live crawls.
 FAKTI_CONTACT = "https://github.com/newsspider/newsspider"
-USER_AGENT = f"newsspider/0.1 (+{FAKTI_CONTACT}; news archive crawler)"
+#: Rebuilt from FAKTI_CONTACT when that is given on the command line (`-s FAKTI_CONTACT=...`).
+USER_AGENT = user_agent(FAKTI_CONTACT)
 ROBOTSTXT_OBEY = True
 #: Honour robots.txt `Crawl-delay` (capped, seconds); off in loopback fast mode.
 FAKTI_CRAWL_DELAY_OBEY = True

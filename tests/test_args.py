@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from newsspider.args import LANGS, ArgumentError, CrawlArgs, parse_args
+from newsspider.args import (
+    LANGS,
+    NUMERIC_SETTINGS,
+    ArgumentError,
+    CrawlArgs,
+    parse_args,
+    validate_settings,
+)
 
 
 def test_defaults() -> None:
@@ -74,3 +81,27 @@ def test_bad_values_name_argument_and_form(raw: dict, name: str, form: str) -> N
 def test_unknown_argument() -> None:
     with pytest.raises(ValueError, match=r"^argument sinse: unknown; accepted arguments: lang,"):
         parse_args({"sinse": "2025-01-01"})
+
+
+GOOD_SETTINGS = {"FAKTI_BASE_URL": "http://127.0.0.1:8765", **dict.fromkeys(NUMERIC_SETTINGS, 1)}
+
+
+def test_settings_accepted() -> None:
+    validate_settings(GOOD_SETTINGS)
+    validate_settings({**GOOD_SETTINGS, "FAKTI_FIRST_RUN_DAYS": "0.5"})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("FAKTI_BASE_URL", "fakti.bg", "setting FAKTI_BASE_URL: bad value 'fakti.bg'; expected"),
+        ("FAKTI_BASE_URL", "ftp://fakti.bg", "setting FAKTI_BASE_URL: bad value"),
+        ("FAKTI_FIRST_RUN_DAYS", "-1", "setting FAKTI_FIRST_RUN_DAYS: bad value '-1'; expected"),
+        ("FAKTI_RETRY_AFTER_MAX", "soon", "setting FAKTI_RETRY_AFTER_MAX: bad value 'soon'"),
+        ("FAKTI_CRAWL_DELAY_MAX", None, "setting FAKTI_CRAWL_DELAY_MAX: bad value None"),
+    ],
+)
+def test_bad_settings(name: str, value: object, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        validate_settings({**GOOD_SETTINGS, name: value})
+    assert str(info.value).startswith(message)

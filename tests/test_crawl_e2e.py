@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ def replica(replica_factory):
     return replica_factory(articles=ARTICLES, epoch=2, now=NOW)
 
 
-def crawl(replica, out: Path, *args: str) -> list[dict]:
+def crawl(replica, out: Path, *args: str, settings: tuple[str, ...] = ()) -> list[dict]:
     """Run the spider; return the records of the run file it wrote (none: empty list)."""
     folder = out / "fakti"
     before = set(folder.glob("*.jsonl")) if folder.exists() else set()
@@ -38,6 +39,8 @@ def crawl(replica, out: Path, *args: str) -> list[dict]:
     cmd += ["-s", f"FAKTI_BASE_URL={replica.base_url}", "-s", f"FAKTI_OUTPUT_DIR={out}"]
     for arg in args:
         cmd += ["-a", arg]
+    for setting in settings:
+        cmd += ["-s", setting]
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
@@ -149,8 +152,13 @@ def test_faults_nothing_lost_nothing_duplicated(replica_factory, tmp_path: Path)
     got = keyed(crawl(replica, tmp_path, f"since={since}"))
     expected = {k: r for k, r in truth(replica, 2).items() if published(r).date() >= since}
     assert_same(got, expected)
-    statuses = {e["status"] for e in replica.log()["entries"]}
-    assert statuses - {200}, "the replica served no faults"
+    entries = replica.log()["entries"]
+    assert {e["status"] for e in entries} - {200}, "the replica served no faults"
+    throttled = [e for e in entries if e["status"] == 429]
+    assert throttled, "no 429 served"
+    for e in throttled:  # Retry-After: 1 was honoured before the same path was asked again
+        retry = next(r for r in entries if r["path"] == e["path"] and r["t"] > e["t"])
+        assert retry["t"] - e["t"] >= 0.9, (e, retry)
 
 
 def test_embedded_replica_flag(tmp_path: Path) -> None:
@@ -195,3 +203,16 @@ def test_bad_argument_exits_non_zero_with_one_line(tmp_path: Path) -> None:
         "expected until=YYYY-MM-DD"
     )
     assert "Traceback" not in done.stderr
+
+
+def test_crawl_delay_honoured_when_enabled_on_loopback(replica_factory, tmp_path: Path) -> None:
+    replica = replica_factory(articles=ARTICLES, epoch=2, now=NOW, crawl_delay=0.3)
+    urls = [r["url"] for r in list(truth(replica, 2).values())[-5:]]
+    records = crawl(
+        replica, tmp_path, "url=" + ",".join(urls), settings=("FAKTI_CRAWL_DELAY_OBEY=True",)
+    )
+    assert len(records) == 5
+    times = sorted(e["t"] for e in replica.log()["entries"] if e["kind"] == "article")
+    gaps = [b - a for a, b in pairwise(times)]
+    assert len(gaps) == 4
+    assert min(gaps) >= 0.25, gaps

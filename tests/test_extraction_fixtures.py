@@ -300,3 +300,38 @@ def test_title_page_rest_from_text_layer(entities: Extracted) -> None:
     assert (f["views"], f["comments"]) == (40, 1)
     assert f["body"] == "Единственият абзац на страницата."
     assert entities.layers["published_at"] == "text"
+
+
+@pytest.fixture(scope="module")
+def bg_redesign() -> Extracted:
+    return extract("bg_redesign.html", "https://fakti.bg/kultura-art/1040011-sintetichen-festival")
+
+
+def test_bg_redesign_header(bg_redesign: Extracted) -> None:
+    f = bg_redesign.fields
+    assert f["headline"] == "Синтетичен фестивал събра хиляди"
+    assert f["subtitle"] == "Организаторите обещават ново издание догодина"
+    assert f["published_at"] == "2026-06-14T18:45:00+03:00"
+    assert (f["views"], f["comments"]) == (5067, 12)
+
+
+def test_bg_redesign_people_and_tags(bg_redesign: Extracted) -> None:
+    assert bg_redesign.fields["authors"] == ["Елена Димитрова"]
+    assert bg_redesign.fields["tags"] == ["Култура", "музика", "лято", "фестивали"]
+
+
+def test_bg_redesign_image(bg_redesign: Extracted) -> None:
+    assert bg_redesign.fields["image_url"] == (
+        "https://cdn4.focus.bg/fakti/photos/big/7e1/sintetichen-festival-1.jpg"
+    )
+
+
+def test_bg_redesign_body_stops_before_footer(bg_redesign: Extracted) -> None:
+    assert bg_redesign.fields["body"] == (
+        "Фестивалът започна в събота следобед.\n\nВторият ден беше посветен на местни изпълнители."
+    )
+
+
+def test_bg_redesign_layers(bg_redesign: Extracted) -> None:
+    layers = bg_redesign.layers
+    assert (layers["headline"], layers["published_at"], layers["body"]) == ("meta", "text", "text")

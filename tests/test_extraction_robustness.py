@@ -154,3 +154,18 @@ def test_decode_and_parse() -> None:
     assert parse_html(b"") is None
     root = parse_html("<p>Здравей</p>".encode("cp1251"), "text/html; charset=windows-1251")
     assert root is not None and root.findtext(".//p") == "Здравей"
+
+
+def test_invalid_jsonld_falls_back_to_meta() -> None:
+    page = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", broken</script>'
+        '<script type="application/ld+json">{"@type": "WebPage", "headline": "Not an article"}'
+        '</script><meta property="og:title" content="From og">'
+        '<meta property="article:published_time" content="2025-12-01T10:00:00+02:00">'
+        "</head><body><p>Body.</p></body></html>"
+    )
+    result = extract_article(page, URL)
+    assert isinstance(result, Extracted)
+    assert result.fields["headline"] == "From og"
+    assert result.fields["published_at"] == "2025-12-01T10:00:00+02:00"
+    assert (result.layers["headline"], result.layers["published_at"]) == ("meta", "meta")

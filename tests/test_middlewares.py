@@ -16,6 +16,7 @@ from newsspider.middlewares.gate import HostGate
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.politeness import NOT_BEFORE, CrawlDelayMiddleware, parse_crawl_delay
 from newsspider.middlewares.retry import BackoffRetryMiddleware, parse_retry_after
+from newsspider.middlewares.useragent import apply_contact, user_agent
 
 ROBOTS = """# synthetic
 User-agent: otherbot
@@ -205,3 +206,14 @@ def test_loopback_fast_mode_can_be_disabled() -> None:
     settings = Settings({"DOWNLOAD_DELAY": 1.0, "FAKTI_LOOPBACK_FAST": False})
     assert apply_loopback_defaults(settings) == []
     assert settings.getfloat("DOWNLOAD_DELAY") == 1.0
+
+
+def test_user_agent_follows_contact_given_on_command_line() -> None:
+    settings = Settings({"FAKTI_CONTACT": "x", "USER_AGENT": user_agent("x")}, priority="project")
+    assert apply_contact(settings) is False
+    settings.set("FAKTI_CONTACT", "ops@example.org", priority="cmdline")
+    assert apply_contact(settings) is True
+    assert settings["USER_AGENT"] == "newsspider/0.1 (+ops@example.org; news archive crawler)"
+    settings.set("USER_AGENT", "custom/1", priority="cmdline")
+    assert apply_contact(settings) is False
+    assert settings["USER_AGENT"] == "custom/1"

@@ -175,10 +175,8 @@ def _before_date(lines: list[Line], first: int, end: int, lang: str, hint: str |
         headline = caption
     elif pre:
         heads = [line.text for line in pre[-3:] if line.heading]
-        if heads:
-            headline = heads[0]
-        else:
-            headline = texts[-2] if lang == "en" and len(pre) >= 2 else texts[-1]
+        fallback = texts[-2] if lang == "en" and len(pre) >= 2 else texts[-1]
+        headline = heads[0] if heads else fallback
     header.headline = clean_headline(headline) or hint
     if header.headline in texts:
         last = len(texts) - texts[::-1].index(header.headline)
@@ -189,21 +187,26 @@ def _before_date(lines: list[Line], first: int, end: int, lang: str, hint: str |
     return header
 
 
-def _after_date(lines: list[Line], header: _Header, start: int, lang: str) -> None:
+def _after_date(
+    lines: list[Line], header: _Header, start: int, lang: str, date_el: etree._Element | None
+) -> None:
     """BG tag bullets and subtitle, caption, photo credit and author line, after the date."""
     headline, j, n = header.headline, start, len(lines)
     while j < n and lines[j].item:
         header.tags.append(lines[j].text)
         j += 1
-    date_el = lines[start - 1].el
-    if lang != "en" and j < n and not _is_special(lines[j], headline):
-        if (
+    if (
+        lang != "en"
+        and j < n
+        and not _is_special(lines[j], headline)
+        and (
             lines[j].heading
             or _header_sibling(lines[j].el, header.head_el, date_el)
             or any(_is_special(line, headline) for line in lines[j + 1 : j + 4])
-        ):
-            header.subtitle = lines[j].text
-            j += 1
+        )
+    ):
+        header.subtitle = lines[j].text
+        j += 1
     while j < n:
         text = lines[j].text
         if text == headline or is_caption(text, headline) or P.PHOTO_CREDIT.match(text):
@@ -233,14 +236,14 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
         fields["headline"] = hint
         return fields
     first, end, date_line = found
+    date_el = lines[first].el
     header = _before_date(lines, first, end, lang, hint)
-    _after_date(lines, header, end, lang)
+    _after_date(lines, header, end, lang, date_el)
 
     # The body: paragraph blocks inside the first paragraph's container; a block of short
     # links after the last paragraph, inside the article, holds the trailing tags.
     paras: list[str] = []
     container = first_para = None
-    date_el = lines[first].el
     article = _article_element(date_el, header.head_el)
     trailing: list[Line] = []
     for line in lines[header.body_start :]:

@@ -25,10 +25,10 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from newsspider.args import CrawlArgs, parse_args
+from newsspider.args import CrawlArgs, parse_args, validate_settings
 from newsspider.extraction import patterns as P
 from newsspider.extraction.article import extract_article
-from newsspider.extraction.dates import SOFIA, sofia_local
+from newsspider.extraction.dates import SOFIA, parse_iso, sofia_local
 from newsspider.extraction.decode import decode
 from newsspider.extraction.listings import (
     ListingError,
@@ -43,6 +43,7 @@ from newsspider.extraction.record import RECORD_FIELDS, Extracted, NotArticle, R
 from newsspider.extraction.urls import ArticleRef, canonicalize, parse_article_url, to_fetch_url
 from newsspider.loaders import build_item, build_reject
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
+from newsspider.middlewares.useragent import apply_contact
 from newsspider.state import StateStore, get_store
 
 logger = logging.getLogger(__name__)
@@ -68,17 +69,6 @@ class Window:
 
 def _sofia_midnight(day: date) -> datetime:
     return sofia_local(day.year, day.month, day.day)
-
-
-def _aware(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def _text(response: Response) -> str:
@@ -114,16 +104,14 @@ class FaktiSpider(scrapy.Spider):
         base = str(settings.get("FAKTI_BASE_URL") or "").rstrip("/")
         parts = urlsplit(base)
         try:
-            if parts.scheme not in P.WEB_SCHEMES or not parts.hostname:
-                raise ValueError(
-                    f"setting FAKTI_BASE_URL: bad value {base!r}; expected http(s)://host[:port]"
-                )
+            validate_settings(settings)
             spider.args = parse_args(spider.raw_args, extra_hosts=(parts.netloc,))
         except ValueError as exc:
             logger.critical("%s", exc)
             raise StartupError(1) from exc
         spider.base_url = base
         spider.extra_hosts = (parts.netloc,)
+        apply_contact(settings)
         if spider.args.replica or is_loopback(base):
             changed = apply_loopback_defaults(settings)
             if changed:
@@ -460,7 +448,7 @@ class FaktiSpider(scrapy.Spider):
     def _in_window(self, result: Extracted, response: Response) -> bool:
         if self.args.urls:
             return True
-        published = _aware(result.fields.get("published_at"))
+        published = parse_iso(result.fields.get("published_at"))
         if published is None:
             return True
         floor = response.meta.get("fakti_floor")
