@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -114,6 +114,14 @@ class StateStore(Protocol):
         """Forget the pending rows of ``file``; returns the number of keys."""
         ...
 
+    def record_run(self, run: dict[str, Any]) -> None:
+        """Append one run's history entry (a JSON-serialisable dict); durable on return."""
+        ...
+
+    def recent_runs(self, n: int) -> list[dict[str, Any]]:
+        """The last ``n`` history entries, oldest first (the health gates compare against them)."""
+        ...
+
     def close(self) -> None:
         """Commit outstanding sightings and release the store."""
         ...
@@ -122,6 +130,15 @@ class StateStore(Protocol):
 def state_location(value: str | None, output_dir: str | Path) -> str:
     """The store location for a ``FAKTI_STATE`` value (empty: the default under the output)."""
     return str(value) if value else str(Path(output_dir) / DEFAULT_STATE_PATH)
+
+
+def state_file(uri_or_path: str | Path) -> Path | None:
+    """The file behind a store location (a path or ``sqlite://<path>``), else ``None``."""
+    text = str(uri_or_path)
+    for prefix in ("sqlite://", "sqlite:"):
+        if text.lower().startswith(prefix):
+            return Path(text[len(prefix) :]) if text[len(prefix) :] else None
+    return None if "://" in text or not text else Path(text)
 
 
 def open_store(uri_or_path: str | Path) -> StateStore:
@@ -134,20 +151,15 @@ def open_store(uri_or_path: str | Path) -> StateStore:
     from newsspider.state.sqlite import SQLiteStore
 
     text = str(uri_or_path)
-    path = text
-    for prefix in ("sqlite://", "sqlite:"):
-        if text.lower().startswith(prefix):
-            path = text[len(prefix) :]
-            if not path:
-                raise SettingError(f"FAKTI_STATE: {text!r} names no file (accepted: {_ACCEPTED})")
-            break
-    else:
-        if "://" in text or not text:
-            raise SettingError(f"FAKTI_STATE: unsupported store {text!r} (accepted: {_ACCEPTED})")
+    path = state_file(text)
+    if path is None:
+        if text.lower().startswith("sqlite:"):
+            raise SettingError(f"FAKTI_STATE: {text!r} names no file (accepted: {_ACCEPTED})")
+        raise SettingError(f"FAKTI_STATE: unsupported store {text!r} (accepted: {_ACCEPTED})")
     try:
-        return SQLiteStore(Path(path))
+        return SQLiteStore(path)
     except (OSError, sqlite3.Error) as exc:
-        raise SettingError(f"FAKTI_STATE: cannot open {path!r}: {exc}") from exc
+        raise SettingError(f"FAKTI_STATE: cannot open {str(path)!r}: {exc}") from exc
 
 
 def get_store(crawler: Crawler) -> StateStore:

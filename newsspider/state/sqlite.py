@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -9,6 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from dateutil import tz
 
@@ -43,6 +45,11 @@ CREATE TABLE IF NOT EXISTS pending (
     content_hash TEXT NOT NULL,
     PRIMARY KEY (file, lang, article_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS runs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    recorded TEXT NOT NULL,
+    data TEXT NOT NULL
+);
 """
 
 _COLUMNS = "first_seen, last_seen, published_at, content_hash, views, url, file, exported_hash"
@@ -226,6 +233,21 @@ class SQLiteStore:
                 outcome["rolled_back_keys"] += self.rollback_file(file)
                 outcome["rolled_back_files"] += 1
         return outcome
+
+    # -- run history ------------------------------------------------------------------------
+    def record_run(self, run: dict[str, Any]) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO runs (recorded, data) VALUES (?, ?)",
+                (_now(), json.dumps(run, ensure_ascii=False, sort_keys=True)),
+            )
+        self._commit()
+
+    def recent_runs(self, n: int) -> list[dict[str, Any]]:
+        if n <= 0:
+            return []
+        rows = self._db.execute("SELECT data FROM runs ORDER BY seq DESC LIMIT ?", (n,))
+        return [json.loads(data) for (data,) in rows][::-1]
 
     def close(self) -> None:
         self._commit()

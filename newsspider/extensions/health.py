@@ -1,0 +1,248 @@
+"""Health gates: judge a run's report (and the history of earlier runs) into an exit status.
+
+Pure: :func:`evaluate` takes the report dict of :mod:`newsspider.extensions.summary`, the
+history entries from the state store and the :class:`Thresholds`, and returns a
+:class:`Verdict`. Each failed gate has its own exit code and a one-line message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Any
+
+#: Exit statuses (0 healthy; 1 is Scrapy's own: bad argument/setting, crash).
+EXIT_OK = 0
+EXIT_LOCKED = 3
+EXIT_UNREACHABLE = 4
+EXIT_NO_ARTICLES = 5
+EXIT_COVERAGE = 6
+EXIT_DRIFT = 7
+EXIT_ITEM_COUNT = 8
+EXIT_FINISH_REASON = 9
+
+#: Download exception (class name) → the cause shown for an unreachable site.
+CAUSES = {
+    "DNSLookupError": "DNS lookup failed",
+    "ConnectionRefusedError": "connection refused",
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "UserTimeoutError": "timeout",
+    "ConnectError": "cannot connect",
+    "NoRouteError": "no route to host",
+    "ConnectionLost": "connection lost",
+    "ConnectionDone": "connection closed",
+    "ResponseNeverReceived": "no response (connection reset)",
+    "ResponseFailed": "response failed",
+    "SSLError": "TLS error",
+    "Error": "TLS error",
+}
+
+DEFAULT_MIN_COVERAGE = {"headline": 90.0, "published_at": 90.0, "body": 90.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The gate settings (``FAKTI_HEALTH_*``, see docs/readme-operations.md)."""
+
+    min_coverage: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_MIN_COVERAGE))
+    min_sample: int = 5
+    drift_max_jump: float = 25.0
+    history_runs: int = 10
+    items_min_runs: int = 3
+    items_min_median: float = 20.0
+    items_min_ratio: float = 0.3
+    finish_reasons: tuple[str, ...] = ("finished",)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    gate: str
+    exit_code: int
+    message: str
+
+
+@dataclass(slots=True)
+class Verdict:
+    failures: list[Failure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return min((f.exit_code for f in self.failures), default=EXIT_OK)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.failures
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "healthy": self.healthy,
+            "exit_code": self.exit_code,
+            "failures": [
+                {"gate": f.gate, "exit_code": f.exit_code, "message": f.message}
+                for f in self.failures
+            ],
+            "notes": self.notes,
+        }
+
+
+def cause_of(errors: Mapping[str, int]) -> str:
+    """The cause of the most frequent download exception (``module.Class`` → words)."""
+    if not errors:
+        return "no response"
+    name = max(errors, key=lambda k: errors[k]).rsplit(".", 1)[-1]
+    return CAUSES.get(name, name)
+
+
+def _unreachable(report: Mapping[str, Any]) -> Failure | None:
+    pages = report["pages"]
+    if pages["responses"] or not pages["errors"]:
+        return None
+    url = report["run"].get("base_url") or "the site"
+    return Failure(
+        "unreachable",
+        EXIT_UNREACHABLE,
+        f"site unreachable: {url} ({cause_of(pages['errors'])}; "
+        f"{pages['requests']} request(s), no response); "
+        "to crawl offline use the replica: scrapy crawl fakti -a replica=1",
+    )
+
+
+def _no_articles(report: Mapping[str, Any]) -> Failure | None:
+    run, pages, articles = report["run"], report["pages"], report["articles"]
+    if run["mode"] == "urls" or not pages["responses"] or articles["links_found"]:
+        return None
+    statuses = ", ".join(f"{k}×{v}" for k, v in pages["by_status"].items())
+    return Failure(
+        "no_articles",
+        EXIT_NO_ARTICLES,
+        f"no articles discovered: {pages['listing_pages']} listing/feed/search page(s) read "
+        f"(HTTP {statuses}) but none linked to an article; the listing markup may have changed",
+    )
+
+
+def _coverage(report: Mapping[str, Any], th: Thresholds, verdict: Verdict) -> Failure | None:
+    pages = report["articles"]["extracted"]
+    if pages < th.min_sample:
+        if pages:
+            verdict.notes.append(
+                f"coverage gate skipped: {pages} article page(s) < FAKTI_HEALTH_MIN_SAMPLE"
+            )
+        return None
+    low = [
+        f"{name} {report['coverage'].get(name) or 0:g}% < {limit:g}%"
+        for name, limit in th.min_coverage.items()
+        if (report["coverage"].get(name) or 0) < limit
+    ]
+    if not low:
+        return None
+    return Failure(
+        "coverage",
+        EXIT_COVERAGE,
+        f"field coverage below threshold: {', '.join(low)} (of {pages} article pages)",
+    )
+
+
+def _healthy(history: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [h for h in history if h.get("exit_code") == EXIT_OK]
+
+
+def _drift(
+    report: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]],
+    th: Thresholds,
+    verdict: Verdict,
+) -> Failure | None:
+    text = report["text_layer"]
+    if report["articles"]["extracted"] < th.min_sample or not text["of"]:
+        return None
+    base = _healthy(history)[-th.history_runs :]
+    base_pages = sum(h.get("extracted", 0) for h in base)
+    base_of = sum(h.get("layer_fields", 0) for h in base)
+    if base_pages < th.min_sample or not base_of:
+        verdict.notes.append("drift gate skipped: no earlier healthy runs to compare with")
+        return None
+    before = 100.0 * sum(h.get("text_fields", 0) for h in base) / base_of
+    now = 100.0 * text["fields"] / text["of"]
+    if now - before <= th.drift_max_jump:
+        return None
+    return Failure(
+        "drift",
+        EXIT_DRIFT,
+        f"markup drift: {now:.0f}% of field values came from the rendered-text fallback "
+        f"layer, against {before:.0f}% in the last {len(base)} healthy run(s) "
+        f"(allowed jump {th.drift_max_jump:g} points); the page markup has probably changed",
+    )
+
+
+def comparable(entry: Mapping[str, Any], report: Mapping[str, Any]) -> bool:
+    """Same kind of run: the same mode and scope (editions, sections, dates)."""
+    run = report["run"]
+    return entry.get("mode") == run["mode"] and entry.get("scope") == run["scope"]
+
+
+def _item_count(
+    report: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]],
+    th: Thresholds,
+    verdict: Verdict,
+) -> Failure | None:
+    if report["run"]["mode"] == "urls":
+        return None
+    base = [h for h in _healthy(history) if comparable(h, report)][-th.history_runs :]
+    if len(base) < th.items_min_runs:
+        verdict.notes.append(
+            f"item-count gate skipped: {len(base)} earlier comparable healthy run(s) "
+            f"< FAKTI_HEALTH_ITEMS_MIN_RUNS={th.items_min_runs}"
+        )
+        return None
+    usual = median(h.get("valid", 0) for h in base)
+    if usual < th.items_min_median:
+        verdict.notes.append(
+            f"item-count gate skipped: median {usual:g} < FAKTI_HEALTH_ITEMS_MIN_MEDIAN"
+        )
+        return None
+    valid = report["articles"]["valid"]
+    if valid >= th.items_min_ratio * usual:
+        return None
+    return Failure(
+        "item_count",
+        EXIT_ITEM_COUNT,
+        f"item count far below the usual: {valid} valid article(s), median {usual:g} over "
+        f"the last {len(base)} comparable run(s) (minimum {th.items_min_ratio:.0%} of it)",
+    )
+
+
+def _finish_reason(report: Mapping[str, Any], th: Thresholds) -> Failure | None:
+    reason = report["run"]["finish_reason"]
+    if reason in th.finish_reasons:
+        return None
+    return Failure(
+        "finish_reason",
+        EXIT_FINISH_REASON,
+        f"run did not finish normally: finish reason {reason!r} "
+        f"(expected {', '.join(th.finish_reasons)}); its output is incomplete",
+    )
+
+
+def evaluate(
+    report: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]] = (),
+    thresholds: Thresholds | None = None,
+) -> Verdict:
+    """Run every gate. ``history``: earlier runs' entries (oldest first)."""
+    th = thresholds or Thresholds()
+    verdict = Verdict()
+    for failure in (
+        _unreachable(report),
+        _no_articles(report),
+        _coverage(report, th, verdict),
+        _drift(report, history, th, verdict),
+        _item_count(report, history, th, verdict),
+        _finish_reason(report, th),
+    ):
+        if failure is not None:
+            verdict.failures.append(failure)
+    return verdict

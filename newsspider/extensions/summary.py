@@ -1,0 +1,193 @@
+"""The end-of-run report, computed from the crawl stats alone (pure: no Scrapy here).
+
+:func:`summarize` turns the stats of one run into the report dict written to
+``<run>.report.json``; :func:`format_summary` renders it as the one-screen log summary;
+:func:`history_entry` is the compact part kept in the state store for later runs' gates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from newsspider.extraction.record import RECORD_FIELDS, URL_LAYER
+
+#: Record fields that come from extraction (``scraped_at``/``content_hash`` are computed).
+EXTRACTED_FIELDS: tuple[str, ...] = tuple(
+    f for f in RECORD_FIELDS if f not in ("scraped_at", "content_hash")
+)
+#: The rendered-text fallback layer, whose share is watched for markup drift.
+TEXT_LAYER = "text"
+#: Stats whose sum is every article link a listing, feed or search page yielded.
+LINK_STATS = (
+    "discovery/articles/scheduled",
+    "discovery/articles/duplicate",
+    "discovery/items/old",
+    "discovery/items/later",
+    "discovery/links/filtered",
+)
+LISTING_STATS = (
+    "discovery/listing_pages",
+    "discovery/search_pages",
+    "discovery/feeds/ok",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    """What the stats do not say about a run."""
+
+    started: datetime
+    finished: datetime
+    finish_reason: str
+    mode: str  # first | incremental | backfill | urls
+    scope: dict[str, Any] = field(default_factory=dict)
+    base_url: str = ""
+    files: dict[str, str | None] = field(default_factory=dict)
+
+
+def _prefixed(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
+    """``{rest: value}`` for every int stat named ``<prefix><rest>``, sorted by name."""
+    return {
+        k[len(prefix) :]: int(v)
+        for k, v in sorted(stats.items())
+        if k.startswith(prefix) and isinstance(v, int | float)
+    }
+
+
+def _pct(part: float, whole: float) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def _layers(stats: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """``{field: {layer or "missing": count}}`` from the ``extract/<field>/<layer>`` stats."""
+    out: dict[str, dict[str, int]] = {}
+    for key, count in _prefixed(stats, "extract/").items():
+        name, _, layer = key.partition("/")
+        if name in EXTRACTED_FIELDS and layer:
+            out.setdefault(name, {})[layer] = count
+    return out
+
+
+def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
+    """The report of one run (see docs/readme-operations.md for each key)."""
+    counts = _layers(stats)
+    # Every article page extracted (record or reject) has a URL-derived ``url``.
+    pages = counts.get("url", {}).get(URL_LAYER, 0)
+    coverage: dict[str, float | None] = {}
+    layers: dict[str, dict[str, float | None]] = {}
+    text_fields = layer_fields = 0
+    for name in EXTRACTED_FIELDS:
+        by_layer = counts.get(name, {})
+        found = {k: v for k, v in by_layer.items() if k != "missing"}
+        coverage[name] = _pct(sum(found.values()), pages)
+        layers[name] = {k: _pct(v, pages) for k, v in sorted(by_layer.items())}
+        if URL_LAYER not in found:
+            text_fields += found.get(TEXT_LAYER, 0)
+            layer_fields += sum(found.values())
+    emitted = _prefixed(stats, "dedup/emit/")
+    skipped = _prefixed(stats, "dedup/skip/")
+    rejected = {k: v for k, v in _prefixed(stats, "rejects/").items() if k != "total"}
+    requests = int(stats.get("downloader/request_count", 0))
+    new = emitted.get("new", 0)
+    duration = (ctx.finished - ctx.started).total_seconds()
+    return {
+        "run": {
+            "started": ctx.started.isoformat(timespec="seconds"),
+            "finished": ctx.finished.isoformat(timespec="seconds"),
+            "duration_s": round(duration, 1),
+            "finish_reason": ctx.finish_reason,
+            "mode": ctx.mode,
+            "scope": ctx.scope,
+            "base_url": ctx.base_url,
+            **ctx.files,
+        },
+        "pages": {
+            "requests": requests,
+            "responses": int(stats.get("response_received_count", 0)),
+            "by_status": _prefixed(stats, "downloader/response_status_count/"),
+            "errors": _prefixed(stats, "downloader/exception_type_count/"),
+            "retries": int(stats.get("retry/count", 0)),
+            "listing_pages": sum(int(stats.get(k, 0)) for k in LISTING_STATS),
+            "feeds_unusable": int(stats.get("discovery/feeds/unusable", 0)),
+        },
+        "articles": {
+            "links_found": sum(int(stats.get(k, 0)) for k in LINK_STATS),
+            "discovered": int(stats.get("discovery/articles/scheduled", 0)),
+            "extracted": pages,
+            "valid": sum(emitted.values()) + sum(skipped.values()),
+            "emitted": int(stats.get("export/items", 0)),
+            "emitted_by_reason": emitted,
+            "deduplicated": skipped,
+            "rejected": rejected,
+            "rejected_total": sum(rejected.values()),
+            "out_of_window": int(stats.get("discovery/articles/out_of_window", 0)),
+            "not_article": int(stats.get("pages/not_article", 0)),
+        },
+        "coverage": coverage,
+        "layers": layers,
+        "text_layer": {
+            "fields": text_fields,
+            "of": layer_fields,
+            "share": _pct(text_fields, layer_fields),
+        },
+        "requests_per_new_article": round(requests / new, 2) if new else None,
+    }
+
+
+def history_entry(report: Mapping[str, Any], exit_code: int) -> dict[str, Any]:
+    """The compact record of a run kept in the state store (``record_run``)."""
+    run, articles = report["run"], report["articles"]
+    return {
+        "started": run["started"],
+        "mode": run["mode"],
+        "scope": run["scope"],
+        "finish_reason": run["finish_reason"],
+        "exit_code": exit_code,
+        "duration_s": run["duration_s"],
+        "requests": report["pages"]["requests"],
+        "extracted": articles["extracted"],
+        "valid": articles["valid"],
+        "emitted": articles["emitted"],
+        "text_fields": report["text_layer"]["fields"],
+        "layer_fields": report["text_layer"]["of"],
+    }
+
+
+def _fmt_counts(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
+
+
+def _fmt_pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:g}%"
+
+
+def format_summary(report: Mapping[str, Any]) -> str:
+    """The one-screen summary (multi-line) logged at the end of a run."""
+    run, pages, art = report["run"], report["pages"], report["articles"]
+    statuses = ", ".join(f"{k}×{v}" for k, v in pages["by_status"].items()) or "none"
+    errors = ", ".join(f"{k.rsplit('.', 1)[-1]}×{v}" for k, v in pages["errors"].items())
+    rpn = report["requests_per_new_article"]
+    lines = [
+        f"run report ({run['mode']}, {run['finish_reason']}, {run['duration_s']:g} s)",
+        f"  pages      {pages['requests']} requests; HTTP {statuses}"
+        + (f"; errors {errors}" if errors else ""),
+        f"  articles   {art['links_found']} links, {art['discovered']} discovered, "
+        f"{art['extracted']} extracted, {art['emitted']} emitted",
+        f"  dedup      {_fmt_counts(art['deduplicated'])}",
+        f"  rejected   {art['rejected_total']}"
+        + (f" ({_fmt_counts(art['rejected'])})" if art["rejected"] else ""),
+        "  coverage   "
+        + ", ".join(
+            f"{name} {_fmt_pct(report['coverage'][name])}"
+            for name in EXTRACTED_FIELDS
+            if name not in ("url", "article_id", "lang", "section")
+        ),
+        f"  text layer {_fmt_pct(report['text_layer']['share'])} of extracted field values",
+        f"  requests per new article {'n/a' if rpn is None else f'{rpn:g}'}",
+    ]
+    if run.get("report"):
+        lines.append(f"  report     {run['report']}")
+    return "\n".join(lines)
