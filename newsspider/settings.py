@@ -42,11 +42,22 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsspider.middlewares.retry.BackoffRetryMiddleware": 550,
     "newsspider.middlewares.politeness.CrawlDelayMiddleware": 120,
+    "newsspider.middlewares.safety.SiteGuardMiddleware": 40,
 }
 #: `-a replica=1`: the embedded replica's size, epoch and faults.
 FAKTI_REPLICA_ARTICLES = 300
 FAKTI_REPLICA_EPOCH = 2
 FAKTI_REPLICA_FAULTS = False
+
+# --- safety limits (docs/readme-security.md) ----------------------------------------------
+#: Largest response accepted, after decompression (gzip bombs too); bigger ones are dropped.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+#: Responses above this size are logged with a warning.
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+#: Deepest listing/search page walked (`?page=N`); loops are always cut.
+FAKTI_MAX_LISTING_PAGES = 10_000
+SPIDER_MIDDLEWARES = {"newsspider.middlewares.safety.ListingGuardMiddleware": 950}
 
 # --- export -----------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
@@ -65,6 +76,36 @@ ITEM_PIPELINES = {
     "newsspider.pipelines.dedup.DedupPipeline": 200,
     "newsspider.pipelines.export.ExportPipeline": 300,
 }
+
+# --- operations: report, health gates, progress, run lock (docs/readme-operations.md) ---
+#: `scrapy crawl` exits with the run's health status (3 locked, 4-9 failed gates).
+COMMANDS_MODULE = "newsspider.commands"
+EXTENSIONS = {
+    "newsspider.extensions.lock.RunLock": 0,
+    "newsspider.extensions.progress.Progress": 500,
+    "newsspider.extensions.report.RunReport": 800,
+}
+#: Write <run>.report.json, log the summary, judge the run (exit status) and keep history.
+FAKTI_REPORT_ENABLED = True
+#: Lock file; empty = <state file>.lock beside the state.
+FAKTI_LOCK_FILE = ""
+#: Seconds between progress lines; 0 = off.
+FAKTI_PROGRESS_INTERVAL = 60.0
+#: Minimum coverage (% of article pages) per field; merged over these defaults, 0 = off.
+FAKTI_HEALTH_MIN_COVERAGE = {"headline": 90.0, "published_at": 90.0, "body": 90.0}
+#: Coverage and drift gates only judge runs with at least this many article pages.
+FAKTI_HEALTH_MIN_SAMPLE = 5
+#: Markup drift: fail when the text-layer share rises more than this many points.
+FAKTI_HEALTH_DRIFT_MAX_JUMP = 25.0
+#: History: the gates compare with up to this many earlier healthy runs.
+FAKTI_HEALTH_HISTORY_RUNS = 10
+#: Item count gate: needs this many comparable healthy runs and a median of at least ...
+FAKTI_HEALTH_ITEMS_MIN_RUNS = 3
+FAKTI_HEALTH_ITEMS_MIN_MEDIAN = 20.0
+#: ... and fails below this fraction of that median.
+FAKTI_HEALTH_ITEMS_MIN_RATIO = 0.3
+#: Finish reasons that count as a complete run.
+FAKTI_HEALTH_FINISH_REASONS = ["finished"]
 
 # --- engine -----------------------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

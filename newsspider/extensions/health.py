@@ -24,6 +24,12 @@ EXIT_FINISH_REASON = 9
 
 #: Download exception (class name) → the cause shown for an unreachable site.
 CAUSES = {
+    "CannotResolveHostError": "DNS lookup failed",
+    "DownloadConnectionRefusedError": "connection refused",
+    "DownloadTimeoutError": "timeout",
+    "DownloadFailedError": "download failed",
+    "ResponseDataLossError": "truncated response",
+    "UnsupportedURLSchemeError": "unsupported URL scheme",
     "DNSLookupError": "DNS lookup failed",
     "ConnectionRefusedError": "connection refused",
     "TimeoutError": "timeout",

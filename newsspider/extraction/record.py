@@ -56,7 +56,11 @@ def content_hash(headline: str | None, subtitle: str | None, body: str | None) -
     Paragraph breaks in the body count; whitespace inside paragraphs does not.
     """
     paragraphs = [normalise_text(p) for p in (body or "").split("\n\n")]
-    parts = [normalise_text(headline), normalise_text(subtitle), "\n\n".join(p for p in paragraphs if p)]
+    parts = [
+        normalise_text(headline),
+        normalise_text(subtitle),
+        "\n\n".join(p for p in paragraphs if p),
+    ]
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
     return f"sha256:{digest}"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
+import threading
 import urllib.request
 from datetime import datetime
 from functools import cache
@@ -50,14 +52,16 @@ class ReplicaProcess:
         ]
         if faults:
             cmd.append("--faults")
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # stderr goes to a file and stdout is drained after the first line, so a chatty
+        # replica can never block on a full pipe.
+        self._stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
         line = self.proc.stdout.readline().strip() if self.proc.stdout else ""
         if not line.startswith("replica listening on "):
             self.stop()
-            raise RuntimeError(
-                f"replica did not start: {line!r} "
-                f"{self.proc.stderr.read() if self.proc.stderr else ''}"
-            )
+            self._stderr.seek(0)
+            raise RuntimeError(f"replica did not start: {line!r} {self._stderr.read()}")
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
         self.base_url = line.rsplit(" ", 1)[1]
 
     @cache  # noqa: B019 - one Site per process object, kept for its lifetime
@@ -94,6 +98,4 @@ class ReplicaProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        for stream in (self.proc.stdout, self.proc.stderr):
-            if stream:
-                stream.close()
+        self._stderr.close()

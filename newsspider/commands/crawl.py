@@ -1,0 +1,36 @@
+"""``scrapy crawl`` whose exit status is the run's health verdict.
+
+Scrapy's own ``crawl`` exits 0 unless bootstrap failed. This one exits with the status the
+run asked for (:func:`newsspider.extensions.report.exit_status`): 3 when the state is locked
+by another run, 4-9 for a failed health gate, 1 for a bad argument or setting.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.crawler import Crawler
+from scrapy.spiders import Spider
+
+from newsspider.extensions.report import exit_status
+
+
+class Command(ScrapyCrawl):
+    """``scrapy crawl <spider>``, exit status = health verdict."""
+
+    crawler: Crawler | None = None
+
+    def _create_crawler(self, spname: str | type[Spider]) -> Crawler:
+        self.crawler = super()._create_crawler(spname)
+        return self.crawler
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            super().run(args, opts)
+        except SystemExit as exc:  # raised at start-up (lock held, bad setting)
+            self.exitcode = exc.code if isinstance(exc.code, int) else 1
+            return
+        status = exit_status(self.crawler) if self.crawler is not None else 0
+        if status:
+            self.exitcode = status

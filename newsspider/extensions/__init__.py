@@ -1,0 +1,1 @@
+"""Operations extensions: the run report and health gates, progress lines and the run lock."""

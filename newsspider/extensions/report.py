@@ -1,0 +1,157 @@
+"""The run report and health verdict, written at the end of every run.
+
+At ``spider_closed`` the :class:`RunReport` extension summarises the stats
+(:mod:`~newsspider.extensions.summary`), judges them against the earlier runs kept in the
+state store (:mod:`~newsspider.extensions.health`), writes ``<run>.report.json`` beside the
+run's feed (also when the run emitted nothing), records the run in the state's history, logs
+the one-screen summary and, when unhealthy, one ERROR line per failed gate. The verdict's
+exit status is kept on the crawler for the ``crawl`` command (:func:`exit_status`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from newsspider.extensions.health import DEFAULT_MIN_COVERAGE, Thresholds, Verdict, evaluate
+from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
+from newsspider.pipelines.atomic import AtomicFile
+from newsspider.pipelines.runfiles import run_files
+from newsspider.state import StateStore, get_store
+
+logger = logging.getLogger(__name__)
+
+_EXIT_ATTR = "_fakti_exit_status"
+#: How many history entries are read (comparable runs are picked among them).
+HISTORY_READ = 200
+
+
+def set_exit_status(crawler: Crawler, code: int) -> None:
+    """Record the process exit status a run asks for (the highest-priority one wins)."""
+    codes = [c for c in (getattr(crawler, _EXIT_ATTR, 0), code) if c]
+    setattr(crawler, _EXIT_ATTR, min(codes, default=0))
+
+
+def exit_status(crawler: Crawler) -> int:
+    """The exit status the run asked for (0 when healthy or not judged)."""
+    return int(getattr(crawler, _EXIT_ATTR, 0))
+
+
+def thresholds(settings: Any) -> Thresholds:
+    """The :class:`Thresholds` from the ``FAKTI_HEALTH_*`` settings."""
+    coverage = dict(DEFAULT_MIN_COVERAGE)
+    coverage.update({k: float(v) for k, v in settings.getdict("FAKTI_HEALTH_MIN_COVERAGE").items()})
+    return Thresholds(
+        min_coverage={k: v for k, v in coverage.items() if v > 0},
+        min_sample=settings.getint("FAKTI_HEALTH_MIN_SAMPLE", 5),
+        drift_max_jump=settings.getfloat("FAKTI_HEALTH_DRIFT_MAX_JUMP", 25.0),
+        history_runs=settings.getint("FAKTI_HEALTH_HISTORY_RUNS", 10),
+        items_min_runs=settings.getint("FAKTI_HEALTH_ITEMS_MIN_RUNS", 3),
+        items_min_median=settings.getfloat("FAKTI_HEALTH_ITEMS_MIN_MEDIAN", 20.0),
+        items_min_ratio=settings.getfloat("FAKTI_HEALTH_ITEMS_MIN_RATIO", 0.3),
+        finish_reasons=tuple(settings.getlist("FAKTI_HEALTH_FINISH_REASONS", ["finished"])),
+    )
+
+
+def run_mode(spider: Spider) -> tuple[str, dict[str, Any]]:
+    """``(mode, scope)`` of the fakti spider's run; ``("other", {})`` for another spider."""
+    args = getattr(spider, "args", None)
+    if args is None:
+        return "other", {}
+    scope = {
+        "langs": list(args.langs),
+        "sections": list(args.sections or ()),
+        "refresh": args.refresh,
+    }
+    if args.urls:
+        return "urls", scope
+    if args.since is not None:
+        until = args.until.isoformat() if args.until else None
+        return "backfill", scope | {"since": args.since.isoformat(), "until": until}
+    window = getattr(spider, "window", None)
+    return ("incremental" if getattr(window, "skip_known", False) else "first"), scope
+
+
+class RunReport:
+    """Report + health gates at the end of the run (``FAKTI_REPORT_ENABLED``)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.thresholds = thresholds(crawler.settings)
+        self.started = datetime.now(UTC)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunReport:
+        from scrapy.exceptions import NotConfigured
+
+        if not crawler.settings.getbool("FAKTI_REPORT_ENABLED", True):
+            raise NotConfigured
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.started = datetime.now(UTC)
+
+    def _store(self) -> StateStore | None:
+        try:
+            return get_store(self.crawler)
+        except Exception as exc:  # a bad FAKTI_STATE is reported by the pipelines already
+            logger.warning("run history unavailable: %s", exc)
+            return None
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        assert self.crawler.stats is not None
+        files = run_files(self.crawler)
+        feed = self.crawler.stats.get_value("export/file")
+        mode, scope = run_mode(spider)
+        ctx = RunContext(
+            started=self.started,
+            finished=datetime.now(UTC),
+            finish_reason=reason,
+            mode=mode,
+            scope=scope,
+            base_url=str(getattr(spider, "base_url", "") or ""),
+            files={
+                "feed": feed,
+                "rejects": str(files.rejects) if files.rejects.exists() else None,
+                "report": str(files.report),
+            },
+        )
+        report = summarize(self.crawler.stats.get_stats(), ctx)
+        store = self._store()
+        history = store.recent_runs(HISTORY_READ) if store is not None else []
+        verdict = evaluate(report, history, self.thresholds)
+        report["health"] = verdict.as_dict()
+        self._write(files.report, report)
+        if store is not None:
+            store.record_run(history_entry(report, verdict.exit_code))
+        self._log(report, verdict)
+        self.crawler.stats.set_value("health/exit_code", verdict.exit_code)
+        if verdict.exit_code:
+            set_exit_status(self.crawler, verdict.exit_code)
+
+    @staticmethod
+    def _write(path: Any, report: dict[str, Any]) -> None:
+        out = AtomicFile(path)
+        out.write(json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+        out.publish()
+
+    @staticmethod
+    def _log(report: dict[str, Any], verdict: Verdict) -> None:
+        logger.info("%s", format_summary(report))
+        for note in verdict.notes:
+            logger.info("health: %s", note)
+        for failure in verdict.failures:
+            logger.error("health: %s", failure.message)
+        if verdict.healthy:
+            logger.info("health: OK (exit status 0)")
+        else:
+            first = min(verdict.failures, key=lambda f: f.exit_code)
+            logger.error("health: UNHEALTHY (exit status %d): %s", first.exit_code, first.message)

@@ -1,0 +1,157 @@
+"""Safety limits: no request leaves the site, no listing is walked forever.
+
+- :class:`SiteGuardMiddleware` (downloader): refuses, before robots.txt or the download
+  handler sees it, every request that is not ``http``/``https`` (``file:``, ``data:``,
+  ``javascript:``, ``mailto:``...) or not on the crawled site (the origin of
+  ``FAKTI_BASE_URL``, or of the embedded replica; the fakti.bg host variants when crawling
+  fakti.bg itself). Redirects are re-scheduled through the downloader middlewares, so an
+  off-site redirect is refused here too.
+- :class:`ListingGuardMiddleware` (spider): drops a pagination request deeper than
+  ``FAKTI_MAX_LISTING_PAGES`` and one that loops (points back to a page of the same listing
+  already requested, or to an earlier page number).
+
+Both count what they refuse in the stats (``safety/...``) and log it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+from scrapy.utils.httpobj import urlparse_cached
+
+from newsspider.extraction import patterns as P
+
+logger = logging.getLogger(__name__)
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+#: ``Request.meta`` key set by the spider on listing and search requests: the page number.
+PAGE_META = "page"
+
+
+def _origin(url: str) -> tuple[str, int | None] | None:
+    """``(host, port)`` of an http(s) URL (host lower-case, trailing dot dropped), else None."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in P.WEB_SCHEMES or not host:
+        return None
+    return host, port if port is not None else _DEFAULT_PORTS[scheme]
+
+
+def is_allowed(url: str, base_url: str) -> bool:
+    """Whether ``url`` may be requested when crawling ``base_url``: http(s), same host and
+    port as the base; any fakti.bg host variant on a default port when the base is fakti.bg."""
+    origin, base = _origin(url), _origin(base_url)
+    if origin is None or base is None:
+        return False
+    if origin == base:
+        return True
+    site = {h.rstrip(".") for h in P.SITE_HOSTS}
+    return base[0] in site and origin[0] in site and origin[1] in _DEFAULT_PORTS.values()
+
+
+class SiteGuardMiddleware:
+    """Refuses (``IgnoreRequest``) non-http(s) and off-site requests, redirects included.
+
+    Stats: ``safety/refused/scheme``, ``safety/refused/offsite``, and
+    ``safety/refused/redirect`` for those that came from a redirect.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteGuardMiddleware:
+        return cls(crawler)
+
+    def _base_url(self) -> str:
+        spider = getattr(self.crawler, "spider", None)
+        base = getattr(spider, "base_url", None)
+        return str(base or self.crawler.settings.get("FAKTI_BASE_URL") or P.CANONICAL_ORIGIN)
+
+    def process_request(self, request: Request) -> None:
+        if is_allowed(request.url, self._base_url()):
+            return
+        scheme = urlparse_cached(request).scheme.lower()
+        why = "offsite" if scheme in P.WEB_SCHEMES else "scheme"
+        self.stats.inc_value(f"safety/refused/{why}")
+        redirected = bool(request.meta.get("redirect_urls"))
+        if redirected:
+            self.stats.inc_value("safety/refused/redirect")
+        logger.warning(
+            "refused %s request%s: %.200s",
+            why,
+            f" (redirect from {request.meta['redirect_urls'][-1]:.200})" if redirected else "",
+            request.url,
+        )
+        raise IgnoreRequest(f"refused {why} request: {request.url:.200}")
+
+
+def _page_of(url: str) -> tuple[str, int]:
+    """``(path, page number)`` of a listing URL; a URL without a usable ``page`` is page 0."""
+    parts = urlsplit(url)
+    values = parse_qs(parts.query).get("page") or ["0"]
+    try:
+        number = int(values[0])
+    except ValueError:
+        number = 0
+    return parts.path.rstrip("/") or "/", number
+
+
+class ListingGuardMiddleware(BaseSpiderMiddleware):
+    """Bounds listing and search pagination.
+
+    A request the spider marks with ``meta["page"]`` is a listing page. It is dropped when:
+
+    - its page number (``meta["page"]`` or the URL's ``page``) exceeds
+      ``FAKTI_MAX_LISTING_PAGES`` (``safety/listing/max_pages``);
+    - it follows from a listing page and points back: to a ``(path, page)`` already
+      requested this run, or to a page number not above the current one on the same path
+      (``safety/listing/loop``).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.max_pages = crawler.settings.getint("FAKTI_MAX_LISTING_PAGES", 10_000)
+        self.stats = crawler.stats
+        self.seen: set[tuple[str, int]] = set()
+
+    def get_processed_request(self, request: Request, response: Response | None) -> Any:
+        if PAGE_META not in request.meta:
+            return request
+        key = _page_of(request.url)
+        number = max(key[1], _int(request.meta.get(PAGE_META)))
+        if self.max_pages and number > self.max_pages:
+            self._drop("max_pages", request, f"page {number} > {self.max_pages}")
+            return None
+        if response is not None and PAGE_META in response.meta:
+            here = _page_of(response.url)
+            if key in self.seen or (key[0] == here[0] and key[1] <= here[1]):
+                self._drop("loop", request, f"points back from {response.url:.200}")
+                return None
+        self.seen.add(key)
+        return request
+
+    def _drop(self, why: str, request: Request, detail: str) -> None:
+        self.stats.inc_value(f"safety/listing/{why}")
+        logger.warning("listing %s: dropped %.200s (%s)", why, request.url, detail)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
