@@ -124,9 +124,10 @@ def main() -> None:
         ratio = statistics.median(t / f for t, f in zip(times[name], floor, strict=True))
         print(f"{name:<18} {statistics.median(times[name]) * 1e3:>15.3f} {ratio:>22.2f}")
     print()
-    print("extract / floor by variant (median): " + ", ".join(
-        f"{v} {statistics.median(r):.2f}" for v, r in sorted(by_variant.items())
-    ))
+    print(
+        "extract / floor by variant (median): "
+        + ", ".join(f"{v} {statistics.median(r):.2f}" for v, r in sorted(by_variant.items()))
+    )
     ratio_floor = statistics.median(e / f for e, f in zip(extract, floor, strict=True))
     ok = ratio_floor <= 1.5
     print(f"goal extract ≤ 1.5 × floor: {ratio_floor:.2f} × → {'met' if ok else 'MISSED'}")

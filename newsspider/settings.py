@@ -43,6 +43,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newsspider.middlewares.retry.BackoffRetryMiddleware": 550,
     "newsspider.middlewares.politeness.CrawlDelayMiddleware": 120,
     "newsspider.middlewares.safety.SiteGuardMiddleware": 40,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newsspider.middlewares.safety.SizeLimitMiddleware": 590,
 }
 #: `-a replica=1`: the embedded replica's size, epoch and faults.
 FAKTI_REPLICA_ARTICLES = 300
@@ -55,9 +57,15 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 #: Responses above this size are logged with a warning.
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
+#: Give up on a response after this many seconds (then retried): a server that stops
+#: sending without closing the connection costs 30 s, not Scrapy's 180.
+DOWNLOAD_TIMEOUT = 30
 #: Deepest listing/search page walked (`?page=N`); loops are always cut.
 FAKTI_MAX_LISTING_PAGES = 10_000
-SPIDER_MIDDLEWARES = {"newsspider.middlewares.safety.ListingGuardMiddleware": 950}
+SPIDER_MIDDLEWARES = {
+    "newsspider.distributed.claims.ClaimMiddleware": 50,  # only with a redis:// state
+    "newsspider.middlewares.safety.ListingGuardMiddleware": 950,
+}
 
 # --- export -----------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
@@ -65,7 +73,14 @@ FEED_EXPORT_FIELDS = list(RECORD_FIELDS)
 #: Output folder: run files go to <FAKTI_OUTPUT_DIR>/fakti/, the default state to .state/.
 FAKTI_OUTPUT_DIR = "output"
 #: State store: a path or sqlite://<path>; empty = <FAKTI_OUTPUT_DIR>/.state/fakti.sqlite.
+#: redis://host:port/db[?prefix=NAME]: distributed workers sharing one frontier and state
+#: (docs/readme-scaleout.md).
 FAKTI_STATE = ""
+#: Distributed mode: Scrapy's scheduler, or scrapy-redis's shared one with a redis:// state.
+SCHEDULER = "newsspider.distributed.scheduler.StateScheduler"
+#: Distributed mode: worker name (default: the host name) and heartbeat lifetime (seconds).
+FAKTI_WORKER_ID = ""
+FAKTI_WORKER_TTL = 30.0
 #: Emission policy: new (keys never exported) | changed (new + edited) | all.
 FAKTI_EMIT = "new"
 #: Gzip the run file (<run>.jsonl.gz) through Scrapy's GzipPlugin.
@@ -81,13 +96,17 @@ ITEM_PIPELINES = {
 #: `scrapy crawl` exits with the run's health status (3 locked, 4-9 failed gates).
 COMMANDS_MODULE = "newsspider.commands"
 EXTENSIONS = {
-    "newsspider.extensions.lock.RunLock": 0,
     "newsspider.extensions.progress.Progress": 500,
     "newsspider.extensions.report.RunReport": 800,
+    # after RunReport: its monitors read the health verdict (off unless SPIDERMON_ENABLED)
+    "spidermon.contrib.scrapy.extensions.Spidermon": 900,
 }
+#: Spidermon (notifications on failed runs): off by default; its actions are SPIDERMON_*.
+SPIDERMON_ENABLED = False
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newsspider.extensions.monitors.HealthMonitorSuite"]
 #: Write <run>.report.json, log the summary, judge the run (exit status) and keep history.
 FAKTI_REPORT_ENABLED = True
-#: Lock file; empty = <state file>.lock beside the state.
+#: Run lock, taken when the state is opened; empty = <state file>.lock beside the state.
 FAKTI_LOCK_FILE = ""
 #: Seconds between progress lines; 0 = off.
 FAKTI_PROGRESS_INTERVAL = 60.0
@@ -111,3 +130,6 @@ FAKTI_HEALTH_FINISH_REASONS = ["finished"]
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
+#: Scrapy's check for `return value` in generator callbacks re-parses the callback's source
+#: on every response (its cache is keyed by the bound method); ~2% of a crawl's CPU.
+WARN_ON_GENERATOR_RETURN_VALUE = False

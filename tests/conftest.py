@@ -132,3 +132,30 @@ def replica_factory():
     yield start
     for rep in started:
         rep.stop()
+
+
+@pytest.fixture
+def redis_url():
+    """A ``redis://`` state URL with a key prefix of its own on the loopback Redis server
+    (``FAKTI_TEST_REDIS``, default ``redis://127.0.0.1:6379/15``); its keys are deleted
+    before and after the test. Skips when no server answers (CI starts one)."""
+    import os
+    import uuid
+
+    redis = pytest.importorskip("redis")
+    base = os.environ.get("FAKTI_TEST_REDIS", "redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(base, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis server at {base} ({exc}); .ci/run starts one")
+    prefix = f"t{uuid.uuid4().hex[:12]}"
+
+    def clear() -> None:
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            client.delete(key)
+
+    clear()
+    yield f"{base}?prefix={prefix}"
+    clear()
+    client.close()

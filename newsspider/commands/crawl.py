@@ -26,11 +26,7 @@ class Command(ScrapyCrawl):
         return self.crawler
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        try:
-            super().run(args, opts)
-        except SystemExit as exc:  # raised at start-up (lock held, bad setting)
-            self.exitcode = exc.code if isinstance(exc.code, int) else 1
-            return
+        super().run(args, opts)  # a start-up SystemExit (lock held: 3, bad setting: 1) passes
         status = exit_status(self.crawler) if self.crawler is not None else 0
         if status:
             self.exitcode = status

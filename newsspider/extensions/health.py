@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from statistics import median
 from typing import Any
 
@@ -76,11 +77,16 @@ class Verdict:
 
     @property
     def exit_code(self) -> int:
-        return min((f.exit_code for f in self.failures), default=EXIT_OK)
+        return self.first.exit_code if self.first else EXIT_OK
 
     @property
     def healthy(self) -> bool:
         return not self.failures
+
+    @property
+    def first(self) -> Failure | None:
+        """The most basic failure (lowest exit status), whose status the process exits with."""
+        return min(self.failures, key=lambda f: f.exit_code, default=None)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -120,13 +126,17 @@ def _no_articles(report: Mapping[str, Any]) -> Failure | None:
     run, pages, articles = report["run"], report["pages"], report["articles"]
     if run["mode"] == "urls" or not pages["responses"] or articles["links_found"]:
         return None
+    if articles["extracted"]:  # article pages were read: found by another distributed worker
+        return None
     statuses = ", ".join(f"{k}×{v}" for k, v in pages["by_status"].items())
-    return Failure(
-        "no_articles",
-        EXIT_NO_ARTICLES,
-        f"no articles discovered: {pages['listing_pages']} listing/feed/search page(s) read "
-        f"(HTTP {statuses}) but none linked to an article; the listing markup may have changed",
-    )
+    if not pages["listing_pages"]:
+        why = f"no listing, feed or search page could be read (HTTP {statuses})"
+    else:
+        why = (
+            f"{pages['listing_pages']} listing/feed/search page(s) read (HTTP {statuses}) but "
+            "none linked to an article; the listing markup may have changed"
+        )
+    return Failure("no_articles", EXIT_NO_ARTICLES, f"no articles discovered: {why}")
 
 
 def _coverage(report: Mapping[str, Any], th: Thresholds, verdict: Verdict) -> Failure | None:
@@ -189,6 +199,37 @@ def comparable(entry: Mapping[str, Any], report: Mapping[str, Any]) -> bool:
     return entry.get("mode") == run["mode"] and entry.get("scope") == run["scope"]
 
 
+def _hours(later: str, earlier: str) -> float:
+    return (datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds() / 3600
+
+
+def _usual(
+    report: Mapping[str, Any], history: Sequence[Mapping[str, Any]], th: Thresholds
+) -> tuple[float, int, str] | None:
+    """``(expected valid articles, runs compared, how)`` from comparable healthy runs.
+
+    Incremental runs compare the rate per hour since the previous run (of any kind), times
+    this run's hours: a run 15 minutes after the last one expects a quarter of an hourly one.
+    """
+    incremental = report["run"]["mode"] == "incremental"
+    base: list[float] = []
+    for i, entry in enumerate(history):
+        if entry.get("exit_code") != EXIT_OK or not comparable(entry, report):
+            continue
+        if not incremental:
+            base.append(float(entry.get("valid", 0)))
+        elif i and (hours := _hours(entry["started"], history[i - 1]["started"])) > 0:
+            base.append(entry.get("valid", 0) / hours)
+    base = base[-th.history_runs :]
+    if len(base) < th.items_min_runs:
+        return None
+    if not incremental:
+        return median(base), len(base), f"median {median(base):g}"
+    hours = _hours(report["run"]["started"], history[-1]["started"]) if history else 0.0
+    rate = median(base)
+    return rate * hours, len(base), f"{rate:.3g}/h × {hours:.3g} h since the previous run"
+
+
 def _item_count(
     report: Mapping[str, Any],
     history: Sequence[Mapping[str, Any]],
@@ -197,27 +238,32 @@ def _item_count(
 ) -> Failure | None:
     if report["run"]["mode"] == "urls":
         return None
-    base = [h for h in _healthy(history) if comparable(h, report)][-th.history_runs :]
-    if len(base) < th.items_min_runs:
+    if report["run"].get("distributed"):
+        verdict.notes.append("item-count gate skipped: a distributed worker does a share of a job")
+        return None
+    usual = _usual(report, history, th)
+    if usual is None:
         verdict.notes.append(
-            f"item-count gate skipped: {len(base)} earlier comparable healthy run(s) "
-            f"< FAKTI_HEALTH_ITEMS_MIN_RUNS={th.items_min_runs}"
+            "item-count gate skipped: fewer than FAKTI_HEALTH_ITEMS_MIN_RUNS="
+            f"{th.items_min_runs} earlier comparable healthy runs"
         )
         return None
-    usual = median(h.get("valid", 0) for h in base)
-    if usual < th.items_min_median:
+    expected, runs, how = usual
+    if expected < th.items_min_median:
         verdict.notes.append(
-            f"item-count gate skipped: median {usual:g} < FAKTI_HEALTH_ITEMS_MIN_MEDIAN"
+            f"item-count gate skipped: {expected:.3g} expected ({how}) "
+            "< FAKTI_HEALTH_ITEMS_MIN_MEDIAN"
         )
         return None
     valid = report["articles"]["valid"]
-    if valid >= th.items_min_ratio * usual:
+    if valid >= th.items_min_ratio * expected:
         return None
     return Failure(
         "item_count",
         EXIT_ITEM_COUNT,
-        f"item count far below the usual: {valid} valid article(s), median {usual:g} over "
-        f"the last {len(base)} comparable run(s) (minimum {th.items_min_ratio:.0%} of it)",
+        f"item count far below the usual: {valid} valid article(s), about {expected:.0f} "
+        f"expected ({how}, over the last {runs} comparable run(s); minimum "
+        f"{th.items_min_ratio:.0%} of it)",
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from newsspider.distributed import is_distributed
 from newsspider.extensions.health import DEFAULT_MIN_COVERAGE, Thresholds, Verdict, evaluate
 from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
 from newsspider.pipelines.atomic import AtomicFile
@@ -59,9 +60,12 @@ def thresholds(settings: Any) -> Thresholds:
 
 
 def run_mode(spider: Spider) -> tuple[str, dict[str, Any]]:
-    """``(mode, scope)`` of the fakti spider's run; ``("other", {})`` for another spider."""
+    """``(mode, scope)`` of the fakti spider's run: ``first``, ``incremental``, ``backfill`` or
+    ``urls``. ``("other", {})`` for another spider, or when the spider's own ``start`` never
+    chose a window (``scrapy parse`` replaces it): such runs are not reported or judged."""
     args = getattr(spider, "args", None)
-    if args is None:
+    window = getattr(spider, "window", None)
+    if args is None or window is None:
         return "other", {}
     scope = {
         "langs": list(args.langs),
@@ -73,8 +77,9 @@ def run_mode(spider: Spider) -> tuple[str, dict[str, Any]]:
     if args.since is not None:
         until = args.until.isoformat() if args.until else None
         return "backfill", scope | {"since": args.since.isoformat(), "until": until}
-    window = getattr(spider, "window", None)
-    return ("incremental" if getattr(window, "skip_known", False) else "first"), scope
+    if window.skip_known:
+        return "incremental", scope
+    return ("first", scope) if window.first_run is not None else ("other", {})
 
 
 class RunReport:
@@ -102,15 +107,18 @@ class RunReport:
     def _store(self) -> StateStore | None:
         try:
             return get_store(self.crawler)
-        except Exception as exc:  # a bad FAKTI_STATE is reported by the pipelines already
+        except (Exception, SystemExit) as exc:  # bad FAKTI_STATE (told at start), lock taken
             logger.warning("run history unavailable: %s", exc)
             return None
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.crawler.stats is not None
+        mode, scope = run_mode(spider)
+        if mode == "other":
+            logger.debug("no run report: not a crawl of the fakti spider")
+            return
         files = run_files(self.crawler)
         feed = self.crawler.stats.get_value("export/file")
-        mode, scope = run_mode(spider)
         ctx = RunContext(
             started=self.started,
             finished=datetime.now(UTC),
@@ -125,6 +133,7 @@ class RunReport:
             },
         )
         report = summarize(self.crawler.stats.get_stats(), ctx)
+        report["run"]["distributed"] = is_distributed(self.crawler.settings)
         store = self._store()
         history = store.recent_runs(HISTORY_READ) if store is not None else []
         verdict = evaluate(report, history, self.thresholds)
@@ -134,7 +143,8 @@ class RunReport:
             store.record_run(history_entry(report, verdict.exit_code))
         self._log(report, verdict)
         self.crawler.stats.set_value("health/exit_code", verdict.exit_code)
-        if verdict.exit_code:
+        if verdict.first is not None:
+            self.crawler.stats.set_value("health/reason", verdict.first.message)
             set_exit_status(self.crawler, verdict.exit_code)
 
     @staticmethod
@@ -150,8 +160,8 @@ class RunReport:
             logger.info("health: %s", note)
         for failure in verdict.failures:
             logger.error("health: %s", failure.message)
-        if verdict.healthy:
+        if verdict.first is None:
             logger.info("health: OK (exit status 0)")
         else:
-            first = min(verdict.failures, key=lambda f: f.exit_code)
+            first = verdict.first
             logger.error("health: UNHEALTHY (exit status %d): %s", first.exit_code, first.message)

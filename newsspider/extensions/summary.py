@@ -83,7 +83,9 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
         by_layer = counts.get(name, {})
         found = {k: v for k, v in by_layer.items() if k != "missing"}
         coverage[name] = _pct(sum(found.values()), pages)
-        layers[name] = {k: _pct(v, pages) for k, v in sorted(by_layer.items())}
+        empty = pages - sum(by_layer.values())  # an empty list has neither layer nor null
+        shares = sorted(by_layer.items()) + ([("empty", empty)] if empty > 0 else [])
+        layers[name] = {k: _pct(v, pages) for k, v in shares}
         if URL_LAYER not in found:
             text_fields += found.get(TEXT_LAYER, 0)
             layer_fields += sum(found.values())

@@ -115,7 +115,7 @@ def _canonical_ref(root: etree._Element, ref: ArticleRef) -> ArticleRef:
         if P.CANONICAL_REL not in (link.get("rel") or "").lower().split():
             continue
         canonical = parse_article_url((link.get("href") or "").strip())
-        if canonical and canonical.key == ref.key:
+        if canonical and canonical.key == ref.key and not P.URL_UNSAFE.search(canonical.url):
             return canonical
     return ref
 

@@ -15,8 +15,14 @@ from newsspider.extraction.record import normalise_text
 
 
 def absolute(base_url: str, url: str) -> str:
-    """``url`` made absolute against ``base_url`` (already absolute URLs pass unchanged)."""
-    return url if url.startswith(("https://", "http://")) else urljoin(base_url, url)
+    """``url`` made absolute against ``base_url`` (already absolute URLs pass unchanged; one
+    that cannot be joined, e.g. a broken ``[`` host, is returned as is)."""
+    if url.startswith(("https://", "http://")):
+        return url
+    try:
+        return urljoin(base_url, url)
+    except ValueError:
+        return url
 
 
 def collapse(text: str | None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 from dateutil import parser as du_parser
 from dateutil import tz
@@ -148,7 +149,12 @@ def parse_iso(text: str | None) -> datetime | None:
     """
     if not text or not isinstance(text, str):
         return None
-    text = text.strip()
+    return _parse_iso(text.strip())
+
+
+@lru_cache(maxsize=1024)
+def _parse_iso(text: str) -> datetime | None:
+    """:func:`parse_iso` of a stripped string (cached: JSON-LD and meta repeat the same time)."""
     try:
         dt = datetime.fromisoformat(text)
     except ValueError:

@@ -96,9 +96,21 @@ def _doc(body: bytes | str) -> html.HtmlElement | None:
         return None
 
 
+def _join(page_url: str, href: str | None) -> str | None:
+    """``href`` made absolute against the page; ``None`` when empty or unusable (a link
+    such as ``http://[x/`` makes ``urljoin`` raise)."""
+    href = (href or "").strip()
+    if not href:
+        return None
+    try:
+        return urljoin(page_url, href)
+    except ValueError:
+        return None
+
+
 def _next(doc: html.HtmlElement, page_url: str) -> str | None:
     hrefs = P.X_NEXT_HREF(doc)
-    return urljoin(page_url, hrefs[0].strip()) if hrefs and hrefs[0].strip() else None
+    return _join(page_url, hrefs[0]) if hrefs else None
 
 
 def _items(
@@ -107,12 +119,13 @@ def _items(
     items = []
     for node in nodes:
         hrefs = P.X_FIRST_HREF(node)
-        if not hrefs or not hrefs[0].strip():
+        url = _join(page_url, hrefs[0]) if hrefs else None
+        if url is None:
             continue
         published, day_only = _date(P.X_NDT(node), now)
         items.append(
             ListingItem(
-                url=urljoin(page_url, hrefs[0].strip()),
+                url=url,
                 title=_text(title_xpath(node)),
                 published=published,
                 views=parse_int(_text(P.X_NV(node))),
@@ -153,11 +166,9 @@ def parse_dnes(body: bytes | str, page_url: str) -> ListingPage:
     if doc is None:
         return ListingPage()
     items = [
-        ListingItem(
-            url=urljoin(page_url, a.get("href").strip()), title=_text([a.get("title") or ""])
-        )
+        ListingItem(url=url, title=_text([a.get("title") or ""]))
         for a in P.X_DNES_ITEMS(doc)
-        if a.get("href", "").strip()
+        if (url := _join(page_url, a.get("href"))) is not None
     ]
     return ListingPage(items=items, next_url=_next(doc, page_url))
 
@@ -192,12 +203,12 @@ def parse_rss(body: bytes, page_url: str) -> ListingPage:
         raise ListingError("feed has no rss/channel")
     items = []
     for node in P.X_RSS_ITEMS(root):
-        link = _xml_text(node, "link")
-        if not link:
+        url = _join(page_url, _xml_text(node, "link"))
+        if url is None:
             continue
         items.append(
             ListingItem(
-                url=urljoin(page_url, link),
+                url=url,
                 title=_xml_text(node, "title"),
                 published=parse_rfc822(_xml_text(node, "pubDate")),
             )

@@ -9,7 +9,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 #: Every field of an output record, in output order (the JSON Schema mirrors this).
@@ -37,17 +37,21 @@ LAYERS: tuple[str, ...] = ("jsonld", "meta", "selectors", "text")
 #: Fields derived from the URL carry this layer name.
 URL_LAYER = "url"
 
-_WS = re.compile(r"\s+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalise_text(text: str | None) -> str:
     """NFC-normalise, replace lone surrogates with U+FFFD (as the exporter does) and
-    collapse all whitespace runs to single spaces."""
+    collapse all whitespace runs (``str.isspace``, as regex ``\\s``) to single spaces."""
     if not text:
         return ""
-    text = _SURROGATE.sub("\ufffd", text)
-    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # only lone surrogates cannot be encoded
+            text = _SURROGATE.sub("\ufffd", text)
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
 
 
 def content_hash(headline: str | None, subtitle: str | None, body: str | None) -> str:
@@ -69,9 +73,11 @@ def isoformat(dt: datetime | None) -> str | None:
     """ISO 8601 with seconds and offset; ``None`` stays ``None``. Naive datetimes are refused."""
     if dt is None:
         return None
-    if dt.tzinfo is None or dt.utcoffset() is None:
+    offset = dt.utcoffset() if dt.tzinfo is not None else None
+    if offset is None:
         raise ValueError("naive datetime")
-    return dt.isoformat(timespec="seconds")
+    # The offset is looked up once (dateutil zones compute it in Python) and fixed.
+    return dt.replace(tzinfo=timezone(offset)).isoformat(timespec="seconds")
 
 
 @dataclass(slots=True)

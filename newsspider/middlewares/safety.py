@@ -6,6 +6,10 @@
   ``FAKTI_BASE_URL``, or of the embedded replica; the fakti.bg host variants when crawling
   fakti.bg itself). Redirects are re-scheduled through the downloader middlewares, so an
   off-site redirect is refused here too.
+- :class:`SizeLimitMiddleware` (downloader, in place of Scrapy's ``HttpCompressionMiddleware``,
+  which applies ``DOWNLOAD_MAXSIZE`` to the decompressed size, so a gzip bomb is cut near the
+  limit): counts every response dropped for its size and turns the download handler's
+  cancellation into a quiet ``IgnoreRequest`` (no traceback; one warning line).
 - :class:`ListingGuardMiddleware` (spider): drops a pagination request deeper than
   ``FAKTI_MAX_LISTING_PAGES`` and one that loops (points back to a page of the same listing
   already requested, or to an earlier page number).
@@ -21,7 +25,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.httpobj import urlparse_cached
@@ -100,6 +105,30 @@ class SiteGuardMiddleware:
         raise IgnoreRequest(f"refused {why} request: {request.url:.200}")
 
 
+class SizeLimitMiddleware(HttpCompressionMiddleware):
+    """Responses over ``DOWNLOAD_MAXSIZE`` (as sent, or once decompressed) are dropped and
+    counted: ``safety/refused/maxsize``."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest:
+            self._count()  # Scrapy logged the sizes
+            raise
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        # Scrapy's HTTP handler cancels a download only when it exceeds DOWNLOAD_MAXSIZE
+        # (announced by Content-Length, or received so far); it logged the sizes.
+        if isinstance(exception, DownloadCancelledError):
+            self._count()
+            logger.warning("dropped %.200s: larger than DOWNLOAD_MAXSIZE", request.url)
+            raise IgnoreRequest(f"larger than DOWNLOAD_MAXSIZE: {request.url:.200}") from exception
+
+    def _count(self) -> None:
+        if self.stats is not None:
+            self.stats.inc_value("safety/refused/maxsize")
+
+
 def _page_of(url: str) -> tuple[str, int]:
     """``(path, page number)`` of a listing URL; a URL without a usable ``page`` is page 0."""
     parts = urlsplit(url)
@@ -125,7 +154,7 @@ class ListingGuardMiddleware(BaseSpiderMiddleware):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.max_pages = crawler.settings.getint("FAKTI_MAX_LISTING_PAGES", 10_000)
+        self.max_pages = int(crawler.settings.getfloat("FAKTI_MAX_LISTING_PAGES", 10_000))
         self.stats = crawler.stats
         self.seen: set[tuple[str, int]] = set()
 

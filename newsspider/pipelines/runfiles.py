@@ -8,6 +8,8 @@ from pathlib import Path
 
 from scrapy.crawler import Crawler
 
+from newsspider.distributed import is_distributed
+
 #: The sub-folder of ``FAKTI_OUTPUT_DIR`` that holds the run files.
 FEED_SUBDIR = "fakti"
 STEM_FORMAT = "%Y-%m-%dT%H-%M-%S"
@@ -40,10 +42,13 @@ def _taken(directory: Path, stem: str) -> bool:
     return any(directory.glob(f"{stem}.*")) or any(directory.glob(f".{stem}.*"))
 
 
-def new_run_files(output_dir: str | Path, start: datetime, *, gzip: bool = False) -> RunFiles:
-    """The run files for a run started at ``start`` (aware), with a free stem."""
+def new_run_files(
+    output_dir: str | Path, start: datetime, *, gzip: bool = False, tag: str = ""
+) -> RunFiles:
+    """The run files for a run started at ``start`` (aware), with a free stem; a distributed
+    worker's ``tag`` follows the time (``2026-11-29T06-30-00.host-0``)."""
     directory = (Path(output_dir) / FEED_SUBDIR).resolve()
-    base = start.astimezone(UTC).strftime(STEM_FORMAT)
+    base = start.astimezone(UTC).strftime(STEM_FORMAT) + (f".{tag}" if tag else "")
     stem, n = base, 0
     while _taken(directory, stem):
         n += 1
@@ -56,10 +61,14 @@ def run_files(crawler: Crawler) -> RunFiles:
     files: RunFiles | None = getattr(crawler, _CRAWLER_ATTR, None)
     if files is None:
         settings = crawler.settings
+        output = settings.get("FAKTI_OUTPUT_DIR", "output")
+        tag = ""
+        if is_distributed(settings):
+            from newsspider.distributed.worker import worker_for
+
+            tag = worker_for(crawler).tag
         files = new_run_files(
-            settings.get("FAKTI_OUTPUT_DIR", "output"),
-            datetime.now(UTC),
-            gzip=settings.getbool("FAKTI_GZIP"),
+            output, datetime.now(UTC), gzip=settings.getbool("FAKTI_GZIP"), tag=tag
         )
         setattr(crawler, _CRAWLER_ATTR, files)
     return files

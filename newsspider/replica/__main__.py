@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import datetime
 
-from newsspider.replica.generator import SOFIA
+from newsspider.replica.generator import SOFIA, VARIANTS
 
 
 def parse_now(text: str) -> datetime:
@@ -29,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1, help="generator seed")
     p.add_argument("--now", type=parse_now, help="epoch 2 clock, ISO 8601 (default: now)")
     p.add_argument("--crawl-delay", type=float, default=1.0, help="robots.txt Crawl-delay")
+    p.add_argument("--variant", choices=VARIANTS, help="serve every article in this markup variant")
+    p.add_argument(
+        "--empty-listings", action="store_true", help="serve listings, search and feeds empty"
+    )
     args = p.parse_args(argv)
 
     from twisted.internet import reactor
@@ -36,7 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     from newsspider.replica.generator import Site
     from newsspider.replica.server import ReplicaResource, make_site
 
-    site = Site(articles=args.articles, seed=args.seed, now=args.now)
+    site = Site(
+        articles=args.articles,
+        seed=args.seed,
+        now=args.now,
+        variant=args.variant,
+        empty_listings=args.empty_listings,
+    )
     if args.truth:
         site.write_truth(args.truth, args.epoch)
     res = ReplicaResource(site, epoch=args.epoch, faults=args.faults, crawl_delay=args.crawl_delay)

@@ -285,6 +285,10 @@ def _headline(rng: random.Random, lang: str, style: str) -> str:
     return text[0].upper() + text[1:]
 
 
+#: Article markup variants (``Site(variant=...)``, ``--variant``).
+VARIANTS = ("full", "nostructured", "redesign", "broken")
+
+
 class Site:
     """A deterministic synthetic fakti.bg.
 
@@ -292,7 +296,17 @@ class Site:
     clock; epoch 1's clock is ``now - 6h``.
     """
 
-    def __init__(self, articles: int = 300, seed: int = 1, now: datetime | None = None):
+    def __init__(
+        self,
+        articles: int = 300,
+        seed: int = 1,
+        now: datetime | None = None,
+        *,
+        variant: str | None = None,
+        empty_listings: bool = False,
+    ):
+        """``variant`` forces every article but the seed into one markup variant (a site
+        redesign); ``empty_listings`` serves every listing, search and feed without items."""
         if now is None:
             now = datetime.now(SOFIA)
         if now.tzinfo is None:
@@ -305,6 +319,13 @@ class Site:
         self.seed = seed
         self.n = articles
         self.articles: list[Article] = _generate(articles, seed, self.now, self.clock(1))
+        if variant is not None:
+            if variant not in VARIANTS:
+                raise ValueError(f"variant must be one of {', '.join(VARIANTS)}")
+            for a in self.articles:
+                if not a.is_seed and a.variant != variant:
+                    a.variant, a.broken = variant, "markup" if variant == "broken" else ""
+        self.empty_listings = empty_listings
         self.by_key = {a.key: a for a in self.articles}
         self._index()
 
@@ -336,10 +357,12 @@ class Site:
 
     def newest(self, articles: list[Article], epoch: int) -> list[Article]:
         """The articles of a time-sorted list that exist in ``epoch``, newest first."""
-        return self.existing(articles, epoch)[::-1]
+        return [] if self.empty_listings else self.existing(articles, epoch)[::-1]
 
     def latest(self, articles: list[Article], epoch: int, n: int, skip: int = 0) -> list[Article]:
         """Items ``skip`` to ``skip + n`` of ``newest(articles, epoch)``, without copying it."""
+        if self.empty_listings:
+            return []
         end = bisect.bisect_right(self._times[id(articles)], self.clock(epoch)) - skip
         return articles[max(0, end - n) : max(0, end)][::-1]
 

@@ -30,8 +30,11 @@ class ReplicaProcess:
         seed: int = 1,
         now: datetime | None = None,
         crawl_delay: float = 1.0,
+        variant: str | None = None,
+        empty_listings: bool = False,
     ):
         self.articles, self.seed, self.epoch = articles, seed, epoch
+        self.variant, self.empty_listings = variant, empty_listings
         self.now = (now or datetime.now(SOFIA)).astimezone(SOFIA).replace(second=0, microsecond=0)
         cmd = [
             sys.executable,
@@ -52,6 +55,10 @@ class ReplicaProcess:
         ]
         if faults:
             cmd.append("--faults")
+        if variant:
+            cmd += ["--variant", variant]
+        if empty_listings:
+            cmd.append("--empty-listings")
         # stderr goes to a file and stdout is drained after the first line, so a chatty
         # replica can never block on a full pipe.
         self._stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()
@@ -67,7 +74,13 @@ class ReplicaProcess:
     @cache  # noqa: B019 - one Site per process object, kept for its lifetime
     def site(self) -> Site:
         """The generator with the same options (in-process)."""
-        return Site(articles=self.articles, seed=self.seed, now=self.now)
+        return Site(
+            articles=self.articles,
+            seed=self.seed,
+            now=self.now,
+            variant=self.variant,
+            empty_listings=self.empty_listings,
+        )
 
     def truth(self, epoch: int = 1) -> list[dict]:
         """The ground-truth records of ``epoch`` (every record field but ``scraped_at``)."""

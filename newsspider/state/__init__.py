@@ -38,7 +38,8 @@ Key = tuple[str, int]
 #: The default store, relative to ``FAKTI_OUTPUT_DIR``.
 DEFAULT_STATE_PATH = Path(".state") / "fakti.sqlite"
 _CRAWLER_ATTR = "_fakti_state_store"
-_ACCEPTED = "a file path or sqlite://<path>"
+_ACCEPTED = "a file path, sqlite://<path> or redis://host:port/db"
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class SettingError(ValueError):
@@ -141,16 +142,27 @@ def state_file(uri_or_path: str | Path) -> Path | None:
     return None if "://" in text or not text else Path(text)
 
 
-def open_store(uri_or_path: str | Path) -> StateStore:
+def is_redis(location: str | Path) -> bool:
+    """True when a store location names a Redis server (the distributed mode)."""
+    return str(location).lower().startswith(_REDIS_SCHEMES)
+
+
+def open_store(uri_or_path: str | Path, *, owner: str = "") -> StateStore:
     """Open the store named by a path or a URI.
 
     ``sqlite://`` (or ``sqlite:``) followed by a path opens that SQLite file:
     ``sqlite:///var/lib/fakti.sqlite`` is absolute, ``sqlite://state.sqlite`` relative.
-    Any other ``scheme://`` raises :class:`SettingError` (Redis comes with scale-out).
+    ``redis://host:port/db`` (optionally ``?prefix=NAME``) opens the shared Redis store, whose
+    pending rows belong to ``owner`` (the worker). Any other ``scheme://`` raises
+    :class:`SettingError`.
     """
     from newsspider.state.sqlite import SQLiteStore
 
     text = str(uri_or_path)
+    if is_redis(text):
+        from newsspider.state.redis import RedisStore
+
+        return RedisStore.from_url(text, owner=owner)
     path = state_file(text)
     if path is None:
         if text.lower().startswith("sqlite:"):
@@ -164,7 +176,8 @@ def open_store(uri_or_path: str | Path) -> StateStore:
 
 def get_store(crawler: Crawler) -> StateStore:
     """The crawler's store: opened (and recovered) once, cached on the crawler, closed when
-    the engine stops (after every ``spider_closed`` handler has run)."""
+    the engine stops (after every ``spider_closed`` handler has run). A file store is opened
+    under the run lock (:mod:`newsspider.extensions.lock`), released after it is closed."""
     store: StateStore | None = getattr(crawler, _CRAWLER_ATTR, None)
     if store is not None:
         return store
@@ -173,7 +186,20 @@ def get_store(crawler: Crawler) -> StateStore:
     location = state_location(
         crawler.settings.get("FAKTI_STATE"), crawler.settings.get("FAKTI_OUTPUT_DIR", "output")
     )
-    store = open_store(location)
+    owner = ""
+    if is_redis(location):
+        from newsspider.distributed.worker import worker_for
+
+        owner = worker_for(crawler).id
+    from newsspider.extensions.lock import lock_state
+
+    lock = lock_state(crawler)  # before recover(): exits (status 3) if another run holds it
+    try:
+        store = open_store(location, owner=owner)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
     setattr(crawler, _CRAWLER_ATTR, store)
     outcome = store.recover()
     if crawler.stats is not None:
@@ -186,6 +212,8 @@ def get_store(crawler: Crawler) -> StateStore:
 
     def _close() -> None:
         store.close()
+        if lock is not None:
+            lock.release()
         delattr(crawler, _CRAWLER_ATTR)
 
     crawler.signals.connect(_close, signal=signals.engine_stopped, weak=False)

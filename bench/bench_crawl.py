@@ -1,0 +1,119 @@
+"""End-to-end crawl speed: ``scrapy crawl fakti`` against Scrapy's own ceiling.
+
+    python bench/bench_crawl.py [--articles 10000] [--rounds 1] [--pin]
+
+Starts a replica of ``--articles`` articles (epoch 2, no faults) as a separate process, then
+per round:
+
+1. ``scrapy crawl fakti -a since=2025-03-01`` (a backfill of every article; loopback fast mode
+   turns politeness off), with extraction, validation, dedup/state and the JSONL export;
+2. ``scrapy runspider bench/ceiling_spider.py``: the exact requests of run 1 (from the
+   replica's request log), responses discarded, no pipelines: Scrapy's ceiling here;
+3. the same with ``-a parse=1``: each page parsed once with lxml and dropped (``+parse``),
+   the ceiling of any spider that parses its pages with lxml.
+
+Pages/s is requests over the span of the replica's request log (start-up excluded). The
+goal (issue 8) is fakti ≥ 0.8 × the ceiling. The crawler's CPU time per page is printed too:
+it is what throughput follows when the crawler is CPU-bound, and it is less disturbed by
+other load on the machine. See ``crawlrun.py`` about CPU contention on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from crawlrun import ROOT, count_lines, fakti_args, log_span, run_scrapy, start_replica
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--pin", action="store_true", help="pin the replica to CPU 0, crawlers to 1")
+    ap.add_argument("--dir", default=str(ROOT / "output" / "bench"))
+    ap.add_argument("--keep", action="store_true", help="keep the run files and logs")
+    args = ap.parse_args()
+    pin = args.pin
+    Path(args.dir).mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="crawl-", dir=args.dir))
+    rep = start_replica(args.articles, epoch=2, pin=pin)
+    rows: dict[str, list[tuple[int, int, float, float, float]]] = {
+        "fakti": [],
+        "ceiling": [],
+        "+parse": [],
+    }
+    records = 0
+    try:
+        for r in range(args.rounds):
+            rep.reset_log()
+            out = work / f"out-{r}"
+            args_ = fakti_args(rep.base_url, out, "-a", "since=2025-03-01")
+            run = run_scrapy(args_, work / f"fakti-{r}.log", pin)
+            if run.status != 0:
+                sys.exit(f"fakti crawl failed ({run.status}); see {run.log}")
+            entries = rep.log()["entries"]
+            records = count_lines(out)
+            pages = [e for e in entries if e["kind"] != "robots"]
+            articles = sum(e["kind"] == "article" for e in pages)
+            rows["fakti"].append((len(pages), articles, log_span(entries), run.cpu, run.max_rss_mb))
+            urls = work / "urls.txt"
+            urls.write_text("".join(rep.base_url + e["path"] + "\n" for e in pages))
+
+            for name, extra in (("ceiling", []), ("+parse", ["-a", "parse=1"])):
+                rep.reset_log()
+                run = run_scrapy(
+                    ["runspider", str(ROOT / "bench" / "ceiling_spider.py"), "-a", f"urls={urls}",
+                     *extra, "-s", f"FAKTI_BASE_URL={rep.base_url}", "-s", "LOG_LEVEL=WARNING"],
+                    work / f"{name}-{r}.log", pin,
+                )  # fmt: skip
+                if run.status != 0:
+                    sys.exit(f"{name} crawl failed ({run.status}); see {run.log}")
+                entries = rep.log()["entries"]
+                pages = [e for e in entries if e["kind"] != "robots"]
+                articles = sum(e["kind"] == "article" for e in pages)
+                rows[name].append(
+                    (len(pages), articles, log_span(entries), run.cpu, run.max_rss_mb)
+                )
+    finally:
+        rep.stop()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    print(
+        f"replica: {args.articles:,} articles, separate process; CPU pinning "
+        f"{'replica→0, crawler→1' if pin else 'off'}; {args.rounds} round(s), medians shown; "
+        f"fakti wrote {records:,} records"
+    )
+    print()
+    head = ("crawl", "requests", "articles", "seconds", "pages/s", "CPU s", "CPU ms/page", "RSS MB")
+    print(f"{head[0]:<9}" + "".join(f"{h:>12}" for h in head[1:]))
+    summary = {}
+    for name, runs in rows.items():
+        n, arts, secs, cpu, rss = (statistics.median(col) for col in zip(*runs, strict=True))
+        summary[name] = (n / secs, cpu / n * 1e3)
+        print(
+            f"{name:<9}{n:>12,.0f}{arts:>12,.0f}{secs:>12.1f}{n / secs:>12.1f}"
+            f"{cpu:>12.1f}{cpu / n * 1e3:>12.2f}{rss:>12.0f}"
+        )
+    ratio = summary["fakti"][0] / summary["ceiling"][0]
+    print()
+    print(f"{'ratio to the ceiling':<24}{'pages/s':>10}{'CPU/page':>10}")
+    for name in ("fakti", "+parse"):
+        print(
+            f"{name:<24}{summary[name][0] / summary['ceiling'][0]:>10.2f}"
+            f"{summary['ceiling'][1] / summary[name][1]:>10.2f}"
+        )
+    verdict = "met" if ratio >= 0.8 else "MISSED"
+    print(f"goal fakti ≥ 0.8 × ceiling (pages/s): {ratio:.2f} → {verdict}")
+    sys.exit(0 if ratio >= 0.8 else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Worker identity: a stable name per machine and output folder, claimed in Redis.
+
+A worker's identity is ``<name>:<absolute FAKTI_OUTPUT_DIR>#<slot>`` (``name`` is
+``FAKTI_WORKER_ID`` or the host name). Its pending rows, journal and open runs are kept under
+that identity, so a worker restarted with the same folder on the same machine takes over the
+work its killed predecessor left. The lowest free slot is taken; a slot is free when its
+holder's heartbeat has expired, or when the holder ran on this machine and its process is gone
+(so a restart right after a SIGKILL does not wait for the heartbeat to expire).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import redis
+
+from newsspider.state import SettingError, state_location
+from newsspider.state.redis import connect, split_url
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+#: A worker not heard from for this many seconds is taken as dead (``FAKTI_WORKER_TTL``).
+DEFAULT_TTL = 30.0
+MAX_SLOTS = 256
+_CRAWLER_ATTR = "_fakti_worker"
+
+
+@dataclass(slots=True)
+class Worker:
+    """One claimed worker identity. ``id`` (``w<n>``) names its Redis keys; ``tag`` goes into
+    its run file names."""
+
+    client: redis.Redis
+    prefix: str
+    identity: str
+    id: str
+    tag: str
+    ttl: float
+
+    def key(self, name: str) -> str:
+        """A job key: ``<prefix>:<name>``."""
+        return f"{self.prefix}:{name}"
+
+    @property
+    def heartbeat_key(self) -> str:
+        return self.key(f"hb:{self.id}")
+
+    def beat(self) -> None:
+        """Refresh the heartbeat (every worker alive has one)."""
+        self.client.set(self.heartbeat_key, os.getpid(), px=int(self.ttl * 1000))
+
+
+def _alive_here(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _tag(name: str, slot: int) -> str:
+    return f"{re.sub(r'[^A-Za-z0-9-]+', '-', name).strip('-') or 'worker'}-{slot}"
+
+
+def _take(client: redis.Redis, prefix: str, identity: str, ttl: float) -> str | None:
+    """Take ``identity`` if it is free; its worker id, or ``None`` if a live worker holds it."""
+    host, registry = socket.gethostname(), f"{prefix}:workers"
+    while True:
+        with client.pipeline() as pipe:
+            try:
+                pipe.watch(registry)
+                raw = pipe.hget(registry, identity)
+                if raw is not None:
+                    held = json.loads(raw)
+                    beating = pipe.exists(f"{prefix}:hb:{held['id']}")
+                    gone_here = held["host"] == host and not _alive_here(int(held["pid"]))
+                    if beating and not gone_here:
+                        return None
+                    worker_id = held["id"]
+                else:
+                    worker_id = f"w{client.incr(f'{prefix}:worker_seq')}"
+                record = json.dumps({"id": worker_id, "host": host, "pid": os.getpid()})
+                pipe.multi()
+                pipe.hset(registry, identity, record)
+                pipe.set(f"{prefix}:hb:{worker_id}", os.getpid(), px=int(ttl * 1000))
+                pipe.execute()
+                return worker_id
+            except redis.WatchError:
+                continue  # the registry changed meanwhile: look again
+
+
+def claim(client: redis.Redis, prefix: str, name: str, output_dir: str, ttl: float) -> Worker:
+    """Claim the lowest free slot of ``name:output_dir`` and start its heartbeat."""
+    base = f"{name}:{Path(output_dir).resolve()}"
+    for slot in range(MAX_SLOTS):
+        identity = f"{base}#{slot}"
+        worker_id = _take(client, prefix, identity, ttl)
+        if worker_id is not None:
+            return Worker(client, prefix, identity, worker_id, _tag(name, slot), ttl)
+    raise SettingError(f"FAKTI_STATE: no free worker slot for {base!r}")
+
+
+def worker_for(crawler: Crawler) -> Worker:
+    """The crawler's worker identity (claimed once, cached on the crawler)."""
+    worker: Worker | None = getattr(crawler, _CRAWLER_ATTR, None)
+    if worker is None:
+        settings = crawler.settings
+        output = settings.get("FAKTI_OUTPUT_DIR", "output")
+        address, prefix = split_url(state_location(settings.get("FAKTI_STATE"), output))
+        worker = claim(
+            connect(address),
+            prefix,
+            settings.get("FAKTI_WORKER_ID") or socket.gethostname(),
+            output,
+            settings.getfloat("FAKTI_WORKER_TTL", DEFAULT_TTL),
+        )
+        setattr(crawler, _CRAWLER_ATTR, worker)
+    return worker

@@ -1,0 +1,424 @@
+"""Redis backend of the state store: shared by several workers, same semantics as SQLite.
+
+Layout (every key starts with the store's ``prefix``, default ``fakti``; ``K`` is a key field
+``<lang>:<article_id>``)::
+
+    <p>:keys              hash   K -> packed record (see below)
+    <p>:pub:<n>           hash   K -> published_at (unix seconds), exported keys, 4 h a bucket
+    <p>:newest, :oldest   string bounds of those times (the hours to look through)
+    <p>:exported          string number of exported keys
+    <p>:files, :file_ids  hash   file id <-> file path (records hold the short id)
+    <p>:pending:<fid>     hash   K -> content_hash, pending export to file <fid>
+    <p>:owner:<owner>     set    file ids with pending rows of one worker
+    <p>:runs              list   run history entries (JSON), oldest first
+
+A record is ``first|last|published|views|hash|fid|exported_hash|url``: times in unix seconds,
+empty for null, ``exported_hash`` ``=`` when it equals ``hash``, and the ``https://fakti.bg``
+origin left out of ``url``. Several workers write at once; each one's pending rows are its own
+(``owner``), so :meth:`RedisStore.recover` only settles the files of the worker that opens it.
+Every step of the export protocol is atomic in Redis (``MULTI`` or a Lua script). Durability
+is Redis's own: run it with ``appendonly yes`` (and ``appendfsync always`` to survive a power
+cut, not only a killed worker).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import redis
+from dateutil import tz
+
+from newsspider.state import Key, KeyState, SettingError
+
+SOFIA = tz.gettz("Europe/Sofia")
+DEFAULT_PREFIX = "fakti"
+ORIGIN = "https://fakti.bg"
+#: Sightings are written in batches of this many keys, or after this many seconds.
+TOUCH_BATCH = 500
+TOUCH_SECONDS = 2.0
+_CHUNK = 1000  # keys per command or script call
+
+#: Width of a publication index bucket: a few hours of articles stay a compact listpack.
+BUCKET = 4 * 3600
+
+_LUA_SPLIT = """
+local function split(rec)
+  local parts, pos = {}, 1
+  for i = 1, 7 do
+    local s = string.find(rec, '|', pos, true)
+    parts[i] = string.sub(rec, pos, s - 1)
+    pos = s + 1
+  end
+  parts[8] = string.sub(rec, pos)
+  return parts
+end
+-- The publication index of exported keys: buckets <p>:pub:<n> (K -> seconds), and
+-- the newest and oldest publication times as bounds. ARGV[1] is '<p>:'.
+local function index(field, old, new)
+  if old == new then return end
+  local pub = ARGV[1] .. 'pub:'
+  if old ~= '' then redis.call('HDEL', pub .. math.floor(tonumber(old) / BUCKET), field) end
+  if new == '' then return end
+  redis.call('HSET', pub .. math.floor(tonumber(new) / BUCKET), field, new)
+  local top, low = redis.call('GET', ARGV[1] .. 'newest'), redis.call('GET', ARGV[1] .. 'oldest')
+  if not top or tonumber(new) > tonumber(top) then redis.call('SET', ARGV[1] .. 'newest', new) end
+  if not low or tonumber(new) < tonumber(low) then redis.call('SET', ARGV[1] .. 'oldest', new) end
+end
+""".replace("BUCKET", str(BUCKET))
+
+#: KEYS: keys hash. ARGV: '<p>:', now, then (field, published, hash, views, url) per key.
+_TOUCH = (
+    _LUA_SPLIT
+    + """
+local now = ARGV[2]
+for i = 3, #ARGV, 5 do
+  local field, pub, hash, views, url = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4]
+  local rec = redis.call('HGET', KEYS[1], field)
+  local first, fid, xhash = now, '', ''
+  if rec then
+    local p = split(rec)
+    first, fid, xhash = p[1], p[6], p[7]
+    if xhash == '=' and p[5] ~= hash then xhash = p[5] end
+    if xhash == hash then xhash = '=' end
+    if fid ~= '' then index(field, p[3], pub) end
+  end
+  redis.call('HSET', KEYS[1], field,
+    table.concat({first, now, pub, views, hash, fid, xhash, url}, '|'))
+end
+return 0
+"""
+)
+
+#: KEYS: keys hash, pending hash, exported counter.
+#: ARGV: '<p>:', now, file id, then the fields to commit. Returns the number committed.
+_COMMIT = (
+    _LUA_SPLIT
+    + """
+local now, fid, done = ARGV[2], ARGV[3], 0
+for i = 4, #ARGV do
+  local field = ARGV[i]
+  local chash = redis.call('HGET', KEYS[2], field)
+  if chash then
+    local rec = redis.call('HGET', KEYS[1], field)
+    local p
+    if rec then p = split(rec) else p = {now, now, '', '', '', '', '', ''} end
+    if p[6] == '' then
+      redis.call('INCR', KEYS[3])
+      index(field, '', p[3])
+    end
+    p[6] = fid
+    if chash == p[5] then p[7] = '=' else p[7] = chash end
+    redis.call('HSET', KEYS[1], field, table.concat(p, '|'))
+    redis.call('HDEL', KEYS[2], field)
+    done = done + 1
+  end
+end
+return done
+"""
+)
+
+#: KEYS: file ids hash, file paths hash, sequence. ARGV: path. Returns the file's id.
+_INTERN = """
+local fid = redis.call('HGET', KEYS[1], ARGV[1])
+if fid then return fid end
+fid = tostring(redis.call('INCR', KEYS[3]))
+redis.call('HSET', KEYS[1], ARGV[1], fid)
+redis.call('HSET', KEYS[2], fid, ARGV[1])
+return fid
+"""
+
+
+def _now() -> str:
+    return str(int(time.time()))
+
+
+def _field(key: Key) -> str:
+    return f"{key[0]}:{key[1]}"
+
+
+def _key(field: str | bytes) -> Key:
+    text = field.decode() if isinstance(field, bytes) else field
+    lang, _, aid = text.partition(":")
+    return lang, int(aid)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _ts(dt: datetime | None) -> str:
+    if dt is None:
+        return ""
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime")
+    return str(int(dt.timestamp()))
+
+
+def _short_url(url: str | None) -> str:
+    if not url:
+        return ""
+    return url[len(ORIGIN) :] if url.startswith(ORIGIN + "/") else url
+
+
+def _long_url(text: str) -> str | None:
+    if not text:
+        return None
+    return ORIGIN + text if text.startswith("/") else text
+
+
+def split_url(url: str) -> tuple[str, str]:
+    """``redis://host:port/db?prefix=NAME`` → (the URL for redis-py, the key prefix)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    prefix = next((v for k, v in query if k == "prefix"), DEFAULT_PREFIX)
+    rest = urlencode([(k, v) for k, v in query if k != "prefix"])
+    return urlunsplit(parts._replace(query=rest)), prefix
+
+
+def connect(url: str) -> redis.Redis:
+    """A client for a ``redis://`` URL (without our ``prefix`` query), checked with PING."""
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10)
+        client.ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise SettingError(f"FAKTI_STATE: cannot use {url!r}: {exc}") from exc
+    return client
+
+
+class RedisStore:
+    """:class:`newsspider.state.StateStore` in one Redis database, shared by workers.
+
+    ``owner`` names the worker whose pending rows this instance records and recovers.
+    Sightings (:meth:`touch`) are batched; the export protocol is written at once.
+    """
+
+    def __init__(
+        self, client: redis.Redis, *, prefix: str = DEFAULT_PREFIX, owner: str = ""
+    ) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.owner = owner
+        self._k_keys = f"{prefix}:keys"
+        self._k_newest = f"{prefix}:newest"
+        self._k_oldest = f"{prefix}:oldest"
+        self._k_exported = f"{prefix}:exported"
+        self._k_files = f"{prefix}:files"
+        self._k_file_ids = f"{prefix}:file_ids"
+        self._k_file_seq = f"{prefix}:file_seq"
+        self._k_owner = f"{prefix}:owner:{owner}"
+        self._k_runs = f"{prefix}:runs"
+        self._touch = client.register_script(_TOUCH)
+        self._commit = client.register_script(_COMMIT)
+        self._intern = client.register_script(_INTERN)
+        self._buffer: dict[str, list[str]] = {}
+        self._buffer_started = 0.0
+
+    @classmethod
+    def from_url(cls, url: str, *, owner: str = "") -> RedisStore:
+        address, prefix = split_url(url)
+        return cls(connect(address), prefix=prefix, owner=owner)
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _pending_key(self, fid: str) -> str:
+        return f"{self.prefix}:pending:{fid}"
+
+    def _file_id(self, file: str, create: bool) -> str | None:
+        if create:
+            return self._intern(
+                keys=[self._k_file_ids, self._k_files, self._k_file_seq], args=[file]
+            ).decode()
+        fid = self.client.hget(self._k_file_ids, file)
+        return None if fid is None else fid.decode()
+
+    def _record(self, field: str) -> list[str] | None:
+        raw = self.client.hget(self._k_keys, field)
+        return None if raw is None else raw.decode().split("|", 7)
+
+    # -- queries ----------------------------------------------------------------------------
+    def known(self, keys: Iterable[Key]) -> set[Key]:
+        self._flush()
+        found: set[Key] = set()
+        for chunk in _chunks({_field(k) for k in keys}, _CHUNK):
+            for field, raw in zip(chunk, self.client.hmget(self._k_keys, chunk), strict=True):
+                if raw is not None and raw.decode().split("|", 7)[5]:
+                    found.add(_key(field))
+        return found
+
+    def get(self, key: Key) -> KeyState | None:
+        field = _field(key)
+        if field in self._buffer:  # (a whole flush per get would cost a call per item)
+            self._flush()
+        parts = self._record(field)
+        if parts is None:
+            return None
+        first, last, pub, views, chash, fid, xhash, url = parts
+        file = self.client.hget(self._k_files, fid) if fid else None
+        return KeyState(
+            first_seen=datetime.fromtimestamp(int(first), UTC),
+            last_seen=datetime.fromtimestamp(int(last), UTC),
+            published_at=datetime.fromtimestamp(int(pub), SOFIA) if pub else None,
+            content_hash=chash or None,
+            views=int(views) if views else None,
+            url=_long_url(url),
+            file=file.decode() if file is not None else None,
+            exported_hash=(chash if xhash == "=" else xhash) if fid else None,
+        )
+
+    def is_empty(self) -> bool:
+        self._flush()
+        return int(self.client.get(self._k_exported) or 0) == 0
+
+    def _buckets(self, low: int, high: int, newest_first: bool) -> Iterator[dict]:
+        """The publication buckets holding times ``low`` to ``high`` (``K -> seconds``)."""
+        numbers = range(low // BUCKET, high // BUCKET + 1)
+        for chunk in _chunks(reversed(numbers) if newest_first else numbers, _CHUNK):
+            pipe = self.client.pipeline(transaction=False)
+            for n in chunk:
+                pipe.hgetall(f"{self.prefix}:pub:{n}")
+            yield from pipe.execute()
+
+    def _bounds(self) -> tuple[int, int] | None:
+        self._flush()
+        top, low = self.client.mget(self._k_newest, self._k_oldest)
+        return None if top is None or low is None else (int(low), int(top))
+
+    def newest_published(self) -> datetime | None:
+        bounds = self._bounds()
+        if bounds is None:
+            return None
+        for bucket in self._buckets(*bounds, newest_first=True):
+            if bucket:
+                return datetime.fromtimestamp(max(int(v) for v in bucket.values()), SOFIA)
+        return None
+
+    def published_since(self, dt: datetime) -> list[tuple[Key, str]]:
+        if dt.tzinfo is None:
+            raise ValueError("naive datetime")
+        bounds, floor = self._bounds(), int(dt.timestamp())
+        if bounds is None or bounds[1] < floor:
+            return []
+        found: list[tuple[int, Key]] = []
+        for bucket in self._buckets(max(floor, bounds[0]), bounds[1], newest_first=False):
+            found += [(int(v), _key(f)) for f, v in bucket.items() if int(v) >= floor]
+        found.sort()
+        rows: list[tuple[Key, str]] = []
+        for chunk in _chunks(found, _CHUNK):
+            records = self.client.hmget(self._k_keys, [_field(key) for _, key in chunk])
+            for (_, key), raw in zip(chunk, records, strict=True):
+                url = _long_url(raw.decode().split("|", 7)[7]) if raw is not None else None
+                rows.append((key, url))  # type: ignore[arg-type]
+        return rows
+
+    # -- sightings --------------------------------------------------------------------------
+    def touch(
+        self,
+        key: Key,
+        url: str,
+        published_at: datetime | None,
+        content_hash: str | None,
+        views: int | None,
+    ) -> None:
+        row = [
+            _ts(published_at),
+            content_hash or "",
+            "" if views is None else str(int(views)),
+            _short_url(url),
+        ]
+        if not self._buffer:
+            self._buffer_started = time.monotonic()
+        self._buffer[_field(key)] = row
+        if (
+            len(self._buffer) >= TOUCH_BATCH
+            or time.monotonic() - self._buffer_started >= TOUCH_SECONDS
+        ):
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._buffer:
+            return
+        now = _now()
+        for chunk in _chunks(self._buffer.items(), _CHUNK):
+            args = [f"{self.prefix}:", now]
+            for field, row in chunk:
+                args += [field, *row]
+            self._touch(keys=[self._k_keys], args=args)
+        self._buffer = {}
+
+    # -- export protocol --------------------------------------------------------------------
+    def add_pending(self, file: str, rows: Iterable[tuple[Key, str]]) -> None:
+        self._flush()
+        fid = self._file_id(file, create=True)
+        assert fid is not None
+        pipe = self.client.pipeline(transaction=True)
+        pipe.sadd(self._k_owner, fid)
+        for chunk in _chunks(rows, _CHUNK):
+            pipe.hset(self._pending_key(fid), mapping={_field(k): h for k, h in chunk})
+        pipe.execute()
+
+    def commit_file(self, file: str) -> int:
+        self._flush()
+        fid = self._file_id(file, create=False)
+        if fid is None:
+            return 0
+        pending = self._pending_key(fid)
+        keys = [self._k_keys, pending, self._k_exported]
+        now = _now()
+        count = 0
+        for chunk in _chunks(self.client.hkeys(pending), _CHUNK):  # each chunk atomic: a kill
+            count += int(
+                self._commit(keys=keys, args=[f"{self.prefix}:", now, fid, *chunk])
+            )  # leaves the rest
+        self.client.srem(self._k_owner, fid)  # pending, which recover() commits
+        return count
+
+    def rollback_file(self, file: str) -> int:
+        fid = self._file_id(file, create=False)
+        if fid is None:
+            return 0
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hlen(self._pending_key(fid))
+        pipe.delete(self._pending_key(fid))
+        pipe.srem(self._k_owner, fid)
+        count, _, _ = pipe.execute()
+        return int(count)
+
+    def pending_files(self) -> list[str]:
+        """This owner's files with pending rows (an interrupted export, or the current run's)."""
+        fids = sorted(self.client.smembers(self._k_owner))
+        paths = self.client.hmget(self._k_files, fids) if fids else []
+        return sorted(p.decode() for p in paths if p is not None)
+
+    def recover(self) -> dict[str, int]:
+        outcome = dict.fromkeys(
+            ("committed_files", "committed_keys", "rolled_back_files", "rolled_back_keys"), 0
+        )
+        for file in self.pending_files():
+            if Path(file).exists():
+                outcome["committed_keys"] += self.commit_file(file)
+                outcome["committed_files"] += 1
+            else:
+                outcome["rolled_back_keys"] += self.rollback_file(file)
+                outcome["rolled_back_files"] += 1
+        return outcome
+
+    # -- run history ------------------------------------------------------------------------
+    def record_run(self, run: dict[str, Any]) -> None:
+        self.client.rpush(self._k_runs, json.dumps(run, ensure_ascii=False, sort_keys=True))
+
+    def recent_runs(self, n: int) -> list[dict[str, Any]]:
+        if n <= 0:
+            return []
+        return [json.loads(raw) for raw in self.client.lrange(self._k_runs, -n, -1)]
+
+    def close(self) -> None:
+        self._flush()
+        self.client.close()

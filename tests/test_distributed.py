@@ -1,0 +1,157 @@
+"""Distributed backfill: real ``scrapy crawl fakti`` workers sharing a real Redis (frontier and
+state) crawl one standalone replica. Each writes its own output folder; the union of their
+files must be the ground truth with no key twice, and every worker ends by itself (status 0).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+from newsspider.state.redis import split_url
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parent.parent
+WORKERS = 3
+
+
+class Worker:
+    """One ``scrapy crawl fakti`` worker process; counts scraped items from its log."""
+
+    def __init__(self, base_url: str, state: str, out: Path, since: str) -> None:
+        args = [
+            sys.executable, "-m", "scrapy", "crawl", "fakti", "-a", f"since={since}",
+            "-s", f"FAKTI_STATE={state}", "-s", f"FAKTI_BASE_URL={base_url}",
+            "-s", f"FAKTI_OUTPUT_DIR={out}", "-s", "FAKTI_WORKER_TTL=3",
+            "-s", "LOG_LEVEL=DEBUG", "-s", "TELNETCONSOLE_ENABLED=0",
+        ]  # fmt: skip
+        env = os.environ | {"PYTHONUNBUFFERED": "1"}
+        self.out = out
+        self.proc = subprocess.Popen(
+            args, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        self.scraped = 0
+        self.log: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for raw in self.proc.stderr:
+            line = raw.decode("utf-8", "replace")
+            self.scraped += "Scraped from" in line
+            if "DEBUG" not in line:
+                self.log.append(line)
+
+    def wait(self, timeout: float = 150) -> int:
+        code = self.proc.wait(timeout)
+        self._reader.join(5)
+        return code
+
+    def tail(self) -> str:
+        return "".join(self.log[-25:])
+
+
+def _kill_first_to(workers: list[Worker], items: int, timeout: float = 120) -> int:
+    """SIGKILL the first worker to have scraped ``items`` items; its index."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for n, worker in enumerate(workers):
+            if worker.scraped >= items:
+                worker.proc.send_signal(signal.SIGKILL)
+                return n
+            assert worker.proc.poll() is None, f"worker {n} ended before the kill"
+        time.sleep(0.002)
+    raise AssertionError("kill point not reached in time")
+
+
+def _since(records: list[dict]) -> str:
+    return min(r["published_at"][:10] for r in records)
+
+
+def _outputs(
+    outs: list[Path], finished: bool = True
+) -> tuple[dict[tuple[str, int], dict], list[int]]:
+    """The union of every worker's completed files (no key twice) and each worker's share."""
+    union: dict[tuple[str, int], dict] = {}
+    shares = []
+    for out in outs:
+        files = sorted((out / "fakti").glob("*[0-9].jsonl"))
+        share = 0
+        for path in files:
+            for line in path.read_text("utf-8").splitlines():
+                record = json.loads(line)
+                key = (record["lang"], record["article_id"])
+                assert key not in union, f"{key} exported twice"
+                record.pop("scraped_at")
+                union[key] = record
+                share += 1
+        shares.append(share)
+        if finished:
+            assert not list((out / "fakti").glob(".*.part")), "temporaries left behind"
+    return union, shares
+
+
+def _job_keys_left(state: str) -> list[str]:
+    address, prefix = split_url(state)
+    client = redis.Redis.from_url(address)
+    names = ("frontier", "seen", "claims", "busy", "workers")
+    return [n for n in names if client.exists(f"{prefix}:{n}")]
+
+
+def test_three_workers_backfill_the_replica_exactly_once(replica_factory, redis_url, tmp_path):
+    replica = replica_factory(articles=3000, epoch=2)
+    truth = {(r["lang"], r["article_id"]): r for r in replica.truth(2)}
+    since = _since(list(truth.values()))
+    outs = [tmp_path / f"worker{i}" for i in range(WORKERS)]
+
+    workers = [Worker(replica.base_url, redis_url, out, since) for out in outs]
+    for n, worker in enumerate(workers):
+        assert worker.wait() == 0, f"worker {n}:\n{worker.tail()}"
+
+    union, shares = _outputs(outs)
+    assert sorted(union) == sorted(truth)
+    assert union == truth
+    assert all(share > 0 for share in shares), shares
+    assert sum(shares) == len(truth)
+    assert _job_keys_left(redis_url) == []  # the last worker ended the job
+
+
+def test_a_killed_worker_loses_and_duplicates_nothing_once_restarted(
+    replica_factory, redis_url, tmp_path
+):
+    replica = replica_factory(articles=900, epoch=2)
+    truth = {(r["lang"], r["article_id"]): r for r in replica.truth(2)}
+    since = _since(list(truth.values()))
+    outs = [tmp_path / f"worker{i}" for i in range(WORKERS)]
+
+    workers = [Worker(replica.base_url, redis_url, out, since) for out in outs]
+    victim = _kill_first_to(workers, len(truth) // 8)  # midway through its share
+    assert workers[victim].wait() == -signal.SIGKILL
+    for n, worker in enumerate(workers):
+        if n != victim:
+            assert worker.wait() == 0, f"worker {n}:\n{worker.tail()}"  # the others finish
+    assert _job_keys_left(redis_url), "the job must wait for the killed worker's work"
+    union, _ = _outputs(outs, finished=False)
+    assert len(union) < len(truth)  # what the killed worker held is not exported yet
+
+    restarted = Worker(replica.base_url, redis_url, outs[victim], since)
+    assert restarted.wait() == 0, restarted.tail()
+    log = "".join(restarted.log)
+    assert "requeued" in log or "fetch again" in log, restarted.tail()
+
+    union, shares = _outputs(outs)
+    assert sorted(union) == sorted(truth)
+    assert union == truth
+    assert shares[victim] > 0
+    assert _job_keys_left(redis_url) == []

@@ -1,0 +1,155 @@
+"""The pieces of the distributed mode against a real Redis: worker slots, the article
+dupefilter, claims, the end-of-job decision, and the worker tag in run file names."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+import pytest
+import redis
+from scrapy import Request
+
+from newsspider.distributed import scheduler as sched
+from newsspider.distributed.worker import claim
+from newsspider.pipelines.runfiles import new_run_files
+from newsspider.state.redis import split_url
+
+
+@pytest.fixture
+def job(redis_url):
+    """``(client, prefix)`` of a fresh job namespace."""
+    address, prefix = split_url(redis_url)
+    client = redis.Redis.from_url(address)
+    yield client, prefix
+    client.close()
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_a_live_worker_keeps_its_slot_and_a_second_one_takes_the_next(job, tmp_path):
+    client, prefix = job
+    first = claim(client, prefix, "host-a", str(tmp_path), ttl=5)
+    second = claim(client, prefix, "host-a", str(tmp_path), ttl=5)
+    assert first.identity.endswith("#0") and second.identity.endswith("#1")
+    assert (first.tag, second.tag) == ("host-a-0", "host-a-1")
+    assert first.id != second.id
+    assert client.exists(first.heartbeat_key) and client.pttl(first.heartbeat_key) <= 5000
+
+
+def test_a_restart_takes_over_the_slot_of_a_killed_worker_on_this_host(job, tmp_path):
+    client, prefix = job
+    killed = claim(client, prefix, "host-a", str(tmp_path), ttl=60)
+    record = json.loads(client.hget(f"{prefix}:workers", killed.identity))
+    record["pid"] = _dead_pid()  # its heartbeat is still fresh, but the process is gone
+    client.hset(f"{prefix}:workers", killed.identity, json.dumps(record))
+    restarted = claim(client, prefix, "host-a", str(tmp_path), ttl=60)
+    assert (restarted.identity, restarted.id) == (killed.identity, killed.id)
+
+
+def test_a_slot_held_on_another_host_frees_only_when_its_heartbeat_expires(job, tmp_path):
+    client, prefix = job
+    other = claim(client, prefix, "shared-name", str(tmp_path), ttl=60)
+    record = json.loads(client.hget(f"{prefix}:workers", other.identity))
+    record |= {"host": "elsewhere", "pid": _dead_pid()}  # a dead pid means nothing there
+    client.hset(f"{prefix}:workers", other.identity, json.dumps(record))
+    assert claim(client, prefix, "shared-name", str(tmp_path), ttl=60).identity.endswith("#1")
+    client.delete(other.heartbeat_key)  # expired
+    assert claim(client, prefix, "shared-name", str(tmp_path), ttl=60).id == other.id
+
+
+def test_the_dupefilter_knows_an_article_by_its_key_whatever_the_url(job):
+    client, prefix = job
+    seen = sched.KeyDupeFilter(client, key=f"{prefix}:seen")
+    base = "http://127.0.0.1:8123"
+    assert not seen.request_seen(Request(f"{base}/en/world/965998-isw-putin"))
+    assert seen.request_seen(Request(f"{base}/en/amp/world/965998-isw-putin?utm_source=x"))
+    assert not seen.request_seen(Request(f"{base}/world/965998-isw-putin"))  # the bg key
+    listing = Request(f"{base}/en/search?page=1")
+    assert not seen.request_seen(listing) and seen.request_seen(listing.copy())
+    assert client.sismember(f"{prefix}:seen", "en:965998")
+    seen.close()
+    assert client.exists(f"{prefix}:seen")  # shared: a worker's close keeps it
+
+
+def test_a_key_is_claimed_by_one_run_of_the_job(job):
+    client, prefix = job
+    claim_ = client.register_script(sched._CLAIM)
+    claims = f"{prefix}:claims"
+
+    def take(run: str) -> int:
+        return claim_(keys=[claims, f"{prefix}:run:{run}"], args=["en:5", run, f"u/{run}"])
+
+    assert take("r1") == 1
+    assert take("r1") == 1  # the same run again (it drops its own duplicate itself)
+    assert take("r2") == 0
+    assert client.hgetall(f"{prefix}:run:r1") == {b"en:5": b"u/r1"}
+    assert not client.exists(f"{prefix}:run:r2")
+
+
+def test_an_idle_worker_finishes_only_when_no_live_worker_is_busy(job):
+    client, prefix = job
+    idle = client.register_script(sched._IDLE)
+    frontier, busy, hb = f"{prefix}:frontier", f"{prefix}:busy", f"{prefix}:hb:"
+
+    def state(worker: str) -> str:
+        return idle(keys=[frontier, busy], args=[worker, hb]).decode()
+
+    client.hset(busy, mapping={"w1": 1, "w2": 1})
+    client.set(hb + "w2", 1, px=200)
+    client.zadd(frontier, {b"request": -10})
+    assert state("w1") == "work"
+    client.delete(frontier)
+    assert state("w1") == "wait"  # w2 holds requests and is alive
+    assert not client.hexists(busy, "w1")
+    time.sleep(0.3)  # w2 was killed: its heartbeat expires
+    assert state("w1") == "done"
+
+
+def test_the_last_worker_to_leave_deletes_the_job_keys(job):
+    client, prefix = job
+    leave = client.register_script(sched._LEAVE)
+    workers, frontier = f"{prefix}:workers", f"{prefix}:frontier"
+    job_keys = [frontier, f"{prefix}:seen", f"{prefix}:claims"]
+    client.hset(workers, mapping={f"{n}#0": json.dumps({"id": n}) for n in ("w1", "w2", "w3")})
+    client.set(f"{prefix}:hb:w2", 1)  # w2 alive; w3 died at start-up, with nothing to recover
+    client.sadd(f"{prefix}:seen", "en:1")
+    client.hset(f"{prefix}:claims", "en:1", "r1")
+
+    def out(worker: str, unregister: bool = True) -> int:
+        keys = [workers, f"{prefix}:busy", f"{prefix}:hb:{worker}", frontier, *job_keys]
+        return leave(keys=keys, args=[f"{worker}#0", worker, int(unregister), f"{prefix}:"])
+
+    assert out("w1") == 0  # w2 is alive
+    client.hset(f"{prefix}:runs:w2", "r2", "/out/run.jsonl")
+    client.hset(f"{prefix}:runs:w3", "r3", "/out/other.jsonl")  # claimed nothing
+    client.hset(f"{prefix}:run:r2", "en:1", "http://127.0.0.1:8000/en/world/1-a")
+    assert out("w2", unregister=False) == 0  # w2 was killed: its claims wait for a restart
+    assert client.exists(f"{prefix}:seen") and client.hexists(workers, "w2#0")
+    client.delete(f"{prefix}:runs:w2", f"{prefix}:run:r2")  # recovered by its restart
+    client.zadd(frontier, {b"request": -10})
+    assert out("w2") == 0  # work is left on the frontier for a later worker
+    client.delete(frontier)
+    assert out("w2") == 1
+    assert not any(client.exists(k) for k in job_keys)
+
+
+def test_a_worker_tag_goes_into_the_run_file_name(tmp_path):
+    start = datetime(2026, 11, 29, 6, 30, tzinfo=UTC)
+    files = new_run_files(tmp_path, start, tag="vm-0")
+    assert files.feed.name == "2026-11-29T06-30-00.vm-0.jsonl"
+    assert files.rejects.name == "2026-11-29T06-30-00.vm-0.rejects.jsonl"
+    files.feed.parent.mkdir(parents=True)
+    files.feed.write_text("{}\n")
+    files.rejects.write_text("{}\n")
+    assert new_run_files(tmp_path, start, tag="vm-0").stem == "2026-11-29T06-30-00.vm-0_1"
+    assert new_run_files(tmp_path, start, tag="vm-1").stem == "2026-11-29T06-30-00.vm-1"
+    assert [p.name for p in files.feed.parent.glob("*[0-9].jsonl")] == [files.feed.name]
+    assert new_run_files(tmp_path / "single", start).stem == "2026-11-29T06-30-00"  # no tag

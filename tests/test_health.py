@@ -1,0 +1,253 @@
+"""Health gates on synthetic stats: each gate's exit status and one-line message."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newsspider.extensions import health
+from newsspider.extensions.health import Thresholds, cause_of, evaluate
+from newsspider.extensions.summary import RunContext, history_entry, summarize
+
+T0 = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+SCOPE = {"langs": ["bg", "en"], "sections": [], "refresh": None}
+
+
+def stats(pages: int = 40, text: int = 2, *, valid: int | None = None, **extra) -> dict:
+    """Stats of a run that extracted ``pages`` article pages, ``text`` of them with every
+    non-URL field from the text layer (the others from JSON-LD)."""
+    valid = pages if valid is None else valid
+    values = {
+        "downloader/request_count": pages + 5,
+        "response_received_count": pages + 5,
+        "downloader/response_status_count/200": pages + 5,
+        "discovery/listing_pages": 3,
+        "discovery/articles/scheduled": pages,
+        "discovery/items/old": 10,
+        "extract/url/url": pages,
+        "extract/article_id/url": pages,
+        "dedup/emit/new": valid,
+        "export/items": valid,
+    }
+    for name in ("headline", "published_at", "body"):
+        values[f"extract/{name}/jsonld"] = pages - text
+        if text:
+            values[f"extract/{name}/text"] = text
+    return values | extra
+
+
+def report(
+    values: dict, mode: str = "first", reason: str = "finished", scope=None, hour: float = 0
+) -> dict:
+    started = T0 + timedelta(hours=hour)
+    ctx = RunContext(
+        started=started,
+        finished=started + timedelta(seconds=30),
+        finish_reason=reason,
+        mode=mode,
+        scope=SCOPE if scope is None else scope,
+        base_url="https://fakti.bg",
+    )
+    return summarize(values, ctx)
+
+
+def history(*runs: dict, exit_code: int = 0) -> list[dict]:
+    return [history_entry(r, exit_code) for r in runs]
+
+
+def only(verdict: health.Verdict) -> health.Failure:
+    assert len(verdict.failures) == 1, verdict.failures
+    return verdict.failures[0]
+
+
+def test_healthy_run_exits_0_and_first_run_skips_history_gates():
+    verdict = evaluate(report(stats()), [])
+    assert verdict.healthy and verdict.exit_code == 0
+    assert any("drift gate skipped" in n for n in verdict.notes)
+    assert any("item-count gate skipped" in n for n in verdict.notes)
+
+
+@pytest.mark.parametrize(
+    ("exception", "cause"),
+    [
+        ("scrapy.exceptions.CannotResolveHostError", "DNS lookup failed"),
+        ("twisted.internet.error.DNSLookupError", "DNS lookup failed"),
+        ("scrapy.exceptions.DownloadConnectionRefusedError", "connection refused"),
+        ("scrapy.exceptions.DownloadTimeoutError", "timeout"),
+        ("twisted.internet.error.TCPTimedOutError", "timeout"),
+        ("some.module.OddError", "OddError"),
+    ],
+)
+def test_unreachable_names_url_cause_and_replica(exception, cause):
+    values = {
+        "downloader/request_count": 12,
+        f"downloader/exception_type_count/{exception}": 12,
+        "discovery/feeds/unusable": 2,
+    }
+    failure = only(evaluate(report(values)))
+    assert failure.exit_code == health.EXIT_UNREACHABLE == 4
+    assert failure.message == (
+        f"site unreachable: https://fakti.bg ({cause}; 12 request(s), no response); "
+        "to crawl offline use the replica: scrapy crawl fakti -a replica=1"
+    )
+    assert "\n" not in failure.message
+
+
+def test_cause_is_the_most_frequent_exception():
+    assert cause_of({"a.DownloadTimeoutError": 2, "b.CannotResolveHostError": 9}) == (
+        "DNS lookup failed"
+    )
+
+
+def test_some_failed_requests_with_responses_are_not_unreachable():
+    values = stats() | {"downloader/exception_type_count/x.DownloadTimeoutError": 3}
+    assert evaluate(report(values)).healthy
+
+
+def test_no_articles_discovered_although_listings_were_read():
+    values = {
+        "downloader/request_count": 31,
+        "response_received_count": 31,
+        "downloader/response_status_count/200": 31,
+        "discovery/listing_pages": 30,
+        "discovery/feeds/unusable": 2,
+    }
+    failure = only(evaluate(report(values)))
+    assert failure.exit_code == health.EXIT_NO_ARTICLES == 5
+    assert failure.message.startswith(
+        "no articles discovered: 30 listing/feed/search page(s) read (HTTP 200×31)"
+    )
+
+
+def test_no_listing_page_could_be_read():
+    values = {
+        "downloader/request_count": 13,
+        "response_received_count": 13,
+        "downloader/response_status_count/200": 1,
+        "downloader/response_status_count/503": 12,
+        "discovery/feeds/unusable": 2,
+    }
+    assert only(evaluate(report(values))).message == (
+        "no articles discovered: no listing, feed or search page could be read (HTTP 200×1, 503×12)"
+    )
+
+
+def nothing_new() -> dict:
+    """Feeds read, every listed article already exported."""
+    return {
+        "downloader/request_count": 3,
+        "response_received_count": 3,
+        "downloader/response_status_count/200": 3,
+        "discovery/feeds/ok": 2,
+        "discovery/items/old": 80,
+    }
+
+
+def test_frequent_incremental_run_with_nothing_new_is_healthy():
+    """Hourly runs get ~10 new articles; 15 minutes later 0 new is no failure."""
+    hourly = [report(stats(valid=10), mode="incremental", hour=h) for h in range(6)]
+    verdict = evaluate(report(nothing_new(), mode="incremental", hour=5.25), history(*hourly))
+    assert verdict.healthy, verdict.failures
+    assert "2.5 expected (10/h × 0.25 h since the previous run)" in " ".join(verdict.notes)
+
+
+def test_daily_incremental_run_compares_the_rate_per_hour():
+    daily = [report(stats(valid=240), mode="incremental", hour=24 * d) for d in range(5)]
+    failure = only(evaluate(report(nothing_new(), mode="incremental", hour=120), history(*daily)))
+    assert failure.exit_code == health.EXIT_ITEM_COUNT
+    assert failure.message == (
+        "item count far below the usual: 0 valid article(s), about 240 expected "
+        "(10/h × 24 h since the previous run, over the last 4 comparable run(s); "
+        "minimum 30% of it)"
+    )
+    two_days = report(stats(valid=300), mode="incremental", hour=144)
+    assert evaluate(two_days, history(*daily)).healthy  # 300 >= 30% of 480
+
+
+def test_url_mode_has_no_discovery_gate():
+    values = {"downloader/request_count": 1, "response_received_count": 1}
+    assert evaluate(report(values, mode="urls")).healthy
+
+
+def test_coverage_below_threshold_names_each_field():
+    values = stats(pages=40, text=0) | {
+        "extract/body/jsonld": 20,
+        "extract/body/missing": 20,
+        "extract/headline/jsonld": 35,
+    }
+    failure = only(evaluate(report(values)))
+    assert failure.exit_code == health.EXIT_COVERAGE == 6
+    assert failure.message == (
+        "field coverage below threshold: headline 87.5% < 90%, body 50% < 90% (of 40 article pages)"
+    )
+
+
+def test_coverage_thresholds_and_small_runs():
+    values = stats(pages=4, text=0) | {"extract/body/jsonld": 0}
+    verdict = evaluate(report(values))
+    assert verdict.healthy
+    assert any("coverage gate skipped" in n for n in verdict.notes)
+    values = stats(pages=40, text=0) | {"extract/body/jsonld": 30}
+    assert not evaluate(report(values)).healthy
+    relaxed = Thresholds(min_coverage={"headline": 90, "body": 70})
+    assert evaluate(report(values), thresholds=relaxed).healthy
+
+
+def test_markup_drift_against_earlier_healthy_runs():
+    earlier = history(report(stats(text=4)), report(stats(text=2)))
+    failure = only(evaluate(report(stats(text=30)), earlier))
+    assert failure.exit_code == health.EXIT_DRIFT == 7
+    assert failure.message.startswith(
+        "markup drift: 75% of field values came from the rendered-text fallback layer, "
+        "against 8% in the last 2 healthy run(s) (allowed jump 25 points)"
+    )
+    assert evaluate(report(stats(text=12)), earlier).healthy  # 30% - 8% <= 25 points
+
+
+def test_drift_baseline_ignores_unhealthy_runs():
+    """A failing run never becomes the new normal: the alarm repeats until fixed."""
+    drifted = history(report(stats(text=30)), exit_code=health.EXIT_DRIFT)
+    earlier = history(report(stats(text=2))) + drifted * 5
+    assert only(evaluate(report(stats(text=30)), earlier)).gate == "drift"
+    verdict = evaluate(report(stats(text=30)), drifted)
+    assert verdict.healthy
+    assert any("drift gate skipped" in n for n in verdict.notes)
+
+
+def test_item_count_far_below_median_of_comparable_runs():
+    earlier = history(*(report(stats(valid=v)) for v in (200, 240, 220, 260)))
+    failure = only(evaluate(report(stats(valid=40)), earlier))
+    assert failure.exit_code == health.EXIT_ITEM_COUNT == 8
+    assert failure.message == (
+        "item count far below the usual: 40 valid article(s), about 230 expected "
+        "(median 230, over the last 4 comparable run(s); minimum 30% of it)"
+    )
+    assert evaluate(report(stats(valid=70)), earlier).healthy
+
+
+def test_item_count_needs_enough_comparable_runs_with_a_meaningful_median():
+    big = [report(stats(valid=200))] * 2
+    assert evaluate(report(stats(valid=10)), history(*big)).healthy  # only 2 runs
+    other_scope = [report(stats(valid=200), scope=SCOPE | {"langs": ["en"]})] * 5
+    assert evaluate(report(stats(valid=10)), history(*other_scope)).healthy
+    backfills = [report(stats(valid=200), mode="backfill")] * 5
+    assert evaluate(report(stats(valid=10)), history(*backfills)).healthy
+    small = [report(stats(valid=v, pages=10)) for v in (3, 0, 9, 4)]  # a 15-minute cron
+    verdict = evaluate(report(stats(valid=0, pages=10)), history(*small))
+    assert verdict.healthy
+    assert "3.5 expected (median 3.5) < FAKTI_HEALTH_ITEMS_MIN_MEDIAN" in " ".join(verdict.notes)
+
+
+def test_finish_reason_other_than_finished():
+    failure = only(evaluate(report(stats(), reason="shutdown")))
+    assert failure.exit_code == health.EXIT_FINISH_REASON == 9
+    assert failure.message.startswith("run did not finish normally: finish reason 'shutdown'")
+
+
+def test_several_failures_exit_with_the_most_fundamental():
+    values = stats(pages=40, text=0) | {"extract/body/jsonld": 0}
+    verdict = evaluate(report(values, reason="closespider_timeout"))
+    assert [f.gate for f in verdict.failures] == ["coverage", "finish_reason"]
+    assert verdict.exit_code == health.EXIT_COVERAGE
+    assert verdict.as_dict()["exit_code"] == 6

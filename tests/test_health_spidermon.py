@@ -1,0 +1,40 @@
+"""The Spidermon suite reports the same verdict as the health gates (for notifications)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from scrapy.utils.test import get_crawler
+from spidermon.runners import MonitorRunner
+
+from newsspider.extensions.monitors import HealthMonitorSuite
+
+
+def run_suite(stats: dict) -> dict[str, str]:
+    crawler = get_crawler()
+    suite = HealthMonitorSuite(crawler=crawler)
+    result = MonitorRunner().run(suite, stats=stats, crawler=crawler, spider=SimpleNamespace())
+    return {r.item.name: r.status for r in result.monitor_results} | {
+        "error": "\n".join(r.error or "" for r in result.monitor_results)
+    }
+
+
+def test_healthy_run_passes_every_monitor():
+    outcome = run_suite({"finish_reason": "finished", "health/exit_code": 0})
+    assert outcome.pop("error").strip() == ""
+    assert set(outcome.values()) == {"OK"} and len(outcome) == 2
+
+
+def test_failed_gate_and_finish_reason_fail_with_the_gate_message():
+    message = "no articles discovered: 3 listing/feed/search page(s) read (HTTP 200×3) but ..."
+    outcome = run_suite(
+        {"finish_reason": "shutdown", "health/exit_code": 5, "health/reason": message}
+    )
+    assert sorted(v for k, v in outcome.items() if k != "error") == ["FAIL", "FAIL"]
+    assert f"exit status 5: {message}" in outcome["error"]
+    assert 'Finished with "shutdown"' in outcome["error"]
+
+
+def test_without_a_verdict_the_gate_monitor_is_skipped():
+    outcome = run_suite({"finish_reason": "finished"})
+    assert "SKIPPED" in outcome.values()

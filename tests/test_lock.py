@@ -1,0 +1,107 @@
+"""The run lock: an flock beside the state, taken when the store opens, gone with the process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from scrapy import signals
+from scrapy.utils.test import get_crawler
+
+from newsspider.extensions.lock import LockBusy, RunLock, lock_path
+from newsspider.extensions.report import exit_status
+from newsspider.state import get_store
+
+HOLD = (
+    "import sys; from pathlib import Path; from newsspider.extensions.lock import RunLock;"
+    "assert RunLock(Path(sys.argv[1])).acquire(); print('held', flush=True); sys.stdin.read()"
+)
+
+
+TRY = (
+    "import sys; from pathlib import Path; from newsspider.extensions.lock import RunLock;"
+    "print(RunLock(Path(sys.argv[1])).acquire())"
+)
+
+
+def other_process_can_lock(path: Path) -> bool:
+    done = subprocess.run([sys.executable, "-c", TRY, str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout == "True\n"
+
+
+@contextmanager
+def held_elsewhere(path: Path) -> Iterator[subprocess.Popen]:
+    """Another process holds the lock on ``path`` until the block ends."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "held\n"
+    try:
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait(10)
+
+
+def settings(**values):
+    return get_crawler(settings_dict=values).settings
+
+
+def test_lock_path_is_beside_the_state(tmp_path):
+    assert lock_path(settings(FAKTI_OUTPUT_DIR=str(tmp_path))) == (
+        tmp_path / ".state" / "fakti.sqlite.lock"
+    )
+    state = tmp_path / "var" / "s.sqlite"
+    assert lock_path(settings(FAKTI_STATE=f"sqlite://{state}")) == state.with_name("s.sqlite.lock")
+    assert lock_path(settings(FAKTI_LOCK_FILE="/run/x.lock")) == Path("/run/x.lock")
+    assert lock_path(settings(FAKTI_STATE="redis://h/0")) is None  # shared on purpose
+
+
+def test_lock_held_by_another_process_is_refused_until_it_ends(tmp_path):
+    path = tmp_path / "a.lock"
+    with held_elsewhere(path) as holder:
+        lock = RunLock(path)
+        assert not lock.acquire()
+        assert lock.holder().startswith(f"pid {holder.pid} since 20")
+    assert lock.acquire()  # the holder was killed: no stale lock
+    lock.release()
+
+
+def test_crawlers_of_one_process_share_the_lock(tmp_path):
+    path = tmp_path / "a.lock"
+    first, second = RunLock(path), RunLock(path)
+    assert first.acquire() and second.acquire()
+    first.release()
+    assert not other_process_can_lock(path)  # still held by ``second``
+    second.release()
+    assert other_process_can_lock(path)
+
+
+def test_opening_a_locked_state_exits_3_before_touching_it(tmp_path, caplog):
+    crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
+    lock = tmp_path / ".state" / "fakti.sqlite.lock"
+    with held_elsewhere(lock) as holder, pytest.raises(LockBusy) as exc:
+        get_store(crawler)
+    assert exc.value.code == 3 and exit_status(crawler) == 3
+    assert (
+        f"another run is using the state (lock {lock} is held by pid {holder.pid} since "
+        in caplog.text
+    )
+    assert not (tmp_path / ".state" / "fakti.sqlite").exists()  # neither opened nor recovered
+
+
+def test_store_holds_the_lock_until_the_engine_stopped(tmp_path):
+    crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
+    get_store(crawler)
+    lock = tmp_path / ".state" / "fakti.sqlite.lock"
+    assert not other_process_can_lock(lock)
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    assert other_process_can_lock(lock)

@@ -1,0 +1,166 @@
+"""Unattended runs end to end: real ``scrapy crawl fakti`` subprocesses against the replica,
+asserting the exit status and the one-line message of each health gate, the report file and
+the run lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from newsspider.extraction.dates import SOFIA
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=SOFIA)
+ARTICLES = 200
+SINCE = "since=2026-01-05"  # 30 articles of this replica
+
+
+def scrapy_cmd(base_url: str, out: Path, *args: str, **settings: str) -> list[str]:
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti"]
+    values = {"FAKTI_BASE_URL": base_url, "FAKTI_OUTPUT_DIR": str(out)} | settings
+    for name, value in values.items():
+        cmd += ["-s", f"{name}={value}"]
+    for arg in args:
+        cmd += ["-a", arg]
+    return cmd
+
+
+def crawl(base_url: str, out: Path, *args: str, **settings: str) -> subprocess.CompletedProcess:
+    cmd = scrapy_cmd(base_url, out, *args, **settings)
+    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+
+
+def health_lines(done: subprocess.CompletedProcess) -> list[str]:
+    lines = done.stderr.splitlines()
+    return [line.split("] ", 1)[1] for line in lines if "] ERROR: health:" in line]
+
+
+def reports(out: Path) -> list[dict]:
+    paths = sorted((out / "fakti").glob("*.report.json"))
+    return [json.loads(p.read_text("utf-8")) for p in paths]
+
+
+@pytest.fixture
+def replica(replica_factory):
+    return replica_factory(articles=ARTICLES, epoch=2, now=NOW)
+
+
+def test_healthy_run_exits_0_and_reports_beside_the_feed(replica, tmp_path):
+    out = tmp_path / "out"
+    done = crawl(replica.base_url, out, SINCE)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "health: OK (exit status 0)" in done.stderr
+    assert "run report (backfill, finished" in done.stderr
+    (report,) = reports(out)
+    feed = Path(report["run"]["feed"])
+    assert feed.exists() and Path(report["run"]["report"]) == feed.with_suffix(".report.json")
+    assert report["health"] == {"healthy": True, "exit_code": 0, "failures": [], "notes": [
+        "drift gate skipped: no earlier healthy runs to compare with",
+        "item-count gate skipped: fewer than FAKTI_HEALTH_ITEMS_MIN_RUNS=3 earlier "
+        "comparable healthy runs",
+    ]}  # fmt: skip
+    lines = feed.read_text("utf-8").splitlines()
+    art = report["articles"]
+    assert art["emitted"] == art["emitted_by_reason"]["new"] == len(lines) == 30
+    assert art["extracted"] == art["discovered"] == 30
+    assert report["coverage"]["headline"] == report["coverage"]["body"] == 100.0
+    assert sum(report["pages"]["by_status"].values()) == report["pages"]["requests"]
+    assert report["requests_per_new_article"] == round(report["pages"]["requests"] / 30, 2)
+
+    # the same backfill again: nothing new, no feed file, but a report (and exit 0)
+    again = crawl(replica.base_url, out, SINCE)
+    assert again.returncode == 0, again.stderr[-3000:]
+    second = reports(out)[1]
+    assert second["run"]["feed"] is None and second["articles"]["emitted"] == 0
+    assert second["articles"]["deduplicated"] == {"known": 30}
+    assert len(list((out / "fakti").glob("*[0-9].jsonl"))) == 1
+
+
+def test_forced_markup_change_exits_7(replica, replica_factory, tmp_path):
+    out = tmp_path / "out"
+    assert crawl(replica.base_url, out, SINCE).returncode == 0
+    redesign = replica_factory(articles=ARTICLES, epoch=2, now=NOW, variant="redesign")
+    done = crawl(redesign.base_url, out, SINCE)
+    assert done.returncode == 7, done.stderr[-3000:]
+    first, last = health_lines(done)
+    assert first.startswith("ERROR: health: markup drift: ")
+    assert re.search(
+        r"markup drift: [6-9]\d% of field values came from the rendered-text fallback layer, "
+        r"against 3% in the last 1 healthy run\(s\) \(allowed jump 25 points\)",
+        first,
+    )
+    assert last.startswith("ERROR: health: UNHEALTHY (exit status 7): markup drift: ")
+    assert reports(out)[-1]["health"]["failures"][0]["gate"] == "drift"
+
+
+def test_unreachable_base_url_exits_4(tmp_path):
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    done = crawl(url, tmp_path / "out")
+    assert done.returncode == 4, done.stderr[-3000:]
+    assert health_lines(done)[-1] == (
+        f"ERROR: health: UNHEALTHY (exit status 4): site unreachable: {url} (connection "
+        "refused; 30 request(s), no response); to crawl offline use the replica: "
+        "scrapy crawl fakti -a replica=1"
+    )
+    (report,) = reports(tmp_path / "out")
+    assert report["pages"]["responses"] == 0 and report["run"]["feed"] is None
+
+
+def test_empty_listing_exits_5(replica_factory, tmp_path):
+    empty = replica_factory(articles=ARTICLES, epoch=2, now=NOW, empty_listings=True)
+    done = crawl(empty.base_url, tmp_path / "out")
+    assert done.returncode == 5, done.stderr[-3000:]
+    assert health_lines(done)[-1].startswith(
+        "ERROR: health: UNHEALTHY (exit status 5): no articles discovered: "
+    )
+    assert "but none linked to an article" in health_lines(done)[-1]
+
+
+def test_overlapping_run_exits_3_and_a_killed_run_leaves_no_stale_lock(replica, tmp_path):
+    out = tmp_path / "out"
+    slow = subprocess.Popen(  # live-site politeness on loopback: about 1 request a second
+        scrapy_cmd(
+            replica.base_url, out, SINCE, FAKTI_LOOPBACK_FAST="False", FAKTI_PROGRESS_INTERVAL="0.3"
+        ),
+        cwd=REPO, stderr=subprocess.PIPE, text=True, env=os.environ | {"PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert slow.stderr is not None
+        for line in slow.stderr:
+            if "Spider opened" in line:
+                break
+        started = time.monotonic()
+        second = crawl(replica.base_url, out, SINCE)
+        assert time.monotonic() - started < 10
+        assert second.returncode == 3, second.stderr[-3000:]
+        lock = out / ".state" / "fakti.sqlite.lock"
+        (critical,) = [ln for ln in second.stderr.splitlines() if "CRITICAL" in ln]
+        assert re.search(
+            re.escape(f"CRITICAL: another run is using the state (lock {lock} is held by pid ")
+            + rf"{slow.pid} since 20\d\d-\d\d-\d\dT[\d:]+\+00:00\); exiting$",
+            critical,
+        )
+        assert "Spider opened" not in second.stderr  # exited before opening the state
+        assert slow.poll() is None
+        progress = next(line for line in slow.stderr if "progress: " in line)
+        assert re.search(r"progress: \d+ pages \([\d.]+/min\), \d+ articles", progress)
+    finally:
+        slow.send_signal(signal.SIGKILL)
+        slow.wait(10)
+    third = crawl(replica.base_url, out, SINCE)
+    assert third.returncode == 0, third.stderr[-3000:]

@@ -1,0 +1,54 @@
+"""The periodic progress line."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
+
+from newsspider.extensions.progress import Progress, ProgressTracker
+from newsspider.items import ArticleItem, RejectItem
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_line_has_pages_items_rates_and_oldest_date():
+    clock = Clock()
+    tracker = ProgressTracker(clock)
+    for published in ("2025-04-23T08:03:00+03:00", "2025-03-30T04:30:00+03:00", None):
+        tracker.saw(ArticleItem(published_at=published))
+    tracker.saw(RejectItem(url="u", reason="missing_headline"))
+    clock.now += 120
+    line = tracker.line({"response_received_count": 300, "export/items": 2, "rejects/total": 1})
+    assert line == (
+        "progress: 300 pages (150.0/min), 3 articles (1.5/min), 2 emitted, 1 rejected; "
+        "oldest published so far 2025-03-30T04:30:00+03:00"
+    )
+
+
+def test_line_without_dates():
+    tracker = ProgressTracker(Clock())
+    assert (
+        tracker.line({})
+        == "progress: 0 pages (0.0/min), 0 articles (0.0/min), 0 emitted, 0 rejected"
+    )
+
+
+def test_interval_setting_and_off_switch(caplog):
+    with pytest.raises(NotConfigured):
+        Progress.from_crawler(get_crawler(settings_dict={"FAKTI_PROGRESS_INTERVAL": 0}))
+    crawler = get_crawler(settings_dict={"FAKTI_PROGRESS_INTERVAL": "2.5"})
+    crawler.stats.open_spider()
+    ext = Progress.from_crawler(crawler)
+    assert ext.interval == 2.5
+    caplog.set_level(logging.INFO)
+    ext.log()
+    assert "progress: 0 pages" in caplog.text

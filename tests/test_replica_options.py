@@ -1,0 +1,63 @@
+"""Replica options for the health-gate tests: a forced markup variant and empty listings."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+
+from newsspider.extraction.article import extract_article
+from newsspider.extraction.record import Extracted
+from newsspider.replica.__main__ import main
+from newsspider.replica.generator import SOFIA, Site
+from newsspider.replica.pages import Pages
+
+NOW = datetime(2026, 11, 29, 11, 0, tzinfo=SOFIA)
+ORIGIN = "http://127.0.0.1:9"
+SEARCH = "/search?q=&sort=date&c=0&fromdate=01.03.2025&todate=29.11.2026&page=0"
+
+
+@pytest.fixture(scope="module")
+def mixed() -> Site:
+    return Site(articles=120, seed=1, now=NOW)
+
+
+def test_forced_variant_applies_to_every_article_but_the_seed(mixed):
+    forced = Site(articles=120, seed=1, now=NOW, variant="redesign")
+    assert len({a.variant for a in mixed.articles}) > 1
+    assert {a.variant for a in forced.articles if not a.is_seed} == {"redesign"}
+    assert [a.key for a in forced.articles] == [a.key for a in mixed.articles]
+    a = next(a for a in forced.articles if not a.is_seed and a.lang == "en")
+    page = Pages(forced).render(a.path, 2, ORIGIN)
+    assert page.status == 200
+    assert b"application/ld+json" not in page.body and b'class="ndt"' not in page.body
+    result = extract_article(page.body, a.url)
+    assert isinstance(result, Extracted)
+    assert result.layers["published_at"] == "text"
+    truth = {(r["lang"], r["article_id"]): r for r in forced.ground_truth(2)}
+    assert result.fields["headline"] == truth[a.key]["headline"]
+
+
+def test_unknown_variant_is_refused():
+    with pytest.raises(ValueError, match="variant must be one of"):
+        Site(articles=10, seed=1, now=NOW, variant="bogus")
+    with pytest.raises(SystemExit):
+        main(["--variant", "bogus"])
+
+
+#: An article link in any of its forms (relative, absolute, AMP), as a listing item has it.
+ARTICLE_LINK = re.compile(rb"/(?:en/)?(?:amp/)?[a-z-]+/\d{6,7}-")
+
+
+@pytest.mark.parametrize(
+    "uri", ["/", "/en/", "/world", "/en/world", "/feed", "/en/feed/world", SEARCH, "/dnes"]
+)
+def test_empty_listings_have_no_article_links_but_articles_still_exist(mixed, uri):
+    empty = Site(articles=120, seed=1, now=NOW, empty_listings=True)
+    assert ARTICLE_LINK.search(Pages(mixed).render(uri, 2, ORIGIN).body)
+    page = Pages(empty).render(uri, 2, ORIGIN)
+    assert page.status == 200 and not ARTICLE_LINK.search(page.body)
+    assert list(empty.ground_truth(2)) == list(mixed.ground_truth(2))
+    a = empty.articles[-1]
+    assert Pages(empty).render(a.path, 2, ORIGIN).status == 200

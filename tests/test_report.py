@@ -1,0 +1,221 @@
+"""The run report: the summary computed from stats, and the extension that writes it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+
+from scrapy import signals
+from scrapy.utils.test import get_crawler
+
+from newsspider.args import CrawlArgs
+from newsspider.extensions.report import RunReport, exit_status, run_mode, thresholds
+from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
+from newsspider.pipelines.runfiles import run_files
+from newsspider.spiders.fakti import Window
+from newsspider.state import get_store
+
+T0 = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+
+STATS = {
+    "downloader/request_count": 50,
+    "response_received_count": 48,
+    "downloader/response_status_count/200": 45,
+    "downloader/response_status_count/404": 3,
+    "downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError": 2,
+    "retry/count": 2,
+    "discovery/listing_pages": 6,
+    "discovery/feeds/ok": 2,
+    "discovery/articles/scheduled": 40,
+    "discovery/articles/duplicate": 5,
+    "discovery/items/old": 30,
+    "discovery/links/filtered": 1,
+    "extract/url/url": 40,
+    "extract/headline/jsonld": 30,
+    "extract/headline/text": 10,
+    "extract/published_at/jsonld": 30,
+    "extract/published_at/missing": 2,
+    "extract/published_at/selectors": 8,
+    "extract/body/selectors": 36,
+    "extract/body/missing": 4,
+    "extract/authors/jsonld": 12,
+    "dedup/emit/new": 25,
+    "dedup/emit/changed": 3,
+    "dedup/skip/known": 6,
+    "dedup/skip/duplicate": 1,
+    "export/items": 28,
+    "rejects/missing_published_at": 2,
+    "rejects/total": 2,
+    "discovery/articles/out_of_window": 1,
+}
+
+
+def ctx(**kw) -> RunContext:
+    values = dict(
+        started=T0,
+        finished=T0 + timedelta(seconds=95.25),
+        finish_reason="finished",
+        mode="incremental",
+        scope={"langs": ["bg", "en"], "sections": [], "refresh": None},
+        base_url="https://fakti.bg",
+        files={"feed": "/out/fakti/x.jsonl", "rejects": None, "report": "/out/fakti/x.report.json"},
+    )
+    return RunContext(**(values | kw))
+
+
+def test_summary_counts_pages_articles_coverage_layers_and_cost():
+    report = summarize(STATS, ctx())
+    assert report["run"]["duration_s"] == 95.2
+    assert report["run"]["feed"] == "/out/fakti/x.jsonl"
+    assert report["pages"] == {
+        "requests": 50,
+        "responses": 48,
+        "by_status": {"200": 45, "404": 3},
+        "errors": {"scrapy.exceptions.DownloadTimeoutError": 2},
+        "retries": 2,
+        "listing_pages": 8,
+        "feeds_unusable": 0,
+    }
+    art = report["articles"]
+    assert art["links_found"] == 40 + 5 + 30 + 1
+    assert (art["discovered"], art["extracted"], art["emitted"]) == (40, 40, 28)
+    assert art["valid"] == 35
+    assert art["emitted_by_reason"] == {"changed": 3, "new": 25}
+    assert art["deduplicated"] == {"duplicate": 1, "known": 6}
+    assert art["rejected"] == {"missing_published_at": 2} and art["rejected_total"] == 2
+    cov = report["coverage"]
+    assert (cov["headline"], cov["published_at"], cov["body"], cov["authors"]) == (
+        100.0,
+        95.0,
+        90.0,
+        30.0,
+    )
+    assert cov["url"] == 100.0 and cov["subtitle"] == 0.0
+    assert report["layers"]["published_at"] == {"jsonld": 75.0, "missing": 5.0, "selectors": 20.0}
+    assert report["layers"]["headline"] == {"jsonld": 75.0, "text": 25.0}
+    assert report["layers"]["authors"] == {"jsonld": 30.0, "empty": 70.0}
+    assert report["layers"]["subtitle"] == {"empty": 100.0}
+    assert report["text_layer"] == {"fields": 10, "of": 40 + 38 + 36 + 12, "share": 7.9}
+    assert report["requests_per_new_article"] == 2.0
+
+
+def test_summary_of_an_empty_run_has_no_divisions_by_zero():
+    report = summarize({}, ctx(files={"feed": None}))
+    assert report["coverage"]["headline"] is None
+    assert report["text_layer"]["share"] is None
+    assert report["requests_per_new_article"] is None
+    assert "coverage   headline n/a" in format_summary(report)
+
+
+def test_format_summary_is_one_screen():
+    text = format_summary(summarize(STATS, ctx()))
+    lines = text.splitlines()
+    assert len(lines) <= 12 and max(map(len, lines)) <= 160
+    assert lines[0] == "run report (incremental, finished, 95.2 s)"
+    assert lines[1] == (
+        "  pages      50 requests; HTTP 200×45, 404×3; errors DownloadTimeoutError×2"
+    )
+    assert "rejected   2 (missing_published_at 2)" in text
+    assert "headline 100%, subtitle 0%, published_at 95%" in text
+    assert "requests per new article 2" in text
+    assert lines[-1] == "  report     /out/fakti/x.report.json"
+
+
+def test_history_entry_is_compact_and_json():
+    entry = history_entry(summarize(STATS, ctx()), 0)
+    assert entry == {
+        "started": "2026-11-29T06:00:00+00:00",
+        "mode": "incremental",
+        "scope": {"langs": ["bg", "en"], "sections": [], "refresh": None},
+        "finish_reason": "finished",
+        "exit_code": 0,
+        "duration_s": 95.2,
+        "requests": 50,
+        "extracted": 40,
+        "valid": 35,
+        "emitted": 28,
+        "text_fields": 10,
+        "layer_fields": 126,
+    }
+    assert json.loads(json.dumps(entry)) == entry
+
+
+def test_run_mode_of_each_kind_of_run():
+    spider = SimpleNamespace(args=CrawlArgs(), window=Window(first_run=timedelta(days=1)))
+    assert run_mode(spider) == ("first", {"langs": ["bg", "en"], "sections": [], "refresh": None})
+    spider.window = Window(skip_known=True)
+    assert run_mode(spider)[0] == "incremental"
+    spider.window = Window()  # the spider's start never ran (scrapy parse)
+    assert run_mode(spider) == ("other", {})
+    spider.args = CrawlArgs(langs=("en",), since=date(2025, 3, 1), sections=("world",))
+    assert run_mode(spider) == (
+        "backfill",
+        {
+            "langs": ["en"],
+            "sections": ["world"],
+            "refresh": None,
+            "since": "2025-03-01",
+            "until": None,
+        },
+    )
+    spider.args = CrawlArgs(urls=(object(),))  # type: ignore[arg-type]
+    assert run_mode(spider)[0] == "urls"
+    assert run_mode(SimpleNamespace()) == ("other", {})
+
+
+def test_thresholds_from_settings_merge_coverage_defaults():
+    crawler = get_crawler(
+        settings_dict={
+            "FAKTI_HEALTH_MIN_COVERAGE": '{"body": 50, "headline": 0, "subtitle": 40}',
+            "FAKTI_HEALTH_ITEMS_MIN_RATIO": "0.5",
+        }
+    )
+    th = thresholds(crawler.settings)
+    assert th.min_coverage == {"published_at": 90.0, "body": 50.0, "subtitle": 40.0}
+    assert th.items_min_ratio == 0.5 and th.finish_reasons == ("finished",)
+
+
+def _closed_run(tmp_path, stats: dict, **settings):
+    """The extension's end of a run on a fake crawler; returns (crawler, report dict)."""
+    crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)} | settings)
+    crawler.stats.open_spider()
+    for key, value in stats.items():
+        crawler.stats.set_value(key, value)
+    ext = RunReport.from_crawler(crawler)
+    spider = SimpleNamespace(args=CrawlArgs(), window=Window(skip_known=True), base_url="http://x")
+    ext.spider_opened(spider)
+    ext.spider_closed(spider, "finished")
+    report = json.loads(run_files(crawler).report.read_text("utf-8"))
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    return crawler, report
+
+
+def test_extension_writes_report_records_history_and_sets_exit_status(tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    crawler, report = _closed_run(tmp_path, STATS)
+    assert report["health"]["healthy"] and exit_status(crawler) == 0
+    assert report["run"]["report"] == str(run_files(crawler).report)
+    assert report["run"]["feed"] is None  # the stats named no exported file
+    assert "health: OK (exit status 0)" in caplog.text
+    crawler2, report2 = _closed_run(
+        tmp_path, STATS | {"extract/headline/text": 0}, FAKTI_HEALTH_MIN_COVERAGE={"body": 95}
+    )
+    assert exit_status(crawler2) == 6
+    assert report2["health"]["failures"][0]["message"].startswith(
+        "field coverage below threshold: headline 75% < 90%, body 90% < 95%"
+    )
+    assert "health: UNHEALTHY (exit status 6): field coverage below threshold" in caplog.text
+    assert crawler2.stats.get_value("health/exit_code") == 6
+    store = get_store(get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)}))
+    assert [r["exit_code"] for r in store.recent_runs(5)] == [0, 6]
+    store.close()
+
+
+def test_extension_ignores_runs_that_are_not_crawls(tmp_path):
+    crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
+    crawler.stats.open_spider()
+    ext = RunReport.from_crawler(crawler)
+    ext.spider_closed(SimpleNamespace(args=CrawlArgs(), window=Window()), "finished")
+    assert not run_files(crawler).report.exists() and exit_status(crawler) == 0

@@ -1,0 +1,234 @@
+"""Limits over real loopback HTTP: a hostile site served to a real ``scrapy crawl fakti``.
+
+Site A (the crawled base) serves one good article and hostile ones: a gzip bomb, an
+oversized page (with and without ``Content-Length``), an off-site redirect, an off-site
+``<meta refresh>`` and a redirect to ``file:``. Site B (another loopback port) logs what
+reaches it. The crawl runs twice: with the project settings (the protections) and, as the
+control that shows each check would fail without its protection, with them switched off.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import subprocess
+import sys
+import threading
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parent.parent
+MiB = 1024 * 1024
+BOMB_SIZE = 64 * MiB  # decompressed; about 64 KB on the wire
+BIG_SIZE = 12 * MiB  # over the 10 MiB DOWNLOAD_MAXSIZE
+
+
+def article(article_id: int, headline: str, padding: int = 0) -> bytes:
+    head = (
+        f"<html><head><title>{headline} - Fakti</title></head><body><article><h1>{headline}</h1>"
+        '<div class="info"><div class="ndt">Apr 23, 2025 08:03</div><div class="nv">7</div></div>'
+        f'<div class="text"><p>Synthetic body of article {article_id}.</p></div></article>'
+    ).encode()
+    return head + b" " * padding + b"</body></html>"
+
+
+def gzip_bomb() -> bytes:
+    """A gzip stream of an article padded with spaces to ``BOMB_SIZE`` bytes."""
+    page = article(1000002, "Bomb")
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunks = [packer.compress(page[:-14])]
+    chunk = b" " * MiB
+    for _ in range(BOMB_SIZE // MiB):
+        chunks.append(packer.compress(chunk))
+    chunks.append(packer.compress(page[-14:]) + packer.flush())
+    return b"".join(chunks)
+
+
+class Site:
+    """A threaded HTTP server on a free loopback port; ``routes`` maps a path to a handler
+    ``(handler) -> None``; every request path is logged in ``hits``."""
+
+    def __init__(self, routes: dict) -> None:
+        self.routes = routes
+        self.hits: list[str] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.0"
+
+            def do_GET(self) -> None:
+                site.hits.append(self.path)
+                route = site.routes.get(self.path.split("?")[0])
+                if route is None:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                route(self)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def send(body: bytes, *, length: bool = True, headers: dict | None = None, status: int = 200):
+    def route(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(status)
+        h.send_header("Content-Type", "text/html; charset=utf-8")
+        for name, value in (headers or {}).items():
+            h.send_header(name, value)
+        if length:
+            h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        try:
+            for start in range(0, len(body), MiB):
+                h.wfile.write(body[start : start + MiB])
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the crawler hung up: that is the point
+
+    return route
+
+
+def redirect(location: str):
+    return send(b"", headers={"Location": location}, status=302)
+
+
+GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE = (
+    "/en/world/1000001-good",
+    "/en/world/1000002-bomb",
+    "/en/world/1000003-big",
+    "/en/world/1000004-big-stream",
+    "/en/world/1000005-away",
+    "/en/world/1000006-refresh",
+    "/en/world/1000007-file",
+)
+
+
+@pytest.fixture(scope="module")
+def sites() -> Iterator[tuple[Site, Site]]:
+    away = Site({})
+    away.routes = {AWAY: send(article(1000005, "Away")), REFRESH: send(article(1000006, "Away"))}
+    refresh = (
+        f'<html><head><meta http-equiv="refresh" content="0;url={away.url}{REFRESH}">'
+        "</head><body></body></html>"
+    ).encode()
+    base = Site(
+        {
+            "/robots.txt": send(b"User-agent: *\nDisallow: /admin/\n"),
+            GOOD: send(article(1000001, "Good")),
+            BOMB: send(gzip_bomb(), headers={"Content-Encoding": "gzip"}),
+            BIG: send(article(1000003, "Big", BIG_SIZE)),
+            BIG_STREAM: send(article(1000004, "Big stream", BIG_SIZE), length=False),
+            AWAY: redirect(f"{away.url}{AWAY}"),
+            REFRESH: send(refresh),
+            FILE: redirect("file:///etc/passwd"),
+        }
+    )
+    yield base, away
+    base.stop()
+    away.stop()
+
+
+_STATS = re.compile(r"Dumping Scrapy stats:\n(\{.*?\})\n(?=\d{4}-)", re.S)
+
+
+@dataclass
+class Crawl:
+    records: dict[int, dict]  # by article id
+    stats: dict
+    log: str
+    away_hits: list[str]  # what reached site B
+
+
+def crawl(base: Site, away: Site, out: Path, *settings: str) -> Crawl:
+    """Crawl every path of ``base`` with ``url=``."""
+    paths = [GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE]
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-s", "LOG_LEVEL=INFO"]
+    cmd += ["-s", f"FAKTI_BASE_URL={base.url}", "-s", f"FAKTI_OUTPUT_DIR={out}"]
+    cmd += ["-a", "url=" + ",".join(base.url + p for p in paths)]
+    for setting in settings:
+        cmd += ["-s", setting]
+    away.hits.clear()
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    match = _STATS.search(done.stderr)
+    assert match, done.stderr[-3000:]
+    stats = eval(match.group(1), {"datetime": datetime}, {})  # Scrapy's own pprint dump
+    records = {
+        r["article_id"]: r
+        for path in (out / "fakti").glob("*[0-9].jsonl")
+        for r in map(json.loads, path.read_text("utf-8").splitlines())
+    }
+    return Crawl(records, stats, done.stderr, list(away.hits))
+
+
+@pytest.fixture(scope="module")
+def protected(sites, tmp_path_factory) -> Crawl:
+    return crawl(*sites, tmp_path_factory.mktemp("protected"))
+
+
+@pytest.fixture(scope="module")
+def unprotected(sites, tmp_path_factory) -> Crawl:
+    """The control: the same crawl with the size limits and the site guard off."""
+    off = '{"newsspider.middlewares.safety.SiteGuardMiddleware": null}'
+    return crawl(
+        *sites,
+        tmp_path_factory.mktemp("unprotected"),
+        "DOWNLOAD_MAXSIZE=0",
+        "DOWNLOAD_WARNSIZE=0",
+        f"DOWNLOADER_MIDDLEWARES={off}",
+    )
+
+
+def test_the_good_article_gets_through(protected: Crawl) -> None:
+    assert sorted(protected.records) == [1000001]
+    assert protected.records[1000001]["headline"] == "Good"
+
+
+def test_gzip_bomb_is_dropped_during_decompression(protected: Crawl, unprotected: Crawl) -> None:
+    assert 1000002 not in protected.records
+    line = next(x for x in protected.log.splitlines() if BOMB in x and "DOWNLOAD_MAXSIZE" in x)
+    decompressed = int(re.search(r"(\d+) B decompressed so far", line).group(1))
+    assert decompressed <= 11 * MiB  # stopped near the limit, never 64 MiB in memory
+    assert 1000002 in unprotected.records  # without the limit the bomb is inflated and used
+
+
+def test_oversized_responses_are_cancelled(protected: Crawl, unprotected: Crawl) -> None:
+    log = protected.log
+    assert 1000003 not in protected.records and 1000004 not in protected.records
+    size = len(article(1000003, "Big", BIG_SIZE))
+    assert re.search(rf"Expected to receive {size} bytes .* max size .*{BIG}>", log)
+    received = re.search(rf"Received (\d+) bytes .* max size .*{BIG_STREAM}>", log)
+    assert received and int(received.group(1)) < 11 * MiB  # cut while streaming
+    assert protected.stats["safety/refused/maxsize"] == 3  # these two and the bomb
+    assert "Error downloading" not in log  # refused quietly, no traceback
+    assert {1000003, 1000004} <= set(unprotected.records)
+
+
+def test_no_redirect_is_followed_off_site(protected: Crawl, unprotected: Crawl) -> None:
+    assert protected.away_hits == []  # site B never saw a request
+    assert protected.stats["safety/refused/offsite"] == 2  # the 302 and the <meta refresh>
+    assert protected.stats["safety/refused/redirect"] == 2
+    assert 1000005 not in protected.records and 1000006 not in protected.records
+    assert {AWAY, REFRESH} <= set(unprotected.away_hits)  # the control went to site B
+
+
+def test_redirect_to_file_scheme_is_not_followed(protected: Crawl) -> None:
+    assert 1000007 not in protected.records
+    assert "root:" not in json.dumps(protected.records)
