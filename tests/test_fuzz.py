@@ -55,6 +55,13 @@ def test_drawn_hostile_pages(harness, drawn) -> None:
     assert outcome.split(":")[0] in ("item", "reject", "not_article", "listing")
 
 
+def test_the_benchmark_script_runs_and_reports(capsys) -> None:
+    assert fuzz.main(["--cases", "15", "--seed", "7"]) == 0
+    out = capsys.readouterr().out
+    assert "cases run: 15 " in out and "errors: 0" in out
+    assert "outcomes:" in out and "ms/case" in out
+
+
 def test_unmutated_pages_give_items_and_requests() -> None:
     harness = fuzz.Harness()  # a fresh spider: no article seen yet
     outcomes = {s.kind: [] for s in fuzz.corpus()}

@@ -76,6 +76,8 @@ def test_healthy_run_exits_0_and_first_run_skips_history_gates():
         ("scrapy.exceptions.DownloadConnectionRefusedError", "connection refused"),
         ("scrapy.exceptions.DownloadTimeoutError", "timeout"),
         ("twisted.internet.error.TCPTimedOutError", "timeout"),
+        ("OpenSSL.SSL.Error", "TLS error"),
+        ("some.module.Error", "Error"),
         ("some.module.OddError", "OddError"),
     ],
 )

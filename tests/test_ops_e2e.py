@@ -121,14 +121,17 @@ def test_unreachable_base_url_exits_4(tmp_path):
     assert report["pages"]["responses"] == 0 and report["run"]["feed"] is None
 
 
-def test_empty_listing_exits_5(replica_factory, tmp_path):
+def test_empty_listing_exits_5_and_spidermon_reports_it(replica_factory, tmp_path):
     empty = replica_factory(articles=ARTICLES, epoch=2, now=NOW, empty_listings=True)
-    done = crawl(empty.base_url, tmp_path / "out")
+    done = crawl(empty.base_url, tmp_path / "out", SPIDERMON_ENABLED="True")
     assert done.returncode == 5, done.stderr[-3000:]
-    assert health_lines(done)[-1].startswith(
-        "ERROR: health: UNHEALTHY (exit status 5): no articles discovered: "
-    )
-    assert "but none linked to an article" in health_lines(done)[-1]
+    last = health_lines(done)[-1]
+    assert last.startswith("ERROR: health: UNHEALTHY (exit status 5): no articles discovered: ")
+    assert "but none linked to an article" in last
+    # Spidermon's suite ran after the verdict and failed with the same message
+    assert "[Spidermon] newsspider health gates/every health gate passed... FAIL" in done.stderr
+    assert "AssertionError: exit status 5: " + last.split("(exit status 5): ")[1] in done.stderr
+    assert "Finish Reason Monitor/Should have the expected finished reason(s)... OK" in done.stderr
 
 
 def test_overlapping_run_exits_3_and_a_killed_run_leaves_no_stale_lock(replica, tmp_path):

@@ -143,10 +143,10 @@ def test_bad_emit_value_stops_with_one_line(pipeline_run, value, caplog):
 
 def test_bad_state_value_stops_with_one_line(pipeline_run, caplog):
     with pytest.raises(SystemExit):
-        pipeline_run(FAKTI_STATE="redis://localhost:6379/0")
+        pipeline_run(FAKTI_STATE="mysql://localhost/fakti")
     assert [r.getMessage() for r in caplog.records if r.levelname == "CRITICAL"] == [
-        "FAKTI_STATE: unsupported store 'redis://localhost:6379/0' "
-        "(accepted: a file path or sqlite://<path>)"
+        "FAKTI_STATE: unsupported store 'mysql://localhost/fakti' "
+        "(accepted: a file path, sqlite://<path> or redis://host:port/db)"
     ]
 
 

@@ -23,7 +23,7 @@ EXIT_DRIFT = 7
 EXIT_ITEM_COUNT = 8
 EXIT_FINISH_REASON = 9
 
-#: Download exception (class name) → the cause shown for an unreachable site.
+#: Download exception (class name, or full name) → the cause shown for an unreachable site.
 CAUSES = {
     "CannotResolveHostError": "DNS lookup failed",
     "DownloadConnectionRefusedError": "connection refused",
@@ -43,7 +43,7 @@ CAUSES = {
     "ResponseNeverReceived": "no response (connection reset)",
     "ResponseFailed": "response failed",
     "SSLError": "TLS error",
-    "Error": "TLS error",
+    "OpenSSL.SSL.Error": "TLS error",
 }
 
 DEFAULT_MIN_COVERAGE = {"headline": 90.0, "published_at": 90.0, "body": 90.0}
@@ -104,8 +104,9 @@ def cause_of(errors: Mapping[str, int]) -> str:
     """The cause of the most frequent download exception (``module.Class`` → words)."""
     if not errors:
         return "no response"
-    name = max(errors, key=lambda k: errors[k]).rsplit(".", 1)[-1]
-    return CAUSES.get(name, name)
+    full = max(errors, key=lambda k: errors[k])
+    name = full.rsplit(".", 1)[-1]
+    return CAUSES.get(full) or CAUSES.get(name, name)
 
 
 def _unreachable(report: Mapping[str, Any]) -> Failure | None:

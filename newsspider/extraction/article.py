@@ -114,7 +114,10 @@ def _canonical_ref(root: etree._Element, ref: ArticleRef) -> ArticleRef:
     for link in head_of(root).iter("link"):
         if P.CANONICAL_REL not in (link.get("rel") or "").lower().split():
             continue
-        canonical = parse_article_url((link.get("href") or "").strip())
+        href = (link.get("href") or "").strip()
+        if href == ref.url:  # already canonical: parsing it would give ``ref`` again
+            return ref
+        canonical = parse_article_url(href)
         if canonical and canonical.key == ref.key and not P.URL_UNSAFE.search(canonical.url):
             return canonical
     return ref
