@@ -96,6 +96,7 @@ ITEM_PIPELINES = {
 #: `scrapy crawl` exits with the run's health status (3 locked, 4-9 failed gates).
 COMMANDS_MODULE = "newsspider.commands"
 EXTENSIONS = {
+    "newsspider.extensions.unreachable.UnreachableAbort": 400,
     "newsspider.extensions.progress.Progress": 500,
     "newsspider.extensions.report.RunReport": 800,
     # after RunReport: its monitors read the health verdict (off unless SPIDERMON_ENABLED)
@@ -123,6 +124,8 @@ FAKTI_HEALTH_ITEMS_MIN_RUNS = 3
 FAKTI_HEALTH_ITEMS_MIN_MEDIAN = 20.0
 #: ... and fails below this fraction of that median.
 FAKTI_HEALTH_ITEMS_MIN_RATIO = 0.3
+#: Stop at once when a request gave up retrying and the site never answered (exit 4).
+FAKTI_HEALTH_UNREACHABLE_ABORT = True
 #: Finish reasons that count as a complete run.
 FAKTI_HEALTH_FINISH_REASONS = ["finished"]
 

@@ -26,21 +26,20 @@ WORKERS = 3
 
 
 class Worker:
-    """One ``scrapy crawl fakti`` worker process; counts scraped items from its log."""
+    """One ``scrapy crawl fakti`` worker process; keeps its log."""
 
     def __init__(self, base_url: str, state: str, out: Path, since: str) -> None:
         args = [
             sys.executable, "-m", "scrapy", "crawl", "fakti", "-a", f"since={since}",
             "-s", f"FAKTI_STATE={state}", "-s", f"FAKTI_BASE_URL={base_url}",
             "-s", f"FAKTI_OUTPUT_DIR={out}", "-s", "FAKTI_WORKER_TTL=3",
-            "-s", "LOG_LEVEL=DEBUG", "-s", "TELNETCONSOLE_ENABLED=0",
+            "-s", "TELNETCONSOLE_ENABLED=0",
         ]  # fmt: skip
         env = os.environ | {"PYTHONUNBUFFERED": "1"}
         self.out = out
         self.proc = subprocess.Popen(
             args, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
-        self.scraped = 0
         self.log: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -48,10 +47,7 @@ class Worker:
     def _read(self) -> None:
         assert self.proc.stderr is not None
         for raw in self.proc.stderr:
-            line = raw.decode("utf-8", "replace")
-            self.scraped += "Scraped from" in line
-            if "DEBUG" not in line:
-                self.log.append(line)
+            self.log.append(raw.decode("utf-8", "replace"))
 
     def wait(self, timeout: float = 150) -> int:
         code = self.proc.wait(timeout)
@@ -62,17 +58,20 @@ class Worker:
         return "".join(self.log[-25:])
 
 
-def _kill_first_to(workers: list[Worker], items: int, timeout: float = 120) -> int:
-    """SIGKILL the first worker to have scraped ``items`` items; its index."""
+def _kill_one_midway(workers: list[Worker], state: str, claimed: int, timeout: float = 120) -> int:
+    """Once the job has claimed ``claimed`` articles, SIGKILL the worker with the most records
+    in its unpublished run file; its index."""
+    address, prefix = split_url(state)
+    client = redis.Redis.from_url(address)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for n, worker in enumerate(workers):
-            if worker.scraped >= items:
-                worker.proc.send_signal(signal.SIGKILL)
-                return n
-            assert worker.proc.poll() is None, f"worker {n} ended before the kill"
-        time.sleep(0.002)
-    raise AssertionError("kill point not reached in time")
+    while client.hlen(f"{prefix}:claims") < claimed:
+        assert all(w.proc.poll() is None for w in workers), "a worker ended before the kill"
+        assert time.monotonic() < deadline, "kill point not reached in time"
+        time.sleep(0.005)
+    sizes = [sum(p.stat().st_size for p in (w.out / "fakti").glob(".*.part")) for w in workers]
+    victim = max(range(len(workers)), key=sizes.__getitem__)
+    workers[victim].proc.send_signal(signal.SIGKILL)
+    return victim
 
 
 def _since(records: list[dict]) -> str:
@@ -136,7 +135,7 @@ def test_a_killed_worker_loses_and_duplicates_nothing_once_restarted(
     outs = [tmp_path / f"worker{i}" for i in range(WORKERS)]
 
     workers = [Worker(replica.base_url, redis_url, out, since) for out in outs]
-    victim = _kill_first_to(workers, len(truth) // 8)  # midway through its share
+    victim = _kill_one_midway(workers, redis_url, len(truth) // 3)
     assert workers[victim].wait() == -signal.SIGKILL
     for n, worker in enumerate(workers):
         if n != victim:

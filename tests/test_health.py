@@ -96,6 +96,18 @@ def test_unreachable_names_url_cause_and_replica(exception, cause):
     assert "\n" not in failure.message
 
 
+def test_unreachable_run_stopped_early_is_not_also_a_finish_reason_failure():
+    values = {
+        "downloader/request_count": 6,
+        "downloader/exception_type_count/x.CannotResolveHostError": 6,
+    }
+    verdict = evaluate(report(values, reason="site_unreachable"))
+    assert [f.gate for f in verdict.failures] == ["unreachable"]
+    assert [f.gate for f in evaluate(report(stats(), reason="site_unreachable")).failures] == [
+        "finish_reason"
+    ]
+
+
 def test_cause_is_the_most_frequent_exception():
     assert cause_of({"a.DownloadTimeoutError": 2, "b.CannotResolveHostError": 9}) == (
         "DNS lookup failed"

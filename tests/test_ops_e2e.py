@@ -105,20 +105,26 @@ def test_forced_markup_change_exits_7(replica, replica_factory, tmp_path):
     assert reports(out)[-1]["health"]["failures"][0]["gate"] == "drift"
 
 
-def test_unreachable_base_url_exits_4(tmp_path):
+def test_unreachable_base_url_exits_4_at_once(tmp_path):
     with socket.socket() as sock:  # a loopback port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
     done = crawl(url, tmp_path / "out")
     assert done.returncode == 4, done.stderr[-3000:]
-    assert health_lines(done)[-1] == (
-        f"ERROR: health: UNHEALTHY (exit status 4): site unreachable: {url} (connection "
-        "refused; 30 request(s), no response); to crawl offline use the replica: "
-        "scrapy crawl fakti -a replica=1"
-    )
     (report,) = reports(tmp_path / "out")
-    assert report["pages"]["responses"] == 0 and report["run"]["feed"] is None
+    requests = report["pages"]["requests"]
+    assert health_lines(done) == [
+        f"ERROR: health: site unreachable: {url} (connection refused; {requests} request(s), "
+        "no response); to crawl offline use the replica: scrapy crawl fakti -a replica=1",
+        f"ERROR: health: UNHEALTHY (exit status 4): site unreachable: {url} (connection "
+        f"refused; {requests} request(s), no response); to crawl offline use the replica: "
+        "scrapy crawl fakti -a replica=1",
+    ]
+    # stopped once the first request gave up, instead of retrying every other one
+    assert report["run"]["finish_reason"] == "site_unreachable"
+    assert requests < 30 and report["pages"]["responses"] == 0
+    assert report["run"]["feed"] is None
 
 
 def test_empty_listing_exits_5_and_spidermon_reports_it(replica_factory, tmp_path):

@@ -249,3 +249,29 @@ def test_a_later_sighting_moves_an_exported_key_in_the_publication_index(store, 
         ("bg", 1),
     ]
     assert store.published_since(at("2025-05-02T00:00:00+03:00")) == []
+
+
+def test_get_store_opens_the_workers_store_recovers_it_and_tags_its_run_files(
+    redis_url, tmp_path
+):
+    from scrapy import signals
+    from scrapy.utils.test import get_crawler
+
+    from newsspider.distributed.worker import worker_for
+    from newsspider.pipelines.runfiles import run_files
+    from newsspider.state import get_store
+
+    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    crawler = get_crawler(settings_dict=settings)
+    worker = worker_for(crawler)
+    killed = RedisStore.from_url(redis_url, owner=worker.id)  # its predecessor, killed
+    killed.add_pending(str(tmp_path / "out" / "fakti" / "gone.jsonl"), [(("bg", 1), H1)])
+
+    store = get_store(crawler)
+    assert get_store(crawler) is store
+    assert isinstance(store, RedisStore) and store.owner == worker.id
+    assert crawler.stats.get_value("state/recovered/rolled_back_keys") == 1
+    assert store.pending_files() == []
+    assert run_files(crawler).stem.endswith(f".{worker.tag}")
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    assert get_store(crawler) is not store  # reopened on demand

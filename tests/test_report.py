@@ -208,9 +208,9 @@ def test_extension_writes_report_records_history_and_sets_exit_status(tmp_path, 
     )
     assert "health: UNHEALTHY (exit status 6): field coverage below threshold" in caplog.text
     assert crawler2.stats.get_value("health/exit_code") == 6
-    store = get_store(get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)}))
-    assert [r["exit_code"] for r in store.recent_runs(5)] == [0, 6]
-    store.close()
+    reader = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
+    assert [r["exit_code"] for r in get_store(reader).recent_runs(5)] == [0, 6]
+    reader.signals.send_catch_log(signals.engine_stopped)
 
 
 def test_extension_ignores_runs_that_are_not_crawls(tmp_path):

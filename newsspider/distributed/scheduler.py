@@ -347,9 +347,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         if state == "done":
             logger.info("frontier empty and no worker busy: this worker is done")
             return
-        if not self.waiting:
-            logger.info(
-                "frontier %s: waiting for other workers", "has work" if state == "work" else "empty"
-            )
-        self.waiting = True
+        if state == "wait" and not self.waiting:
+            logger.info("frontier empty, other workers busy: waiting for their new requests")
+        self.waiting = True  # ('work': requests arrived since Scrapy found us idle)
         raise DontCloseSpider

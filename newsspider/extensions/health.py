@@ -288,13 +288,14 @@ def evaluate(
     """Run every gate. ``history``: earlier runs' entries (oldest first)."""
     th = thresholds or Thresholds()
     verdict = Verdict()
+    unreachable = _unreachable(report)
     for failure in (
-        _unreachable(report),
+        unreachable,
         _no_articles(report),
         _coverage(report, th, verdict),
         _drift(report, history, th, verdict),
         _item_count(report, history, th, verdict),
-        _finish_reason(report, th),
+        None if unreachable else _finish_reason(report, th),  # stopped early, on purpose
     ):
         if failure is not None:
             verdict.failures.append(failure)

@@ -246,8 +246,8 @@ META_SNIFF_BYTES = 4096
 
 # --- §4 listings (owned by the crawling area; modelled except where §4 says observed) ----
 # Listing XPaths use the `descendant::` axis: libxml2 evaluates `//x[predicate]` in time
-# quadratic in the number of matches (a 100,000-link page took minutes), `descendant::` in
-# linear time.
+# quadratic in the number of matches (parsing a 100,000-link page took 32 s instead of 6),
+# `descendant::` in linear time.
 
 #: Home, section, author and day items: `article.panel.selected-ln` (observed on BG home).
 X_LISTING_ITEMS = _X(f"/descendant::article[{_cls('panel')}][{_cls('selected-ln')}]")

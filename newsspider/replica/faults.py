@@ -10,6 +10,8 @@ from dataclasses import dataclass
 #: its ``Content-Length``; a TCP reset before any response.
 KINDS: tuple[str, ...] = ("500", "429", "slow", "truncate", "reset")
 SLOW_SECONDS = 1.5
+#: How long after the half-close a truncated response's connection is dropped.
+TRUNCATE_FLUSH_SECONDS = 1.0
 #: Share of URIs that are faulted (per mille).
 RATE_PER_MILLE = 120
 _EXEMPT = ("/robots.txt",)

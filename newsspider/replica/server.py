@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from twisted.web import http, resource, server
 
-from newsspider.replica.faults import SLOW_SECONDS, FaultPlan
+from newsspider.replica.faults import SLOW_SECONDS, TRUNCATE_FLUSH_SECONDS, FaultPlan
 from newsspider.replica.generator import Site
 from newsspider.replica.pages import Pages
 
@@ -102,7 +102,11 @@ class ReplicaResource(resource.Resource):
         if fault == "truncate":
             request.setHeader(b"content-length", str(len(page.body)).encode())
             request.write(page.body[: len(page.body) // 2])
-            request.channel.transport.loseConnection()
+            # loseConnection() can wait for the channel's producer forever: half-close
+            # (FIN after the half body), then drop the connection for certain.
+            transport = request.channel.transport
+            transport.loseWriteConnection()
+            self.reactor.callLater(TRUNCATE_FLUSH_SECONDS, transport.abortConnection)
             return server.NOT_DONE_YET
         if fault == "slow":
             call = self.reactor.callLater(SLOW_SECONDS, self._finish, request, page.body)
