@@ -58,9 +58,18 @@ class Worker:
         return "".join(self.log[-25:])
 
 
+def _claims_of(client: redis.Redis, prefix: str, worker: Worker) -> int:
+    """How many article keys the worker's current run has claimed."""
+    for identity, raw in client.hgetall(f"{prefix}:workers").items():
+        if identity.decode().rpartition(":")[2].startswith(str(worker.out.resolve()) + "#"):
+            runs = client.hkeys(f"{prefix}:runs:{json.loads(raw)['id']}")
+            return sum(client.hlen(f"{prefix}:run:{rid.decode()}") for rid in runs)
+    return 0
+
+
 def _kill_one_midway(workers: list[Worker], state: str, claimed: int, timeout: float = 120) -> int:
-    """Once the job has claimed ``claimed`` articles, SIGKILL the worker with the most records
-    in its unpublished run file; its index."""
+    """Once the job has claimed ``claimed`` articles, SIGKILL the worker whose run has claimed
+    the most (they are in its unpublished file or still in flight); its index."""
     address, prefix = split_url(state)
     client = redis.Redis.from_url(address)
     deadline = time.monotonic() + timeout
@@ -68,9 +77,10 @@ def _kill_one_midway(workers: list[Worker], state: str, claimed: int, timeout: f
         assert all(w.proc.poll() is None for w in workers), "a worker ended before the kill"
         assert time.monotonic() < deadline, "kill point not reached in time"
         time.sleep(0.005)
-    sizes = [sum(p.stat().st_size for p in (w.out / "fakti").glob(".*.part")) for w in workers]
-    victim = max(range(len(workers)), key=sizes.__getitem__)
+    shares = [_claims_of(client, prefix, w) for w in workers]
+    victim = max(range(len(workers)), key=shares.__getitem__)
     workers[victim].proc.send_signal(signal.SIGKILL)
+    assert shares[victim] > 0, shares
     return victim
 
 

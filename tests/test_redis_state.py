@@ -251,9 +251,7 @@ def test_a_later_sighting_moves_an_exported_key_in_the_publication_index(store, 
     assert store.published_since(at("2025-05-02T00:00:00+03:00")) == []
 
 
-def test_get_store_opens_the_workers_store_recovers_it_and_tags_its_run_files(
-    redis_url, tmp_path
-):
+def test_get_store_opens_the_workers_store_recovers_it_and_tags_its_run_files(redis_url, tmp_path):
     from scrapy import signals
     from scrapy.utils.test import get_crawler
 
