@@ -27,7 +27,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from crawlrun import ROOT, count_lines, fakti_args, log_span, run_scrapy, start_replica
+from crawlrun import (
+    ROOT,
+    count_lines,
+    fakti_args,
+    log_span,
+    proc_cpu,
+    run_scrapy,
+    start_replica,
+)
 
 
 def main() -> None:
@@ -44,7 +52,7 @@ def main() -> None:
     Path(args.dir).mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="crawl-", dir=args.dir))
     rep = start_replica(args.articles, epoch=2, pin=pin)
-    rows: dict[str, list[tuple[int, int, float, float, float]]] = {
+    rows: dict[str, list[tuple[int, int, float, float, float, float]]] = {
         "fakti": [],
         "ceiling": [],
         "+parse": [],
@@ -53,6 +61,7 @@ def main() -> None:
     try:
         for r in range(args.rounds):
             rep.reset_log()
+            replica_cpu = proc_cpu(rep.proc.pid)
             out = work / f"out-{r}"
             args_ = fakti_args(rep.base_url, out, "-a", "since=2025-03-01")
             run = run_scrapy(args_, work / f"fakti-{r}.log", pin)
@@ -62,12 +71,16 @@ def main() -> None:
             records = count_lines(out)
             pages = [e for e in entries if e["kind"] != "robots"]
             articles = sum(e["kind"] == "article" for e in pages)
-            rows["fakti"].append((len(pages), articles, log_span(entries), run.cpu, run.max_rss_mb))
+            rows["fakti"].append(
+                (len(pages), articles, log_span(entries), run.cpu, run.max_rss_mb,
+                 proc_cpu(rep.proc.pid) - replica_cpu)
+            )  # fmt: skip
             urls = work / "urls.txt"
             urls.write_text("".join(rep.base_url + e["path"] + "\n" for e in pages))
 
             for name, extra in (("ceiling", []), ("+parse", ["-a", "parse=1"])):
                 rep.reset_log()
+                replica_cpu = proc_cpu(rep.proc.pid)
                 run = run_scrapy(
                     ["runspider", str(ROOT / "bench" / "ceiling_spider.py"), "-a", f"urls={urls}",
                      *extra, "-s", f"FAKTI_BASE_URL={rep.base_url}", "-s", "LOG_LEVEL=WARNING"],
@@ -79,8 +92,9 @@ def main() -> None:
                 pages = [e for e in entries if e["kind"] != "robots"]
                 articles = sum(e["kind"] == "article" for e in pages)
                 rows[name].append(
-                    (len(pages), articles, log_span(entries), run.cpu, run.max_rss_mb)
-                )
+                    (len(pages), articles, log_span(entries), run.cpu, run.max_rss_mb,
+                     proc_cpu(rep.proc.pid) - replica_cpu)
+                )  # fmt: skip
     finally:
         rep.stop()
         if not args.keep:
@@ -92,15 +106,18 @@ def main() -> None:
         f"fakti wrote {records:,} records"
     )
     print()
-    head = ("crawl", "requests", "articles", "seconds", "pages/s", "CPU s", "CPU ms/page", "RSS MB")
+    head = (
+        "crawl", "requests", "articles", "seconds", "pages/s", "CPU s", "CPU ms/page", "RSS MB",
+        "replica CPU",
+    )  # fmt: skip
     print(f"{head[0]:<9}" + "".join(f"{h:>12}" for h in head[1:]))
     summary = {}
     for name, runs in rows.items():
-        n, arts, secs, cpu, rss = (statistics.median(col) for col in zip(*runs, strict=True))
+        n, arts, secs, cpu, rss, rcpu = (statistics.median(col) for col in zip(*runs, strict=True))
         summary[name] = (n / secs, cpu / n * 1e3)
         print(
             f"{name:<9}{n:>12,.0f}{arts:>12,.0f}{secs:>12.1f}{n / secs:>12.1f}"
-            f"{cpu:>12.1f}{cpu / n * 1e3:>12.2f}{rss:>12.0f}"
+            f"{cpu:>12.1f}{cpu / n * 1e3:>12.2f}{rss:>12.0f}{rcpu / secs:>11.0%}"
         )
     ratio = summary["fakti"][0] / summary["ceiling"][0]
     print()

@@ -53,6 +53,7 @@ def main() -> None:
     out = work / "out"
     rep = start_replica(args.articles, epoch=1)
     kinds: list[Counter] = []
+    missing: list[str] = []
     try:
         for epoch in (1, 2):
             if epoch == 2:
@@ -62,7 +63,9 @@ def main() -> None:
             run = run_scrapy(fakti_args(rep.base_url, out), work / f"epoch{epoch}.log")
             if run.status != 0:
                 sys.exit(f"epoch {epoch} crawl failed ({run.status}); see {run.log}")
-            kinds.append(Counter(e["kind"] for e in rep.log()["entries"]))
+            entries = rep.log()["entries"]
+            kinds.append(Counter(e["kind"] for e in entries))
+            missing = [e["path"] for e in entries if e["status"] == 404]
         new_records = exported_keys(out, before)
         truth1 = {(r["lang"], r["article_id"]) for r in rep.truth(1)}
         new_truth = {(r["lang"], r["article_id"]) for r in rep.truth(2)} - truth1
@@ -88,6 +91,8 @@ def main() -> None:
     print(f"{'article requests':<40}{article_requests:>10,}")
     for kind, n in sorted(listing.items()):
         print(f"{'listing pages read: ' + kind:<40}{n:>10,}")
+    if missing:
+        print(f"  404s of the incremental run: {', '.join(sorted(missing))}")
     per = article_requests / len(new_truth) if new_truth else float("inf")
     print(f"{'article requests per new article':<40}{per:>10.3f}")
     ok = per <= GOAL and new_records == new_truth

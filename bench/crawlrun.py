@@ -90,6 +90,12 @@ def fakti_args(base_url: str, output_dir: Path, *extra: str) -> list[str]:
     ]  # fmt: skip
 
 
+def proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a live process (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def log_span(entries: list[dict]) -> float:
     """Seconds from the first to the last logged request."""
     times = [e["t"] for e in entries]

@@ -215,4 +215,6 @@ def test_crawl_delay_honoured_when_enabled_on_loopback(replica_factory, tmp_path
     times = sorted(e["t"] for e in replica.log()["entries"] if e["kind"] == "article")
     gaps = [b - a for a, b in pairwise(times)]
     assert len(gaps) == 4
-    assert min(gaps) >= 0.25, gaps
+    # Spaced by the 0.3 s Crawl-delay (without it the gaps are milliseconds); the margin
+    # absorbs when the replica stamps an arrival under load.
+    assert min(gaps) >= 0.2, gaps

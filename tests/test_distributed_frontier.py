@@ -153,3 +153,51 @@ def test_a_worker_tag_goes_into_the_run_file_name(tmp_path):
     assert new_run_files(tmp_path, start, tag="vm-1").stem == "2026-11-29T06-30-00.vm-1"
     assert [p.name for p in files.feed.parent.glob("*[0-9].jsonl")] == [files.feed.name]
     assert new_run_files(tmp_path / "single", start).stem == "2026-11-29T06-30-00"  # no tag
+
+
+def test_a_restarted_worker_puts_back_what_its_killed_predecessor_held(
+    redis_url, tmp_path, monkeypatch
+):
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+
+    class Fakti(Spider):
+        name = "fakti"
+
+    address, prefix = split_url(redis_url)
+    client = redis.Redis.from_url(address)
+    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    base = "http://127.0.0.1:8123"
+
+    first = sched.RedisFrontier.from_crawler(get_crawler(Fakti, settings))
+    first.open(Fakti())
+    for path in ("/en/search?page=0", "/en/search?page=1", "/en/world/5-a", "/en/amp/world/5-a"):
+        first.enqueue_request(Request(base + path))
+    assert client.zcard(f"{prefix}:frontier") == 3  # the AMP copy is the same article
+    taken = first.next_request()
+    assert taken.url == f"{base}/en/world/5-a"  # articles first
+    assert first.claim(("en", 5), taken.url)
+    assert client.zcard(f"{prefix}:journal:{first.worker.id}") == 1
+    # SIGKILL: no close(); the process is gone, its heartbeat too
+    client.delete(first.worker.heartbeat_key)
+
+    second = sched.RedisFrontier.from_crawler(get_crawler(Fakti, settings))
+    assert second.worker.identity == first.worker.identity
+    assert second._killed_with_work() == []  # its own predecessor is being recovered
+    second.open(Fakti())
+    stats = second.crawler.stats
+    assert stats.get_value("distributed/recovered/journal") == 1
+    assert stats.get_value("distributed/recovered/refetch") == 1  # its run file never appeared
+    assert not client.hexists(f"{prefix}:claims", "en:5")
+    urls = sorted(second.next_request().url for _ in range(4))
+    assert urls == [
+        f"{base}/en/search?page=0",
+        f"{base}/en/search?page=1",
+        f"{base}/en/world/5-a",  # the journal's copy
+        f"{base}/en/world/5-a",  # the claimed key, fetched again
+    ]
+    assert second.next_request() is None
+    second.close("finished")
+    assert not client.exists(f"{prefix}:frontier", f"{prefix}:claims", f"{prefix}:seen")

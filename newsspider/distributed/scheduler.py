@@ -31,6 +31,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.spiders import Spider
 from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler as ScrapyRedisScheduler
 from twisted.internet import task
 
@@ -141,7 +142,6 @@ class RedisFrontier(ScrapyRedisScheduler):
             client,
             persist=True,
             queue_key=worker.key("frontier"),
-            queue_cls="scrapy_redis.queue.PriorityQueue",
             dupefilter=KeyDupeFilter(client, key=worker.key("seen")),
         )
         self.crawler = crawler
@@ -160,7 +160,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         self._leave = client.register_script(_LEAVE)
         self._tokens: dict[str, bytes] = {}
         self._settled: list[bytes] = []
-        self._tick = task.LoopingCall(self._on_tick)
+        self._tick: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisFrontier:
@@ -171,12 +171,13 @@ class RedisFrontier(ScrapyRedisScheduler):
 
     # -- life cycle ---------------------------------------------------------------------------
     def open(self, spider: Spider) -> None:
-        super().open(spider)
+        self.spider = spider
+        self.queue = PriorityQueue(self.server, spider, self.queue_key)
         client, worker = self.server, self.worker
         self._recover()
         self.run_id = f"r{client.incr(worker.key('run_seq'))}"
         client.hset(self.runs_key, self.run_id, self.feed)
-        self._tick.start(TICK, now=True)
+        self._start_ticking()
         stuck = self._killed_with_work()
         if stuck:
             self.stats.set_value("distributed/killed_workers", len(stuck))
@@ -210,6 +211,11 @@ class RedisFrontier(ScrapyRedisScheduler):
             self.stats.set_value("distributed/recovered/journal", moved)
             logger.warning("requeued %d request(s) a killed run of this worker had taken", moved)
         client.hdel(self.busy_key, self.worker.id)
+
+    def _start_ticking(self) -> None:
+        """Beat, settle and poll every :data:`TICK` seconds (on the running reactor)."""
+        self._tick = task.LoopingCall(self._on_tick)
+        self._tick.start(TICK, now=True)
 
     def _killed_with_work(self) -> list[str]:
         """Registered workers without a heartbeat that left a journal or claimed keys."""
@@ -253,7 +259,7 @@ class RedisFrontier(ScrapyRedisScheduler):
 
     def close(self, reason: str) -> None:
         """After the pipelines have closed (the run file is committed): leave the job."""
-        if self._tick.running:
+        if self._tick is not None and self._tick.running:
             self._tick.stop()
         self._flush_settled()
         client = self.server
