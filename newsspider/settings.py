@@ -131,6 +131,10 @@ FAKTI_HEALTH_FINISH_REASONS = ["finished"]
 
 # --- engine -----------------------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+#: An unattended job opens no listening ports: Scrapy's telnet console and remote control
+#: server are off (turn them on with -s for debugging a live run).
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 #: Scrapy's check for `return value` in generator callbacks re-parses the callback's source
