@@ -28,7 +28,6 @@ import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import islice
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -36,6 +35,7 @@ import redis
 from dateutil import tz
 
 from newsspider.state import Key, KeyState, SettingError
+from newsspider.state.recovery import settle_pending
 
 SOFIA = tz.gettz("Europe/Sofia")
 DEFAULT_PREFIX = "fakti"
@@ -398,17 +398,7 @@ class RedisStore:
         return sorted(p.decode() for p in paths if p is not None)
 
     def recover(self) -> dict[str, int]:
-        outcome = dict.fromkeys(
-            ("committed_files", "committed_keys", "rolled_back_files", "rolled_back_keys"), 0
-        )
-        for file in self.pending_files():
-            if Path(file).exists():
-                outcome["committed_keys"] += self.commit_file(file)
-                outcome["committed_files"] += 1
-            else:
-                outcome["rolled_back_keys"] += self.rollback_file(file)
-                outcome["rolled_back_files"] += 1
-        return outcome
+        return settle_pending(self)
 
     # -- run history ------------------------------------------------------------------------
     def record_run(self, run: dict[str, Any]) -> None:

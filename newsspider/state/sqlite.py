@@ -15,6 +15,7 @@ from typing import Any
 from dateutil import tz
 
 from newsspider.state import Key, KeyState
+from newsspider.state.recovery import settle_pending
 
 SOFIA = tz.gettz("Europe/Sofia")
 #: Sightings are committed in batches of this many rows, or after this many seconds.
@@ -222,17 +223,7 @@ class SQLiteStore:
         return [f for (f,) in self._db.execute("SELECT DISTINCT file FROM pending ORDER BY file")]
 
     def recover(self) -> dict[str, int]:
-        outcome = dict.fromkeys(
-            ("committed_files", "committed_keys", "rolled_back_files", "rolled_back_keys"), 0
-        )
-        for file in self.pending_files():
-            if Path(file).exists():
-                outcome["committed_keys"] += self.commit_file(file)
-                outcome["committed_files"] += 1
-            else:
-                outcome["rolled_back_keys"] += self.rollback_file(file)
-                outcome["rolled_back_files"] += 1
-        return outcome
+        return settle_pending(self)
 
     # -- run history ------------------------------------------------------------------------
     def record_run(self, run: dict[str, Any]) -> None:
