@@ -5,11 +5,21 @@ value: ``jsonld`` → ``meta`` → ``selectors`` → ``text`` (the rendered-text
 ``url``, ``article_id``, ``lang`` and ``section`` come from the URL (layer ``url``). The text
 layer is only rendered when the §5 markup is incomplete (no headline, no date element, no
 `div.text`), so a page in the known markup costs little more than its parse.
+
+Fast path: a page is first parsed only up to the `</article>` after its first `<h1>` (the
+`<head>`, navigation and the article; not the rails and footer after it). libxml2 builds the
+tree in document order and never changes a closed element, so that prefix gives the same
+`<head>`, article element and ancestors as the full parse. Its result is used only when
+nothing after the cut can matter: `<head>` and the article closed before the cut, no second
+`<html>`/`<head>`/`<body>` tag after it, a JSON-LD article object found before it (or no
+script after it that could be JSON-LD), and the rendered-text layer (which may read the
+whole `<body>`) not consulted. Otherwise the full page is parsed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,8 +28,8 @@ from lxml import etree
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import BodyRules, absolute
-from newsspider.extraction.decode import head_of, parse_html
-from newsspider.extraction.jsonld import jsonld_fields
+from newsspider.extraction.decode import head_of, page_bytes, parse_bytes
+from newsspider.extraction.jsonld import article_fields, find_article
 from newsspider.extraction.meta import meta_fields
 from newsspider.extraction.record import (
     RECORD_FIELDS,
@@ -30,7 +40,13 @@ from newsspider.extraction.record import (
     Rejected,
     isoformat,
 )
-from newsspider.extraction.selectors import article_scope, scan, selector_body, selector_fields
+from newsspider.extraction.selectors import (
+    Marks,
+    article_scope,
+    scan,
+    selector_body,
+    selector_fields,
+)
 from newsspider.extraction.text import Line, lines_from_text, lines_from_tree, parse_lines
 from newsspider.extraction.urls import ArticleRef, parse_article_url
 
@@ -123,6 +139,37 @@ def _canonical_ref(root: etree._Element, ref: ArticleRef) -> ArticleRef:
     return ref
 
 
+class _NeedsFullPage(Exception):
+    """The fast path cannot prove that the full page gives the same result."""
+
+
+@dataclass(slots=True)
+class _Cut:
+    """The page bytes after the fast path's cut (see the module docstring)."""
+
+    rest: bytes
+
+    def closed(self, root: etree._Element, scope: etree._Element) -> bool:
+        """Whether `<head>` and ``scope`` (the article of the first `h1`) end before the cut."""
+        marks = list(root.iter(P.FAST_END_TAG))
+        head = root.find("head")
+        h1 = next(root.iter("h1"), None)
+        if len(marks) != 1 or head is None or h1 is None or scope.tag != "article":
+            return False
+        if next(h1.iterancestors("article"), None) is not scope:
+            return False
+        above = set(marks[0].iterancestors())
+        return head not in above and scope not in above
+
+    def plain_rest(self) -> bool:
+        """Whether no tag after the cut can add JSON-LD or reopen `<html>`/`<head>`/`<body>`."""
+        for found in P.FAST_SUFFIX_TAG.finditer(self.rest):
+            tag = P.FAST_PLAIN_SCRIPT.match(self.rest, found.start())
+            if tag is None or P.FAST_JSON.search(tag.group()):
+                return False
+        return True
+
+
 class _TextLayer:
     """The rendered-text layer of a parsed page, computed at most once and only if enabled.
 
@@ -131,9 +178,15 @@ class _TextLayer:
     """
 
     def __init__(
-        self, root: etree._Element, scope: etree._Element, ref: ArticleRef, enabled: bool
+        self,
+        root: etree._Element,
+        scope: etree._Element,
+        ref: ArticleRef,
+        enabled: bool,
+        partial: bool = False,
     ) -> None:
         self.root, self.scope, self.ref, self.enabled = root, scope, ref, enabled
+        self.partial = partial
         self.hint: str | None = None
         self._fields: dict[str, Any] | None = None
 
@@ -146,6 +199,8 @@ class _TextLayer:
     def __call__(self) -> dict[str, Any] | None:
         if not self.enabled:
             return None
+        if self.partial:  # the text layer may read the whole `<body>`
+            raise _NeedsFullPage
         if self._fields is None:
             body = next(self.root.iter("body"), None)
             body = body if body is not None else self.root
@@ -156,19 +211,30 @@ class _TextLayer:
         return self._fields
 
 
-def _from_tree(root: etree._Element, ref: ArticleRef) -> ExtractionResult:
-    ref = _canonical_ref(root, ref)
+def _known_markup(marks: Marks) -> bool:
+    """Whether the scope has the `.ndt` and `div.text` without which the text layer runs."""
+    return "ndt" in marks.by_class and "text" in marks.by_class
+
+
+def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -> ExtractionResult:
+    """Every layer on one tree; ``cut`` when the tree is the fast path's prefix."""
     scope = article_scope(root)
     marks = scan(scope)
+    if cut is not None and not (cut.closed(root, scope) and _known_markup(marks)):
+        raise _NeedsFullPage
+    obj = find_article(root)
+    if cut is not None and obj is None and not cut.plain_rest():
+        raise _NeedsFullPage
+    ref = _canonical_ref(root, ref)
     selected = selector_fields(root, scope, marks, ref.url)
     layers = [
-        ("jsonld", jsonld_fields(root, ref.url)),
+        ("jsonld", article_fields(obj, ref.url)),
         ("meta", meta_fields(root, ref.url)),
         ("selectors", selected),
     ]
     # Nullable fields fall through to the text layer only when the §5 markup is incomplete.
     has_markup = bool(selected.get("published_at")) and "text" in marks.by_class
-    text = _TextLayer(root, scope, ref, enabled=not has_markup)
+    text = _TextLayer(root, scope, ref, enabled=not has_markup, partial=cut is not None)
     text.hint = next((f["headline"] for _, f in layers if f.get("headline")), None)
     values, used = _merge(layers, text)
     if not text.enabled and not all(values.get(name) for name in REQUIRED_FIELDS):
@@ -185,20 +251,56 @@ def _from_tree(root: etree._Element, ref: ArticleRef) -> ExtractionResult:
     return _finish(ref, values, used)
 
 
-def extract_article(
+def _fast(data: bytes, encoding: str, ref: ArticleRef) -> ExtractionResult | None:
+    """The result from the page's prefix (module docstring), or ``None`` when not provable."""
+    if encoding not in P.FAST_CODECS or b"\0" in data:
+        return None
+    h1 = P.FAST_H1.search(data)
+    end = P.FAST_ARTICLE_END.search(data, h1.end()) if h1 else None
+    close = data.find(b">", end.start()) if end else -1
+    if close < 0 or not all(data.find(hint, 0, close) >= 0 for hint in P.FAST_MARKUP_HINTS):
+        return None
+    mark = f"<{P.FAST_END_TAG}></{P.FAST_END_TAG}>".encode("ascii")
+    root = parse_bytes(data[: close + 1] + mark, encoding)
+    if root is None:
+        return None
+    try:
+        return _from_tree(root, ref, _Cut(data[close + 1 :]))
+    except Exception:  # _NeedsFullPage, or anything odd: the full parse decides
+        return None
+
+
+def extract_fast(
     body: bytes | str | None, url: str, *, content_type: str | None = None
+) -> ExtractionResult | None:
+    """The fast path's result, or ``None`` when it does not apply (then the full parse runs).
+
+    When not ``None`` it equals ``extract_article(body, url, fast=False)``.
+    """
+    ref = article_ref(url)
+    page = page_bytes(body, content_type) if ref is not None else None
+    return _fast(*page, ref) if page and ref is not None else None
+
+
+def extract_article(
+    body: bytes | str | None, url: str, *, content_type: str | None = None, fast: bool = True
 ) -> ExtractionResult:
     """Extract one page. Never raises on bad input (malformed HTML, empty or huge bodies).
 
     ``url`` is the request URL (any §1 form, on fakti.bg or a mirror). A URL that is not an
     article gives :class:`NotArticle`; an article page without headline or publication time
     gives :class:`Rejected` with ``reason`` ``missing:<fields>`` and the partial record.
+    ``fast=False`` skips the fast path (module docstring); the result is the same.
     """
     ref = article_ref(url)
     if ref is None:
         return NotArticle(str(url), "not-article-url")
     try:
-        root = parse_html(body, content_type)
+        page = page_bytes(body, content_type)
+        result = _fast(*page, ref) if page and fast else None
+        if result is not None:
+            return result
+        root = parse_bytes(*page) if page else None
         if root is None:
             return _finish(ref, {}, {})
         return _from_tree(root, ref)

@@ -73,22 +73,35 @@ def head_of(root: etree._Element) -> etree._Element:
     return head if head is not None else root
 
 
-def parse_html(body: bytes | str | None, content_type: str | None = None) -> etree._Element | None:
-    """Parse a page once with lxml; ``None`` when there is nothing to parse.
+def page_bytes(
+    body: bytes | str | None, content_type: str | None = None
+) -> tuple[bytes, str] | None:
+    """The bytes :func:`parse_html` parses and their codec; ``None`` when there is nothing.
 
-    Bytes are parsed directly with the detected encoding (no re-encoding on the common path).
+    Bytes are kept as they are (no re-encoding on the common path); text is encoded as UTF-8.
     """
     if not body:
         return None
     try:
         if isinstance(body, str):
-            data = body.encode("utf-8", "surrogatepass")
-            encoding = "utf-8"
-        elif body.startswith(codecs.BOM_UTF8):
-            data, encoding = body[3:], "utf-8"
-        else:
-            data, encoding = body, detect_encoding(body, content_type)
+            return body.encode("utf-8", "surrogatepass"), "utf-8"
+        if body.startswith(codecs.BOM_UTF8):
+            return body[3:], "utf-8"
+        return body, detect_encoding(body, content_type)
+    except (ValueError, TypeError, UnicodeError):
+        return None
+
+
+def parse_bytes(data: bytes, encoding: str) -> etree._Element | None:
+    """Parse ``data`` (in ``encoding``) with lxml; ``None`` when no element tree results."""
+    try:
         root = etree.fromstring(data, parser=_parser(encoding))
     except (etree.ParserError, etree.XMLSyntaxError, ValueError, TypeError, UnicodeError):
         return None
     return root if root is not None and isinstance(root.tag, str) else None
+
+
+def parse_html(body: bytes | str | None, content_type: str | None = None) -> etree._Element | None:
+    """Parse a page once with lxml; ``None`` when there is nothing to parse."""
+    page = page_bytes(body, content_type)
+    return parse_bytes(*page) if page else None

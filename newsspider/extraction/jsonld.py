@@ -78,12 +78,12 @@ def _text(value: Any) -> str | None:
     return collapse(value) or None if isinstance(value, str) else None
 
 
-def jsonld_fields(root: etree._Element, base_url: str) -> dict[str, Any]:
-    """Fields from JSON-LD: headline, subtitle (description), times, image, Person authors.
+def article_fields(obj: dict[str, Any] | None, base_url: str) -> dict[str, Any]:
+    """Fields from the article object of :func:`find_article`: headline, subtitle
+    (description), times, image, Person authors.
 
     ``updated_at`` only when ``dateModified`` is a different instant from ``datePublished``.
     """
-    obj = find_article(root)
     if obj is None:
         return {}
     published = parse_iso(obj.get("datePublished"))

@@ -238,6 +238,28 @@ META_MODIFIED: tuple[str, ...] = ("article:modified_time", "og:updated_time")
 META_IMAGE: tuple[str, ...] = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image")
 #: Lazy-loading image attributes, tried before `src`.
 IMAGE_ATTRS: tuple[str, ...] = ("data-src", "data-original", "src")
+#: Fast path (``article.py``): the page is parsed only up to the `</article>` that follows
+#: its first `<h1>` start tag (byte patterns; tag names end at whitespace, `/` or `>`).
+FAST_H1 = re.compile(rb"<h1[\t\n\f\r />]", re.IGNORECASE)
+FAST_ARTICLE_END = re.compile(rb"</article[\t\n\f\r />]", re.IGNORECASE)
+#: Tags after the cut that send a page to the full parse: `<html>`/`<head>`/`<body>` again, or
+#: a `<script>` (checked by ``FAST_PLAIN_SCRIPT``, whose tag may not be JSON-LD).
+FAST_SUFFIX_TAG = re.compile(rb"<(?:script|html|head|body)[\t\n\f\r />]", re.IGNORECASE)
+#: A well-formed `<script ...>` start tag whose attributes hold neither `json` nor an
+#: entity (`&`): whatever its type, it cannot be `application/ld+json`.
+FAST_PLAIN_SCRIPT = re.compile(
+    rb"<script(?:[\t\n\f\r ]+[a-z_:][-a-z0-9_:.]*(?:[\t\n\f\r ]*=[\t\n\f\r ]*"
+    rb"(?:\"[^\"&]*\"|'[^'&]*'|[^\t\n\f\r \"'=<>`&]+))?)*[\t\n\f\r ]*/?>",
+    re.IGNORECASE,
+)
+FAST_JSON = re.compile(rb"json", re.IGNORECASE)
+#: Class names the known markup needs (`.ndt`, `div.text`): a page whose bytes up to the cut
+#: lack one is parsed in full at once (a shortcut only; the parsed markup is what counts).
+FAST_MARKUP_HINTS: tuple[bytes, ...] = (b"ndt", b"text")
+#: Appended after the cut; the article and `<head>` must be closed before it.
+FAST_END_TAG = "newsspider-fast-end"
+#: Codecs in which every ASCII byte is that ASCII character (safe to cut bytes on `>`).
+FAST_CODECS = frozenset({"utf-8", "ascii", "cp1251", "cp1252", "iso8859-1", "iso8859-5", "koi8-r"})
 #: Charset declared in a `<meta>` tag (looked for in the first bytes of the page).
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
