@@ -10,7 +10,7 @@ NEWSPIDER_MODULE = "newsspider.spiders"
 # --- site -------------------------------------------------------------------------------
 FAKTI_BASE_URL = "https://fakti.bg"
 
-# --- crawling: discovery and politeness (docs/readme-crawling.md) ------------------------
+# --- crawling: discovery and politeness (README "Crawling") ------------------------
 #: Without `since` and without state: crawl the last N days.
 FAKTI_FIRST_RUN_DAYS = 1
 #: Incremental runs walk listings down to (newest article in the state − this many minutes).
@@ -51,7 +51,7 @@ FAKTI_REPLICA_ARTICLES = 300
 FAKTI_REPLICA_EPOCH = 2
 FAKTI_REPLICA_FAULTS = False
 
-# --- safety limits (docs/readme-security.md) ----------------------------------------------
+# --- safety limits (README "Limits and safety") ----------------------------------------------
 #: Largest response accepted, after decompression (gzip bombs too); bigger ones are dropped.
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 #: Responses above this size are logged with a warning.
@@ -74,7 +74,7 @@ FEED_EXPORT_FIELDS = list(RECORD_FIELDS)
 FAKTI_OUTPUT_DIR = "output"
 #: State store: a path or sqlite://<path>; empty = <FAKTI_OUTPUT_DIR>/.state/fakti.sqlite.
 #: redis://host:port/db[?prefix=NAME]: distributed workers sharing one frontier and state
-#: (docs/readme-scaleout.md).
+#: (README "Scale-out").
 FAKTI_STATE = ""
 #: Distributed mode: Scrapy's scheduler, or scrapy-redis's shared one with a redis:// state.
 SCHEDULER = "newsspider.distributed.scheduler.StateScheduler"
@@ -92,7 +92,7 @@ ITEM_PIPELINES = {
     "newsspider.pipelines.export.ExportPipeline": 300,
 }
 
-# --- operations: report, health gates, progress, run lock (docs/readme-operations.md) ---
+# --- operations: report, health gates, progress, run lock (README "Unattended runs") ---
 #: `scrapy crawl` exits with the run's health status (3 locked, 4-9 failed gates).
 COMMANDS_MODULE = "newsspider.commands"
 EXTENSIONS = {

@@ -184,7 +184,7 @@ class RedisFrontier(ScrapyRedisScheduler):
             logger.warning(
                 "the job waits for killed worker(s) to be restarted (same machine and "
                 "FAKTI_OUTPUT_DIR) to recover their work: %s; or abandon the job by deleting "
-                "its keys (docs/readme-scaleout.md)",
+                "its keys (README section Scale-out)",
                 ", ".join(stuck),
             )
         logger.info(

@@ -51,7 +51,7 @@ DEFAULT_MIN_COVERAGE = {"headline": 90.0, "published_at": 90.0, "body": 90.0}
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """The gate settings (``FAKTI_HEALTH_*``, see docs/readme-operations.md)."""
+    """The gate settings (``FAKTI_HEALTH_*``, see README "Unattended runs")."""
 
     min_coverage: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_MIN_COVERAGE))
     min_sample: int = 5

@@ -72,7 +72,7 @@ def _layers(stats: Mapping[str, Any]) -> dict[str, dict[str, int]]:
 
 
 def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
-    """The report of one run (see docs/readme-operations.md for each key)."""
+    """The report of one run (see README "Unattended runs" for each key)."""
     counts = _layers(stats)
     # Every article page extracted (record or reject) has a URL-derived ``url``.
     pages = counts.get("url", {}).get(URL_LAYER, 0)

@@ -1,6 +1,6 @@
 """The ``fakti`` spider: discovery and orchestration only (extraction is in ``extraction/``).
 
-Modes, chosen at start (see docs/readme-crawling.md):
+Modes, chosen at start (see README "Crawling"):
 
 - ``url=``: just these articles.
 - ``since=``: backfill with search pages (section listings when ``sections`` is given or
