@@ -30,11 +30,6 @@ def collapse(text: str | None) -> str:
     return " ".join(text.split()) if text else ""
 
 
-def classes(el: etree._Element) -> set[str]:
-    value = el.get("class")
-    return set(value.split()) if value else set()
-
-
 def skipped(el: etree._Element, extra: frozenset[str] = frozenset()) -> bool:
     """Whether an element holds no article text (scripts, ads, rails...; plus ``extra`` classes)."""
     tag = el.tag
