@@ -35,6 +35,7 @@ from crawlrun import (
     proc_cpu,
     run_scrapy,
     start_replica,
+    verdict,
 )
 
 
@@ -127,9 +128,7 @@ def main() -> None:
             f"{name:<24}{summary[name][0] / summary['ceiling'][0]:>10.2f}"
             f"{summary['ceiling'][1] / summary[name][1]:>10.2f}"
         )
-    verdict = "met" if ratio >= 0.8 else "MISSED"
-    print(f"goal fakti ≥ 0.8 × ceiling (pages/s): {ratio:.2f} → {verdict}")
-    sys.exit(0 if ratio >= 0.8 else 1)
+    verdict(ratio >= 0.8, f"goal fakti ≥ 0.8 × ceiling (pages/s): {ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from crawlrun import ROOT, count_lines, fakti_args, run_scrapy, start_replica
+from crawlrun import ROOT, count_lines, fakti_args, run_scrapy, start_replica, verdict
 
 LIMIT_MB = 150
 RATIO = 1.2
@@ -59,11 +59,7 @@ def main() -> None:
     peak = max(r[3] for r in results)
     ok = ratio <= RATIO and peak < LIMIT_MB
     print()
-    print(
-        f"ratio {ratio:.2f} (goal ≤ {RATIO}); largest {peak:.0f} MB (goal < {LIMIT_MB} MB) → "
-        f"{'met' if ok else 'MISSED'}"
-    )
-    sys.exit(0 if ok else 1)
+    verdict(ok, f"ratio {ratio:.2f} (goal ≤ {RATIO}); largest {peak:.0f} MB (goal < {LIMIT_MB} MB)")
 
 
 if __name__ == "__main__":

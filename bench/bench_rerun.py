@@ -22,7 +22,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from crawlrun import ROOT, fakti_args, run_scrapy, start_replica
+from crawlrun import ROOT, fakti_args, run_scrapy, start_replica, verdict
 
 GOAL = 1.1
 ARTICLE_KINDS = ("article", "amp")
@@ -97,11 +97,7 @@ def main() -> None:
     print(f"{'article requests per new article':<40}{per:>10.3f}")
     ok = per <= GOAL and new_records == new_truth
     print()
-    print(
-        f"goal ≤ {GOAL} per new article (+ {sum(listing.values())} listing pages) → "
-        f"{'met' if ok else 'MISSED'}"
-    )
-    sys.exit(0 if ok else 1)
+    verdict(ok, f"goal ≤ {GOAL} per new article (+ {sum(listing.values())} listing pages)")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from newsspider.replica.generator import SOFIA
 from newsspider.replica.testing import ReplicaProcess
@@ -109,3 +110,9 @@ def count_lines(folder: Path, pattern: str = "*.jsonl") -> int:
         for p in folder.rglob(pattern)
         if not p.name.startswith(".") and ".rejects." not in p.name
     )
+
+
+def verdict(ok: bool, goal: str) -> NoReturn:
+    """Print ``goal → met`` (or ``MISSED``) and exit with status 0 if ``ok``, else 1."""
+    print(f"{goal} → {'met' if ok else 'MISSED'}")
+    sys.exit(0 if ok else 1)

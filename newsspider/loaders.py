@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
-from newsspider.extraction.body import clean_headline, collapse
+from newsspider.extraction.body import clean_headline, collapse, unique
 from newsspider.extraction.dates import to_sofia
 from newsspider.extraction.numbers import parse_int
 from newsspider.extraction.record import (
@@ -25,18 +24,9 @@ from newsspider.items import ArticleItem, RejectItem
 EMPTY: dict[str, Any] = {"authors": [], "tags": [], "body": ""}
 
 
-def unique(values: Iterable[str]) -> list[str]:
-    """Each value once, in first-seen order, empty values dropped."""
-    return list(dict.fromkeys(v for v in values if v))
-
-
 def to_iso(value: datetime | str) -> str | None:
     """Datetimes → the same instant in Sofia, ISO 8601 with seconds and offset; strings pass."""
     return isoformat(to_sofia(value)) if isinstance(value, datetime) else value
-
-
-def to_int(value: int | str) -> int | None:
-    return parse_int(value)
 
 
 class ArticleLoader(ItemLoader):
@@ -53,8 +43,8 @@ class ArticleLoader(ItemLoader):
     subtitle_in = MapCompose(collapse)
     published_at_in = MapCompose(to_iso)
     updated_at_in = MapCompose(to_iso)
-    views_in = MapCompose(to_int)
-    comments_in = MapCompose(to_int)
+    views_in = MapCompose(parse_int)
+    comments_in = MapCompose(parse_int)
     authors_in = MapCompose(collapse)
     authors_out = unique
     tags_in = MapCompose(collapse)

@@ -120,6 +120,16 @@ def replica_factory():
 
     Every replica started is stopped at teardown.
     """
+    yield from _replica_starter()
+
+
+@pytest.fixture(scope="module")
+def replica_factory_module():
+    """``replica_factory`` for a module-scoped crawl."""
+    yield from _replica_starter()
+
+
+def _replica_starter():
     from newsspider.replica.testing import ReplicaProcess
 
     started: list[ReplicaProcess] = []

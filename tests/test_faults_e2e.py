@@ -38,22 +38,6 @@ def faulted(replica_factory_module, tmp_path_factory):
     return replica, files, [json.loads(line) for line in lines], replica.log()["entries"]
 
 
-@pytest.fixture(scope="module")
-def replica_factory_module():
-    """``replica_factory`` for a module-scoped crawl."""
-    from newsspider.replica.testing import ReplicaProcess
-
-    started: list[ReplicaProcess] = []
-
-    def start(**options) -> ReplicaProcess:
-        started.append(ReplicaProcess(**options))
-        return started[-1]
-
-    yield start
-    for rep in started:
-        rep.stop()
-
-
 def test_every_fault_kind_was_served(faulted) -> None:
     *_, entries = faulted
     kinds = Counter(e["fault"] for e in entries if "fault" in e)

@@ -17,6 +17,7 @@ import pytest
 
 from newsspider.replica.faults import KINDS, RATE_PER_MILLE, fault_for
 from newsspider.replica.generator import SOFIA
+from newsspider.replica.testing import replica_command
 
 NOW = datetime(2026, 11, 29, 11, 0, tzinfo=SOFIA)
 
@@ -203,27 +204,8 @@ def test_every_article_obtainable_within_three_attempts(faulty):
 
 def test_standalone_writes_truth(tmp_path):
     out = tmp_path / "truth.jsonl"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "newsspider.replica",
-            "--port",
-            "0",
-            "--articles",
-            "40",
-            "--now",
-            NOW.isoformat(),
-            "--truth",
-            str(out),
-            "--epoch",
-            "2",
-            "--crawl-delay",
-            "0",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    cmd = [*replica_command(articles=40, now=NOW, epoch=2, crawl_delay=0), "--truth", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()
         assert line.startswith("replica listening on http://127.0.0.1:")

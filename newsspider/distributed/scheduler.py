@@ -40,7 +40,8 @@ from newsspider.distributed.worker import Worker, worker_for
 from newsspider.extraction.urls import parse_article_url
 from newsspider.pipelines.runfiles import run_files
 from newsspider.spiders.fakti import ARTICLE_PRIORITY
-from newsspider.state import Key, get_store
+from newsspider.state import Key, chunks, get_store
+from newsspider.state.redis import key_field
 
 logger = logging.getLogger(__name__)
 
@@ -129,10 +130,6 @@ class KeyDupeFilter(RFPDupeFilter):
         """Keep the shared set (scrapy-redis deletes it)."""
 
 
-def _field(key: Key) -> str:
-    return f"{key[0]}:{key[1]}"
-
-
 class RedisFrontier(ScrapyRedisScheduler):
     """scrapy-redis's scheduler with a journal, claims and a distributed end (see module)."""
 
@@ -204,13 +201,17 @@ class RedisFrontier(ScrapyRedisScheduler):
             self.stats.inc_value("distributed/recovered/runs")
         moved = client.zcard(self.journal_key)
         if moved:
-            pipe = client.pipeline(transaction=True)
-            pipe.zunionstore(self.queue.key, [self.queue.key, self.journal_key], aggregate="MIN")
-            pipe.delete(self.journal_key)
-            pipe.execute()
+            self._requeue_journal()
             self.stats.set_value("distributed/recovered/journal", moved)
             logger.warning("requeued %d request(s) a killed run of this worker had taken", moved)
         client.hdel(self.busy_key, self.worker.id)
+
+    def _requeue_journal(self) -> None:
+        """Put the requests in this worker's journal back on the frontier (atomically)."""
+        pipe = self.server.pipeline(transaction=True)
+        pipe.zunionstore(self.queue.key, [self.queue.key, self.journal_key], aggregate="MIN")
+        pipe.delete(self.journal_key)
+        pipe.execute()
 
     def _start_ticking(self) -> None:
         """Beat, settle and poll every :data:`TICK` seconds (on the running reactor)."""
@@ -235,8 +236,7 @@ class RedisFrontier(ScrapyRedisScheduler):
     def _requeue_claims(self, rid: str) -> None:
         client, key = self.server, self.worker.key(f"run:{rid}")
         claimed = list(client.hgetall(key).items())
-        for start in range(0, len(claimed), _CHUNK):
-            chunk = claimed[start : start + _CHUNK]
+        for chunk in chunks(claimed, _CHUNK):
             members = {
                 self.queue._encode_request(
                     Request(url.decode(), priority=ARTICLE_PRIORITY, dont_filter=True)
@@ -266,10 +266,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         if reason == "finished":  # every request taken was finished
             client.delete(self.journal_key)
         else:  # stopped early: what was taken and not finished goes back
-            pipe = client.pipeline(transaction=True)
-            pipe.zunionstore(self.queue.key, [self.queue.key, self.journal_key], aggregate="MIN")
-            pipe.delete(self.journal_key)
-            pipe.execute()
+            self._requeue_journal()
         run_done = Path(self.feed).exists() or not self._has_pending()
         if run_done:
             client.delete(self.worker.key(f"run:{self.run_id}"))
@@ -288,8 +285,7 @@ class RedisFrontier(ScrapyRedisScheduler):
             logger.info("last worker of the job: frontier, dupefilter and claims deleted")
 
     def _has_pending(self) -> bool:
-        store = get_store(self.crawler)
-        return self.feed in getattr(store, "pending_files", list)()
+        return self.feed in get_store(self.crawler).pending_files()
 
     # -- requests -----------------------------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:
@@ -323,7 +319,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         """Claim ``key`` for this run; False if another run of the job has it."""
         run_key = self.worker.key(f"run:{self.run_id}")
         held = self._claim(
-            keys=[self.claims_key, run_key], args=[_field(key), self.run_id, fetch_url]
+            keys=[self.claims_key, run_key], args=[key_field(key), self.run_id, fetch_url]
         )
         return bool(held)
 

@@ -202,11 +202,10 @@ class _TextLayer:
         if self.partial:  # the text layer may read the whole `<body>`
             raise _NeedsFullPage
         if self._fields is None:
-            body = next(self.root.iter("body"), None)
-            body = body if body is not None else self.root
             fields = self._parse(self.scope) if self.scope is not self.root else {}
             if not (fields.get("published_at") and fields.get("body")):
-                fields = self._parse(body)
+                body = next(self.root.iter("body"), None)
+                fields = self._parse(body if body is not None else self.root)
             self._fields = fields
         return self._fields
 

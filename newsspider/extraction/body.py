@@ -30,6 +30,21 @@ def collapse(text: str | None) -> str:
     return " ".join(text.split()) if text else ""
 
 
+def unique(values: Iterable[str]) -> list[str]:
+    """Each value once, in first-seen order, empty values dropped."""
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def image_source(el: etree._Element) -> str | None:
+    """The first usable source of an image element (lazy-loading attributes first; no
+    ``data:`` URLs), as written in the page."""
+    for attr in P.IMAGE_ATTRS:
+        value = (el.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
+    return None
+
+
 def skipped(el: etree._Element, extra: frozenset[str] = frozenset()) -> bool:
     """Whether an element holds no article text (scripts, ads, rails...; plus ``extra`` classes)."""
     tag = el.tag

@@ -68,9 +68,9 @@ def _authors(value: Any) -> list[str]:
     names = []
     for item in items:
         if isinstance(item, dict) and item.get("@type") == "Person":
-            name = item.get("name")
-            if isinstance(name, str) and collapse(name):
-                names.append(collapse(name))
+            name = _text(item.get("name"))
+            if name:
+                names.append(name)
     return names
 
 

@@ -7,20 +7,17 @@ canonicalises them. Listing metadata only steers discovery; the article page is 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from lxml import etree, html
 
 from newsspider.extraction import patterns as P
+from newsspider.extraction.body import collapse
 from newsspider.extraction.dates import SOFIA, parse_listing_date, parse_rfc822
 from newsspider.extraction.decode import decode
 from newsspider.extraction.numbers import parse_int
-
-_WS = re.compile(r"\s+")
 
 
 class ListingError(ValueError):
@@ -52,17 +49,12 @@ def clock_from_date_header(value: str | bytes | None, fallback: datetime) -> dat
     """The Sofia time of an HTTP ``Date`` header, or ``fallback`` (made Sofia) if unusable."""
     if isinstance(value, bytes):
         value = value.decode("latin-1", "replace")
-    parsed: datetime | None = None
-    if value:
-        try:
-            parsed = parsedate_to_datetime(value.strip())
-        except (ValueError, TypeError, IndexError):
-            parsed = None
-    if parsed is None:
-        parsed = fallback
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(SOFIA)
+    parsed = parse_rfc822(value)
+    if parsed is not None:
+        return parsed
+    if fallback.tzinfo is None:
+        fallback = fallback.replace(tzinfo=UTC)
+    return fallback.astimezone(SOFIA)
 
 
 def _text(nodes: list) -> str | None:
@@ -70,8 +62,7 @@ def _text(nodes: list) -> str | None:
         return None
     node = nodes[0]
     raw = node if isinstance(node, str) else node.text_content()
-    text = _WS.sub(" ", raw).strip()
-    return text or None
+    return collapse(raw) or None
 
 
 def _date(nodes: list, now: datetime) -> tuple[datetime | None, bool]:
@@ -183,8 +174,7 @@ def _xml_text(node: etree._Element, tag: str) -> str | None:
         if not isinstance(sub, etree._Entity):
             parts.append("".join(sub.itertext(with_tail=False)))
         parts.append(sub.tail or "")
-    text = _WS.sub(" ", "".join(parts)).strip()
-    return text or None
+    return collapse("".join(parts)) or None
 
 
 def parse_rss(body: bytes, page_url: str) -> ListingPage:

@@ -19,7 +19,9 @@ from newsspider.extraction.body import (
     clean_headline,
     collapse,
     element_text,
+    image_source,
     skipped,
+    unique,
 )
 from newsspider.extraction.dates import parse_date_line
 from newsspider.extraction.numbers import parse_int
@@ -95,16 +97,16 @@ def _dates(marks: Marks) -> dict[str, Any]:
     ndt = _first_text(el for _, el in marks.by_class.get("ndt", ()))
     if not ndt:
         return {}
-    nv = _first_text([marks.first("nv")]) if marks.first("nv") is not None else None
-    nc = _first_text([marks.first("nc")]) if marks.first("nc") is not None else None
+    nv_el, nc_el = marks.first("nv"), marks.first("nc")
+    nv, nc = _first_text([nv_el]), _first_text([nc_el])
     line = parse_date_line(ndt) or parse_date_line(" ".join(t for t in (ndt, nv, nc) if t))
     if line is None:
         return {}
     return {
         "published_at": line.published,
         "updated_at": line.updated,
-        "views": parse_int(nv) if marks.first("nv") is not None else line.views,
-        "comments": parse_int(nc) if marks.first("nc") is not None else line.comments,
+        "views": parse_int(nv) if nv_el is not None else line.views,
+        "comments": parse_int(nc) if nc_el is not None else line.comments,
     }
 
 
@@ -121,17 +123,12 @@ def _tags(marks: Marks) -> list[str]:
     for i, el in marks.by_class.get("tags-bottom", ()):
         parts.append((i, [element_text(a) for a in el.iter("a")]))
     parts.sort(key=lambda part: part[0])
-    return list(dict.fromkeys(t for _, texts in parts for t in texts if t))
+    return unique(t for _, texts in parts for t in texts)
 
 
 def _image(marks: Marks, base_url: str) -> str | None:
-    if marks.image is None:
-        return None
-    for attr in P.IMAGE_ATTRS:
-        value = (marks.image.get(attr) or "").strip()
-        if value and not value.startswith("data:"):
-            return absolute(base_url, value)
-    return None
+    source = image_source(marks.image) if marks.image is not None else None
+    return absolute(base_url, source) if source else None
 
 
 def _in_non_body(el: etree._Element, stop: etree._Element) -> bool:
@@ -164,11 +161,10 @@ def selector_fields(
     """Fields from the §5 article markup (the body comes from :func:`selector_body`);
     each value is ``None``/``[]`` when its element is absent."""
     h1 = marks.h1 if marks.h1 is not None else next(root.iter("h1"), None)
-    authors = [element_text(el) for _, el in marks.by_class.get("author-name", ())]
     fields: dict[str, Any] = {
         "headline": clean_headline(_first_text([h1])),
         "subtitle": _first_text(el for _, el in marks.by_class.get("subtitle", ())),
-        "authors": list(dict.fromkeys(a for a in authors if a)),
+        "authors": unique(element_text(el) for _, el in marks.by_class.get("author-name", ())),
         "tags": _tags(marks),
         "image_url": _image(marks, base_url),
     }

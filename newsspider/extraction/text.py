@@ -21,9 +21,11 @@ from newsspider.extraction.body import (
     clean_headline,
     collapse,
     element_text,
+    image_source,
     is_caption,
     skipped,
     skipped_image,
+    unique,
 )
 from newsspider.extraction.dates import DateLine, parse_date_line
 
@@ -132,10 +134,6 @@ def _is_special(line: Line, headline: str | None) -> bool:
     return (
         is_caption(text, headline) or bool(P.PHOTO_CREDIT.match(text)) or author_from_line(text)[1]
     )
-
-
-def _unique(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(v for v in values if v))
 
 
 @dataclass(slots=True)
@@ -266,8 +264,8 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
         updated_at=date_line.updated,
         views=date_line.views,
         comments=date_line.comments,
-        authors=_unique(header.authors),
-        tags=_unique(tags),
+        authors=unique(header.authors),
+        tags=unique(tags),
         body=BodyRules(header.headline, header.subtitle).join(paras),
     )
     if date_el is not None:
@@ -315,10 +313,9 @@ def _image_between(start: etree._Element, stop: etree._Element | None) -> str | 
         if el is stop:
             break
         if el.tag in P.IMAGE_TAGS and not skipped_image(el):
-            for attr in P.IMAGE_ATTRS:
-                value = (el.get(attr) or "").strip()
-                if value and not value.startswith("data:"):
-                    return value
+            source = image_source(el)
+            if source:
+                return source
     return None
 
 

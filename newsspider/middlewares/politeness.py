@@ -76,10 +76,10 @@ class CrawlDelayMiddleware:
         return cls(crawler)
 
     async def process_request(self, request: Request) -> None:
-        if urlparse_cached(request).path == "/robots.txt":
+        url = urlparse_cached(request)
+        if url.path == "/robots.txt":
             return
-        host = urlparse_cached(request).netloc
-        wait = self.gate.reserve(host, request.meta.get(NOT_BEFORE, 0.0))
+        wait = self.gate.reserve(url.netloc, request.meta.get(NOT_BEFORE, 0.0))
         if wait > 0:
             self.stats.inc_value("politeness/delayed")
             await sleep(wait)

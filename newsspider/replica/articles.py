@@ -300,6 +300,11 @@ def _related(site: Site, a: Article, epoch: int, rng: random.Random) -> list[Art
     return [r for r in rng.sample(pool, min(3, len(pool))) if r is not a]
 
 
+def _rail_items(site: Site, a: Article, epoch: int, n: int) -> list[Article]:
+    """The ``n`` latest articles of ``a``'s language, ``a`` left out."""
+    return [r for r in site.latest(site.by_lang[a.lang], epoch, n + 1) if r is not a][:n]
+
+
 def render(site: Site, a: Article, epoch: int, origin: str) -> tuple[bytes, str]:
     """The article page of ``a`` in its variant; returns ``(body, content_type)``."""
     c = a.content()
@@ -327,8 +332,7 @@ def render(site: Site, a: Article, epoch: int, origin: str) -> tuple[bytes, str]
     head.append(f"<script>{chrome.head_script(a.lang)}</script>")
     head.append("</head>\n<body>")
     head.append(chrome.nav(a.lang, origin))
-    rail_items = [r for r in site.latest(site.by_lang[a.lang], epoch, 16) if r is not a][:15]
-    head.append(chrome.rail(a.lang, rail_items, cls=lay.cls("last-news")))
+    head.append(chrome.rail(a.lang, _rail_items(site, a, epoch, 15), cls=lay.cls("last-news")))
     if lay.redesign:
         head.append(f'<main class="{lay.cls("m")}"><article class="{lay.cls("a")}">')
     else:
@@ -381,9 +385,7 @@ def render_amp(site: Site, a: Article, epoch: int, origin: str) -> tuple[bytes, 
         jsonld(a, c),
         "</head>\n<body>",
         chrome.nav(a.lang, origin),
-        chrome.rail(
-            a.lang, [r for r in site.latest(site.by_lang[a.lang], epoch, 11) if r is not a][:10]
-        ),
+        chrome.rail(a.lang, _rail_items(site, a, epoch, 10)),
         '<main id="main"><article>',
         f"<h1>{esc(a.headline)}</h1>",
     ]

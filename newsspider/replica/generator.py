@@ -14,6 +14,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 from dateutil import tz
@@ -257,6 +258,7 @@ class Article:
         return record
 
 
+@cache  # read once: every render of the seed article would read the file again
 def _seed_record() -> dict:
     return json.loads((DATA / "fakti-en-965998.expected.json").read_text("utf-8"))
 

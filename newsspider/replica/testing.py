@@ -14,6 +14,44 @@ from functools import cache
 from newsspider.replica.generator import SOFIA, Site
 
 
+def replica_command(
+    *,
+    articles: int = 300,
+    epoch: int = 1,
+    faults: bool = False,
+    seed: int = 1,
+    now: datetime,
+    crawl_delay: float = 1.0,
+    variant: str | None = None,
+    empty_listings: bool = False,
+) -> list[str]:
+    """The ``python -m newsspider.replica`` command line on a free port (``--port 0``)."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "newsspider.replica",
+        "--port",
+        "0",
+        "--articles",
+        str(articles),
+        "--epoch",
+        str(epoch),
+        "--seed",
+        str(seed),
+        "--now",
+        now.isoformat(),
+        "--crawl-delay",
+        str(crawl_delay),
+    ]
+    if faults:
+        cmd.append("--faults")
+    if variant:
+        cmd += ["--variant", variant]
+    if empty_listings:
+        cmd.append("--empty-listings")
+    return cmd
+
+
 class ReplicaProcess:
     """A ``python -m newsspider.replica`` subprocess on a free loopback port.
 
@@ -36,29 +74,16 @@ class ReplicaProcess:
         self.articles, self.seed, self.epoch = articles, seed, epoch
         self.variant, self.empty_listings = variant, empty_listings
         self.now = (now or datetime.now(SOFIA)).astimezone(SOFIA).replace(second=0, microsecond=0)
-        cmd = [
-            sys.executable,
-            "-m",
-            "newsspider.replica",
-            "--port",
-            "0",
-            "--articles",
-            str(articles),
-            "--epoch",
-            str(epoch),
-            "--seed",
-            str(seed),
-            "--now",
-            self.now.isoformat(),
-            "--crawl-delay",
-            str(crawl_delay),
-        ]
-        if faults:
-            cmd.append("--faults")
-        if variant:
-            cmd += ["--variant", variant]
-        if empty_listings:
-            cmd.append("--empty-listings")
+        cmd = replica_command(
+            articles=articles,
+            epoch=epoch,
+            faults=faults,
+            seed=seed,
+            now=self.now,
+            crawl_delay=crawl_delay,
+            variant=variant,
+            empty_listings=empty_listings,
+        )
         # stderr goes to a file and stdout is drained after the first line, so a chatty
         # replica can never block on a full pipe.
         self._stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()

@@ -220,7 +220,9 @@ class FaktiSpider(scrapy.Spider):
             meta={"lang": lang, "section": None, "home": True},
         )
 
-    def _listing(self, lang: str, section: str, page: int = 1, url: str | None = None):
+    def _listing(
+        self, lang: str, section: str, page: int = 1, url: str | None = None
+    ) -> scrapy.Request:
         path = f"{self._prefix(lang)}/{section}"
         return scrapy.Request(
             url or self._path_url(path, {"page": page} if page > 1 else None),
@@ -266,8 +268,7 @@ class FaktiSpider(scrapy.Spider):
         """A pagination link moved onto the base URL (query kept), or None if off-site."""
         if not url or canonicalize(url, extra_hosts=self.extra_hosts) is None:
             return None
-        parts = urlsplit(url)
-        return self.base_url + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        return to_fetch_url(url, self.base_url)
 
     # --- discovery --------------------------------------------------------------------
 
@@ -290,12 +291,12 @@ class FaktiSpider(scrapy.Spider):
                 continue
             yield item, ref
 
-    def _judge(self, item: ListingItem, now: datetime) -> str:
-        """``new``, ``old`` (below the window: stop walking) or ``later`` (above it).
+    def _judge(self, item: ListingItem, lower: datetime | None) -> str:
+        """``new``, ``old`` (below the window's ``lower`` bound: stop walking) or ``later``
+        (above it).
 
         A date shown without a time, or at exactly 00:00 (a date-only article, e.g. BG form C),
         may stand for any time of that day, so it is only old once the whole day is."""
-        lower = self.window.lower(now)
         if item.published is not None:
             whole_day = item.day_only or item.published.time() == time(0, 0)
             end = item.published + timedelta(days=1) if whole_day else item.published
@@ -307,15 +308,14 @@ class FaktiSpider(scrapy.Spider):
 
     def _discover(self, page: ListingPage, response: Response) -> tuple[list[scrapy.Request], bool]:
         """Article requests for a listing page's new items, and whether it reached old ones."""
-        now = self._now(response)
         pairs = list(self._refs(page.items))
         known: set = set()
         if self.window.skip_known and self.store is not None and pairs:
             known = self.store.known([ref.key for _, ref in pairs])
         requests, reached_old = [], False
-        floor = self.window.lower(now)
+        floor = self.window.lower(self._now(response))
         for item, ref in pairs:
-            verdict = "old" if ref.key in known else self._judge(item, now)
+            verdict = "old" if ref.key in known else self._judge(item, floor)
             if verdict != "new":
                 reached_old |= verdict == "old"
                 self.crawler.stats.inc_value(f"discovery/items/{verdict}")
@@ -370,9 +370,7 @@ class FaktiSpider(scrapy.Spider):
         if reached_old or not page.items:
             return
         next_url = self._on_base(page.next_url)
-        if next_url is None and len(page.items) >= FULL_PAGE:
-            next_url = self._path_url(f"{self._prefix(lang)}/{section}", {"page": meta["page"] + 1})
-        if next_url is not None:
+        if next_url is not None or len(page.items) >= FULL_PAGE:
             yield self._listing(lang, section, meta["page"] + 1, url=next_url)
 
     def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
@@ -388,9 +386,7 @@ class FaktiSpider(scrapy.Spider):
         if not page.items:
             return
         next_url = self._on_base(page.next_url)
-        if next_url is None and len(page.items) >= FULL_PAGE:
-            next_url = self._search(lang, page_no + 1).url
-        if next_url is not None:
+        if next_url is not None or len(page.items) >= FULL_PAGE:
             yield self._search(lang, page_no + 1, url=next_url)
 
     def search_failed(self, failure: Failure) -> Iterator[scrapy.Request]:

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -63,7 +64,7 @@ class KeyState:
 
 
 class StateStore(Protocol):
-    """The store interface the spider and the pipelines code against (SQLite; Redis later)."""
+    """The store interface the spider and the pipelines code against (SQLite or Redis)."""
 
     def recover(self) -> dict[str, int]:
         """Commit pending rows whose file exists, roll back the others.
@@ -115,6 +116,10 @@ class StateStore(Protocol):
         """Forget the pending rows of ``file``; returns the number of keys."""
         ...
 
+    def pending_files(self) -> list[str]:
+        """Files with pending rows (an interrupted export, or the current run's)."""
+        ...
+
     def record_run(self, run: dict[str, Any]) -> None:
         """Append one run's history entry (a JSON-serialisable dict); durable on return."""
         ...
@@ -126,6 +131,22 @@ class StateStore(Protocol):
     def close(self) -> None:
         """Commit outstanding sightings and release the store."""
         ...
+
+
+def unix_seconds(dt: datetime | None) -> int | None:
+    """``dt`` as whole unix seconds (``None`` stays ``None``); a naive ``dt`` is a ValueError."""
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime")
+    return int(dt.timestamp())
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size`` (the last one shorter)."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def state_location(value: str | None, output_dir: str | Path) -> str:

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+
+from newsspider.state import StateStore
 
 
-class _Pending(Protocol):
-    def pending_files(self) -> list[str]: ...
-    def commit_file(self, file: str) -> int: ...
-    def rollback_file(self, file: str) -> int: ...
-
-
-def settle_pending(store: _Pending) -> dict[str, int]:
+def settle_pending(store: StateStore) -> dict[str, int]:
     """Commit the pending rows of every file that exists (its rename happened), roll back the
     others (the run died before it). Returns the four counts ``recover()`` reports."""
     outcome = dict.fromkeys(

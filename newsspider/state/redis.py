@@ -27,14 +27,13 @@ import json
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from itertools import islice
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 from dateutil import tz
 
-from newsspider.state import Key, KeyState, SettingError
+from newsspider.state import Key, KeyState, SettingError, chunks, unix_seconds
 from newsspider.state.recovery import settle_pending
 
 SOFIA = tz.gettz("Europe/Sofia")
@@ -139,7 +138,8 @@ def _now() -> str:
     return str(int(time.time()))
 
 
-def _field(key: Key) -> str:
+def key_field(key: Key) -> str:
+    """The hash field of a key: ``<lang>:<article_id>``."""
     return f"{key[0]}:{key[1]}"
 
 
@@ -149,18 +149,9 @@ def _key(field: str | bytes) -> Key:
     return lang, int(aid)
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
 def _ts(dt: datetime | None) -> str:
-    if dt is None:
-        return ""
-    if dt.tzinfo is None:
-        raise ValueError("naive datetime")
-    return str(int(dt.timestamp()))
+    seconds = unix_seconds(dt)
+    return "" if seconds is None else str(seconds)
 
 
 def _short_url(url: str | None) -> str:
@@ -247,14 +238,14 @@ class RedisStore:
     def known(self, keys: Iterable[Key]) -> set[Key]:
         self._flush()
         found: set[Key] = set()
-        for chunk in _chunks({_field(k) for k in keys}, _CHUNK):
+        for chunk in chunks({key_field(k) for k in keys}, _CHUNK):
             for field, raw in zip(chunk, self.client.hmget(self._k_keys, chunk), strict=True):
                 if raw is not None and raw.decode().split("|", 7)[5]:
                     found.add(_key(field))
         return found
 
     def get(self, key: Key) -> KeyState | None:
-        field = _field(key)
+        field = key_field(key)
         if field in self._buffer:  # (a whole flush per get would cost a call per item)
             self._flush()
         parts = self._record(field)
@@ -280,7 +271,7 @@ class RedisStore:
     def _buckets(self, low: int, high: int, newest_first: bool) -> Iterator[dict]:
         """The publication buckets holding times ``low`` to ``high`` (``K -> seconds``)."""
         numbers = range(low // BUCKET, high // BUCKET + 1)
-        for chunk in _chunks(reversed(numbers) if newest_first else numbers, _CHUNK):
+        for chunk in chunks(reversed(numbers) if newest_first else numbers, _CHUNK):
             pipe = self.client.pipeline(transaction=False)
             for n in chunk:
                 pipe.hgetall(f"{self.prefix}:pub:{n}")
@@ -301,9 +292,9 @@ class RedisStore:
         return None
 
     def published_since(self, dt: datetime) -> list[tuple[Key, str]]:
-        if dt.tzinfo is None:
-            raise ValueError("naive datetime")
-        bounds, floor = self._bounds(), int(dt.timestamp())
+        floor = unix_seconds(dt)
+        assert floor is not None
+        bounds = self._bounds()
         if bounds is None or bounds[1] < floor:
             return []
         found: list[tuple[int, Key]] = []
@@ -311,8 +302,8 @@ class RedisStore:
             found += [(int(v), _key(f)) for f, v in bucket.items() if int(v) >= floor]
         found.sort()
         rows: list[tuple[Key, str]] = []
-        for chunk in _chunks(found, _CHUNK):
-            records = self.client.hmget(self._k_keys, [_field(key) for _, key in chunk])
+        for chunk in chunks(found, _CHUNK):
+            records = self.client.hmget(self._k_keys, [key_field(key) for _, key in chunk])
             for (_, key), raw in zip(chunk, records, strict=True):
                 url = _long_url(raw.decode().split("|", 7)[7]) if raw is not None else None
                 rows.append((key, url))  # type: ignore[arg-type]
@@ -335,7 +326,7 @@ class RedisStore:
         ]
         if not self._buffer:
             self._buffer_started = time.monotonic()
-        self._buffer[_field(key)] = row
+        self._buffer[key_field(key)] = row
         if (
             len(self._buffer) >= TOUCH_BATCH
             or time.monotonic() - self._buffer_started >= TOUCH_SECONDS
@@ -346,7 +337,7 @@ class RedisStore:
         if not self._buffer:
             return
         now = _now()
-        for chunk in _chunks(self._buffer.items(), _CHUNK):
+        for chunk in chunks(self._buffer.items(), _CHUNK):
             args = [f"{self.prefix}:", now]
             for field, row in chunk:
                 args += [field, *row]
@@ -360,8 +351,8 @@ class RedisStore:
         assert fid is not None
         pipe = self.client.pipeline(transaction=True)
         pipe.sadd(self._k_owner, fid)
-        for chunk in _chunks(rows, _CHUNK):
-            pipe.hset(self._pending_key(fid), mapping={_field(k): h for k, h in chunk})
+        for chunk in chunks(rows, _CHUNK):
+            pipe.hset(self._pending_key(fid), mapping={key_field(k): h for k, h in chunk})
         pipe.execute()
 
     def commit_file(self, file: str) -> int:
@@ -373,7 +364,7 @@ class RedisStore:
         keys = [self._k_keys, pending, self._k_exported]
         now = _now()
         count = 0
-        for chunk in _chunks(self.client.hkeys(pending), _CHUNK):  # each chunk atomic: a kill
+        for chunk in chunks(self.client.hkeys(pending), _CHUNK):  # each chunk atomic: a kill
             count += int(
                 self._commit(keys=keys, args=[f"{self.prefix}:", now, fid, *chunk])
             )  # leaves the rest

@@ -8,13 +8,12 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from dateutil import tz
 
-from newsspider.state import Key, KeyState
+from newsspider.state import Key, KeyState, chunks, unix_seconds
 from newsspider.state.recovery import settle_pending
 
 SOFIA = tz.gettz("Europe/Sofia")
@@ -64,12 +63,6 @@ def _sofia(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).astimezone(SOFIA)
 
 
-def _chunks(items: Iterable[int], size: int) -> Iterator[list[int]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
 class SQLiteStore:
     """:class:`newsspider.state.StateStore` on one SQLite file in WAL mode.
 
@@ -109,7 +102,7 @@ class SQLiteStore:
             by_lang.setdefault(lang, []).append(article_id)
         found: set[Key] = set()
         for lang, ids in by_lang.items():  # lang = ? AND id IN (...): a primary-key lookup
-            for chunk in _chunks(ids, _CHUNK):
+            for chunk in chunks(ids, _CHUNK):
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.execute(
                     f"SELECT article_id FROM keys WHERE lang = ? AND article_id IN ({marks}) "
@@ -151,12 +144,10 @@ class SQLiteStore:
         return None if row is None else _sofia(row[0])
 
     def published_since(self, dt: datetime) -> list[tuple[Key, str]]:
-        if dt.tzinfo is None:
-            raise ValueError("naive datetime")
         rows = self._db.execute(
             "SELECT lang, article_id, url FROM keys WHERE file IS NOT NULL AND published_ts >= ? "
             "ORDER BY published_ts, lang, article_id",
-            (int(dt.timestamp()),),
+            (unix_seconds(dt),),
         )
         return [((lang, int(aid)), url) for lang, aid, url in rows]
 
@@ -169,11 +160,9 @@ class SQLiteStore:
         content_hash: str | None,
         views: int | None,
     ) -> None:
-        if published_at is not None and published_at.tzinfo is None:
-            raise ValueError("naive datetime")
+        ts = unix_seconds(published_at)
         now = _now()
         published = published_at.isoformat(timespec="seconds") if published_at else None
-        ts = int(published_at.timestamp()) if published_at else None
         with self._write() as db:
             db.execute(
                 "INSERT INTO keys (lang, article_id, first_seen, last_seen, published_at, "
