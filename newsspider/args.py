@@ -125,7 +125,10 @@ NUMERIC_SETTINGS: dict[str, float] = {
 def validate_settings(settings: Mapping[str, object]) -> None:
     """Check the crawling settings; raises ``ValueError`` with a one-line message."""
     base = str(settings.get("FAKTI_BASE_URL") or "")
-    parts = urlsplit(base)
+    try:
+        parts = urlsplit(base)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        parts = urlsplit("")
     if parts.scheme not in P.WEB_SCHEMES or not parts.hostname:
         raise ValueError(
             f"setting FAKTI_BASE_URL: bad value {base!r}; expected http(s)://host[:port]"

@@ -88,6 +88,12 @@ def test_bad_base_url(caplog) -> None:
     assert "setting FAKTI_BASE_URL: bad value 'fakti.bg'" in caplog.text
 
 
+def test_unparsable_base_url_is_a_startup_error_too(caplog) -> None:
+    with pytest.raises(StartupError):
+        make_spider(base="http://[::1")
+    assert "setting FAKTI_BASE_URL" in caplog.text
+
+
 def test_loopback_base_turns_politeness_delays_off() -> None:
     spider = make_spider()
     settings = spider.crawler.settings

@@ -102,15 +102,15 @@ class FaktiSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         base = str(settings.get("FAKTI_BASE_URL") or "").rstrip("/")
-        parts = urlsplit(base)
         try:
             validate_settings(settings)
-            spider.args = parse_args(spider.raw_args, extra_hosts=(parts.netloc,))
+            extra_hosts = (urlsplit(base).netloc,)
+            spider.args = parse_args(spider.raw_args, extra_hosts=extra_hosts)
         except ValueError as exc:
             logger.critical("%s", exc)
             raise StartupError(1) from exc
         spider.base_url = base
-        spider.extra_hosts = (parts.netloc,)
+        spider.extra_hosts = extra_hosts
         apply_contact(settings)
         if spider.args.replica or is_loopback(base):
             changed = apply_loopback_defaults(settings)
