@@ -213,7 +213,7 @@ def test_search_pagination_is_bounded_too() -> None:
 
 
 def test_bad_max_listing_pages_stops_at_start() -> None:
-    from newsspider.spiders.fakti import StartupError
+    from newsspider.startup import StartupError
 
     with pytest.raises(StartupError):
         make_spider(settings={"FAKTI_MAX_LISTING_PAGES": "lots"})

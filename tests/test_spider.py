@@ -15,7 +15,8 @@ from twisted.python.failure import Failure
 from newsspider import settings as project_settings
 from newsspider.args import ArgumentError
 from newsspider.extraction.dates import sofia_local
-from newsspider.spiders.fakti import FaktiSpider, StartupError
+from newsspider.spiders.fakti import FaktiSpider
+from newsspider.startup import StartupError
 
 BASE = "http://127.0.0.1:8765"
 DATE = "Sun, 26 Oct 2025 10:00:00 GMT"  # 12:00 +02:00 in Sofia

@@ -10,7 +10,7 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from newsspider.items import ArticleItem
-from newsspider.pipelines.startup import exit_on_bad_setting
+from newsspider.startup import exit_on
 from newsspider.state import Key, KeyState, SettingError, StateStore, get_store
 
 EMIT_MODES = ("new", "changed", "all")
@@ -54,7 +54,7 @@ class DedupPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
         assert crawler.stats is not None
-        with exit_on_bad_setting():
+        with exit_on(SettingError):
             mode = emit_mode(crawler.settings.get("FAKTI_EMIT", "new"))
             store = get_store(crawler)
         return cls(store, mode, crawler.stats)

@@ -20,9 +20,9 @@ from newsspider.pipelines.atomic import AtomicFile, clean_leftovers
 from newsspider.pipelines.dedup import item_key
 from newsspider.pipelines.jsonline import json_line
 from newsspider.pipelines.runfiles import RunFiles, run_files
-from newsspider.pipelines.startup import exit_on_bad_setting
 from newsspider.pipelines.validate import record_of
-from newsspider.state import Key, StateStore, get_store
+from newsspider.startup import exit_on
+from newsspider.state import Key, SettingError, StateStore, get_store
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class ExportPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExportPipeline:
         assert crawler.stats is not None
-        with exit_on_bad_setting():
+        with exit_on(SettingError):
             store = get_store(crawler)
         return cls(store, run_files(crawler), crawler.stats)
 

@@ -44,6 +44,7 @@ from newsspider.extraction.urls import ArticleRef, canonicalize, parse_article_u
 from newsspider.loaders import build_item, build_reject
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.useragent import apply_contact
+from newsspider.startup import exit_on
 from newsspider.state import StateStore, get_store
 
 logger = logging.getLogger(__name__)
@@ -76,11 +77,6 @@ def _text(response: Response) -> str:
     return response.text if isinstance(response, TextResponse) else decode(response.body)
 
 
-class StartupError(SystemExit):
-    """A bad argument or setting: the one-line reason is logged, the run exits with status 1
-    (raised through the reactor, like ``argparse`` errors, so there is no traceback)."""
-
-
 class FaktiSpider(scrapy.Spider):
     """Crawls fakti.bg (or a mirror/replica at ``FAKTI_BASE_URL``) into article records."""
 
@@ -102,13 +98,10 @@ class FaktiSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         base = str(settings.get("FAKTI_BASE_URL") or "").rstrip("/")
-        try:
+        with exit_on(ValueError):
             validate_settings(settings)
             extra_hosts = (urlsplit(base).netloc,)
             spider.args = parse_args(spider.raw_args, extra_hosts=extra_hosts)
-        except ValueError as exc:
-            logger.critical("%s", exc)
-            raise StartupError(1) from exc
         spider.base_url = base
         spider.extra_hosts = extra_hosts
         apply_contact(settings)
