@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import repeat
 from typing import Any
 
 #: Every field of an output record, in output order (the JSON Schema mirrors this).
@@ -38,6 +39,8 @@ LAYERS: tuple[str, ...] = ("jsonld", "meta", "selectors", "text")
 URL_LAYER = "url"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: ASCII whitespace (``str.isspace``) other than the space and the line feed.
+_ASCII_SPACES = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f"
 
 
 def normalise_text(text: str | None) -> str:
@@ -54,17 +57,42 @@ def normalise_text(text: str | None) -> str:
     return " ".join(text.split())
 
 
+def _paragraphs(body: str | None) -> str:
+    """The body's paragraphs (split at blank lines) normalised, empty ones dropped, joined
+    by blank lines."""
+    if body and _is_normal(body):
+        return body  # the usual case, checked without splitting paragraphs into words
+    return "\n\n".join(filter(None, map(normalise_text, (body or "").split("\n\n"))))
+
+
+def _is_normal(body: str) -> bool:
+    """Whether :func:`_paragraphs` leaves ``body`` as is: non-empty NFC paragraphs with no
+    whitespace but single inner spaces and no lone surrogate, one blank line between."""
+    lines = body.split("\n")
+    paragraphs = lines[::2]  # the blank lines between them at odd indices
+    return bool(
+        len(lines) % 2
+        and not any(lines[1::2])
+        and all(paragraphs)
+        and not any(map(str.startswith, paragraphs, repeat(" ")))
+        and not any(map(str.endswith, paragraphs, repeat(" ")))
+        and "  " not in body
+        and (
+            not any(map(body.__contains__, _ASCII_SPACES))
+            if body.isascii()
+            # Every whitespace character but the space, and every surrogate, is unprintable.
+            else all(map(str.isprintable, paragraphs))
+            and all(map(unicodedata.is_normalized, repeat("NFC"), paragraphs))
+        )
+    )
+
+
 def content_hash(headline: str | None, subtitle: str | None, body: str | None) -> str:
     """A stable hash of the normalised headline, subtitle and body (not of raw HTML).
 
     Paragraph breaks in the body count; whitespace inside paragraphs does not.
     """
-    paragraphs = [normalise_text(p) for p in (body or "").split("\n\n")]
-    parts = [
-        normalise_text(headline),
-        normalise_text(subtitle),
-        "\n\n".join(p for p in paragraphs if p),
-    ]
+    parts = (normalise_text(headline), normalise_text(subtitle), _paragraphs(body))
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
     return f"sha256:{digest}"
 
