@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
+from urllib.parse import urljoin
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree, html
 
+from newsspider.extraction import listings as L
+from newsspider.extraction import patterns as P
+from newsspider.extraction.body import collapse
+from newsspider.extraction.dates import parse_listing_date
+from newsspider.extraction.decode import decode
 from newsspider.extraction.listings import (
     ListingError,
+    ListingItem,
+    ListingPage,
     clock_from_date_header,
     parse_dnes,
     parse_panel_listing,
     parse_rss,
     parse_search,
 )
+from newsspider.extraction.numbers import parse_int
+from newsspider.replica.generator import SOFIA, Site, day_of
+from newsspider.replica.pages import Pages
 
 PAGE = "http://127.0.0.1:8765/en/world?page=2"
 # 2025-10-26 00:30 UTC is 03:30 +03:00 (before the autumn change) in Sofia.
 NOW = datetime(2025, 10, 26, 0, 30, tzinfo=UTC)
+REPLICA_NOW = datetime(2026, 11, 29, 11, 0, tzinfo=SOFIA)
+ORIGIN = "http://127.0.0.1:8765"
+FAST = L._FAST_PATH  # libxml2 2.14+
 
 PANEL = """<html><body><main>
 <article class="panel selected-ln"><a href="/en/world/1000001-alpha-beta?utm_source=x">
@@ -143,3 +161,330 @@ def test_clock_from_date_header() -> None:
     assert clock.isoformat() == "2025-03-30T04:15:00+03:00"
     assert clock_from_date_header(None, fallback).isoformat() == "2020-01-01T02:00:00+02:00"
     assert clock_from_date_header("nonsense", fallback).year == 2020
+
+
+# --- parsing less, same result --------------------------------------------------------------
+# Every listing page of small replicas, and mutated pages, give the result of the
+# implementation before the fast path (``_reference``: ``lxml.html`` on the decoded text,
+# one XPath per field) for str and bytes bodies, with and without the fast path.
+
+_X = etree.XPath
+
+
+def _cls(name: str) -> str:
+    word = f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    return f"contains(@class, '{name}') and {word}"
+
+
+_REF_HREF = _X("descendant::a[@href][1]/@href")
+_REF_FIELDS = [
+    _X(f"descendant::*[{_cls(c)}]") for c in (P.DATE_CLASS, P.VIEWS_CLASS, P.COMMENTS_CLASS)
+]
+_REF_TITLE = {
+    True: _X(f"descendant::span[{_cls(P.SEARCH_TITLE_CLASS)}]"),
+    False: _X(f"descendant::span[{_cls(P.LISTING_TITLE_CLASS)}]"),
+}
+
+
+def _ref_text(nodes: list) -> str | None:
+    if not nodes:
+        return None
+    raw = nodes[0] if isinstance(nodes[0], str) else nodes[0].text_content()
+    return collapse(raw) or None
+
+
+def _ref_join(page_url: str, href: str | None) -> str | None:
+    href = (href or "").strip()
+    try:
+        return urljoin(page_url, href) if href else None
+    except ValueError:
+        return None
+
+
+def _reference(body: bytes | str, page_url: str, search: bool) -> ListingPage | str:
+    """The previous implementation: a page, or ``"ListingError"``."""
+    text = decode(body) if isinstance(body, bytes) else body
+    doc = None
+    if text and text.strip():
+        try:
+            doc = html.document_fromstring(text)
+        except (etree.ParserError, ValueError):
+            doc = None
+    if search and (doc is None or not P.X_SEARCH_MAIN(doc)):
+        return "ListingError"
+    if doc is None:
+        return ListingPage()
+    items = []
+    for node in (P.X_SEARCH_ITEMS if search else P.X_LISTING_ITEMS)(doc):
+        hrefs = _REF_HREF(node)
+        url = _ref_join(page_url, hrefs[0]) if hrefs else None
+        if url is None:
+            continue
+        dates, views, comments = (xpath(node) for xpath in _REF_FIELDS)
+        text = _ref_text(dates)
+        published = parse_listing_date(text, NOW)
+        numeric = P.LISTING_NUMERIC.match(text or "") if published else None
+        items.append(
+            ListingItem(
+                url=url,
+                title=_ref_text(_REF_TITLE[search](node)),
+                published=published,
+                views=parse_int(_ref_text(views)),
+                comments=parse_int(_ref_text(comments)),
+                day_only=bool(numeric and numeric.group("hh") is None),
+            )
+        )
+    nexts = P.X_NEXT_HREF(doc)
+    return ListingPage(items=items, next_url=_ref_join(page_url, nexts[0]) if nexts else None)
+
+
+def _reference_dnes(text: str, page_url: str) -> ListingPage:
+    try:
+        doc = html.document_fromstring(text) if text.strip() else None
+    except (etree.ParserError, ValueError):
+        doc = None
+    if doc is None:
+        return ListingPage()
+    links = ((a, _ref_join(page_url, a.get("href"))) for a in P.X_DNES_ITEMS(doc))
+    items = [ListingItem(url=u, title=_ref_text([a.get("title") or ""])) for a, u in links if u]
+    nexts = P.X_NEXT_HREF(doc)
+    return ListingPage(items=items, next_url=_ref_join(page_url, nexts[0]) if nexts else None)
+
+
+def _outcome(parse, body, page_url: str, **kwargs) -> ListingPage | str:
+    try:
+        return parse(body, page_url, NOW, **kwargs)
+    except ListingError:
+        return "ListingError"
+
+
+def _same(body: bytes, page_url: str = PAGE, content_type: str | None = None) -> list[bool]:
+    """Assert every parse of ``body`` equals the reference (``repr``: exact datetimes too);
+    whether the fast path applies, for search and for panel parsing."""
+    text = decode(body, content_type)
+    taken = []
+    for search, parse, kind in (
+        (True, parse_search, L._SEARCH),
+        (False, parse_panel_listing, L._PANEL),
+    ):
+        expected = repr(_reference(text, page_url, search))
+        for fast in (True, False):
+            got = _outcome(parse, body, page_url, content_type=content_type, fast=fast)
+            assert repr(got) == expected, (search, fast, "bytes")
+            assert repr(_outcome(parse, text, page_url, fast=fast)) == expected, (search, fast)
+        page = L._page(body, content_type)
+        taken.append(page is not None and L._cut(*page, kind) is not None)
+    if content_type is None:
+        assert repr(parse_dnes(body, page_url)) == repr(_reference_dnes(text, page_url))
+    return taken
+
+
+def _replica_uris(site: Site) -> list[str]:
+    """Home, /dnes, every section page and one past the end, some author and day pages,
+    every search page and one past the end, a query and a date range."""
+    uris = ["/", "/en/", "/dnes", "/en/nowhere"]
+    for (lang, section), arts in sorted(site.by_section.items()):
+        prefix = "/en" if lang == "en" else ""
+        uris += [f"{prefix}/{section}?page={n}" for n in range(1, len(arts) // 20 + 3)]
+    for lang, slug in sorted(site.by_author)[:6]:
+        uris.append(f"{'/en' if lang == 'en' else ''}/author/{slug}")
+    for a in [a for a in site.articles if a.lang == "en"][-40::10]:
+        uris.append(f"/en/{a.section}/{day_of(a):%Y/%m/%d}/01234")
+    for lang in ("bg", "en"):
+        search = f"{'/en' if lang == 'en' else ''}/search?"
+        uris += [
+            f"{search}q=&sort=date&c=0&page={n}" for n in range(len(site.by_lang[lang]) // 20 + 2)
+        ]
+        uris += [f"{search}q=a&page=0", f"{search}fromdate=20.11.2026&todate=28.11.2026"]
+    return uris
+
+
+@pytest.mark.parametrize(("seed", "epoch", "empty"), [(1, 2, False), (2, 1, False), (3, 2, True)])
+def test_every_replica_listing_page_fast_equals_full(seed: int, epoch: int, empty: bool) -> None:
+    site = Site(articles=300, seed=seed, now=REPLICA_NOW, empty_listings=empty)
+    pages = Pages(site, cache_size=0)
+    for uri in _replica_uris(site):
+        page = pages.render(uri, epoch, ORIGIN)
+        for content_type in (None, page.content_type):
+            taken = _same(page.body, ORIGIN + uri, content_type)
+            assert taken == [FAST and page.status == 200] * 2, uri  # both kinds, every page
+
+
+@pytest.fixture(scope="module")
+def replica_pages() -> dict[str, str]:
+    """A search page with a next link, the last one, a home and a section page (text)."""
+    pages = Pages(Site(articles=120, seed=4, now=REPLICA_NOW), cache_size=0)
+    uris = ("/search?q=&page=0", "/en/search?q=&page=2", "/", "/en/world")
+    return {uri: pages.render(uri, 2, ORIGIN).body.decode() for uri in uris}
+
+
+LATE_ITEM = '<a href="/world/1000099-late"><span class="post-title">Late</span></a>'
+#: Inserted right after `</main>`: what the fast path must notice (or may ignore).
+AFTER_MAIN = [
+    f'<div id="main"><ul><li>{LATE_ITEM}<div class="ndt">01.01.2026</div></li></ul></div>',
+    f"<div ID = main><li>{LATE_ITEM}</li></div>",
+    f"<div id\n=\n'm&#97;in'><li>{LATE_ITEM}</li></div>",
+    f"<div id=main2><li>{LATE_ITEM}</li></div>",
+    f'<div data-id="main" class="x"><li>{LATE_ITEM}</li></div>',
+    f'<body id="main"><li>{LATE_ITEM}</li>',
+    "<html id=main>",
+    '<a rel="next" href="/late-next">»</a>',
+    '<a class=x REL="nofollow next" href="/late-next">»</a>',
+    '<a rel="ne&#x78;t" href="/late-next">»</a>',
+    '<a rel=next>no href</a><a rel=next href="/second">»</a>',
+    f'<article class="panel selected-ln">{LATE_ITEM}<div class="ndt">днес</div></article>',
+    f'<ARTICLE CLASS="selected-ln  panel">{LATE_ITEM}</ARTICLE>',
+    f'<article class="panel selected&#45;ln">{LATE_ITEM}</article>',
+    f"<article class = 'panel\tselected-ln'>{LATE_ITEM}</article>",
+    '<script>var a = 1; x = "id=main rel=next";</script>',
+    f'<!-- <div id="main"><li>{LATE_ITEM}</li></div> -->',
+    "<div>" * 300 + f'<div id="main"><li>{LATE_ITEM}</li></div>',
+    "<span>" * 300,
+    "<p>\x00</p>",
+    '<a title="x > y" rel=next href="/late">',
+]
+#: Inserted right after `<body>`: a first `</main>` where the cut must not be made.
+BEFORE_MAIN = [
+    "<!-- </main> -->",
+    '<script>document.write("</main>")</script>',
+    "<style>/* </main> */</style>",
+    "<title></main></title>",
+    "<textarea></main></textarea>",
+    '<a rel=next title="</main>" href="/in-attribute">x</a>',
+    "<newsspider-fast-end></newsspider-fast-end>",
+    "<NEWSSPIDER-FAST-END>",
+    f'<article class="panel selected-ln"><span class="article-title">Open</span></main>'
+    f'{LATE_ITEM}<div class="ndt">днес в 10:00 ч.</div></article>',
+    f'<div id="main"><ul><li>{LATE_ITEM}</main><li>{LATE_ITEM}</li></ul></div>',
+    "<main></main>",
+    "</mainx></MAIN>",
+    "<div>" * 300,
+    "<svg><![CDATA[ </main> ]]></svg>",
+    '<newsspider-fast-end></newsspider-fast-end><a rel=next title="</main>" href="/in-attr">',
+]
+#: Replaced in every item: the one-pass field lookup must find what the XPaths found.
+ITEM_EDITS = [
+    ('<span class="post-title">', '<div class="post-title">D</div><span class="post-title">'),
+    (
+        '<span class="article-title">',
+        '<div class="article-title">D</div><span class="article-title">',
+    ),
+    ("<li><a href=", '<li><b href="/world/1000097-b">b</b><a>no href</a><a href='),
+    ('selected-ln"><a href=', 'selected-ln"><b href="/world/1000097-b"></b><a href=""><a href='),
+    ('class="ndt"', 'class="x\xa0ndt"'),
+    ('class="ndt"', 'class="ndtx"'),
+    ('class="nv"', 'class="\tnv\n"'),
+    ('class="nv"', 'class="nv\x0c"'),
+    ('<div class="nv">', '<div class="nv"><!-- 7 --><b>1</b>'),
+    ('<div class="ndt">', '<div class="ndt"><!--x--><div class="ndt">01.01.2026 10:00</div>'),
+    ('class="post-title"', "class='post-title' CLASS='x'"),
+    ('<span class="post-title">', '<span class="post-title">\udc80'),
+]
+
+
+def _mutations(text: str) -> list[str]:
+    main_end = text.index("</main>") + len("</main>")
+    body = text.index("<body>") + len("<body>")
+    out = [text[:main_end] + s + text[main_end:] for s in AFTER_MAIN]
+    out += [text[:body] + s + text[body:] for s in BEFORE_MAIN]
+    out += [text[: len(text) * k // 7] for k in range(1, 7)]
+    out += [text.replace(old, new) for old, new in ITEM_EDITS]
+    main = text.index("<main")
+    out += [
+        text.replace("</main>", ""),
+        text[:main] + "<!--" + text[main:main_end] + "-->" + text[main_end:],
+        text[:main] + '<div id="main">' + text[main:main_end] + "</div>" + text[main_end:],
+        '<?xml version="1.0" encoding="utf-8"?>' + text,
+        "\ufeff" + text,
+        text.replace("\n", "\r\n"),
+    ]
+    return out
+
+
+def test_mutated_pages_fast_equals_full(replica_pages: dict[str, str]) -> None:
+    for uri, text in replica_pages.items():
+        for mutated in _mutations(text):
+            _same(mutated.encode("utf-8", "surrogateescape"), ORIGIN + uri)
+        data = text.encode()
+        for bad in (b"\xff", b"\xe2\x82", b"\x00"):  # invalid UTF-8 or NUL, before/after the cut
+            in_items = data.replace(b'title">', b'title">' + bad)
+            _same(in_items, ORIGIN + uri)
+            _same(data[:100] + bad + data[100:], ORIGIN + uri)
+            _same(data + bad, ORIGIN + uri, "text/html; charset=utf-8")
+        lone = text.replace('title">', 'title">\udc80')  # a lone surrogate: str only
+        for search, parse in ((True, parse_search), (False, parse_panel_listing)):
+            assert repr(_outcome(parse, lone, ORIGIN)) == repr(_reference(lone, ORIGIN, search))
+        cp1251 = text.replace('charset="utf-8"', 'charset="windows-1251"').encode(
+            "cp1251", "xmlcharrefreplace"
+        )
+        assert _same(cp1251, ORIGIN + uri) == [FAST, FAST]
+        _same(cp1251, ORIGIN + uri, "text/html; charset=utf-8")  # a header that lies
+        _same(text.encode("utf-16"), ORIGIN + uri)
+
+
+@pytest.mark.parametrize("codec", sorted(P.FAST_CODECS))
+def test_libxml2_reads_fast_codecs_as_python_does(codec: str) -> None:
+    """Every character of each codec the bytes are parsed in comes out as ``decode`` gives it."""
+    chars = bytes(range(0x09, 0x100)).decode(codec, "ignore").translate({60: 32, 38: 32, 62: 32})
+    chars += "Жё€😀" if codec == "utf-8" else ""
+    item = f'<li><a href="/world/1000001-a"><span class="post-title">{chars}</span></a></li>'
+    body = f'<html><body><main id="main"><ul>{item}</ul></main><p>{chars}</p></body></html>'
+    assert _same(body.encode(codec), PAGE, f"text/html; charset={codec}") == [FAST, FAST]
+
+
+@pytest.mark.skipif(not FAST, reason="the fast path needs libxml2 2.14")
+def test_cut_only_where_nothing_after_it_counts(replica_pages: dict[str, str]) -> None:
+    """Harmless additions keep the fast path; the page's own kind falls back otherwise."""
+    text = replica_pages["/search?q=&page=0"]
+    at = text.index("</main>") + len("</main>")
+    harmless = f'<div data-id="main" class="x"><li>{LATE_ITEM}</li></div><p>main next &amp;</p>'
+    assert _same((text[:at] + harmless + text[at:]).encode()) == [True, True]
+    late_main = text[:at] + AFTER_MAIN[0] + text[at:]
+    assert _same(late_main.encode()) == [False, True]
+    late_panel = text[:at] + AFTER_MAIN[11] + text[at:]
+    assert _same(late_panel.encode()) == [True, False]
+
+
+@pytest.mark.parametrize("unit", ['<p class="x">', "/class=", '<p class=\'a class="b" ', " rel = "])
+def test_attribute_scan_after_the_cut_stays_linear(
+    replica_pages: dict[str, str], unit: str
+) -> None:
+    """Many attributes (or long values) after the cut: same result, time linear in size."""
+    text = replica_pages["/"]
+    at = text.index("</main>") + len("</main>")
+    timings = []
+    for n in (10_000, 100_000):
+        body = (text[:at] + unit * n + text[at:]).encode()
+        start = time.perf_counter()
+        page = parse_panel_listing(body, ORIGIN, NOW)
+        timings.append(time.perf_counter() - start)
+        assert page == parse_panel_listing(body, ORIGIN, NOW, fast=False)
+    assert timings[1] < 30 * timings[0], timings
+
+
+FRAGMENTS = [
+    "<!--", "-->", "</main>", "<main id=main>", '<div id="main">', "<li>", "</li>",
+    '<a href="/world/1000098-x">', "</a>", "<script>", "</script>", "<title>", '"', "'",
+    '<article class="panel selected-ln">', "</article>", '<a rel="next" href="/n">',
+    " rel=next ", " id=main ", "&", "<", ">", "=", '<div class="ndt">днес в 09:15 ч.</div>',
+    "<span class=post-title>", "<span class=article-title>", "<p>", "</div>",
+]  # fmt: skip
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    uri=st.sampled_from(["/search?q=&page=0", "/", "/en/search?q=&page=2"]),
+    inserts=st.lists(
+        st.tuples(st.floats(0, 1), st.sampled_from(FRAGMENTS)), min_size=1, max_size=4
+    ),
+)
+def test_random_fragments_fast_equals_full(
+    replica_pages: dict[str, str], uri: str, inserts: list[tuple[float, str]]
+) -> None:
+    text = replica_pages[uri]
+    for where, fragment in inserts:
+        at = int(where * len(text))
+        text = text[:at] + fragment + text[at:]
+    _same(text.encode(), ORIGIN + uri)

@@ -3,21 +3,46 @@
 Every value comes from its own element (titles, dates, views are rendered without a separator,
 so joined text is never split). Links are returned absolute but not canonicalised: the spider
 canonicalises them. Listing metadata only steers discovery; the article page is authoritative.
+
+Pages are parsed as ``lxml.html`` parses their decoded text (:func:`decode`), but from bytes
+when the bytes are valid in their codec (libxml2 then reads the same text without a decode).
+Fast path (panel and search pages): the page is parsed only up to the end of its first
+`</main>` tag, with a mark element appended. libxml2 (2.14+) builds the tree in document order
+and never changes a closed element, so that prefix gives the same closed elements as the full
+parse. It is used only when nothing after the cut can change the result: the mark is parsed as
+an element (the cut is outside comments, tags and raw text), no item container (`#main`, an
+`article`) is open at the cut, and no `id`/`rel`/`class` attribute after the cut could make
+another item container, item or next link (``patterns.LISTING_CUT``). Otherwise the whole
+page is parsed.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from urllib.parse import urljoin
 
-from lxml import etree, html
+from lxml import etree
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import collapse
 from newsspider.extraction.dates import SOFIA, parse_listing_date, parse_rfc822
-from newsspider.extraction.decode import decode
+from newsspider.extraction.decode import decode, page_bytes
 from newsspider.extraction.numbers import parse_int
+
+#: The fast path relies on libxml2's HTML5 tokenizer (2.14): a tag appended after the cut is
+#: parsed as an element only when the cut is outside comments, tags and raw text.
+_FAST_PATH = etree.LIBXML_VERSION >= (2, 14)
+_MARK_NAME = P.FAST_END_TAG.encode("ascii")
+_MARK = b"<%s></%s>" % (_MARK_NAME, _MARK_NAME)
+_SPACE = b"\t\n\f\r "
+_NAME_START = b"\t\n\f\r /\"'"
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+#: What ``lxml.html``'s ``text_content()`` is.
+_STRING = etree.XPath("string()")
 
 
 class ListingError(ValueError):
@@ -57,16 +82,15 @@ def clock_from_date_header(value: str | bytes | None, fallback: datetime) -> dat
     return fallback.astimezone(SOFIA)
 
 
-def _text(nodes: list) -> str | None:
-    if not nodes:
+def _text(node: etree._Element | str | None) -> str | None:
+    if node is None:
         return None
-    node = nodes[0]
-    raw = node if isinstance(node, str) else node.text_content()
+    raw = node if isinstance(node, str) else _STRING(node)
     return collapse(raw) or None
 
 
-def _date(nodes: list, now: datetime) -> tuple[datetime | None, bool]:
-    text = _text(nodes)
+def _date(node: etree._Element | None, now: datetime) -> tuple[datetime | None, bool]:
+    text = _text(node)
     published = parse_listing_date(text, now)
     if published is None or text is None:
         return None, False
@@ -74,17 +98,47 @@ def _date(nodes: list, now: datetime) -> tuple[datetime | None, bool]:
     return published, bool(numeric and numeric.group("hh") is None)
 
 
-def _doc(body: bytes | str) -> html.HtmlElement | None:
-    """Bytes are decoded by their ``<meta>`` charset, else UTF-8 (pass ``str`` when the
-    HTTP ``Content-Type`` charset is known)."""
-    if isinstance(body, bytes):
-        body = decode(body)
-    if not body or not body.strip():
+@cache
+def _parser(encoding: str | None) -> etree.HTMLParser:
+    # The settings of ``lxml.html``'s parser (comments kept, libxml2's depth limit), plus the
+    # codec, with plain elements (no per-element class lookup).
+    return etree.HTMLParser(encoding=encoding)
+
+
+def _tree(data: bytes | str, encoding: str | None = None) -> etree._Element | None:
+    """``data`` parsed as ``lxml.html.document_fromstring`` parses it; ``None`` when empty
+    or unparseable. Bytes are read in ``encoding``."""
+    if not data or not data.strip():
         return None
     try:
-        return html.document_fromstring(body)
+        return etree.fromstring(data, parser=_parser(encoding))
     except (etree.ParserError, ValueError):
         return None
+
+
+def _page(body: bytes | str, content_type: str | None) -> tuple[bytes, str] | None:
+    """The bytes and codec in which libxml2 reads exactly the text :func:`decode` gives (if
+    the bytes are valid in that codec: checked where used); ``None`` when there are none (a
+    codec outside ``FAST_CODECS``, lone surrogates, or an XML declaration, which makes
+    ``lxml`` refuse the text)."""
+    if isinstance(body, str):
+        try:
+            page: tuple[bytes, str] | None = body.encode("utf-8"), "utf-8"
+        except UnicodeEncodeError:
+            return None
+    else:
+        page = page_bytes(body, content_type)
+    if page is None or page[1] not in P.FAST_CODECS:
+        return None
+    return None if page[0].startswith(b"<?xml") else page
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _join(page_url: str, href: str | None) -> str | None:
@@ -99,65 +153,173 @@ def _join(page_url: str, href: str | None) -> str | None:
         return None
 
 
-def _next(doc: html.HtmlElement, page_url: str) -> str | None:
+def _next(doc: etree._Element, page_url: str) -> str | None:
     hrefs = P.X_NEXT_HREF(doc)
     return _join(page_url, hrefs[0]) if hrefs else None
 
 
-def _items(
-    nodes: list, title_xpath: etree.XPath, page_url: str, now: datetime
-) -> list[ListingItem]:
-    items = []
-    for node in nodes:
-        hrefs = P.X_FIRST_HREF(node)
-        url = _join(page_url, hrefs[0]) if hrefs else None
-        if url is None:
-            continue
-        published, day_only = _date(P.X_NDT(node), now)
-        items.append(
-            ListingItem(
-                url=url,
-                title=_text(title_xpath(node)),
-                published=published,
-                views=parse_int(_text(P.X_NV(node))),
-                comments=parse_int(_text(P.X_NC(node))),
-                day_only=day_only,
-            )
-        )
-    return items
+def _classes(value: str, title: str | None) -> list[str]:
+    """The item field classes (and ``title``) in a class attribute, whole words as XPath's
+    ``contains(concat(' ', normalize-space(@class), ' '), ' name ')`` takes them."""
+    names = [n for n in (title, P.DATE_CLASS, P.VIEWS_CLASS, P.COMMENTS_CLASS) if n and n in value]
+    if not names:
+        return names
+    words = _XML_SPACE.split(value)
+    return [n for n in names if n in words]
 
 
-def parse_panel_listing(body: bytes | str, page_url: str, now: datetime) -> ListingPage:
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """A kind of listing page: its items and title class, and what its fast path must prove:
+    no element that ``scope`` accepts is open at the cut, and no ``watch`` attribute follows
+    it (see ``patterns.LISTING_CUT``)."""
+
+    items: etree.XPath
+    title: str
+    scope: Callable[[etree._Element], bool]
+    watch: dict[bytes, bytes]
+
+
+_PANEL = _Kind(
+    P.X_LISTING_ITEMS, P.LISTING_TITLE_CLASS, lambda e: e.tag == "article", P.PANEL_WATCH
+)
+_SEARCH = _Kind(
+    P.X_SEARCH_ITEMS, P.SEARCH_TITLE_CLASS, lambda e: e.get("id") == "main", P.SEARCH_WATCH
+)
+
+
+def _item(node: etree._Element, kind: _Kind, page_url: str, now: datetime) -> ListingItem | None:
+    """One item from one pass over its descendants: the first `a[href]`, the first `span`
+    of the title class, the first element of each field class (as the XPaths
+    ``descendant::a[@href][1]``, ``descendant::span[<class>]``... would find them)."""
+    href = None
+    found: dict[str, etree._Element] = {}
+    for element in node.iterdescendants(etree.Element):
+        tag = element.tag
+        if href is None and tag == "a":
+            href = element.get("href")
+        value = element.get("class")
+        if value:
+            for name in _classes(value, kind.title if tag == "span" else None):
+                found.setdefault(name, element)
+    url = _join(page_url, href)
+    if url is None:
+        return None
+    published, day_only = _date(found.get(P.DATE_CLASS), now)
+    return ListingItem(
+        url=url,
+        title=_text(found.get(kind.title)),
+        published=published,
+        views=parse_int(_text(found.get(P.VIEWS_CLASS))),
+        comments=parse_int(_text(found.get(P.COMMENTS_CLASS))),
+        day_only=day_only,
+    )
+
+
+def _items(doc: etree._Element, kind: _Kind, page_url: str, now: datetime) -> list[ListingItem]:
+    items = (_item(node, kind, page_url, now) for node in kind.items(doc))
+    return [item for item in items if item is not None]
+
+
+def _watched(data: bytes, start: int, watch: dict[bytes, bytes]) -> bool:
+    """Whether ``data`` from ``start`` (just after a `>`) has a ``watch`` attribute whose raw
+    value holds its word or an `&` (or is long). A name ends at whitespace or `=` and starts
+    after whitespace, `/` or a quote (HTML tokenizer); ``LISTING_EQ`` finds every `=` it may
+    own."""
+    for eq in P.LISTING_EQ.finditer(data, start):
+        end = eq.start()
+        while data[end - 1] in _SPACE:  # stops at the `>` before ``start`` at the latest
+            end -= 1
+        for name, word in watch.items():
+            begin = end - len(name)
+            if data[begin:end].lower() == name and data[begin - 1] in _NAME_START:
+                limit = eq.end() + P.LISTING_VALUE_MAX
+                value = P.LISTING_VALUE.match(data, eq.end(), limit)
+                if value is None or value.end() >= limit or b"&" in value[1] or word in value[1]:
+                    return True
+    return False
+
+
+def _cut(data: bytes, codec: str, kind: _Kind) -> etree._Element | None:
+    """The tree of ``data`` up to its first `</main>` tag (module docstring), or ``None``
+    when the full page might give other items or another next link."""
+    end = P.LISTING_CUT.search(data)
+    close = data.find(b">", end.start()) if end else -1
+    if close < 0:
+        return None
+    head = data[: close + 1]
+    if _MARK_NAME in head.lower() or not _decodes(head, codec):
+        return None
+    if _watched(data, close + 1, kind.watch):
+        return None
+    root = _tree(head + _MARK, codec)
+    mark = next(root.iter(P.FAST_END_TAG), None) if root is not None else None  # ours or none
+    if mark is None or any(kind.scope(e) for e in mark.iterancestors()):
+        return None
+    return root
+
+
+def _parse(
+    body: bytes | str, content_type: str | None, kind: _Kind | None
+) -> etree._Element | None:
+    """The page as ``lxml.html`` parses its text (:func:`decode`): up to the cut when
+    ``kind``'s fast path applies, else whole; ``None`` when empty or unparseable."""
+    page = _page(body, content_type) if body else None
+    if page is not None and kind is not None and _FAST_PATH:
+        root = _cut(*page, kind)
+        if root is not None:
+            return root
+    if page is not None and _decodes(*page):
+        return _tree(*page)
+    return _tree(decode(body, content_type))
+
+
+def parse_panel_listing(
+    body: bytes | str,
+    page_url: str,
+    now: datetime,
+    *,
+    content_type: str | None = None,
+    fast: bool = True,
+) -> ListingPage:
     """Home, section, author and day pages: ``article.panel.selected-ln`` items.
 
     ``now`` is the listing's clock (its ``Date`` header) for ``today at``/``днес в`` dates.
+    Bytes are decoded by the ``content_type`` charset, else their ``<meta>`` charset, else
+    UTF-8. ``fast=False`` parses the whole page (module docstring); the result is the same.
     """
-    doc = _doc(body)
+    doc = _parse(body, content_type, _PANEL if fast else None)
     if doc is None:
         return ListingPage()
-    items = _items(P.X_LISTING_ITEMS(doc), P.X_LISTING_TITLE, page_url, now)
-    return ListingPage(items=items, next_url=_next(doc, page_url))
+    return ListingPage(items=_items(doc, _PANEL, page_url, now), next_url=_next(doc, page_url))
 
 
-def parse_search(body: bytes | str, page_url: str, now: datetime) -> ListingPage:
+def parse_search(
+    body: bytes | str,
+    page_url: str,
+    now: datetime,
+    *,
+    content_type: str | None = None,
+    fast: bool = True,
+) -> ListingPage:
     """Search results: ``#main li`` with ``span.post-title``, ``div.ndt/nv/nc``.
 
     Raises :class:`ListingError` when the page has no ``#main`` (not a search page).
+    ``content_type`` and ``fast`` as for :func:`parse_panel_listing`.
     """
-    doc = _doc(body)
+    doc = _parse(body, content_type, _SEARCH if fast else None)
     if doc is None or not P.X_SEARCH_MAIN(doc):
         raise ListingError("no #main: not a search results page")
-    items = _items(P.X_SEARCH_ITEMS(doc), P.X_SEARCH_TITLE, page_url, now)
-    return ListingPage(items=items, next_url=_next(doc, page_url))
+    return ListingPage(items=_items(doc, _SEARCH, page_url, now), next_url=_next(doc, page_url))
 
 
 def parse_dnes(body: bytes | str, page_url: str) -> ListingPage:
     """``/dnes``: ``a.list-img`` links with the headline in ``title`` (no dates shown)."""
-    doc = _doc(body)
+    doc = _parse(body, None, None)
     if doc is None:
         return ListingPage()
     items = [
-        ListingItem(url=url, title=_text([a.get("title") or ""]))
+        ListingItem(url=url, title=_text(a.get("title") or ""))
         for a in P.X_DNES_ITEMS(doc)
         if (url := _join(page_url, a.get("href"))) is not None
     ]

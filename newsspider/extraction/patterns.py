@@ -192,12 +192,10 @@ CANONICAL_REL = "canonical"
 SELECTOR_CLASSES = frozenset(
     {"subtitle", "ndt", "nv", "nc", "topic", "tags", "tags-bottom", "author-name", "text"}
 )
-#: Listing fields (used by ``listings.py``).
-X_NDT = _X(f"descendant::*[{_cls('ndt')}]")
-X_NV = _X(f"descendant::*[{_cls('nv')}]")
-X_NC = _X(f"descendant::*[{_cls('nc')}]")
 #: Elements after the date line, in document order (text layer: the main image).
 X_FOLLOWING = _X("following::*[position() <= 200]")
+#: How many elements after the date line the text layer looks at for the main image.
+FOLLOWING_MAX = 200
 IMAGE_TAGS = frozenset({"img", "amp-img"})
 #: Skipped tags that may still hold the main image.
 IMAGE_CONTAINERS = frozenset({"figure", "picture", "amp-img", "img"})
@@ -253,6 +251,8 @@ FAST_PLAIN_SCRIPT = re.compile(
     re.IGNORECASE,
 )
 FAST_JSON = re.compile(rb"json", re.IGNORECASE)
+#: ``FAST_SUFFIX_TAG`` for lower-cased bytes (case-sensitive: much faster to search).
+FAST_SUFFIX_TAG_LOWER = re.compile(rb"<(?:script|html|head|body)[\t\n\f\r />]")
 #: Class names the known markup needs (`.ndt`, `div.text`): a page whose bytes up to the cut
 #: lack one is parsed in full at once (a shortcut only; the parsed markup is what counts).
 FAST_MARKUP_HINTS: tuple[bytes, ...] = (b"ndt", b"text")
@@ -273,21 +273,38 @@ META_SNIFF_BYTES = 4096
 
 #: Home, section, author and day items: `article.panel.selected-ln` (observed on BG home).
 X_LISTING_ITEMS = _X(f"/descendant::article[{_cls('panel')}][{_cls('selected-ln')}]")
-#: The item headline: `span.article-title` (observed).
-X_LISTING_TITLE = _X(f"descendant::span[{_cls('article-title')}]")
-#: The item's first link (observed: relative on the live site).
-X_FIRST_HREF = _X("descendant::a[@href][1]/@href")
 #: Search results: `#main li` with `span.post-title` (observed on BG search).
 X_SEARCH_ITEMS = _X("/descendant::*[@id='main']/descendant::li")
-X_SEARCH_TITLE = _X(f"descendant::span[{_cls('post-title')}]")
 #: Search result container; its absence means the page is not a search page.
 X_SEARCH_MAIN = _X("/descendant::*[@id='main']")
+#: An item's fields, found in one pass over it: its link is the first `a[href]` (observed:
+#: relative on the live site), its headline the first `span` of the title class (observed:
+#: `span.article-title` on panels, `span.post-title` in search results), its date, views and
+#: comments the first element of their class.
+LISTING_TITLE_CLASS = "article-title"
+SEARCH_TITLE_CLASS = "post-title"
+DATE_CLASS, VIEWS_CLASS, COMMENTS_CLASS = "ndt", "nv", "nc"
 #: `/dnes` items: `a.list-img` with `href` and `title` (observed, older design).
 X_DNES_ITEMS = _X(f"/descendant::a[{_cls('list-img')}][@href]")
 #: Pagination: `a[rel=next]` (modelled).
 X_NEXT_HREF = _X(
     "/descendant::a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')][1]/@href"
 )
+#: Fast path (``listings.py``): a panel or search page is parsed only up to the end of its
+#: first `</main>` end tag (lower-case; the footer after it is most of the page) when nothing
+#: after the cut can add an item or a next link.
+LISTING_CUT = re.compile(rb"</main[\t\n\f\r />]")
+#: After the cut: every `=` that may assign a watched attribute (`id`, `rel`, `class` end in
+#: `d`, `l`, `s`; or whitespace before the `=`), and the raw value after an `=`, read up to
+#: ``LISTING_VALUE_MAX`` bytes (a longer one counts as watched: the scan stays linear).
+LISTING_EQ = re.compile(rb"=(?<=[dDlLsS\t\n\f\r ]=)")
+LISTING_VALUE = re.compile(rb"""[\t\n\f\r ]*("[^"]*|'[^']*|[^\t\n\f\r >]*)""")
+LISTING_VALUE_MAX = 256
+#: Watched attributes, per kind, with the word of the XPaths above (`#main`, `rel=next`,
+#: `article.selected-ln`) that their value after the cut must not hold, nor an `&` (it may be a
+#: character reference).
+SEARCH_WATCH = {b"id": b"main", b"rel": b"next"}
+PANEL_WATCH = {b"class": b"selected-ln", b"rel": b"next"}
 #: RSS 2.0 items and their children (modelled).
 X_RSS_CHANNEL = _X("/rss/channel")
 X_RSS_ITEMS = _X("/rss/channel/item")
