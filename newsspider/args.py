@@ -121,6 +121,9 @@ NUMERIC_SETTINGS: dict[str, float] = {
     "FAKTI_MAX_LISTING_PAGES": 0.0,
 }
 
+#: Most extraction worker processes a crawl may start.
+MAX_EXTRACT_WORKERS = 64
+
 
 def validate_settings(settings: Mapping[str, object]) -> None:
     """Check the crawling settings; raises ``ValueError`` with a one-line message."""
@@ -132,6 +135,12 @@ def validate_settings(settings: Mapping[str, object]) -> None:
     if parts.scheme not in P.WEB_SCHEMES or not parts.hostname:
         raise ValueError(
             f"setting FAKTI_BASE_URL: bad value {base!r}; expected http(s)://host[:port]"
+        )
+    workers = settings.get("FAKTI_EXTRACT_WORKERS", 0)
+    if not str(workers).strip().isdigit() or int(str(workers)) > MAX_EXTRACT_WORKERS:
+        raise ValueError(
+            f"setting FAKTI_EXTRACT_WORKERS: bad value {workers!r}; "
+            f"expected a whole number 0..{MAX_EXTRACT_WORKERS}"
         )
     for name, least in NUMERIC_SETTINGS.items():
         value = settings.get(name)

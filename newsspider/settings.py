@@ -67,6 +67,11 @@ SPIDER_MIDDLEWARES = {
     "newsspider.middlewares.safety.ListingGuardMiddleware": 950,
 }
 
+# --- extraction -------------------------------------------------------------------------
+#: Worker processes that extract article pages (0 = in the crawler's own process). Helps
+#: only when the crawl is CPU-bound (mirrors, the replica), not a polite live crawl.
+FAKTI_EXTRACT_WORKERS = 0
+
 # --- export -----------------------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = list(RECORD_FIELDS)

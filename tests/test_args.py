@@ -89,6 +89,8 @@ GOOD_SETTINGS = {"FAKTI_BASE_URL": "http://127.0.0.1:8765", **dict.fromkeys(NUME
 def test_settings_accepted() -> None:
     validate_settings(GOOD_SETTINGS)
     validate_settings({**GOOD_SETTINGS, "FAKTI_FIRST_RUN_DAYS": "0.5"})
+    validate_settings({**GOOD_SETTINGS, "FAKTI_EXTRACT_WORKERS": "64"})
+    validate_settings({**GOOD_SETTINGS, "FAKTI_EXTRACT_WORKERS": 0})
 
 
 @pytest.mark.parametrize(
@@ -99,6 +101,10 @@ def test_settings_accepted() -> None:
         ("FAKTI_FIRST_RUN_DAYS", "-1", "setting FAKTI_FIRST_RUN_DAYS: bad value '-1'; expected"),
         ("FAKTI_RETRY_AFTER_MAX", "soon", "setting FAKTI_RETRY_AFTER_MAX: bad value 'soon'"),
         ("FAKTI_CRAWL_DELAY_MAX", None, "setting FAKTI_CRAWL_DELAY_MAX: bad value None"),
+        ("FAKTI_EXTRACT_WORKERS", "-1", "setting FAKTI_EXTRACT_WORKERS: bad value '-1'; expected"),
+        ("FAKTI_EXTRACT_WORKERS", "1.5", "setting FAKTI_EXTRACT_WORKERS: bad value '1.5'"),
+        ("FAKTI_EXTRACT_WORKERS", "65", "setting FAKTI_EXTRACT_WORKERS: bad value '65'"),
+        ("FAKTI_EXTRACT_WORKERS", "two", "setting FAKTI_EXTRACT_WORKERS: bad value 'two'"),
     ],
 )
 def test_bad_settings(name: str, value: object, message: str) -> None:

@@ -68,9 +68,12 @@ def assert_same(got: dict[Key, dict], expected: dict[Key, dict]) -> None:
         assert got[key] == record, key
 
 
-def test_backfill_since(replica, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [0, 2])
+def test_backfill_since(replica, tmp_path: Path, workers: int) -> None:
+    """In the crawler's process, and in extraction worker processes: the same records."""
     since = date(2025, 12, 20)
-    got = keyed(crawl(replica, tmp_path, f"since={since}"))
+    settings = (f"FAKTI_EXTRACT_WORKERS={workers}",)
+    got = keyed(crawl(replica, tmp_path, f"since={since}", settings=settings))
     expected = {k: r for k, r in truth(replica, 2).items() if published(r).date() >= since}
     assert len(expected) > 40
     assert_same(got, expected)

@@ -22,14 +22,13 @@ from urllib.parse import urlencode, urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from newsspider.args import CrawlArgs, parse_args, validate_settings
 from newsspider.extraction import patterns as P
 from newsspider.extraction.article import extract_article
 from newsspider.extraction.dates import SOFIA, parse_iso, sofia_local
-from newsspider.extraction.decode import decode
 from newsspider.extraction.listings import (
     ListingError,
     ListingItem,
@@ -39,11 +38,18 @@ from newsspider.extraction.listings import (
     parse_rss,
     parse_search,
 )
-from newsspider.extraction.record import RECORD_FIELDS, Extracted, NotArticle, Rejected
+from newsspider.extraction.record import (
+    RECORD_FIELDS,
+    Extracted,
+    ExtractionResult,
+    NotArticle,
+    Rejected,
+)
 from newsspider.extraction.urls import ArticleRef, canonicalize, parse_article_url, to_fetch_url
 from newsspider.loaders import build_item, build_reject
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.useragent import apply_contact
+from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.startup import exit_on
 from newsspider.state import StateStore, get_store
 
@@ -72,9 +78,10 @@ def _sofia_midnight(day: date) -> datetime:
     return sofia_local(day.year, day.month, day.day)
 
 
-def _text(response: Response) -> str:
-    """The decoded body (Scrapy's decoding for text responses, else by ``<meta>``/UTF-8)."""
-    return response.text if isinstance(response, TextResponse) else decode(response.body)
+def _content_type(response: Response) -> str | None:
+    """The ``Content-Type`` header, for the extraction's own decoding of the body."""
+    value = response.headers.get(b"Content-Type")
+    return value.decode("latin-1") if value else None
 
 
 class FaktiSpider(scrapy.Spider):
@@ -92,6 +99,7 @@ class FaktiSpider(scrapy.Spider):
         self.seen_keys: set[tuple[str, int]] = set()
         self.store: StateStore | None = None
         self.replica: Any = None
+        self.pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FaktiSpider:
@@ -117,6 +125,11 @@ class FaktiSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         if self.args.replica:
             self._start_replica()
+        workers = self.crawler.settings.getint("FAKTI_EXTRACT_WORKERS", 0)
+        if workers and not self.args.urls:
+            self.pool = ExtractionPool(workers)
+            await self.pool.start()
+            self.crawler.stats.set_value("extract/workers", workers)
         for request in self.start_requests_list():
             yield request
 
@@ -137,6 +150,9 @@ class FaktiSpider(scrapy.Spider):
         logger.info("embedded replica at %s", self.base_url)
 
     def _closed(self, spider: scrapy.Spider) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.crawler.stats.set_value("extract/workers/lost", self.pool.lost_count)
         if self.replica is not None:
             self.replica.stop()
 
@@ -252,7 +268,7 @@ class FaktiSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/articles/scheduled")
         return scrapy.Request(
             to_fetch_url(ref.url, self.base_url),
-            callback=self.parse,
+            callback=self.parse if self.pool is None else self.parse_in_worker,
             priority=ARTICLE_PRIORITY,
             meta={"fakti_floor": floor},
         )
@@ -352,7 +368,9 @@ class FaktiSpider(scrapy.Spider):
         meta = response.meta
         lang, section = meta["lang"], meta["section"]
         self.crawler.stats.inc_value("discovery/listing_pages")
-        page = parse_panel_listing(_text(response), response.url, self._now(response))
+        page = parse_panel_listing(
+            response.body, response.url, self._now(response), content_type=_content_type(response)
+        )
         requests, reached_old = self._discover(page, response)
         yield from requests
         if meta.get("home"):
@@ -369,7 +387,12 @@ class FaktiSpider(scrapy.Spider):
     def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
         lang, page_no = response.meta["lang"], response.meta["page"]
         try:
-            page = parse_search(_text(response), response.url, self._now(response))
+            page = parse_search(
+                response.body,
+                response.url,
+                self._now(response),
+                content_type=_content_type(response),
+            )
         except ListingError as exc:
             yield from self._search_fallback(lang, page_no, str(exc))
             return
@@ -399,17 +422,34 @@ class FaktiSpider(scrapy.Spider):
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """An article page → its record (or a reject). The default callback, so that
         ``scrapy parse --spider=fakti <article URL>`` shows one page's record."""
-        stats = self.crawler.stats
+        job = self._article_job(response)
+        if job is not None:
+            yield from self._handle(extract_article(*job[:2], content_type=job[2]), response)
+
+    async def parse_in_worker(self, response: Response) -> AsyncIterator[Any]:
+        """:meth:`parse`, with the extraction done by a worker process of :attr:`pool`."""
+        job = self._article_job(response)
+        if job is None:
+            return
+        assert self.pool is not None
+        try:
+            result = await self.pool.extract(*job)
+        except WorkerLost:
+            self.crawler.stats.inc_value("extract/workers/in_process")
+            result = extract_article(*job[:2], content_type=job[2])
+        for output in self._handle(result, response):
+            yield output
+
+    def _article_job(self, response: Response) -> tuple[bytes, str, str | None] | None:
+        """``(body, canonical URL, content type)`` of an article response, else None."""
         ref = parse_article_url(response.url, extra_hosts=self.extra_hosts)
         if ref is None:
-            stats.inc_value("pages/not_article")
-            return
-        content_type = response.headers.get(b"Content-Type")
-        result = extract_article(
-            response.body,
-            ref.url,
-            content_type=content_type.decode("latin-1") if content_type else None,
-        )
+            self.crawler.stats.inc_value("pages/not_article")
+            return None
+        return response.body, ref.url, _content_type(response)
+
+    def _handle(self, result: ExtractionResult, response: Response) -> Iterator[Any]:
+        stats = self.crawler.stats
         if isinstance(result, NotArticle):
             stats.inc_value("pages/not_article")
             return
@@ -418,7 +458,6 @@ class FaktiSpider(scrapy.Spider):
             stats.inc_value("pages/rejected")
             yield build_reject(result)
             return
-        assert isinstance(result, Extracted)
         if not self._in_window(result, response):
             stats.inc_value("discovery/articles/out_of_window")
             return

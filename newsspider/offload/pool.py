@@ -1,0 +1,128 @@
+"""The crawler's side: a few worker processes that run :func:`extract_article`.
+
+Each worker is ``python -m newsspider.offload.worker`` on one end of a socket pair; the
+other end is an asyncio transport, so sending a page and reading a result never block the
+crawl. A job goes to the worker with the fewest jobs in flight. If a worker dies, its jobs
+are failed with :class:`WorkerLost` (the caller extracts them in-process: nothing is lost)
+and the pool goes on with the others; with none left, :meth:`ExtractionPool.extract` says so
+by raising :class:`WorkerLost` at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import socket
+import subprocess
+import sys
+from typing import Any
+
+from newsspider.extraction.record import ExtractionResult
+from newsspider.offload.frames import FrameReader, frame
+
+logger = logging.getLogger(__name__)
+
+#: Seconds a worker gets to exit after its socket is closed, before it is killed.
+EXIT_TIMEOUT = 5.0
+
+
+class WorkerLost(RuntimeError):
+    """The job's worker died (or no worker is left); extract the page in-process."""
+
+
+class _Worker(asyncio.Protocol):
+    """One worker process and its jobs in flight."""
+
+    def __init__(self, proc: subprocess.Popen, pool: ExtractionPool) -> None:
+        self.proc = proc
+        self.pool = pool
+        self.transport: asyncio.Transport | None = None
+        self.reader = FrameReader()
+        self.jobs: dict[int, asyncio.Future] = {}
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        for job_id, result in self.reader.feed(data):
+            future = self.jobs.pop(job_id)
+            if not future.done():
+                future.set_result(result)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.pool.lost(self)
+        for future in self.jobs.values():
+            if not future.done():
+                future.set_exception(WorkerLost(f"extraction worker {self.proc.pid} exited"))
+        self.jobs.clear()
+
+    def send(self, job_id: int, message: tuple[Any, ...], future: asyncio.Future) -> None:
+        assert self.transport is not None
+        self.jobs[job_id] = future
+        self.transport.write(frame((job_id, *message)))
+
+
+class ExtractionPool:
+    """``size`` worker processes; :meth:`start` them in the running event loop."""
+
+    def __init__(self, size: int) -> None:
+        if size < 1:
+            raise ValueError("an extraction pool needs at least one worker")
+        self.size = size
+        self.workers: list[_Worker] = []
+        self.lost_count = 0
+        self._ids = itertools.count(1)
+        self._closing = False
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        for _ in range(self.size):
+            mine, theirs = socket.socketpair()
+            with theirs:
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "newsspider.offload.worker", str(theirs.fileno())],
+                    pass_fds=(theirs.fileno(),),
+                    stdin=subprocess.DEVNULL,
+                )
+            worker = _Worker(proc, self)
+            await loop.create_connection(lambda w=worker: w, sock=mine)
+            self.workers.append(worker)
+
+    def lost(self, worker: _Worker) -> None:
+        if worker in self.workers:
+            self.workers.remove(worker)
+            if not self._closing:
+                self.lost_count += 1
+                logger.warning(
+                    "extraction worker %d exited (%s); %d left",
+                    worker.proc.pid, worker.proc.poll(), len(self.workers),
+                )  # fmt: skip
+
+    def extract(
+        self, body: bytes, url: str, content_type: str | None
+    ) -> asyncio.Future[ExtractionResult]:
+        """A future of ``extract_article(body, url, content_type=...)`` run by a worker."""
+        if not self.workers:
+            raise WorkerLost("no extraction worker left")
+        worker = min(self.workers, key=lambda w: len(w.jobs))
+        future: asyncio.Future[ExtractionResult] = asyncio.get_running_loop().create_future()
+        worker.send(next(self._ids), (body, url, content_type), future)
+        return future
+
+    def close(self) -> None:
+        """Close the sockets (workers exit at end of stream) and reap the processes."""
+        self._closing = True
+        procs = [w.proc for w in self.workers]
+        for worker in list(self.workers):
+            if worker.transport is not None:
+                # End of stream now (``close`` alone would wait for the next loop turn).
+                worker.transport.get_extra_info("socket").shutdown(socket.SHUT_WR)
+                worker.transport.close()
+        for proc in procs:
+            try:
+                proc.wait(EXIT_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

@@ -1,0 +1,201 @@
+"""Extraction in worker processes (``FAKTI_EXTRACT_WORKERS``): same results as in-process,
+nothing lost when a worker dies, no worker outlives its crawler."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsspider.extraction.article import extract_article
+from newsspider.offload.frames import FrameReader, frame
+from newsspider.offload.pool import ExtractionPool, WorkerLost
+from newsspider.replica.generator import SOFIA, Site
+from newsspider.replica.pages import Pages
+
+NOW = datetime(2026, 11, 29, 11, 0, tzinfo=SOFIA)
+ORIGIN = "http://127.0.0.1:8765"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def article_jobs(count: int) -> list[tuple[bytes, str, str | None]]:
+    """``(body, url, content type)`` of the first ``count`` article pages of a replica."""
+    site = Site(articles=count, seed=3, now=NOW)
+    pages = Pages(site, cache_size=0)
+    jobs = []
+    for a in site.articles[:count]:
+        page = pages.render(a.path, 2, ORIGIN)
+        jobs.append((page.body, "https://fakti.bg" + a.path, page.content_type))
+    return jobs
+
+
+@given(
+    st.lists(st.one_of(st.binary(max_size=300), st.text(max_size=50), st.integers()), max_size=6),
+    st.lists(st.integers(min_value=1, max_value=64), max_size=40),
+)
+def test_frames_survive_any_chunking(messages, cuts):
+    stream = b"".join(frame(m) for m in messages)
+    reader, got, start = FrameReader(), [], 0
+    for cut in cuts:
+        got += reader.feed(stream[start : start + cut])
+        start += cut
+    got += reader.feed(stream[start:])
+    assert got == messages
+
+
+def test_pool_results_equal_in_process_extraction():
+    jobs = article_jobs(40)
+
+    async def run() -> list:
+        pool = ExtractionPool(2)
+        await pool.start()
+        try:
+            return await asyncio.gather(*(pool.extract(*job) for job in jobs))
+        finally:
+            pool.close()
+
+    results = asyncio.run(run())
+    expected = [extract_article(body, url, content_type=ct) for body, url, ct in jobs]
+    assert results == expected
+    assert all(type(r).__name__ == "Extracted" for r in results)
+    assert [r.layers for r in results] == [e.layers for e in expected]
+
+
+def test_a_dead_worker_fails_its_jobs_and_the_pool_goes_on():
+    jobs = article_jobs(6)
+
+    async def run() -> tuple[list, object, int, list]:
+        pool = ExtractionPool(2)
+        await pool.start()
+        try:
+            victim = pool.workers[0]
+            pending = [pool.extract(*job) for job in jobs]  # 3 on each worker
+            victim.proc.kill()
+            outcomes = await asyncio.gather(*pending, return_exceptions=True)
+            after = await pool.extract(*jobs[0])  # the survivor takes new work
+            return outcomes, after, pool.lost_count, [w.proc for w in pool.workers]
+        finally:
+            pool.close()
+
+    outcomes, after, lost, survivors = asyncio.run(run())
+    failed = [o for o in outcomes if isinstance(o, WorkerLost)]
+    assert 1 <= len(failed) <= 3 and lost == 1 and len(survivors) == 1
+    assert after == extract_article(*jobs[0][:2], content_type=jobs[0][2])
+    assert all(p.poll() is not None for p in survivors)  # close() reaped it
+
+
+def test_no_worker_left_raises_at_once():
+    async def run() -> None:
+        pool = ExtractionPool(1)
+        await pool.start()
+        pool.workers[0].proc.kill()
+        for _ in range(200):  # the loss is noticed on the next loop turns
+            if not pool.workers:
+                break
+            await asyncio.sleep(0.01)
+        with pytest.raises(WorkerLost):
+            pool.extract(b"<html></html>", "https://fakti.bg/world/1-x", None)
+        pool.close()
+
+    asyncio.run(run())
+
+
+def test_close_lets_workers_exit_promptly():
+    async def run() -> list[subprocess.Popen]:
+        pool = ExtractionPool(2)
+        await pool.start()
+        procs = [w.proc for w in pool.workers]
+        started = time.monotonic()
+        pool.close()
+        assert time.monotonic() - started < 3  # end of stream, not the kill timeout
+        return procs
+
+    assert all(p.returncode == 0 for p in asyncio.run(run()))
+
+
+def test_pool_refuses_zero_workers():
+    with pytest.raises(ValueError):
+        ExtractionPool(0)
+
+
+def _children(pid: int) -> set[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return {int(p) for p in out.stdout.split()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    return status.exists() and status.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.e2e
+def test_workers_die_with_a_killed_crawler(replica_factory, tmp_path):
+    """SIGKILL the crawler mid-crawl: its workers see end of stream and exit."""
+    rep = replica_factory(articles=400, epoch=2, now=NOW)
+    cmd = [
+        sys.executable, "-m", "scrapy", "crawl", "fakti", "-a", "since=2025-03-01",
+        "-s", f"FAKTI_BASE_URL={rep.base_url}", "-s", f"FAKTI_OUTPUT_DIR={tmp_path}",
+        "-s", "FAKTI_EXTRACT_WORKERS=2", "-s", "LOG_LEVEL=DEBUG",
+    ]  # fmt: skip
+    crawler = subprocess.Popen(
+        cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    workers: set[int] = set()
+    assert crawler.stderr is not None
+    for line in crawler.stderr:
+        workers |= _children(crawler.pid)
+        if "Scraped from" in line and len(workers) >= 2:
+            break
+    assert len(workers) == 2, workers
+    assert crawler.poll() is None  # killed mid-crawl, not after
+    crawler.send_signal(signal.SIGKILL)
+    crawler.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers)
+
+
+class _DeadPool:
+    """A pool whose worker has just died."""
+
+    def extract(self, body: bytes, url: str, content_type: str | None):
+        raise WorkerLost("worker exited")
+
+
+def test_spider_extracts_in_process_when_the_worker_is_lost():
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from newsspider import settings as project
+    from newsspider.spiders.fakti import FaktiSpider
+
+    settings = {k: v for k, v in vars(project).items() if k.isupper()}
+    crawler = get_crawler(FaktiSpider, settings_dict=settings)
+    crawler.settings.frozen = False
+    spider = FaktiSpider.from_crawler(crawler, url="https://fakti.bg/world/1-x")
+    spider.pool = _DeadPool()  # type: ignore[assignment]
+    body, url, ctype = article_jobs(1)[0]
+    response = HtmlResponse(url, body=body, headers={"Content-Type": ctype})
+
+    async def collect() -> list:
+        return [item async for item in spider.parse_in_worker(response)]
+
+    [item] = asyncio.run(collect())
+    expected = extract_article(body, url, content_type=ctype)
+    assert item["headline"] == expected.fields["headline"]
+    assert item["url"] == url
+    assert crawler.stats.get_value("extract/workers/in_process") == 1
