@@ -73,7 +73,7 @@ def main() -> None:
             pages = [e for e in entries if e["kind"] != "robots"]
             articles = sum(e["kind"] == "article" for e in pages)
             rows["fakti"].append(
-                (len(pages), articles, log_span(entries), run.cpu, run.max_rss_mb,
+                (len(pages), articles, log_span(entries), run.cpu, run.tree_rss_mb,
                  proc_cpu(rep.proc.pid) - replica_cpu)
             )  # fmt: skip
             urls = work / "urls.txt"
@@ -93,7 +93,7 @@ def main() -> None:
                 pages = [e for e in entries if e["kind"] != "robots"]
                 articles = sum(e["kind"] == "article" for e in pages)
                 rows[name].append(
-                    (len(pages), articles, log_span(entries), run.cpu, run.max_rss_mb,
+                    (len(pages), articles, log_span(entries), run.cpu, run.tree_rss_mb,
                      proc_cpu(rep.proc.pid) - replica_cpu)
                 )  # fmt: skip
     finally:

@@ -41,13 +41,35 @@ def start_replica(articles: int, epoch: int = 2, pin: bool = False) -> ReplicaPr
 
 @dataclass(slots=True)
 class Run:
-    """One crawler process: exit status, wall and CPU seconds, peak RSS, log file."""
+    """One crawler: exit status, wall and CPU seconds (the crawler and its extraction workers),
+    peak RSS of the crawler process alone, peak RSS summed over the crawler and its workers
+    (sampled every 50 ms), log file."""
 
     status: int
     wall: float
     cpu: float
     max_rss_mb: float
+    tree_rss_mb: float
     log: Path
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+def tree_rss_kb(pid: int) -> int:
+    """RSS of ``pid`` plus its direct children (the extraction workers), in KiB."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return 0
+    return _rss_kb(pid) + sum(_rss_kb(int(child)) for child in children)
 
 
 def run_scrapy(args: list[str], log: Path, pin: bool = False) -> Run:
@@ -68,7 +90,13 @@ def run_scrapy(args: list[str], log: Path, pin: bool = False) -> Run:
             stderr=subprocess.STDOUT,
             preexec_fn=pin_self,
         )
-        _, status, usage = os.wait4(proc.pid, 0)
+        tree_peak = 0
+        while True:
+            waited, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if waited:
+                break
+            tree_peak = max(tree_peak, tree_rss_kb(proc.pid))
+            time.sleep(0.05)
         proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
     return Run(
@@ -76,6 +104,7 @@ def run_scrapy(args: list[str], log: Path, pin: bool = False) -> Run:
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
         max_rss_mb=usage.ru_maxrss / 1024,
+        tree_rss_mb=max(tree_peak, usage.ru_maxrss) / 1024,
         log=log,
     )
 
