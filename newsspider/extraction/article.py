@@ -10,10 +10,10 @@ Fast path: a page is first parsed only up to the `</article>` after its first `<
 `<head>`, navigation and the article; not the rails and footer after it). libxml2 builds the
 tree in document order and never changes a closed element, so that prefix gives the same
 `<head>`, article element and ancestors as the full parse. Its result is used only when
-nothing after the cut can matter: `<head>` and the article closed before the cut, no second
-`<html>`/`<head>`/`<body>` tag after it, a JSON-LD article object found before it (or no
-script after it that could be JSON-LD), and the rendered-text layer (which may read the
-whole `<body>`) not consulted. Otherwise the full page is parsed.
+nothing after the cut can matter: `<head>` and the article closed before the cut, a JSON-LD
+article object found before it (else no script after it that could be JSON-LD, no second
+`<html>`/`<head>`/`<body>` tag and no NUL byte, which could hide one), and the rendered-text
+layer (which may read the whole `<body>`) not consulted. Otherwise the full page is parsed.
 """
 
 from __future__ import annotations
@@ -22,13 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml import etree
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import BodyRules, absolute
-from newsspider.extraction.decode import head_of, page_bytes, parse_bytes
+from newsspider.extraction.decode import page_bytes, parse_bytes
 from newsspider.extraction.jsonld import article_fields, find_article
 from newsspider.extraction.meta import meta_fields
 from newsspider.extraction.record import (
@@ -43,12 +42,13 @@ from newsspider.extraction.record import (
 from newsspider.extraction.selectors import (
     Marks,
     article_scope,
+    first,
     scan,
     selector_body,
     selector_fields,
 )
 from newsspider.extraction.text import Line, lines_from_text, lines_from_tree, parse_lines
-from newsspider.extraction.urls import ArticleRef, parse_article_url
+from newsspider.extraction.urls import ArticleRef, parse_article_url, parse_request_url
 
 #: Fields taken layer by layer (the body is handled on its own).
 LAYERED_FIELDS: tuple[str, ...] = (
@@ -58,18 +58,9 @@ LAYERED_FIELDS: tuple[str, ...] = (
 #: A page without these is rejected.
 REQUIRED_FIELDS: tuple[str, ...] = ("headline", "published_at")
 _OUTPUT_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("scraped_at", "content_hash"))
-
-
-def article_ref(url: str) -> ArticleRef | None:
-    """The article behind a request URL; its host may be a mirror (only the path counts)."""
-    ref = parse_article_url(url)
-    if ref is None and isinstance(url, str):
-        try:
-            netloc = urlsplit(url.strip()).netloc
-        except ValueError:
-            return None
-        ref = parse_article_url(url, extra_hosts=[netloc]) if netloc else None
-    return ref
+_URL_FIELDS = ("url", "article_id", "lang", "section")
+#: The output fields after those from the URL.
+_PAGE_FIELDS = _OUTPUT_FIELDS[len(_URL_FIELDS) :]
 
 
 def _valid(value: Any) -> bool:
@@ -90,7 +81,9 @@ def _merge(
     for name in LAYERED_FIELDS:
         for layer, fields in layers:
             value = fields.get(name)
-            if _valid(value) and (name != "image_url" or _image_ok(value)):
+            if value is None or (isinstance(value, str | list) and not value):
+                continue  # not _valid(value), inlined
+            if name != "image_url" or _image_ok(value):
                 values[name], used[name] = value, layer
                 break
         else:
@@ -108,7 +101,7 @@ def _finish(ref: ArticleRef, values: dict[str, Any], used: dict[str, str]) -> Ex
         "lang": ref.lang,
         "section": ref.section,
     }
-    for name in _OUTPUT_FIELDS[4:]:
+    for name in _PAGE_FIELDS:
         value = values.get(name)
         if isinstance(value, datetime):
             value = isoformat(value)
@@ -117,17 +110,20 @@ def _finish(ref: ArticleRef, values: dict[str, Any], used: dict[str, str]) -> Ex
         elif name == "body":
             value = value or ""
         record[name] = value
-    layers = {name: URL_LAYER for name in ("url", "article_id", "lang", "section")}
-    layers.update({name: used[name] for name in _OUTPUT_FIELDS if name in used})
+    layers = dict.fromkeys(_URL_FIELDS, URL_LAYER)
+    for name in _OUTPUT_FIELDS:
+        if name in used:
+            layers[name] = used[name]
     missing = [name for name in REQUIRED_FIELDS if not record.get(name)]
     if missing:
         return Rejected(ref.url, "missing:" + ",".join(missing), record, layers)
     return Extracted(record, layers)
 
 
-def _canonical_ref(root: etree._Element, ref: ArticleRef) -> ArticleRef:
-    """The page's `<link rel=canonical>` when it names the same article, else ``ref``."""
-    for link in head_of(root).iter("link"):
+def _canonical_ref(head: etree._Element, ref: ArticleRef) -> ArticleRef:
+    """The page's `<link rel=canonical>` (in ``head``) when it names the same article, else
+    ``ref``."""
+    for link in head.iter("link"):
         if P.CANONICAL_REL not in (link.get("rel") or "").lower().split():
             continue
         href = (link.get("href") or "").strip()
@@ -139,32 +135,48 @@ def _canonical_ref(root: etree._Element, ref: ArticleRef) -> ArticleRef:
     return ref
 
 
+#: Appended to the fast path's prefix (see ``_Cut.closed``).
+_END_MARK = f"<{P.FAST_END_TAG}></{P.FAST_END_TAG}>".encode("ascii")
+
+
 class _NeedsFullPage(Exception):
     """The fast path cannot prove that the full page gives the same result."""
 
 
 @dataclass(slots=True)
 class _Cut:
-    """The page bytes after the fast path's cut (see the module docstring)."""
+    """The page bytes after the fast path's cut (see the module docstring): ``data[start:]``."""
 
-    rest: bytes
+    data: bytes
+    start: int
 
-    def closed(self, root: etree._Element, scope: etree._Element) -> bool:
-        """Whether `<head>` and ``scope`` (the article of the first `h1`) end before the cut."""
+    def closed(
+        self,
+        root: etree._Element,
+        head: etree._Element,
+        h1: etree._Element | None,
+        scope: etree._Element,
+    ) -> bool:
+        """Whether `<head>` (``head``, else the root) and ``scope`` (the article of ``h1``, the
+        first `h1`) end before the cut."""
         marks = list(root.iter(P.FAST_END_TAG))
-        head = root.find("head")
-        h1 = next(root.iter("h1"), None)
-        if len(marks) != 1 or head is None or h1 is None or scope.tag != "article":
+        if len(marks) != 1 or head is root or h1 is None or scope.tag != "article":
             return False
         if next(h1.iterancestors("article"), None) is not scope:
             return False
-        above = set(marks[0].iterancestors())
-        return head not in above and scope not in above
+        return not any(a is head or a is scope for a in marks[0].iterancestors())
 
     def plain_rest(self) -> bool:
-        """Whether no tag after the cut can add JSON-LD or reopen `<html>`/`<head>`/`<body>`."""
-        for found in P.FAST_SUFFIX_TAG.finditer(self.rest):
-            tag = P.FAST_PLAIN_SCRIPT.match(self.rest, found.start())
+        """Whether no tag after the cut can add JSON-LD or reopen `<html>`/`<head>`/`<body>`
+        (a NUL byte, which the parser may drop, could hide one)."""
+        rest = self.data[self.start :]
+        if b"\0" in rest:
+            return False
+        # Lower-cased once, the bytes are searched case-sensitively (the script patterns
+        # ignore case, and lower() changes only ASCII letters).
+        rest = rest.lower()
+        for found in P.FAST_SUFFIX_TAG_LOWER.finditer(rest):
+            tag = P.FAST_PLAIN_SCRIPT.match(rest, found.start())
             if tag is None or P.FAST_JSON.search(tag.group()):
                 return False
         return True
@@ -204,7 +216,7 @@ class _TextLayer:
         if self._fields is None:
             fields = self._parse(self.scope) if self.scope is not self.root else {}
             if not (fields.get("published_at") and fields.get("body")):
-                body = next(self.root.iter("body"), None)
+                body = first(self.root, "body")
                 fields = self._parse(body if body is not None else self.root)
             self._fields = fields
         return self._fields
@@ -217,18 +229,22 @@ def _known_markup(marks: Marks) -> bool:
 
 def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -> ExtractionResult:
     """Every layer on one tree; ``cut`` when the tree is the fast path's prefix."""
-    scope = article_scope(root)
+    # lxml's iterator looks ahead to the next match: cheap on the prefix, not on a whole page
+    h1 = next(root.iter("h1"), None) if cut is not None else first(root, "h1")
+    # The `<head>` (where title, meta, link and JSON-LD live), else the root.
+    head = next(root.iterchildren("head"), root)
+    scope = article_scope(root, h1)
     marks = scan(scope)
-    if cut is not None and not (cut.closed(root, scope) and _known_markup(marks)):
+    if cut is not None and not (cut.closed(root, head, h1, scope) and _known_markup(marks)):
         raise _NeedsFullPage
-    obj = find_article(root)
+    obj = find_article(root, head)
     if cut is not None and obj is None and not cut.plain_rest():
         raise _NeedsFullPage
-    ref = _canonical_ref(root, ref)
-    selected = selector_fields(root, scope, marks, ref.url)
+    ref = _canonical_ref(head, ref)
+    selected = selector_fields(marks, h1, ref.url)
     layers = [
         ("jsonld", article_fields(obj, ref.url)),
-        ("meta", meta_fields(root, ref.url)),
+        ("meta", meta_fields(head, ref.url)),
         ("selectors", selected),
     ]
     # Nullable fields fall through to the text layer only when the §5 markup is incomplete.
@@ -252,19 +268,22 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
 
 def _fast(data: bytes, encoding: str, ref: ArticleRef) -> ExtractionResult | None:
     """The result from the page's prefix (module docstring), or ``None`` when not provable."""
-    if encoding not in P.FAST_CODECS or b"\0" in data:
+    h1 = P.FAST_H1.search(data) if encoding in P.FAST_CODECS else None
+    if h1 is None:
         return None
-    h1 = P.FAST_H1.search(data)
-    end = P.FAST_ARTICLE_END.search(data, h1.end()) if h1 else None
+    end = P.FAST_ARTICLE_END.search(data, h1.end())
     close = data.find(b">", end.start()) if end else -1
-    if close < 0 or not all(data.find(hint, 0, close) >= 0 for hint in P.FAST_MARKUP_HINTS):
+    if close < 0 or data.find(b"\0", 0, close) >= 0:  # (after the cut: Cut.plain_rest)
         return None
-    mark = f"<{P.FAST_END_TAG}></{P.FAST_END_TAG}>".encode("ascii")
-    root = parse_bytes(data[: close + 1] + mark, encoding)
+    start = h1.start()
+    for hint in P.FAST_MARKUP_HINTS:  # in data[:close], looked for in the article first
+        if data.find(hint, start, close) < 0 and data.find(hint, 0, start + len(hint) - 1) < 0:
+            return None
+    root = parse_bytes(b"".join((memoryview(data)[: close + 1], _END_MARK)), encoding)
     if root is None:
         return None
     try:
-        return _from_tree(root, ref, _Cut(data[close + 1 :]))
+        return _from_tree(root, ref, _Cut(data, close + 1))
     except Exception:  # _NeedsFullPage, or anything odd: the full parse decides
         return None
 
@@ -276,7 +295,7 @@ def extract_fast(
 
     When not ``None`` it equals ``extract_article(body, url, fast=False)``.
     """
-    ref = article_ref(url)
+    ref = parse_request_url(url)
     page = page_bytes(body, content_type) if ref is not None else None
     return _fast(*page, ref) if page and ref is not None else None
 
@@ -291,7 +310,7 @@ def extract_article(
     gives :class:`Rejected` with ``reason`` ``missing:<fields>`` and the partial record.
     ``fast=False`` skips the fast path (module docstring); the result is the same.
     """
-    ref = article_ref(url)
+    ref = parse_request_url(url)
     if ref is None:
         return NotArticle(str(url), "not-article-url")
     try:
@@ -309,7 +328,7 @@ def extract_article(
 
 def extract_from_text(text: str, url: str) -> ExtractionResult:
     """The rendered-text layer alone (e.g. a page's visible text, like the shared seed)."""
-    ref = article_ref(url)
+    ref = parse_request_url(url)
     if ref is None:
         return NotArticle(str(url), "not-article-url")
     try:

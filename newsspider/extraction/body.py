@@ -27,12 +27,18 @@ def absolute(base_url: str, url: str) -> str:
 
 def collapse(text: str | None) -> str:
     """Whitespace runs (incl. no-break spaces) → one space, stripped."""
-    return " ".join(text.split()) if text else ""
+    if not text:
+        return ""
+    # Every whitespace character but U+0020 is unprintable: a printable text with single
+    # inner spaces is already collapsed (the common case; splitting would copy each word).
+    if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def unique(values: Iterable[str]) -> list[str]:
     """Each value once, in first-seen order, empty values dropped."""
-    return list(dict.fromkeys(v for v in values if v))
+    return list(dict.fromkeys(filter(None, values)))
 
 
 def image_source(el: etree._Element) -> str | None:
@@ -48,13 +54,16 @@ def image_source(el: etree._Element) -> str | None:
 def skipped(el: etree._Element, extra: frozenset[str] = frozenset()) -> bool:
     """Whether an element holds no article text (scripts, ads, rails...; plus ``extra`` classes)."""
     tag = el.tag
-    if not isinstance(tag, str) or tag in P.SKIP_TAGS:
-        return True
+    return not isinstance(tag, str) or tag in P.SKIP_TAGS or skipped_class(el, extra)
+
+
+def skipped_class(el: etree._Element, extra: frozenset[str] = frozenset()) -> bool:
+    """The class part of :func:`skipped` (for callers that test the tag themselves)."""
     value = el.get("class")
     if not value:
         return False
     names = value.split()
-    return any(n in P.SKIP_CLASSES or n in extra for n in names)
+    return not (P.SKIP_CLASSES.isdisjoint(names) and extra.isdisjoint(names))
 
 
 def skipped_image(el: etree._Element) -> bool:
@@ -72,24 +81,27 @@ def element_text(el: etree._Element, extra: frozenset[str] = frozenset()) -> str
 
 
 def _collect(el: etree._Element, parts: list[str], extra: frozenset[str]) -> None:
-    if el.text:
-        parts.append(el.text)
+    text = el.text  # each read of .text/.tail decodes the node again: read once
+    if text:
+        parts.append(text)
     for child in el:
-        if not skipped(child, extra):
-            if child.tag == "br":
+        tag = child.tag
+        if isinstance(tag, str) and tag not in P.SKIP_TAGS and not skipped_class(child, extra):
+            if tag == "br":
                 parts.append(" ")
             else:
                 _collect(child, parts, extra)
-        if child.tail:
-            parts.append(child.tail)
+        tail = child.tail
+        if tail:
+            parts.append(tail)
 
 
 def clean_headline(text: str | None) -> str | None:
     """Unescape entities, collapse whitespace and strip the site's title suffixes."""
     if not text:
         return None
-    text = collapse(html_lib.unescape(text))
-    changed = True
+    text = collapse(html_lib.unescape(text) if "&" in text else text)
+    changed = text.endswith(P.TITLE_SUFFIXES)
     while changed:
         changed = False
         for suffix in P.TITLE_SUFFIXES:
@@ -146,7 +158,10 @@ class BodyRules:
             return False
         if P.PHOTO_CREDIT.match(para):
             return False
-        if is_caption(para, self.headline) or author_from_line(para)[1]:
+        # (the cheap tests that open is_caption and author_from_line, without the calls)
+        if para[-1].isdigit() and is_caption(para, self.headline):
+            return False
+        if len(para) <= P.AUTHOR_LINE_MAX and author_from_line(para)[1]:
             return False
         return len(para) > P.DATE_LINE_SHORT or parse_date_line(para) is None
 

@@ -5,6 +5,7 @@ Nothing here ever substitutes "now" for a date it cannot parse: the result is ``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -53,19 +54,21 @@ def _month(name: str | None) -> int | None:
     return P.MONTHS.get(name.lower()) if name else None
 
 
-def _build(groups: dict[str, str | None], prefix: str = "") -> datetime | None:
-    month = _month(groups.get(prefix + "mon"))
+#: The groups of a date (``prefix`` ``""``), an update date (``"u"``, Bulgarian order) or an
+#: update date in English order (``"v"``) in the date-line patterns.
+_DATE_GROUPS = {
+    prefix: tuple(prefix + name for name in ("mon", "year", "day", "hh", "mm", "ss"))
+    for prefix in ("", "u", "v")
+}
+
+
+def _build(match: re.Match[str], prefix: str = "") -> datetime | None:
+    mon, year, day, hh, mm, ss = match.group(*_DATE_GROUPS[prefix])
+    month = _month(mon)
     if month is None:
         return None
     try:
-        return sofia_local(
-            int(groups[prefix + "year"]),
-            month,
-            int(groups[prefix + "day"]),
-            int(groups.get(prefix + "hh") or 0),
-            int(groups.get(prefix + "mm") or 0),
-            int(groups.get(prefix + "ss") or 0),
-        )
+        return sofia_local(int(year), month, int(day), int(hh or 0), int(mm or 0), int(ss or 0))
     except (TypeError, ValueError, OverflowError):
         return None
 
@@ -92,23 +95,19 @@ def parse_date_line(text: str | None) -> DateLine | None:
     line = " ".join(text.split())
     if not P.DATE_LINE_HINT.search(line, 0, 16):
         return None
-    for pattern, with_comments in ((P.DATE_LINE_EN, False), (P.DATE_LINE_BG, True)):
-        match = pattern.match(line)
-        if not match:
-            continue
-        groups = match.groupdict()
-        published = _build(groups)
-        if published is None:
-            continue
-        prefix = "u" if groups.get("umon") else "v" if groups.get("vmon") else None
-        updated = _build(groups, prefix) if prefix else None
-        if prefix and updated is None:
-            continue
-        counts = _counts((groups.get("counts") or "").split(), with_comments)
-        if counts is None:
-            continue
-        return DateLine(published, updated, *counts)
-    return None
+    # English order opens with the month name, Bulgarian order with the day (``\d``): only
+    # one of the two patterns can match.
+    bg = line[0].isdecimal()
+    match = (P.DATE_LINE_BG if bg else P.DATE_LINE_EN).match(line)
+    published = _build(match) if match else None
+    if published is None:
+        return None
+    prefix = "u" if match.group("umon") else "v" if match.group("vmon") else None
+    updated = _build(match, prefix) if prefix else None
+    if prefix and updated is None:
+        return None
+    counts = _counts((match.group("counts") or "").split(), bg)
+    return DateLine(published, updated, *counts) if counts else None
 
 
 def parse_listing_date(text: str | None, now: datetime) -> datetime | None:

@@ -67,12 +67,6 @@ def _parser(encoding: str) -> etree.HTMLParser:
     return etree.HTMLParser(encoding=encoding, remove_comments=True, huge_tree=True)
 
 
-def head_of(root: etree._Element) -> etree._Element:
-    """The `<head>` element (where title, meta, link and JSON-LD live), else the root."""
-    head = root.find("head")
-    return head if head is not None else root
-
-
 def page_bytes(
     body: bytes | str | None, content_type: str | None = None
 ) -> tuple[bytes, str] | None:

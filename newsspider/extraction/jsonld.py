@@ -11,7 +11,9 @@ from lxml import etree
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import absolute, clean_headline, collapse
 from newsspider.extraction.dates import parse_iso
-from newsspider.extraction.decode import head_of
+
+#: ``json.loads(raw, strict=False)`` builds a decoder per call; this one is shared.
+_DECODER = json.JSONDecoder(strict=False)
 
 
 def _objects(data: Any) -> Iterator[dict[str, Any]]:
@@ -25,13 +27,16 @@ def _objects(data: Any) -> Iterator[dict[str, Any]]:
 
 def _is_article(obj: dict[str, Any]) -> bool:
     kind = obj.get("@type")
-    kinds = kind if isinstance(kind, list) else [kind]
-    return any(isinstance(k, str) and k in P.JSONLD_ARTICLE_TYPES for k in kinds)
+    if isinstance(kind, str):
+        return kind in P.JSONLD_ARTICLE_TYPES
+    return isinstance(kind, list) and any(
+        isinstance(k, str) and k in P.JSONLD_ARTICLE_TYPES for k in kind
+    )
 
 
-def find_article(root: etree._Element) -> dict[str, Any] | None:
-    """The first article object of the JSON-LD scripts in `<head>`, else in the whole page."""
-    head = head_of(root)
+def find_article(root: etree._Element, head: etree._Element) -> dict[str, Any] | None:
+    """The first article object of the JSON-LD scripts in ``head`` (the page's `<head>`, else
+    the root), else in the whole page."""
     found = _find(head)
     if found is None and head is not root:
         found = _find(root)
@@ -45,10 +50,14 @@ def _find(root: etree._Element) -> dict[str, Any] | None:
         raw = (script.text or "").strip()
         if not raw:
             continue
+        if raw[0] == "\ufeff":  # what json.loads refuses (strip() keeps it)
+            continue
         try:
-            data = json.loads(raw, strict=False)
+            data = _DECODER.decode(raw)
         except ValueError:
             continue
+        if isinstance(data, dict) and _is_article(data):
+            return data  # the usual page: what _objects() yields first
         for obj in _objects(data):
             if _is_article(obj):
                 return obj

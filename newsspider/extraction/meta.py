@@ -9,13 +9,13 @@ from lxml import etree
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import absolute, clean_headline, collapse
 from newsspider.extraction.dates import parse_iso
-from newsspider.extraction.decode import head_of
 
 
-def meta_map(root: etree._Element) -> dict[str, str]:
-    """``property``/``name`` (lower-case) → ``content`` of the first such meta tag."""
+def meta_map(head: etree._Element) -> dict[str, str]:
+    """``property``/``name`` (lower-case) → ``content`` of the first such meta tag in ``head``
+    (the page's `<head>`, else the root)."""
     out: dict[str, str] = {}
-    for meta in head_of(root).iter("meta"):
+    for meta in head.iter("meta"):
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
         content = meta.get("content")
         if key and content is not None and key not in out:
@@ -31,20 +31,21 @@ def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def title_headline(root: etree._Element) -> str | None:
-    """The `<title>` with the site suffix removed."""
-    title = next(head_of(root).iter("title"), None)
+def title_headline(head: etree._Element) -> str | None:
+    """The (first) `<title>` in ``head`` with the site suffix removed."""
+    title = next(head.iter("title"), None)
     return clean_headline("".join(title.itertext())) if title is not None else None
 
 
-def meta_fields(root: etree._Element, base_url: str) -> dict[str, Any]:
-    """Fields from meta tags; the headline falls back to the page `<title>`."""
-    meta = meta_map(root)
+def meta_fields(head: etree._Element, base_url: str) -> dict[str, Any]:
+    """Fields from the meta tags in ``head`` (the page's `<head>`, else the root); the
+    headline falls back to the page `<title>`."""
+    meta = meta_map(head)
     published = parse_iso(_first(meta, P.META_PUBLISHED))
     modified = parse_iso(_first(meta, P.META_MODIFIED))
     image = _first(meta, P.META_IMAGE)
     return {
-        "headline": clean_headline(_first(meta, P.META_HEADLINE)) or title_headline(root),
+        "headline": clean_headline(_first(meta, P.META_HEADLINE)) or title_headline(head),
         "subtitle": _first(meta, P.META_SUBTITLE),
         "published_at": published,
         "updated_at": modified if modified and published and modified != published else None,

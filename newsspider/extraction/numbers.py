@@ -16,4 +16,4 @@ def parse_int(text: str | int | None) -> int | None:
     text = text.strip()
     if not P.COUNT.match(text):
         return None
-    return int("".join(ch for ch in text if ch.isdigit()))
+    return int("".join(text.split()))  # the digits (the separators are whitespace)

@@ -192,8 +192,6 @@ CANONICAL_REL = "canonical"
 SELECTOR_CLASSES = frozenset(
     {"subtitle", "ndt", "nv", "nc", "topic", "tags", "tags-bottom", "author-name", "text"}
 )
-#: Elements after the date line, in document order (text layer: the main image).
-X_FOLLOWING = _X("following::*[position() <= 200]")
 #: How many elements after the date line the text layer looks at for the main image.
 FOLLOWING_MAX = 200
 IMAGE_TAGS = frozenset({"img", "amp-img"})
@@ -240,9 +238,6 @@ IMAGE_ATTRS: tuple[str, ...] = ("data-src", "data-original", "src")
 #: its first `<h1>` start tag (byte patterns; tag names end at whitespace, `/` or `>`).
 FAST_H1 = re.compile(rb"<h1[\t\n\f\r />]", re.IGNORECASE)
 FAST_ARTICLE_END = re.compile(rb"</article[\t\n\f\r />]", re.IGNORECASE)
-#: Tags after the cut that send a page to the full parse: `<html>`/`<head>`/`<body>` again, or
-#: a `<script>` (checked by ``FAST_PLAIN_SCRIPT``, whose tag may not be JSON-LD).
-FAST_SUFFIX_TAG = re.compile(rb"<(?:script|html|head|body)[\t\n\f\r />]", re.IGNORECASE)
 #: A well-formed `<script ...>` start tag whose attributes hold neither `json` nor an
 #: entity (`&`): whatever its type, it cannot be `application/ld+json`.
 FAST_PLAIN_SCRIPT = re.compile(
@@ -251,7 +246,9 @@ FAST_PLAIN_SCRIPT = re.compile(
     re.IGNORECASE,
 )
 FAST_JSON = re.compile(rb"json", re.IGNORECASE)
-#: ``FAST_SUFFIX_TAG`` for lower-cased bytes (case-sensitive: much faster to search).
+#: Tags after the cut that send a page to the full parse: `<html>`/`<head>`/`<body>` again, or
+#: a `<script>` (checked by ``FAST_PLAIN_SCRIPT``, whose tag may not be JSON-LD). Searched in
+#: the lower-cased bytes (case-sensitive: much faster).
 FAST_SUFFIX_TAG_LOWER = re.compile(rb"<(?:script|html|head|body)[\t\n\f\r />]")
 #: Class names the known markup needs (`.ndt`, `div.text`): a page whose bytes up to the cut
 #: lack one is parsed in full at once (a shortcut only; the parsed markup is what counts).

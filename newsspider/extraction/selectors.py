@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from lxml import etree
@@ -27,16 +29,30 @@ from newsspider.extraction.dates import parse_date_line
 from newsspider.extraction.numbers import parse_int
 
 
-def article_scope(root: etree._Element) -> etree._Element:
-    """The `<article>` holding the first `h1`, else the first `<article>`, `<main>`, or the root."""
-    h1 = next(root.iter("h1"), None)
+@cache
+def _first_of(tag: str) -> etree.XPath:
+    # libxml2 stops at the first match of a `[1]` step
+    return etree.XPath(f"descendant-or-self::{tag}[1]")
+
+
+def first(root: etree._Element, tag: str) -> etree._Element | None:
+    """``next(root.iter(tag), None)``, without the look-ahead of lxml's iterator (which walks
+    on to the next match, i.e. to the end of the page when there is none)."""
+    found = _first_of(tag)(root)
+    return found[0] if found else None
+
+
+def article_scope(root: etree._Element, h1: etree._Element | None) -> etree._Element:
+    """The `<article>` holding ``h1`` (the page's first `h1`), else the first `<article>`,
+    `<main>`, or the root."""
     if h1 is not None:
         for parent in h1.iterancestors("article"):
             return parent
-    article = next(root.iter("article"), None)
-    if article is not None:
-        return article
-    return next(root.iter("main"), root)
+    for tag in ("article", "main"):
+        found = first(root, tag)
+        if found is not None:
+            return found
+    return root
 
 
 @dataclass(slots=True)
@@ -56,11 +72,11 @@ class Marks:
 def scan(scope: etree._Element) -> Marks:
     """One pass over ``scope``: §5 classes, paragraphs, the first `h1` and the main image."""
     marks = Marks()
-    wanted = P.SELECTOR_CLASSES
+    wanted, paras, by_class = P.SELECTOR_CLASSES, marks.paras, marks.by_class
     for i, el in enumerate(scope.iter(etree.Element)):
         tag = el.tag
         if tag == "p":
-            marks.paras.append((i, el))
+            paras.append((i, el))
         elif tag == "h1":
             if marks.h1 is None:
                 marks.h1 = el
@@ -68,9 +84,11 @@ def scan(scope: etree._Element) -> Marks:
             marks.image = el
         value = el.get("class")
         if value:
-            for name in value.split():
-                if name in wanted:
-                    marks.by_class.setdefault(name, []).append((i, el))
+            names = value.split()
+            if not wanted.isdisjoint(names):
+                for name in names:
+                    if name in wanted:
+                        by_class.setdefault(name, []).append((i, el))
     return marks
 
 
@@ -85,20 +103,25 @@ def _main_image(el: etree._Element) -> bool:
     return media
 
 
-def _first_text(elements: Iterable[etree._Element | None]) -> str | None:
-    for el in elements:
-        text = element_text(el) if el is not None else ""
+def _first_text(marked: Iterable[tuple[int, etree._Element]]) -> str | None:
+    """The first non-empty text of the marked elements."""
+    for _, el in marked:
+        text = element_text(el)
         if text:
             return text
     return None
 
 
+def _text(el: etree._Element | None) -> str | None:
+    return (element_text(el) or None) if el is not None else None
+
+
 def _dates(marks: Marks) -> dict[str, Any]:
-    ndt = _first_text(el for _, el in marks.by_class.get("ndt", ()))
+    ndt = _first_text(marks.by_class.get("ndt", ()))
     if not ndt:
         return {}
     nv_el, nc_el = marks.first("nv"), marks.first("nc")
-    nv, nc = _first_text([nv_el]), _first_text([nc_el])
+    nv, nc = _text(nv_el), _text(nc_el)
     line = parse_date_line(ndt) or parse_date_line(" ".join(t for t in (ndt, nv, nc) if t))
     if line is None:
         return {}
@@ -113,16 +136,18 @@ def _dates(marks: Marks) -> dict[str, Any]:
 def _tags(marks: Marks) -> list[str]:
     """Topic line, tag bullets and trailing tags, in page order."""
     parts: list[tuple[int, list[str]]] = []
-    for i, el in marks.by_class.get("topic", ()):
+    by_class = marks.by_class
+    for i, el in by_class.get("topic", ()):
         text = element_text(el)
         match = P.TOPIC_LINE.match(text)
         parts.append((i, [collapse(match.group("topic")) if match else text]))
-    for i, el in marks.by_class.get("tags", ()):
+    for i, el in by_class.get("tags", ()):
         if el.tag == "ul":
             parts.append((i, [element_text(li) for li in el.iterchildren("li")]))
-    for i, el in marks.by_class.get("tags-bottom", ()):
+    for i, el in by_class.get("tags-bottom", ()):
         parts.append((i, [element_text(a) for a in el.iter("a")]))
-    parts.sort(key=lambda part: part[0])
+    if len(parts) > 1:
+        parts.sort(key=itemgetter(0))
     return unique(t for _, texts in parts for t in texts)
 
 
@@ -131,14 +156,27 @@ def _image(marks: Marks, base_url: str) -> str | None:
     return absolute(base_url, source) if source else None
 
 
-def _in_non_body(el: etree._Element, stop: etree._Element) -> bool:
-    """Whether ``el`` sits in an ad, rail, related block or header part below ``stop``."""
+def _in_non_body(
+    el: etree._Element, stop: etree._Element, known: dict[etree._Element, bool]
+) -> bool:
+    """Whether ``el`` sits in an ad, rail, related block or header part below ``stop``;
+    ``known`` holds the answers for the elements met so far (paragraphs share ancestors)."""
+    path: list[etree._Element] = []
     node = el
     while node is not None and node is not stop:
+        verdict = known.get(node)
+        if verdict is not None:
+            break
         if skipped(node, P.HEADER_CLASSES):
-            return True
+            verdict = True
+            break
+        path.append(node)
         node = node.getparent()
-    return False
+    else:
+        verdict = False
+    for node in path:
+        known[node] = verdict
+    return verdict
 
 
 def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str | None:
@@ -147,24 +185,26 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
     start = next((i for i, el in marks.by_class.get("text", ()) if el.tag == "div"), None)
     if start is None:
         return None
+    header, known = P.HEADER_CLASSES, {}
     paras = [
-        element_text(p, P.HEADER_CLASSES)
+        element_text(p, header)
         for i, p in marks.paras
-        if i > start and not _in_non_body(p, scope)
+        if i > start and not _in_non_body(p, scope, known)
     ]
     return rules.join(paras)
 
 
-def selector_fields(
-    root: etree._Element, scope: etree._Element, marks: Marks, base_url: str
-) -> dict[str, Any]:
+def selector_fields(marks: Marks, h1: etree._Element | None, base_url: str) -> dict[str, Any]:
     """Fields from the §5 article markup (the body comes from :func:`selector_body`);
-    each value is ``None``/``[]`` when its element is absent."""
-    h1 = marks.h1 if marks.h1 is not None else next(root.iter("h1"), None)
+    each value is ``None``/``[]`` when its element is absent. ``h1`` is the page's first
+    `h1` (the headline when the article element has none)."""
+    if marks.h1 is not None:
+        h1 = marks.h1
+    by_class = marks.by_class
     fields: dict[str, Any] = {
-        "headline": clean_headline(_first_text([h1])),
-        "subtitle": _first_text(el for _, el in marks.by_class.get("subtitle", ())),
-        "authors": unique(element_text(el) for _, el in marks.by_class.get("author-name", ())),
+        "headline": clean_headline(_text(h1)),
+        "subtitle": _first_text(by_class.get("subtitle", ())),
+        "authors": unique([element_text(el) for _, el in by_class.get("author-name", ())]),
         "tags": _tags(marks),
         "image_url": _image(marks, base_url),
     }

@@ -7,8 +7,10 @@ the containing element help to find where the article header and body start and 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from lxml import etree
@@ -23,7 +25,7 @@ from newsspider.extraction.body import (
     element_text,
     image_source,
     is_caption,
-    skipped,
+    skipped_class,
     skipped_image,
     unique,
 )
@@ -61,49 +63,57 @@ class _Renderer:
     links: list[str] = field(default_factory=list)
 
     def flush(self, block: etree._Element) -> None:
-        text = collapse("".join(self.buf)) if self.buf else ""
-        if text:
-            link_chars = sum(len(t) for t in self.links)
-            self.lines.append(
-                Line(
-                    text,
-                    heading=block.tag in P.HEADING_TAGS,
-                    item=block.tag == "li",
-                    linky=link_chars >= P.LINKY_RATIO * len(text),
-                    el=block,
-                    links=tuple(self.links),
+        if self.buf:
+            text = collapse("".join(self.buf))
+            self.buf.clear()
+            if text:
+                tag, links = block.tag, self.links
+                self.lines.append(
+                    Line(
+                        text,
+                        heading=tag in P.HEADING_TAGS,
+                        item=tag == "li",
+                        linky=sum(map(len, links)) >= P.LINKY_RATIO * len(text),
+                        el=block,
+                        links=tuple(links),
+                    )
                 )
-            )
-        self.buf.clear()
-        self.links = []
+        if self.links:
+            self.links = []
 
     def walk(self, el: etree._Element, block: etree._Element) -> None:
+        buf = self.buf
         for child in el:
-            if not skipped(child):
-                tag = child.tag
+            tag = child.tag
+            if isinstance(tag, str) and tag not in P.SKIP_TAGS and not skipped_class(child):
+                text = child.text  # each read of .text/.tail decodes the node again
                 if tag in P.BLOCK_TAGS:
-                    self.flush(block)
-                    if child.text:
-                        self.buf.append(child.text)
+                    if buf or self.links:  # else flush() has nothing to do
+                        self.flush(block)
+                    if text:
+                        buf.append(text)
                     self.walk(child, child)
-                    self.flush(child)
+                    if buf or self.links:
+                        self.flush(child)
                 elif tag == "br":
-                    self.buf.append(" ")
+                    buf.append(" ")
                 else:
                     if tag == "a":
                         self.links.append(element_text(child))
-                    if child.text:
-                        self.buf.append(child.text)
+                    if text:
+                        buf.append(text)
                     self.walk(child, block)
-            if child.tail:
-                self.buf.append(child.tail)
+            tail = child.tail
+            if tail:
+                buf.append(tail)
 
 
 def lines_from_tree(root: etree._Element) -> list[Line]:
     """Render ``root`` (usually ``<body>``) into annotated lines, one per text block."""
     renderer = _Renderer()
-    if root.text:
-        renderer.buf.append(root.text)
+    text = root.text
+    if text:
+        renderer.buf.append(text)
     with suppress(RecursionError):  # absurdly deep markup: keep what was rendered
         renderer.walk(root, root)
     renderer.flush(root)
@@ -245,7 +255,7 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
     article = _article_element(date_el, header.head_el)
     trailing: list[Line] = []
     for line in lines[header.body_start :]:
-        if _is_tag_line(line, article):
+        if line.linky and _is_tag_line(line, article):
             trailing.append(line)
         if line.heading or line.item or line.linky:
             continue
@@ -307,9 +317,20 @@ def _is_tag_line(line: Line, article: etree._Element | None) -> bool:
     return line.el is not None and _inside(line.el, article)
 
 
+def _following(el: etree._Element) -> Iterator[etree._Element]:
+    """The elements after ``el`` and outside it, in document order (XPath ``following::*``),
+    walked lazily (libxml2 builds the whole axis first, in time quadratic in its length)."""
+    node: etree._Element | None = el
+    while node is not None:
+        for sibling in node.itersiblings(etree.Element):
+            yield from sibling.iter(etree.Element)
+        node = node.getparent()
+
+
 def _image_between(start: etree._Element, stop: etree._Element | None) -> str | None:
-    """The first image source after the date line and before the body (the §3 caption slot)."""
-    for el in P.X_FOLLOWING(start):
+    """The first image source after the date line and before the body (the §3 caption slot),
+    among the next :data:`~patterns.FOLLOWING_MAX` elements."""
+    for el in islice(_following(start), P.FOLLOWING_MAX):
         if el is stop:
             break
         if el.tag in P.IMAGE_TAGS and not skipped_image(el):
@@ -320,4 +341,4 @@ def _image_between(start: etree._Element, stop: etree._Element | None) -> str | 
 
 
 def _inside(el: etree._Element, container: etree._Element) -> bool:
-    return any(parent is container for parent in el.iterancestors())
+    return container in el.iterancestors()  # elements compare by identity

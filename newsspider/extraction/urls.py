@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,12 +32,40 @@ class ArticleRef:
         return (self.lang, self.article_id)
 
 
+#: An absolute http(s) URL that ``urlsplit`` takes apart as written: an ASCII host and
+#: port without user info, brackets or ``%``, and no tab or line break anywhere.
+_PLAIN_URL = re.compile(r"([hH][tT][tT][pP][sS]?)://([A-Za-z0-9.:-]+)([/?#][^\t\n\r]*)?")
+
+
 def _origin_key(value: str) -> str:
     """``http://127.0.0.1:8765/`` or ``127.0.0.1:8765`` → ``127.0.0.1:8765``."""
     value = value.strip().lower()
     if "//" in value:
         value = urlsplit(value).netloc
     return value.rstrip("/")
+
+
+@lru_cache(maxsize=64)
+def _origin_keys(extra_hosts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_origin_key(h) for h in extra_hosts)
+
+
+def _split(url: str) -> tuple[str, str, str, str] | None:
+    """``(scheme, hostname, netloc, path)`` as ``urlsplit`` gives them (lower-case scheme,
+    host and netloc without user info); ``None`` when it raises."""
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain:  # the common case, without urlsplit's general machinery
+        scheme, netloc, rest = plain.groups("")
+        netloc = netloc.lower()
+        path = rest.partition("#")[0].partition("?")[0]
+        return scheme.lower(), netloc.partition(":")[0], netloc, path
+    try:
+        parts = urlsplit(url)
+        hostname = (parts.hostname or "").lower()
+        netloc = parts.netloc.lower().rsplit("@", 1)[-1]
+    except ValueError:
+        return None
+    return parts.scheme.lower(), hostname, netloc, parts.path
 
 
 def canonicalize(url: str, base: str | None = None, extra_hosts: Iterable[str] = ()) -> str | None:
@@ -57,22 +86,27 @@ def _canonicalize(url: str, base: str | None, extra_hosts: tuple[str, ...]) -> s
     url = url.strip()
     if not url:
         return None
-    try:
-        if base:
+    if base:
+        try:
             url = urljoin(base.strip(), url)
-        elif url.startswith("//"):
-            url = "https:" + url
-        parts = urlsplit(url)
-        hostname = (parts.hostname or "").lower()
-        netloc = parts.netloc.lower().rsplit("@", 1)[-1]
-    except ValueError:
+        except ValueError:
+            return None
+    elif url.startswith("//"):
+        url = "https:" + url
+    split = _split(url)
+    if split is None:
         return None
-    if parts.scheme.lower() not in P.WEB_SCHEMES or not hostname:
+    scheme, hostname, netloc, path = split
+    if scheme not in P.WEB_SCHEMES or not hostname:
         return None
-    extra = frozenset(_origin_key(h) for h in extra_hosts)
-    if hostname not in P.SITE_HOSTS and netloc not in extra:
+    if hostname not in P.SITE_HOSTS and netloc not in _origin_keys(extra_hosts):
         return None
-    path = parts.path or "/"
+    return _site_url(path)
+
+
+def _site_url(path: str) -> str:
+    """The canonical URL of a path on the site (``amp/`` removed)."""
+    path = path or "/"
     amp = P.AMP_PATH.match(path)
     if amp:
         path = (amp.group(1) or "") + amp.group(2)
@@ -82,8 +116,35 @@ def _canonicalize(url: str, base: str | None, extra_hosts: tuple[str, ...]) -> s
 def parse_article_url(url: str, extra_hosts: Iterable[str] = ()) -> ArticleRef | None:
     """The article reference of an article URL (any §1 form), else ``None``."""
     canonical = canonicalize(url, extra_hosts=extra_hosts)
-    if canonical is None:
+    return None if canonical is None else _article_ref(canonical)
+
+
+def parse_request_url(url: str) -> ArticleRef | None:
+    """The article behind a request URL on fakti.bg or on a mirror: :func:`parse_article_url`
+    with the URL's own host as an extra host (only the path counts)."""
+    if not isinstance(url, str):
         return None
+    url = url.strip()
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain:  # whatever the (non-empty) host, as the two calls below would find
+        netloc, rest = plain.group(2, 3)
+        if not netloc.partition(":")[0]:
+            return None
+        return _article_ref(_site_url((rest or "").partition("#")[0].partition("?")[0]))
+    ref = parse_article_url(url)
+    if ref is None:
+        try:
+            netloc = urlsplit(url).netloc
+        except ValueError:
+            return None
+        ref = parse_article_url(url, extra_hosts=(netloc,)) if netloc else None
+    return ref
+
+
+@lru_cache(maxsize=8192)
+def _article_ref(canonical: str) -> ArticleRef | None:
+    """:func:`parse_article_url` of a canonical URL (cached: the spider and the extraction
+    both ask for the page's article)."""
     path = canonical[len(P.CANONICAL_ORIGIN) :]
     match = P.ARTICLE_PATH.match(path)
     if not match or match.group("section") not in P.SECTIONS:
