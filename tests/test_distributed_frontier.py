@@ -13,7 +13,7 @@ import pytest
 import redis
 from scrapy import Request
 
-from newsspider.distributed import scheduler as sched
+from newsspider.distributed import frontier as sched
 from newsspider.distributed.worker import claim
 from newsspider.pipelines.runfiles import new_run_files
 from newsspider.state.redis import split_url

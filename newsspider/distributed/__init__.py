@@ -10,7 +10,7 @@ one frontier (scrapy-redis's priority queue and dupefilter), one state store
   ``lang:id``); ``<p>:busy`` (workers holding requests), ``<p>:journal:<id>`` (the requests a
   worker took and has not finished), ``<p>:claims`` (key → run that exports it),
   ``<p>:run:<rid>`` (a run's claimed keys → fetch URL), ``<p>:runs:<id>`` (a worker's open
-  runs → run file): :mod:`newsspider.distributed.scheduler`.
+  runs → run file): :mod:`newsspider.distributed.frontier`.
 
 Exactly once: an article key is claimed by one run before it reaches the pipelines, so no two
 workers export it. Nothing lost: a killed worker's journal and the claims of its unfinished
@@ -22,6 +22,9 @@ from __future__ import annotations
 from typing import Any
 
 from newsspider.state import is_redis, state_location
+
+#: The crawler attribute holding its frontier (set by the frontier, read by the claim middleware).
+FRONTIER_ATTR = "_fakti_frontier"
 
 
 def is_distributed(settings: Any) -> bool:

@@ -7,16 +7,19 @@ Inactive (``NotConfigured``) unless ``FAKTI_STATE`` is a Redis URL.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Response
 
-from newsspider.distributed import is_distributed
-from newsspider.distributed.scheduler import FRONTIER_ATTR, RedisFrontier
+from newsspider.distributed import FRONTIER_ATTR, is_distributed
 from newsspider.items import ArticleItem
 from newsspider.pipelines.dedup import item_key
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+    from newsspider.distributed.frontier import RedisFrontier
 
 
 class ClaimMiddleware:
@@ -32,8 +35,8 @@ class ClaimMiddleware:
         return cls(crawler)
 
     def _frontier(self) -> RedisFrontier:
-        frontier = getattr(self.crawler, FRONTIER_ATTR, None)
-        assert isinstance(frontier, RedisFrontier)
+        frontier: RedisFrontier | None = getattr(self.crawler, FRONTIER_ATTR, None)
+        assert frontier is not None, "the distributed mode runs with StateScheduler"
         return frontier
 
     def _keep(self, frontier: RedisFrontier, element: Any, response: Response) -> bool:

@@ -5,13 +5,22 @@ The exit status and the history comparison never depend on Spidermon (they are t
 run, after the health verdict, so Spidermon's actions (Slack, e-mail, Telegram, Sentry, …;
 ``SPIDERMON_*`` settings) fire on the same failures: Spidermon's own
 ``FinishReasonMonitor``, and :class:`HealthGatesMonitor` reporting the gates' verdict.
+
+:class:`SpidermonExtension` (in ``EXTENSIONS``) loads Spidermon's extension only when enabled:
+importing it loads jsonschema (~8 MB), which a run without Spidermon does not need.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import NotConfigured
 from spidermon import MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors import FinishReasonMonitor
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 
 @monitors.name("newsspider health gates")
@@ -31,3 +40,16 @@ class HealthMonitorSuite(MonitorSuite):
     """``SPIDERMON_SPIDER_CLOSE_MONITORS`` suite: finish reason and health gates."""
 
     monitors = [FinishReasonMonitor, HealthGatesMonitor]  # noqa: RUF012 - Spidermon's API
+
+
+class SpidermonExtension:
+    """Spidermon's own extension with ``SPIDERMON_ENABLED``; otherwise off (``NotConfigured``)
+    without importing it."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Any:
+        if not crawler.settings.getbool("SPIDERMON_ENABLED"):
+            raise NotConfigured
+        from spidermon.contrib.scrapy.extensions import Spidermon
+
+        return Spidermon.from_crawler(crawler)

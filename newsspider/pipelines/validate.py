@@ -1,7 +1,8 @@
 """Validate each article record against the JSON Schema; failures become rejects.
 
 jsonschema is the reference: it decides every record that is not plainly valid and names the
-fault. A check compiled from the same schema answers the common case, a valid record, first.
+fault. A check compiled from the same schema answers the common case, a valid record, first;
+jsonschema is imported the first time a record fails it (a run of valid records never loads it).
 """
 
 from __future__ import annotations
@@ -9,16 +10,18 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from numbers import Number
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
-
-from jsonschema import Draft202012Validator
-from scrapy.crawler import Crawler
 
 from newsspider.extraction.record import RECORD_FIELDS
 from newsspider.items import ArticleItem, RejectItem
 from newsspider.schema import article_schema
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -236,8 +239,14 @@ class RecordValidator:
     """
 
     def __init__(self) -> None:
-        self._validator = Draft202012Validator(article_schema())
         self._valid = compile_check(article_schema()) or (lambda record: False)
+
+    @cached_property
+    def _validator(self) -> Draft202012Validator:
+        """The reference validator, built on first need (importing jsonschema costs ~8 MB)."""
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(article_schema())
 
     def problem(self, record: dict[str, Any]) -> tuple[str, str] | None:
         for name in RECORD_FIELDS:

@@ -1,0 +1,343 @@
+"""scrapy-redis's shared frontier, for a ``redis://`` state (see :mod:`newsspider.distributed`).
+
+:class:`RedisFrontier` adds to scrapy-redis's scheduler:
+
+- a **journal** per worker: popping a request moves it atomically into the worker's journal,
+  and it leaves once its callback's output is handled (:meth:`RedisFrontier.settle`). A
+  restarted worker puts its predecessor's journal back on the frontier.
+- **claims**: an article key is claimed by one run before the pipelines see it
+  (:meth:`RedisFrontier.claim`); a key claimed by another run is dropped, so no two workers
+  export it. A run whose file never appeared (killed) has its claimed keys fetched again.
+- **termination**: a worker is *busy* from the moment it pops a request until Scrapy finds it
+  idle. An idle worker finishes when the frontier is empty and no live worker (heartbeat) is
+  busy; otherwise it waits, polling. The last worker to leave deletes the job keys (frontier,
+  dupefilter, claims), so the next command starts a new job; the state stays.
+
+It imports redis and scrapy-redis, so only the distributed mode imports it (from
+:class:`~newsspider.distributed.scheduler.StateScheduler`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import redis
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.spiders import Spider
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
+from scrapy_redis.scheduler import Scheduler as ScrapyRedisScheduler
+from twisted.internet import task
+
+from newsspider.distributed import FRONTIER_ATTR
+from newsspider.distributed.worker import Worker, worker_for
+from newsspider.extraction.urls import parse_article_url
+from newsspider.pipelines.runfiles import run_files
+from newsspider.spiders.fakti import ARTICLE_PRIORITY
+from newsspider.state import Key, chunks, get_store
+from newsspider.state.redis import key_field
+
+logger = logging.getLogger(__name__)
+
+#: Request meta key holding the journal token of a popped request.
+TOKEN = "fakti_journal"
+#: How often (seconds) a worker beats, settles its journal and, when waiting, polls the frontier.
+TICK = 0.5
+_CHUNK = 1000
+
+#: KEYS: frontier, journal, busy. ARGV: worker id. Pops the best request into the journal.
+_POP = """
+local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #top == 0 then return false end
+redis.call('ZREM', KEYS[1], top[1])
+redis.call('ZADD', KEYS[2], top[2], top[1])
+redis.call('HSET', KEYS[3], ARGV[1], 1)
+return top[1]
+"""
+
+#: KEYS: frontier, busy. ARGV: worker id, heartbeat key prefix. This worker is idle: is the
+#: job done ('done'), is there work ('work'), or is a live worker still busy ('wait')?
+_IDLE = """
+redis.call('HDEL', KEYS[2], ARGV[1])
+if redis.call('ZCARD', KEYS[1]) > 0 then return 'work' end
+for _, w in ipairs(redis.call('HKEYS', KEYS[2])) do
+  if redis.call('EXISTS', ARGV[2] .. w) == 1 then return 'wait' end
+end
+return 'done'
+"""
+
+#: KEYS: claims, run claims. ARGV: key field, run id, fetch URL. 1 if the run holds the key.
+_CLAIM = """
+local holder = redis.call('HGET', KEYS[1], ARGV[1])
+if holder == ARGV[2] then return 1 end
+if holder then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+return 1
+"""
+
+#: KEYS: workers, busy, heartbeat, frontier, then the job keys to delete when last.
+#: ARGV: identity, worker id, whether to unregister, '<p>:'. Returns 1 if the job keys were
+#: deleted: nothing is left on the frontier, and no registered worker is alive or has work
+#: to recover (a journal, or an open run that claimed keys).
+_LEAVE = """
+redis.call('HDEL', KEYS[2], ARGV[2])
+redis.call('DEL', KEYS[3])
+if ARGV[3] == '1' then redis.call('HDEL', KEYS[1], ARGV[1]) end
+if redis.call('ZCARD', KEYS[4]) > 0 then return 0 end
+for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
+  local id = cjson.decode(raw)['id']
+  if redis.call('EXISTS', ARGV[4] .. 'hb:' .. id, ARGV[4] .. 'journal:' .. id) > 0 then
+    return 0
+  end
+  for _, rid in ipairs(redis.call('HKEYS', ARGV[4] .. 'runs:' .. id)) do
+    if redis.call('EXISTS', ARGV[4] .. 'run:' .. rid) == 1 then return 0 end
+  end
+end
+for i = 5, #KEYS do redis.call('DEL', KEYS[i]) end
+return 1
+"""
+
+
+class KeyDupeFilter(RFPDupeFilter):
+    """scrapy-redis's dupefilter, with an article's fingerprint being its key ``lang:id``: any
+    URL form of one article is fetched once per job. The set outlives a worker (the last
+    worker of the job deletes it)."""
+
+    def request_fingerprint(self, request: Request) -> str:
+        ref = parse_article_url(request.url, extra_hosts=(urlsplit(request.url).netloc,))
+        return f"{ref.lang}:{ref.article_id}" if ref else super().request_fingerprint(request)
+
+    def close(self, reason: str = "") -> None:
+        """Keep the shared set (scrapy-redis deletes it)."""
+
+
+class RedisFrontier(ScrapyRedisScheduler):
+    """scrapy-redis's scheduler with a journal, claims and a distributed end (see module)."""
+
+    def __init__(self, crawler: Crawler, worker: Worker) -> None:
+        client = worker.client
+        super().__init__(
+            client,
+            persist=True,
+            queue_key=worker.key("frontier"),
+            dupefilter=KeyDupeFilter(client, key=worker.key("seen")),
+        )
+        self.crawler = crawler
+        self.worker = worker
+        self.stats = crawler.stats
+        self.journal_key = worker.key(f"journal:{worker.id}")
+        self.busy_key = worker.key("busy")
+        self.claims_key = worker.key("claims")
+        self.runs_key = worker.key(f"runs:{worker.id}")
+        self.feed = str(run_files(crawler).feed)
+        self.run_id = ""
+        self.waiting = False
+        self._pop = client.register_script(_POP)
+        self._idle = client.register_script(_IDLE)
+        self._claim = client.register_script(_CLAIM)
+        self._leave = client.register_script(_LEAVE)
+        self._tokens: dict[str, bytes] = {}
+        self._settled: list[bytes] = []
+        self._tick: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedisFrontier:
+        frontier = cls(crawler, worker_for(crawler))
+        crawler.signals.connect(frontier._on_idle, signal=signals.spider_idle)
+        setattr(crawler, FRONTIER_ATTR, frontier)
+        return frontier
+
+    # -- life cycle ---------------------------------------------------------------------------
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.queue = PriorityQueue(self.server, spider, self.queue_key)
+        client, worker = self.server, self.worker
+        self._recover()
+        self.run_id = f"r{client.incr(worker.key('run_seq'))}"
+        client.hset(self.runs_key, self.run_id, self.feed)
+        self._start_ticking()
+        stuck = self._killed_with_work()
+        if stuck:
+            self.stats.set_value("distributed/killed_workers", len(stuck))
+            logger.warning(
+                "the job waits for killed worker(s) to be restarted (same machine and "
+                "FAKTI_OUTPUT_DIR) to recover their work: %s; or abandon the job by deleting "
+                "its keys (README section Scale-out)",
+                ", ".join(stuck),
+            )
+        logger.info(
+            "distributed worker %s (%s), run %s, frontier %s (%d queued)",
+            worker.id, worker.identity, self.run_id, self.queue.key, len(self.queue),
+        )  # fmt: skip
+
+    def _recover(self) -> None:
+        """Put back on the frontier what a killed predecessor of this worker left."""
+        client = self.server
+        for rid, feed in client.hgetall(self.runs_key).items():
+            rid, feed = rid.decode(), feed.decode()
+            if not Path(feed).exists():  # its keys were rolled back: fetch them again
+                self._requeue_claims(rid)
+            client.delete(self.worker.key(f"run:{rid}"))
+            client.hdel(self.runs_key, rid)
+            self.stats.inc_value("distributed/recovered/runs")
+        moved = client.zcard(self.journal_key)
+        if moved:
+            self._requeue_journal()
+            self.stats.set_value("distributed/recovered/journal", moved)
+            logger.warning("requeued %d request(s) a killed run of this worker had taken", moved)
+        client.hdel(self.busy_key, self.worker.id)
+
+    def _requeue_journal(self) -> None:
+        """Put the requests in this worker's journal back on the frontier (atomically)."""
+        pipe = self.server.pipeline(transaction=True)
+        pipe.zunionstore(self.queue.key, [self.queue.key, self.journal_key], aggregate="MIN")
+        pipe.delete(self.journal_key)
+        pipe.execute()
+
+    def _start_ticking(self) -> None:
+        """Beat, settle and poll every :data:`TICK` seconds (on the running reactor)."""
+        self._tick = task.LoopingCall(self._on_tick)
+        self._tick.start(TICK, now=True)
+
+    def _killed_with_work(self) -> list[str]:
+        """Registered workers without a heartbeat that left a journal or claimed keys."""
+        client, stuck = self.server, []
+        for identity, raw in client.hgetall(self.worker.key("workers")).items():
+            wid = json.loads(raw)["id"]
+            if client.exists(self.worker.key(f"hb:{wid}")):
+                continue
+            runs = client.hkeys(self.worker.key(f"runs:{wid}"))
+            if client.exists(
+                self.worker.key(f"journal:{wid}"),
+                *(self.worker.key(f"run:{rid.decode()}") for rid in runs),
+            ):
+                stuck.append(identity.decode())
+        return sorted(stuck)
+
+    def _requeue_claims(self, rid: str) -> None:
+        client, key = self.server, self.worker.key(f"run:{rid}")
+        claimed = list(client.hgetall(key).items())
+        for chunk in chunks(claimed, _CHUNK):
+            members = {
+                self.queue._encode_request(
+                    Request(url.decode(), priority=ARTICLE_PRIORITY, dont_filter=True)
+                ): -ARTICLE_PRIORITY
+                for _, url in chunk
+            }
+            fields = [field for field, _ in chunk]
+            pipe = client.pipeline(transaction=True)  # atomic: refetch and release together
+            pipe.zadd(self.queue.key, members)
+            pipe.hdel(self.claims_key, *fields)
+            pipe.hdel(key, *fields)
+            pipe.execute()
+        if claimed:
+            self.stats.inc_value("distributed/recovered/refetch", len(claimed))
+            logger.warning(
+                "run %s was killed before its file appeared: %d key(s) to fetch again",
+                rid,
+                len(claimed),
+            )
+
+    def close(self, reason: str) -> None:
+        """After the pipelines have closed (the run file is committed): leave the job."""
+        if self._tick is not None and self._tick.running:
+            self._tick.stop()
+        self._flush_settled()
+        client = self.server
+        if reason == "finished":  # every request taken was finished
+            client.delete(self.journal_key)
+        else:  # stopped early: what was taken and not finished goes back
+            self._requeue_journal()
+        run_done = Path(self.feed).exists() or not self._has_pending()
+        if run_done:
+            client.delete(self.worker.key(f"run:{self.run_id}"))
+            client.hdel(self.runs_key, self.run_id)
+        job_keys = [self.queue.key, self.df.key, self.claims_key]
+        keys = [
+            self.worker.key("workers"),
+            self.busy_key,
+            self.worker.heartbeat_key,
+            self.queue.key,
+            *job_keys,
+        ]
+        args = [self.worker.identity, self.worker.id, int(run_done), self.worker.key("")]
+        cleaned = self._leave(keys=keys, args=args)
+        if cleaned:
+            logger.info("last worker of the job: frontier, dupefilter and claims deleted")
+
+    def _has_pending(self) -> bool:
+        return self.feed in get_store(self.crawler).pending_files()
+
+    # -- requests -----------------------------------------------------------------------------
+    def enqueue_request(self, request: Request) -> bool:
+        if not request.dont_filter and self.df.request_seen(request):
+            return False  # seen in this job, by any worker: seeding is idempotent
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self) -> Request | None:
+        raw = self._pop(
+            keys=[self.queue.key, self.journal_key, self.busy_key], args=[self.worker.id]
+        )
+        if raw is None:
+            return None
+        self.waiting = False
+        request = self.queue._decode_request(raw)
+        token = hashlib.sha1(raw).hexdigest()
+        self._tokens[token] = raw
+        request.meta[TOKEN] = token
+        self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def settle(self, request: Request | None) -> None:
+        """``request``'s output is handled: it leaves the journal (at the next tick)."""
+        raw = self._tokens.pop(request.meta.get(TOKEN, ""), None) if request is not None else None
+        if raw is not None:
+            self._settled.append(raw)
+
+    def claim(self, key: Key, fetch_url: str) -> bool:
+        """Claim ``key`` for this run; False if another run of the job has it."""
+        run_key = self.worker.key(f"run:{self.run_id}")
+        held = self._claim(
+            keys=[self.claims_key, run_key], args=[key_field(key), self.run_id, fetch_url]
+        )
+        return bool(held)
+
+    def _flush_settled(self) -> None:
+        if self._settled:
+            self.server.zrem(self.journal_key, *self._settled)
+            self._settled = []
+
+    # -- waiting and ending -------------------------------------------------------------------
+    def _on_tick(self) -> None:
+        try:
+            self.worker.beat()
+            self._flush_settled()
+        except redis.RedisError as exc:  # keep ticking: Redis may come back
+            logger.warning("redis unavailable: %s", exc)
+            return
+        if self.waiting:  # make the engine ask the frontier again (and re-check the end)
+            slot = getattr(self.crawler.engine, "_slot", None)
+            if slot is not None:
+                slot.nextcall.schedule()
+
+    def _on_idle(self) -> None:
+        self._flush_settled()
+        state = self._idle(
+            keys=[self.queue.key, self.busy_key], args=[self.worker.id, self.worker.key("hb:")]
+        ).decode()
+        if state == "done":
+            logger.info("frontier empty and no worker busy: this worker is done")
+            return
+        if state == "wait" and not self.waiting:
+            logger.info("frontier empty, other workers busy: waiting for their new requests")
+        self.waiting = True  # ('work': requests arrived since Scrapy found us idle)
+        raise DontCloseSpider
