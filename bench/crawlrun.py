@@ -10,6 +10,7 @@ process start-up is excluded) and the crawler's own CPU time and peak RSS (``os.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -41,13 +42,15 @@ def start_replica(articles: int, epoch: int = 2, pin: bool = False) -> ReplicaPr
 
 @dataclass(slots=True)
 class Run:
-    """One crawler: exit status, wall and CPU seconds (the crawler and its extraction workers),
-    peak RSS of the crawler process alone, peak RSS summed over the crawler and its workers
-    (sampled every 50 ms), log file."""
+    """One crawler: exit status; wall seconds; CPU seconds of the crawler and its extraction
+    workers (``cpu``) and of the crawler process alone (``main_cpu``, its last 50 ms sample);
+    peak RSS of the crawler alone and summed over it and its workers (sampled every 50 ms);
+    log file."""
 
     status: int
     wall: float
     cpu: float
+    main_cpu: float
     max_rss_mb: float
     tree_rss_mb: float
     log: Path
@@ -90,12 +93,14 @@ def run_scrapy(args: list[str], log: Path, pin: bool = False) -> Run:
             stderr=subprocess.STDOUT,
             preexec_fn=pin_self,
         )
-        tree_peak = 0
+        tree_peak, main_cpu = 0, 0.0
         while True:
             waited, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if waited:
                 break
             tree_peak = max(tree_peak, tree_rss_kb(proc.pid))
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError, IndexError):
+                main_cpu = proc_cpu(proc.pid)
             time.sleep(0.05)
         proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
@@ -103,6 +108,7 @@ def run_scrapy(args: list[str], log: Path, pin: bool = False) -> Run:
         status=proc.returncode,
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
+        main_cpu=main_cpu,
         max_rss_mb=usage.ru_maxrss / 1024,
         tree_rss_mb=max(tree_peak, usage.ru_maxrss) / 1024,
         log=log,
