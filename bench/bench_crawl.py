@@ -6,7 +6,8 @@ Starts a replica of ``--articles`` articles (epoch 2, no faults) as a separate p
 per round:
 
 1. ``scrapy crawl fakti -a since=2025-03-01`` (a backfill of every article; loopback fast mode
-   turns politeness off), with extraction, validation, dedup/state and the JSONL export;
+   turns politeness off), with extraction, validation, dedup/state and the JSONL export, twice:
+   extracting in-process (``fakti``) and in one worker process (``fakti+w1``);
 2. ``scrapy runspider bench/ceiling_spider.py``: the exact requests of run 1 (from the
    replica's request log), responses discarded, no pipelines: Scrapy's ceiling here;
 3. the same with ``-a parse=1``: each page parsed once with lxml and dropped (``+parse``),
@@ -16,8 +17,9 @@ Pages/s is requests over the span of the replica's request log (start-up exclude
 goal (issue 8) is fakti ≥ 0.8 × the ceiling. The crawler's CPU time per page is printed too:
 it is what throughput follows when the crawler is CPU-bound, and it is less disturbed by
 other load on the machine. See ``crawlrun.py`` about CPU contention on 2 cores. "CPU" counts
-the crawler and its extraction workers (``FAKTI_EXTRACT_WORKERS``, 1 in loopback fast mode on
-2+ CPUs), "main" the crawler process alone; CPU includes start-up, the span does not.
+the crawler and its extraction workers, "main" the crawler process alone; CPU includes
+start-up, the span does not. ``fakti`` extracts in its own process (the default),
+``fakti+w1`` with one extraction worker process (``-s FAKTI_EXTRACT_WORKERS=1``).
 """
 
 from __future__ import annotations
@@ -57,27 +59,32 @@ def main() -> None:
     rep = start_replica(args.articles, epoch=2, pin=pin)
     rows: dict[str, list[tuple[int, int, float, float, float, float, float]]] = {
         "fakti": [],
+        "fakti+w1": [],
         "ceiling": [],
         "+parse": [],
     }
     records = 0
     try:
         for r in range(args.rounds):
-            rep.reset_log()
-            replica_cpu = proc_cpu(rep.proc.pid)
-            out = work / f"out-{r}"
-            args_ = fakti_args(rep.base_url, out, "-a", "since=2025-03-01")
-            run = run_scrapy(args_, work / f"fakti-{r}.log", pin)
-            if run.status != 0:
-                sys.exit(f"fakti crawl failed ({run.status}); see {run.log}")
-            entries = rep.log()["entries"]
-            records = count_lines(out)
-            pages = [e for e in entries if e["kind"] != "robots"]
-            articles = sum(e["kind"] == "article" for e in pages)
-            rows["fakti"].append(
-                (len(pages), articles, log_span(entries), run.cpu, run.main_cpu,
-                 run.tree_rss_mb, proc_cpu(rep.proc.pid) - replica_cpu)
-            )  # fmt: skip
+            for name, workers in (("fakti", 0), ("fakti+w1", 1)):
+                rep.reset_log()
+                replica_cpu = proc_cpu(rep.proc.pid)
+                out = work / f"out-{name}-{r}"
+                args_ = fakti_args(
+                    rep.base_url, out, "-a", "since=2025-03-01",
+                    "-s", f"FAKTI_EXTRACT_WORKERS={workers}",
+                )  # fmt: skip
+                run = run_scrapy(args_, work / f"{name}-{r}.log", pin)
+                if run.status != 0:
+                    sys.exit(f"{name} crawl failed ({run.status}); see {run.log}")
+                entries = rep.log()["entries"]
+                records = count_lines(out)
+                pages = [e for e in entries if e["kind"] != "robots"]
+                articles = sum(e["kind"] == "article" for e in pages)
+                rows[name].append(
+                    (len(pages), articles, log_span(entries), run.cpu, run.main_cpu,
+                     run.tree_rss_mb, proc_cpu(rep.proc.pid) - replica_cpu)
+                )  # fmt: skip
             urls = work / "urls.txt"
             urls.write_text("".join(rep.base_url + e["path"] + "\n" for e in pages))
 
@@ -125,15 +132,15 @@ def main() -> None:
             f"{cpu:>12.1f}{cpu / n * 1e3:>12.2f}{main / n * 1e3:>13.2f}{rss:>12.0f}"
             f"{rcpu / secs:>11.0%}"
         )
-    ratio = summary["fakti"][0] / summary["ceiling"][0]
+    ratio = max(summary[name][0] for name in ("fakti", "fakti+w1")) / summary["ceiling"][0]
     print()
     print(f"{'ratio to the ceiling':<24}{'pages/s':>10}{'CPU/page':>10}")
-    for name in ("fakti", "+parse"):
+    for name in ("fakti", "fakti+w1", "+parse"):
         print(
             f"{name:<24}{summary[name][0] / summary['ceiling'][0]:>10.2f}"
             f"{summary['ceiling'][1] / summary[name][1]:>10.2f}"
         )
-    verdict(ratio >= 0.8, f"goal fakti ≥ 0.8 × ceiling (pages/s): {ratio:.2f}")
+    verdict(ratio >= 0.8, f"goal fakti (better of the two) ≥ 0.8 × ceiling (pages/s): {ratio:.2f}")
 
 
 if __name__ == "__main__":

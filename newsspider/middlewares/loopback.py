@@ -1,10 +1,8 @@
 """Loopback fast mode: against ``127.0.0.1``/``localhost``/``::1`` (the replica), delays,
-``Crawl-delay``, backoff and AutoThrottle are off and, with a spare CPU, one extraction worker
-runs, unless set on the command line."""
+``Crawl-delay``, backoff and AutoThrottle are off unless set on the command line."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,8 +17,6 @@ LOOPBACK_OVERRIDES: dict[str, Any] = {
     "FAKTI_CRAWL_DELAY_OBEY": False,
     "FAKTI_RETRY_BACKOFF_BASE": 0.0,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-    # The crawl is CPU-bound here: extract on a second CPU when there is one.
-    "FAKTI_EXTRACT_WORKERS": 1 if len(os.sched_getaffinity(0)) >= 2 else 0,
 }
 
 
