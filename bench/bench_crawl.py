@@ -120,7 +120,7 @@ def main() -> None:
         "crawl", "requests", "articles", "seconds", "pages/s", "CPU s", "CPU ms/page",
         "main ms/page", "RSS MB", "replica CPU",
     )  # fmt: skip
-    print(f"{head[0]:<9}" + "".join(f"{h:>12}" for h in head[1:]))
+    print(f"{head[0]:<9}" + "".join(f"{h:>{max(12, len(h) + 1)}}" for h in head[1:]))
     summary = {}
     for name, runs in rows.items():
         n, arts, secs, cpu, main, rss, rcpu = (
