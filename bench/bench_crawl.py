@@ -42,6 +42,30 @@ from crawlrun import (
     verdict,
 )
 
+from newsspider.replica.testing import ReplicaProcess
+
+Row = tuple[int, int, float, float, float, float, float]
+
+
+def measure(
+    rep: ReplicaProcess, name: str, args: list[str], log: Path, pin: bool
+) -> tuple[Row, list[dict]]:
+    """Run one crawl; its row (pages, articles, span, CPU, main CPU, RSS, replica CPU) and the
+    pages it requested (robots.txt excluded), from the replica's request log."""
+    rep.reset_log()
+    replica_cpu = proc_cpu(rep.proc.pid)
+    run = run_scrapy(args, log, pin)
+    if run.status != 0:
+        sys.exit(f"{name} crawl failed ({run.status}); see {run.log}")
+    entries = rep.log()["entries"]
+    pages = [e for e in entries if e["kind"] != "robots"]
+    articles = sum(e["kind"] == "article" for e in pages)
+    row = (
+        len(pages), articles, log_span(entries), run.cpu, run.main_cpu, run.tree_rss_mb,
+        proc_cpu(rep.proc.pid) - replica_cpu,
+    )  # fmt: skip
+    return row, pages
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(
@@ -57,7 +81,7 @@ def main() -> None:
     Path(args.dir).mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="crawl-", dir=args.dir))
     rep = start_replica(args.articles, epoch=2, pin=pin)
-    rows: dict[str, list[tuple[int, int, float, float, float, float, float]]] = {
+    rows: dict[str, list[Row]] = {
         "fakti": [],
         "fakti+w1": [],
         "ceiling": [],
@@ -67,44 +91,23 @@ def main() -> None:
     try:
         for r in range(args.rounds):
             for name, workers in (("fakti", 0), ("fakti+w1", 1)):
-                rep.reset_log()
-                replica_cpu = proc_cpu(rep.proc.pid)
                 out = work / f"out-{name}-{r}"
                 args_ = fakti_args(
                     rep.base_url, out, "-a", "since=2025-03-01",
                     "-s", f"FAKTI_EXTRACT_WORKERS={workers}",
                 )  # fmt: skip
-                run = run_scrapy(args_, work / f"{name}-{r}.log", pin)
-                if run.status != 0:
-                    sys.exit(f"{name} crawl failed ({run.status}); see {run.log}")
-                entries = rep.log()["entries"]
+                row, pages = measure(rep, name, args_, work / f"{name}-{r}.log", pin)
+                rows[name].append(row)
                 records = count_lines(out)
-                pages = [e for e in entries if e["kind"] != "robots"]
-                articles = sum(e["kind"] == "article" for e in pages)
-                rows[name].append(
-                    (len(pages), articles, log_span(entries), run.cpu, run.main_cpu,
-                     run.tree_rss_mb, proc_cpu(rep.proc.pid) - replica_cpu)
-                )  # fmt: skip
             urls = work / "urls.txt"
             urls.write_text("".join(rep.base_url + e["path"] + "\n" for e in pages))
 
             for name, extra in (("ceiling", []), ("+parse", ["-a", "parse=1"])):
-                rep.reset_log()
-                replica_cpu = proc_cpu(rep.proc.pid)
-                run = run_scrapy(
-                    ["runspider", str(ROOT / "bench" / "ceiling_spider.py"), "-a", f"urls={urls}",
-                     *extra, "-s", f"FAKTI_BASE_URL={rep.base_url}", "-s", "LOG_LEVEL=WARNING"],
-                    work / f"{name}-{r}.log", pin,
-                )  # fmt: skip
-                if run.status != 0:
-                    sys.exit(f"{name} crawl failed ({run.status}); see {run.log}")
-                entries = rep.log()["entries"]
-                pages = [e for e in entries if e["kind"] != "robots"]
-                articles = sum(e["kind"] == "article" for e in pages)
-                rows[name].append(
-                    (len(pages), articles, log_span(entries), run.cpu, run.main_cpu,
-                     run.tree_rss_mb, proc_cpu(rep.proc.pid) - replica_cpu)
-                )  # fmt: skip
+                args_ = [
+                    "runspider", str(ROOT / "bench" / "ceiling_spider.py"), "-a", f"urls={urls}",
+                    *extra, "-s", f"FAKTI_BASE_URL={rep.base_url}", "-s", "LOG_LEVEL=WARNING",
+                ]  # fmt: skip
+                rows[name].append(measure(rep, name, args_, work / f"{name}-{r}.log", pin)[0])
     finally:
         rep.stop()
         if not args.keep:
