@@ -73,7 +73,10 @@ def main() -> None:
     )
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--rounds", type=int, default=1)
-    ap.add_argument("--pin", action="store_true", help="pin the replica to CPU 0, crawlers to 1")
+    ap.add_argument(
+        "--pin", action="store_true",
+        help="pin the replica to CPU 0, crawlers to 1 (an extraction worker shares CPU 1)",
+    )  # fmt: skip
     ap.add_argument("--dir", default=str(ROOT / "output" / "bench"))
     ap.add_argument("--keep", action="store_true", help="keep the run files and logs")
     args = ap.parse_args()
@@ -98,7 +101,10 @@ def main() -> None:
                 )  # fmt: skip
                 row, pages = measure(rep, name, args_, work / f"{name}-{r}.log", pin)
                 rows[name].append(row)
-                records = count_lines(out)
+                written = count_lines(out)
+                if records and written != records:
+                    sys.exit(f"{name} wrote {written:,} records, the other run {records:,}")
+                records = written
             urls = work / "urls.txt"
             urls.write_text("".join(rep.base_url + e["path"] + "\n" for e in pages))
 

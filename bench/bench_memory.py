@@ -1,13 +1,14 @@
 """Peak memory of a crawl: 2,000 articles against 20,000.
 
-    python bench/bench_memory.py [--small 2000] [--large 20000]
+    python bench/bench_memory.py [--small 2000] [--large 20000] [--workers 0]
 
 For each size, starts a replica of that many articles (a separate process, epoch 2) and runs
 ``scrapy crawl fakti -a since=2025-03-01`` (a backfill of every article, fresh state and
 output). It reads the crawler's own peak RSS from ``os.wait4`` (``ru_maxrss``) and samples
 the RSS of the crawler plus its extraction workers (``FAKTI_EXTRACT_WORKERS``) every 50 ms;
-the goals apply to that sum, the memory of the whole crawl. Goals (issue 8): large / small
-≤ 1.2 and both under 150 MB.
+the goals apply to that sum, the memory of the whole crawl. ``--workers N`` runs the crawls
+with ``-s FAKTI_EXTRACT_WORKERS=N`` (default 0: the default single process). Goals (issue 8):
+large / small ≤ 1.2 and both under 150 MB.
 """
 
 from __future__ import annotations
@@ -30,19 +31,21 @@ def main() -> None:
     )
     ap.add_argument("--small", type=int, default=2_000)
     ap.add_argument("--large", type=int, default=20_000)
+    ap.add_argument("--workers", type=int, default=0, help="FAKTI_EXTRACT_WORKERS of the crawls")
     ap.add_argument("--dir", default=str(ROOT / "output" / "bench"))
     ap.add_argument("--keep", action="store_true", help="keep the run files and logs")
     args = ap.parse_args()
     Path(args.dir).mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="memory-", dir=args.dir))
     results: list[tuple[int, int, float, float, float]] = []
+    workers = ("-s", f"FAKTI_EXTRACT_WORKERS={args.workers}")
     try:
         for size in (args.small, args.large):
             rep = start_replica(size, epoch=2)
             try:
                 out = work / f"out-{size}"
                 run = run_scrapy(
-                    fakti_args(rep.base_url, out, "-a", "since=2025-03-01"),
+                    fakti_args(rep.base_url, out, "-a", "since=2025-03-01", *workers),
                     work / f"fakti-{size}.log",
                 )
             finally:

@@ -6,6 +6,7 @@ shows the accepted form.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -137,7 +138,7 @@ def validate_settings(settings: Mapping[str, object]) -> None:
             f"setting FAKTI_BASE_URL: bad value {base!r}; expected http(s)://host[:port]"
         )
     workers = settings.get("FAKTI_EXTRACT_WORKERS", 0)
-    if not str(workers).strip().isdigit() or int(str(workers)) > MAX_EXTRACT_WORKERS:
+    if not re.fullmatch(r"[0-9]+", str(workers).strip()) or int(str(workers)) > MAX_EXTRACT_WORKERS:
         raise ValueError(
             f"setting FAKTI_EXTRACT_WORKERS: bad value {workers!r}; "
             f"expected a whole number 0..{MAX_EXTRACT_WORKERS}"

@@ -105,6 +105,7 @@ def test_settings_accepted() -> None:
         ("FAKTI_EXTRACT_WORKERS", "1.5", "setting FAKTI_EXTRACT_WORKERS: bad value '1.5'"),
         ("FAKTI_EXTRACT_WORKERS", "65", "setting FAKTI_EXTRACT_WORKERS: bad value '65'"),
         ("FAKTI_EXTRACT_WORKERS", "two", "setting FAKTI_EXTRACT_WORKERS: bad value 'two'"),
+        ("FAKTI_EXTRACT_WORKERS", "²", "setting FAKTI_EXTRACT_WORKERS: bad value '²'"),
     ],
 )
 def test_bad_settings(name: str, value: object, message: str) -> None:

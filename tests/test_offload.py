@@ -73,11 +73,14 @@ def test_pool_results_equal_in_process_extraction():
 def test_a_dead_worker_fails_its_jobs_and_the_pool_goes_on():
     jobs = article_jobs(6)
 
+    victims: list[subprocess.Popen] = []
+
     async def run() -> tuple[list, object, int, list]:
         pool = ExtractionPool(2)
         await pool.start()
         try:
             victim = pool.workers[0]
+            victims.append(victim.proc)
             pending = [pool.extract(*job) for job in jobs]  # 3 on each worker
             victim.proc.kill()
             outcomes = await asyncio.gather(*pending, return_exceptions=True)
@@ -90,7 +93,8 @@ def test_a_dead_worker_fails_its_jobs_and_the_pool_goes_on():
     failed = [o for o in outcomes if isinstance(o, WorkerLost)]
     assert 1 <= len(failed) <= 3 and lost == 1 and len(survivors) == 1
     assert after == extract_article(*jobs[0][:2], content_type=jobs[0][2])
-    assert all(p.poll() is not None for p in survivors)  # close() reaped it
+    # close() reaped both, the survivor and the dead one (no zombie left)
+    assert survivors[0].returncode == 0 and victims[0].returncode == -signal.SIGKILL
 
 
 def test_no_worker_left_raises_at_once():
@@ -120,6 +124,21 @@ def test_close_lets_workers_exit_promptly():
         return procs
 
     assert all(p.returncode == 0 for p in asyncio.run(run()))
+
+
+def test_workers_run_in_a_session_of_their_own():
+    """A signal to the crawler's process group (Ctrl-C, systemd's SIGTERM) does not reach
+    the workers: the crawler stops them at close."""
+
+    async def run() -> list[int]:
+        pool = ExtractionPool(2)
+        await pool.start()
+        try:
+            return [os.getsid(w.proc.pid) - w.proc.pid for w in pool.workers]
+        finally:
+            pool.close()
+
+    assert asyncio.run(run()) == [0, 0]
 
 
 def test_pool_refuses_zero_workers():
@@ -176,7 +195,10 @@ class _DeadPool:
         raise WorkerLost("worker exited")
 
 
-def test_spider_extracts_in_process_when_the_worker_is_lost():
+@pytest.mark.parametrize("pool", [_DeadPool(), None], ids=["worker-lost", "no-pool"])
+def test_spider_extracts_in_process_when_the_worker_is_lost(pool):
+    """A lost worker, or a request built by a crawl with workers (a Redis job's other worker,
+    a restarted run) reaching one without: the page is extracted in-process."""
     from scrapy.http import HtmlResponse
     from scrapy.utils.test import get_crawler
 
@@ -187,7 +209,7 @@ def test_spider_extracts_in_process_when_the_worker_is_lost():
     crawler = get_crawler(FaktiSpider, settings_dict=settings)
     crawler.settings.frozen = False
     spider = FaktiSpider.from_crawler(crawler, url="https://fakti.bg/world/1-x")
-    spider.pool = _DeadPool()  # type: ignore[assignment]
+    spider.pool = pool
     body, url, ctype = article_jobs(1)[0]
     response = HtmlResponse(url, body=body, headers={"Content-Type": ctype})
 

@@ -16,6 +16,7 @@ import logging
 import socket
 import subprocess
 import sys
+import time
 from typing import Any
 
 from newsspider.extraction.record import ExtractionResult
@@ -23,7 +24,8 @@ from newsspider.offload.frames import FrameReader, frame
 
 logger = logging.getLogger(__name__)
 
-#: Seconds a worker gets to exit after its socket is closed, before it is killed.
+#: Seconds the workers get, together, to exit after their sockets are closed; the ones still
+#: running then are killed.
 EXIT_TIMEOUT = 5.0
 
 
@@ -73,6 +75,7 @@ class ExtractionPool:
         self.size = size
         self.workers: list[_Worker] = []
         self.lost_count = 0
+        self._lost: list[subprocess.Popen] = []  # reaped at close
         self._ids = itertools.count(1)
         self._closing = False
 
@@ -81,10 +84,13 @@ class ExtractionPool:
         for _ in range(self.size):
             mine, theirs = socket.socketpair()
             with theirs:
+                # A session of its own: a signal to the crawler's process group (Ctrl-C, a
+                # service manager's SIGTERM) stops the crawler, which then closes the workers.
                 proc = subprocess.Popen(
                     [sys.executable, "-m", "newsspider.offload.worker", str(theirs.fileno())],
                     pass_fds=(theirs.fileno(),),
                     stdin=subprocess.DEVNULL,
+                    start_new_session=True,
                 )
             worker = _Worker(proc, self)
             await loop.create_connection(lambda w=worker: w, sock=mine)
@@ -93,6 +99,7 @@ class ExtractionPool:
     def lost(self, worker: _Worker) -> None:
         if worker in self.workers:
             self.workers.remove(worker)
+            self._lost.append(worker.proc)
             if not self._closing:
                 self.lost_count += 1
                 logger.warning(
@@ -112,17 +119,19 @@ class ExtractionPool:
         return future
 
     def close(self) -> None:
-        """Close the sockets (workers exit at end of stream) and reap the processes."""
+        """Close the sockets (workers exit at end of stream) and reap every worker process,
+        killing those still running after :data:`EXIT_TIMEOUT` seconds in all."""
         self._closing = True
-        procs = [w.proc for w in self.workers]
+        procs = [w.proc for w in self.workers] + self._lost
         for worker in list(self.workers):
             if worker.transport is not None:
                 # End of stream now (``close`` alone would wait for the next loop turn).
                 worker.transport.get_extra_info("socket").shutdown(socket.SHUT_WR)
                 worker.transport.close()
+        deadline = time.monotonic() + EXIT_TIMEOUT
         for proc in procs:
             try:
-                proc.wait(EXIT_TIMEOUT)
+                proc.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()

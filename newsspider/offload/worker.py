@@ -7,7 +7,6 @@ Reads ``(job_id, body, url, content_type)`` frames from the socket ``FD``, answe
 from __future__ import annotations
 
 import contextlib
-import signal
 import socket
 import sys
 
@@ -25,8 +24,6 @@ def serve(sock: socket.socket) -> None:
 
 
 def main(argv: list[str]) -> None:
-    # Ctrl-C reaches the whole process group: the crawler decides when its workers stop.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # ConnectionError: the crawler went away while a result was being sent.
     with socket.socket(fileno=int(argv[1])) as sock, contextlib.suppress(ConnectionError):
         serve(sock)

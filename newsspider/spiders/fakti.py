@@ -431,8 +431,9 @@ class FaktiSpider(scrapy.Spider):
         job = self._article_job(response)
         if job is None:
             return
-        assert self.pool is not None
         try:
+            if self.pool is None:  # e.g. a request another Redis worker built, with workers
+                raise WorkerLost("this crawl has no extraction workers")
             result = await self.pool.extract(*job)
         except WorkerLost:
             self.crawler.stats.inc_value("extract/workers/in_process")
