@@ -151,6 +151,7 @@ _STATS = re.compile(r"Dumping Scrapy stats:\n(\{.*?\})\n(?=\d{4}-)", re.S)
 @dataclass
 class Crawl:
     records: dict[int, dict]  # by article id
+    rejects: dict[str, str]  # reason by URL
     stats: dict
     log: str
     away_hits: list[str]  # what reached site B
@@ -175,7 +176,12 @@ def crawl(base: Site, away: Site, out: Path, *settings: str) -> Crawl:
         for path in (out / "fakti").glob("*[0-9].jsonl")
         for r in map(json.loads, path.read_text("utf-8").splitlines())
     }
-    return Crawl(records, stats, done.stderr, list(away.hits))
+    rejects = {
+        r["url"]: r["reason"]
+        for path in (out / "fakti").glob("*.rejects.jsonl")
+        for r in map(json.loads, path.read_text("utf-8").splitlines())
+    }
+    return Crawl(records, rejects, stats, done.stderr, list(away.hits))
 
 
 @pytest.fixture(scope="module")
@@ -232,3 +238,17 @@ def test_no_redirect_is_followed_off_site(protected: Crawl, unprotected: Crawl) 
 def test_redirect_to_file_scheme_is_not_followed(protected: Crawl) -> None:
     assert 1000007 not in protected.records
     assert "root:" not in json.dumps(protected.records)
+
+
+def test_every_refused_article_leaves_a_reject(protected: Crawl) -> None:
+    """Nothing requested is lost without a trace: each URL is a record or a reject."""
+    refused = "download:IgnoreRequest"  # by the size limit or the site guard
+    assert protected.rejects == {
+        "https://fakti.bg" + BOMB: refused,
+        "https://fakti.bg" + BIG: refused,
+        "https://fakti.bg" + BIG_STREAM: refused,
+        "https://fakti.bg" + AWAY: refused,  # redirected off-site
+        "https://fakti.bg" + REFRESH: refused,  # meta refresh off-site
+        "https://fakti.bg" + FILE: "http:302",  # a redirect to file: is not followed
+    }
+    assert protected.stats["pages/failed"] == 6

@@ -355,3 +355,30 @@ def test_midnight_item_is_old_only_once_its_whole_day_is() -> None:
     out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
     assert paths(out) == ["/world/1000012-l"]
     assert spider.crawler.stats.get_value("discovery/items/old") == 2
+
+
+def test_an_article_that_cannot_be_fetched_becomes_a_reject() -> None:
+    from scrapy.exceptions import IgnoreRequest
+
+    spider = make_spider(url=f"{BASE}/world/1000005-x")
+    [request] = spider.start_requests_list()
+    assert request.errback == spider.article_failed
+    gone = HtmlResponse(request.url, status=404, body=b"", request=request)
+    [reject] = list(spider.article_failed(http_failure(gone)))
+    assert dict(reject) == {
+        "url": "https://fakti.bg/world/1000005-x",
+        "reason": "http:404",
+        "partial": {"url": "https://fakti.bg/world/1000005-x"},
+        "layers": {},
+    }
+    # refused after a redirect (e.g. off-site): the reject names the article asked for
+    moved = request.replace(url="http://elsewhere.example/x")
+    moved.meta["redirect_urls"] = [request.url]
+    refused = Failure(IgnoreRequest("off-site"))
+    refused.request = moved
+    [reject] = list(spider.article_failed(refused))
+    assert (reject["url"], reject["reason"]) == (
+        "https://fakti.bg/world/1000005-x",
+        "download:IgnoreRequest",
+    )
+    assert spider.crawler.stats.get_value("pages/failed") == 2

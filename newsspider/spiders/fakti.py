@@ -23,6 +23,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsspider.args import CrawlArgs, parse_args, validate_settings
@@ -46,6 +47,7 @@ from newsspider.extraction.record import (
     Rejected,
 )
 from newsspider.extraction.urls import ArticleRef, canonicalize, parse_article_url, to_fetch_url
+from newsspider.items import RejectItem
 from newsspider.loaders import build_item, build_reject
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.useragent import apply_contact
@@ -269,6 +271,7 @@ class FaktiSpider(scrapy.Spider):
         return scrapy.Request(
             to_fetch_url(ref.url, self.base_url),
             callback=self.parse if self.pool is None else self.parse_in_worker,
+            errback=self.article_failed,
             priority=ARTICLE_PRIORITY,
             meta={"fakti_floor": floor},
         )
@@ -440,6 +443,25 @@ class FaktiSpider(scrapy.Spider):
             result = extract_article(*job[:2], content_type=job[2])
         for output in self._handle(result, response):
             yield output
+
+    def article_failed(self, failure: Failure) -> Iterator[RejectItem]:
+        """An article request that got no usable response (after its retries: an HTTP error,
+        a refused or oversized download, a timeout...) becomes a reject record, so that no
+        discovered article is lost without a trace. Reason: ``http:<status>`` or
+        ``download:<exception type>``."""
+        request = failure.request  # type: ignore[attr-defined]
+        error = failure.value
+        reason = (
+            f"http:{error.response.status}"
+            if isinstance(error, HttpError)
+            else f"download:{type(error).__name__}"
+        )
+        logger.warning("article %s not fetched: %s (%.200s)", request.url, reason, error)
+        self.crawler.stats.inc_value("pages/failed")
+        asked = request.meta.get("redirect_urls", [request.url])[0]  # before any redirect
+        ref = parse_article_url(asked, extra_hosts=self.extra_hosts)
+        url = ref.url if ref is not None else asked
+        yield build_reject(Rejected(url, reason, {"url": url}, {}))
 
     def _article_job(self, response: Response) -> tuple[bytes, str, str | None] | None:
         """``(body, canonical URL, content type)`` of an article response, else None."""
