@@ -169,6 +169,22 @@ def test_classify(url: str, kind: str) -> None:
     assert classify(url) == kind
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://fakti.bg/amp/amp/world/1-x",
+        "https://fakti.bg/en/amp/amp/world/1-x",
+        "https://fakti.bg/amp/world/1-x",
+        "https://fakti.bg/en/amp/world/1-x",
+        "https://fakti.bg/world/1-x",
+        "https://fakti.bg/amp/imoti",
+    ],
+)
+def test_classify_agrees_with_parse_article_url(url: str) -> None:
+    """A doubled `amp/` is not an article for either (one `amp/` is removed, once)."""
+    assert (classify(url) == "article") == (parse_article_url(url) is not None)
+
+
 def test_classify_extra_hosts() -> None:
     assert classify("http://127.0.0.1:8765/dnes", ["127.0.0.1:8765"]) == "dnes"
     assert classify("http://127.0.0.1:8765/dnes") == "offsite"

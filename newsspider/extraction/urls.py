@@ -167,7 +167,7 @@ def classify(url: str, extra_hosts: Iterable[str] = ()) -> str:
     if canonical is None:
         return "offsite"
     path = canonical[len(P.CANONICAL_ORIGIN) :]
-    if parse_article_url(canonical) is not None:
+    if _article_ref(canonical) is not None:  # not parse_article_url: one `amp/` removed, once
         return "article"
     if path in P.HOME_PATHS:
         return "home"
