@@ -13,6 +13,7 @@ from newsspider.extraction.dates import (
     parse_listing_date,
     parse_rfc822,
     sofia_local,
+    updated_time,
 )
 from newsspider.extraction.numbers import parse_int
 from newsspider.extraction.record import isoformat
@@ -267,3 +268,13 @@ def test_parse_rfc822_bad(text: str | None) -> None:
 )  # fmt: skip
 def test_parse_int(text: object, expected: int | None) -> None:
     assert parse_int(text) == expected
+
+
+def test_updated_time_only_when_a_different_instant() -> None:
+    published = sofia_local(2025, 10, 26, 9, 0)
+    later = sofia_local(2025, 10, 26, 11, 30)
+    same_instant_in_utc = published.astimezone(UTC)
+    assert updated_time(published, later) == later
+    assert updated_time(published, same_instant_in_utc) is None
+    assert updated_time(published, None) is None
+    assert updated_time(None, later) is None  # nothing to compare with: not invented

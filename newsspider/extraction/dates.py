@@ -151,6 +151,12 @@ def parse_iso(text: str | None) -> datetime | None:
     return _parse_iso(text.strip())
 
 
+def updated_time(published: datetime | None, modified: datetime | None) -> datetime | None:
+    """``updated_at``: the modification time, only when it is a different instant from a known
+    publication time (a page that repeats its publication time was not updated)."""
+    return modified if modified and published and modified != published else None
+
+
 @lru_cache(maxsize=1024)
 def _parse_iso(text: str) -> datetime | None:
     """:func:`parse_iso` of a stripped string (cached: JSON-LD and meta repeat the same time)."""

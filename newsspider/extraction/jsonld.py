@@ -10,7 +10,7 @@ from lxml import etree
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import absolute, clean_headline, collapse
-from newsspider.extraction.dates import parse_iso
+from newsspider.extraction.dates import parse_iso, updated_time
 
 #: ``json.loads(raw, strict=False)`` builds a decoder per call; this one is shared.
 _DECODER = json.JSONDecoder(strict=False)
@@ -103,7 +103,7 @@ def article_fields(obj: dict[str, Any] | None, base_url: str) -> dict[str, Any]:
         "headline": clean_headline(headline) if isinstance(headline, str) else None,
         "subtitle": _text(obj.get("description")),
         "published_at": published,
-        "updated_at": modified if modified and published and modified != published else None,
+        "updated_at": updated_time(published, modified),
         "image_url": absolute(base_url, image) if image else None,
         "authors": _authors(obj.get("author")),
     }

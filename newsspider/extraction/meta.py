@@ -8,7 +8,7 @@ from lxml import etree
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import absolute, clean_headline, collapse
-from newsspider.extraction.dates import parse_iso
+from newsspider.extraction.dates import parse_iso, updated_time
 
 
 def meta_map(head: etree._Element) -> dict[str, str]:
@@ -48,6 +48,6 @@ def meta_fields(head: etree._Element, base_url: str) -> dict[str, Any]:
         "headline": clean_headline(_first(meta, P.META_HEADLINE)) or title_headline(head),
         "subtitle": _first(meta, P.META_SUBTITLE),
         "published_at": published,
-        "updated_at": modified if modified and published and modified != published else None,
+        "updated_at": updated_time(published, modified),
         "image_url": absolute(base_url, image) if image else None,
     }
