@@ -200,15 +200,9 @@ def test_spider_extracts_in_process_when_the_worker_is_lost(pool):
     """A lost worker, or a request built by a crawl with workers (a Redis job's other worker,
     a restarted run) reaching one without: the page is extracted in-process."""
     from scrapy.http import HtmlResponse
-    from scrapy.utils.test import get_crawler
+    from spider_factory import make_spider
 
-    from newsspider import settings as project
-    from newsspider.spiders.fakti import FaktiSpider
-
-    settings = {k: v for k, v in vars(project).items() if k.isupper()}
-    crawler = get_crawler(FaktiSpider, settings_dict=settings)
-    crawler.settings.frozen = False
-    spider = FaktiSpider.from_crawler(crawler, url="https://fakti.bg/world/1-x")
+    spider = make_spider(url="https://fakti.bg/world/1-x")
     spider.pool = pool
     body, url, ctype = article_jobs(1)[0]
     response = HtmlResponse(url, body=body, headers={"Content-Type": ctype})
@@ -220,4 +214,4 @@ def test_spider_extracts_in_process_when_the_worker_is_lost(pool):
     expected = extract_article(body, url, content_type=ctype)
     assert item["headline"] == expected.fields["headline"]
     assert item["url"] == url
-    assert crawler.stats.get_value("extract/workers/in_process") == 1
+    assert spider.crawler.stats.get_value("extract/workers/in_process") == 1

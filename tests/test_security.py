@@ -15,9 +15,8 @@ from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
 from scrapy.core.spidermw import SpiderMiddlewareManager
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, XmlResponse
-from scrapy.utils.test import get_crawler
+from spider_factory import BASE, make_spider
 
-from newsspider import settings as project_settings
 from newsspider.extraction import Extracted, extract_article
 from newsspider.extraction.listings import ListingError, parse_rss
 from newsspider.loaders import build_item
@@ -29,18 +28,7 @@ from newsspider.middlewares.safety import (
 from newsspider.pipelines.jsonline import json_line
 from newsspider.spiders.fakti import FaktiSpider
 
-BASE = "http://127.0.0.1:8765"
 DATE = "Sun, 26 Oct 2025 10:00:00 GMT"
-PROJECT = {k: v for k, v in vars(project_settings).items() if k.isupper() and k != "EXTENSIONS"}
-
-
-def make_spider(base: str = BASE, settings: dict | None = None, **args) -> FaktiSpider:
-    values = {**PROJECT, "FAKTI_BASE_URL": base, **(settings or {})}
-    crawler = get_crawler(FaktiSpider, settings_dict=values)
-    crawler.settings.frozen = False
-    spider = FaktiSpider.from_crawler(crawler, **args)
-    crawler.spider = spider
-    return spider
 
 
 # -- site guard ---------------------------------------------------------------------------

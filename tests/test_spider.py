@@ -6,19 +6,18 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import spider_factory
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.test import get_crawler
+from spider_factory import BASE
 from twisted.python.failure import Failure
 
-from newsspider import settings as project_settings
 from newsspider.args import ArgumentError
 from newsspider.extraction.dates import sofia_local
 from newsspider.spiders.fakti import FaktiSpider
 from newsspider.startup import StartupError
 
-BASE = "http://127.0.0.1:8765"
 DATE = "Sun, 26 Oct 2025 10:00:00 GMT"  # 12:00 +02:00 in Sofia
 
 
@@ -41,16 +40,8 @@ class FakeStore:
         return self._since
 
 
-PROJECT = {k: v for k, v in vars(project_settings).items() if k.isupper()}
-
-
 def make_spider(store: FakeStore | None = None, base: str = BASE, **args) -> FaktiSpider:
-    crawler = get_crawler(FaktiSpider, settings_dict={**PROJECT, "FAKTI_BASE_URL": base})
-    crawler.settings.frozen = False  # as in a real crawl: the spider exists before the freeze
-    spider = FaktiSpider.from_crawler(crawler, **args)
-    crawler.spider = spider
-    spider._state = lambda: store or FakeStore()
-    return spider
+    return spider_factory.make_spider(base, state=lambda: store or FakeStore(), **args)
 
 
 def paths(requests) -> list[str]:
