@@ -6,11 +6,11 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import spider_factory
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from spider_factory import BASE
+from spider_factory import make_spider as build_spider
 from twisted.python.failure import Failure
 
 from newsspider.args import ArgumentError
@@ -41,7 +41,7 @@ class FakeStore:
 
 
 def make_spider(store: FakeStore | None = None, base: str = BASE, **args) -> FaktiSpider:
-    return spider_factory.make_spider(base, state=lambda: store or FakeStore(), **args)
+    return build_spider(base, state=lambda: store or FakeStore(), **args)
 
 
 def paths(requests) -> list[str]:

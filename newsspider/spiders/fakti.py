@@ -16,7 +16,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 import scrapy
@@ -60,6 +60,18 @@ logger = logging.getLogger(__name__)
 #: Listing pages shorter than this without ``a[rel=next]`` are taken as the last page.
 FULL_PAGE = 20
 ARTICLE_PRIORITY = 10
+
+
+class ArticleJob(NamedTuple):
+    """What extraction needs of an article response."""
+
+    body: bytes
+    url: str  # canonical
+    content_type: str | None
+
+    def extract(self) -> ExtractionResult:
+        """:func:`extract_article` of this page, in this process."""
+        return extract_article(self.body, self.url, content_type=self.content_type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,22 +439,27 @@ class FaktiSpider(scrapy.Spider):
         ``scrapy parse --spider=fakti <article URL>`` shows one page's record."""
         job = self._article_job(response)
         if job is not None:
-            yield from self._handle(extract_article(*job[:2], content_type=job[2]), response)
+            yield from self._handle(job.extract(), response)
 
     async def parse_in_worker(self, response: Response) -> AsyncIterator[Any]:
         """:meth:`parse`, with the extraction done by a worker process of :attr:`pool`."""
         job = self._article_job(response)
         if job is None:
             return
-        try:
-            if self.pool is None:  # e.g. a request another Redis worker built, with workers
-                raise WorkerLost("this crawl has no extraction workers")
-            result = await self.pool.extract(*job)
-        except WorkerLost:
-            self.crawler.stats.inc_value("extract/workers/in_process")
-            result = extract_article(*job[:2], content_type=job[2])
-        for output in self._handle(result, response):
+        for output in self._handle(await self._worker_result(job), response):
             yield output
+
+    async def _worker_result(self, job: ArticleJob) -> ExtractionResult:
+        """A worker's extraction of ``job``; in-process when its worker was lost, or when this
+        crawl has no workers (a request built by a crawl that had them: another Redis worker,
+        a restarted run)."""
+        if self.pool is not None:
+            try:
+                return await self.pool.extract(*job)
+            except WorkerLost:
+                pass
+        self.crawler.stats.inc_value("extract/workers/in_process")
+        return job.extract()
 
     def article_failed(self, failure: Failure) -> Iterator[RejectItem]:
         """An article request that got no usable response (after its retries: an HTTP error,
@@ -463,13 +480,13 @@ class FaktiSpider(scrapy.Spider):
         url = ref.url if ref is not None else asked
         yield build_reject(Rejected(url, reason, {"url": url}, {}))
 
-    def _article_job(self, response: Response) -> tuple[bytes, str, str | None] | None:
-        """``(body, canonical URL, content type)`` of an article response, else None."""
+    def _article_job(self, response: Response) -> ArticleJob | None:
+        """The extraction job of an article response, else None (counted)."""
         ref = parse_article_url(response.url, extra_hosts=self.extra_hosts)
         if ref is None:
             self.crawler.stats.inc_value("pages/not_article")
             return None
-        return response.body, ref.url, _content_type(response)
+        return ArticleJob(response.body, ref.url, _content_type(response))
 
     def _handle(self, result: ExtractionResult, response: Response) -> Iterator[Any]:
         stats = self.crawler.stats
