@@ -3,6 +3,7 @@ dupefilter, claims, the end-of-job decision, and the worker tag in run file name
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 import pytest
 import redis
 from scrapy import Request
+from spider_factory import make_spider
 
 from newsspider.distributed import frontier as sched
 from newsspider.distributed.worker import claim
@@ -26,6 +28,14 @@ def job(redis_url):
     client = redis.Redis.from_url(address)
     yield client, prefix
     client.close()
+
+
+def _opened_frontier(settings: dict) -> sched.RedisFrontier:
+    """A worker's frontier, opened on a spider built as in a crawl (no reactor: no ticks)."""
+    spider = make_spider(settings=settings)
+    frontier = sched.RedisFrontier.from_crawler(spider.crawler)
+    frontier.open(spider)
+    return frontier
 
 
 def _dead_pid() -> int:
@@ -158,21 +168,13 @@ def test_a_worker_tag_goes_into_the_run_file_name(tmp_path):
 def test_a_restarted_worker_puts_back_what_its_killed_predecessor_held(
     redis_url, tmp_path, monkeypatch
 ):
-    from scrapy import Spider
-    from scrapy.utils.test import get_crawler
-
     monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
-
-    class Fakti(Spider):
-        name = "fakti"
-
     address, prefix = split_url(redis_url)
     client = redis.Redis.from_url(address)
     settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
     base = "http://127.0.0.1:8123"
 
-    first = sched.RedisFrontier.from_crawler(get_crawler(Fakti, settings))
-    first.open(Fakti())
+    first = _opened_frontier(settings)
     for path in ("/en/search?page=0", "/en/search?page=1", "/en/world/5-a", "/en/amp/world/5-a"):
         first.enqueue_request(Request(base + path))
     assert client.zcard(f"{prefix}:frontier") == 3  # the AMP copy is the same article
@@ -183,15 +185,17 @@ def test_a_restarted_worker_puts_back_what_its_killed_predecessor_held(
     # SIGKILL: no close(); the process is gone, its heartbeat too
     client.delete(first.worker.heartbeat_key)
 
-    second = sched.RedisFrontier.from_crawler(get_crawler(Fakti, settings))
+    second = _opened_frontier(settings)
     assert second.worker.identity == first.worker.identity
-    assert second._killed_with_work() == []  # its own predecessor is being recovered
-    second.open(Fakti())
+    assert second._killed_with_work() == []  # its own predecessor was recovered
     stats = second.crawler.stats
     assert stats.get_value("distributed/recovered/journal") == 1
     assert stats.get_value("distributed/recovered/refetch") == 1  # its run file never appeared
     assert not client.hexists(f"{prefix}:claims", "en:5")
-    urls = sorted(second.next_request().url for _ in range(4))
+    taken = [second.next_request() for _ in range(4)]
+    again = next(r for r in taken if r.dont_filter)  # the claimed key: a discovered article's
+    assert (again.callback, again.errback) == (second.spider.parse, second.spider.article_failed)
+    urls = sorted(r.url for r in taken)
     assert urls == [
         f"{base}/en/search?page=0",
         f"{base}/en/search?page=1",
@@ -201,3 +205,44 @@ def test_a_restarted_worker_puts_back_what_its_killed_predecessor_held(
     assert second.next_request() is None
     second.close("finished")
     assert not client.exists(f"{prefix}:frontier", f"{prefix}:claims", f"{prefix}:seen")
+
+
+class _Killed(BaseException):
+    """Stands for a SIGKILL: the process stops between two Redis commands."""
+
+
+def test_a_kill_while_enqueueing_never_leaves_a_request_seen_but_not_queued(
+    redis_url, tmp_path, monkeypatch
+):
+    """The dupefilter mark and the frontier entry are written together: a worker killed
+    between two of its Redis commands cannot leave a key that no worker will fetch (its
+    listing page, requeued from the journal, would find the key seen and drop it)."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    address, prefix = split_url(redis_url)
+    client = redis.Redis.from_url(address)
+    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    frontier = _opened_frontier(settings)
+    server = frontier.server
+    send = server.execute_command
+    for allowed, article_id in enumerate(range(7, 11)):  # killed before command 0, 1, 2, 3
+        sent = 0
+
+        def killed_after(*args, allowed=allowed, **kwargs):
+            nonlocal sent
+            if sent == allowed:
+                raise _Killed
+            sent += 1
+            return send(*args, **kwargs)
+
+        monkeypatch.setattr(server, "execute_command", killed_after)
+        request = Request(f"http://127.0.0.1:8123/en/world/{article_id}-a")
+        with contextlib.suppress(_Killed):
+            frontier.enqueue_request(request)
+        monkeypatch.setattr(server, "execute_command", send)
+        seen = client.sismember(f"{prefix}:seen", f"en:{article_id}")
+        queued = any(
+            frontier.queue._decode_request(raw).url == request.url
+            for raw in client.zrange(f"{prefix}:frontier", 0, -1)
+        )
+        assert seen == queued, (allowed, seen, queued)
+    assert client.zcard(f"{prefix}:frontier") >= 1  # a command that ran did both

@@ -2,6 +2,8 @@
 
 :class:`RedisFrontier` adds to scrapy-redis's scheduler:
 
+- **atomic enqueueing**: a request is marked seen (dupefilter) and queued in one Redis step,
+  so a worker killed in between cannot leave a key seen that no worker will fetch.
 - a **journal** per worker: popping a request moves it atomically into the worker's journal,
   and it leaves once its callback's output is handled (:meth:`RedisFrontier.settle`). A
   restarted worker puts its predecessor's journal back on the frontier.
@@ -29,7 +31,6 @@ import redis
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
-from scrapy.spiders import Spider
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler as ScrapyRedisScheduler
@@ -39,7 +40,7 @@ from newsspider.distributed import FRONTIER_ATTR
 from newsspider.distributed.worker import Worker, worker_for
 from newsspider.extraction.urls import parse_article_url
 from newsspider.pipelines.runfiles import run_files
-from newsspider.spiders.fakti import ARTICLE_PRIORITY
+from newsspider.spiders.fakti import FaktiSpider
 from newsspider.state import Key, chunks, get_store
 from newsspider.state.redis import key_field
 
@@ -59,6 +60,15 @@ redis.call('ZREM', KEYS[1], top[1])
 redis.call('ZADD', KEYS[2], top[2], top[1])
 redis.call('HSET', KEYS[3], ARGV[1], 1)
 return top[1]
+"""
+
+#: KEYS: dupefilter, frontier. ARGV: fingerprint ('' for dont_filter), score, request.
+#: Marks the request seen and queues it in one step (a worker killed between the two would
+#: leave a key seen that no worker fetches). 0 if it was seen already.
+_ENQUEUE = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
 """
 
 #: KEYS: frontier, busy. ARGV: worker id, heartbeat key prefix. This worker is idle: is the
@@ -140,6 +150,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         self.run_id = ""
         self.waiting = False
         self._pop = client.register_script(_POP)
+        self._enqueue = client.register_script(_ENQUEUE)
         self._idle = client.register_script(_IDLE)
         self._claim = client.register_script(_CLAIM)
         self._leave = client.register_script(_LEAVE)
@@ -155,7 +166,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         return frontier
 
     # -- life cycle ---------------------------------------------------------------------------
-    def open(self, spider: Spider) -> None:
+    def open(self, spider: FaktiSpider) -> None:
         self.spider = spider
         self.queue = PriorityQueue(self.server, spider, self.queue_key)
         client, worker = self.server, self.worker
@@ -225,12 +236,8 @@ class RedisFrontier(ScrapyRedisScheduler):
         client, key = self.server, self.worker.key(f"run:{rid}")
         claimed = list(client.hgetall(key).items())
         for chunk in chunks(claimed, _CHUNK):
-            members = {
-                self.queue._encode_request(
-                    Request(url.decode(), priority=ARTICLE_PRIORITY, dont_filter=True)
-                ): -ARTICLE_PRIORITY
-                for _, url in chunk
-            }
+            again = [self.spider.refetch_request(url.decode()) for _, url in chunk]
+            members = {self.queue._encode_request(r): -r.priority for r in again}
             fields = [field for field, _ in chunk]
             pipe = client.pipeline(transaction=True)  # atomic: refetch and release together
             pipe.zadd(self.queue.key, members)
@@ -277,10 +284,14 @@ class RedisFrontier(ScrapyRedisScheduler):
 
     # -- requests -----------------------------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        queued = self._enqueue(
+            keys=[self.df.key, self.queue.key],
+            args=[fingerprint, -request.priority, self.queue._encode_request(request)],
+        )
+        if not queued:
             return False  # seen in this job, by any worker: seeding is idempotent
         self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self) -> Request | None:

@@ -280,12 +280,22 @@ class FaktiSpider(scrapy.Spider):
             return None
         self.seen_keys.add(ref.key)
         self.crawler.stats.inc_value("discovery/articles/scheduled")
+        return self._fetch_article(
+            to_fetch_url(ref.url, self.base_url), meta={"fakti_floor": floor}
+        )
+
+    def refetch_request(self, url: str) -> scrapy.Request:
+        """The request of an article fetched again at ``url`` (a distributed run claimed it
+        and was killed before its file appeared): unfiltered, handled like any article."""
+        return self._fetch_article(url, dont_filter=True)
+
+    def _fetch_article(self, url: str, **kwargs: Any) -> scrapy.Request:
         return scrapy.Request(
-            to_fetch_url(ref.url, self.base_url),
+            url,
             callback=self.parse if self.pool is None else self.parse_in_worker,
             errback=self.article_failed,
             priority=ARTICLE_PRIORITY,
-            meta={"fakti_floor": floor},
+            **kwargs,
         )
 
     def _on_base(self, url: str | None) -> str | None:
