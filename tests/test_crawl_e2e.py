@@ -31,8 +31,11 @@ def replica(replica_factory):
     return replica_factory(articles=ARTICLES, epoch=2, now=NOW)
 
 
-def crawl(replica, out: Path, *args: str, settings: tuple[str, ...] = ()) -> list[dict]:
-    """Run the spider; return the records of the run file it wrote (none: empty list)."""
+def crawl(
+    replica, out: Path, *args: str, settings: tuple[str, ...] = (), status: int = 0
+) -> list[dict]:
+    """Run the spider (exit ``status`` expected); return the records of the run file it
+    wrote (none: empty list)."""
     folder = out / "fakti"
     before = set(folder.glob("*.jsonl")) if folder.exists() else set()
     cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-s", "LOG_LEVEL=WARNING"]
@@ -42,7 +45,7 @@ def crawl(replica, out: Path, *args: str, settings: tuple[str, ...] = ()) -> lis
     for setting in settings:
         cmd += ["-s", setting]
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.returncode == status, done.stderr[-3000:]
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     new = sorted(p for p in set(folder.glob("*.jsonl")) - before if "rejects" not in p.name)
     return [json.loads(line) for path in new for line in path.read_text("utf-8").splitlines()]
@@ -133,6 +136,36 @@ def test_first_run_then_incremental(replica_factory, tmp_path: Path) -> None:
     assert set(kinds) <= {"article", "listing", "rss", "robots", "search"}
 
     assert crawl(replica, tmp_path) == []  # nothing new: nothing emitted
+
+
+@pytest.mark.parametrize("between", ["stopped early", "url", "other edition", "one section"])
+def test_a_run_between_two_incremental_runs_loses_nothing(
+    replica_factory, tmp_path: Path, between: str
+) -> None:
+    """A run that stopped early (its file is published), a ``url=`` run of the newest
+    article, a run of the other edition or of one section: none of them may make the next
+    incremental run skip what they did not walk."""
+    replica = replica_factory(articles=ARTICLES, epoch=1, now=NOW)
+    truth1 = truth(replica, 1)
+    crawl(replica, tmp_path)
+    replica.set_epoch(2)
+    new = {k: r for k, r in truth(replica, 2).items() if k not in truth1}
+    newest = max(new.values(), key=published)
+    other = "bg" if newest["lang"] == "en" else "en"
+    if between == "stopped early":  # exit 9: the health gate reports the early finish
+        args, settings, status = (), ("CLOSESPIDER_ITEMCOUNT=3", "CONCURRENT_REQUESTS=1"), 9
+    else:
+        args = {
+            "url": ("url=" + newest["url"],),
+            "other edition": ("lang=" + other,),
+            "one section": ("sections=" + newest["section"],),
+        }[between]
+        settings, status = (), 0
+    middle = keyed(crawl(replica, tmp_path, *args, settings=settings, status=status))
+    assert middle and set(middle) < set(new)
+    last = keyed(crawl(replica, tmp_path))
+    assert not set(middle) & set(last)  # nothing twice
+    assert_same(middle | last, new)
 
 
 def test_incremental_after_a_long_gap_walks_listings(replica, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -22,13 +23,17 @@ DATE = "Sun, 26 Oct 2025 10:00:00 GMT"  # 12:00 +02:00 in Sofia
 
 
 class FakeStore:
-    def __init__(self, known=(), newest=None, since=()) -> None:
-        self._known = set(known)
+    """Exported keys (``known``: keys, or keys → published time), the newest export, the
+    answer of ``published_since`` and the watermarks."""
+
+    def __init__(self, known=(), newest=None, since=(), marks=None) -> None:
+        self._known = known if isinstance(known, dict) else dict.fromkeys(known)
         self._newest = newest
         self._since = list(since)
+        self.marks = dict(marks or {})
 
     def is_empty(self) -> bool:
-        return self._newest is None
+        return self._newest is None and not self._known
 
     def newest_published(self):
         return self._newest
@@ -36,8 +41,20 @@ class FakeStore:
     def known(self, keys):
         return {k for k in keys if k in self._known}
 
+    def get(self, key):
+        if key not in self._known:
+            return None
+        return SimpleNamespace(published_at=self._known[key], file="f.jsonl")
+
     def published_since(self, dt):
         return self._since
+
+    def watermarks(self):
+        return dict(self.marks)
+
+    def raise_watermarks(self, marks):
+        for name, at in marks.items():
+            self.marks[name] = max(at, self.marks.get(name, at))
 
 
 def make_spider(store: FakeStore | None = None, base: str = BASE, **args) -> FaktiSpider:
@@ -135,7 +152,9 @@ def test_first_run_and_incremental_start_with_feeds() -> None:
     spider = make_spider(FakeStore(newest=newest), sections="sport", lang="bg")
     assert paths(spider.start_requests_list()) == ["/feed/sport"]
     assert spider.window.skip_known is True
-    assert spider.window.floor == newest - timedelta(hours=1)
+    # a state without watermarks (an older version's): each edition from the newest export
+    assert spider.window.marks == {"bg": newest - timedelta(hours=1)}
+    assert spider.window.lower(newest, "bg", "sport") == newest - timedelta(hours=1)
 
 
 def test_refresh_refetches_recent_articles_from_state() -> None:
@@ -165,8 +184,9 @@ def rss(items) -> bytes:
     ).encode()
 
 
-def test_incremental_feed_reaching_known_items_is_enough() -> None:
-    store = FakeStore(known={("bg", 1000002)}, newest=sofia_local(2025, 10, 26, 11, 0))
+def test_incremental_feed_reaching_the_watermark_is_enough() -> None:
+    at = sofia_local(2025, 10, 26, 11, 0)  # floor: 10:00
+    store = FakeStore(known={("bg", 1000002): at}, marks={"bg": at, "en": at})
     spider = make_spider(store)
     (feed, _) = spider.start_requests_list()
     body = rss(
@@ -175,11 +195,63 @@ def test_incremental_feed_reaching_known_items_is_enough() -> None:
             ("https://elsewhere.example/world/1000009-z", "Sun, 26 Oct 2025 11:49:00 +0200"),
             ("https://fakti.bg/world/1000002-b", "Sun, 26 Oct 2025 11:40:00 +0200"),
             ("https://fakti.bg/world/1000001-a", "Sun, 26 Oct 2025 11:30:00 +0200"),
+            ("https://fakti.bg/world/1000000-z", "Sun, 26 Oct 2025 09:59:00 +0200"),
         ]
     )
     out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
-    assert paths(out) == ["/world/1000003-c", "/world/1000001-a"]
-    assert spider.crawler.stats.get_value("discovery/links/offsite") == 1
+    assert paths(out) == ["/world/1000003-c", "/world/1000001-a"]  # no listings: covered
+    stats = spider.crawler.stats
+    assert stats.get_value("discovery/links/offsite") == 1
+    assert stats.get_value("discovery/items/known") == 1  # exported: not fetched again
+    assert stats.get_value("discovery/items/old") == 1
+
+
+def test_an_export_above_the_watermark_does_not_end_the_walk() -> None:
+    """An article exported by a ``url=`` run (or another scope's, or a run stopped early)
+    is skipped, but what is listed below it is still walked; an export below the floor
+    (its state date is exact) ends the walk like an old item."""
+    mark = sofia_local(2025, 10, 26, 9, 0)  # floor: 08:00
+    exported = {("bg", 1000002): sofia_local(2025, 10, 26, 11, 40)}
+    exported[("bg", 1000004)] = sofia_local(2025, 10, 26, 7, 59)
+    spider = make_spider(FakeStore(known=exported, marks={"bg": mark}), lang="bg")
+    (feed,) = spider.start_requests_list()
+    above = rss(
+        [
+            ("/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/world/1000002-b", "Sun, 26 Oct 2025 11:40:00 +0200"),
+            ("/world/1000001-a", "Sun, 26 Oct 2025 11:30:00 +0200"),
+        ]
+    )
+    out = list(spider.parse_feed(response(feed.url, above, feed, cls=XmlResponse)))
+    assert paths(out) == ["/world/1000003-c", "/world/1000001-a", "/"]  # home: walk on
+    spider = make_spider(FakeStore(known=exported, marks={"bg": mark}), lang="bg")
+    (feed,) = spider.start_requests_list()
+    below = rss(
+        [
+            ("/world/1000005-e", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/world/1000004-d", "Sun, 26 Oct 2025 00:00:00 +0300"),  # listed by day only
+        ]
+    )
+    out = list(spider.parse_feed(response(feed.url, below, feed, cls=XmlResponse)))
+    assert paths(out) == ["/world/1000005-e"]
+    assert spider.crawler.stats.get_value("discovery/items/old") == 1
+
+
+def test_watermarks_are_per_edition_and_section() -> None:
+    bg, sport, en = (sofia_local(2025, 10, 26, h, 0) for h in (6, 9, 11))
+    store = FakeStore(known={("en", 1): en}, marks={"bg": bg, "bg/sport": sport, "en": en})
+    spider = make_spider(store, sections="sport,avto")
+    spider.start_requests_list()
+    hour = timedelta(hours=1)
+    window, now = spider.window, sofia_local(2025, 10, 26, 12, 0)
+    assert window.lower(now, "bg") == bg - hour
+    assert window.lower(now, "bg", "sport") == sport - hour  # the higher of the two marks
+    assert window.lower(now, "bg", "avto") == bg - hour
+    assert window.lower(now, "en", "avto") == en - hour
+    fresh = make_spider(FakeStore(known={("en", 1): en}, marks={"en": en}), lang="all")
+    fresh.start_requests_list()  # bg was never walked completely: the first-run window
+    assert fresh.window.lower(now, "bg") == now - timedelta(days=1)
+    assert fresh.window.has_mark("en") and not fresh.window.has_mark("bg")
 
 
 def test_feed_not_reaching_old_items_falls_back_to_home() -> None:
@@ -373,3 +445,81 @@ def test_an_article_that_cannot_be_fetched_becomes_a_reject() -> None:
         "download:IgnoreRequest",
     )
     assert spider.crawler.stats.get_value("pages/failed") == 2
+
+
+SITE_NOON = sofia_local(2025, 10, 26, 12, 0)  # the Date header of every fake response
+
+
+def _walked_feed(store: FakeStore, **args) -> FaktiSpider:
+    """An incremental ``lang=bg`` spider that has read its feed (one new article, then an
+    item below the floor)."""
+    spider = make_spider(store, lang="bg", **args)
+    (feed,) = spider.start_requests_list()
+    body = rss(
+        [
+            ("/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/world/1000001-a", "Sun, 26 Oct 2025 06:00:00 +0200"),
+        ]
+    )
+    out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    assert paths(out) == ["/world/1000003-c"]
+    return spider
+
+
+def test_a_finished_complete_walk_raises_the_watermark_to_its_start() -> None:
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0), "en": SITE_NOON})
+    spider = _walked_feed(store)
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": SITE_NOON, "en": SITE_NOON}
+    assert spider.crawler.stats.get_value("discovery/watermarks") == 1
+
+
+@pytest.mark.parametrize("spoil", ["stopped", "listing", "search", "callback", "not committed"])
+def test_an_incomplete_walk_leaves_the_watermark(spoil: str, caplog) -> None:
+    mark = sofia_local(2025, 10, 26, 9, 0)
+    store = FakeStore(marks={"bg": mark})
+    spider = _walked_feed(store)
+    reason = "finished"
+    if spoil == "stopped":
+        reason = "shutdown"
+    elif spoil == "listing":
+        home = spider._home("bg")
+        list(home.errback(http_failure(response(home.url, b"", home, status=503))) or ())
+    elif spoil == "search":
+        assert list(spider._search_fallback("bg", 3, "HTTP 503")) == []
+    elif spoil == "callback":
+        home = spider._home("bg")
+        spider._spider_error(Failure(ValueError("x")), response(home.url, b"", home), spider)
+    else:
+        spider.crawler.stats.set_value("export/items", 3)  # written, never published
+    spider._closed(spider, reason)
+    assert store.marks == {"bg": mark}
+    assert spider.crawler.stats.get_value("discovery/watermarks") == 0
+    assert "discovery watermarks not moved" in caplog.text
+
+
+def test_an_article_that_failed_holds_its_edition_back_to_its_listing_date() -> None:
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    spider = make_spider(store, lang="bg")
+    (feed,) = spider.start_requests_list()
+    body = rss([("/world/1000003-c", "Sun, 26 Oct 2025 10:30:00 +0200")])
+    [article, _home] = spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse))
+    list(spider.article_failed(http_failure(response(article.url, b"", article, status=500))))
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}  # asked again next run
+
+
+def test_a_backfill_moves_only_watermarks_it_reaches_down_to() -> None:
+    low, high = sofia_local(2025, 10, 1), sofia_local(2025, 10, 25)
+    store = FakeStore(marks={"bg/avto": low, "bg/sport": high}, known={("bg", 1): high})
+    spider = make_spider(store, since="2025-10-20", lang="bg", sections="avto,sport,krimi")
+    for request in spider.start_requests_list():
+        list(spider.parse_listing(response(request.url, panel([]), request)))
+    spider._closed(spider, "finished")
+    # avto was walked down to 1 October only: 1-20 October stays for the next run to walk
+    assert store.marks == {"bg/avto": low, "bg/sport": SITE_NOON, "bg/krimi": SITE_NOON}
+    spider = make_spider(FakeStore(), since="2025-10-20", until="2025-10-22", lang="en")
+    (search,) = spider.start_requests_list()
+    list(spider.parse_search(response(search.url, b'<div id="main"></div>', search)))
+    spider._closed(spider, "finished")
+    assert spider.store is None or spider.store.marks == {}

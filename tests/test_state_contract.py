@@ -262,3 +262,28 @@ def test_known_handles_more_keys_than_one_query(store, tmp_path):
 def test_urls_outside_the_canonical_origin_are_kept_whole(store):
     store.touch(("bg", 1), "http://127.0.0.1:8000/world/1-a|b", None, None, None)
     assert store.get(("bg", 1)).url == "http://127.0.0.1:8000/world/1-a|b"
+
+
+def test_watermarks_only_move_up_and_survive_a_reopen(reopen):
+    s = reopen()
+    assert s.watermarks() == {}
+    s.raise_watermarks(
+        {"en": at("2026-01-15T12:00:00+02:00"), "bg/world": at("2026-01-14T08:30:00+02:00")}
+    )
+    s.raise_watermarks({"en": at("2026-01-15T09:00:00+02:00")})  # older: ignored
+    s.raise_watermarks(
+        {"bg/world": at("2026-01-15T07:00:00+00:00"), "bg": at("2026-01-01T00:00:00+02:00")}
+    )
+    s.raise_watermarks({})
+    s.close()
+    s = reopen()
+    marks = s.watermarks()
+    assert marks == {
+        "en": at("2026-01-15T12:00:00+02:00"),
+        "bg/world": at("2026-01-15T09:00:00+02:00"),
+        "bg": at("2026-01-01T00:00:00+02:00"),
+    }
+    assert all(m.tzinfo is SOFIA for m in marks.values())
+    with pytest.raises(ValueError, match="naive"):
+        s.raise_watermarks({"en": datetime(2027, 1, 1)})
+    s.close()

@@ -5,16 +5,16 @@ Modes, chosen at start (see README "Crawling"):
 - ``url=``: just these articles.
 - ``since=``: backfill with search pages (section listings when ``sections`` is given or
   search is unavailable) down to ``since``.
-- state present: incremental; feeds first, then home/section listings, down to the newest
-  article in the state (minus a small overlap), skipping articles already exported.
-- no state: the last ``FAKTI_FIRST_RUN_DAYS`` days.
+- state present: incremental; feeds first, then home/section listings, down to where the
+  last complete run of each edition or section started (its watermark, minus a small
+  overlap), skipping articles already exported (:mod:`newsspider.spiders.window`).
+- no state (or no watermark for an edition): the last ``FAKTI_FIRST_RUN_DAYS`` days.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
@@ -27,6 +27,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsspider.args import CrawlArgs, parse_args, validate_settings
+from newsspider.distributed import is_distributed
 from newsspider.extraction import patterns as P
 from newsspider.extraction.article import extract_article
 from newsspider.extraction.dates import SOFIA, parse_iso, sofia_local
@@ -52,6 +53,7 @@ from newsspider.loaders import build_item, build_reject
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
+from newsspider.spiders.window import Coverage, Window, scope
 from newsspider.startup import exit_on
 from newsspider.state import StateStore, get_store
 
@@ -72,20 +74,6 @@ class ArticleJob(NamedTuple):
     def extract(self) -> ExtractionResult:
         """:func:`extract_article` of this page, in this process."""
         return extract_article(self.body, self.url, content_type=self.content_type)
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """What to fetch: published at or after ``floor`` (fixed, or ``now - first_run``), before
-    ``upper``; ``skip_known`` makes it incremental (exported keys are never re-fetched)."""
-
-    floor: datetime | None = None
-    first_run: timedelta | None = None
-    upper: datetime | None = None
-    skip_known: bool = False
-
-    def lower(self, now: datetime) -> datetime | None:
-        return now - self.first_run if self.first_run is not None else self.floor
 
 
 def _sofia_midnight(day: date) -> datetime:
@@ -110,6 +98,7 @@ class FaktiSpider(scrapy.Spider):
         self.base_url = "https://fakti.bg"
         self.extra_hosts: tuple[str, ...] = ()
         self.window = Window()
+        self.coverage: Coverage | None = None
         self.seen_keys: set[tuple[str, int]] = set()
         self.store: StateStore | None = None
         self.replica: Any = None
@@ -132,6 +121,7 @@ class FaktiSpider(scrapy.Spider):
             if changed:
                 logger.info("loopback fast mode: %s", ", ".join(changed))
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider._spider_error, signal=signals.spider_error)
         return spider
 
     # --- start ------------------------------------------------------------------------
@@ -163,12 +153,46 @@ class FaktiSpider(scrapy.Spider):
         self.extra_hosts = (*self.extra_hosts, urlsplit(self.base_url).netloc)
         logger.info("embedded replica at %s", self.base_url)
 
-    def _closed(self, spider: scrapy.Spider) -> None:
+    def _closed(self, spider: scrapy.Spider, reason: str) -> None:
+        self._raise_watermarks(reason)
         if self.pool is not None:
             self.pool.close()
             self.crawler.stats.set_value("extract/workers/lost", self.pool.lost_count)
         if self.replica is not None:
             self.replica.stop()
+
+    def _spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
+        """A callback raised: what it would have found is unknown (no watermark)."""
+        self._gap(f"error in the callback of {response.url}")
+
+    def _raise_watermarks(self, reason: str) -> None:
+        """After a complete walk, move the watermarks of the scopes walked (see
+        :mod:`newsspider.spiders.window`). Not for a distributed worker (one run of a job)."""
+        coverage, stats = self.coverage, self.crawler.stats
+        if coverage is None or is_distributed(self.crawler.settings):
+            return
+        store = self.store or self._state()
+        if reason != "finished":
+            why = f"finish reason {reason!r}"
+        elif stats.get_value("export/items") and not stats.get_value("export/file"):
+            why = "the run file was not committed"
+        elif coverage.gaps:
+            why = "; ".join(coverage.gaps[:3])
+        elif coverage.started is None:
+            why = "no listing page was read"
+        else:
+            why = "the backfill's since is above every watermark it covers"
+            marks = coverage.marks(store.watermarks())
+            if marks:
+                store.raise_watermarks(marks)
+                stats.set_value("discovery/watermarks", len(marks))
+                logger.info(
+                    "discovery watermarks: %s",
+                    ", ".join(f"{name} {at.isoformat()}" for name, at in sorted(marks.items())),
+                )
+                return
+        stats.set_value("discovery/watermarks", 0)
+        logger.warning("discovery watermarks not moved (%s): the next run walks this again", why)
 
     def start_requests_list(self) -> list[scrapy.Request]:
         """The first requests of the run, per mode."""
@@ -179,25 +203,19 @@ class FaktiSpider(scrapy.Spider):
         requests: list[scrapy.Request] = []
         if args.refresh is not None:
             requests += self._refresh_requests(args.refresh)
+        scopes = [scope(lang, s) for lang in args.langs for s in (args.sections or (None,))]
         if args.since is not None:
-            self.window = Window(floor=_sofia_midnight(args.since), upper=upper)
+            floor = _sofia_midnight(args.since)
+            self.coverage = Coverage(scopes, upper, floor)
+            self.window = Window(floor=floor, upper=upper)
             for lang in args.langs:
                 if args.sections:
                     requests += [self._listing(lang, s) for s in args.sections]
                 else:
                     requests.append(self._search(lang, 0))
             return requests
-        self.store = self.store or self._state()
-        newest = self.store.newest_published() if not self.store.is_empty() else None
-        if newest is None:
-            days = self.crawler.settings.getfloat("FAKTI_FIRST_RUN_DAYS", 1)
-            self.window = Window(first_run=timedelta(days=days), upper=upper)
-            logger.info("first run: the last %g day(s)", days)
-        else:
-            overlap = self.crawler.settings.getfloat("FAKTI_INCREMENTAL_OVERLAP_MINUTES", 60)
-            floor = newest - timedelta(minutes=overlap)
-            self.window = Window(floor=floor, upper=upper, skip_known=True)
-            logger.info("incremental run: down to %s", floor.isoformat())
+        self.coverage = Coverage(scopes, upper)
+        self.window = self._incremental_window(upper)
         for lang in args.langs:
             for section in args.sections or (None,):
                 requests.append(self._feed(lang, section))
@@ -205,6 +223,31 @@ class FaktiSpider(scrapy.Spider):
 
     def _state(self) -> StateStore:
         return get_store(self.crawler)
+
+    def _incremental_window(self, upper: datetime | None) -> Window:
+        """Each scope down to its watermark minus the overlap; a scope without one gets the
+        first-run window. A state written before watermarks existed gives every edition
+        the newest exported article instead (as that version did)."""
+        settings = self.crawler.settings
+        store = self.store = self.store or self._state()
+        days = settings.getfloat("FAKTI_FIRST_RUN_DAYS", 1)
+        overlap = timedelta(minutes=settings.getfloat("FAKTI_INCREMENTAL_OVERLAP_MINUTES", 60))
+        marks = store.watermarks()
+        if not marks and not store.is_empty() and (newest := store.newest_published()):
+            marks = dict.fromkeys(self.args.langs, newest)
+            logger.info("state without watermarks: every edition down to the newest export")
+        floors = {name: mark - overlap for name, mark in marks.items()}
+        window = Window(first_run=timedelta(days=days), upper=upper, skip_known=True, marks=floors)
+        for lang in self.args.langs:
+            for section in self.args.sections or (None,):
+                name = scope(lang, section)
+                if window.has_mark(lang, section):
+                    bound = window.lower(datetime.now(UTC), lang, section)
+                    assert bound is not None
+                    logger.info("incremental run: %s down to %s", name, bound.isoformat())
+                else:
+                    logger.info("first run of %s: the last %g day(s)", name, days)
+        return window
 
     def _refresh_requests(self, days: int) -> list[scrapy.Request]:
         self.store = self.store or self._state()
@@ -240,6 +283,7 @@ class FaktiSpider(scrapy.Spider):
         return scrapy.Request(
             self._path_url(path),
             callback=self.parse_listing,
+            errback=self.listing_failed,
             meta={"lang": lang, "section": None, "home": True},
         )
 
@@ -250,6 +294,7 @@ class FaktiSpider(scrapy.Spider):
         return scrapy.Request(
             url or self._path_url(path, {"page": page} if page > 1 else None),
             callback=self.parse_listing,
+            errback=self.listing_failed,
             meta={"lang": lang, "section": section, "page": page},
         )
 
@@ -273,16 +318,19 @@ class FaktiSpider(scrapy.Spider):
         )
 
     def _article_request(
-        self, ref: ArticleRef, floor: datetime | None = None
+        self, ref: ArticleRef, floor: datetime | None = None, listed: ListingItem | None = None
     ) -> scrapy.Request | None:
+        """The request of a discovered article: ``floor`` drops it if it was published
+        earlier; ``listed`` is the listing item it was found in."""
         if ref.key in self.seen_keys:
             self.crawler.stats.inc_value("discovery/articles/duplicate")
             return None
         self.seen_keys.add(ref.key)
         self.crawler.stats.inc_value("discovery/articles/scheduled")
-        return self._fetch_article(
-            to_fetch_url(ref.url, self.base_url), meta={"fakti_floor": floor}
-        )
+        meta: dict[str, Any] = {"fakti_floor": floor}
+        if listed is not None:
+            meta["fakti_listed"] = listed.published
+        return self._fetch_article(to_fetch_url(ref.url, self.base_url), meta=meta)
 
     def refetch_request(self, url: str) -> scrapy.Request:
         """The request of an article fetched again at ``url`` (a distributed run claimed it
@@ -340,21 +388,39 @@ class FaktiSpider(scrapy.Spider):
                 return "later"
         return "new"
 
+    def _known_verdict(self, ref: ArticleRef, floor: datetime | None) -> str:
+        """An exported article is never fetched again; it ends the walk (``old``) only when
+        it was published below ``floor``: an export of another scope, of a ``url=`` run or
+        of a run that stopped early says nothing about what is listed below it."""
+        assert self.store is not None
+        state = self.store.get(ref.key)
+        published = state.published_at if state is not None else None
+        return (
+            "old" if floor is not None and published is not None and published < floor else "known"
+        )
+
     def _discover(self, page: ListingPage, response: Response) -> tuple[list[scrapy.Request], bool]:
         """Article requests for a listing page's new items, and whether it reached old ones."""
+        lang, section = response.meta["lang"], response.meta.get("section")
+        now = self._now(response)
+        if self.coverage is not None:
+            self.coverage.saw_listing(now)
         pairs = list(self._refs(page.items))
         known: set = set()
         if self.window.skip_known and self.store is not None and pairs:
             known = self.store.known([ref.key for _, ref in pairs])
         requests, reached_old = [], False
-        floor = self.window.lower(self._now(response))
+        floor = self.window.lower(now, lang, section)
+        cut = None if self.window.has_mark(lang, section) else floor  # incremental: keep all
         for item, ref in pairs:
-            verdict = "old" if ref.key in known else self._judge(item, floor)
+            verdict = (
+                self._known_verdict(ref, floor) if ref.key in known else self._judge(item, floor)
+            )
             if verdict != "new":
                 reached_old |= verdict == "old"
                 self.crawler.stats.inc_value(f"discovery/items/{verdict}")
                 continue
-            request = self._article_request(ref, floor)
+            request = self._article_request(ref, cut, listed=item)
             if request is not None:
                 requests.append(request)
         return requests, reached_old
@@ -409,6 +475,18 @@ class FaktiSpider(scrapy.Spider):
         if next_url is not None or len(page.items) >= FULL_PAGE:
             yield self._listing(lang, section, meta["page"] + 1, url=next_url)
 
+    def listing_failed(self, failure: Failure) -> None:
+        """A home or section listing page that could not be read (after its retries): the
+        walk below it is lost for this run, so the run raises no watermark."""
+        request = failure.request  # type: ignore[attr-defined]
+        logger.warning("listing %s failed (%s): not walked further", request.url, failure.value)
+        self.crawler.stats.inc_value("discovery/listing_failed")
+        self._gap(f"listing {request.url} failed")
+
+    def _gap(self, why: str) -> None:
+        if self.coverage is not None:
+            self.coverage.gap(why)
+
     def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
         lang, page_no = response.meta["lang"], response.meta["page"]
         try:
@@ -441,6 +519,8 @@ class FaktiSpider(scrapy.Spider):
         if page_no == 0:
             for name in sorted(P.SECTIONS):
                 yield self._listing(lang, name)
+        else:
+            self._gap(f"search page {page_no} ({lang}) unavailable")
 
     # --- articles ---------------------------------------------------------------------
 
@@ -487,6 +567,8 @@ class FaktiSpider(scrapy.Spider):
         self.crawler.stats.inc_value("pages/failed")
         asked = request.meta.get("redirect_urls", [request.url])[0]  # before any redirect
         ref = parse_article_url(asked, extra_hosts=self.extra_hosts)
+        if self.coverage is not None and ref is not None and "fakti_listed" in request.meta:
+            self.coverage.hold(ref.lang, request.meta["fakti_listed"])  # asked for next run
         url = ref.url if ref is not None else asked
         yield build_reject(Rejected(url, reason, {"url": url}, {}))
 
@@ -530,6 +612,6 @@ class FaktiSpider(scrapy.Spider):
         if published is None:
             return True
         floor = response.meta.get("fakti_floor")
-        if floor is not None and not self.window.skip_known and published < floor:
+        if floor is not None and published < floor:
             return False
         return self.window.upper is None or published < self.window.upper

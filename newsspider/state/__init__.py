@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -118,6 +118,15 @@ class StateStore(Protocol):
 
     def pending_files(self) -> list[str]:
         """Files with pending rows (an interrupted export, or the current run's)."""
+        ...
+
+    def watermarks(self) -> dict[str, datetime]:
+        """Per discovery scope (``en``, ``bg/world``...), the site time up to which a finished
+        run walked it completely (see the spider's incremental mode)."""
+        ...
+
+    def raise_watermarks(self, marks: Mapping[str, datetime]) -> None:
+        """Move each scope's watermark up to ``marks[scope]`` (never down); durable on return."""
         ...
 
     def record_run(self, run: dict[str, Any]) -> None:

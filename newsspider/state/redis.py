@@ -10,6 +10,7 @@ Layout (every key starts with the store's ``prefix``, default ``fakti``; ``K`` i
     <p>:files, :file_ids  hash   file id <-> file path (records hold the short id)
     <p>:pending:<fid>     hash   K -> content_hash, pending export to file <fid>
     <p>:owner:<owner>     set    file ids with pending rows of one worker
+    <p>:watermarks        hash   discovery scope -> unix seconds (see ``raise_watermarks``)
     <p>:runs              list   run history entries (JSON), oldest first
 
 A record is ``first|last|published|views|hash|fid|exported_hash|url``: times in unix seconds,
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -123,6 +124,17 @@ return done
 """
 )
 
+#: KEYS: watermarks hash. ARGV: (scope, unix seconds) pairs. Each field only moves up.
+_RAISE = """
+for i = 1, #ARGV, 2 do
+  local old = redis.call('HGET', KEYS[1], ARGV[i])
+  if not old or tonumber(old) < tonumber(ARGV[i + 1]) then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  end
+end
+return 0
+"""
+
 #: KEYS: file ids hash, file paths hash, sequence. ARGV: path. Returns the file's id.
 _INTERN = """
 local fid = redis.call('HGET', KEYS[1], ARGV[1])
@@ -207,9 +219,11 @@ class RedisStore:
         self._k_file_seq = f"{prefix}:file_seq"
         self._k_owner = f"{prefix}:owner:{owner}"
         self._k_runs = f"{prefix}:runs"
+        self._k_watermarks = f"{prefix}:watermarks"
         self._touch = client.register_script(_TOUCH)
         self._commit = client.register_script(_COMMIT)
         self._intern = client.register_script(_INTERN)
+        self._raise = client.register_script(_RAISE)
         self._buffer: dict[str, list[str]] = {}
         self._buffer_started = 0.0
 
@@ -390,6 +404,18 @@ class RedisStore:
 
     def recover(self) -> dict[str, int]:
         return settle_pending(self)
+
+    # -- discovery watermarks ----------------------------------------------------------------
+    def watermarks(self) -> dict[str, datetime]:
+        return {
+            scope.decode(): datetime.fromtimestamp(int(ts), SOFIA)
+            for scope, ts in self.client.hgetall(self._k_watermarks).items()
+        }
+
+    def raise_watermarks(self, marks: Mapping[str, datetime]) -> None:
+        if marks:
+            args = [v for scope, at in marks.items() for v in (scope, _ts(at))]
+            self._raise(keys=[self._k_watermarks], args=args)
 
     # -- run history ------------------------------------------------------------------------
     def record_run(self, run: dict[str, Any]) -> None:

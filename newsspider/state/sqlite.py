@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +44,10 @@ CREATE TABLE IF NOT EXISTS pending (
     article_id INTEGER NOT NULL,
     content_hash TEXT NOT NULL,
     PRIMARY KEY (file, lang, article_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS watermarks (
+    scope TEXT PRIMARY KEY,
+    at_ts INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -213,6 +217,20 @@ class SQLiteStore:
 
     def recover(self) -> dict[str, int]:
         return settle_pending(self)
+
+    # -- discovery watermarks ----------------------------------------------------------------
+    def watermarks(self) -> dict[str, datetime]:
+        rows = self._db.execute("SELECT scope, at_ts FROM watermarks")
+        return {scope: datetime.fromtimestamp(ts, SOFIA) for scope, ts in rows}
+
+    def raise_watermarks(self, marks: Mapping[str, datetime]) -> None:
+        with self._write() as db:
+            db.executemany(
+                "INSERT INTO watermarks (scope, at_ts) VALUES (?, ?) ON CONFLICT (scope) "
+                "DO UPDATE SET at_ts = max(at_ts, excluded.at_ts)",
+                ((scope, unix_seconds(at)) for scope, at in marks.items()),
+            )
+        self._commit()
 
     # -- run history ------------------------------------------------------------------------
     def record_run(self, run: dict[str, Any]) -> None:

@@ -1,0 +1,105 @@
+"""What a run fetches (its :class:`Window`) and what it walked completely (:class:`Coverage`).
+
+A *scope* is an edition (``en``, ``bg``) or one section of it (``bg/world``). A finished run
+that walked a scope's listings completely raises that scope's *watermark* in the state store
+to the site time at which it started (the ``Date`` of its first listing response), or to its
+``until`` bound. An incremental run walks each scope down to its watermark minus the overlap:
+a run that stopped early, failed to read a listing page, fetched single ``url=`` articles or
+covered other editions or sections leaves the watermark where it was, so the next run walks
+down past whatever it missed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+def scope(lang: str, section: str | None = None) -> str:
+    """The watermark name of an edition (``en``) or of one of its sections (``en/world``)."""
+    return lang if section is None else f"{lang}/{section}"
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """What to fetch: published at or after a lower bound, before ``upper``.
+
+    The lower bound is, in order: the highest of ``marks`` for the scope (the edition's and
+    the section's: both were walked down to there), ``now - first_run``, then ``floor`` (a
+    backfill's fixed bound). ``skip_known`` makes it incremental (exported keys are never
+    re-fetched)."""
+
+    floor: datetime | None = None
+    first_run: timedelta | None = None
+    upper: datetime | None = None
+    skip_known: bool = False
+    marks: Mapping[str, datetime] = field(default_factory=dict)
+
+    def _marked(self, lang: str, section: str | None) -> list[datetime]:
+        names = (scope(lang), scope(lang, section)) if section else (scope(lang),)
+        return [self.marks[n] for n in names if n in self.marks]
+
+    def has_mark(self, lang: str, section: str | None = None) -> bool:
+        """True when the scope's bound is a watermark (an earlier run walked down to it)."""
+        return bool(self._marked(lang, section))
+
+    def lower(self, now: datetime, lang: str, section: str | None = None) -> datetime | None:
+        """The lower bound of the scope at site time ``now``."""
+        found = self._marked(lang, section)
+        if found:
+            return max(found)
+        if self.first_run is not None:
+            return now - self.first_run
+        return self.floor
+
+
+class Coverage:
+    """The scopes a run walks, and whether it walked them completely (no listing page lost).
+
+    :meth:`marks` gives the watermarks the run has earned: none after a gap; an article that
+    could not be downloaded holds its edition back to the date it was listed with, so the
+    next run asks for it again. A backfill walks down to its ``floor`` only: it moves a
+    watermark that is below that floor never (what lies between stays to be walked)."""
+
+    def __init__(
+        self, scopes: list[str], upper: datetime | None = None, floor: datetime | None = None
+    ) -> None:
+        self.scopes = scopes
+        self.upper = upper
+        self.floor = floor
+        self.started: datetime | None = None
+        self.gaps: list[str] = []
+        self.held: dict[str, datetime] = {}
+
+    def saw_listing(self, now: datetime) -> None:
+        """A listing, feed or search response dated ``now`` (site time) was read."""
+        if self.started is None or now < self.started:
+            self.started = now
+
+    def gap(self, why: str) -> None:
+        """A listing page could not be read: the walk below it is unknown."""
+        self.gaps.append(why)
+
+    def hold(self, lang: str, listed: datetime | None) -> None:
+        """An article of ``lang`` listed at ``listed`` was not fetched."""
+        if listed is None:
+            self.gap(f"a {lang} article without a listing date was not fetched")
+        elif lang not in self.held or listed < self.held[lang]:
+            self.held[lang] = listed
+
+    def marks(self, current: Mapping[str, datetime]) -> dict[str, datetime]:
+        """The watermarks earned over ``current`` ones: one per scope walked, or none if the
+        walk had a gap."""
+        if self.gaps or self.started is None:
+            return {}
+        top = self.started if self.upper is None else min(self.started, self.upper)
+        out = {}
+        for name in self.scopes:
+            lang = name.partition("/")[0]
+            below = [current[n] for n in {lang, name} if n in current]
+            if self.floor is not None and below and max(below) < self.floor:
+                continue
+            held = self.held.get(lang)
+            out[name] = top if held is None else min(top, held)
+        return out

@@ -1,0 +1,55 @@
+"""Discovery windows and watermarks (:mod:`newsspider.spiders.window`), without a crawl."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from newsspider.extraction.dates import sofia_local
+from newsspider.spiders.window import Coverage, Window, scope
+
+NOON = sofia_local(2026, 1, 15, 12, 0)
+HOUR = timedelta(hours=1)
+
+
+def test_scope_names() -> None:
+    assert (scope("en"), scope("bg", "world")) == ("en", "bg/world")
+
+
+def test_lower_bound_order_marks_then_first_run_then_floor() -> None:
+    marks = {"bg": NOON - 5 * HOUR, "bg/sport": NOON - 2 * HOUR}
+    window = Window(first_run=timedelta(days=1), marks=marks)
+    assert window.lower(NOON, "bg", "sport") == NOON - 2 * HOUR
+    assert window.lower(NOON, "bg", "avto") == NOON - 5 * HOUR
+    assert window.lower(NOON, "en") == NOON - timedelta(days=1)
+    assert Window(floor=NOON - HOUR).lower(NOON, "en", "sport") == NOON - HOUR
+    assert Window().lower(NOON, "en") is None
+
+
+def test_marks_are_the_earliest_listing_response_capped_by_until() -> None:
+    coverage = Coverage(["en", "bg/world"])
+    coverage.saw_listing(NOON)
+    coverage.saw_listing(NOON - HOUR)
+    coverage.saw_listing(NOON + HOUR)
+    assert coverage.marks({}) == {"en": NOON - HOUR, "bg/world": NOON - HOUR}
+    capped = Coverage(["en"], upper=NOON - 3 * HOUR)
+    capped.saw_listing(NOON)
+    assert capped.marks({}) == {"en": NOON - 3 * HOUR}
+    assert Coverage(["en"]).marks({}) == {}  # no listing read: nothing proven
+
+
+def test_a_failed_article_holds_back_its_edition_and_an_undated_one_is_a_gap() -> None:
+    coverage = Coverage(["en", "bg", "bg/world"])
+    coverage.saw_listing(NOON)
+    coverage.hold("bg", NOON - 2 * HOUR)
+    coverage.hold("bg", NOON - HOUR)
+    assert coverage.marks({}) == {"en": NOON, "bg": NOON - 2 * HOUR, "bg/world": NOON - 2 * HOUR}
+    coverage.hold("en", None)
+    assert coverage.marks({}) == {}
+    assert coverage.gaps == ["a en article without a listing date was not fetched"]
+
+
+def test_a_backfill_skips_scopes_whose_watermark_is_below_its_floor() -> None:
+    coverage = Coverage(["bg/world", "bg/sport", "en"], floor=NOON - 24 * HOUR)
+    coverage.saw_listing(NOON)
+    current = {"bg": NOON - 48 * HOUR, "bg/sport": NOON - 10 * HOUR}
+    assert coverage.marks(current) == {"bg/sport": NOON, "en": NOON}
