@@ -4,8 +4,10 @@ compared field-exact (except ``scraped_at``) with the replica's ground truth."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -63,6 +65,12 @@ def keyed(records: list[dict]) -> dict[Key, dict]:
 
 def published(record: dict) -> datetime:
     return datetime.fromisoformat(record["published_at"])
+
+
+def watermarks(out: Path) -> dict[str, int]:
+    """The discovery watermarks (unix seconds) of the SQLite state under ``out``."""
+    with closing(sqlite3.connect(out / ".state" / "fakti.sqlite")) as db:
+        return dict(db.execute("SELECT scope, at_ts FROM watermarks"))
 
 
 def assert_same(got: dict[Key, dict], expected: dict[Key, dict]) -> None:
@@ -123,10 +131,12 @@ def test_first_run_then_incremental(replica_factory, tmp_path: Path) -> None:
     expected = {k: r for k, r in truth1.items() if published(r) >= clock1 - timedelta(days=1)}
     assert len(expected) > 10
     assert_same(first, expected)
+    assert watermarks(tmp_path) == dict.fromkeys(("bg", "en"), int(clock1.timestamp()))
 
     replica.set_epoch(2)
     seen = replica.log()["total"]
     second = keyed(crawl(replica, tmp_path))
+    assert watermarks(tmp_path) == dict.fromkeys(("bg", "en"), int(NOW.timestamp()))
     new = {k: r for k, r in truth(replica, 2).items() if k not in truth1}
     assert len(new) >= 5
     assert_same(second, new)

@@ -498,6 +498,19 @@ def test_an_incomplete_walk_leaves_the_watermark(spoil: str, caplog) -> None:
     assert "discovery watermarks not moved" in caplog.text
 
 
+def test_a_listing_that_does_not_exist_is_no_gap() -> None:
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    spider = _walked_feed(store)
+    listing = spider._listing("bg", "imoti")  # a section this edition lacks
+    assert (
+        list(listing.errback(http_failure(response(listing.url, b"", listing, status=404))) or ())
+        == []
+    )
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": SITE_NOON}
+    assert spider.crawler.stats.get_value("discovery/listing_missing") == 1
+
+
 def test_an_article_that_failed_holds_its_edition_back_to_its_listing_date() -> None:
     store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
     spider = make_spider(store, lang="bg")

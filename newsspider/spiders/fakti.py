@@ -477,9 +477,16 @@ class FaktiSpider(scrapy.Spider):
 
     def listing_failed(self, failure: Failure) -> None:
         """A home or section listing page that could not be read (after its retries): the
-        walk below it is lost for this run, so the run raises no watermark."""
+        walk below it is lost for this run, so the run raises no watermark. A 404 or 410 is
+        a listing that does not exist (a section an edition lacks, a page past the last):
+        nothing is listed there (``discovery/listing_missing``)."""
         request = failure.request  # type: ignore[attr-defined]
-        logger.warning("listing %s failed (%s): not walked further", request.url, failure.value)
+        error = failure.value
+        if isinstance(error, HttpError) and error.response.status in (404, 410):
+            logger.info("listing %s not found (%d)", request.url, error.response.status)
+            self.crawler.stats.inc_value("discovery/listing_missing")
+            return
+        logger.warning("listing %s failed (%s): not walked further", request.url, error)
         self.crawler.stats.inc_value("discovery/listing_failed")
         self._gap(f"listing {request.url} failed")
 
