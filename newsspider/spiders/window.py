@@ -25,10 +25,10 @@ def scope(lang: str, section: str | None = None) -> str:
 class Window:
     """What to fetch: published at or after a lower bound, before ``upper``.
 
-    The lower bound is, in order: the highest of ``marks`` for the scope (the edition's and
-    the section's: both were walked down to there), ``now - first_run``, then ``floor`` (a
-    backfill's fixed bound). ``skip_known`` makes it incremental (exported keys are never
-    re-fetched)."""
+    ``marks`` are the scopes' watermarks minus the overlap. The lower bound is, in order: the
+    higher of the scope's edition and section ``marks`` (both were walked down to there),
+    ``now - first_run``, then ``floor`` (a backfill's fixed bound). ``skip_known`` makes it
+    incremental (exported keys are never re-fetched)."""
 
     floor: datetime | None = None
     first_run: timedelta | None = None
