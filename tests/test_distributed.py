@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,9 +29,11 @@ WORKERS = 3
 class Worker:
     """One ``scrapy crawl fakti`` worker process; keeps its log."""
 
-    def __init__(self, base_url: str, state: str, out: Path, since: str) -> None:
+    def __init__(self, base_url: str, state: str, out: Path, *spider_args: str) -> None:
+        """``spider_args``: ``since=...``, ``url=...`` (none: an incremental run)."""
         args = [
-            sys.executable, "-m", "scrapy", "crawl", "fakti", "-a", f"since={since}",
+            sys.executable, "-m", "scrapy", "crawl", "fakti",
+            *(a for arg in spider_args for a in ("-a", arg)),
             "-s", f"FAKTI_STATE={state}", "-s", f"FAKTI_BASE_URL={base_url}",
             "-s", f"FAKTI_OUTPUT_DIR={out}", "-s", "FAKTI_WORKER_TTL=3",
             "-s", "TELNETCONSOLE_ENABLED=0",
@@ -85,7 +88,7 @@ def _kill_one_midway(workers: list[Worker], state: str, claimed: int, timeout: f
 
 
 def _since(records: list[dict]) -> str:
-    return min(r["published_at"][:10] for r in records)
+    return "since=" + min(r["published_at"][:10] for r in records)
 
 
 def _outputs(
@@ -163,4 +166,47 @@ def test_a_killed_worker_loses_and_duplicates_nothing_once_restarted(
     assert sorted(union) == sorted(truth)
     assert union == truth
     assert shares[victim] > 0
+    assert _job_keys_left(redis_url) == []
+
+
+def test_incremental_jobs_move_the_watermarks_and_lose_nothing(
+    replica_factory, redis_url, tmp_path
+):
+    """Incremental runs on a Redis state: the last worker of a complete job moves the
+    watermarks; a one-worker ``url=`` job in between moves none, and the next incremental
+    job still exports every new article (and nothing twice)."""
+    replica = replica_factory(articles=300, epoch=1)
+    first_day = replica.now - timedelta(hours=6) - timedelta(days=1)
+    truth1 = {(r["lang"], r["article_id"]): r for r in replica.truth(1)}
+    expected = {
+        k for k, r in truth1.items() if datetime.fromisoformat(r["published_at"]) >= first_day
+    }
+    outs = [tmp_path / f"worker{i}" for i in range(WORKERS)]
+    address, prefix = split_url(redis_url)
+    client = redis.Redis.from_url(address)
+
+    def job(*args: str, workers: list[Path] = outs) -> None:
+        started = [Worker(replica.base_url, redis_url, out, *args) for out in workers]
+        for n, worker in enumerate(started):
+            assert worker.wait() == 0, f"worker {n}:\n{worker.tail()}"
+
+    def watermarks() -> dict[str, int]:
+        return {k.decode(): int(v) for k, v in client.hgetall(f"{prefix}:watermarks").items()}
+
+    job()
+    clock1 = int((replica.now - timedelta(hours=6)).timestamp())
+    assert watermarks() == {"bg": clock1, "en": clock1}
+    replica.set_epoch(2)
+    new = {
+        (r["lang"], r["article_id"]): r
+        for r in replica.truth(2)
+        if (r["lang"], r["article_id"]) not in truth1
+    }
+    newest = max(new.values(), key=lambda r: r["published_at"])
+    job(f"url={newest['url']}", workers=outs[:1])
+    assert watermarks() == {"bg": clock1, "en": clock1}  # a url= job walks nothing
+    job()
+    union, _ = _outputs(outs)  # (no key twice)
+    assert set(union) == expected | set(new)
+    assert watermarks() == {"bg": int(replica.now.timestamp()), "en": int(replica.now.timestamp())}
     assert _job_keys_left(redis_url) == []

@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
@@ -123,10 +123,10 @@ def test_an_idle_worker_finishes_only_when_no_live_worker_is_busy(job):
     assert state("w1") == "done"
 
 
-def test_the_last_worker_to_leave_deletes_the_job_keys(job):
+def test_the_last_worker_to_leave_deletes_the_job_keys_and_gets_the_job_coverage(job):
     client, prefix = job
     leave = client.register_script(sched._LEAVE)
-    workers, frontier = f"{prefix}:workers", f"{prefix}:frontier"
+    workers, frontier, coverage = f"{prefix}:workers", f"{prefix}:frontier", f"{prefix}:coverage"
     job_keys = [frontier, f"{prefix}:seen", f"{prefix}:claims"]
     client.hset(workers, mapping={f"{n}#0": json.dumps({"id": n}) for n in ("w1", "w2", "w3")})
     client.set(f"{prefix}:hb:w2", 1)  # w2 alive; w3 died at start-up, with nothing to recover
@@ -134,7 +134,7 @@ def test_the_last_worker_to_leave_deletes_the_job_keys(job):
     client.hset(f"{prefix}:claims", "en:1", "r1")
 
     def out(worker: str, unregister: bool = True) -> int:
-        keys = [workers, f"{prefix}:busy", f"{prefix}:hb:{worker}", frontier, *job_keys]
+        keys = [workers, f"{prefix}:busy", f"{prefix}:hb:{worker}", frontier, coverage, *job_keys]
         return leave(keys=keys, args=[f"{worker}#0", worker, int(unregister), f"{prefix}:"])
 
     assert out("w1") == 0  # w2 is alive
@@ -147,8 +147,44 @@ def test_the_last_worker_to_leave_deletes_the_job_keys(job):
     client.zadd(frontier, {b"request": -10})
     assert out("w2") == 0  # work is left on the frontier for a later worker
     client.delete(frontier)
-    assert out("w2") == 1
-    assert not any(client.exists(k) for k in job_keys)
+    client.hset(coverage, mapping={"started": 1764399600, "held:bg": 1764396000})
+    last = out("w2")
+    assert last[0] == b"last"
+    assert dict(zip(last[1::2], last[2::2], strict=True)) == {
+        b"started": b"1764399600",
+        b"held:bg": b"1764396000",
+    }
+    assert not any(client.exists(k) for k in [*job_keys, coverage])
+
+
+def test_the_job_coverage_keeps_the_earliest_times_and_counts_gaps(
+    redis_url, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    frontier = _opened_frontier(
+        {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    )
+    noon = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
+    frontier.join_coverage("walk A")
+    frontier.saw_listing(noon)
+    frontier.saw_listing(noon - timedelta(hours=1))
+    frontier.saw_listing(noon + timedelta(hours=1))
+    frontier.hold("bg", noon - timedelta(hours=3))
+    frontier.hold("bg", noon - timedelta(hours=2))
+    job = {
+        k.decode(): v.decode() for k, v in frontier.server.hgetall(frontier.coverage_key).items()
+    }
+    hour = 3600
+    assert job == {
+        "walk": "walk A",
+        "started": str(int(noon.timestamp()) - hour),
+        "held:bg": str(int(noon.timestamp()) - 3 * hour),
+    }
+    frontier.join_coverage("walk A")  # another worker, the same arguments
+    assert "gaps" not in frontier.server.hgetall(frontier.coverage_key)
+    frontier.join_coverage("walk B")  # other arguments: this job's walk proves nothing
+    frontier.gap("listing failed")
+    assert frontier.server.hget(frontier.coverage_key, "gaps") == b"2"
 
 
 def test_a_worker_tag_goes_into_the_run_file_name(tmp_path):

@@ -13,7 +13,11 @@
 - **termination**: a worker is *busy* from the moment it pops a request until Scrapy finds it
   idle. An idle worker finishes when the frontier is empty and no live worker (heartbeat) is
   busy; otherwise it waits, polling. The last worker to leave deletes the job keys (frontier,
-  dupefilter, claims), so the next command starts a new job; the state stays.
+  dupefilter, claims, coverage), so the next command starts a new job; the state stays.
+- **job coverage** (``<p>:coverage``): what the job's discovery walked, written as it happens
+  (a killed worker cannot lose it): the earliest listing response, listing pages lost, the
+  earliest listing date of an article not fetched. The last worker to leave gets it
+  (:attr:`RedisFrontier.job_coverage`), so that the job, not a worker, moves the watermarks.
 
 It imports redis and scrapy-redis, so only the distributed mode imports it (from
 :class:`~newsspider.distributed.scheduler.StateScheduler`).
@@ -24,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,7 +46,7 @@ from newsspider.distributed.worker import Worker, worker_for
 from newsspider.extraction.urls import parse_article_url
 from newsspider.pipelines.runfiles import run_files
 from newsspider.spiders.fakti import FaktiSpider
-from newsspider.state import Key, chunks, get_store
+from newsspider.state import Key, chunks, get_store, unix_seconds
 from newsspider.state.redis import key_field
 
 logger = logging.getLogger(__name__)
@@ -92,10 +97,11 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 return 1
 """
 
-#: KEYS: workers, busy, heartbeat, frontier, then the job keys to delete when last.
-#: ARGV: identity, worker id, whether to unregister, '<p>:'. Returns 1 if the job keys were
-#: deleted: nothing is left on the frontier, and no registered worker is alive or has work
-#: to recover (a journal, or an open run that claimed keys).
+#: KEYS: workers, busy, heartbeat, frontier, coverage, then the other job keys to delete when
+#: last. ARGV: identity, worker id, whether to unregister, '<p>:'. When this worker is the last
+#: (nothing is left on the frontier, and no registered worker is alive or has work to recover:
+#: a journal, or an open run that claimed keys), deletes the job keys and returns the coverage
+#: hash as a flat list after 'last'; else returns 0.
 _LEAVE = """
 redis.call('HDEL', KEYS[2], ARGV[2])
 redis.call('DEL', KEYS[3])
@@ -110,8 +116,19 @@ for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
     if redis.call('EXISTS', ARGV[4] .. 'run:' .. rid) == 1 then return 0 end
   end
 end
+local coverage = redis.call('HGETALL', KEYS[5])
 for i = 5, #KEYS do redis.call('DEL', KEYS[i]) end
-return 1
+table.insert(coverage, 1, 'last')
+return coverage
+"""
+
+#: KEYS: coverage. ARGV: field, unix seconds. The field keeps the earliest time.
+_EARLIEST = """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if not old or tonumber(ARGV[2]) < tonumber(old) then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+return 0
 """
 
 
@@ -145,6 +162,9 @@ class RedisFrontier(ScrapyRedisScheduler):
         self.journal_key = worker.key(f"journal:{worker.id}")
         self.busy_key = worker.key("busy")
         self.claims_key = worker.key("claims")
+        self.coverage_key = worker.key("coverage")
+        #: The job's coverage hash, when this worker was the last to leave the job.
+        self.job_coverage: dict[str, str] | None = None
         self.runs_key = worker.key(f"runs:{worker.id}")
         self.feed = str(run_files(crawler).feed)
         self.run_id = ""
@@ -154,6 +174,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         self._idle = client.register_script(_IDLE)
         self._claim = client.register_script(_CLAIM)
         self._leave = client.register_script(_LEAVE)
+        self._earliest = client.register_script(_EARLIEST)
         self._tokens: dict[str, bytes] = {}
         self._settled: list[bytes] = []
         self._tick: task.LoopingCall | None = None
@@ -266,18 +287,22 @@ class RedisFrontier(ScrapyRedisScheduler):
         if run_done:
             client.delete(self.worker.key(f"run:{self.run_id}"))
             client.hdel(self.runs_key, self.run_id)
-        job_keys = [self.queue.key, self.df.key, self.claims_key]
         keys = [
             self.worker.key("workers"),
             self.busy_key,
             self.worker.heartbeat_key,
             self.queue.key,
-            *job_keys,
+            self.coverage_key,
+            self.queue.key,
+            self.df.key,
+            self.claims_key,
         ]
         args = [self.worker.identity, self.worker.id, int(run_done), self.worker.key("")]
-        cleaned = self._leave(keys=keys, args=args)
-        if cleaned:
-            logger.info("last worker of the job: frontier, dupefilter and claims deleted")
+        left = self._leave(keys=keys, args=args)
+        if left:
+            fields = [v.decode() for v in left[1:]]
+            self.job_coverage = dict(zip(fields[::2], fields[1::2], strict=True))
+            logger.info("last worker of the job: frontier, dupefilter, claims, coverage deleted")
 
     def _has_pending(self) -> bool:
         return self.feed in get_store(self.crawler).pending_files()
@@ -326,6 +351,23 @@ class RedisFrontier(ScrapyRedisScheduler):
         if self._settled:
             self.server.zrem(self.journal_key, *self._settled)
             self._settled = []
+
+    # -- job coverage (the sink of the spider's Coverage) ------------------------------------------
+    def join_coverage(self, walk: str) -> None:
+        """This worker walks ``walk`` (its scopes and bounds, as text). A worker of the same
+        job started with other arguments makes the job's walk unprovable: a gap."""
+        client, key = self.server, self.coverage_key
+        if not client.hsetnx(key, "walk", walk) and client.hget(key, "walk") != walk.encode():
+            client.hincrby(key, "gaps", 1)
+
+    def saw_listing(self, now: datetime) -> None:
+        self._earliest(keys=[self.coverage_key], args=["started", unix_seconds(now)])
+
+    def gap(self, why: str) -> None:
+        self.server.hincrby(self.coverage_key, "gaps", 1)
+
+    def hold(self, lang: str, listed: datetime) -> None:
+        self._earliest(keys=[self.coverage_key], args=[f"held:{lang}", unix_seconds(listed)])
 
     # -- waiting and ending -------------------------------------------------------------------
     def _on_tick(self) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 import scrapy
@@ -27,7 +27,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsspider.args import CrawlArgs, parse_args, validate_settings
-from newsspider.distributed import is_distributed
+from newsspider.distributed import FRONTIER_ATTR, is_distributed
 from newsspider.extraction import patterns as P
 from newsspider.extraction.article import extract_article
 from newsspider.extraction.dates import SOFIA, parse_iso, sofia_local
@@ -56,6 +56,9 @@ from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.spiders.window import Coverage, Window, scope
 from newsspider.startup import exit_on
 from newsspider.state import StateStore, get_store
+
+if TYPE_CHECKING:
+    from newsspider.distributed.frontier import RedisFrontier
 
 logger = logging.getLogger(__name__)
 
@@ -167,10 +170,18 @@ class FaktiSpider(scrapy.Spider):
 
     def _raise_watermarks(self, reason: str) -> None:
         """After a complete walk, move the watermarks of the scopes walked (see
-        :mod:`newsspider.spiders.window`). Not for a distributed worker (one run of a job)."""
+        :mod:`newsspider.spiders.window`). In a distributed job, the walk is the job's, and
+        the last worker to leave it moves them."""
         coverage, stats = self.coverage, self.crawler.stats
-        if coverage is None or is_distributed(self.crawler.settings):
+        if coverage is None:
             return
+        frontier = self._job_frontier()
+        if frontier is not None:
+            job = frontier.job_coverage
+            if job is None:
+                logger.info("discovery watermarks: moved by the last worker of the job")
+                return
+            coverage = coverage.of_job(job)
         store = self.store or self._state()
         if reason != "finished":
             why = f"finish reason {reason!r}"
@@ -204,9 +215,12 @@ class FaktiSpider(scrapy.Spider):
         if args.refresh is not None:
             requests += self._refresh_requests(args.refresh)
         scopes = [scope(lang, s) for lang in args.langs for s in (args.sections or (None,))]
+        floor = _sofia_midnight(args.since) if args.since is not None else None
+        job = self._job_frontier()
+        self.coverage = Coverage(scopes, upper, floor, sink=job)
+        if job is not None:
+            job.join_coverage(self.coverage.walk)
         if args.since is not None:
-            floor = _sofia_midnight(args.since)
-            self.coverage = Coverage(scopes, upper, floor)
             self.window = Window(floor=floor, upper=upper)
             for lang in args.langs:
                 if args.sections:
@@ -214,7 +228,6 @@ class FaktiSpider(scrapy.Spider):
                 else:
                     requests.append(self._search(lang, 0))
             return requests
-        self.coverage = Coverage(scopes, upper)
         self.window = self._incremental_window(upper)
         for lang in args.langs:
             for section in args.sections or (None,):
@@ -223,6 +236,12 @@ class FaktiSpider(scrapy.Spider):
 
     def _state(self) -> StateStore:
         return get_store(self.crawler)
+
+    def _job_frontier(self) -> RedisFrontier | None:
+        """A distributed worker's frontier (it records the walk of the whole job)."""
+        if not is_distributed(self.crawler.settings):
+            return None
+        return getattr(self.crawler, FRONTIER_ATTR)
 
     def _incremental_window(self, upper: datetime | None) -> Window:
         """Each scope down to its watermark minus the overlap; a scope without one gets the

@@ -14,6 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
+
+from newsspider.extraction.dates import SOFIA
 
 
 def scope(lang: str, section: str | None = None) -> str:
@@ -54,6 +57,15 @@ class Window:
         return self.floor
 
 
+class CoverageSink(Protocol):
+    """Where a distributed worker also records its walk, as it happens: the job's coverage
+    (:class:`~newsspider.distributed.frontier.RedisFrontier`)."""
+
+    def saw_listing(self, now: datetime) -> None: ...
+    def gap(self, why: str) -> None: ...
+    def hold(self, lang: str, listed: datetime) -> None: ...
+
+
 class Coverage:
     """The scopes a run walks, and whether it walked them completely (no listing page lost).
 
@@ -63,23 +75,51 @@ class Coverage:
     watermark that is below that floor never (what lies between stays to be walked)."""
 
     def __init__(
-        self, scopes: list[str], upper: datetime | None = None, floor: datetime | None = None
+        self,
+        scopes: list[str],
+        upper: datetime | None = None,
+        floor: datetime | None = None,
+        sink: CoverageSink | None = None,
     ) -> None:
         self.scopes = scopes
         self.upper = upper
         self.floor = floor
+        self.sink = sink
         self.started: datetime | None = None
         self.gaps: list[str] = []
         self.held: dict[str, datetime] = {}
+
+    @property
+    def walk(self) -> str:
+        """The scopes and bounds, as text (workers of one job must walk the same)."""
+        bounds = [b.isoformat() if b is not None else None for b in (self.upper, self.floor)]
+        return repr((self.scopes, *bounds))
+
+    def of_job(self, job: Mapping[str, str]) -> Coverage:
+        """The same walk, as a whole distributed job recorded it (the coverage hash)."""
+        whole = Coverage(self.scopes, self.upper, self.floor)
+        if "started" in job:
+            whole.started = datetime.fromtimestamp(int(job["started"]), SOFIA)
+        whole.gaps = [f"{job['gaps']} listing page(s) or article(s) lost"] if "gaps" in job else []
+        whole.held = {
+            name.partition(":")[2]: datetime.fromtimestamp(int(at), SOFIA)
+            for name, at in job.items()
+            if name.startswith("held:")
+        }
+        return whole
 
     def saw_listing(self, now: datetime) -> None:
         """A listing, feed or search response dated ``now`` (site time) was read."""
         if self.started is None or now < self.started:
             self.started = now
+            if self.sink is not None:
+                self.sink.saw_listing(now)
 
     def gap(self, why: str) -> None:
         """A listing page could not be read: the walk below it is unknown."""
         self.gaps.append(why)
+        if self.sink is not None:
+            self.sink.gap(why)
 
     def hold(self, lang: str, listed: datetime | None) -> None:
         """An article of ``lang`` listed at ``listed`` was not fetched."""
@@ -87,6 +127,8 @@ class Coverage:
             self.gap(f"a {lang} article without a listing date was not fetched")
         elif lang not in self.held or listed < self.held[lang]:
             self.held[lang] = listed
+            if self.sink is not None:
+                self.sink.hold(lang, listed)
 
     def marks(self, current: Mapping[str, datetime]) -> dict[str, datetime]:
         """The watermarks earned over ``current`` ones: one per scope walked, or none if the
