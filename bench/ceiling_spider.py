@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
 
 from newsspider.extraction.decode import parse_html
+from newsspider.extraction.urls import parse_article_url
 
 
 class CeilingSpider(scrapy.Spider):
@@ -41,10 +43,11 @@ class CeilingSpider(scrapy.Spider):
             self.urls = [line.strip() for line in fh if line.strip()]
         self.lxml_parse = parse == "1"
         self.items = items == "1"
+        self.hosts = tuple({urlsplit(url).netloc for url in self.urls})
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.urls:
-            article = self.items and "/search" not in url
+            article = self.items and parse_article_url(url, extra_hosts=self.hosts) is not None
             yield scrapy.Request(url, callback=self.parse_item if article else self.parse)
 
     def parse(self, response: Response, **kwargs: Any) -> None:

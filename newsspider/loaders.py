@@ -40,6 +40,11 @@ def to_iso(value: datetime | str) -> str | None:
     return isoformat(to_sofia(value)) if isinstance(value, datetime) else value
 
 
+def _as_list(value: Any) -> list[Any]:
+    """``arg_to_iter`` as a list, with a shortcut for the common scalar types."""
+    return [value] if type(value) in _SCALARS else list(arg_to_iter(value))
+
+
 class Each:
     """Input processor: each function applied to every value in turn, ``None`` results
     dropped and iterable results flattened: ``MapCompose`` for functions that take no
@@ -54,11 +59,7 @@ class Each:
         for func in self.funcs:
             out: list[Any] = []
             for value in values:
-                result = func(value)
-                if type(result) in _SCALARS:
-                    out.append(result)
-                else:
-                    out += arg_to_iter(result)
+                out += _as_list(func(value))
             values = out
         return out
 
@@ -111,7 +112,7 @@ class ArticleLoader(ItemLoader):
             if value is None:
                 continue
             func, takes_context, out_func, out_takes_context = processors[name]
-            values = [value] if type(value) in _SCALARS else arg_to_iter(value)
+            values = _as_list(value)
             processed = func(values, loader_context=context) if takes_context else func(values)
             if not processed:
                 continue

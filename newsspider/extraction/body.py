@@ -54,11 +54,8 @@ def image_source(el: etree._Element) -> str | None:
 def skipped(el: etree._Element, extra: frozenset[str] = frozenset()) -> bool:
     """Whether an element holds no article text (scripts, ads, rails...; plus ``extra`` classes)."""
     tag = el.tag
-    return not isinstance(tag, str) or tag in P.SKIP_TAGS or skipped_class(el, extra)
-
-
-def skipped_class(el: etree._Element, extra: frozenset[str] = frozenset()) -> bool:
-    """The class part of :func:`skipped` (for callers that test the tag themselves)."""
+    if not isinstance(tag, str) or tag in P.SKIP_TAGS:
+        return True
     value = el.get("class")
     if not value:
         return False
@@ -85,9 +82,8 @@ def _collect(el: etree._Element, parts: list[str], extra: frozenset[str]) -> Non
     if text:
         parts.append(text)
     for child in el:
-        tag = child.tag
-        if isinstance(tag, str) and tag not in P.SKIP_TAGS and not skipped_class(child, extra):
-            if tag == "br":
+        if not skipped(child, extra):
+            if child.tag == "br":
                 parts.append(" ")
             else:
                 _collect(child, parts, extra)

@@ -50,8 +50,6 @@ def _find(root: etree._Element) -> dict[str, Any] | None:
         raw = (script.text or "").strip()
         if not raw:
             continue
-        if raw[0] == "\ufeff":  # what json.loads refuses (strip() keeps it)
-            continue
         try:
             data = _DECODER.decode(raw)
         except ValueError:

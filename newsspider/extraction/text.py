@@ -25,7 +25,7 @@ from newsspider.extraction.body import (
     element_text,
     image_source,
     is_caption,
-    skipped_class,
+    skipped,
     skipped_image,
     unique,
 )
@@ -84,8 +84,8 @@ class _Renderer:
     def walk(self, el: etree._Element, block: etree._Element) -> None:
         buf = self.buf
         for child in el:
-            tag = child.tag
-            if isinstance(tag, str) and tag not in P.SKIP_TAGS and not skipped_class(child):
+            if not skipped(child):
+                tag = child.tag
                 text = child.text  # each read of .text/.tail decodes the node again
                 if tag in P.BLOCK_TAGS:
                     if buf or self.links:  # else flush() has nothing to do

@@ -183,27 +183,33 @@ class FaktiSpider(scrapy.Spider):
                 return
             coverage = coverage.of_job(job)
         store = self.store or self._state()
+        why = self._unproven(reason, coverage)
+        marks = {} if why else coverage.marks(store.watermarks())
+        stats.set_value("discovery/watermarks", len(marks))
+        if not marks:
+            why = why or "the backfill's since is above every watermark it covers"
+            logger.warning(
+                "discovery watermarks not moved (%s): the next run walks this again", why
+            )
+            return
+        store.raise_watermarks(marks)
+        logger.info(
+            "discovery watermarks: %s",
+            ", ".join(f"{name} {at.isoformat()}" for name, at in sorted(marks.items())),
+        )
+
+    def _unproven(self, reason: str, coverage: Coverage) -> str | None:
+        """Why this run proves no walk complete, or None."""
+        stats = self.crawler.stats
         if reason != "finished":
-            why = f"finish reason {reason!r}"
-        elif stats.get_value("export/items") and not stats.get_value("export/file"):
-            why = "the run file was not committed"
-        elif coverage.gaps:
-            why = "; ".join(coverage.gaps[:3])
-        elif coverage.started is None:
-            why = "no listing page was read"
-        else:
-            why = "the backfill's since is above every watermark it covers"
-            marks = coverage.marks(store.watermarks())
-            if marks:
-                store.raise_watermarks(marks)
-                stats.set_value("discovery/watermarks", len(marks))
-                logger.info(
-                    "discovery watermarks: %s",
-                    ", ".join(f"{name} {at.isoformat()}" for name, at in sorted(marks.items())),
-                )
-                return
-        stats.set_value("discovery/watermarks", 0)
-        logger.warning("discovery watermarks not moved (%s): the next run walks this again", why)
+            return f"finish reason {reason!r}"
+        if stats.get_value("export/items") and not stats.get_value("export/file"):
+            return "the run file was not committed"
+        if coverage.gaps:
+            return "; ".join(coverage.gaps[:3])
+        if coverage.started is None:
+            return "no listing page was read"
+        return None
 
     def start_requests_list(self) -> list[scrapy.Request]:
         """The first requests of the run, per mode."""
@@ -418,10 +424,12 @@ class FaktiSpider(scrapy.Spider):
             "old" if floor is not None and published is not None and published < floor else "known"
         )
 
-    def _discover(self, page: ListingPage, response: Response) -> tuple[list[scrapy.Request], bool]:
-        """Article requests for a listing page's new items, and whether it reached old ones."""
+    def _discover(
+        self, page: ListingPage, response: Response, now: datetime
+    ) -> tuple[list[scrapy.Request], bool]:
+        """Article requests for a listing page's new items, and whether it reached old ones
+        (``now``: the page's clock)."""
         lang, section = response.meta["lang"], response.meta.get("section")
-        now = self._now(response)
         if self.coverage is not None:
             self.coverage.saw_listing(now)
         pairs = list(self._refs(page.items))
@@ -457,7 +465,7 @@ class FaktiSpider(scrapy.Spider):
             yield from self._fallback(lang, section)
             return
         stats.inc_value("discovery/feeds/ok")
-        requests, covered = self._discover(page, response)
+        requests, covered = self._discover(page, response, self._now(response))
         yield from requests
         if not covered:
             yield from self._fallback(lang, section)
@@ -478,10 +486,11 @@ class FaktiSpider(scrapy.Spider):
         meta = response.meta
         lang, section = meta["lang"], meta["section"]
         self.crawler.stats.inc_value("discovery/listing_pages")
+        now = self._now(response)
         page = parse_panel_listing(
-            response.body, response.url, self._now(response), content_type=_content_type(response)
+            response.body, response.url, now, content_type=_content_type(response)
         )
-        requests, reached_old = self._discover(page, response)
+        requests, reached_old = self._discover(page, response, now)
         yield from requests
         if meta.get("home"):
             if not reached_old:
@@ -515,18 +524,16 @@ class FaktiSpider(scrapy.Spider):
 
     def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
         lang, page_no = response.meta["lang"], response.meta["page"]
+        now = self._now(response)
         try:
             page = parse_search(
-                response.body,
-                response.url,
-                self._now(response),
-                content_type=_content_type(response),
+                response.body, response.url, now, content_type=_content_type(response)
             )
         except ListingError as exc:
             yield from self._search_fallback(lang, page_no, str(exc))
             return
         self.crawler.stats.inc_value("discovery/search_pages")
-        requests, _ = self._discover(page, response)
+        requests, _ = self._discover(page, response, now)
         yield from requests
         if not page.items:
             return

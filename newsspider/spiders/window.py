@@ -24,6 +24,11 @@ def scope(lang: str, section: str | None = None) -> str:
     return lang if section is None else f"{lang}/{section}"
 
 
+def reached(marks: Mapping[str, datetime], lang: str, section: str | None) -> datetime | None:
+    """How far down a scope was walked: the higher of its edition's and its own mark."""
+    return max((marks[n] for n in {scope(lang), scope(lang, section)} if n in marks), default=None)
+
+
 @dataclass(frozen=True, slots=True)
 class Window:
     """What to fetch: published at or after a lower bound, before ``upper``.
@@ -39,19 +44,15 @@ class Window:
     skip_known: bool = False
     marks: Mapping[str, datetime] = field(default_factory=dict)
 
-    def _marked(self, lang: str, section: str | None) -> list[datetime]:
-        names = (scope(lang), scope(lang, section)) if section else (scope(lang),)
-        return [self.marks[n] for n in names if n in self.marks]
-
     def has_mark(self, lang: str, section: str | None = None) -> bool:
         """True when the scope's bound is a watermark (an earlier run walked down to it)."""
-        return bool(self._marked(lang, section))
+        return reached(self.marks, lang, section) is not None
 
     def lower(self, now: datetime, lang: str, section: str | None = None) -> datetime | None:
         """The lower bound of the scope at site time ``now``."""
-        found = self._marked(lang, section)
-        if found:
-            return max(found)
+        mark = reached(self.marks, lang, section)
+        if mark is not None:
+            return mark
         if self.first_run is not None:
             return now - self.first_run
         return self.floor
@@ -138,9 +139,9 @@ class Coverage:
         top = self.started if self.upper is None else min(self.started, self.upper)
         out = {}
         for name in self.scopes:
-            lang = name.partition("/")[0]
-            below = [current[n] for n in {lang, name} if n in current]
-            if self.floor is not None and below and max(below) < self.floor:
+            lang, _, section = name.partition("/")
+            below = reached(current, lang, section or None)
+            if self.floor is not None and below is not None and below < self.floor:
                 continue
             held = self.held.get(lang)
             out[name] = top if held is None else min(top, held)
