@@ -21,7 +21,6 @@ from newsspider.extraction.listings import (
     ListingItem,
     ListingPage,
     clock_from_date_header,
-    parse_dnes,
     parse_panel_listing,
     parse_rss,
     parse_search,
@@ -113,18 +112,6 @@ def test_search_past_the_end_and_not_search() -> None:
     assert parse_search('<div id="main"><p>Няма резултати</p></div>', PAGE, NOW).items == []
     with pytest.raises(ListingError):
         parse_search("<html><body>404</body></html>", PAGE, NOW)
-
-
-def test_dnes() -> None:
-    body = (
-        '<a class="list-img" href="/krimi/1000020-z" title="Zeta  title"><picture>'
-        '<img src="a.webp"></picture></a><div class="list-sub">lead</div>'
-        '<a class="list-img" href=" ">empty</a>'
-    )
-    page = parse_dnes(body, "https://fakti.bg/dnes")
-    assert [(i.url, i.title, i.published) for i in page.items] == [
-        ("https://fakti.bg/krimi/1000020-z", "Zeta title", None)
-    ]
 
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -238,19 +225,6 @@ def _reference(body: bytes | str, page_url: str, search: bool) -> ListingPage | 
     return ListingPage(items=items, next_url=_ref_join(page_url, nexts[0]) if nexts else None)
 
 
-def _reference_dnes(text: str, page_url: str) -> ListingPage:
-    try:
-        doc = html.document_fromstring(text) if text.strip() else None
-    except (etree.ParserError, ValueError):
-        doc = None
-    if doc is None:
-        return ListingPage()
-    links = ((a, _ref_join(page_url, a.get("href"))) for a in P.X_DNES_ITEMS(doc))
-    items = [ListingItem(url=u, title=_ref_text([a.get("title") or ""])) for a, u in links if u]
-    nexts = P.X_NEXT_HREF(doc)
-    return ListingPage(items=items, next_url=_ref_join(page_url, nexts[0]) if nexts else None)
-
-
 def _outcome(parse, body, page_url: str, **kwargs) -> ListingPage | str:
     try:
         return parse(body, page_url, NOW, **kwargs)
@@ -274,8 +248,6 @@ def _same(body: bytes, page_url: str = PAGE, content_type: str | None = None) ->
             assert repr(_outcome(parse, text, page_url, fast=fast)) == expected, (search, fast)
         page = L._page(body, content_type)
         taken.append(page is not None and L._cut(*page, kind) is not None)
-    if content_type is None:
-        assert repr(parse_dnes(body, page_url)) == repr(_reference_dnes(text, page_url))
     return taken
 
 

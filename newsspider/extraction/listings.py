@@ -313,19 +313,6 @@ def parse_search(
     return ListingPage(items=_items(doc, _SEARCH, page_url, now), next_url=_next(doc, page_url))
 
 
-def parse_dnes(body: bytes | str, page_url: str) -> ListingPage:
-    """``/dnes``: ``a.list-img`` links with the headline in ``title`` (no dates shown)."""
-    doc = _parse(body, None, None)
-    if doc is None:
-        return ListingPage()
-    items = [
-        ListingItem(url=url, title=_text(a.get("title") or ""))
-        for a in P.X_DNES_ITEMS(doc)
-        if (url := _join(page_url, a.get("href"))) is not None
-    ]
-    return ListingPage(items=items, next_url=_next(doc, page_url))
-
-
 def _xml_text(node: etree._Element, tag: str) -> str | None:
     """The text of ``node``'s first ``tag`` child; unexpanded entities contribute nothing."""
     child = node.find(tag)

@@ -281,8 +281,6 @@ X_SEARCH_MAIN = _X("/descendant::*[@id='main']")
 LISTING_TITLE_CLASS = "article-title"
 SEARCH_TITLE_CLASS = "post-title"
 DATE_CLASS, VIEWS_CLASS, COMMENTS_CLASS = "ndt", "nv", "nc"
-#: `/dnes` items: `a.list-img` with `href` and `title` (observed, older design).
-X_DNES_ITEMS = _X(f"/descendant::a[{_cls('list-img')}][@href]")
 #: Pagination: `a[rel=next]` (modelled).
 X_NEXT_HREF = _X(
     "/descendant::a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')][1]/@href"
