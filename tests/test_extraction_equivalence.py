@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from newsspider.extraction import patterns as P
-from newsspider.extraction.article import _END_MARK, _Cut
+from newsspider.extraction.article import _Cut
 from newsspider.extraction.body import (
     clean_headline,
     collapse,
@@ -291,7 +291,7 @@ def _prefix(body: bytes) -> etree._Element | None:
     end = P.FAST_ARTICLE_END.search(body, h1.end()) if h1 else None
     if end is None:
         return None
-    return parse_bytes(body[: body.find(b">", end.start()) + 1] + _END_MARK, "utf-8")
+    return parse_bytes(body[: body.find(b">", end.start()) + 1] + P.FAST_END_MARK, "utf-8")
 
 
 @cache

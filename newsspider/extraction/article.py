@@ -27,7 +27,7 @@ from lxml import etree
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import BodyRules, absolute
-from newsspider.extraction.decode import page_bytes, parse_bytes
+from newsspider.extraction.decode import cut_after, page_bytes, parse_bytes
 from newsspider.extraction.jsonld import article_fields, find_article
 from newsspider.extraction.meta import meta_fields
 from newsspider.extraction.record import (
@@ -133,10 +133,6 @@ def _canonical_ref(head: etree._Element, ref: ArticleRef) -> ArticleRef:
         if canonical and canonical.key == ref.key and not P.URL_UNSAFE.search(canonical.url):
             return canonical
     return ref
-
-
-#: Appended to the fast path's prefix (see ``_Cut.closed``).
-_END_MARK = f"<{P.FAST_END_TAG}></{P.FAST_END_TAG}>".encode("ascii")
 
 
 class _NeedsFullPage(Exception):
@@ -271,19 +267,18 @@ def _fast(data: bytes, encoding: str, ref: ArticleRef) -> ExtractionResult | Non
     h1 = P.FAST_H1.search(data) if encoding in P.FAST_CODECS else None
     if h1 is None:
         return None
-    end = P.FAST_ARTICLE_END.search(data, h1.end())
-    close = data.find(b">", end.start()) if end else -1
-    if close < 0 or data.find(b"\0", 0, close) >= 0:  # (after the cut: Cut.plain_rest)
+    cut = cut_after(data, P.FAST_ARTICLE_END, h1.end())
+    if not cut or data.find(b"\0", 0, cut) >= 0:  # (after the cut: Cut.plain_rest)
         return None
     start = h1.start()
-    for hint in P.FAST_MARKUP_HINTS:  # in data[:close], looked for in the article first
-        if data.find(hint, start, close) < 0 and data.find(hint, 0, start + len(hint) - 1) < 0:
+    for hint in P.FAST_MARKUP_HINTS:  # before the cut, looked for in the article first
+        if data.find(hint, start, cut) < 0 and data.find(hint, 0, start + len(hint) - 1) < 0:
             return None
-    root = parse_bytes(b"".join((memoryview(data)[: close + 1], _END_MARK)), encoding)
+    root = parse_bytes(b"".join((memoryview(data)[:cut], P.FAST_END_MARK)), encoding)
     if root is None:
         return None
     try:
-        return _from_tree(root, ref, _Cut(data, close + 1))
+        return _from_tree(root, ref, _Cut(data, cut))
     except Exception:  # _NeedsFullPage, or anything odd: the full parse decides
         return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from functools import cache
 
 from lxml import etree
@@ -84,6 +85,13 @@ def page_bytes(
         return body, detect_encoding(body, content_type)
     except (ValueError, TypeError, UnicodeError):
         return None
+
+
+def cut_after(data: bytes, end_tag: re.Pattern[bytes], start: int = 0) -> int:
+    """Where the fast paths cut ``data``: just after the `>` of the first ``end_tag`` match
+    from ``start``; 0 when there is none."""
+    end = end_tag.search(data, start)
+    return data.find(b">", end.start()) + 1 if end else 0
 
 
 def parse_bytes(data: bytes, encoding: str) -> etree._Element | None:

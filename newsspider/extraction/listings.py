@@ -30,14 +30,13 @@ from lxml import etree
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import collapse
 from newsspider.extraction.dates import SOFIA, parse_listing_date, parse_rfc822
-from newsspider.extraction.decode import decode, page_bytes
+from newsspider.extraction.decode import cut_after, decode, page_bytes
 from newsspider.extraction.numbers import parse_int
 
 #: The fast path relies on libxml2's HTML5 tokenizer (2.14): a tag appended after the cut is
 #: parsed as an element only when the cut is outside comments, tags and raw text.
 _FAST_PATH = etree.LIBXML_VERSION >= (2, 14)
 _MARK_NAME = P.FAST_END_TAG.encode("ascii")
-_MARK = b"<%s></%s>" % (_MARK_NAME, _MARK_NAME)
 _SPACE = b"\t\n\f\r "
 _NAME_START = b"\t\n\f\r /\"'"
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
@@ -243,16 +242,13 @@ def _watched(data: bytes, start: int, watch: dict[bytes, bytes]) -> bool:
 def _cut(data: bytes, codec: str, kind: _Kind) -> etree._Element | None:
     """The tree of ``data`` up to its first `</main>` tag (module docstring), or ``None``
     when the full page might give other items or another next link."""
-    end = P.LISTING_CUT.search(data)
-    close = data.find(b">", end.start()) if end else -1
-    if close < 0:
+    cut = cut_after(data, P.LISTING_CUT)
+    head = data[:cut]
+    if not cut or _MARK_NAME in head.lower() or not _decodes(head, codec):
         return None
-    head = data[: close + 1]
-    if _MARK_NAME in head.lower() or not _decodes(head, codec):
+    if _watched(data, cut, kind.watch):
         return None
-    if _watched(data, close + 1, kind.watch):
-        return None
-    root = _tree(head + _MARK, codec)
+    root = _tree(head + P.FAST_END_MARK, codec)
     mark = next(root.iter(P.FAST_END_TAG), None) if root is not None else None  # ours or none
     if mark is None or any(kind.scope(e) for e in mark.iterancestors()):
         return None

@@ -253,8 +253,9 @@ FAST_SUFFIX_TAG_LOWER = re.compile(rb"<(?:script|html|head|body)[\t\n\f\r />]")
 #: Class names the known markup needs (`.ndt`, `div.text`): a page whose bytes up to the cut
 #: lack one is parsed in full at once (a shortcut only; the parsed markup is what counts).
 FAST_MARKUP_HINTS: tuple[bytes, ...] = (b"ndt", b"text")
-#: Appended after the cut; the article and `<head>` must be closed before it.
+#: Appended after the cut (``FAST_END_MARK``); the article and `<head>` must be closed before it.
 FAST_END_TAG = "newsspider-fast-end"
+FAST_END_MARK = f"<{FAST_END_TAG}></{FAST_END_TAG}>".encode("ascii")
 #: Codecs in which every ASCII byte is that ASCII character (safe to cut bytes on `>`).
 FAST_CODECS = frozenset({"utf-8", "ascii", "cp1251", "cp1252", "iso8859-1", "iso8859-5", "koi8-r"})
 #: Charset declared in a `<meta>` tag (looked for in the first bytes of the page).
