@@ -79,6 +79,9 @@ def test_every_month_name_bulgarian_order(name: str, index: int) -> None:
         ("9 Януари, 2026 23:13 313 0", "2026-01-09T23:13:00+02:00", None, 313, 0),
         ("9 Януари, 2026 23:13 5 067 12", "2026-01-09T23:13:00+02:00", None, 5067, 12),
         ("9 януари, 2026 23:13 2\u00a0542 3", "2026-01-09T23:13:00+02:00", None, 2542, 3),
+        # 1,000 comments or more: the one split into two valid counts.
+        ("9 Януари, 2026 23:13 5 067 1 234", "2026-01-09T23:13:00+02:00", None, 5067, 1234),
+        ("9 Януари, 2026 23:13 12 1 234", "2026-01-09T23:13:00+02:00", None, 12, 1234),
         # Form B: updated earlier than published is kept as given.
         (
             "25 Август, 2025 07:10, обновена 25 Август, 2025 06:13",
@@ -157,6 +160,7 @@ def test_sofia_local_folds() -> None:
         "The summit on Apr 23, 2025 08:03 ended",
         "9 Януари, 2026 23:13, обновена никога",
         "Apr 23, 2025 08:03 1 2345",  # bad grouping
+        "9 Януари, 2026 23:13 5 067 1 23",  # no split gives two valid counts
     ],
 )
 def test_date_line_unparseable_is_none(text: str | None) -> None:

@@ -74,12 +74,23 @@ def _build(match: re.Match[str], prefix: str = "") -> datetime | None:
 
 
 def _counts(tokens: list[str], with_comments: bool) -> tuple[int | None, int | None] | None:
-    """Views (and comments) from the space-separated number tokens after the time."""
+    """Views (and comments) from the space-separated number tokens after the time.
+
+    Views then comments: the last token is the comments count when that split gives two
+    valid counts (``2 542 7``); otherwise the one split that does, if there is exactly one
+    (``5 067 1 234``); otherwise ``None``.
+    """
     if not tokens:
         return None, None
     if with_comments and len(tokens) >= 2:
-        views, comments = parse_int(" ".join(tokens[:-1])), parse_int(tokens[-1])
-        return (views, comments) if views is not None and comments is not None else None
+        splits = []
+        for cut in range(len(tokens) - 1, 0, -1):
+            views, comments = parse_int(" ".join(tokens[:cut])), parse_int(" ".join(tokens[cut:]))
+            if views is not None and comments is not None:
+                if cut == len(tokens) - 1:
+                    return views, comments
+                splits.append((views, comments))
+        return splits[0] if len(splits) == 1 else None
     views = parse_int(" ".join(tokens))
     return (views, None) if views is not None else None
 

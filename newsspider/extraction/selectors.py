@@ -59,19 +59,32 @@ def article_scope(root: etree._Element, h1: etree._Element | None) -> etree._Ele
 class Marks:
     """The §5 elements of an article scope, each with its document-order index."""
 
+    scope: etree._Element
     by_class: dict[str, list[tuple[int, etree._Element]]] = field(default_factory=dict)
     paras: list[tuple[int, etree._Element]] = field(default_factory=list)
     h1: etree._Element | None = None
     image: etree._Element | None = None
 
-    def first(self, name: str) -> etree._Element | None:
-        found = self.by_class.get(name)
-        return found[0][1] if found else None
+    def body_start(self) -> int | None:
+        """The index of the body's `div.text`, ``None`` when there is none."""
+        return next((i for i, el in self.by_class.get("text", ()) if el.tag == "div"), None)
+
+    def shown(self, name: str, header: bool = True) -> list[tuple[int, etree._Element]]:
+        """The elements of class ``name`` outside ads, rails and related blocks; with
+        ``header``, only those before the body's `div.text` (§3: every header line comes
+        before the body), so that a related block's `.nv` or `.author-name` never counts."""
+        marked = self.by_class.get(name, ())
+        end = self.body_start() if header and marked else None
+        return [
+            (i, el)
+            for i, el in marked
+            if (end is None or i < end) and not _in_skipped(el, self.scope)
+        ]
 
 
 def scan(scope: etree._Element) -> Marks:
     """One pass over ``scope``: §5 classes, paragraphs, the first `h1` and the main image."""
-    marks = Marks()
+    marks = Marks(scope)
     wanted, paras, by_class = P.SELECTOR_CLASSES, marks.paras, marks.by_class
     for i, el in enumerate(scope.iter(etree.Element)):
         tag = el.tag
@@ -90,6 +103,16 @@ def scan(scope: etree._Element) -> Marks:
                     if name in wanted:
                         by_class.setdefault(name, []).append((i, el))
     return marks
+
+
+def _in_skipped(el: etree._Element, scope: etree._Element) -> bool:
+    """Whether an ancestor of ``el`` below ``scope`` is an ad, rail, related block..."""
+    for parent in el.iterancestors():
+        if parent is scope:
+            return False
+        if skipped(parent):
+            return True
+    return False
 
 
 def _main_image(el: etree._Element) -> bool:
@@ -112,15 +135,19 @@ def _first_text(marked: Iterable[tuple[int, etree._Element]]) -> str | None:
     return None
 
 
+def _first(marked: list[tuple[int, etree._Element]]) -> etree._Element | None:
+    return marked[0][1] if marked else None
+
+
 def _text(el: etree._Element | None) -> str | None:
     return (element_text(el) or None) if el is not None else None
 
 
 def _dates(marks: Marks) -> dict[str, Any]:
-    ndt = _first_text(marks.by_class.get("ndt", ()))
+    ndt = _first_text(marks.shown("ndt"))
     if not ndt:
         return {}
-    nv_el, nc_el = marks.first("nv"), marks.first("nc")
+    nv_el, nc_el = _first(marks.shown("nv")), _first(marks.shown("nc"))
     nv, nc = _text(nv_el), _text(nc_el)
     line = parse_date_line(ndt) or parse_date_line(" ".join(t for t in (ndt, nv, nc) if t))
     if line is None:
@@ -136,15 +163,14 @@ def _dates(marks: Marks) -> dict[str, Any]:
 def _tags(marks: Marks) -> list[str]:
     """Topic line, tag bullets and trailing tags, in page order."""
     parts: list[tuple[int, list[str]]] = []
-    by_class = marks.by_class
-    for i, el in by_class.get("topic", ()):
+    for i, el in marks.shown("topic"):
         text = element_text(el)
         match = P.TOPIC_LINE.match(text)
         parts.append((i, [collapse(match.group("topic")) if match else text]))
-    for i, el in by_class.get("tags", ()):
+    for i, el in marks.shown("tags"):
         if el.tag == "ul":
             parts.append((i, [element_text(li) for li in el.iterchildren("li")]))
-    for i, el in by_class.get("tags-bottom", ()):
+    for i, el in marks.shown("tags-bottom", header=False):
         parts.append((i, [element_text(a) for a in el.iter("a")]))
     if len(parts) > 1:
         parts.sort(key=itemgetter(0))
@@ -182,7 +208,7 @@ def _in_non_body(
 def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str | None:
     """The `p` paragraphs from `div.text` on (a stray `</div>` may close it early, so any
     later `p` in the article counts), or ``None`` when the page has no `div.text`."""
-    start = next((i for i, el in marks.by_class.get("text", ()) if el.tag == "div"), None)
+    start = marks.body_start()
     if start is None:
         return None
     header, known = P.HEADER_CLASSES, {}
@@ -200,11 +226,10 @@ def selector_fields(marks: Marks, h1: etree._Element | None, base_url: str) -> d
     `h1` (the headline when the article element has none)."""
     if marks.h1 is not None:
         h1 = marks.h1
-    by_class = marks.by_class
     fields: dict[str, Any] = {
         "headline": clean_headline(_text(h1)),
-        "subtitle": _first_text(by_class.get("subtitle", ())),
-        "authors": unique([element_text(el) for _, el in by_class.get("author-name", ())]),
+        "subtitle": _first_text(marks.shown("subtitle")),
+        "authors": unique([element_text(el) for _, el in marks.shown("author-name")]),
         "tags": _tags(marks),
         "image_url": _image(marks, base_url),
     }

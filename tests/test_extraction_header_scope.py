@@ -1,0 +1,69 @@
+"""Header fields (date line, counts, subtitle, authors, topic, tags) come only from the
+article's header: never from a related block, an ad or the body (fakti-site.md §3, §5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsspider.extraction import Extracted, extract_article
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
+URL = "https://fakti.bg/technozone/1040002-sintetichna-laboratoriya"
+BODY_END = "<p>Резултатите са предварителни.</p>\n</div>"
+#: A related block in the body, marked up like a listing item (as search results are).
+RELATED = (
+    '<div class="related"><h4>Още по темата</h4><ul><li><a href="/bulgaria/1039999-x">'
+    '<span class="article-title">Синтетично заглавие за друга статия</span></a>'
+    '<div class="ndt">1 Май, 2025 10:00</div><div class="nv">4 321</div>'
+    '<div class="nc">55</div><a class="author-name" href="/author/x">Друг Автор</a>'
+    '<h2 class="subtitle">Чужд подзаглавен ред</h2></li></ul></div>'
+)
+
+
+def _extract(page: str) -> Extracted:
+    result = extract_article(page.encode("utf-8"), URL)
+    assert isinstance(result, Extracted)
+    return result
+
+
+@pytest.fixture(scope="module")
+def form_b() -> str:
+    page = (FIXTURES / "bg_form_b.html").read_text(encoding="utf-8")
+    assert BODY_END in page
+    return page
+
+
+@pytest.mark.parametrize("where", ["in the body", "after the body"])
+def test_a_related_block_gives_no_counts_author_or_subtitle(form_b: str, where: str) -> None:
+    """Form B shows no views or comments; the related block's must not be taken."""
+    page = (
+        form_b.replace(BODY_END, RELATED + BODY_END)
+        if where == "in the body"
+        else form_b.replace("</article>", RELATED + "</article>")
+    )
+    fields = _extract(page).fields
+    assert fields["published_at"] == "2025-08-25T07:10:00+03:00"
+    assert (fields["views"], fields["comments"]) == (None, None)
+    assert fields["authors"] == ["Георги Иванов"]
+    assert fields["subtitle"] == "Данните ще бъдат публикувани изцяло следващата седмица"
+
+
+def test_counts_in_the_body_are_not_the_pages(form_b: str) -> None:
+    stray = '<div class="info"><div class="nv">77</div><div class="nc">8</div></div>'
+    fields = _extract(form_b.replace(BODY_END, stray + BODY_END)).fields
+    assert (fields["views"], fields["comments"]) == (None, None)
+
+
+def test_an_ad_before_the_body_gives_no_counts(form_b: str) -> None:
+    ad = '<div class="ad"><div class="nv">999</div></div>'
+    page = form_b.replace('<div class="text">', ad + '<div class="text">')
+    assert _extract(page).fields["views"] is None
+
+
+def test_the_header_counts_are_still_read(form_b: str) -> None:
+    info = '<div class="nv">2 542</div><div class="nc">7</div></div>'
+    page = form_b.replace("06:13</div></div>", "06:13</div>" + info, 1)
+    fields = _extract(page.replace(BODY_END, RELATED + BODY_END)).fields
+    assert (fields["views"], fields["comments"]) == (2542, 7)
