@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
@@ -155,6 +155,32 @@ def test_first_run_and_incremental_start_with_feeds() -> None:
     # a state without watermarks (an older version's): each edition from the newest export
     assert spider.window.marks == {"bg": newest - timedelta(hours=1)}
     assert spider.window.lower(newest, "bg", "sport") == newest - timedelta(hours=1)
+
+
+def test_a_state_without_watermarks_never_walks_less_than_a_first_run() -> None:
+    """Exports but no watermark (e.g. a first run stopped early): the newest export is no
+    bound when it is inside the first-run window; the first-run window is walked."""
+    recent = datetime.now(UTC) - timedelta(hours=2)
+    spider = make_spider(FakeStore(newest=recent))
+    spider.start_requests_list()
+    assert spider.window.marks == {}
+    assert spider.window.first_run == timedelta(days=1)
+
+
+def test_a_first_run_stores_its_bound_at_once_for_the_next_run() -> None:
+    """A first run that stops early (no watermark earned) still bounds the next run: it
+    walks down to the first run's bound, not to a day before its own start."""
+    store = FakeStore()
+    spider = make_spider(store, lang="bg")
+    (feed,) = spider.start_requests_list()
+    body = rss([("/world/1000003-c", "Sun, 26 Oct 2025 10:30:00 +0200")])
+    list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    spider._closed(spider, "shutdown")
+    bound = SITE_NOON - timedelta(days=1)  # the site's clock: the feed's Date
+    assert store.marks == {"bg": bound}
+    spider = make_spider(store, lang="bg")
+    spider.start_requests_list()
+    assert spider.window.marks == {"bg": bound - timedelta(hours=1)}
 
 
 def test_refresh_refetches_recent_articles_from_state() -> None:
@@ -511,15 +537,53 @@ def test_a_listing_that_does_not_exist_is_no_gap() -> None:
     assert spider.crawler.stats.get_value("discovery/listing_missing") == 1
 
 
-def test_an_article_that_failed_holds_its_edition_back_to_its_listing_date() -> None:
-    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+def _listed_article(store: FakeStore, pub_date: str) -> tuple[FaktiSpider, Request]:
+    """A bg incremental run whose feed lists one article (at ``pub_date``)."""
     spider = make_spider(store, lang="bg")
     (feed,) = spider.start_requests_list()
-    body = rss([("/world/1000003-c", "Sun, 26 Oct 2025 10:30:00 +0200")])
+    body = rss([("/world/1000003-c", pub_date)])
     [article, _home] = spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse))
-    list(spider.article_failed(http_failure(response(article.url, b"", article, status=500))))
+    return spider, article
+
+
+def _no_record(spider: FaktiSpider, article: Request, how: str) -> None:
+    """The listed article gives no record, ``how``."""
+    if how == "not fetched":
+        list(spider.article_failed(http_failure(response(article.url, b"", article, status=500))))
+    elif how == "rejected":  # a blank 200 page: no headline, no date
+        assert [type(r).__name__ for r in spider.parse(response(article.url, b"", article))] == [
+            "RejectItem"
+        ]
+    elif how == "redirected off":
+        moved = article.replace(
+            url=BASE + "/", meta={**article.meta, "redirect_urls": [article.url]}
+        )
+        assert list(spider.parse(response(moved.url, b"<html></html>", moved))) == []
+    else:  # a pipeline raised (not DropItem)
+        failure = Failure(OSError("database is locked"))
+        spider._item_error(
+            {"url": article.url}, response(article.url, b"", article), spider, failure
+        )
+
+
+@pytest.mark.parametrize("how", ["not fetched", "rejected", "redirected off", "pipeline error"])
+def test_an_article_with_no_record_holds_its_edition_back_to_its_listing_date(how: str) -> None:
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    spider, article = _listed_article(store, "Sun, 26 Oct 2025 10:30:00 +0200")
+    _no_record(spider, article, how)
     spider._closed(spider, "finished")
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}  # asked again next run
+
+
+def test_an_article_listed_more_than_hold_days_ago_is_given_up(caplog) -> None:
+    """Listed 3 days and 1 hour before the run's first listing (12:00): not held again."""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 20, 9, 0)})
+    spider, article = _listed_article(store, "Thu, 23 Oct 2025 11:00:00 +0300")
+    _no_record(spider, article, "not fetched")
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": SITE_NOON}
+    assert spider.crawler.stats.get_value("discovery/hold_expired") == 1
+    assert "not asked for again (FAKTI_HOLD_DAYS)" in caplog.text
 
 
 def test_a_backfill_moves_only_watermarks_it_reaches_down_to() -> None:

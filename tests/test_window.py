@@ -45,7 +45,16 @@ def test_a_failed_article_holds_back_its_edition_and_an_undated_one_is_a_gap() -
     assert coverage.marks({}) == {"en": NOON, "bg": NOON - 2 * HOUR, "bg/world": NOON - 2 * HOUR}
     coverage.hold("en", None)
     assert coverage.marks({}) == {}
-    assert coverage.gaps == ["a en article without a listing date was not fetched"]
+    assert coverage.gaps == ["a en article without a listing date gave no record"]
+
+
+def test_an_article_listed_longer_ago_than_hold_for_is_given_up() -> None:
+    coverage = Coverage(["bg"], hold_for=72 * HOUR)
+    coverage.saw_listing(NOON)
+    assert coverage.hold("bg", NOON - 73 * HOUR) is False
+    assert coverage.marks({}) == {"bg": NOON}  # not held: the watermark moves past it
+    assert coverage.hold("bg", NOON - 71 * HOUR) is True
+    assert coverage.marks({}) == {"bg": NOON - 71 * HOUR}
 
 
 def test_a_backfill_skips_scopes_whose_watermark_is_below_its_floor() -> None:

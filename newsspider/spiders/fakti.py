@@ -65,6 +65,8 @@ logger = logging.getLogger(__name__)
 #: Listing pages shorter than this without ``a[rel=next]`` are taken as the last page.
 FULL_PAGE = 20
 ARTICLE_PRIORITY = 10
+#: Request meta of an article found on a listing: the time it was listed with.
+LISTED = "fakti_listed"
 
 
 class ArticleJob(NamedTuple):
@@ -81,6 +83,11 @@ class ArticleJob(NamedTuple):
 
 def _sofia_midnight(day: date) -> datetime:
     return sofia_local(day.year, day.month, day.day)
+
+
+def _asked(request: scrapy.Request | Response) -> str:
+    """The URL first asked for (before any redirect)."""
+    return request.meta.get("redirect_urls", [request.url])[0]
 
 
 def _content_type(response: Response) -> str | None:
@@ -106,6 +113,8 @@ class FaktiSpider(scrapy.Spider):
         self.store: StateStore | None = None
         self.replica: Any = None
         self.pool: ExtractionPool | None = None
+        #: Scopes on their first run whose bound is not stored yet.
+        self.first_scopes: list[str] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FaktiSpider:
@@ -125,6 +134,7 @@ class FaktiSpider(scrapy.Spider):
                 logger.info("loopback fast mode: %s", ", ".join(changed))
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._spider_error, signal=signals.spider_error)
+        crawler.signals.connect(spider._item_error, signal=signals.item_error)
         return spider
 
     # --- start ------------------------------------------------------------------------
@@ -167,6 +177,16 @@ class FaktiSpider(scrapy.Spider):
     def _spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
         """A callback raised: what it would have found is unknown (no watermark)."""
         self._gap(f"error in the callback of {response.url}")
+
+    def _item_error(
+        self, item: Any, response: Response | None, spider: scrapy.Spider, failure: Failure
+    ) -> None:
+        """An item pipeline raised (not ``DropItem``): the record is lost for this run, so
+        the article is asked for again next run."""
+        if response is not None and LISTED in response.meta:
+            self._hold(response, "its record failed in the pipelines")
+        else:
+            self._gap(f"a record failed in the pipelines: {failure.value!r:.200}")
 
     def _raise_watermarks(self, reason: str) -> None:
         """After a complete walk, move the watermarks of the scopes walked (see
@@ -223,7 +243,9 @@ class FaktiSpider(scrapy.Spider):
         scopes = [scope(lang, s) for lang in args.langs for s in (args.sections or (None,))]
         floor = _sofia_midnight(args.since) if args.since is not None else None
         job = self._job_frontier()
-        self.coverage = Coverage(scopes, upper, floor, sink=job)
+        hold_days = self.crawler.settings.getfloat("FAKTI_HOLD_DAYS", 3)
+        hold_for = timedelta(days=hold_days) if hold_days else None
+        self.coverage = Coverage(scopes, upper, floor, sink=job, hold_for=hold_for)
         if job is not None:
             job.join_coverage(self.coverage.walk)
         if args.since is not None:
@@ -251,14 +273,17 @@ class FaktiSpider(scrapy.Spider):
 
     def _incremental_window(self, upper: datetime | None) -> Window:
         """Each scope down to its watermark minus the overlap; a scope without one gets the
-        first-run window. A state written before watermarks existed gives every edition
-        the newest exported article instead (as that version did)."""
+        first-run window, whose bound becomes its watermark on the first listing response
+        (:meth:`_store_first_bounds`). A state with exports but no watermark at all
+        (written before they existed) walks every edition down to the lower of the newest
+        export (minus the overlap) and the first-run bound."""
         settings = self.crawler.settings
         store = self.store = self.store or self._state()
         days = settings.getfloat("FAKTI_FIRST_RUN_DAYS", 1)
         overlap = timedelta(minutes=settings.getfloat("FAKTI_INCREMENTAL_OVERLAP_MINUTES", 60))
         marks = store.watermarks()
-        if not marks and not store.is_empty() and (newest := store.newest_published()):
+        newest = None if marks or store.is_empty() else store.newest_published()
+        if newest is not None and newest - overlap < datetime.now(UTC) - timedelta(days=days):
             marks = dict.fromkeys(self.args.langs, newest)
             logger.info("state without watermarks: every edition down to the newest export")
         floors = {name: mark - overlap for name, mark in marks.items()}
@@ -272,7 +297,17 @@ class FaktiSpider(scrapy.Spider):
                     logger.info("incremental run: %s down to %s", name, bound.isoformat())
                 else:
                     logger.info("first run of %s: the last %g day(s)", name, days)
+                    self.first_scopes.append(name)
         return window
+
+    def _store_first_bounds(self, now: datetime) -> None:
+        """On the run's first listing response (site time ``now``): the first-run scopes'
+        bound is stored as their watermark, so that if this run stops early, the next one
+        walks down to it too (not just one day below its own start)."""
+        assert self.store is not None and self.window.first_run is not None
+        bounds = dict.fromkeys(self.first_scopes, now - self.window.first_run)
+        self.first_scopes = []
+        self.store.raise_watermarks(bounds)
 
     def _refresh_requests(self, days: int) -> list[scrapy.Request]:
         self.store = self.store or self._state()
@@ -354,7 +389,7 @@ class FaktiSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/articles/scheduled")
         meta: dict[str, Any] = {"fakti_floor": floor}
         if listed is not None:
-            meta["fakti_listed"] = listed.published
+            meta[LISTED] = listed.published
         return self._fetch_article(to_fetch_url(ref.url, self.base_url), meta=meta)
 
     def refetch_request(self, url: str) -> scrapy.Request:
@@ -432,6 +467,8 @@ class FaktiSpider(scrapy.Spider):
         lang, section = response.meta["lang"], response.meta.get("section")
         if self.coverage is not None:
             self.coverage.saw_listing(now)
+        if self.first_scopes:
+            self._store_first_bounds(now)
         pairs = list(self._refs(page.items))
         known: set = set()
         if self.window.skip_known and self.store is not None and pairs:
@@ -598,18 +635,35 @@ class FaktiSpider(scrapy.Spider):
         )
         logger.warning("article %s not fetched: %s (%.200s)", request.url, reason, error)
         self.crawler.stats.inc_value("pages/failed")
-        asked = request.meta.get("redirect_urls", [request.url])[0]  # before any redirect
+        self._hold(request, "not fetched")
+        asked = _asked(request)
         ref = parse_article_url(asked, extra_hosts=self.extra_hosts)
-        if self.coverage is not None and ref is not None and "fakti_listed" in request.meta:
-            self.coverage.hold(ref.lang, request.meta["fakti_listed"])  # asked for next run
         url = ref.url if ref is not None else asked
         yield build_reject(Rejected(url, reason, {"url": url}, {}))
+
+    def _hold(self, request: scrapy.Request | Response, why: str) -> None:
+        """A listed article gave no record: its edition's watermark is held back to the time
+        it was listed with, so the next run asks for it again; for ``FAKTI_HOLD_DAYS`` after
+        that time at most (then it is given up: ``discovery/hold_expired``)."""
+        if self.coverage is None or LISTED not in request.meta:
+            return
+        ref = parse_article_url(_asked(request), extra_hosts=self.extra_hosts)
+        if ref is None:
+            return
+        listed = request.meta[LISTED]
+        if not self.coverage.hold(ref.lang, listed):
+            self.crawler.stats.inc_value("discovery/hold_expired")
+            logger.warning(
+                "article %s (%s) listed at %s: not asked for again (FAKTI_HOLD_DAYS)",
+                ref.url, why, listed.isoformat(),
+            )  # fmt: skip
 
     def _article_job(self, response: Response) -> ArticleJob | None:
         """The extraction job of an article response, else None (counted)."""
         ref = parse_article_url(response.url, extra_hosts=self.extra_hosts)
         if ref is None:
             self.crawler.stats.inc_value("pages/not_article")
+            self._hold(response, "redirected to a page that is not an article")
             return None
         return ArticleJob(response.body, ref.url, _content_type(response))
 
@@ -617,10 +671,12 @@ class FaktiSpider(scrapy.Spider):
         stats = self.crawler.stats
         if isinstance(result, NotArticle):
             stats.inc_value("pages/not_article")
+            self._hold(response, "not an article page")
             return
         self._layer_stats(result)
         if isinstance(result, Rejected):
             stats.inc_value("pages/rejected")
+            self._hold(response, f"rejected: {result.reason}")
             yield build_reject(result)
             return
         if not self._in_window(result, response):

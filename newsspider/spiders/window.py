@@ -81,11 +81,13 @@ class Coverage:
         upper: datetime | None = None,
         floor: datetime | None = None,
         sink: CoverageSink | None = None,
+        hold_for: timedelta | None = None,
     ) -> None:
         self.scopes = scopes
         self.upper = upper
         self.floor = floor
         self.sink = sink
+        self.hold_for = hold_for
         self.started: datetime | None = None
         self.gaps: list[str] = []
         self.held: dict[str, datetime] = {}
@@ -122,14 +124,20 @@ class Coverage:
         if self.sink is not None:
             self.sink.gap(why)
 
-    def hold(self, lang: str, listed: datetime | None) -> None:
-        """An article of ``lang`` listed at ``listed`` was not fetched."""
+    def hold(self, lang: str, listed: datetime | None) -> bool:
+        """An article of ``lang`` listed at ``listed`` gave no record: ``lang`` is held back
+        to ``listed``. ``False`` (given up, not held) when ``listed`` is more than
+        ``hold_for`` before the run's first listing response."""
         if listed is None:
-            self.gap(f"a {lang} article without a listing date was not fetched")
-        elif lang not in self.held or listed < self.held[lang]:
+            self.gap(f"a {lang} article without a listing date gave no record")
+            return True
+        if self.hold_for is not None and self.started and listed < self.started - self.hold_for:
+            return False
+        if lang not in self.held or listed < self.held[lang]:
             self.held[lang] = listed
             if self.sink is not None:
                 self.sink.hold(lang, listed)
+        return True
 
     def marks(self, current: Mapping[str, datetime]) -> dict[str, datetime]:
         """The watermarks earned over ``current`` ones: one per scope walked, or none if the
