@@ -78,3 +78,11 @@ def test_a_jobs_coverage_hash_gives_the_walk_of_the_whole_job() -> None:
     assert job.marks({}) == {"bg": NOON - HOUR, "en": NOON - 3 * HOUR}
     assert mine.of_job({"started": str(start), "gaps": "2"}).marks({}) == {}
     assert mine.of_job({}).marks({}) == {}  # no listing read by any worker
+
+
+def test_only_watermarks_that_rise_are_earned() -> None:
+    """An ``until`` run below the current watermark earns none (the store keeps the higher
+    one anyway; the log and ``discovery/watermarks`` must not say it moved)."""
+    coverage = Coverage(["bg", "en"], upper=NOON - 48 * HOUR)
+    coverage.saw_listing(NOON)
+    assert coverage.marks({"bg": NOON - 24 * HOUR}) == {"en": NOON - 48 * HOUR}

@@ -206,11 +206,13 @@ class FaktiSpider(scrapy.Spider):
         why = self._unproven(reason, coverage)
         marks = {} if why else coverage.marks(store.watermarks())
         stats.set_value("discovery/watermarks", len(marks))
-        if not marks:
-            why = why or "the backfill's since is above every watermark it covers"
+        if why:
             logger.warning(
                 "discovery watermarks not moved (%s): the next run walks this again", why
             )
+            return
+        if not marks:
+            logger.info("discovery watermarks: none rises (as high already, or below `since`)")
             return
         store.raise_watermarks(marks)
         logger.info(

@@ -140,8 +140,8 @@ class Coverage:
         return True
 
     def marks(self, current: Mapping[str, datetime]) -> dict[str, datetime]:
-        """The watermarks earned over ``current`` ones: one per scope walked, or none if the
-        walk had a gap."""
+        """The watermarks earned over ``current`` ones: one per scope walked whose watermark
+        it raises, or none if the walk had a gap."""
         if self.gaps or self.started is None:
             return {}
         top = self.started if self.upper is None else min(self.started, self.upper)
@@ -152,5 +152,7 @@ class Coverage:
             if self.floor is not None and below is not None and below < self.floor:
                 continue
             held = self.held.get(lang)
-            out[name] = top if held is None else min(top, held)
+            at = top if held is None else min(top, held)
+            if name not in current or current[name] < at:
+                out[name] = at
         return out
