@@ -273,7 +273,9 @@ def test_jsonld_modified_differs(utc: Extracted) -> None:
 
 
 def test_jsonld_description_image_person(utc: Extracted) -> None:
-    assert utc.fields["subtitle"] == "Traffic flows from the first hour"
+    # The page shows no subtitle: the JSON-LD description is not one (§5: null when none).
+    assert utc.fields["subtitle"] is None
+    assert "subtitle" not in utc.layers
     assert (
         utc.fields["image_url"] == "https://cdn4.focus.bg/fakti/photos/big/9aa/jsonld-image-1.jpg"
     )

@@ -1,5 +1,6 @@
 """Header fields (date line, counts, subtitle, authors, topic, tags) come only from the
-article's header: never from a related block, an ad or the body (fakti-site.md §3, §5)."""
+article's header: never from a related block, an ad or the body (fakti-site.md §3, §5); a
+description (JSON-LD, ``og:``) is the subtitle only when the page shows it."""
 
 from __future__ import annotations
 
@@ -67,3 +68,46 @@ def test_the_header_counts_are_still_read(form_b: str) -> None:
     page = form_b.replace("06:13</div></div>", "06:13</div>" + info, 1)
     fields = _extract(page.replace(BODY_END, RELATED + BODY_END)).fields
     assert (fields["views"], fields["comments"]) == (2542, 7)
+
+
+FIRST = "Лабораторията проведе серия от синтетични опити."
+SHOWN = "Данните ще бъдат публикувани изцяло следващата седмица"
+
+
+def _with_description(page: str, text: str, subtitle: bool = True) -> str:
+    head = (
+        f'<meta property="og:description" content="{text}">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        f'"description": "{text}"}}</script></head>'
+    )
+    page = page.replace("</head>", head, 1)
+    return page if subtitle else page.replace(f'<h2 class="subtitle">{SHOWN}</h2>', "")
+
+
+def test_a_description_repeating_the_first_paragraph_is_no_subtitle(form_b: str) -> None:
+    result = _extract(_with_description(form_b, FIRST, subtitle=False))
+    assert result.fields["subtitle"] is None
+    assert "subtitle" not in result.layers
+    assert result.fields["body"].startswith(FIRST)
+
+
+@pytest.mark.parametrize(
+    ("description", "layer"), [(SHOWN, "jsonld"), ("Друго описание за търсачки", "selectors")]
+)
+def test_the_subtitle_is_the_one_shown(form_b: str, description: str, layer: str) -> None:
+    result = _extract(_with_description(form_b, description))
+    assert (result.fields["subtitle"], result.layers["subtitle"]) == (SHOWN, layer)
+
+
+def test_without_the_known_markup_the_rendered_subtitle_decides() -> None:
+    page = (FIXTURES / "bg_redesign.html").read_text(encoding="utf-8")
+    shown = "Организаторите обещават ново издание догодина"
+    first = "Фестивалът започна в събота следобед."
+    page = page.replace(f'<div class="s6">{shown}</div>', "")
+    result = extract_article(
+        _with_description(page, first).encode("utf-8"),
+        "https://fakti.bg/kultura-art/1040010-festival",
+    )
+    assert isinstance(result, Extracted)
+    assert result.fields["subtitle"] != first
+    assert result.fields["body"].startswith(first)

@@ -251,6 +251,8 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     if not text.enabled and not all(values.get(name) for name in REQUIRED_FIELDS):
         text.enabled = True
         values, used = _merge(layers, text)
+    if used.get("subtitle") in _DESCRIPTION_LAYERS:
+        _shown_subtitle(values, used, selected.get("subtitle") if has_markup else text)
     body = selector_body(scope, marks, BodyRules(values.get("headline"), values.get("subtitle")))
     if body is None:
         text.enabled = True
@@ -260,6 +262,29 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
         used["body"] = "selectors"
     values["body"] = body
     return _finish(ref, values, used)
+
+
+#: Layers whose subtitle is a description (JSON-LD ``description``, ``og:description``).
+_DESCRIPTION_LAYERS = frozenset({"jsonld", "meta"})
+
+
+def _shown_subtitle(
+    values: dict[str, Any], used: dict[str, str], shown: str | _TextLayer | None
+) -> None:
+    """A description is the subtitle only when the page shows it (§5: "exactly as shown, …
+    null when there is none"): ``shown`` is the subtitle of the known markup, or the text
+    layer when the page lacks that markup. Otherwise the shown subtitle (or none) is taken,
+    so a description that repeats the first paragraph neither invents a subtitle nor
+    removes that paragraph from the body."""
+    layer = "selectors"
+    if isinstance(shown, _TextLayer):
+        shown, layer = (shown() or {}).get("subtitle"), "text"
+    if shown == values["subtitle"]:
+        return
+    if shown:
+        values["subtitle"], used["subtitle"] = shown, layer
+    else:
+        del values["subtitle"], used["subtitle"]
 
 
 def _fast(data: bytes, encoding: str, ref: ArticleRef) -> ExtractionResult | None:
