@@ -6,16 +6,22 @@ shows the accepted form.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from newsspider.extensions.health import min_coverage
 from newsspider.extraction import patterns as P
+from newsspider.extraction.dates import SOFIA
 from newsspider.extraction.urls import ArticleRef, parse_article_url
+from newsspider.state import is_redis
 
 LANGS = ("bg", "en")
+#: The longest span, in days, a day or minute count may cover (about a century).
+MAX_DAYS = 36_500
 
 #: Argument name → accepted form, as shown in errors.
 FORMS: dict[str, str] = {
@@ -25,7 +31,7 @@ FORMS: dict[str, str] = {
     "sections": "sections=SECTION[,SECTION...] with SECTION one of " + "|".join(sorted(P.SECTIONS)),
     "url": "url=URL[,URL...] of fakti.bg articles",
     "replica": "replica=1|0",
-    "refresh": "refresh=N (days, an integer >= 0)",
+    "refresh": f"refresh=N (days, a whole number 0..{MAX_DAYS})",
 }
 
 
@@ -55,9 +61,12 @@ def _date(name: str, value: str) -> date:
     try:
         if len(value) != 10:
             raise ValueError("not YYYY-MM-DD")
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise ArgumentError(name, value, str(exc)) from None
+    if day == date.max:  # the run's upper bound is the midnight after ``until``
+        raise ArgumentError(name, value, "out of range")
+    return day
 
 
 def _list(value: str) -> list[str]:
@@ -83,6 +92,8 @@ def parse_args(raw: Mapping[str, object], extra_hosts: tuple[str, ...] = ()) -> 
         if name in given:
             values[name] = _date(name, given[name])
     since, until = values.get("since"), values.get("until")
+    if isinstance(since, date) and since > datetime.now(SOFIA).date():
+        raise ArgumentError("since", given["since"], "after today in Sofia")
     if isinstance(since, date) and isinstance(until, date) and since > until:
         raise ArgumentError("until", given["until"], f"before since={given['since']}")
     if "sections" in given:
@@ -105,49 +116,110 @@ def parse_args(raw: Mapping[str, object], extra_hosts: tuple[str, ...] = ()) -> 
             raise ArgumentError("replica", given["replica"])
         values["replica"] = flag in ("1", "true", "yes")
     if "refresh" in given:
-        if not given["refresh"].isdigit():
+        if not re.fullmatch(r"[0-9]+", given["refresh"]) or int(given["refresh"]) > MAX_DAYS:
             raise ArgumentError("refresh", given["refresh"])
         values["refresh"] = int(given["refresh"])
     return CrawlArgs(**values)  # type: ignore[arg-type]
 
 
-#: Numeric crawling settings and their least accepted value.
-NUMERIC_SETTINGS: dict[str, float] = {
-    "FAKTI_FIRST_RUN_DAYS": 0.0,
-    "FAKTI_INCREMENTAL_OVERLAP_MINUTES": 0.0,
-    "FAKTI_CRAWL_DELAY_MAX": 0.0,
-    "FAKTI_RETRY_BACKOFF_BASE": 0.0,
-    "FAKTI_RETRY_BACKOFF_MAX": 0.0,
-    "FAKTI_RETRY_AFTER_MAX": 0.0,
-    "FAKTI_MAX_LISTING_PAGES": 0.0,
-}
+@dataclass(frozen=True, slots=True)
+class Number:
+    """The accepted values of a numeric setting: finite, ``least..most``, whole or not."""
+
+    least: float = 0.0
+    most: float = math.inf
+    whole: bool = False
+
+    @property
+    def form(self) -> str:
+        kind = "a whole number" if self.whole else "a number"
+        if self.most == math.inf:
+            return f"{kind} >= {self.least:.10g}"
+        return f"{kind} {self.least:.10g}..{self.most:.10g}"
+
+    def accepts(self, value: object) -> bool:
+        text = str(value).strip()
+        if self.whole and not re.fullmatch(r"[0-9]+", text):
+            return False
+        try:
+            number = float(text)
+        except ValueError:
+            return False
+        return math.isfinite(number) and self.least <= number <= self.most
+
 
 #: Most extraction worker processes a crawl may start.
 MAX_EXTRACT_WORKERS = 64
 
+#: Numeric settings and their accepted values.
+NUMERIC_SETTINGS: dict[str, Number] = {
+    "FAKTI_FIRST_RUN_DAYS": Number(most=MAX_DAYS),
+    "FAKTI_INCREMENTAL_OVERLAP_MINUTES": Number(most=MAX_DAYS * 24 * 60),
+    "FAKTI_HOLD_DAYS": Number(most=MAX_DAYS),
+    "FAKTI_CRAWL_DELAY_MAX": Number(),
+    "FAKTI_RETRY_BACKOFF_BASE": Number(),
+    "FAKTI_RETRY_BACKOFF_MAX": Number(),
+    "FAKTI_RETRY_AFTER_MAX": Number(),
+    "FAKTI_MAX_LISTING_PAGES": Number(whole=True),
+    "FAKTI_EXTRACT_WORKERS": Number(most=MAX_EXTRACT_WORKERS, whole=True),
+    "FAKTI_REPLICA_ARTICLES": Number(1, 50_000, whole=True),
+    "FAKTI_REPLICA_EPOCH": Number(1, 2, whole=True),
+    "FAKTI_WORKER_TTL": Number(least=1),
+    "FAKTI_PROGRESS_INTERVAL": Number(),
+    "FAKTI_HEALTH_MIN_SAMPLE": Number(whole=True),
+    "FAKTI_HEALTH_DRIFT_MAX_JUMP": Number(),
+    "FAKTI_HEALTH_HISTORY_RUNS": Number(least=1, whole=True),
+    "FAKTI_HEALTH_ITEMS_MIN_RUNS": Number(least=1, whole=True),
+    "FAKTI_HEALTH_ITEMS_MIN_MEDIAN": Number(),
+    "FAKTI_HEALTH_ITEMS_MIN_RATIO": Number(),
+}
+
+#: Boolean settings, and the spellings accepted for them (Scrapy's ``getbool`` reads them).
+BOOLEAN_SETTINGS = (
+    "FAKTI_CRAWL_DELAY_OBEY",
+    "FAKTI_LOOPBACK_FAST",
+    "FAKTI_REPLICA_FAULTS",
+    "FAKTI_GZIP",
+    "FAKTI_REPORT_ENABLED",
+    "FAKTI_HEALTH_UNREACHABLE_ABORT",
+)
+BOOLEANS = ("True", "False", "true", "false", "1", "0")
+
+
+def _bad(name: str, value: object, expected: str, reason: str = "") -> ValueError:
+    why = f" ({reason})" if reason else ""
+    return ValueError(f"setting {name}: bad value {value!r}{why}; expected {expected}")
+
 
 def validate_settings(settings: Mapping[str, object]) -> None:
-    """Check the crawling settings; raises ``ValueError`` with a one-line message."""
+    """Check the ``FAKTI_*`` settings (those absent from ``settings`` are not checked);
+    raises ``ValueError`` with a one-line message."""
     base = str(settings.get("FAKTI_BASE_URL") or "")
     try:
         parts = urlsplit(base)
     except ValueError:  # e.g. an unclosed IPv6 bracket
         parts = urlsplit("")
     if parts.scheme not in P.WEB_SCHEMES or not parts.hostname:
-        raise ValueError(
-            f"setting FAKTI_BASE_URL: bad value {base!r}; expected http(s)://host[:port]"
-        )
-    workers = settings.get("FAKTI_EXTRACT_WORKERS", 0)
-    if not re.fullmatch(r"[0-9]+", str(workers).strip()) or int(str(workers)) > MAX_EXTRACT_WORKERS:
-        raise ValueError(
-            f"setting FAKTI_EXTRACT_WORKERS: bad value {workers!r}; "
-            f"expected a whole number 0..{MAX_EXTRACT_WORKERS}"
-        )
-    for name, least in NUMERIC_SETTINGS.items():
-        value = settings.get(name)
+        raise _bad("FAKTI_BASE_URL", base, "http(s)://host[:port]")
+    for name, number in NUMERIC_SETTINGS.items():
+        if name in settings and not number.accepts(settings.get(name)):
+            raise _bad(name, settings.get(name), number.form)
+    for name in BOOLEAN_SETTINGS:
+        if name in settings and str(settings.get(name)) not in BOOLEANS:
+            raise _bad(name, settings.get(name), "|".join(BOOLEANS))
+    if "FAKTI_HEALTH_MIN_COVERAGE" in settings:
+        value = settings.get("FAKTI_HEALTH_MIN_COVERAGE")
         try:
-            number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            number = float("nan")
-        if not number >= least:
-            raise ValueError(f"setting {name}: bad value {value!r}; expected a number >= {least:g}")
+            min_coverage(value)
+        except ValueError as exc:
+            raise _bad(
+                "FAKTI_HEALTH_MIN_COVERAGE", value, '{"FIELD": PERCENT, ...}', str(exc)
+            ) from None
+    state = str(settings.get("FAKTI_STATE") or "")
+    if is_redis(state) and not state.lower().startswith("unix:"):
+        try:
+            db = urlsplit(state).path.strip("/")
+        except ValueError:
+            db = "?"
+        if not re.fullmatch(r"[0-9]*", db):
+            raise _bad("FAKTI_STATE", state, "redis://host:port/DB with DB a whole number")

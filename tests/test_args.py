@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -14,6 +14,7 @@ from newsspider.args import (
     parse_args,
     validate_settings,
 )
+from newsspider.extraction.dates import SOFIA
 
 
 def test_defaults() -> None:
@@ -66,6 +67,9 @@ def test_replica_and_refresh() -> None:
         ({"url": "https://fakti.bg/en/world/2025/04/23/00001"}, "url", "url=URL"),
         ({"replica": "maybe"}, "replica", "replica=1|0"),
         ({"refresh": "-1"}, "refresh", "refresh=N"),
+        ({"refresh": "36501"}, "refresh", "refresh=N (days, a whole number 0..36500)"),
+        ({"since": "2999-01-01"}, "since", "since=YYYY-MM-DD"),
+        ({"until": "9999-12-31"}, "until", "until=YYYY-MM-DD"),
     ],
 )
 def test_bad_values_name_argument_and_form(raw: dict, name: str, form: str) -> None:
@@ -76,6 +80,12 @@ def test_bad_values_name_argument_and_form(raw: dict, name: str, form: str) -> N
     assert message.startswith(f"argument {name}: bad value")
     assert form in message
     assert info.value.name == name
+
+
+def test_since_today_and_until_in_the_future_are_accepted() -> None:
+    today = datetime.now(SOFIA).date()
+    args = parse_args({"since": today.isoformat(), "until": "2999-01-01", "refresh": "36500"})
+    assert args.since == today and args.until == date(2999, 1, 1) and args.refresh == 36500
 
 
 def test_unknown_argument() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from newsspider.extensions import health
-from newsspider.extensions.health import Thresholds, cause_of, evaluate
+from newsspider.extensions.health import Thresholds, cause_of, evaluate, min_coverage
 from newsspider.extensions.summary import RunContext, history_entry, summarize
 
 T0 = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
@@ -265,3 +266,30 @@ def test_several_failures_exit_with_the_most_fundamental():
     assert [f.gate for f in verdict.failures] == ["coverage", "finish_reason"]
     assert verdict.exit_code == health.EXIT_COVERAGE
     assert verdict.as_dict()["exit_code"] == 6
+
+
+def test_min_coverage_merges_over_the_defaults_and_drops_zeros():
+    assert min_coverage({}) == health.DEFAULT_MIN_COVERAGE
+    assert min_coverage('{"body": "80", "headline": 0, "authors": 50}') == {
+        "published_at": 90.0,
+        "body": 80.0,
+        "authors": 50.0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("abc", "not a JSON object"),
+        ("[1]", "not a JSON object"),
+        ({"bodyy": 80}, "'bodyy' is not one of url, article_id, "),
+        ({"content_hash": 80}, "'content_hash' is not one of"),  # computed, never extracted
+        ({"body": "x"}, "body: 'x' is not a percentage 0..100"),
+        ({"body": None}, "body: None is not a percentage 0..100"),
+        ({"body": -1}, "body: -1 is not a percentage"),
+        ({"body": 100.5}, "body: 100.5 is not a percentage"),
+    ],
+)
+def test_min_coverage_rejects_what_would_fail_every_run(value: object, why: str):
+    with pytest.raises(ValueError, match="^" + re.escape(why)):
+        min_coverage(value)

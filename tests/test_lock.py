@@ -14,7 +14,7 @@ from scrapy.utils.test import get_crawler
 
 from newsspider.extensions.lock import LockBusy, RunLock, lock_path
 from newsspider.extensions.report import exit_status
-from newsspider.state import get_store
+from newsspider.state import SettingError, get_store
 
 HOLD = (
     "import sys; from pathlib import Path; from newsspider.extensions.lock import RunLock;"
@@ -105,3 +105,15 @@ def test_store_holds_the_lock_until_the_engine_stopped(tmp_path):
     assert not other_process_can_lock(lock)
     crawler.signals.send_catch_log(signals.engine_stopped)
     assert other_process_can_lock(lock)
+
+
+def test_a_lock_that_cannot_be_created_is_a_setting_error(tmp_path):
+    (tmp_path / "file").write_text("")
+    out = tmp_path / "file" / "out"
+    crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(out)})
+    with pytest.raises(SettingError, match=r"^FAKTI_OUTPUT_DIR: cannot create the run lock '"):
+        get_store(crawler)
+    lock = {"FAKTI_OUTPUT_DIR": str(tmp_path), "FAKTI_LOCK_FILE": str(out / "x.lock")}
+    crawler = get_crawler(settings_dict=lock)
+    with pytest.raises(SettingError, match=r"^FAKTI_LOCK_FILE: cannot create the run lock '"):
+        get_store(crawler)

@@ -11,7 +11,13 @@ from scrapy import signals
 from scrapy.utils.test import get_crawler
 
 from newsspider.args import CrawlArgs
-from newsspider.extensions.report import RunReport, exit_status, run_mode, thresholds
+from newsspider.extensions.report import (
+    RunReport,
+    exit_status,
+    mark_crawl,
+    run_mode,
+    thresholds,
+)
 from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
 from newsspider.pipelines.runfiles import run_files
 from newsspider.spiders.fakti import Window
@@ -143,12 +149,19 @@ def test_history_entry_is_compact_and_json():
 
 
 def test_run_mode_of_each_kind_of_run():
-    spider = SimpleNamespace(args=CrawlArgs(), window=Window(first_run=timedelta(days=1)))
+    first = Window(first_run=timedelta(days=1), skip_known=True)  # no scope has a watermark
+    spider = SimpleNamespace(args=CrawlArgs(), window=first)
     assert run_mode(spider) == ("first", {"langs": ["bg", "en"], "sections": [], "refresh": None})
-    spider.window = Window(skip_known=True)
+    spider.window = Window(first_run=timedelta(days=1), skip_known=True, marks={"en": T0})
     assert run_mode(spider)[0] == "incremental"
-    spider.window = Window()  # the spider's start never ran (scrapy parse)
-    assert run_mode(spider) == ("other", {})
+    spider.args = CrawlArgs(langs=("bg",))  # only another edition has a watermark
+    assert run_mode(spider)[0] == "first"
+    spider.window = Window(skip_known=True, marks={"bg": T0})  # the edition's mark counts
+    spider.args = CrawlArgs(langs=("bg",), sections=("world",))
+    assert run_mode(spider)[0] == "incremental"
+    spider.args, spider.window = CrawlArgs(), Window()  # start never chose a window
+    assert run_mode(spider) == ("other", {})  # scrapy parse
+    assert run_mode(spider, crawl=True)[0] == "incremental"  # scrapy crawl: a start error
     spider.args = CrawlArgs(langs=("en",), since=date(2025, 3, 1), sections=("world",))
     assert run_mode(spider) == (
         "backfill",
@@ -219,3 +232,15 @@ def test_extension_ignores_runs_that_are_not_crawls(tmp_path):
     ext = RunReport.from_crawler(crawler)
     ext.spider_closed(SimpleNamespace(args=CrawlArgs(), window=Window()), "finished")
     assert not run_files(crawler).report.exists() and exit_status(crawler) == 0
+
+
+def test_a_crawl_stopped_before_choosing_its_window_is_judged(tmp_path):
+    crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
+    mark_crawl(crawler)
+    crawler.stats.open_spider()
+    ext = RunReport.from_crawler(crawler)
+    ext.spider_closed(SimpleNamespace(args=CrawlArgs(), window=Window()), "start_error")
+    report = json.loads(run_files(crawler).report.read_text("utf-8"))
+    assert report["run"]["mode"] == "incremental" and exit_status(crawler) == 9
+    assert report["health"]["failures"][0]["gate"] == "finish_reason"
+    crawler.signals.send_catch_log(signals.engine_stopped)

@@ -2,7 +2,8 @@
 
 Scrapy's own ``crawl`` exits 0 unless bootstrap failed. This one exits with the status the
 run asked for (:func:`newsspider.extensions.report.exit_status`): 3 when the state is locked
-by another run, 4-9 for a failed health gate, 1 for a bad argument or setting.
+by another run, 4-9 for a failed health gate (also for a run stopped by an error while
+building its first requests: 9), 1 for a bad argument or setting.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 
-from newsspider.extensions.report import exit_status
+from newsspider.extensions.report import exit_status, mark_crawl
 
 
 class Command(ScrapyCrawl):
@@ -23,6 +24,7 @@ class Command(ScrapyCrawl):
 
     def _create_crawler(self, spname: str | type[Spider]) -> Crawler:
         self.crawler = super()._create_crawler(spname)
+        mark_crawl(self.crawler)
         return self.crawler
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

@@ -7,11 +7,15 @@ history entries from the state store and the :class:`Thresholds`, and returns a
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
 from typing import Any
+
+from newsspider.extensions.summary import EXTRACTED_FIELDS
 
 #: Exit statuses (0 healthy; 1 is Scrapy's own: bad argument/setting, crash).
 EXIT_OK = 0
@@ -47,6 +51,30 @@ CAUSES = {
 }
 
 DEFAULT_MIN_COVERAGE = {"headline": 90.0, "published_at": 90.0, "body": 90.0}
+
+
+def min_coverage(value: object) -> dict[str, float]:
+    """``FAKTI_HEALTH_MIN_COVERAGE`` (a mapping or its JSON) merged over the defaults, fields
+    at 0 left out. ``ValueError`` says what is wrong: not an object, a field that is not an
+    extracted record field, a minimum that is not a percentage."""
+    try:
+        given = json.loads(value) if isinstance(value, str | bytes) else value
+    except json.JSONDecodeError:
+        given = None
+    if not isinstance(given, Mapping):
+        raise ValueError("not a JSON object")
+    coverage = dict(DEFAULT_MIN_COVERAGE)
+    for name, limit in given.items():
+        if name not in EXTRACTED_FIELDS:
+            raise ValueError(f"{name!r} is not one of {', '.join(EXTRACTED_FIELDS)}")
+        try:
+            percent = float(limit)
+        except (TypeError, ValueError):
+            percent = math.nan
+        if not 0 <= percent <= 100:
+            raise ValueError(f"{name}: {limit!r} is not a percentage 0..100")
+        coverage[name] = percent
+    return {name: limit for name, limit in coverage.items() if limit > 0}
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from scrapy.crawler import Crawler
 
 from newsspider.extensions.health import EXIT_LOCKED
 from newsspider.extensions.report import set_exit_status
-from newsspider.state import state_file, state_location
+from newsspider.state import SettingError, state_file, state_location
 
 logger = logging.getLogger(__name__)
 
@@ -95,12 +95,23 @@ class RunLock:
 
 
 def lock_state(crawler: Crawler) -> RunLock | None:
-    """Lock the crawler's state, or exit with status 3 if another process holds it."""
-    path = lock_path(crawler.settings)
+    """Lock the crawler's state, or exit with status 3 if another process holds it. A lock
+    file that cannot be created (an unwritable ``FAKTI_OUTPUT_DIR``) is a
+    :class:`~newsspider.state.SettingError`."""
+    settings = crawler.settings
+    path = lock_path(settings)
     if path is None:
         return None
     lock = RunLock(path)
-    if not lock.acquire():
+    try:
+        acquired = lock.acquire()
+    except OSError as exc:
+        names = ("FAKTI_LOCK_FILE", "FAKTI_STATE")
+        name = next((n for n in names if settings.get(n)), "FAKTI_OUTPUT_DIR")
+        raise SettingError(
+            f"{name}: cannot create the run lock {str(path)!r}: {exc.strerror or exc}"
+        ) from exc
+    if not acquired:
         held = lock.holder()
         logger.critical(
             "another run is using the state (lock %s is held%s); exiting",

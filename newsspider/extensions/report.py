@@ -19,7 +19,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from newsspider.distributed import is_distributed
-from newsspider.extensions.health import DEFAULT_MIN_COVERAGE, Thresholds, Verdict, evaluate
+from newsspider.extensions.health import Thresholds, Verdict, evaluate, min_coverage
 from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
 from newsspider.pipelines.atomic import AtomicFile
 from newsspider.pipelines.runfiles import run_files
@@ -28,6 +28,7 @@ from newsspider.state import StateStore, get_store
 logger = logging.getLogger(__name__)
 
 _EXIT_ATTR = "_fakti_exit_status"
+_CRAWL_ATTR = "_fakti_crawl"
 #: How many history entries are read (comparable runs are picked among them).
 HISTORY_READ = 200
 
@@ -43,12 +44,16 @@ def exit_status(crawler: Crawler) -> int:
     return int(getattr(crawler, _EXIT_ATTR, 0))
 
 
+def mark_crawl(crawler: Crawler) -> None:
+    """Mark the crawler as run by ``scrapy crawl``: its run is judged even when it stopped
+    before choosing a window (an error while building its first requests)."""
+    setattr(crawler, _CRAWL_ATTR, True)
+
+
 def thresholds(settings: Any) -> Thresholds:
     """The :class:`Thresholds` from the ``FAKTI_HEALTH_*`` settings."""
-    coverage = dict(DEFAULT_MIN_COVERAGE)
-    coverage.update({k: float(v) for k, v in settings.getdict("FAKTI_HEALTH_MIN_COVERAGE").items()})
     return Thresholds(
-        min_coverage={k: v for k, v in coverage.items() if v > 0},
+        min_coverage=min_coverage(settings.get("FAKTI_HEALTH_MIN_COVERAGE") or {}),
         min_sample=settings.getint("FAKTI_HEALTH_MIN_SAMPLE", 5),
         drift_max_jump=settings.getfloat("FAKTI_HEALTH_DRIFT_MAX_JUMP", 25.0),
         history_runs=settings.getint("FAKTI_HEALTH_HISTORY_RUNS", 10),
@@ -59,10 +64,12 @@ def thresholds(settings: Any) -> Thresholds:
     )
 
 
-def run_mode(spider: Spider) -> tuple[str, dict[str, Any]]:
-    """``(mode, scope)`` of the fakti spider's run: ``first``, ``incremental``, ``backfill`` or
-    ``urls``. ``("other", {})`` for another spider, or when the spider's own ``start`` never
-    chose a window (``scrapy parse`` replaces it): such runs are not reported or judged."""
+def run_mode(spider: Spider, crawl: bool = False) -> tuple[str, dict[str, Any]]:
+    """``(mode, scope)`` of the fakti spider's run: ``first`` (an incremental window in which
+    no scope of the run had a watermark), ``incremental``, ``backfill`` or ``urls``; a
+    ``crawl`` stopped before choosing its window is ``incremental``. ``("other", {})`` for
+    another spider, or another command whose run never chose a window (``scrapy parse``
+    replaces the spider's ``start``): such runs are not reported or judged."""
     args = getattr(spider, "args", None)
     window = getattr(spider, "window", None)
     if args is None or window is None:
@@ -78,8 +85,10 @@ def run_mode(spider: Spider) -> tuple[str, dict[str, Any]]:
         until = args.until.isoformat() if args.until else None
         return "backfill", scope | {"since": args.since.isoformat(), "until": until}
     if window.skip_known:
-        return "incremental", scope
-    return ("first", scope) if window.first_run is not None else ("other", {})
+        sections = args.sections or (None,)
+        walked = any(window.has_mark(lang, s) for lang in args.langs for s in sections)
+        return ("incremental" if walked else "first"), scope
+    return ("incremental", scope) if crawl else ("other", {})
 
 
 class RunReport:
@@ -113,7 +122,7 @@ class RunReport:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.crawler.stats is not None
-        mode, scope = run_mode(spider)
+        mode, scope = run_mode(spider, crawl=getattr(self.crawler, _CRAWL_ATTR, False))
         if mode == "other":
             logger.debug("no run report: not a crawl of the fakti spider")
             return

@@ -13,6 +13,8 @@ from newsspider.items import RejectItem
 from newsspider.pipelines.atomic import AtomicFile
 from newsspider.pipelines.jsonline import json_line
 from newsspider.pipelines.runfiles import RunFiles, run_files
+from newsspider.startup import exit_on
+from newsspider.state import SettingError
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +32,9 @@ class RejectsPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RejectsPipeline:
         assert crawler.stats is not None
-        return cls(run_files(crawler), crawler.stats)
+        with exit_on(SettingError):  # a redis:// state that cannot be used (down, no free slot)
+            files = run_files(crawler)
+        return cls(files, crawler.stats)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, RejectItem):

@@ -174,9 +174,13 @@ class FaktiSpider(scrapy.Spider):
         if self.replica is not None:
             self.replica.stop()
 
-    def _spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
-        """A callback raised: what it would have found is unknown (no watermark)."""
-        self._gap(f"error in the callback of {response.url}")
+    def _spider_error(
+        self, failure: Failure, response: Response | None, spider: scrapy.Spider
+    ) -> None:
+        """A callback (or building the start requests) raised: what it would have found is
+        unknown (no watermark)."""
+        where = response.url if response is not None else "the start requests"
+        self._gap(f"error in the callback of {where}")
 
     def _item_error(
         self, item: Any, response: Response | None, spider: scrapy.Spider, failure: Failure

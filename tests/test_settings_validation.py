@@ -1,0 +1,151 @@
+"""Every ``FAKTI_*`` setting is checked at start: a bad value is one CRITICAL line and exit
+status 1, before anything is crawled; an error while building the first requests is judged
+(exit status 9, with a report)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+
+from newsspider.args import BOOLEAN_SETTINGS, validate_settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def project_settings(**values: object) -> Settings:
+    settings = Settings()
+    settings.setmodule("newsspider.settings", priority="project")
+    settings.setdict(values, priority="cmdline")
+    return settings
+
+
+def test_the_defaults_and_usual_values_are_accepted() -> None:
+    validate_settings(project_settings())
+    validate_settings(
+        project_settings(
+            FAKTI_GZIP="1",
+            FAKTI_REPORT_ENABLED="false",
+            FAKTI_HEALTH_MIN_COVERAGE='{"body": 80, "headline": 0, "authors": 50.5}',
+            FAKTI_MAX_LISTING_PAGES="200",
+            FAKTI_FIRST_RUN_DAYS="36500",
+            FAKTI_STATE="redis://127.0.0.1:6379/15?prefix=x",
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        *((name, "maybe", "expected True|False|true|false|1|0") for name in BOOLEAN_SETTINGS),
+        ("FAKTI_FIRST_RUN_DAYS", "1e9", "expected a number 0..36500"),
+        ("FAKTI_INCREMENTAL_OVERLAP_MINUTES", "1e15", "expected a number 0..52560000"),
+        ("FAKTI_REPLICA_ARTICLES", "abc", "expected a whole number 1..50000"),
+        ("FAKTI_REPLICA_ARTICLES", "0", "expected a whole number 1..50000"),
+        ("FAKTI_REPLICA_ARTICLES", "-5", "expected a whole number 1..50000"),
+        ("FAKTI_REPLICA_EPOCH", "3", "expected a whole number 1..2"),
+        ("FAKTI_PROGRESS_INTERVAL", "abc", "expected a number >= 0"),
+        ("FAKTI_HEALTH_MIN_SAMPLE", "abc", "expected a whole number >= 0"),
+        ("FAKTI_HEALTH_ITEMS_MIN_RATIO", "abc", "expected a number >= 0"),
+        ("FAKTI_HEALTH_DRIFT_MAX_JUMP", "-5", "expected a number >= 0"),
+        ("FAKTI_MAX_LISTING_PAGES", "1.5", "expected a whole number >= 0"),
+        ("FAKTI_RETRY_BACKOFF_MAX", "inf", "expected a number >= 0"),
+        ("FAKTI_CRAWL_DELAY_MAX", "inf", "expected a number >= 0"),
+        ("FAKTI_RETRY_AFTER_MAX", "nan", "expected a number >= 0"),
+        ("FAKTI_HEALTH_MIN_COVERAGE", "abc", "(not a JSON object)"),
+        ("FAKTI_HEALTH_MIN_COVERAGE", '{"body": "x"}', "(body: 'x' is not a percentage 0..100)"),
+        ("FAKTI_HEALTH_MIN_COVERAGE", '{"body": 101}', "is not a percentage 0..100"),
+        ("FAKTI_HEALTH_MIN_COVERAGE", '{"bodyy": 80}', "('bodyy' is not one of url, "),
+        ("FAKTI_STATE", "redis://127.0.0.1:6379/abc", "with DB a whole number"),
+    ],
+)
+def test_a_bad_value_is_one_line_naming_the_setting(name: str, value: str, expected: str) -> None:
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(**{name: value}))
+    message = str(info.value)
+    assert message.startswith(f"setting {name}: bad value {value!r}")
+    assert expected in message and "\n" not in message
+
+
+def crawl(out: Path, *options: str) -> subprocess.Popen[str]:
+    """``scrapy crawl fakti`` on a small embedded replica, started in the background."""
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-a", "replica=1"]
+    cmd += ["-s", f"FAKTI_OUTPUT_DIR={out}", "-s", "FAKTI_REPLICA_ARTICLES=30", *options]
+    return subprocess.Popen(cmd, cwd=REPO, stderr=subprocess.PIPE, text=True)
+
+
+#: Case → (command-line options, the CRITICAL line's start), for :func:`bad_runs`.
+BAD_RUNS = {
+    "boolean": (["-s", "FAKTI_GZIP=maybe"], "setting FAKTI_GZIP: bad value 'maybe'"),
+    "coverage field": (
+        ["-s", 'FAKTI_HEALTH_MIN_COVERAGE={"bodyy": 80}'],
+        "setting FAKTI_HEALTH_MIN_COVERAGE: bad value",
+    ),
+    "replica epoch": (["-s", "FAKTI_REPLICA_EPOCH=3"], "setting FAKTI_REPLICA_EPOCH: bad value"),
+    "day count": (["-s", "FAKTI_FIRST_RUN_DAYS=1e9"], "setting FAKTI_FIRST_RUN_DAYS: bad value"),
+    "refresh": (["-a", "refresh=1000000000"], "argument refresh: bad value '1000000000'"),
+    "since in the future": (["-a", "since=2999-01-01"], "argument since: bad value"),
+    "unwritable output": (
+        ["-s", "FAKTI_OUTPUT_DIR={tmp}/file/out"],
+        "FAKTI_OUTPUT_DIR: cannot create the run lock",
+    ),
+    "redis down": (
+        ["-s", "FAKTI_STATE=redis://127.0.0.1:1/0"],
+        "FAKTI_STATE: cannot use 'redis://127.0.0.1:1/0'",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def bad_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, str]]:
+    """Every run of :data:`BAD_RUNS`, all at once: case → (exit status, stderr)."""
+    tmp = tmp_path_factory.mktemp("bad")
+    (tmp / "file").write_text("")
+    procs = {
+        case: crawl(tmp / f"out{n}", *(o.replace("{tmp}", str(tmp)) for o in options))
+        for n, (case, (options, _)) in enumerate(BAD_RUNS.items())
+    }
+    return {case: (proc.wait(120), proc.communicate()[1]) for case, proc in procs.items()}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("case", BAD_RUNS)
+def test_a_bad_setting_or_argument_exits_1_with_one_line(bad_runs, case: str) -> None:
+    status, stderr = bad_runs[case]
+    critical = [line.split("] ", 1)[1] for line in stderr.splitlines() if "] CRITICAL: " in line]
+    assert status == 1 and "Traceback" not in stderr, stderr[-3000:]
+    assert len(critical) == 1 and critical[0].startswith("CRITICAL: " + BAD_RUNS[case][1])
+    assert "Spider opened" not in stderr  # nothing was crawled
+
+
+#: ``scrapy crawl`` whose first requests cannot be built (as a timedelta overflow did).
+START_ERROR = """
+import sys
+from scrapy.cmdline import execute
+from newsspider.spiders.fakti import FaktiSpider
+
+def fail(self):
+    raise OverflowError("date value out of range")
+
+FaktiSpider.start_requests_list = fail
+execute(["scrapy", "crawl", "fakti", *sys.argv[1:]])
+"""
+
+
+@pytest.mark.e2e
+def test_an_error_building_the_first_requests_is_judged_exit_9(tmp_path: Path) -> None:
+    cmd = [sys.executable, "-c", START_ERROR, "-a", "replica=1"]
+    cmd += ["-s", f"FAKTI_OUTPUT_DIR={tmp_path}", "-s", "FAKTI_REPLICA_ARTICLES=30"]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 9, done.stderr[-3000:]
+    assert "health: UNHEALTHY (exit status 9): run did not finish normally: finish reason " in (
+        done.stderr
+    )
+    (path,) = (tmp_path / "fakti").glob("*.report.json")
+    report = json.loads(path.read_text("utf-8"))
+    assert report["run"]["finish_reason"] == "start_error"
+    assert report["run"]["mode"] == "incremental" and report["health"]["exit_code"] == 9
