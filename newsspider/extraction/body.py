@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html as html_lib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -121,22 +121,63 @@ def is_caption(line: str, headline: str | None) -> bool:
     return head is not None and normalise_text(head) == normalise_text(headline)
 
 
+def doubled_name(text: str) -> str | None:
+    """``Анна Б`` for ``Анна Б Анна Б`` (or ``АннаАнна``): a name shown twice, else ``None``."""
+    half, rest = divmod(len(text), 2)
+    if not rest and text[:half] == text[half:]:
+        return text[:half].strip() or None
+    if rest and text[:half] == text[half + 1 :] and text[half] == " ":
+        return text[:half] or None
+    return None
+
+
 def author_from_line(line: str) -> tuple[str | None, bool]:
-    """``(name, is_author_line)`` for an author line (`Name Name Автор във Fakti.bg`)."""
+    """``(name, is_author_line)`` for a one-line author line: the name twice, then a known
+    role (`Анна Б Анна Б Автор във Fakti.bg`), or the role alone (``(None, True)``). A line
+    with other text before the role gives ``(that text, False)``."""
     if len(line) > P.AUTHOR_LINE_MAX or not line.lower().endswith(P.AUTHOR_LINE_ENDS):
         return None, False
     match = P.AUTHOR_ROLE.match(line)
     if not match:
-        return None, bool(P.AUTHOR_ROLE_LINE.match(line))
+        return None, False
     pre = collapse(match.group("pre"))
     if not pre:
         return None, True
-    half, rest = divmod(len(pre), 2)
-    if not rest and pre[:half] == pre[half:]:
-        return pre[:half].strip(), True
-    if rest and pre[:half] == pre[half + 1 :] and pre[half] == " ":
-        return pre[:half], True
-    return pre, True
+    name = doubled_name(pre)
+    return (name, True) if name else (pre, False)
+
+
+def is_role_line(line: str) -> bool:
+    """A stand-alone role line (`Автор във Fakti.bg`: up to four words, then `във Fakti.bg`)."""
+    return len(line) <= P.AUTHOR_LINE_MAX and bool(P.AUTHOR_ROLE_LINE.match(line))
+
+
+def is_related(text: str, link_texts: Sequence[str], hrefs: Sequence[str]) -> bool:
+    """A related-links block: links to articles only, after at most a short label
+    (`Прочетете още: <a href="/bulgaria/1-x">...</a>`)."""
+    return _article_links(hrefs) and _label_only(text, link_texts)
+
+
+def related_element(el: etree._Element, text: str) -> bool:
+    """:func:`is_related` for an element whose rendered text is ``text``."""
+    links: list[etree._Element] = []
+    for a in el.iter("a"):
+        if not P.ARTICLE_HREF.match((a.get("href") or "").strip()):
+            return False  # (most paragraphs end here: one cheap test, no text)
+        links.append(a)
+    return bool(links) and _label_only(text, [element_text(a) for a in links])
+
+
+def _article_links(hrefs: Sequence[str]) -> bool:
+    return bool(hrefs) and all(P.ARTICLE_HREF.match(href) for href in hrefs)
+
+
+def _label_only(text: str, link_texts: Sequence[str]) -> bool:
+    """Whether ``text`` without the link texts is empty or a related-links label."""
+    for link in link_texts:
+        text = text.replace(link, " ", 1)
+    rest = P.LABEL_PUNCT.sub(" ", text).strip().lower()
+    return not rest or rest in P.RELATED_LABELS
 
 
 @dataclass(slots=True)
@@ -151,6 +192,8 @@ class BodyRules:
         if not para or para == self.headline or para == self.subtitle:
             return False
         if len(para) < P.RAIL_TITLE_MAX and para.lower() in P.LAST_NEWS_TITLES:
+            return False
+        if len(para) <= P.AD_LABEL_MAX and para.lower() in P.AD_LABELS:
             return False
         if P.PHOTO_CREDIT.match(para):
             return False

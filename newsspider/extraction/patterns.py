@@ -148,16 +148,18 @@ CAPTION_TAIL = re.compile(r"\s+-\s+\d{1,2}$")
 PHOTO_CREDIT = re.compile(r"^(?:Снимка|Снимки|Фото|Photo|Photos)\s*:", re.IGNORECASE)
 #: Topic line `Тема: Украйна`.
 TOPIC_LINE = re.compile(r"^(?:Тема|Topic)\s*:\s*(?P<topic>.+)$", re.IGNORECASE)
-#: Author role at the end of an author line (`Автор във Fakti.bg`); `pre` holds the name(s).
+#: Author role at the end of an author line (`Автор във Fakti.bg`), a word of its own; `pre`
+#: holds the name(s).
 AUTHOR_ROLE = re.compile(
-    r"^(?P<pre>.*?)\s*(?P<role>(?:Заместник[- ]главен редактор|Главен редактор|Редактор|Автор"
-    r"|Журналист|Репортер|Кореспондент|Колумнист|Водещ|Анализатор)\s+във\s+Fakti(?:\.bg)?)$",
+    r"^(?P<pre>.*?)\s*(?<!\S)(?P<role>(?:Заместник[- ]главен редактор|Главен редактор|Редактор"
+    r"|Автор|Журналист|Репортер|Кореспондент|Колумнист|Водещ|Анализатор)\s+във\s+Fakti(?:\.bg)?)$",
     re.IGNORECASE,
 )
 #: Author lines end with one of these (lower-case) and are short.
 AUTHOR_LINE_ENDS: tuple[str, ...] = ("fakti.bg", "fakti")
 AUTHOR_LINE_MAX = 160
-#: A stand-alone role line of up to four words (`Главен редактор във Fakti.bg`).
+#: A stand-alone role line of up to four words (`Главен редактор във Fakti.bg`): taken as
+#: one only right after the name shown twice, in the author slot of §3.
 AUTHOR_ROLE_LINE = re.compile(r"^(?:\S+\s+){0,3}\S+\s+във\s+Fakti(?:\.bg)?$", re.IGNORECASE)
 #: The opinion disclaimer opens with these words; it runs to its first `.`.
 OPINION_DISCLAIMER_START = "ФАКТИ публикува мнения"
@@ -171,6 +173,23 @@ LINKY_RATIO = 0.6
 #: Trailing tags (text layer): a block made only of short links, inside the article.
 TAG_LINK_MAX = 60
 TAG_LINE_RATIO = 0.85
+#: A link to an article (`/<section>/<id>-...`, any host, optional `en/`, `amp/`): a block of
+#: such links is a related-links block (§5), never tags nor body text.
+ARTICLE_HREF = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*:)?(?://[^/?#]*)?/(?:en/)?(?:amp/)?[a-z0-9-]+/\d+-", re.IGNORECASE
+)
+#: Labels (lower-case, punctuation dropped) that may open a related-links paragraph
+#: (`Прочетете още: <a>...</a>`).
+RELATED_LABELS = frozenset(
+    {"прочетете още", "прочети още", "вижте още", "вижте също", "още по темата", "свързани",
+     "свързани новини", "свързана новина", "read also", "read more", "see also", "related",
+     "more on the topic"}
+)  # fmt: skip
+#: Punctuation and spaces around a related-links label.
+LABEL_PUNCT = re.compile(r"[\W_]+")
+#: The whole text of an ad label block (lower-case): never body text.
+AD_LABELS = frozenset({"реклама", "advertisement", "sponsored", "спонсорирано"})
+AD_LABEL_MAX = 16
 
 # --- §5 article markup (modelled; every selector has a text-layer fallback) -------------
 

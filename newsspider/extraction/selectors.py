@@ -22,6 +22,7 @@ from newsspider.extraction.body import (
     collapse,
     element_text,
     image_source,
+    related_element,
     skipped,
     unique,
 )
@@ -207,16 +208,18 @@ def _in_non_body(
 
 def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str | None:
     """The `p` paragraphs from `div.text` on (a stray `</div>` may close it early, so any
-    later `p` in the article counts), or ``None`` when the page has no `div.text`."""
+    later `p` in the article counts), or ``None`` when the page has no `div.text`; a
+    paragraph of related links (`Прочетете още: <a>...</a>`) is left out."""
     start = marks.body_start()
     if start is None:
         return None
     header, known = P.HEADER_CLASSES, {}
-    paras = [
-        element_text(p, header)
-        for i, p in marks.paras
-        if i > start and not _in_non_body(p, scope, known)
-    ]
+    paras: list[str] = []
+    for i, p in marks.paras:
+        if i > start and not _in_non_body(p, scope, known):
+            text = element_text(p, header)
+            if not (len(p) and related_element(p, text)):
+                paras.append(text)
     return rules.join(paras)
 
 

@@ -22,9 +22,12 @@ from newsspider.extraction.body import (
     caption_head,
     clean_headline,
     collapse,
+    doubled_name,
     element_text,
     image_source,
     is_caption,
+    is_related,
+    is_role_line,
     skipped,
     skipped_image,
     unique,
@@ -42,6 +45,7 @@ class Line:
     linky: bool = False
     el: etree._Element | None = None
     links: tuple[str, ...] = ()
+    hrefs: tuple[str, ...] = ()
 
 
 def lines_from_text(text: str) -> list[Line]:
@@ -61,6 +65,7 @@ class _Renderer:
     lines: list[Line] = field(default_factory=list)
     buf: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    hrefs: list[str] = field(default_factory=list)
 
     def flush(self, block: etree._Element) -> None:
         if self.buf:
@@ -76,10 +81,11 @@ class _Renderer:
                         linky=sum(map(len, links)) >= P.LINKY_RATIO * len(text),
                         el=block,
                         links=tuple(links),
+                        hrefs=tuple(self.hrefs),
                     )
                 )
         if self.links:
-            self.links = []
+            self.links, self.hrefs = [], []
 
     def walk(self, el: etree._Element, block: etree._Element) -> None:
         buf = self.buf
@@ -100,6 +106,7 @@ class _Renderer:
                 else:
                     if tag == "a":
                         self.links.append(element_text(child))
+                        self.hrefs.append((child.get("href") or "").strip())
                     if text:
                         buf.append(text)
                     self.walk(child, block)
@@ -127,6 +134,8 @@ def _find_date(lines: list[Line], start: int) -> tuple[int, int, DateLine] | Non
         if line.linky or line.item or len(line.text) > 200:
             continue
         parsed = parse_date_line(line.text)
+        if line.el is not None and len(line.el):  # inline elements: their boundaries count
+            parsed = _spaced_date(line) or parsed
         if parsed is None:
             continue
         text, end = line.text, i + 1
@@ -137,6 +146,24 @@ def _find_date(lines: list[Line], start: int) -> tuple[int, int, DateLine] | Non
             parsed, text, end = joined, f"{text} {lines[end].text}", end + 1
         return i, end, parsed
     return None
+
+
+def _spaced_date(line: Line) -> DateLine | None:
+    """The date line of a block of inline elements (§2: it may be several), parsed with a
+    space at each element boundary, as fields rendered without whitespace between them
+    (`<span>14 Юни, 2026 18:45</span><span>5 067</span>`) must be; the spaced text is then
+    kept as the line's. ``None`` for any other block."""
+    el = line.el
+    if el is None or not P.DATE_LINE_HINT.search(line.text, 0, 16):
+        return None
+    for node in el.iterdescendants():
+        if node.tag in P.BLOCK_TAGS or skipped(node):
+            return None
+    text = collapse(" ".join(el.itertext()))
+    parsed = parse_date_line(text) if text != line.text else None
+    if parsed is not None:
+        line.text = text
+    return parsed
 
 
 def _is_special(line: Line, headline: str | None) -> bool:
@@ -195,6 +222,27 @@ def _before_date(lines: list[Line], first: int, end: int, lang: str, hint: str |
     return header
 
 
+def _author_at(lines: list[Line], j: int) -> tuple[str | None, int] | None:
+    """``(name, lines used)`` of a §3 author line at ``lines[j]``: the name twice, then a role,
+    on one line (`Н Н Автор във Fakti.bg`) or over two or three (`Н Н` / `Н` + role / `Н`,
+    `Н`, role); a known role alone has no name. ``None`` when ``lines[j]`` opens none."""
+    text = lines[j].text
+    name, ok = author_from_line(text)
+    if ok:
+        return name, 1
+    if len(text) > P.AUTHOR_LINE_MAX or j + 1 >= len(lines):
+        return None
+    second = lines[j + 1].text
+    twice = doubled_name(text)
+    if twice and is_role_line(second):
+        return twice, 2
+    if author_from_line(second)[0] == text:
+        return text, 2
+    if second == text and j + 2 < len(lines) and is_role_line(lines[j + 2].text):
+        return text, 3
+    return None
+
+
 def _after_date(
     lines: list[Line], header: _Header, start: int, lang: str, date_el: etree._Element | None
 ) -> None:
@@ -207,28 +255,31 @@ def _after_date(
         lang != "en"
         and j < n
         and not _is_special(lines[j], headline)
+        and _author_at(lines, j) is None
         and (
             lines[j].heading
             or _header_sibling(lines[j].el, header.head_el, date_el)
-            or any(_is_special(line, headline) for line in lines[j + 1 : j + 4])
+            or any(
+                _is_special(lines[k], headline) or _author_at(lines, k)
+                for k in range(j + 1, min(j + 4, n))
+            )
         )
     ):
         header.subtitle = lines[j].text
         j += 1
+    # The caption / photo-credit slot, then the author line (§3); body lines never match.
     while j < n:
         text = lines[j].text
         if text == headline or is_caption(text, headline) or P.PHOTO_CREDIT.match(text):
             j += 1
             continue
-        step = next(
-            (k for k in range(3) if j + k < n and author_from_line(lines[j + k].text)[1]), None
-        )
-        if step is None or any(_is_special(line, headline) for line in lines[j : j + step]):
+        author = _author_at(lines, j)
+        if author is None:
             break
-        names = [line.text for line in lines[j : j + step]]
-        name = author_from_line(lines[j + step].text)[0]
-        header.authors += [*names, name] if name else names
-        j += step + 1
+        name, used = author
+        if name:
+            header.authors.append(name)
+        j += used
     header.body_start = j
 
 
@@ -258,6 +309,8 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
         if line.linky and _is_tag_line(line, article):
             trailing.append(line)
         if line.heading or line.item or line.linky:
+            continue
+        if line.hrefs and is_related(line.text, line.links, line.hrefs):
             continue
         if line.el is not None:
             if container is None:
@@ -307,9 +360,11 @@ def _article_element(
 
 
 def _is_tag_line(line: Line, article: etree._Element | None) -> bool:
-    """A block of short links only (trailing tags), inside the article element."""
+    """A block of short links only, none to an article (trailing tags), inside the article."""
     if not line.linky or line.heading or line.item or not line.links or article is None:
         return False
+    if any(P.ARTICLE_HREF.match(href) for href in line.hrefs):
+        return False  # a related-links block (§5)
     if any(len(t) > P.TAG_LINK_MAX or not t for t in line.links):
         return False
     if sum(len(t) for t in line.links) < P.TAG_LINE_RATIO * len(line.text):
