@@ -377,6 +377,19 @@ def test_home_not_reaching_old_walks_all_sections() -> None:
     assert all(urlsplit(r.url).path.startswith("/en/") for r in out)
 
 
+def test_a_home_page_with_an_old_item_still_walks_every_section() -> None:
+    """The home page is curated: a featured item below the floor says nothing about what
+    the sections list above it."""
+    spider = make_spider(FakeStore(marks={"en": sofia_local(2025, 10, 26, 9, 0)}), lang="en")
+    spider.start_requests_list()
+    request = spider._home("en")
+    items = [("/en/world/1000009-new", "today at 11:40"), ("/en/life/1000001-old", "20.10.2025")]
+    out = paths(spider.parse_listing(response(request.url, panel(items), request)))
+    assert out[0] == "/en/world/1000009-new"
+    assert len(out) == 1 + 14
+    assert spider.crawler.stats.get_value("discovery/items/old") == 1
+
+
 def test_non_article_pages_are_never_records() -> None:
     spider = make_spider()
     for path in ("/en/world/2025/10/02/00001", "/world", "/en/", "/search"):

@@ -535,10 +535,9 @@ class FaktiSpider(scrapy.Spider):
         )
         requests, reached_old = self._discover(page, response, now)
         yield from requests
-        if meta.get("home"):
-            if not reached_old:
-                for name in sorted(P.SECTIONS):
-                    yield self._listing(lang, name)
+        if meta.get("home"):  # a curated page: an old item proves nothing of the sections
+            for name in sorted(P.SECTIONS):
+                yield self._listing(lang, name)
             return
         if reached_old or not page.items:
             return
