@@ -111,3 +111,15 @@ def test_without_the_known_markup_the_rendered_subtitle_decides() -> None:
     assert isinstance(result, Extracted)
     assert result.fields["subtitle"] != first
     assert result.fields["body"].startswith(first)
+
+
+@pytest.mark.parametrize(
+    "title", ["<title>Факти</title>", '<meta property="og:title" content="Fakti.bg">']
+)
+def test_a_title_that_is_only_the_site_name_is_no_headline(form_b: str, title: str) -> None:
+    page = form_b.replace(
+        "<title>Синтетична лаборатория обяви резултати от теста - Факти</title>", title
+    )
+    result = _extract(page)
+    assert result.fields["headline"] == "Синтетична лаборатория обяви резултати от теста"
+    assert result.layers["headline"] == "selectors"

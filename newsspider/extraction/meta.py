@@ -32,9 +32,15 @@ def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
 
 
 def title_headline(head: etree._Element) -> str | None:
-    """The (first) `<title>` in ``head`` with the site suffix removed."""
+    """The (first) `<title>` in ``head`` with the site suffix removed; ``None`` when it is
+    only the site's name."""
     title = next(head.iter("title"), None)
-    return clean_headline("".join(title.itertext())) if title is not None else None
+    return _headline("".join(title.itertext())) if title is not None else None
+
+
+def _headline(text: str | None) -> str | None:
+    headline = clean_headline(text)
+    return None if headline is None or headline.lower() in P.SITE_NAMES else headline
 
 
 def meta_fields(head: etree._Element, base_url: str) -> dict[str, Any]:
@@ -45,7 +51,7 @@ def meta_fields(head: etree._Element, base_url: str) -> dict[str, Any]:
     modified = parse_iso(_first(meta, P.META_MODIFIED))
     image = _first(meta, P.META_IMAGE)
     return {
-        "headline": clean_headline(_first(meta, P.META_HEADLINE)) or title_headline(head),
+        "headline": _headline(_first(meta, P.META_HEADLINE)) or title_headline(head),
         "subtitle": _first(meta, P.META_SUBTITLE),
         "published_at": published,
         "updated_at": updated_time(published, modified),

@@ -56,7 +56,7 @@ SOFIA_TZ_NAME = "Europe/Sofia"
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
-        ("january", "jan", "януари", "яну", "ян"),
+        ("january", "jan", "януари", "яну"),
         ("february", "feb", "февруари", "фев"),
         ("march", "mar", "март", "мар"),
         ("april", "apr", "април", "апр"),
@@ -139,6 +139,8 @@ LISTING_NUMERIC = re.compile(
 
 #: Title suffixes stripped from title-derived headlines (longest first).
 TITLE_SUFFIXES: tuple[str, ...] = (" - Fakti.bg", " - Факти", " - Fakti")
+#: A title that is only the site's name (lower-case) is no headline.
+SITE_NAMES = frozenset({"факти", "fakti", "fakti.bg", "факти.бг"})
 #: The "Last news in Fakti" rail title (both editions), lower-case.
 LAST_NEWS_TITLES = frozenset({"last news in fakti", "последни новини във факти", "последни новини"})
 RAIL_TITLE_MAX = 40
