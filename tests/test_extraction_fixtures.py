@@ -279,7 +279,8 @@ def test_jsonld_description_image_person(utc: Extracted) -> None:
     assert (
         utc.fields["image_url"] == "https://cdn4.focus.bg/fakti/photos/big/9aa/jsonld-image-1.jpg"
     )
-    assert utc.fields["authors"] == ["Jane Synthetic"]
+    # nor are the JSON-LD authors: the (English) page shows none (§5: authors as shown)
+    assert utc.fields["authors"] == []
 
 
 def test_jsonld_views_from_selectors(utc: Extracted) -> None:

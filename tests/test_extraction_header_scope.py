@@ -4,6 +4,7 @@ description (JSON-LD, ``og:``) is the subtitle only when the page shows it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,17 @@ def test_a_title_that_is_only_the_site_name_is_no_headline(form_b: str, title: s
     result = _extract(page)
     assert result.fields["headline"] == "Синтетична лаборатория обяви резултати от теста"
     assert result.layers["headline"] == "selectors"
+
+
+def test_json_ld_authors_count_only_when_the_page_shows_them(form_b: str) -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+        '[{"@type": "Person", "name": "Георги Иванов"}, {"@type": "Person", "name": "Друг"}]}'
+        "</script></head>"
+    )
+    page = form_b.replace("</head>", ld, 1)
+    result = _extract(page)
+    assert (result.fields["authors"], result.layers["authors"]) == (["Георги Иванов"], "selectors")
+    hidden = re.sub(r'<div class="author">.*?</div>', "", page, count=1)  # shows no author
+    assert "Георги Иванов" not in hidden.partition("</head>")[2]
+    assert _extract(hidden).fields["authors"] == []

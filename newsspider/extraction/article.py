@@ -251,8 +251,9 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     if not text.enabled and not all(values.get(name) for name in REQUIRED_FIELDS):
         text.enabled = True
         values, used = _merge(layers, text)
-    if used.get("subtitle") in _DESCRIPTION_LAYERS:
-        _shown_subtitle(values, used, selected.get("subtitle") if has_markup else text)
+    for name in _SHOWN_FIELDS:
+        if used.get(name) in _STRUCTURED_LAYERS:
+            _shown(values, used, name, selected.get(name) if has_markup else text)
     body = selector_body(scope, marks, BodyRules(values.get("headline"), values.get("subtitle")))
     if body is None:
         text.enabled = True
@@ -264,27 +265,30 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     return _finish(ref, values, used)
 
 
-#: Layers whose subtitle is a description (JSON-LD ``description``, ``og:description``).
-_DESCRIPTION_LAYERS = frozenset({"jsonld", "meta"})
+#: Fields taken from structured data (JSON-LD, ``og:``) only when the page shows them (§5:
+#: the subtitle "exactly as shown, … null when there is none"; authors "the names shown on
+#: the page"): a description is often the lead paragraph, and JSON-LD may name an author
+#: the page does not show.
+_SHOWN_FIELDS = ("subtitle", "authors")
+_STRUCTURED_LAYERS = frozenset({"jsonld", "meta"})
 
 
-def _shown_subtitle(
-    values: dict[str, Any], used: dict[str, str], shown: str | _TextLayer | None
+def _shown(
+    values: dict[str, Any], used: dict[str, str], name: str, shown: Any | _TextLayer
 ) -> None:
-    """A description is the subtitle only when the page shows it (§5: "exactly as shown, …
-    null when there is none"): ``shown`` is the subtitle of the known markup, or the text
-    layer when the page lacks that markup. Otherwise the shown subtitle (or none) is taken,
-    so a description that repeats the first paragraph neither invents a subtitle nor
-    removes that paragraph from the body."""
+    """Keep ``values[name]`` from structured data only if it equals what the page shows:
+    ``shown``, the known markup's value, or the text layer when the page lacks that markup.
+    Otherwise the shown value (or none) is taken, so a description that repeats the first
+    paragraph neither invents a subtitle nor removes that paragraph from the body."""
     layer = "selectors"
     if isinstance(shown, _TextLayer):
-        shown, layer = (shown() or {}).get("subtitle"), "text"
-    if shown == values["subtitle"]:
+        shown, layer = (shown() or {}).get(name), "text"
+    if shown == values[name]:
         return
     if shown:
-        values["subtitle"], used["subtitle"] = shown, layer
+        values[name], used[name] = shown, layer
     else:
-        del values["subtitle"], used["subtitle"]
+        del values[name], used[name]
 
 
 def _fast(data: bytes, encoding: str, ref: ArticleRef) -> ExtractionResult | None:
