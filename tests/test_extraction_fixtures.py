@@ -253,6 +253,35 @@ def test_no_paragraphs_is_an_article_with_empty_body() -> None:
     assert result.fields["views"] == 12
 
 
+@pytest.mark.parametrize(
+    ("inner", "body"),
+    [
+        (
+            "<div>Първи синтетичен абзац.</div><div>Втори синтетичен абзац.</div>",
+            "Първи синтетичен абзац.\n\nВтори синтетичен абзац.",
+        ),
+        ("Първи синтетичен абзац.<br><br>Втори.", "Първи синтетичен абзац. Втори."),
+        ('<div class="video-embed"><iframe src="https://example.org/v"></iframe></div>', ""),
+    ],
+)
+def test_text_in_div_text_without_paragraphs_is_not_lost(inner: str, body: str) -> None:
+    """`div.text` whose text is not in `p` elements: the text layer reads the body."""
+    page = (FIXTURES / "bg_form_b.html").read_text(encoding="utf-8")
+    paras = (
+        "<p>Лабораторията проведе серия от синтетични опити.</p>\n"
+        "<p>Резултатите са предварителни.</p>"
+    )
+    assert paras in page
+    result = extract_article(
+        page.replace(paras, inner).encode("utf-8"),
+        "https://fakti.bg/technozone/1040002-sintetichna-laboratoriya",
+    )
+    assert isinstance(result, Extracted)
+    assert result.fields["body"] == body
+    assert result.layers["body"] == ("text" if body else "selectors")
+    assert result.fields["authors"] == ["Георги Иванов"]
+
+
 @pytest.fixture(scope="module")
 def utc() -> Extracted:
     return extract("jsonld_utc.html", "https://fakti.bg/en/world/1040008-synthetic-bridge")

@@ -208,8 +208,9 @@ def _in_non_body(
 
 def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str | None:
     """The `p` paragraphs from `div.text` on (a stray `</div>` may close it early, so any
-    later `p` in the article counts), or ``None`` when the page has no `div.text`; a
-    paragraph of related links (`Прочетете още: <a>...</a>`) is left out."""
+    later `p` in the article counts); a paragraph of related links (`Прочетете още:
+    <a>...</a>`) is left out. ``None`` when the page has no `div.text`, or when its
+    `div.text` shows text but holds no `p` (then the text layer reads the body)."""
     start = marks.body_start()
     if start is None:
         return None
@@ -220,6 +221,10 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
             text = element_text(p, header)
             if not (len(p) and related_element(p, text)):
                 paras.append(text)
+    if not any(paras):
+        div = next(el for i, el in marks.by_class["text"] if i == start)
+        if element_text(div, header):  # text in `div`s or between `<br>`s, not in `p`s
+            return None
     return rules.join(paras)
 
 
