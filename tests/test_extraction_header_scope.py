@@ -138,3 +138,22 @@ def test_json_ld_authors_count_only_when_the_page_shows_them(form_b: str) -> Non
     hidden = re.sub(r'<div class="author">.*?</div>', "", page, count=1)  # shows no author
     assert "Георги Иванов" not in hidden.partition("</head>")[2]
     assert _extract(hidden).fields["authors"] == []
+
+
+@pytest.mark.parametrize(
+    ("date_published", "expected", "layer"),
+    [
+        ("2025-08-25", "2025-08-25T07:10:00+03:00", "selectors"),  # date only: the page's time
+        ("2025-08-25T07:10:00+03:00", "2025-08-25T07:10:00+03:00", "jsonld"),
+        ("2025-08-24", "2025-08-24T00:00:00+03:00", "jsonld"),  # another day: kept as given
+    ],
+)
+def test_a_date_only_json_ld_time_gives_way_to_the_shown_time(
+    form_b: str, date_published: str, expected: str, layer: str
+) -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        f'"datePublished": "{date_published}"}}</script></head>'
+    )
+    result = _extract(form_b.replace("</head>", ld, 1))
+    assert (result.fields["published_at"], result.layers["published_at"]) == (expected, layer)

@@ -254,6 +254,8 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     for name in _SHOWN_FIELDS:
         if used.get(name) in _STRUCTURED_LAYERS:
             _shown(values, used, name, selected.get(name) if has_markup else text)
+    if used.get("published_at") in _STRUCTURED_LAYERS:
+        _timed(values, used, selected.get("published_at") if has_markup else text)
     body = selector_body(scope, marks, BodyRules(values.get("headline"), values.get("subtitle")))
     if body is None:
         text.enabled = True
@@ -289,6 +291,19 @@ def _shown(
         values[name], used[name] = shown, layer
     else:
         del values[name], used[name]
+
+
+def _timed(values: dict[str, Any], used: dict[str, str], shown: Any | _TextLayer) -> None:
+    """A structured publication time at midnight (a date-only ``2025-04-23`` reads so) gives
+    way to the time the page shows on that same day (``shown``, as for :func:`_shown`)."""
+    published: datetime = values["published_at"]
+    if published.hour or published.minute or published.second:
+        return
+    layer = "selectors"
+    if isinstance(shown, _TextLayer):
+        shown, layer = (shown() or {}).get("published_at"), "text"
+    if shown is not None and shown != published and shown.date() == published.date():
+        values["published_at"], used["published_at"] = shown, layer
 
 
 def _fast(data: bytes, encoding: str, ref: ArticleRef) -> ExtractionResult | None:
