@@ -139,6 +139,8 @@ class Number:
 
     def accepts(self, value: object) -> bool:
         text = str(value).strip()
+        if isinstance(value, float) and value.is_integer():  # e.g. 100.0 in a settings file
+            text = str(int(value))
         if self.whole and not re.fullmatch(r"[0-9]+", text):
             return False
         try:
@@ -205,7 +207,10 @@ def validate_settings(settings: Mapping[str, object]) -> None:
         if name in settings and not number.accepts(settings.get(name)):
             raise _bad(name, settings.get(name), number.form)
     for name in BOOLEAN_SETTINGS:
-        if name in settings and str(settings.get(name)) not in BOOLEANS:
+        value = settings.get(name)
+        if isinstance(value, float) and value in (0, 1):  # Scrapy's getbool reads 1.0 too
+            value = int(value)
+        if name in settings and str(value) not in BOOLEANS:
             raise _bad(name, settings.get(name), "|".join(BOOLEANS))
     if "FAKTI_HEALTH_MIN_COVERAGE" in settings:
         value = settings.get("FAKTI_HEALTH_MIN_COVERAGE")

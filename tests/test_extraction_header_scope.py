@@ -157,3 +157,19 @@ def test_a_date_only_json_ld_time_gives_way_to_the_shown_time(
     )
     result = _extract(form_b.replace("</head>", ld, 1))
     assert (result.fields["published_at"], result.layers["published_at"]) == (expected, layer)
+
+
+def test_structured_values_shown_without_the_known_classes_are_kept(form_b: str) -> None:
+    """No `.author-name`/`.subtitle` element (modelled class names): the rendered text
+    decides, and it shows both."""
+    ld = (
+        f'<meta property="og:description" content="{SHOWN}">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+        '{"@type": "Person", "name": "Георги Иванов"}}</script></head>'
+    )
+    page = form_b.replace("</head>", ld, 1)
+    page = page.replace('<h2 class="subtitle">', '<h2 class="lead">')
+    page = page.replace('<a class="author-name" ', "<a ")
+    result = _extract(page)
+    assert (result.fields["subtitle"], result.layers["subtitle"]) == (SHOWN, "meta")
+    assert (result.fields["authors"], result.layers["authors"]) == (["Георги Иванов"], "jsonld")

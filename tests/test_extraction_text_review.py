@@ -93,6 +93,22 @@ def test_author_helper_needs_a_doubled_name_or_a_known_role() -> None:
     assert author_from_line("Анна Б Анна Б Главен редактор във Fakti.bg") == ("Анна Б", True)
 
 
+@pytest.mark.parametrize(
+    "author",
+    [
+        "Ивана Петрова Ивана Петрова Специален кореспондент във Fakti.bg",  # role not listed
+        "Ивана Петрова\nАвтор във Fakti.bg",  # the name shown once, then the role
+        "Ивана Петрова Автор във Fakti.bg",
+    ],
+)
+def test_text_author_line_variants_keep_the_body(author: str) -> None:
+    text = BG_TEXT.replace("Ивана Петрова\nИвана Петрова\nАвтор във Fakti.bg", author)
+    assert author in text
+    f = _text(text).fields
+    assert f["authors"] == ["Ивана Петрова"]
+    assert f["body"] == "Първият абзац описва церемонията.\n\nВторият абзац продължава."
+
+
 def test_text_body_line_ending_in_fakti_stays_in_body() -> None:
     f = _text(BG_TEXT + "Повече подробности във Fakti.bg\n").fields
     assert f["authors"] == ["Ивана Петрова"]

@@ -36,6 +36,8 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
             FAKTI_STATE="redis://127.0.0.1:6379/15?prefix=x",
         )
     )
+    # whole numbers and booleans written as floats in a settings file (Scrapy reads them)
+    validate_settings(project_settings(FAKTI_MAX_LISTING_PAGES=100.0, FAKTI_GZIP=1.0))
 
 
 @pytest.mark.parametrize(

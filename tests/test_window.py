@@ -49,11 +49,13 @@ def test_a_failed_article_holds_back_its_edition_and_an_undated_one_is_a_gap() -
 
 
 def test_an_article_listed_longer_ago_than_hold_for_is_given_up() -> None:
+    """Measured from the clock of the listing page that listed it: a worker that read no
+    listing itself (``started`` unset) gives it up too."""
     coverage = Coverage(["bg"], hold_for=72 * HOUR)
+    assert coverage.hold("bg", NOON - 73 * HOUR, NOON) is False
     coverage.saw_listing(NOON)
-    assert coverage.hold("bg", NOON - 73 * HOUR) is False
     assert coverage.marks({}) == {"bg": NOON}  # not held: the watermark moves past it
-    assert coverage.hold("bg", NOON - 71 * HOUR) is True
+    assert coverage.hold("bg", NOON - 71 * HOUR, NOON) is True
     assert coverage.marks({}) == {"bg": NOON - 71 * HOUR}
 
 

@@ -251,9 +251,13 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     if not text.enabled and not all(values.get(name) for name in REQUIRED_FIELDS):
         text.enabled = True
         values, used = _merge(layers, text)
-    for name in _SHOWN_FIELDS:
+    for name, cls in _SHOWN_FIELDS.items():
         if used.get(name) in _STRUCTURED_LAYERS:
-            _shown(values, used, name, selected.get(name) if has_markup else text)
+            if has_markup and marks.shown(cls):
+                _shown(values, used, name, selected.get(name))
+            else:  # no element of the known markup shows it: the rendered text decides
+                text.enabled = True
+                _shown(values, used, name, text)
     if used.get("published_at") in _STRUCTURED_LAYERS:
         _timed(values, used, selected.get("published_at") if has_markup else text)
     body = selector_body(scope, marks, BodyRules(values.get("headline"), values.get("subtitle")))
@@ -271,7 +275,7 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
 #: the subtitle "exactly as shown, … null when there is none"; authors "the names shown on
 #: the page"): a description is often the lead paragraph, and JSON-LD may name an author
 #: the page does not show.
-_SHOWN_FIELDS = ("subtitle", "authors")
+_SHOWN_FIELDS = {"subtitle": "subtitle", "authors": "author-name"}  # field → its class
 _STRUCTURED_LAYERS = frozenset({"jsonld", "meta"})
 
 
@@ -279,7 +283,8 @@ def _shown(
     values: dict[str, Any], used: dict[str, str], name: str, shown: Any | _TextLayer
 ) -> None:
     """Keep ``values[name]`` from structured data only if it equals what the page shows:
-    ``shown``, the known markup's value, or the text layer when the page lacks that markup.
+    ``shown``, the known markup's value, or the text layer when no element of the known
+    markup shows the field.
     Otherwise the shown value (or none) is taken, so a description that repeats the first
     paragraph neither invents a subtitle nor removes that paragraph from the body."""
     layer = "selectors"

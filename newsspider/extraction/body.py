@@ -132,19 +132,34 @@ def doubled_name(text: str) -> str | None:
 
 
 def author_from_line(line: str) -> tuple[str | None, bool]:
-    """``(name, is_author_line)`` for a one-line author line: the name twice, then a known
-    role (`Анна Б Анна Б Автор във Fakti.bg`), or the role alone (``(None, True)``). A line
-    with other text before the role gives ``(that text, False)``."""
+    """``(name, is_author_line)`` for a one-line author line: the name twice, then a role
+    (`Анна Б Анна Б Автор във Fakti.bg`; a role not in ``AUTHOR_ROLE`` of up to four words
+    too), or a known role alone (``(None, True)``). A line with other text before a known
+    role gives ``(that text, False)``."""
     if len(line) > P.AUTHOR_LINE_MAX or not line.lower().endswith(P.AUTHOR_LINE_ENDS):
         return None, False
     match = P.AUTHOR_ROLE.match(line)
-    if not match:
-        return None, False
-    pre = collapse(match.group("pre"))
-    if not pre:
+    pre = collapse(match.group("pre")) if match else ""
+    if match and not pre:
         return None, True
-    name = doubled_name(pre)
-    return (name, True) if name else (pre, False)
+    name = (doubled_name(pre) if pre else None) or _named_role(line)
+    if name:
+        return name, True
+    if pre and P.PERSON_NAME.fullmatch(pre):  # the name shown once, then a known role
+        return pre, True
+    return (pre or None), False
+
+
+def _named_role(line: str) -> str | None:
+    """The name of `Н Н <role> във Fakti.bg` with a role not in ``AUTHOR_ROLE`` (up to four
+    words, as :func:`is_role_line`): accepted only after the name shown twice."""
+    words = line.split()
+    for size in range(2, 6):  # the role's words, `във Fakti.bg` included
+        if len(words) > size and is_role_line(" ".join(words[-size - 1 :])):
+            name = doubled_name(" ".join(words[: -size - 1]))
+            if name:
+                return name
+    return None
 
 
 def is_role_line(line: str) -> bool:

@@ -157,6 +157,9 @@ AUTHOR_ROLE = re.compile(
     r"|Автор|Журналист|Репортер|Кореспондент|Колумнист|Водещ|Анализатор)\s+във\s+Fakti(?:\.bg)?)$",
     re.IGNORECASE,
 )
+#: A person's name: two to four capitalised words (`Анна Петрова`, `Jane Q. Doe`), in an
+#: author line that shows it only once.
+PERSON_NAME = re.compile(r"(?:[A-ZА-Я][\w.'’-]*\s+){1,3}[A-ZА-Я][\w.'’-]*")
 #: Author lines end with one of these (lower-case) and are short.
 AUTHOR_LINE_ENDS: tuple[str, ...] = ("fakti.bg", "fakti")
 AUTHOR_LINE_MAX = 160

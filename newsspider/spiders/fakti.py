@@ -65,8 +65,9 @@ logger = logging.getLogger(__name__)
 #: Listing pages shorter than this without ``a[rel=next]`` are taken as the last page.
 FULL_PAGE = 20
 ARTICLE_PRIORITY = 10
-#: Request meta of an article found on a listing: the time it was listed with.
-LISTED = "fakti_listed"
+#: Request meta of an article found on a listing: the time it was listed with (the listing
+#: page's clock when the item shows none), and that clock.
+LISTED, LISTING_CLOCK = "fakti_listed", "fakti_listing_clock"
 
 
 class ArticleJob(NamedTuple):
@@ -183,11 +184,14 @@ class FaktiSpider(scrapy.Spider):
         self._gap(f"error in the callback of {where}")
 
     def _item_error(
-        self, item: Any, response: Response | None, spider: scrapy.Spider, failure: Failure
+        self, item: Any, response: Response | Failure, spider: scrapy.Spider, failure: Failure
     ) -> None:
         """An item pipeline raised (not ``DropItem``): the record is lost for this run, so
-        the article is asked for again next run."""
-        if response is not None and LISTED in response.meta:
+        the article is asked for again next run. (For an item of an errback, ``response``
+        is the download's failure, whose errback already held the article back.)"""
+        if not isinstance(response, Response):
+            return
+        if LISTED in response.meta:
             self._hold(response, "its record failed in the pipelines")
         else:
             self._gap(f"a record failed in the pipelines: {failure.value!r:.200}")
@@ -384,10 +388,14 @@ class FaktiSpider(scrapy.Spider):
         )
 
     def _article_request(
-        self, ref: ArticleRef, floor: datetime | None = None, listed: ListingItem | None = None
+        self,
+        ref: ArticleRef,
+        floor: datetime | None = None,
+        listed: ListingItem | None = None,
+        clock: datetime | None = None,
     ) -> scrapy.Request | None:
         """The request of a discovered article: ``floor`` drops it if it was published
-        earlier; ``listed`` is the listing item it was found in."""
+        earlier; ``listed`` is the listing item it was found in, on a page of ``clock``."""
         if ref.key in self.seen_keys:
             self.crawler.stats.inc_value("discovery/articles/duplicate")
             return None
@@ -395,7 +403,7 @@ class FaktiSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/articles/scheduled")
         meta: dict[str, Any] = {"fakti_floor": floor}
         if listed is not None:
-            meta[LISTED] = listed.published
+            meta[LISTED], meta[LISTING_CLOCK] = listed.published or clock, clock
         return self._fetch_article(to_fetch_url(ref.url, self.base_url), meta=meta)
 
     def refetch_request(self, url: str) -> scrapy.Request:
@@ -490,7 +498,7 @@ class FaktiSpider(scrapy.Spider):
                 reached_old |= verdict == "old"
                 self.crawler.stats.inc_value(f"discovery/items/{verdict}")
                 continue
-            request = self._article_request(ref, cut, listed=item)
+            request = self._article_request(ref, cut, listed=item, clock=now)
             if request is not None:
                 requests.append(request)
         return requests, reached_old
@@ -656,7 +664,7 @@ class FaktiSpider(scrapy.Spider):
         if ref is None:
             return
         listed = request.meta[LISTED]
-        if not self.coverage.hold(ref.lang, listed):
+        if not self.coverage.hold(ref.lang, listed, request.meta.get(LISTING_CLOCK)):
             self.crawler.stats.inc_value("discovery/hold_expired")
             logger.warning(
                 "article %s (%s) listed at %s: not asked for again (FAKTI_HOLD_DAYS)",

@@ -124,14 +124,14 @@ class Coverage:
         if self.sink is not None:
             self.sink.gap(why)
 
-    def hold(self, lang: str, listed: datetime | None) -> bool:
-        """An article of ``lang`` listed at ``listed`` gave no record: ``lang`` is held back
-        to ``listed``. ``False`` (given up, not held) when ``listed`` is more than
-        ``hold_for`` before the run's first listing response."""
+    def hold(self, lang: str, listed: datetime | None, clock: datetime | None = None) -> bool:
+        """An article of ``lang`` listed at ``listed`` (on a listing page of ``clock``) gave
+        no record: ``lang`` is held back to ``listed``. ``False`` (given up, not held) when
+        ``listed`` is more than ``hold_for`` before ``clock``."""
         if listed is None:
             self.gap(f"a {lang} article without a listing date gave no record")
             return True
-        if self.hold_for is not None and self.started and listed < self.started - self.hold_for:
+        if self.hold_for is not None and clock is not None and listed < clock - self.hold_for:
             return False
         if lang not in self.held or listed < self.held[lang]:
             self.held[lang] = listed
