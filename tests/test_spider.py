@@ -603,6 +603,17 @@ def test_an_undated_listed_article_is_held_at_its_listing_pages_clock() -> None:
     assert store.marks == {"bg": SITE_NOON}
 
 
+def test_a_pipeline_error_on_an_errback_item_is_already_held() -> None:
+    """Scrapy passes the download's failure as ``response`` for an errback's item."""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    spider, article = _listed_article(store, "Sun, 26 Oct 2025 10:30:00 +0200")
+    failure = http_failure(response(article.url, b"", article, status=500))
+    [reject] = spider.article_failed(failure)
+    spider._item_error(reject, failure, spider, Failure(OSError("database is locked")))
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}
+
+
 def test_an_article_listed_more_than_hold_days_ago_is_given_up(caplog) -> None:
     """Listed 3 days and 1 hour before the run's first listing (12:00): not held again."""
     store = FakeStore(marks={"bg": sofia_local(2025, 10, 20, 9, 0)})
