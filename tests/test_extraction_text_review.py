@@ -57,24 +57,23 @@ def _page(page: str, url: str = RED_URL) -> Extracted:
     return result
 
 
-def _redesign(*edits: tuple[str, str]) -> Extracted:
-    page = REDESIGN
+def _edited(page: str, url: str, body_layer: str, edits: tuple[tuple[str, str], ...]) -> Extracted:
+    """``page`` with each ``(old, new)`` replaced (``old`` must be there), extracted; its body
+    must come from ``body_layer``."""
     for old, new in edits:
         assert old in page, old
         page = page.replace(old, new)
-    result = _page(page)
-    assert result.layers["body"] == "text"
+    result = _page(page, url)
+    assert result.layers["body"] == body_layer
     return result
+
+
+def _redesign(*edits: tuple[str, str]) -> Extracted:
+    return _edited(REDESIGN, RED_URL, "text", edits)
 
 
 def _form_a(*edits: tuple[str, str]) -> Extracted:
-    page = FORM_A
-    for old, new in edits:
-        assert old in page, old
-        page = page.replace(old, new)
-    result = _page(page, A_URL)
-    assert result.layers["body"] == "selectors"
-    return result
+    return _edited(FORM_A, A_URL, "selectors", edits)
 
 
 def _text(text: str) -> Extracted:
