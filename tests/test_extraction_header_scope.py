@@ -173,3 +173,16 @@ def test_structured_values_shown_without_the_known_classes_are_kept(form_b: str)
     result = _extract(page)
     assert (result.fields["subtitle"], result.layers["subtitle"]) == (SHOWN, "meta")
     assert (result.fields["authors"], result.layers["authors"]) == (["Георги Иванов"], "jsonld")
+
+
+def test_a_date_only_publication_equal_to_the_modification_time_is_no_update(form_b: str) -> None:
+    """``dateModified`` at the time the page shows as published: not an update."""
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
+        '"2025-08-25", "dateModified": "2025-08-25T07:10:00+03:00"}</script></head>'
+    )
+    page = form_b.replace("</head>", ld, 1).replace(
+        "07:10, обновена 25 Август, 2025 06:13", "07:10"
+    )
+    fields = _extract(page).fields
+    assert (fields["published_at"], fields["updated_at"]) == ("2025-08-25T07:10:00+03:00", None)

@@ -253,3 +253,53 @@ def test_redesign_date_line_of_inline_elements(date: str) -> None:
 def test_redesign_inline_elements_elsewhere_are_not_split() -> None:
     f = _redesign((P1, "<p>Фести<b>вал</b>ът започна в събота следобед.</p>")).fields
     assert f["body"].startswith("Фестивалът започна в събота следобед.")
+
+
+# --- second review: body text outside `p`, foreign links, misplaced div.text, authors ---
+
+FIRST_P = "<p>Първият   абзац описва   церемонията по откриването на синтетичния мост.</p>"
+
+
+def test_bare_text_beside_paragraphs_in_div_text_is_not_lost() -> None:
+    body = _edited(
+        FORM_A, A_URL, "text", ((FIRST_P, "Водещ синтетичен абзац без таг." + FIRST_P),)
+    ).fields["body"]
+    assert body.startswith("Водещ синтетичен абзац без таг.")
+    assert "Третият абзац завършва статията." in body
+
+
+def test_text_in_divs_after_a_dropped_paragraph_is_not_lost() -> None:
+    page = FORM_A
+    start, end = page.index('<div class="text">'), page.index("</article>")
+    inner = '<div class="text"><p>Реклама</p><div>Истински синтетичен текст в div.</div></div>'
+    body = _page(page[:start] + inner + page[end:], A_URL).fields["body"]
+    assert body == "Истински синтетичен текст в div."
+
+
+def test_a_paragraph_linking_another_site_is_body_text() -> None:
+    para = (
+        '<p><a href="https://www.example.com/world/2025-report">Пълният доклад на комисията</a></p>'
+    )
+    body = _form_a((FIRST_P, FIRST_P + para)).fields["body"]
+    assert "Пълният доклад на комисията" in body
+
+
+def test_a_div_text_inside_a_related_block_is_not_the_body() -> None:
+    stray = (
+        '<div class="related"><div class="text"><a href="/bulgaria/1039000-a">Друга</a></div></div>'
+    )
+    fields = _form_a(('<div class="topic">', stray + '<div class="topic">')).fields
+    assert fields["tags"] == ["Инфраструктура", "мостове", "реки", "община"]
+    assert fields["authors"] == ["Ивана Петрова"]
+
+
+def test_a_capitalised_line_before_a_role_like_body_line_is_no_author() -> None:
+    text = BG_TEXT.replace("Ивана Петрова\nИвана Петрова\nАвтор във Fakti.bg\n", "")
+    text = text.replace(
+        "Първият абзац описва церемонията.",
+        "Пожарната Служба Съобщи\nПодробности вижте във Fakti.bg\n"
+        "Първият абзац описва церемонията.",
+    )
+    f = _text(text).fields
+    assert f["authors"] == []
+    assert f["body"].startswith("Пожарната Служба Съобщи\n\nПодробности вижте във Fakti.bg")

@@ -309,6 +309,8 @@ def _timed(values: dict[str, Any], used: dict[str, str], shown: Any | _TextLayer
         shown, layer = (shown() or {}).get("published_at"), "text"
     if shown is not None and shown != published and shown.date() == published.date():
         values["published_at"], used["published_at"] = shown, layer
+        if values.get("updated_at") == shown:  # `dateModified` was the publication time
+            del values["updated_at"], used["updated_at"]
 
 
 def _fast(data: bytes, encoding: str, ref: ArticleRef) -> ExtractionResult | None:

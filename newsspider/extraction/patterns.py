@@ -178,10 +178,12 @@ LINKY_RATIO = 0.6
 #: Trailing tags (text layer): a block made only of short links, inside the article.
 TAG_LINK_MAX = 60
 TAG_LINE_RATIO = 0.85
-#: A link to an article (`/<section>/<id>-...`, any host, optional `en/`, `amp/`): a block of
-#: such links is a related-links block (§5), never tags nor body text.
+#: A link to a fakti.bg article (`/<section>/<id>-...`, relative or on a fakti.bg host,
+#: optional `en/`, `amp/`): a block of such links is a related-links block (§5), never tags
+#: nor body text. (Links to other sites are not: a paragraph may cite a report.)
 ARTICLE_HREF = re.compile(
-    r"^(?:[a-z][a-z0-9+.-]*:)?(?://[^/?#]*)?/(?:en/)?(?:amp/)?[a-z0-9-]+/\d+-", re.IGNORECASE
+    r"^(?:(?:https?:)?//(?:www\.)?fakti\.bg\.?(?::\d+)?)?/(?:en/)?(?:amp/)?[a-z0-9-]+/\d+-",
+    re.IGNORECASE,
 )
 #: Labels (lower-case, punctuation dropped) that may open a related-links paragraph
 #: (`Прочетете още: <a>...</a>`).

@@ -67,8 +67,14 @@ class Marks:
     image: etree._Element | None = None
 
     def body_start(self) -> int | None:
-        """The index of the body's `div.text`, ``None`` when there is none."""
-        return next((i for i, el in self.by_class.get("text", ()) if el.tag == "div"), None)
+        """The index of the body's `div.text` (not one inside a figure, ad, rail or related
+        block), ``None`` when there is none."""
+        return next((i for i, el in self.by_class.get("text", ()) if self._body(el)), None)
+
+    def _body(self, el: etree._Element) -> bool:
+        if el.tag != "div" or _in_skipped(el, self.scope):
+            return False
+        return next(el.iterancestors("figure"), None) is None
 
     def shown(self, name: str, header: bool = True) -> list[tuple[int, etree._Element]]:
         """The elements of class ``name`` outside ads, rails and related blocks; with
@@ -210,7 +216,8 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
     """The `p` paragraphs from `div.text` on (a stray `</div>` may close it early, so any
     later `p` in the article counts); a paragraph of related links (`Прочетете още:
     <a>...</a>`) is left out. ``None`` when the page has no `div.text`, or when its
-    `div.text` shows text but holds no `p` (then the text layer reads the body)."""
+    `div.text` holds text of its own, or text but no body paragraph (then the text layer
+    reads the body)."""
     start = marks.body_start()
     if start is None:
         return None
@@ -221,11 +228,20 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
             text = element_text(p, header)
             if not (len(p) and related_element(p, text)):
                 paras.append(text)
-    if not any(paras):
-        div = next(el for i, el in marks.by_class["text"] if i == start)
-        if element_text(div, header):  # text in `div`s or between `<br>`s, not in `p`s
-            return None
-    return rules.join(paras)
+    div = next(el for i, el in marks.by_class["text"] if i == start)
+    if _bare_text(div):  # text right in `div.text`, beside or instead of `p`s
+        return None
+    body = rules.join(paras)
+    if not body and element_text(div, header):  # its text is in `div`s, not in `p`s
+        return None
+    return body
+
+
+def _bare_text(div: etree._Element) -> bool:
+    """Whether ``div`` holds text of its own (not inside a child element)."""
+    if div.text and not div.text.isspace():
+        return True
+    return any(child.tail and not child.tail.isspace() for child in div)
 
 
 def selector_fields(marks: Marks, h1: etree._Element | None, base_url: str) -> dict[str, Any]:

@@ -225,7 +225,7 @@ def _before_date(lines: list[Line], first: int, end: int, lang: str, hint: str |
 def _author_at(lines: list[Line], j: int) -> tuple[str | None, int] | None:
     """``(name, lines used)`` of a §3 author line at ``lines[j]``: the name twice, then a role,
     on one line (`Н Н Автор във Fakti.bg`) or over two or three (`Н Н` / `Н` + role / `Н`,
-    `Н`, role); also a name shown once, then a role line. A known role alone has no name.
+    `Н`, role); also a name shown once, then a known role. A known role alone has no name.
     ``None`` when ``lines[j]`` opens none."""
     text = lines[j].text
     name, ok = author_from_line(text)
@@ -241,8 +241,8 @@ def _author_at(lines: list[Line], j: int) -> tuple[str | None, int] | None:
         return text, 2
     if second == text and j + 2 < len(lines) and is_role_line(lines[j + 2].text):
         return text, 3
-    if is_role_line(second) and P.PERSON_NAME.fullmatch(text):  # the name shown once
-        return text, 2
+    if author_from_line(second) == (None, True) and P.PERSON_NAME.fullmatch(text):
+        return text, 2  # the name shown once, then a known role
     return None
 
 
