@@ -64,6 +64,31 @@ def test_a_restart_takes_over_the_slot_of_a_killed_worker_on_this_host(job, tmp_
     assert (restarted.identity, restarted.id) == (killed.identity, killed.id)
 
 
+def test_a_paused_worker_on_this_host_keeps_its_slot_however_old_its_heartbeat(job, tmp_path):
+    """SIGSTOP (or a VM pause) past the heartbeat: its process is alive, so a new worker
+    must not take its identity (both would publish the same keys)."""
+    client, prefix = job
+    paused = claim(client, prefix, "host-a", str(tmp_path), ttl=60)
+    client.delete(paused.heartbeat_key)  # expired
+    assert claim(client, prefix, "host-a", str(tmp_path), ttl=60).id != paused.id
+
+
+def test_a_restart_takes_the_slot_a_killed_worker_left_work_in_not_the_lowest(job, tmp_path):
+    """Slot #1 was killed with a journal; #0 finished and left: the restart takes #1."""
+    client, prefix = job
+    claim(client, prefix, "host-a", str(tmp_path), ttl=60)
+    killed = claim(client, prefix, "host-a", str(tmp_path), ttl=60)
+    assert killed.identity.endswith("#1")
+    client.zadd(f"{prefix}:journal:{killed.id}", {"a request": 1})
+    for identity in (killed.identity, killed.identity.replace("#1", "#0")):
+        record = json.loads(client.hget(f"{prefix}:workers", identity))
+        record["pid"] = _dead_pid()
+        client.hset(f"{prefix}:workers", identity, json.dumps(record))
+    client.hdel(f"{prefix}:workers", killed.identity.replace("#1", "#0"))  # #0 left the job
+    restarted = claim(client, prefix, "host-a", str(tmp_path), ttl=60)
+    assert (restarted.identity, restarted.id) == (killed.identity, killed.id)
+
+
 def test_a_slot_held_on_another_host_frees_only_when_its_heartbeat_expires(job, tmp_path):
     client, prefix = job
     other = claim(client, prefix, "shared-name", str(tmp_path), ttl=60)
@@ -220,6 +245,9 @@ def test_a_restarted_worker_puts_back_what_its_killed_predecessor_held(
     assert client.zcard(f"{prefix}:journal:{first.worker.id}") == 1
     # SIGKILL: no close(); the process is gone, its heartbeat too
     client.delete(first.worker.heartbeat_key)
+    record = json.loads(client.hget(f"{prefix}:workers", first.worker.identity))
+    record["pid"] = _dead_pid()
+    client.hset(f"{prefix}:workers", first.worker.identity, json.dumps(record))
 
     second = _opened_frontier(settings)
     assert second.worker.identity == first.worker.identity

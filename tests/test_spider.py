@@ -614,6 +614,17 @@ def test_a_pipeline_error_on_an_errback_item_is_already_held() -> None:
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}
 
 
+def test_a_refetched_article_with_no_record_makes_the_walk_incomplete() -> None:
+    """A killed distributed run's claimed article, fetched again, has lost its listing time:
+    if it gives no record, no watermark moves (the next run walks down to it again)."""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    spider, _article = _listed_article(store, "Sun, 26 Oct 2025 10:30:00 +0200")
+    again = spider.refetch_request(f"{BASE}/world/1000004-d")
+    list(spider.article_failed(http_failure(response(again.url, b"", again, status=500))))
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": sofia_local(2025, 10, 26, 9, 0)}
+
+
 def test_an_article_listed_more_than_hold_days_ago_is_given_up(caplog) -> None:
     """Listed 3 days and 1 hour before the run's first listing (12:00): not held again."""
     store = FakeStore(marks={"bg": sofia_local(2025, 10, 20, 9, 0)})

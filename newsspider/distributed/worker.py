@@ -3,9 +3,11 @@
 A worker's identity is ``<name>:<absolute FAKTI_OUTPUT_DIR>#<slot>`` (``name`` is
 ``FAKTI_WORKER_ID`` or the host name). Its pending rows, journal and open runs are kept under
 that identity, so a worker restarted with the same folder on the same machine takes over the
-work its killed predecessor left. The lowest free slot is taken; a slot is free when its
-holder's heartbeat has expired, or when the holder ran on this machine and its process is gone
-(so a restart right after a SIGKILL does not wait for the heartbeat to expire).
+work its killed predecessor left. A slot whose dead holder left work (a journal or open runs)
+is taken first, else the lowest free slot. A slot held on this machine is free only when its
+holder's process is gone (a paused worker keeps it, however old its heartbeat; a restart right
+after a SIGKILL does not wait for the heartbeat to expire); a slot held on another machine is
+free when its holder's heartbeat has expired.
 """
 
 from __future__ import annotations
@@ -81,9 +83,10 @@ def _take(client: redis.Redis, prefix: str, identity: str, ttl: float) -> str | 
                 raw = pipe.hget(registry, identity)
                 if raw is not None:
                     held = json.loads(raw)
-                    beating = pipe.exists(f"{prefix}:hb:{held['id']}")
-                    gone_here = held["host"] == host and not _alive_here(int(held["pid"]))
-                    if beating and not gone_here:
+                    if held["host"] == host:
+                        if _alive_here(int(held["pid"])):
+                            return None
+                    elif pipe.exists(f"{prefix}:hb:{held['id']}"):
                         return None
                     worker_id = held["id"]
                 else:
@@ -98,10 +101,26 @@ def _take(client: redis.Redis, prefix: str, identity: str, ttl: float) -> str | 
                 continue  # the registry changed meanwhile: look again
 
 
+def _left_work(client: redis.Redis, prefix: str, worker_id: str) -> bool:
+    """Whether worker ``worker_id`` left a journal or open runs (to be taken over)."""
+    return bool(client.exists(f"{prefix}:journal:{worker_id}", f"{prefix}:runs:{worker_id}"))
+
+
+def _slots_with_work(client: redis.Redis, prefix: str, base: str) -> list[int]:
+    """The slots of ``base`` whose registered holder left work, lowest first."""
+    slots = []
+    for identity, raw in client.hgetall(f"{prefix}:workers").items():
+        owner, _, slot = identity.decode().rpartition("#")
+        if owner == base and slot.isdigit() and _left_work(client, prefix, json.loads(raw)["id"]):
+            slots.append(int(slot))
+    return sorted(slots)
+
+
 def claim(client: redis.Redis, prefix: str, name: str, output_dir: str, ttl: float) -> Worker:
-    """Claim the lowest free slot of ``name:output_dir`` and start its heartbeat."""
+    """Claim a slot of ``name:output_dir`` (one whose dead holder left work first, else the
+    lowest free one) and start its heartbeat."""
     base = f"{name}:{Path(output_dir).resolve()}"
-    for slot in range(MAX_SLOTS):
+    for slot in [*_slots_with_work(client, prefix, base), *range(MAX_SLOTS)]:
         identity = f"{base}#{slot}"
         worker_id = _take(client, prefix, identity, ttl)
         if worker_id is not None:

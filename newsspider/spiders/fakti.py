@@ -68,6 +68,8 @@ ARTICLE_PRIORITY = 10
 #: Request meta of an article found on a listing: the time it was listed with (the listing
 #: page's clock when the item shows none), and that clock.
 LISTED, LISTING_CLOCK = "fakti_listed", "fakti_listing_clock"
+#: Request meta of an article a killed distributed run had claimed, fetched again.
+REFETCH = "fakti_refetch"
 
 
 class ArticleJob(NamedTuple):
@@ -408,8 +410,9 @@ class FaktiSpider(scrapy.Spider):
 
     def refetch_request(self, url: str) -> scrapy.Request:
         """The request of an article fetched again at ``url`` (a distributed run claimed it
-        and was killed before its file appeared): unfiltered, handled like any article."""
-        return self._fetch_article(url, dont_filter=True)
+        and was killed before its file appeared): unfiltered, handled like any article; if
+        it gives no record, the job's walk counts as incomplete (its listing time is lost)."""
+        return self._fetch_article(url, dont_filter=True, meta={REFETCH: True})
 
     def _fetch_article(self, url: str, **kwargs: Any) -> scrapy.Request:
         return scrapy.Request(
@@ -658,7 +661,11 @@ class FaktiSpider(scrapy.Spider):
         """A listed article gave no record: its edition's watermark is held back to the time
         it was listed with, so the next run asks for it again; for ``FAKTI_HOLD_DAYS`` after
         that time at most (then it is given up: ``discovery/hold_expired``)."""
-        if self.coverage is None or LISTED not in request.meta:
+        if self.coverage is None:
+            return
+        if LISTED not in request.meta:
+            if request.meta.get(REFETCH):  # its listing time was not kept: walk again
+                self._gap(f"the re-fetched article {request.url} gave no record ({why})")
             return
         ref = parse_article_url(_asked(request), extra_hosts=self.extra_hosts)
         if ref is None:
