@@ -73,6 +73,19 @@ def test_a_paused_worker_on_this_host_keeps_its_slot_however_old_its_heartbeat(j
     assert claim(client, prefix, "host-a", str(tmp_path), ttl=60).id != paused.id
 
 
+def test_a_pid_reused_by_another_process_frees_the_slot(job, tmp_path):
+    """A restarted container: the new process has the dead holder's pid (here: ours), but it
+    is another process (another start time), so the slot is taken over."""
+    client, prefix = job
+    killed = claim(client, prefix, "host-a", str(tmp_path), ttl=60)
+    record = json.loads(client.hget(f"{prefix}:workers", killed.identity))
+    assert record["start"]
+    record["start"] += "0"  # the same pid, started at another time
+    client.hset(f"{prefix}:workers", killed.identity, json.dumps(record))
+    restarted = claim(client, prefix, "host-a", str(tmp_path), ttl=60)
+    assert (restarted.identity, restarted.id) == (killed.identity, killed.id)
+
+
 def test_a_restart_takes_the_slot_a_killed_worker_left_work_in_not_the_lowest(job, tmp_path):
     """Slot #1 was killed with a journal; #0 finished and left: the restart takes #1."""
     client, prefix = job

@@ -588,19 +588,21 @@ def test_an_article_with_no_record_holds_its_edition_back_to_its_listing_date(ho
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}  # asked again next run
 
 
-def test_an_undated_listed_article_is_held_at_its_listing_pages_clock() -> None:
+def test_an_undated_listed_article_is_held_at_its_pages_oldest_date() -> None:
     """A listing item without a date gives no gap (which would stop every watermark, run
-    after run): it holds its edition back to the clock of the page that listed it."""
+    after run): it holds its edition back to the oldest date of the page that listed it, so
+    the next walk reaches that page again."""
     store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
     spider = make_spider(store, lang="bg")
     spider.start_requests_list()
     request = spider._home("bg")
-    page = panel([("/world/1000007-undated", "")])
-    [article, *_sections] = spider.parse_listing(response(request.url, page, request))
-    assert article.meta["fakti_listed"] == SITE_NOON
+    items = [("/world/1000007-undated", ""), ("/world/1000006-dated", "днес в 10:40 ч.")]
+    page = panel(items)
+    [article, *_rest] = spider.parse_listing(response(request.url, page, request))
+    assert article.meta["fakti_listed"] == sofia_local(2025, 10, 26, 10, 40)
     _no_record(spider, article, "rejected")
     spider._closed(spider, "finished")
-    assert store.marks == {"bg": SITE_NOON}
+    assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 40)}
 
 
 def test_a_pipeline_error_on_an_errback_item_is_already_held() -> None:

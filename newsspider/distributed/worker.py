@@ -5,8 +5,9 @@ A worker's identity is ``<name>:<absolute FAKTI_OUTPUT_DIR>#<slot>`` (``name`` i
 that identity, so a worker restarted with the same folder on the same machine takes over the
 work its killed predecessor left. A slot whose dead holder left work (a journal or open runs)
 is taken first, else the lowest free slot. A slot held on this machine is free only when its
-holder's process is gone (a paused worker keeps it, however old its heartbeat; a restart right
-after a SIGKILL does not wait for the heartbeat to expire); a slot held on another machine is
+holder's process is gone (its pid no longer runs, or runs another process: a restarted
+container's pid 1); a paused worker keeps it, however old its heartbeat, and a restart right
+after a SIGKILL does not wait for the heartbeat to expire. A slot held on another machine is
 free when its holder's heartbeat has expired.
 """
 
@@ -18,7 +19,7 @@ import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import redis
 
@@ -69,6 +70,28 @@ def _alive_here(pid: int) -> bool:
     return True
 
 
+def _process_start(pid: int) -> str | None:
+    """Which process ``pid`` is: the boot id and its start time since boot (Linux ``/proc``),
+    so that a pid reused by another process (a restarted container's pid 1) is told apart;
+    ``None`` where that cannot be read."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()  # from field 3 (the state) on
+    return f"{boot}:{fields[19]}" if len(fields) > 19 else None
+
+
+def _holder_alive_here(held: dict[str, Any]) -> bool:
+    """Whether the holder recorded in ``held`` (on this host) is still running."""
+    pid = int(held["pid"])
+    if not _alive_here(pid):
+        return False
+    start = _process_start(pid)
+    return held.get("start") is None or start is None or start == held["start"]
+
+
 def _tag(name: str, slot: int) -> str:
     return f"{re.sub(r'[^A-Za-z0-9-]+', '-', name).strip('-') or 'worker'}-{slot}"
 
@@ -84,14 +107,17 @@ def _take(client: redis.Redis, prefix: str, identity: str, ttl: float) -> str | 
                 if raw is not None:
                     held = json.loads(raw)
                     if held["host"] == host:
-                        if _alive_here(int(held["pid"])):
+                        if _holder_alive_here(held):
                             return None
                     elif pipe.exists(f"{prefix}:hb:{held['id']}"):
                         return None
                     worker_id = held["id"]
                 else:
                     worker_id = f"w{client.incr(f'{prefix}:worker_seq')}"
-                record = json.dumps({"id": worker_id, "host": host, "pid": os.getpid()})
+                pid = os.getpid()
+                record = json.dumps(
+                    {"id": worker_id, "host": host, "pid": pid, "start": _process_start(pid)}
+                )
                 pipe.multi()
                 pipe.hset(registry, identity, record)
                 pipe.set(f"{prefix}:hb:{worker_id}", os.getpid(), px=int(ttl * 1000))

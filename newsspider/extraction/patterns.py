@@ -178,11 +178,13 @@ LINKY_RATIO = 0.6
 #: Trailing tags (text layer): a block made only of short links, inside the article.
 TAG_LINK_MAX = 60
 TAG_LINE_RATIO = 0.85
-#: A link to a fakti.bg article (`/<section>/<id>-...`, relative or on a fakti.bg host,
-#: optional `en/`, `amp/`): a block of such links is a related-links block (§5), never tags
-#: nor body text. (Links to other sites are not: a paragraph may cite a report.)
+#: A link to an article (`/<section>/<id>-...` with a known section and a five-digit id or
+#: more, optional `en/`, `amp/`; relative, or on any host: fakti.bg or a mirror's origin): a
+#: block of such links is a related-links block (§5), never tags nor body text.
 ARTICLE_HREF = re.compile(
-    r"^(?:(?:https?:)?//(?:www\.)?fakti\.bg\.?(?::\d+)?)?/(?:en/)?(?:amp/)?[a-z0-9-]+/\d+-",
+    r"^(?:(?:https?:)?//[^/?#]*)?/(?:en/)?(?:amp/)?(?:"
+    + "|".join(sorted(SECTIONS))
+    + r")/\d{5,}-",
     re.IGNORECASE,
 )
 #: Labels (lower-case, punctuation dropped) that may open a related-links paragraph

@@ -395,9 +395,11 @@ class FaktiSpider(scrapy.Spider):
         floor: datetime | None = None,
         listed: ListingItem | None = None,
         clock: datetime | None = None,
+        undated: datetime | None = None,
     ) -> scrapy.Request | None:
         """The request of a discovered article: ``floor`` drops it if it was published
-        earlier; ``listed`` is the listing item it was found in, on a page of ``clock``."""
+        earlier; ``listed`` is the listing item it was found in, on a page of ``clock``
+        whose oldest dated item is ``undated`` (the time an undated item counts as listed)."""
         if ref.key in self.seen_keys:
             self.crawler.stats.inc_value("discovery/articles/duplicate")
             return None
@@ -405,7 +407,7 @@ class FaktiSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/articles/scheduled")
         meta: dict[str, Any] = {"fakti_floor": floor}
         if listed is not None:
-            meta[LISTED], meta[LISTING_CLOCK] = listed.published or clock, clock
+            meta[LISTED], meta[LISTING_CLOCK] = listed.published or undated or clock, clock
         return self._fetch_article(to_fetch_url(ref.url, self.base_url), meta=meta)
 
     def refetch_request(self, url: str) -> scrapy.Request:
@@ -491,6 +493,9 @@ class FaktiSpider(scrapy.Spider):
         if self.window.skip_known and self.store is not None and pairs:
             known = self.store.known([ref.key for _, ref in pairs])
         requests, reached_old = [], False
+        # An undated item counts as listed at the page's oldest date: holding an edition back
+        # there brings the next walk down to this page again.
+        undated = min((item.published for item, _ in pairs if item.published), default=None)
         floor = self.window.lower(now, lang, section)
         cut = None if self.window.has_mark(lang, section) else floor  # incremental: keep all
         for item, ref in pairs:
@@ -501,7 +506,7 @@ class FaktiSpider(scrapy.Spider):
                 reached_old |= verdict == "old"
                 self.crawler.stats.inc_value(f"discovery/items/{verdict}")
                 continue
-            request = self._article_request(ref, cut, listed=item, clock=now)
+            request = self._article_request(ref, cut, listed=item, clock=now, undated=undated)
             if request is not None:
                 requests.append(request)
         return requests, reached_old
