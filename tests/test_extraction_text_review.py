@@ -204,7 +204,7 @@ LINKED_P = '<p>Според <a href="/bulgaria/1039001-x">вчерашна ст�
 
 def test_is_related_helper() -> None:
     assert is_related("Прочетете още: Мост", ["Мост"], ["/bulgaria/1039000-x"])
-    assert is_related("Read also | Other", ["Other"], ["https://fakti.bg/en/world/1-x"])
+    assert is_related("Read also | Other", ["Other"], ["https://fakti.bg/en/world/1000001-x"])
     assert not is_related("Прочетете още: Мост", ["Мост"], ["/tag/most"])
     assert not is_related("Според статия мостът е готов.", ["статия"], ["/bulgaria/1-x"])
 
