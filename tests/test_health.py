@@ -135,6 +135,22 @@ def test_no_articles_discovered_although_listings_were_read():
     )
 
 
+def test_a_distributed_worker_that_read_no_listing_is_not_judged_on_discovery():
+    """It started when the others had read the job's listings (its only response:
+    robots.txt); a worker that read listings without links still fails the gate."""
+    values = {
+        "downloader/request_count": 1,
+        "response_received_count": 1,
+        "downloader/response_status_count/200": 1,
+    }
+    late = report(values)
+    late["run"]["distributed"] = True
+    assert evaluate(late).healthy
+    walked = report(values | {"discovery/listing_pages": 3})
+    walked["run"]["distributed"] = True
+    assert only(evaluate(walked)).exit_code == health.EXIT_NO_ARTICLES
+
+
 def test_no_listing_page_could_be_read():
     values = {
         "downloader/request_count": 13,

@@ -157,6 +157,8 @@ def _no_articles(report: Mapping[str, Any]) -> Failure | None:
         return None
     if articles["extracted"]:  # article pages were read: found by another distributed worker
         return None
+    if run.get("distributed") and not pages["listing_pages"]:
+        return None  # a worker that came when the job's listings were read by the others
     statuses = ", ".join(f"{k}×{v}" for k, v in pages["by_status"].items())
     if not pages["listing_pages"]:
         why = f"no listing, feed or search page could be read (HTTP {statuses})"
