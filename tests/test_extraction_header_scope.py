@@ -186,3 +186,11 @@ def test_a_date_only_publication_equal_to_the_modification_time_is_no_update(for
     )
     fields = _extract(page).fields
     assert (fields["published_at"], fields["updated_at"]) == ("2025-08-25T07:10:00+03:00", None)
+
+
+def test_a_title_with_a_further_suffix_gives_way_to_the_h1(form_b: str) -> None:
+    title = "<title>Синтетична лаборатория обяви резултати от теста - Факти</title>"
+    page = form_b.replace(title, title.replace(" - Факти", " - Технологии - Факти"))
+    result = _extract(page)
+    assert result.fields["headline"] == "Синтетична лаборатория обяви резултати от теста"
+    assert result.layers["headline"] == "selectors"

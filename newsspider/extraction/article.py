@@ -260,6 +260,9 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
                 _shown(values, used, name, text)
     if used.get("published_at") in _STRUCTURED_LAYERS:
         _timed(values, used, selected.get("published_at") if has_markup else text)
+    shown = selected.get("headline")
+    if used.get("headline") == "meta" and shown and values["headline"].startswith(shown + " - "):
+        values["headline"], used["headline"] = shown, "selectors"  # a title with more suffixes
     body = selector_body(scope, marks, BodyRules(values.get("headline"), values.get("subtitle")))
     if body is None:
         text.enabled = True
