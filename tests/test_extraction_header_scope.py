@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsspider.extraction import Extracted, extract_article
+from newsspider.extraction.article import extract_fast
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
 URL = "https://fakti.bg/technozone/1040002-sintetichna-laboratoriya"
@@ -194,3 +195,22 @@ def test_a_title_with_a_further_suffix_gives_way_to_the_h1(form_b: str) -> None:
     result = _extract(page)
     assert result.fields["headline"] == "Синтетична лаборатория обяви резултати от теста"
     assert result.layers["headline"] == "selectors"
+
+
+def test_a_name_only_in_the_body_is_no_shown_author(form_b: str) -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+        '{"@type": "Person", "name": "Мария Синтетична"}}</script></head>'
+    )
+    page = form_b.replace("</head>", ld, 1)
+    page = re.sub(r'<div class="author">.*?</div>', "", page, count=1)
+    page = page.replace(BODY_END, "<p>Коментар даде Мария Синтетична.</p>" + BODY_END)
+    assert _extract(page).fields["authors"] == []
+
+
+def test_a_description_without_a_subtitle_element_keeps_the_fast_path(form_b: str) -> None:
+    """The header's own lines decide (no text layer, so no full parse)."""
+    page = _with_description(form_b, FIRST, subtitle=False).encode("utf-8")
+    fast = extract_fast(page, URL)
+    assert fast is not None and fast.fields["subtitle"] is None
+    assert fast == extract_article(page, URL, fast=False)

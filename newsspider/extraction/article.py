@@ -252,12 +252,15 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
         text.enabled = True
         values, used = _merge(layers, text)
     for name, cls in _SHOWN_FIELDS.items():
-        if used.get(name) in _STRUCTURED_LAYERS:
-            if has_markup and marks.shown(cls):
-                _shown(values, used, name, selected.get(name))
-            else:  # no element of the known markup shows it: the rendered text decides
-                text.enabled = True
-                _shown(values, used, name, text)
+        if used.get(name) not in _STRUCTURED_LAYERS:
+            continue
+        if not has_markup:  # the rendered text decides
+            text.enabled = True
+            _shown(values, used, name, text)
+        elif marks.shown(cls):
+            _shown(values, used, name, selected.get(name))
+        else:  # no element of that class: the header's own lines decide
+            _in_header(values, used, name, marks.header_texts())
     if used.get("published_at") in _STRUCTURED_LAYERS:
         _timed(values, used, selected.get("published_at") if has_markup else text)
     shown = selected.get("headline")
@@ -297,6 +300,24 @@ def _shown(
         return
     if shown:
         values[name], used[name] = shown, layer
+    else:
+        del values[name], used[name]
+
+
+def _in_header(values: dict[str, Any], used: dict[str, str], name: str, lines: list[str]) -> None:
+    """Keep a structured subtitle only if a header line shows exactly it, and structured
+    authors only as far as a header line shows their names (the header without the classes
+    of the known markup: e.g. `div.lead`, or an author line with other class names)."""
+    value = values[name]
+    kept = (
+        [n for n in value if any(n in line for line in lines)]
+        if isinstance(value, list)
+        else value
+        if value in lines
+        else None
+    )
+    if kept:
+        values[name] = kept
     else:
         del values[name], used[name]
 

@@ -182,9 +182,7 @@ TAG_LINE_RATIO = 0.85
 #: more, optional `en/`, `amp/`; relative, or on any host: fakti.bg or a mirror's origin): a
 #: block of such links is a related-links block (§5), never tags nor body text.
 ARTICLE_HREF = re.compile(
-    r"^(?:(?:https?:)?//[^/?#]*)?/(?:en/)?(?:amp/)?(?:"
-    + "|".join(sorted(SECTIONS))
-    + r")/\d{5,}-",
+    r"^(?:(?:https?:)?//[^/?#]*)?/(?:en/)?(?:amp/)?(?:" + "|".join(sorted(SECTIONS)) + r")/\d{5,}-",
     re.IGNORECASE,
 )
 #: Labels (lower-case, punctuation dropped) that may open a related-links paragraph
