@@ -11,7 +11,7 @@ NEWSPIDER_MODULE = "newsspider.spiders"
 FAKTI_BASE_URL = "https://fakti.bg"
 
 # --- crawling: discovery and politeness (README "Crawling") ------------------------
-#: Without `since` and without state: crawl the last N days.
+#: Without `since`, a scope with no watermark yet: crawl the last N days.
 FAKTI_FIRST_RUN_DAYS = 1
 #: Incremental runs walk listings down to each scope's watermark minus this many minutes.
 FAKTI_INCREMENTAL_OVERLAP_MINUTES = 60

@@ -67,7 +67,8 @@ def thresholds(settings: Any) -> Thresholds:
 def run_mode(spider: Spider, crawl: bool = False) -> tuple[str, dict[str, Any]]:
     """``(mode, scope)`` of the fakti spider's run: ``first`` (an incremental window in which
     no scope of the run had a watermark), ``incremental``, ``backfill`` or ``urls``; a
-    ``crawl`` stopped before choosing its window is ``incremental``. ``("other", {})`` for
+    ``crawl`` stopped before choosing its window is ``backfill``/``urls`` by its arguments,
+    else ``incremental``. ``("other", {})`` for
     another spider, or another command whose run never chose a window (``scrapy parse``
     replaces the spider's ``start``): such runs are not reported or judged."""
     args = getattr(spider, "args", None)

@@ -65,8 +65,8 @@ logger = logging.getLogger(__name__)
 #: Listing pages shorter than this without ``a[rel=next]`` are taken as the last page.
 FULL_PAGE = 20
 ARTICLE_PRIORITY = 10
-#: Request meta of an article found on a listing: the time it was listed with (the listing
-#: page's clock when the item shows none), and that clock.
+#: Request meta of an article found on a listing: the time it was listed with (an undated
+#: item: the page's oldest date, else its clock), and that page's clock.
 LISTED, LISTING_CLOCK = "fakti_listed", "fakti_listing_clock"
 #: Request meta of an article a killed distributed run had claimed, fetched again.
 REFETCH = "fakti_refetch"

@@ -5,8 +5,9 @@ that walked a scope's listings completely raises that scope's *watermark* in the
 to the site time at which it started (the ``Date`` of its first listing response), or to its
 ``until`` bound. An incremental run walks each scope down to its watermark minus the overlap:
 a run that stopped early, failed to read a listing page, fetched single ``url=`` articles or
-covered other editions or sections leaves the watermark where it was, so the next run walks
-down past whatever it missed.
+covered other editions or sections leaves the watermark where it was (a first run stores its
+first-run bound on its first listing response), so the next run walks down past whatever it
+missed.
 """
 
 from __future__ import annotations
@@ -70,9 +71,9 @@ class CoverageSink(Protocol):
 class Coverage:
     """The scopes a run walks, and whether it walked them completely (no listing page lost).
 
-    :meth:`marks` gives the watermarks the run has earned: none after a gap; an article that
-    could not be downloaded holds its edition back to the date it was listed with, so the
-    next run asks for it again. A backfill walks down to its ``floor`` only: it moves a
+    :meth:`marks` gives the watermarks the run has earned: none after a gap; a listed article
+    that gave no record holds its edition back to the time it was listed with (for at most
+    ``hold_for`` on its listing page's clock), so the next run asks for it again. A backfill walks down to its ``floor`` only: it moves a
     watermark that is below that floor never (what lies between stays to be walked)."""
 
     def __init__(
