@@ -73,8 +73,9 @@ class Coverage:
 
     :meth:`marks` gives the watermarks the run has earned: none after a gap; a listed article
     that gave no record holds its edition back to the time it was listed with (for at most
-    ``hold_for`` on its listing page's clock), so the next run asks for it again. A backfill walks down to its ``floor`` only: it moves a
-    watermark that is below that floor never (what lies between stays to be walked)."""
+    ``hold_for`` on its listing page's clock), so the next run asks for it again. A backfill
+    walks down to its ``floor`` only: it moves a watermark that is below that floor never
+    (what lies between stays to be walked)."""
 
     def __init__(
         self,
