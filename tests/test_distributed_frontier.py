@@ -16,7 +16,7 @@ from scrapy import Request
 from spider_factory import make_spider
 
 from newsspider.distributed import frontier as sched
-from newsspider.distributed.worker import claim
+from newsspider.distributed.worker import _process, claim
 from newsspider.pipelines.runfiles import new_run_files
 from newsspider.state.redis import split_url
 
@@ -84,6 +84,25 @@ def test_a_pid_reused_by_another_process_frees_the_slot(job, tmp_path):
     client.hset(f"{prefix}:workers", killed.identity, json.dumps(record))
     restarted = claim(client, prefix, "host-a", str(tmp_path), ttl=60)
     assert (restarted.identity, restarted.id) == (killed.identity, killed.id)
+
+
+def test_a_killed_holder_not_yet_reaped_frees_its_slot(job, tmp_path):
+    """SIGKILLed, its parent has not waited for it yet: a zombie, not a running worker."""
+    client, prefix = job
+    killed = claim(client, prefix, "host-a", str(tmp_path), ttl=60)
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        record = json.loads(client.hget(f"{prefix}:workers", killed.identity))
+        record |= {"pid": proc.pid, "start": _process(proc.pid)[1]}  # that very process
+        client.hset(f"{prefix}:workers", killed.identity, json.dumps(record))
+        proc.kill()
+        deadline = time.monotonic() + 5
+        while _process(proc.pid)[0] != "Z":
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert claim(client, prefix, "host-a", str(tmp_path), ttl=60).id == killed.id
+    finally:
+        proc.wait()
 
 
 def test_a_restart_takes_the_slot_a_killed_worker_left_work_in_not_the_lowest(job, tmp_path):

@@ -149,6 +149,9 @@ def test_a_distributed_worker_that_read_no_listing_is_not_judged_on_discovery():
     walked = report(values | {"discovery/listing_pages": 3})
     walked["run"]["distributed"] = True
     assert only(evaluate(walked)).exit_code == health.EXIT_NO_ARTICLES
+    failed = report(values | {"discovery/listing_failed": 12, "discovery/feeds/unusable": 2})
+    failed["run"]["distributed"] = True  # its listings all failed: not a late worker
+    assert only(evaluate(failed)).exit_code == health.EXIT_NO_ARTICLES
 
 
 def test_no_listing_page_could_be_read():

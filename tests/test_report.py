@@ -83,6 +83,7 @@ def test_summary_counts_pages_articles_coverage_layers_and_cost():
         "retries": 2,
         "listing_pages": 8,
         "feeds_unusable": 0,
+        "listings_lost": 0,
     }
     art = report["articles"]
     assert art["links_found"] == 40 + 5 + 30 + 1

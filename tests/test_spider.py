@@ -588,18 +588,24 @@ def test_an_article_with_no_record_holds_its_edition_back_to_its_listing_date(ho
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}  # asked again next run
 
 
-def test_an_undated_listed_article_is_held_at_its_pages_oldest_date() -> None:
+def test_an_undated_listed_article_is_held_at_the_next_date_below_it() -> None:
     """A listing item without a date gives no gap (which would stop every watermark, run
-    after run): it holds its edition back to the oldest date of the page that listed it, so
-    the next walk reaches that page again."""
+    after run): it holds its edition back to the date of the nearest dated item below it
+    (else the page's oldest date), never below the floor, so the next walk reaches it."""
     store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
     spider = make_spider(store, lang="bg")
     spider.start_requests_list()
     request = spider._home("bg")
-    items = [("/world/1000007-undated", ""), ("/world/1000006-dated", "днес в 10:40 ч.")]
+    items = [
+        ("/world/1000007-undated", ""),
+        ("/world/1000006-dated", "днес в 10:40 ч."),
+        ("/world/1000005-old", "20.10.2025"),
+        ("/world/1000004-undated-too", ""),
+    ]
     page = panel(items)
-    [article, *_rest] = spider.parse_listing(response(request.url, page, request))
-    assert article.meta["fakti_listed"] == sofia_local(2025, 10, 26, 10, 40)
+    [article, _dated, low, *_rest] = spider.parse_listing(response(request.url, page, request))
+    assert article.meta["fakti_listed"] == sofia_local(2025, 10, 26, 10, 40)  # the next below
+    assert low.meta["fakti_listed"] == sofia_local(2025, 10, 26, 8, 0)  # never below the floor
     _no_record(spider, article, "rejected")
     spider._closed(spider, "finished")
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 40)}

@@ -70,17 +70,18 @@ def _alive_here(pid: int) -> bool:
     return True
 
 
-def _process_start(pid: int) -> str | None:
-    """Which process ``pid`` is: the boot id and its start time since boot (Linux ``/proc``),
-    so that a pid reused by another process (a restarted container's pid 1) is told apart;
-    ``None`` where that cannot be read."""
+def _process(pid: int) -> tuple[str, str] | None:
+    """``(state, start)`` of process ``pid`` from Linux ``/proc``: its state letter (``Z``: a
+    zombie, killed and not yet reaped) and which process it is (the boot id and its start
+    time since boot), so that a pid reused by another process (a restarted container's pid 1)
+    is told apart; ``None`` where that cannot be read."""
     try:
         boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     fields = stat.rpartition(")")[2].split()  # from field 3 (the state) on
-    return f"{boot}:{fields[19]}" if len(fields) > 19 else None
+    return (fields[0], f"{boot}:{fields[19]}") if len(fields) > 19 else None
 
 
 def _holder_alive_here(held: dict[str, Any]) -> bool:
@@ -88,8 +89,11 @@ def _holder_alive_here(held: dict[str, Any]) -> bool:
     pid = int(held["pid"])
     if not _alive_here(pid):
         return False
-    start = _process_start(pid)
-    return held.get("start") is None or start is None or start == held["start"]
+    process = _process(pid)
+    if process is None:
+        return True
+    state, start = process
+    return state not in "ZX" and held.get("start") in (None, start)
 
 
 def _tag(name: str, slot: int) -> str:
@@ -115,9 +119,9 @@ def _take(client: redis.Redis, prefix: str, identity: str, ttl: float) -> str | 
                 else:
                     worker_id = f"w{client.incr(f'{prefix}:worker_seq')}"
                 pid = os.getpid()
-                record = json.dumps(
-                    {"id": worker_id, "host": host, "pid": pid, "start": _process_start(pid)}
-                )
+                process = _process(pid)
+                start = process[1] if process else None
+                record = json.dumps({"id": worker_id, "host": host, "pid": pid, "start": start})
                 pipe.multi()
                 pipe.hset(registry, identity, record)
                 pipe.set(f"{prefix}:hb:{worker_id}", os.getpid(), px=int(ttl * 1000))

@@ -157,8 +157,8 @@ def _no_articles(report: Mapping[str, Any]) -> Failure | None:
         return None
     if articles["extracted"]:  # article pages were read: found by another distributed worker
         return None
-    if run.get("distributed") and not pages["listing_pages"]:
-        return None  # a worker that came when the job's listings were read by the others
+    if run.get("distributed") and not pages["listing_pages"] and not pages.get("listings_lost"):
+        return None  # a worker that asked for no listing: the others had read the job's
     statuses = ", ".join(f"{k}×{v}" for k, v in pages["by_status"].items())
     if not pages["listing_pages"]:
         why = f"no listing, feed or search page could be read (HTTP {statuses})"

@@ -33,6 +33,13 @@ LISTING_STATS = (
     "discovery/search_pages",
     "discovery/feeds/ok",
 )
+#: Listing, search and feed pages asked for that could not be read (or do not exist).
+LISTING_LOST_STATS = (
+    "discovery/listing_failed",
+    "discovery/listing_missing",
+    "discovery/search_failed",
+    "discovery/feeds/unusable",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +121,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "retries": int(stats.get("retry/count", 0)),
             "listing_pages": sum(int(stats.get(k, 0)) for k in LISTING_STATS),
             "feeds_unusable": int(stats.get("discovery/feeds/unusable", 0)),
+            "listings_lost": sum(int(stats.get(k, 0)) for k in LISTING_LOST_STATS),
         },
         "articles": {
             "links_found": sum(int(stats.get(k, 0)) for k in LINK_STATS),

@@ -88,6 +88,27 @@ def _sofia_midnight(day: date) -> datetime:
     return sofia_local(day.year, day.month, day.day)
 
 
+def _undated_times(
+    items: list[ListingItem], wanted: list[ListingItem], floor: datetime | None
+) -> list[datetime | None]:
+    """For each of ``wanted`` (items of the listing page ``items``, in page order): the time
+    an undated item counts as listed, so that holding its edition back there brings the next
+    walk down to this page again. It is the date of the nearest dated item below it, else the
+    page's oldest date, never below ``floor``; ``None`` on a page without dates."""
+    below: dict[int, datetime | None] = {}
+    nearest: datetime | None = None
+    for item in reversed(items):
+        below[id(item)] = nearest
+        if item.published is not None:
+            nearest = item.published
+    oldest = min((i.published for i in items if i.published is not None), default=None)
+    out: list[datetime | None] = []
+    for item in wanted:
+        at = below.get(id(item)) or oldest
+        out.append(max(at, floor) if at is not None and floor is not None else at)
+    return out
+
+
 def _asked(request: scrapy.Request | Response) -> str:
     """The URL first asked for (before any redirect)."""
     return request.meta.get("redirect_urls", [request.url])[0]
@@ -493,12 +514,10 @@ class FaktiSpider(scrapy.Spider):
         if self.window.skip_known and self.store is not None and pairs:
             known = self.store.known([ref.key for _, ref in pairs])
         requests, reached_old = [], False
-        # An undated item counts as listed at the page's oldest date: holding an edition back
-        # there brings the next walk down to this page again.
-        undated = min((item.published for item, _ in pairs if item.published), default=None)
         floor = self.window.lower(now, lang, section)
+        undated = _undated_times(page.items, [item for item, _ in pairs], floor)
         cut = None if self.window.has_mark(lang, section) else floor  # incremental: keep all
-        for item, ref in pairs:
+        for n, (item, ref) in enumerate(pairs):
             verdict = (
                 self._known_verdict(ref, floor) if ref.key in known else self._judge(item, floor)
             )
@@ -506,7 +525,7 @@ class FaktiSpider(scrapy.Spider):
                 reached_old |= verdict == "old"
                 self.crawler.stats.inc_value(f"discovery/items/{verdict}")
                 continue
-            request = self._article_request(ref, cut, listed=item, clock=now, undated=undated)
+            request = self._article_request(ref, cut, listed=item, clock=now, undated=undated[n])
             if request is not None:
                 requests.append(request)
         return requests, reached_old
