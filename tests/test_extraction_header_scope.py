@@ -214,3 +214,18 @@ def test_a_description_without_a_subtitle_element_keeps_the_fast_path(form_b: st
     fast = extract_fast(page, URL)
     assert fast is not None and fast.fields["subtitle"] is None
     assert fast == extract_article(page, URL, fast=False)
+
+
+@pytest.mark.parametrize(
+    "byline", ['<div class="byline">Георги Иванов</div>', "<div>Автор: Георги Иванов</div>"]
+)
+def test_json_ld_authors_shown_in_a_header_line_of_other_classes_are_kept(
+    form_b: str, byline: str
+) -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+        '{"@type": "Person", "name": "Георги Иванов"}}</script></head>'
+    )
+    page = re.sub(r'<div class="author">.*?</div>', byline, form_b.replace("</head>", ld, 1))
+    result = _extract(page)
+    assert (result.fields["authors"], result.layers["authors"]) == (["Георги Иванов"], "jsonld")
