@@ -229,3 +229,38 @@ def test_json_ld_authors_shown_in_a_header_line_of_other_classes_are_kept(
     page = re.sub(r'<div class="author">.*?</div>', byline, form_b.replace("</head>", ld, 1))
     result = _extract(page)
     assert (result.fields["authors"], result.layers["authors"]) == (["Георги Иванов"], "jsonld")
+
+
+def test_deeply_nested_header_markup_still_extracts(form_b: str) -> None:
+    nested = "<div>" * 1000 + "Синтетичен ред" + "</div>" * 1000
+    page = _with_description(form_b, FIRST, subtitle=False)
+    result = _extract(page.replace('<div class="text">', nested + '<div class="text">', 1))
+    assert result.fields["subtitle"] is None
+    assert result.fields["body"].startswith(FIRST)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        ("<h1>Синтетична лаборатория", "<h1>Иванов: Синтетична лаборатория"),  # a longer word
+        ("<figcaption>", "<figcaption>Иван "),  # named only in a caption
+    ],
+)
+def test_an_author_name_must_be_a_whole_word_of_a_header_line(
+    form_b: str, where: tuple[str, str]
+) -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+        '{"@type": "Person", "name": "Иван"}}</script></head>'
+    )
+    page = re.sub(r'<div class="author">.*?</div>', "", form_b.replace("</head>", ld, 1))
+    assert where[0] in page
+    assert _extract(page.replace(*where, 1)).fields["authors"] == []
+
+
+def test_without_a_body_div_text_the_rendered_text_decides(form_b: str) -> None:
+    page = _with_description(form_b, FIRST, subtitle=False)
+    page = page.replace('<div class="text">', '<figure><div class="text"></div></figure><div>', 1)
+    result = _extract(page)
+    assert result.fields["subtitle"] != FIRST
+    assert FIRST in result.fields["body"]

@@ -152,6 +152,9 @@ def test_a_distributed_worker_that_read_no_listing_is_not_judged_on_discovery():
     failed = report(values | {"discovery/listing_failed": 12, "discovery/feeds/unusable": 2})
     failed["run"]["distributed"] = True  # its listings all failed: not a late worker
     assert only(evaluate(failed)).exit_code == health.EXIT_NO_ARTICLES
+    missing = report(values | {"discovery/listing_missing": 1, "discovery/feeds/unusable": 1})
+    missing["run"]["distributed"] = True  # a page past the last; its feed's listings: others'
+    assert evaluate(missing).healthy
 
 
 def test_no_listing_page_could_be_read():

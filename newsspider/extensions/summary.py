@@ -33,13 +33,9 @@ LISTING_STATS = (
     "discovery/search_pages",
     "discovery/feeds/ok",
 )
-#: Listing, search and feed pages asked for that could not be read (or do not exist).
-LISTING_LOST_STATS = (
-    "discovery/listing_failed",
-    "discovery/listing_missing",
-    "discovery/search_failed",
-    "discovery/feeds/unusable",
-)
+#: Listing and search pages that could not be read after their retries (a 404/410 listing
+#: does not exist, an unusable feed falls back to listings: neither counts).
+LISTING_LOST_STATS = ("discovery/listing_failed", "discovery/search_failed")
 
 
 @dataclass(frozen=True, slots=True)

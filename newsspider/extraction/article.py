@@ -18,6 +18,7 @@ layer (which may read the whole `<body>`) not consulted. Otherwise the full page
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -251,16 +252,19 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     if not text.enabled and not all(values.get(name) for name in REQUIRED_FIELDS):
         text.enabled = True
         values, used = _merge(layers, text)
+    body_start = marks.body_start() if has_markup else None
+    header: list[str] | None = None
     for name, cls in _SHOWN_FIELDS.items():
         if used.get(name) not in _STRUCTURED_LAYERS:
             continue
-        if not has_markup:  # the rendered text decides
+        if body_start is None:  # no known markup or no body `div.text`: the rendered text
             text.enabled = True
             _shown(values, used, name, text)
         elif marks.shown(cls):
             _shown(values, used, name, selected.get(name))
         else:  # no element of that class: the header's own lines decide
-            _in_header(values, used, name, marks.header_texts())
+            header = marks.header_lines(body_start) if header is None else header
+            _in_header(values, used, name, header)
     if used.get("published_at") in _STRUCTURED_LAYERS:
         _timed(values, used, selected.get("published_at") if has_markup else text)
     shown = selected.get("headline")
@@ -310,7 +314,7 @@ def _in_header(values: dict[str, Any], used: dict[str, str], name: str, lines: l
     of the known markup: e.g. `div.lead`, or an author line with other class names)."""
     value = values[name]
     kept = (
-        [n for n in value if any(n in line for line in lines)]
+        [n for n in value if any(_has_name(line, n) for line in lines)]
         if isinstance(value, list)
         else value
         if value in lines
@@ -320,6 +324,11 @@ def _in_header(values: dict[str, Any], used: dict[str, str], name: str, lines: l
         values[name] = kept
     else:
         del values[name], used[name]
+
+
+def _has_name(line: str, name: str) -> bool:
+    """Whether ``name`` stands in ``line`` as whole words (`Иван` is not in `Иванов`)."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", line) is not None
 
 
 def _timed(values: dict[str, Any], used: dict[str, str], shown: Any | _TextLayer) -> None:

@@ -241,6 +241,8 @@ HEADER_CLASSES = frozenset(
      "subtitle", "ndt", "nv", "nc"}
 )  # fmt: skip
 #: Block-level tags: each starts a new line in the rendered text.
+#: Elements whose text is no header line of their own (the headline, captions).
+NOT_HEADER_LINES = frozenset({"h1", "figcaption"})
 BLOCK_TAGS = frozenset(
     {"p", "div", "section", "article", "main", "header", "ul", "ol", "li", "h1", "h2", "h3",
      "h4", "h5", "h6", "figcaption", "blockquote", "table", "tr", "td", "th", "hr",

@@ -76,24 +76,25 @@ class Marks:
             return False
         return next(el.iterancestors("figure"), None) is None
 
-    def header_texts(self) -> list[str]:
-        """The text of each element before the body's `div.text` (all of the scope when
-        there is none) but the scope and the body's ancestors, outside ads, rails and
-        related blocks."""
-        end = self.body_start()
-        body = next((el for i, el in self.by_class.get("text", ()) if i == end), None)
-        holders = {self.scope, *(body.iterancestors() if body is not None else ())}
-        texts = []
+    def header_lines(self, end: int) -> list[str]:
+        """The header's lines: the text of each element before the body's `div.text` (at
+        index ``end``) that holds no block element (a line as rendered), but the headline
+        and captions, outside ads, rails and related blocks."""
+        lines = []
         for i, el in enumerate(self.scope.iter(etree.Element)):
-            if end is not None and i >= end:
+            if i >= end:
                 break
-            if el in holders:  # the scope and what holds the body: not header lines
+            if el.tag in P.NOT_HEADER_LINES or skipped(el):
                 continue
-            if not skipped(el) and not _in_skipped(el, self.scope):
+            if any(child.tag in P.BLOCK_TAGS for child in el) or _in_skipped(el, self.scope):
+                continue
+            try:
                 text = element_text(el)
-                if text:
-                    texts.append(text)
-        return texts
+            except RecursionError:  # inline elements nested thousands deep: no line
+                continue
+            if text:
+                lines.append(text)
+        return lines
 
     def shown(self, name: str, header: bool = True) -> list[tuple[int, etree._Element]]:
         """The elements of class ``name`` outside ads, rails and related blocks; with

@@ -66,7 +66,7 @@ logger = logging.getLogger(__name__)
 FULL_PAGE = 20
 ARTICLE_PRIORITY = 10
 #: Request meta of an article found on a listing: the time it was listed with (an undated
-#: item: the page's oldest date, else its clock), and that page's clock.
+#: item: see ``_undated_times``), and that page's clock.
 LISTED, LISTING_CLOCK = "fakti_listed", "fakti_listing_clock"
 #: Request meta of an article a killed distributed run had claimed, fetched again.
 REFETCH = "fakti_refetch"
@@ -419,8 +419,9 @@ class FaktiSpider(scrapy.Spider):
         undated: datetime | None = None,
     ) -> scrapy.Request | None:
         """The request of a discovered article: ``floor`` drops it if it was published
-        earlier; ``listed`` is the listing item it was found in, on a page of ``clock``
-        whose oldest dated item is ``undated`` (the time an undated item counts as listed)."""
+        earlier; ``listed`` is the listing item it was found in, on a page of ``clock``;
+        ``undated`` is the time it counts as listed if it shows no date
+        (:func:`_undated_times`)."""
         if ref.key in self.seen_keys:
             self.crawler.stats.inc_value("discovery/articles/duplicate")
             return None
