@@ -252,24 +252,7 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     if not text.enabled and not all(values.get(name) for name in REQUIRED_FIELDS):
         text.enabled = True
         values, used = _merge(layers, text)
-    body_start = marks.body_start() if has_markup else None
-    header: list[str] | None = None
-    for name, cls in _SHOWN_FIELDS.items():
-        if used.get(name) not in _STRUCTURED_LAYERS:
-            continue
-        if body_start is None:  # no known markup or no body `div.text`: the rendered text
-            text.enabled = True
-            _shown(values, used, name, text)
-        elif marks.shown(cls):
-            _shown(values, used, name, selected.get(name))
-        else:  # no element of that class: the header's own lines decide
-            header = marks.header_lines(body_start) if header is None else header
-            _in_header(values, used, name, header)
-    if used.get("published_at") in _STRUCTURED_LAYERS:
-        _timed(values, used, selected.get("published_at") if has_markup else text)
-    shown = selected.get("headline")
-    if used.get("headline") == "meta" and shown and values["headline"].startswith(shown + " - "):
-        values["headline"], used["headline"] = shown, "selectors"  # a title with more suffixes
+    _as_shown(values, used, selected, text, marks, has_markup)
     body = selector_body(scope, marks, BodyRules(values.get("headline"), values.get("subtitle")))
     if body is None:
         text.enabled = True
@@ -289,17 +272,47 @@ _SHOWN_FIELDS = {"subtitle": "subtitle", "authors": "author-name"}  # field → 
 _STRUCTURED_LAYERS = frozenset({"jsonld", "meta"})
 
 
-def _shown(
-    values: dict[str, Any], used: dict[str, str], name: str, shown: Any | _TextLayer
+def _as_shown(
+    values: dict[str, Any],
+    used: dict[str, str],
+    selected: dict[str, Any],
+    text: _TextLayer,
+    marks: Marks,
+    has_markup: bool,
 ) -> None:
-    """Keep ``values[name]`` from structured data only if it equals what the page shows:
-    ``shown``, the known markup's value, or the text layer when no element of the known
-    markup shows the field.
-    Otherwise the shown value (or none) is taken, so a description that repeats the first
-    paragraph neither invents a subtitle nor removes that paragraph from the body."""
-    layer = "selectors"
-    if isinstance(shown, _TextLayer):
-        shown, layer = (shown() or {}).get(name), "text"
+    """Values from structured data (JSON-LD, ``og:``) checked against what the page shows:
+    the known markup's fields (``selected``), else the rendered text (``text``)."""
+    body_start = marks.body_start() if has_markup else None
+    header: list[str] | None = None
+    for name, cls in _SHOWN_FIELDS.items():
+        if used.get(name) not in _STRUCTURED_LAYERS:
+            continue
+        if body_start is None:  # no known markup or no body `div.text`: the rendered text
+            _shown(values, used, name, *_rendered(text, name))
+        elif marks.shown(cls):
+            _shown(values, used, name, selected.get(name), "selectors")
+        else:  # no element of that class: the header's own lines decide
+            header = marks.header_lines(body_start) if header is None else header
+            _in_header(values, used, name, header)
+    if used.get("published_at") in _STRUCTURED_LAYERS:
+        published = selected.get("published_at"), "selectors"
+        _timed(values, used, *(published if has_markup else _rendered(text, "published_at")))
+    shown = selected.get("headline")
+    if used.get("headline") == "meta" and shown and values["headline"].startswith(shown + " - "):
+        values["headline"], used["headline"] = shown, "selectors"  # a title with more suffixes
+
+
+def _rendered(text: _TextLayer, name: str) -> tuple[Any, str]:
+    """``(value, "text")``: field ``name`` as the text layer reads it (enabled for it)."""
+    text.enabled = True
+    return (text() or {}).get(name), "text"
+
+
+def _shown(values: dict[str, Any], used: dict[str, str], name: str, shown: Any, layer: str) -> None:
+    """Keep ``values[name]`` from structured data only if it equals ``shown``, what the page
+    shows (from ``layer``); otherwise the shown value (or none) is taken, so a description
+    that repeats the first paragraph neither invents a subtitle nor removes that paragraph
+    from the body."""
     if shown == values[name]:
         return
     if shown:
@@ -331,15 +344,12 @@ def _has_name(line: str, name: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", line) is not None
 
 
-def _timed(values: dict[str, Any], used: dict[str, str], shown: Any | _TextLayer) -> None:
+def _timed(values: dict[str, Any], used: dict[str, str], shown: Any, layer: str) -> None:
     """A structured publication time at midnight (a date-only ``2025-04-23`` reads so) gives
-    way to the time the page shows on that same day (``shown``, as for :func:`_shown`)."""
+    way to the time the page shows on that same day (``shown``, from ``layer``)."""
     published: datetime = values["published_at"]
     if published.hour or published.minute or published.second:
         return
-    layer = "selectors"
-    if isinstance(shown, _TextLayer):
-        shown, layer = (shown() or {}).get("published_at"), "text"
     if shown is not None and shown != published and shown.date() == published.date():
         values["published_at"], used["published_at"] = shown, layer
         if values.get("updated_at") == shown:  # `dateModified` was the publication time
