@@ -65,16 +65,13 @@ class Marks:
     paras: list[tuple[int, etree._Element]] = field(default_factory=list)
     h1: etree._Element | None = None
     image: etree._Element | None = None
+    #: The body's `div.text` and its index (not one inside a figure, ad, rail or related
+    #: block), found once by :func:`scan`.
+    body: tuple[int, etree._Element] | None = None
 
     def body_start(self) -> int | None:
-        """The index of the body's `div.text` (not one inside a figure, ad, rail or related
-        block), ``None`` when there is none."""
-        return next((i for i, el in self.by_class.get("text", ()) if self._body(el)), None)
-
-    def _body(self, el: etree._Element) -> bool:
-        if el.tag != "div" or _in_skipped(el, self.scope):
-            return False
-        return next(el.iterancestors("figure"), None) is None
+        """The index of the body's `div.text`, ``None`` when there is none."""
+        return self.body[0] if self.body is not None else None
 
     def header_lines(self, end: int) -> list[str]:
         """The header's lines: the text of each element before the body's `div.text` (at
@@ -129,7 +126,15 @@ def scan(scope: etree._Element) -> Marks:
                 for name in names:
                     if name in wanted:
                         by_class.setdefault(name, []).append((i, el))
+    marks.body = next(((i, el) for i, el in by_class.get("text", ()) if _is_body(el, scope)), None)
     return marks
+
+
+def _is_body(el: etree._Element, scope: etree._Element) -> bool:
+    """Whether a `.text` element is the body's `div.text` (not in a figure, ad or rail)."""
+    if el.tag != "div" or _in_skipped(el, scope):
+        return False
+    return next(el.iterancestors("figure"), None) is None
 
 
 def _in_skipped(el: etree._Element, scope: etree._Element) -> bool:
@@ -238,9 +243,9 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
     <a>...</a>`) is left out. ``None`` when the page has no `div.text`, or when its
     `div.text` holds text of its own, or text but no body paragraph (then the text layer
     reads the body)."""
-    start = marks.body_start()
-    if start is None:
+    if marks.body is None:
         return None
+    start, div = marks.body
     header, known = P.HEADER_CLASSES, {}
     paras: list[str] = []
     for i, p in marks.paras:
@@ -248,7 +253,6 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
             text = element_text(p, header)
             if not (len(p) and related_element(p, text)):
                 paras.append(text)
-    div = next(el for i, el in marks.by_class["text"] if i == start)
     if _bare_text(div):  # text right in `div.text`, beside or instead of `p`s
         return None
     body = rules.join(paras)
