@@ -4,8 +4,10 @@ description (JSON-LD, ``og:``) is the subtitle only when the page shows it."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,13 +78,23 @@ FIRST = "Лабораторията проведе серия от синтет�
 SHOWN = "Данните ще бъдат публикувани изцяло следващата седмица"
 
 
-def _with_description(page: str, text: str, subtitle: bool = True) -> str:
-    head = (
-        f'<meta property="og:description" content="{text}">'
-        '<script type="application/ld+json">{"@type": "NewsArticle", '
-        f'"description": "{text}"}}</script></head>'
+def _with_json_ld(page: str, meta: str = "", **fields: Any) -> str:
+    """``page`` with ``meta`` tags and a JSON-LD `NewsArticle` of ``fields`` in its head."""
+    ld = json.dumps({"@type": "NewsArticle", **fields}, ensure_ascii=False)
+    return page.replace(
+        "</head>", f'{meta}<script type="application/ld+json">{ld}</script></head>', 1
     )
-    page = page.replace("</head>", head, 1)
+
+
+def _persons(*names: str) -> dict[str, str] | list[dict[str, str]]:
+    """JSON-LD ``author``: one Person object, or a list of them."""
+    people = [{"@type": "Person", "name": name} for name in names]
+    return people[0] if len(people) == 1 else people
+
+
+def _with_description(page: str, text: str, subtitle: bool = True) -> str:
+    meta = f'<meta property="og:description" content="{text}">'
+    page = _with_json_ld(page, meta, description=text)
     return page if subtitle else page.replace(f'<h2 class="subtitle">{SHOWN}</h2>', "")
 
 
@@ -128,12 +140,7 @@ def test_a_title_that_is_only_the_site_name_is_no_headline(form_b: str, title: s
 
 
 def test_json_ld_authors_count_only_when_the_page_shows_them(form_b: str) -> None:
-    ld = (
-        '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
-        '[{"@type": "Person", "name": "Георги Иванов"}, {"@type": "Person", "name": "Друг"}]}'
-        "</script></head>"
-    )
-    page = form_b.replace("</head>", ld, 1)
+    page = _with_json_ld(form_b, author=_persons("Георги Иванов", "Друг"))
     result = _extract(page)
     assert (result.fields["authors"], result.layers["authors"]) == (["Георги Иванов"], "selectors")
     hidden = re.sub(r'<div class="author">.*?</div>', "", page, count=1)  # shows no author
@@ -152,23 +159,15 @@ def test_json_ld_authors_count_only_when_the_page_shows_them(form_b: str) -> Non
 def test_a_date_only_json_ld_time_gives_way_to_the_shown_time(
     form_b: str, date_published: str, expected: str, layer: str
 ) -> None:
-    ld = (
-        '<script type="application/ld+json">{"@type": "NewsArticle", '
-        f'"datePublished": "{date_published}"}}</script></head>'
-    )
-    result = _extract(form_b.replace("</head>", ld, 1))
+    result = _extract(_with_json_ld(form_b, datePublished=date_published))
     assert (result.fields["published_at"], result.layers["published_at"]) == (expected, layer)
 
 
 def test_structured_values_shown_without_the_known_classes_are_kept(form_b: str) -> None:
     """No `.author-name`/`.subtitle` element (modelled class names): the rendered text
     decides, and it shows both."""
-    ld = (
-        f'<meta property="og:description" content="{SHOWN}">'
-        '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
-        '{"@type": "Person", "name": "Георги Иванов"}}</script></head>'
-    )
-    page = form_b.replace("</head>", ld, 1)
+    meta = f'<meta property="og:description" content="{SHOWN}">'
+    page = _with_json_ld(form_b, meta, author=_persons("Георги Иванов"))
     page = page.replace('<h2 class="subtitle">', '<h2 class="lead">')
     page = page.replace('<a class="author-name" ', "<a ")
     result = _extract(page)
@@ -178,13 +177,8 @@ def test_structured_values_shown_without_the_known_classes_are_kept(form_b: str)
 
 def test_a_date_only_publication_equal_to_the_modification_time_is_no_update(form_b: str) -> None:
     """``dateModified`` at the time the page shows as published: not an update."""
-    ld = (
-        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
-        '"2025-08-25", "dateModified": "2025-08-25T07:10:00+03:00"}</script></head>'
-    )
-    page = form_b.replace("</head>", ld, 1).replace(
-        "07:10, обновена 25 Август, 2025 06:13", "07:10"
-    )
+    dates = {"datePublished": "2025-08-25", "dateModified": "2025-08-25T07:10:00+03:00"}
+    page = _with_json_ld(form_b, **dates).replace("07:10, обновена 25 Август, 2025 06:13", "07:10")
     fields = _extract(page).fields
     assert (fields["published_at"], fields["updated_at"]) == ("2025-08-25T07:10:00+03:00", None)
 
@@ -198,11 +192,7 @@ def test_a_title_with_a_further_suffix_gives_way_to_the_h1(form_b: str) -> None:
 
 
 def test_a_name_only_in_the_body_is_no_shown_author(form_b: str) -> None:
-    ld = (
-        '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
-        '{"@type": "Person", "name": "Мария Синтетична"}}</script></head>'
-    )
-    page = form_b.replace("</head>", ld, 1)
+    page = _with_json_ld(form_b, author=_persons("Мария Синтетична"))
     page = re.sub(r'<div class="author">.*?</div>', "", page, count=1)
     page = page.replace(BODY_END, "<p>Коментар даде Мария Синтетична.</p>" + BODY_END)
     assert _extract(page).fields["authors"] == []
@@ -222,11 +212,8 @@ def test_a_description_without_a_subtitle_element_keeps_the_fast_path(form_b: st
 def test_json_ld_authors_shown_in_a_header_line_of_other_classes_are_kept(
     form_b: str, byline: str
 ) -> None:
-    ld = (
-        '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
-        '{"@type": "Person", "name": "Георги Иванов"}}</script></head>'
-    )
-    page = re.sub(r'<div class="author">.*?</div>', byline, form_b.replace("</head>", ld, 1))
+    page = _with_json_ld(form_b, author=_persons("Георги Иванов"))
+    page = re.sub(r'<div class="author">.*?</div>', byline, page)
     result = _extract(page)
     assert (result.fields["authors"], result.layers["authors"]) == (["Георги Иванов"], "jsonld")
 
@@ -249,11 +236,8 @@ def test_deeply_nested_header_markup_still_extracts(form_b: str) -> None:
 def test_an_author_name_must_be_a_whole_word_of_a_header_line(
     form_b: str, where: tuple[str, str]
 ) -> None:
-    ld = (
-        '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
-        '{"@type": "Person", "name": "Иван"}}</script></head>'
-    )
-    page = re.sub(r'<div class="author">.*?</div>', "", form_b.replace("</head>", ld, 1))
+    page = _with_json_ld(form_b, author=_persons("Иван"))
+    page = re.sub(r'<div class="author">.*?</div>', "", page)
     assert where[0] in page
     assert _extract(page.replace(*where, 1)).fields["authors"] == []
 
