@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -188,6 +188,14 @@ def _ref_join(page_url: str, href: str | None) -> str | None:
         return None
 
 
+def _ref_place(url: str) -> tuple[str, str]:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "", url
+    return parts.netloc.lower(), parts.path.rstrip("/") or "/"
+
+
 def _reference(body: bytes | str, page_url: str, search: bool) -> ListingPage | str:
     """The previous implementation: a page, or ``"ListingError"``."""
     text = decode(body) if isinstance(body, bytes) else body
@@ -205,7 +213,7 @@ def _reference(body: bytes | str, page_url: str, search: bool) -> ListingPage | 
     for node in (P.X_SEARCH_ITEMS if search else P.X_LISTING_ITEMS)(doc):
         hrefs = _REF_HREF(node)
         url = _ref_join(page_url, hrefs[0]) if hrefs else None
-        if url is None:
+        if url is None or _ref_place(url) == _ref_place(page_url):
             continue
         dates, views, comments = (xpath(node) for xpath in _REF_FIELDS)
         text = _ref_text(dates)
@@ -460,3 +468,25 @@ def test_random_fragments_fast_equals_full(
         at = int(where * len(text))
         text = text[:at] + fragment + text[at:]
     _same(text.encode(), ORIGIN + uri)
+
+
+def test_links_to_other_pages_of_the_listing_are_not_items() -> None:
+    """A pager inside the results (`#main li`) or among the panels points back at this
+    listing: those links are not items, an article link beside them still is."""
+    search = SEARCH.replace(
+        "</ul><a rel",
+        '<li class="pager"><a href="/search?q=&amp;page=1">2</a></li>'
+        '<li><a href="https://FAKTI.bg/search/?q=&amp;page=5">6</a></li></ul><a rel',
+    )
+    page = parse_search(search, "https://fakti.bg/search?page=0", NOW)
+    assert [i.url for i in page.items] == [
+        "https://fakti.bg/bulgaria/1000010-d",
+        "https://fakti.bg/sport/1000009-e",
+    ]
+    panel = PANEL.replace(
+        "</main>",
+        '<article class="panel selected-ln"><a href="?page=3">3</a></article></main>',
+    )
+    urls = [i.url for i in parse_panel_listing(panel, PAGE, NOW).items]
+    assert urls and not any("page=" in u for u in urls)
+    assert urls == [i.url for i in parse_panel_listing(PANEL, PAGE, NOW).items]

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -216,8 +216,20 @@ def _item(node: etree._Element, kind: _Kind, page_url: str, now: datetime) -> Li
 
 
 def _items(doc: etree._Element, kind: _Kind, page_url: str, now: datetime) -> list[ListingItem]:
+    """The page's items; a link to another page of this listing (a pagination `li` inside
+    the results) is not an item."""
+    here = _place(page_url)
     items = (_item(node, kind, page_url, now) for node in kind.items(doc))
-    return [item for item in items if item is not None]
+    return [item for item in items if item is not None and _place(item.url) != here]
+
+
+def _place(url: str) -> tuple[str, str]:
+    """Host and path of ``url`` (the query, e.g. ``?page=N``, left out)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "", url
+    return parts.netloc.lower(), parts.path.rstrip("/") or "/"
 
 
 def _watched(data: bytes, start: int, watch: dict[bytes, bytes]) -> bool:
