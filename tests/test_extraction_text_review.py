@@ -303,3 +303,56 @@ def test_a_capitalised_line_before_a_role_like_body_line_is_no_author() -> None:
     f = _text(text).fields
     assert f["authors"] == []
     assert f["body"].startswith("Пожарната Служба Съобщи\n\nПодробности вижте във Fakti.bg")
+
+
+# --- an update time in its own element (§2 form B; "several elements" per §2) -------------
+
+FORM_A_INFO = (
+    '<div class="info"><div class="ndt">9 Януари, 2026 23:13</div><div class="nv">2&nbsp;542</div>'
+    '<div class="nc">7</div></div>'
+)
+UPDATES = [
+    '<div class="ndt">9 Януари, 2026 23:13</div><p class="u">обновена 10 Януари, 2026 08:05</p>',
+    '<div class="ndt">9 Януари, 2026 23:13,</div> <span>обновена 10 Януари, 2026 08:05</span>',
+    '<div class="ndt">9 Януари, 2026 23:13</div><!-- x --><b>, обновена: 10 Януари, 2026 8:05</b>',
+    '<div class="ndt">9 Януари, 2026 23:13</div>, обновена 10 Януари, 2026 08:05',
+]
+
+
+@pytest.mark.parametrize("info", UPDATES)
+def test_selector_update_time_in_its_own_element(info: str) -> None:
+    f = _form_a((FORM_A_INFO, f'<div class="info">{info}</div>')).fields
+    assert (f["published_at"], f["updated_at"]) == (
+        "2026-01-09T23:13:00+02:00",
+        "2026-01-10T08:05:00+02:00",
+    )
+    assert (f["views"], f["comments"]) == (None, None)
+    assert "обновена" not in f["body"] and f["body"].startswith("Първият абзац")
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        '<div class="d5">14 Юни, 2026 18:45</div><div class="d6">обновена 15 Юни, 2026 09:30</div>',
+        '<div class="d5">14 Юни, 2026 18:45,</div><p>обновена 15 Юни, 2026 09:30</p>',
+        '<div class="d5"><span>14 Юни, 2026 18:45</span><span>, обновена 15 Юни, 2026 09:30</span>'
+        "</div>",
+    ],
+)
+def test_redesign_update_time_in_its_own_element(date: str) -> None:
+    f = _redesign((DATE, date)).fields
+    assert (f["published_at"], f["updated_at"]) == (
+        "2026-06-14T18:45:00+03:00",
+        "2026-06-15T09:30:00+03:00",
+    )
+    assert "обновена" not in f["body"] and f["body"].startswith("Фестивалът започна")
+
+
+def test_an_element_after_the_date_that_is_no_update_is_left_alone() -> None:
+    after = '<div class="d5">14 Юни, 2026 18:45 5 067 12</div><p>Updated rules apply.</p>'
+    f = _redesign((DATE, after)).fields
+    assert (f["updated_at"], f["views"]) == (None, 5067)
+    assert f["body"].startswith("Updated rules apply.")
+    info = '<div class="info"><div class="ndt">9 Януари, 2026 23:13</div><i>обновена днес</i></div>'
+    f = _form_a((FORM_A_INFO, info)).fields
+    assert (f["published_at"], f["updated_at"]) == ("2026-01-09T23:13:00+02:00", None)

@@ -106,8 +106,11 @@ _EN_UPD = (
     + r"\s+(?P<vday>\d{1,2}),?\s+(?P<vyear>\d{4})"
     + _TIME.format(h="vhh", m="vmm", s="vss")
 )
-_UPDATED_WORD = r",?\s*(?:обновена|обновено|updated)\s*:?\s*"
+_UPDATED_WORD = r"\s*,?\s*(?:обновена|обновено|updated)\s*:?\s*"
 _COUNTS = r"(?P<counts>(?:\s+\d+)*)"
+#: The start of an update time shown in its own element after the date
+#: (`<span>, обновена 25 Август, 2025 06:13</span>`): joined to the date line.
+UPDATED_LEAD = re.compile(r",?\s*(?:обновена|обновено|updated)\b", re.IGNORECASE)
 #: A whole date line, English order: `Apr 23, 2025 08:03 144`.
 DATE_LINE_EN = re.compile(
     rf"^{_EN_DATE}(?:{_UPDATED_WORD}(?:{_EN_UPD}|{_BG_UPD}))?{_COUNTS}$", re.IGNORECASE

@@ -176,9 +176,15 @@ def _text(el: etree._Element | None) -> str | None:
 
 
 def _dates(marks: Marks) -> dict[str, Any]:
-    ndt = _first_text(marks.shown("ndt"))
-    if not ndt:
+    el = next((el for _, el in marks.shown("ndt") if element_text(el)), None)
+    if el is None:
         return {}
+    ndt = element_text(el)
+    update = "" if P.UPDATED_LEAD.search(ndt) else _update_after(el)
+    if update:
+        joined = parse_date_line(f"{ndt} {update}")
+        if joined is not None and joined.updated is not None:
+            ndt = f"{ndt} {update}"
     nv_el, nc_el = _first(marks.shown("nv")), _first(marks.shown("nc"))
     nv, nc = _text(nv_el), _text(nc_el)
     line = parse_date_line(ndt) or parse_date_line(" ".join(t for t in (ndt, nv, nc) if t))
@@ -190,6 +196,18 @@ def _dates(marks: Marks) -> dict[str, Any]:
         "views": parse_int(nv) if nv_el is not None else line.views,
         "comments": parse_int(nc) if nc_el is not None else line.comments,
     }
+
+
+def _update_after(el: etree._Element) -> str:
+    """The text right after the date element (its tail, else the next element's) when it
+    opens with the update word (`<span>, обновена 25 Август, 2025 06:13</span>`), else ``""``."""
+    text = collapse(el.tail)
+    if not text:
+        after = el.getnext()
+        while after is not None and not isinstance(after.tag, str):  # comments
+            after = after.getnext()
+        text = element_text(after) if after is not None and not skipped(after) else ""
+    return text if P.UPDATED_LEAD.match(text) else ""
 
 
 def _tags(marks: Marks) -> list[str]:

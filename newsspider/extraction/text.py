@@ -136,9 +136,13 @@ def _find_date(lines: list[Line], start: int) -> tuple[int, int, DateLine] | Non
         parsed = parse_date_line(line.text)
         if line.el is not None and len(line.el):  # inline elements: their boundaries count
             parsed = _spaced_date(line) or parsed
+        text, end = line.text, i + 1
+        if end < len(lines) and P.UPDATED_LEAD.match(lines[end].text):
+            joined = parse_date_line(f"{text} {lines[end].text}")  # the update, on its own
+            if joined is not None and joined.updated is not None:
+                parsed, text, end = joined, f"{text} {lines[end].text}", end + 1
         if parsed is None:
             continue
-        text, end = line.text, i + 1
         while end < len(lines) and end <= i + 2 and P.COUNT.match(lines[end].text):
             joined = parse_date_line(f"{text} {lines[end].text}")
             if joined is None:
