@@ -356,3 +356,36 @@ def test_an_element_after_the_date_that_is_no_update_is_left_alone() -> None:
     info = '<div class="info"><div class="ndt">9 Януари, 2026 23:13</div><i>обновена днес</i></div>'
     f = _form_a((FORM_A_INFO, info)).fields
     assert (f["published_at"], f["updated_at"]) == ("2026-01-09T23:13:00+02:00", None)
+
+
+# --- `<br><br>` inside a paragraph is a paragraph break; one `<br>` is a space ------------
+
+BROKEN_P = (
+    "<p>Фестивалът започна в събота следобед.<br>\n<br>"
+    "Вторият ден беше <b>посветен<br><br>на местни</b> изпълнители.<br>Край.<br><br></p>"
+)
+BROKEN_PARAS = [
+    "Фестивалът започна в събота следобед.",
+    "Вторият ден беше посветен",
+    "на местни изпълнители. Край.",
+]
+
+
+def test_selector_body_splits_paragraphs_at_two_line_breaks() -> None:
+    f = _form_a((FIRST_P, BROKEN_P)).fields
+    assert f["body"].split("\n\n") == [
+        *BROKEN_PARAS,
+        "Вторият абзац съдържа връзка и удебелен текст.",
+        "Третият абзац завършва статията.",
+    ]
+
+
+def test_text_body_splits_paragraphs_at_two_line_breaks() -> None:
+    f = _redesign((P1, BROKEN_P)).fields
+    assert f["body"].split("\n\n")[:3] == BROKEN_PARAS
+    assert f["body"].split("\n\n")[3] == "Вторият ден беше посветен на местни изпълнители."
+
+
+def test_related_paragraph_split_by_line_breaks_is_still_related() -> None:
+    related = '<p>Прочетете още:<br><br><a href="/bulgaria/1039000-svarzano">Мост</a></p>'
+    assert "Мост" not in _form_a((FIRST_P, FIRST_P + related)).fields["body"]

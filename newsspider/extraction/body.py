@@ -73,20 +73,38 @@ def element_text(el: etree._Element, extra: frozenset[str] = frozenset()) -> str
     if len(el) == 0:
         return collapse(el.text)
     parts: list[str] = []
-    _collect(el, parts, extra)
+    _collect(el, parts, extra, " ")
     return collapse("".join(parts))
 
 
-def _collect(el: etree._Element, parts: list[str], extra: frozenset[str]) -> None:
+def element_paragraphs(el: etree._Element, extra: frozenset[str] = frozenset()) -> list[str]:
+    """:func:`element_text` of ``el`` split into paragraphs where two line breaks follow each
+    other (`<br><br>`, only whitespace between); empty paragraphs dropped."""
+    if len(el) == 0:
+        return [collapse(el.text)]
+    parts: list[str] = []
+    _collect(el, parts, extra, _BREAK)
+    text = "".join(parts)
+    if _BREAK not in text:
+        return [collapse(text)]
+    paras = (collapse(p.replace(_BREAK, " ")) for p in P.DOUBLE_BREAK.split(text))
+    return [p for p in paras if p]
+
+
+#: Stands for a `<br>` while paragraphs are split (parsed text never holds a NUL).
+_BREAK = "\0"
+
+
+def _collect(el: etree._Element, parts: list[str], extra: frozenset[str], br: str) -> None:
     text = el.text  # each read of .text/.tail decodes the node again: read once
     if text:
         parts.append(text)
     for child in el:
         if not skipped(child, extra):
             if child.tag == "br":
-                parts.append(" ")
+                parts.append(br)
             else:
-                _collect(child, parts, extra)
+                _collect(child, parts, extra, br)
         tail = child.tail
         if tail:
             parts.append(tail)

@@ -119,6 +119,8 @@ DATE_LINE_EN = re.compile(
 DATE_LINE_BG = re.compile(
     rf"^{_BG_DATE}(?:{_UPDATED_WORD}(?:{_BG_UPD}|{_EN_UPD}))?{_COUNTS}$", re.IGNORECASE
 )
+#: Two `<br>`s in a row (each stands as a NUL; only whitespace between): a paragraph break.
+DOUBLE_BREAK = re.compile(r"\0\s*\0[\s\0]*")
 #: Longer text is never a date line; body paragraphs longer than the short limit are not
 #: even tried as one.
 DATE_LINE_MAX = 300

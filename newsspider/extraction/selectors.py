@@ -20,6 +20,7 @@ from newsspider.extraction.body import (
     absolute,
     clean_headline,
     collapse,
+    element_paragraphs,
     element_text,
     image_source,
     related_element,
@@ -268,9 +269,12 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
     paras: list[str] = []
     for i, p in marks.paras:
         if i > start and not _in_non_body(p, scope, known):
-            text = element_text(p, header)
-            if not (len(p) and related_element(p, text)):
-                paras.append(text)
+            if not len(p):
+                paras.append(collapse(p.text))
+                continue
+            parts = element_paragraphs(p, header)
+            if parts and not related_element(p, " ".join(parts)):
+                paras.extend(parts)
     if _bare_text(div):  # text right in `div.text`, beside or instead of `p`s
         return None
     body = rules.join(paras)

@@ -66,8 +66,11 @@ class _Renderer:
     buf: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     hrefs: list[str] = field(default_factory=list)
+    #: Just after the last `<br>` in ``buf`` (0: none since the last flush).
+    br_at: int = 0
 
     def flush(self, block: etree._Element) -> None:
+        self.br_at = 0
         if self.buf:
             text = collapse("".join(self.buf))
             self.buf.clear()
@@ -87,6 +90,17 @@ class _Renderer:
         if self.links:
             self.links, self.hrefs = [], []
 
+    def line_break(self, block: etree._Element) -> None:
+        """A `<br>`: a space, or the end of the line when it follows another `<br>` with
+        only whitespace between (a paragraph break)."""
+        buf, mark = self.buf, self.br_at
+        if mark and mark <= len(buf) and not "".join(buf[mark:]).strip():
+            del buf[mark - 1 :]
+            self.flush(block)
+        else:
+            buf.append(" ")
+            self.br_at = len(buf)
+
     def walk(self, el: etree._Element, block: etree._Element) -> None:
         buf = self.buf
         for child in el:
@@ -102,7 +116,7 @@ class _Renderer:
                     if buf or self.links:
                         self.flush(child)
                 elif tag == "br":
-                    buf.append(" ")
+                    self.line_break(block)
                 else:
                     if tag == "a":
                         self.links.append(element_text(child))
