@@ -153,7 +153,8 @@ def test_json_ld_authors_count_only_when_the_page_shows_them(form_b: str) -> Non
     [
         ("2025-08-25", "2025-08-25T07:10:00+03:00", "selectors"),  # date only: the page's time
         ("2025-08-25T07:10:00+03:00", "2025-08-25T07:10:00+03:00", "jsonld"),
-        ("2025-08-24", "2025-08-24T00:00:00+03:00", "jsonld"),  # another day: kept as given
+        ("2025-08-24", "2025-08-25T07:10:00+03:00", "selectors"),  # no offset: the page's
+        ("2025-08-24T00:00:00+03:00", "2025-08-24T00:00:00+03:00", "jsonld"),  # kept as given
     ],
 )
 def test_a_date_only_json_ld_time_gives_way_to_the_shown_time(
@@ -161,6 +162,43 @@ def test_a_date_only_json_ld_time_gives_way_to_the_shown_time(
 ) -> None:
     result = _extract(_with_json_ld(form_b, datePublished=date_published))
     assert (result.fields["published_at"], result.layers["published_at"]) == (expected, layer)
+
+
+@pytest.mark.parametrize(
+    ("published", "modified", "expected"),
+    [
+        # UTC without its `Z`: the page's times (the shown update too)
+        ("2025-08-25T04:10:00", "2025-08-25T03:13:00", ("07:10:00", "06:13:00", "selectors")),
+        ("2025-08-25T04:10:00", None, ("07:10:00", None, "selectors")),
+        # the same minute as shown (seconds kept), or with an offset: as given
+        ("2025-08-25T07:10:42", "2025-08-25T09:00:00", ("07:10:42", "09:00:00", "jsonld")),
+        ("2025-08-25T04:10:00Z", "2025-08-25T05:00:00Z", ("07:10:00", "08:00:00", "jsonld")),
+        ("2025-08-25T05:10:00+01:00", None, ("07:10:00", None, "jsonld")),
+    ],
+)
+def test_a_json_ld_time_without_an_offset_gives_way_to_a_different_shown_time(
+    form_b: str, published: str, modified: str | None, expected: tuple[str, ...]
+) -> None:
+    fields = {"datePublished": published} | ({"dateModified": modified} if modified else {})
+    result = _extract(_with_json_ld(form_b, **fields))
+    at, up, layer = expected
+    assert result.fields["published_at"] == f"2025-08-25T{at}+03:00"
+    assert result.layers["published_at"] == layer
+    if up is None:  # the page shows its update (form B): that one, not an invented one
+        assert result.fields["updated_at"] == "2025-08-25T06:13:00+03:00"
+        assert result.layers["updated_at"] == "selectors"
+    else:
+        assert result.fields["updated_at"] == f"2025-08-25T{up}+03:00"
+
+
+def test_a_meta_time_without_an_offset_on_a_page_without_known_markup(form_b: str) -> None:
+    """The rendered text shows the date when the known classes are gone."""
+    meta = '<meta property="article:published_time" content="2025-08-25T04:10:00">'
+    page = form_b.replace('class="ndt"', 'class="when"').replace("</head>", meta + "</head>", 1)
+    result = _extract(page)
+    assert result.fields["published_at"] == "2025-08-25T07:10:00+03:00"
+    assert result.layers["published_at"] == "text"
+    assert result.fields["updated_at"] == "2025-08-25T06:13:00+03:00"
 
 
 def test_structured_values_shown_without_the_known_classes_are_kept(form_b: str) -> None:

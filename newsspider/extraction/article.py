@@ -252,7 +252,8 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     if not text.enabled and not all(values.get(name) for name in REQUIRED_FIELDS):
         text.enabled = True
         values, used = _merge(layers, text)
-    _as_shown(values, used, selected, text, marks, has_markup)
+    wall_clock = dict(layers).get(used.get("published_at", ""), {}).get("wall_clock", False)
+    _as_shown(values, used, selected, text, marks, has_markup, wall_clock)
     body = selector_body(scope, marks, BodyRules(values.get("headline"), values.get("subtitle")))
     if body is None:
         text.enabled = True
@@ -279,9 +280,11 @@ def _as_shown(
     text: _TextLayer,
     marks: Marks,
     has_markup: bool,
+    wall_clock: bool,
 ) -> None:
     """Values from structured data (JSON-LD, ``og:``) checked against what the page shows:
-    the known markup's fields (``selected``), else the rendered text (``text``)."""
+    the known markup's fields (``selected``), else the rendered text (``text``).
+    ``wall_clock``: the structured publication time had no offset."""
     body_start = marks.body_start() if has_markup else None
     header: list[str] | None = None
     for name, cls in _SHOWN_FIELDS.items():
@@ -295,8 +298,15 @@ def _as_shown(
             header = marks.header_lines(body_start) if header is None else header
             _in_header(values, used, name, header)
     if used.get("published_at") in _STRUCTURED_LAYERS:
-        published = selected.get("published_at"), "selectors"
-        _timed(values, used, *(published if has_markup else _rendered(text, "published_at")))
+        if has_markup:
+            shown = selected.get("published_at"), selected.get("updated_at"), "selectors"
+        else:
+            (published, layer), updated = (
+                _rendered(text, "published_at"),
+                _rendered(text, "updated_at"),
+            )
+            shown = published, updated[0], layer
+        _timed(values, used, *shown, wall_clock)
     shown = selected.get("headline")
     if used.get("headline") == "meta" and shown and values["headline"].startswith(shown + " - "):
         values["headline"], used["headline"] = shown, "selectors"  # a title with more suffixes
@@ -344,15 +354,35 @@ def _has_name(line: str, name: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", line) is not None
 
 
-def _timed(values: dict[str, Any], used: dict[str, str], shown: Any, layer: str) -> None:
-    """A structured publication time at midnight (a date-only ``2025-04-23`` reads so) gives
-    way to the time the page shows on that same day (``shown``, from ``layer``)."""
+def _timed(
+    values: dict[str, Any],
+    used: dict[str, str],
+    shown: datetime | None,
+    shown_update: datetime | None,
+    layer: str,
+    wall_clock: bool,
+) -> None:
+    """A structured publication time gives way to the time the page shows (``shown``, from
+    ``layer``) where it is uncertain: read without an offset (``wall_clock``: Sofia time by
+    assumption, e.g. a UTC time without its `Z`) and a different minute, or at midnight (a
+    date-only ``2025-04-23`` reads so) on the shown day. Then a structured update time that
+    was the shown publication time, or is as uncertain, gives way to the shown one."""
     published: datetime = values["published_at"]
-    if published.hour or published.minute or published.second:
+    if shown is None or shown == published:
         return
-    if shown is not None and shown != published and shown.date() == published.date():
-        values["published_at"], used["published_at"] = shown, layer
-        if values.get("updated_at") == shown:  # `dateModified` was the publication time
+    if wall_clock:
+        if shown == published.replace(second=0, microsecond=0):
+            return
+    elif published.hour or published.minute or published.second or shown.date() != published.date():
+        return
+    values["published_at"], used["published_at"] = shown, layer
+    updated = values.get("updated_at")
+    if updated is None or used["updated_at"] not in _STRUCTURED_LAYERS:
+        return
+    if updated == shown or wall_clock:
+        if shown_update is not None and shown_update != shown:
+            values["updated_at"], used["updated_at"] = shown_update, layer
+        else:
             del values["updated_at"], used["updated_at"]
 
 

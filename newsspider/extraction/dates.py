@@ -159,7 +159,15 @@ def parse_iso(text: str | None) -> datetime | None:
     """
     if not text or not isinstance(text, str):
         return None
-    return _parse_iso(text.strip())
+    parsed = _parse_iso(text.strip())
+    return parsed[0] if parsed else None
+
+
+def is_wall_clock(text: object) -> bool:
+    """Whether ``text`` is an ISO 8601 time without an offset (or a date alone): read as Sofia
+    wall-clock time, which is an assumption (the page's shown time wins over it)."""
+    parsed = _parse_iso(text.strip()) if isinstance(text, str) and text else None
+    return parsed is not None and parsed[1]
 
 
 def updated_time(published: datetime | None, modified: datetime | None) -> datetime | None:
@@ -169,8 +177,9 @@ def updated_time(published: datetime | None, modified: datetime | None) -> datet
 
 
 @lru_cache(maxsize=1024)
-def _parse_iso(text: str) -> datetime | None:
-    """:func:`parse_iso` of a stripped string (cached: JSON-LD and meta repeat the same time)."""
+def _parse_iso(text: str) -> tuple[datetime, bool] | None:
+    """``(Sofia time, without an offset)`` of a stripped ISO string (cached: JSON-LD and meta
+    repeat the same time)."""
     try:
         dt = datetime.fromisoformat(text)
     except ValueError:
@@ -178,7 +187,7 @@ def _parse_iso(text: str) -> datetime | None:
             dt = du_parser.isoparse(text)
         except (ValueError, OverflowError, TypeError):
             return None
-    return to_sofia(dt)
+    return to_sofia(dt), dt.tzinfo is None or dt.utcoffset() is None
 
 
 def parse_rfc822(text: str | None) -> datetime | None:

@@ -10,7 +10,7 @@ from lxml import etree
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import absolute, clean_headline, collapse
-from newsspider.extraction.dates import parse_iso, updated_time
+from newsspider.extraction.dates import is_wall_clock, parse_iso, updated_time
 
 #: ``json.loads(raw, strict=False)`` builds a decoder per call; this one is shared.
 _DECODER = json.JSONDecoder(strict=False)
@@ -89,7 +89,8 @@ def article_fields(obj: dict[str, Any] | None, base_url: str) -> dict[str, Any]:
     """Fields from the article object of :func:`find_article`: headline, subtitle
     (description), times, image, Person authors.
 
-    ``updated_at`` only when ``dateModified`` is a different instant from ``datePublished``.
+    ``updated_at`` only when ``dateModified`` is a different instant from ``datePublished``;
+    ``wall_clock`` when ``datePublished`` has no offset (:func:`is_wall_clock`).
     """
     if obj is None:
         return {}
@@ -104,4 +105,5 @@ def article_fields(obj: dict[str, Any] | None, base_url: str) -> dict[str, Any]:
         "updated_at": updated_time(published, modified),
         "image_url": absolute(base_url, image) if image else None,
         "authors": _authors(obj.get("author")),
+        "wall_clock": is_wall_clock(obj.get("datePublished")),
     }

@@ -8,7 +8,7 @@ from lxml import etree
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import absolute, clean_headline, collapse
-from newsspider.extraction.dates import parse_iso, updated_time
+from newsspider.extraction.dates import is_wall_clock, parse_iso, updated_time
 
 
 def meta_map(head: etree._Element) -> dict[str, str]:
@@ -45,9 +45,10 @@ def _headline(text: str | None) -> str | None:
 
 def meta_fields(head: etree._Element, base_url: str) -> dict[str, Any]:
     """Fields from the meta tags in ``head`` (the page's `<head>`, else the root); the
-    headline falls back to the page `<title>`."""
+    headline falls back to the page `<title>`; ``wall_clock`` as in ``article_fields``."""
     meta = meta_map(head)
-    published = parse_iso(_first(meta, P.META_PUBLISHED))
+    published_text = _first(meta, P.META_PUBLISHED)
+    published = parse_iso(published_text)
     modified = parse_iso(_first(meta, P.META_MODIFIED))
     image = _first(meta, P.META_IMAGE)
     return {
@@ -56,4 +57,5 @@ def meta_fields(head: etree._Element, base_url: str) -> dict[str, Any]:
         "published_at": published,
         "updated_at": updated_time(published, modified),
         "image_url": absolute(base_url, image) if image else None,
+        "wall_clock": is_wall_clock(published_text),
     }
