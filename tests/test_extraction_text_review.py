@@ -389,3 +389,30 @@ def test_text_body_splits_paragraphs_at_two_line_breaks() -> None:
 def test_related_paragraph_split_by_line_breaks_is_still_related() -> None:
     related = '<p>Прочетете още:<br><br><a href="/bulgaria/1039000-svarzano">Мост</a></p>'
     assert "Мост" not in _form_a((FIRST_P, FIRST_P + related)).fields["body"]
+
+
+# --- a paragraph that is mostly a link is body text in both layers ---------------------------
+
+CITING_P = (
+    '<p>Източник: <a href="https://example.org/doklad-2026">Доклад на синтетичната агенция'
+    " за културните събития през 2026 година</a></p>"
+)
+CITING = "Източник: Доклад на синтетичната агенция за културните събития през 2026 година"
+
+
+def test_text_body_keeps_a_paragraph_that_is_mostly_a_link() -> None:
+    paras = _redesign((P1, P1 + CITING_P)).fields["body"].split("\n\n")
+    assert paras[:3] == [
+        "Фестивалът започна в събота следобед.",
+        CITING,
+        "Вторият ден беше посветен на местни изпълнители.",
+    ]
+    f = _form_a(("<p>Третият", CITING_P + "<p>Третият")).fields
+    assert CITING in f["body"].split("\n\n")
+
+
+def test_text_body_still_drops_link_blocks_that_are_not_paragraphs() -> None:
+    """A `div` that is mostly a link, among the paragraphs: not body text."""
+    rail = '<div class="q1"><a href="https://example.org/a">Синтетична външна връзка</a></div>'
+    body = _redesign((P1, P1 + rail)).fields["body"]
+    assert "външна" not in body and body.startswith("Фестивалът започна")

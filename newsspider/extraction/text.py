@@ -327,10 +327,13 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
     article = _article_element(date_el, header.head_el)
     trailing: list[Line] = []
     for line in lines[header.body_start :]:
-        if line.linky and _is_tag_line(line, article):
+        tag_line = line.linky and _is_tag_line(line, article)
+        if tag_line:
             trailing.append(line)
-        if line.heading or line.item or line.linky:
+        if line.heading or line.item:
             continue
+        if line.linky and (tag_line or container is None or not _is_paragraph(line)):
+            continue  # (a `p` that is mostly a link, among the paragraphs, is one of them)
         if line.hrefs and is_related(line.text, line.links, line.hrefs):
             continue
         if line.el is not None:
@@ -355,6 +358,10 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
     if date_el is not None:
         fields["image_url"] = _image_between(date_el, first_para)
     return fields
+
+
+def _is_paragraph(line: Line) -> bool:
+    return line.el is not None and line.el.tag == "p"
 
 
 def _header_sibling(
