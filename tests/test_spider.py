@@ -16,6 +16,7 @@ from twisted.python.failure import Failure
 
 from newsspider.args import ArgumentError
 from newsspider.extraction.dates import sofia_local
+from newsspider.middlewares.safety import ListingGuardMiddleware
 from newsspider.spiders.fakti import FaktiSpider
 from newsspider.startup import StartupError
 
@@ -513,7 +514,13 @@ def test_a_finished_complete_walk_raises_the_watermark_to_its_start() -> None:
     assert spider.crawler.stats.get_value("discovery/watermarks") == 1
 
 
-@pytest.mark.parametrize("spoil", ["stopped", "listing", "search", "callback", "not committed"])
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        "stopped", "listing", "search", "callback", "not committed", "home missing",
+        "linked page missing", "max pages", "loop",
+    ],
+)  # fmt: skip
 def test_an_incomplete_walk_leaves_the_watermark(spoil: str, caplog) -> None:
     mark = sofia_local(2025, 10, 26, 9, 0)
     store = FakeStore(marks={"bg": mark})
@@ -529,6 +536,18 @@ def test_an_incomplete_walk_leaves_the_watermark(spoil: str, caplog) -> None:
     elif spoil == "callback":
         home = spider._home("bg")
         spider._spider_error(Failure(ValueError("x")), response(home.url, b"", home), spider)
+    elif spoil == "home missing":  # the way to every section
+        home = spider._home("bg")
+        list(home.errback(http_failure(response(home.url, b"", home, status=404))) or ())
+    elif spoil == "linked page missing":  # the site linked to it (`rel=next`)
+        page = spider._listing("bg", "world", 3, url=f"{BASE}/world?page=3")
+        list(page.errback(http_failure(response(page.url, b"", page, status=410))) or ())
+    elif spoil in ("max pages", "loop"):  # the guard drops the next listing page
+        here = spider._listing("bg", "world", 4)
+        back = spider._listing("bg", "world", 5 if spoil == "max pages" else 2)
+        spider.crawler.settings.set("FAKTI_MAX_LISTING_PAGES", 4)
+        guard = ListingGuardMiddleware.from_crawler(spider.crawler)
+        assert guard.get_processed_request(back, response(here.url, b"", here)) is None
     else:
         spider.crawler.stats.set_value("export/items", 3)  # written, never published
     spider._closed(spider, reason)

@@ -12,7 +12,8 @@
   cancellation into a quiet ``IgnoreRequest`` (no traceback; one warning line).
 - :class:`ListingGuardMiddleware` (spider): drops a pagination request deeper than
   ``FAKTI_MAX_LISTING_PAGES`` and one that loops (points back to a page of the same listing
-  already requested, or to an earlier page number).
+  already requested, or to an earlier page number), and sends :data:`listing_cut` (the walk
+  below is not done: the spider then moves no watermark).
 
 Both count what they refuse in the stats (``safety/...``) and log it.
 """
@@ -36,6 +37,9 @@ from newsspider.extraction import patterns as P
 logger = logging.getLogger(__name__)
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+
+#: Signal sent (``request=``, ``reason=``) when a listing request is dropped.
+listing_cut = object()
 
 #: ``Request.meta`` key set by the spider on listing and search requests: the page number.
 PAGE_META = "page"
@@ -156,6 +160,7 @@ class ListingGuardMiddleware(BaseSpiderMiddleware):
         super().__init__(crawler)
         self.max_pages = int(crawler.settings.getfloat("FAKTI_MAX_LISTING_PAGES", 10_000))
         self.stats = crawler.stats
+        self.signals = crawler.signals
         self.seen: set[tuple[str, int]] = set()
 
     def get_processed_request(self, request: Request, response: Response | None) -> Any:
@@ -177,6 +182,7 @@ class ListingGuardMiddleware(BaseSpiderMiddleware):
     def _drop(self, why: str, request: Request, detail: str) -> None:
         self.stats.inc_value(f"safety/listing/{why}")
         logger.warning("listing %s: dropped %.200s (%s)", why, request.url, detail)
+        self.signals.send_catch_log(listing_cut, request=request, reason=f"{why}: {detail}")
 
 
 def _int(value: Any) -> int:

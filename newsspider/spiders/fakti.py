@@ -51,6 +51,7 @@ from newsspider.extraction.urls import ArticleRef, canonicalize, parse_article_u
 from newsspider.items import RejectItem
 from newsspider.loaders import build_item, build_reject
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
+from newsspider.middlewares.safety import listing_cut
 from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.spiders.window import Coverage, Window, scope
@@ -159,6 +160,7 @@ class FaktiSpider(scrapy.Spider):
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._spider_error, signal=signals.spider_error)
         crawler.signals.connect(spider._item_error, signal=signals.item_error)
+        crawler.signals.connect(spider._listing_cut, signal=listing_cut)
         return spider
 
     # --- start ------------------------------------------------------------------------
@@ -388,7 +390,7 @@ class FaktiSpider(scrapy.Spider):
             url or self._path_url(path, {"page": page} if page > 1 else None),
             callback=self.parse_listing,
             errback=self.listing_failed,
-            meta={"lang": lang, "section": section, "page": page},
+            meta={"lang": lang, "section": section, "page": page, "linked": url is not None},
         )
 
     def _search(self, lang: str, page: int, url: str | None = None) -> scrapy.Request:
@@ -583,18 +585,28 @@ class FaktiSpider(scrapy.Spider):
 
     def listing_failed(self, failure: Failure) -> None:
         """A home or section listing page that could not be read (after its retries): the
-        walk below it is lost for this run, so the run raises no watermark. A 404 or 410 is
-        a listing that does not exist (a section an edition lacks, a page past the last):
-        nothing is listed there (``discovery/listing_missing``)."""
+        walk below it is lost for this run, so the run raises no watermark. A 404 or 410 of
+        a section page is a listing that does not exist (a section an edition lacks, a page
+        past the last): nothing is listed there (``discovery/listing_missing``); not so for
+        the home page (the way to the sections) or a page the site linked to (`rel=next`)."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
-        if isinstance(error, HttpError) and error.response.status in (404, 410):
+        meta = request.meta
+        if (
+            isinstance(error, HttpError)
+            and error.response.status in (404, 410)
+            and not (meta.get("home") or meta.get("linked"))
+        ):
             logger.info("listing %s not found (%d)", request.url, error.response.status)
             self.crawler.stats.inc_value("discovery/listing_missing")
             return
         logger.warning("listing %s failed (%s): not walked further", request.url, error)
         self.crawler.stats.inc_value("discovery/listing_failed")
         self._gap(f"listing {request.url} failed")
+
+    def _listing_cut(self, request: scrapy.Request, reason: str) -> None:
+        """A listing page dropped by :class:`ListingGuardMiddleware`: its walk is not done."""
+        self._gap(f"listing {request.url} not walked ({reason})")
 
     def _gap(self, why: str) -> None:
         if self.coverage is not None:
