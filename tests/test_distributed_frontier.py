@@ -249,7 +249,6 @@ def test_a_worker_tag_goes_into_the_run_file_name(tmp_path):
     files = new_run_files(tmp_path, start, tag="vm-0")
     assert files.feed.name == "2026-11-29T06-30-00.vm-0.jsonl"
     assert files.rejects.name == "2026-11-29T06-30-00.vm-0.rejects.jsonl"
-    files.feed.parent.mkdir(parents=True)
     files.feed.write_text("{}\n")
     files.rejects.write_text("{}\n")
     assert new_run_files(tmp_path, start, tag="vm-0").stem == "2026-11-29T06-30-00.vm-0_1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import os
@@ -12,12 +13,13 @@ import pytest
 
 import newsspider.pipelines.atomic as atomic
 import newsspider.pipelines.export as export_mod
+import newsspider.pipelines.runfiles as runfiles_mod
 from newsspider import settings as project
 from newsspider.extraction.record import RECORD_FIELDS
 from newsspider.items import ArticleItem, RejectItem
 from newsspider.pipelines.atomic import AtomicFile, clean_leftovers, temp_path
 from newsspider.pipelines.jsonline import json_line
-from newsspider.pipelines.runfiles import new_run_files
+from newsspider.pipelines.runfiles import new_run_files, run_files
 from newsspider.state.sqlite import SQLiteStore
 
 DUCKDB_COLUMNS = (
@@ -51,7 +53,6 @@ def test_run_file_names_from_utc_start_with_suffix_when_taken(tmp_path):
     assert files.feed == (tmp_path / "fakti" / "2026-11-29T06-30-00.jsonl").resolve()
     assert files.rejects.name == "2026-11-29T06-30-00.rejects.jsonl"
     assert files.report.name == "2026-11-29T06-30-00.report.json"
-    files.feed.parent.mkdir(parents=True)
     files.feed.write_text("")
     again = new_run_files(tmp_path, datetime(2026, 11, 29, 6, 30, 0, tzinfo=UTC))
     assert again.feed.name == "2026-11-29T06-30-00_1.jsonl"
@@ -61,6 +62,20 @@ def test_run_file_names_from_utc_start_with_suffix_when_taken(tmp_path):
     assert new_run_files(tmp_path, datetime(2026, 1, 1, tzinfo=UTC), gzip=True).feed.name == (
         "2026-01-01T00-00-00.jsonl.gz"
     )
+
+
+def test_two_runs_started_in_the_same_second_never_share_a_name(tmp_path):
+    """The stem is claimed when chosen, long before the first record is written: a second
+    run (another process, or this one) takes the next suffix, so no rename replaces a file."""
+    start = datetime(2026, 11, 29, 6, 30, 0, tzinfo=UTC)
+    first, second = new_run_files(tmp_path, start), new_run_files(tmp_path, start)
+    assert (first.stem, second.stem) == ("2026-11-29T06-30-00", "2026-11-29T06-30-00_1")
+    assert first.claim.exists() and clean_leftovers(first.directory) == []  # held: kept
+    first.release()
+    second.release()
+    second.release()  # once is enough
+    assert list(first.directory.iterdir()) == []
+    assert new_run_files(tmp_path, start).stem == first.stem  # nothing was written under it
 
 
 def test_file_holds_records_in_field_order_without_layers(pipeline_run, make_record, tmp_path):
@@ -238,6 +253,7 @@ def _abandon(run) -> None:
         file = getattr(pipe, "_file", None)
         if file is not None and not file._raw.closed:
             file._raw.close()
+    os.close(runfiles_mod._CLAIMS.pop(run_files(run.crawler).claim))  # the file stays
     store = run.crawler._fakti_state_store
     store._db.close()  # uncommitted sightings are lost, as in a kill
 
@@ -270,7 +286,7 @@ def test_killed_before_fsync_leaves_no_complete_looking_file_and_reemits(
     )
     (feed,) = completed(tmp_path)
     assert ids(feed) == [1, 2, 3, 4, 5, 6, 7]  # nothing lost
-    assert second.stats.get_value("export/leftovers_removed") == 1
+    assert second.stats.get_value("export/leftovers_removed") == 2  # the temporary, the claim
     assert second.stats.get_value("state/recovered/rolled_back_keys") == 5  # all were pending
     assert [p.name for p in out_dir(tmp_path).iterdir()] == [feed.name]
 
@@ -281,8 +297,9 @@ def test_killed_mid_run_reemits_everything(pipeline_run, make_record, tmp_path, 
     first.feed(*(article(make_record(i)) for i in range(1, 6)))  # no close: killed here
     _abandon(first)
     assert completed(tmp_path) == []
-    (temp,) = out_dir(tmp_path).iterdir()
+    temp, claim = sorted(out_dir(tmp_path).iterdir(), key=lambda p: "claim" in p.name)
     assert temp.name.startswith(".") and temp.name.endswith(".jsonl.part")
+    assert claim.name == f".{run_files(first.crawler).stem}.claim.part"
     second = pipeline_run()
     second.feed(*(article(make_record(i)) for i in range(1, 8)))
     second.close()
@@ -353,3 +370,42 @@ def test_publish_fsyncs_file_then_directory(tmp_path, monkeypatch):
     f.write(b"1\n")
     f.publish()
     assert calls == ["fsync", "rename", "fsync"]
+
+
+class _DiskFull:
+    """A stream that writes half of what it is given, then fails as a full disk does."""
+
+    def __init__(self, out) -> None:
+        self.out = out
+
+    def write(self, data: bytes) -> None:
+        self.out.write(data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_a_failed_write_publishes_nothing_and_the_next_run_emits_everything(
+    pipeline_run, make_record, tmp_path, monkeypatch, gz
+):
+    monkeypatch.setattr(export_mod, "PENDING_BATCH", 2)
+    first = pipeline_run(FAKTI_GZIP=gz)
+    first.feed(*(article(make_record(i)) for i in range(1, 4)))
+    (exporter,) = (p for p in first.pipes if isinstance(p, export_mod.ExportPipeline))
+    file = exporter._file
+    file._out = _DiskFull(file._out)
+    with pytest.raises(OSError, match="No space"):
+        first.feed(article(make_record(4)))
+    with pytest.raises(atomic.WriteFailed):  # part of a line is in the file: no more writes
+        first.feed(article(make_record(5)))
+    first.close()
+    assert first.stats.get_value("export/write_failed") == file.final.name
+    assert first.stats.get_value("export/file") is None
+    assert list(out_dir(tmp_path).iterdir()) == []  # no feed, no temporary, no claim
+    second = pipeline_run(FAKTI_GZIP=gz)
+    second.feed(*(article(make_record(i)) for i in range(1, 6)))
+    second.close()
+    (feed,) = out_dir(tmp_path).glob("*.jsonl*")
+    data = gzip.decompress(feed.read_bytes()) if gz else feed.read_bytes()
+    assert [json.loads(line)["article_id"] for line in data.splitlines()] == [
+        make_record(i)["article_id"] for i in range(1, 6)
+    ]  # the 3 written before the failure were rolled back, not lost

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,10 @@ def clean_leftovers(directory: Path) -> list[Path]:
     return removed
 
 
+class WriteFailed(OSError):
+    """A file that an earlier write left incomplete: it must not be published."""
+
+
 class AtomicFile:
     """A file that appears under its final name complete or not at all.
 
@@ -74,12 +79,29 @@ class AtomicFile:
         self._out: Any = (
             PostProcessingManager(plugins, self._raw, feed_options or {}) if plugins else self._raw
         )
+        self.failed: OSError | None = None
 
     def write(self, data: bytes) -> None:
-        self._out.write(data)
+        """Append ``data``. After a failed write (disk full, quota...) the file may hold part
+        of a line, so every later write and :meth:`publish` raise :class:`WriteFailed`."""
+        if self.failed is not None:
+            raise WriteFailed(f"{self.final.name}: an earlier write failed") from self.failed
+        try:
+            self._out.write(data)
+        except OSError as exc:
+            self.failed = exc
+            raise
+
+    def discard(self) -> None:
+        """Give the file up: close and delete the temporary (nothing is published)."""
+        with suppress(OSError):
+            self._raw.close()
+        self.temp.unlink(missing_ok=True)
 
     def sync(self) -> None:
         """Finish the stream (postprocessing trailers included), flush and fsync it."""
+        if self.failed is not None:
+            raise WriteFailed(f"{self.final.name}: a write failed") from self.failed
         if self._out is not self._raw:
             self._out.close()  # closes the plugins, not the raw file
             self._out = self._raw

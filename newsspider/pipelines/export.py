@@ -14,6 +14,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import deferred_from_coro
 
 from newsspider.items import ArticleItem
 from newsspider.pipelines.atomic import AtomicFile, clean_leftovers
@@ -35,12 +36,20 @@ GZIP_OPTIONS = {"gzip_compresslevel": 6}
 class ExportPipeline:
     """Appends each emitted record, fields in ``RECORD_FIELDS`` order, to the run's file.
 
-    Stats: ``export/items``, ``export/file``, ``export/leftovers_removed``.
+    Stats: ``export/items``, ``export/file``, ``export/leftovers_removed``,
+    ``export/write_failed``.
+
+    A write that fails (disk full, quota...) may leave part of a line: the run stops (finish
+    reason ``export_failed``), the file is not published and its keys are rolled back, so the
+    next run asks for those articles again.
     """
 
-    def __init__(self, store: StateStore, files: RunFiles, stats: StatsCollector) -> None:
+    def __init__(
+        self, store: StateStore, files: RunFiles, crawler: Crawler, stats: StatsCollector
+    ) -> None:
         self.store = store
         self.files = files
+        self.crawler = crawler
         self.stats = stats
         self._file: AtomicFile | None = None
         self._rows: list[tuple[Key, str]] = []
@@ -50,7 +59,7 @@ class ExportPipeline:
         assert crawler.stats is not None
         with exit_on(SettingError):
             store = get_store(crawler)
-        return cls(store, run_files(crawler), crawler.stats)
+        return cls(store, run_files(crawler), crawler, crawler.stats)
 
     def open_spider(self) -> None:
         removed = clean_leftovers(self.files.directory)
@@ -64,7 +73,11 @@ class ExportPipeline:
         if self._file is None:
             plugins = [GZIP_PLUGIN] if self.files.gzip else None
             self._file = AtomicFile(self.files.feed, plugins, GZIP_OPTIONS)
-        self._file.write(json_line(record_of(item)))
+        try:
+            self._file.write(json_line(record_of(item)))
+        except OSError as exc:
+            write_failed(self.crawler, self._file, exc)
+            raise
         self._rows.append((item_key(item), item["content_hash"]))
         if len(self._rows) >= PENDING_BATCH:
             self._flush_pending()
@@ -80,7 +93,33 @@ class ExportPipeline:
             logger.info("no records to export: no feed file written")
             return
         self._flush_pending()
-        path = self._file.publish()
+        try:
+            path = self._file.publish()
+        except OSError as exc:
+            write_failed(self.crawler, self._file, exc)
+            self._file.discard()
+            rolled = self.store.rollback_file(str(self.files.feed))
+            logger.error("feed not published; %d record(s) rolled back for the next run", rolled)
+            return
         count = self.store.commit_file(str(path))
         self.stats.set_value("export/file", str(path))
         logger.info("exported %d record(s) to %s", count, path)
+
+
+#: Finish reason of a run stopped by a failed write.
+EXPORT_FAILED = "export_failed"
+
+
+def write_failed(crawler: Crawler, file: AtomicFile, error: OSError) -> None:
+    """The first failed write of ``file``: logged, counted, and the run asked to stop
+    (whatever follows cannot be published)."""
+    if crawler.stats.get_value("export/write_failed"):
+        return
+    crawler.stats.set_value("export/write_failed", file.final.name)
+    logger.error("writing %s failed (%s): stopping the run", file.final.name, error)
+    try:
+        engine = crawler.engine
+    except RuntimeError:  # no crawl running: nothing to stop
+        return
+    if engine is not None and engine.running and engine.spider is not None:
+        deferred_from_coro(engine.close_spider_async(reason=EXPORT_FAILED))

@@ -11,6 +11,7 @@ from scrapy.statscollectors import StatsCollector
 
 from newsspider.items import RejectItem
 from newsspider.pipelines.atomic import AtomicFile
+from newsspider.pipelines.export import write_failed
 from newsspider.pipelines.jsonline import json_line
 from newsspider.pipelines.runfiles import RunFiles, run_files
 from newsspider.startup import exit_on
@@ -22,10 +23,13 @@ logger = logging.getLogger(__name__)
 class RejectsPipeline:
     """Each :class:`RejectItem` becomes one line ``{"url", "reason", "partial"}`` (no
     ``layers``), counted as ``rejects/<reason>``; it never reaches the feeds. The file is
-    crash-safe like the feed and only exists when the run had rejects."""
+    crash-safe like the feed and only exists when the run had rejects; a failed write stops
+    the run as for the feed (:func:`~newsspider.pipelines.export.write_failed`) and leaves no
+    rejects file."""
 
-    def __init__(self, files: RunFiles, stats: StatsCollector) -> None:
+    def __init__(self, files: RunFiles, crawler: Crawler, stats: StatsCollector) -> None:
         self.files = files
+        self.crawler = crawler
         self.stats = stats
         self._file: AtomicFile | None = None
 
@@ -34,7 +38,7 @@ class RejectsPipeline:
         assert crawler.stats is not None
         with exit_on(SettingError):  # a redis:// state that cannot be used (down, no free slot)
             files = run_files(crawler)
-        return cls(files, crawler.stats)
+        return cls(files, crawler, crawler.stats)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, RejectItem):
@@ -43,12 +47,24 @@ class RejectsPipeline:
         partial = {k: v for k, v in (item.get("partial") or {}).items() if k != "layers"}
         if self._file is None:
             self._file = AtomicFile(self.files.rejects)
-        self._file.write(json_line({"url": item.get("url"), "reason": reason, "partial": partial}))
+        line = json_line({"url": item.get("url"), "reason": reason, "partial": partial})
+        try:
+            self._file.write(line)
+        except OSError as exc:
+            write_failed(self.crawler, self._file, exc)
+            raise
         self.stats.inc_value(f"rejects/{reason}")
         self.stats.inc_value("rejects/total")
         raise DropItem(f"rejected ({reason}): {item.get('url')}", log_level="DEBUG")
 
     def close_spider(self) -> None:
-        if self._file is not None:
+        if self._file is None:
+            return
+        try:
             path = self._file.publish()
-            logger.info("rejects: %s (%d)", path, self.stats.get_value("rejects/total", 0))
+        except OSError as exc:
+            write_failed(self.crawler, self._file, exc)
+            self._file.discard()
+            logger.error("rejects file not published")
+            return
+        logger.info("rejects: %s (%d)", path, self.stats.get_value("rejects/total", 0))

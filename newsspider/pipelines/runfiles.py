@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from newsspider.distributed import is_distributed
+from newsspider.pipelines.atomic import TEMP_SUFFIX
 
 #: The sub-folder of ``FAKTI_OUTPUT_DIR`` that holds the run files.
 FEED_SUBDIR = "fakti"
@@ -37,20 +41,50 @@ class RunFiles:
     def report(self) -> Path:
         return self.directory / f"{self.stem}.report.json"
 
+    @property
+    def claim(self) -> Path:
+        """The hidden file that holds the stem for this run while it lasts."""
+        return self.directory / f".{self.stem}.claim{TEMP_SUFFIX}"
+
+    def release(self) -> None:
+        """Give the stem's claim up (the run's files are written): delete and unlock it."""
+        fd = _CLAIMS.pop(self.claim, None)
+        if fd is not None:
+            self.claim.unlink(missing_ok=True)
+            os.close(fd)
+
+
+#: Claim file → its descriptor, held (under ``flock``) until :meth:`RunFiles.release` or the
+#: end of the process; a dead run's claim is removed like its temporaries.
+_CLAIMS: dict[Path, int] = {}
+
 
 def _taken(directory: Path, stem: str) -> bool:
     return any(directory.glob(f"{stem}.*")) or any(directory.glob(f".{stem}.*"))
 
 
+def _claim(files: RunFiles) -> bool:
+    """Create ``files.claim`` exclusively and lock it; ``False`` if another run has it."""
+    try:
+        fd = os.open(files.claim, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return False
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    _CLAIMS[files.claim] = fd
+    return True
+
+
 def new_run_files(
     output_dir: str | Path, start: datetime, *, gzip: bool = False, tag: str = ""
 ) -> RunFiles:
-    """The run files for a run started at ``start`` (aware), with a free stem; a distributed
+    """The run files for a run started at ``start`` (aware), with a stem no other run has
+    (claimed at once, so two runs started in the same second never share it); a distributed
     worker's ``tag`` follows the time (``2026-11-29T06-30-00.host-0``)."""
     directory = (Path(output_dir) / FEED_SUBDIR).resolve()
+    directory.mkdir(parents=True, exist_ok=True)
     base = start.astimezone(UTC).strftime(STEM_FORMAT) + (f".{tag}" if tag else "")
     stem, n = base, 0
-    while _taken(directory, stem):
+    while _taken(directory, stem) or not _claim(RunFiles(directory, stem, gzip)):
         n += 1
         stem = f"{base}_{n}"
     return RunFiles(directory, stem, gzip)
@@ -71,4 +105,5 @@ def run_files(crawler: Crawler) -> RunFiles:
             output, datetime.now(UTC), gzip=settings.getbool("FAKTI_GZIP"), tag=tag
         )
         setattr(crawler, _CRAWLER_ATTR, files)
+        crawler.signals.connect(files.release, signal=signals.engine_stopped, weak=False)
     return files
