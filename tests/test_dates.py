@@ -268,6 +268,9 @@ def test_parse_rfc822_bad(text: str | None) -> None:
         ("144", 144), (" 313 ", 313), ("1 234 567", 1234567), (12, 12),
         ("", None), ("abc", None), ("12 34", None), ("1,234", None), ("-5", None), (None, None),
         (True, None), (-1, None), ("12a", None),
+        # a 64-bit integer at most: larger ones no reader of the feed could load
+        ("9 223 372 036 854 775 807", 2**63 - 1), ("99999999999999999999", None),
+        (2**63 - 1, 2**63 - 1), (2**63, None),
     ],
 )  # fmt: skip
 def test_parse_int(text: object, expected: int | None) -> None:

@@ -211,6 +211,23 @@ def rss(items) -> bytes:
     ).encode()
 
 
+def test_a_link_with_an_overlong_id_is_no_article_and_blocks_nothing() -> None:
+    """20 digits fit no 64-bit key (the state store would raise): counted, skipped."""
+    at = sofia_local(2025, 10, 26, 11, 0)
+    spider = make_spider(FakeStore(marks={"bg": at, "en": at}))
+    (feed, _) = spider.start_requests_list()
+    body = rss(
+        [
+            ("https://fakti.bg/world/99999999999999999999-x", "Sun, 26 Oct 2025 11:55:00 +0200"),
+            ("https://fakti.bg/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("https://fakti.bg/world/1000000-z", "Sun, 26 Oct 2025 09:59:00 +0200"),
+        ]
+    )
+    out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    assert paths(out) == ["/world/1000003-c"]
+    assert spider.crawler.stats.get_value("discovery/links/not_article") == 1
+
+
 def test_incremental_feed_reaching_the_watermark_is_enough() -> None:
     at = sofia_local(2025, 10, 26, 11, 0)  # floor: 10:00
     store = FakeStore(known={("bg", 1000002): at}, marks={"bg": at, "en": at})

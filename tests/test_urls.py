@@ -127,6 +127,7 @@ def test_parse_article_url_en_and_bg() -> None:
         "https://fakti.bg/world/123-x/more",
         "https://fakti.bg/en/author/jane-doe",
         "https://example.com/world/123-x",
+        "https://fakti.bg/world/1234567890123456789-x",  # 19 digits: no 64-bit key
     ],
 )
 def test_parse_article_url_not_articles(url: str) -> None:
@@ -199,3 +200,8 @@ def test_to_fetch_url() -> None:
     )
     assert to_fetch_url("https://fakti.bg/world?page=2", "http://m:1") == "http://m:1/world?page=2"
     assert to_fetch_url(EN, "https://fakti.bg") == EN
+
+
+def test_an_article_id_has_at_most_18_digits() -> None:
+    ref = parse_article_url("https://fakti.bg/world/123456789012345678-x")
+    assert ref is not None and ref.article_id == 123456789012345678

@@ -67,19 +67,21 @@ def unique_texts() -> st.SearchStrategy[list[str]]:
     return st.lists(st.text(min_size=1, max_size=8), max_size=4, unique=True)
 
 
+INT64_MAX, ID_MAX = 2**63 - 1, 10**18 - 1
 #: Valid records, every string drawn from the schema's own patterns (unicode \d, final "\n").
 valid_records = st.fixed_dictionaries(
     {
         "url": pattern("url"),
-        "article_id": st.integers(min_value=1) | st.sampled_from([1.0, 3.0, 2.0**70, 10**30]),
+        "article_id": st.integers(min_value=1, max_value=ID_MAX)
+        | st.sampled_from([1.0, 3.0, 2.0**59, ID_MAX]),
         "lang": st.sampled_from(PROPERTIES["lang"]["enum"]),
         "section": pattern("section"),
         "headline": st.text(min_size=1).filter(str.strip),
         "subtitle": st.none() | st.text(),
         "published_at": st.from_regex(SOFIA),
         "updated_at": st.none() | st.from_regex(SOFIA),
-        "views": st.none() | st.integers(min_value=0) | st.just(0.0),
-        "comments": st.none() | st.integers(min_value=0, max_value=10**40),
+        "views": st.none() | st.integers(min_value=0, max_value=INT64_MAX) | st.just(0.0),
+        "comments": st.none() | st.integers(min_value=0, max_value=INT64_MAX),
         "authors": unique_texts(),
         "tags": unique_texts(),
         "image_url": st.none() | pattern("image_url"),
@@ -181,7 +183,21 @@ TWO_NEWLINES = HASH + "\n\n"
         ({"article_id": 3.0}, None),  # 2020-12: 3.0 is an integer
         ({"article_id": 0.5}, ("invalid_article_id", "0.5 is not of type 'integer'")),
         ({"views": float("nan")}, ("invalid_views", "nan is not of type 'integer', 'null'")),
-        ({"views": 10**100}, None),
+        ({"views": 2**63 - 1}, None),
+        (
+            {"views": 2**63},
+            (
+                "invalid_views",
+                "9223372036854775808 is greater than the maximum of 9223372036854775807",
+            ),
+        ),
+        (
+            {"article_id": 10**18},
+            (
+                "invalid_article_id",
+                "1000000000000000000 is greater than the maximum of 999999999999999999",
+            ),
+        ),
         ({"content_hash": HASH + "\n"}, None),  # re.search: "$" matches before a final "\n"
         (
             {"content_hash": TWO_NEWLINES},
@@ -222,6 +238,8 @@ EXACT_SCHEMAS = [
     {"type": "object"},
     {"minimum": 0},
     {"minimum": 1.5},
+    {"maximum": 2.5},
+    {"minimum": 0, "maximum": 9223372036854775807},
     {"minLength": 2},
     {"pattern": "^a\\d$"},
     {"enum": ["en", "bg"]},

@@ -31,10 +31,14 @@ SECTIONS = frozenset(
 URL_UNSAFE = re.compile(r"[\s<>\"'\x00-\x1f\x7f]")
 #: `/en/amp/...` → `/en/...`, `/amp/...` → `/...`.
 AMP_PATH = re.compile(r"^(/en)?/amp(/.+)$")
-#: An article path: optional `en/`, section, `<id>-<slug>` (slug kept verbatim).
+#: An article path: optional `en/`, section, `<id>-<slug>` (slug kept verbatim; an id of 1 to
+#: 18 digits).
 ARTICLE_PATH = re.compile(
-    r"^/(?:(?P<en>en)/)?(?P<section>[a-z0-9-]+)/(?P<id>\d+)-(?P<slug>[^/]*)/?$"
+    r"^/(?:(?P<en>en)/)?(?P<section>[a-z0-9-]+)/(?P<id>\d{1,18})-(?P<slug>[^/]*)/?$"
 )
+#: The largest integer written (a 64-bit signed integer: what pandas, DuckDB and SQLite
+#: load); article ids have at most 18 digits, a larger count is no count.
+INT64_MAX = 2**63 - 1
 #: An English day page: `/en/<section>/YYYY/MM/DD/<n>`.
 DAY_PATH = re.compile(
     r"^/en/(?P<section>[a-z0-9-]+)/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<n>\d+)/?$"

@@ -125,6 +125,10 @@ def _minimum(least: float) -> Check:
     return lambda value: not _is_number(value) or not value < least
 
 
+def _maximum(most: float) -> Check:
+    return lambda value: not _is_number(value) or not value > most
+
+
 def _required(names: list[str]) -> Check:
     needed = frozenset(names)
     return lambda value: not isinstance(value, dict) or value.keys() >= needed
@@ -160,6 +164,8 @@ class _Compiler:
                 return _min_length(value)
             case "minimum":
                 return _minimum(value)
+            case "maximum":
+                return _maximum(value)
             case "uniqueItems":
                 return _unique_strings if value else _always
             case "required":
