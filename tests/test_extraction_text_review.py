@@ -416,3 +416,81 @@ def test_text_body_still_drops_link_blocks_that_are_not_paragraphs() -> None:
     rail = '<div class="q1"><a href="https://example.org/a">Синтетична външна връзка</a></div>'
     body = _redesign((P1, P1 + rail)).fields["body"]
     assert "външна" not in body and body.startswith("Фестивалът започна")
+
+
+# --- review of the above: `<br><br>` only splits body paragraphs; updates after punctuation ---
+
+BARE = (
+    "<html><head><title>Синтетичен фестивал събра хиляди - Факти</title></head><body><article>"
+    "{h1}<div>14 Юни, 2026 18:45 5 067 12</div>{sub}"
+    '<figure><img src="/p/x-1.jpg"><figcaption>Синтетичен фестивал събра хиляди - 1</figcaption>'
+    "</figure><div>Елена Димитрова Елена Димитрова Автор във Fakti.bg</div>"
+    '<div class="b0">{body}</div></article></body></html>'
+)
+H1 = "<h1>Синтетичен фестивал събра хиляди</h1>"
+SUB = "<div>Организаторите обещават ново издание</div>"
+TWO_P = "<p>Първи абзац на статията.</p><p>Втори абзац на статията.</p>"
+
+
+def _bare(h1: str = H1, sub: str = SUB, body: str = TWO_P) -> dict:
+    return _page(BARE.format(h1=h1, sub=sub, body=body)).fields
+
+
+@pytest.mark.parametrize(
+    ("h1", "sub"),
+    [
+        ("<h1>Синтетичен фестивал<br><br>събра хиляди</h1>", SUB),
+        (H1, "<div>Организаторите обещават<br><br>ново издание</div>"),
+    ],
+)
+def test_two_line_breaks_outside_a_paragraph_split_nothing(h1: str, sub: str) -> None:
+    f = _bare(h1, sub)
+    assert (f["headline"], f["subtitle"]) == (
+        "Синтетичен фестивал събра хиляди",
+        "Организаторите обещават ново издание",
+    )
+    assert f["authors"] == ["Елена Димитрова"]
+    assert f["body"] == "Първи абзац на статията.\n\nВтори абзац на статията."
+
+
+def test_two_line_breaks_inside_a_link_split_nothing() -> None:
+    para = '<p>Кметът каза, че <a href="https://bta.bg/x">новият мост<br><br>ще бъде</a> готов.</p>'
+    assert _bare(body=para + TWO_P)["body"].split("\n\n")[0] == (
+        "Кметът каза, че новият мост ще бъде готов."
+    )
+
+
+def test_a_link_after_two_line_breaks_is_body_not_a_tag() -> None:
+    last = '<p>Кметът откри моста.<br><br><a href="https://bta.bg/x">Източник: БТА</a></p>'
+    f = _bare(body=TWO_P + last)
+    assert f["body"].split("\n\n")[-2:] == ["Кметът откри моста.", "Източник: БТА"]
+    assert f["tags"] == []
+
+
+def test_a_related_line_after_two_line_breaks_is_dropped_in_both_layers() -> None:
+    last = (
+        "<p>Кметът откри моста.<br><br>Прочетете още: "
+        '<a href="/bulgaria/1039000-x">Друг мост</a></p>'
+    )
+    assert _bare(body=TWO_P + last)["body"].endswith(
+        "Втори абзац на статията.\n\nКметът откри моста."
+    )
+    f = _form_a(("<p>Третият", last + "<p>Третият")).fields
+    assert "Друг мост" not in f["body"] and "Кметът откри моста." in f["body"].split("\n\n")
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        ", <span>обновена 10 Януари, 2026 08:05</span>",
+        "<br><span>обновена 10 Януари, 2026 08:05</span>",
+        ", обновена <b>10 Януари, 2026 08:05</b>",
+    ],
+)
+def test_selector_update_after_punctuation_or_a_break(after: str) -> None:
+    info = f'<div class="info"><span class="ndt">9 Януари, 2026 23:13</span>{after}</div>'
+    f = _form_a((FORM_A_INFO, info)).fields
+    assert (f["published_at"], f["updated_at"]) == (
+        "2026-01-09T23:13:00+02:00",
+        "2026-01-10T08:05:00+02:00",
+    )

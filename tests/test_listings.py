@@ -188,12 +188,16 @@ def _ref_join(page_url: str, href: str | None) -> str | None:
         return None
 
 
-def _ref_place(url: str) -> tuple[str, str]:
+def _ref_place(url: str) -> tuple[str, int | None, str]:
     try:
         parts = urlsplit(url)
+        port = parts.port
     except ValueError:
-        return "", url
-    return parts.netloc.lower(), parts.path.rstrip("/") or "/"
+        return "", None, url
+    port = None if port == {"http": 80, "https": 443}.get(parts.scheme) else port
+    host = parts.hostname or ""
+    host = host[:-1] if host.endswith(".") else host
+    return host[4:] if host.startswith("www.") else host, port, parts.path.rstrip("/") or "/"
 
 
 def _reference(body: bytes | str, page_url: str, search: bool) -> ListingPage | str:
@@ -476,7 +480,9 @@ def test_links_to_other_pages_of_the_listing_are_not_items() -> None:
     search = SEARCH.replace(
         "</ul><a rel",
         '<li class="pager"><a href="/search?q=&amp;page=1">2</a></li>'
-        '<li><a href="https://FAKTI.bg/search/?q=&amp;page=5">6</a></li></ul><a rel',
+        '<li><a href="https://FAKTI.bg/search/?q=&amp;page=5">6</a></li>'
+        '<li><a href="https://www.fakti.bg./search?q=&amp;page=6">7</a></li>'
+        '<li><a href="https://fakti.bg:443/search?q=&amp;page=7">8</a></li></ul><a rel',
     )
     page = parse_search(search, "https://fakti.bg/search?page=0", NOW)
     assert [i.url for i in page.items] == [

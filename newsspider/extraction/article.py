@@ -221,7 +221,7 @@ class _TextLayer:
 
 def _known_markup(marks: Marks) -> bool:
     """Whether the scope has the `.ndt` and `div.text` without which the text layer runs."""
-    return "ndt" in marks.by_class and "text" in marks.by_class
+    return "ndt" in marks.by_class and P.BODY_CLASS in marks.by_class
 
 
 def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -> ExtractionResult:
@@ -245,7 +245,7 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
         ("selectors", selected),
     ]
     # Nullable fields fall through to the text layer only when the §5 markup is incomplete.
-    has_markup = bool(selected.get("published_at")) and "text" in marks.by_class
+    has_markup = bool(selected.get("published_at")) and P.BODY_CLASS in marks.by_class
     text = _TextLayer(root, scope, ref, enabled=not has_markup, partial=cut is not None)
     text.hint = next((f["headline"] for _, f in layers if f.get("headline")), None)
     values, used = _merge(layers, text)

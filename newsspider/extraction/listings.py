@@ -223,13 +223,18 @@ def _items(doc: etree._Element, kind: _Kind, page_url: str, now: datetime) -> li
     return [item for item in items if item is not None and _place(item.url) != here]
 
 
-def _place(url: str) -> tuple[str, str]:
-    """Host and path of ``url`` (the query, e.g. ``?page=N``, left out)."""
+def _place(url: str) -> tuple[str, int | None, str]:
+    """Host (``www.`` and a final dot dropped), port (``None`` for the scheme's default) and
+    path of ``url``; the query, e.g. ``?page=N``, left out."""
     try:
         parts = urlsplit(url)
+        port = parts.port
     except ValueError:
-        return "", url
-    return parts.netloc.lower(), parts.path.rstrip("/") or "/"
+        return "", None, url
+    host = (parts.hostname or "").rstrip(".").removeprefix("www.")
+    if port == {"http": 80, "https": 443}.get(parts.scheme):
+        port = None
+    return host, port, parts.path.rstrip("/") or "/"
 
 
 def _watched(data: bytes, start: int, watch: dict[bytes, bytes]) -> bool:

@@ -115,6 +115,9 @@ _COUNTS = r"(?P<counts>(?:\s+\d+)*)"
 #: The start of an update time shown in its own element after the date
 #: (`<span>, обновена 25 Август, 2025 06:13</span>`): joined to the date line.
 UPDATED_LEAD = re.compile(r",?\s*(?:обновена|обновено|updated)\b", re.IGNORECASE)
+#: How many elements after the date element may hold it, and what may stand before it.
+UPDATE_ELEMENTS = 4
+UPDATE_PUNCT = " ,;-–—|"
 #: A whole date line, English order: `Apr 23, 2025 08:03 144`.
 DATE_LINE_EN = re.compile(
     rf"^{_EN_DATE}(?:{_UPDATED_WORD}(?:{_EN_UPD}|{_BG_UPD}))?{_COUNTS}$", re.IGNORECASE
@@ -227,6 +230,8 @@ CANONICAL_REL = "canonical"
 SELECTOR_CLASSES = frozenset(
     {"subtitle", "ndt", "nv", "nc", "topic", "tags", "tags-bottom", "author-name", "text"}
 )
+#: The class of the body's `div` (§5 `div.text`).
+BODY_CLASS = "text"
 #: How many elements after the date line the text layer looks at for the main image.
 FOLLOWING_MAX = 200
 IMAGE_TAGS = frozenset({"img", "amp-img"})

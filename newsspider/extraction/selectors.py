@@ -23,11 +23,12 @@ from newsspider.extraction.body import (
     element_paragraphs,
     element_text,
     image_source,
+    is_related,
     related_element,
     skipped,
     unique,
 )
-from newsspider.extraction.dates import parse_date_line
+from newsspider.extraction.dates import DateLine, parse_date_line
 from newsspider.extraction.numbers import parse_int
 
 
@@ -127,7 +128,9 @@ def scan(scope: etree._Element) -> Marks:
                 for name in names:
                     if name in wanted:
                         by_class.setdefault(name, []).append((i, el))
-    marks.body = next(((i, el) for i, el in by_class.get("text", ()) if _is_body(el, scope)), None)
+    marks.body = next(
+        ((i, el) for i, el in by_class.get(P.BODY_CLASS, ()) if _is_body(el, scope)), None
+    )
     return marks
 
 
@@ -181,14 +184,13 @@ def _dates(marks: Marks) -> dict[str, Any]:
     if el is None:
         return {}
     ndt = element_text(el)
-    update = "" if P.UPDATED_LEAD.search(ndt) else _update_after(el)
-    if update:
-        joined = parse_date_line(f"{ndt} {update}")
-        if joined is not None and joined.updated is not None:
-            ndt = f"{ndt} {update}"
     nv_el, nc_el = _first(marks.shown("nv")), _first(marks.shown("nc"))
     nv, nc = _text(nv_el), _text(nc_el)
-    line = parse_date_line(ndt) or parse_date_line(" ".join(t for t in (ndt, nv, nc) if t))
+    line = (
+        (None if P.UPDATED_LEAD.search(ndt) else _with_update(el, ndt))
+        or parse_date_line(ndt)
+        or parse_date_line(" ".join(t for t in (ndt, nv, nc) if t))
+    )
     if line is None:
         return {}
     return {
@@ -199,16 +201,26 @@ def _dates(marks: Marks) -> dict[str, Any]:
     }
 
 
-def _update_after(el: etree._Element) -> str:
-    """The text right after the date element (its tail, else the next element's) when it
-    opens with the update word (`<span>, обновена 25 Август, 2025 06:13</span>`), else ``""``."""
-    text = collapse(el.tail)
-    if not text:
-        after = el.getnext()
-        while after is not None and not isinstance(after.tag, str):  # comments
-            after = after.getnext()
-        text = element_text(after) if after is not None and not skipped(after) else ""
-    return text if P.UPDATED_LEAD.match(text) else ""
+def _with_update(el: etree._Element, ndt: str) -> DateLine | None:
+    """The date line ``ndt`` of ``el`` joined with an update time shown right after it: in
+    its tail and the next few elements (`, <span>обновена 25 Август, 2025 06:13</span>`;
+    `обновена <b>…</b>`), only punctuation before it. ``None`` when there is none."""
+    text, after = el.tail or "", el
+    for _ in range(P.UPDATE_ELEMENTS):
+        shown = collapse(text)
+        if P.UPDATED_LEAD.match(shown):
+            line = parse_date_line(f"{ndt} {shown}")
+            if line is not None and line.updated is not None:
+                return line
+        elif shown.strip(P.UPDATE_PUNCT):
+            return None
+        after = after.getnext()
+        if after is None:
+            return None
+        if isinstance(after.tag, str) and not skipped(after):
+            text = f"{text} {element_text(after)}"
+        text += after.tail or ""
+    return None
 
 
 def _tags(marks: Marks) -> list[str]:
@@ -274,13 +286,25 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
                 continue
             parts = element_paragraphs(p, header)
             if parts and not related_element(p, " ".join(parts)):
-                paras.extend(parts)
+                paras.extend(parts if len(parts) == 1 else _unrelated(p, parts))
     if _bare_text(div):  # text right in `div.text`, beside or instead of `p`s
         return None
     body = rules.join(paras)
     if not body and element_text(div, header):  # its text is in `div`s, not in `p`s
         return None
     return body
+
+
+def _unrelated(p: etree._Element, parts: list[str]) -> list[str]:
+    """The parts of a `p` split at `<br><br>` that are no related-links line (`Прочетете
+    още: <a>...</a>` after the article's last sentence)."""
+    links = [(element_text(a), (a.get("href") or "").strip()) for a in p.iter("a")]
+    out = []
+    for part in parts:
+        mine = [(text, href) for text, href in links if text and text in part]
+        if not (mine and is_related(part, *zip(*mine, strict=True))):
+            out.append(part)
+    return out
 
 
 def _bare_text(div: etree._Element) -> bool:

@@ -46,6 +46,8 @@ class Line:
     el: etree._Element | None = None
     links: tuple[str, ...] = ()
     hrefs: tuple[str, ...] = ()
+    #: Part of a `p` split at `<br><br>` (body text, never a tag line).
+    part: bool = False
 
 
 def lines_from_text(text: str) -> list[Line]:
@@ -68,8 +70,11 @@ class _Renderer:
     hrefs: list[str] = field(default_factory=list)
     #: Just after the last `<br>` in ``buf`` (0: none since the last flush).
     br_at: int = 0
+    #: The last `p` split at a `<br><br>`: each of its lines is a part.
+    split: etree._Element | None = None
 
     def flush(self, block: etree._Element) -> None:
+        part = block is self.split
         self.br_at = 0
         if self.buf:
             text = collapse("".join(self.buf))
@@ -85,17 +90,26 @@ class _Renderer:
                         el=block,
                         links=tuple(links),
                         hrefs=tuple(self.hrefs),
+                        part=part,
                     )
                 )
         if self.links:
             self.links, self.hrefs = [], []
 
-    def line_break(self, block: etree._Element) -> None:
-        """A `<br>`: a space, or the end of the line when it follows another `<br>` with
-        only whitespace between (a paragraph break)."""
+    def line_break(self, block: etree._Element, parent: etree._Element) -> None:
+        """A `<br>` (a child of ``parent``): a space, or in a paragraph block (not inside its
+        links) the end of the line when it follows another `<br>` with only whitespace
+        between."""
         buf, mark = self.buf, self.br_at
-        if mark and mark <= len(buf) and not "".join(buf[mark:]).strip():
+        if (
+            mark
+            and mark <= len(buf)
+            and parent.tag != "a"
+            and _paragraph_block(block)
+            and not "".join(buf[mark:]).strip()
+        ):
             del buf[mark - 1 :]
+            self.split = block
             self.flush(block)
         else:
             buf.append(" ")
@@ -116,7 +130,7 @@ class _Renderer:
                     if buf or self.links:
                         self.flush(child)
                 elif tag == "br":
-                    self.line_break(block)
+                    self.line_break(block, el)
                 else:
                     if tag == "a":
                         self.links.append(element_text(child))
@@ -127,6 +141,14 @@ class _Renderer:
             tail = child.tail
             if tail:
                 buf.append(tail)
+
+
+def _paragraph_block(block: etree._Element) -> bool:
+    """Whether `<br><br>` in ``block`` is a paragraph break: a `p`, or the body `div.text`
+    (not a heading, nor a `div` of the header such as a subtitle)."""
+    if block.tag == "p":
+        return True
+    return block.tag == "div" and P.BODY_CLASS in (block.get("class") or "").split()
 
 
 def lines_from_tree(root: etree._Element) -> list[Line]:
@@ -389,7 +411,9 @@ def _article_element(
 
 def _is_tag_line(line: Line, article: etree._Element | None) -> bool:
     """A block of short links only, none to an article (trailing tags), inside the article."""
-    if not line.linky or line.heading or line.item or not line.links or article is None:
+    if not line.linky or line.heading or line.item or line.part or not line.links:
+        return False
+    if article is None:
         return False
     if any(P.ARTICLE_HREF.match(href) for href in line.hrefs):
         return False  # a related-links block (§5)
