@@ -251,6 +251,22 @@ def test_bad_argument_exits_non_zero_with_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_until_before_the_incremental_window_exits_non_zero_with_one_line(
+    replica_factory, tmp_path: Path
+) -> None:
+    """No `since`: a first run walks one day back, so `until` a year ago leaves nothing."""
+    replica = replica_factory(articles=ARTICLES, epoch=2, now=NOW)
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-a", "until=2025-01-01"]
+    cmd += ["-s", f"FAKTI_BASE_URL={replica.base_url}", "-s", f"FAKTI_OUTPUT_DIR={tmp_path}"]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr[-3000:]
+    (error,) = [line for line in done.stderr.splitlines() if "CRITICAL" in line]
+    assert "argument until: bad value '2025-01-01' (bg is walked down to " in error
+    assert "Traceback" not in done.stderr
+    assert replica.log()["total"] == 0
+    assert [p.name for p in (tmp_path / "fakti").iterdir()] == []  # its claim released too
+
+
 def test_crawl_delay_honoured_when_enabled_on_loopback(replica_factory, tmp_path: Path) -> None:
     replica = replica_factory(articles=ARTICLES, epoch=2, now=NOW, crawl_delay=0.3)
     urls = [r["url"] for r in list(truth(replica, 2).values())[-5:]]

@@ -368,6 +368,17 @@ def test_until_skips_newer_items_but_keeps_walking() -> None:
     assert paths(out) == ["/en/world/1000006-f", "/en/world?page=2"]
 
 
+@pytest.mark.parametrize("marks", [{"en": datetime(2025, 10, 26, 9, 0, tzinfo=UTC)}, {}])
+def test_until_before_an_incremental_window_is_a_clear_error(marks) -> None:
+    """Without `since`, a run walks down to the watermark (or, first, one day): an `until`
+    before that leaves nothing to walk, which must not pass for an empty success."""
+    spider = make_spider(FakeStore(marks=marks), until="2025-09-01", lang="en")
+    with pytest.raises(ArgumentError, match=r"until: .*en is walked down to 20\d\d-.* give since="):
+        spider.start_requests_list()
+    later = make_spider(FakeStore(marks=marks), until="2099-09-01", lang="en")
+    assert len(later.start_requests_list()) == 1  # the feed
+
+
 def test_search_pages_and_fallback() -> None:
     spider = make_spider(since="2025-10-01", lang="bg")
     (request,) = spider.start_requests_list()

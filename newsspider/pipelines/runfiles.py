@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import os
 from dataclasses import dataclass
@@ -55,8 +56,16 @@ class RunFiles:
 
 
 #: Claim file → its descriptor, held (under ``flock``) until :meth:`RunFiles.release` or the
-#: end of the process; a dead run's claim is removed like its temporaries.
+#: end of the process (also when it stops at start-up); a killed run's claim is removed like
+#: its temporaries.
 _CLAIMS: dict[Path, int] = {}
+
+
+@atexit.register
+def _release_all() -> None:
+    for path in list(_CLAIMS):
+        path.unlink(missing_ok=True)
+        os.close(_CLAIMS.pop(path))
 
 
 def _taken(directory: Path, stem: str) -> bool:

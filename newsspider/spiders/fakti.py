@@ -26,7 +26,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from newsspider.args import CrawlArgs, parse_args, validate_settings
+from newsspider.args import ArgumentError, CrawlArgs, parse_args, validate_settings
 from newsspider.distributed import FRONTIER_ATTR, is_distributed
 from newsspider.extraction import patterns as P
 from newsspider.extraction.article import extract_article
@@ -173,7 +173,9 @@ class FaktiSpider(scrapy.Spider):
             self.pool = ExtractionPool(workers)
             await self.pool.start()
             self.crawler.stats.set_value("extract/workers", workers)
-        for request in self.start_requests_list():
+        with exit_on(ArgumentError):  # an argument that only the state shows to be useless
+            requests = self.start_requests_list()
+        for request in requests:
             yield request
 
     def _start_replica(self) -> None:
@@ -323,12 +325,20 @@ class FaktiSpider(scrapy.Spider):
             logger.info("state without watermarks: every edition down to the newest export")
         floors = {name: mark - overlap for name, mark in marks.items()}
         window = Window(first_run=timedelta(days=days), upper=upper, skip_known=True, marks=floors)
+        now = datetime.now(UTC)
         for lang in self.args.langs:
             for section in self.args.sections or (None,):
                 name = scope(lang, section)
+                bound = window.lower(now, lang, section)
+                assert bound is not None
+                if upper is not None and bound >= upper:  # nothing between: say so, loudly
+                    raise ArgumentError(
+                        "until",
+                        self.args.until.isoformat() if self.args.until else upper,
+                        f"{name} is walked down to {bound.astimezone(SOFIA):%Y-%m-%d %H:%M}"
+                        " only, after it; give since= for older articles",
+                    )
                 if window.has_mark(lang, section):
-                    bound = window.lower(datetime.now(UTC), lang, section)
-                    assert bound is not None
                     logger.info("incremental run: %s down to %s", name, bound.isoformat())
                 else:
                     logger.info("first run of %s: the last %g day(s)", name, days)
