@@ -231,7 +231,8 @@ def old_parse_article_url(url: str, extra_hosts: tuple[str, ...] = ()) -> Articl
     if not match or match.group("section") not in P.SECTIONS or int(match.group("id")) < 1:
         return None
     lang = "en" if match.group("en") else "bg"
-    return ArticleRef(lang, match["section"], int(match["id"]), match["slug"], canonical)
+    url = canonical.removesuffix("/")  # an article's URL has no trailing slash
+    return ArticleRef(lang, match["section"], int(match["id"]), match["slug"], url)
 
 
 def old_article_ref(url: str) -> ArticleRef | None:

@@ -109,6 +109,7 @@ def test_parse_article_url_en_and_bg() -> None:
         "-sasht-x",
         "kultura-art",
     )
+    assert parse_article_url(BG + "/") == ref  # a trailing slash: the same canonical URL
     mirror = parse_article_url("http://127.0.0.1:8765/mnenia/1059001-mnenie", ["127.0.0.1:8765"])
     assert mirror == ArticleRef(
         "bg", "mnenia", 1059001, "mnenie", "https://fakti.bg/mnenia/1059001-mnenie"

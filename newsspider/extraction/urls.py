@@ -157,7 +157,7 @@ def _article_ref(canonical: str) -> ArticleRef | None:
         section=match.group("section"),
         article_id=article_id,
         slug=match.group("slug"),
-        url=canonical,
+        url=canonical[:-1] if canonical.endswith("/") else canonical,  # (`/<id>-<slug>/`)
     )
 
 
