@@ -93,7 +93,7 @@ BAD_RUNS = {
     "since in the future": (["-a", "since=2999-01-01"], "argument since: bad value"),
     "unwritable output": (
         ["-s", "FAKTI_OUTPUT_DIR={tmp}/file/out"],
-        "FAKTI_OUTPUT_DIR: cannot create the run lock",
+        "FAKTI_OUTPUT_DIR: cannot create the run folder",
     ),
     "redis down": (
         ["-s", "FAKTI_STATE=redis://127.0.0.1:1/0"],

@@ -59,7 +59,8 @@ class ExportPipeline:
         assert crawler.stats is not None
         with exit_on(SettingError):
             store = get_store(crawler)
-        return cls(store, run_files(crawler), crawler, crawler.stats)
+            files = run_files(crawler)
+        return cls(store, files, crawler, crawler.stats)
 
     def open_spider(self) -> None:
         removed = clean_leftovers(self.files.directory)

@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler
 
 from newsspider.distributed import is_distributed
 from newsspider.pipelines.atomic import TEMP_SUFFIX
+from newsspider.state import SettingError
 
 #: The sub-folder of ``FAKTI_OUTPUT_DIR`` that holds the run files.
 FEED_SUBDIR = "fakti"
@@ -100,7 +101,8 @@ def new_run_files(
 
 
 def run_files(crawler: Crawler) -> RunFiles:
-    """The crawler's run files, chosen once (so the feed, rejects and report share a stem)."""
+    """The crawler's run files, chosen once (so the feed, rejects and report share a stem);
+    :class:`~newsspider.state.SettingError` when the folder cannot be made or written."""
     files: RunFiles | None = getattr(crawler, _CRAWLER_ATTR, None)
     if files is None:
         settings = crawler.settings
@@ -110,9 +112,16 @@ def run_files(crawler: Crawler) -> RunFiles:
             from newsspider.distributed.worker import worker_for
 
             tag = worker_for(crawler).tag
-        files = new_run_files(
-            output, datetime.now(UTC), gzip=settings.getbool("FAKTI_GZIP"), tag=tag
-        )
+        try:
+            files = new_run_files(
+                output, datetime.now(UTC), gzip=settings.getbool("FAKTI_GZIP"), tag=tag
+            )
+        except OSError as exc:
+            folder = Path(output) / FEED_SUBDIR
+            raise SettingError(
+                f"FAKTI_OUTPUT_DIR: cannot create the run folder {str(folder)!r}: "
+                f"{exc.strerror or exc}"
+            ) from exc
         setattr(crawler, _CRAWLER_ATTR, files)
         crawler.signals.connect(files.release, signal=signals.engine_stopped, weak=False)
     return files
