@@ -110,6 +110,19 @@ def test_deeply_nested_markup() -> None:
     assert isinstance(result, Extracted | Rejected)
 
 
+def test_a_paragraph_of_deeply_nested_inline_elements_is_read_whole() -> None:
+    """Deeper than Python's recursion limit: the text is still read (not a rejected page)."""
+    deep = "<p>Deep " + "<b>" * 1500 + "inside<br><br>text" + "</b> t" * 1500 + " end.</p>"
+    page = (
+        "<html><head><title>Deep - Fakti</title></head><body><article><h1>Deep</h1>"
+        '<div class="info"><div class="ndt">Apr 23, 2025 08:03</div><div class="nv">1</div></div>'
+        f'<div class="text"><p>First.</p>{deep}</div></article></body></html>'
+    )
+    result = extract_article(page.encode(), URL)
+    assert isinstance(result, Extracted), result
+    assert result.fields["body"] == "First.\n\nDeep inside\n\ntext" + " t" * 1500 + " end."
+
+
 def test_twenty_megabyte_page() -> None:
     filler = ("<div><a href='/x'>link</a><p>" + "word " * 40 + "</p></div>") * 85_000
     page = (
@@ -169,3 +182,24 @@ def test_invalid_jsonld_falls_back_to_meta() -> None:
     assert result.fields["headline"] == "From og"
     assert result.fields["published_at"] == "2025-12-01T10:00:00+02:00"
     assert (result.layers["headline"], result.layers["published_at"]) == ("meta", "meta")
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "a<b>b<i>c</i>d<br>e</b>f",
+        'a<span class="ad">no</span>t<script>x</script>u<br><br>v<a href="/x">w<br></a>z',
+        "<b><b><b>x</b>y</b>z</b>",
+        "",
+    ],
+)
+def test_reading_deep_markup_without_recursion_gives_the_same_pieces(inner: str) -> None:
+    from lxml import etree
+
+    from newsspider.extraction import body
+
+    p = etree.fromstring(f"<p>s{inner}e</p>", etree.HTMLParser()).find(".//p")
+    for br in (" ", "\0"):
+        pieces: list[str] = []
+        body._collect(p, pieces, frozenset(), br)
+        assert body._collect_deep(p, frozenset(), br) == pieces

@@ -72,9 +72,7 @@ def element_text(el: etree._Element, extra: frozenset[str] = frozenset()) -> str
     """The visible text of ``el`` without scripts, styles, ads and rails, whitespace collapsed."""
     if len(el) == 0:
         return collapse(el.text)
-    parts: list[str] = []
-    _collect(el, parts, extra, " ")
-    return collapse("".join(parts))
+    return collapse("".join(_parts(el, extra, " ")))
 
 
 def element_paragraphs(el: etree._Element, extra: frozenset[str] = frozenset()) -> list[str]:
@@ -82,9 +80,7 @@ def element_paragraphs(el: etree._Element, extra: frozenset[str] = frozenset()) 
     other (`<br><br>`, only whitespace between); empty paragraphs dropped."""
     if len(el) == 0:
         return [collapse(el.text)]
-    parts: list[str] = []
-    _collect(el, parts, extra, _BREAK)
-    text = "".join(parts)
+    text = "".join(_parts(el, extra, _BREAK))
     if _BREAK not in text:
         return [collapse(text)]
     paras = (collapse(p.replace(_BREAK, " ")) for p in P.DOUBLE_BREAK.split(text))
@@ -93,6 +89,40 @@ def element_paragraphs(el: etree._Element, extra: frozenset[str] = frozenset()) 
 
 #: Stands for a `<br>` while paragraphs are split (parsed text never holds a NUL).
 _BREAK = "\0"
+
+
+def _parts(el: etree._Element, extra: frozenset[str], br: str) -> list[str]:
+    """The text pieces of ``el`` in document order (``br`` for each `<br>`)."""
+    parts: list[str] = []
+    try:
+        _collect(el, parts, extra, br)
+    except RecursionError:  # absurdly deep markup: the same pieces, without recursion
+        return _collect_deep(el, extra, br)
+    return parts
+
+
+def _collect_deep(el: etree._Element, extra: frozenset[str], br: str) -> list[str]:
+    """:func:`_collect` with a stack of its own: each entry is an element whose subtree is
+    being read, with its remaining children; its tail follows once they are done."""
+    parts: list[str] = [el.text] if el.text else []
+    stack = [(el, iter(el))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack and node.tail:  # (not the tail of ``el`` itself)
+                parts.append(node.tail)
+        elif skipped(child, extra) or child.tag == "br":
+            if child.tag == "br" and not skipped(child, extra):
+                parts.append(br)
+            if child.tail:
+                parts.append(child.tail)
+        else:
+            if child.text:
+                parts.append(child.text)
+            stack.append((child, iter(child)))
+    return parts
 
 
 def _collect(el: etree._Element, parts: list[str], extra: frozenset[str], br: str) -> None:
