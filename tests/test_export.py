@@ -409,3 +409,34 @@ def test_a_failed_write_publishes_nothing_and_the_next_run_emits_everything(
     assert [json.loads(line)["article_id"] for line in data.splitlines()] == [
         make_record(i)["article_id"] for i in range(1, 6)
     ]  # the 3 written before the failure were rolled back, not lost
+
+
+@pytest.mark.parametrize("which", ["feed", "rejects"])
+def test_a_write_that_fails_at_close_is_signalled_and_publishes_no_such_file(
+    pipeline_run, make_record, tmp_path, monkeypatch, which
+):
+    """Under 64 KiB everything is still buffered: the failure shows at the final flush."""
+    run = pipeline_run()
+    heard = []
+    run.crawler.signals.connect(
+        lambda name: heard.append(name), signal=export_mod.write_failure, weak=False
+    )
+    run.feed(article(make_record(1)), RejectItem(url="https://fakti.bg/world/7-x", reason="r"))
+    target = run_files(run.crawler).feed if which == "feed" else run_files(run.crawler).rejects
+    real_sync = AtomicFile.sync
+
+    def sync(self):
+        if self.final == target:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_sync(self)
+
+    monkeypatch.setattr(AtomicFile, "sync", sync)
+    run.close()
+    assert heard == [target.name] and run.stats.get_value("export/write_failed") == target.name
+    assert not target.exists()
+    names = sorted(p.name for p in out_dir(tmp_path).iterdir())
+    if which == "feed":  # rolled back: the next run emits it again
+        assert names == [run_files(run.crawler).rejects.name]
+        assert run.stats.get_value("export/file") is None
+    else:  # the records are sound: the feed stands (the run still fails, and moves no mark)
+        assert names == [run_files(run.crawler).feed.name]

@@ -245,3 +245,10 @@ def test_a_crawl_stopped_before_choosing_its_window_is_judged(tmp_path):
     assert report["run"]["mode"] == "incremental" and exit_status(crawler) == 9
     assert report["health"]["failures"][0]["gate"] == "finish_reason"
     crawler.signals.send_catch_log(signals.engine_stopped)
+
+
+def test_a_write_that_failed_as_the_run_closed_makes_it_export_failed(tmp_path):
+    """Scrapy's reason is already `finished` when a pipeline's last flush fails."""
+    crawler, report = _closed_run(tmp_path, STATS | {"export/write_failed": "x.jsonl"})
+    assert report["run"]["finish_reason"] == "export_failed"
+    assert exit_status(crawler) == 9

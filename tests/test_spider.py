@@ -17,6 +17,7 @@ from twisted.python.failure import Failure
 from newsspider.args import ArgumentError
 from newsspider.extraction.dates import sofia_local
 from newsspider.middlewares.safety import ListingGuardMiddleware
+from newsspider.pipelines.export import write_failure
 from newsspider.spiders.fakti import FaktiSpider
 from newsspider.startup import StartupError
 
@@ -546,7 +547,7 @@ def test_a_finished_complete_walk_raises_the_watermark_to_its_start() -> None:
     "spoil",
     [
         "stopped", "listing", "search", "callback", "not committed", "home missing",
-        "linked page missing", "max pages", "loop",
+        "linked page missing", "max pages", "loop", "write failed",
     ],
 )  # fmt: skip
 def test_an_incomplete_walk_leaves_the_watermark(spoil: str, caplog) -> None:
@@ -570,6 +571,8 @@ def test_an_incomplete_walk_leaves_the_watermark(spoil: str, caplog) -> None:
     elif spoil == "linked page missing":  # the site linked to it (`rel=next`)
         page = spider._listing("bg", "world", 3, url=f"{BASE}/world?page=3")
         list(page.errback(http_failure(response(page.url, b"", page, status=410))) or ())
+    elif spoil == "write failed":  # what was written is rolled back: asked for again
+        spider.crawler.signals.send_catch_log(write_failure, name="x.jsonl")
     elif spoil in ("max pages", "loop"):  # the guard drops the next listing page
         here = spider._listing("bg", "world", 4)
         back = spider._listing("bg", "world", 5 if spoil == "max pages" else 2)

@@ -22,6 +22,7 @@ from newsspider.distributed import is_distributed
 from newsspider.extensions.health import Thresholds, Verdict, evaluate, min_coverage
 from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
 from newsspider.pipelines.atomic import AtomicFile
+from newsspider.pipelines.export import EXPORT_FAILED
 from newsspider.pipelines.runfiles import run_files
 from newsspider.state import StateStore, get_store
 
@@ -129,6 +130,8 @@ class RunReport:
             return
         files = run_files(self.crawler)
         feed = self.crawler.stats.get_value("export/file")
+        if reason == "finished" and self.crawler.stats.get_value("export/write_failed"):
+            reason = EXPORT_FAILED  # (the write failed as the run was closing)
         ctx = RunContext(
             started=self.started,
             finished=datetime.now(UTC),

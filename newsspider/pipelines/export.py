@@ -107,17 +107,22 @@ class ExportPipeline:
         logger.info("exported %d record(s) to %s", count, path)
 
 
-#: Finish reason of a run stopped by a failed write.
+#: Finish reason of a run stopped by a failed write (also given to a run whose write failed
+#: as it was closing: see :mod:`newsspider.extensions.report`).
 EXPORT_FAILED = "export_failed"
+#: Signal sent (``name=``, the file's name) on the first failed write of a run: the spider
+#: then counts its walk as incomplete (no watermark moves, in a distributed job too).
+write_failure = object()
 
 
 def write_failed(crawler: Crawler, file: AtomicFile, error: OSError) -> None:
-    """The first failed write of ``file``: logged, counted, and the run asked to stop
-    (whatever follows cannot be published)."""
+    """The first failed write of ``file``: logged, counted, signalled, and the run asked to
+    stop (whatever follows cannot be published)."""
     if crawler.stats.get_value("export/write_failed"):
         return
     crawler.stats.set_value("export/write_failed", file.final.name)
     logger.error("writing %s failed (%s): stopping the run", file.final.name, error)
+    crawler.signals.send_catch_log(write_failure, name=file.final.name)
     try:
         engine = crawler.engine
     except RuntimeError:  # no crawl running: nothing to stop

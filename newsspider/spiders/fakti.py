@@ -54,6 +54,7 @@ from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.safety import listing_cut
 from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
+from newsspider.pipelines.export import write_failure
 from newsspider.spiders.window import Coverage, Window, scope
 from newsspider.startup import exit_on
 from newsspider.state import StateStore, get_store
@@ -161,6 +162,7 @@ class FaktiSpider(scrapy.Spider):
         crawler.signals.connect(spider._spider_error, signal=signals.spider_error)
         crawler.signals.connect(spider._item_error, signal=signals.item_error)
         crawler.signals.connect(spider._listing_cut, signal=listing_cut)
+        crawler.signals.connect(spider._write_failed, signal=write_failure)
         return spider
 
     # --- start ------------------------------------------------------------------------
@@ -279,21 +281,22 @@ class FaktiSpider(scrapy.Spider):
             requests += self._refresh_requests(args.refresh)
         scopes = [scope(lang, s) for lang in args.langs for s in (args.sections or (None,))]
         floor = _sofia_midnight(args.since) if args.since is not None else None
+        # (an incremental window may refuse `until`: before this worker joins a job's walk)
+        since = args.since is not None
+        self.window = Window(floor=floor, upper=upper) if since else self._incremental_window(upper)
         job = self._job_frontier()
         hold_days = self.crawler.settings.getfloat("FAKTI_HOLD_DAYS", 3)
         hold_for = timedelta(days=hold_days) if hold_days else None
         self.coverage = Coverage(scopes, upper, floor, sink=job, hold_for=hold_for)
         if job is not None:
             job.join_coverage(self.coverage.walk)
-        if args.since is not None:
-            self.window = Window(floor=floor, upper=upper)
+        if since:
             for lang in args.langs:
                 if args.sections:
                     requests += [self._listing(lang, s) for s in args.sections]
                 else:
                     requests.append(self._search(lang, 0))
             return requests
-        self.window = self._incremental_window(upper)
         for lang in args.langs:
             for section in args.sections or (None,):
                 requests.append(self._feed(lang, section))
@@ -617,6 +620,10 @@ class FaktiSpider(scrapy.Spider):
     def _listing_cut(self, request: scrapy.Request, reason: str) -> None:
         """A listing page dropped by :class:`ListingGuardMiddleware`: its walk is not done."""
         self._gap(f"listing {request.url} not walked ({reason})")
+
+    def _write_failed(self, name: str) -> None:
+        """A run file could not be written: what it held is asked for again."""
+        self._gap(f"writing {name} failed")
 
     def _gap(self, why: str) -> None:
         if self.coverage is not None:
