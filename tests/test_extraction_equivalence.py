@@ -132,13 +132,14 @@ def old_parse_int(text: str | int | None) -> int | None:
     if isinstance(text, bool) or text is None:
         return None
     if isinstance(text, int):
-        return text if text >= 0 else None
+        return text if 0 <= text < 2**63 else None
     if not isinstance(text, str):
         return None
     text = text.strip()
     if not P.COUNT.match(text):
         return None
-    return int("".join(ch for ch in text if ch.isdigit()))
+    value = int("".join(ch for ch in text if ch.isdigit()))
+    return value if value < 2**63 else None  # (a 64-bit integer at most)
 
 
 def old_parse_date_line(text: str | None) -> DateLine | None:

@@ -494,3 +494,54 @@ def test_selector_update_after_punctuation_or_a_break(after: str) -> None:
         "2026-01-09T23:13:00+02:00",
         "2026-01-10T08:05:00+02:00",
     )
+
+
+# --- redesign robustness: the date's parts in blocks, wrapped paragraphs, a rail first -----
+
+EN_URL = "https://fakti.bg/en/world/1040020-synthetic-harbour"
+EN_PAGE = (
+    "<html><head><title>Synthetic harbour reopens - Fakti.bg</title></head><body><main>"
+    "<article><h1>Synthetic harbour reopens</h1>{info}{body}</article></main></body></html>"
+)
+EN_PARAS = ["First synthetic paragraph.", "Second synthetic paragraph.", "Third one."]
+EN_BODY = "<div>" + "".join(f"<p>{p}</p>" for p in EN_PARAS) + "</div>"
+
+
+def _en(info: str, body: str = EN_BODY) -> dict:
+    return _page(EN_PAGE.format(info=info, body=body), EN_URL).fields
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        "<div><div>Apr 23, 2025</div><div>08:03</div><div>144</div></div>",  # text layer
+        '<div class="info"><div class="ndt"><div>Apr 23, 2025</div><div>08:03</div></div>'
+        '<div class="nv">144</div></div>',  # known markup
+    ],
+)
+def test_a_date_and_its_time_in_blocks_of_their_own(info: str) -> None:
+    body = EN_BODY.replace("<div>", '<div class="text">') if "ndt" in info else EN_BODY
+    f = _en(info, body)
+    assert (f["published_at"], f["views"]) == ("2025-04-23T08:03:00+03:00", 144)
+    assert f["body"].split("\n\n") == EN_PARAS
+
+
+DATE_DIV = "<div>Apr 23, 2025 08:03 144</div>"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<div>" + "".join(f"<div><p>{p}</p></div>" for p in EN_PARAS) + "</div>",
+        "<div>" + "".join(f"<section><div><p>{p}</p></div></section>" for p in EN_PARAS) + "</div>",
+        '<div><div>Latest news</div><div><a href="/en/world/1058001-x">Other story</a></div></div>'
+        + EN_BODY,
+    ],
+)
+def test_text_body_of_wrapped_paragraphs_or_after_a_rail_title(body: str) -> None:
+    assert _en(DATE_DIV, body)["body"].split("\n\n") == EN_PARAS
+
+
+def test_a_one_paragraph_body_does_not_take_in_the_rest_of_the_article() -> None:
+    body = "<div><p>Only paragraph.</p></div><div><div>Author bio box text.</div></div>"
+    assert _en(DATE_DIV, body)["body"] == "Only paragraph."

@@ -83,6 +83,8 @@ THOUSANDS_SPACES = " \u00a0\u202f"
 _SP = f"[{THOUSANDS_SPACES}]"
 #: An integer count: `2 542`, `2\u00a0542`, `144`.
 COUNT = re.compile(rf"^(?:\d{{1,3}}(?:{_SP}\d{{3}})+|\d+)$")
+#: A time alone (`08:03`): the date line's time in a block of its own.
+TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 
 _MONTH = r"(?P<{g}>[^\W\d_]{{3,10}})\.?"
 _TIME = r"(?:,?\s+(?P<{h}>\d{{1,2}}):(?P<{m}>\d{{2}})(?::(?P<{s}>\d{{2}}))?)?"

@@ -190,6 +190,7 @@ def _dates(marks: Marks) -> dict[str, Any]:
         (None if P.UPDATED_LEAD.search(ndt) else _with_update(el, ndt))
         or parse_date_line(ndt)
         or parse_date_line(" ".join(t for t in (ndt, nv, nc) if t))
+        or _spaced(el)
     )
     if line is None:
         return {}
@@ -199,6 +200,14 @@ def _dates(marks: Marks) -> dict[str, Any]:
         "views": parse_int(nv) if nv_el is not None else line.views,
         "comments": parse_int(nc) if nc_el is not None else line.comments,
     }
+
+
+def _spaced(el: etree._Element) -> DateLine | None:
+    """The date line of ``el`` read with a space between its elements' texts (the date and
+    the time in blocks of their own: `<div>Apr 23, 2025</div><div>08:03</div>`)."""
+    if not len(el):
+        return None
+    return parse_date_line(collapse(" ".join(el.itertext())))
 
 
 def _with_update(el: etree._Element, ndt: str) -> DateLine | None:

@@ -164,7 +164,8 @@ def lines_from_tree(root: etree._Element) -> list[Line]:
 
 
 def _find_date(lines: list[Line], start: int) -> tuple[int, int, DateLine] | None:
-    """``(first, end, date line)``: the date line may be split over count-only blocks."""
+    """``(first, end, date line)``: the date line may be split over blocks (the time, the
+    counts, the update each in its own)."""
     for i in range(start, len(lines)):
         line = lines[i]
         if line.linky or line.item or len(line.text) > 200:
@@ -179,11 +180,16 @@ def _find_date(lines: list[Line], start: int) -> tuple[int, int, DateLine] | Non
                 parsed, text, end = joined, f"{text} {lines[end].text}", end + 1
         if parsed is None:
             continue
-        while end < len(lines) and end <= i + 2 and P.COUNT.match(lines[end].text):
-            joined = parse_date_line(f"{text} {lines[end].text}")
+        while end < len(lines) and end <= i + 3:  # time, counts or update in blocks of their own
+            after = lines[end].text
+            if not (
+                P.COUNT.match(after) or P.TIME_ONLY.match(after) or P.UPDATED_LEAD.match(after)
+            ):
+                break
+            joined = parse_date_line(f"{text} {after}")
             if joined is None:
                 break
-            parsed, text, end = joined, f"{text} {lines[end].text}", end + 1
+            parsed, text, end = joined, f"{text} {after}", end + 1
         return i, end, parsed
     return None
 
@@ -342,29 +348,10 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
     header = _before_date(lines, first, end, lang, hint)
     _after_date(lines, header, end, lang, date_el)
 
-    # The body: paragraph blocks inside the first paragraph's container; a block of short
-    # links after the last paragraph, inside the article, holds the trailing tags.
-    paras: list[str] = []
-    container = first_para = None
     article = _article_element(date_el, header.head_el)
-    trailing: list[Line] = []
-    for line in lines[header.body_start :]:
-        tag_line = line.linky and _is_tag_line(line, article)
-        if tag_line:
-            trailing.append(line)
-        if line.heading or line.item:
-            continue
-        if line.linky and (tag_line or container is None or not _is_paragraph(line)):
-            continue  # (a `p` that is mostly a link, among the paragraphs, is one of them)
-        if line.hrefs and is_related(line.text, line.links, line.hrefs):
-            continue
-        if line.el is not None:
-            if container is None:
-                first_para, container = line.el, line.el.getparent()
-            elif not _inside(line.el, container):
-                continue
-        paras.append(line.text)
-        trailing.clear()
+    body, trailing = _body_lines(lines[header.body_start :], article)
+    paras = [line.text for line in body]
+    first_para = body[0].el if body else None
     tags = header.tags + [t for line in trailing for t in line.links]
     fields.update(
         headline=header.headline,
@@ -380,6 +367,65 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
     if date_el is not None:
         fields["image_url"] = _image_between(date_el, first_para)
     return fields
+
+
+def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list[Line], list[Line]]:
+    """``(body lines, trailing tag lines)`` of the lines after the header.
+
+    The body is the text blocks inside one container: that of the first `p` (else of the
+    first text block), widened to the wrappers' parent when each paragraph sits alone in a
+    wrapper of its own; a rail title or other block before it elsewhere is left out. A `p`
+    that is mostly a link counts after that first paragraph. Blocks of short links after the
+    last body line, inside the article, hold the trailing tags."""
+    candidates: list[Line] = []
+    tag_lines: list[tuple[int, Line]] = []  # (candidates before it, line)
+    for line in lines:
+        tag_line = line.linky and _is_tag_line(line, article)
+        if tag_line:
+            tag_lines.append((len(candidates), line))
+        if line.heading or line.item or (line.linky and (tag_line or not _is_paragraph(line))):
+            continue
+        if line.hrefs and is_related(line.text, line.links, line.hrefs):
+            continue
+        candidates.append(line)
+    plain = [i for i, line in enumerate(candidates) if not line.linky]
+    if not plain:
+        return [], [line for _, line in tag_lines]
+    seed = next((i for i in plain if _is_paragraph(candidates[i])), plain[0])
+    el = candidates[seed].el
+    container = _container(el) if el is not None else None
+    body: list[Line] = []
+    last = -1
+    for i, line in enumerate(candidates):
+        if line.linky and i < seed:
+            continue
+        if not _in_container(line.el, container):
+            continue
+        body.append(line)
+        last = i
+    return body, [line for before, line in tag_lines if before > last]
+
+
+def _in_container(el: etree._Element | None, container: etree._Element | None) -> bool:
+    """Whether a line's block is the container or inside it (no container or no block:
+    plain text, which has no structure to tell)."""
+    return container is None or el is None or el is container or _inside(el, container)
+
+
+def _container(first: etree._Element) -> etree._Element | None:
+    """The element whose text blocks are the body: the parent of the first paragraph, or,
+    when it sits alone in wrappers repeated for each paragraph (`<div><p>…</p></div>
+    <div><p>…</p></div>`), the wrappers' parent."""
+    node, parent = first, first.getparent()
+    while parent is not None and len(parent) == 1:
+        node, parent = parent, parent.getparent()
+    if parent is not None and node is not first:
+        wrapped = sum(
+            1 for sib in parent if sib.tag == node.tag and next(sib.iter("p"), None) is not None
+        )
+        if wrapped >= 2:
+            return parent
+    return first.getparent()
 
 
 def _is_paragraph(line: Line) -> bool:
