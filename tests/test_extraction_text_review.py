@@ -545,3 +545,22 @@ def test_text_body_of_wrapped_paragraphs_or_after_a_rail_title(body: str) -> Non
 def test_a_one_paragraph_body_does_not_take_in_the_rest_of_the_article() -> None:
     body = "<div><p>Only paragraph.</p></div><div><div>Author bio box text.</div></div>"
     assert _en(DATE_DIV, body)["body"] == "Only paragraph."
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        '<div class="user-comments"><div><p>Страхотна статия, благодаря!</p></div></div>',
+        '<section class="bio"><p>Ивана Петрова пише за градовете.</p></section>',
+    ],
+)
+def test_selector_body_leaves_out_boxes_after_div_text(box: str) -> None:
+    f = _form_a(("</article>", box + "</article>")).fields
+    assert f["body"].split("\n\n")[-1] == "Третият абзац завършва статията."
+
+
+def test_selector_body_keeps_paragraphs_a_stray_close_left_after_div_text() -> None:
+    stray = "<p>Първият   абзац описва   церемонията по откриването на синтетичния мост.</p></div>"
+    f = _form_a((FIRST_P, stray)).fields
+    assert f["body"].split("\n\n")[-1] == "Третият абзац завършва статията."
+    assert len(f["body"].split("\n\n")) == 3

@@ -278,18 +278,20 @@ def _in_non_body(
 
 
 def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str | None:
-    """The `p` paragraphs from `div.text` on (a stray `</div>` may close it early, so any
-    later `p` in the article counts); a paragraph of related links (`Прочетете още:
-    <a>...</a>`) is left out. ``None`` when the page has no `div.text`, or when its
-    `div.text` holds text of its own, or text but no body paragraph (then the text layer
-    reads the body)."""
+    """The `p` paragraphs of `div.text`, and the later ones where a stray `</div>` that
+    closed it early leaves them (right in an element that holds `div.text`; not in another
+    box of the article, such as comments or an author bio); a paragraph of related links
+    (`Прочетете още: <a>...</a>`) is left out. ``None`` when the page has no `div.text`, or
+    when its `div.text` holds text of its own, or text but no body paragraph (then the text
+    layer reads the body)."""
     if marks.body is None:
         return None
     start, div = marks.body
     header, known = P.HEADER_CLASSES, {}
+    above = set(div.iterancestors())
     paras: list[str] = []
     for i, p in marks.paras:
-        if i > start and not _in_non_body(p, scope, known):
+        if i > start and _in_body(p, div, above) and not _in_non_body(p, scope, known):
             if not len(p):
                 paras.append(collapse(p.text))
                 continue
@@ -302,6 +304,12 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
     if not body and element_text(div, header):  # its text is in `div`s, not in `p`s
         return None
     return body
+
+
+def _in_body(p: etree._Element, div: etree._Element, above: set[etree._Element]) -> bool:
+    """Whether ``p`` is in the body ``div``, or right in one of its ancestors (``above``)."""
+    parent = p.getparent()
+    return parent is div or parent in above or div in p.iterancestors()
 
 
 def _unrelated(p: etree._Element, parts: list[str]) -> list[str]:
