@@ -585,3 +585,14 @@ def test_an_image_before_the_date_is_not_the_main_one() -> None:
     logo = '<img src="/img/logo.png" alt="">'
     f = _form_a((FORM_A_FIGURE, ""), ("<h1", logo + "<h1")).fields
     assert f["image_url"] is None
+
+
+def test_redesign_tag_bullets_as_links_in_one_block_are_tags_not_the_subtitle() -> None:
+    start = REDESIGN.index('<ul class="g1">')
+    bullets = REDESIGN[start : REDESIGN.index("</ul>", start) + 5]
+    links = '<div class="g1"><a href="/tag/muzika">музика</a> <a href="/tag/leto">лято</a></div>'
+    before = _redesign().fields
+    f = _redesign((bullets, links)).fields
+    assert f["tags"] == before["tags"] and {"музика", "лято"} <= set(f["tags"])
+    assert f["subtitle"] == "Организаторите обещават ново издание догодина"
+    assert (f["authors"], f["body"]) == (before["authors"], before["body"])

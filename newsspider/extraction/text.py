@@ -295,14 +295,19 @@ def _author_at(lines: list[Line], j: int) -> tuple[str | None, int] | None:
 def _after_date(
     lines: list[Line], header: _Header, start: int, lang: str, date_el: etree._Element | None
 ) -> None:
-    """BG tag bullets and subtitle, caption, photo credit and author line, after the date."""
+    """BG tag bullets (`li`s, or short links in one block) and subtitle, caption, photo credit
+    and author line, after the date."""
     headline, j, n = header.headline, start, len(lines)
     while j < n and lines[j].item:
         header.tags.append(lines[j].text)
         j += 1
+    if lang != "en" and j < n and lines[j].el is not None and _short_links(lines[j]):
+        header.tags.extend(lines[j].links)  # the tag bullets as links in one block
+        j += 1
     if (
         lang != "en"
         and j < n
+        and not lines[j].linky
         and not _is_special(lines[j], headline)
         and _author_at(lines, j) is None
         and (
@@ -457,17 +462,20 @@ def _article_element(
 
 def _is_tag_line(line: Line, article: etree._Element | None) -> bool:
     """A block of short links only, none to an article (trailing tags), inside the article."""
-    if not line.linky or line.heading or line.item or line.part or not line.links:
+    if article is None or line.el is None or not _short_links(line):
         return False
-    if article is None:
+    return _inside(line.el, article)
+
+
+def _short_links(line: Line) -> bool:
+    """A block of short links only (tags), none to an article (that is a related block)."""
+    if not line.linky or line.heading or line.item or line.part or not line.links:
         return False
     if any(P.ARTICLE_HREF.match(href) for href in line.hrefs):
         return False  # a related-links block (§5)
     if any(len(t) > P.TAG_LINK_MAX or not t for t in line.links):
         return False
-    if sum(len(t) for t in line.links) < P.TAG_LINE_RATIO * len(line.text):
-        return False
-    return line.el is not None and _inside(line.el, article)
+    return sum(len(t) for t in line.links) >= P.TAG_LINE_RATIO * len(line.text)
 
 
 def _following(el: etree._Element) -> Iterator[etree._Element]:
