@@ -596,3 +596,13 @@ def test_redesign_tag_bullets_as_links_in_one_block_are_tags_not_the_subtitle() 
     assert f["tags"] == before["tags"] and {"музика", "лято"} <= set(f["tags"])
     assert f["subtitle"] == "Организаторите обещават ново издание догодина"
     assert (f["authors"], f["body"]) == (before["authors"], before["body"])
+
+
+@pytest.mark.parametrize("article", [True, False])
+def test_redesign_header_element_around_the_head_keeps_the_trailing_tags(article: bool) -> None:
+    head = REDESIGN[REDESIGN.index("<h1") : REDESIGN.index('<div class="b0">')]
+    edits = [(head, f"<header>{head}</header>")]
+    if not article:
+        edits += [('<article class="a9">', '<div class="a9">'), ("</article>", "</div>")]
+    f = _redesign(*edits).fields
+    assert f["tags"] == _redesign().fields["tags"] and "фестивали" in f["tags"]

@@ -450,14 +450,20 @@ def _header_sibling(
 def _article_element(
     date_el: etree._Element | None, head_el: etree._Element | None
 ) -> etree._Element | None:
-    """The lowest element holding both the date line and the headline (else the date's parent)."""
+    """The `article` element around the date line, else the lowest element holding both the
+    date line and the headline (else the date's parent), but never a `header` (that holds
+    the article's head only: its parent is taken)."""
     if date_el is None:
         return None
+    article = next(date_el.iterancestors("article"), None)
+    if article is not None:
+        return article
+    found = date_el.getparent()
     if head_el is not None:
-        for parent in date_el.iterancestors():
-            if _inside(head_el, parent):
-                return parent
-    return date_el.getparent()
+        found = next((a for a in date_el.iterancestors() if _inside(head_el, a)), found)
+    if found is not None and found.tag == "header" and found.getparent() is not None:
+        return found.getparent()
+    return found
 
 
 def _is_tag_line(line: Line, article: etree._Element | None) -> bool:
