@@ -566,27 +566,6 @@ def test_selector_body_keeps_paragraphs_a_stray_close_left_after_div_text() -> N
     assert len(f["body"].split("\n\n")) == 3
 
 
-FORM_A_FIGURE = FORM_A[FORM_A.index("<figure>") : FORM_A.index("</figure>") + 9]
-
-
-@pytest.mark.parametrize(
-    ("figure", "expected"),
-    [
-        ('<div class="photo"><img src="/photos/big/abc/most-1.jpg" alt=""></div>', True),
-        ('<div class="ad"><img src="/photos/big/abc/most-1.jpg" alt=""></div>', False),
-    ],
-)
-def test_selector_image_outside_a_figure_between_date_and_body(figure: str, expected: bool) -> None:
-    f = _form_a((FORM_A_FIGURE, figure)).fields
-    assert f["image_url"] == ("https://fakti.bg/photos/big/abc/most-1.jpg" if expected else None)
-
-
-def test_an_image_before_the_date_is_not_the_main_one() -> None:
-    logo = '<img src="/img/logo.png" alt="">'
-    f = _form_a((FORM_A_FIGURE, ""), ("<h1", logo + "<h1")).fields
-    assert f["image_url"] is None
-
-
 def test_redesign_tag_bullets_as_links_in_one_block_are_tags_not_the_subtitle() -> None:
     start = REDESIGN.index('<ul class="g1">')
     bullets = REDESIGN[start : REDESIGN.index("</ul>", start) + 5]

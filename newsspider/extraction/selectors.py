@@ -26,7 +26,6 @@ from newsspider.extraction.body import (
     is_related,
     related_element,
     skipped,
-    skipped_image,
     unique,
 )
 from newsspider.extraction.dates import DateLine, parse_date_line
@@ -68,8 +67,6 @@ class Marks:
     paras: list[tuple[int, etree._Element]] = field(default_factory=list)
     h1: etree._Element | None = None
     image: etree._Element | None = None
-    #: The first other image (not in a `figure`/`picture`) and its index.
-    loose_image: tuple[int, etree._Element] | None = None
     #: The body's `div.text` and its index (not one inside a figure, ad, rail or related
     #: block), found once by :func:`scan`.
     body: tuple[int, etree._Element] | None = None
@@ -122,11 +119,8 @@ def scan(scope: etree._Element) -> Marks:
         elif tag == "h1":
             if marks.h1 is None:
                 marks.h1 = el
-        elif tag in P.IMAGE_TAGS and marks.image is None:
-            if _main_image(el):
-                marks.image = el
-            elif marks.loose_image is None:
-                marks.loose_image = i, el
+        elif tag in P.IMAGE_TAGS and marks.image is None and _main_image(el):
+            marks.image = el
         value = el.get("class")
         if value:
             names = value.split()
@@ -256,15 +250,7 @@ def _tags(marks: Marks) -> list[str]:
 
 
 def _image(marks: Marks, base_url: str) -> str | None:
-    """The main image (in a `figure`/`picture`, or an `amp-img`), else the first other image
-    between the date and the body (the §3 caption slot), outside ads and rails."""
-    el = marks.image
-    if el is None and marks.loose_image is not None:
-        i, loose = marks.loose_image
-        dates, end = marks.shown("ndt"), marks.body_start()
-        if dates and dates[0][0] < i and (end is None or i < end) and not skipped_image(loose):
-            el = loose
-    source = image_source(el) if el is not None else None
+    source = image_source(marks.image) if marks.image is not None else None
     return absolute(base_url, source) if source else None
 
 
