@@ -585,3 +585,73 @@ def test_redesign_header_element_around_the_head_keeps_the_trailing_tags(article
         edits += [('<article class="a9">', '<div class="a9">'), ("</article>", "</div>")]
     f = _redesign(*edits).fields
     assert f["tags"] == _redesign().fields["tags"] and "фестивали" in f["tags"]
+
+
+# --- review of the container, date-part and header-tag rules ------------------------------
+
+MINI_URL = "https://fakti.bg/bulgaria/1040001-x"
+MINI_DATE = '<div class="d">14 Юни, 2026 18:45</div>'
+
+
+def _mini(inner: str, date: str = MINI_DATE) -> dict:
+    page = f'<html lang="bg"><body><article><h1>Нов мост</h1>{date}{inner}</article></body></html>'
+    return _page(page, MINI_URL).fields
+
+
+def test_a_body_of_divs_with_one_quoted_p_is_read_whole() -> None:
+    body = _mini(
+        '<div class="b"><div>Първи абзац.</div><blockquote><p>Цитат.</p></blockquote>'
+        "<div>Втори абзац.</div></div>"
+    )["body"]
+    assert body.split("\n\n") == ["Първи абзац.", "Цитат.", "Втори абзац."]
+
+
+def test_a_time_in_the_first_paragraph_is_not_the_date_lines_time() -> None:
+    f = _mini(
+        '<div class="b"><p>12:30</p><p>Първи абзац.</p><p>Втори абзац.</p></div>',
+        '<div class="d">14 Юни, 2026</div>',
+    )
+    assert f["published_at"] == "2026-06-14T00:00:00+03:00"
+    assert f["body"].split("\n\n")[0] == "12:30"
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        '<div class="bio"><p>Авторът пише за култура.</p></div>',
+        "<div><div><p>Коментар на читател.</p></div></div>",
+    ],
+)
+def test_a_one_paragraph_body_takes_in_no_box_after_it(after: str) -> None:
+    f = _mini(f'<div class="b"><p>Единственият абзац.</p></div>{after}')
+    assert f["body"] == "Единственият абзац."
+
+
+def test_an_author_link_after_the_date_is_the_author_not_a_tag() -> None:
+    f = _mini(
+        '<div class="a"><a href="/author/ivan-petrov">Иван Петров</a></div>'
+        '<div class="r">Автор във Fakti.bg</div><div class="b"><p>Първи абзац.</p></div>'
+    )
+    assert (f["authors"], f["tags"]) == (["Иван Петров"], [])
+
+
+def test_a_share_bar_after_the_date_is_no_tags() -> None:
+    f = _mini(
+        '<div><a href="https://facebook.com/sharer?u=x">Facebook</a> '
+        '<a href="https://x.com/intent">X</a></div><div class="b"><p>Първи абзац.</p></div>'
+    )
+    assert f["tags"] == []
+
+
+@pytest.mark.parametrize(
+    ("after", "kept"),
+    [
+        ('<div class="text-more"><p>Още текст.</p></div>', True),
+        ("<blockquote><p>Още текст.</p></blockquote>", True),
+        ('<div class="user-comments"><div><p>Още текст.</p></div></div>', False),
+    ],
+)
+def test_selector_paragraphs_after_div_text_in_body_like_blocks(after: str, kept: bool) -> None:
+    stray = FIRST_P + "</div>" + after
+    f = _form_a((FIRST_P, stray)).fields
+    assert ("Още текст." in f["body"].split("\n\n")) is kept

@@ -279,8 +279,8 @@ def _in_non_body(
 
 def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str | None:
     """The `p` paragraphs of `div.text`, and the later ones where a stray `</div>` that
-    closed it early leaves them (right in an element that holds `div.text`; not in another
-    box of the article, such as comments or an author bio); a paragraph of related links
+    closed it early leaves them (in an element that holds `div.text`, not in another box of
+    the article such as comments or an author bio: :func:`_in_body`); a paragraph of related links
     (`Прочетете още: <a>...</a>`) is left out. ``None`` when the page has no `div.text`, or
     when its `div.text` holds text of its own, or text but no body paragraph (then the text
     layer reads the body)."""
@@ -307,9 +307,19 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
 
 
 def _in_body(p: etree._Element, div: etree._Element, above: set[etree._Element]) -> bool:
-    """Whether ``p`` is in the body ``div``, or right in one of its ancestors (``above``)."""
-    parent = p.getparent()
-    return parent is div or parent in above or div in p.iterancestors()
+    """Whether ``p`` is in the body ``div``, or in one of its ancestors (``above``) through
+    elements without a class or with a body class (`blockquote`, `div.text-more`; not a
+    `div.user-comments` or `section.bio`)."""
+    for node in p.iterancestors():
+        if node is div or node in above:
+            return True
+        names = (node.get("class") or "").split()
+        if names and not any(n == P.BODY_CLASS or n.startswith(_BODY_PREFIX) for n in names):
+            return False
+    return False
+
+
+_BODY_PREFIX = P.BODY_CLASS + "-"
 
 
 def _unrelated(p: etree._Element, parts: list[str]) -> list[str]:

@@ -12,6 +12,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -182,9 +183,8 @@ def _find_date(lines: list[Line], start: int) -> tuple[int, int, DateLine] | Non
             continue
         while end < len(lines) and end <= i + 3:  # time, counts or update in blocks of their own
             after = lines[end].text
-            if not (
-                P.COUNT.match(after) or P.TIME_ONLY.match(after) or P.UPDATED_LEAD.match(after)
-            ):
+            parts = (P.COUNT, P.UPDATED_LEAD) if _is_paragraph(lines[end]) else _DATE_PARTS
+            if not any(p.match(after) for p in parts):  # (a `p` of `12:30` is a paragraph)
                 break
             joined = parse_date_line(f"{text} {after}")
             if joined is None:
@@ -192,6 +192,10 @@ def _find_date(lines: list[Line], start: int) -> tuple[int, int, DateLine] | Non
             parsed, text, end = joined, f"{text} {after}", end + 1
         return i, end, parsed
     return None
+
+
+#: What may follow the date line in blocks of its own: the counts, the time, the update.
+_DATE_PARTS = (P.COUNT, P.TIME_ONLY, P.UPDATED_LEAD)
 
 
 def _spaced_date(line: Line) -> DateLine | None:
@@ -301,7 +305,13 @@ def _after_date(
     while j < n and lines[j].item:
         header.tags.append(lines[j].text)
         j += 1
-    if lang != "en" and j < n and lines[j].el is not None and _short_links(lines[j]):
+    if (
+        lang != "en"
+        and j < n
+        and lines[j].el is not None
+        and _short_links(lines[j])
+        and _author_at(lines, j) is None
+    ):
         header.tags.extend(lines[j].links)  # the tag bullets as links in one block
         j += 1
     if (
@@ -377,11 +387,11 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
 def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list[Line], list[Line]]:
     """``(body lines, trailing tag lines)`` of the lines after the header.
 
-    The body is the text blocks inside one container: that of the first `p` (else of the
-    first text block), widened to the wrappers' parent when each paragraph sits alone in a
-    wrapper of its own; a rail title or other block before it elsewhere is left out. A `p`
-    that is mostly a link counts after that first paragraph. Blocks of short links after the
-    last body line, inside the article, hold the trailing tags."""
+    The body is the text blocks inside one container: that of the first text block, or that
+    of the first `p` when it holds more of the text (a rail title before the body is then
+    left out), widened to the wrappers' parent when each paragraph sits alone in a wrapper
+    of its own. A `p` that is mostly a link counts after the first paragraph. Blocks of
+    short links after the last body line, inside the article, hold the trailing tags."""
     candidates: list[Line] = []
     tag_lines: list[tuple[int, Line]] = []  # (candidates before it, line)
     for line in lines:
@@ -396,9 +406,12 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
     plain = [i for i, line in enumerate(candidates) if not line.linky]
     if not plain:
         return [], [line for _, line in tag_lines]
-    seed = next((i for i in plain if _is_paragraph(candidates[i])), plain[0])
-    el = candidates[seed].el
-    container = _container(el) if el is not None else None
+    seed, container = plain[0], _container(candidates[plain[0]].el)
+    para = next((i for i in plain if _is_paragraph(candidates[i])), seed)
+    if para != seed:
+        other = _container(candidates[para].el)
+        if _text_in(candidates, other) > _text_in(candidates, container):
+            seed, container = para, other
     body: list[Line] = []
     last = -1
     for i, line in enumerate(candidates):
@@ -411,24 +424,37 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
     return body, [line for before, line in tag_lines if before > last]
 
 
+def _text_in(lines: list[Line], container: etree._Element | None) -> int:
+    """How much text of ``lines`` (not link-heavy) is in ``container``."""
+    return sum(len(ln.text) for ln in lines if not ln.linky and _in_container(ln.el, container))
+
+
 def _in_container(el: etree._Element | None, container: etree._Element | None) -> bool:
     """Whether a line's block is the container or inside it (no container or no block:
     plain text, which has no structure to tell)."""
     return container is None or el is None or el is container or _inside(el, container)
 
 
-def _container(first: etree._Element) -> etree._Element | None:
+def _container(first: etree._Element | None) -> etree._Element | None:
     """The element whose text blocks are the body: the parent of the first paragraph, or,
-    when it sits alone in wrappers repeated for each paragraph (`<div><p>…</p></div>
-    <div><p>…</p></div>`), the wrappers' parent."""
+    when it sits alone in a wrapper followed by one just like it (same tag and class) that
+    holds a `p` too (`<div><p>…</p></div><div><p>…</p></div>`), the wrappers' parent.
+    ``None`` for a line without a block (plain text)."""
+    if first is None:
+        return None
     node, parent = first, first.getparent()
     while parent is not None and len(parent) == 1:
         node, parent = parent, parent.getparent()
     if parent is not None and node is not first:
-        wrapped = sum(
-            1 for sib in parent if sib.tag == node.tag and next(sib.iter("p"), None) is not None
-        )
-        if wrapped >= 2:
+        after = node.getnext()
+        while after is not None and not isinstance(after.tag, str):  # comments
+            after = after.getnext()
+        if (
+            after is not None
+            and after.tag == node.tag
+            and after.get("class") == node.get("class")
+            and next(after.iter("p"), None) is not None
+        ):
             return parent
     return first.getparent()
 
@@ -474,14 +500,28 @@ def _is_tag_line(line: Line, article: etree._Element | None) -> bool:
 
 
 def _short_links(line: Line) -> bool:
-    """A block of short links only (tags), none to an article (that is a related block)."""
+    """A block of short links only (tags), all to pages of the site (not a share bar), none
+    to an article (that is a related block) nor to an author."""
     if not line.linky or line.heading or line.item or line.part or not line.links:
         return False
-    if any(P.ARTICLE_HREF.match(href) for href in line.hrefs):
-        return False  # a related-links block (§5)
+    for href in line.hrefs:
+        if P.ARTICLE_HREF.match(href) or not _site_page(href):
+            return False  # a related-links block (§5), a share bar, an author's name
     if any(len(t) > P.TAG_LINK_MAX or not t for t in line.links):
         return False
     return sum(len(t) for t in line.links) >= P.TAG_LINE_RATIO * len(line.text)
+
+
+def _site_page(href: str) -> bool:
+    """Whether a link goes to a page of fakti.bg other than an author's (relative, or on a
+    fakti.bg host)."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    if parts.netloc and (parts.hostname or "") not in P.SITE_HOSTS:
+        return False
+    return not P.AUTHOR_PATH.match(parts.path)
 
 
 def _following(el: etree._Element) -> Iterator[etree._Element]:
