@@ -655,3 +655,17 @@ def test_selector_paragraphs_after_div_text_in_body_like_blocks(after: str, kept
     stray = FIRST_P + "</div>" + after
     f = _form_a((FIRST_P, stray)).fields
     assert ("Още текст." in f["body"].split("\n\n")) is kept
+
+
+def test_a_share_bar_after_the_body_is_no_trailing_tags() -> None:
+    share = (
+        '<div class="sh"><a href="https://www.facebook.com/sharer.php?u=x">Facebook</a> '
+        '<a href="viber://forward?text=x">Viber</a></div>'
+    )
+    f = _redesign((BOTTOM_TAGS, BOTTOM_TAGS + share)).fields
+    assert f["tags"] == _redesign().fields["tags"]
+
+
+def test_tag_links_on_a_mirrors_own_host_are_still_tags() -> None:
+    mirror = BOTTOM_TAGS.replace('href="/tag/', 'href="http://127.0.0.1:8765/tag/')
+    assert _redesign((BOTTOM_TAGS, mirror)).fields["tags"] == _redesign().fields["tags"]

@@ -191,6 +191,14 @@ HEADER_WINDOW = 12
 LINKY_RATIO = 0.6
 #: Trailing tags (text layer): a block made only of short links, inside the article.
 TAG_LINK_MAX = 60
+#: Social and sharing sites: a block of short links to them is a share bar, never tags.
+SHARE_HOSTS = frozenset(
+    {"facebook.com", "fb.com", "twitter.com", "x.com", "t.co", "linkedin.com", "pinterest.com",
+     "reddit.com", "viber.com", "whatsapp.com", "wa.me", "t.me", "telegram.me", "telegram.org",
+     "vk.com", "ok.ru", "tumblr.com", "instagram.com", "youtube.com", "tiktok.com",
+     "threads.net", "bsky.app", "news.google.com", "flipboard.com", "addthis.com",
+     "sharethis.com"}
+)  # fmt: skip
 TAG_LINE_RATIO = 0.85
 #: A link to an article (`/<section>/<id>-...` with a known section and a five-digit id or
 #: more, optional `en/`, `amp/`; relative, or on any host: fakti.bg or a mirror's origin): a

@@ -500,8 +500,8 @@ def _is_tag_line(line: Line, article: etree._Element | None) -> bool:
 
 
 def _short_links(line: Line) -> bool:
-    """A block of short links only (tags), all to pages of the site (not a share bar), none
-    to an article (that is a related block) nor to an author."""
+    """A block of short links only (tags): none to an article (that is a related block), to
+    an author or to a social site (a share bar)."""
     if not line.linky or line.heading or line.item or line.part or not line.links:
         return False
     for href in line.hrefs:
@@ -513,13 +513,16 @@ def _short_links(line: Line) -> bool:
 
 
 def _site_page(href: str) -> bool:
-    """Whether a link goes to a page of fakti.bg other than an author's (relative, or on a
-    fakti.bg host)."""
+    """Whether a link may be a tag: a web page (no `mailto:`, `viber:`...) that is not on a
+    social or sharing site (a share bar) nor an author's page."""
     try:
         parts = urlsplit(href)
     except ValueError:
         return False
-    if parts.netloc and (parts.hostname or "") not in P.SITE_HOSTS:
+    if parts.scheme and parts.scheme.lower() not in P.WEB_SCHEMES:
+        return False
+    host = (parts.hostname or "").rstrip(".")
+    if host and any(host == h or host.endswith("." + h) for h in P.SHARE_HOSTS):
         return False
     return not P.AUTHOR_PATH.match(parts.path)
 
