@@ -669,3 +669,60 @@ def test_a_share_bar_after_the_body_is_no_trailing_tags() -> None:
 def test_tag_links_on_a_mirrors_own_host_are_still_tags() -> None:
     mirror = BOTTOM_TAGS.replace('href="/tag/', 'href="http://127.0.0.1:8765/tag/')
     assert _redesign((BOTTOM_TAGS, mirror)).fields["tags"] == _redesign().fields["tags"]
+
+
+# --- third review of the container rules -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        '<blockquote class="quote"><p>Цитат на кмета в карето.</p></blockquote>',
+        '<div class="highlight"><p>Цитат на кмета в карето.</p></div>',
+    ],
+)
+def test_selector_body_keeps_a_paragraph_in_a_box_inside_div_text(box: str) -> None:
+    f = _form_a(("<p>Третият", box + "<p>Третият")).fields
+    assert "Цитат на кмета в карето." in f["body"].split("\n\n")
+
+
+def test_a_body_of_divs_is_not_replaced_by_a_longer_box_of_ps_after_it() -> None:
+    divs = "<div>Първи абзац от тялото.</div><div>Втори абзац от тялото.</div>"
+    bio = (
+        '<section class="bio"><p>Авторът е журналист с дълъг опит в културата.</p>'
+        "<p>Пише за фестивали, музика и театър от много години насам.</p></section>"
+    )
+    f = _mini(f'<div class="b">{divs}</div>{bio}')
+    assert f["body"] == "Първи абзац от тялото.\n\nВтори абзац от тялото."
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "<div><div><p>Коментар на читател.</p></div></div>",  # another shape
+        '<div class="rail"><p>Най-четено днес.</p></div>',  # another class
+    ],
+)
+def test_a_wrapper_is_widened_only_over_wrappers_of_its_shape(after: str) -> None:
+    assert _mini(f"<div><p>Единственият абзац.</p></div>{after}")["body"] == ("Единственият абзац.")
+
+
+def test_wrapped_paragraphs_with_ads_between_are_read_whole() -> None:
+    wrapped = '<div class="w"><p>Първи.</p></div><div class="ad">Реклама</div>'
+    wrapped += (
+        '<div class="w"><p>Втори.</p></div><script>x()</script><div class="w"><p>Трети.</p></div>'
+    )
+    assert _mini(f"<div>{wrapped}</div>")["body"] == "Първи.\n\nВтори.\n\nТрети."
+
+
+def test_a_tools_bar_after_the_date_is_no_tags() -> None:
+    tools = (
+        '<div class="w3"><a href="javascript:window.print()">Печат</a> '
+        '<a href="#comments">Коментари</a> <a href="#">A+</a></div>'
+    )
+    assert _mini(tools + '<div class="b"><p>Първи абзац.</p></div>')["tags"] == []
+
+
+def test_a_date_and_its_time_in_paragraphs_side_by_side() -> None:
+    f = _mini('<div class="b"><p>Първи абзац.</p></div>', "<p>14 Юни, 2026</p><p>18:45</p>")
+    assert (f["published_at"], f["body"]) == ("2026-06-14T18:45:00+03:00", "Първи абзац.")

@@ -307,11 +307,13 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
 
 
 def _in_body(p: etree._Element, div: etree._Element, above: set[etree._Element]) -> bool:
-    """Whether ``p`` is in the body ``div``, or in one of its ancestors (``above``) through
-    elements without a class or with a body class (`blockquote`, `div.text-more`; not a
-    `div.user-comments` or `section.bio`)."""
+    """Whether ``p`` is in the body ``div`` (in any box of it), or in one of its ancestors
+    (``above``) through elements without a class or with a body class (`blockquote`,
+    `div.text-more`; not a `div.user-comments` or `section.bio`)."""
+    if div in p.iterancestors():
+        return True
     for node in p.iterancestors():
-        if node is div or node in above:
+        if node in above:
             return True
         names = (node.get("class") or "").split()
         if names and not any(n == P.BODY_CLASS or n.startswith(_BODY_PREFIX) for n in names):

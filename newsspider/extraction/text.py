@@ -183,8 +183,8 @@ def _find_date(lines: list[Line], start: int) -> tuple[int, int, DateLine] | Non
             continue
         while end < len(lines) and end <= i + 3:  # time, counts or update in blocks of their own
             after = lines[end].text
-            parts = (P.COUNT, P.UPDATED_LEAD) if _is_paragraph(lines[end]) else _DATE_PARTS
-            if not any(p.match(after) for p in parts):  # (a `p` of `12:30` is a paragraph)
+            parts = _DATE_PARTS if _siblings(line, lines[end]) else (P.COUNT, P.UPDATED_LEAD)
+            if not any(p.match(after) for p in parts):  # (a time in the body is a paragraph)
                 break
             joined = parse_date_line(f"{text} {after}")
             if joined is None:
@@ -194,8 +194,14 @@ def _find_date(lines: list[Line], start: int) -> tuple[int, int, DateLine] | Non
     return None
 
 
-#: What may follow the date line in blocks of its own: the counts, the time, the update.
+#: What may follow the date line in blocks of its own: the counts, the time (only in a
+#: block beside the date's), the update.
 _DATE_PARTS = (P.COUNT, P.TIME_ONLY, P.UPDATED_LEAD)
+
+
+def _siblings(a: Line, b: Line) -> bool:
+    """Whether two lines' blocks have the same parent."""
+    return a.el is not None and b.el is not None and a.el.getparent() is b.el.getparent()
 
 
 def _spaced_date(line: Line) -> DateLine | None:
@@ -387,11 +393,12 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
 def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list[Line], list[Line]]:
     """``(body lines, trailing tag lines)`` of the lines after the header.
 
-    The body is the text blocks inside one container: that of the first text block, or that
-    of the first `p` when it holds more of the text (a rail title before the body is then
-    left out), widened to the wrappers' parent when each paragraph sits alone in a wrapper
-    of its own. A `p` that is mostly a link counts after the first paragraph. Blocks of
-    short links after the last body line, inside the article, hold the trailing tags."""
+    The body is the text blocks inside the container of the first text block that is not a
+    rail's title (a container with more link text than other text, such as `Latest news`
+    over its links), widened to the wrappers' parent when each paragraph sits alone in a
+    wrapper followed by one of the same shape. A `p` that is mostly a link counts after the
+    first paragraph. Blocks of short links after the last body line, inside the article,
+    hold the trailing tags."""
     candidates: list[Line] = []
     tag_lines: list[tuple[int, Line]] = []  # (candidates before it, line)
     for line in lines:
@@ -407,11 +414,11 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
     if not plain:
         return [], [line for _, line in tag_lines]
     seed, container = plain[0], _container(candidates[plain[0]].el)
-    para = next((i for i in plain if _is_paragraph(candidates[i])), seed)
-    if para != seed:
-        other = _container(candidates[para].el)
-        if _text_in(candidates, other) > _text_in(candidates, container):
-            seed, container = para, other
+    for i in plain:
+        box = _container(candidates[i].el)
+        if box is None or not _is_rail(lines, box):
+            seed, container = i, box
+            break
     body: list[Line] = []
     last = -1
     for i, line in enumerate(candidates):
@@ -424,9 +431,17 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
     return body, [line for before, line in tag_lines if before > last]
 
 
-def _text_in(lines: list[Line], container: etree._Element | None) -> int:
-    """How much text of ``lines`` (not link-heavy) is in ``container``."""
-    return sum(len(ln.text) for ln in lines if not ln.linky and _in_container(ln.el, container))
+def _is_rail(lines: list[Line], box: etree._Element) -> bool:
+    """Whether ``box`` holds as much link-heavy text as other text or more (a rail: a title over
+    links), among ``lines``."""
+    links = other = 0
+    for line in lines:
+        if line.el is not None and _in_container(line.el, box):
+            if line.linky or line.item:
+                links += len(line.text)
+            else:
+                other += len(line.text)
+    return links >= other
 
 
 def _in_container(el: etree._Element | None, container: etree._Element | None) -> bool:
@@ -437,9 +452,10 @@ def _in_container(el: etree._Element | None, container: etree._Element | None) -
 
 def _container(first: etree._Element | None) -> etree._Element | None:
     """The element whose text blocks are the body: the parent of the first paragraph, or,
-    when it sits alone in a wrapper followed by one just like it (same tag and class) that
-    holds a `p` too (`<div><p>…</p></div><div><p>…</p></div>`), the wrappers' parent.
-    ``None`` for a line without a block (plain text)."""
+    when it sits alone in a wrapper (or a chain of them) and the next wrapper (ads and
+    scripts between skipped) has the same shape down to its own `p`
+    (`<div><p>…</p></div><div><p>…</p></div>`), the wrappers' parent. ``None`` for a line
+    without a block (plain text)."""
     if first is None:
         return None
     node, parent = first, first.getparent()
@@ -447,16 +463,25 @@ def _container(first: etree._Element | None) -> etree._Element | None:
         node, parent = parent, parent.getparent()
     if parent is not None and node is not first:
         after = node.getnext()
-        while after is not None and not isinstance(after.tag, str):  # comments
+        while after is not None and skipped(after):  # comments, ads, scripts
             after = after.getnext()
-        if (
-            after is not None
-            and after.tag == node.tag
-            and after.get("class") == node.get("class")
-            and next(after.iter("p"), None) is not None
-        ):
+        shape = _shape(node)
+        if after is not None and shape is not None and _shape(after) == shape:
             return parent
     return first.getparent()
+
+
+def _shape(wrapper: etree._Element) -> tuple[tuple[str, str | None], ...] | None:
+    """The tags and classes from ``wrapper`` down its single-child chain to a `p`; ``None``
+    when the chain branches or ends elsewhere."""
+    out: list[tuple[str, str | None]] = []
+    node = wrapper
+    while node.tag != "p":
+        if len(node) != 1 or not isinstance(node.tag, str):
+            return None
+        out.append((node.tag, node.get("class")))
+        node = node[0]
+    return tuple(out)
 
 
 def _is_paragraph(line: Line) -> bool:
@@ -513,14 +538,17 @@ def _short_links(line: Line) -> bool:
 
 
 def _site_page(href: str) -> bool:
-    """Whether a link may be a tag: a web page (no `mailto:`, `viber:`...) that is not on a
-    social or sharing site (a share bar) nor an author's page."""
+    """Whether a link may be a tag: a web page (no `mailto:`, `viber:`, `javascript:`, nor a
+    bare `#fragment`) that is not on a social or sharing site (a share bar) nor an author's
+    page."""
     try:
         parts = urlsplit(href)
     except ValueError:
         return False
     if parts.scheme and parts.scheme.lower() not in P.WEB_SCHEMES:
         return False
+    if not (parts.netloc or parts.path.strip("/")):
+        return False  # `#comments`, `#`, `/`: a tool or a home link, not a tag page
     host = (parts.hostname or "").rstrip(".")
     if host and any(host == h or host.endswith("." + h) for h in P.SHARE_HOSTS):
         return False
