@@ -726,3 +726,39 @@ def test_a_tools_bar_after_the_date_is_no_tags() -> None:
 def test_a_date_and_its_time_in_paragraphs_side_by_side() -> None:
     f = _mini('<div class="b"><p>Първи абзац.</p></div>', "<p>14 Юни, 2026</p><p>18:45</p>")
     assert (f["published_at"], f["body"]) == ("2026-06-14T18:45:00+03:00", "Първи абзац.")
+
+
+# --- fourth review: a short body beside tags or a list is no rail ------------------------
+
+
+def test_a_one_paragraph_body_with_trailing_tags_is_no_rail() -> None:
+    tags = (
+        '<div class="t"><a href="/tag/mostove">мостове</a> <a href="/tag/reki">реки</a> '
+        '<a href="/tag/sofia">София</a></div>'
+    )
+    comment = '<div class="c"><div>Иван: Браво!</div></div>'
+    f = _mini(f'<div class="b"><p>Вижте видеото.</p>{tags}</div>{comment}')
+    assert (f["body"], f["tags"]) == ("Вижте видеото.", ["мостове", "реки", "София"])
+
+
+def test_a_body_with_a_plain_list_is_no_rail() -> None:
+    page = (
+        '<html lang="en"><body><article><h1>New bridge</h1><div class="d">Jun 14, 2026 18:45</div>'
+        '<div class="b"><p>The plan includes:</p><ul><li>lower taxes for small firms next year</li>'
+        "<li>new kindergartens in every district</li></ul></div>"
+        '<div class="bio"><p>John Smith covers city hall.</p></div></article></body></html>'
+    )
+    body = _page(page, "https://fakti.bg/en/world/1040001-new-bridge").fields["body"]
+    assert body.startswith("The plan includes:") and "John Smith" not in body
+
+
+def test_paragraphs_right_in_the_article_beside_a_rail_are_the_body() -> None:
+    rail = "".join(
+        f'<li><a href="/world/103900{i}-a">Друга новина с дълго заглавие номер {i}</a></li>'
+        for i in range(1, 4)
+    )
+    f = _mini(
+        "<p>Мостът е открит.</p><p>Движението тръгва в понеделник.</p>"
+        f'<div class="r"><h3>Най-четени</h3><ul>{rail}</ul></div>'
+    )
+    assert f["body"] == "Мостът е открит.\n\nДвижението тръгва в понеделник."

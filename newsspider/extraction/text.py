@@ -393,12 +393,12 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
 def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list[Line], list[Line]]:
     """``(body lines, trailing tag lines)`` of the lines after the header.
 
-    The body is the text blocks inside the container of the first text block that is not a
-    rail's title (a container with more link text than other text, such as `Latest news`
-    over its links), widened to the wrappers' parent when each paragraph sits alone in a
-    wrapper followed by one of the same shape. A `p` that is mostly a link counts after the
-    first paragraph. Blocks of short links after the last body line, inside the article,
-    hold the trailing tags."""
+    The body is the text blocks inside the container of the first text block that is a `p`
+    or no rail's title (a rail: a container with at least as much text of links to other
+    pages as other text, such as `Latest news` over its links), widened to the wrappers'
+    parent when each paragraph sits alone in a wrapper followed by one of the same shape. A
+    `p` that is mostly a link counts after the first paragraph. Blocks of short links after
+    the last body line, inside the article, hold the trailing tags."""
     candidates: list[Line] = []
     tag_lines: list[tuple[int, Line]] = []  # (candidates before it, line)
     for line in lines:
@@ -416,7 +416,7 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
     seed, container = plain[0], _container(candidates[plain[0]].el)
     for i in plain:
         box = _container(candidates[i].el)
-        if box is None or not _is_rail(lines, box):
+        if box is None or _is_paragraph(candidates[i]) or not _is_rail(lines, box):
             seed, container = i, box
             break
     body: list[Line] = []
@@ -432,12 +432,12 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
 
 
 def _is_rail(lines: list[Line], box: etree._Element) -> bool:
-    """Whether ``box`` holds as much link-heavy text as other text or more (a rail: a title over
-    links), among ``lines``."""
+    """Whether ``box`` holds as much text of links to other pages as other text, or more
+    (a rail: a title over its links), among ``lines``; tag links do not count."""
     links = other = 0
     for line in lines:
         if line.el is not None and _in_container(line.el, box):
-            if line.linky or line.item:
+            if line.linky and not _short_links(line):
                 links += len(line.text)
             else:
                 other += len(line.text)
