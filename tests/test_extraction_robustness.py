@@ -203,3 +203,20 @@ def test_reading_deep_markup_without_recursion_gives_the_same_pieces(inner: str)
         pieces: list[str] = []
         body._collect(p, pieces, frozenset(), br)
         assert body._collect_deep(p, frozenset(), br) == pieces
+
+
+def test_thousands_of_rails_before_the_body_stay_linear() -> None:
+    """Each rail-title check reads every line: only a few are made (quadratic otherwise)."""
+    rails = "".join(
+        f'<div class="r{i}"><div>Rail title {i}</div><div><a href="/en/world/{1000000 + i}-x">'
+        f"Some other story number {i} here</a></div></div>"
+        for i in range(20_000)
+    )
+    page = (
+        "<html><body><article><h1>Headline</h1><div>Apr 23, 2025 08:03 5</div>"
+        f"{rails}<div><p>Body text.</p></div></article></body></html>"
+    )
+    start = time.perf_counter()
+    result = extract_article(page.encode(), URL)
+    assert isinstance(result, Extracted)
+    assert time.perf_counter() - start < 20

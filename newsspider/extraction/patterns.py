@@ -191,6 +191,8 @@ HEADER_WINDOW = 12
 LINKY_RATIO = 0.6
 #: Trailing tags (text layer): a block made only of short links, inside the article.
 TAG_LINK_MAX = 60
+#: Text layer: at most this many rail titles are passed over before the body.
+RAIL_TITLES_MAX = 8
 #: Social and sharing sites: a block of short links to them is a share bar, never tags.
 SHARE_HOSTS = frozenset(
     {"facebook.com", "fb.com", "twitter.com", "x.com", "t.co", "linkedin.com", "pinterest.com",

@@ -414,7 +414,7 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
     if not plain:
         return [], [line for _, line in tag_lines]
     seed, container = plain[0], _container(candidates[plain[0]].el)
-    for i in plain:
+    for i in plain[: P.RAIL_TITLES_MAX + 1]:  # (each check reads every line: bounded)
         box = _container(candidates[i].el)
         if box is None or _is_paragraph(candidates[i]) or not _is_rail(lines, box):
             seed, container = i, box
