@@ -220,3 +220,17 @@ def test_thousands_of_rails_before_the_body_stay_linear() -> None:
     result = extract_article(page.encode(), URL)
     assert isinstance(result, Extracted)
     assert time.perf_counter() - start < 20
+
+
+def test_a_paragraph_split_thousands_of_times_beside_its_links_stays_linear() -> None:
+    parts = "".join(f'text {i}<br><br><a href="/tag/t{i}">link {i}</a>' for i in range(30_000))
+    page = (
+        "<html><body><article><h1>Headline</h1>"
+        '<div class="info"><div class="ndt">Apr 23, 2025 08:03</div><div class="nv">1</div></div>'
+        f'<div class="text"><p>First.</p><p>{parts}</p></div></article></body></html>'
+    )
+    start = time.perf_counter()
+    result = extract_article(page.encode(), URL)
+    assert isinstance(result, Extracted)
+    assert result.fields["body"].count("\n\n") == 30_001  # First., text 0, link i + text i+1
+    assert time.perf_counter() - start < 20

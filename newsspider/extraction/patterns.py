@@ -193,6 +193,8 @@ LINKY_RATIO = 0.6
 TAG_LINK_MAX = 60
 #: Text layer: at most this many rail titles are passed over before the body.
 RAIL_TITLES_MAX = 8
+#: A link of a `p` split at `<br><br>` is looked for this many parts ahead of the last one.
+LINK_PARTS_AHEAD = 4
 #: Social and sharing sites: a block of short links to them is a share bar, never tags.
 SHARE_HOSTS = frozenset(
     {"facebook.com", "fb.com", "twitter.com", "x.com", "t.co", "linkedin.com", "pinterest.com",

@@ -326,14 +326,25 @@ _BODY_PREFIX = P.BODY_CLASS + "-"
 
 def _unrelated(p: etree._Element, parts: list[str]) -> list[str]:
     """The parts of a `p` split at `<br><br>` that are no related-links line (`Прочетете
-    още: <a>...</a>` after the article's last sentence)."""
-    links = [(element_text(a), (a.get("href") or "").strip()) for a in p.iter("a")]
-    out = []
-    for part in parts:
-        mine = [(text, href) for text, href in links if text and text in part]
-        if not (mine and is_related(part, *zip(*mine, strict=True))):
-            out.append(part)
-    return out
+    още: <a>...</a>` after the article's last sentence). Links and parts are both in page
+    order: each link goes to the first part at or after the previous link's that shows its
+    text, looking a few parts ahead (so the work stays linear)."""
+    mine: list[list[tuple[str, str]]] = [[] for _ in parts]
+    at = 0
+    for a in p.iter("a"):
+        text = element_text(a)
+        if not text:
+            continue
+        for j in range(at, min(len(parts), at + P.LINK_PARTS_AHEAD)):
+            if text in parts[j]:
+                mine[j].append((text, (a.get("href") or "").strip()))
+                at = j
+                break
+    return [
+        part
+        for part, links in zip(parts, mine, strict=True)
+        if not (links and is_related(part, *zip(*links, strict=True)))
+    ]
 
 
 def _bare_text(div: etree._Element) -> bool:
