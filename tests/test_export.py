@@ -440,3 +440,34 @@ def test_a_write_that_fails_at_close_is_signalled_and_publishes_no_such_file(
         assert run.stats.get_value("export/file") is None
     else:  # the records are sound: the feed stands (the run still fails, and moves no mark)
         assert names == [run_files(run.crawler).feed.name]
+
+
+def test_a_failed_write_asks_for_exit_status_9_at_once(pipeline_run, make_record, tmp_path):
+    """So a run then forced to stop (a second SIGTERM: no report) still exits non-zero."""
+    from newsspider.extensions.exitstatus import exit_status
+
+    run = pipeline_run()
+    run.feed(article(make_record(1)))
+    (exporter,) = (p for p in run.pipes if isinstance(p, export_mod.ExportPipeline))
+    exporter._file._out = _DiskFull(exporter._file._out)
+    with pytest.raises(OSError):
+        run.feed(article(make_record(2)))
+    assert exit_status(run.crawler) == 9
+    run.close()
+
+
+def test_no_other_runs_cleanup_can_take_a_claim_being_made(tmp_path, monkeypatch):
+    """The claim is locked before it appears under its name."""
+    start = datetime(2026, 11, 29, 6, 30, 0, tzinfo=UTC)
+    link = os.link
+
+    def link_then_clean(src, dst):
+        link(src, dst)
+        assert clean_leftovers(Path(dst).parent) == []  # another run starting just now
+
+    monkeypatch.setattr(runfiles_mod.os, "link", link_then_clean)
+    files = new_run_files(tmp_path, start)
+    assert files.claim.exists() and [p.name for p in files.directory.iterdir()] == [
+        files.claim.name
+    ]
+    files.release()

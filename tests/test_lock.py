@@ -12,8 +12,8 @@ import pytest
 from scrapy import signals
 from scrapy.utils.test import get_crawler
 
+from newsspider.extensions.exitstatus import exit_status
 from newsspider.extensions.lock import LockBusy, RunLock, lock_path
-from newsspider.extensions.report import exit_status
 from newsspider.state import SettingError, get_store
 
 HOLD = (

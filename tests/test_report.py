@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 from datetime import UTC, date, datetime, timedelta
@@ -11,14 +12,10 @@ from scrapy import signals
 from scrapy.utils.test import get_crawler
 
 from newsspider.args import CrawlArgs
-from newsspider.extensions.report import (
-    RunReport,
-    exit_status,
-    mark_crawl,
-    run_mode,
-    thresholds,
-)
+from newsspider.extensions.exitstatus import exit_status
+from newsspider.extensions.report import RunReport, mark_crawl, run_mode, thresholds
 from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
+from newsspider.pipelines.atomic import AtomicFile
 from newsspider.pipelines.runfiles import run_files
 from newsspider.spiders.fakti import Window
 from newsspider.state import get_store
@@ -252,3 +249,43 @@ def test_a_write_that_failed_as_the_run_closed_makes_it_export_failed(tmp_path):
     crawler, report = _closed_run(tmp_path, STATS | {"export/write_failed": "x.jsonl"})
     assert report["run"]["finish_reason"] == "export_failed"
     assert exit_status(crawler) == 9
+
+
+def test_a_report_that_cannot_be_written_fails_the_run_and_leaves_no_temporary(
+    tmp_path, monkeypatch
+):
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(AtomicFile, "publish", full)
+    crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
+    crawler.stats.open_spider()
+    for key, value in STATS.items():
+        crawler.stats.set_value(key, value)
+    ext = RunReport.from_crawler(crawler)
+    spider = SimpleNamespace(args=CrawlArgs(), window=Window(skip_known=True), base_url="http://x")
+    ext.spider_opened(spider)
+    ext.spider_closed(spider, "finished")
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    assert exit_status(crawler) == 9
+    assert crawler.stats.get_value("export/write_failed") == run_files(crawler).report.name
+    assert list((tmp_path / "fakti").iterdir()) == []
+
+
+def test_a_failed_write_outranks_any_other_finish_reason(tmp_path):
+    crawler = get_crawler(
+        settings_dict={
+            "FAKTI_OUTPUT_DIR": str(tmp_path),
+            "FAKTI_HEALTH_FINISH_REASONS": "finished,closespider_itemcount",
+        }
+    )
+    crawler.stats.open_spider()
+    for key, value in (STATS | {"export/write_failed": "x.jsonl"}).items():
+        crawler.stats.set_value(key, value)
+    ext = RunReport.from_crawler(crawler)
+    spider = SimpleNamespace(args=CrawlArgs(), window=Window(skip_known=True), base_url="http://x")
+    ext.spider_opened(spider)
+    ext.spider_closed(spider, "closespider_itemcount")
+    report = json.loads(run_files(crawler).report.read_text("utf-8"))
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    assert report["run"]["finish_reason"] == "export_failed" and exit_status(crawler) == 9

@@ -1,7 +1,7 @@
 """``scrapy crawl`` whose exit status is the run's health verdict.
 
 Scrapy's own ``crawl`` exits 0 unless bootstrap failed. This one exits with the status the
-run asked for (:func:`newsspider.extensions.report.exit_status`): 3 when the state is locked
+run asked for (:func:`newsspider.extensions.exitstatus.exit_status`): 3 when the state is locked
 by another run, 4-9 for a failed health gate (also for a run stopped by an error while
 building its first requests: 9), 1 for a bad argument or setting.
 """
@@ -14,7 +14,8 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 
-from newsspider.extensions.report import exit_status, mark_crawl
+from newsspider.extensions.exitstatus import exit_status
+from newsspider.extensions.report import mark_crawl
 
 
 class Command(ScrapyCrawl):

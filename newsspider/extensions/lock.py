@@ -21,8 +21,8 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from newsspider.extensions.exitstatus import set_exit_status
 from newsspider.extensions.health import EXIT_LOCKED
-from newsspider.extensions.report import set_exit_status
 from newsspider.state import SettingError, state_file, state_location
 
 logger = logging.getLogger(__name__)

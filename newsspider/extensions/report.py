@@ -5,7 +5,8 @@ At ``spider_closed`` the :class:`RunReport` extension summarises the stats
 state store (:mod:`~newsspider.extensions.health`), writes ``<run>.report.json`` beside the
 run's feed (also when the run emitted nothing), records the run in the state's history, logs
 the one-screen summary and, when unhealthy, one ERROR line per failed gate. The verdict's
-exit status is kept on the crawler for the ``crawl`` command (:func:`exit_status`).
+exit status is kept on the crawler for the ``crawl`` command
+(:func:`~newsspider.extensions.exitstatus.exit_status`).
 """
 
 from __future__ import annotations
@@ -19,30 +20,25 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from newsspider.distributed import is_distributed
-from newsspider.extensions.health import Thresholds, Verdict, evaluate, min_coverage
+from newsspider.extensions.exitstatus import set_exit_status
+from newsspider.extensions.health import (
+    EXIT_FINISH_REASON,
+    Thresholds,
+    Verdict,
+    evaluate,
+    min_coverage,
+)
 from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
 from newsspider.pipelines.atomic import AtomicFile
-from newsspider.pipelines.export import EXPORT_FAILED
+from newsspider.pipelines.export import EXPORT_FAILED, write_failed
 from newsspider.pipelines.runfiles import run_files
 from newsspider.state import StateStore, get_store
 
 logger = logging.getLogger(__name__)
 
-_EXIT_ATTR = "_fakti_exit_status"
 _CRAWL_ATTR = "_fakti_crawl"
 #: How many history entries are read (comparable runs are picked among them).
 HISTORY_READ = 200
-
-
-def set_exit_status(crawler: Crawler, code: int) -> None:
-    """Record the process exit status a run asks for (the highest-priority one wins)."""
-    codes = [c for c in (getattr(crawler, _EXIT_ATTR, 0), code) if c]
-    setattr(crawler, _EXIT_ATTR, min(codes, default=0))
-
-
-def exit_status(crawler: Crawler) -> int:
-    """The exit status the run asked for (0 when healthy or not judged)."""
-    return int(getattr(crawler, _EXIT_ATTR, 0))
 
 
 def mark_crawl(crawler: Crawler) -> None:
@@ -130,8 +126,8 @@ class RunReport:
             return
         files = run_files(self.crawler)
         feed = self.crawler.stats.get_value("export/file")
-        if reason == "finished" and self.crawler.stats.get_value("export/write_failed"):
-            reason = EXPORT_FAILED  # (the write failed as the run was closing)
+        if self.crawler.stats.get_value("export/write_failed"):
+            reason = EXPORT_FAILED  # (also when it failed as the run was closing anyway)
         ctx = RunContext(
             started=self.started,
             finished=datetime.now(UTC),
@@ -160,11 +156,20 @@ class RunReport:
             self.crawler.stats.set_value("health/reason", verdict.first.message)
             set_exit_status(self.crawler, verdict.exit_code)
 
-    @staticmethod
-    def _write(path: Any, report: dict[str, Any]) -> None:
-        out = AtomicFile(path)
-        out.write(json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
-        out.publish()
+    def _write(self, path: Any, report: dict[str, Any]) -> None:
+        """Write the report file; if that fails, the run fails (``write_failed``)."""
+        try:
+            out = AtomicFile(path)
+        except OSError as exc:
+            logger.error("run report not written: %s", exc)
+            set_exit_status(self.crawler, EXIT_FINISH_REASON)
+            return
+        try:
+            out.write(json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+            out.publish()
+        except OSError as exc:
+            out.discard()
+            write_failed(self.crawler, out, exc)
 
     @staticmethod
     def _log(report: dict[str, Any], verdict: Verdict) -> None:

@@ -16,6 +16,8 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import deferred_from_coro
 
+from newsspider.extensions.exitstatus import set_exit_status
+from newsspider.extensions.health import EXIT_FINISH_REASON
 from newsspider.items import ArticleItem
 from newsspider.pipelines.atomic import AtomicFile, clean_leftovers
 from newsspider.pipelines.dedup import item_key
@@ -122,6 +124,7 @@ def write_failed(crawler: Crawler, file: AtomicFile, error: OSError) -> None:
         return
     crawler.stats.set_value("export/write_failed", file.final.name)
     logger.error("writing %s failed (%s): stopping the run", file.final.name, error)
+    set_exit_status(crawler, EXIT_FINISH_REASON)  # (even if the run is then forced to stop)
     crawler.signals.send_catch_log(write_failure, name=file.final.name)
     try:
         engine = crawler.engine

@@ -74,12 +74,22 @@ def _taken(directory: Path, stem: str) -> bool:
 
 
 def _claim(files: RunFiles) -> bool:
-    """Create ``files.claim`` exclusively and lock it; ``False`` if another run has it."""
+    """Create ``files.claim`` exclusively, already locked (made and locked under a name of
+    this process's own, then linked into place: no other run's :func:`clean_leftovers` can
+    find it unlocked); ``False`` if another run has it."""
+    own = files.directory / f".{files.stem}.claim.{os.getpid()}"
+    fd = os.open(own, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        fd = os.open(files.claim, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.link(own, files.claim)
     except FileExistsError:
+        os.close(fd)
         return False
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise
+    finally:
+        own.unlink(missing_ok=True)
     _CLAIMS[files.claim] = fd
     return True
 
