@@ -471,3 +471,20 @@ def test_no_other_runs_cleanup_can_take_a_claim_being_made(tmp_path, monkeypatch
         files.claim.name
     ]
     files.release()
+
+
+def test_a_feed_whose_temporary_cannot_be_made_stops_the_run(
+    pipeline_run, make_record, tmp_path, monkeypatch
+):
+    """No inode or quota left: not even the temporary can be created."""
+
+    def cannot(self, *args, **kwargs):
+        raise OSError(errno.EDQUOT, "Disk quota exceeded")
+
+    run = pipeline_run()
+    monkeypatch.setattr(AtomicFile, "__init__", cannot)
+    with pytest.raises(OSError, match="quota"):
+        run.feed(article(make_record(1)))
+    assert run.stats.get_value("export/write_failed") == run_files(run.crawler).feed.name
+    run.close()
+    assert run.stats.get_value("export/file") is None

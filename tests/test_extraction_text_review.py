@@ -762,3 +762,19 @@ def test_paragraphs_right_in_the_article_beside_a_rail_are_the_body() -> None:
         f'<div class="r"><h3>Най-четени</h3><ul>{rail}</ul></div>'
     )
     assert f["body"] == "Мостът е открит.\n\nДвижението тръгва в понеделник."
+
+
+def test_tag_bullets_that_link_to_social_sites_or_authors_are_no_tags() -> None:
+    share = (
+        '<ul class="g1"><li><a href="https://facebook.com/sharer?u=x">Facebook</a></li>'
+        '<li><a href="/author/ivan-petrov">Иван Петров</a></li>'
+        '<li><a href="/tag/mostove">мостове</a></li></ul>'
+    )
+    f = _mini(share + '<div class="b"><p>Първи абзац.</p></div>')
+    assert f["tags"] == ["мостове"]
+
+
+def test_selector_body_splits_no_paragraph_inside_a_link() -> None:
+    para = '<p>Кметът каза, че <a href="https://bta.bg/x">новият мост<br><br>ще бъде</a> готов.</p>'
+    f = _form_a((FIRST_P, FIRST_P + para)).fields
+    assert "Кметът каза, че новият мост ще бъде готов." in f["body"].split("\n\n")

@@ -169,7 +169,7 @@ class RunReport:
             out.publish()
         except OSError as exc:
             out.discard()
-            write_failed(self.crawler, out, exc)
+            write_failed(self.crawler, out.final, exc)
 
     @staticmethod
     def _log(report: dict[str, Any], verdict: Verdict) -> None:

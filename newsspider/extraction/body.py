@@ -77,7 +77,8 @@ def element_text(el: etree._Element, extra: frozenset[str] = frozenset()) -> str
 
 def element_paragraphs(el: etree._Element, extra: frozenset[str] = frozenset()) -> list[str]:
     """:func:`element_text` of ``el`` split into paragraphs where two line breaks follow each
-    other (`<br><br>`, only whitespace between); empty paragraphs dropped."""
+    other (`<br><br>`, only whitespace between; not inside a link); empty paragraphs
+    dropped."""
     if len(el) == 0:
         return [collapse(el.text)]
     text = "".join(_parts(el, extra, _BREAK))
@@ -106,21 +107,25 @@ def _collect_deep(el: etree._Element, extra: frozenset[str], br: str) -> list[st
     being read, with its remaining children; its tail follows once they are done."""
     parts: list[str] = [el.text] if el.text else []
     stack = [(el, iter(el))]
+    links = 0  # open `a` elements below ``el`` (a `<br>` in a link is a space)
     while stack:
         node, children = stack[-1]
         child = next(children, None)
         if child is None:
             stack.pop()
-            if stack and node.tail:  # (not the tail of ``el`` itself)
-                parts.append(node.tail)
+            if stack:  # (not ``el`` itself)
+                links -= node.tag == "a"
+                if node.tail:
+                    parts.append(node.tail)
         elif skipped(child, extra) or child.tag == "br":
             if child.tag == "br" and not skipped(child, extra):
-                parts.append(br)
+                parts.append(" " if links else br)
             if child.tail:
                 parts.append(child.tail)
         else:
             if child.text:
                 parts.append(child.text)
+            links += child.tag == "a"
             stack.append((child, iter(child)))
     return parts
 
@@ -133,8 +138,8 @@ def _collect(el: etree._Element, parts: list[str], extra: frozenset[str], br: st
         if not skipped(child, extra):
             if child.tag == "br":
                 parts.append(br)
-            else:
-                _collect(child, parts, extra, br)
+            else:  # (a `<br>` in a link is a space)
+                _collect(child, parts, extra, " " if child.tag == "a" else br)
         tail = child.tail
         if tail:
             parts.append(tail)

@@ -309,7 +309,8 @@ def _after_date(
     and author line, after the date."""
     headline, j, n = header.headline, start, len(lines)
     while j < n and lines[j].item:
-        header.tags.append(lines[j].text)
+        if all(map(_site_page, lines[j].hrefs)):  # (not a share bar or an author link)
+            header.tags.append(lines[j].text)
         j += 1
     if (
         lang != "en"

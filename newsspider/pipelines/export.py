@@ -10,6 +10,7 @@ writes no file.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -73,13 +74,13 @@ class ExportPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        if self._file is None:
-            plugins = [GZIP_PLUGIN] if self.files.gzip else None
-            self._file = AtomicFile(self.files.feed, plugins, GZIP_OPTIONS)
         try:
+            if self._file is None:
+                plugins = [GZIP_PLUGIN] if self.files.gzip else None
+                self._file = AtomicFile(self.files.feed, plugins, GZIP_OPTIONS)
             self._file.write(json_line(record_of(item)))
-        except OSError as exc:
-            write_failed(self.crawler, self._file, exc)
+        except OSError as exc:  # (the temporary cannot even be made: no inode, no quota)
+            write_failed(self.crawler, self.files.feed, exc)
             raise
         self._rows.append((item_key(item), item["content_hash"]))
         if len(self._rows) >= PENDING_BATCH:
@@ -99,7 +100,7 @@ class ExportPipeline:
         try:
             path = self._file.publish()
         except OSError as exc:
-            write_failed(self.crawler, self._file, exc)
+            write_failed(self.crawler, self.files.feed, exc)
             self._file.discard()
             rolled = self.store.rollback_file(str(self.files.feed))
             logger.error("feed not published; %d record(s) rolled back for the next run", rolled)
@@ -117,15 +118,15 @@ EXPORT_FAILED = "export_failed"
 write_failure = object()
 
 
-def write_failed(crawler: Crawler, file: AtomicFile, error: OSError) -> None:
-    """The first failed write of ``file``: logged, counted, signalled, and the run asked to
-    stop (whatever follows cannot be published)."""
+def write_failed(crawler: Crawler, path: Path, error: OSError) -> None:
+    """The first failed write of a run file (``path``: its final name): logged, counted,
+    signalled, and the run asked to stop (whatever follows cannot be published)."""
     if crawler.stats.get_value("export/write_failed"):
         return
-    crawler.stats.set_value("export/write_failed", file.final.name)
-    logger.error("writing %s failed (%s): stopping the run", file.final.name, error)
+    crawler.stats.set_value("export/write_failed", path.name)
+    logger.error("writing %s failed (%s): stopping the run", path.name, error)
     set_exit_status(crawler, EXIT_FINISH_REASON)  # (even if the run is then forced to stop)
-    crawler.signals.send_catch_log(write_failure, name=file.final.name)
+    crawler.signals.send_catch_log(write_failure, name=path.name)
     try:
         engine = crawler.engine
     except RuntimeError:  # no crawl running: nothing to stop

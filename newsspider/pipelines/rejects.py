@@ -45,13 +45,13 @@ class RejectsPipeline:
             return item
         reason = item.get("reason") or "unknown"
         partial = {k: v for k, v in (item.get("partial") or {}).items() if k != "layers"}
-        if self._file is None:
-            self._file = AtomicFile(self.files.rejects)
         line = json_line({"url": item.get("url"), "reason": reason, "partial": partial})
         try:
+            if self._file is None:
+                self._file = AtomicFile(self.files.rejects)
             self._file.write(line)
         except OSError as exc:
-            write_failed(self.crawler, self._file, exc)
+            write_failed(self.crawler, self.files.rejects, exc)
             raise
         self.stats.inc_value(f"rejects/{reason}")
         self.stats.inc_value("rejects/total")
@@ -63,7 +63,7 @@ class RejectsPipeline:
         try:
             path = self._file.publish()
         except OSError as exc:
-            write_failed(self.crawler, self._file, exc)
+            write_failed(self.crawler, self.files.rejects, exc)
             self._file.discard()
             logger.error("rejects file not published")
             return
