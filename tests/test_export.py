@@ -14,6 +14,7 @@ import pytest
 import newsspider.pipelines.atomic as atomic
 import newsspider.pipelines.export as export_mod
 import newsspider.pipelines.runfiles as runfiles_mod
+import newsspider.pipelines.writer as writer_mod
 from newsspider import settings as project
 from newsspider.extraction.record import RECORD_FIELDS
 from newsspider.items import ArticleItem, RejectItem
@@ -250,7 +251,8 @@ def _die_at(monkeypatch, target, name):
 def _abandon(run) -> None:
     """What the kernel does to a SIGKILLed process: fds closed (locks released), no cleanup."""
     for pipe in run.pipes:
-        file = getattr(pipe, "_file", None)
+        writer = getattr(pipe, "_writer", None)
+        file = writer.file if writer is not None else None
         if file is not None and not file._raw.closed:
             file._raw.close()
     os.close(runfiles_mod._CLAIMS.pop(run_files(run.crawler).claim))  # the file stays
@@ -391,7 +393,7 @@ def test_a_failed_write_publishes_nothing_and_the_next_run_emits_everything(
     first = pipeline_run(FAKTI_GZIP=gz)
     first.feed(*(article(make_record(i)) for i in range(1, 4)))
     (exporter,) = (p for p in first.pipes if isinstance(p, export_mod.ExportPipeline))
-    file = exporter._file
+    file = exporter._writer.file
     file._out = _DiskFull(file._out)
     with pytest.raises(OSError, match="No space"):
         first.feed(article(make_record(4)))
@@ -419,7 +421,7 @@ def test_a_write_that_fails_at_close_is_signalled_and_publishes_no_such_file(
     run = pipeline_run()
     heard = []
     run.crawler.signals.connect(
-        lambda name: heard.append(name), signal=export_mod.write_failure, weak=False
+        lambda name: heard.append(name), signal=writer_mod.write_failure, weak=False
     )
     run.feed(article(make_record(1)), RejectItem(url="https://fakti.bg/world/7-x", reason="r"))
     target = run_files(run.crawler).feed if which == "feed" else run_files(run.crawler).rejects
@@ -449,7 +451,8 @@ def test_a_failed_write_asks_for_exit_status_9_at_once(pipeline_run, make_record
     run = pipeline_run()
     run.feed(article(make_record(1)))
     (exporter,) = (p for p in run.pipes if isinstance(p, export_mod.ExportPipeline))
-    exporter._file._out = _DiskFull(exporter._file._out)
+    file = exporter._writer.file
+    file._out = _DiskFull(file._out)
     with pytest.raises(OSError):
         run.feed(article(make_record(2)))
     assert exit_status(run.crawler) == 9

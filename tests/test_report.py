@@ -188,8 +188,8 @@ def test_thresholds_from_settings_merge_coverage_defaults():
     assert th.items_min_ratio == 0.5 and th.finish_reasons == ("finished",)
 
 
-def _closed_run(tmp_path, stats: dict, **settings):
-    """The extension's end of a run on a fake crawler; returns (crawler, report dict)."""
+def _close(tmp_path, stats: dict, reason: str = "finished", **settings):
+    """The extension's end of a run (``reason``) on a fake crawler; returns the crawler."""
     crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)} | settings)
     crawler.stats.open_spider()
     for key, value in stats.items():
@@ -197,10 +197,15 @@ def _closed_run(tmp_path, stats: dict, **settings):
     ext = RunReport.from_crawler(crawler)
     spider = SimpleNamespace(args=CrawlArgs(), window=Window(skip_known=True), base_url="http://x")
     ext.spider_opened(spider)
-    ext.spider_closed(spider, "finished")
-    report = json.loads(run_files(crawler).report.read_text("utf-8"))
+    ext.spider_closed(spider, reason)
     crawler.signals.send_catch_log(signals.engine_stopped)
-    return crawler, report
+    return crawler
+
+
+def _closed_run(tmp_path, stats: dict, **settings):
+    """:func:`_close`; returns (crawler, report dict)."""
+    crawler = _close(tmp_path, stats, **settings)
+    return crawler, json.loads(run_files(crawler).report.read_text("utf-8"))
 
 
 def test_extension_writes_report_records_history_and_sets_exit_status(tmp_path, caplog):
@@ -258,34 +263,18 @@ def test_a_report_that_cannot_be_written_fails_the_run_and_leaves_no_temporary(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(AtomicFile, "publish", full)
-    crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
-    crawler.stats.open_spider()
-    for key, value in STATS.items():
-        crawler.stats.set_value(key, value)
-    ext = RunReport.from_crawler(crawler)
-    spider = SimpleNamespace(args=CrawlArgs(), window=Window(skip_known=True), base_url="http://x")
-    ext.spider_opened(spider)
-    ext.spider_closed(spider, "finished")
-    crawler.signals.send_catch_log(signals.engine_stopped)
+    crawler = _close(tmp_path, STATS)
     assert exit_status(crawler) == 9
     assert crawler.stats.get_value("export/write_failed") == run_files(crawler).report.name
     assert list((tmp_path / "fakti").iterdir()) == []
 
 
 def test_a_failed_write_outranks_any_other_finish_reason(tmp_path):
-    crawler = get_crawler(
-        settings_dict={
-            "FAKTI_OUTPUT_DIR": str(tmp_path),
-            "FAKTI_HEALTH_FINISH_REASONS": "finished,closespider_itemcount",
-        }
+    crawler = _close(
+        tmp_path,
+        STATS | {"export/write_failed": "x.jsonl"},
+        "closespider_itemcount",
+        FAKTI_HEALTH_FINISH_REASONS="finished,closespider_itemcount",
     )
-    crawler.stats.open_spider()
-    for key, value in (STATS | {"export/write_failed": "x.jsonl"}).items():
-        crawler.stats.set_value(key, value)
-    ext = RunReport.from_crawler(crawler)
-    spider = SimpleNamespace(args=CrawlArgs(), window=Window(skip_known=True), base_url="http://x")
-    ext.spider_opened(spider)
-    ext.spider_closed(spider, "closespider_itemcount")
     report = json.loads(run_files(crawler).report.read_text("utf-8"))
-    crawler.signals.send_catch_log(signals.engine_stopped)
     assert report["run"]["finish_reason"] == "export_failed" and exit_status(crawler) == 9

@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 from newsspider.args import ArgumentError
 from newsspider.extraction.dates import sofia_local
 from newsspider.middlewares.safety import ListingGuardMiddleware
-from newsspider.pipelines.export import write_failure
+from newsspider.pipelines.writer import write_failure
 from newsspider.spiders.fakti import FaktiSpider
 from newsspider.startup import StartupError
 

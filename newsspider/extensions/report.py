@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import suppress
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
@@ -21,17 +23,10 @@ from scrapy.crawler import Crawler
 
 from newsspider.distributed import is_distributed
 from newsspider.extensions.exitstatus import set_exit_status
-from newsspider.extensions.health import (
-    EXIT_FINISH_REASON,
-    Thresholds,
-    Verdict,
-    evaluate,
-    min_coverage,
-)
+from newsspider.extensions.health import Thresholds, Verdict, evaluate, min_coverage
 from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
-from newsspider.pipelines.atomic import AtomicFile
-from newsspider.pipelines.export import EXPORT_FAILED, write_failed
 from newsspider.pipelines.runfiles import run_files
+from newsspider.pipelines.writer import EXPORT_FAILED, RunFileWriter
 from newsspider.state import StateStore, get_store
 
 logger = logging.getLogger(__name__)
@@ -156,20 +151,13 @@ class RunReport:
             self.crawler.stats.set_value("health/reason", verdict.first.message)
             set_exit_status(self.crawler, verdict.exit_code)
 
-    def _write(self, path: Any, report: dict[str, Any]) -> None:
-        """Write the report file; if that fails, the run fails (``write_failed``)."""
-        try:
-            out = AtomicFile(path)
-        except OSError as exc:
-            logger.error("run report not written: %s", exc)
-            set_exit_status(self.crawler, EXIT_FINISH_REASON)
-            return
-        try:
+    def _write(self, path: Path, report: dict[str, Any]) -> None:
+        """Write the report file; if that fails, the run fails (see
+        :mod:`~newsspider.pipelines.writer`)."""
+        out = RunFileWriter(self.crawler, path)
+        with suppress(OSError):  # (already told: the failed file is then not published)
             out.write(json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
-            out.publish()
-        except OSError as exc:
-            out.discard()
-            write_failed(self.crawler, out.final, exc)
+        out.publish()
 
     @staticmethod
     def _log(report: dict[str, Any], verdict: Verdict) -> None:

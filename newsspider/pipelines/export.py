@@ -10,21 +10,18 @@ writes no file.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
-from scrapy.utils.defer import deferred_from_coro
 
-from newsspider.extensions.exitstatus import set_exit_status
-from newsspider.extensions.health import EXIT_FINISH_REASON
 from newsspider.items import ArticleItem
-from newsspider.pipelines.atomic import AtomicFile, clean_leftovers
+from newsspider.pipelines.atomic import clean_leftovers
 from newsspider.pipelines.dedup import item_key
 from newsspider.pipelines.jsonline import json_line
 from newsspider.pipelines.runfiles import RunFiles, run_files
 from newsspider.pipelines.validate import record_of
+from newsspider.pipelines.writer import RunFileWriter
 from newsspider.startup import exit_on
 from newsspider.state import Key, SettingError, StateStore, get_store
 
@@ -52,9 +49,9 @@ class ExportPipeline:
     ) -> None:
         self.store = store
         self.files = files
-        self.crawler = crawler
         self.stats = stats
-        self._file: AtomicFile | None = None
+        plugins = [GZIP_PLUGIN] if files.gzip else None
+        self._writer = RunFileWriter(crawler, files.feed, plugins, GZIP_OPTIONS)
         self._rows: list[tuple[Key, str]] = []
 
     @classmethod
@@ -74,14 +71,7 @@ class ExportPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        try:
-            if self._file is None:
-                plugins = [GZIP_PLUGIN] if self.files.gzip else None
-                self._file = AtomicFile(self.files.feed, plugins, GZIP_OPTIONS)
-            self._file.write(json_line(record_of(item)))
-        except OSError as exc:  # (the temporary cannot even be made: no inode, no quota)
-            write_failed(self.crawler, self.files.feed, exc)
-            raise
+        self._writer.write(json_line(record_of(item)))
         self._rows.append((item_key(item), item["content_hash"]))
         if len(self._rows) >= PENDING_BATCH:
             self._flush_pending()
@@ -93,43 +83,15 @@ class ExportPipeline:
         self._rows = []
 
     def close_spider(self) -> None:
-        if self._file is None:
+        if self._writer.file is None:
             logger.info("no records to export: no feed file written")
             return
         self._flush_pending()
-        try:
-            path = self._file.publish()
-        except OSError as exc:
-            write_failed(self.crawler, self.files.feed, exc)
-            self._file.discard()
+        path = self._writer.publish()
+        if path is None:
             rolled = self.store.rollback_file(str(self.files.feed))
             logger.error("feed not published; %d record(s) rolled back for the next run", rolled)
             return
         count = self.store.commit_file(str(path))
         self.stats.set_value("export/file", str(path))
         logger.info("exported %d record(s) to %s", count, path)
-
-
-#: Finish reason of a run stopped by a failed write (also given to a run whose write failed
-#: as it was closing: see :mod:`newsspider.extensions.report`).
-EXPORT_FAILED = "export_failed"
-#: Signal sent (``name=``, the file's name) on the first failed write of a run: the spider
-#: then counts its walk as incomplete (no watermark moves, in a distributed job too).
-write_failure = object()
-
-
-def write_failed(crawler: Crawler, path: Path, error: OSError) -> None:
-    """The first failed write of a run file (``path``: its final name): logged, counted,
-    signalled, and the run asked to stop (whatever follows cannot be published)."""
-    if crawler.stats.get_value("export/write_failed"):
-        return
-    crawler.stats.set_value("export/write_failed", path.name)
-    logger.error("writing %s failed (%s): stopping the run", path.name, error)
-    set_exit_status(crawler, EXIT_FINISH_REASON)  # (even if the run is then forced to stop)
-    crawler.signals.send_catch_log(write_failure, name=path.name)
-    try:
-        engine = crawler.engine
-    except RuntimeError:  # no crawl running: nothing to stop
-        return
-    if engine is not None and engine.running and engine.spider is not None:
-        deferred_from_coro(engine.close_spider_async(reason=EXPORT_FAILED))

@@ -10,10 +10,9 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from newsspider.items import RejectItem
-from newsspider.pipelines.atomic import AtomicFile
-from newsspider.pipelines.export import write_failed
 from newsspider.pipelines.jsonline import json_line
 from newsspider.pipelines.runfiles import RunFiles, run_files
+from newsspider.pipelines.writer import RunFileWriter
 from newsspider.startup import exit_on
 from newsspider.state import SettingError
 
@@ -24,14 +23,12 @@ class RejectsPipeline:
     """Each :class:`RejectItem` becomes one line ``{"url", "reason", "partial"}`` (no
     ``layers``), counted as ``rejects/<reason>``; it never reaches the feeds. The file is
     crash-safe like the feed and only exists when the run had rejects; a failed write stops
-    the run as for the feed (:func:`~newsspider.pipelines.export.write_failed`) and leaves no
+    the run as for the feed (:mod:`~newsspider.pipelines.writer`) and leaves no
     rejects file."""
 
     def __init__(self, files: RunFiles, crawler: Crawler, stats: StatsCollector) -> None:
-        self.files = files
-        self.crawler = crawler
         self.stats = stats
-        self._file: AtomicFile | None = None
+        self._writer = RunFileWriter(crawler, files.rejects)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RejectsPipeline:
@@ -45,26 +42,18 @@ class RejectsPipeline:
             return item
         reason = item.get("reason") or "unknown"
         partial = {k: v for k, v in (item.get("partial") or {}).items() if k != "layers"}
-        line = json_line({"url": item.get("url"), "reason": reason, "partial": partial})
-        try:
-            if self._file is None:
-                self._file = AtomicFile(self.files.rejects)
-            self._file.write(line)
-        except OSError as exc:
-            write_failed(self.crawler, self.files.rejects, exc)
-            raise
+        self._writer.write(
+            json_line({"url": item.get("url"), "reason": reason, "partial": partial})
+        )
         self.stats.inc_value(f"rejects/{reason}")
         self.stats.inc_value("rejects/total")
         raise DropItem(f"rejected ({reason}): {item.get('url')}", log_level="DEBUG")
 
     def close_spider(self) -> None:
-        if self._file is None:
+        if self._writer.file is None:
             return
-        try:
-            path = self._file.publish()
-        except OSError as exc:
-            write_failed(self.crawler, self.files.rejects, exc)
-            self._file.discard()
+        path = self._writer.publish()
+        if path is None:
             logger.error("rejects file not published")
             return
         logger.info("rejects: %s (%d)", path, self.stats.get_value("rejects/total", 0))

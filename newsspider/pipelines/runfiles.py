@@ -50,10 +50,7 @@ class RunFiles:
 
     def release(self) -> None:
         """Give the stem's claim up (the run's files are written): delete and unlock it."""
-        fd = _CLAIMS.pop(self.claim, None)
-        if fd is not None:
-            self.claim.unlink(missing_ok=True)
-            os.close(fd)
+        _release(self.claim)
 
 
 #: Claim file → its descriptor, held (under ``flock``) until :meth:`RunFiles.release` or the
@@ -62,11 +59,17 @@ class RunFiles:
 _CLAIMS: dict[Path, int] = {}
 
 
+def _release(claim: Path) -> None:
+    fd = _CLAIMS.pop(claim, None)
+    if fd is not None:
+        claim.unlink(missing_ok=True)
+        os.close(fd)
+
+
 @atexit.register
 def _release_all() -> None:
-    for path in list(_CLAIMS):
-        path.unlink(missing_ok=True)
-        os.close(_CLAIMS.pop(path))
+    for claim in list(_CLAIMS):
+        _release(claim)
 
 
 def _taken(directory: Path, stem: str) -> bool:

@@ -54,7 +54,7 @@ from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.safety import listing_cut
 from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
-from newsspider.pipelines.export import write_failure
+from newsspider.pipelines.writer import write_failure
 from newsspider.spiders.window import Coverage, Window, scope
 from newsspider.startup import exit_on
 from newsspider.state import StateStore, get_store

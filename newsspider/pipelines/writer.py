@@ -1,0 +1,86 @@
+"""A run file (feed, rejects, report) that a failed write can never leave half-published.
+
+:class:`RunFileWriter` makes the crash-safe :class:`~newsspider.pipelines.atomic.AtomicFile`
+on its first write. A write, the making of the temporary, or the publishing that fails (disk
+full, quota, file size limit) is :func:`write_failed`: logged, counted
+(``export/write_failed``), exit status 9 asked for, :data:`write_failure` signalled (the
+spider then moves no watermark) and the run stopped (finish reason :data:`EXPORT_FAILED`);
+the file is not published.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
+
+from newsspider.extensions.exitstatus import set_exit_status
+from newsspider.extensions.health import EXIT_FINISH_REASON
+from newsspider.pipelines.atomic import AtomicFile
+
+logger = logging.getLogger(__name__)
+
+#: Finish reason of a run stopped by a failed write (also given to a run whose write failed
+#: as it was closing: see :mod:`newsspider.extensions.report`).
+EXPORT_FAILED = "export_failed"
+#: Signal sent (``name=``, the file's name) on the first failed write of a run: the spider
+#: then counts its walk as incomplete (no watermark moves, in a distributed job too).
+write_failure = object()
+
+
+def write_failed(crawler: Crawler, path: Path, error: OSError) -> None:
+    """The first failed write of a run file (``path``: its final name): logged, counted,
+    signalled, and the run asked to stop (whatever follows cannot be published)."""
+    if crawler.stats.get_value("export/write_failed"):
+        return
+    crawler.stats.set_value("export/write_failed", path.name)
+    logger.error("writing %s failed (%s): stopping the run", path.name, error)
+    set_exit_status(crawler, EXIT_FINISH_REASON)  # (even if the run is then forced to stop)
+    crawler.signals.send_catch_log(write_failure, name=path.name)
+    try:
+        engine = crawler.engine
+    except RuntimeError:  # no crawl running: nothing to stop
+        return
+    if engine is not None and engine.running and engine.spider is not None:
+        deferred_from_coro(engine.close_spider_async(reason=EXPORT_FAILED))
+
+
+class RunFileWriter:
+    """The run file ``path``, made on the first :meth:`write` (``plugins``/``options`` as for
+    :class:`~newsspider.pipelines.atomic.AtomicFile`)."""
+
+    def __init__(
+        self,
+        crawler: Crawler,
+        path: Path,
+        plugins: list[Any] | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> None:
+        self.crawler, self.path = crawler, path
+        self.plugins, self.options = plugins, options
+        self.file: AtomicFile | None = None
+
+    def write(self, data: bytes) -> None:
+        """Append ``data``; a failure is :func:`write_failed`, then raised."""
+        try:
+            if self.file is None:  # (the temporary may not even be made: no inode, no quota)
+                self.file = AtomicFile(self.path, self.plugins, self.options)
+            self.file.write(data)
+        except OSError as exc:
+            write_failed(self.crawler, self.path, exc)
+            raise
+
+    def publish(self) -> Path | None:
+        """Publish the file; ``None`` when nothing was written, or when publishing failed
+        (:func:`write_failed`; the temporary is deleted)."""
+        if self.file is None:
+            return None
+        try:
+            return self.file.publish()
+        except OSError as exc:
+            write_failed(self.crawler, self.path, exc)
+            self.file.discard()
+            return None
