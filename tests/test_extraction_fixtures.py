@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -368,3 +369,69 @@ def test_bg_redesign_body_stops_before_footer(bg_redesign: Extracted) -> None:
 def test_bg_redesign_layers(bg_redesign: Extracted) -> None:
     layers = bg_redesign.layers
     assert (layers["headline"], layers["published_at"], layers["body"]) == ("meta", "text", "text")
+
+
+#: A site logo as the page's declared image (a default share image, not an article photo).
+LOGO = "https://fakti.bg/images/fakti-logo.png"
+
+
+def _declaring(image: str, name: str, url: str, *, figure: str | None = "figure") -> Extracted:
+    """The fixture with ``image`` as its JSON-LD and `og:image`; its `figure` dropped
+    (``figure=None``) or renamed."""
+    declared = (
+        f'<meta property="og:image" content="{image}">'
+        f'<script type="application/ld+json">{{"@type": "NewsArticle", "image": "{image}"}}'
+        "</script>"
+    )
+    page = (FIXTURES / name).read_text(encoding="utf-8").replace("</head>", declared + "</head>", 1)
+    if figure != "figure":
+        kept = figure or ""
+        page, n = re.subn(
+            r"<figure.*?</figure>",
+            lambda m: m.group(0).replace("figure", kept) if kept else "",
+            page,
+            flags=re.DOTALL,
+        )
+        assert n == 1
+    result = extract_article(page.encode("utf-8"), url)
+    assert isinstance(result, Extracted), result
+    return result
+
+
+FORM_A = ("bg_form_a.html", "https://fakti.bg/bulgaria/1040001-sintetichen-grad")
+
+
+def test_a_logo_as_declared_image_gives_way_to_the_photo_in_the_page() -> None:
+    form_a = _declaring(LOGO, *FORM_A)
+    assert form_a.fields["image_url"] == "https://fakti.bg/photos/big/abc/sintetichen-most-1.jpg"
+    assert form_a.layers["image_url"] == "selectors"
+    redesign = _declaring(
+        LOGO, "bg_redesign.html", "https://fakti.bg/kultura-art/1040011-sintetichen-festival"
+    )
+    assert redesign.fields["image_url"] == (
+        "https://cdn4.focus.bg/fakti/photos/big/7e1/sintetichen-festival-1.jpg"
+    )
+    assert redesign.layers["image_url"] == "selectors"
+    # an image outside `figure`: only the text layer (the §3 caption slot) finds it
+    redesign = _declaring(
+        LOGO,
+        "bg_redesign.html",
+        "https://fakti.bg/kultura-art/1040011-sintetichen-festival",
+        figure="div",
+    )
+    assert redesign.fields["image_url"] == (
+        "https://cdn4.focus.bg/fakti/photos/big/7e1/sintetichen-festival-1.jpg"
+    )
+    assert redesign.layers["image_url"] == "text"
+
+
+def test_a_logo_as_declared_image_is_kept_when_the_page_shows_no_photo() -> None:
+    form_a = _declaring(LOGO, *FORM_A, figure=None)
+    assert form_a.fields["image_url"] == LOGO
+    assert form_a.layers["image_url"] == "jsonld"
+
+
+def test_a_declared_photo_wins_over_the_page_image() -> None:
+    photo = "https://cdn4.focus.bg/fakti/photos/fb/abc/sintetichen-most-1.jpg"
+    form_a = _declaring(photo, *FORM_A)
+    assert (form_a.fields["image_url"], form_a.layers["image_url"]) == (photo, "jsonld")

@@ -51,10 +51,11 @@ from newsspider.extraction.selectors import (
 from newsspider.extraction.text import Line, lines_from_text, lines_from_tree, parse_lines
 from newsspider.extraction.urls import ArticleRef, parse_article_url, parse_request_url
 
-#: Fields taken layer by layer (the body is handled on its own).
+#: Fields taken from the first layer that has them (:func:`_image` chooses `image_url`; the
+#: body is handled on its own).
 LAYERED_FIELDS: tuple[str, ...] = (
     "headline", "subtitle", "published_at", "updated_at", "views", "comments", "authors",
-    "tags", "image_url",
+    "tags",
 )  # fmt: skip
 #: A page without these is rejected.
 REQUIRED_FIELDS: tuple[str, ...] = ("headline", "published_at")
@@ -84,15 +85,36 @@ def _merge(
             value = fields.get(name)
             if value is None or (isinstance(value, str | list) and not value):
                 continue  # not _valid(value), inlined
-            if name != "image_url" or _image_ok(value):
-                values[name], used[name] = value, layer
-                break
+            values[name], used[name] = value, layer
+            break
         else:
             text_fields = text()
             value = text_fields.get(name) if text_fields else None
             if _valid(value):
                 values[name], used[name] = value, "text"
+    image = _image(layers, text)
+    if image is not None:
+        values["image_url"], used["image_url"] = image
     return values, used
+
+
+def _image(
+    layers: list[tuple[str, dict[str, Any]]], text: Callable[[], dict[str, Any] | None]
+) -> tuple[str, str] | None:
+    """The first article photo of the layers (the text layer last); else the first image of
+    any kind (a logo or default share image only when the page shows no photo)."""
+    other: tuple[str, str] | None = None
+    for layer, fields in layers:
+        value = fields.get("image_url")
+        if _image_ok(value):
+            if P.ARTICLE_PHOTO.match(value):
+                return value, layer
+            other = other or (value, layer)
+    text_fields = text()
+    value = text_fields.get("image_url") if text_fields else None
+    if _image_ok(value) and (other is None or P.ARTICLE_PHOTO.match(value)):
+        return value, "text"
+    return other
 
 
 def _finish(ref: ArticleRef, values: dict[str, Any], used: dict[str, str]) -> ExtractionResult:

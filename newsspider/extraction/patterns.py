@@ -288,6 +288,10 @@ META_SUBTITLE: tuple[str, ...] = ("og:description", "twitter:description")
 META_PUBLISHED: tuple[str, ...] = ("article:published_time", "og:published_time")
 META_MODIFIED: tuple[str, ...] = ("article:modified_time", "og:updated_time")
 META_IMAGE: tuple[str, ...] = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image")
+#: An article photo's URL (§1 "Images": `.../fakti/photos/<size>/...`; any `/photos/` path).
+#: A JSON-LD or meta image that is not one (a logo, a default share image) gives way to a
+#: photo shown in the page.
+ARTICLE_PHOTO = re.compile(r"https?://[^/?#]+/(?:[^?#]*/)?photos/", re.IGNORECASE)
 #: Lazy-loading image attributes, tried before `src`.
 IMAGE_ATTRS: tuple[str, ...] = ("data-src", "data-original", "src")
 #: Fast path (``article.py``): the page is parsed only up to the `</article>` that follows
