@@ -247,13 +247,24 @@ def test_parse_iso_bad(text: str | None) -> None:
         ("Wed, 23 Apr 2025 05:03:00 GMT", "2025-04-23T08:03:00+03:00"),
         ("Wed, 23 Apr 2025 05:03:00 -0000", "2025-04-23T08:03:00+03:00"),
         ("Fri, 09 Jan 2026 23:13:00 +0200", "2026-01-09T23:13:00+02:00"),
+        # Sofia's zone names, and no zone at all: Sofia time (§2), not UTC
+        ("Tue, 16 Jun 2026 12:38:00 EEST", "2026-06-16T12:38:00+03:00"),
+        ("Fri, 09 Jan 2026 23:13:00 eet", "2026-01-09T23:13:00+02:00"),
+        ("Tue, 16 Jun 2026 12:38:00", "2026-06-16T12:38:00+03:00"),
+        ("Fri, 09 Jan 2026 23:13", "2026-01-09T23:13:00+02:00"),
+        ("Sun, 29 Mar 2026 03:30:00", "2026-03-29T04:30:00+03:00"),  # the skipped hour
+        ("Sun, 25 Oct 2026 03:30:00", "2026-10-25T03:30:00+03:00"),  # the repeated: fold=0
     ],
 )
 def test_parse_rfc822(text: str, expected: str) -> None:
     assert iso(parse_rfc822(text)) == expected
 
 
-@pytest.mark.parametrize("text", [None, "", "not a date", "Wed, 99 Foo 2025"])
+@pytest.mark.parametrize(
+    "text",
+    # a zone name not known here: no known instant, never a guess
+    [None, "", "not a date", "Wed, 99 Foo 2025", "Tue, 16 Jun 2026 12:38:00 XYZ"],
+)
 def test_parse_rfc822_bad(text: str | None) -> None:
     assert parse_rfc822(text) is None
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
@@ -191,15 +191,26 @@ def _parse_iso(text: str) -> tuple[datetime, bool] | None:
 
 
 def parse_rfc822(text: str | None) -> datetime | None:
-    """An RFC 822 time (RSS ``pubDate``) in Sofia; ``-0000`` means UTC."""
+    """An RFC 822 time (RSS ``pubDate``, HTTP ``Date``) in Sofia. ``-0000`` means UTC,
+    ``EET``/``EEST`` Sofia's offsets; a time without a zone is Sofia's wall clock (§2), one
+    with a zone name not known here has no known instant (``None``)."""
     if not text or not isinstance(text, str):
         return None
+    text = text.strip()
     try:
-        dt = parsedate_to_datetime(text.strip())
+        dt = parsedate_to_datetime(text)
     except (ValueError, TypeError, IndexError, OverflowError):
         return None
     if dt is None:
         return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
+    if dt.tzinfo is None:  # `-0000`, no zone, or a zone name `email.utils` does not know
+        zone = text.rsplit(None, 1)[-1].upper()
+        if zone == "-0000":
+            dt = dt.replace(tzinfo=UTC)
+        elif zone in P.SOFIA_ZONE_NAMES:
+            dt = dt.replace(tzinfo=timezone(timedelta(hours=P.SOFIA_ZONE_NAMES[zone])))
+        elif ":" in zone:  # the time itself: no zone given
+            return sofia_local(dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second)
+        else:
+            return None
     return dt.astimezone(SOFIA)

@@ -55,6 +55,8 @@ ROBOTS_PATH = "/robots.txt"
 # --- §2 dates and numbers ----------------------------------------------------------------
 
 SOFIA_TZ_NAME = "Europe/Sofia"
+#: Sofia's zone abbreviations in an RFC 822 time (RSS `pubDate`), as UTC offsets in hours.
+SOFIA_ZONE_NAMES: dict[str, int] = {"EET": 2, "EEST": 3}
 
 #: Month names (lower-case) → month number: English and Bulgarian, full and short forms.
 MONTHS: dict[str, int] = {}
