@@ -240,6 +240,12 @@ def test_text_body_drops_related_paragraph_and_ad_label() -> None:
         '<div class="d5"><span>14 Юни, 2026 18:45</span><span>5 067</span><span>12</span></div>',
         '<div class="d5"><span>14 Юни, 2026 18:45</span> <span>5 067</span><span>12</span></div>',
         '<div class="d5"><time>14 Юни, 2026</time><b>18:45</b><i>5&nbsp;067</i><i>12</i></div>',
+        # with icons (`svg`, `img`) and a comment beside the counts
+        '<div class="d5"><span>14 Юни, 2026 18:45</span><span><svg width="9"><title>eye</title>'
+        '<path d="M0"/></svg>5 067</span><!-- c --><span><img src="/i/c.svg" alt="">12</span>'
+        "</div>",
+        '<div class="d5"><span>14 Юни, 2026 18:45</span><svg></svg><span>5 067</span>'
+        "<span>12</span></div>",
     ],
 )
 def test_redesign_date_line_of_inline_elements(date: str) -> None:
@@ -517,6 +523,9 @@ def _en(info: str, body: str = EN_BODY) -> dict:
         "<div><div>Apr 23, 2025</div><div>08:03</div><div>144</div></div>",  # text layer
         '<div class="info"><div class="ndt"><div>Apr 23, 2025</div><div>08:03</div></div>'
         '<div class="nv">144</div></div>',  # known markup
+        # an icon with a title between them is no part of the line
+        '<div class="info"><div class="ndt"><div>Apr 23, 2025</div><svg><title>clock</title>'
+        '</svg><div>08:03</div></div><div class="nv">144</div></div>',
     ],
 )
 def test_a_date_and_its_time_in_blocks_of_their_own(info: str) -> None:

@@ -88,6 +88,12 @@ def element_paragraphs(el: etree._Element, extra: frozenset[str] = frozenset()) 
     return [p for p in paras if p]
 
 
+def spaced_text(el: etree._Element) -> str:
+    """:func:`element_text` with a space at each element boundary: for fields rendered with no
+    whitespace between their elements (`<span>08:03</span><span>144</span>`)."""
+    return collapse(" ".join(_collect_deep(el, frozenset(), " ")))
+
+
 #: Stands for a `<br>` while paragraphs are split (parsed text never holds a NUL).
 _BREAK = "\0"
 

@@ -26,6 +26,7 @@ from newsspider.extraction.body import (
     is_related,
     related_element,
     skipped,
+    spaced_text,
     unique,
 )
 from newsspider.extraction.dates import DateLine, parse_date_line
@@ -207,7 +208,7 @@ def _spaced(el: etree._Element) -> DateLine | None:
     the time in blocks of their own: `<div>Apr 23, 2025</div><div>08:03</div>`)."""
     if not len(el):
         return None
-    return parse_date_line(collapse(" ".join(el.itertext())))
+    return parse_date_line(spaced_text(el))
 
 
 def _with_update(el: etree._Element, ndt: str) -> DateLine | None:

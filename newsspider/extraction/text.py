@@ -31,6 +31,7 @@ from newsspider.extraction.body import (
     is_role_line,
     skipped,
     skipped_image,
+    spaced_text,
     unique,
 )
 from newsspider.extraction.dates import DateLine, parse_date_line
@@ -212,14 +213,26 @@ def _spaced_date(line: Line) -> DateLine | None:
     el = line.el
     if el is None or not P.DATE_LINE_HINT.search(line.text, 0, 16):
         return None
-    for node in el.iterdescendants():
-        if node.tag in P.BLOCK_TAGS or skipped(node):
+    for node in el.iterdescendants(*P.BLOCK_TAGS):
+        if not _hidden(node, el):
             return None
-    text = collapse(" ".join(el.itertext()))
+    text = spaced_text(el)  # (without an icon's `svg`/`img`, a script...)
     parsed = parse_date_line(text) if text != line.text else None
     if parsed is not None:
         line.text = text
     return parsed
+
+
+def _hidden(el: etree._Element, stop: etree._Element) -> bool:
+    """Whether ``el`` or an ancestor below ``stop`` is skipped (an `svg`'s `title`...)."""
+    if skipped(el):
+        return True
+    for parent in el.iterancestors():
+        if parent is stop:
+            return False
+        if skipped(parent):
+            return True
+    return False
 
 
 def _is_special(line: Line, headline: str | None) -> bool:
