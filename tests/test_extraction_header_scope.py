@@ -221,6 +221,40 @@ def test_a_date_only_publication_equal_to_the_modification_time_is_no_update(for
     assert (fields["published_at"], fields["updated_at"]) == ("2025-08-25T07:10:00+03:00", None)
 
 
+#: Meta times saying the article was modified (a year after it was published).
+MODIFIED_META = (
+    '<meta property="article:published_time" content="2025-08-25T07:10:00+03:00">'
+    '<meta property="article:modified_time" content="2026-06-17T12:00:00+03:00">'
+)
+SAME_TIMES = {"datePublished": "2025-08-25T07:10:00+03:00"} | {
+    "dateModified": "2025-08-25T07:10:00+03:00"
+}
+
+
+@pytest.mark.parametrize("shown_update", [True, False])
+def test_json_ld_times_saying_no_update_outrank_a_meta_modified_time(
+    form_b: str, shown_update: bool
+) -> None:
+    """§5: `updated_at` only for a shown update or a JSON-LD `dateModified` that differs."""
+    page = _with_json_ld(form_b, MODIFIED_META, **SAME_TIMES)
+    if not shown_update:
+        page = page.replace("07:10, обновена 25 Август, 2025 06:13", "07:10")
+    result = _extract(page)
+    if shown_update:
+        assert result.fields["updated_at"] == "2025-08-25T06:13:00+03:00"
+        assert result.layers["updated_at"] == "selectors"
+    else:
+        assert result.fields["updated_at"] is None
+
+
+def test_a_meta_modified_time_counts_without_a_json_ld_one(form_b: str) -> None:
+    page = form_b.replace("07:10, обновена 25 Август, 2025 06:13", "07:10")
+    page = page.replace("</head>", MODIFIED_META + "</head>", 1)
+    result = _extract(page)
+    assert result.fields["updated_at"] == "2026-06-17T12:00:00+03:00"
+    assert result.layers["updated_at"] == "meta"
+
+
 def test_a_title_with_a_further_suffix_gives_way_to_the_h1(form_b: str) -> None:
     title = "<title>Синтетична лаборатория обяви резултати от теста - Факти</title>"
     page = form_b.replace(title, title.replace(" - Факти", " - Технологии - Факти"))

@@ -261,11 +261,10 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
         raise _NeedsFullPage
     ref = _canonical_ref(head, ref)
     selected = selector_fields(marks, h1, ref.url)
-    layers = [
-        ("jsonld", article_fields(obj, ref.url)),
-        ("meta", meta_fields(head, ref.url)),
-        ("selectors", selected),
-    ]
+    jsonld, meta = article_fields(obj, ref.url), meta_fields(head, ref.url)
+    if jsonld.get("modified_known"):  # its `dateModified` said "no update": meta may not
+        meta["updated_at"] = None
+    layers = [("jsonld", jsonld), ("meta", meta), ("selectors", selected)]
     # Nullable fields fall through to the text layer only when the §5 markup is incomplete.
     has_markup = bool(selected.get("published_at")) and P.BODY_CLASS in marks.by_class
     text = _TextLayer(root, scope, ref, enabled=not has_markup, partial=cut is not None)

@@ -89,8 +89,9 @@ def article_fields(obj: dict[str, Any] | None, base_url: str) -> dict[str, Any]:
     """Fields from the article object of :func:`find_article`: headline, subtitle
     (description), times, image, Person authors.
 
-    ``updated_at`` only when ``dateModified`` is a different instant from ``datePublished``;
-    ``wall_clock`` when ``datePublished`` has no offset (:func:`is_wall_clock`).
+    ``updated_at`` only when ``dateModified`` is a different instant from ``datePublished``
+    (``modified_known`` when both are read: then the object has decided whether there was an
+    update); ``wall_clock`` when ``datePublished`` has no offset (:func:`is_wall_clock`).
     """
     if obj is None:
         return {}
@@ -103,6 +104,7 @@ def article_fields(obj: dict[str, Any] | None, base_url: str) -> dict[str, Any]:
         "subtitle": _text(obj.get("description")),
         "published_at": published,
         "updated_at": updated_time(published, modified),
+        "modified_known": published is not None and modified is not None,
         "image_url": absolute(base_url, image) if image else None,
         "authors": _authors(obj.get("author")),
         "wall_clock": is_wall_clock(obj.get("datePublished")),
