@@ -787,3 +787,42 @@ def test_selector_body_splits_no_paragraph_inside_a_link() -> None:
     para = '<p>Кметът каза, че <a href="https://bta.bg/x">новият мост<br><br>ще бъде</a> готов.</p>'
     f = _form_a((FIRST_P, FIRST_P + para)).fields
     assert "Кметът каза, че новият мост ще бъде готов." in f["body"].split("\n\n")
+
+
+# --- a video article: no paragraphs, a player; never the text after the article -------------
+
+VIDEO_URL = "https://fakti.bg/en/video/1040030-synthetic-parade"
+VIDEO_PAGE = (
+    "<html><head><title>Synthetic parade on video - Fakti.bg</title></head><body>"
+    '<div class="w0"><article class="a1"><h1>Synthetic parade on video</h1>{header}{content}'
+    '</article></div><div class="ff2"><p>Copyright line: all rights reserved.</p></div>'
+    "</body></html>"
+)
+PLAYER = '<div class="v9"><iframe src="https://www.youtube.com/embed/x"></iframe></div>'
+AD_PLAYER = '<div class="ad"><iframe src="https://ads.example/slot"></iframe></div>'
+VIDEO_PARAS = ["The first synthetic paragraph.", "The second synthetic paragraph."]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        '<div class="d3">Jan 15, 2026 09:00 12</div>',  # the text layer
+        '<div class="info"><div class="ndt">Jan 15, 2026 09:00</div><div class="nv">12</div></div>',
+    ],
+)
+@pytest.mark.parametrize("player", [PLAYER, f"<video src='/v.mp4'></video>{AD_PLAYER}"])
+def test_a_video_article_has_an_empty_body(header: str, player: str) -> None:
+    result = _page(VIDEO_PAGE.format(header=header, content=player), VIDEO_URL)
+    assert result.fields["published_at"] == "2026-01-15T09:00:00+02:00"
+    assert result.fields["views"] == 12
+    assert result.fields["body"] == ""
+
+
+@pytest.mark.parametrize("ad", ["", AD_PLAYER])
+def test_paragraphs_a_stray_end_tag_left_after_the_article_are_still_its_body(ad: str) -> None:
+    """The article closed early (`</div>` closing its wrapper) holds no player of its own
+    (an ad's does not count): the body is read from the page."""
+    content = '</div><div class="b8">' + "".join(f"<p>{p}</p>" for p in VIDEO_PARAS) + "</div>"
+    header = f'<div class="d3">Jan 15, 2026 09:00 12</div>{ad}'
+    page = VIDEO_PAGE.format(header=header, content=content)
+    assert _page(page, VIDEO_URL).fields["body"].split("\n\n") == VIDEO_PARAS

@@ -27,7 +27,7 @@ from typing import Any
 from lxml import etree
 
 from newsspider.extraction import patterns as P
-from newsspider.extraction.body import BodyRules, absolute
+from newsspider.extraction.body import BodyRules, absolute, skipped_image
 from newsspider.extraction.decode import cut_after, page_bytes, parse_bytes
 from newsspider.extraction.jsonld import article_fields, find_article
 from newsspider.extraction.meta import meta_fields
@@ -205,7 +205,8 @@ class _TextLayer:
     """The rendered-text layer of a parsed page, computed at most once and only if enabled.
 
     The article element (``scope``) is rendered first; the whole `<body>` only when that
-    yields no date line or no body text.
+    yields no date line, or no body text and the article holds no player (a video article's
+    body is empty, §5: not the text of whatever follows it).
     """
 
     def __init__(
@@ -234,11 +235,18 @@ class _TextLayer:
             raise _NeedsFullPage
         if self._fields is None:
             fields = self._parse(self.scope) if self.scope is not self.root else {}
-            if not (fields.get("published_at") and fields.get("body")):
+            if not (
+                fields.get("published_at") and (fields.get("body") or _has_player(self.scope))
+            ):
                 body = first(self.root, "body")
                 fields = self._parse(body if body is not None else self.root)
             self._fields = fields
         return self._fields
+
+
+def _has_player(scope: etree._Element) -> bool:
+    """Whether the article element holds a video player outside ads and rails."""
+    return any(not skipped_image(el) for el in scope.iter(*P.VIDEO_TAGS))
 
 
 def _known_markup(marks: Marks) -> bool:

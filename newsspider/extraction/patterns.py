@@ -254,6 +254,11 @@ IMAGE_TAGS = frozenset({"img", "amp-img"})
 #: Skipped tags that may still hold the main image.
 IMAGE_CONTAINERS = frozenset({"figure", "picture", "amp-img", "img"})
 
+#: A player: an article element that holds one (outside ads and rails) but no paragraphs is
+#: a video article with an empty body (§5), not a page whose body lies outside it.
+VIDEO_TAGS: tuple[str, ...] = (
+    "iframe", "video", "embed", "object", "amp-iframe", "amp-video", "amp-youtube",
+)  # fmt: skip
 #: Elements whose text is never article text (body and rendered-text layers).
 SKIP_TAGS = frozenset(
     {"script", "style", "noscript", "template", "iframe", "svg", "form", "button", "select",
