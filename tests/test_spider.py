@@ -282,6 +282,32 @@ def test_an_export_above_the_watermark_does_not_end_the_walk() -> None:
     assert spider.crawler.stats.get_value("discovery/items/old") == 1
 
 
+def test_a_known_date_only_article_of_the_floors_day_does_not_end_the_walk() -> None:
+    """A BG form C article (state time 00:00) exported today, e.g. by a ``sections=`` or
+    ``url=`` run: it may stand for any time of its day, so it is below the floor only once
+    the whole day is (as for a listed item); what is listed below it is still walked."""
+    mark = sofia_local(2025, 10, 26, 9, 0)  # floor: 08:00
+    today, yesterday = sofia_local(2025, 10, 26), sofia_local(2025, 10, 25)
+    exported = {("bg", 1000002): today, ("bg", 1000004): yesterday}
+    spider = make_spider(FakeStore(known=exported, marks={"bg": mark}), lang="bg")
+    (feed,) = spider.start_requests_list()
+    body = rss(
+        [
+            ("/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/world/1000002-b", "Sun, 26 Oct 2025 00:00:00 +0300"),
+            ("/world/1000001-a", "Sun, 26 Oct 2025 08:30:00 +0200"),
+        ]
+    )
+    out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    assert paths(out) == ["/world/1000003-c", "/world/1000001-a", "/"]  # home: walk on
+    assert spider.crawler.stats.get_value("discovery/items/known") == 1
+    spider = make_spider(FakeStore(known=exported, marks={"bg": mark}), lang="bg")
+    (feed,) = spider.start_requests_list()
+    body = rss([("/world/1000004-d", "Sat, 25 Oct 2025 00:00:00 +0300")])  # a whole day below
+    assert paths(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse))) == []
+    assert spider.crawler.stats.get_value("discovery/items/old") == 1
+
+
 def test_watermarks_are_per_edition_and_section() -> None:
     bg, sport, en = (sofia_local(2025, 10, 26, h, 0) for h in (6, 9, 11))
     store = FakeStore(known={("en", 1): en}, marks={"bg": bg, "bg/sport": sport, "en": en})

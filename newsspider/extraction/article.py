@@ -235,9 +235,7 @@ class _TextLayer:
             raise _NeedsFullPage
         if self._fields is None:
             fields = self._parse(self.scope) if self.scope is not self.root else {}
-            if not (
-                fields.get("published_at") and (fields.get("body") or _has_player(self.scope))
-            ):
+            if not (fields.get("published_at") and (fields.get("body") or _has_player(self.scope))):
                 body = first(self.root, "body")
                 fields = self._parse(body if body is not None else self.root)
             self._fields = fields

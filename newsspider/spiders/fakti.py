@@ -90,6 +90,18 @@ def _sofia_midnight(day: date) -> datetime:
     return sofia_local(day.year, day.month, day.day)
 
 
+def _below(published: datetime, lower: datetime | None, day_only: bool = False) -> bool:
+    """Whether a publication time lies below the walk's ``lower`` bound. A date shown
+    without a time, or a time at exactly 00:00 (a date-only article, e.g. BG form C, listed
+    and exported long after its midnight), may stand for any time of that day: only below
+    once the whole day is."""
+    if lower is None:
+        return False
+    if day_only or published.astimezone(SOFIA).time() == time(0, 0):
+        return published + timedelta(days=1) <= lower
+    return published < lower
+
+
 def _undated_times(
     items: list[ListingItem], wanted: list[ListingItem], floor: datetime | None
 ) -> list[datetime | None]:
@@ -496,9 +508,7 @@ class FaktiSpider(scrapy.Spider):
         A date shown without a time, or at exactly 00:00 (a date-only article, e.g. BG form C),
         may stand for any time of that day, so it is only old once the whole day is."""
         if item.published is not None:
-            whole_day = item.day_only or item.published.time() == time(0, 0)
-            end = item.published + timedelta(days=1) if whole_day else item.published
-            if lower is not None and (end <= lower if whole_day else end < lower):
+            if _below(item.published, lower, item.day_only):
                 return "old"
             if self.window.upper is not None and item.published >= self.window.upper:
                 return "later"
@@ -506,14 +516,13 @@ class FaktiSpider(scrapy.Spider):
 
     def _known_verdict(self, ref: ArticleRef, floor: datetime | None) -> str:
         """An exported article is never fetched again; it ends the walk (``old``) only when
-        it was published below ``floor``: an export of another scope, of a ``url=`` run or
-        of a run that stopped early says nothing about what is listed below it."""
+        it was published below ``floor`` (a date-only time: the whole day): an export of
+        another scope, of a ``url=`` run or of a run that stopped early says nothing about
+        what is listed below it."""
         assert self.store is not None
         state = self.store.get(ref.key)
         published = state.published_at if state is not None else None
-        return (
-            "old" if floor is not None and published is not None and published < floor else "known"
-        )
+        return "old" if published is not None and _below(published, floor) else "known"
 
     def _discover(
         self, page: ListingPage, response: Response, now: datetime
