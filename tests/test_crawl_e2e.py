@@ -178,6 +178,31 @@ def test_a_run_between_two_incremental_runs_loses_nothing(
     assert_same(middle | last, new)
 
 
+def test_a_date_only_article_exported_by_a_section_run_ends_no_later_walk(
+    replica_factory, tmp_path: Path
+) -> None:
+    """A ``sections=`` run exports today's date-only BG articles (form C, stored at 00:00,
+    listed hours later); the next run's feed reaches one of them. Below the floor by its
+    00:00 but not by its day: the listings are still walked, nothing below is lost."""
+    now = datetime(2026, 11, 29, 20, 0, tzinfo=SOFIA)
+    replica = replica_factory(articles=5000, epoch=1, now=now)
+    truth1 = truth(replica, 1)
+    first = keyed(crawl(replica, tmp_path))
+    replica.set_epoch(2)
+    middle = keyed(crawl(replica, tmp_path, "sections=bulgaria"))
+    assert any(k[0] == "bg" and published(r) == now.replace(hour=0) for k, r in middle.items()), (
+        "no form C article of the day in the section run"
+    )
+    last = keyed(crawl(replica, tmp_path))
+    assert not set(middle) & set(last)  # nothing twice
+    lower = now - timedelta(hours=6, days=1)  # the first run's window, at epoch 1
+    expected = {k: r for k, r in truth(replica, 2).items() if published(r) >= lower}
+    got = first | middle | last
+    assert sorted(set(expected) - set(got)) == []
+    assert not set(first) & (set(middle) | set(last))
+    assert len(set(expected) - set(truth1)) > 100  # more than the feeds hold: listings walked
+
+
 def test_incremental_after_a_long_gap_walks_listings(replica, tmp_path: Path) -> None:
     assert crawl(replica, tmp_path, "since=2025-11-01", "until=2025-11-15")
     seen = replica.log()["total"]
