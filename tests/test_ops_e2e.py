@@ -140,6 +140,28 @@ def test_empty_listing_exits_5_and_spidermon_reports_it(replica_factory, tmp_pat
     assert "Finish Reason Monitor/Should have the expected finished reason(s)... OK" in done.stderr
 
 
+def test_sigterm_as_the_spider_opens_exits_9_and_publishes_nothing(replica, tmp_path):
+    """Scrapy stops without closing a spider stopped as it starts: no report, no run file,
+    no state change; the run must not exit 0 (it did: nothing was judged)."""
+    out = tmp_path / "out"
+    assert crawl(replica.base_url, out).returncode == 0  # a state, for an incremental run
+    before = sorted(p.name for p in (out / "fakti").iterdir())
+    run = subprocess.Popen(
+        scrapy_cmd(replica.base_url, out), cwd=REPO, stderr=subprocess.PIPE, text=True,
+        env=os.environ | {"PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    assert run.stderr is not None
+    for line in run.stderr:
+        if "Spider opened" in line:
+            run.send_signal(signal.SIGTERM)
+            break
+    rest = run.stderr.read()
+    assert run.wait(60) == 9, rest[-3000:]
+    if "Spider closed" not in rest:  # (stopped before the engine ran: no report)
+        assert "ERROR: run stopped before its spider could close" in rest
+        assert sorted(p.name for p in (out / "fakti").iterdir()) == before
+
+
 def test_overlapping_run_exits_3_and_a_killed_run_leaves_no_stale_lock(replica, tmp_path):
     out = tmp_path / "out"
     slow = subprocess.Popen(  # live-site politeness on loopback: about 1 request a second

@@ -3,33 +3,56 @@
 Scrapy's own ``crawl`` exits 0 unless bootstrap failed. This one exits with the status the
 run asked for (:func:`newsspider.extensions.exitstatus.exit_status`): 3 when the state is locked
 by another run, 4-9 for a failed health gate (also for a run stopped by an error while
-building its first requests: 9), 1 for a bad argument or setting.
+building its first requests: 9), 1 for a bad argument or setting; 9 too for a run whose
+spider opened but never closed (a SIGTERM as it started: Scrapy then stops without closing
+it, so nothing was published and no report was written).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 
+from scrapy import signals
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 
 from newsspider.extensions.exitstatus import exit_status
+from newsspider.extensions.health import EXIT_FINISH_REASON
 from newsspider.extensions.report import mark_crawl
+
+logger = logging.getLogger(__name__)
 
 
 class Command(ScrapyCrawl):
     """``scrapy crawl <spider>``, exit status = health verdict."""
 
     crawler: Crawler | None = None
+    opened = closed = False
 
     def _create_crawler(self, spname: str | type[Spider]) -> Crawler:
         self.crawler = super()._create_crawler(spname)
         mark_crawl(self.crawler)
+        self.crawler.signals.connect(self._opened, signal=signals.spider_opened)
+        self.crawler.signals.connect(self._closed, signal=signals.spider_closed)
         return self.crawler
+
+    def _opened(self) -> None:
+        self.opened = True
+
+    def _closed(self) -> None:
+        self.closed = True
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         super().run(args, opts)  # a start-up SystemExit (lock held: 3, bad setting: 1) passes
         status = exit_status(self.crawler) if self.crawler is not None else 0
+        if self.opened and not self.closed:
+            logger.error(
+                "run stopped before its spider could close (e.g. SIGTERM as it started): "
+                "nothing published, no report; exit status %d",
+                EXIT_FINISH_REASON,
+            )
+            status = status or EXIT_FINISH_REASON
         if status:
             self.exitcode = status
