@@ -37,8 +37,11 @@ class FakeStore:
     def is_empty(self) -> bool:
         return self._newest is None and not self._known
 
-    def newest_published(self):
-        return self._newest
+    def newest_published(self, lang=None):
+        if lang is None or self._newest is None:
+            return self._newest
+        times = [at for key, at in self._known.items() if key[0] == lang and at is not None]
+        return max(times, default=None) if self._known else self._newest
 
     def known(self, keys):
         return {k for k in keys if k in self._known}
@@ -157,6 +160,17 @@ def test_first_run_and_incremental_start_with_feeds() -> None:
     # a state without watermarks (an older version's): each edition from the newest export
     assert spider.window.marks == {"bg": newest - timedelta(hours=1)}
     assert spider.window.lower(newest, "bg", "sport") == newest - timedelta(hours=1)
+
+
+def test_a_state_without_watermarks_walks_each_edition_to_its_own_newest_export() -> None:
+    """E.g. a state written only by ``url=`` runs: an older English export must not be
+    hidden by a newer Bulgarian one."""
+    en, bg = sofia_local(2025, 10, 20, 15, 0), sofia_local(2025, 10, 24, 19, 0)
+    store = FakeStore(known={("en", 1): en, ("bg", 2): bg}, newest=bg)
+    spider = make_spider(store)
+    spider.start_requests_list()
+    hour = timedelta(hours=1)
+    assert spider.window.marks == {"bg": bg - hour, "en": en - hour}
 
 
 def test_a_state_without_watermarks_never_walks_less_than_a_first_run() -> None:

@@ -247,6 +247,18 @@ def test_a_later_sighting_moves_an_exported_key_in_the_publication_index(store, 
     assert store.published_since(at("2025-05-02T00:00:00+03:00")) == []
 
 
+def test_newest_published_of_one_edition(store, tmp_path):
+    times = {("en", 1): "2025-05-01T10:00:00+03:00", ("bg", 2): "2025-05-03T10:00:00+03:00"}
+    for key, text in times.items():
+        store.touch(key, f"https://fakti.bg/world/{key[1]}-x", at(text), H1, 0)
+    store.touch(("en", 3), "https://fakti.bg/world/3-x", at("2025-06-01T00:00:00+03:00"), H1, 0)
+    export(store, tmp_path / "f.jsonl", *[(key, H1) for key in times])  # not ("en", 3)
+    assert store.newest_published() == at("2025-05-03T10:00:00+03:00")
+    assert store.newest_published("bg") == at("2025-05-03T10:00:00+03:00")
+    assert store.newest_published("en") == at("2025-05-01T10:00:00+03:00")
+    assert store.newest_published("xx") is None
+
+
 def test_newest_published_none_on_empty_store(store):
     assert store.newest_published() is None
     assert store.published_since(datetime(2000, 1, 1, tzinfo=UTC)) == []

@@ -327,17 +327,20 @@ class FaktiSpider(scrapy.Spider):
         """Each scope down to its watermark minus the overlap; a scope without one gets the
         first-run window, whose bound becomes its watermark on the first listing response
         (:meth:`_store_first_bounds`). A state with exports but no watermark at all
-        (written before they existed) walks every edition down to the lower of the newest
-        export (minus the overlap) and the first-run bound."""
+        (written before they existed, or by `url=` runs) walks each edition down to the lower
+        of its newest export (minus the overlap) and the first-run bound."""
         settings = self.crawler.settings
         store = self.store = self.store or self._state()
         days = settings.getfloat("FAKTI_FIRST_RUN_DAYS", 1)
         overlap = timedelta(minutes=settings.getfloat("FAKTI_INCREMENTAL_OVERLAP_MINUTES", 60))
         marks = store.watermarks()
-        newest = None if marks or store.is_empty() else store.newest_published()
-        if newest is not None and newest - overlap < datetime.now(UTC) - timedelta(days=days):
-            marks = dict.fromkeys(self.args.langs, newest)
-            logger.info("state without watermarks: every edition down to the newest export")
+        if not marks and not store.is_empty():
+            first_bound = datetime.now(UTC) - timedelta(days=days)
+            for lang in self.args.langs:
+                newest = store.newest_published(lang)
+                if newest is not None and newest - overlap < first_bound:
+                    marks[lang] = newest
+                    logger.info("state without watermarks: %s down to its newest export", lang)
         floors = {name: mark - overlap for name, mark in marks.items()}
         window = Window(first_run=timedelta(days=days), upper=upper, skip_known=True, marks=floors)
         now = datetime.now(UTC)

@@ -85,8 +85,8 @@ class StateStore(Protocol):
         """True when no key was ever exported (a first run)."""
         ...
 
-    def newest_published(self) -> datetime | None:
-        """The latest ``published_at`` among exported keys."""
+    def newest_published(self, lang: str | None = None) -> datetime | None:
+        """The latest ``published_at`` among exported keys (of edition ``lang`` if given)."""
         ...
 
     def published_since(self, dt: datetime) -> list[tuple[Key, str]]:

@@ -296,13 +296,15 @@ class RedisStore:
         top, low = self.client.mget(self._k_newest, self._k_oldest)
         return None if top is None or low is None else (int(low), int(top))
 
-    def newest_published(self) -> datetime | None:
+    def newest_published(self, lang: str | None = None) -> datetime | None:
         bounds = self._bounds()
         if bounds is None:
             return None
+        prefix = f"{lang}:".encode() if lang is not None else b""
         for bucket in self._buckets(*bounds, newest_first=True):
-            if bucket:
-                return datetime.fromtimestamp(max(int(v) for v in bucket.values()), SOFIA)
+            times = [int(v) for f, v in bucket.items() if f.startswith(prefix)]
+            if times:
+                return datetime.fromtimestamp(max(times), SOFIA)
         return None
 
     def published_since(self, dt: datetime) -> list[tuple[Key, str]]:

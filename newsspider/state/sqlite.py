@@ -140,10 +140,11 @@ class SQLiteStore:
             self._db.execute("SELECT 1 FROM keys WHERE file IS NOT NULL LIMIT 1").fetchone() is None
         )
 
-    def newest_published(self) -> datetime | None:
+    def newest_published(self, lang: str | None = None) -> datetime | None:
         row = self._db.execute(
             "SELECT published_at FROM keys WHERE file IS NOT NULL AND published_ts IS NOT NULL "
-            "ORDER BY published_ts DESC LIMIT 1"
+            "AND (? IS NULL OR lang = ?) ORDER BY published_ts DESC LIMIT 1",
+            (lang, lang),
         ).fetchone()
         return None if row is None else _sofia(row[0])
 
