@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from newsspider.extensions.health import min_coverage
+from newsspider.extensions.health import finish_reasons, min_coverage
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA
 from newsspider.extraction.urls import ArticleRef, parse_article_url
@@ -150,6 +150,8 @@ class Number:
         return math.isfinite(number) and self.least <= number <= self.most
 
 
+#: The longest time (in seconds) a delay, back-off, interval or TTL setting may give.
+MAX_SECONDS = MAX_DAYS * 86_400
 #: Most extraction worker processes a crawl may start.
 MAX_EXTRACT_WORKERS = 64
 
@@ -158,16 +160,16 @@ NUMERIC_SETTINGS: dict[str, Number] = {
     "FAKTI_FIRST_RUN_DAYS": Number(most=MAX_DAYS),
     "FAKTI_INCREMENTAL_OVERLAP_MINUTES": Number(most=MAX_DAYS * 24 * 60),
     "FAKTI_HOLD_DAYS": Number(most=MAX_DAYS),
-    "FAKTI_CRAWL_DELAY_MAX": Number(),
-    "FAKTI_RETRY_BACKOFF_BASE": Number(),
-    "FAKTI_RETRY_BACKOFF_MAX": Number(),
-    "FAKTI_RETRY_AFTER_MAX": Number(),
+    "FAKTI_CRAWL_DELAY_MAX": Number(most=MAX_SECONDS),
+    "FAKTI_RETRY_BACKOFF_BASE": Number(most=MAX_SECONDS),
+    "FAKTI_RETRY_BACKOFF_MAX": Number(most=MAX_SECONDS),
+    "FAKTI_RETRY_AFTER_MAX": Number(most=MAX_SECONDS),
     "FAKTI_MAX_LISTING_PAGES": Number(whole=True),
     "FAKTI_EXTRACT_WORKERS": Number(most=MAX_EXTRACT_WORKERS, whole=True),
     "FAKTI_REPLICA_ARTICLES": Number(1, 50_000, whole=True),
     "FAKTI_REPLICA_EPOCH": Number(1, 2, whole=True),
-    "FAKTI_WORKER_TTL": Number(least=1),
-    "FAKTI_PROGRESS_INTERVAL": Number(),
+    "FAKTI_WORKER_TTL": Number(least=1, most=MAX_SECONDS),
+    "FAKTI_PROGRESS_INTERVAL": Number(most=MAX_SECONDS),
     "FAKTI_HEALTH_MIN_SAMPLE": Number(whole=True),
     "FAKTI_HEALTH_DRIFT_MAX_JUMP": Number(),
     "FAKTI_HEALTH_HISTORY_RUNS": Number(least=1, whole=True),
@@ -193,16 +195,31 @@ def _bad(name: str, value: object, expected: str, reason: str = "") -> ValueErro
     return ValueError(f"setting {name}: bad value {value!r}{why}; expected {expected}")
 
 
+def _site_root(url: str) -> bool:
+    """Whether ``url`` is a site root `http(s)://host[:port]` (a trailing `/` allowed): the
+    spider appends the site's paths to it, so a path, query, fragment or user would end up
+    inside every URL, and a port must be 1..65535."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # an unclosed IPv6 bracket, a port out of range or not a number
+        return False
+    return (
+        parts.scheme in P.WEB_SCHEMES
+        and bool(parts.hostname)
+        and "@" not in parts.netloc
+        and parts.path in ("", "/")
+        and not any(c in url for c in "?#")
+        and port != 0
+    )
+
+
 def validate_settings(settings: Mapping[str, object]) -> None:
     """Check the ``FAKTI_*`` settings (those absent from ``settings`` are not checked);
     raises ``ValueError`` with a one-line message."""
     base = str(settings.get("FAKTI_BASE_URL") or "")
-    try:
-        parts = urlsplit(base)
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        parts = urlsplit("")
-    if parts.scheme not in P.WEB_SCHEMES or not parts.hostname:
-        raise _bad("FAKTI_BASE_URL", base, "http(s)://host[:port]")
+    if not _site_root(base):
+        raise _bad("FAKTI_BASE_URL", base, "http(s)://host[:port], without path, query or user")
     for name, number in NUMERIC_SETTINGS.items():
         if name in settings and not number.accepts(settings.get(name)):
             raise _bad(name, settings.get(name), number.form)
@@ -220,6 +237,13 @@ def validate_settings(settings: Mapping[str, object]) -> None:
             raise _bad(
                 "FAKTI_HEALTH_MIN_COVERAGE", value, '{"FIELD": PERCENT, ...}', str(exc)
             ) from None
+    if "FAKTI_HEALTH_FINISH_REASONS" in settings:
+        value = settings.get("FAKTI_HEALTH_FINISH_REASONS")
+        try:
+            finish_reasons(value)
+        except ValueError as exc:
+            expected = '["finished", ...] or finished,...'
+            raise _bad("FAKTI_HEALTH_FINISH_REASONS", value, expected, str(exc)) from None
     state = str(settings.get("FAKTI_STATE") or "")
     if is_redis(state) and not state.lower().startswith("unix:"):
         try:

@@ -231,6 +231,28 @@ def test_coverage_thresholds_and_small_runs():
     assert evaluate(report(values), thresholds=relaxed).healthy
 
 
+def test_article_pages_that_could_not_be_fetched_count_against_coverage():
+    """Every article answered 500 after its retries: no page was extracted, yet the run is
+    broken (gate 6), not healthy."""
+    failed = {"pages/failed": 25, "rejects/http:500": 24, "rejects/download:TimeoutError": 1}
+    values = stats(pages=0, text=0, **failed)
+    failure = only(evaluate(report(values)))
+    assert failure.exit_code == health.EXIT_COVERAGE
+    assert failure.message == (
+        "field coverage below threshold: headline 0% < 90%, published_at 0% < 90%, body 0% < 90%"
+        " (of 25 article pages; 25 could not be fetched: http:500×24, download:TimeoutError×1)"
+    )
+    assert report(values)["articles"]["fetch_failed"] == 25
+    # a few failed fetches among many pages: healthy (40 of 42 = 95.2%)
+    assert evaluate(report(stats(pages=40, text=0, **{"pages/failed": 2}))).healthy
+
+
+def test_a_min_sample_of_0_never_fails_a_run_without_article_pages():
+    quiet = {"discovery/items/known": 30, "discovery/articles/scheduled": 0}
+    values = stats(pages=0, text=0, **quiet)
+    assert evaluate(report(values, mode="incremental"), [], Thresholds(min_sample=0)).healthy
+
+
 def test_markup_drift_against_earlier_healthy_runs():
     earlier = history(report(stats(text=4)), report(stats(text=2)))
     failure = only(evaluate(report(stats(text=30)), earlier))

@@ -8,6 +8,7 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
+import pytest
 from scrapy import signals
 from scrapy.utils.test import get_crawler
 
@@ -186,6 +187,19 @@ def test_thresholds_from_settings_merge_coverage_defaults():
     th = thresholds(crawler.settings)
     assert th.min_coverage == {"published_at": 90.0, "body": 50.0, "subtitle": 40.0}
     assert th.items_min_ratio == 0.5 and th.finish_reasons == ("finished",)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '["finished", "closespider_itemcount"]',  # the README's JSON form
+        "finished,closespider_itemcount",
+        ["finished", "closespider_itemcount"],
+    ],
+)
+def test_finish_reasons_in_every_documented_form(value: object) -> None:
+    th = thresholds(get_crawler(settings_dict={"FAKTI_HEALTH_FINISH_REASONS": value}).settings)
+    assert th.finish_reasons == ("finished", "closespider_itemcount")
 
 
 def _close(tmp_path, stats: dict, reason: str = "finished", **settings):

@@ -36,6 +36,8 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
             FAKTI_STATE="redis://127.0.0.1:6379/15?prefix=x",
         )
     )
+    for base in ("http://127.0.0.1:8811/", "https://fakti.bg", "http://[::1]:8811"):
+        validate_settings(project_settings(FAKTI_BASE_URL=base))
     # whole numbers and booleans written as floats in a settings file (Scrapy reads them)
     validate_settings(project_settings(FAKTI_MAX_LISTING_PAGES=100.0, FAKTI_GZIP=1.0))
 
@@ -50,19 +52,37 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
         ("FAKTI_REPLICA_ARTICLES", "0", "expected a whole number 1..50000"),
         ("FAKTI_REPLICA_ARTICLES", "-5", "expected a whole number 1..50000"),
         ("FAKTI_REPLICA_EPOCH", "3", "expected a whole number 1..2"),
-        ("FAKTI_PROGRESS_INTERVAL", "abc", "expected a number >= 0"),
+        ("FAKTI_PROGRESS_INTERVAL", "abc", "expected a number 0..3153600000"),
         ("FAKTI_HEALTH_MIN_SAMPLE", "abc", "expected a whole number >= 0"),
         ("FAKTI_HEALTH_ITEMS_MIN_RATIO", "abc", "expected a number >= 0"),
         ("FAKTI_HEALTH_DRIFT_MAX_JUMP", "-5", "expected a number >= 0"),
         ("FAKTI_MAX_LISTING_PAGES", "1.5", "expected a whole number >= 0"),
-        ("FAKTI_RETRY_BACKOFF_MAX", "inf", "expected a number >= 0"),
-        ("FAKTI_CRAWL_DELAY_MAX", "inf", "expected a number >= 0"),
-        ("FAKTI_RETRY_AFTER_MAX", "nan", "expected a number >= 0"),
+        ("FAKTI_RETRY_BACKOFF_MAX", "inf", "expected a number 0..3153600000"),
+        ("FAKTI_CRAWL_DELAY_MAX", "inf", "expected a number 0..3153600000"),
+        ("FAKTI_RETRY_AFTER_MAX", "nan", "expected a number 0..3153600000"),
         ("FAKTI_HEALTH_MIN_COVERAGE", "abc", "(not a JSON object)"),
         ("FAKTI_HEALTH_MIN_COVERAGE", '{"body": "x"}', "(body: 'x' is not a percentage 0..100)"),
         ("FAKTI_HEALTH_MIN_COVERAGE", '{"body": 101}', "is not a percentage 0..100"),
         ("FAKTI_HEALTH_MIN_COVERAGE", '{"bodyy": 80}', "('bodyy' is not one of url, "),
         ("FAKTI_STATE", "redis://127.0.0.1:6379/abc", "with DB a whole number"),
+        # a huge TTL overflowed Redis' millisecond expiry (a traceback)
+        ("FAKTI_WORKER_TTL", "1e16", "expected a number 1..3153600000"),
+        # the site root only: a path or query ended up inside every URL (and a run exited 0)
+        *(
+            ("FAKTI_BASE_URL", url, "expected http(s)://host[:port], without path, query or user")
+            for url in (
+                "http://127.0.0.1:8811?x=1",
+                "http://127.0.0.1:8811/en",
+                "http://127.0.0.1:8811#f",
+                "http://127.0.0.1:99999",
+                "http://127.0.0.1:0",
+                "http://u:p@127.0.0.1:8811",
+                "ftp://127.0.0.1",
+            )
+        ),
+        ("FAKTI_HEALTH_FINISH_REASONS", "", "one or more finish reasons"),
+        ("FAKTI_HEALTH_FINISH_REASONS", '["finished"', "(not a JSON list)"),
+        ("FAKTI_HEALTH_FINISH_REASONS", "[1]", "one or more finish reasons"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_setting(name: str, value: str, expected: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -75,6 +76,24 @@ def min_coverage(value: object) -> dict[str, float]:
             raise ValueError(f"{name}: {limit!r} is not a percentage 0..100")
         coverage[name] = percent
     return {name: limit for name, limit in coverage.items() if limit > 0}
+
+
+def finish_reasons(value: object) -> tuple[str, ...]:
+    """``FAKTI_HEALTH_FINISH_REASONS``: a list, its JSON (`["finished"]`) or a comma list
+    (`finished,closespider_itemcount`). ``ValueError`` for none, or a reason that is not a
+    name (`[a-z_]`, as Scrapy's are)."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError("not a JSON list") from None
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise ValueError("not a list")
+    reasons = tuple(str(item).strip() for item in items)
+    if not reasons or not all(re.fullmatch(r"[a-z_][a-z0-9_]*", r) for r in reasons):
+        raise ValueError("one or more finish reasons, e.g. finished,closespider_itemcount")
+    return reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,24 +190,37 @@ def _no_articles(report: Mapping[str, Any]) -> Failure | None:
 
 
 def _coverage(report: Mapping[str, Any], th: Thresholds, verdict: Verdict) -> Failure | None:
-    pages = report["articles"]["extracted"]
-    if pages < th.min_sample:
+    """Field coverage over the article pages asked for: those extracted, and those that
+    could not be fetched (`http:`/`download:` rejects), which have no field at all."""
+    articles = report["articles"]
+    extracted, failed = articles["extracted"], articles.get("fetch_failed", 0)
+    pages = extracted + failed
+    if pages < max(th.min_sample, 1):
         if pages:
             verdict.notes.append(
                 f"coverage gate skipped: {pages} article page(s) < FAKTI_HEALTH_MIN_SAMPLE"
             )
         return None
+    shares = {
+        name: round((report["coverage"].get(name) or 0) * extracted / pages, 1)
+        for name in th.min_coverage
+    }
     low = [
-        f"{name} {report['coverage'].get(name) or 0:g}% < {limit:g}%"
+        f"{name} {shares[name]:g}% < {limit:g}%"
         for name, limit in th.min_coverage.items()
-        if (report["coverage"].get(name) or 0) < limit
+        if shares[name] < limit
     ]
     if not low:
         return None
+    of = f"of {pages} article pages"
+    if failed:
+        reasons = {
+            k: v for k, v in articles["rejected"].items() if k.startswith(("http:", "download:"))
+        }
+        why = ", ".join(f"{k}×{v}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1]))
+        of += f"; {failed} could not be fetched: {why}"
     return Failure(
-        "coverage",
-        EXIT_COVERAGE,
-        f"field coverage below threshold: {', '.join(low)} (of {pages} article pages)",
+        "coverage", EXIT_COVERAGE, f"field coverage below threshold: {', '.join(low)} ({of})"
     )
 
 

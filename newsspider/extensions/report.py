@@ -23,7 +23,13 @@ from scrapy.crawler import Crawler
 
 from newsspider.distributed import is_distributed
 from newsspider.extensions.exitstatus import set_exit_status
-from newsspider.extensions.health import Thresholds, Verdict, evaluate, min_coverage
+from newsspider.extensions.health import (
+    Thresholds,
+    Verdict,
+    evaluate,
+    finish_reasons,
+    min_coverage,
+)
 from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
 from newsspider.pipelines.runfiles import run_files
 from newsspider.pipelines.writer import EXPORT_FAILED, RunFileWriter
@@ -52,7 +58,7 @@ def thresholds(settings: Any) -> Thresholds:
         items_min_runs=settings.getint("FAKTI_HEALTH_ITEMS_MIN_RUNS", 3),
         items_min_median=settings.getfloat("FAKTI_HEALTH_ITEMS_MIN_MEDIAN", 20.0),
         items_min_ratio=settings.getfloat("FAKTI_HEALTH_ITEMS_MIN_RATIO", 0.3),
-        finish_reasons=tuple(settings.getlist("FAKTI_HEALTH_FINISH_REASONS", ["finished"])),
+        finish_reasons=finish_reasons(settings.get("FAKTI_HEALTH_FINISH_REASONS", ["finished"])),
     )
 
 

@@ -123,6 +123,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "links_found": sum(int(stats.get(k, 0)) for k in LINK_STATS),
             "discovered": int(stats.get("discovery/articles/scheduled", 0)),
             "extracted": pages,
+            "fetch_failed": int(stats.get("pages/failed", 0)),
             "valid": sum(emitted.values()) + sum(skipped.values()),
             "emitted": int(stats.get("export/items", 0)),
             "emitted_by_reason": emitted,
