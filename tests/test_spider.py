@@ -52,7 +52,7 @@ class FakeStore:
         return SimpleNamespace(published_at=self._known[key], file="f.jsonl")
 
     def published_since(self, dt):
-        return self._since
+        return [(k, u) for k, u in self._since if (self._known.get(k) or dt) >= dt]
 
     def watermarks(self):
         return dict(self.marks)
@@ -206,6 +206,29 @@ def test_refresh_refetches_recent_articles_from_state() -> None:
     )
     spider = make_spider(store, refresh="2")
     assert paths(spider.start_requests_list()) == ["/world/1000005-x", "/feed", "/en/feed"]
+
+
+def test_refresh_keeps_to_the_runs_sections_and_dates() -> None:
+    times = {
+        ("bg", 1000001): sofia_local(2025, 10, 19, 12, 0),  # before `since`
+        ("bg", 1000002): sofia_local(2025, 10, 22, 12, 0),
+        ("bg", 1000003): sofia_local(2025, 10, 22, 13, 0),  # another section
+        ("bg", 1000004): sofia_local(2025, 10, 26, 9, 0),  # after `until`
+    }
+    urls = {
+        ("bg", 1000001): "https://fakti.bg/world/1000001-a",
+        ("bg", 1000002): "https://fakti.bg/world/1000002-b",
+        ("bg", 1000003): "https://fakti.bg/sport/1000003-c",
+        ("bg", 1000004): "https://fakti.bg/world/1000004-d",
+    }
+    store = FakeStore(known=times, since=list(urls.items()))
+    spider = make_spider(store, refresh="36500", since="2025-10-20", until="2025-10-25")
+    refreshed = [p for p in paths(spider.start_requests_list()) if "-" in p.rsplit("/", 1)[-1]]
+    assert refreshed == ["/world/1000002-b", "/sport/1000003-c"]
+    store = FakeStore(known=times, since=list(urls.items()))
+    spider = make_spider(store, refresh="36500", sections="world", lang="bg")
+    refreshed = [p for p in paths(spider.start_requests_list()) if "-" in p.rsplit("/", 1)[-1]]
+    assert refreshed == ["/world/1000001-a", "/world/1000002-b", "/world/1000004-d"]
 
 
 def http_failure(resp: Response) -> Failure:

@@ -289,10 +289,10 @@ class FaktiSpider(scrapy.Spider):
             return [r for ref in args.urls if (r := self._article_request(ref)) is not None]
         upper = _sofia_midnight(args.until + timedelta(days=1)) if args.until else None
         requests: list[scrapy.Request] = []
-        if args.refresh is not None:
-            requests += self._refresh_requests(args.refresh)
-        scopes = [scope(lang, s) for lang in args.langs for s in (args.sections or (None,))]
         floor = _sofia_midnight(args.since) if args.since is not None else None
+        if args.refresh is not None:
+            requests += self._refresh_requests(args.refresh, floor, upper)
+        scopes = [scope(lang, s) for lang in args.langs for s in (args.sections or (None,))]
         # (an incremental window may refuse `until`: before this worker joins a job's walk)
         since = args.since is not None
         self.window = Window(floor=floor, upper=upper) if since else self._incremental_window(upper)
@@ -372,16 +372,28 @@ class FaktiSpider(scrapy.Spider):
         self.first_scopes = []
         self.store.raise_watermarks(bounds)
 
-    def _refresh_requests(self, days: int) -> list[scrapy.Request]:
-        self.store = self.store or self._state()
+    def _refresh_requests(
+        self, days: int, floor: datetime | None, upper: datetime | None
+    ) -> list[scrapy.Request]:
+        """The state's articles published in the last ``days`` days, of the run's editions
+        and sections, and inside its ``since`` (``floor``) / ``until`` (``upper``) bounds."""
+        store = self.store = self.store or self._state()
         since = datetime.now(UTC) - timedelta(days=days)
+        sections = self.args.sections
         requests = []
-        for _key, url in self.store.published_since(since):
+        for key, url in store.published_since(max(since, floor) if floor else since):
             ref = parse_article_url(url, extra_hosts=self.extra_hosts)
-            if ref is not None and ref.lang in self.args.langs:
-                request = self._article_request(ref)
-                if request is not None:
-                    requests.append(request)
+            if ref is None or ref.lang not in self.args.langs:
+                continue
+            if sections and ref.section not in sections:
+                continue
+            if upper is not None:
+                state = store.get(key)
+                if state is None or state.published_at is None or state.published_at >= upper:
+                    continue
+            request = self._article_request(ref)
+            if request is not None:
+                requests.append(request)
         self.crawler.stats.set_value("discovery/refresh", len(requests))
         return requests
 
