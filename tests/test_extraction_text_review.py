@@ -826,3 +826,35 @@ def test_paragraphs_a_stray_end_tag_left_after_the_article_are_still_its_body(ad
     header = f'<div class="d3">Jan 15, 2026 09:00 12</div>{ad}'
     page = VIDEO_PAGE.format(header=header, content=content)
     assert _page(page, VIDEO_URL).fields["body"].split("\n\n") == VIDEO_PARAS
+
+
+# --- a redesigned body whose first paragraph is wrapped, or follows a captioned figure -------
+
+WRAPPED_PAGE = (
+    "<html><head><title>Synthetic ferry returns - Fakti.bg</title></head><body>"
+    '<div class="w1"><h1 class="t5">Synthetic ferry returns</h1>'
+    '<div class="d3">Apr 23, 2025 08:03 144</div><div class="b8">{first}'
+    "<p>The second synthetic paragraph.</p><p>The third synthetic paragraph.</p></div></div>"
+    '<div class="f9"><p>Copyright line of the synthetic site.</p></div></body></html>'
+)
+WRAPPED_PARAS = [
+    "The first synthetic paragraph.",
+    "The second synthetic paragraph.",
+    "The third synthetic paragraph.",
+]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "<p>The first synthetic paragraph.</p>",
+        "<blockquote><p>The first synthetic paragraph.</p></blockquote>",
+        '<div class="x7"><p>The first synthetic paragraph.</p></div>',
+        '<figure><img src="/a.jpg"><figcaption>An inline synthetic photo</figcaption></figure>'
+        "<p>The first synthetic paragraph.</p>",
+    ],
+)
+def test_a_wrapped_first_paragraph_or_a_caption_does_not_cut_the_body(first: str) -> None:
+    result = _page(WRAPPED_PAGE.format(first=first), EN_URL)
+    assert result.layers["body"] == "text"
+    assert result.fields["body"].split("\n\n") == WRAPPED_PARAS

@@ -421,6 +421,8 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
             tag_lines.append((len(candidates), line))
         if line.heading or line.item or (line.linky and (tag_line or not _is_paragraph(line))):
             continue
+        if line.el is not None and _in_figure(line.el):  # a caption, never body text (§5)
+            continue
         if line.hrefs and is_related(line.text, line.links, line.hrefs):
             continue
         candidates.append(line)
@@ -480,9 +482,14 @@ def _container(first: etree._Element | None) -> etree._Element | None:
         while after is not None and skipped(after):  # comments, ads, scripts
             after = after.getnext()
         shape = _shape(node)
-        if after is not None and shape is not None and _shape(after) == shape:
-            return parent
+        if after is not None and shape is not None and (after.tag == "p" or _shape(after) == shape):
+            return parent  # (a `p` after it: the wrapper is one of the body's blocks)
     return first.getparent()
+
+
+def _in_figure(el: etree._Element) -> bool:
+    """Whether a block is a `figcaption` or inside a `figure`."""
+    return el.tag == "figcaption" or any(a.tag == "figure" for a in el.iterancestors())
 
 
 def _shape(wrapper: etree._Element) -> tuple[tuple[str, str | None], ...] | None:
