@@ -435,3 +435,26 @@ def test_a_declared_photo_wins_over_the_page_image() -> None:
     photo = "https://cdn4.focus.bg/fakti/photos/fb/abc/sintetichen-most-1.jpg"
     form_a = _declaring(photo, *FORM_A)
     assert (form_a.fields["image_url"], form_a.layers["image_url"]) == (photo, "jsonld")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('<h2 class="subtitle">', '<h2 class="lead">'),
+        ('<ul class="tags">', '<ul class="etiketi">'),
+        ('class="author-name"', 'class="byline"'),
+    ],
+)
+def test_a_renamed_header_class_falls_back_to_the_rendered_text(old: str, new: str) -> None:
+    """§5: where an element is missing, the next layer: one renamed class (the rest of the
+    known markup intact) must not turn its field null."""
+    page = (FIXTURES / "bg_form_a.html").read_text(encoding="utf-8")
+    assert old in page
+    result = extract_article(page.replace(old, new).encode("utf-8"), FORM_A[1])
+    assert isinstance(result, Extracted)
+    assert result.fields["subtitle"] == "Общината обещава движение без задръствания до пролетта"
+    assert result.fields["tags"] == ["Инфраструктура", "мостове", "реки", "община"]
+    assert result.fields["authors"] == ["Ивана Петрова"]
+    renamed = {"lead": "subtitle", "etiketi": "tags", "byline": "authors"}[new.split('"')[1]]
+    assert result.layers[renamed] == "text"
+    assert result.layers["published_at"] == "selectors"

@@ -281,6 +281,8 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
         values, used = _merge(layers, text)
     wall_clock = dict(layers).get(used.get("published_at", ""), {}).get("wall_clock", False)
     _as_shown(values, used, selected, text, marks, has_markup, wall_clock)
+    if has_markup:
+        _renamed_header(values, used, marks, text)
     body = selector_body(scope, marks, BodyRules(values.get("headline"), values.get("subtitle")))
     if body is None:
         text.enabled = True
@@ -337,6 +339,36 @@ def _as_shown(
     shown = selected.get("headline")
     if used.get("headline") == "meta" and shown and values["headline"].startswith(shown + " - "):
         values["headline"], used["headline"] = shown, "selectors"  # a title with more suffixes
+
+
+#: Header fields a page may lack (§5: null or `[]` when not shown).
+_NULLABLE_HEADER = ("subtitle", "authors", "tags")
+
+
+def _renamed_header(
+    values: dict[str, Any], used: dict[str, str], marks: Marks, text: _TextLayer
+) -> None:
+    """Nullable header fields the known markup did not give come from the rendered text
+    when the header shows a line that no §5 element explains (its class name changed: a
+    `div.lead` subtitle, a `div.byline` author line), as for a page without that markup;
+    so do tags when the rendered text shows every tag found and more (renamed bullets
+    beside a known topic line or trailing tags)."""
+    end = marks.body_start()
+    tags = values.get("tags") or []
+    missing = [name for name in _NULLABLE_HEADER if not values.get(name)]
+    if end is None or not (missing or tags):
+        return
+    shown = [values.get("subtitle") or "", *values.get("authors", ()), *tags]
+    if marks.unexplained_line(end, values.get("headline"), shown) is None:
+        return
+    for name in missing:
+        value, layer = _rendered(text, name)
+        if _valid(value):
+            values[name], used[name] = value, layer
+    if tags:
+        more, layer = _rendered(text, "tags")
+        if more and len(more) > len(tags) and set(tags) <= set(more):
+            values["tags"], used["tags"] = more, layer
 
 
 def _rendered(text: _TextLayer, name: str) -> tuple[Any, str]:

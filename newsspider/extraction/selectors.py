@@ -6,7 +6,7 @@ of §5), which is much cheaper than one class-matching XPath per field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
@@ -18,12 +18,15 @@ from newsspider.extraction import patterns as P
 from newsspider.extraction.body import (
     BodyRules,
     absolute,
+    author_from_line,
     clean_headline,
     collapse,
     element_paragraphs,
     element_text,
     image_source,
+    is_caption,
     is_related,
+    is_role_line,
     related_element,
     skipped,
     spaced_text,
@@ -80,7 +83,10 @@ class Marks:
         """The header's lines: the text of each element before the body's `div.text` (at
         index ``end``) that holds no block element (a line as rendered), but the headline
         and captions, outside ads, rails and related blocks."""
-        lines = []
+        return [text for _, text in self.header_elements(end)]
+
+    def header_elements(self, end: int) -> Iterator[tuple[etree._Element, str]]:
+        """:meth:`header_lines` with the element of each line."""
         for i, el in enumerate(self.scope.iter(etree.Element)):
             if i >= end:
                 break
@@ -93,8 +99,23 @@ class Marks:
             except RecursionError:  # inline elements nested thousands deep: no line
                 continue
             if text:
-                lines.append(text)
-        return lines
+                yield el, text
+
+    def unexplained_line(self, end: int, headline: str | None, shown: Iterable[str]) -> str | None:
+        """The first header line that no §5 element holds and that is neither the headline,
+        one of the ``shown`` values nor a caption, photo credit, author or role line, date
+        line or count: a header element with a class name not known here (a renamed subtitle,
+        topic, tag or author line)."""
+        known = {headline, *shown}
+        for el, text in self.header_elements(end):
+            if text in known or _in_marked(el, self.scope):
+                continue
+            if P.PHOTO_CREDIT.match(text) or P.COUNT.fullmatch(text) or is_caption(text, headline):
+                continue
+            if author_from_line(text)[1] or is_role_line(text) or parse_date_line(text):
+                continue
+            return text
+        return None
 
     def shown(self, name: str, header: bool = True) -> list[tuple[int, etree._Element]]:
         """The elements of class ``name`` outside ads, rails and related blocks; with
@@ -107,6 +128,17 @@ class Marks:
             for i, el in marked
             if (end is None or i < end) and not _in_skipped(el, self.scope)
         ]
+
+
+def _in_marked(el: etree._Element, scope: etree._Element) -> bool:
+    """Whether ``el`` or an ancestor below ``scope`` has a §5 class."""
+    for node in (el, *el.iterancestors()):
+        if node is scope:
+            return False
+        value = node.get("class")
+        if value and not P.SELECTOR_CLASSES.isdisjoint(value.split()):
+            return True
+    return False
 
 
 def scan(scope: etree._Element) -> Marks:
