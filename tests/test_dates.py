@@ -254,6 +254,10 @@ def test_parse_iso_bad(text: str | None) -> None:
         ("Fri, 09 Jan 2026 23:13", "2026-01-09T23:13:00+02:00"),
         ("Sun, 29 Mar 2026 03:30:00", "2026-03-29T04:30:00+03:00"),  # the skipped hour
         ("Sun, 25 Oct 2026 03:30:00", "2026-10-25T03:30:00+03:00"),  # the repeated: fold=0
+        # an offset written with a colon: its instant, never the wall clock
+        ("Wed, 23 Apr 2025 22:30:00 +00:00", "2025-04-24T01:30:00+03:00"),
+        ("Wed, 23 Apr 2025 08:03:00 +02:00", "2025-04-23T09:03:00+03:00"),
+        ("Wed, 23 Apr 2025 08:03:00 -01:30", "2025-04-23T12:33:00+03:00"),
     ],
 )
 def test_parse_rfc822(text: str, expected: str) -> None:

@@ -246,6 +246,9 @@ def test_text_body_drops_related_paragraph_and_ad_label() -> None:
         "</div>",
         '<div class="d5"><span>14 Юни, 2026 18:45</span><svg></svg><span>5 067</span>'
         "<span>12</span></div>",
+        # counts in elements whose class names mark ads or comments elsewhere
+        '<div class="d5"><span>14 Юни, 2026 18:45</span><span class="share">5 067</span>'
+        '<span class="comments">12</span></div>',
     ],
 )
 def test_redesign_date_line_of_inline_elements(date: str) -> None:
@@ -526,6 +529,9 @@ def _en(info: str, body: str = EN_BODY) -> dict:
         # an icon with a title between them is no part of the line
         '<div class="info"><div class="ndt"><div>Apr 23, 2025</div><svg><title>clock</title>'
         '</svg><div>08:03</div></div><div class="nv">144</div></div>',
+        # the count inside `.ndt`, in an element with a class name that marks comments
+        '<div class="info"><div class="ndt"><span>Apr 23, 2025</span><span>08:03</span>'
+        '<span class="comments">144</span></div></div>',
     ],
 )
 def test_a_date_and_its_time_in_blocks_of_their_own(info: str) -> None:
@@ -858,3 +864,15 @@ def test_a_wrapped_first_paragraph_or_a_caption_does_not_cut_the_body(first: str
     result = _page(WRAPPED_PAGE.format(first=first), EN_URL)
     assert result.layers["body"] == "text"
     assert result.fields["body"].split("\n\n") == WRAPPED_PARAS
+
+
+def test_a_one_paragraph_body_is_not_widened_over_a_different_p_after_it() -> None:
+    page = (
+        "<html><head><title>Synthetic ferry returns - Fakti.bg</title></head><body>"
+        '<div class="w1"><h1 class="t5">Synthetic ferry returns</h1>'
+        '<div class="d3">Apr 23, 2025 08:03 144</div>'
+        '<div class="b8"><p>The only synthetic paragraph.</p></div>'
+        '<p class="n2">Comments are the opinion of their authors.</p>'
+        '<div class="c4"><p>Be the first to comment.</p></div></div></body></html>'
+    )
+    assert _page(page, EN_URL).fields["body"] == "The only synthetic paragraph."

@@ -235,7 +235,7 @@ def test_article_pages_that_could_not_be_fetched_count_against_coverage():
     """Every article answered 500 after its retries: no page was extracted, yet the run is
     broken (gate 6), not healthy."""
     failed = {"pages/failed": 25, "rejects/http:500": 24, "rejects/download:TimeoutError": 1}
-    values = stats(pages=0, text=0, **failed)
+    values = stats(pages=0, text=0, **failed)  # (the stats' ``rejects/…``: as the spider's)
     failure = only(evaluate(report(values)))
     assert failure.exit_code == health.EXIT_COVERAGE
     assert failure.message == (
@@ -244,7 +244,16 @@ def test_article_pages_that_could_not_be_fetched_count_against_coverage():
     )
     assert report(values)["articles"]["fetch_failed"] == 25
     # a few failed fetches among many pages: healthy (40 of 42 = 95.2%)
-    assert evaluate(report(stats(pages=40, text=0, **{"pages/failed": 2}))).healthy
+    assert evaluate(report(stats(pages=40, text=0, **{"rejects/http:503": 2}))).healthy
+
+
+def test_deleted_articles_and_our_own_refusals_are_no_failed_fetches():
+    """404/410 (the article was deleted) and ``IgnoreRequest`` (robots.txt, an off-site
+    redirect, a size limit) say nothing about the site serving its pages."""
+    ours = {"rejects/http:404": 2, "rejects/http:410": 1, "rejects/download:IgnoreRequest": 6}
+    values = stats(pages=8, text=0, **ours)
+    assert report(values)["articles"]["fetch_failed"] == 0
+    assert evaluate(report(values, mode="urls")).healthy
 
 
 def test_a_min_sample_of_0_never_fails_a_run_without_article_pages():

@@ -16,7 +16,7 @@ from datetime import datetime
 from statistics import median
 from typing import Any
 
-from newsspider.extensions.summary import EXTRACTED_FIELDS
+from newsspider.extensions.summary import EXTRACTED_FIELDS, broken_fetch
 
 #: Exit statuses (0 healthy; 1 is Scrapy's own: bad argument/setting, crash).
 EXIT_OK = 0
@@ -190,8 +190,8 @@ def _no_articles(report: Mapping[str, Any]) -> Failure | None:
 
 
 def _coverage(report: Mapping[str, Any], th: Thresholds, verdict: Verdict) -> Failure | None:
-    """Field coverage over the article pages asked for: those extracted, and those that
-    could not be fetched (`http:`/`download:` rejects), which have no field at all."""
+    """Field coverage over the article pages asked for: those extracted, and those the site
+    failed to serve (``fetch_failed``: 5xx, download errors), which have no field at all."""
     articles = report["articles"]
     extracted, failed = articles["extracted"], articles.get("fetch_failed", 0)
     pages = extracted + failed
@@ -214,9 +214,7 @@ def _coverage(report: Mapping[str, Any], th: Thresholds, verdict: Verdict) -> Fa
         return None
     of = f"of {pages} article pages"
     if failed:
-        reasons = {
-            k: v for k, v in articles["rejected"].items() if k.startswith(("http:", "download:"))
-        }
+        reasons = {k: v for k, v in articles["rejected"].items() if broken_fetch(k)}
         why = ", ".join(f"{k}×{v}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1]))
         of += f"; {failed} could not be fetched: {why}"
     return Failure(

@@ -64,6 +64,15 @@ def _pct(part: float, whole: float) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
+def broken_fetch(reason: str) -> bool:
+    """A reject reason that says the site failed to serve an article page: a 5xx after the
+    retries, or a download error; not a 404/410 (deleted) nor a refusal of ours
+    (`download:IgnoreRequest`: robots.txt, an off-site redirect, a size limit)."""
+    if reason.startswith("http:"):
+        return reason.startswith("http:5")
+    return reason.startswith("download:") and reason != "download:IgnoreRequest"
+
+
 def _layers(stats: Mapping[str, Any]) -> dict[str, dict[str, int]]:
     """``{field: {layer or "missing": count}}`` from the ``extract/<field>/<layer>`` stats."""
     out: dict[str, dict[str, int]] = {}
@@ -123,7 +132,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "links_found": sum(int(stats.get(k, 0)) for k in LINK_STATS),
             "discovered": int(stats.get("discovery/articles/scheduled", 0)),
             "extracted": pages,
-            "fetch_failed": int(stats.get("pages/failed", 0)),
+            "fetch_failed": sum(v for k, v in rejected.items() if broken_fetch(k)),
             "valid": sum(emitted.values()) + sum(skipped.values()),
             "emitted": int(stats.get("export/items", 0)),
             "emitted_by_reason": emitted,

@@ -281,7 +281,7 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
         values, used = _merge(layers, text)
     wall_clock = dict(layers).get(used.get("published_at", ""), {}).get("wall_clock", False)
     _as_shown(values, used, selected, text, marks, has_markup, wall_clock)
-    if has_markup:
+    if has_markup and ref.lang == "bg":  # (English pages show no authors or tags)
         _renamed_header(values, used, marks, text)
     body = selector_body(scope, marks, BodyRules(values.get("headline"), values.get("subtitle")))
     if body is None:
@@ -341,21 +341,21 @@ def _as_shown(
         values["headline"], used["headline"] = shown, "selectors"  # a title with more suffixes
 
 
-#: Header fields a page may lack (§5: null or `[]` when not shown).
-_NULLABLE_HEADER = ("subtitle", "authors", "tags")
+#: Header fields of a Bulgarian page that a renamed class may hide (§3: the author line and
+#: tag bullets have a recognisable form; a subtitle has none).
+_RENAMABLE_HEADER = ("authors", "tags")
 
 
 def _renamed_header(
     values: dict[str, Any], used: dict[str, str], marks: Marks, text: _TextLayer
 ) -> None:
-    """Nullable header fields the known markup did not give come from the rendered text
-    when the header shows a line that no §5 element explains (its class name changed: a
-    `div.lead` subtitle, a `div.byline` author line), as for a page without that markup;
-    so do tags when the rendered text shows every tag found and more (renamed bullets
-    beside a known topic line or trailing tags)."""
+    """Authors and tags the known markup did not give come from the rendered text when the
+    header shows a line that no §5 element explains (its class name changed: a `div.byline`
+    author line), as for a page without that markup; so do tags when the rendered text shows
+    every tag found and more (renamed bullets beside a known topic line or trailing tags)."""
     end = marks.body_start()
     tags = values.get("tags") or []
-    missing = [name for name in _NULLABLE_HEADER if not values.get(name)]
+    missing = [name for name in _RENAMABLE_HEADER if not values.get(name)]
     if end is None or not (missing or tags):
         return
     shown = [values.get("subtitle") or "", *values.get("authors", ()), *tags]

@@ -89,9 +89,32 @@ def element_paragraphs(el: etree._Element, extra: frozenset[str] = frozenset()) 
 
 
 def spaced_text(el: etree._Element) -> str:
-    """:func:`element_text` with a space at each element boundary: for fields rendered with no
-    whitespace between their elements (`<span>08:03</span><span>144</span>`)."""
-    return collapse(" ".join(_collect_deep(el, frozenset(), " ")))
+    """The text of ``el`` with a space at each element boundary, for fields rendered with no
+    whitespace between their elements (`<span>08:03</span><span>144</span>`); without
+    comments and the text of skipped tags (an icon's `svg`, a script), but whatever the class
+    names (a count in `span.comments` is part of the line)."""
+    parts: list[str] = [el.text] if el.text else []
+    stack = [(el, iter(el))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack and node.tail:  # (not ``el``'s own tail)
+                parts.append(node.tail)
+        elif is_hidden_tag(child):
+            if child.tail:
+                parts.append(child.tail)
+        else:
+            if child.text:
+                parts.append(child.text)
+            stack.append((child, iter(child)))
+    return collapse(" ".join(parts))
+
+
+def is_hidden_tag(el: etree._Element) -> bool:
+    """A comment, processing instruction or tag whose text is never shown (`script`, `svg`)."""
+    return not isinstance(el.tag, str) or el.tag in P.SKIP_TAGS
 
 
 #: Stands for a `<br>` while paragraphs are split (parsed text never holds a NUL).

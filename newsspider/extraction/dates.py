@@ -191,9 +191,10 @@ def _parse_iso(text: str) -> tuple[datetime, bool] | None:
 
 
 def parse_rfc822(text: str | None) -> datetime | None:
-    """An RFC 822 time (RSS ``pubDate``, HTTP ``Date``) in Sofia. ``-0000`` means UTC,
-    ``EET``/``EEST`` Sofia's offsets; a time without a zone is Sofia's wall clock (§2), one
-    with a zone name not known here has no known instant (``None``)."""
+    """An RFC 822 time (RSS ``pubDate``, HTTP ``Date``) in Sofia. ``-0000`` means UTC, an
+    offset may be written with a colon (`+02:00`), ``EET``/``EEST`` are Sofia's offsets; a
+    time without a zone is Sofia's wall clock (§2), one with a zone name not known here has
+    no known instant (``None``)."""
     if not text or not isinstance(text, str):
         return None
     text = text.strip()
@@ -203,13 +204,18 @@ def parse_rfc822(text: str | None) -> datetime | None:
         return None
     if dt is None:
         return None
-    if dt.tzinfo is None:  # `-0000`, no zone, or a zone name `email.utils` does not know
+    if dt.tzinfo is None:  # `-0000`, `+02:00`, no zone, or a zone name it does not know
         zone = text.rsplit(None, 1)[-1].upper()
+        offset = P.RFC822_COLON_OFFSET.fullmatch(zone)
         if zone == "-0000":
             dt = dt.replace(tzinfo=UTC)
+        elif offset:
+            sign = -1 if offset.group(1) == "-" else 1
+            hours, minutes = int(offset.group(2)), int(offset.group(3))
+            dt = dt.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
         elif zone in P.SOFIA_ZONE_NAMES:
             dt = dt.replace(tzinfo=timezone(timedelta(hours=P.SOFIA_ZONE_NAMES[zone])))
-        elif ":" in zone:  # the time itself: no zone given
+        elif P.RFC822_TIME.fullmatch(zone):  # the time itself: no zone given
             return sofia_local(dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second)
         else:
             return None

@@ -57,6 +57,10 @@ ROBOTS_PATH = "/robots.txt"
 SOFIA_TZ_NAME = "Europe/Sofia"
 #: Sofia's zone abbreviations in an RFC 822 time (RSS `pubDate`), as UTC offsets in hours.
 SOFIA_ZONE_NAMES: dict[str, int] = {"EET": 2, "EEST": 3}
+#: An RFC 822 zone written ISO-style (`+02:00`), which ``email.utils`` does not read.
+RFC822_COLON_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
+#: The time of an RFC 822 date that gives no zone after it.
+RFC822_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 
 #: Month names (lower-case) → month number: English and Bulgarian, full and short forms.
 MONTHS: dict[str, int] = {}

@@ -27,6 +27,7 @@ from newsspider.extraction.body import (
     element_text,
     image_source,
     is_caption,
+    is_hidden_tag,
     is_related,
     is_role_line,
     skipped,
@@ -224,13 +225,13 @@ def _spaced_date(line: Line) -> DateLine | None:
 
 
 def _hidden(el: etree._Element, stop: etree._Element) -> bool:
-    """Whether ``el`` or an ancestor below ``stop`` is skipped (an `svg`'s `title`...)."""
-    if skipped(el):
+    """Whether ``el`` or an ancestor below ``stop`` is a hidden tag (an `svg`'s `title`...)."""
+    if is_hidden_tag(el):
         return True
     for parent in el.iterancestors():
         if parent is stop:
             return False
-        if skipped(parent):
+        if is_hidden_tag(parent):
             return True
     return False
 
@@ -482,9 +483,15 @@ def _container(first: etree._Element | None) -> etree._Element | None:
         while after is not None and skipped(after):  # comments, ads, scripts
             after = after.getnext()
         shape = _shape(node)
-        if after is not None and shape is not None and (after.tag == "p" or _shape(after) == shape):
-            return parent  # (a `p` after it: the wrapper is one of the body's blocks)
+        like = after is not None and (_same_p(after, first) or _shape(after) == shape)
+        if shape is not None and like:
+            return parent  # (a `p` like it after it: the wrapper is one body block)
     return first.getparent()
+
+
+def _same_p(el: etree._Element, para: etree._Element) -> bool:
+    """Whether ``el`` is a `p` with the class of the paragraph ``para`` (or none, as it)."""
+    return el.tag == "p" and para.tag == "p" and el.get("class") == para.get("class")
 
 
 def _in_figure(el: etree._Element) -> bool:
