@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html as html_lib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -110,6 +112,16 @@ def spaced_text(el: etree._Element) -> str:
                 parts.append(child.text)
             stack.append((child, iter(child)))
     return collapse(" ".join(parts))
+
+
+def within(el: etree._Element, stop: etree._Element, test: Callable[[Any], bool]) -> bool:
+    """Whether ``test`` holds for ``el`` or an ancestor of it below ``stop``."""
+    for node in chain((el,), el.iterancestors()):
+        if node is stop:
+            return False
+        if test(node):
+            return True
+    return False
 
 
 def is_hidden_tag(el: etree._Element) -> bool:

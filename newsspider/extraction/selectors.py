@@ -31,6 +31,7 @@ from newsspider.extraction.body import (
     skipped,
     spaced_text,
     unique,
+    within,
 )
 from newsspider.extraction.dates import DateLine, parse_date_line
 from newsspider.extraction.numbers import parse_int
@@ -108,7 +109,7 @@ class Marks:
         topic, tag or author line)."""
         known = {headline, *shown}
         for el, text in self.header_elements(end):
-            if text in known or _in_marked(el, self.scope):
+            if text in known or within(el, self.scope, _marked):
                 continue
             if P.PHOTO_CREDIT.match(text) or P.COUNT.fullmatch(text) or is_caption(text, headline):
                 continue
@@ -130,15 +131,10 @@ class Marks:
         ]
 
 
-def _in_marked(el: etree._Element, scope: etree._Element) -> bool:
-    """Whether ``el`` or an ancestor below ``scope`` has a §5 class."""
-    for node in (el, *el.iterancestors()):
-        if node is scope:
-            return False
-        value = node.get("class")
-        if value and not P.SELECTOR_CLASSES.isdisjoint(value.split()):
-            return True
-    return False
+def _marked(el: etree._Element) -> bool:
+    """Whether ``el`` has a §5 class."""
+    value = el.get("class")
+    return bool(value) and not P.SELECTOR_CLASSES.isdisjoint(value.split())
 
 
 def scan(scope: etree._Element) -> Marks:
@@ -176,12 +172,8 @@ def _is_body(el: etree._Element, scope: etree._Element) -> bool:
 
 def _in_skipped(el: etree._Element, scope: etree._Element) -> bool:
     """Whether an ancestor of ``el`` below ``scope`` is an ad, rail, related block..."""
-    for parent in el.iterancestors():
-        if parent is scope:
-            return False
-        if skipped(parent):
-            return True
-    return False
+    parent = el.getparent()
+    return parent is not None and within(parent, scope, skipped)
 
 
 def _main_image(el: etree._Element) -> bool:

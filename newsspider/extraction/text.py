@@ -34,6 +34,7 @@ from newsspider.extraction.body import (
     skipped_image,
     spaced_text,
     unique,
+    within,
 )
 from newsspider.extraction.dates import DateLine, parse_date_line
 
@@ -215,25 +216,13 @@ def _spaced_date(line: Line) -> DateLine | None:
     if el is None or not P.DATE_LINE_HINT.search(line.text, 0, 16):
         return None
     for node in el.iterdescendants(*P.BLOCK_TAGS):
-        if not _hidden(node, el):
+        if not within(node, el, is_hidden_tag):  # (not an `svg`'s `title`...)
             return None
     text = spaced_text(el)  # (without an icon's `svg`/`img`, a script...)
     parsed = parse_date_line(text) if text != line.text else None
     if parsed is not None:
         line.text = text
     return parsed
-
-
-def _hidden(el: etree._Element, stop: etree._Element) -> bool:
-    """Whether ``el`` or an ancestor below ``stop`` is a hidden tag (an `svg`'s `title`...)."""
-    if is_hidden_tag(el):
-        return True
-    for parent in el.iterancestors():
-        if parent is stop:
-            return False
-        if is_hidden_tag(parent):
-            return True
-    return False
 
 
 def _is_special(line: Line, headline: str | None) -> bool:
