@@ -341,9 +341,10 @@ def _as_shown(
         values["headline"], used["headline"] = shown, "selectors"  # a title with more suffixes
 
 
-#: Header fields of a Bulgarian page that a renamed class may hide (§3: the author line and
-#: tag bullets have a recognisable form; a subtitle has none).
-_RENAMABLE_HEADER = ("authors", "tags")
+#: Header fields of a Bulgarian page that a renamed class may hide, with the §5 class that
+#: shows them (§3: the author line and tag bullets have a recognisable form; a subtitle has
+#: none).
+_RENAMABLE_HEADER = {"authors": "author-name", "tags": "tags"}
 
 
 def _renamed_header(
@@ -352,20 +353,23 @@ def _renamed_header(
     """Authors and tags the known markup did not give come from the rendered text when the
     header shows a line that no §5 element explains (its class name changed: a `div.byline`
     author line), as for a page without that markup; so do tags when the rendered text shows
-    every tag found and more (renamed bullets beside a known topic line or trailing tags)."""
-    end = marks.body_start()
+    every tag found and more (renamed bullets beside a known topic line or trailing tags).
+    Only when such a class is absent (the check reads the header)."""
+    renamed = [name for name, cls in _RENAMABLE_HEADER.items() if cls not in marks.by_class]
+    if not renamed:
+        return
     tags = values.get("tags") or []
-    missing = [name for name in _RENAMABLE_HEADER if not values.get(name)]
-    if end is None or not (missing or tags):
+    missing = [name for name in renamed if not values.get(name)]
+    if not missing and not (tags and "tags" in renamed):
         return
     shown = [values.get("subtitle") or "", *values.get("authors", ()), *tags]
-    if marks.unexplained_line(end, values.get("headline"), shown) is None:
+    if marks.unexplained_line(values.get("headline"), shown, bool(values.get("authors"))) is None:
         return
     for name in missing:
         value, layer = _rendered(text, name)
         if _valid(value):
             values[name], used[name] = value, layer
-    if tags:
+    if tags and "tags" in renamed:
         more, layer = _rendered(text, "tags")
         if more and len(more) > len(tags) and set(tags) <= set(more):
             values["tags"], used["tags"] = more, layer

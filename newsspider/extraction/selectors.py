@@ -6,7 +6,7 @@ of §5), which is much cheaper than one class-matching XPath per field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
@@ -84,10 +84,7 @@ class Marks:
         """The header's lines: the text of each element before the body's `div.text` (at
         index ``end``) that holds no block element (a line as rendered), but the headline
         and captions, outside ads, rails and related blocks."""
-        return [text for _, text in self.header_elements(end)]
-
-    def header_elements(self, end: int) -> Iterator[tuple[etree._Element, str]]:
-        """:meth:`header_lines` with the element of each line."""
+        lines = []
         for i, el in enumerate(self.scope.iter(etree.Element)):
             if i >= end:
                 break
@@ -100,20 +97,45 @@ class Marks:
             except RecursionError:  # inline elements nested thousands deep: no line
                 continue
             if text:
-                yield el, text
+                lines.append(text)
+        return lines
 
-    def unexplained_line(self, end: int, headline: str | None, shown: Iterable[str]) -> str | None:
-        """The first header line that no §5 element holds and that is neither the headline,
-        one of the ``shown`` values nor a caption, photo credit, author or role line, date
-        line or count: a header element with a class name not known here (a renamed subtitle,
-        topic, tag or author line)."""
-        known = {headline, *shown}
-        for el, text in self.header_elements(end):
-            if text in known or within(el, self.scope, _marked):
+    def unexplained_line(
+        self, headline: str | None, shown: Iterable[str], authors: bool
+    ) -> str | None:
+        """The first header line (before the body's `div.text`) outside §5 elements, ads and
+        rails that is neither the headline, one of the ``shown`` values nor a caption, photo
+        credit, date line or count, nor (when ``authors`` were found) an author or role line:
+        a header element with a class name not known here (a renamed tag or author line)."""
+        if self.body is None:
+            return None
+        known, stop = {headline, *shown}, self.body[1]
+        stack = [iter(self.scope)]
+        while stack:
+            el = next(stack[-1], None)
+            if el is None:
+                stack.pop()
                 continue
-            if P.PHOTO_CREDIT.match(text) or P.COUNT.fullmatch(text) or is_caption(text, headline):
+            if el is stop:
+                return None
+            if skipped(el) or el.tag in P.NOT_HEADER_LINES or _marked(el):
                 continue
-            if author_from_line(text)[1] or is_role_line(text) or parse_date_line(text):
+            if any(child.tag in P.BLOCK_TAGS for child in el):
+                stack.append(iter(el))
+                continue
+            try:
+                text = element_text(el)
+            except RecursionError:  # inline elements nested thousands deep: no line
+                continue
+            if not text or text in known or P.COUNT.fullmatch(text):
+                continue
+            if P.PHOTO_CREDIT.match(text) or (
+                authors and (is_role_line(text) or author_from_line(text)[1])
+            ):
+                continue
+            if is_caption(text, headline) or (
+                P.DATE_LINE_HINT.search(text, 0, 16) and parse_date_line(text)
+            ):
                 continue
             return text
         return None
