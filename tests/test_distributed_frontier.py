@@ -341,3 +341,24 @@ def test_a_kill_while_enqueueing_never_leaves_a_request_seen_but_not_queued(
         )
         assert seen == queued, (allowed, seen, queued)
     assert client.zcard(f"{prefix}:frontier") >= 1  # a command that ran did both
+
+
+def test_a_redirect_of_an_article_is_followed_though_its_key_was_seen(
+    redis_url, tmp_path, monkeypatch
+):
+    """A moved article (301 to its new URL) keeps its key: the redirected request must not
+    be dropped as seen, or the article is never fetched (the request that claimed the key
+    never reaches a callback)."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    frontier = _opened_frontier(settings)
+    url = "http://127.0.0.1:8123/en/world/1000013-synthetic"
+    assert frontier.enqueue_request(Request(url))
+    assert not frontier.enqueue_request(Request(url + "?utm=x"))  # another form: seen
+    moved = Request(url + "-renamed?ref=moved", meta={"redirect_urls": [url]})
+    assert frontier.enqueue_request(moved)
+    other = Request(
+        "http://127.0.0.1:8123/en/world/1000014-b", meta={"redirect_urls": ["/en/world/x"]}
+    )
+    assert frontier.enqueue_request(other)
+    assert not frontier.enqueue_request(other.replace(meta={}))  # its key is now seen

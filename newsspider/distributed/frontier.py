@@ -132,14 +132,30 @@ return 0
 """
 
 
+def article_key(url: str) -> str | None:
+    """``lang:id`` of an article URL on any host, else ``None``."""
+    ref = parse_article_url(url, extra_hosts=(urlsplit(url).netloc,))
+    return f"{ref.lang}:{ref.article_id}" if ref else None
+
+
+def _followed(request: Request) -> bool:
+    """Whether ``request`` follows a redirect of a request for the same article: the job
+    has already seen its key (the first request claimed it), yet it is no second visit."""
+    first = request.meta.get("redirect_urls")
+    return (
+        bool(first)
+        and article_key(first[0]) is not None
+        and (article_key(first[0]) == article_key(request.url))
+    )
+
+
 class KeyDupeFilter(RFPDupeFilter):
     """scrapy-redis's dupefilter, with an article's fingerprint being its key ``lang:id``: any
     URL form of one article is fetched once per job. The set outlives a worker (the last
     worker of the job deletes it)."""
 
     def request_fingerprint(self, request: Request) -> str:
-        ref = parse_article_url(request.url, extra_hosts=(urlsplit(request.url).netloc,))
-        return f"{ref.lang}:{ref.article_id}" if ref else super().request_fingerprint(request)
+        return article_key(request.url) or super().request_fingerprint(request)
 
     def close(self, reason: str = "") -> None:
         """Keep the shared set (scrapy-redis deletes it)."""
@@ -309,7 +325,8 @@ class RedisFrontier(ScrapyRedisScheduler):
 
     # -- requests -----------------------------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:
-        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        unfiltered = request.dont_filter or _followed(request)  # (a moved article's new URL)
+        fingerprint = "" if unfiltered else self.df.request_fingerprint(request)
         queued = self._enqueue(
             keys=[self.df.key, self.queue.key],
             args=[fingerprint, -request.priority, self.queue._encode_request(request)],
