@@ -267,7 +267,11 @@ def test_parse_rfc822(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "text",
     # a zone name not known here: no known instant, never a guess
-    [None, "", "not a date", "Wed, 99 Foo 2025", "Tue, 16 Jun 2026 12:38:00 XYZ"],
+    [
+        *(None, "", "not a date", "Wed, 99 Foo 2025", "Tue, 16 Jun 2026 12:38:00 XYZ"),
+        # no such offset: no time (it raised, losing the whole feed)
+        *("Wed, 23 Apr 2025 08:03:00 +24:00", "Wed, 23 Apr 2025 08:03:00 -23:60"),
+    ],
 )
 def test_parse_rfc822_bad(text: str | None) -> None:
     assert parse_rfc822(text) is None

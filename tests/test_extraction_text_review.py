@@ -249,6 +249,11 @@ def test_text_body_drops_related_paragraph_and_ad_label() -> None:
         # counts in elements whose class names mark ads or comments elsewhere
         '<div class="d5"><span>14 Юни, 2026 18:45</span><span class="share">5 067</span>'
         '<span class="comments">12</span></div>',
+        # a comments link and a share bar in the line are no part of it
+        '<div class="d5"><span>14 Юни, 2026 18:45</span><span>5 067</span><span>12</span>'
+        '<a class="comments" href="#comments">Коментари</a></div>',
+        '<div class="d5"><span>14 Юни, 2026 18:45</span><span>5 067</span><span>12</span>'
+        '<div class="share"><a href="https://facebook.com/x">Сподели</a></div></div>',
     ],
 )
 def test_redesign_date_line_of_inline_elements(date: str) -> None:
@@ -532,6 +537,8 @@ def _en(info: str, body: str = EN_BODY) -> dict:
         # the count inside `.ndt`, in an element with a class name that marks comments
         '<div class="info"><div class="ndt"><span>Apr 23, 2025</span><span>08:03</span>'
         '<span class="comments">144</span></div></div>',
+        '<div class="info"><div class="ndt"><span>Apr 23, 2025</span><span>08:03</span>'
+        '<span>144</span><a class="comments" href="#c">Comments</a></div></div>',
     ],
 )
 def test_a_date_and_its_time_in_blocks_of_their_own(info: str) -> None:
@@ -858,10 +865,15 @@ WRAPPED_PARAS = [
         '<div class="x7"><p>The first synthetic paragraph.</p></div>',
         '<figure><img src="/a.jpg"><figcaption>An inline synthetic photo</figcaption></figure>'
         "<p>The first synthetic paragraph.</p>",
+        # the other paragraphs with a class the first has not
+        '<blockquote><p class="quote">The first synthetic paragraph.</p></blockquote>',
     ],
 )
-def test_a_wrapped_first_paragraph_or_a_caption_does_not_cut_the_body(first: str) -> None:
-    result = _page(WRAPPED_PAGE.format(first=first), EN_URL)
+@pytest.mark.parametrize("cls", ["", ' class="txt"'])
+def test_a_wrapped_first_paragraph_or_a_caption_does_not_cut_the_body(first: str, cls: str) -> None:
+    page = WRAPPED_PAGE.replace("<p>The second", f"<p{cls}>The second")
+    page = page.replace("<p>The third", f"<p{cls}>The third")
+    result = _page(page.format(first=first), EN_URL)
     assert result.layers["body"] == "text"
     assert result.fields["body"].split("\n\n") == WRAPPED_PARAS
 

@@ -251,6 +251,9 @@ def test_deleted_articles_and_our_own_refusals_are_no_failed_fetches():
     """404/410 (the article was deleted) and ``IgnoreRequest`` (robots.txt, an off-site
     redirect, a size limit) say nothing about the site serving its pages."""
     ours = {"rejects/http:404": 2, "rejects/http:410": 1, "rejects/download:IgnoreRequest": 6}
+    assert (
+        report(stats(pages=0, text=0, **{"rejects/http:403": 4}))["articles"]["fetch_failed"] == 4
+    )
     values = stats(pages=8, text=0, **ours)
     assert report(values)["articles"]["fetch_failed"] == 0
     assert evaluate(report(values, mode="urls")).healthy

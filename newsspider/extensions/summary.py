@@ -65,11 +65,12 @@ def _pct(part: float, whole: float) -> float | None:
 
 
 def broken_fetch(reason: str) -> bool:
-    """A reject reason that says the site failed to serve an article page: a 5xx after the
-    retries, or a download error; not a 404/410 (deleted) nor a refusal of ours
-    (`download:IgnoreRequest`: robots.txt, an off-site redirect, a size limit)."""
+    """A reject reason that says the site did not serve an article page: an HTTP error
+    after the retries (5xx, or a block: 403, 429...), or a download error; not a 404/410 (a
+    deleted article) nor a refusal of ours (`download:IgnoreRequest`: robots.txt, an
+    off-site redirect, a size limit)."""
     if reason.startswith("http:"):
-        return reason.startswith("http:5")
+        return reason not in ("http:404", "http:410")
     return reason.startswith("download:") and reason != "download:IgnoreRequest"
 
 

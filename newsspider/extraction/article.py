@@ -281,8 +281,8 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
         values, used = _merge(layers, text)
     wall_clock = dict(layers).get(used.get("published_at", ""), {}).get("wall_clock", False)
     _as_shown(values, used, selected, text, marks, has_markup, wall_clock)
-    if has_markup and ref.lang == "bg":  # (English pages show no authors or tags)
-        _renamed_header(values, used, marks, text)
+    if has_markup and ref.lang == "bg":  # (English pages show no authors)
+        _renamed_author(values, used, marks, text)
     body = selector_body(scope, marks, BodyRules(values.get("headline"), values.get("subtitle")))
     if body is None:
         text.enabled = True
@@ -341,38 +341,21 @@ def _as_shown(
         values["headline"], used["headline"] = shown, "selectors"  # a title with more suffixes
 
 
-#: Header fields of a Bulgarian page that a renamed class may hide, with the §5 class that
-#: shows them (§3: the author line and tag bullets have a recognisable form; a subtitle has
-#: none).
-_RENAMABLE_HEADER = {"authors": "author-name", "tags": "tags"}
-
-
-def _renamed_header(
+def _renamed_author(
     values: dict[str, Any], used: dict[str, str], marks: Marks, text: _TextLayer
 ) -> None:
-    """Authors and tags the known markup did not give come from the rendered text when the
-    header shows a line that no §5 element explains (its class name changed: a `div.byline`
-    author line), as for a page without that markup; so do tags when the rendered text shows
-    every tag found and more (renamed bullets beside a known topic line or trailing tags).
-    Only when such a class is absent (the check reads the header)."""
-    renamed = [name for name, cls in _RENAMABLE_HEADER.items() if cls not in marks.by_class]
-    if not renamed:
+    """The authors of a Bulgarian page without `.author-name` come from the rendered text
+    when its header shows a line that no §5 element explains (the author line's class name
+    changed: a `div.byline`), as for a page without the known markup. (Tags are not looked
+    for so: short links after the date or the body are too often something else.)"""
+    if values.get("authors") or "author-name" in marks.by_class:
         return
-    tags = values.get("tags") or []
-    missing = [name for name in renamed if not values.get(name)]
-    if not missing and not (tags and "tags" in renamed):
+    shown = [values.get("subtitle") or "", *values.get("tags", ())]
+    if marks.unexplained_line(values.get("headline"), shown, authors=False) is None:
         return
-    shown = [values.get("subtitle") or "", *values.get("authors", ()), *tags]
-    if marks.unexplained_line(values.get("headline"), shown, bool(values.get("authors"))) is None:
-        return
-    for name in missing:
-        value, layer = _rendered(text, name)
-        if _valid(value):
-            values[name], used[name] = value, layer
-    if tags and "tags" in renamed:
-        more, layer = _rendered(text, "tags")
-        if more and len(more) > len(tags) and set(tags) <= set(more):
-            values["tags"], used["tags"] = more, layer
+    value, layer = _rendered(text, "authors")
+    if _valid(value):
+        values["authors"], used["authors"] = value, layer
 
 
 def _rendered(text: _TextLayer, name: str) -> tuple[Any, str]:

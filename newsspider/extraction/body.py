@@ -93,8 +93,8 @@ def element_paragraphs(el: etree._Element, extra: frozenset[str] = frozenset()) 
 def spaced_text(el: etree._Element) -> str:
     """The text of ``el`` with a space at each element boundary, for fields rendered with no
     whitespace between their elements (`<span>08:03</span><span>144</span>`); without
-    comments and the text of skipped tags (an icon's `svg`, a script), but whatever the class
-    names (a count in `span.comments` is part of the line)."""
+    comments, skipped tags (an icon's `svg`, a script) and ads, share bars, comment links...,
+    except a count in one (`<span class="comments">12</span>` is part of the line)."""
     parts: list[str] = [el.text] if el.text else []
     stack = [(el, iter(el))]
     while stack:
@@ -104,7 +104,7 @@ def spaced_text(el: etree._Element) -> str:
             stack.pop()
             if stack and node.tail:  # (not ``el``'s own tail)
                 parts.append(node.tail)
-        elif is_hidden_tag(child):
+        elif is_hidden_tag(child) or (skipped(child) and not _a_count(child)):
             if child.tail:
                 parts.append(child.tail)
         else:
@@ -122,6 +122,11 @@ def within(el: etree._Element, stop: etree._Element, test: Callable[[Any], bool]
         if test(node):
             return True
     return False
+
+
+def _a_count(el: etree._Element) -> bool:
+    """Whether ``el`` shows only a count (`12`, `5 067`)."""
+    return bool(P.COUNT.fullmatch(element_text(el)))
 
 
 def is_hidden_tag(el: etree._Element) -> bool:

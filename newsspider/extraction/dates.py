@@ -212,6 +212,8 @@ def parse_rfc822(text: str | None) -> datetime | None:
         elif offset:
             sign = -1 if offset.group(1) == "-" else 1
             hours, minutes = int(offset.group(2)), int(offset.group(3))
+            if hours > 23 or minutes > 59:  # no such offset (`timezone` would raise)
+                return None
             dt = dt.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
         elif zone in P.SOFIA_ZONE_NAMES:
             dt = dt.replace(tzinfo=timezone(timedelta(hours=P.SOFIA_ZONE_NAMES[zone])))

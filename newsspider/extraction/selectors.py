@@ -106,7 +106,7 @@ class Marks:
         """The first header line (before the body's `div.text`) outside §5 elements, ads and
         rails that is neither the headline, one of the ``shown`` values nor a caption, photo
         credit, date line or count, nor (when ``authors`` were found) an author or role line:
-        a header element with a class name not known here (a renamed tag or author line)."""
+        a header element with a class name not known here (a renamed author line)."""
         if self.body is None:
             return None
         known, stop = {headline, *shown}, self.body[1]

@@ -27,7 +27,6 @@ from newsspider.extraction.body import (
     element_text,
     image_source,
     is_caption,
-    is_hidden_tag,
     is_related,
     is_role_line,
     skipped,
@@ -216,7 +215,7 @@ def _spaced_date(line: Line) -> DateLine | None:
     if el is None or not P.DATE_LINE_HINT.search(line.text, 0, 16):
         return None
     for node in el.iterdescendants(*P.BLOCK_TAGS):
-        if not within(node, el, is_hidden_tag):  # (not an `svg`'s `title`...)
+        if not within(node, el, skipped):  # (not an `svg`'s `title`, a share bar's `div`)
             return None
     text = spaced_text(el)  # (without an icon's `svg`/`img`, a script...)
     parsed = parse_date_line(text) if text != line.text else None
@@ -472,15 +471,23 @@ def _container(first: etree._Element | None) -> etree._Element | None:
         while after is not None and skipped(after):  # comments, ads, scripts
             after = after.getnext()
         shape = _shape(node)
-        like = after is not None and (_same_p(after, first) or _shape(after) == shape)
+        like = after is not None and (_like_p(after, first) or _shape(after) == shape)
         if shape is not None and like:
-            return parent  # (a `p` like it after it: the wrapper is one body block)
+            return parent  # (paragraphs after it: the wrapper is one body block)
     return first.getparent()
 
 
-def _same_p(el: etree._Element, para: etree._Element) -> bool:
-    """Whether ``el`` is a `p` with the class of the paragraph ``para`` (or none, as it)."""
-    return el.tag == "p" and para.tag == "p" and el.get("class") == para.get("class")
+def _like_p(el: etree._Element, para: etree._Element) -> bool:
+    """Whether ``el`` is a `p` that continues a body whose first paragraph is ``para``: with
+    its class (or none, as it), or followed by another `p` (two paragraphs, not a note)."""
+    if el.tag != "p":
+        return False
+    if para.tag == "p" and el.get("class") == para.get("class"):
+        return True
+    nxt = el.getnext()
+    while nxt is not None and skipped(nxt):
+        nxt = nxt.getnext()
+    return nxt is not None and nxt.tag == "p"
 
 
 def _in_figure(el: etree._Element) -> bool:
