@@ -135,6 +135,18 @@ def test_no_articles_discovered_although_listings_were_read():
     )
 
 
+def test_listings_of_known_articles_only_are_no_discovery_failure():
+    """Every listed article already exported (skipped as known, none below the floor)."""
+    values = {
+        "downloader/request_count": 3,
+        "response_received_count": 3,
+        "downloader/response_status_count/200": 3,
+        "discovery/listing_pages": 2,
+        "discovery/items/known": 20,
+    }
+    assert evaluate(report(values, mode="incremental")).healthy
+
+
 def test_a_distributed_worker_that_read_no_listing_is_not_judged_on_discovery():
     """It started when the others had read the job's listings (its only response:
     robots.txt); a worker that read listings without links still fails the gate."""

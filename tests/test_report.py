@@ -35,6 +35,7 @@ STATS = {
     "discovery/articles/scheduled": 40,
     "discovery/articles/duplicate": 5,
     "discovery/items/old": 30,
+    "discovery/items/known": 7,
     "discovery/links/filtered": 1,
     "extract/url/url": 40,
     "extract/headline/jsonld": 30,
@@ -84,7 +85,7 @@ def test_summary_counts_pages_articles_coverage_layers_and_cost():
         "listings_lost": 0,
     }
     art = report["articles"]
-    assert art["links_found"] == 40 + 5 + 30 + 1
+    assert art["links_found"] == 40 + 5 + 30 + 7 + 1  # known ones included
     assert (art["discovered"], art["extracted"], art["emitted"]) == (40, 40, 28)
     assert art["valid"] == 35
     assert art["emitted_by_reason"] == {"changed": 3, "new": 25}

@@ -25,6 +25,7 @@ LINK_STATS = (
     "discovery/articles/scheduled",
     "discovery/articles/duplicate",
     "discovery/items/old",
+    "discovery/items/known",
     "discovery/items/later",
     "discovery/links/filtered",
 )
