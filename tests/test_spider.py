@@ -15,10 +15,10 @@ from spider_factory import make_spider as build_spider
 from twisted.python.failure import Failure
 
 from newsspider.args import ArgumentError
-from newsspider.extraction.dates import sofia_local
+from newsspider.extraction.dates import SOFIA, sofia_local
 from newsspider.middlewares.safety import ListingGuardMiddleware
 from newsspider.pipelines.writer import write_failure
-from newsspider.spiders.fakti import FaktiSpider
+from newsspider.spiders.fakti import FaktiSpider, _below
 from newsspider.startup import StartupError
 
 DATE = "Sun, 26 Oct 2025 10:00:00 GMT"  # 12:00 +02:00 in Sofia
@@ -340,8 +340,14 @@ def test_a_known_date_only_article_of_the_floors_day_does_not_end_the_walk() -> 
     assert spider.crawler.stats.get_value("discovery/items/known") == 1
     spider = make_spider(FakeStore(known=exported, marks={"bg": mark}), lang="bg")
     (feed,) = spider.start_requests_list()
-    body = rss([("/world/1000004-d", "Sat, 25 Oct 2025 00:00:00 +0300")])  # a whole day below
-    assert paths(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse))) == []
+    body = rss(
+        [
+            ("/world/1000005-e", "Sun, 26 Oct 2025 11:30:00 +0200"),
+            ("/world/1000004-d", "Sat, 25 Oct 2025 00:00:00 +0300"),  # a whole day below
+        ]
+    )
+    out = paths(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    assert out == ["/world/1000005-e"]  # reached the floor: the feed is enough
     assert spider.crawler.stats.get_value("discovery/items/old") == 1
 
 
@@ -419,6 +425,75 @@ def test_listing_follows_next_until_old_and_dedups_keys() -> None:
     body = panel([("/en/world/1000008-h", "01.10.2025"), ("/en/world/1000007-g", "30.09.2025")])
     out = list(spider.parse_listing(response(page2.url, body, page2)))
     assert paths(out) == ["/en/world/1000008-h"]
+
+
+def test_an_empty_listing_page_with_a_next_link_is_walked_past() -> None:
+    """§4: the last page has no `rel=next`; an empty page with one is not the last."""
+    spider = make_spider(since="2025-10-01", sections="world", lang="en")
+    (request,) = spider.start_requests_list()
+    out = list(spider.parse_listing(response(request.url, panel([], "/en/world?page=2"), request)))
+    assert paths(out) == ["/en/world?page=2"]
+    out = list(spider.parse_listing(response(out[0].url, panel([]), out[0])))
+    assert out == []  # empty and no next link: the end
+
+
+def test_a_listing_page_that_repeats_earlier_pages_ends_the_walk_as_a_gap() -> None:
+    """A site that ignores `?page=N` (or shows its last page for any N) would keep a walk
+    going to FAKTI_MAX_LISTING_PAGES; the pages below cannot be reached: a gap."""
+    spider = make_spider(since="2025-10-01", sections="world", lang="en")
+    (request,) = spider.start_requests_list()
+    items = [(f"/en/world/10000{n:02d}-x", "today at 09:00") for n in range(20, 40)]
+    out = list(spider.parse_listing(response(request.url, panel(items), request)))
+    assert len(out) == 21 and paths(out)[-1] == "/en/world?page=2"  # a full page: walk on
+    again = list(spider.parse_listing(response(out[-1].url, panel(items), out[-1])))
+    assert again == []
+    assert spider.crawler.stats.get_value("discovery/listing_repeated") == 1
+    assert spider.coverage is not None and spider.coverage.gaps == [
+        f"listing {out[-1].url} repeats earlier pages"
+    ]
+
+
+def test_search_stops_at_a_page_with_old_results_only() -> None:
+    """Search results older than `since` (a site that ignores `fromdate`): the walk ends at
+    the first page with nothing newer, not at FAKTI_MAX_LISTING_PAGES."""
+    spider = make_spider(since="2025-10-20", lang="en")
+    (request,) = spider.start_requests_list()
+
+    def results(*items: tuple[str, str]) -> bytes:
+        lis = "".join(
+            f'<li><a href="{h}"><span class="post-title">T</span></a>'
+            f'<div class="ndt">{d}</div></li>'
+            for h, d in items
+        )
+        nxt = '<a rel="next" href="/en/search?page=9">›</a>'
+        return f'<div id="main"><ul>{lis}</ul>{nxt}</div>'.encode()
+
+    mixed = results(("/en/world/1000011-k", "21.10.2025"), ("/en/world/1000010-j", "19.10.2025"))
+    out = list(spider.parse_search(response(request.url, mixed, request)))
+    assert paths(out)[0] == "/en/world/1000011-k" and "/en/search" in paths(out)[-1]
+    old = results(("/en/world/1000009-i", "18.10.2025"))
+    assert list(spider.parse_search(response(out[-1].url, old, out[-1]))) == []
+
+
+def test_a_feed_entirely_below_the_watermark_is_not_enough() -> None:
+    """A feed that stopped updating proves nothing of what was published since: the
+    listings are walked."""
+    mark = sofia_local(2025, 10, 26, 11, 0)
+    spider = make_spider(FakeStore(marks={"bg": mark}), lang="bg")
+    (feed,) = spider.start_requests_list()
+    body = rss([("/world/1000001-a", "Sun, 19 Oct 2025 10:00:00 +0300")])
+    out = paths(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    assert out == ["/"]
+
+
+def test_the_two_passes_of_the_repeated_autumn_hour_are_told_apart() -> None:
+    """Sofia 26 Oct 2025: 03:00-04:00 happens twice (+03:00, then +02:00). Python compares
+    two times of one tzinfo by their wall clock; the floor must compare instants."""
+    first = datetime(2025, 10, 26, 0, 20, tzinfo=UTC).astimezone(SOFIA)  # 03:20+03:00
+    second = datetime(2025, 10, 26, 1, 10, tzinfo=UTC).astimezone(SOFIA)  # 03:10+02:00
+    assert second.utcoffset() == timedelta(hours=2) and first.utcoffset() == timedelta(hours=3)
+    assert not _below(second, first)  # 50 minutes after it
+    assert _below(first, second)
 
 
 def test_until_skips_newer_items_but_keeps_walking() -> None:

@@ -86,6 +86,17 @@ class ArticleJob(NamedTuple):
         return extract_article(self.body, self.url, content_type=self.content_type)
 
 
+class _Found(NamedTuple):
+    """What a listing page gave: article requests; whether it listed an item below the
+    walk's floor (``reached_old``), one at or above it (``fresh``), and only items earlier
+    pages of its walk listed (``repeated``)."""
+
+    requests: list[scrapy.Request]
+    reached_old: bool
+    fresh: bool
+    repeated: bool
+
+
 def _sofia_midnight(day: date) -> datetime:
     return sofia_local(day.year, day.month, day.day)
 
@@ -98,8 +109,15 @@ def _below(published: datetime, lower: datetime | None, day_only: bool = False) 
     if lower is None:
         return False
     if day_only or published.astimezone(SOFIA).time() == time(0, 0):
-        return published + timedelta(days=1) <= lower
-    return published < lower
+        return _instant(published + timedelta(days=1)) <= _instant(lower)
+    return _instant(published) < _instant(lower)
+
+
+def _instant(dt: datetime) -> float:
+    """The POSIX time of an aware datetime: two Sofia times compare by their wall clocks
+    (Python ignores ``fold`` between datetimes of one ``tzinfo``), which puts the two passes
+    of the repeated autumn hour in the wrong order."""
+    return dt.timestamp()
 
 
 def _undated_times(
@@ -148,6 +166,8 @@ class FaktiSpider(scrapy.Spider):
         self.window = Window()
         self.coverage: Coverage | None = None
         self.seen_keys: set[tuple[str, int]] = set()
+        #: The article keys each paged walk (a section's listing, an edition's search) listed.
+        self.walked: dict[tuple, set[tuple[str, int]]] = {}
         self.store: StateStore | None = None
         self.replica: Any = None
         self.pool: ExtractionPool | None = None
@@ -525,7 +545,8 @@ class FaktiSpider(scrapy.Spider):
         if item.published is not None:
             if _below(item.published, lower, item.day_only):
                 return "old"
-            if self.window.upper is not None and item.published >= self.window.upper:
+            upper = self.window.upper
+            if upper is not None and _instant(item.published) >= _instant(upper):
                 return "later"
         return "new"
 
@@ -540,10 +561,10 @@ class FaktiSpider(scrapy.Spider):
         return "old" if published is not None and _below(published, floor) else "known"
 
     def _discover(
-        self, page: ListingPage, response: Response, now: datetime
-    ) -> tuple[list[scrapy.Request], bool]:
-        """Article requests for a listing page's new items, and whether it reached old ones
-        (``now``: the page's clock)."""
+        self, page: ListingPage, response: Response, now: datetime, walk: tuple | None = None
+    ) -> _Found:
+        """Article requests for a listing page's new items, and what its items were
+        (``now``: the page's clock; ``walk``: the paged walk it belongs to, if any)."""
         lang, section = response.meta["lang"], response.meta.get("section")
         if self.coverage is not None:
             self.coverage.saw_listing(now)
@@ -553,14 +574,21 @@ class FaktiSpider(scrapy.Spider):
         known: set = set()
         if self.window.skip_known and self.store is not None and pairs:
             known = self.store.known([ref.key for _, ref in pairs])
-        requests, reached_old = [], False
+        requests: list[scrapy.Request] = []
+        reached_old = fresh = False
+        walked = self.walked.setdefault(walk, set()) if walk is not None else None
+        repeated = walked is not None and bool(pairs)
         floor = self.window.lower(now, lang, section)
         undated = _undated_times(page.items, [item for item, _ in pairs], floor)
         cut = None if self.window.has_mark(lang, section) else floor  # incremental: keep all
         for n, (item, ref) in enumerate(pairs):
+            if walked is not None and ref.key not in walked:
+                repeated = False
+                walked.add(ref.key)
             verdict = (
                 self._known_verdict(ref, floor) if ref.key in known else self._judge(item, floor)
             )
+            fresh |= verdict != "old"
             if verdict != "new":
                 reached_old |= verdict == "old"
                 self.crawler.stats.inc_value(f"discovery/items/{verdict}")
@@ -568,7 +596,7 @@ class FaktiSpider(scrapy.Spider):
             request = self._article_request(ref, cut, listed=item, clock=now, undated=undated[n])
             if request is not None:
                 requests.append(request)
-        return requests, reached_old
+        return _Found(requests, reached_old, fresh, repeated)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         lang, section = response.meta["lang"], response.meta["section"]
@@ -583,9 +611,9 @@ class FaktiSpider(scrapy.Spider):
             yield from self._fallback(lang, section)
             return
         stats.inc_value("discovery/feeds/ok")
-        requests, covered = self._discover(page, response, self._now(response))
-        yield from requests
-        if not covered:
+        found = self._discover(page, response, self._now(response))
+        yield from found.requests
+        if not (found.reached_old and found.fresh):  # (a feed all below: it stopped updating)
             yield from self._fallback(lang, section)
 
     def feed_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
@@ -608,17 +636,29 @@ class FaktiSpider(scrapy.Spider):
         page = parse_panel_listing(
             response.body, response.url, now, content_type=_content_type(response)
         )
-        requests, reached_old = self._discover(page, response, now)
-        yield from requests
-        if meta.get("home"):  # a curated page: an old item proves nothing of the sections
+        home = bool(meta.get("home"))
+        found = self._discover(page, response, now, None if home else ("listing", lang, section))
+        yield from found.requests
+        if home:  # a curated page: an old item proves nothing of the sections
             for name in sorted(P.SECTIONS):
                 yield self._listing(lang, name)
             return
-        if reached_old or not page.items:
+        if found.reached_old or self._repeats(found, response):
             return
         next_url = self._on_base(page.next_url)
         if next_url is not None or len(page.items) >= FULL_PAGE:
             yield self._listing(lang, section, meta["page"] + 1, url=next_url)
+
+    def _repeats(self, found: _Found, response: Response) -> bool:
+        """Whether a listing or search page lists only items of earlier pages of its walk
+        (a site that ignores the page number, or shows its last page for any number): the
+        pages below cannot be reached, so the walk ends there, as a gap."""
+        if not found.repeated:
+            return False
+        logger.warning("listing %s repeats earlier pages: not walked further", response.url)
+        self.crawler.stats.inc_value("discovery/listing_repeated")
+        self._gap(f"listing {response.url} repeats earlier pages")
+        return True
 
     def listing_failed(self, failure: Failure) -> None:
         """A home or section listing page that could not be read (after its retries): the
@@ -664,9 +704,10 @@ class FaktiSpider(scrapy.Spider):
             yield from self._search_fallback(lang, page_no, str(exc))
             return
         self.crawler.stats.inc_value("discovery/search_pages")
-        requests, _ = self._discover(page, response, now)
-        yield from requests
-        if not page.items:
+        found = self._discover(page, response, now, ("search", lang))
+        yield from found.requests
+        # results older than `since` and none newer: the rest is older still
+        if (found.reached_old and not found.requests) or self._repeats(found, response):
             return
         next_url = self._on_base(page.next_url)
         if next_url is not None or len(page.items) >= FULL_PAGE:
@@ -798,7 +839,7 @@ class FaktiSpider(scrapy.Spider):
         published = parse_iso(result.fields.get("published_at"))
         if published is None:
             return True
-        floor = response.meta.get("fakti_floor")
-        if floor is not None and published < floor:
+        floor, upper = response.meta.get("fakti_floor"), self.window.upper
+        if floor is not None and _instant(published) < _instant(floor):
             return False
-        return self.window.upper is None or published < self.window.upper
+        return upper is None or _instant(published) < _instant(upper)
