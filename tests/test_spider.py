@@ -445,12 +445,27 @@ def test_a_listing_page_that_repeats_earlier_pages_ends_the_walk_as_a_gap() -> N
     items = [(f"/en/world/10000{n:02d}-x", "today at 09:00") for n in range(20, 40)]
     out = list(spider.parse_listing(response(request.url, panel(items), request)))
     assert len(out) == 21 and paths(out)[-1] == "/en/world?page=2"  # a full page: walk on
+    # one such page: 20 articles may have been published since page 1 (the walk goes on)
     again = list(spider.parse_listing(response(out[-1].url, panel(items), out[-1])))
-    assert again == []
+    assert paths(again) == ["/en/world?page=3"]
+    third = list(spider.parse_listing(response(again[0].url, panel(items), again[0])))
+    assert third == []
     assert spider.crawler.stats.get_value("discovery/listing_repeated") == 1
     assert spider.coverage is not None and spider.coverage.gaps == [
-        f"listing {out[-1].url} repeats earlier pages"
+        f"listing {again[0].url} repeats earlier pages"
     ]
+
+
+def test_a_page_shifted_by_new_articles_does_not_end_the_walk() -> None:
+    spider = make_spider(since="2025-10-01", sections="world", lang="en")
+    (request,) = spider.start_requests_list()
+    first = [(f"/en/world/10000{n:02d}-x", "today at 09:00") for n in range(40, 60)]
+    older = [(f"/en/world/10000{n:02d}-x", "25.10.2025") for n in range(20, 40)]
+    out = list(spider.parse_listing(response(request.url, panel(first), request)))
+    shifted = list(spider.parse_listing(response(out[-1].url, panel(first), out[-1])))
+    page3 = list(spider.parse_listing(response(shifted[-1].url, panel(older), shifted[-1])))
+    assert len(page3) == 21  # its 20 articles and page 4
+    assert not spider.coverage.gaps
 
 
 def test_search_stops_at_a_page_with_old_results_only() -> None:
@@ -484,6 +499,32 @@ def test_a_feed_entirely_below_the_watermark_is_not_enough() -> None:
     body = rss([("/world/1000001-a", "Sun, 19 Oct 2025 10:00:00 +0300")])
     out = paths(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
     assert out == ["/"]
+
+
+def test_a_feed_with_nothing_after_the_watermark_is_not_enough() -> None:
+    """It stalled after the last run: items inside the overlap prove nothing of what came
+    since, so the listings are walked (a quiet hour costs the listing pages)."""
+    mark = sofia_local(2025, 10, 26, 11, 0)  # floor 10:00
+    spider = make_spider(FakeStore(marks={"bg": mark}), lang="bg")
+    (feed,) = spider.start_requests_list()
+    body = rss(
+        [
+            ("/world/1000002-b", "Sun, 26 Oct 2025 10:50:00 +0200"),  # inside the overlap
+            ("/world/1000001-a", "Sun, 26 Oct 2025 09:00:00 +0200"),
+        ]
+    )
+    out = paths(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    assert out == ["/world/1000002-b", "/"]
+
+
+def test_the_overlap_is_kept_on_the_spring_clock_change() -> None:
+    """30 Mar 2025: 03:00-04:00 Sofia does not exist; a watermark at 04:30+03:00 minus 60
+    minutes on the wall clock is 03:30, the same instant: the overlap must stay an hour."""
+    mark = datetime(2025, 3, 30, 1, 30, tzinfo=UTC).astimezone(SOFIA)
+    spider = make_spider(FakeStore(marks={"bg": mark}), lang="bg")
+    spider.start_requests_list()
+    floor = spider.window.lower(mark, "bg")
+    assert floor is not None and mark.timestamp() - floor.timestamp() >= 3600
 
 
 def test_the_two_passes_of_the_repeated_autumn_hour_are_told_apart() -> None:

@@ -55,7 +55,7 @@ from newsspider.middlewares.safety import listing_cut
 from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.pipelines.writer import write_failure
-from newsspider.spiders.window import Coverage, Window, scope
+from newsspider.spiders.window import Coverage, Window, before, scope
 from newsspider.startup import exit_on
 from newsspider.state import StateStore, get_store
 
@@ -88,8 +88,8 @@ class ArticleJob(NamedTuple):
 
 class _Found(NamedTuple):
     """What a listing page gave: article requests; whether it listed an item below the
-    walk's floor (``reached_old``), one at or above it (``fresh``), and only items earlier
-    pages of its walk listed (``repeated``)."""
+    walk's floor (``reached_old``), one above the watermark (``fresh``), and whether it and
+    the page before listed only items earlier pages of their walk listed (``repeated``)."""
 
     requests: list[scrapy.Request]
     reached_old: bool
@@ -166,8 +166,12 @@ class FaktiSpider(scrapy.Spider):
         self.window = Window()
         self.coverage: Coverage | None = None
         self.seen_keys: set[tuple[str, int]] = set()
-        #: The article keys each paged walk (a section's listing, an edition's search) listed.
+        #: The article keys each paged walk (a section's listing, an edition's search) listed,
+        #: and how many of its last pages in a row listed only such keys.
         self.walked: dict[tuple, set[tuple[str, int]]] = {}
+        self.repeats: dict[tuple, int] = {}
+        #: ``FAKTI_INCREMENTAL_OVERLAP_MINUTES`` of an incremental window.
+        self.overlap = timedelta(0)
         self.store: StateStore | None = None
         self.replica: Any = None
         self.pool: ExtractionPool | None = None
@@ -353,6 +357,7 @@ class FaktiSpider(scrapy.Spider):
         store = self.store = self.store or self._state()
         days = settings.getfloat("FAKTI_FIRST_RUN_DAYS", 1)
         overlap = timedelta(minutes=settings.getfloat("FAKTI_INCREMENTAL_OVERLAP_MINUTES", 60))
+        self.overlap = overlap
         marks = store.watermarks()
         if not marks and not store.is_empty():
             first_bound = datetime.now(UTC) - timedelta(days=days)
@@ -361,7 +366,7 @@ class FaktiSpider(scrapy.Spider):
                 if newest is not None and newest - overlap < first_bound:
                     marks[lang] = newest
                     logger.info("state without watermarks: %s down to its newest export", lang)
-        floors = {name: mark - overlap for name, mark in marks.items()}
+        floors = {name: before(mark, overlap) for name, mark in marks.items()}
         window = Window(first_run=timedelta(days=days), upper=upper, skip_known=True, marks=floors)
         now = datetime.now(UTC)
         for lang in self.args.langs:
@@ -580,7 +585,10 @@ class FaktiSpider(scrapy.Spider):
         repeated = walked is not None and bool(pairs)
         floor = self.window.lower(now, lang, section)
         undated = _undated_times(page.items, [item for item, _ in pairs], floor)
-        cut = None if self.window.has_mark(lang, section) else floor  # incremental: keep all
+        marked = self.window.has_mark(lang, section)
+        cut = None if marked else floor  # incremental: keep all
+        # (the watermark itself: an item above it shows the page lists what came since)
+        mark = before(floor, -self.overlap) if marked and floor is not None else floor
         for n, (item, ref) in enumerate(pairs):
             if walked is not None and ref.key not in walked:
                 repeated = False
@@ -588,7 +596,9 @@ class FaktiSpider(scrapy.Spider):
             verdict = (
                 self._known_verdict(ref, floor) if ref.key in known else self._judge(item, floor)
             )
-            fresh |= verdict != "old"
+            fresh |= verdict != "old" and (
+                mark is None or (item.published is not None and not _below(item.published, mark))
+            )
             if verdict != "new":
                 reached_old |= verdict == "old"
                 self.crawler.stats.inc_value(f"discovery/items/{verdict}")
@@ -596,6 +606,9 @@ class FaktiSpider(scrapy.Spider):
             request = self._article_request(ref, cut, listed=item, clock=now, undated=undated[n])
             if request is not None:
                 requests.append(request)
+        if walk is not None:  # (one such page: ≥ 20 articles published between two fetches)
+            runs = self.repeats[walk] = self.repeats.get(walk, 0) + 1 if repeated else 0
+            repeated = runs >= 2
         return _Found(requests, reached_old, fresh, repeated)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
@@ -650,9 +663,9 @@ class FaktiSpider(scrapy.Spider):
             yield self._listing(lang, section, meta["page"] + 1, url=next_url)
 
     def _repeats(self, found: _Found, response: Response) -> bool:
-        """Whether a listing or search page lists only items of earlier pages of its walk
-        (a site that ignores the page number, or shows its last page for any number): the
-        pages below cannot be reached, so the walk ends there, as a gap."""
+        """Whether a listing or search page and the one before it list only items of earlier
+        pages of their walk (a site that ignores the page number, or shows its last page for
+        any number): the pages below cannot be reached, so the walk ends there, as a gap."""
         if not found.repeated:
             return False
         logger.warning("listing %s repeats earlier pages: not walked further", response.url)

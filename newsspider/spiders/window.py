@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from newsspider.extraction.dates import SOFIA
@@ -55,8 +55,17 @@ class Window:
         if mark is not None:
             return mark
         if self.first_run is not None:
-            return now - self.first_run
+            return before(now, self.first_run)
         return self.floor
+
+
+def before(dt: datetime, span: timedelta) -> datetime:
+    """The earlier of ``dt`` minus ``span`` on its wall clock and minus ``span`` of real
+    time: across a clock change the two differ by an hour, and a bound must never shrink
+    (an overlap of 0 on the spring day, a first-run day of 23 hours)."""
+    wall = dt - span
+    real = (dt.astimezone(UTC) - span).astimezone(dt.tzinfo)
+    return wall if wall.timestamp() <= real.timestamp() else real
 
 
 class CoverageSink(Protocol):
