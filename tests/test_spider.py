@@ -517,6 +517,22 @@ def test_a_feed_with_nothing_after_the_watermark_is_not_enough() -> None:
     assert out == ["/world/1000002-b", "/"]
 
 
+def test_the_autumn_clock_change_does_not_lower_the_fresh_mark() -> None:
+    """26 Oct 2025: a watermark at 02:30 UTC (04:30+02:00); a feed whose newest item is
+    before it (01:45 UTC) is not enough, however the floor was computed."""
+    mark = datetime(2025, 10, 26, 2, 30, tzinfo=UTC).astimezone(SOFIA)
+    spider = make_spider(FakeStore(marks={"bg": mark}), lang="bg")
+    (feed,) = spider.start_requests_list()
+    body = rss(
+        [
+            ("/world/1000002-b", "Sun, 26 Oct 2025 01:45:00 +0000"),
+            ("/world/1000001-a", "Sat, 25 Oct 2025 20:00:00 +0000"),
+        ]
+    )
+    out = paths(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    assert out[-1] == "/"
+
+
 def test_the_overlap_is_kept_on_the_spring_clock_change() -> None:
     """30 Mar 2025: 03:00-04:00 Sofia does not exist; a watermark at 04:30+03:00 minus 60
     minutes on the wall clock is 03:30, the same instant: the overlap must stay an hour."""
@@ -664,7 +680,9 @@ def test_midnight_item_is_old_only_once_its_whole_day_is() -> None:
         ]
     )
     out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
-    assert paths(out) == ["/world/1000012-l"]
+    # the date-only article is asked for; being at 00:00 it shows nothing after the
+    # watermark (05:36), so the feed is not enough: the listings are walked
+    assert paths(out) == ["/world/1000012-l", "/"]
     assert spider.crawler.stats.get_value("discovery/items/old") == 2
 
 

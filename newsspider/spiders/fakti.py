@@ -55,7 +55,7 @@ from newsspider.middlewares.safety import listing_cut
 from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.pipelines.writer import write_failure
-from newsspider.spiders.window import Coverage, Window, before, scope
+from newsspider.spiders.window import Coverage, Window, before, reached, scope
 from newsspider.startup import exit_on
 from newsspider.state import StateStore, get_store
 
@@ -170,8 +170,8 @@ class FaktiSpider(scrapy.Spider):
         #: and how many of its last pages in a row listed only such keys.
         self.walked: dict[tuple, set[tuple[str, int]]] = {}
         self.repeats: dict[tuple, int] = {}
-        #: ``FAKTI_INCREMENTAL_OVERLAP_MINUTES`` of an incremental window.
-        self.overlap = timedelta(0)
+        #: The watermarks an incremental window starts from (before the overlap).
+        self.watermarks: dict[str, datetime] = {}
         self.store: StateStore | None = None
         self.replica: Any = None
         self.pool: ExtractionPool | None = None
@@ -357,7 +357,6 @@ class FaktiSpider(scrapy.Spider):
         store = self.store = self.store or self._state()
         days = settings.getfloat("FAKTI_FIRST_RUN_DAYS", 1)
         overlap = timedelta(minutes=settings.getfloat("FAKTI_INCREMENTAL_OVERLAP_MINUTES", 60))
-        self.overlap = overlap
         marks = store.watermarks()
         if not marks and not store.is_empty():
             first_bound = datetime.now(UTC) - timedelta(days=days)
@@ -366,6 +365,7 @@ class FaktiSpider(scrapy.Spider):
                 if newest is not None and newest - overlap < first_bound:
                     marks[lang] = newest
                     logger.info("state without watermarks: %s down to its newest export", lang)
+        self.watermarks = marks
         floors = {name: before(mark, overlap) for name, mark in marks.items()}
         window = Window(first_run=timedelta(days=days), upper=upper, skip_known=True, marks=floors)
         now = datetime.now(UTC)
@@ -587,8 +587,8 @@ class FaktiSpider(scrapy.Spider):
         undated = _undated_times(page.items, [item for item, _ in pairs], floor)
         marked = self.window.has_mark(lang, section)
         cut = None if marked else floor  # incremental: keep all
-        # (the watermark itself: an item above it shows the page lists what came since)
-        mark = before(floor, -self.overlap) if marked and floor is not None else floor
+        # (the watermark itself: an item after it shows the page lists what came since)
+        mark = reached(self.watermarks, lang, section) if marked else floor
         for n, (item, ref) in enumerate(pairs):
             if walked is not None and ref.key not in walked:
                 repeated = False
@@ -597,7 +597,8 @@ class FaktiSpider(scrapy.Spider):
                 self._known_verdict(ref, floor) if ref.key in known else self._judge(item, floor)
             )
             fresh |= verdict != "old" and (
-                mark is None or (item.published is not None and not _below(item.published, mark))
+                mark is None
+                or (item.published is not None and _instant(item.published) > _instant(mark))
             )
             if verdict != "new":
                 reached_old |= verdict == "old"
