@@ -48,6 +48,10 @@ DOWNLOADER_MIDDLEWARES = {
     "newsspider.middlewares.safety.SiteGuardMiddleware": 40,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "newsspider.middlewares.safety.SizeLimitMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newsspider.middlewares.redirect.ArticleMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newsspider.middlewares.redirect.ArticleRedirectMiddleware": 600,
 }
 #: `-a replica=1`: the embedded replica's size, epoch and faults.
 FAKTI_REPLICA_ARTICLES = 300

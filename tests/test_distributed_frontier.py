@@ -13,10 +13,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import redis
 from scrapy import Request
+from scrapy.http import Response
 from spider_factory import make_spider
 
 from newsspider.distributed import frontier as sched
 from newsspider.distributed.worker import _process, claim
+from newsspider.middlewares.redirect import ArticleRedirectMiddleware
 from newsspider.pipelines.runfiles import new_run_files
 from newsspider.state.redis import split_url
 
@@ -346,19 +348,16 @@ def test_a_kill_while_enqueueing_never_leaves_a_request_seen_but_not_queued(
 def test_a_redirect_of_an_article_is_followed_though_its_key_was_seen(
     redis_url, tmp_path, monkeypatch
 ):
-    """A moved article (301 to its new URL) keeps its key: the redirected request must not
-    be dropped as seen, or the article is never fetched (the request that claimed the key
-    never reaches a callback)."""
+    """A moved article (301 to its new URL) keeps its key: its redirect, which the redirect
+    middleware sends unfiltered, is queued though the key is seen (else the article is
+    never fetched: the request that claimed the key never reaches a callback)."""
     monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
     settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
     frontier = _opened_frontier(settings)
     url = "http://127.0.0.1:8123/en/world/1000013-synthetic"
     assert frontier.enqueue_request(Request(url))
     assert not frontier.enqueue_request(Request(url + "?utm=x"))  # another form: seen
-    moved = Request(url + "-renamed?ref=moved", meta={"redirect_urls": [url]})
-    assert frontier.enqueue_request(moved)
-    other = Request(
-        "http://127.0.0.1:8123/en/world/1000014-b", meta={"redirect_urls": ["/en/world/x"]}
-    )
-    assert frontier.enqueue_request(other)
-    assert not frontier.enqueue_request(other.replace(meta={}))  # its key is now seen
+    middleware = ArticleRedirectMiddleware.from_crawler(frontier.crawler)
+    moved = Response(url, status=301, headers={"Location": url + "-renamed?ref=moved"})
+    redirected = middleware.process_response(Request(url), moved)
+    assert isinstance(redirected, Request) and frontier.enqueue_request(redirected)

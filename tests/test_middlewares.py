@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from scrapy import Request, Spider
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
@@ -15,6 +15,7 @@ from newsspider.middlewares import politeness
 from newsspider.middlewares.gate import HostGate
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.politeness import NOT_BEFORE, CrawlDelayMiddleware, parse_crawl_delay
+from newsspider.middlewares.redirect import ArticleMetaRefreshMiddleware, ArticleRedirectMiddleware
 from newsspider.middlewares.retry import BackoffRetryMiddleware, parse_retry_after
 from newsspider.middlewares.useragent import apply_contact, user_agent
 
@@ -217,3 +218,30 @@ def test_user_agent_follows_contact_given_on_command_line() -> None:
     settings.set("USER_AGENT", "custom/1", priority="cmdline")
     assert apply_contact(settings) is False
     assert settings["USER_AGENT"] == "custom/1"
+
+
+@pytest.mark.parametrize(
+    ("asked", "unfiltered"),
+    [
+        ("http://127.0.0.1:8765/world/1031872-synthetic", True),  # an article request
+        ("http://127.0.0.1:8765/world?page=2", False),  # a listing's: Scrapy's own rule
+    ],
+)
+@pytest.mark.parametrize("kind", ["301", "meta refresh"])
+def test_an_article_redirect_is_never_filtered(asked: str, unfiltered: bool, kind: str) -> None:
+    """To a page already asked for (the home page, its section), the redirect of an article
+    was dropped as a duplicate (no callback, no errback), or made the listing's own request
+    a duplicate: a listing walk or the article lost without a trace."""
+    crawler = get_crawler(settings_dict={})
+    request = Request(asked)
+    if kind == "301":
+        middleware = ArticleRedirectMiddleware.from_crawler(crawler)
+        response = Response(asked, status=301, headers={"Location": "/"})
+    else:
+        middleware = ArticleMetaRefreshMiddleware.from_crawler(crawler)
+        body = b'<html><head><meta http-equiv="refresh" content="0;url=/"></head></html>'
+        response = HtmlResponse(asked, body=body, encoding="utf-8")
+    redirected = middleware.process_response(request, response)
+    assert isinstance(redirected, Request)
+    assert redirected.url == "http://127.0.0.1:8765/"
+    assert redirected.dont_filter is unfiltered

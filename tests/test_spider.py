@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from scrapy import Request
+from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse, Response, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from spider_factory import BASE
@@ -16,6 +17,7 @@ from twisted.python.failure import Failure
 
 from newsspider.args import ArgumentError
 from newsspider.extraction.dates import SOFIA, sofia_local
+from newsspider.items import RejectItem
 from newsspider.middlewares.safety import ListingGuardMiddleware
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders.fakti import FaktiSpider, _below
@@ -867,6 +869,32 @@ def test_a_pipeline_error_on_an_errback_item_is_already_held() -> None:
     spider._item_error(reject, failure, spider, Failure(OSError("database is locked")))
     spider._closed(spider, "finished")
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}
+
+
+def test_a_record_the_validation_rejects_is_held_like_an_extraction_reject() -> None:
+    """``invalid_<field>``: no record this run; the next run must ask for it again."""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    spider, article = _listed_article(store, "Sun, 26 Oct 2025 10:30:00 +0200")
+    page = response(article.url, b"<html></html>", article)
+    reject = RejectItem(url=article.url, reason="invalid_image_url", partial={}, layers={})
+    spider._item_dropped(reject, page, DropItem("rejected"))
+    spider._item_dropped(RejectItem(url=article.url, reason="missing:headline"), page, None)
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}
+
+
+def test_a_date_only_article_of_the_floors_day_is_in_the_window() -> None:
+    """A BG form C page (00:00) listed after the first run's floor on the same day: the
+    listing check keeps it, and so must the page's (it was dropped as out of window)."""
+    spider = make_spider(lang="bg")
+    spider.start_requests_list()
+    floor = sofia_local(2026, 1, 14, 6, 0)
+    page = Response(f"{BASE}/world/1031541-x", request=Request(f"{BASE}/world/1031541-x"))
+    page.request.meta["fakti_floor"] = floor
+    day_only = SimpleNamespace(fields={"published_at": "2026-01-14T00:00:00+02:00"})
+    assert spider._in_window(day_only, page)
+    day_before = SimpleNamespace(fields={"published_at": "2026-01-13T00:00:00+02:00"})
+    assert not spider._in_window(day_before, page)
 
 
 def test_a_refetched_article_with_no_record_makes_the_walk_incomplete() -> None:

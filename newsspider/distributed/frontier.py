@@ -132,21 +132,10 @@ return 0
 """
 
 
-def article_key(url: str) -> str | None:
+def _article_key(url: str) -> str | None:
     """``lang:id`` of an article URL on any host, else ``None``."""
     ref = parse_article_url(url, extra_hosts=(urlsplit(url).netloc,))
     return f"{ref.lang}:{ref.article_id}" if ref else None
-
-
-def _followed(request: Request) -> bool:
-    """Whether ``request`` follows a redirect of a request for the same article: the job
-    has already seen its key (the first request claimed it), yet it is no second visit."""
-    first = request.meta.get("redirect_urls")
-    return (
-        bool(first)
-        and article_key(first[0]) is not None
-        and (article_key(first[0]) == article_key(request.url))
-    )
 
 
 class KeyDupeFilter(RFPDupeFilter):
@@ -155,7 +144,7 @@ class KeyDupeFilter(RFPDupeFilter):
     worker of the job deletes it)."""
 
     def request_fingerprint(self, request: Request) -> str:
-        return article_key(request.url) or super().request_fingerprint(request)
+        return _article_key(request.url) or super().request_fingerprint(request)
 
     def close(self, reason: str = "") -> None:
         """Keep the shared set (scrapy-redis deletes it)."""
@@ -325,8 +314,8 @@ class RedisFrontier(ScrapyRedisScheduler):
 
     # -- requests -----------------------------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:
-        unfiltered = request.dont_filter or _followed(request)  # (a moved article's new URL)
-        fingerprint = "" if unfiltered else self.df.request_fingerprint(request)
+        # (an article's redirect is unfiltered: newsspider.middlewares.redirect)
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         queued = self._enqueue(
             keys=[self.df.key, self.queue.key],
             args=[fingerprint, -request.priority, self.queue._encode_request(request)],

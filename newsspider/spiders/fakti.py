@@ -197,6 +197,7 @@ class FaktiSpider(scrapy.Spider):
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._spider_error, signal=signals.spider_error)
         crawler.signals.connect(spider._item_error, signal=signals.item_error)
+        crawler.signals.connect(spider._item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(spider._listing_cut, signal=listing_cut)
         crawler.signals.connect(spider._write_failed, signal=write_failure)
         return spider
@@ -260,6 +261,13 @@ class FaktiSpider(scrapy.Spider):
             self._hold(response, "its record failed in the pipelines")
         else:
             self._gap(f"a record failed in the pipelines: {failure.value!r:.200}")
+
+    def _item_dropped(self, item: Any, response: Response | Failure, exception: Exception) -> None:
+        """A record the validation turned into a reject (``invalid_<field>``): no record this
+        run, so the article is asked for again next run, as for an extraction reject."""
+        reason = str(item.get("reason", "")) if isinstance(item, RejectItem) else ""
+        if reason.startswith("invalid") and isinstance(response, Response):
+            self._hold(response, f"rejected: {reason}")
 
     def _raise_watermarks(self, reason: str) -> None:
         """After a complete walk, move the watermarks of the scopes walked (see
@@ -854,6 +862,6 @@ class FaktiSpider(scrapy.Spider):
         if published is None:
             return True
         floor, upper = response.meta.get("fakti_floor"), self.window.upper
-        if floor is not None and _instant(published) < _instant(floor):
+        if _below(published, floor):  # (a date-only 00:00: only once its whole day is)
             return False
         return upper is None or _instant(published) < _instant(upper)
