@@ -146,9 +146,16 @@ def test_pool_refuses_zero_workers():
         ExtractionPool(0)
 
 
-def _children(pid: int) -> set[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
-    return {int(p) for p in out.stdout.split()}
+def _workers_of(pid: int) -> set[int]:
+    """The extraction worker processes among ``pid``'s children (not a short-lived child
+    such as a `uname` some library runs, which made the count flaky)."""
+    cmd = ["ps", "-o", "pid=,args=", "--ppid", str(pid)]
+    out = subprocess.run(cmd, capture_output=True, text=True).stdout
+    return {
+        int(line.split(None, 1)[0])
+        for line in out.splitlines()
+        if "newsspider.offload.worker" in line
+    }
 
 
 def _alive(pid: int) -> bool:
@@ -175,7 +182,7 @@ def test_workers_die_with_a_killed_crawler(replica_factory, tmp_path):
     workers: set[int] = set()
     assert crawler.stderr is not None
     for line in crawler.stderr:
-        workers |= _children(crawler.pid)
+        workers |= _workers_of(crawler.pid)
         if "Scraped from" in line and len(workers) >= 2:
             break
     assert len(workers) == 2, workers
