@@ -251,6 +251,15 @@ def rss(items) -> bytes:
     ).encode()
 
 
+def bg_feed(store: FakeStore, items) -> tuple[FaktiSpider, list[Request]]:
+    """A ``lang=bg`` run on ``store`` whose feed lists ``items``: the spider, and what the
+    feed's response asks for next."""
+    spider = make_spider(store, lang="bg")
+    (feed,) = spider.start_requests_list()
+    body = rss(items)
+    return spider, list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+
+
 def test_a_link_with_an_overlong_id_is_no_article_and_blocks_nothing() -> None:
     """20 digits fit no 64-bit key (the state store would raise): counted, skipped."""
     at = sofia_local(2025, 10, 26, 11, 0)
@@ -297,26 +306,22 @@ def test_an_export_above_the_watermark_does_not_end_the_walk() -> None:
     mark = sofia_local(2025, 10, 26, 9, 0)  # floor: 08:00
     exported = {("bg", 1000002): sofia_local(2025, 10, 26, 11, 40)}
     exported[("bg", 1000004)] = sofia_local(2025, 10, 26, 7, 59)
-    spider = make_spider(FakeStore(known=exported, marks={"bg": mark}), lang="bg")
-    (feed,) = spider.start_requests_list()
-    above = rss(
+    spider, out = bg_feed(
+        FakeStore(known=exported, marks={"bg": mark}),
         [
             ("/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
             ("/world/1000002-b", "Sun, 26 Oct 2025 11:40:00 +0200"),
             ("/world/1000001-a", "Sun, 26 Oct 2025 11:30:00 +0200"),
-        ]
+        ],
     )
-    out = list(spider.parse_feed(response(feed.url, above, feed, cls=XmlResponse)))
     assert paths(out) == ["/world/1000003-c", "/world/1000001-a", "/"]  # home: walk on
-    spider = make_spider(FakeStore(known=exported, marks={"bg": mark}), lang="bg")
-    (feed,) = spider.start_requests_list()
-    below = rss(
+    spider, out = bg_feed(
+        FakeStore(known=exported, marks={"bg": mark}),
         [
             ("/world/1000005-e", "Sun, 26 Oct 2025 11:50:00 +0200"),
             ("/world/1000004-d", "Sun, 26 Oct 2025 00:00:00 +0300"),  # listed by day only
-        ]
+        ],
     )
-    out = list(spider.parse_feed(response(feed.url, below, feed, cls=XmlResponse)))
     assert paths(out) == ["/world/1000005-e"]
     assert spider.crawler.stats.get_value("discovery/items/old") == 1
 
@@ -328,27 +333,24 @@ def test_a_known_date_only_article_of_the_floors_day_does_not_end_the_walk() -> 
     mark = sofia_local(2025, 10, 26, 9, 0)  # floor: 08:00
     today, yesterday = sofia_local(2025, 10, 26), sofia_local(2025, 10, 25)
     exported = {("bg", 1000002): today, ("bg", 1000004): yesterday}
-    spider = make_spider(FakeStore(known=exported, marks={"bg": mark}), lang="bg")
-    (feed,) = spider.start_requests_list()
-    body = rss(
+    spider, out = bg_feed(
+        FakeStore(known=exported, marks={"bg": mark}),
         [
             ("/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
             ("/world/1000002-b", "Sun, 26 Oct 2025 00:00:00 +0300"),
             ("/world/1000001-a", "Sun, 26 Oct 2025 08:30:00 +0200"),
-        ]
+        ],
     )
-    out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
     assert paths(out) == ["/world/1000003-c", "/world/1000001-a", "/"]  # home: walk on
     assert spider.crawler.stats.get_value("discovery/items/known") == 1
-    spider = make_spider(FakeStore(known=exported, marks={"bg": mark}), lang="bg")
-    (feed,) = spider.start_requests_list()
-    body = rss(
+    spider, found = bg_feed(
+        FakeStore(known=exported, marks={"bg": mark}),
         [
             ("/world/1000005-e", "Sun, 26 Oct 2025 11:30:00 +0200"),
             ("/world/1000004-d", "Sat, 25 Oct 2025 00:00:00 +0300"),  # a whole day below
-        ]
+        ],
     )
-    out = paths(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    out = paths(found)
     assert out == ["/world/1000005-e"]  # reached the floor: the feed is enough
     assert spider.crawler.stats.get_value("discovery/items/old") == 1
 
@@ -496,10 +498,10 @@ def test_a_feed_entirely_below_the_watermark_is_not_enough() -> None:
     """A feed that stopped updating proves nothing of what was published since: the
     listings are walked."""
     mark = sofia_local(2025, 10, 26, 11, 0)
-    spider = make_spider(FakeStore(marks={"bg": mark}), lang="bg")
-    (feed,) = spider.start_requests_list()
-    body = rss([("/world/1000001-a", "Sun, 19 Oct 2025 10:00:00 +0300")])
-    out = paths(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    _spider, found = bg_feed(
+        FakeStore(marks={"bg": mark}), [("/world/1000001-a", "Sun, 19 Oct 2025 10:00:00 +0300")]
+    )
+    out = paths(found)
     assert out == ["/"]
 
 
@@ -507,15 +509,14 @@ def test_a_feed_with_nothing_after_the_watermark_is_not_enough() -> None:
     """It stalled after the last run: items inside the overlap prove nothing of what came
     since, so the listings are walked (a quiet hour costs the listing pages)."""
     mark = sofia_local(2025, 10, 26, 11, 0)  # floor 10:00
-    spider = make_spider(FakeStore(marks={"bg": mark}), lang="bg")
-    (feed,) = spider.start_requests_list()
-    body = rss(
+    _spider, found = bg_feed(
+        FakeStore(marks={"bg": mark}),
         [
             ("/world/1000002-b", "Sun, 26 Oct 2025 10:50:00 +0200"),  # inside the overlap
             ("/world/1000001-a", "Sun, 26 Oct 2025 09:00:00 +0200"),
-        ]
+        ],
     )
-    out = paths(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    out = paths(found)
     assert out == ["/world/1000002-b", "/"]
 
 
@@ -523,15 +524,14 @@ def test_the_autumn_clock_change_does_not_lower_the_fresh_mark() -> None:
     """26 Oct 2025: a watermark at 02:30 UTC (04:30+02:00); a feed whose newest item is
     before it (01:45 UTC) is not enough, however the floor was computed."""
     mark = datetime(2025, 10, 26, 2, 30, tzinfo=UTC).astimezone(SOFIA)
-    spider = make_spider(FakeStore(marks={"bg": mark}), lang="bg")
-    (feed,) = spider.start_requests_list()
-    body = rss(
+    _spider, found = bg_feed(
+        FakeStore(marks={"bg": mark}),
         [
             ("/world/1000002-b", "Sun, 26 Oct 2025 01:45:00 +0000"),
             ("/world/1000001-a", "Sat, 25 Oct 2025 20:00:00 +0000"),
-        ]
+        ],
     )
-    out = paths(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    out = paths(found)
     assert out[-1] == "/"
 
 

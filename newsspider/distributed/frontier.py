@@ -132,19 +132,14 @@ return 0
 """
 
 
-def _article_key(url: str) -> str | None:
-    """``lang:id`` of an article URL on any host, else ``None``."""
-    ref = parse_article_url(url, extra_hosts=(urlsplit(url).netloc,))
-    return f"{ref.lang}:{ref.article_id}" if ref else None
-
-
 class KeyDupeFilter(RFPDupeFilter):
     """scrapy-redis's dupefilter, with an article's fingerprint being its key ``lang:id``: any
     URL form of one article is fetched once per job. The set outlives a worker (the last
     worker of the job deletes it)."""
 
     def request_fingerprint(self, request: Request) -> str:
-        return _article_key(request.url) or super().request_fingerprint(request)
+        ref = parse_article_url(request.url, extra_hosts=(urlsplit(request.url).netloc,))
+        return f"{ref.lang}:{ref.article_id}" if ref else super().request_fingerprint(request)
 
     def close(self, reason: str = "") -> None:
         """Keep the shared set (scrapy-redis deletes it)."""

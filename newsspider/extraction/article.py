@@ -351,7 +351,7 @@ def _renamed_author(
     if values.get("authors") or "author-name" in marks.by_class:
         return
     shown = [values.get("subtitle") or "", *values.get("tags", ())]
-    if marks.unexplained_line(values.get("headline"), shown, authors=False) is None:
+    if marks.unexplained_line(values.get("headline"), shown) is None:
         return
     value, layer = _rendered(text, "authors")
     if _valid(value):

@@ -95,23 +95,11 @@ def spaced_text(el: etree._Element) -> str:
     whitespace between their elements (`<span>08:03</span><span>144</span>`); without
     comments, skipped tags (an icon's `svg`, a script) and ads, share bars, comment links...,
     except a count in one (`<span class="comments">12</span>` is part of the line)."""
-    parts: list[str] = [el.text] if el.text else []
-    stack = [(el, iter(el))]
-    while stack:
-        node, children = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            if stack and node.tail:  # (not ``el``'s own tail)
-                parts.append(node.tail)
-        elif is_hidden_tag(child) or (skipped(child) and not _a_count(child)):
-            if child.tail:
-                parts.append(child.tail)
-        else:
-            if child.text:
-                parts.append(child.text)
-            stack.append((child, iter(child)))
-    return collapse(" ".join(parts))
+    return collapse(" ".join(_collect_deep(el, _not_in_line, " ")))
+
+
+def _not_in_line(el: etree._Element) -> bool:
+    return is_hidden_tag(el) or (skipped(el) and not _a_count(el))
 
 
 def within(el: etree._Element, stop: etree._Element, test: Callable[[Any], bool]) -> bool:
@@ -144,13 +132,16 @@ def _parts(el: etree._Element, extra: frozenset[str], br: str) -> list[str]:
     try:
         _collect(el, parts, extra, br)
     except RecursionError:  # absurdly deep markup: the same pieces, without recursion
-        return _collect_deep(el, extra, br)
+        return _collect_deep(el, lambda child: skipped(child, extra), br)
     return parts
 
 
-def _collect_deep(el: etree._Element, extra: frozenset[str], br: str) -> list[str]:
-    """:func:`_collect` with a stack of its own: each entry is an element whose subtree is
-    being read, with its remaining children; its tail follows once they are done."""
+def _collect_deep(
+    el: etree._Element, hidden: Callable[[etree._Element], bool], br: str
+) -> list[str]:
+    """:func:`_collect` with a stack of its own (each entry is an element whose subtree is
+    being read, with its remaining children; its tail follows once they are done), leaving
+    out the ``hidden`` elements."""
     parts: list[str] = [el.text] if el.text else []
     stack = [(el, iter(el))]
     links = 0  # open `a` elements below ``el`` (a `<br>` in a link is a space)
@@ -163,8 +154,8 @@ def _collect_deep(el: etree._Element, extra: frozenset[str], br: str) -> list[st
                 links -= node.tag == "a"
                 if node.tail:
                     parts.append(node.tail)
-        elif skipped(child, extra) or child.tag == "br":
-            if child.tag == "br" and not skipped(child, extra):
+        elif hidden(child) or child.tag == "br":
+            if child.tag == "br" and not hidden(child):
                 parts.append(" " if links else br)
             if child.tail:
                 parts.append(child.tail)

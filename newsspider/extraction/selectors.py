@@ -18,7 +18,6 @@ from newsspider.extraction import patterns as P
 from newsspider.extraction.body import (
     BodyRules,
     absolute,
-    author_from_line,
     clean_headline,
     collapse,
     element_paragraphs,
@@ -26,7 +25,6 @@ from newsspider.extraction.body import (
     image_source,
     is_caption,
     is_related,
-    is_role_line,
     related_element,
     skipped,
     spaced_text,
@@ -100,13 +98,11 @@ class Marks:
                 lines.append(text)
         return lines
 
-    def unexplained_line(
-        self, headline: str | None, shown: Iterable[str], authors: bool
-    ) -> str | None:
+    def unexplained_line(self, headline: str | None, shown: Iterable[str]) -> str | None:
         """The first header line (before the body's `div.text`) outside §5 elements, ads and
         rails that is neither the headline, one of the ``shown`` values nor a caption, photo
-        credit, date line or count, nor (when ``authors`` were found) an author or role line:
-        a header element with a class name not known here (a renamed author line)."""
+        credit, date line or count: a header element with a class name not known here (a
+        renamed author line)."""
         if self.body is None:
             return None
         known, stop = {headline, *shown}, self.body[1]
@@ -129,12 +125,10 @@ class Marks:
                 continue
             if not text or text in known or P.COUNT.fullmatch(text):
                 continue
-            if P.PHOTO_CREDIT.match(text) or (
-                authors and (is_role_line(text) or author_from_line(text)[1])
-            ):
-                continue
-            if is_caption(text, headline) or (
-                P.DATE_LINE_HINT.search(text, 0, 16) and parse_date_line(text)
+            if (
+                P.PHOTO_CREDIT.match(text)
+                or is_caption(text, headline)
+                or (P.DATE_LINE_HINT.search(text, 0, 16) and parse_date_line(text))
             ):
                 continue
             return text

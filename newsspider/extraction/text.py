@@ -467,9 +467,7 @@ def _container(first: etree._Element | None) -> etree._Element | None:
     while parent is not None and len(parent) == 1:
         node, parent = parent, parent.getparent()
     if parent is not None and node is not first:
-        after = node.getnext()
-        while after is not None and skipped(after):  # comments, ads, scripts
-            after = after.getnext()
+        after = _next_shown(node)
         shape = _shape(node)
         like = after is not None and (_like_p(after, first) or _shape(after) == shape)
         if shape is not None and like:
@@ -484,10 +482,16 @@ def _like_p(el: etree._Element, para: etree._Element) -> bool:
         return False
     if para.tag == "p" and el.get("class") == para.get("class"):
         return True
+    nxt = _next_shown(el)
+    return nxt is not None and nxt.tag == "p"
+
+
+def _next_shown(el: etree._Element) -> etree._Element | None:
+    """The next sibling of ``el`` that is not skipped (comments, ads, scripts)."""
     nxt = el.getnext()
     while nxt is not None and skipped(nxt):
         nxt = nxt.getnext()
-    return nxt is not None and nxt.tag == "p"
+    return nxt
 
 
 def _in_figure(el: etree._Element) -> bool:

@@ -97,6 +97,23 @@ class _Found(NamedTuple):
     repeated: bool
 
 
+class _Walk:
+    """The article keys one paged walk (a section's listing, an edition's search) listed,
+    and how many of its last pages in a row listed only keys earlier pages had."""
+
+    def __init__(self) -> None:
+        self.keys: set[tuple[str, int]] = set()
+        self.repeats = 0
+
+    def repeated(self, keys: list[tuple[str, int]]) -> bool:
+        """Record a page's keys; whether it and the page before listed only known keys
+        (one such page alone: 20 articles may have been published between two fetches)."""
+        new = not self.keys.issuperset(keys)
+        self.keys.update(keys)
+        self.repeats = 0 if new or not keys else self.repeats + 1
+        return self.repeats >= 2
+
+
 def _sofia_midnight(day: date) -> datetime:
     return sofia_local(day.year, day.month, day.day)
 
@@ -166,10 +183,7 @@ class FaktiSpider(scrapy.Spider):
         self.window = Window()
         self.coverage: Coverage | None = None
         self.seen_keys: set[tuple[str, int]] = set()
-        #: The article keys each paged walk (a section's listing, an edition's search) listed,
-        #: and how many of its last pages in a row listed only such keys.
-        self.walked: dict[tuple, set[tuple[str, int]]] = {}
-        self.repeats: dict[tuple, int] = {}
+        self.walks: dict[tuple, _Walk] = {}
         #: The watermarks an incremental window starts from (before the overlap).
         self.watermarks: dict[str, datetime] = {}
         self.store: StateStore | None = None
@@ -584,13 +598,13 @@ class FaktiSpider(scrapy.Spider):
         if self.first_scopes:
             self._store_first_bounds(now)
         pairs = list(self._refs(page.items))
+        keys = [ref.key for _, ref in pairs]
         known: set = set()
         if self.window.skip_known and self.store is not None and pairs:
-            known = self.store.known([ref.key for _, ref in pairs])
+            known = self.store.known(keys)
         requests: list[scrapy.Request] = []
         reached_old = fresh = False
-        walked = self.walked.setdefault(walk, set()) if walk is not None else None
-        repeated = walked is not None and bool(pairs)
+        repeated = walk is not None and self.walks.setdefault(walk, _Walk()).repeated(keys)
         floor = self.window.lower(now, lang, section)
         undated = _undated_times(page.items, [item for item, _ in pairs], floor)
         marked = self.window.has_mark(lang, section)
@@ -598,9 +612,6 @@ class FaktiSpider(scrapy.Spider):
         # (the watermark itself: an item after it shows the page lists what came since)
         mark = reached(self.watermarks, lang, section) if marked else floor
         for n, (item, ref) in enumerate(pairs):
-            if walked is not None and ref.key not in walked:
-                repeated = False
-                walked.add(ref.key)
             verdict = (
                 self._known_verdict(ref, floor) if ref.key in known else self._judge(item, floor)
             )
@@ -615,9 +626,6 @@ class FaktiSpider(scrapy.Spider):
             request = self._article_request(ref, cut, listed=item, clock=now, undated=undated[n])
             if request is not None:
                 requests.append(request)
-        if walk is not None:  # (one such page: ≥ 20 articles published between two fetches)
-            runs = self.repeats[walk] = self.repeats.get(walk, 0) + 1 if repeated else 0
-            repeated = runs >= 2
         return _Found(requests, reached_old, fresh, repeated)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
