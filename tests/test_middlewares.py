@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
@@ -245,3 +246,41 @@ def test_an_article_redirect_is_never_filtered(asked: str, unfiltered: bool, kin
     assert isinstance(redirected, Request)
     assert redirected.url == "http://127.0.0.1:8765/"
     assert redirected.dont_filter is unfiltered
+
+
+REFRESH_TAG = '<meta http-equiv="Refresh" content="0;url=/">'
+
+
+@pytest.mark.parametrize(
+    ("head", "encoding"),
+    [
+        (REFRESH_TAG, "utf-8"),
+        (REFRESH_TAG.upper().replace("URL=/", "url=/"), "utf-8"),
+        ("<title>" + "я" * 3000 + "</title>" + REFRESH_TAG, "utf-8"),  # byte 6,000+
+        (REFRESH_TAG, "utf-16"),  # not ASCII bytes: decoded as before
+        (REFRESH_TAG, "cp1251"),
+    ],
+)
+def test_a_meta_refresh_is_still_followed(head: str, encoding: str) -> None:
+    """The undecoded pass-through must not hide a refresh Scrapy's own middleware follows."""
+    crawler = get_crawler(settings_dict={})
+    body = f"<html><head>{head}</head><body><p>text</p></body></html>".encode(encoding)
+    asked = "http://127.0.0.1:8765/world?page=2"
+    redirected = [
+        mw.from_crawler(crawler).process_response(
+            Request(asked), HtmlResponse(asked, body=body, encoding=encoding)
+        )
+        for mw in (ArticleMetaRefreshMiddleware, MetaRefreshMiddleware)
+    ]
+    assert isinstance(redirected[0], Request)
+    assert redirected[0].url == redirected[1].url
+
+
+def test_a_page_without_refresh_is_passed_on_undecoded() -> None:
+    crawler = get_crawler(settings_dict={})
+    middleware = ArticleMetaRefreshMiddleware.from_crawler(crawler)
+    body = "<html><head><title>Заглавие</title></head><body><p>текст</p></body></html>"
+    asked = "http://127.0.0.1:8765/world/1031872-synthetic"
+    response = HtmlResponse(asked, body=body.encode(), encoding="utf-8")
+    assert middleware.process_response(Request(asked), response) is response
+    assert getattr(response, "_cached_ubody", None) is None  # Scrapy's decoded-body cache
