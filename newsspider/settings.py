@@ -49,9 +49,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "newsspider.middlewares.safety.SizeLimitMiddleware": 590,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "newsspider.middlewares.redirect.ArticleMetaRefreshMiddleware": 580,
+    "newsspider.middlewares.redirect.UnfilteredMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "newsspider.middlewares.redirect.ArticleRedirectMiddleware": 600,
+    "newsspider.middlewares.redirect.UnfilteredRedirectMiddleware": 600,
 }
 #: `-a replica=1`: the embedded replica's size, epoch and faults.
 FAKTI_REPLICA_ARTICLES = 300

@@ -18,7 +18,7 @@ from spider_factory import make_spider
 
 from newsspider.distributed import frontier as sched
 from newsspider.distributed.worker import _process, claim
-from newsspider.middlewares.redirect import ArticleRedirectMiddleware
+from newsspider.middlewares.redirect import UnfilteredRedirectMiddleware
 from newsspider.pipelines.runfiles import new_run_files
 from newsspider.state.redis import split_url
 
@@ -357,7 +357,7 @@ def test_a_redirect_of_an_article_is_followed_though_its_key_was_seen(
     url = "http://127.0.0.1:8123/en/world/1000013-synthetic"
     assert frontier.enqueue_request(Request(url))
     assert not frontier.enqueue_request(Request(url + "?utm=x"))  # another form: seen
-    middleware = ArticleRedirectMiddleware.from_crawler(frontier.crawler)
+    middleware = UnfilteredRedirectMiddleware.from_crawler(frontier.crawler)
     moved = Response(url, status=301, headers={"Location": url + "-renamed?ref=moved"})
     redirected = middleware.process_response(Request(url), moved)
     assert isinstance(redirected, Request) and frontier.enqueue_request(redirected)

@@ -16,7 +16,10 @@ from newsspider.middlewares import politeness
 from newsspider.middlewares.gate import HostGate
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.politeness import NOT_BEFORE, CrawlDelayMiddleware, parse_crawl_delay
-from newsspider.middlewares.redirect import ArticleMetaRefreshMiddleware, ArticleRedirectMiddleware
+from newsspider.middlewares.redirect import (
+    UnfilteredMetaRefreshMiddleware,
+    UnfilteredRedirectMiddleware,
+)
 from newsspider.middlewares.retry import BackoffRetryMiddleware, parse_retry_after
 from newsspider.middlewares.useragent import apply_contact, user_agent
 
@@ -222,30 +225,31 @@ def test_user_agent_follows_contact_given_on_command_line() -> None:
 
 
 @pytest.mark.parametrize(
-    ("asked", "unfiltered"),
+    "asked",
     [
-        ("http://127.0.0.1:8765/world/1031872-synthetic", True),  # an article request
-        ("http://127.0.0.1:8765/world?page=2", False),  # a listing's: Scrapy's own rule
+        "http://127.0.0.1:8765/world/1031872-synthetic",  # an article request
+        "http://127.0.0.1:8765/world?page=2",  # a listing's
+        "http://127.0.0.1:8765/feed",  # a feed moved to the home page
     ],
 )
 @pytest.mark.parametrize("kind", ["301", "meta refresh"])
-def test_an_article_redirect_is_never_filtered(asked: str, unfiltered: bool, kind: str) -> None:
-    """To a page already asked for (the home page, its section), the redirect of an article
-    was dropped as a duplicate (no callback, no errback), or made the listing's own request
-    a duplicate: a listing walk or the article lost without a trace."""
+def test_a_redirect_is_never_filtered(asked: str, kind: str) -> None:
+    """To a page already asked for (the home page, its section), a redirect was dropped as a
+    duplicate (no callback, no errback), or made the spider's own request for that page a
+    duplicate: an article, a feed or a listing walk lost without a trace."""
     crawler = get_crawler(settings_dict={})
     request = Request(asked)
     if kind == "301":
-        middleware = ArticleRedirectMiddleware.from_crawler(crawler)
+        middleware = UnfilteredRedirectMiddleware.from_crawler(crawler)
         response = Response(asked, status=301, headers={"Location": "/"})
     else:
-        middleware = ArticleMetaRefreshMiddleware.from_crawler(crawler)
+        middleware = UnfilteredMetaRefreshMiddleware.from_crawler(crawler)
         body = b'<html><head><meta http-equiv="refresh" content="0;url=/"></head></html>'
         response = HtmlResponse(asked, body=body, encoding="utf-8")
     redirected = middleware.process_response(request, response)
     assert isinstance(redirected, Request)
     assert redirected.url == "http://127.0.0.1:8765/"
-    assert redirected.dont_filter is unfiltered
+    assert redirected.dont_filter
 
 
 REFRESH_TAG = '<meta http-equiv="Refresh" content="0;url=/">'
@@ -270,7 +274,7 @@ def test_a_meta_refresh_is_still_followed(head: str, encoding: str) -> None:
         mw.from_crawler(crawler).process_response(
             Request(asked), HtmlResponse(asked, body=body, encoding=encoding)
         )
-        for mw in (ArticleMetaRefreshMiddleware, MetaRefreshMiddleware)
+        for mw in (UnfilteredMetaRefreshMiddleware, MetaRefreshMiddleware)
     ]
     assert isinstance(redirected[0], Request)
     assert redirected[0].url == redirected[1].url
@@ -278,7 +282,7 @@ def test_a_meta_refresh_is_still_followed(head: str, encoding: str) -> None:
 
 def test_a_page_without_refresh_is_passed_on_undecoded() -> None:
     crawler = get_crawler(settings_dict={})
-    middleware = ArticleMetaRefreshMiddleware.from_crawler(crawler)
+    middleware = UnfilteredMetaRefreshMiddleware.from_crawler(crawler)
     body = "<html><head><title>Заглавие</title></head><body><p>текст</p></body></html>"
     asked = "http://127.0.0.1:8765/world/1031872-synthetic"
     response = HtmlResponse(asked, body=body.encode(), encoding="utf-8")

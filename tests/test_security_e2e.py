@@ -14,19 +14,17 @@ import json
 import re
 import subprocess
 import sys
-import threading
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from fake_site import MiB, Site, redirect, send
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parent.parent
-MiB = 1024 * 1024
 BOMB_SIZE = 64 * MiB  # decompressed; about 64 KB on the wire
 BIG_SIZE = 12 * MiB  # over the 10 MiB DOWNLOAD_MAXSIZE
 
@@ -50,63 +48,6 @@ def gzip_bomb() -> bytes:
         chunks.append(packer.compress(chunk))
     chunks.append(packer.compress(page[-14:]) + packer.flush())
     return b"".join(chunks)
-
-
-class Site:
-    """A threaded HTTP server on a free loopback port; ``routes`` maps a path to a handler
-    ``(handler) -> None``; every request path is logged in ``hits``."""
-
-    def __init__(self, routes: dict) -> None:
-        self.routes = routes
-        self.hits: list[str] = []
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.0"
-
-            def do_GET(self) -> None:
-                site.hits.append(self.path)
-                route = site.routes.get(self.path.split("?")[0])
-                if route is None:
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                route(self)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def send(body: bytes, *, length: bool = True, headers: dict | None = None, status: int = 200):
-    def route(h: BaseHTTPRequestHandler) -> None:
-        h.send_response(status)
-        h.send_header("Content-Type", "text/html; charset=utf-8")
-        for name, value in (headers or {}).items():
-            h.send_header(name, value)
-        if length:
-            h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        try:
-            for start in range(0, len(body), MiB):
-                h.wfile.write(body[start : start + MiB])
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the crawler hung up: that is the point
-
-    return route
-
-
-def redirect(location: str):
-    return send(b"", headers={"Location": location}, status=302)
 
 
 GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE = (

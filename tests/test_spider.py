@@ -933,3 +933,70 @@ def test_a_backfill_moves_only_watermarks_it_reaches_down_to() -> None:
     list(spider.parse_search(response(search.url, b'<div id="main"></div>', search)))
     spider._closed(spider, "finished")
     assert spider.store is None or spider.store.marks == {}
+
+
+def landed(request: Request, url: str, body: bytes, cls=HtmlResponse) -> Response:
+    """The response of ``request`` after a redirect to ``url``."""
+    moved = request.replace(url=url, meta={**request.meta, "redirect_urls": [request.url]})
+    return response(url, body, moved, cls=cls)
+
+
+@pytest.mark.parametrize(
+    ("page", "to", "gap"),
+    [
+        (1, "/", True),  # a section moved to the home page: its walk is lost
+        (3, "/world", False),  # a guessed page past the last: nothing listed there
+        ("linked", "/world", True),  # the site linked to it
+        ("home", "/en/", True),
+    ],
+)
+def test_a_listing_redirected_to_another_page_is_not_read_as_it(page, to: str, gap: bool) -> None:
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    spider = _walked_feed(store)
+    if page == "home":
+        request = spider._home("bg")
+    elif page == "linked":
+        request = spider._listing("bg", "world", 3, url=f"{BASE}/world?page=3")
+    else:
+        request = spider._listing("bg", "world", page)
+    body = panel([("/world/1000009-x", "26.10.2025")], next_href="/world?page=9")
+    assert list(spider.parse_listing(landed(request, BASE + to, body))) == []
+    stats = spider.crawler.stats
+    assert stats.get_value("discovery/listing_failed" if gap else "discovery/listing_missing") == 1
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": sofia_local(2025, 10, 26, 9, 0) if gap else SITE_NOON}
+
+
+def test_a_redirect_to_the_same_page_is_read() -> None:
+    """A trailing slash or another scheme or host of the same path is the page asked for."""
+    spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
+    request = spider._listing("bg", "world", 2)
+    body = panel([("/world/1000009-x", "26.10.2025")])
+    out = spider.parse_listing(landed(request, "https://fakti.bg/world/?page=2", body))
+    assert paths(out) == ["/world/1000009-x"]
+
+
+@pytest.mark.parametrize("page_no", [0, 2])
+def test_a_search_page_redirected_elsewhere_falls_back(page_no: int) -> None:
+    spider = make_spider(since="2025-10-01", lang="bg")
+    spider.start_requests_list()
+    request = spider._search("bg", page_no)
+    body = (
+        b'<div id="main"><ul><li><a href="/sport/1000011-k"><span class="post-title">K</span>'
+        b'</a><div class="ndt">25.10.2025</div></li></ul></div>'
+    )
+    out = list(spider.parse_search(landed(request, BASE + "/", body)))
+    assert len(out) == (14 if page_no == 0 else 0)  # every section, or a gap
+    assert spider.crawler.stats.get_value("discovery/search_failed") == 1
+    assert spider.coverage is not None
+    assert bool(spider.coverage.gaps) is (page_no != 0)
+
+
+def test_a_feed_redirected_to_another_feed_is_unusable() -> None:
+    """``/en/feed`` moved to the BG feed: its items say nothing of the EN edition."""
+    spider = make_spider(lang="en")
+    (feed,) = spider.start_requests_list()
+    body = rss([("/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200")])
+    out = list(spider.parse_feed(landed(feed, BASE + "/feed", body, cls=XmlResponse)))
+    assert paths(out) == ["/en/"]
+    assert spider.crawler.stats.get_value("discovery/feeds/unusable") == 1

@@ -1,11 +1,13 @@
-"""Redirects of article requests are never dropped as duplicates.
+"""Redirects are never dropped as duplicates.
 
-Scrapy gives a redirect its request's ``dont_filter``, so the redirect of an article request
-goes through the duplicate filter: to a page already requested (a listing, another form of
-the same article) it was dropped with a debug line, no callback and no errback, and if it
-came first, the real request for that page was dropped instead (a listing walk lost). These
-subclasses of Scrapy's redirect middlewares (same settings, same places) send it unfiltered;
-``REDIRECT_MAX_TIMES`` still bounds a loop.
+Scrapy gives a redirect its request's ``dont_filter``, so a redirect goes through the
+duplicate filter: to a page already requested (the home page, a listing, another form of the
+same article) it was dropped with a debug line, no callback and no errback, and if it came
+first, the real request for that page was dropped instead. An article, a feed or a whole
+listing walk was lost that way, with no gap. These subclasses of Scrapy's redirect middlewares
+(same settings, same places) send every redirect unfiltered, as part of the request that was
+asked for; ``REDIRECT_MAX_TIMES`` still bounds a loop. The spider then judges where a
+discovery request landed.
 
 Scrapy's meta-refresh check decodes every HTML body to read its first 4,096 characters; a
 body whose first bytes cannot hold the word ``refresh`` is passed on undecoded instead.
@@ -21,21 +23,17 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.http import HtmlResponse, Response
 
-from newsspider.extraction.urls import parse_request_url
 
-
-def _unfiltered(redirected: Request, request: Request) -> Request:
-    asked = request.meta.get("redirect_urls", [request.url])[0]
-    if parse_request_url(asked) is not None:  # an article request
-        redirected.dont_filter = True
+def _unfiltered(redirected: Request) -> Request:
+    redirected.dont_filter = True
     return redirected
 
 
-class ArticleRedirectMiddleware(RedirectMiddleware):
-    """Scrapy's ``RedirectMiddleware``; an article's redirect is not filtered."""
+class UnfilteredRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's ``RedirectMiddleware``; a redirect is not filtered."""
 
     def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
-        return _unfiltered(super()._redirect(redirected, request, reason), request)
+        return _unfiltered(super()._redirect(redirected, request, reason))
 
 
 #: Scrapy reads a meta refresh in the first 4,096 characters; no codec takes 8 bytes for one.
@@ -60,8 +58,8 @@ def _cannot_refresh(response: Response) -> bool:
     )
 
 
-class ArticleMetaRefreshMiddleware(MetaRefreshMiddleware):
-    """Scrapy's ``MetaRefreshMiddleware``; an article's refresh is not filtered, and a body
+class UnfilteredMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's ``MetaRefreshMiddleware``; a refresh is not filtered, and a body
     without the word ``refresh`` in its first bytes is not decoded to look for one."""
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
@@ -70,4 +68,4 @@ class ArticleMetaRefreshMiddleware(MetaRefreshMiddleware):
         return super().process_response(request, response)
 
     def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
-        return _unfiltered(super()._redirect(redirected, request, reason), request)
+        return _unfiltered(super()._redirect(redirected, request, reason))

@@ -17,7 +17,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -161,6 +161,26 @@ def _undated_times(
 def _asked(request: scrapy.Request | Response) -> str:
     """The URL first asked for (before any redirect)."""
     return request.meta.get("redirect_urls", [request.url])[0]
+
+
+def _landed_elsewhere(response: Response) -> str | None:
+    """The URL a discovery request was redirected to, if it is not the page asked for (another
+    path, or another ``page=``): a feed, listing or search page of another edition, section or
+    page, or the home page, whose items say nothing of the walk asked for."""
+    asked = response.meta.get("redirect_urls")
+    if not asked:
+        return None
+    first, last = urlsplit(asked[0]), urlsplit(response.url)
+    same = first.path.rstrip("/") == last.path.rstrip("/") and parse_qs(first.query).get(
+        "page"
+    ) == parse_qs(last.query).get("page")
+    return None if same else response.url
+
+
+def _guessed(meta: dict[str, Any]) -> bool:
+    """Whether a listing request is a section page the spider guessed (not the home page,
+    nor a page the site linked to with ``rel=next``): it may not exist."""
+    return not (meta.get("home") or meta.get("linked"))
 
 
 def _content_type(response: Response) -> str | None:
@@ -632,10 +652,16 @@ class FaktiSpider(scrapy.Spider):
         lang, section = response.meta["lang"], response.meta["section"]
         stats = self.crawler.stats
         page: ListingPage | None = None
-        try:
-            page = parse_rss(response.body, response.url)
-        except ListingError as exc:
-            logger.warning("feed %s is broken (%s): walking listings", response.url, exc)
+        elsewhere = _landed_elsewhere(response)
+        if elsewhere is not None:
+            logger.warning(
+                "feed %s redirected to %s: walking listings", _asked(response), elsewhere
+            )
+        else:
+            try:
+                page = parse_rss(response.body, response.url)
+            except ListingError as exc:
+                logger.warning("feed %s is broken (%s): walking listings", response.url, exc)
         if page is None or not page.items:
             stats.inc_value("discovery/feeds/unusable")
             yield from self._fallback(lang, section)
@@ -661,6 +687,11 @@ class FaktiSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         meta = response.meta
         lang, section = meta["lang"], meta["section"]
+        elsewhere = _landed_elsewhere(response)
+        if elsewhere is not None:
+            guessed = _guessed(meta) and meta["page"] > 1  # past the last page
+            self._listing_lost(response.request, f"redirected to {elsewhere}", guessed)
+            return
         self.crawler.stats.inc_value("discovery/listing_pages")
         now = self._now(response)
         page = parse_panel_listing(
@@ -698,18 +729,20 @@ class FaktiSpider(scrapy.Spider):
         the home page (the way to the sections) or a page the site linked to (`rel=next`)."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
-        meta = request.meta
-        if (
-            isinstance(error, HttpError)
-            and error.response.status in (404, 410)
-            and not (meta.get("home") or meta.get("linked"))
-        ):
-            logger.info("listing %s not found (%d)", request.url, error.response.status)
+        missing = isinstance(error, HttpError) and error.response.status in (404, 410)
+        self._listing_lost(request, str(error), missing and _guessed(request.meta))
+
+    def _listing_lost(self, request: scrapy.Request, why: str, absent: bool) -> None:
+        """A listing page not read: ``absent`` (nothing is listed there) is no gap, any other
+        loss is one."""
+        asked = _asked(request)
+        if absent:
+            logger.info("listing %s not found (%s)", asked, why)
             self.crawler.stats.inc_value("discovery/listing_missing")
             return
-        logger.warning("listing %s failed (%s): not walked further", request.url, error)
+        logger.warning("listing %s failed (%s): not walked further", asked, why)
         self.crawler.stats.inc_value("discovery/listing_failed")
-        self._gap(f"listing {request.url} failed")
+        self._gap(f"listing {asked} failed")
 
     def _listing_cut(self, request: scrapy.Request, reason: str) -> None:
         """A listing page dropped by :class:`ListingGuardMiddleware`: its walk is not done."""
@@ -725,6 +758,10 @@ class FaktiSpider(scrapy.Spider):
 
     def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
         lang, page_no = response.meta["lang"], response.meta["page"]
+        elsewhere = _landed_elsewhere(response)
+        if elsewhere is not None:
+            yield from self._search_fallback(lang, page_no, f"redirected to {elsewhere}")
+            return
         now = self._now(response)
         try:
             page = parse_search(
