@@ -135,6 +135,18 @@ def test_no_articles_discovered_although_listings_were_read():
     )
 
 
+def test_a_refresh_run_whose_listings_are_empty_is_no_discovery():
+    """The 58 articles asked for again from the state (``refresh=2``) counted as links
+    found on the listings, and any extracted page passed the gate."""
+    values = stats(pages=58, text=0, **{"discovery/refresh": 58, "discovery/items/old": 0})
+    values["discovery/listing_pages"] = 16
+    failure = only(evaluate(report(values, mode="incremental")))
+    assert failure.exit_code == health.EXIT_NO_ARTICLES
+    assert report(values)["articles"]["links_found"] == 0
+    listed = values | {"discovery/items/known": 20}
+    assert evaluate(report(listed, mode="incremental")).healthy
+
+
 def test_listings_of_known_articles_only_are_no_discovery_failure():
     """Every listed article already exported (skipped as known, none below the floor)."""
     values = {
@@ -252,23 +264,32 @@ def test_article_pages_that_could_not_be_fetched_count_against_coverage():
     assert failure.exit_code == health.EXIT_COVERAGE
     assert failure.message == (
         "field coverage below threshold: headline 0% < 90%, published_at 0% < 90%, body 0% < 90%"
-        " (of 25 article pages; 25 could not be fetched: http:500×24, download:TimeoutError×1)"
+        " (of 25 article pages; 25 gave no article page: http:500×24, download:TimeoutError×1)"
     )
-    assert report(values)["articles"]["fetch_failed"] == 25
+    assert report(values)["articles"]["not_served"] == 25
     # a few failed fetches among many pages: healthy (40 of 42 = 95.2%)
     assert evaluate(report(stats(pages=40, text=0, **{"rejects/http:503": 2}))).healthy
 
 
-def test_deleted_articles_and_our_own_refusals_are_no_failed_fetches():
-    """404/410 (the article was deleted) and ``IgnoreRequest`` (robots.txt, an off-site
-    redirect, a size limit) say nothing about the site serving its pages."""
-    ours = {"rejects/http:404": 2, "rejects/http:410": 1, "rejects/download:IgnoreRequest": 6}
-    assert (
-        report(stats(pages=0, text=0, **{"rejects/http:403": 4}))["articles"]["fetch_failed"] == 4
-    )
-    values = stats(pages=8, text=0, **ours)
-    assert report(values)["articles"]["fetch_failed"] == 0
-    assert evaluate(report(values, mode="urls")).healthy
+@pytest.mark.parametrize(
+    "lost",
+    [
+        {"rejects/http:404": 58},  # every link of the listings leads nowhere
+        {"rejects/download:IgnoreRequest": 58},  # robots.txt now disallows the articles
+        {"pages/not_article": 58},  # every article redirected to the home page
+    ],
+)
+def test_a_run_whose_articles_gave_no_article_page_is_unhealthy(lost: dict) -> None:
+    """These were left out of the gate (a deleted article, a refusal of ours): a run that
+    extracted none of its 58 articles passed as healthy."""
+    values = stats(pages=0, text=0, **lost)
+    assert report(values)["articles"]["not_served"] == 58
+    failure = only(evaluate(report(values, mode="incremental")))
+    assert failure.exit_code == health.EXIT_COVERAGE
+    assert "(of 58 article pages; 58 gave no article page: " in failure.message
+    # a deleted article among many is within the minimum (40 of 42 = 95.2%)
+    few = {"rejects/http:404": 1, "pages/not_article": 1}
+    assert evaluate(report(stats(pages=40, text=0, **few))).healthy
 
 
 def test_a_min_sample_of_0_never_fails_a_run_without_article_pages():
@@ -286,6 +307,16 @@ def test_markup_drift_against_earlier_healthy_runs():
         "against 8% in the last 2 healthy run(s) (allowed jump 25 points)"
     )
     assert evaluate(report(stats(text=12)), earlier).healthy  # 30% - 8% <= 25 points
+
+
+def test_drift_baseline_ignores_runs_too_small_to_be_judged():
+    """Ten quiet runs of 4 pages, all from the text layer, were healthy (too small to be
+    judged) and became the baseline: the next run at the drifted share then passed."""
+    normal = history(*[report(stats(text=1)) for _ in range(10)])
+    quiet = history(*[report(stats(pages=4, text=4)) for _ in range(10)])
+    failure = only(evaluate(report(stats(pages=6, text=6)), normal + quiet))
+    assert failure.gate == "drift"
+    assert "against 2% in the last 10 healthy run(s)" in failure.message
 
 
 def test_drift_baseline_ignores_unhealthy_runs():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
@@ -13,6 +14,7 @@ from scrapy import signals
 from scrapy.utils.test import get_crawler
 
 from newsspider.args import CrawlArgs
+from newsspider.extensions import report as report_module
 from newsspider.extensions.exitstatus import exit_status
 from newsspider.extensions.report import RunReport, mark_crawl, run_mode, thresholds
 from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
@@ -20,6 +22,7 @@ from newsspider.pipelines.atomic import AtomicFile
 from newsspider.pipelines.runfiles import run_files
 from newsspider.spiders.fakti import Window
 from newsspider.state import get_store
+from newsspider.state.sqlite import SQLiteStore
 
 T0 = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
 
@@ -282,6 +285,9 @@ def test_a_report_that_cannot_be_written_fails_the_run_and_leaves_no_temporary(
     assert exit_status(crawler) == 9
     assert crawler.stats.get_value("export/write_failed") == run_files(crawler).report.name
     assert list((tmp_path / "fakti").iterdir()) == []
+    # the log and the stats say so too (scrapyd users read the stats: the code was 0)
+    assert crawler.stats.get_value("health/exit_code") == 9
+    assert crawler.stats.get_value("health/reason").startswith("run report incomplete:")
 
 
 def test_a_failed_write_outranks_any_other_finish_reason(tmp_path):
@@ -293,3 +299,43 @@ def test_a_failed_write_outranks_any_other_finish_reason(tmp_path):
     )
     report = json.loads(run_files(crawler).report.read_text("utf-8"))
     assert report["run"]["finish_reason"] == "export_failed" and exit_status(crawler) == 9
+
+
+def test_a_damaged_history_entry_is_skipped(tmp_path, caplog):
+    """A truncated history row raised in the report step: no report, exit status 0."""
+    _closed_run(tmp_path, STATS)
+    reader = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
+    store = get_store(reader)
+    store._db.execute("INSERT INTO runs (recorded, data) VALUES (0, '{\"items\": ')")
+    store._db.commit()
+    reader.signals.send_catch_log(signals.engine_stopped)
+    crawler, report = _closed_run(tmp_path, STATS, FAKTI_HEALTH_FINISH_REASONS="finished")
+    assert report["health"]["healthy"] and exit_status(crawler) == 0
+    assert "run history: a damaged entry skipped" in caplog.text
+    stopped = _close(tmp_path, STATS, "closespider_itemcount")
+    assert exit_status(stopped) == 9
+
+
+@pytest.mark.parametrize("where", ["history", "summary"])
+def test_a_failing_report_step_fails_the_run(tmp_path, monkeypatch, caplog, where: str):
+    """Scrapy logs an exception of a ``spider_closed`` handler and goes on: the run exited 0,
+    unjudged (a history that cannot be written: its report said 9, the process 0)."""
+    if where == "history":
+
+        def full(self, run):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(SQLiteStore, "record_run", full)
+    else:
+        monkeypatch.setattr(report_module, "summarize", lambda *a: 1 / 0)
+    crawler = _close(tmp_path, STATS)
+    assert exit_status(crawler) == 9
+    assert crawler.stats.get_value("health/exit_code") == 9
+    assert "health: UNHEALTHY (exit status 9)" in caplog.text
+    if where == "history":  # the report is written and says why
+        report = json.loads(run_files(crawler).report.read_text("utf-8"))
+        assert report["health"]["exit_code"] == 9
+        assert (
+            "history entry failed (database or disk is full)"
+            in report["health"]["failures"][0]["message"]
+        )

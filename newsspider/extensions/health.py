@@ -16,7 +16,7 @@ from datetime import datetime
 from statistics import median
 from typing import Any
 
-from newsspider.extensions.summary import EXTRACTED_FIELDS, broken_fetch
+from newsspider.extensions.summary import EXTRACTED_FIELDS, not_served
 
 #: Exit statuses (0 healthy; 1 is Scrapy's own: bad argument/setting, crash).
 EXIT_OK = 0
@@ -174,10 +174,11 @@ def _no_articles(report: Mapping[str, Any]) -> Failure | None:
     run, pages, articles = report["run"], report["pages"], report["articles"]
     if run["mode"] == "urls" or not pages["responses"] or articles["links_found"]:
         return None
-    if articles["extracted"]:  # article pages were read: found by another distributed worker
-        return None
-    if run.get("distributed") and not pages["listing_pages"] and not pages.get("listings_lost"):
-        return None  # a worker that asked for no listing: the others had read the job's
+    if run.get("distributed") and (
+        articles["extracted"]  # article pages were read: found by another worker
+        or not (pages["listing_pages"] or pages.get("listings_lost"))
+    ):
+        return None  # (a worker that asked for no listing: the others had read the job's)
     statuses = ", ".join(f"{k}×{v}" for k, v in pages["by_status"].items())
     if not pages["listing_pages"]:
         why = f"no listing, feed or search page could be read (HTTP {statuses})"
@@ -190,10 +191,11 @@ def _no_articles(report: Mapping[str, Any]) -> Failure | None:
 
 
 def _coverage(report: Mapping[str, Any], th: Thresholds, verdict: Verdict) -> Failure | None:
-    """Field coverage over the article pages asked for: those extracted, and those the site
-    failed to serve (``fetch_failed``: 5xx, download errors), which have no field at all."""
+    """Field coverage over the article pages asked for: those extracted, and the requests that
+    gave no article page (``not_served``: an HTTP or download error, a refusal, a page that is
+    no article), which have no field at all."""
     articles = report["articles"]
-    extracted, failed = articles["extracted"], articles.get("fetch_failed", 0)
+    extracted, failed = articles["extracted"], articles.get("not_served", 0)
     pages = extracted + failed
     if pages < max(th.min_sample, 1):
         if pages:
@@ -214,9 +216,11 @@ def _coverage(report: Mapping[str, Any], th: Thresholds, verdict: Verdict) -> Fa
         return None
     of = f"of {pages} article pages"
     if failed:
-        reasons = {k: v for k, v in articles["rejected"].items() if broken_fetch(k)}
+        reasons = {k: v for k, v in articles["rejected"].items() if not_served(k)}
+        if articles.get("not_article"):
+            reasons["not an article"] = articles["not_article"]
         why = ", ".join(f"{k}×{v}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1]))
-        of += f"; {failed} could not be fetched: {why}"
+        of += f"; {failed} gave no article page: {why}"
     return Failure(
         "coverage", EXIT_COVERAGE, f"field coverage below threshold: {', '.join(low)} ({of})"
     )
@@ -235,7 +239,8 @@ def _drift(
     text = report["text_layer"]
     if report["articles"]["extracted"] < th.min_sample or not text["of"]:
         return None
-    base = _healthy(history)[-th.history_runs :]
+    judged = [h for h in _healthy(history) if h.get("extracted", 0) >= th.min_sample]
+    base = judged[-th.history_runs :]  # (a smaller run was not judged on drift)
     base_pages = sum(h.get("extracted", 0) for h in base)
     base_of = sum(h.get("layer_fields", 0) for h in base)
     if base_pages < th.min_sample or not base_of:

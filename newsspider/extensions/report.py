@@ -24,6 +24,8 @@ from scrapy.crawler import Crawler
 from newsspider.distributed import is_distributed
 from newsspider.extensions.exitstatus import set_exit_status
 from newsspider.extensions.health import (
+    EXIT_FINISH_REASON,
+    Failure,
     Thresholds,
     Verdict,
     evaluate,
@@ -40,6 +42,10 @@ logger = logging.getLogger(__name__)
 _CRAWL_ATTR = "_fakti_crawl"
 #: How many history entries are read (comparable runs are picked among them).
 HISTORY_READ = 200
+
+
+def _report_failure(what: str) -> Failure:
+    return Failure("report", EXIT_FINISH_REASON, f"run report incomplete: {what}")
 
 
 def mark_crawl(crawler: Crawler) -> None:
@@ -120,6 +126,17 @@ class RunReport:
             return None
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        try:
+            self._report(spider, reason)
+        except Exception as exc:  # (Scrapy would log it and the run exit 0, unjudged)
+            logger.exception("run report failed")
+            why = f"the run report failed ({type(exc).__name__}: {exc}); the run is not judged"
+            logger.error("health: UNHEALTHY (exit status %d): %s", EXIT_FINISH_REASON, why)
+            self.crawler.stats.set_value("health/exit_code", EXIT_FINISH_REASON)
+            self.crawler.stats.set_value("health/reason", why)
+            set_exit_status(self.crawler, EXIT_FINISH_REASON)
+
+    def _report(self, spider: Spider, reason: str) -> None:
         assert self.crawler.stats is not None
         mode, scope = run_mode(spider, crawl=getattr(self.crawler, _CRAWL_ATTR, False))
         if mode == "other":
@@ -147,23 +164,28 @@ class RunReport:
         store = self._store()
         history = store.recent_runs(HISTORY_READ) if store is not None else []
         verdict = evaluate(report, history, self.thresholds)
-        report["health"] = verdict.as_dict()
-        self._write(files.report, report)
         if store is not None:
-            store.record_run(history_entry(report, verdict.exit_code))
+            try:
+                store.record_run(history_entry(report, verdict.exit_code))
+            except Exception as exc:  # (disk full): the next runs' gates would miss it
+                logger.exception("recording the run history failed")
+                verdict.failures.append(_report_failure(f"its history entry failed ({exc})"))
+        report["health"] = verdict.as_dict()
+        if not self._write(files.report, report):
+            verdict.failures.append(_report_failure(f"{files.report.name} was not written"))
         self._log(report, verdict)
         self.crawler.stats.set_value("health/exit_code", verdict.exit_code)
         if verdict.first is not None:
             self.crawler.stats.set_value("health/reason", verdict.first.message)
             set_exit_status(self.crawler, verdict.exit_code)
 
-    def _write(self, path: Path, report: dict[str, Any]) -> None:
-        """Write the report file; if that fails, the run fails (see
+    def _write(self, path: Path, report: dict[str, Any]) -> bool:
+        """Write the report file; whether it was published (a failure fails the run, see
         :mod:`~newsspider.pipelines.writer`)."""
         out = RunFileWriter(self.crawler, path)
         with suppress(OSError):  # (already told: the failed file is then not published)
             out.write(json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
-        out.publish()
+        return out.publish() is not None
 
     @staticmethod
     def _log(report: dict[str, Any], verdict: Verdict) -> None:

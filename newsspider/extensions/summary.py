@@ -65,14 +65,12 @@ def _pct(part: float, whole: float) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def broken_fetch(reason: str) -> bool:
-    """A reject reason that says the site did not serve an article page: an HTTP error
-    after the retries (5xx, or a block: 403, 429...), or a download error; not a 404/410 (a
-    deleted article) nor a refusal of ours (`download:IgnoreRequest`: robots.txt, an
-    off-site redirect, a size limit)."""
-    if reason.startswith("http:"):
-        return reason not in ("http:404", "http:410")
-    return reason.startswith("download:") and reason != "download:IgnoreRequest"
+def not_served(reason: str) -> bool:
+    """A reject reason that says an article request got no article page: an HTTP error
+    after the retries (5xx, a block, a deleted article's 404/410) or a download error
+    (a timeout; a refusal of ours, ``download:IgnoreRequest``: robots.txt, an off-site
+    redirect, a size limit)."""
+    return reason.startswith(("http:", "download:"))
 
 
 def _layers(stats: Mapping[str, Any]) -> dict[str, dict[str, int]]:
@@ -131,10 +129,12 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "listings_lost": sum(int(stats.get(k, 0)) for k in LISTING_LOST_STATS),
         },
         "articles": {
-            "links_found": sum(int(stats.get(k, 0)) for k in LINK_STATS),
+            "links_found": sum(int(stats.get(k, 0)) for k in LINK_STATS)
+            - int(stats.get("discovery/refresh", 0)),  # (asked for from the state, not listed)
             "discovered": int(stats.get("discovery/articles/scheduled", 0)),
             "extracted": pages,
-            "fetch_failed": sum(v for k, v in rejected.items() if broken_fetch(k)),
+            "not_served": sum(v for k, v in rejected.items() if not_served(k))
+            + int(stats.get("pages/not_article", 0)),
             "valid": sum(emitted.values()) + sum(skipped.values()),
             "emitted": int(stats.get("export/items", 0)),
             "emitted_by_reason": emitted,

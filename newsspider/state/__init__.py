@@ -19,6 +19,7 @@ Nothing here imports Scrapy except :func:`get_store`, which imports it lazily.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -156,6 +157,22 @@ def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
+
+
+def decode_runs(raws: Iterable[str | bytes]) -> list[dict[str, Any]]:
+    """History entries from their JSON; an entry that is not a JSON object (a damaged row) is
+    skipped with a warning, not allowed to fail the run report."""
+    runs: list[dict[str, Any]] = []
+    for raw in raws:
+        try:
+            run = json.loads(raw)
+        except ValueError:
+            run = None
+        if isinstance(run, dict):
+            runs.append(run)
+        else:
+            logger.warning("run history: a damaged entry skipped (%.60r)", raw)
+    return runs
 
 
 def state_location(value: str | None, output_dir: str | Path) -> str:

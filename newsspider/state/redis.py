@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import redis
 from dateutil import tz
 
-from newsspider.state import Key, KeyState, SettingError, chunks, unix_seconds
+from newsspider.state import Key, KeyState, SettingError, chunks, decode_runs, unix_seconds
 from newsspider.state.recovery import settle_pending
 
 SOFIA = tz.gettz("Europe/Sofia")
@@ -426,7 +426,7 @@ class RedisStore:
     def recent_runs(self, n: int) -> list[dict[str, Any]]:
         if n <= 0:
             return []
-        return [json.loads(raw) for raw in self.client.lrange(self._k_runs, -n, -1)]
+        return decode_runs(self.client.lrange(self._k_runs, -n, -1))
 
     def close(self) -> None:
         self._flush()

@@ -13,7 +13,7 @@ from typing import Any
 
 from dateutil import tz
 
-from newsspider.state import Key, KeyState, chunks, unix_seconds
+from newsspider.state import Key, KeyState, chunks, decode_runs, unix_seconds
 from newsspider.state.recovery import settle_pending
 
 SOFIA = tz.gettz("Europe/Sofia")
@@ -246,7 +246,7 @@ class SQLiteStore:
         if n <= 0:
             return []
         rows = self._db.execute("SELECT data FROM runs ORDER BY seq DESC LIMIT ?", (n,))
-        return [json.loads(data) for (data,) in rows][::-1]
+        return decode_runs(data for (data,) in rows)[::-1]
 
     def close(self) -> None:
         self._commit()
