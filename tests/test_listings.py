@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -82,6 +83,44 @@ def test_relative_date_follows_the_given_clock_not_joined_text() -> None:
     assert page.items[0].published.isoformat() == "2026-01-10T12:38:00+02:00"
     assert page.items[0].views == 43
     assert page.next_url is None
+
+
+@pytest.mark.parametrize(
+    "first",
+    ['<a href="">', '<a href="#">', '<a href="javascript:void(0)">', '<a href="/world">World'],
+)
+def test_the_item_is_the_link_of_its_title(first: str) -> None:
+    """A category label or an empty link before the article's link made the item that link:
+    dropped, off-site or not an article, the article never discovered."""
+    body = (
+        f'<article class="panel selected-ln">{first}</a><a href="/world/1000001-a">'
+        '<span class="article-title">A</span></a><div class="ndt">16.06.2026</div></article>'
+    )
+    page = parse_panel_listing(body, "https://fakti.bg/", NOW)
+    assert [i.url for i in page.items] == ["https://fakti.bg/world/1000001-a"]
+
+
+@pytest.mark.parametrize(
+    ("ndt", "published", "day_only"),
+    [
+        ("<span>16.06.2026</span><span>12:38</span>", "2026-06-16T12:38:00+03:00", False),
+        ("16.06.2026<br>12:38", "2026-06-16T12:38:00+03:00", False),
+        ("Oct 10, 2025 12:00", "2025-10-10T12:00:00+03:00", False),
+        ("10 Октомври, 2025 12:00", "2025-10-10T12:00:00+03:00", False),
+        ("Окт 10, 2025", "2025-10-10T00:00:00+03:00", True),
+        ("<b>днес</b> в <b>12:38</b> ч.", "2025-10-26T12:38:00+02:00", False),
+    ],
+)
+def test_listing_dates_in_parts_or_with_month_names(ndt: str, published: str, day_only: bool):
+    """§2: month names are accepted everywhere; parts may be elements of their own. Such an
+    item was undated: new at any depth, so a first run fetched every article of the page."""
+    body = (
+        '<article class="panel selected-ln"><a href="/world/1000001-a"><span class="article'
+        f'-title">A</span></a><div class="ndt">{ndt}</div></article>'
+    )
+    (item,) = parse_panel_listing(body, "https://fakti.bg/", NOW).items
+    assert item.published is not None and item.published.isoformat() == published
+    assert item.day_only is day_only
 
 
 def test_empty_and_garbage_listing() -> None:
@@ -216,13 +255,19 @@ def _reference(body: bytes | str, page_url: str, search: bool) -> ListingPage | 
     items = []
     for node in (P.X_SEARCH_ITEMS if search else P.X_LISTING_ITEMS)(doc):
         hrefs = _REF_HREF(node)
+        titles = _REF_TITLE[search](node)
+        holder = titles[0].xpath("ancestor::a[@href][1]") if titles else []
+        if holder and node in holder[0].iterancestors():  # the link of the item's title
+            hrefs = [holder[0].get("href")]
         url = _ref_join(page_url, hrefs[0]) if hrefs else None
         if url is None or _ref_place(url) == _ref_place(page_url):
             continue
         dates, views, comments = (xpath(node) for xpath in _REF_FIELDS)
         text = _ref_text(dates)
         published = parse_listing_date(text, NOW)
-        numeric = P.LISTING_NUMERIC.match(text or "") if published else None
+        if published is None and dates and len(dates[0]):  # parts in elements of their own
+            text = collapse(" ".join(dates[0].itertext()))
+            published = parse_listing_date(text, NOW)
         items.append(
             ListingItem(
                 url=url,
@@ -230,7 +275,7 @@ def _reference(body: bytes | str, page_url: str, search: bool) -> ListingPage | 
                 published=published,
                 views=parse_int(_ref_text(views)),
                 comments=parse_int(_ref_text(comments)),
-                day_only=bool(numeric and numeric.group("hh") is None),
+                day_only=bool(published and not re.search(r"\d:\d\d", text or "")),
             )
         )
     nexts = P.X_NEXT_HREF(doc)

@@ -973,7 +973,7 @@ def test_a_redirect_to_the_same_page_is_read() -> None:
     request = spider._listing("bg", "world", 2)
     body = panel([("/world/1000009-x", "26.10.2025")])
     out = spider.parse_listing(landed(request, "https://fakti.bg/world/?page=2", body))
-    assert paths(out) == ["/world/1000009-x"]
+    assert paths(out) == ["/world/1000009-x", "/world?page=3"]
 
 
 @pytest.mark.parametrize("page_no", [0, 2])
@@ -1000,3 +1000,25 @@ def test_a_feed_redirected_to_another_feed_is_unusable() -> None:
     out = list(spider.parse_feed(landed(feed, BASE + "/feed", body, cls=XmlResponse)))
     assert paths(out) == ["/en/"]
     assert spider.crawler.stats.get_value("discovery/feeds/unusable") == 1
+
+
+def test_a_short_page_without_a_next_link_is_not_taken_as_the_last() -> None:
+    """15 items, none below the floor, no `rel=next` (a modelled link; the page size too): the
+    walk ended there, with no gap, and the watermark moved past what it never read."""
+    spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
+    request = spider._listing("bg", "world")
+    items = [(f"/world/{1000100 + n}-x", "днес в 10:00 ч.") for n in range(15)]
+    out = list(spider.parse_listing(response(request.url, panel(items), request)))
+    assert paths(out)[-1] == "/world?page=2"
+    past = out[-1]  # the page after the last: empty, or missing: the walk ends, no gap
+    assert list(spider.parse_listing(response(past.url, panel([]), past))) == []
+    assert not list(past.errback(http_failure(response(past.url, b"", past, status=404))) or ())
+    assert spider.coverage is not None and spider.coverage.gaps == []
+
+
+def test_an_upper_case_rel_next_is_followed() -> None:
+    spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
+    request = spider._listing("bg", "world")
+    body = panel([]).replace(b"</body>", b'<A REL="NEXT" HREF="/world?page=7">next</A></body>')
+    out = list(spider.parse_listing(response(request.url, body, request)))
+    assert paths(out) == ["/world?page=7"]

@@ -122,7 +122,9 @@ def parse_date_line(text: str | None) -> DateLine | None:
 
 
 def parse_listing_date(text: str | None, now: datetime) -> datetime | None:
-    """A listing date (``днес в 12:38 ч.``, ``yesterday at 12:38``, ``16.06.2026``).
+    """A listing date (``днес в 12:38 ч.``, ``yesterday at 12:38``, ``16.06.2026``), or one
+    written as on article pages (``Oct 10, 2025 12:00``, ``10 Октомври, 2025``: §2 accepts
+    month names everywhere).
 
     Relative forms are today/yesterday in Sofia at ``now`` (naive ``now`` is taken as UTC).
     """
@@ -149,7 +151,8 @@ def parse_listing_date(text: str | None, now: datetime) -> datetime | None:
             )
     except (ValueError, OverflowError):
         return None
-    return None
+    named = parse_date_line(line)
+    return named.published if named is not None else None
 
 
 def parse_iso(text: str | None) -> datetime | None:

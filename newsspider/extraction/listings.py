@@ -89,12 +89,18 @@ def _text(node: etree._Element | str | None) -> str | None:
 
 
 def _date(node: etree._Element | None, now: datetime) -> tuple[datetime | None, bool]:
+    """The item's date and whether it shows no time; its parts may be elements of their own
+    (``<span>16.06.2026</span><span>12:38</span>``), whose texts are then read apart."""
+    if node is None:
+        return None, False
     text = _text(node)
     published = parse_listing_date(text, now)
+    if published is None and len(node):
+        text = collapse(" ".join(node.itertext()))
+        published = parse_listing_date(text, now)
     if published is None or text is None:
         return None, False
-    numeric = P.LISTING_NUMERIC.match(text)
-    return published, bool(numeric and numeric.group("hh") is None)
+    return published, P.CLOCK_TIME.search(text) is None
 
 
 @cache
@@ -188,9 +194,10 @@ _SEARCH = _Kind(
 
 
 def _item(node: etree._Element, kind: _Kind, page_url: str, now: datetime) -> ListingItem | None:
-    """One item from one pass over its descendants: the first `a[href]`, the first `span`
-    of the title class, the first element of each field class (as the XPaths
-    ``descendant::a[@href][1]``, ``descendant::span[<class>]``... would find them)."""
+    """One item from one pass over its descendants: the `a[href]` that holds the first `span`
+    of the title class (else the first `a[href]`: a category label or an empty link may come
+    before the article's), that span, the first element of each field class (as the XPaths
+    ``descendant::span[<class>]``... would find them)."""
     href = None
     found: dict[str, etree._Element] = {}
     for element in node.iterdescendants(etree.Element):
@@ -201,6 +208,14 @@ def _item(node: etree._Element, kind: _Kind, page_url: str, now: datetime) -> Li
         if value:
             for name in _classes(value, kind.title if tag == "span" else None):
                 found.setdefault(name, element)
+    title = found.get(kind.title)
+    if title is not None:
+        for above in title.iterancestors(etree.Element):
+            if above is node:
+                break
+            if above.tag == "a" and above.get("href") is not None:
+                href = above.get("href")
+                break
     url = _join(page_url, href)
     if url is None:
         return None
@@ -251,7 +266,12 @@ def _watched(data: bytes, start: int, watch: dict[bytes, bytes]) -> bool:
             if data[begin:end].lower() == name and data[begin - 1] in _NAME_START:
                 limit = eq.end() + P.LISTING_VALUE_MAX
                 value = P.LISTING_VALUE.match(data, eq.end(), limit)
-                if value is None or value.end() >= limit or b"&" in value[1] or word in value[1]:
+                if (
+                    value is None
+                    or value.end() >= limit
+                    or b"&" in value[1]
+                    or word in value[1].lower()
+                ):
                     return True
     return False
 

@@ -148,6 +148,8 @@ LISTING_RELATIVE = re.compile(
     re.IGNORECASE,
 )
 LISTING_TODAY_WORDS = frozenset({"днес", "today"})
+#: A time of day in a listing date (without one, the date stands for its whole day).
+CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}")
 #: Listing date `16.06.2026` (optionally with a time).
 LISTING_NUMERIC = re.compile(
     r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?:\s*г\.)?"
@@ -353,9 +355,10 @@ X_SEARCH_MAIN = _X("/descendant::*[@id='main']")
 LISTING_TITLE_CLASS = "article-title"
 SEARCH_TITLE_CLASS = "post-title"
 DATE_CLASS, VIEWS_CLASS, COMMENTS_CLASS = "ndt", "nv", "nc"
-#: Pagination: `a[rel=next]` (modelled).
+#: Pagination: `a[rel=next]` (modelled; `rel` values are case-insensitive).
 X_NEXT_HREF = _X(
-    "/descendant::a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')][1]/@href"
+    "/descendant::a[contains(concat(' ', normalize-space(translate(@rel, 'NEXT', 'next')), ' '),"
+    " ' next ')][1]/@href"
 )
 #: Fast path (``listings.py``): a panel or search page is parsed only up to the end of its
 #: first `</main>` end tag (lower-case; the footer after it is most of the page) when nothing
@@ -368,8 +371,8 @@ LISTING_EQ = re.compile(rb"=(?<=[dDlLsS\t\n\f\r ]=)")
 LISTING_VALUE = re.compile(rb"""[\t\n\f\r ]*("[^"]*|'[^']*|[^\t\n\f\r >]*)""")
 LISTING_VALUE_MAX = 256
 #: Watched attributes, per kind, with the word of the XPaths above (`#main`, `rel=next`,
-#: `article.selected-ln`) that their value after the cut must not hold, nor an `&` (it may be a
-#: character reference).
+#: `article.selected-ln`) that their value after the cut must not hold in any case, nor an
+#: `&` (it may be a character reference).
 SEARCH_WATCH = {b"id": b"main", b"rel": b"next"}
 PANEL_WATCH = {b"class": b"selected-ln", b"rel": b"next"}
 #: RSS 2.0 items and their children (modelled).

@@ -64,8 +64,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Listing pages shorter than this without ``a[rel=next]`` are taken as the last page.
-FULL_PAGE = 20
 ARTICLE_PRIORITY = 10
 #: Request meta of an article found on a listing: the time it was listed with (an undated
 #: item: see ``_undated_times``), and that page's clock.
@@ -706,8 +704,10 @@ class FaktiSpider(scrapy.Spider):
             return
         if found.reached_old or self._repeats(found, response):
             return
+        # (a short page without a `rel=next` link may not be the last one: what follows ends
+        # the walk, with no gap, only if it is missing or lists nothing)
         next_url = self._on_base(page.next_url)
-        if next_url is not None or len(page.items) >= FULL_PAGE:
+        if next_url is not None or page.items:
             yield self._listing(lang, section, meta["page"] + 1, url=next_url)
 
     def _repeats(self, found: _Found, response: Response) -> bool:
@@ -777,7 +777,7 @@ class FaktiSpider(scrapy.Spider):
         if (found.reached_old and not found.requests) or self._repeats(found, response):
             return
         next_url = self._on_base(page.next_url)
-        if next_url is not None or len(page.items) >= FULL_PAGE:
+        if next_url is not None or page.items:
             yield self._search(lang, page_no + 1, url=next_url)
 
     def search_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
