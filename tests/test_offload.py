@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsspider.extraction.article import extract_article
+from newsspider.offload import pool as pool_module
 from newsspider.offload.frames import FrameReader, frame
 from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.replica.generator import SOFIA, Site
@@ -95,6 +96,32 @@ def test_a_dead_worker_fails_its_jobs_and_the_pool_goes_on():
     assert after == extract_article(*jobs[0][:2], content_type=jobs[0][2])
     # close() reaped both, the survivor and the dead one (no zombie left)
     assert survivors[0].returncode == 0 and victims[0].returncode == -signal.SIGKILL
+
+
+def test_a_hung_worker_is_killed_and_its_jobs_fail(monkeypatch):
+    """A stopped worker (SIGSTOP) never closed its socket: the crawl awaited its page for
+    ever, and SIGTERM could not end the run."""
+    monkeypatch.setattr(pool_module, "JOB_TIMEOUT", 0.5)
+    monkeypatch.setattr(pool_module, "WATCH_INTERVAL", 0.1)
+    jobs = article_jobs(4)
+
+    async def run() -> tuple[list, int, int]:
+        pool = ExtractionPool(2)
+        await pool.start()
+        try:
+            stuck = pool.workers[0].proc
+            stuck.send_signal(signal.SIGSTOP)
+            pending = [pool.extract(*job) for job in jobs]  # 2 on each worker
+            outcomes = await asyncio.wait_for(
+                asyncio.gather(*pending, return_exceptions=True), timeout=10
+            )
+            return outcomes, pool.lost_count, stuck.wait(5)
+        finally:
+            pool.close()
+
+    outcomes, lost, status = asyncio.run(run())
+    assert [isinstance(o, WorkerLost) for o in outcomes].count(True) == 2 and lost == 1
+    assert status == -signal.SIGKILL
 
 
 def test_no_worker_left_raises_at_once():

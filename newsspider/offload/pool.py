@@ -5,7 +5,9 @@ other end is an asyncio transport, so sending a page and reading a result never 
 crawl. A job goes to the worker with the fewest jobs in flight. If a worker dies, its jobs
 are failed with :class:`WorkerLost` (the caller extracts them in-process: nothing is lost)
 and the pool goes on with the others; with none left, :meth:`ExtractionPool.extract` says so
-by raising :class:`WorkerLost` at once.
+by raising :class:`WorkerLost` at once. A worker that leaves a job unanswered for
+:data:`JOB_TIMEOUT` seconds (stopped, stuck) is killed, and so is lost the same way: the crawl
+never waits on it for ever.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ logger = logging.getLogger(__name__)
 #: Seconds the workers get, together, to exit after their sockets are closed; the ones still
 #: running then are killed.
 EXIT_TIMEOUT = 5.0
+#: Seconds a worker may leave a job unanswered (a page takes milliseconds) before it is taken
+#: as hung and killed; checked every :data:`WATCH_INTERVAL` seconds.
+JOB_TIMEOUT = 60.0
+WATCH_INTERVAL = 5.0
 
 
 class WorkerLost(RuntimeError):
@@ -42,6 +48,7 @@ class _Worker(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.reader = FrameReader()
         self.jobs: dict[int, asyncio.Future] = {}
+        self.sent: dict[int, float] = {}  # job id -> time sent (oldest first)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -50,6 +57,7 @@ class _Worker(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         for job_id, result in self.reader.feed(data):
             future = self.jobs.pop(job_id)
+            del self.sent[job_id]
             if not future.done():
                 future.set_result(result)
 
@@ -59,10 +67,17 @@ class _Worker(asyncio.Protocol):
             if not future.done():
                 future.set_exception(WorkerLost(f"extraction worker {self.proc.pid} exited"))
         self.jobs.clear()
+        self.sent.clear()
+
+    def hung(self, now: float) -> bool:
+        """Whether its oldest job has waited more than :data:`JOB_TIMEOUT` seconds."""
+        oldest = next(iter(self.sent.values()), None)
+        return oldest is not None and now - oldest > JOB_TIMEOUT
 
     def send(self, job_id: int, message: tuple[Any, ...], future: asyncio.Future) -> None:
         assert self.transport is not None
         self.jobs[job_id] = future
+        self.sent[job_id] = time.monotonic()
         self.transport.write(frame((job_id, *message)))
 
 
@@ -78,6 +93,7 @@ class ExtractionPool:
         self._lost: list[subprocess.Popen] = []  # reaped at close
         self._ids = itertools.count(1)
         self._closing = False
+        self._watch: asyncio.TimerHandle | None = None
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -95,6 +111,20 @@ class ExtractionPool:
             worker = _Worker(proc, self)
             await loop.create_connection(lambda w=worker: w, sock=mine)
             self.workers.append(worker)
+        self._watch = loop.call_later(WATCH_INTERVAL, self._kill_hung)
+
+    def _kill_hung(self) -> None:
+        """Kill every hung worker (its socket then closes: :meth:`_Worker.connection_lost`)."""
+        now = time.monotonic()
+        for worker in self.workers:
+            if worker.hung(now) and worker.proc.poll() is None:
+                logger.warning(
+                    "extraction worker %d left a page unanswered for %.0f s: killed",
+                    worker.proc.pid, JOB_TIMEOUT,
+                )  # fmt: skip
+                worker.proc.kill()
+        if not self._closing:
+            self._watch = asyncio.get_running_loop().call_later(WATCH_INTERVAL, self._kill_hung)
 
     def lost(self, worker: _Worker) -> None:
         if worker in self.workers:
@@ -122,6 +152,8 @@ class ExtractionPool:
         """Close the sockets (workers exit at end of stream) and reap every worker process,
         killing those still running after :data:`EXIT_TIMEOUT` seconds in all."""
         self._closing = True
+        if self._watch is not None:
+            self._watch.cancel()
         procs = [w.proc for w in self.workers] + self._lost
         for worker in list(self.workers):
             if worker.transport is not None:
