@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from scrapy import Request
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.http import HtmlResponse, Response, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from spider_factory import BASE
@@ -784,6 +784,20 @@ def test_an_incomplete_walk_leaves_the_watermark(spoil: str, caplog) -> None:
     assert store.marks == {"bg": mark}
     assert spider.crawler.stats.get_value("discovery/watermarks") == 0
     assert "discovery watermarks not moved" in caplog.text
+
+
+def test_a_listing_robots_txt_forbids_is_no_gap() -> None:
+    """`Disallow: /video`: every run had a gap, so the watermarks never moved again and each
+    run walked further down."""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    spider = _walked_feed(store)
+    listing = spider._listing("bg", "video")
+    failure = Failure(IgnoreRequest("Forbidden by robots.txt"))
+    failure.request = listing
+    assert list(listing.errback(failure) or ()) == []
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": SITE_NOON}
+    assert spider.crawler.stats.get_value("discovery/listing_missing") == 1
 
 
 def test_a_listing_that_does_not_exist_is_no_gap() -> None:

@@ -66,11 +66,13 @@ def _pct(part: float, whole: float) -> float | None:
 
 
 def not_served(reason: str) -> bool:
-    """A reject reason that says an article request got no article page: an HTTP error
-    after the retries (5xx, a block, a deleted article's 404/410) or a download error
-    (a timeout; a refusal of ours, ``download:IgnoreRequest``: robots.txt, an off-site
-    redirect, a size limit)."""
-    return reason.startswith(("http:", "download:"))
+    """A reject reason that says the site gave an article request no article page: an HTTP
+    error after the retries (5xx, a block, a deleted article's 404/410) or a download error
+    (a timeout); not a refusal by our rules (``download:IgnoreRequest``: robots.txt, an
+    off-site redirect, a size limit), which a site may ask for on purpose, run after run."""
+    if reason.startswith("http:"):
+        return True
+    return reason.startswith("download:") and reason != "download:IgnoreRequest"
 
 
 def _layers(stats: Mapping[str, Any]) -> dict[str, dict[str, int]]:

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -65,6 +66,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ARTICLE_PRIORITY = 10
+#: The reason of Scrapy's ``IgnoreRequest`` for a URL robots.txt forbids.
+ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
 #: Request meta of an article found on a listing: the time it was listed with (an undated
 #: item: see ``_undated_times``), and that page's clock.
 LISTED, LISTING_CLOCK = "fakti_listed", "fakti_listing_clock"
@@ -725,11 +728,14 @@ class FaktiSpider(scrapy.Spider):
         """A home or section listing page that could not be read (after its retries): the
         walk below it is lost for this run, so the run raises no watermark. A 404 or 410 of
         a section page is a listing that does not exist (a section an edition lacks, a page
-        past the last): nothing is listed there (``discovery/listing_missing``); not so for
-        the home page (the way to the sections) or a page the site linked to (`rel=next`)."""
+        past the last), and one robots.txt forbids is not ours to read: nothing is listed
+        there (``discovery/listing_missing``); not so for the home page (the way to the
+        sections) or a page the site linked to (`rel=next`)."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
-        missing = isinstance(error, HttpError) and error.response.status in (404, 410)
+        missing = (isinstance(error, HttpError) and error.response.status in (404, 410)) or (
+            isinstance(error, IgnoreRequest) and str(error) == ROBOTS_FORBIDDEN
+        )
         self._listing_lost(request, str(error), missing and _guessed(request.meta))
 
     def _listing_lost(self, request: scrapy.Request, why: str, absent: bool) -> None:
