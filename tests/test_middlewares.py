@@ -71,7 +71,7 @@ def test_gate_spaces_requests_and_pauses_host() -> None:
     assert gate.reserve("h:1") == 0.0
     gate.pause("other:1", 7)
     assert gate.reserve("other:1") == 7.0
-    assert gate.reserve("h:1", not_before=clock.now + 3) == 3.0
+    assert gate.paused_for("other:1") == 7.0 and gate.paused_for("h:1") == 0.0
 
 
 def _crawler(**settings):
@@ -126,6 +126,7 @@ NOW = datetime(2025, 4, 23, 5, 3, tzinfo=UTC)
         ("Wed, 23 Apr 2025 05:04:30 GMT", 90.0),
         ("Wed, 23 Apr 2025 05:00:00 GMT", 0.0),
         ("soon", None),
+        ("\xb2", None),  # latin-1 "²": a digit to str.isdigit, not to float()
         ("", None),
         (None, None),
     ],
@@ -136,7 +137,7 @@ def test_parse_retry_after(value, seconds) -> None:
 
 def _retry_mw(**settings) -> BackoffRetryMiddleware:
     mw = BackoffRetryMiddleware.from_crawler(_crawler(**settings))
-    mw.gate.clock = FakeClock()
+    mw.gate.clock = mw.gate.wall = FakeClock()
     return mw
 
 
@@ -165,7 +166,7 @@ def test_backoff_grows_exponentially_and_gives_up() -> None:
     for _ in range(3):
         request = mw.process_response(request, Response(request.url, status=500))
         assert isinstance(request, Request)
-        delays.append(request.meta[NOT_BEFORE] - mw.gate.clock())
+        delays.append(request.meta[NOT_BEFORE] - mw.gate.wall())
     assert delays == [1.5, 3.0, 6.0]
     final = mw.process_response(request, Response(request.url, status=500))
     assert isinstance(final, Response)
@@ -288,3 +289,74 @@ def test_a_page_without_refresh_is_passed_on_undecoded() -> None:
     response = HtmlResponse(asked, body=body.encode(), encoding="utf-8")
     assert middleware.process_response(Request(asked), response) is response
     assert getattr(response, "_cached_ubody", None) is None  # Scrapy's decoded-body cache
+
+
+def _politeness(
+    monkeypatch, on_sleep=None, advance: bool = True, **settings
+) -> tuple[CrawlDelayMiddleware, list]:
+    """The middleware on a fake clock whose ``sleep`` advances it (unless not to
+    ``advance``: other requests come meanwhile); the waits it made."""
+    clock, waits = FakeClock(), []
+
+    async def fake_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock.now += seconds if advance else 0
+        if on_sleep is not None:
+            on_sleep(len(waits))
+
+    monkeypatch.setattr(politeness, "sleep", fake_sleep)
+    mw = CrawlDelayMiddleware.from_crawler(_crawler(**settings))
+    mw.gate.clock = mw.gate.wall = clock
+    return mw, waits
+
+
+def test_a_retry_backoff_holds_back_only_its_own_request(monkeypatch) -> None:
+    """The backoff was folded into the host's next free slot: one 500 with a 20 s backoff
+    stopped the whole crawl for 20 s."""
+    mw, waits = _politeness(monkeypatch, advance=False)
+    retried = Request("http://127.0.0.1:9/x", meta={NOT_BEFORE: mw.gate.wall() + 20})
+    asyncio.run(mw.process_request(retried))
+    assert waits == [20.0]
+    asyncio.run(mw.process_request(Request("http://127.0.0.1:9/y")))  # while it waits
+    assert waits == [20.0]  # sent at once
+
+
+def test_a_backoff_stamped_by_another_machines_clock_is_capped(monkeypatch) -> None:
+    """A monotonic time in the meta of a request popped from Redis by a worker on another
+    machine (booted a day apart) stalled that worker for a day."""
+    mw, waits = _politeness(monkeypatch, FAKTI_RETRY_BACKOFF_MAX=60)
+    skewed = Request("http://127.0.0.1:9/x", meta={NOT_BEFORE: mw.gate.wall() + 86400})
+    asyncio.run(mw.process_request(skewed))
+    assert waits == [60.0]
+
+
+def test_a_pause_set_while_a_request_waits_holds_it_too(monkeypatch) -> None:
+    """A 429 with Retry-After: 60 while requests slept on their Crawl-delay slots: they went
+    out all the same."""
+    gate: list[HostGate] = []
+    mw, waits = _politeness(monkeypatch, on_sleep=lambda n: n == 1 and gate[0].pause("h:1", 60))
+    gate.append(mw.gate)
+    mw.gate.set_delay("h:1", 2.0)
+    asyncio.run(mw.process_request(Request("http://h:1/a")))
+    asyncio.run(mw.process_request(Request("http://h:1/b")))  # its slot: 2 s from now
+    assert waits[0] == 2.0 and sum(waits) >= 62.0
+    asyncio.run(mw.process_request(Request("http://h:1/robots.txt")))  # (no slot: no wait)
+    mw.gate.pause("h:1", 30)
+    asyncio.run(mw.process_request(Request("http://h:1/robots.txt")))  # a pause holds it
+    assert waits[-1] == 30.0
+
+
+def test_a_last_attempts_retry_after_still_pauses_the_host() -> None:
+    mw = _retry_mw(RETRY_TIMES=0)
+    request = Request("http://127.0.0.1:9/en/world/1000001-a")
+    response = Response(request.url, status=429, headers={"Retry-After": "20"})
+    assert mw.process_response(request, response) is response  # not retried again
+    assert mw.gate.paused_for("127.0.0.1:9") == 20.0
+
+
+def test_a_robots_txt_with_a_byte_order_mark_keeps_its_crawl_delay() -> None:
+    mw = CrawlDelayMiddleware.from_crawler(_crawler())
+    robots = Request("https://fakti.bg/robots.txt")
+    body = "\ufeffUser-agent: *\nDisallow: /en/\nCrawl-delay: 2\n".encode()
+    mw.process_response(robots, TextResponse(robots.url, body=body, encoding="utf-8"))
+    assert mw.gate.delays == {"fakti.bg": 2.0}

@@ -11,10 +11,14 @@ from typing import Any
 
 
 class HostGate:
-    """When each host (``host:port``) may next be requested."""
+    """When each host (``host:port``) may next be requested. ``clock`` measures waits (a
+    monotonic clock); ``wall`` stamps times that travel with a request (its meta may reach
+    another process or machine through a Redis queue, where a monotonic time means nothing)."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time
+    ) -> None:
+        self.clock, self.wall = clock, wall
         self.delays: dict[str, float] = {}
         self._next_free: dict[str, float] = {}
         self._paused_until: dict[str, float] = {}
@@ -37,11 +41,13 @@ class HostGate:
         until = self.clock() + max(0.0, seconds)
         self._paused_until[host] = max(self._paused_until.get(host, 0.0), until)
 
-    def reserve(self, host: str, not_before: float = 0.0) -> float:
+    def paused_for(self, host: str) -> float:
+        """Seconds left of ``host``'s pause (0 when none)."""
+        return max(0.0, self._paused_until.get(host, 0.0) - self.clock())
+
+    def reserve(self, host: str) -> float:
         """Book the next slot for ``host``; returns how long to wait before sending."""
         now = self.clock()
-        start = max(
-            now, not_before, self._next_free.get(host, 0.0), self._paused_until.get(host, 0.0)
-        )
+        start = max(now, self._next_free.get(host, 0.0), self._paused_until.get(host, 0.0))
         self._next_free[host] = start + self.delays.get(host, 0.0)
         return start - now

@@ -16,7 +16,8 @@ from newsspider.middlewares.gate import HostGate
 
 logger = logging.getLogger(__name__)
 
-#: ``Request.meta`` key: a monotonic time before which the request must not be sent.
+#: ``Request.meta`` key: a wall-clock time (seconds since the epoch) before which the request
+#: must not be sent (its retry backoff).
 NOT_BEFORE = "fakti_not_before"
 
 _FIELD = re.compile(r"^\s*([A-Za-z-]+)\s*:\s*(.*?)\s*$")
@@ -57,7 +58,8 @@ def parse_crawl_delay(robots_txt: str, user_agent: str) -> float | None:
 
 class CrawlDelayMiddleware:
     """Reads ``Crawl-delay`` from each host's robots.txt response and spaces requests by it
-    (capped by ``FAKTI_CRAWL_DELAY_MAX``); also applies the gate's pauses and backoffs.
+    (capped by ``FAKTI_CRAWL_DELAY_MAX``); also applies the gate's pauses and each request's
+    retry backoff.
 
     Settings: ``FAKTI_CRAWL_DELAY_OBEY`` (default on; off in loopback fast mode),
     ``FAKTI_CRAWL_DELAY_MAX`` (seconds, default 60).
@@ -67,6 +69,7 @@ class CrawlDelayMiddleware:
         settings = crawler.settings
         self.obey = settings.getbool("FAKTI_CRAWL_DELAY_OBEY", True)
         self.max_delay = settings.getfloat("FAKTI_CRAWL_DELAY_MAX", 60.0)
+        self.backoff_max = settings.getfloat("FAKTI_RETRY_BACKOFF_MAX", 60.0)
         self.user_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or ""
         self.stats = crawler.stats
         self.gate = HostGate.for_crawler(crawler)
@@ -76,18 +79,30 @@ class CrawlDelayMiddleware:
         return cls(crawler)
 
     async def process_request(self, request: Request) -> None:
+        """Wait out the request's own backoff (it alone; at most ``FAKTI_RETRY_BACKOFF_MAX``,
+        whatever another machine's clock said), then the host's slot (``Crawl-delay``; not
+        for robots.txt) and any pause of the host, also one set while it waited."""
         url = urlparse_cached(request)
-        if url.path == "/robots.txt":
-            return
-        wait = self.gate.reserve(url.netloc, request.meta.get(NOT_BEFORE, 0.0))
+        own = min(request.meta.get(NOT_BEFORE, 0.0) - self.gate.wall(), self.backoff_max)
+        wait = max(own, 0.0)
+        if wait > 0:
+            await sleep(wait)
+        robots = url.path == "/robots.txt"
+        host = self.gate.paused_for(url.netloc) if robots else self.gate.reserve(url.netloc)
+        while host > 0:
+            wait += host
+            await sleep(host)
+            if self.gate.paused_for(url.netloc) <= 0:
+                break
+            host = self.gate.paused_for(url.netloc) if robots else self.gate.reserve(url.netloc)
         if wait > 0:
             self.stats.inc_value("politeness/delayed")
-            await sleep(wait)
 
     def process_response(self, request: Request, response: Response) -> Response:
         url = urlparse_cached(request)
         if url.path == "/robots.txt" and self.obey and response.status == 200:
-            delay = parse_crawl_delay(response.body.decode("utf-8", "replace"), self.user_agent)
+            text = response.body.decode("utf-8-sig", "replace")  # (a BOM hid the first line)
+            delay = parse_crawl_delay(text, self.user_agent)
             if delay is not None:
                 delay = min(delay, self.max_delay)
                 self.gate.set_delay(url.netloc, delay)

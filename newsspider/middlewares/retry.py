@@ -1,8 +1,9 @@
 """Retries with backoff, honouring ``Retry-After`` on 429 and 503 (Scrapy's retry ignores it).
 
 A retried request is not sent before its delay: ``Retry-After`` (seconds or an HTTP date,
-capped by ``FAKTI_RETRY_AFTER_MAX``) pauses the whole host; otherwise the request alone waits
-``FAKTI_RETRY_BACKOFF_BASE * 2**(attempt-1)`` seconds, capped by ``FAKTI_RETRY_BACKOFF_MAX``.
+capped by ``FAKTI_RETRY_AFTER_MAX``) pauses the whole host, also after a last attempt;
+otherwise the request alone waits ``FAKTI_RETRY_BACKOFF_BASE * 2**(attempt-1)`` seconds,
+capped by ``FAKTI_RETRY_BACKOFF_MAX``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def parse_retry_after(value: str | bytes | None, now: datetime) -> float | None:
     if not value or not value.strip():
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # (not "²": a digit to str.isdigit)
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -56,14 +57,17 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return mw
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
+        """A ``Retry-After`` on 429/503 pauses the host, also when the request is not retried
+        again (its last attempt): the site asked for a pause, not for that request."""
         result = super().process_response(request, response)
-        if isinstance(result, Request) and response.status in RETRY_AFTER_STATUSES:
+        if response.status in RETRY_AFTER_STATUSES:
             wait = parse_retry_after(response.headers.get(b"Retry-After"), datetime.now(UTC))
             if wait is not None:
                 wait = min(wait, self.retry_after_max)
                 self.gate.pause(urlparse_cached(request).netloc, wait)
                 self.crawler.stats.inc_value("politeness/retry_after")
-                return result
+                if isinstance(result, Request):
+                    return result  # (the pause holds it: no backoff on top)
         return self._backoff(result)
 
     def process_exception(
@@ -75,5 +79,5 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if isinstance(result, Request) and self.backoff_base > 0:
             attempt = result.meta.get("retry_times", 1)
             wait = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
-            result.meta[NOT_BEFORE] = self.gate.clock() + wait
+            result.meta[NOT_BEFORE] = self.gate.wall() + wait
         return result
