@@ -175,6 +175,25 @@ def test_rss_items_without_entity_expansion() -> None:
     assert page.items[1].published is None
 
 
+def test_a_feed_that_is_not_well_formed_xml_is_still_read() -> None:
+    """One `&nbsp;` in a title, or a newline before the XML declaration, lost the whole feed;
+    an item with only a permalink `guid`, or an ISO or `dc:date` time, was skipped or undated."""
+    body = (
+        b'\n <?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        b"<channel><item><title>A&nbsp;b</title><link>https://fakti.bg/world/1000001-a</link>"
+        b"<pubDate>2025-10-26T11:50:00+02:00</pubDate></item>"
+        b'<item><guid isPermaLink="true">https://fakti.bg/world/1000002-b</guid>'
+        b"<dc:date>2025-10-26T09:00:00Z</dc:date></item>"
+        b'<item><guid isPermaLink="false">tag:fakti.bg,1000003</guid></item>'
+        b"</channel></rss>"
+    )
+    page = parse_rss(body, "https://fakti.bg/feed")
+    assert [(i.url, i.published.isoformat()) for i in page.items] == [
+        ("https://fakti.bg/world/1000001-a", "2025-10-26T11:50:00+02:00"),
+        ("https://fakti.bg/world/1000002-b", "2025-10-26T11:00:00+02:00"),
+    ]
+
+
 @pytest.mark.parametrize("body", [b"", b"<html><body>Not found</body></html>", b"<rss><chan"])
 def test_broken_feed_raises(body: bytes) -> None:
     with pytest.raises(ListingError):

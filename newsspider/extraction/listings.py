@@ -29,7 +29,7 @@ from lxml import etree
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import collapse
-from newsspider.extraction.dates import SOFIA, parse_listing_date, parse_rfc822
+from newsspider.extraction.dates import SOFIA, parse_iso, parse_listing_date, parse_rfc822
 from newsspider.extraction.decode import cut_after, decode, page_bytes
 from newsspider.extraction.numbers import parse_int
 
@@ -359,30 +359,54 @@ def _xml_text(node: etree._Element, tag: str) -> str | None:
     return collapse("".join(parts)) or None
 
 
+def _rss_parser(recover: bool) -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=recover
+    )
+
+
+_RSS_STRICT, _RSS_LENIENT = _rss_parser(False), _rss_parser(True)
+
+
 def parse_rss(body: bytes, page_url: str) -> ListingPage:
     """An RSS 2.0 feed (``item/title``, ``link``, ``pubDate``); entities are never expanded.
 
+    A feed that is not well-formed XML (an HTML entity such as ``&nbsp;`` in a title) is read
+    again with libxml2's recovery rather than lost whole. An item without a ``link`` takes its
+    permalink ``guid``; a ``pubDate`` may also be ISO 8601, or a ``dc:date`` stand for it.
     Raises :class:`ListingError` when the body is not an RSS 2.0 document.
     """
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
+    data = body.lstrip()  # (whitespace before the XML declaration is an error)
     try:
-        root = etree.fromstring(body, parser=parser)
+        try:
+            root = etree.fromstring(data, parser=_RSS_STRICT)
+        except etree.XMLSyntaxError:
+            root = etree.fromstring(data, parser=_RSS_LENIENT)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise ListingError(f"feed is not XML: {exc}") from exc
     if root is None or not P.X_RSS_CHANNEL(root):
         raise ListingError("feed has no rss/channel")
     items = []
     for node in P.X_RSS_ITEMS(root):
-        url = _join(page_url, _xml_text(node, "link"))
+        url = _join(page_url, _xml_text(node, "link") or _permalink(node))
         if url is None:
             continue
+        when = _xml_text(node, "pubDate")
         items.append(
             ListingItem(
                 url=url,
                 title=_xml_text(node, "title"),
-                published=parse_rfc822(_xml_text(node, "pubDate")),
+                published=parse_rfc822(when)
+                or parse_iso(when)
+                or parse_iso(_xml_text(node, P.RSS_DC_DATE)),
             )
         )
     return ListingPage(items=items)
+
+
+def _permalink(node: etree._Element) -> str | None:
+    """An item's ``guid``, unless it says it is no permalink (``isPermaLink="false"``)."""
+    guid = node.find("guid")
+    if guid is None or (guid.get("isPermaLink") or "").strip().lower() == "false":
+        return None
+    return _xml_text(node, "guid")

@@ -378,3 +378,5 @@ PANEL_WATCH = {b"class": b"selected-ln", b"rel": b"next"}
 #: RSS 2.0 items and their children (modelled).
 X_RSS_CHANNEL = _X("/rss/channel")
 X_RSS_ITEMS = _X("/rss/channel/item")
+#: Dublin Core's date, which some feeds give instead of (or besides) `pubDate`.
+RSS_DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
