@@ -269,11 +269,11 @@ def test_a_link_with_an_overlong_id_is_no_article_and_blocks_nothing() -> None:
         [
             ("https://fakti.bg/world/99999999999999999999-x", "Sun, 26 Oct 2025 11:55:00 +0200"),
             ("https://fakti.bg/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
-            ("https://fakti.bg/world/1000000-z", "Sun, 26 Oct 2025 09:59:00 +0200"),
+            ("https://fakti.bg/world/1000000-z", "Sun, 26 Oct 2025 10:30:00 +0200"),
         ]
     )
     out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
-    assert paths(out) == ["/world/1000003-c"]
+    assert paths(out) == ["/world/1000003-c", "/world/1000000-z"]
     assert spider.crawler.stats.get_value("discovery/links/not_article") == 1
 
 
@@ -287,7 +287,7 @@ def test_incremental_feed_reaching_the_watermark_is_enough() -> None:
             ("https://fakti.bg/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
             ("https://elsewhere.example/world/1000009-z", "Sun, 26 Oct 2025 11:49:00 +0200"),
             ("https://fakti.bg/world/1000002-b", "Sun, 26 Oct 2025 11:40:00 +0200"),
-            ("https://fakti.bg/world/1000001-a", "Sun, 26 Oct 2025 11:30:00 +0200"),
+            ("https://fakti.bg/world/1000001-a", "Sun, 26 Oct 2025 10:30:00 +0200"),  # overlap
             ("https://fakti.bg/world/1000000-z", "Sun, 26 Oct 2025 09:59:00 +0200"),
         ]
     )
@@ -319,6 +319,7 @@ def test_an_export_above_the_watermark_does_not_end_the_walk() -> None:
         FakeStore(known=exported, marks={"bg": mark}),
         [
             ("/world/1000005-e", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/world/1000002-b", "Sun, 26 Oct 2025 08:40:00 +0200"),  # in the overlap
             ("/world/1000004-d", "Sun, 26 Oct 2025 00:00:00 +0300"),  # listed by day only
         ],
     )
@@ -341,17 +342,19 @@ def test_a_known_date_only_article_of_the_floors_day_does_not_end_the_walk() -> 
             ("/world/1000001-a", "Sun, 26 Oct 2025 08:30:00 +0200"),
         ],
     )
-    assert paths(out) == ["/world/1000003-c", "/world/1000001-a", "/"]  # home: walk on
-    assert spider.crawler.stats.get_value("discovery/items/known") == 1
+    assert paths(out) == ["/world/1000003-c", "/world/1000001-a"]
+    assert spider.crawler.stats.get_value("discovery/items/known") == 1  # not old
+    assert spider.crawler.stats.get_value("discovery/items/old") is None
     spider, found = bg_feed(
         FakeStore(known=exported, marks={"bg": mark}),
         [
             ("/world/1000005-e", "Sun, 26 Oct 2025 11:30:00 +0200"),
+            ("/world/1000006-f", "Sun, 26 Oct 2025 08:30:00 +0200"),  # in the overlap
             ("/world/1000004-d", "Sat, 25 Oct 2025 00:00:00 +0300"),  # a whole day below
         ],
     )
     out = paths(found)
-    assert out == ["/world/1000005-e"]  # reached the floor: the feed is enough
+    assert out == ["/world/1000005-e", "/world/1000006-f"]  # reached the floor: enough
     assert spider.crawler.stats.get_value("discovery/items/old") == 1
 
 
@@ -492,6 +495,21 @@ def test_search_stops_at_a_page_with_old_results_only() -> None:
     assert paths(out)[0] == "/en/world/1000011-k" and "/en/search" in paths(out)[-1]
     old = results(("/en/world/1000009-i", "18.10.2025"))
     assert list(spider.parse_search(response(out[-1].url, old, out[-1]))) == []
+
+
+def test_a_feed_reaching_old_items_only_through_a_repromoted_story_is_not_enough() -> None:
+    """Items from 10:50 on, then one story of 24 October: any item below the floor made the
+    feed enough, so what was published between the watermark (09:00) and 10:50 was never
+    looked for. It must reach back into the overlap (08:00-09:00) the last run covered."""
+    _, out = bg_feed(
+        FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}),
+        [
+            ("/world/1000012-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/world/1000011-b", "Sun, 26 Oct 2025 10:50:00 +0200"),
+            ("/world/1000001-a", "Fri, 24 Oct 2025 10:00:00 +0300"),
+        ],
+    )
+    assert paths(out) == ["/world/1000012-c", "/world/1000011-b", "/"]  # home walked
 
 
 def test_a_feed_entirely_below_the_watermark_is_not_enough() -> None:
@@ -719,18 +737,19 @@ SITE_NOON = sofia_local(2025, 10, 26, 12, 0)  # the Date header of every fake re
 
 
 def _walked_feed(store: FakeStore, **args) -> FaktiSpider:
-    """An incremental ``lang=bg`` spider that has read its feed (one new article, then an
-    item below the floor)."""
+    """An incremental ``lang=bg`` spider (watermark 09:00) that has read its feed (a new
+    article, one inside the overlap, one below the floor): the feed was enough."""
     spider = make_spider(store, lang="bg", **args)
     (feed,) = spider.start_requests_list()
     body = rss(
         [
             ("/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/world/1000002-b", "Sun, 26 Oct 2025 08:30:00 +0200"),
             ("/world/1000001-a", "Sun, 26 Oct 2025 06:00:00 +0200"),
         ]
     )
     out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
-    assert paths(out) == ["/world/1000003-c"]
+    assert paths(out) == ["/world/1000003-c", "/world/1000002-b"]
     return spider
 
 

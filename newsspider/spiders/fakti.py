@@ -89,12 +89,15 @@ class ArticleJob(NamedTuple):
 
 class _Found(NamedTuple):
     """What a listing page gave: article requests; whether it listed an item below the
-    walk's floor (``reached_old``), one above the watermark (``fresh``), and whether it and
-    the page before listed only items earlier pages of their walk listed (``repeated``)."""
+    walk's floor (``reached_old``), one above the watermark (``fresh``), one shown at a time
+    inside the overlap between the floor and the watermark, which the previous run covered
+    (``overlap``), and whether it and the page before listed only items earlier pages of
+    their walk listed (``repeated``)."""
 
     requests: list[scrapy.Request]
     reached_old: bool
     fresh: bool
+    overlap: bool
     repeated: bool
 
 
@@ -624,7 +627,7 @@ class FaktiSpider(scrapy.Spider):
         if self.window.skip_known and self.store is not None and pairs:
             known = self.store.known(keys)
         requests: list[scrapy.Request] = []
-        reached_old = fresh = False
+        reached_old = fresh = overlap = False
         repeated = walk is not None and self.walks.setdefault(walk, _Walk()).repeated(keys)
         floor = self.window.lower(now, lang, section)
         undated = _undated_times(page.items, [item for item, _ in pairs], floor)
@@ -636,9 +639,14 @@ class FaktiSpider(scrapy.Spider):
             verdict = (
                 self._known_verdict(ref, floor) if ref.key in known else self._judge(item, floor)
             )
-            fresh |= verdict != "old" and (
-                mark is None
-                or (item.published is not None and _instant(item.published) > _instant(mark))
+            at = _instant(item.published) if item.published is not None else None
+            fresh |= verdict != "old" and (mark is None or (at is not None and at > _instant(mark)))
+            overlap |= (
+                at is not None
+                and not item.day_only
+                and floor is not None
+                and mark is not None
+                and _instant(floor) <= at <= _instant(mark)
             )
             if verdict != "new":
                 reached_old |= verdict == "old"
@@ -647,7 +655,7 @@ class FaktiSpider(scrapy.Spider):
             request = self._article_request(ref, cut, listed=item, clock=now, undated=undated[n])
             if request is not None:
                 requests.append(request)
-        return _Found(requests, reached_old, fresh, repeated)
+        return _Found(requests, reached_old, fresh, overlap, repeated)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         lang, section = response.meta["lang"], response.meta["section"]
@@ -670,7 +678,10 @@ class FaktiSpider(scrapy.Spider):
         stats.inc_value("discovery/feeds/ok")
         found = self._discover(page, response, self._now(response))
         yield from found.requests
-        if not (found.reached_old and found.fresh):  # (a feed all below: it stopped updating)
+        # Enough only if it reaches back into the overlap (not just to some old item: one
+        # re-promoted story proves nothing of what came between) and lists something since the
+        # watermark (a feed with nothing since may have stopped updating).
+        if not (found.overlap and found.fresh):
             yield from self._fallback(lang, section)
 
     def feed_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
