@@ -98,6 +98,14 @@ def test_bad_argument_stops_at_start(caplog) -> None:
     assert "argument since: bad value '26.10.2025'" in caplog.text
 
 
+def test_an_embedded_replica_per_distributed_worker_is_refused(caplog) -> None:
+    """Each worker served its own replica on its own port while they shared their requests:
+    the others' URLs were refused as off-site, 72 of 300 articles exported, exit 0."""
+    with pytest.raises(StartupError):
+        build_spider(BASE, settings={"FAKTI_STATE": "redis://127.0.0.1:6379/0"}, replica="1")
+    assert "argument replica: bad value '1' (each worker would crawl a replica" in caplog.text
+
+
 def test_bad_base_url(caplog) -> None:
     with pytest.raises(StartupError):
         make_spider(base="fakti.bg")

@@ -359,6 +359,10 @@ class RedisFrontier(ScrapyRedisScheduler):
         job started with other arguments makes the job's walk unprovable: a gap."""
         client, key = self.server, self.coverage_key
         if not client.hsetnx(key, "walk", walk) and client.hget(key, "walk") != walk.encode():
+            logger.warning(
+                "this worker's arguments or FAKTI_BASE_URL differ from its job's: the job's "
+                "walk counts as incomplete (no watermark moves)"
+            )
             client.hincrby(key, "gaps", 1)
 
     def saw_listing(self, now: datetime) -> None:

@@ -225,6 +225,14 @@ class FaktiSpider(scrapy.Spider):
             validate_settings(settings)
             extra_hosts = (urlsplit(base).netloc,)
             spider.args = parse_args(spider.raw_args, extra_hosts=extra_hosts)
+            if spider.args.replica and is_distributed(settings):
+                raise ArgumentError(
+                    "replica",
+                    spider.raw_args["replica"],
+                    "each worker would crawl a replica of its own while they share their "
+                    "requests: run one (python -m newsspider.replica) and give every worker "
+                    "its URL in FAKTI_BASE_URL",
+                )
         spider.base_url = base
         spider.extra_hosts = extra_hosts
         apply_contact(settings)
@@ -370,8 +378,8 @@ class FaktiSpider(scrapy.Spider):
         hold_days = self.crawler.settings.getfloat("FAKTI_HOLD_DAYS", 3)
         hold_for = timedelta(days=hold_days) if hold_days else None
         self.coverage = Coverage(scopes, upper, floor, sink=job, hold_for=hold_for)
-        if job is not None:
-            job.join_coverage(self.coverage.walk)
+        if job is not None:  # (the base URL too: the requests they share are its URLs)
+            job.join_coverage(repr((self.coverage.walk, self.base_url)))
         if since:
             for lang in args.langs:
                 if args.sections:
