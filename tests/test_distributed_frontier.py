@@ -19,6 +19,7 @@ from spider_factory import make_spider
 from newsspider.distributed import frontier as sched
 from newsspider.distributed.worker import _process, claim
 from newsspider.middlewares.redirect import UnfilteredRedirectMiddleware
+from newsspider.middlewares.retry import BackoffRetryMiddleware
 from newsspider.pipelines.runfiles import new_run_files
 from newsspider.state.redis import split_url
 
@@ -361,3 +362,29 @@ def test_a_redirect_of_an_article_is_followed_though_its_key_was_seen(
     moved = Response(url, status=301, headers={"Location": url + "-renamed?ref=moved"})
     redirected = middleware.process_response(Request(url), moved)
     assert isinstance(redirected, Request) and frontier.enqueue_request(redirected)
+
+
+def test_a_retried_request_leaves_the_journal_for_its_copy(redis_url, tmp_path, monkeypatch):
+    """Only the copy's response was settled: the journal kept every retried request (202 of
+    a worker's with 4 in flight), and after a kill all of them were fetched again."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    address, prefix = split_url(redis_url)
+    client = redis.Redis.from_url(address)
+    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    frontier = _opened_frontier(settings)
+    frontier.enqueue_request(Request("http://127.0.0.1:8123/en/world/5-a"))
+    taken = frontier.next_request()
+    journal = f"{prefix}:journal:{frontier.worker.id}"
+    assert client.zcard(journal) == 1
+    retry = BackoffRetryMiddleware.from_crawler(frontier.crawler)
+    again = retry.process_response(taken, Response(taken.url, status=503))
+    assert isinstance(again, Request) and frontier.enqueue_request(again)
+    frontier._flush_settled()
+    assert client.zcard(journal) == 0  # the copy is on the frontier instead
+    copy = frontier.next_request()
+    assert copy.url == taken.url and copy.meta["retry_times"] == 1
+    assert client.zcard(journal) == 1
+    frontier.settle(copy)
+    frontier._flush_settled()
+    assert client.zcard(journal) == 0
+    frontier.close("finished")

@@ -309,12 +309,19 @@ class RedisFrontier(ScrapyRedisScheduler):
 
     # -- requests -----------------------------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:
-        # (an article's redirect is unfiltered: newsspider.middlewares.redirect)
+        """Queue ``request`` in the job's frontier. A retry or redirect of a request this
+        worker took (it carries its token) replaces it: the one taken leaves the journal, or
+        the journal would keep every retried request until the run ends (and a killed run's
+        would all be fetched again)."""
+        # (a redirect is unfiltered: newsspider.middlewares.redirect)
+        taken = request.meta.pop(TOKEN, None)
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         queued = self._enqueue(
             keys=[self.df.key, self.queue.key],
             args=[fingerprint, -request.priority, self.queue._encode_request(request)],
         )
+        if taken is not None:
+            self._settle_token(taken)
         if not queued:
             return False  # seen in this job, by any worker: seeding is idempotent
         self.stats.inc_value("scheduler/enqueued/redis")
@@ -336,7 +343,11 @@ class RedisFrontier(ScrapyRedisScheduler):
 
     def settle(self, request: Request | None) -> None:
         """``request``'s output is handled: it leaves the journal (at the next tick)."""
-        raw = self._tokens.pop(request.meta.get(TOKEN, ""), None) if request is not None else None
+        if request is not None:
+            self._settle_token(request.meta.get(TOKEN, ""))
+
+    def _settle_token(self, token: str) -> None:
+        raw = self._tokens.pop(token, None)
         if raw is not None:
             self._settled.append(raw)
 
