@@ -54,6 +54,7 @@ STATS = {
     "dedup/skip/known": 6,
     "dedup/skip/duplicate": 1,
     "export/items": 28,
+    "export/file": "output/fakti/2026-11-29T06-30-00.jsonl",
     "rejects/missing_published_at": 2,
     "rejects/total": 2,
     "discovery/articles/out_of_window": 1,
@@ -130,6 +131,13 @@ def test_format_summary_is_one_screen():
     assert "headline 100%, subtitle 0%, published_at 95%" in text
     assert "requests per new article 2" in text
     assert lines[-1] == "  report     /out/fakti/x.report.json"
+
+
+def test_a_feed_that_was_not_published_emitted_nothing():
+    """Its 28 records were rolled back, yet the report and history said 28 emitted."""
+    unpublished = {k: v for k, v in STATS.items() if k != "export/file"}
+    assert summarize(unpublished, ctx())["articles"]["emitted"] == 0
+    assert summarize(STATS, ctx())["articles"]["emitted"] == 28
 
 
 def test_history_entry_is_compact_and_json():
@@ -231,7 +239,7 @@ def test_extension_writes_report_records_history_and_sets_exit_status(tmp_path, 
     crawler, report = _closed_run(tmp_path, STATS)
     assert report["health"]["healthy"] and exit_status(crawler) == 0
     assert report["run"]["report"] == str(run_files(crawler).report)
-    assert report["run"]["feed"] is None  # the stats named no exported file
+    assert report["run"]["feed"] == STATS["export/file"]
     assert "health: OK (exit status 0)" in caplog.text
     crawler2, report2 = _closed_run(
         tmp_path, STATS | {"extract/headline/text": 0}, FAKTI_HEALTH_MIN_COVERAGE={"body": 95}

@@ -138,7 +138,8 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "not_served": sum(v for k, v in rejected.items() if not_served(k))
             + int(stats.get("pages/not_article", 0)),
             "valid": sum(emitted.values()) + sum(skipped.values()),
-            "emitted": int(stats.get("export/items", 0)),
+            # (a feed that could not be published was rolled back: nothing was emitted)
+            "emitted": int(stats.get("export/items", 0)) if stats.get("export/file") else 0,
             "emitted_by_reason": emitted,
             "deduplicated": skipped,
             "rejected": rejected,
