@@ -560,3 +560,22 @@ def test_links_to_other_pages_of_the_listing_are_not_items() -> None:
     urls = [i.url for i in parse_panel_listing(panel, PAGE, NOW).items]
     assert urls and not any("page=" in u for u in urls)
     assert urls == [i.url for i in parse_panel_listing(PANEL, PAGE, NOW).items]
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        b"<item><title>t</title><link>https://fakti.bg/technozone/1108064-ochakva-otbor-yu",  # cut
+        b"<item><title>a <b>raw tag</title><link>https://fakti.bg/world/1000002-b</link></item>"
+        b"</channel></rss>",
+    ],
+)
+def test_a_feed_cut_short_or_with_a_stray_tag_is_not_recovered(fault: bytes) -> None:
+    """Recovery read a feed cut in a link: its cut URL was asked for (a 404 reject for an
+    article that exists, its key then seen), where the listings would have found it."""
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>A&nbsp;b</title>'
+        b"<link>https://fakti.bg/world/1000001-a</link></item>" + fault
+    )
+    with pytest.raises(ListingError):
+        parse_rss(body, "https://fakti.bg/feed")

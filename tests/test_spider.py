@@ -17,6 +17,7 @@ from twisted.python.failure import Failure
 
 from newsspider.args import ArgumentError
 from newsspider.extraction.dates import SOFIA, sofia_local
+from newsspider.extraction.listings import ListingItem, ListingPage
 from newsspider.items import RejectItem
 from newsspider.middlewares.safety import ListingGuardMiddleware
 from newsspider.pipelines.writer import write_failure
@@ -787,7 +788,7 @@ def test_an_incomplete_walk_leaves_the_watermark(spoil: str, caplog) -> None:
         home = spider._home("bg")
         list(home.errback(http_failure(response(home.url, b"", home, status=503))) or ())
     elif spoil == "search":
-        assert list(spider._search_fallback("bg", 3, "HTTP 503")) == []
+        assert list(spider._search_fallback("bg", 3, "HTTP 503", {})) == []
     elif spoil == "callback":
         home = spider._home("bg")
         spider._spider_error(Failure(ValueError("x")), response(home.url, b"", home), spider)
@@ -986,7 +987,8 @@ def landed(request: Request, url: str, body: bytes, cls=HtmlResponse) -> Respons
     ("page", "to", "gap"),
     [
         (1, "/", True),  # a section moved to the home page: its walk is lost
-        (3, "/world", False),  # a guessed page past the last: nothing listed there
+        (3, "/world", True),  # sent back to page 1 after a full page: paging lost
+        ("after a short page", "/world", False),  # speculative: past the last
         ("linked", "/world", True),  # the site linked to it
         ("home", "/en/", True),
     ],
@@ -998,6 +1000,9 @@ def test_a_listing_redirected_to_another_page_is_not_read_as_it(page, to: str, g
         request = spider._home("bg")
     elif page == "linked":
         request = spider._listing("bg", "world", 3, url=f"{BASE}/world?page=3")
+    elif page == "after a short page":
+        short = ListingPage(items=[ListingItem(url=f"{BASE}/world/1000008-x")])
+        request = spider._listing("bg", "world", 3, page=short)
     else:
         request = spider._listing("bg", "world", page)
     body = panel([("/world/1000009-x", "26.10.2025")], next_href="/world?page=9")
@@ -1033,14 +1038,34 @@ def test_a_search_page_redirected_elsewhere_falls_back(page_no: int) -> None:
     assert bool(spider.coverage.gaps) is (page_no != 0)
 
 
-def test_a_feed_redirected_to_another_feed_is_unusable() -> None:
+def test_a_feed_redirected_to_another_editions_feed_is_not_enough() -> None:
     """``/en/feed`` moved to the BG feed: its items say nothing of the EN edition."""
-    spider = make_spider(lang="en")
+    mark = sofia_local(2025, 10, 26, 11, 0)
+    spider = make_spider(FakeStore(marks={"bg": mark, "en": mark}), lang="en")
     (feed,) = spider.start_requests_list()
-    body = rss([("/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200")])
+    body = rss(
+        [
+            ("/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/world/1000002-b", "Sun, 26 Oct 2025 10:30:00 +0200"),  # BG, in the overlap
+        ]
+    )
     out = list(spider.parse_feed(landed(feed, BASE + "/feed", body, cls=XmlResponse)))
     assert paths(out) == ["/en/"]
-    assert spider.crawler.stats.get_value("discovery/feeds/unusable") == 1
+
+
+def test_a_feed_moved_to_a_new_url_is_still_read() -> None:
+    """``/feed`` moved to ``/rss.xml``: it was unusable on every run (the listings walked)."""
+    mark = sofia_local(2025, 10, 26, 11, 0)
+    spider = make_spider(FakeStore(marks={"bg": mark}), lang="bg")
+    (feed,) = spider.start_requests_list()
+    body = rss(
+        [
+            ("/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/world/1000002-b", "Sun, 26 Oct 2025 10:30:00 +0200"),
+        ]
+    )
+    out = list(spider.parse_feed(landed(feed, BASE + "/rss.xml", body, cls=XmlResponse)))
+    assert paths(out) == ["/world/1000003-c", "/world/1000002-b"]  # enough: no listings
 
 
 def test_a_short_page_without_a_next_link_is_not_taken_as_the_last() -> None:
@@ -1063,3 +1088,62 @@ def test_an_upper_case_rel_next_is_followed() -> None:
     body = panel([]).replace(b"</body>", b'<A REL="NEXT" HREF="/world?page=7">next</A></body>')
     out = list(spider.parse_listing(response(request.url, body, request)))
     assert paths(out) == ["/world?page=7"]
+
+
+def test_a_page_moved_to_another_form_of_its_url_is_read() -> None:
+    """``?page=2`` moved (301) to ``/world/page/2``: every walk past page 1 was a gap."""
+    spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
+    request = spider._listing("bg", "world", 2)
+    body = panel([("/world/1000009-x", "днес в 10:00 ч.")])
+    out = spider.parse_listing(landed(request, BASE + "/world/page/2", body))
+    assert paths(out)[0] == "/world/1000009-x"
+
+
+def test_a_short_page_of_links_that_are_no_articles_ends_the_walk() -> None:
+    """A breadcrumb in every search page (items, but no article): the walk went on to
+    FAKTI_MAX_LISTING_PAGES, then a gap."""
+    spider = make_spider(since="2025-10-01", lang="bg")
+    spider.start_requests_list()
+    request = spider._search("bg", 3)
+    crumb = b'<div id="main"><ul><li><a href="/">Home</a></li></ul></div>'
+    assert list(spider.parse_search(response(request.url, crumb, request))) == []
+
+
+@pytest.mark.parametrize(
+    ("number", "short", "gap"), [(1, False, False), (2, False, True), (2, True, False)]
+)
+def test_robots_txt_forbidding_a_listing_page(number: int, short: bool, gap: bool) -> None:
+    """A section robots.txt forbids is no gap; a forbidden later page (`Disallow: /*?page=`)
+    hides the rest of the walk: a gap (the watermark had moved past 29 unread articles),
+    unless the page before was short (it may have been the last)."""
+    spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
+    before = ListingPage(items=[ListingItem(url=f"{BASE}/world/1000008-x")]) if short else None
+    listing = spider._listing("bg", "world", number, page=before)
+    failure = Failure(IgnoreRequest("Forbidden by robots.txt"))
+    failure.request = listing
+    assert list(listing.errback(failure) or ()) == []
+    assert spider.coverage is not None and bool(spider.coverage.gaps) is gap
+
+
+@pytest.mark.parametrize("end", ["404", "repeated", "elsewhere"])
+def test_a_search_page_after_a_short_one_may_not_exist(end: str) -> None:
+    """A backfill's last search page is short: the page after it answering 404, repeating
+    the last one or sent back to the first made every backfill a gap."""
+    spider = make_spider(since="2025-10-01", lang="bg")
+    spider.start_requests_list()
+    first = spider._search("bg", 0)
+    body = (
+        b'<div id="main"><ul><li><a href="/sport/1000011-k"><span class="post-title">K</span>'
+        b'</a><div class="ndt">25.10.2025</div></li></ul></div>'
+    )
+    (article, after) = spider.parse_search(response(first.url, body, first))
+    assert paths([article]) == ["/sport/1000011-k"]
+    if end == "404":
+        failed = list(after.errback(http_failure(response(after.url, b"", after, status=404))))
+    elif end == "repeated":
+        failed = list(spider.parse_search(response(after.url, body, after)))
+    else:
+        failed = list(spider.parse_search(landed(after, first.url, body)))
+    assert failed == []
+    assert spider.coverage is not None and spider.coverage.gaps == []
+    assert not spider.crawler.stats.get_value("discovery/search_failed")

@@ -359,29 +359,33 @@ def _xml_text(node: etree._Element, tag: str) -> str | None:
     return collapse("".join(parts)) or None
 
 
-def _rss_parser(recover: bool) -> etree.XMLParser:
+def _rss_parser(recover: bool = False) -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=recover
     )
 
 
-_RSS_STRICT, _RSS_LENIENT = _rss_parser(False), _rss_parser(True)
+#: libxml2's error for an entity XML does not define (``&nbsp;``, ``&copy;``: HTML's).
+_UNDEFINED_ENTITY = frozenset({etree.ErrorTypes.ERR_UNDECLARED_ENTITY})
 
 
 def parse_rss(body: bytes, page_url: str) -> ListingPage:
     """An RSS 2.0 feed (``item/title``, ``link``, ``pubDate``); entities are never expanded.
 
-    A feed that is not well-formed XML (an HTML entity such as ``&nbsp;`` in a title) is read
-    again with libxml2's recovery rather than lost whole. An item without a ``link`` takes its
+    A feed whose only fault is an entity XML does not define (an HTML ``&nbsp;`` in a
+    title) is read again with libxml2's recovery rather than lost whole; any other fault (a
+    feed cut short, a stray tag) makes it unusable. An item without a ``link`` takes its
     permalink ``guid``; a ``pubDate`` may also be ISO 8601, or a ``dc:date`` stand for it.
     Raises :class:`ListingError` when the body is not an RSS 2.0 document.
     """
     data = body.lstrip()  # (whitespace before the XML declaration is an error)
     try:
         try:
-            root = etree.fromstring(data, parser=_RSS_STRICT)
-        except etree.XMLSyntaxError:
-            root = etree.fromstring(data, parser=_RSS_LENIENT)
+            root = etree.fromstring(data, parser=_rss_parser())
+        except etree.XMLSyntaxError as exc:
+            if any(e.type not in _UNDEFINED_ENTITY for e in exc.error_log):
+                raise
+            root = etree.fromstring(data, parser=_rss_parser(recover=True))
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise ListingError(f"feed is not XML: {exc}") from exc
     if root is None or not P.X_RSS_CHANNEL(root):

@@ -65,6 +65,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: Listing pages shorter than this without ``a[rel=next]`` may be the last (both modelled):
+#: the page after one is still asked for, as a *speculative* page (meta :data:`SPECULATIVE`).
+FULL_PAGE = 20
+SPECULATIVE = "fakti_speculative"
 ARTICLE_PRIORITY = 10
 #: The reason of Scrapy's ``IgnoreRequest`` for a URL robots.txt forbids.
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
@@ -91,13 +95,15 @@ class _Found(NamedTuple):
     """What a listing page gave: article requests; whether it listed an item below the
     walk's floor (``reached_old``), one above the watermark (``fresh``), one shown at a time
     inside the overlap between the floor and the watermark, which the previous run covered
-    (``overlap``), and whether it and the page before listed only items earlier pages of
-    their walk listed (``repeated``)."""
+    (``overlap``; these two: of the page's own edition and section), an article earlier
+    pages of its walk did not list (``novel``), and whether it and the page before listed only
+    items earlier pages of their walk listed (``repeated``)."""
 
     requests: list[scrapy.Request]
     reached_old: bool
     fresh: bool
     overlap: bool
+    novel: bool
     repeated: bool
 
 
@@ -109,12 +115,17 @@ class _Walk:
         self.keys: set[tuple[str, int]] = set()
         self.repeats = 0
 
-    def repeated(self, keys: list[tuple[str, int]]) -> bool:
-        """Record a page's keys; whether it and the page before listed only known keys
-        (one such page alone: 20 articles may have been published between two fetches)."""
+    def see(self, keys: list[tuple[str, int]]) -> bool:
+        """Record a page's keys; whether one of them is new to the walk."""
         new = not self.keys.issuperset(keys)
         self.keys.update(keys)
         self.repeats = 0 if new or not keys else self.repeats + 1
+        return new
+
+    @property
+    def repeated(self) -> bool:
+        """Whether the last page and the one before listed only known keys (one such page
+        alone: 20 articles may have been published between two fetches)."""
         return self.repeats >= 2
 
 
@@ -167,18 +178,44 @@ def _asked(request: scrapy.Request | Response) -> str:
     return request.meta.get("redirect_urls", [request.url])[0]
 
 
-def _landed_elsewhere(response: Response) -> str | None:
-    """The URL a discovery request was redirected to, if it is not the page asked for (another
-    path, or another ``page=``): a feed, listing or search page of another edition, section or
-    page, or the home page, whose items say nothing of the walk asked for."""
+def _landed_elsewhere(response: Response, first: int) -> str | None:
+    """The URL a listing or search request was redirected to, if it is not a form of the page
+    asked for: another path that is not below the asked one (the home page, another section
+    or edition), or the walk's ``first`` page for a later one (sent back: past the last)."""
     asked = response.meta.get("redirect_urls")
     if not asked:
         return None
-    first, last = urlsplit(asked[0]), urlsplit(response.url)
-    same = first.path.rstrip("/") == last.path.rstrip("/") and parse_qs(first.query).get(
-        "page"
-    ) == parse_qs(last.query).get("page")
-    return None if same else response.url
+    was, now = urlsplit(asked[0]), urlsplit(response.url)
+    was_path, now_path = was.path.rstrip("/"), now.path.rstrip("/")
+    if was_path == now_path:
+        back = _page_no(was.query, first) > first and _page_no(now.query, first) == first
+        return response.url if back else None
+    below = was_path not in ("", "/en") and now_path.startswith(was_path + "/")
+    return None if below else response.url  # (`?page=2` moved to `/world/page/2`: read)
+
+
+def _page_no(query: str, first: int) -> int:
+    values = parse_qs(query).get("page")
+    try:
+        return int(values[0]) if values else first
+    except ValueError:
+        return first
+
+
+def _speculative(before: ListingPage | None, url: str | None) -> bool:
+    """Whether the page after ``before`` may not exist: the site linked to none and
+    ``before`` was short (the modelled page size)."""
+    return before is not None and url is None and len(before.items) < FULL_PAGE
+
+
+def _follow(page: ListingPage, found: _Found, meta: dict[str, Any]) -> bool:
+    """Whether a paged walk goes on after ``page``: the site links to the next page, or the
+    page is full, or it listed an article its walk had not (a short page without a link may
+    not be the last: the next is asked for, speculatively); a speculative page that listed
+    nothing new ends it."""
+    if page.next_url is not None and not meta.get(SPECULATIVE):
+        return True
+    return found.novel or (len(page.items) >= FULL_PAGE and not meta.get(SPECULATIVE))
 
 
 def _guessed(meta: dict[str, Any]) -> bool:
@@ -502,17 +539,32 @@ class FaktiSpider(scrapy.Spider):
         )
 
     def _listing(
-        self, lang: str, section: str, page: int = 1, url: str | None = None
+        self,
+        lang: str,
+        section: str,
+        number: int = 1,
+        url: str | None = None,
+        page: ListingPage | None = None,
     ) -> scrapy.Request:
+        """Listing page ``number`` of a section (``url``: the site's link to it; ``page``:
+        the page before it)."""
         path = f"{self._prefix(lang)}/{section}"
         return scrapy.Request(
-            url or self._path_url(path, {"page": page} if page > 1 else None),
+            url or self._path_url(path, {"page": number} if number > 1 else None),
             callback=self.parse_listing,
             errback=self.listing_failed,
-            meta={"lang": lang, "section": section, "page": page, "linked": url is not None},
+            meta={
+                "lang": lang,
+                "section": section,
+                "page": number,
+                "linked": url is not None,
+                SPECULATIVE: _speculative(page, url),
+            },
         )
 
-    def _search(self, lang: str, page: int, url: str | None = None) -> scrapy.Request:
+    def _search(
+        self, lang: str, page: int, url: str | None = None, before: ListingPage | None = None
+    ) -> scrapy.Request:
         assert self.args.since is not None
         since = self.args.since
         until = self.args.until or (datetime.now(SOFIA).date() + timedelta(days=2))
@@ -528,7 +580,7 @@ class FaktiSpider(scrapy.Spider):
             url or self._path_url(f"{self._prefix(lang)}/search", query),
             callback=self.parse_search,
             errback=self.search_failed,
-            meta={"lang": lang, "page": page},
+            meta={"lang": lang, "page": page, SPECULATIVE: _speculative(before, url)},
         )
 
     def _article_request(
@@ -636,7 +688,8 @@ class FaktiSpider(scrapy.Spider):
             known = self.store.known(keys)
         requests: list[scrapy.Request] = []
         reached_old = fresh = overlap = False
-        repeated = walk is not None and self.walks.setdefault(walk, _Walk()).repeated(keys)
+        paged = self.walks.setdefault(walk, _Walk()) if walk is not None else None
+        novel = paged.see(keys) if paged is not None else bool(keys)
         floor = self.window.lower(now, lang, section)
         undated = _undated_times(page.items, [item for item, _ in pairs], floor)
         marked = self.window.has_mark(lang, section)
@@ -648,9 +701,15 @@ class FaktiSpider(scrapy.Spider):
                 self._known_verdict(ref, floor) if ref.key in known else self._judge(item, floor)
             )
             at = _instant(item.published) if item.published is not None else None
-            fresh |= verdict != "old" and (mark is None or (at is not None and at > _instant(mark)))
+            ours = ref.lang == lang and section in (None, ref.section)  # (a feed moved)
+            fresh |= (
+                ours
+                and verdict != "old"
+                and (mark is None or (at is not None and at > _instant(mark)))
+            )
             overlap |= (
-                at is not None
+                ours
+                and at is not None
                 and not item.day_only
                 and floor is not None
                 and mark is not None
@@ -663,22 +722,17 @@ class FaktiSpider(scrapy.Spider):
             request = self._article_request(ref, cut, listed=item, clock=now, undated=undated[n])
             if request is not None:
                 requests.append(request)
-        return _Found(requests, reached_old, fresh, overlap, repeated)
+        repeated = paged is not None and paged.repeated
+        return _Found(requests, reached_old, fresh, overlap, novel, repeated)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         lang, section = response.meta["lang"], response.meta["section"]
         stats = self.crawler.stats
         page: ListingPage | None = None
-        elsewhere = _landed_elsewhere(response)
-        if elsewhere is not None:
-            logger.warning(
-                "feed %s redirected to %s: walking listings", _asked(response), elsewhere
-            )
-        else:
-            try:
-                page = parse_rss(response.body, response.url)
-            except ListingError as exc:
-                logger.warning("feed %s is broken (%s): walking listings", response.url, exc)
+        try:
+            page = parse_rss(response.body, response.url)
+        except ListingError as exc:
+            logger.warning("feed %s is broken (%s): walking listings", response.url, exc)
         if page is None or not page.items:
             stats.inc_value("discovery/feeds/unusable")
             yield from self._fallback(lang, section)
@@ -688,7 +742,8 @@ class FaktiSpider(scrapy.Spider):
         yield from found.requests
         # Enough only if it reaches back into the overlap (not just to some old item: one
         # re-promoted story proves nothing of what came between) and lists something since the
-        # watermark (a feed with nothing since may have stopped updating).
+        # watermark (a feed with nothing since may have stopped updating), both of its own
+        # edition and section (a feed moved to another one's says nothing of this one).
         if not (found.overlap and found.fresh):
             yield from self._fallback(lang, section)
 
@@ -707,10 +762,10 @@ class FaktiSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         meta = response.meta
         lang, section = meta["lang"], meta["section"]
-        elsewhere = _landed_elsewhere(response)
+        elsewhere = _landed_elsewhere(response, first=1)
         if elsewhere is not None:
-            guessed = _guessed(meta) and meta["page"] > 1  # past the last page
-            self._listing_lost(response.request, f"redirected to {elsewhere}", guessed)
+            why = f"redirected to {elsewhere}"
+            self._listing_lost(response.request, why, bool(meta.get(SPECULATIVE)))
             return
         self.crawler.stats.inc_value("discovery/listing_pages")
         now = self._now(response)
@@ -726,11 +781,9 @@ class FaktiSpider(scrapy.Spider):
             return
         if found.reached_old or self._repeats(found, response):
             return
-        # (a short page without a `rel=next` link may not be the last one: what follows ends
-        # the walk, with no gap, only if it is missing or lists nothing)
-        next_url = self._on_base(page.next_url)
-        if next_url is not None or page.items:
-            yield self._listing(lang, section, meta["page"] + 1, url=next_url)
+        if _follow(page, found, meta):
+            next_url = self._on_base(page.next_url)
+            yield self._listing(lang, section, meta["page"] + 1, url=next_url, page=page)
 
     def _repeats(self, found: _Found, response: Response) -> bool:
         """Whether a listing or search page and the one before it list only items of earlier
@@ -747,15 +800,19 @@ class FaktiSpider(scrapy.Spider):
         """A home or section listing page that could not be read (after its retries): the
         walk below it is lost for this run, so the run raises no watermark. A 404 or 410 of
         a section page is a listing that does not exist (a section an edition lacks, a page
-        past the last), and one robots.txt forbids is not ours to read: nothing is listed
-        there (``discovery/listing_missing``); not so for the home page (the way to the
-        sections) or a page the site linked to (`rel=next`)."""
+        past the last), and a section robots.txt forbids is not ours to read: nothing is
+        listed there (``discovery/listing_missing``); not so for the home page (the way to the
+        sections) or a page the site linked to (`rel=next`). A speculative page (after a short
+        one without a link) that cannot be read is the end of the walk: no gap either."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
-        missing = (isinstance(error, HttpError) and error.response.status in (404, 410)) or (
-            isinstance(error, IgnoreRequest) and str(error) == ROBOTS_FORBIDDEN
+        meta = request.meta
+        missing = isinstance(error, HttpError) and error.response.status in (404, 410)
+        forbidden = isinstance(error, IgnoreRequest) and str(error) == ROBOTS_FORBIDDEN
+        absent = bool(meta.get(SPECULATIVE)) or (
+            _guessed(meta) and (missing or (forbidden and meta.get("page") == 1))
         )
-        self._listing_lost(request, str(error), missing and _guessed(request.meta))
+        self._listing_lost(request, str(error), absent)
 
     def _listing_lost(self, request: scrapy.Request, why: str, absent: bool) -> None:
         """A listing page not read: ``absent`` (nothing is listed there) is no gap, any other
@@ -783,9 +840,10 @@ class FaktiSpider(scrapy.Spider):
 
     def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
         lang, page_no = response.meta["lang"], response.meta["page"]
-        elsewhere = _landed_elsewhere(response)
+        elsewhere = _landed_elsewhere(response, first=0)
         if elsewhere is not None:
-            yield from self._search_fallback(lang, page_no, f"redirected to {elsewhere}")
+            why = f"redirected to {elsewhere}"
+            yield from self._search_fallback(lang, page_no, why, response.meta)
             return
         now = self._now(response)
         try:
@@ -793,7 +851,7 @@ class FaktiSpider(scrapy.Spider):
                 response.body, response.url, now, content_type=_content_type(response)
             )
         except ListingError as exc:
-            yield from self._search_fallback(lang, page_no, str(exc))
+            yield from self._search_fallback(lang, page_no, str(exc), response.meta)
             return
         self.crawler.stats.inc_value("discovery/search_pages")
         found = self._discover(page, response, now, ("search", lang))
@@ -801,16 +859,22 @@ class FaktiSpider(scrapy.Spider):
         # results older than `since` and none newer: the rest is older still
         if (found.reached_old and not found.requests) or self._repeats(found, response):
             return
-        next_url = self._on_base(page.next_url)
-        if next_url is not None or page.items:
-            yield self._search(lang, page_no + 1, url=next_url)
+        if _follow(page, found, response.meta):
+            next_url = self._on_base(page.next_url)
+            yield self._search(lang, page_no + 1, url=next_url, before=page)
 
     def search_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         meta = failure.request.meta  # type: ignore[attr-defined]
-        yield from self._search_fallback(meta["lang"], meta["page"], str(failure.value))
+        yield from self._search_fallback(meta["lang"], meta["page"], str(failure.value), meta)
 
-    def _search_fallback(self, lang: str, page_no: int, why: str) -> Iterator[scrapy.Request]:
-        """Search unavailable: walk every section of ``lang`` instead (only from page 0)."""
+    def _search_fallback(
+        self, lang: str, page_no: int, why: str, meta: dict[str, Any]
+    ) -> Iterator[scrapy.Request]:
+        """Search unavailable: walk every section of ``lang`` instead (only from page 0); a
+        speculative page that cannot be read is the end of the walk."""
+        if meta.get(SPECULATIVE):
+            logger.info("search (%s) page %d ends the results: %s", lang, page_no, why)
+            return
         logger.warning("search (%s) page %d unavailable: %s", lang, page_no, why)
         self.crawler.stats.inc_value("discovery/search_failed")
         if page_no == 0:
