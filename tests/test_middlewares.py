@@ -360,3 +360,12 @@ def test_a_robots_txt_with_a_byte_order_mark_keeps_its_crawl_delay() -> None:
     body = "\ufeffUser-agent: *\nDisallow: /en/\nCrawl-delay: 2\n".encode()
     mw.process_response(robots, TextResponse(robots.url, body=body, encoding="utf-8"))
     assert mw.gate.delays == {"fakti.bg": 2.0}
+
+
+def test_robots_txt_is_not_held_by_its_own_backoff(monkeypatch) -> None:
+    """Every request waits for robots.txt: its backoff (2+4+8+16+32 s) made an unreachable
+    site take 67 s to be told, against about 10."""
+    mw, waits = _politeness(monkeypatch)
+    robots = Request("http://127.0.0.1:9/robots.txt", meta={NOT_BEFORE: mw.gate.wall() + 16})
+    asyncio.run(mw.process_request(robots))
+    assert waits == []

@@ -164,15 +164,15 @@ class RunReport:
         store = self._store()
         history = store.recent_runs(HISTORY_READ) if store is not None else []
         verdict = evaluate(report, history, self.thresholds)
-        if store is not None:
+        report["health"] = verdict.as_dict()
+        if not self._write(files.report, report):
+            verdict.failures.append(_report_failure(f"{files.report.name} was not written"))
+        if store is not None:  # (after the file: a run it fails is no healthy baseline)
             try:
                 store.record_run(history_entry(report, verdict.exit_code))
             except Exception as exc:  # (disk full): the next runs' gates would miss it
                 logger.exception("recording the run history failed")
                 verdict.failures.append(_report_failure(f"its history entry failed ({exc})"))
-        report["health"] = verdict.as_dict()
-        if not self._write(files.report, report):
-            verdict.failures.append(_report_failure(f"{files.report.name} was not written"))
         self._log(report, verdict)
         self.crawler.stats.set_value("health/exit_code", verdict.exit_code)
         if verdict.first is not None:

@@ -263,12 +263,11 @@ class FaktiSpider(scrapy.Spider):
             extra_hosts = (urlsplit(base).netloc,)
             spider.args = parse_args(spider.raw_args, extra_hosts=extra_hosts)
             if spider.args.replica and is_distributed(settings):
-                raise ArgumentError(
-                    "replica",
-                    spider.raw_args["replica"],
-                    "each worker would crawl a replica of its own while they share their "
-                    "requests: run one (python -m newsspider.replica) and give every worker "
-                    "its URL in FAKTI_BASE_URL",
+                raise ValueError(
+                    "argument replica=1 cannot be used with a redis:// FAKTI_STATE: each "
+                    "worker would crawl a replica of its own while they share their requests; "
+                    "run one (python -m newsspider.replica) and give every worker its URL in "
+                    "FAKTI_BASE_URL"
                 )
         spider.base_url = base
         spider.extra_hosts = extra_hosts
