@@ -116,8 +116,19 @@ BAD_RUNS = {
         "FAKTI_OUTPUT_DIR: cannot create the run folder",
     ),
     "redis down": (
-        ["-s", "FAKTI_STATE=redis://127.0.0.1:1/0"],
+        [
+            "-a",
+            "replica=0",
+            "-s",
+            "FAKTI_BASE_URL=http://127.0.0.1:9",
+            "-s",
+            "FAKTI_STATE=redis://127.0.0.1:1/0",
+        ],
         "FAKTI_STATE: cannot use 'redis://127.0.0.1:1/0'",
+    ),
+    "replica per worker": (
+        ["-s", "FAKTI_STATE=redis://127.0.0.1:1/0"],
+        "argument replica=1 cannot be used with a redis:// FAKTI_STATE",
     ),
 }
 

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
+from html.entities import name2codepoint
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -359,33 +360,47 @@ def _xml_text(node: etree._Element, tag: str) -> str | None:
     return collapse("".join(parts)) or None
 
 
-def _rss_parser(recover: bool = False) -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=recover
-    )
+_RSS_PARSER_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+}
+#: A named character reference; XML defines only ``amp``, ``lt``, ``gt``, ``quot``, ``apos``.
+_NAMED_REF = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+_XML_NAMES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
 
 
-#: libxml2's error for an entity XML does not define (``&nbsp;``, ``&copy;``: HTML's).
-_UNDEFINED_ENTITY = frozenset({etree.ErrorTypes.ERR_UNDECLARED_ENTITY})
+def _numeric_refs(data: bytes) -> bytes:
+    """``data`` with HTML's named references (``&nbsp;``) written as numeric ones, which XML
+    knows; unknown names are left (the feed then stays broken)."""
+
+    def numeric(match: re.Match[bytes]) -> bytes:
+        name = match.group(1)
+        point = None if name in _XML_NAMES else name2codepoint.get(name.decode())
+        return b"&#%d;" % point if point is not None else match.group(0)
+
+    return _NAMED_REF.sub(numeric, data)
 
 
 def parse_rss(body: bytes, page_url: str) -> ListingPage:
     """An RSS 2.0 feed (``item/title``, ``link``, ``pubDate``); entities are never expanded.
 
-    A feed whose only fault is an entity XML does not define (an HTML ``&nbsp;`` in a
-    title) is read again with libxml2's recovery rather than lost whole; any other fault (a
-    feed cut short, a stray tag) makes it unusable. An item without a ``link`` takes its
-    permalink ``guid``; a ``pubDate`` may also be ISO 8601, or a ``dc:date`` stand for it.
+    A feed that is not well-formed XML only through HTML's named references (an ``&nbsp;``
+    in a title) is read with them written as numeric ones rather than lost whole; any other
+    fault (a feed cut short, a stray tag) makes it unusable. An item without a ``link`` takes
+    its permalink ``guid``; a ``pubDate`` may also be ISO 8601, or a ``dc:date`` stand for it.
     Raises :class:`ListingError` when the body is not an RSS 2.0 document.
     """
     data = body.lstrip()  # (whitespace before the XML declaration is an error)
     try:
         try:
-            root = etree.fromstring(data, parser=_rss_parser())
-        except etree.XMLSyntaxError as exc:
-            if any(e.type not in _UNDEFINED_ENTITY for e in exc.error_log):
+            root = etree.fromstring(data, parser=etree.XMLParser(**_RSS_PARSER_OPTIONS))
+        except etree.XMLSyntaxError:
+            fixed = _numeric_refs(data)
+            if fixed == data:
                 raise
-            root = etree.fromstring(data, parser=_rss_parser(recover=True))
+            root = etree.fromstring(fixed, parser=etree.XMLParser(**_RSS_PARSER_OPTIONS))
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise ListingError(f"feed is not XML: {exc}") from exc
     if root is None or not P.X_RSS_CHANNEL(root):
