@@ -21,7 +21,7 @@ from newsspider.extraction.listings import ListingItem, ListingPage
 from newsspider.items import RejectItem
 from newsspider.middlewares.safety import ListingGuardMiddleware
 from newsspider.pipelines.writer import write_failure
-from newsspider.spiders.fakti import FaktiSpider, _below
+from newsspider.spiders.fakti import SPECULATIVE, FaktiSpider, _below
 from newsspider.startup import StartupError
 
 DATE = "Sun, 26 Oct 2025 10:00:00 GMT"  # 12:00 +02:00 in Sofia
@@ -1110,12 +1110,12 @@ def test_a_short_page_of_links_that_are_no_articles_ends_the_walk() -> None:
 
 
 @pytest.mark.parametrize(
-    ("number", "short", "gap"), [(1, False, False), (2, False, True), (2, True, False)]
+    ("number", "short", "gap"), [(1, False, False), (2, False, True), (2, True, True)]
 )
 def test_robots_txt_forbidding_a_listing_page(number: int, short: bool, gap: bool) -> None:
     """A section robots.txt forbids is no gap; a forbidden later page (`Disallow: /*?page=`)
-    hides the rest of the walk: a gap (the watermark had moved past 29 unread articles),
-    unless the page before was short (it may have been the last)."""
+    hides the rest of the walk: a gap (the watermark had moved past 29 unread articles), also
+    after a short page (the page size is modelled: it need not have been the last)."""
     spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
     before = ListingPage(items=[ListingItem(url=f"{BASE}/world/1000008-x")]) if short else None
     listing = spider._listing("bg", "world", number, page=before)
@@ -1147,3 +1147,74 @@ def test_a_search_page_after_a_short_one_may_not_exist(end: str) -> None:
     assert failed == []
     assert spider.coverage is not None and spider.coverage.gaps == []
     assert not spider.crawler.stats.get_value("discovery/search_failed")
+
+
+def test_an_editions_feed_moved_to_a_sections_feed_is_unusable() -> None:
+    """``/feed`` moved to ``/feed/kultura-art``: its items, all of the edition, made it enough,
+    so 40 of 44 new articles were never looked for and the watermark moved."""
+    mark = sofia_local(2025, 10, 26, 11, 0)
+    spider = make_spider(FakeStore(marks={"bg": mark}), lang="bg")
+    (feed,) = spider.start_requests_list()
+    body = rss(
+        [
+            ("/kultura-art/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/kultura-art/1000002-b", "Sun, 26 Oct 2025 10:30:00 +0200"),
+        ]
+    )
+    moved = landed(feed, BASE + "/feed/kultura-art", body, cls=XmlResponse)
+    assert paths(spider.parse_feed(moved)) == ["/"]
+    assert spider.crawler.stats.get_value("discovery/feeds/unusable") == 1
+
+
+def test_a_speculative_page_that_fails_is_a_gap() -> None:
+    """Pages of 15 without rel=next: page 3 answering 503 ended the walk with no gap, the
+    watermark moved past 19 unread articles. Only a page that does not exist ends it."""
+    spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
+    short = ListingPage(items=[ListingItem(url=f"{BASE}/world/1000008-x")])
+    for status, gap in ((404, False), (503, True)):
+        page = spider._listing("bg", "world", 3, page=short)
+        list(page.errback(http_failure(response(page.url, b"", page, status=status))) or ())
+        assert spider.coverage is not None and bool(spider.coverage.gaps) is gap
+
+
+def test_empty_pages_a_pager_still_links_end_the_walk() -> None:
+    """A pager that renders rel=next on every page, empty ones too: a backfill walked 10,001
+    search pages, then a gap. Two pages in a row with nothing new end it, with no gap."""
+    spider = make_spider(since="2025-10-01", lang="bg")
+    spider.start_requests_list()
+    request = spider._search("bg", 8)
+    item = (
+        '<li><a href="/sport/1000011-k"><span class="post-title">K</span></a>'
+        '<div class="ndt">25.10.2025</div></li>'
+    )
+    pager = '<a rel="next" href="/search?page={}">›</a>'
+    steps = []
+    for n, items in ((8, item), (9, ""), (10, "")):
+        body = f'<div id="main"><ul>{items}</ul>{pager.format(n + 1)}</div>'.encode()
+        out = list(spider.parse_search(response(request.url, body, request)))
+        steps.append(len(out))
+        request = out[-1] if out else request
+    assert steps == [2, 1, 0]  # the article and page 9; page 10; the end
+    assert spider.coverage is not None and spider.coverage.gaps == []
+
+
+def test_a_guessed_search_page_past_a_full_last_page_is_no_gap() -> None:
+    """20 results: the last page is full, the guessed next one answers 404. Every re-run of
+    that backfill was a gap."""
+    spider = make_spider(since="2025-10-01", lang="bg")
+    spider.start_requests_list()
+    page = spider._search("bg", 1)
+    assert list(page.errback(http_failure(response(page.url, b"", page, status=404)))) == []
+    assert spider.coverage is not None and spider.coverage.gaps == []
+    linked = spider._search("bg", 2, url=f"{BASE}/search?page=2")
+    assert list(linked.errback(http_failure(response(linked.url, b"", linked, status=404)))) == []
+    assert spider.coverage.gaps  # the site linked to it
+
+
+def test_an_empty_page_the_site_linked_to_is_walked_past() -> None:
+    """Page 2, linked from page 1, answered 200 with an empty list (a passing error): the
+    walk ended there, 29 articles below it never read, the watermark moved."""
+    spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
+    linked = spider._listing("bg", "world", 2, url=f"{BASE}/world?page=2")
+    (after,) = spider.parse_listing(response(linked.url, panel([]), linked))
+    assert paths([after]) == ["/world?page=3"] and after.meta[SPECULATIVE]

@@ -48,7 +48,13 @@ from newsspider.extraction.record import (
     NotArticle,
     Rejected,
 )
-from newsspider.extraction.urls import ArticleRef, canonicalize, parse_article_url, to_fetch_url
+from newsspider.extraction.urls import (
+    ArticleRef,
+    canonicalize,
+    classify,
+    parse_article_url,
+    to_fetch_url,
+)
 from newsspider.items import RejectItem
 from newsspider.loaders import build_item, build_reject
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
@@ -96,14 +102,16 @@ class _Found(NamedTuple):
     walk's floor (``reached_old``), one above the watermark (``fresh``), one shown at a time
     inside the overlap between the floor and the watermark, which the previous run covered
     (``overlap``; these two: of the page's own edition and section), an article earlier
-    pages of its walk did not list (``novel``), and whether it and the page before listed only
-    items earlier pages of their walk listed (``repeated``)."""
+    pages of its walk did not list (``novel``), whether it and the page before listed no such
+    article (``stalled``: empty pages too), and whether they listed only items earlier pages of
+    their walk listed (``repeated``)."""
 
     requests: list[scrapy.Request]
     reached_old: bool
     fresh: bool
     overlap: bool
     novel: bool
+    stalled: bool
     repeated: bool
 
 
@@ -113,13 +121,14 @@ class _Walk:
 
     def __init__(self) -> None:
         self.keys: set[tuple[str, int]] = set()
-        self.repeats = 0
+        self.repeats = self.barren = 0
 
     def see(self, keys: list[tuple[str, int]]) -> bool:
         """Record a page's keys; whether one of them is new to the walk."""
         new = not self.keys.issuperset(keys)
         self.keys.update(keys)
         self.repeats = 0 if new or not keys else self.repeats + 1
+        self.barren = 0 if new else self.barren + 1
         return new
 
     @property
@@ -194,6 +203,18 @@ def _landed_elsewhere(response: Response, first: int) -> str | None:
     return None if below else response.url  # (`?page=2` moved to `/world/page/2`: read)
 
 
+def _feed_elsewhere(response: Response, extra_hosts: tuple[str, ...]) -> str | None:
+    """The URL a feed request was redirected to, if it is a known page of another kind or
+    another feed (an edition's feed moved to a section's lists only that section); a path
+    the site's scheme does not know (``/rss.xml``) may be the feed moved, judged by its items."""
+    asked = response.meta.get("redirect_urls")
+    if not asked:
+        return None
+    was, now = urlsplit(asked[0]).path.rstrip("/"), urlsplit(response.url).path.rstrip("/")
+    kind = classify(response.url, extra_hosts=extra_hosts)
+    return None if was == now or kind == "other" else response.url
+
+
 def _page_no(query: str, first: int) -> int:
     values = parse_qs(query).get("page")
     try:
@@ -209,13 +230,16 @@ def _speculative(before: ListingPage | None, url: str | None) -> bool:
 
 
 def _follow(page: ListingPage, found: _Found, meta: dict[str, Any]) -> bool:
-    """Whether a paged walk goes on after ``page``: the site links to the next page, or the
-    page is full, or it listed an article its walk had not (a short page without a link may
-    not be the last: the next is asked for, speculatively); a speculative page that listed
-    nothing new ends it."""
-    if page.next_url is not None and not meta.get(SPECULATIVE):
+    """Whether a paged walk goes on after ``page``: it listed an article its walk had not;
+    or, unless it is speculative or it and the page before listed nothing new (the end: an
+    empty page the site still links past, once), the site links to the next page, the page is
+    full, or the site linked to this one (an empty page it linked to may be a passing error:
+    the next is asked for, speculatively)."""
+    if found.novel:
         return True
-    return found.novel or (len(page.items) >= FULL_PAGE and not meta.get(SPECULATIVE))
+    if meta.get(SPECULATIVE) or found.stalled:
+        return False
+    return page.next_url is not None or len(page.items) >= FULL_PAGE or bool(meta.get("linked"))
 
 
 def _guessed(meta: dict[str, Any]) -> bool:
@@ -579,7 +603,12 @@ class FaktiSpider(scrapy.Spider):
             url or self._path_url(f"{self._prefix(lang)}/search", query),
             callback=self.parse_search,
             errback=self.search_failed,
-            meta={"lang": lang, "page": page, SPECULATIVE: _speculative(before, url)},
+            meta={
+                "lang": lang,
+                "page": page,
+                "linked": url is not None,
+                SPECULATIVE: _speculative(before, url),
+            },
         )
 
     def _article_request(
@@ -722,16 +751,23 @@ class FaktiSpider(scrapy.Spider):
             if request is not None:
                 requests.append(request)
         repeated = paged is not None and paged.repeated
-        return _Found(requests, reached_old, fresh, overlap, novel, repeated)
+        stalled = paged is not None and paged.barren >= 2
+        return _Found(requests, reached_old, fresh, overlap, novel, stalled, repeated)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         lang, section = response.meta["lang"], response.meta["section"]
         stats = self.crawler.stats
         page: ListingPage | None = None
-        try:
-            page = parse_rss(response.body, response.url)
-        except ListingError as exc:
-            logger.warning("feed %s is broken (%s): walking listings", response.url, exc)
+        elsewhere = _feed_elsewhere(response, self.extra_hosts)
+        if elsewhere is not None:
+            logger.warning(
+                "feed %s redirected to %s: walking listings", _asked(response), elsewhere
+            )
+        else:
+            try:
+                page = parse_rss(response.body, response.url)
+            except ListingError as exc:
+                logger.warning("feed %s is broken (%s): walking listings", response.url, exc)
         if page is None or not page.items:
             stats.inc_value("discovery/feeds/unusable")
             yield from self._fallback(lang, section)
@@ -802,13 +838,14 @@ class FaktiSpider(scrapy.Spider):
         past the last), and a section robots.txt forbids is not ours to read: nothing is
         listed there (``discovery/listing_missing``); not so for the home page (the way to the
         sections) or a page the site linked to (`rel=next`). A speculative page (after a short
-        one without a link) that cannot be read is the end of the walk: no gap either."""
+        one without a link) that does not exist is the end of the walk: no gap either; any
+        other failure of it (5xx, a timeout, robots.txt) says nothing of what is below it."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
         meta = request.meta
         missing = isinstance(error, HttpError) and error.response.status in (404, 410)
         forbidden = isinstance(error, IgnoreRequest) and str(error) == ROBOTS_FORBIDDEN
-        absent = bool(meta.get(SPECULATIVE)) or (
+        absent = (missing and bool(meta.get(SPECULATIVE))) or (
             _guessed(meta) and (missing or (forbidden and meta.get("page") == 1))
         )
         self._listing_lost(request, str(error), absent)
@@ -842,7 +879,8 @@ class FaktiSpider(scrapy.Spider):
         elsewhere = _landed_elsewhere(response, first=0)
         if elsewhere is not None:
             why = f"redirected to {elsewhere}"
-            yield from self._search_fallback(lang, page_no, why, response.meta)
+            past = bool(response.meta.get(SPECULATIVE))
+            yield from self._search_fallback(lang, page_no, why, past)
             return
         now = self._now(response)
         try:
@@ -850,7 +888,7 @@ class FaktiSpider(scrapy.Spider):
                 response.body, response.url, now, content_type=_content_type(response)
             )
         except ListingError as exc:
-            yield from self._search_fallback(lang, page_no, str(exc), response.meta)
+            yield from self._search_fallback(lang, page_no, str(exc))
             return
         self.crawler.stats.inc_value("discovery/search_pages")
         found = self._discover(page, response, now, ("search", lang))
@@ -864,14 +902,17 @@ class FaktiSpider(scrapy.Spider):
 
     def search_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         meta = failure.request.meta  # type: ignore[attr-defined]
-        yield from self._search_fallback(meta["lang"], meta["page"], str(failure.value), meta)
+        error = failure.value
+        missing = isinstance(error, HttpError) and error.response.status in (404, 410)
+        past = missing and meta["page"] > 0 and not meta.get("linked")  # past the last
+        yield from self._search_fallback(meta["lang"], meta["page"], str(error), past)
 
     def _search_fallback(
-        self, lang: str, page_no: int, why: str, meta: dict[str, Any]
+        self, lang: str, page_no: int, why: str, past: bool = False
     ) -> Iterator[scrapy.Request]:
         """Search unavailable: walk every section of ``lang`` instead (only from page 0); a
-        speculative page that cannot be read is the end of the walk."""
-        if meta.get(SPECULATIVE):
+        page ``past`` the last results (a guessed one that does not exist) ends the walk."""
+        if past:
             logger.info("search (%s) page %d ends the results: %s", lang, page_no, why)
             return
         logger.warning("search (%s) page %d unavailable: %s", lang, page_no, why)
