@@ -491,3 +491,25 @@ def test_a_feed_whose_temporary_cannot_be_made_stops_the_run(
     assert run.stats.get_value("export/write_failed") == run_files(run.crawler).feed.name
     run.close()
     assert run.stats.get_value("export/file") is None
+
+
+def test_a_folder_fsync_that_fails_after_the_rename_keeps_the_file_published(
+    pipeline_run, make_record, tmp_path, monkeypatch, caplog
+):
+    """EINVAL (some network or FUSE file systems) after the rename: the file was in place
+    but its keys were rolled back, so the next run exported all of them again."""
+
+    def einval(directory):
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+    monkeypatch.setattr(atomic, "fsync_dir", einval)
+    first = pipeline_run()
+    first.feed(*(article(make_record(i)) for i in range(1, 4)))
+    first.close()
+    assert first.stats.get_value("export/write_failed") is None
+    assert "its folder could not be synced ([Errno 22] Invalid argument)" in caplog.text
+    second = pipeline_run()
+    second.feed(*(article(make_record(i)) for i in range(1, 6)))
+    second.close()
+    older, newer = completed(tmp_path)
+    assert (ids(older), ids(newer)) == ([1, 2, 3], [4, 5])  # no key in two files

@@ -7,12 +7,15 @@ is written, so :func:`clean_leftovers` removes only the temporaries of dead proc
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from scrapy.extensions.postprocessing import PostProcessingManager
+
+logger = logging.getLogger(__name__)
 
 TEMP_SUFFIX = ".part"
 
@@ -109,9 +112,21 @@ class AtomicFile:
         os.fsync(self._raw.fileno())
 
     def publish(self) -> Path:
-        """:meth:`sync`, rename into place, fsync the folder, release the temporary."""
+        """:meth:`sync`, rename into place, fsync the folder, release the temporary. Once the
+        rename is done the file is published: a folder fsync that fails then (``EINVAL`` on
+        some network or FUSE file systems, ``EIO``) is only logged, since the file is in place
+        (raising would have its keys forgotten while it stays: every record exported twice)."""
         self.sync()
         os.rename(self.temp, self.final)
-        fsync_dir(self.final.parent)
-        self._raw.close()
+        try:
+            fsync_dir(self.final.parent)
+        except OSError as exc:
+            logger.warning(
+                "%s is in place, but its folder could not be synced (%s): a power cut now "
+                "could lose its name",
+                self.final.name,
+                exc,
+            )
+        with suppress(OSError):
+            self._raw.close()
         return self.final
