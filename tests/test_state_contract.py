@@ -299,3 +299,12 @@ def test_watermarks_only_move_up_and_survive_a_reopen(reopen):
     with pytest.raises(ValueError, match="naive"):
         s.raise_watermarks({"en": datetime(2027, 1, 1)})
     s.close()
+
+
+def test_the_run_history_keeps_its_last_entries(store, monkeypatch) -> None:
+    """Only the last 200 entries are read: the history grew by one row per run, for good."""
+    monkeypatch.setattr(sqlite_mod, "HISTORY_KEEP", 3)
+    monkeypatch.setattr(redis_mod, "HISTORY_KEEP", 3)
+    for n in range(5):
+        store.record_run({"n": n})
+    assert [r["n"] for r in store.recent_runs(10)] == [2, 3, 4]

@@ -159,6 +159,11 @@ def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+#: Run history entries kept (the health gates read the last 200): about 3 MB, 104 days of runs
+#: every 15 minutes.
+HISTORY_KEEP = 10_000
+
+
 def decode_runs(raws: Iterable[str | bytes]) -> list[dict[str, Any]]:
     """History entries from their JSON; an entry that is not a JSON object (a damaged row) is
     skipped with a warning, not allowed to fail the run report."""

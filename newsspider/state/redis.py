@@ -34,7 +34,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import redis
 from dateutil import tz
 
-from newsspider.state import Key, KeyState, SettingError, chunks, decode_runs, unix_seconds
+from newsspider.state import (
+    HISTORY_KEEP,
+    Key,
+    KeyState,
+    SettingError,
+    chunks,
+    decode_runs,
+    unix_seconds,
+)
 from newsspider.state.recovery import settle_pending
 
 SOFIA = tz.gettz("Europe/Sofia")
@@ -421,7 +429,10 @@ class RedisStore:
 
     # -- run history ------------------------------------------------------------------------
     def record_run(self, run: dict[str, Any]) -> None:
-        self.client.rpush(self._k_runs, json.dumps(run, ensure_ascii=False, sort_keys=True))
+        pipe = self.client.pipeline(transaction=True)
+        pipe.rpush(self._k_runs, json.dumps(run, ensure_ascii=False, sort_keys=True))
+        pipe.ltrim(self._k_runs, -HISTORY_KEEP, -1)
+        pipe.execute()
 
     def recent_runs(self, n: int) -> list[dict[str, Any]]:
         if n <= 0:

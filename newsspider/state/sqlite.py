@@ -13,7 +13,7 @@ from typing import Any
 
 from dateutil import tz
 
-from newsspider.state import Key, KeyState, chunks, decode_runs, unix_seconds
+from newsspider.state import HISTORY_KEEP, Key, KeyState, chunks, decode_runs, unix_seconds
 from newsspider.state.recovery import settle_pending
 
 SOFIA = tz.gettz("Europe/Sofia")
@@ -236,10 +236,11 @@ class SQLiteStore:
     # -- run history ------------------------------------------------------------------------
     def record_run(self, run: dict[str, Any]) -> None:
         with self._write() as db:
-            db.execute(
+            cursor = db.execute(
                 "INSERT INTO runs (recorded, data) VALUES (?, ?)",
                 (_now(), json.dumps(run, ensure_ascii=False, sort_keys=True)),
             )
+            db.execute("DELETE FROM runs WHERE seq <= ?", (cursor.lastrowid - HISTORY_KEEP,))
         self._commit()
 
     def recent_runs(self, n: int) -> list[dict[str, Any]]:
