@@ -32,6 +32,12 @@ class ArticleRef:
         return (self.lang, self.article_id)
 
 
+def compact_key(key: tuple[str, int]) -> int:
+    """One small int per ``(lang, article_id)`` key (ids have at most 18 digits): a third of a
+    tuple's memory in the sets of a long backfill."""
+    return key[1] << 1 | (key[0] == "bg")
+
+
 #: An absolute http(s) URL that ``urlsplit`` takes apart as written: an ASCII host and
 #: port without user info, brackets or ``%``, and no tab or line break anywhere.
 _PLAIN_URL = re.compile(r"([hH][tT][tT][pP][sS]?)://([A-Za-z0-9.:-]+)([/?#][^\t\n\r]*)?")

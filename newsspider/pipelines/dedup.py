@@ -9,6 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
+from newsspider.extraction.urls import compact_key
 from newsspider.items import ArticleItem
 from newsspider.startup import exit_on
 from newsspider.state import Key, KeyState, SettingError, StateStore, get_store
@@ -63,7 +64,7 @@ class DedupPipeline:
         if not isinstance(item, ArticleItem):
             return item
         key = item_key(item)
-        compact = key[1] << 1 | (key[0] == "bg")  # a small int per key: cheap on a long backfill
+        compact = compact_key(key)
         if compact in self._seen:
             self.stats.inc_value("dedup/skip/duplicate")
             raise DropItem(f"duplicate in this run: {key}", log_level="DEBUG")

@@ -52,6 +52,7 @@ from newsspider.extraction.urls import (
     ArticleRef,
     canonicalize,
     classify,
+    compact_key,
     parse_article_url,
     to_fetch_url,
 )
@@ -120,11 +121,11 @@ class _Walk:
     and how many of its last pages in a row listed only keys earlier pages had."""
 
     def __init__(self) -> None:
-        self.keys: set[tuple[str, int]] = set()
+        self.keys: set[int] = set()
         self.repeats = self.barren = 0
 
-    def see(self, keys: list[tuple[str, int]]) -> bool:
-        """Record a page's keys; whether one of them is new to the walk."""
+    def see(self, keys: list[int]) -> bool:
+        """Record a page's keys (:func:`compact_key`); whether one of them is new to the walk."""
         new = not self.keys.issuperset(keys)
         self.keys.update(keys)
         self.repeats = 0 if new or not keys else self.repeats + 1
@@ -265,9 +266,10 @@ class FaktiSpider(scrapy.Spider):
         self.args = CrawlArgs()
         self.base_url = "https://fakti.bg"
         self.extra_hosts: tuple[str, ...] = ()
+        self.distributed = False
         self.window = Window()
         self.coverage: Coverage | None = None
-        self.seen_keys: set[tuple[str, int]] = set()
+        self.seen_keys: set[int] = set()  # (compact_key)
         self.walks: dict[tuple, _Walk] = {}
         #: The watermarks an incremental window starts from (before the overlap).
         self.watermarks: dict[str, datetime] = {}
@@ -286,7 +288,8 @@ class FaktiSpider(scrapy.Spider):
             validate_settings(settings)
             extra_hosts = (urlsplit(base).netloc,)
             spider.args = parse_args(spider.raw_args, extra_hosts=extra_hosts)
-            if spider.args.replica and is_distributed(settings):
+            spider.distributed = is_distributed(settings)
+            if spider.args.replica and spider.distributed:
                 raise ValueError(
                     "argument replica=1 cannot be used with a redis:// FAKTI_STATE: each "
                     "worker would crawl a replica of its own while they share their requests; "
@@ -457,9 +460,7 @@ class FaktiSpider(scrapy.Spider):
 
     def _job_frontier(self) -> RedisFrontier | None:
         """A distributed worker's frontier (it records the walk of the whole job)."""
-        if not is_distributed(self.crawler.settings):
-            return None
-        return getattr(self.crawler, FRONTIER_ATTR)
+        return getattr(self.crawler, FRONTIER_ATTR) if self.distributed else None
 
     def _incremental_window(self, upper: datetime | None) -> Window:
         """Each scope down to its watermark minus the overlap; a scope without one gets the
@@ -623,15 +624,19 @@ class FaktiSpider(scrapy.Spider):
         earlier; ``listed`` is the listing item it was found in, on a page of ``clock``;
         ``undated`` is the time it counts as listed if it shows no date
         (:func:`_undated_times`)."""
-        if ref.key in self.seen_keys:
+        compact = compact_key(ref.key)
+        if compact in self.seen_keys:
             self.crawler.stats.inc_value("discovery/articles/duplicate")
             return None
-        self.seen_keys.add(ref.key)
+        self.seen_keys.add(compact)
         self.crawler.stats.inc_value("discovery/articles/scheduled")
         meta: dict[str, Any] = {"fakti_floor": floor}
         if listed is not None:
             meta[LISTED], meta[LISTING_CLOCK] = listed.published or undated or clock, clock
-        return self._fetch_article(to_fetch_url(ref.url, self.base_url), meta=meta)
+        # (one request per key and run already: Scrapy's duplicate filter need not hold its
+        # fingerprint too; a distributed job's frontier filters by key across its workers)
+        url = to_fetch_url(ref.url, self.base_url)
+        return self._fetch_article(url, meta=meta, dont_filter=not self.distributed)
 
     def refetch_request(self, url: str) -> scrapy.Request:
         """The request of an article fetched again at ``url`` (a distributed run claimed it
@@ -717,7 +722,7 @@ class FaktiSpider(scrapy.Spider):
         requests: list[scrapy.Request] = []
         reached_old = fresh = overlap = False
         paged = self.walks.setdefault(walk, _Walk()) if walk is not None else None
-        novel = paged.see(keys) if paged is not None else bool(keys)
+        novel = paged.see([compact_key(k) for k in keys]) if paged is not None else bool(keys)
         floor = self.window.lower(now, lang, section)
         undated = _undated_times(page.items, [item for item, _ in pairs], floor)
         marked = self.window.has_mark(lang, section)
