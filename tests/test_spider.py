@@ -1218,3 +1218,55 @@ def test_an_empty_page_the_site_linked_to_is_walked_past() -> None:
     linked = spider._listing("bg", "world", 2, url=f"{BASE}/world?page=2")
     (after,) = spider.parse_listing(response(linked.url, panel([]), linked))
     assert paths([after]) == ["/world?page=3"] and after.meta[SPECULATIVE]
+
+
+def test_an_empty_page_a_full_page_linked_to_is_a_gap_walked_past() -> None:
+    """Page 2, linked from a full page 1, answered an empty list once: its 20 articles were
+    lost for good (the walk went past it, the watermark moved)."""
+    spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
+    full = ListingPage(items=[ListingItem(url=f"{BASE}/world/{1000100 + n}-x") for n in range(20)])
+    linked = spider._listing("bg", "world", 2, url=f"{BASE}/world?page=2", page=full)
+    (after,) = spider.parse_listing(response(linked.url, panel([]), linked))
+    assert paths([after]) == ["/world?page=3"]
+    assert spider.coverage is not None and len(spider.coverage.gaps) == 1
+
+
+@pytest.mark.parametrize("speculative", [True, False])
+def test_a_no_results_page_past_the_last_search_page_ends_the_results(speculative: bool):
+    """Past the results the site may answer a page without `#main`: every backfill was a
+    gap, its watermark never moved."""
+    spider = make_spider(since="2025-10-01", lang="bg")
+    spider.start_requests_list()
+    before = ListingPage(
+        items=[ListingItem(url=f"{BASE}/sport/1000011-k")] * (1 if speculative else 20)
+    )
+    request = spider._search("bg", 9, before=before)
+    body = b"<html><body><p>No results</p></body></html>"
+    assert list(spider.parse_search(response(request.url, body, request))) == []
+    assert spider.coverage is not None and spider.coverage.gaps == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "to", "usable"),
+    [
+        ("bg", "/feed/rss2", True),  # a path the scheme does not know: judged by its items
+        ("bg", "/feed/world", False),  # a section's feed: lists only that section
+        ("en", "/feed", False),  # the other edition's
+        ("bg", "/feed/", True),  # the same feed
+    ],
+)
+def test_a_redirected_feed_is_judged_by_where_it_landed(lang: str, to: str, usable: bool):
+    mark = sofia_local(2025, 10, 26, 11, 0)
+    spider = make_spider(FakeStore(marks={lang: mark}), lang=lang)
+    (feed,) = spider.start_requests_list()
+    prefix = "/en" if lang == "en" else ""
+    body = rss(
+        [
+            (f"{prefix}/world/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            (f"{prefix}/world/1000002-b", "Sun, 26 Oct 2025 10:30:00 +0200"),
+        ]
+    )
+    out = paths(spider.parse_feed(landed(feed, BASE + to, body, cls=XmlResponse)))
+    assert out == (
+        [f"{prefix}/world/1000003-c", f"{prefix}/world/1000002-b"] if usable else [f"{prefix}/"]
+    )

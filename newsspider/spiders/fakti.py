@@ -76,6 +76,8 @@ logger = logging.getLogger(__name__)
 #: the page after one is still asked for, as a *speculative* page (meta :data:`SPECULATIVE`).
 FULL_PAGE = 20
 SPECULATIVE = "fakti_speculative"
+#: Request meta of a later listing or search page: how many items the page before listed.
+BEFORE = "fakti_before"
 ARTICLE_PRIORITY = 10
 #: The reason of Scrapy's ``IgnoreRequest`` for a URL robots.txt forbids.
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
@@ -205,15 +207,24 @@ def _landed_elsewhere(response: Response, first: int) -> str | None:
 
 
 def _feed_elsewhere(response: Response, extra_hosts: tuple[str, ...]) -> str | None:
-    """The URL a feed request was redirected to, if it is a known page of another kind or
-    another feed (an edition's feed moved to a section's lists only that section); a path
-    the site's scheme does not know (``/rss.xml``) may be the feed moved, judged by its items."""
-    asked = response.meta.get("redirect_urls")
-    if not asked:
+    """The URL a feed request was redirected to, if it is a known page of another kind or the
+    feed of another edition or section (an edition's feed moved to a section's lists only that
+    section); a path the site's scheme does not know (``/rss.xml``, ``/feed/rss2``) may be the
+    feed moved, judged by its items."""
+    if not response.meta.get("redirect_urls"):
         return None
-    was, now = urlsplit(asked[0]).path.rstrip("/"), urlsplit(response.url).path.rstrip("/")
     kind = classify(response.url, extra_hosts=extra_hosts)
-    return None if was == now or kind == "other" else response.url
+    if kind in ("other", "offsite"):  # (off-site: the site guard has refused it already)
+        return None
+    feed = P.RSS_PATH.match(urlsplit(response.url).path) if kind == "rss" else None
+    if feed is not None:
+        section = feed.group("section")
+        if section is not None and section not in P.SECTIONS:
+            return None
+        lang = "en" if feed.group("en") else "bg"
+        if (lang, section) == (response.meta["lang"], response.meta["section"]):
+            return None
+    return response.url
 
 
 def _page_no(query: str, first: int) -> int:
@@ -241,6 +252,11 @@ def _follow(page: ListingPage, found: _Found, meta: dict[str, Any]) -> bool:
     if meta.get(SPECULATIVE) or found.stalled:
         return False
     return page.next_url is not None or len(page.items) >= FULL_PAGE or bool(meta.get("linked"))
+
+
+def _lost_page(page: ListingPage, meta: dict[str, Any]) -> bool:
+    """Whether an empty page is a passing error, not the end: a full page linked to it."""
+    return not page.items and bool(meta.get("linked")) and (meta.get(BEFORE) or 0) >= FULL_PAGE
 
 
 def _guessed(meta: dict[str, Any]) -> bool:
@@ -583,6 +599,7 @@ class FaktiSpider(scrapy.Spider):
                 "page": number,
                 "linked": url is not None,
                 SPECULATIVE: _speculative(page, url),
+                BEFORE: len(page.items) if page is not None else None,
             },
         )
 
@@ -609,6 +626,7 @@ class FaktiSpider(scrapy.Spider):
                 "page": page,
                 "linked": url is not None,
                 SPECULATIVE: _speculative(before, url),
+                BEFORE: len(before.items) if before is not None else None,
             },
         )
 
@@ -815,6 +833,8 @@ class FaktiSpider(scrapy.Spider):
         home = bool(meta.get("home"))
         found = self._discover(page, response, now, None if home else ("listing", lang, section))
         yield from found.requests
+        if _lost_page(page, meta):  # (its own items are unread; the walk goes past it)
+            self._gap(f"listing {_asked(response)} is empty, though a full page linked to it")
         if home:  # a curated page: an old item proves nothing of the sections
             for name in sorted(P.SECTIONS):
                 yield self._listing(lang, name)
@@ -892,12 +912,15 @@ class FaktiSpider(scrapy.Spider):
             page = parse_search(
                 response.body, response.url, now, content_type=_content_type(response)
             )
-        except ListingError as exc:
-            yield from self._search_fallback(lang, page_no, str(exc))
+        except ListingError as exc:  # (a page past the results may be a "no results" page)
+            past = page_no > 0 and not response.meta.get("linked")
+            yield from self._search_fallback(lang, page_no, str(exc), past)
             return
         self.crawler.stats.inc_value("discovery/search_pages")
         found = self._discover(page, response, now, ("search", lang))
         yield from found.requests
+        if _lost_page(page, response.meta):
+            self._gap(f"search page {page_no} ({lang}) is empty, though a full page linked to it")
         # results older than `since` and none newer: the rest is older still
         if (found.reached_old and not found.requests) or self._repeats(found, response):
             return
