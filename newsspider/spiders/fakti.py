@@ -17,7 +17,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -51,7 +51,6 @@ from newsspider.extraction.record import (
 from newsspider.extraction.urls import (
     ArticleRef,
     canonicalize,
-    classify,
     compact_key,
     parse_article_url,
     to_fetch_url,
@@ -63,6 +62,17 @@ from newsspider.middlewares.safety import listing_cut
 from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.pipelines.writer import write_failure
+from newsspider.spiders.paging import (
+    SPECULATIVE,
+    Found,
+    Walk,
+    feed_elsewhere,
+    follow,
+    guessed,
+    landed_elsewhere,
+    lost_page,
+    page_meta,
+)
 from newsspider.spiders.window import Coverage, Window, before, reached, scope
 from newsspider.startup import exit_on
 from newsspider.state import StateStore, get_store
@@ -72,12 +82,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Listing pages shorter than this without ``a[rel=next]`` may be the last (both modelled):
-#: the page after one is still asked for, as a *speculative* page (meta :data:`SPECULATIVE`).
-FULL_PAGE = 20
-SPECULATIVE = "fakti_speculative"
-#: Request meta of a later listing or search page: how many items the page before listed.
-BEFORE = "fakti_before"
 ARTICLE_PRIORITY = 10
 #: The reason of Scrapy's ``IgnoreRequest`` for a URL robots.txt forbids.
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
@@ -98,47 +102,6 @@ class ArticleJob(NamedTuple):
     def extract(self) -> ExtractionResult:
         """:func:`extract_article` of this page, in this process."""
         return extract_article(self.body, self.url, content_type=self.content_type)
-
-
-class _Found(NamedTuple):
-    """What a listing page gave: article requests; whether it listed an item below the
-    walk's floor (``reached_old``), one above the watermark (``fresh``), one shown at a time
-    inside the overlap between the floor and the watermark, which the previous run covered
-    (``overlap``; these two: of the page's own edition and section), an article earlier
-    pages of its walk did not list (``novel``), whether it and the page before listed no such
-    article (``stalled``: empty pages too), and whether they listed only items earlier pages of
-    their walk listed (``repeated``)."""
-
-    requests: list[scrapy.Request]
-    reached_old: bool
-    fresh: bool
-    overlap: bool
-    novel: bool
-    stalled: bool
-    repeated: bool
-
-
-class _Walk:
-    """The article keys one paged walk (a section's listing, an edition's search) listed,
-    and how many of its last pages in a row listed only keys earlier pages had."""
-
-    def __init__(self) -> None:
-        self.keys: set[int] = set()
-        self.repeats = self.barren = 0
-
-    def see(self, keys: list[int]) -> bool:
-        """Record a page's keys (:func:`compact_key`); whether one of them is new to the walk."""
-        new = not self.keys.issuperset(keys)
-        self.keys.update(keys)
-        self.repeats = 0 if new or not keys else self.repeats + 1
-        self.barren = 0 if new else self.barren + 1
-        return new
-
-    @property
-    def repeated(self) -> bool:
-        """Whether the last page and the one before listed only known keys (one such page
-        alone: 20 articles may have been published between two fetches)."""
-        return self.repeats >= 2
 
 
 def _sofia_midnight(day: date) -> datetime:
@@ -190,81 +153,6 @@ def _asked(request: scrapy.Request | Response) -> str:
     return request.meta.get("redirect_urls", [request.url])[0]
 
 
-def _landed_elsewhere(response: Response, first: int) -> str | None:
-    """The URL a listing or search request was redirected to, if it is not a form of the page
-    asked for: another path that is not below the asked one (the home page, another section
-    or edition), or the walk's ``first`` page for a later one (sent back: past the last)."""
-    asked = response.meta.get("redirect_urls")
-    if not asked:
-        return None
-    was, now = urlsplit(asked[0]), urlsplit(response.url)
-    was_path, now_path = was.path.rstrip("/"), now.path.rstrip("/")
-    if was_path == now_path:
-        back = _page_no(was.query, first) > first and _page_no(now.query, first) == first
-        return response.url if back else None
-    below = was_path not in ("", "/en") and now_path.startswith(was_path + "/")
-    return None if below else response.url  # (`?page=2` moved to `/world/page/2`: read)
-
-
-def _feed_elsewhere(response: Response, extra_hosts: tuple[str, ...]) -> str | None:
-    """The URL a feed request was redirected to, if it is a known page of another kind or the
-    feed of another edition or section (an edition's feed moved to a section's lists only that
-    section); a path the site's scheme does not know (``/rss.xml``, ``/feed/rss2``) may be the
-    feed moved, judged by its items."""
-    if not response.meta.get("redirect_urls"):
-        return None
-    kind = classify(response.url, extra_hosts=extra_hosts)
-    if kind in ("other", "offsite"):  # (off-site: the site guard has refused it already)
-        return None
-    feed = P.RSS_PATH.match(urlsplit(response.url).path) if kind == "rss" else None
-    if feed is not None:
-        section = feed.group("section")
-        if section is not None and section not in P.SECTIONS:
-            return None
-        lang = "en" if feed.group("en") else "bg"
-        if (lang, section) == (response.meta["lang"], response.meta["section"]):
-            return None
-    return response.url
-
-
-def _page_no(query: str, first: int) -> int:
-    values = parse_qs(query).get("page")
-    try:
-        return int(values[0]) if values else first
-    except ValueError:
-        return first
-
-
-def _speculative(before: ListingPage | None, url: str | None) -> bool:
-    """Whether the page after ``before`` may not exist: the site linked to none and
-    ``before`` was short (the modelled page size)."""
-    return before is not None and url is None and len(before.items) < FULL_PAGE
-
-
-def _follow(page: ListingPage, found: _Found, meta: dict[str, Any]) -> bool:
-    """Whether a paged walk goes on after ``page``: it listed an article its walk had not;
-    or, unless it is speculative or it and the page before listed nothing new (the end: an
-    empty page the site still links past, once), the site links to the next page, the page is
-    full, or the site linked to this one (an empty page it linked to may be a passing error:
-    the next is asked for, speculatively)."""
-    if found.novel:
-        return True
-    if meta.get(SPECULATIVE) or found.stalled:
-        return False
-    return page.next_url is not None or len(page.items) >= FULL_PAGE or bool(meta.get("linked"))
-
-
-def _lost_page(page: ListingPage, meta: dict[str, Any]) -> bool:
-    """Whether an empty page is a passing error, not the end: a full page linked to it."""
-    return not page.items and bool(meta.get("linked")) and (meta.get(BEFORE) or 0) >= FULL_PAGE
-
-
-def _guessed(meta: dict[str, Any]) -> bool:
-    """Whether a listing request is a section page the spider guessed (not the home page,
-    nor a page the site linked to with ``rel=next``): it may not exist."""
-    return not (meta.get("home") or meta.get("linked"))
-
-
 def _content_type(response: Response) -> str | None:
     """The ``Content-Type`` header, for the extraction's own decoding of the body."""
     value = response.headers.get(b"Content-Type")
@@ -286,7 +174,7 @@ class FaktiSpider(scrapy.Spider):
         self.window = Window()
         self.coverage: Coverage | None = None
         self.seen_keys: set[int] = set()  # (compact_key)
-        self.walks: dict[tuple, _Walk] = {}
+        self.walks: dict[tuple, Walk] = {}
         #: The watermarks an incremental window starts from (before the overlap).
         self.watermarks: dict[str, datetime] = {}
         self.store: StateStore | None = None
@@ -593,14 +481,7 @@ class FaktiSpider(scrapy.Spider):
             url or self._path_url(path, {"page": number} if number > 1 else None),
             callback=self.parse_listing,
             errback=self.listing_failed,
-            meta={
-                "lang": lang,
-                "section": section,
-                "page": number,
-                "linked": url is not None,
-                SPECULATIVE: _speculative(page, url),
-                BEFORE: len(page.items) if page is not None else None,
-            },
+            meta={"lang": lang, "section": section, "page": number, **page_meta(page, url)},
         )
 
     def _search(
@@ -621,13 +502,7 @@ class FaktiSpider(scrapy.Spider):
             url or self._path_url(f"{self._prefix(lang)}/search", query),
             callback=self.parse_search,
             errback=self.search_failed,
-            meta={
-                "lang": lang,
-                "page": page,
-                "linked": url is not None,
-                SPECULATIVE: _speculative(before, url),
-                BEFORE: len(before.items) if before is not None else None,
-            },
+            meta={"lang": lang, "page": page, **page_meta(before, url)},
         )
 
     def _article_request(
@@ -724,7 +599,7 @@ class FaktiSpider(scrapy.Spider):
 
     def _discover(
         self, page: ListingPage, response: Response, now: datetime, walk: tuple | None = None
-    ) -> _Found:
+    ) -> Found:
         """Article requests for a listing page's new items, and what its items were
         (``now``: the page's clock; ``walk``: the paged walk it belongs to, if any)."""
         lang, section = response.meta["lang"], response.meta.get("section")
@@ -739,7 +614,7 @@ class FaktiSpider(scrapy.Spider):
             known = self.store.known(keys)
         requests: list[scrapy.Request] = []
         reached_old = fresh = overlap = False
-        paged = self.walks.setdefault(walk, _Walk()) if walk is not None else None
+        paged = self.walks.setdefault(walk, Walk()) if walk is not None else None
         novel = paged.see([compact_key(k) for k in keys]) if paged is not None else bool(keys)
         floor = self.window.lower(now, lang, section)
         undated = _undated_times(page.items, [item for item, _ in pairs], floor)
@@ -775,13 +650,13 @@ class FaktiSpider(scrapy.Spider):
                 requests.append(request)
         repeated = paged is not None and paged.repeated
         stalled = paged is not None and paged.barren >= 2
-        return _Found(requests, reached_old, fresh, overlap, novel, stalled, repeated)
+        return Found(requests, reached_old, fresh, overlap, novel, stalled, repeated)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         lang, section = response.meta["lang"], response.meta["section"]
         stats = self.crawler.stats
         page: ListingPage | None = None
-        elsewhere = _feed_elsewhere(response, self.extra_hosts)
+        elsewhere = feed_elsewhere(response, self.extra_hosts)
         if elsewhere is not None:
             logger.warning(
                 "feed %s redirected to %s: walking listings", _asked(response), elsewhere
@@ -820,7 +695,7 @@ class FaktiSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         meta = response.meta
         lang, section = meta["lang"], meta["section"]
-        elsewhere = _landed_elsewhere(response, first=1)
+        elsewhere = landed_elsewhere(response, first=1)
         if elsewhere is not None:
             why = f"redirected to {elsewhere}"
             self._listing_lost(response.request, why, bool(meta.get(SPECULATIVE)))
@@ -833,7 +708,7 @@ class FaktiSpider(scrapy.Spider):
         home = bool(meta.get("home"))
         found = self._discover(page, response, now, None if home else ("listing", lang, section))
         yield from found.requests
-        if _lost_page(page, meta):  # (its own items are unread; the walk goes past it)
+        if lost_page(page, meta):  # (its own items are unread; the walk goes past it)
             self._gap(f"listing {_asked(response)} is empty, though a full page linked to it")
         if home:  # a curated page: an old item proves nothing of the sections
             for name in sorted(P.SECTIONS):
@@ -841,11 +716,11 @@ class FaktiSpider(scrapy.Spider):
             return
         if found.reached_old or self._repeats(found, response):
             return
-        if _follow(page, found, meta):
+        if follow(page, found, meta):
             next_url = self._on_base(page.next_url)
             yield self._listing(lang, section, meta["page"] + 1, url=next_url, page=page)
 
-    def _repeats(self, found: _Found, response: Response) -> bool:
+    def _repeats(self, found: Found, response: Response) -> bool:
         """Whether a listing or search page and the one before it list only items of earlier
         pages of their walk (a site that ignores the page number, or shows its last page for
         any number): the pages below cannot be reached, so the walk ends there, as a gap."""
@@ -871,7 +746,7 @@ class FaktiSpider(scrapy.Spider):
         missing = isinstance(error, HttpError) and error.response.status in (404, 410)
         forbidden = isinstance(error, IgnoreRequest) and str(error) == ROBOTS_FORBIDDEN
         absent = (missing and bool(meta.get(SPECULATIVE))) or (
-            _guessed(meta) and (missing or (forbidden and meta.get("page") == 1))
+            guessed(meta) and (missing or (forbidden and meta.get("page") == 1))
         )
         self._listing_lost(request, str(error), absent)
 
@@ -901,7 +776,7 @@ class FaktiSpider(scrapy.Spider):
 
     def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
         lang, page_no = response.meta["lang"], response.meta["page"]
-        elsewhere = _landed_elsewhere(response, first=0)
+        elsewhere = landed_elsewhere(response, first=0)
         if elsewhere is not None:
             why = f"redirected to {elsewhere}"
             past = bool(response.meta.get(SPECULATIVE))
@@ -919,12 +794,12 @@ class FaktiSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/search_pages")
         found = self._discover(page, response, now, ("search", lang))
         yield from found.requests
-        if _lost_page(page, response.meta):
+        if lost_page(page, response.meta):
             self._gap(f"search page {page_no} ({lang}) is empty, though a full page linked to it")
         # results older than `since` and none newer: the rest is older still
         if (found.reached_old and not found.requests) or self._repeats(found, response):
             return
-        if _follow(page, found, response.meta):
+        if follow(page, found, response.meta):
             next_url = self._on_base(page.next_url)
             yield self._search(lang, page_no + 1, url=next_url, before=page)
 

@@ -1,0 +1,156 @@
+"""How a paged walk (a section's listing pages, an edition's search results) goes on, and
+where a redirected discovery request landed: pure rules on listing pages and request meta.
+
+A page is followed by the next while it lists an article its walk had not; or, unless it and
+the page before listed nothing new, while the site links to the next page, the page is full
+(:data:`FULL_PAGE`, modelled) or the site linked to this one. The page after a short page
+that links to none is *speculative* (:data:`SPECULATIVE`): it may not exist, so it ends the
+walk without a gap when it does not (404/410, a redirect elsewhere, nothing new), and is a gap
+when it fails otherwise (the spider's errbacks).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+from urllib.parse import parse_qs, urlsplit
+
+import scrapy
+from scrapy.http import Response
+
+from newsspider.extraction import patterns as P
+from newsspider.extraction.listings import ListingPage
+from newsspider.extraction.urls import classify
+
+#: Listing pages shorter than this without ``a[rel=next]`` may be the last (both modelled):
+#: the page after one is still asked for, as a *speculative* page (meta :data:`SPECULATIVE`).
+FULL_PAGE = 20
+SPECULATIVE = "fakti_speculative"
+#: Request meta of a later listing or search page: how many items the page before listed.
+BEFORE = "fakti_before"
+
+
+class Found(NamedTuple):
+    """What a listing page gave: article requests; whether it listed an item below the
+    walk's floor (``reached_old``), one above the watermark (``fresh``), one shown at a time
+    inside the overlap between the floor and the watermark, which the previous run covered
+    (``overlap``; these two: of the page's own edition and section), an article earlier
+    pages of its walk did not list (``novel``), whether it and the page before listed no such
+    article (``stalled``: empty pages too), and whether they listed only items earlier pages of
+    their walk listed (``repeated``)."""
+
+    requests: list[scrapy.Request]
+    reached_old: bool
+    fresh: bool
+    overlap: bool
+    novel: bool
+    stalled: bool
+    repeated: bool
+
+
+class Walk:
+    """The article keys one paged walk (a section's listing, an edition's search) listed,
+    and how many of its last pages in a row listed only keys earlier pages had (``repeats``)
+    or no key new to it (``barren``, empty pages too)."""
+
+    def __init__(self) -> None:
+        self.keys: set[int] = set()
+        self.repeats = self.barren = 0
+
+    def see(self, keys: list[int]) -> bool:
+        """Record a page's keys (``compact_key``); whether one of them is new to the walk."""
+        new = not self.keys.issuperset(keys)
+        self.keys.update(keys)
+        self.repeats = 0 if new or not keys else self.repeats + 1
+        self.barren = 0 if new else self.barren + 1
+        return new
+
+    @property
+    def repeated(self) -> bool:
+        """Whether the last page and the one before listed only known keys (one such page
+        alone: 20 articles may have been published between two fetches)."""
+        return self.repeats >= 2
+
+
+def landed_elsewhere(response: Response, first: int) -> str | None:
+    """The URL a listing or search request was redirected to, if it is not a form of the page
+    asked for: another path that is not below the asked one (the home page, another section
+    or edition), or the walk's ``first`` page for a later one (sent back: past the last)."""
+    asked = response.meta.get("redirect_urls")
+    if not asked:
+        return None
+    was, now = urlsplit(asked[0]), urlsplit(response.url)
+    was_path, now_path = was.path.rstrip("/"), now.path.rstrip("/")
+    if was_path == now_path:
+        back = _page_no(was.query, first) > first and _page_no(now.query, first) == first
+        return response.url if back else None
+    below = was_path not in ("", "/en") and now_path.startswith(was_path + "/")
+    return None if below else response.url  # (`?page=2` moved to `/world/page/2`: read)
+
+
+def feed_elsewhere(response: Response, extra_hosts: tuple[str, ...]) -> str | None:
+    """The URL a feed request was redirected to, if it is a known page of another kind or the
+    feed of another edition or section (an edition's feed moved to a section's lists only that
+    section); a path the site's scheme does not know (``/rss.xml``, ``/feed/rss2``) may be the
+    feed moved, judged by its items."""
+    if not response.meta.get("redirect_urls"):
+        return None
+    kind = classify(response.url, extra_hosts=extra_hosts)
+    if kind in ("other", "offsite"):  # (off-site: the site guard has refused it already)
+        return None
+    feed = P.RSS_PATH.match(urlsplit(response.url).path) if kind == "rss" else None
+    if feed is not None:
+        section = feed.group("section")
+        if section is not None and section not in P.SECTIONS:
+            return None
+        lang = "en" if feed.group("en") else "bg"
+        if (lang, section) == (response.meta["lang"], response.meta["section"]):
+            return None
+    return response.url
+
+
+def _page_no(query: str, first: int) -> int:
+    values = parse_qs(query).get("page")
+    try:
+        return int(values[0]) if values else first
+    except ValueError:
+        return first
+
+
+def _speculative(before: ListingPage | None, url: str | None) -> bool:
+    """Whether the page after ``before`` may not exist: the site linked to none and
+    ``before`` was short (the modelled page size)."""
+    return before is not None and url is None and len(before.items) < FULL_PAGE
+
+
+def follow(page: ListingPage, found: Found, meta: dict[str, Any]) -> bool:
+    """Whether a paged walk goes on after ``page``: it listed an article its walk had not;
+    or, unless it is speculative or it and the page before listed nothing new (the end: an
+    empty page the site still links past, once), the site links to the next page, the page is
+    full, or the site linked to this one (an empty page it linked to may be a passing error:
+    the next is asked for, speculatively)."""
+    if found.novel:
+        return True
+    if meta.get(SPECULATIVE) or found.stalled:
+        return False
+    return page.next_url is not None or len(page.items) >= FULL_PAGE or bool(meta.get("linked"))
+
+
+def lost_page(page: ListingPage, meta: dict[str, Any]) -> bool:
+    """Whether an empty page is a passing error, not the end: a full page linked to it."""
+    return not page.items and bool(meta.get("linked")) and (meta.get(BEFORE) or 0) >= FULL_PAGE
+
+
+def guessed(meta: dict[str, Any]) -> bool:
+    """Whether a listing request is a section page the spider guessed (not the home page,
+    nor a page the site linked to with ``rel=next``): it may not exist."""
+    return not (meta.get("home") or meta.get("linked"))
+
+
+def page_meta(before: ListingPage | None, url: str | None) -> dict[str, Any]:
+    """Request meta of a later page of a walk: ``url`` is the site's link to it (``None``:
+    guessed), ``before`` the page before it."""
+    return {
+        "linked": url is not None,
+        SPECULATIVE: _speculative(before, url),
+        BEFORE: len(before.items) if before is not None else None,
+    }
