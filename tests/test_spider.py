@@ -1189,29 +1189,46 @@ def test_an_empty_page_the_site_linked_to_is_walked_past() -> None:
     assert paths([after]) == ["/world?page=3"] and after.meta[SPECULATIVE]
 
 
-def test_an_empty_page_a_full_page_linked_to_is_a_gap_walked_past() -> None:
-    """Page 2, linked from a full page 1, answered an empty list once: its 20 articles were
-    lost for good (the walk went past it, the watermark moved)."""
+@pytest.mark.parametrize(("after", "gap"), [("articles", True), ("404", False), ("empty", False)])
+@pytest.mark.parametrize("linked", [True, False])
+def test_an_empty_page_where_more_was_expected_is_judged_by_the_page_after(
+    after: str, gap: bool, linked: bool
+) -> None:
+    """Page 2, after a full page 1, answered an empty list once: its 20 articles were lost
+    for good and the watermark moved. It may also be the end (a pager linking past the last
+    page, a last page exactly full): the page after it decides."""
     spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
     full = ListingPage(items=[ListingItem(url=f"{BASE}/world/{1000100 + n}-x") for n in range(20)])
-    linked = spider._listing("bg", "world", 2, url=f"{BASE}/world?page=2", page=full)
-    (after,) = spider.parse_listing(response(linked.url, panel([]), linked))
-    assert paths([after]) == ["/world?page=3"]
-    assert spider.coverage is not None and len(spider.coverage.gaps) == 1
+    url = f"{BASE}/world?page=2" if linked else None
+    empty = spider._listing("bg", "world", 2, url=url, page=full)
+    (third,) = spider.parse_listing(response(empty.url, panel([]), empty))
+    assert paths([third]) == ["/world?page=3"] and third.meta[SPECULATIVE]
+    if after == "articles":
+        items = [("/world/1000009-x", "днес в 10:00 ч.")]
+        list(spider.parse_listing(response(third.url, panel(items), third)))
+    elif after == "404":
+        list(third.errback(http_failure(response(third.url, b"", third, status=404))) or ())
+    else:
+        assert list(spider.parse_listing(response(third.url, panel([]), third))) == []
+    assert spider.coverage is not None and len(spider.coverage.gaps) == int(gap)
 
 
 @pytest.mark.parametrize("speculative", [True, False])
 def test_a_no_results_page_past_the_last_search_page_ends_the_results(speculative: bool):
     """Past the results the site may answer a page without `#main`: every backfill was a
-    gap, its watermark never moved."""
+    gap, its watermark never moved. After a full page it may also be a passing error: the
+    page after it decides (here: no results either, the end)."""
     spider = make_spider(since="2025-10-01", lang="bg")
     spider.start_requests_list()
-    before = ListingPage(
-        items=[ListingItem(url=f"{BASE}/sport/1000011-k")] * (1 if speculative else 20)
-    )
-    request = spider._search("bg", 9, before=before)
+    size = 1 if speculative else 20
+    items = [ListingItem(url=f"{BASE}/sport/{1000011 + n}-k") for n in range(size)]
+    request = spider._search("bg", 9, before=ListingPage(items=items))
     body = b"<html><body><p>No results</p></body></html>"
-    assert list(spider.parse_search(response(request.url, body, request))) == []
+    out = list(spider.parse_search(response(request.url, body, request)))
+    if not speculative:
+        (after,) = out
+        out = list(spider.parse_search(response(after.url, body, after)))
+    assert out == []
     assert spider.coverage is not None and spider.coverage.gaps == []
 
 

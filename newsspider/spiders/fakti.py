@@ -70,8 +70,9 @@ from newsspider.spiders.paging import (
     follow,
     guessed,
     landed_elsewhere,
-    lost_page,
     page_meta,
+    suspect,
+    unread,
 )
 from newsspider.spiders.window import Coverage, Window, before, reached, scope
 from newsspider.startup import exit_on
@@ -473,19 +474,30 @@ class FaktiSpider(scrapy.Spider):
         number: int = 1,
         url: str | None = None,
         page: ListingPage | None = None,
+        suspect_url: str | None = None,
     ) -> scrapy.Request:
         """Listing page ``number`` of a section (``url``: the site's link to it; ``page``:
-        the page before it)."""
+        the page before it, at ``suspect_url`` if it is suspect)."""
         path = f"{self._prefix(lang)}/{section}"
         return scrapy.Request(
             url or self._path_url(path, {"page": number} if number > 1 else None),
             callback=self.parse_listing,
             errback=self.listing_failed,
-            meta={"lang": lang, "section": section, "page": number, **page_meta(page, url)},
+            meta={
+                "lang": lang,
+                "section": section,
+                "page": number,
+                **page_meta(page, url, suspect_url),
+            },
         )
 
     def _search(
-        self, lang: str, page: int, url: str | None = None, before: ListingPage | None = None
+        self,
+        lang: str,
+        page: int,
+        url: str | None = None,
+        before: ListingPage | None = None,
+        suspect_url: str | None = None,
     ) -> scrapy.Request:
         assert self.args.since is not None
         since = self.args.since
@@ -502,7 +514,7 @@ class FaktiSpider(scrapy.Spider):
             url or self._path_url(f"{self._prefix(lang)}/search", query),
             callback=self.parse_search,
             errback=self.search_failed,
-            meta={"lang": lang, "page": page, **page_meta(before, url)},
+            meta={"lang": lang, "page": page, **page_meta(before, url, suspect_url)},
         )
 
     def _article_request(
@@ -708,8 +720,7 @@ class FaktiSpider(scrapy.Spider):
         home = bool(meta.get("home"))
         found = self._discover(page, response, now, None if home else ("listing", lang, section))
         yield from found.requests
-        if lost_page(page, meta):  # (its own items are unread; the walk goes past it)
-            self._gap(f"listing {_asked(response)} is empty, though a full page linked to it")
+        self._unread(found, meta)
         if home:  # a curated page: an old item proves nothing of the sections
             for name in sorted(P.SECTIONS):
                 yield self._listing(lang, name)
@@ -718,7 +729,8 @@ class FaktiSpider(scrapy.Spider):
             return
         if follow(page, found, meta):
             next_url = self._on_base(page.next_url)
-            yield self._listing(lang, section, meta["page"] + 1, url=next_url, page=page)
+            odd = _asked(response) if suspect(page, meta) else None
+            yield self._listing(lang, section, meta["page"] + 1, next_url, page, odd)
 
     def _repeats(self, found: Found, response: Response) -> bool:
         """Whether a listing or search page and the one before it list only items of earlier
@@ -770,6 +782,12 @@ class FaktiSpider(scrapy.Spider):
         """A run file could not be written: what it held is asked for again."""
         self._gap(f"writing {name} failed")
 
+    def _unread(self, found: Found, meta: dict[str, Any]) -> None:
+        """The suspect page before this one was a passing error: its items are unread."""
+        odd = unread(found, meta)
+        if odd is not None:
+            self._gap(f"{odd} listed nothing, though the page after it did")
+
     def _gap(self, why: str) -> None:
         if self.coverage is not None:
             self.coverage.gap(why)
@@ -787,21 +805,22 @@ class FaktiSpider(scrapy.Spider):
             page = parse_search(
                 response.body, response.url, now, content_type=_content_type(response)
             )
-        except ListingError as exc:  # (a page past the results may be a "no results" page)
-            past = page_no > 0 and not response.meta.get("linked")
-            yield from self._search_fallback(lang, page_no, str(exc), past)
-            return
+        except ListingError as exc:
+            if page_no == 0:  # search itself is unavailable
+                yield from self._search_fallback(lang, page_no, str(exc))
+                return
+            page = ListingPage()  # past the results ("no results"), or a passing error
         self.crawler.stats.inc_value("discovery/search_pages")
         found = self._discover(page, response, now, ("search", lang))
         yield from found.requests
-        if lost_page(page, response.meta):
-            self._gap(f"search page {page_no} ({lang}) is empty, though a full page linked to it")
+        self._unread(found, response.meta)
         # results older than `since` and none newer: the rest is older still
         if (found.reached_old and not found.requests) or self._repeats(found, response):
             return
         if follow(page, found, response.meta):
             next_url = self._on_base(page.next_url)
-            yield self._search(lang, page_no + 1, url=next_url, before=page)
+            odd = _asked(response) if suspect(page, response.meta) else None
+            yield self._search(lang, page_no + 1, next_url, page, odd)
 
     def search_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         meta = failure.request.meta  # type: ignore[attr-defined]

@@ -3,9 +3,10 @@ where a redirected discovery request landed: pure rules on listing pages and req
 
 A page is followed by the next while it lists an article its walk had not; or, unless it and
 the page before listed nothing new, while the site links to the next page, the page is full
-(:data:`FULL_PAGE`, modelled) or the site linked to this one. The page after a short page
-that links to none is *speculative* (:data:`SPECULATIVE`): it may not exist, so it ends the
-walk without a gap when it does not (404/410, a redirect elsewhere, nothing new), and is a gap
+(:data:`FULL_PAGE`, modelled) or it is empty where more was expected (:func:`suspect`: the
+page after it decides whether it was the end or a gap). The page after a short page that
+links to none is *speculative* (:data:`SPECULATIVE`): it may not exist, so it ends the walk
+without a gap when it does not (404/410, a redirect elsewhere, nothing new), and is a gap
 when it fails otherwise (the spider's errbacks).
 """
 
@@ -25,8 +26,9 @@ from newsspider.extraction.urls import classify
 #: the page after one is still asked for, as a *speculative* page (meta :data:`SPECULATIVE`).
 FULL_PAGE = 20
 SPECULATIVE = "fakti_speculative"
-#: Request meta of a later listing or search page: how many items the page before listed.
-BEFORE = "fakti_before"
+#: Request meta of a later listing or search page: how many items the page before listed,
+#: and, when that page listed nothing though more was expected, its URL (:func:`suspect`).
+BEFORE, SUSPECT = "fakti_before", "fakti_suspect"
 
 
 class Found(NamedTuple):
@@ -124,20 +126,27 @@ def _speculative(before: ListingPage | None, url: str | None) -> bool:
 
 def follow(page: ListingPage, found: Found, meta: dict[str, Any]) -> bool:
     """Whether a paged walk goes on after ``page``: it listed an article its walk had not;
-    or, unless it is speculative or it and the page before listed nothing new (the end: an
-    empty page the site still links past, once), the site links to the next page, the page is
-    full, or the site linked to this one (an empty page it linked to may be a passing error:
-    the next is asked for, speculatively)."""
+    or, unless it is speculative or it and the page before listed nothing new (the end),
+    the site links to the next page, the page is full, or it is :func:`suspect`."""
     if found.novel:
         return True
     if meta.get(SPECULATIVE) or found.stalled:
         return False
-    return page.next_url is not None or len(page.items) >= FULL_PAGE or bool(meta.get("linked"))
+    return page.next_url is not None or len(page.items) >= FULL_PAGE or suspect(page, meta)
 
 
-def lost_page(page: ListingPage, meta: dict[str, Any]) -> bool:
-    """Whether an empty page is a passing error, not the end: a full page linked to it."""
-    return not page.items and bool(meta.get("linked")) and (meta.get(BEFORE) or 0) >= FULL_PAGE
+def suspect(page: ListingPage, meta: dict[str, Any]) -> bool:
+    """Whether an empty page (or a search page without results) came where more was
+    expected: the site linked to it, or the page before was full. It may be the end (a pager
+    that links past the last page, a last page exactly full) or a passing error whose items
+    are unread: the page after it decides (:func:`unread`), asked for speculatively."""
+    return not page.items and (bool(meta.get("linked")) or (meta.get(BEFORE) or 0) >= FULL_PAGE)
+
+
+def unread(found: Found, meta: dict[str, Any]) -> str | None:
+    """The URL of the suspect page before this one, if this one listed articles new to the
+    walk: that page was no end, its own items were not read (a gap)."""
+    return meta.get(SUSPECT) if found.novel else None
 
 
 def guessed(meta: dict[str, Any]) -> bool:
@@ -146,11 +155,15 @@ def guessed(meta: dict[str, Any]) -> bool:
     return not (meta.get("home") or meta.get("linked"))
 
 
-def page_meta(before: ListingPage | None, url: str | None) -> dict[str, Any]:
+def page_meta(
+    before: ListingPage | None, url: str | None, suspect_url: str | None = None
+) -> dict[str, Any]:
     """Request meta of a later page of a walk: ``url`` is the site's link to it (``None``:
-    guessed), ``before`` the page before it."""
+    guessed), ``before`` the page before it, ``suspect_url`` that page's URL if it is
+    :func:`suspect`."""
     return {
         "linked": url is not None,
         SPECULATIVE: _speculative(before, url),
         BEFORE: len(before.items) if before is not None else None,
+        SUSPECT: suspect_url,
     }
