@@ -1189,7 +1189,16 @@ def test_an_empty_page_the_site_linked_to_is_walked_past() -> None:
     assert paths([after]) == ["/world?page=3"] and after.meta[SPECULATIVE]
 
 
-@pytest.mark.parametrize(("after", "gap"), [("articles", True), ("404", False), ("empty", False)])
+@pytest.mark.parametrize(
+    ("after", "gap"),
+    [
+        ("articles", True),
+        ("404", False),
+        ("empty", False),
+        ("sent back to page 1", False),  # past the end
+        ("redirected to a notice", True),  # a site in trouble: 20 of 49 had been lost
+    ],
+)
 @pytest.mark.parametrize("linked", [True, False])
 def test_an_empty_page_where_more_was_expected_is_judged_by_the_page_after(
     after: str, gap: bool, linked: bool
@@ -1208,8 +1217,11 @@ def test_an_empty_page_where_more_was_expected_is_judged_by_the_page_after(
         list(spider.parse_listing(response(third.url, panel(items), third)))
     elif after == "404":
         list(third.errback(http_failure(response(third.url, b"", third, status=404))) or ())
-    else:
+    elif after == "empty":
         assert list(spider.parse_listing(response(third.url, panel([]), third))) == []
+    else:
+        to = "/world" if after == "sent back to page 1" else "/maintenance"
+        assert list(spider.parse_listing(landed(third, BASE + to, b"<p>x</p>"))) == []
     assert spider.coverage is not None and len(spider.coverage.gaps) == int(gap)
 
 

@@ -71,6 +71,7 @@ from newsspider.spiders.paging import (
     guessed,
     landed_elsewhere,
     page_meta,
+    redirect_ends_walk,
     suspect,
     unread,
 )
@@ -710,7 +711,7 @@ class FaktiSpider(scrapy.Spider):
         elsewhere = landed_elsewhere(response, first=1)
         if elsewhere is not None:
             why = f"redirected to {elsewhere}"
-            self._listing_lost(response.request, why, bool(meta.get(SPECULATIVE)))
+            self._listing_lost(response.request, why, redirect_ends_walk(response, first=1))
             return
         self.crawler.stats.inc_value("discovery/listing_pages")
         now = self._now(response)
@@ -797,7 +798,7 @@ class FaktiSpider(scrapy.Spider):
         elsewhere = landed_elsewhere(response, first=0)
         if elsewhere is not None:
             why = f"redirected to {elsewhere}"
-            past = bool(response.meta.get(SPECULATIVE))
+            past = redirect_ends_walk(response, first=0)
             yield from self._search_fallback(lang, page_no, why, past)
             return
         now = self._now(response)

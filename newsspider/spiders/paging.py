@@ -83,10 +83,28 @@ def landed_elsewhere(response: Response, first: int) -> str | None:
     was, now = urlsplit(asked[0]), urlsplit(response.url)
     was_path, now_path = was.path.rstrip("/"), now.path.rstrip("/")
     if was_path == now_path:
-        back = _page_no(was.query, first) > first and _page_no(now.query, first) == first
-        return response.url if back else None
+        return response.url if _sent_back(response, first) else None
     below = was_path not in ("", "/en") and now_path.startswith(was_path + "/")
     return None if below else response.url  # (`?page=2` moved to `/world/page/2`: read)
+
+
+def _sent_back(response: Response, first: int) -> bool:
+    """Whether a later page of a walk was redirected to the walk's ``first`` page."""
+    was, now = urlsplit(response.meta["redirect_urls"][0]), urlsplit(response.url)
+    return (
+        was.path.rstrip("/") == now.path.rstrip("/")
+        and _page_no(was.query, first) > first
+        and _page_no(now.query, first) == first
+    )
+
+
+def redirect_ends_walk(response: Response, first: int) -> bool:
+    """Whether a page redirected elsewhere (:func:`landed_elsewhere`) is past the end of its
+    walk, not a gap: a speculative page, unless it came after a :func:`suspect` one and went
+    anywhere but back to the first page (a site in trouble redirects to a notice, the home
+    page...)."""
+    meta = response.meta
+    return bool(meta.get(SPECULATIVE)) and (not meta.get(SUSPECT) or _sent_back(response, first))
 
 
 def feed_elsewhere(response: Response, extra_hosts: tuple[str, ...]) -> str | None:
