@@ -98,7 +98,7 @@ def test_a_dead_worker_fails_its_jobs_and_the_pool_goes_on():
     assert survivors[0].returncode == 0 and victims[0].returncode == -signal.SIGKILL
 
 
-def test_a_hung_worker_is_killed_and_its_jobs_fail(monkeypatch):
+def test_a_hung_worker_is_killed_and_its_jobs_fail(monkeypatch, caplog):
     """A stopped worker (SIGSTOP) never closed its socket: the crawl awaited its page for
     ever, and SIGTERM could not end the run."""
     monkeypatch.setattr(pool_module, "JOB_TIMEOUT", 0.5)
@@ -122,6 +122,7 @@ def test_a_hung_worker_is_killed_and_its_jobs_fail(monkeypatch):
     outcomes, lost, status = asyncio.run(run())
     assert [isinstance(o, WorkerLost) for o in outcomes].count(True) == 2 and lost == 1
     assert status == -signal.SIGKILL
+    assert f"exited ({-signal.SIGKILL}); 1 left" in caplog.text  # (was "exited (None)")
 
 
 def test_no_worker_left_raises_at_once():

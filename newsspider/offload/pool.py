@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import suppress
 from typing import Any
 
 from newsspider.extraction.record import ExtractionResult
@@ -123,6 +124,8 @@ class ExtractionPool:
                     worker.proc.pid, JOB_TIMEOUT,
                 )  # fmt: skip
                 worker.proc.kill()
+                with suppress(subprocess.TimeoutExpired):  # (reaped: its status is logged)
+                    worker.proc.wait(1.0)
         if not self._closing:
             self._watch = asyncio.get_running_loop().call_later(WATCH_INTERVAL, self._kill_hung)
 
