@@ -388,3 +388,22 @@ def test_a_retried_request_leaves_the_journal_for_its_copy(redis_url, tmp_path, 
     frontier._flush_settled()
     assert client.zcard(journal) == 0
     frontier.close("finished")
+
+
+def test_a_worker_on_another_base_url_makes_the_job_walk_incomplete(
+    redis_url, tmp_path, monkeypatch
+):
+    """The requests the workers share are URLs of their base: a worker on another one cannot
+    fetch its share (the site guard refuses it as off-site), so no watermark may move."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    address, _ = split_url(redis_url)
+    client = redis.Redis.from_url(address)
+    frontiers = []
+    for n, base in enumerate(("http://127.0.0.1:8123", "http://127.0.0.1:8124")):
+        out = str(tmp_path / f"out{n}")
+        settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": out, "FAKTI_BASE_URL": base}
+        frontiers.append(_opened_frontier(settings))
+        frontiers[-1].spider.start_requests_list()
+    assert client.hget(frontiers[0].coverage_key, "gaps") == b"1"
+    for frontier in frontiers:
+        frontier.close("shutdown")

@@ -1269,3 +1269,17 @@ def test_a_redirected_feed_is_judged_by_where_it_landed(lang: str, to: str, usab
     assert out == (
         [f"{prefix}/world/1000003-c", f"{prefix}/world/1000002-b"] if usable else [f"{prefix}/"]
     )
+
+
+@pytest.mark.parametrize(("to", "gap"), [("/", True), ("/search?page=0", False)])
+def test_a_search_page_after_an_empty_one_redirected_elsewhere_is_a_gap(to: str, gap: bool):
+    spider = make_spider(since="2025-10-01", lang="bg")
+    spider.start_requests_list()
+    full = ListingPage(items=[ListingItem(url=f"{BASE}/sport/{1000100 + n}-k") for n in range(20)])
+    empty = spider._search("bg", 6, before=full)
+    body = b'<div id="main"><ul></ul></div>'
+    (after,) = spider.parse_search(response(empty.url, body, empty))
+    assert after.meta[SPECULATIVE]
+    out = list(spider.parse_search(landed(after, BASE + to, body)))
+    assert out == []
+    assert spider.coverage is not None and bool(spider.coverage.gaps) is gap
