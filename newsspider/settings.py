@@ -42,6 +42,8 @@ FAKTI_RETRY_BACKOFF_BASE = 2.0
 FAKTI_RETRY_BACKOFF_MAX = 60.0
 FAKTI_RETRY_AFTER_MAX = 300.0
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsspider.middlewares.robots.StrictRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsspider.middlewares.retry.BackoffRetryMiddleware": 550,
     "newsspider.middlewares.politeness.CrawlDelayMiddleware": 120,

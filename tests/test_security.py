@@ -111,7 +111,7 @@ def test_site_guard_runs_first_in_the_project_downloader_chain() -> None:
     chain = DownloaderMiddlewareManager.from_crawler(spider.crawler).middlewares
     assert isinstance(chain[0], SiteGuardMiddleware)
     names = [type(mw).__name__ for mw in chain]
-    assert names.index("SiteGuardMiddleware") < names.index("RobotsTxtMiddleware")
+    assert names.index("SiteGuardMiddleware") < names.index("StrictRobotsTxtMiddleware")
 
 
 # -- listing guard ------------------------------------------------------------------------

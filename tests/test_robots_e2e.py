@@ -1,0 +1,55 @@
+"""An unavailable robots.txt over real loopback HTTP: a real ``scrapy crawl fakti``.
+
+RFC 9309: a robots.txt that answers 5xx means complete disallow (Scrapy read the error page
+as a file without rules: everything allowed); one that answers 4xx means no rules.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fake_site import Site, send
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLE = "/en/world/1000001-synthetic"
+PAGE = (
+    b"<html><head><title>Synthetic - Fakti</title></head><body><article><h1>Synthetic</h1>"
+    b"<div class='info'><div class='ndt'>Apr 23, 2025 08:03</div><div class='nv'>7</div></div>"
+    b"<div class='text'><p>Generated body.</p></div></article></body></html>"
+)
+
+
+def crawl(robots_status: int, tmp_path: Path) -> tuple[subprocess.CompletedProcess, Site, list]:
+    site = Site({"/robots.txt": send(b"<h1>error</h1>", status=robots_status), ARTICLE: send(PAGE)})
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-s", "LOG_LEVEL=INFO"]
+    cmd += ["-s", f"FAKTI_BASE_URL={site.url}", "-s", f"FAKTI_OUTPUT_DIR={tmp_path}"]
+    cmd += ["-a", f"url={site.url}{ARTICLE}"]
+    try:
+        done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    finally:
+        site.stop()
+    records = [
+        json.loads(line)
+        for path in (tmp_path / "fakti").glob("*[0-9].jsonl")
+        for line in path.read_text("utf-8").splitlines()
+    ]
+    return done, site, records
+
+
+def test_a_robots_txt_answering_5xx_disallows_everything(tmp_path: Path) -> None:
+    done, site, records = crawl(503, tmp_path)
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert records == [] and ARTICLE not in site.hits
+    assert "robots.txt of 127.0.0.1" in done.stderr and "answered 503" in done.stderr
+    assert "'politeness/robots_unavailable': 1" in done.stderr
+
+
+def test_a_robots_txt_answering_4xx_has_no_rules(tmp_path: Path) -> None:
+    _, site, records = crawl(404, tmp_path)
+    assert [r["article_id"] for r in records] == [1000001] and ARTICLE in site.hits
