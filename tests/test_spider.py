@@ -1234,7 +1234,7 @@ def test_a_no_results_page_past_the_last_search_page_ends_the_results(speculativ
     spider.start_requests_list()
     size = 1 if speculative else 20
     items = [ListingItem(url=f"{BASE}/sport/{1000011 + n}-k") for n in range(size)]
-    request = spider._search("bg", 9, before=ListingPage(items=items))
+    request = spider._search("bg", 9, page=ListingPage(items=items))
     body = b"<html><body><p>No results</p></body></html>"
     out = list(spider.parse_search(response(request.url, body, request)))
     if not speculative:
@@ -1276,7 +1276,7 @@ def test_a_search_page_after_an_empty_one_redirected_elsewhere_is_a_gap(to: str,
     spider = make_spider(since="2025-10-01", lang="bg")
     spider.start_requests_list()
     full = ListingPage(items=[ListingItem(url=f"{BASE}/sport/{1000100 + n}-k") for n in range(20)])
-    empty = spider._search("bg", 6, before=full)
+    empty = spider._search("bg", 6, page=full)
     body = b'<div id="main"><ul></ul></div>'
     (after,) = spider.parse_search(response(empty.url, body, empty))
     assert after.meta[SPECULATIVE]

@@ -90,13 +90,12 @@ class CrawlDelayMiddleware:
         wait = 0.0 if robots else max(own, 0.0)
         if wait > 0:
             await sleep(wait)
-        host = self.gate.paused_for(url.netloc) if robots else self.gate.reserve(url.netloc)
+        slot = self.gate.paused_for if robots else self.gate.reserve
+        host = slot(url.netloc)
         while host > 0:
             wait += host
             await sleep(host)
-            if self.gate.paused_for(url.netloc) <= 0:
-                break
-            host = self.gate.paused_for(url.netloc) if robots else self.gate.reserve(url.netloc)
+            host = slot(url.netloc) if self.gate.paused_for(url.netloc) > 0 else 0.0
         if wait > 0:
             self.stats.inc_value("politeness/delayed")
 

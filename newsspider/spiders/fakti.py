@@ -155,6 +155,11 @@ def _asked(request: scrapy.Request | Response) -> str:
     return request.meta.get("redirect_urls", [request.url])[0]
 
 
+def _not_found(error: BaseException) -> bool:
+    """Whether a request failed with 404 or 410: the page does not exist."""
+    return isinstance(error, HttpError) and error.response.status in (404, 410)
+
+
 def _content_type(response: Response) -> str | None:
     """The ``Content-Type`` header, for the extraction's own decoding of the body."""
     value = response.headers.get(b"Content-Type")
@@ -495,11 +500,13 @@ class FaktiSpider(scrapy.Spider):
     def _search(
         self,
         lang: str,
-        page: int,
+        number: int,
         url: str | None = None,
-        before: ListingPage | None = None,
+        page: ListingPage | None = None,
         suspect_url: str | None = None,
     ) -> scrapy.Request:
+        """Search results page ``number`` of an edition (from 0; ``url``, ``page`` and
+        ``suspect_url`` as for :meth:`_listing`)."""
         assert self.args.since is not None
         since = self.args.since
         until = self.args.until or (datetime.now(SOFIA).date() + timedelta(days=2))
@@ -509,13 +516,13 @@ class FaktiSpider(scrapy.Spider):
             "c": 0,
             "fromdate": since.strftime("%d.%m.%Y"),
             "todate": until.strftime("%d.%m.%Y"),
-            "page": page,
+            "page": number,
         }
         return scrapy.Request(
             url or self._path_url(f"{self._prefix(lang)}/search", query),
             callback=self.parse_search,
             errback=self.search_failed,
-            meta={"lang": lang, "page": page, **page_meta(before, url, suspect_url)},
+            meta={"lang": lang, "page": number, **page_meta(page, url, suspect_url)},
         )
 
     def _article_request(
@@ -635,6 +642,8 @@ class FaktiSpider(scrapy.Spider):
         cut = None if marked else floor  # incremental: keep all
         # (the watermark itself: an item after it shows the page lists what came since)
         mark = reached(self.watermarks, lang, section) if marked else floor
+        mark_at = _instant(mark) if mark is not None else None
+        floor_at = _instant(floor) if floor is not None else None
         for n, (item, ref) in enumerate(pairs):
             verdict = (
                 self._known_verdict(ref, floor) if ref.key in known else self._judge(item, floor)
@@ -642,17 +651,15 @@ class FaktiSpider(scrapy.Spider):
             at = _instant(item.published) if item.published is not None else None
             ours = ref.lang == lang and section in (None, ref.section)  # (a feed moved)
             fresh |= (
-                ours
-                and verdict != "old"
-                and (mark is None or (at is not None and at > _instant(mark)))
+                ours and verdict != "old" and (mark_at is None or (at is not None and at > mark_at))
             )
             overlap |= (
                 ours
                 and at is not None
                 and not item.day_only
-                and floor is not None
-                and mark is not None
-                and _instant(floor) <= at <= _instant(mark)
+                and floor_at is not None
+                and mark_at is not None
+                and floor_at <= at <= mark_at
             )
             if verdict != "new":
                 reached_old |= verdict == "old"
@@ -756,7 +763,7 @@ class FaktiSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
         meta = request.meta
-        missing = isinstance(error, HttpError) and error.response.status in (404, 410)
+        missing = _not_found(error)
         forbidden = isinstance(error, IgnoreRequest) and str(error) == ROBOTS_FORBIDDEN
         absent = (missing and bool(meta.get(SPECULATIVE))) or (
             guessed(meta) and (missing or (forbidden and meta.get("page") == 1))
@@ -826,8 +833,7 @@ class FaktiSpider(scrapy.Spider):
     def search_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         meta = failure.request.meta  # type: ignore[attr-defined]
         error = failure.value
-        missing = isinstance(error, HttpError) and error.response.status in (404, 410)
-        past = missing and meta["page"] > 0 and not meta.get("linked")  # past the last
+        past = _not_found(error) and meta["page"] > 0 and not meta.get("linked")  # past the end
         yield from self._search_fallback(meta["lang"], meta["page"], str(error), past)
 
     def _search_fallback(
