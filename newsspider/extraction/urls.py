@@ -87,7 +87,7 @@ def canonicalize(url: str, base: str | None = None, extra_hosts: Iterable[str] =
     return _canonicalize(url, base, extra)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _canonicalize(url: str, base: str | None, extra_hosts: tuple[str, ...]) -> str | None:
     url = url.strip()
     if not url:
@@ -147,7 +147,7 @@ def parse_request_url(url: str) -> ArticleRef | None:
     return ref
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _article_ref(canonical: str) -> ArticleRef | None:
     """:func:`parse_article_url` of a canonical URL (cached: the spider and the extraction
     both ask for the page's article)."""
