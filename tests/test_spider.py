@@ -22,7 +22,7 @@ from newsspider.items import RejectItem
 from newsspider.middlewares.safety import ListingGuardMiddleware
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders.fakti import FaktiSpider, _below
-from newsspider.spiders.paging import SPECULATIVE
+from newsspider.spiders.paging import FEED_CHECK, SPECULATIVE
 from newsspider.startup import StartupError
 
 DATE = "Sun, 26 Oct 2025 10:00:00 GMT"  # 12:00 +02:00 in Sofia
@@ -71,10 +71,12 @@ def make_spider(store: FakeStore | None = None, base: str = BASE, **args) -> Fak
 
 
 def paths(requests) -> list[str]:
+    """Request paths; `` [check]`` marks a feed's first listing page read only to check it."""
     out = []
     for r in requests:
         parts = urlsplit(r.url)
-        out.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+        check = " [check]" if FEED_CHECK in r.meta else ""
+        out.append(parts.path + (f"?{parts.query}" if parts.query else "") + check)
     return out
 
 
@@ -283,7 +285,7 @@ def test_a_link_with_an_overlong_id_is_no_article_and_blocks_nothing() -> None:
         ]
     )
     out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
-    assert paths(out) == ["/world/1000003-c", "/world/1000000-z"]
+    assert paths(out) == ["/world/1000003-c", "/world/1000000-z", "/ [check]"]
     assert spider.crawler.stats.get_value("discovery/links/not_article") == 1
 
 
@@ -302,7 +304,7 @@ def test_incremental_feed_reaching_the_watermark_is_enough() -> None:
         ]
     )
     out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
-    assert paths(out) == ["/world/1000003-c", "/world/1000001-a"]  # no listings: covered
+    assert paths(out) == ["/world/1000003-c", "/world/1000001-a", "/ [check]"]  # covered
     stats = spider.crawler.stats
     assert stats.get_value("discovery/links/offsite") == 1
     assert stats.get_value("discovery/items/known") == 1  # exported: not fetched again
@@ -333,7 +335,7 @@ def test_an_export_above_the_watermark_does_not_end_the_walk() -> None:
             ("/world/1000004-d", "Sun, 26 Oct 2025 00:00:00 +0300"),  # listed by day only
         ],
     )
-    assert paths(out) == ["/world/1000005-e"]
+    assert paths(out) == ["/world/1000005-e", "/ [check]"]
     assert spider.crawler.stats.get_value("discovery/items/old") == 1
 
 
@@ -352,7 +354,7 @@ def test_a_known_date_only_article_of_the_floors_day_does_not_end_the_walk() -> 
             ("/world/1000001-a", "Sun, 26 Oct 2025 08:30:00 +0200"),
         ],
     )
-    assert paths(out) == ["/world/1000003-c", "/world/1000001-a"]
+    assert paths(out) == ["/world/1000003-c", "/world/1000001-a", "/ [check]"]
     assert spider.crawler.stats.get_value("discovery/items/known") == 1  # not old
     assert spider.crawler.stats.get_value("discovery/items/old") is None
     spider, found = bg_feed(
@@ -364,7 +366,7 @@ def test_a_known_date_only_article_of_the_floors_day_does_not_end_the_walk() -> 
         ],
     )
     out = paths(found)
-    assert out == ["/world/1000005-e", "/world/1000006-f"]  # reached the floor: enough
+    assert out == ["/world/1000005-e", "/world/1000006-f", "/ [check]"]  # enough
     assert spider.crawler.stats.get_value("discovery/items/old") == 1
 
 
@@ -546,6 +548,81 @@ def test_a_feed_with_nothing_after_the_watermark_is_not_enough() -> None:
     )
     out = paths(found)
     assert out == ["/world/1000002-b", "/"]
+
+
+def test_a_date_only_feed_item_inside_the_overlap_does_not_make_the_feed_enough() -> None:
+    """A BG form C article's ``pubDate`` is 00:00 however late it was published: a watermark
+    at 00:30 put it inside the overlap (23:30-00:30), so the feed passed as reaching back to
+    the last run, the listings were not walked, and 41 of 91 new articles of a replica were
+    never asked for (the feed holds 50)."""
+    _, out = bg_feed(
+        FakeStore(marks={"bg": sofia_local(2025, 10, 26, 0, 30)}),
+        [
+            ("/world/1000012-c", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/world/1000011-b", "Sun, 26 Oct 2025 00:00:00 +0300"),
+        ],
+    )
+    assert paths(out) == ["/world/1000012-c", "/world/1000011-b", "/"]  # home walked
+
+
+def _checked_feed(store: FakeStore, **args) -> tuple[FaktiSpider, Request]:
+    """A ``lang=bg`` spider (watermark 11:00) whose feed was enough by its dates (items
+    10:30 to 11:50): the spider and the home page request that checks the feed."""
+    spider = make_spider(store, **args)
+    feed = spider.start_requests_list()[0]
+    body = rss(
+        [
+            ("/world/1000013-d", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/sport/1000012-c", "Sun, 26 Oct 2025 11:10:00 +0200"),
+            ("/world/1000011-b", "Sun, 26 Oct 2025 10:30:00 +0200"),
+        ]
+    )
+    out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
+    check = out[-1]
+    assert paths(out)[-1].endswith(" [check]")
+    return spider, check
+
+
+def test_a_feed_enough_by_its_dates_is_checked_against_its_first_listing_page(caplog) -> None:
+    """A feed that leaves out articles (a category it omits, a hole) passed as enough
+    whenever its dates did: a replica feed without one article lost it for good (the next
+    run's watermark was past it). The home page is read too: an article it shows inside the
+    feed's time span that the feed lacks means the listings are walked."""
+    mark = {"bg": sofia_local(2025, 10, 26, 11, 0), "en": sofia_local(2025, 10, 26, 11, 0)}
+    store = FakeStore(marks=mark)
+    spider, home = _checked_feed(store, lang="bg")
+    complete = panel(
+        [
+            ("/world/1000014-e", "Днес 11:55"),  # after the feed: asked for, not missing
+            ("/world/1000013-d", "Днес 11:50"),
+            ("/sport/1000012-c", "Днес 11:10"),
+            ("/world/1000010-a", "Днес 09:00"),  # before the feed's span
+        ]
+    )
+    out = paths(spider.parse_listing(response(home.url, complete, home)))
+    assert out == ["/world/1000014-e"]  # no section listings (09:00: below the floor)
+    assert spider.crawler.stats.get_value("discovery/feeds/incomplete") is None
+
+    spider, home = _checked_feed(store, lang="bg")
+    holed = panel([("/world/1000013-d", "Днес 11:50"), ("/sport/1000009-z", "Днес 11:20")])
+    out = paths(spider.parse_listing(response(home.url, holed, home)))
+    assert out[0] == "/sport/1000009-z" and "/world" in out and "/sport" in out
+    assert spider.crawler.stats.get_value("discovery/feeds/incomplete") == 1
+    assert "the bg feed leaves out 1 article(s)" in caplog.text
+
+
+def test_a_section_feed_is_checked_against_the_sections_first_page() -> None:
+    mark = sofia_local(2025, 10, 26, 11, 0)
+    store = FakeStore(marks={"bg": mark, "bg/world": mark})
+    spider, page1 = _checked_feed(store, lang="bg", sections="world")
+    assert paths([page1]) == ["/world [check]"]
+    full = [("/world/1000013-d", "Днес 11:50")] * 20
+    out = paths(spider.parse_listing(response(page1.url, panel(full, "/world?page=2"), page1)))
+    assert out == []  # complete: not walked further, though full and linked to page 2
+    holed = [("/world/1000009-z", "Днес 11:40"), *full[1:]]
+    spider, page1 = _checked_feed(store, lang="bg", sections="world")
+    out = paths(spider.parse_listing(response(page1.url, panel(holed, "/world?page=2"), page1)))
+    assert out == ["/world/1000009-z", "/world?page=2"]
 
 
 def test_the_autumn_clock_change_does_not_lower_the_fresh_mark() -> None:
@@ -759,7 +836,7 @@ def _walked_feed(store: FakeStore, **args) -> FaktiSpider:
         ]
     )
     out = list(spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse)))
-    assert paths(out) == ["/world/1000003-c", "/world/1000002-b"]
+    assert paths(out) == ["/world/1000003-c", "/world/1000002-b", "/ [check]"]
     return spider
 
 
@@ -1267,7 +1344,9 @@ def test_a_redirected_feed_is_judged_by_where_it_landed(lang: str, to: str, usab
     )
     out = paths(spider.parse_feed(landed(feed, BASE + to, body, cls=XmlResponse)))
     assert out == (
-        [f"{prefix}/world/1000003-c", f"{prefix}/world/1000002-b"] if usable else [f"{prefix}/"]
+        [f"{prefix}/world/1000003-c", f"{prefix}/world/1000002-b", f"{prefix}/ [check]"]
+        if usable
+        else [f"{prefix}/"]
     )
 
 

@@ -63,7 +63,9 @@ from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders.paging import (
+    FEED_CHECK,
     SPECULATIVE,
+    FeedCheck,
     Found,
     Walk,
     feed_elsewhere,
@@ -117,9 +119,15 @@ def _below(published: datetime, lower: datetime | None, day_only: bool = False) 
     once the whole day is."""
     if lower is None:
         return False
-    if day_only or published.astimezone(SOFIA).time() == time(0, 0):
+    if _whole_day(published, day_only):
         return _instant(published + timedelta(days=1)) <= _instant(lower)
     return _instant(published) < _instant(lower)
+
+
+def _whole_day(published: datetime, day_only: bool = False) -> bool:
+    """Whether a publication time may stand for any time of its day: a date shown without
+    a time, or a time at exactly 00:00 Sofia (BG form C, as a feed's ``pubDate`` too)."""
+    return day_only or published.astimezone(SOFIA).time() == time(0, 0)
 
 
 def _instant(dt: datetime) -> float:
@@ -655,8 +663,8 @@ class FaktiSpider(scrapy.Spider):
             )
             overlap |= (
                 ours
-                and at is not None
-                and not item.day_only
+                and item.published is not None
+                and not _whole_day(item.published, item.day_only)
                 and floor_at is not None
                 and mark_at is not None
                 and floor_at <= at <= mark_at
@@ -693,12 +701,17 @@ class FaktiSpider(scrapy.Spider):
         stats.inc_value("discovery/feeds/ok")
         found = self._discover(page, response, self._now(response))
         yield from found.requests
-        # Enough only if it reaches back into the overlap (not just to some old item: one
-        # re-promoted story proves nothing of what came between) and lists something since the
-        # watermark (a feed with nothing since may have stopped updating), both of its own
-        # edition and section (a feed moved to another one's says nothing of this one).
-        if not (found.overlap and found.fresh):
-            yield from self._fallback(lang, section)
+        # Enough by its dates only if it reaches back into the overlap (not just to some old
+        # item: one re-promoted story proves nothing of what came between) and lists something
+        # since the watermark (a feed with nothing since may have stopped updating), both of its
+        # own edition and section (a feed moved to another one's says nothing of this one).
+        # Even then its first listing page is read, to check it leaves nothing out.
+        check = None
+        if found.overlap and found.fresh:
+            shown = list(self._own(page, lang, section))
+            times = [at for _, at in shown if at is not None]
+            check = FeedCheck(frozenset(k for k, _ in shown), min(times), max(times))
+        yield from self._fallback(lang, section, check)
 
     def feed_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = failure.request  # type: ignore[attr-defined]
@@ -706,11 +719,47 @@ class FaktiSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/feeds/unusable")
         yield from self._fallback(request.meta["lang"], request.meta["section"])
 
-    def _fallback(self, lang: str, section: str | None) -> Iterator[scrapy.Request]:
-        if section is not None:
-            yield self._listing(lang, section)
-        else:
-            yield self._home(lang)
+    def _fallback(
+        self, lang: str, section: str | None, check: FeedCheck | None = None
+    ) -> Iterator[scrapy.Request]:
+        """The first listing page of a feed's scope: walked from, or (``check``) read to
+        check a feed that seemed enough."""
+        request = self._home(lang) if section is None else self._listing(lang, section)
+        if check is not None:
+            request.meta[FEED_CHECK] = check
+        yield request
+
+    def _own(
+        self, page: ListingPage, lang: str, section: str | None
+    ) -> Iterator[tuple[int, float | None]]:
+        """``(compact key, time)`` of a page's items of edition ``lang`` (and ``section``);
+        the time is ``None`` when the page shows none, or only a day (:func:`_whole_day`)."""
+        for item in page.items:
+            ref = parse_article_url(item.url, extra_hosts=self.extra_hosts)
+            if ref is None or ref.lang != lang or section not in (None, ref.section):
+                continue
+            at = item.published
+            yield (
+                compact_key(ref.key),
+                None if at is None or _whole_day(at, item.day_only) else _instant(at),
+            )
+
+    def _feed_holds(self, check: FeedCheck, page: ListingPage, meta: dict[str, Any]) -> bool:
+        """Whether a feed's first listing page shows nothing the feed left out (else the
+        listings are walked: ``discovery/feeds/incomplete``)."""
+        lang, section = meta["lang"], meta["section"]
+        left = check.left_out(self._own(page, lang, section))
+        if not left:
+            return True
+        scope_name = lang + (f"/{section}" if section else "")
+        logger.warning(
+            "the %s feed leaves out %d article(s) its first listing page shows in the feed's "
+            "time span: walking listings",
+            scope_name,
+            len(left),
+        )
+        self.crawler.stats.inc_value("discovery/feeds/incomplete")
+        return False
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         meta = response.meta
@@ -729,6 +778,9 @@ class FaktiSpider(scrapy.Spider):
         found = self._discover(page, response, now, None if home else ("listing", lang, section))
         yield from found.requests
         self._unread(found, meta)
+        check = meta.get(FEED_CHECK)
+        if check is not None and self._feed_holds(check, page, meta):
+            return
         if home:  # a curated page: an old item proves nothing of the sections
             for name in sorted(P.SECTIONS):
                 yield self._listing(lang, name)

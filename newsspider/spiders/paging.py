@@ -12,6 +12,7 @@ when it fails otherwise (the spider's errbacks).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
@@ -29,6 +30,9 @@ SPECULATIVE = "fakti_speculative"
 #: Request meta of a later listing or search page: how many items the page before listed,
 #: and, when that page listed nothing though more was expected, its URL (:func:`suspect`).
 BEFORE, SUSPECT = "fakti_before", "fakti_suspect"
+#: Request meta of the first listing page after a feed judged enough by its dates: the
+#: :class:`FeedCheck` that page answers.
+FEED_CHECK = "fakti_feed_check"
 
 
 class Found(NamedTuple):
@@ -47,6 +51,27 @@ class Found(NamedTuple):
     novel: bool
     stalled: bool
     repeated: bool
+
+
+class FeedCheck(NamedTuple):
+    """What a feed judged enough by its dates listed of its own edition (and section): the
+    keys (``compact_key``) and the span of their times (POSIX, date-only times left out). Its
+    first listing page (the home page, or the section's page 1) checks it: an article that page
+    shows inside the span and the feed left out means the feed skips some (a category it
+    omits, a hole), so the listings are walked after all."""
+
+    keys: frozenset[int]
+    oldest: float
+    newest: float
+
+    def left_out(self, shown: Iterable[tuple[int, float | None]]) -> list[int]:
+        """The keys of ``shown`` (``(key, time)`` of the page's own items) the feed should
+        have listed and did not."""
+        return [
+            key
+            for key, at in shown
+            if at is not None and self.oldest <= at <= self.newest and key not in self.keys
+        ]
 
 
 class Walk:
