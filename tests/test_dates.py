@@ -304,3 +304,28 @@ def test_updated_time_only_when_a_different_instant() -> None:
     assert updated_time(published, same_instant_in_utc) is None
     assert updated_time(published, None) is None
     assert updated_time(None, later) is None  # nothing to compare with: not invented
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (parse_iso, "9999-12-31T23:59:59-12:00"),  # after 9999 in Sofia
+        (parse_iso, "0001-01-01T00:00:00+05:00"),  # before year 1 in UTC
+        (parse_iso, "0001-01-01T00:00:00"),  # Sofia wall clock, before year 1 in UTC
+        (parse_rfc822, "Fri, 31 Dec 9999 23:59:59 -1200"),
+        (lambda text: parse_listing_date(text, NOW), "01.01.0001"),
+        (parse_date_line, "Jan 1, 0001 00:30 5"),
+    ],
+)
+def test_a_time_at_the_ends_of_the_calendar_is_none(parse, text: str) -> None:
+    """It raised OverflowError: a junk HTTP Date, RSS pubDate or JSON-LD dateModified lost
+    the clock, the feed or the whole article; every time kept has a UTC instant."""
+    assert parse(text) is None
+
+
+def test_the_ends_of_the_calendar_that_have_a_sofia_time_and_an_instant_are_kept() -> None:
+    assert iso(parse_iso("9999-12-31T21:59:59Z")) == "9999-12-31T23:59:59+02:00"
+    assert iso(parse_listing_date("31.12.9999", NOW)) == "9999-12-31T00:00:00+02:00"
+    assert parse_iso("0001-01-01T00:00:00Z").astimezone(UTC) == datetime.min.replace(tzinfo=UTC)
+    with pytest.raises(OverflowError):
+        sofia_local(1, 1, 1, 1, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from newsspider.extraction import Extracted, NotArticle, Rejected, extract_artic
 from newsspider.extraction.decode import decode, detect_encoding, parse_html
 
 URL = "https://fakti.bg/en/world/1040010-synthetic-story"
+FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
 
 
 @pytest.mark.parametrize(
@@ -234,3 +236,13 @@ def test_a_paragraph_split_thousands_of_times_beside_its_links_stays_linear() ->
     assert isinstance(result, Extracted)
     assert result.fields["body"].count("\n\n") == 30_001  # First., text 0, link i + text i+1
     assert time.perf_counter() - start < 20
+
+
+def test_a_modified_time_beyond_the_calendar_is_null_not_a_rejected_article() -> None:
+    """A JSON-LD dateModified with no Sofia time rejected the article (error:OverflowError)."""
+    page = (FIXTURES / "jsonld_utc.html").read_text("utf-8")
+    page = page.replace("2025-07-01T09:30:00Z", "0001-01-01T00:00:00+05:00")
+    result = extract_article(page, "https://fakti.bg/en/world/1040008-synthetic-bridge")
+    assert isinstance(result, Extracted)
+    assert result.fields["published_at"] == "2025-07-01T08:03:00+03:00"
+    assert result.fields["updated_at"] is None

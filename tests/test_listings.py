@@ -208,6 +208,25 @@ def test_clock_from_date_header() -> None:
     assert clock_from_date_header("nonsense", fallback).year == 2020
 
 
+def test_a_date_header_or_pubdate_beyond_the_calendar_is_unusable_not_an_error() -> None:
+    """`Fri, 31 Dec 9999 23:59:59 -1200` has no Sofia time: it raised OverflowError, which
+    lost the feed (no fallback) and every listing read with such a Date."""
+    fallback = datetime(2020, 1, 1, tzinfo=UTC)
+    junk = "Fri, 31 Dec 9999 23:59:59 -1200"
+    clock = clock_from_date_header(junk.encode(), fallback)
+    assert clock.isoformat() == "2020-01-01T02:00:00+02:00"
+    body = (
+        f"<rss><channel><item><link>https://fakti.bg/world/1000002-b</link><pubDate>{junk}"
+        "</pubDate></item><item><link>https://fakti.bg/world/1000001-a</link>"
+        "<pubDate>Sun, 26 Oct 2025 11:40:00 +0200</pubDate></item></channel></rss>"
+    ).encode()
+    page = parse_rss(body, "https://fakti.bg/feed")
+    assert [(i.url, i.published and i.published.isoformat()) for i in page.items] == [
+        ("https://fakti.bg/world/1000002-b", None),
+        ("https://fakti.bg/world/1000001-a", "2025-10-26T11:40:00+02:00"),
+    ]
+
+
 # --- parsing less, same result --------------------------------------------------------------
 # Every listing page of small replicas, and mutated pages, give the result of the
 # implementation before the fast path (``_reference``: ``lxml.html`` on the decoded text,

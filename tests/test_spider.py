@@ -660,6 +660,23 @@ def test_the_two_passes_of_the_repeated_autumn_hour_are_told_apart() -> None:
     assert _below(first, second)
 
 
+def test_dates_at_the_ends_of_the_calendar_never_raise() -> None:
+    """A feed item with a pubDate that has no Sofia time raised OverflowError out of
+    parse_feed (the edition's listings were never walked); a date-only 31.12.9999 raised
+    in the walk's bound check."""
+    at = sofia_local(2025, 10, 26, 11, 0)
+    _, out = bg_feed(
+        FakeStore(marks={"bg": at}),
+        [
+            ("https://fakti.bg/world/1000003-c", "Fri, 31 Dec 9999 23:59:59 -1200"),
+            ("https://fakti.bg/world/1000002-b", "Sun, 26 Oct 2025 11:40:00 +0200"),
+        ],
+    )
+    assert paths(out) == ["/world/1000003-c", "/world/1000002-b", "/"]  # undated: + home page
+    assert not _below(sofia_local(9999, 12, 31), at, day_only=True)
+    assert _below(sofia_local(1, 1, 1, 2, 0), at, day_only=True)
+
+
 def test_until_skips_newer_items_but_keeps_walking() -> None:
     spider = make_spider(since="2025-10-01", until="2025-10-20", sections="world", lang="en")
     (request,) = spider.start_requests_list()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from newsspider.extraction.dates import sofia_local
-from newsspider.spiders.window import Coverage, Window, scope
+from newsspider.spiders.window import EARLIEST, Coverage, Window, before, scope
 
 NOON = sofia_local(2026, 1, 15, 12, 0)
 HOUR = timedelta(hours=1)
@@ -88,3 +88,12 @@ def test_only_watermarks_that_rise_are_earned() -> None:
     coverage = Coverage(["bg", "en"], upper=NOON - 48 * HOUR)
     coverage.saw_listing(NOON)
     assert coverage.marks({"bg": NOON - 24 * HOUR}) == {"en": NOON - 48 * HOUR}
+
+
+def test_a_bound_before_the_calendar_is_the_earliest_time() -> None:
+    """A watermark or listing date in year 1 minus the overlap raised OverflowError."""
+    year_one = sofia_local(1, 1, 1, 2, 0)
+    assert before(year_one, HOUR) == EARLIEST
+    assert Window(first_run=timedelta(days=1)).lower(year_one, "bg") == EARLIEST
+    assert EARLIEST.astimezone(UTC) == datetime.min.replace(tzinfo=UTC)
+    assert before(NOON, HOUR) == NOON - HOUR

@@ -34,9 +34,12 @@ def sofia_local(y: int, m: int, d: int, hh: int = 0, mm: int = 0, ss: int = 0) -
     """A Sofia wall-clock time as an aware datetime.
 
     The repeated autumn hour resolves to its first occurrence (``+03:00``); a time in the
-    skipped spring hour moves forward by the gap (03:30 → 04:30 ``+03:00``).
+    skipped spring hour moves forward by the gap (03:30 → 04:30 ``+03:00``). A time with no
+    UTC instant (before 01:33 on 1 January of year 1) raises ``OverflowError``.
     """
     dt = datetime(y, m, d, hh, mm, ss, tzinfo=SOFIA, fold=0)
+    if (y, m, d) == (1, 1, 1):
+        dt.astimezone(UTC)  # (raises OverflowError: Sofia is ahead of UTC)
     # Clock changes happen on the last Sundays of March and October (cheap pre-check).
     if m in (3, 10) and d >= 25 and not tz.datetime_exists(dt):
         dt = tz.resolve_imaginary(dt)
@@ -190,7 +193,10 @@ def _parse_iso(text: str) -> tuple[datetime, bool] | None:
             dt = du_parser.isoparse(text)
         except (ValueError, OverflowError, TypeError):
             return None
-    return to_sofia(dt), dt.tzinfo is None or dt.utcoffset() is None
+    try:  # (a time at the ends of the calendar may have no Sofia time: `9999-12-31T23:00-12:00`)
+        return to_sofia(dt), dt.tzinfo is None or dt.utcoffset() is None
+    except OverflowError:
+        return None
 
 
 def parse_rfc822(text: str | None) -> datetime | None:
@@ -220,8 +226,9 @@ def parse_rfc822(text: str | None) -> datetime | None:
             dt = dt.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
         elif zone in P.SOFIA_ZONE_NAMES:
             dt = dt.replace(tzinfo=timezone(timedelta(hours=P.SOFIA_ZONE_NAMES[zone])))
-        elif P.RFC822_TIME.fullmatch(zone):  # the time itself: no zone given
-            return sofia_local(dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second)
-        else:
+        elif not P.RFC822_TIME.fullmatch(zone):  # (else the time itself: no zone given)
             return None
-    return dt.astimezone(SOFIA)
+    try:  # (to_sofia: a time at the ends of the calendar may have no Sofia time or instant)
+        return to_sofia(dt)
+    except OverflowError:
+        return None

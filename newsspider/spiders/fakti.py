@@ -120,7 +120,10 @@ def _below(published: datetime, lower: datetime | None, day_only: bool = False) 
     if lower is None:
         return False
     if _whole_day(published, day_only):
-        return _instant(published + timedelta(days=1)) <= _instant(lower)
+        try:
+            return _instant(published + timedelta(days=1)) <= _instant(lower)
+        except OverflowError:  # (31 December 9999: its day ends after any bound)
+            return False
     return _instant(published) < _instant(lower)
 
 
@@ -427,7 +430,7 @@ class FaktiSpider(scrapy.Spider):
         bound is stored as their watermark, so that if this run stops early, the next one
         walks down to it too (not just one day below its own start)."""
         assert self.store is not None and self.window.first_run is not None
-        bounds = dict.fromkeys(self.first_scopes, now - self.window.first_run)
+        bounds = dict.fromkeys(self.first_scopes, before(now, self.window.first_run))
         self.first_scopes = []
         self.store.raise_watermarks(bounds)
 

@@ -59,12 +59,20 @@ class Window:
         return self.floor
 
 
+#: The earliest time there is (a bound below it is this).
+EARLIEST = datetime.min.replace(tzinfo=UTC).astimezone(SOFIA)
+
+
 def before(dt: datetime, span: timedelta) -> datetime:
     """The earlier of ``dt`` minus ``span`` on its wall clock and minus ``span`` of real
     time: across a clock change the two differ by an hour, and a bound must never shrink
-    (an overlap of 0 on the spring day, a first-run day of 23 hours)."""
-    wall = dt - span
-    real = (dt.astimezone(UTC) - span).astimezone(dt.tzinfo)
+    (an overlap of 0 on the spring day, a first-run day of 23 hours). :data:`EARLIEST` when
+    that is before it (a listing date or watermark in year 1)."""
+    try:
+        wall = dt - span
+        real = (dt.astimezone(UTC) - span).astimezone(dt.tzinfo)
+    except OverflowError:
+        return EARLIEST
     return wall if wall.timestamp() <= real.timestamp() else real
 
 
