@@ -329,3 +329,12 @@ def test_the_ends_of_the_calendar_that_have_a_sofia_time_and_an_instant_are_kept
     assert parse_iso("0001-01-01T00:00:00Z").astimezone(UTC) == datetime.min.replace(tzinfo=UTC)
     with pytest.raises(OverflowError):
         sofia_local(1, 1, 1, 1, 0)
+
+
+def test_an_update_in_the_second_pass_of_the_repeated_hour_is_an_update() -> None:
+    """03:30 EEST then 03:30 EET (one hour later) have one wall clock: compared as Sofia
+    times of one tzinfo they were equal and updated_at was lost."""
+    published = parse_iso("2025-10-26T00:30:00Z")
+    modified = parse_iso("2025-10-26T01:30:00Z")
+    assert iso(updated_time(published, modified)) == "2025-10-26T03:30:00+02:00"
+    assert updated_time(published, parse_iso("2025-10-26T03:30:00+03:00")) is None

@@ -246,3 +246,18 @@ def test_a_modified_time_beyond_the_calendar_is_null_not_a_rejected_article() ->
     assert isinstance(result, Extracted)
     assert result.fields["published_at"] == "2025-07-01T08:03:00+03:00"
     assert result.fields["updated_at"] is None
+
+
+def test_a_json_ld_update_one_hour_later_across_the_repeated_hour_is_kept() -> None:
+    page = (
+        (FIXTURES / "jsonld_utc.html")
+        .read_text("utf-8")
+        .replace("2025-07-01T05:03:00Z", "2025-10-26T00:30:00Z")
+        .replace("2025-07-01T09:30:00Z", "2025-10-26T01:30:00Z")
+        .replace("Jul 1, 2025 08:03", "Oct 26, 2025 03:30")
+    )
+    result = extract_article(page, "https://fakti.bg/en/world/1040008-synthetic-bridge")
+    assert isinstance(result, Extracted)
+    assert result.fields["published_at"] == "2025-10-26T03:30:00+03:00"
+    assert result.fields["updated_at"] == "2025-10-26T03:30:00+02:00"
+    assert result.layers["updated_at"] == "jsonld"

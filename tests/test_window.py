@@ -97,3 +97,23 @@ def test_a_bound_before_the_calendar_is_the_earliest_time() -> None:
     assert Window(first_run=timedelta(days=1)).lower(year_one, "bg") == EARLIEST
     assert EARLIEST.astimezone(UTC) == datetime.min.replace(tzinfo=UTC)
     assert before(NOON, HOUR) == NOON - HOUR
+
+
+def test_coverage_orders_the_two_passes_of_the_repeated_hour_by_instant() -> None:
+    """Sofia 25 Oct 2026 03:00-04:00 happens twice: compared as times of one tzinfo,
+    03:10 +02:00 (01:10Z) came before 03:50 +03:00 (00:50Z), so the watermark was 20
+    minutes late and a failed article listed at 03:50 +03:00 was not held."""
+    first = sofia_local(2026, 10, 25, 3, 50)  # +03:00, 00:50Z
+    later = datetime(2026, 10, 25, 1, 10, tzinfo=UTC).astimezone(first.tzinfo)  # 03:10 +02:00
+    coverage = Coverage(["bg"], hold_for=72 * HOUR)
+    coverage.saw_listing(first)
+    coverage.saw_listing(later)
+    assert coverage.marks({}) == {"bg": first}
+    held = Coverage(["bg", "bg/world"], upper=later)
+    held.saw_listing(later + 5 * HOUR)
+    assert held.hold("bg", first, later) is True
+    marks = held.marks({"bg/world": later})
+    assert {name: at.isoformat() for name, at in marks.items()} == {
+        "bg": "2026-10-25T03:50:00+03:00"
+    }
+    assert Window(marks={"bg": first, "bg/world": later}).lower(NOON, "bg", "world") is later

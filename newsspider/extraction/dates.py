@@ -53,6 +53,13 @@ def to_sofia(dt: datetime) -> datetime:
     return dt.astimezone(SOFIA)
 
 
+def instant(dt: datetime) -> float:
+    """The POSIX time of an aware datetime, to compare by: Python compares two datetimes of
+    one ``tzinfo`` (two Sofia times) by their wall clocks and ignores ``fold``, which puts the
+    two passes of the repeated autumn hour in the wrong order, or makes them equal."""
+    return dt.timestamp()
+
+
 def _month(name: str | None) -> int | None:
     return P.MONTHS.get(name.lower()) if name else None
 
@@ -179,7 +186,9 @@ def is_wall_clock(text: object) -> bool:
 def updated_time(published: datetime | None, modified: datetime | None) -> datetime | None:
     """``updated_at``: the modification time, only when it is a different instant from a known
     publication time (a page that repeats its publication time was not updated)."""
-    return modified if modified and published and modified != published else None
+    if modified and published and instant(modified) != instant(published):
+        return modified
+    return None
 
 
 @lru_cache(maxsize=1024)

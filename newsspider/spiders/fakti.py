@@ -31,7 +31,7 @@ from newsspider.args import ArgumentError, CrawlArgs, parse_args, validate_setti
 from newsspider.distributed import FRONTIER_ATTR, is_distributed
 from newsspider.extraction import patterns as P
 from newsspider.extraction.article import extract_article
-from newsspider.extraction.dates import SOFIA, parse_iso, sofia_local
+from newsspider.extraction.dates import SOFIA, instant, parse_iso, sofia_local
 from newsspider.extraction.listings import (
     ListingError,
     ListingItem,
@@ -121,23 +121,16 @@ def _below(published: datetime, lower: datetime | None, day_only: bool = False) 
         return False
     if _whole_day(published, day_only):
         try:
-            return _instant(published + timedelta(days=1)) <= _instant(lower)
+            return instant(published + timedelta(days=1)) <= instant(lower)
         except OverflowError:  # (31 December 9999: its day ends after any bound)
             return False
-    return _instant(published) < _instant(lower)
+    return instant(published) < instant(lower)
 
 
 def _whole_day(published: datetime, day_only: bool = False) -> bool:
     """Whether a publication time may stand for any time of its day: a date shown without
     a time, or a time at exactly 00:00 Sofia (BG form C, as a feed's ``pubDate`` too)."""
     return day_only or published.astimezone(SOFIA).time() == time(0, 0)
-
-
-def _instant(dt: datetime) -> float:
-    """The POSIX time of an aware datetime: two Sofia times compare by their wall clocks
-    (Python ignores ``fold`` between datetimes of one ``tzinfo``), which puts the two passes
-    of the repeated autumn hour in the wrong order."""
-    return dt.timestamp()
 
 
 def _undated_times(
@@ -153,11 +146,12 @@ def _undated_times(
         below[id(item)] = nearest
         if item.published is not None:
             nearest = item.published
-    oldest = min((i.published for i in items if i.published is not None), default=None)
+    dated = (i.published for i in items if i.published is not None)
+    oldest = min(dated, key=instant, default=None)
     out: list[datetime | None] = []
     for item in wanted:
         at = below.get(id(item)) or oldest
-        out.append(max(at, floor) if at is not None and floor is not None else at)
+        out.append(max(at, floor, key=instant) if at is not None and floor is not None else at)
     return out
 
 
@@ -411,7 +405,8 @@ class FaktiSpider(scrapy.Spider):
                 name = scope(lang, section)
                 bound = window.lower(now, lang, section)
                 assert bound is not None
-                if upper is not None and bound >= upper:  # nothing between: say so, loudly
+                # (nothing between: say so, loudly)
+                if upper is not None and instant(bound) >= instant(upper):
                     raise ArgumentError(
                         "until",
                         self.args.until.isoformat() if self.args.until else upper,
@@ -451,7 +446,8 @@ class FaktiSpider(scrapy.Spider):
                 continue
             if upper is not None:
                 state = store.get(key)
-                if state is None or state.published_at is None or state.published_at >= upper:
+                published = state.published_at if state is not None else None
+                if published is None or instant(published) >= instant(upper):
                     continue
             request = self._article_request(ref)
             if request is not None:
@@ -614,7 +610,7 @@ class FaktiSpider(scrapy.Spider):
             if _below(item.published, lower, item.day_only):
                 return "old"
             upper = self.window.upper
-            if upper is not None and _instant(item.published) >= _instant(upper):
+            if upper is not None and instant(item.published) >= instant(upper):
                 return "later"
         return "new"
 
@@ -653,13 +649,13 @@ class FaktiSpider(scrapy.Spider):
         cut = None if marked else floor  # incremental: keep all
         # (the watermark itself: an item after it shows the page lists what came since)
         mark = reached(self.watermarks, lang, section) if marked else floor
-        mark_at = _instant(mark) if mark is not None else None
-        floor_at = _instant(floor) if floor is not None else None
+        mark_at = instant(mark) if mark is not None else None
+        floor_at = instant(floor) if floor is not None else None
         for n, (item, ref) in enumerate(pairs):
             verdict = (
                 self._known_verdict(ref, floor) if ref.key in known else self._judge(item, floor)
             )
-            at = _instant(item.published) if item.published is not None else None
+            at = instant(item.published) if item.published is not None else None
             ours = ref.lang == lang and section in (None, ref.section)  # (a feed moved)
             fresh |= (
                 ours and verdict != "old" and (mark_at is None or (at is not None and at > mark_at))
@@ -744,7 +740,7 @@ class FaktiSpider(scrapy.Spider):
             at = item.published
             yield (
                 compact_key(ref.key),
-                None if at is None or _whole_day(at, item.day_only) else _instant(at),
+                None if at is None or _whole_day(at, item.day_only) else instant(at),
             )
 
     def _feed_holds(self, check: FeedCheck, page: ListingPage, meta: dict[str, Any]) -> bool:
@@ -1022,4 +1018,4 @@ class FaktiSpider(scrapy.Spider):
         floor, upper = response.meta.get("fakti_floor"), self.window.upper
         if _below(published, floor):  # (a date-only 00:00: only once its whole day is)
             return False
-        return upper is None or _instant(published) < _instant(upper)
+        return upper is None or instant(published) < instant(upper)

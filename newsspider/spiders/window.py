@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from newsspider.extraction.dates import SOFIA
+from newsspider.extraction.dates import SOFIA, instant
 
 
 def scope(lang: str, section: str | None = None) -> str:
@@ -27,7 +27,8 @@ def scope(lang: str, section: str | None = None) -> str:
 
 def reached(marks: Mapping[str, datetime], lang: str, section: str | None) -> datetime | None:
     """How far down a scope was walked: the higher of its edition's and its own mark."""
-    return max((marks[n] for n in {scope(lang), scope(lang, section)} if n in marks), default=None)
+    names = {scope(lang), scope(lang, section)}
+    return max((marks[n] for n in names if n in marks), key=instant, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ def before(dt: datetime, span: timedelta) -> datetime:
         real = (dt.astimezone(UTC) - span).astimezone(dt.tzinfo)
     except OverflowError:
         return EARLIEST
-    return wall if wall.timestamp() <= real.timestamp() else real
+    return wall if instant(wall) <= instant(real) else real
 
 
 class CoverageSink(Protocol):
@@ -132,7 +133,7 @@ class Coverage:
 
     def saw_listing(self, now: datetime) -> None:
         """A listing, feed or search response dated ``now`` (site time) was read."""
-        if self.started is None or now < self.started:
+        if self.started is None or instant(now) < instant(self.started):
             self.started = now
             if self.sink is not None:
                 self.sink.saw_listing(now)
@@ -150,9 +151,13 @@ class Coverage:
         if listed is None:
             self.gap(f"a {lang} article without a listing date gave no record")
             return True
-        if self.hold_for is not None and clock is not None and listed < clock - self.hold_for:
+        if (
+            self.hold_for is not None
+            and clock is not None
+            and instant(listed) < instant(clock) - self.hold_for.total_seconds()
+        ):
             return False
-        if lang not in self.held or listed < self.held[lang]:
+        if lang not in self.held or instant(listed) < instant(self.held[lang]):
             self.held[lang] = listed
             if self.sink is not None:
                 self.sink.hold(lang, listed)
@@ -163,15 +168,19 @@ class Coverage:
         it raises, or none if the walk had a gap."""
         if self.gaps or self.started is None:
             return {}
-        top = self.started if self.upper is None else min(self.started, self.upper)
+        top = self.started if self.upper is None else min(self.started, self.upper, key=instant)
         out = {}
         for name in self.scopes:
             lang, _, section = name.partition("/")
             below = reached(current, lang, section or None)
-            if self.floor is not None and below is not None and below < self.floor:
+            if (
+                self.floor is not None
+                and below is not None
+                and instant(below) < instant(self.floor)
+            ):
                 continue
             held = self.held.get(lang)
-            at = top if held is None else min(top, held)
-            if name not in current or current[name] < at:
+            at = top if held is None else min(top, held, key=instant)
+            if name not in current or instant(current[name]) < instant(at):
                 out[name] = at
         return out
