@@ -314,3 +314,16 @@ def test_crawl_delay_honoured_when_enabled_on_loopback(replica_factory, tmp_path
     # Spaced by the 0.3 s Crawl-delay (without it the gaps are milliseconds); the margin
     # absorbs when the replica stamps an arrival under load.
     assert min(gaps) >= 0.2, gaps
+
+
+def test_a_tiny_embedded_replica_crawls_without_server_errors(tmp_path: Path) -> None:
+    """5 articles leave most sections empty: their listings raised KeyError in the replica
+    (a CRITICAL traceback each, and a 500 the crawl retried and lost)."""
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-a", "replica=1"]
+    cmd += ["-s", "FAKTI_REPLICA_ARTICLES=5", "-s", f"FAKTI_OUTPUT_DIR={tmp_path}"]
+    cmd += ["-s", "LOG_LEVEL=INFO"]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr and "CRITICAL" not in done.stderr
+    assert "'downloader/response_status_count/200'" in done.stderr
+    assert "response_status_count/5" not in done.stderr

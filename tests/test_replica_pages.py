@@ -495,3 +495,25 @@ def test_cache_is_bounded_and_keyed_by_origin(site):
     for uri in ("/world", "/sport", "/krimi"):
         p.get(uri, 1, ORIGIN)
     assert len(p._cache) == 3
+
+
+def test_a_tiny_replica_serves_every_section_feed_and_day_page_empty_or_not() -> None:
+    """Sections without articles raised KeyError in Site.latest (a fresh empty list the
+    site did not know): 500 for their listings, feeds and day pages."""
+    from newsspider.replica.generator import EN_SECTIONS, SECTIONS
+
+    tiny = Site(articles=5, seed=1, now=NOW)
+    pages = Pages(tiny)
+    uris = ["/", "/en/", "/dnes", "/feed", "/en/feed", "/search?q=&sort=date&c=0&page=0"]
+    for lang, names in (("bg", SECTIONS), ("en", EN_SECTIONS)):
+        prefix = "/en" if lang == "en" else ""
+        uris += [f"{prefix}/{name}" for name in names] + [f"{prefix}/feed/{n}" for n in names]
+    uris += [f"/en/{name}/{NOW:%Y/%m/%d}/01234" for name in EN_SECTIONS]
+    empty = [n for n in SECTIONS if not tiny.by_section[("bg", n)]]
+    assert empty  # (5 articles leave most sections empty)
+    for uri in uris:
+        assert get(pages, uri, 2).status == 200, uri
+    listing = doc(get(pages, f"/{empty[0]}", 2))
+    assert listing.xpath("//article") == []
+    feed = ET.fromstring(get(pages, f"/feed/{empty[0]}", 2).body)
+    assert feed.findall("./channel/item") == []

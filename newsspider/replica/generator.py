@@ -42,6 +42,13 @@ SECTIONS: tuple[str, ...] = (
     "kultura-art",
 )
 EN_SECTIONS: tuple[str, ...] = tuple(s for s in SECTIONS if s != "mnenia")
+
+
+def _sections(lang: str) -> tuple[str, ...]:
+    """The sections of an edition."""
+    return EN_SECTIONS if lang == "en" else SECTIONS
+
+
 #: Relative section sizes (big news sections, so listings of a small site still paginate).
 SECTION_WEIGHTS: dict[str, int] = {
     "bulgaria": 20,
@@ -339,7 +346,10 @@ class Site:
 
     def _index(self) -> None:
         self.by_lang: dict[str, list[Article]] = {"bg": [], "en": []}
-        self.by_section: dict[tuple[str, str], list[Article]] = {}
+        # (every section the site serves, so an empty one is an empty list the site knows)
+        self.by_section: dict[tuple[str, str], list[Article]] = {
+            (lang, name): [] for lang in ("bg", "en") for name in _sections(lang)
+        }
         self.by_author: dict[tuple[str, str], list[Article]] = {}
         for a in self.articles:  # sorted by t
             self.by_lang[a.lang].append(a)
@@ -598,7 +608,7 @@ def _generate(n: int, seed: int, now: datetime, clock1: datetime) -> list[Articl
     arts: list[Article] = [a for a, _ in forced]
     for t in _times(rng, base, now):
         lang = "en" if rng.random() < 0.45 else "bg"
-        names = EN_SECTIONS if lang == "en" else SECTIONS
+        names = _sections(lang)
         section = rng.choices(names, [SECTION_WEIGHTS[name] for name in names])[0]
         arts.append(Article(lang, 0, section, t))
     arts.sort(key=lambda a: (a.t, a.lang))

@@ -126,9 +126,7 @@ def paged(
 
 
 def day_page(site: Site, section: str, day: date, epoch: int, origin: str, path: str) -> bytes:
-    items = [
-        a for a in site.newest(site.by_section.get(("en", section), []), epoch) if day_of(a) == day
-    ]
+    items = [a for a in site.newest(site.by_section[("en", section)], epoch) if day_of(a) == day]
     body = panels(items, path, site, epoch, origin)
     return page(site, "en", origin, path, f"{section} {day:%d.%m.%Y}", body, epoch)
 
@@ -197,7 +195,7 @@ def dnes(site: Site, epoch: int, origin: str) -> bytes:
 
 def rss(site: Site, lang: str, section: str | None, epoch: int) -> bytes:
     """RSS 2.0 of the newest 50 items, ``pubDate`` with the Sofia offset."""
-    articles = site.by_section.get((lang, section), []) if section else site.by_lang[lang]
+    articles = site.by_section[(lang, section)] if section else site.by_lang[lang]
     items = []
     for a in site.latest(articles, epoch, RSS_ITEMS):
         url = a.url + ("?utm_source=rss" if a.article_id % 5 == 0 else "")

@@ -89,7 +89,7 @@ class Pages:
             lang = "en" if m["en"] else "bg"
             if lang == "en" and m["section"] not in EN_SECTIONS:
                 return NOT_FOUND
-            arts = site.by_section.get((lang, m["section"]), [])
+            arts = site.by_section[(lang, m["section"])]
             body = listings.paged(
                 site, lang, epoch, origin, arts, path.rstrip("/"), n, m["section"]
             )
