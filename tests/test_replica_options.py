@@ -8,9 +8,9 @@ from datetime import datetime
 import pytest
 
 from newsspider.extraction.article import extract_article
-from newsspider.extraction.record import Extracted
+from newsspider.extraction.record import Extracted, content_hash
 from newsspider.replica.__main__ import main
-from newsspider.replica.generator import SOFIA, Site
+from newsspider.replica.generator import SOFIA, VARIANTS, Site
 from newsspider.replica.pages import Pages
 
 NOW = datetime(2026, 11, 29, 11, 0, tzinfo=SOFIA)
@@ -37,6 +37,27 @@ def test_forced_variant_applies_to_every_article_but_the_seed(mixed):
     assert result.layers["published_at"] == "text"
     truth = {(r["lang"], r["article_id"]): r for r in forced.ground_truth(2)}
     assert result.fields["headline"] == truth[a.key]["headline"]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_page_of_a_forced_variant_gives_its_whole_truth(mixed, variant):
+    """The truth is what the page shows: a forced variant without a dateModified kept the
+    EN updated_at drawn for a full page, which no page of it shows."""
+    forced = Site(articles=120, seed=1, now=NOW, variant=variant)
+    pages = Pages(forced, cache_size=1)
+    updated = {a.key for a in mixed.articles if a.lang == "en" and a.modified is not None}
+    assert updated  # (EN full pages updated on the mixed site, forced into `variant` here)
+    truths = {(r["lang"], r["article_id"]): r for r in forced.ground_truth(2)}
+    for a in forced.existing(forced.articles, 2):
+        page = pages.render(a.path, 2, ORIGIN)
+        result = extract_article(page.body, a.url, content_type=page.content_type)
+        assert isinstance(result, Extracted), (a.path, result)
+        got = {**result.fields}
+        got["content_hash"] = content_hash(got["headline"], got["subtitle"], got["body"])
+        truth = truths[a.key]
+        assert {k: got.get(k) for k in truth} == truth, a.path
+        if a.key in updated and variant != "full":
+            assert truth["updated_at"] is None
 
 
 def test_unknown_variant_is_refused():

@@ -334,6 +334,8 @@ class Site:
             for a in self.articles:
                 if not a.is_seed and a.variant != variant:
                     a.variant, a.broken = variant, "markup" if variant == "broken" else ""
+                    if variant != "full":  # (only a full page shows its dateModified)
+                        a.modified = None
         self.empty_listings = empty_listings
         self.by_key = {a.key: a for a in self.articles}
         self._index()
