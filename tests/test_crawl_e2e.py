@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsspider.extraction.dates import SOFIA
+from newsspider.replica.generator import Site
 
 pytestmark = pytest.mark.e2e
 
@@ -155,6 +156,28 @@ def test_first_run_then_incremental(replica_factory, tmp_path: Path) -> None:
     assert set(kinds) <= {"article", "listing", "rss", "robots", "search"}
 
     assert crawl(replica, tmp_path) == []  # nothing new: nothing emitted
+
+
+def test_a_feed_that_omits_a_section_is_caught_by_its_home_page(
+    replica_factory, tmp_path: Path
+) -> None:
+    """The edition feeds leave one section out and by their dates look enough. The home
+    page, read to check them, lists that section's new articles: the listings are walked and
+    nothing is lost (without the check, that section's new articles were never asked for)."""
+    site = Site(articles=ARTICLES, now=NOW)
+    truth1 = {(r["lang"], r["article_id"]) for r in site.ground_truth(1)}
+    new = {(r["lang"], r["article_id"]): r for r in site.ground_truth(2)}
+    new = {k: r for k, r in new.items() if k not in truth1}
+    omitted = max((r for r in new.values() if r["lang"] == "bg"), key=published)["section"]
+    replica = replica_factory(articles=ARTICLES, epoch=1, now=NOW, feed_omits=omitted)
+    crawl(replica, tmp_path)
+    replica.set_epoch(2)
+    seen = replica.log()["total"]
+    second = keyed(crawl(replica, tmp_path))
+    assert_same(second, new)
+    assert any(r["section"] == omitted for r in new.values())
+    walked = {e["path"] for e in replica.log()["entries"][seen:] if e["kind"] == "listing"}
+    assert f"/{omitted}" in walked  # the section listings were walked after the check
 
 
 @pytest.mark.parametrize("between", ["stopped early", "url", "other edition", "one section"])

@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--empty-listings", action="store_true", help="serve listings, search and feeds empty"
     )
+    p.add_argument(
+        "--feed-omits", metavar="SECTION", help="leave this section out of the edition feeds"
+    )
     args = p.parse_args(argv)
 
     from twisted.internet import reactor
@@ -46,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         now=args.now,
         variant=args.variant,
         empty_listings=args.empty_listings,
+        feed_omits=args.feed_omits,
     )
     if args.truth:
         site.write_truth(args.truth, args.epoch)

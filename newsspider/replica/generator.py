@@ -313,9 +313,11 @@ class Site:
         *,
         variant: str | None = None,
         empty_listings: bool = False,
+        feed_omits: str | None = None,
     ):
         """``variant`` forces every article but the seed into one markup variant (a site
-        redesign); ``empty_listings`` serves every listing, search and feed without items."""
+        redesign); ``empty_listings`` serves every listing, search and feed without items;
+        ``feed_omits`` names a section the edition feeds leave out (a category a feed omits)."""
         if now is None:
             now = datetime.now(SOFIA)
         if now.tzinfo is None:
@@ -325,6 +327,9 @@ class Site:
             raise ValueError("the replica clock must be after 2025-11-01 (DST edges)")
         if not 1 <= articles <= 50_000:
             raise ValueError("articles must be between 1 and 50,000")
+        if feed_omits is not None and feed_omits not in SECTIONS:
+            raise ValueError(f"feed_omits must be one of {', '.join(SECTIONS)}")
+        self.feed_omits = feed_omits
         self.seed = seed
         self.n = articles
         self.articles: list[Article] = _generate(articles, seed, self.now, self.clock(1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zlib
 from datetime import date, datetime
 from email.utils import format_datetime
+from itertools import islice
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape as xml_escape
 
@@ -194,10 +195,16 @@ def dnes(site: Site, epoch: int, origin: str) -> bytes:
 
 
 def rss(site: Site, lang: str, section: str | None, epoch: int) -> bytes:
-    """RSS 2.0 of the newest 50 items, ``pubDate`` with the Sofia offset."""
+    """RSS 2.0 of the newest 50 items, ``pubDate`` with the Sofia offset (an edition feed
+    without the articles of ``site.feed_omits``)."""
     articles = site.by_section[(lang, section)] if section else site.by_lang[lang]
+    if section is None and site.feed_omits is not None:
+        kept = (a for a in site.newest(articles, epoch) if a.section != site.feed_omits)
+        listed = list(islice(kept, RSS_ITEMS))
+    else:
+        listed = site.latest(articles, epoch, RSS_ITEMS)
     items = []
-    for a in site.latest(articles, epoch, RSS_ITEMS):
+    for a in listed:
         url = a.url + ("?utm_source=rss" if a.article_id % 5 == 0 else "")
         sub = a.content().subtitle if a.article_id % 3 == 0 else None
         desc = f"<description>{xml_escape(sub)}</description>" if sub else ""

@@ -24,6 +24,7 @@ def replica_command(
     crawl_delay: float = 1.0,
     variant: str | None = None,
     empty_listings: bool = False,
+    feed_omits: str | None = None,
 ) -> list[str]:
     """The ``python -m newsspider.replica`` command line on a free port (``--port 0``)."""
     cmd = [
@@ -49,6 +50,8 @@ def replica_command(
         cmd += ["--variant", variant]
     if empty_listings:
         cmd.append("--empty-listings")
+    if feed_omits:
+        cmd += ["--feed-omits", feed_omits]
     return cmd
 
 
@@ -70,9 +73,11 @@ class ReplicaProcess:
         crawl_delay: float = 1.0,
         variant: str | None = None,
         empty_listings: bool = False,
+        feed_omits: str | None = None,
     ):
         self.articles, self.seed, self.epoch = articles, seed, epoch
         self.variant, self.empty_listings = variant, empty_listings
+        self.feed_omits = feed_omits
         self.now = (now or datetime.now(SOFIA)).astimezone(SOFIA).replace(second=0, microsecond=0)
         cmd = replica_command(
             articles=articles,
@@ -83,6 +88,7 @@ class ReplicaProcess:
             crawl_delay=crawl_delay,
             variant=variant,
             empty_listings=empty_listings,
+            feed_omits=feed_omits,
         )
         # stderr goes to a file and stdout is drained after the first line, so a chatty
         # replica can never block on a full pipe.
@@ -105,6 +111,7 @@ class ReplicaProcess:
             now=self.now,
             variant=self.variant,
             empty_listings=self.empty_listings,
+            feed_omits=self.feed_omits,
         )
 
     def truth(self, epoch: int = 1) -> list[dict]:
