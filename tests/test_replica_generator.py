@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from newsspider.extraction import extract_article
 from newsspider.extraction.record import content_hash
 from newsspider.replica import articles as render
 from newsspider.replica.generator import SEVEN_DIGITS_FROM, SOFIA, WINDOW_START, Site
@@ -123,6 +124,26 @@ def test_epoch_two_adds_articles_and_raises_views(site):
     assert one[("en", 965998)]["views"] == two[("en", 965998)]["views"] == 144
     lang, new_id = next(iter(set(two) - set(one)))
     assert site.article(lang, new_id, 1) is None and site.article(lang, new_id, 2) is not None
+
+
+def test_epoch_two_edits_some_articles_by_one_paragraph(site):
+    """About 5% of epoch 1's articles show one paragraph more in epoch 2 (the rest of the
+    record but views as before), on the served page too."""
+    one = {(r["lang"], r["article_id"]): r for r in site.ground_truth(1)}
+    two = {(r["lang"], r["article_id"]): r for r in site.ground_truth(2)}
+    edited = [k for k in one if one[k]["content_hash"] != two[k]["content_hash"]]
+    assert 0.02 * len(one) <= len(edited) <= 0.1 * len(one)
+    for k in edited:
+        before, after = one[k]["body"], two[k]["body"]
+        assert after.startswith(before + "\n\n") and "\n\n" not in after[len(before) + 2 :]
+        same = {f for f in one[k] if f not in ("body", "content_hash", "views")}
+        assert {f: one[k][f] for f in same} == {f: two[k][f] for f in same}
+    pages = Pages(site)
+    for epoch, truth in ((1, one), (2, two)):
+        for key in edited:
+            page = pages.get(site.by_key[key].path, epoch, "http://x")
+            result = extract_article(page.body, truth[key]["url"], content_type=page.content_type)
+            assert result.fields["body"] == truth[key]["body"]
 
 
 def test_every_variant_and_oddity_is_present(site):

@@ -307,7 +307,7 @@ def _rail_items(site: Site, a: Article, epoch: int, n: int) -> list[Article]:
 
 def render(site: Site, a: Article, epoch: int, origin: str) -> tuple[bytes, str]:
     """The article page of ``a`` in its variant; returns ``(body, content_type)``."""
-    c = a.content()
+    c = a.content(epoch)
     lay = _Layout(a, c)
     related = _related(site, a, epoch, lay.rng)
     encoding = "windows-1251" if a.broken.startswith("cp1251") else "utf-8"
@@ -369,7 +369,7 @@ def _break(page: str) -> str:
 
 def render_amp(site: Site, a: Article, epoch: int, origin: str) -> tuple[bytes, str]:
     """The AMP copy of an English article: AMP markup, JSON-LD, canonical to the non-AMP URL."""
-    c = a.content()
+    c = a.content(epoch)
     lay = _Layout(a, c)
     lay.redesign = False
     related = _related(site, a, epoch, lay.rng)

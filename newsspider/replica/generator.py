@@ -70,6 +70,8 @@ SEVEN_DIGITS_FROM = datetime(2025, 9, 5, tzinfo=SOFIA)
 SEED_ID = 965998
 SEED_TIME = datetime(2025, 4, 23, 8, 3, tzinfo=SOFIA)
 _ID_PERIOD = 360  # seconds per id: about 240 a day
+#: Share of the articles of epoch 1 edited by epoch 2 (a paragraph appended, silently).
+EDITED_SHARE = 0.05
 OPINION_LEAD = "ФАКТИ публикува мнения"
 
 
@@ -141,6 +143,7 @@ class Article:
     opinion_inline: bool = False
     jsonld_style: str = "sofia"  # sofia | z | utc | plus1
     is_seed: bool = False
+    edited: bool = False  # epoch 2 shows one paragraph more (an edit; updated_at unchanged)
     frozen_published: datetime | None = None  # set once generation is done
 
     @property
@@ -190,8 +193,8 @@ class Article:
         """Views as the article page shows them (BG forms B and C show none)."""
         return None if self.form in ("B", "C") else self.views(epoch)
 
-    def content(self) -> Content:
-        """Draw (again) this article's text from its own generator."""
+    def content(self, epoch: int = 1) -> Content:
+        """Draw (again) this article's text, as ``epoch`` shows it, from its own generator."""
         if self.is_seed:
             return _seed_content()
         rng = random.Random(f"fakti-replica:{self.lang}:{self.article_id}:{self.headline}")
@@ -232,6 +235,9 @@ class Article:
             if self.section == "mnenia":
                 c.disclaimer = f"{OPINION_LEAD} {' '.join(W.words(rng, 'bg', 12))}."
         c.rng_state = rng.getrandbits(32)
+        if self.edited and epoch == 2:
+            edit = random.Random(f"fakti-replica-edit:{lang}:{self.article_id}")
+            c.paragraphs.append(W.paragraph(edit, lang))
         return c
 
     def tags(self, c: Content) -> list[str]:
@@ -242,7 +248,7 @@ class Article:
 
     def truth(self, epoch: int) -> dict:
         """The exact expected record (every field but ``scraped_at``)."""
-        c = self.content()
+        c = self.content(epoch)
         body = "\n\n".join(c.paragraphs)
         record = {
             "url": self.url,
@@ -656,6 +662,7 @@ def _generate(n: int, seed: int, now: datetime, clock1: datetime) -> list[Articl
         arts.append(twin)
         keys.add(twin.key)
     arts.sort(key=lambda a: (a.t, a.lang, a.article_id))
+    edits = random.Random(f"fakti-replica-edits:{seed}")  # (the main stream stays as it was)
     for a in arts:
         a.frozen_published = a.published
         exists1 = a.t <= clock1
@@ -667,6 +674,7 @@ def _generate(n: int, seed: int, now: datetime, clock1: datetime) -> list[Articl
             a.views1 = a.views2
             if rng.random() < 0.25:
                 a.views2 = a.views1 + rng.randint(1, 5000)
+            a.edited = not a.video_only and edits.random() < EDITED_SHARE
     return arts
 
 
