@@ -11,6 +11,7 @@ from contextlib import closing
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -201,6 +202,37 @@ def test_refresh_emits_the_edited_articles_under_changed(
     assert len(edited) >= 10 and len(set(viewed) - set(edited)) >= 10 and len(new) >= 5
     refetched = {k: truth2[k] for k in first}
     assert_same(second, new | (edited if emit == "changed" else refetched))
+
+
+def test_an_article_down_for_a_whole_run_is_fetched_by_the_next(
+    replica_factory, tmp_path: Path
+) -> None:
+    """A new article whose page answers 503 for the whole run gives a reject and holds its
+    edition's watermark back to when it was listed; the next run asks for it again and
+    exports it, and nothing else twice."""
+    replica = replica_factory(articles=ARTICLES, epoch=1, now=NOW)
+    truth1 = truth(replica, 1)
+    crawl(replica, tmp_path)
+    replica.set_epoch(2)
+    new = {k: r for k, r in truth(replica, 2).items() if k not in truth1}
+    down = min((r for r in new.values() if r["lang"] == "bg"), key=published)
+    key = (down["lang"], down["article_id"])
+    replica.outage(urlsplit(down["url"]).path)
+    second = keyed(crawl(replica, tmp_path))
+    assert_same(second, {k: r for k, r in new.items() if k != key})
+    rejects = [
+        json.loads(line)
+        for path in (tmp_path / "fakti").glob("*rejects*.jsonl")
+        for line in path.read_text("utf-8").splitlines()
+    ]
+    assert [(r["url"], r["reason"]) for r in rejects] == [(down["url"], "http:503")]
+    marks = watermarks(tmp_path)
+    assert marks["en"] == int(NOW.timestamp())
+    assert marks["bg"] < int(NOW.timestamp())  # held back: the next run walks down to it
+    replica.end_outages()
+    third = keyed(crawl(replica, tmp_path))
+    assert_same(third, {key: down})
+    assert watermarks(tmp_path)["bg"] == int(NOW.timestamp())
 
 
 @pytest.mark.parametrize("between", ["stopped early", "url", "other edition", "one section"])

@@ -64,6 +64,21 @@ def test_bad_epoch_is_refused(replica):
     assert (status == 400 and b"epoch" in body) or b"e must" in body
 
 
+def test_an_outage_lasts_until_it_is_ended(replica):
+    a = replica.site().existing(replica.site().articles, 1)[-1]
+    replica.reset_log()
+    replica.outage(a.path)
+    try:
+        assert [fetch(replica.base_url, a.path)[0] for _ in range(3)] == [503] * 3
+        assert fetch(replica.base_url, "/")[0] == 200  # only that path
+    finally:
+        replica.end_outages()
+    assert fetch(replica.base_url, a.path)[0] == 200
+    faults = [(e["status"], e.get("fault")) for e in replica.log()["entries"]]
+    assert faults == [(503, "outage")] * 3 + [(200, None), (200, None)]
+    assert fetch(replica.base_url, "/__replica__/outage?path=x", "POST")[0] == 400
+
+
 def test_request_log_counts_kinds(replica):
     replica.reset_log()
     a = next(x for x in replica.site().existing(replica.site().articles, 1) if x.lang == "en")

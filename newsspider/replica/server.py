@@ -67,6 +67,7 @@ class ReplicaResource(resource.Resource):
         site.clock(epoch)  # validates
         self.epoch = epoch
         self.faults = FaultPlan(site.seed) if faults else None
+        self.outages: set[str] = set()  # paths answering 503 until the outages end
         self.log = RequestLog()
 
     def render(self, request: server.Request):
@@ -86,6 +87,11 @@ class ReplicaResource(resource.Resource):
             host = f"{addr.host}:{addr.port}"
         page = self.pages.get(uri, self.epoch, f"http://{host}")
         fault = self.faults.take(uri) if self.faults else None
+        if path in self.outages:
+            self.log.add(method, uri, page.kind, 503, "outage")
+            request.setResponseCode(503)
+            request.setHeader(b"content-type", b"text/plain; charset=utf-8")
+            return b"service unavailable\n"
         status = {"500": 500, "429": 429}.get(fault or "", page.status)
         self.log.add(method, uri, page.kind, status, fault)
         request.setHeader(b"content-type", page.content_type.encode())
@@ -130,6 +136,16 @@ class ReplicaResource(resource.Resource):
         if path == "/__replica__/faults/reset" and method == b"POST":
             if self.faults:
                 self.faults.reset()
+            return b'{"ok": true}'
+        if path == "/__replica__/outage" and method == b"POST":
+            down = parse_qs(urlsplit(uri).query).get("path", [""])[0]
+            if not down.startswith("/"):
+                request.setResponseCode(400)
+                return b'{"error": "path must start with /"}'
+            self.outages.add(down)
+            return b'{"ok": true}'
+        if path == "/__replica__/outage/reset" and method == b"POST":
+            self.outages.clear()
             return b'{"ok": true}'
         if path == "/__replica__/epoch":
             if method == b"POST":

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import urllib.parse
 import urllib.request
 from datetime import datetime
 from functools import cache
@@ -134,6 +135,13 @@ class ReplicaProcess:
 
     def set_epoch(self, epoch: int) -> None:
         self._call("POST", f"/__replica__/epoch?e={epoch}")
+
+    def outage(self, path: str) -> None:
+        """``path`` answers 503 until :meth:`end_outages`."""
+        self._call("POST", "/__replica__/outage?" + urllib.parse.urlencode({"path": path}))
+
+    def end_outages(self) -> None:
+        self._call("POST", "/__replica__/outage/reset")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
