@@ -888,3 +888,54 @@ def test_a_one_paragraph_body_is_not_widened_over_a_different_p_after_it() -> No
         '<div class="c4"><p>Be the first to comment.</p></div></div></body></html>'
     )
     assert _page(page, EN_URL).fields["body"] == "The only synthetic paragraph."
+
+
+# --- review 8: tag bullets, date-like header lines, date-only and bullet paragraphs --------
+
+NUMERIC_TAG_TEXT = """Синтетичен мост
+{date}
+• 112
+• мостове
+Подзаглавие на синтетичния мост
+Синтетичен мост - 1
+Първи абзац.
+"""
+
+
+@pytest.mark.parametrize(
+    ("date", "counts"),
+    [("29 Август, 2025", (None, None)), ("9 Януари, 2026 23:13 2 542 7", (2542, 7))],
+)
+def test_text_a_numeric_tag_bullet_is_a_tag_not_a_count(date: str, counts: tuple) -> None:
+    f = _text(NUMERIC_TAG_TEXT.format(date=date)).fields
+    assert (f["views"], f["comments"]) == counts
+    assert f["tags"] == ["112", "мостове"]
+    assert (f["subtitle"], f["body"]) == ("Подзаглавие на синтетичния мост", "Първи абзац.")
+
+
+@pytest.mark.parametrize(
+    ("tags", "shown"),
+    [
+        (
+            '<ul class="g"><li><a href="/tag/112">112</a></li>'
+            '<li><a href="/tag/m">мостове</a></li></ul>',
+            ["112", "мостове"],
+        ),
+        ('<div class="g"><a href="/tag/112">112</a></div>', ["112"]),  # one block of links
+    ],
+)
+@pytest.mark.parametrize(
+    ("date", "counts"),
+    [
+        ("14 Юни, 2026", (None, None)),
+        ("14 Юни, 2026 18:45, обновена 14 Юни, 2026 19:00", (None, None)),
+        ("14 Юни, 2026 18:45 313 12", (313, 12)),
+    ],
+)
+def test_redesign_a_numeric_tag_bullet_is_a_tag_not_a_count(
+    tags: str, shown: list[str], date: str, counts: tuple
+) -> None:
+    f = _mini(f'{tags}<div class="b"><p>Първи абзац.</p></div>', f'<div class="d">{date}</div>')
+    assert (f["views"], f["comments"]) == counts
+    assert f["tags"] == shown
+    assert f["body"] == "Първи абзац."

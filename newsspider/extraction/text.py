@@ -184,6 +184,8 @@ def _find_date(lines: list[Line], start: int) -> tuple[int, int, DateLine] | Non
         if parsed is None:
             continue
         while end < len(lines) and end <= i + 3:  # time, counts or update in blocks of their own
+            if lines[end].item or _short_links(lines[end]):
+                break  # a tag bullet (`• 112`), never a count of the date line
             after = lines[end].text
             parts = _DATE_PARTS if _siblings(line, lines[end]) else (P.COUNT, P.UPDATED_LEAD)
             if not any(p.match(after) for p in parts):  # (a time in the body is a paragraph)
