@@ -939,3 +939,46 @@ def test_redesign_a_numeric_tag_bullet_is_a_tag_not_a_count(
     assert (f["views"], f["comments"]) == counts
     assert f["tags"] == shown
     assert f["body"] == "Първи абзац."
+
+
+def _en_text(headline: str, subtitle: str) -> str:
+    return (
+        f"Last news in Fakti\n\n{headline}\n\n{subtitle}\n\nApr 23, 2025 08:03 144\n\n"
+        f"{headline}  - 1\n\nFirst synthetic paragraph.\n\nSecond synthetic paragraph.\n"
+    )
+
+
+def _en_redesign(headline: str, subtitle: str) -> str:
+    return (
+        f"<html lang='en'><head><title>{headline} - Fakti.bg</title></head><body>"
+        f"<article><h1>{headline}</h1><div class='s'>{subtitle}</div>"
+        "<div class='d'>Apr 23, 2025 08:03 144</div><div class='b'>"
+        "<p>First synthetic paragraph.</p><p>Second synthetic paragraph.</p></div>"
+        "</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("headline", "subtitle"),
+    [("March 3, 1878", "The synthetic vote was close"), ("Synthetic budget passes", "Jun 4, 2024")],
+)
+@pytest.mark.parametrize("markup", [False, True])
+def test_a_date_like_headline_or_subtitle_is_not_the_date_line(
+    headline: str, subtitle: str, markup: bool
+) -> None:
+    if markup:
+        f = _page(_en_redesign(headline, subtitle), EN_URL).fields
+    else:
+        result = extract_from_text(_en_text(headline, subtitle), EN_URL)
+        assert isinstance(result, Extracted), result
+        f = result.fields
+    assert (f["headline"], f["subtitle"]) == (headline, subtitle)
+    assert (f["published_at"], f["views"]) == ("2025-04-23T08:03:00+03:00", 144)
+    assert f["body"] == "First synthetic paragraph.\n\nSecond synthetic paragraph."
+
+
+def test_text_a_date_like_bg_headline_shown_twice_is_not_the_date_line() -> None:
+    text = "9 Май, 1945\n9 Май, 1945\nТема: История\n29 Август, 2025\nПърви абзац.\n"
+    f = _text(text).fields
+    assert (f["headline"], f["published_at"]) == ("9 Май, 1945", "2025-08-29T00:00:00+03:00")
+    assert (f["tags"], f["body"]) == (["История"], "Първи абзац.")

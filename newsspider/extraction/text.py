@@ -166,36 +166,76 @@ def lines_from_tree(root: etree._Element) -> list[Line]:
     return renderer.lines
 
 
-def _find_date(lines: list[Line], start: int) -> tuple[int, int, DateLine] | None:
+def _find_date(
+    lines: list[Line], start: int, headline: str | None = None
+) -> tuple[int, int, DateLine] | None:
     """``(first, end, date line)``: the date line may be split over blocks (the time, the
-    counts, the update each in its own)."""
+    counts, the update each in its own).
+
+    The headline (``headline``, or the first header line when it is unknown) is never the
+    date line, nor is a date-only line (a junk subtitle `Jun 4, 2024`) that a date line
+    with a time or counts follows within :data:`~patterns.DATE_LOOKAHEAD` lines (§2)."""
+    head_slot = headline is None  # no header line seen yet: the headline's place (§3)
     for i in range(start, len(lines)):
         line = lines[i]
-        if line.linky or line.item or len(line.text) > 200:
+        found = _date_at(lines, i) if line.text != headline else None
+        if found is None:
+            if head_slot and not (line.linky or line.item or _rail_title(line.text)):
+                head_slot = False
             continue
-        parsed = parse_date_line(line.text)
-        if line.el is not None and len(line.el):  # inline elements: their boundaries count
-            parsed = _spaced_date(line) or parsed
-        text, end = line.text, i + 1
-        if end < len(lines) and P.UPDATED_LEAD.match(lines[end].text):
-            joined = parse_date_line(f"{text} {lines[end].text}")  # the update, on its own
-            if joined is not None and joined.updated is not None:
-                parsed, text, end = joined, f"{text} {lines[end].text}", end + 1
-        if parsed is None:
-            continue
-        while end < len(lines) and end <= i + 3:  # time, counts or update in blocks of their own
-            if lines[end].item or _short_links(lines[end]):
-                break  # a tag bullet (`• 112`), never a count of the date line
-            after = lines[end].text
-            parts = _DATE_PARTS if _siblings(line, lines[end]) else (P.COUNT, P.UPDATED_LEAD)
-            if not any(p.match(after) for p in parts):  # (a time in the body is a paragraph)
-                break
-            joined = parse_date_line(f"{text} {after}")
-            if joined is None:
-                break
-            parsed, text, end = joined, f"{text} {after}", end + 1
+        end, parsed = found
+        full = _full(parsed, lines[i:end])
+        if full and not head_slot:
+            return i, end, parsed
+        for j in range(end, min(end + P.DATE_LOOKAHEAD, len(lines))):
+            if lines[j].text in (line.text, headline):
+                continue  # the headline again
+            later = _date_at(lines, j)
+            if later and (_full(later[1], lines[j : later[0]]) or (head_slot and not full)):
+                return j, *later
         return i, end, parsed
     return None
+
+
+def _date_at(lines: list[Line], i: int) -> tuple[int, DateLine] | None:
+    """``(end, date line)`` of a date line at ``lines[i]``, with the blocks after it that
+    hold its time, counts or update; ``None`` when ``lines[i]`` opens none."""
+    line = lines[i]
+    if line.linky or line.item or len(line.text) > 200:
+        return None
+    parsed = parse_date_line(line.text)
+    if line.el is not None and len(line.el):  # inline elements: their boundaries count
+        parsed = _spaced_date(line) or parsed
+    text, end = line.text, i + 1
+    if end < len(lines) and P.UPDATED_LEAD.match(lines[end].text):
+        joined = parse_date_line(f"{text} {lines[end].text}")  # the update, on its own
+        if joined is not None and joined.updated is not None:
+            parsed, text, end = joined, f"{text} {lines[end].text}", end + 1
+    if parsed is None:
+        return None
+    while end < len(lines) and end <= i + 3:  # time, counts or update in blocks of their own
+        if lines[end].item or _short_links(lines[end]):
+            break  # a tag bullet (`• 112`), never a count of the date line
+        after = lines[end].text
+        parts = _DATE_PARTS if _siblings(line, lines[end]) else (P.COUNT, P.UPDATED_LEAD)
+        if not any(p.match(after) for p in parts):  # (a time in the body is a paragraph)
+            break
+        joined = parse_date_line(f"{text} {after}")
+        if joined is None:
+            break
+        parsed, text, end = joined, f"{text} {after}", end + 1
+    return end, parsed
+
+
+def _full(parsed: DateLine, lines: list[Line]) -> bool:
+    """Whether a date line (over ``lines``) shows a time or counts, as the §2 forms but the
+    date-only BG form C do."""
+    return parsed.views is not None or any(P.CLOCK_TIME.search(line.text) for line in lines)
+
+
+def _rail_title(text: str) -> bool:
+    """The "Last news in Fakti" rail title."""
+    return len(text) < P.RAIL_TITLE_MAX and text.lower() in P.LAST_NEWS_TITLES
 
 
 #: What may follow the date line in blocks of its own: the counts, the time (only in a
@@ -249,8 +289,7 @@ def _before_date(lines: list[Line], first: int, end: int, lang: str, hint: str |
     """Headline (maybe twice), EN subtitle and BG topic line, before the date line."""
     begin = 0
     for i in range(first):
-        text = lines[i].text
-        if len(text) < P.RAIL_TITLE_MAX and text.lower() in P.LAST_NEWS_TITLES:
+        if _rail_title(lines[i].text):
             begin = i + 1
     header = _Header()
     pre: list[Line] = []
@@ -365,7 +404,7 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
     start = 0
     if hint:
         start = next((i for i, line in enumerate(lines) if line.text == hint), 0)
-    found = _find_date(lines, start) or (_find_date(lines, 0) if start else None)
+    found = _find_date(lines, start, hint) or (_find_date(lines, 0, hint) if start else None)
     if found is None:
         fields["headline"] = hint
         return fields
