@@ -982,3 +982,23 @@ def test_text_a_date_like_bg_headline_shown_twice_is_not_the_date_line() -> None
     f = _text(text).fields
     assert (f["headline"], f["published_at"]) == ("9 Май, 1945", "2025-08-29T00:00:00+03:00")
     assert (f["tags"], f["body"]) == (["История"], "Първи абзац.")
+
+
+DATE_PARAS = ["<p>Хронология на деня:</p>", "<p>9 Май, 1945</p>", "<p>May 9, 1945 10:30</p>"]
+OWN_DATE = "<p>9 Януари, 2026 23:13 2 542 7</p>"  # the page's date line shown again
+
+
+@pytest.mark.parametrize("layer", ["selectors", "text", "plain"])
+def test_a_date_only_paragraph_is_body_text_but_the_own_date_line_is_not(layer: str) -> None:
+    paras = "".join(DATE_PARAS) + OWN_DATE
+    if layer == "selectors":
+        body = _form_a((FIRST_P, FIRST_P + paras)).fields["body"]
+    elif layer == "text":
+        date = '<div class="d">9 Януари, 2026 23:13</div>'
+        body = _mini(f'<div class="b">{paras}</div>', date)["body"]
+    else:
+        lines = [p[3:-4] for p in (*DATE_PARAS, OWN_DATE)]
+        body = _text("Нов мост\n9 Януари, 2026 23:13 313 0\n" + "\n".join(lines)).fields["body"]
+    dated = [p for p in body.split("\n\n") if "Хронология" in p or "1945" in p]
+    assert dated == ["Хронология на деня:", "9 Май, 1945", "May 9, 1945 10:30"]
+    assert "2026" not in body

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as html_lib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import chain
 from typing import Any
 from urllib.parse import urljoin
@@ -287,10 +288,11 @@ def _label_only(text: str, link_texts: Sequence[str]) -> bool:
 
 @dataclass(slots=True)
 class BodyRules:
-    """What is never body text on this page."""
+    """What is never body text on this page (``published``: its publication time)."""
 
     headline: str | None
     subtitle: str | None
+    published: datetime | None = None
 
     def keep(self, para: str) -> bool:
         """Whether a (collapsed) paragraph can be body text."""
@@ -307,7 +309,15 @@ class BodyRules:
             return False
         if len(para) <= P.AUTHOR_LINE_MAX and author_from_line(para)[1]:
             return False
-        return len(para) > P.DATE_LINE_SHORT or parse_date_line(para) is None
+        return not self._own_date_line(para)
+
+    def _own_date_line(self, para: str) -> bool:
+        """Whether ``para`` is the page's date line shown again (its publication time); any
+        other date (`May 9, 1945`) is body text."""
+        if self.published is None or len(para) > P.DATE_LINE_SHORT:
+            return False
+        dated = parse_date_line(para)
+        return dated is not None and dated.published == self.published
 
     def join(self, paragraphs: Iterable[str]) -> str:
         """Filter collapsed paragraphs, drop the opinion disclaimer once, join with blank lines."""

@@ -427,7 +427,7 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
         comments=date_line.comments,
         authors=unique(header.authors),
         tags=unique(tags),
-        body=BodyRules(header.headline, header.subtitle).join(paras),
+        body=BodyRules(header.headline, header.subtitle, date_line.published).join(paras),
     )
     if date_el is not None:
         fields["image_url"] = _image_between(date_el, first_para)
