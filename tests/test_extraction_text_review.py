@@ -1002,3 +1002,26 @@ def test_a_date_only_paragraph_is_body_text_but_the_own_date_line_is_not(layer: 
     dated = [p for p in body.split("\n\n") if "Хронология" in p or "1945" in p]
     assert dated == ["Хронология на деня:", "9 Май, 1945", "May 9, 1945 10:30"]
     assert "2026" not in body
+
+
+BULLET_PARAS = ["*The synthetic author is a minister.", "► Synthetic pensions rise.", "• Fuel."]
+
+
+def test_text_bullet_lines_in_the_body_are_body_text_as_in_the_markup() -> None:
+    paras = ["First synthetic paragraph.", *BULLET_PARAS, "Second synthetic paragraph."]
+    text = "Last news in Fakti\nSynthetic budget\nApr 23, 2025 08:03 144\n" + "\n".join(paras)
+    result = extract_from_text(text, EN_URL)
+    assert isinstance(result, Extracted), result
+    assert (result.fields["body"], result.fields["tags"]) == ("\n\n".join(paras), [])
+    page = _en_redesign("Synthetic budget", "A synthetic subtitle").replace(
+        "<p>First synthetic paragraph.</p><p>Second synthetic paragraph.</p>",
+        "".join(f"<p>{p}</p>" for p in paras),
+    )
+    assert _page(page, EN_URL).fields["body"] == "\n\n".join(paras)
+
+
+def test_text_bg_tag_bullets_after_the_date_stay_tags_before_body_bullets() -> None:
+    text = BG_TEXT.replace("Вторият абзац продължава.", "• Вторият абзац е точка.")
+    f = _text(text).fields
+    assert f["tags"] == ["Инфраструктура", "мостове"]
+    assert f["body"] == "Първият абзац описва церемонията.\n\n• Вторият абзац е точка."

@@ -40,10 +40,12 @@ from newsspider.extraction.dates import DateLine, parse_date_line
 
 @dataclass(slots=True)
 class Line:
-    """One rendered line; the flags come from the markup (plain text has none)."""
+    """One rendered line; the flags come from the markup (plain text has only ``item``)."""
 
     text: str
     heading: bool = False
+    #: An `li`, or a bullet line of plain text (`• tag`: a tag in the tag slot after the date
+    #: line, body text as written in the body).
     item: bool = False
     linky: bool = False
     el: etree._Element | None = None
@@ -54,15 +56,19 @@ class Line:
 
 
 def lines_from_text(text: str) -> list[Line]:
-    """Non-empty lines of plain rendered text; bullet lines (`• tag`) become items."""
+    """Non-empty lines of plain rendered text; bullet lines (`• tag`) are items."""
     out: list[Line] = []
     for raw in text.splitlines():
         line = collapse(raw)
-        if not line:
-            continue
-        bullet = P.BULLET.match(line)
-        out.append(Line(bullet.group("tag"), item=True) if bullet else Line(line))
+        if line:
+            out.append(Line(line, item=P.BULLET.match(line) is not None))
     return out
+
+
+def _tag(line: Line) -> str:
+    """The tag of a tag bullet: a plain-text bullet line without its bullet."""
+    bullet = P.BULLET.match(line.text) if line.el is None else None
+    return bullet.group("tag") if bullet else line.text
 
 
 @dataclass(slots=True)
@@ -353,7 +359,7 @@ def _after_date(
     headline, j, n = header.headline, start, len(lines)
     while j < n and lines[j].item:
         if all(map(_site_page, lines[j].hrefs)):  # (not a share bar or an author link)
-            header.tags.append(lines[j].text)
+            header.tags.append(_tag(lines[j]))
         j += 1
     if (
         lang != "en"
@@ -449,7 +455,9 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
         tag_line = line.linky and _is_tag_line(line, article)
         if tag_line:
             tag_lines.append((len(candidates), line))
-        if line.heading or line.item or (line.linky and (tag_line or not _is_paragraph(line))):
+        if line.heading or (line.item and line.el is not None):  # (a bullet line of text: body)
+            continue
+        if line.linky and (tag_line or not _is_paragraph(line)):
             continue
         if line.el is not None and _in_figure(line.el):  # a caption, never body text (§5)
             continue
