@@ -1025,3 +1025,25 @@ def test_text_bg_tag_bullets_after_the_date_stay_tags_before_body_bullets() -> N
     f = _text(text).fields
     assert f["tags"] == ["Инфраструктура", "мостове"]
     assert f["body"] == "Първият абзац описва церемонията.\n\n• Вторият абзац е точка."
+
+
+FIRST_BG = "Първи абзац на синтетичната статия."
+
+
+@pytest.mark.parametrize("second", ["Снимка: Архив", "Нов мост - 2"])
+def test_bg_first_paragraph_before_a_later_credit_or_caption_is_no_subtitle(second: str) -> None:
+    paras = [FIRST_BG, second, "Втори абзац."]
+    f = _text("Нов мост\n9 Януари, 2026 23:13 313 0\n" + "\n".join(paras)).fields
+    assert (f["subtitle"], f["body"]) == (None, f"{FIRST_BG}\n\nВтори абзац.")
+    f = _mini('<div class="b">' + "".join(f"<p>{p}</p>" for p in paras) + "</div>")
+    assert (f["subtitle"], f["body"]) == (None, f"{FIRST_BG}\n\nВтори абзац.")
+
+
+@pytest.mark.parametrize(
+    "after",
+    [["Нов мост - 1"], ["Снимка: Архив", "Иван Петров Иван Петров Автор във Fakti.bg"]],
+)
+def test_bg_subtitle_before_the_header_caption_or_credit_and_author(after: list[str]) -> None:
+    lines = ["Нов мост", "9 Януари, 2026 23:13 313 0", "Подзаглавие.", *after, FIRST_BG]
+    f = _text("\n".join(lines)).fields
+    assert (f["subtitle"], f["body"]) == ("Подзаглавие.", FIRST_BG)

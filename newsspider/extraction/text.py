@@ -279,6 +279,20 @@ def _is_special(line: Line, headline: str | None) -> bool:
     )
 
 
+def _header_follows(lines: list[Line], k: int, headline: str | None) -> bool:
+    """Whether the lines from ``k`` are the rest of a §3 BG header: the photo's caption
+    (`<headline> - 1`) or, after the headline, caption and photo credit, the author line. A
+    later photo's caption (`- 2`) or a credit alone may stand in the body."""
+    while k < len(lines):
+        text = lines[k].text
+        if is_caption(text, headline) and text.rsplit("-", 1)[1].strip() == "1":
+            return True
+        if text != headline and not is_caption(text, headline) and not P.PHOTO_CREDIT.match(text):
+            return _author_at(lines, k) is not None
+        k += 1
+    return False
+
+
 @dataclass(slots=True)
 class _Header:
     """What precedes the body: headline, subtitle, tags, authors, and where the body starts."""
@@ -379,10 +393,7 @@ def _after_date(
         and (
             lines[j].heading
             or _header_sibling(lines[j].el, header.head_el, date_el)
-            or any(
-                _is_special(lines[k], headline) or _author_at(lines, k)
-                for k in range(j + 1, min(j + 4, n))
-            )
+            or _header_follows(lines, j + 1, headline)
         )
     ):
         header.subtitle = lines[j].text
