@@ -1047,3 +1047,29 @@ def test_bg_subtitle_before_the_header_caption_or_credit_and_author(after: list[
     lines = ["Нов мост", "9 Януари, 2026 23:13 313 0", "Подзаглавие.", *after, FIRST_BG]
     f = _text("\n".join(lines)).fields
     assert (f["subtitle"], f["body"]) == ("Подзаглавие.", FIRST_BG)
+
+
+DOC_P = '<p><a href="https://example.org/decision-2026.pdf">Read the synthetic decision</a></p>'
+CITE_P = '<p>Per <a href="https://example.org/en">the Synthetic Statistics Institute</a>, up.</p>'
+LINK_BODIES = [
+    CITE_P + "<p>Second synthetic paragraph.</p>",
+    "<p>First synthetic paragraph.</p><p>Second synthetic paragraph.</p>" + DOC_P,
+    "<p>First synthetic paragraph.</p>" + DOC_P + "<p>Second synthetic paragraph.</p>",
+]
+
+
+@pytest.mark.parametrize("paras", LINK_BODIES)
+def test_redesign_link_paragraphs_are_body_text_as_in_the_markup(paras: str) -> None:
+    two = "<p>First synthetic paragraph.</p><p>Second synthetic paragraph.</p>"
+    page = _en_redesign("Synthetic budget", "A synthetic subtitle").replace(two, paras)
+    redesign = _page(page, EN_URL)
+    known = _page(page.replace("<div class='b'>", "<div class='text'>"), EN_URL)
+    assert (redesign.layers["body"], known.layers["body"]) == ("text", "selectors")
+    assert (redesign.fields["body"], redesign.fields["tags"]) == (known.fields["body"], [])
+    assert len(redesign.fields["body"].split("\n\n")) == paras.count("<p>")
+
+
+def test_redesign_bg_first_paragraph_of_one_link_is_body_not_a_tag() -> None:
+    link = '<p><a href="https://example.org/press/2026">Съобщението на ведомството</a></p>'
+    f = _mini(f'<div class="b">{link}<p>Първи абзац.</p></div>')
+    assert (f["tags"], f["body"]) == ([], "Съобщението на ведомството\n\nПърви абзац.")

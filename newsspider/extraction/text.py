@@ -458,8 +458,9 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
     or no rail's title (a rail: a container with at least as much text of links to other
     pages as other text, such as `Latest news` over its links), widened to the wrappers'
     parent when each paragraph sits alone in a wrapper followed by one of the same shape. A
-    `p` that is mostly a link counts after the first paragraph. Blocks of short links after
-    the last body line, inside the article, hold the trailing tags."""
+    `p` that is mostly a link is a paragraph too (not a rail's title nor a tag line). Blocks
+    of short links (not `p`s) after the last body line, inside the article, hold the trailing
+    tags."""
     candidates: list[Line] = []
     tag_lines: list[tuple[int, Line]] = []  # (candidates before it, line)
     for line in lines:
@@ -468,7 +469,7 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
             tag_lines.append((len(candidates), line))
         if line.heading or (line.item and line.el is not None):  # (a bullet line of text: body)
             continue
-        if line.linky and (tag_line or not _is_paragraph(line)):
+        if line.linky and not _is_paragraph(line):  # (a tag line is never a `p`)
             continue
         if line.el is not None and _in_figure(line.el):  # a caption, never body text (§5)
             continue
@@ -478,17 +479,15 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
     plain = [i for i, line in enumerate(candidates) if not line.linky]
     if not plain:
         return [], [line for _, line in tag_lines]
-    seed, container = plain[0], _container(candidates[plain[0]].el)
+    container = _container(candidates[plain[0]].el)
     for i in plain[: P.RAIL_TITLES_MAX + 1]:  # (each check reads every line: bounded)
         box = _container(candidates[i].el)
         if box is None or _is_paragraph(candidates[i]) or not _is_rail(lines, box):
-            seed, container = i, box
+            container = box
             break
     body: list[Line] = []
     last = -1
     for i, line in enumerate(candidates):
-        if line.linky and i < seed:
-            continue
         if not _in_container(line.el, container):
             continue
         body.append(line)
@@ -614,8 +613,11 @@ def _is_tag_line(line: Line, article: etree._Element | None) -> bool:
 
 def _short_links(line: Line) -> bool:
     """A block of short links only (tags): none to an article (that is a related block), to
-    an author or to a social site (a share bar)."""
+    an author or to a social site (a share bar); never a `p` (body text, as in the selector
+    layer: `<p><a href="…/decision.pdf">Read the decision</a></p>`)."""
     if not line.linky or line.heading or line.item or line.part or not line.links:
+        return False
+    if _is_paragraph(line):
         return False
     for href in line.hrefs:
         if P.ARTICLE_HREF.match(href) or not _site_page(href):
