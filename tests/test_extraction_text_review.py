@@ -1073,3 +1073,14 @@ def test_redesign_bg_first_paragraph_of_one_link_is_body_not_a_tag() -> None:
     link = '<p><a href="https://example.org/press/2026">Съобщението на ведомството</a></p>'
     f = _mini(f'<div class="b">{link}<p>Първи абзац.</p></div>')
     assert (f["tags"], f["body"]) == ([], "Съобщението на ведомството\n\nПърви абзац.")
+
+
+@pytest.mark.parametrize("cls", ["b", "text"])
+def test_two_line_breaks_split_a_body_div_of_any_class(cls: str) -> None:
+    two = "<p>First synthetic paragraph.</p><p>Second synthetic paragraph.</p>"
+    body = "First synthetic paragraph.<br> <br>Second <b>synthetic</b> paragraph.<br><br><br>"
+    page = _en_redesign("Synthetic budget", "A synthetic<br><br>subtitle").replace(two, body)
+    result = _page(page.replace("<div class='b'>", f"<div class='{cls}'>"), EN_URL)
+    assert result.layers["body"] == "text"
+    assert result.fields["subtitle"] == "A synthetic subtitle"
+    assert result.fields["body"] == "First synthetic paragraph.\n\nSecond synthetic paragraph."

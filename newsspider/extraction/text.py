@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -53,6 +53,9 @@ class Line:
     hrefs: tuple[str, ...] = ()
     #: Part of a `p` split at `<br><br>` (body text, never a tag line).
     part: bool = False
+    #: The text of another `div` split at its `<br><br>`s: its paragraphs when it is in the
+    #: body (a header line, such as a subtitle, stays whole).
+    pieces: tuple[str, ...] = ()
 
 
 def lines_from_text(text: str) -> list[Line]:
@@ -81,12 +84,15 @@ class _Renderer:
     br_at: int = 0
     #: The last `p` split at a `<br><br>`: each of its lines is a part.
     split: etree._Element | None = None
+    #: Where a `<br><br>` in a `div` (not the body's `div.text`) falls in ``buf``.
+    cuts: list[int] = field(default_factory=list)
 
     def flush(self, block: etree._Element) -> None:
         part = block is self.split
         self.br_at = 0
         if self.buf:
             text = collapse("".join(self.buf))
+            pieces = _pieces(self.buf, self.cuts) if self.cuts else ()
             self.buf.clear()
             if text:
                 tag, links = block.tag, self.links
@@ -100,29 +106,34 @@ class _Renderer:
                         links=tuple(links),
                         hrefs=tuple(self.hrefs),
                         part=part,
+                        pieces=pieces,
                     )
                 )
+        if self.cuts:
+            self.cuts = []
         if self.links:
             self.links, self.hrefs = [], []
 
     def line_break(self, block: etree._Element, parent: etree._Element) -> None:
         """A `<br>` (a child of ``parent``): a space, or in a paragraph block (not inside its
         links) the end of the line when it follows another `<br>` with only whitespace
-        between."""
+        between; in another `div`, a cut (:attr:`Line.pieces`)."""
         buf, mark = self.buf, self.br_at
         if (
             mark
             and mark <= len(buf)
             and parent.tag != "a"
-            and _paragraph_block(block)
+            and (block.tag == "div" or block.tag == "p")
             and not "".join(buf[mark:]).strip()
         ):
-            del buf[mark - 1 :]
-            self.split = block
-            self.flush(block)
-        else:
-            buf.append(" ")
-            self.br_at = len(buf)
+            if _paragraph_block(block):
+                del buf[mark - 1 :]
+                self.split = block
+                self.flush(block)
+                return
+            self.cuts.append(len(buf))
+        buf.append(" ")
+        self.br_at = len(buf)
 
     def walk(self, el: etree._Element, block: etree._Element) -> None:
         buf = self.buf
@@ -150,6 +161,13 @@ class _Renderer:
             tail = child.tail
             if tail:
                 buf.append(tail)
+
+
+def _pieces(buf: list[str], cuts: list[int]) -> tuple[str, ...]:
+    """The non-empty texts of ``buf`` between the ``cuts``; ``()`` when fewer than two."""
+    bounds = [0, *cuts, len(buf)]
+    pieces = tuple(p for p in (collapse("".join(buf[a:b])) for a, b in pairwise(bounds)) if p)
+    return pieces if len(pieces) > 1 else ()
 
 
 def _paragraph_block(block: etree._Element) -> bool:
@@ -490,7 +508,10 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
     for i, line in enumerate(candidates):
         if not _in_container(line.el, container):
             continue
-        body.append(line)
+        if line.pieces:  # a `div` of paragraphs split by `<br><br>`
+            body.extend(Line(piece, el=line.el, part=True) for piece in line.pieces)
+        else:
+            body.append(line)
         last = i
     return body, [line for before, line in tag_lines if before > last]
 
