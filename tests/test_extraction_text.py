@@ -101,3 +101,15 @@ def test_caption_and_author_helpers() -> None:
     assert author_from_line("АннаАнна Автор във Fakti.bg") == ("Анна", True)
     assert author_from_line("Главен редактор във Fakti.bg") == (None, True)
     assert author_from_line("A body sentence that mentions Fakti") == (None, False)
+
+
+def test_opinion_disclaimer_with_a_dot_inside_is_dropped_whole() -> None:
+    disclaimer = "ФАКТИ публикува мнения на синтетични автори, а не на Fakti.bg и редакцията."
+    for tail in ("", " Първи абзац на текста."):
+        text = BG_TEXT.replace(
+            "ФАКТИ публикува мнения от различни синтетични автори. Първи   абзац на текста.",
+            disclaimer + tail + ("" if tail else "\nПърви абзац на текста."),
+        )
+        result = extract_from_text(text, BG_URL)
+        assert isinstance(result, Extracted)
+        assert result.fields["body"] == "Първи абзац на текста.\n\nВтори абзац на текста."
