@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +16,7 @@ from scrapy.utils.test import get_crawler
 
 from newsspider.extensions.exitstatus import exit_status
 from newsspider.extensions.lock import LockBusy, RunLock, lock_path
-from newsspider.state import SettingError, get_store
+from newsspider.state import SettingError, get_store, open_store
 
 HOLD = (
     "import sys; from pathlib import Path; from newsspider.extensions.lock import RunLock;"
@@ -117,3 +119,43 @@ def test_a_lock_that_cannot_be_created_is_a_setting_error(tmp_path):
     crawler = get_crawler(settings_dict=lock)
     with pytest.raises(SettingError, match=r"^FAKTI_LOCK_FILE: cannot create the run lock '"):
         get_store(crawler)
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal"])
+def test_a_lock_file_that_is_the_state_is_refused_and_the_state_kept(tmp_path, suffix):
+    state = tmp_path / "s.sqlite"
+    store = open_store(state)
+    store.add_pending("f.jsonl", [(("en", 1), "h1")])
+    store.commit_file("f.jsonl")
+    store.close()
+    before = state.read_bytes()
+    values = {"FAKTI_STATE": str(state), "FAKTI_LOCK_FILE": f"{tmp_path}/./s.sqlite{suffix}"}
+    with pytest.raises(SettingError) as exc:
+        get_store(get_crawler(settings_dict=values))
+    assert str(exc.value) == (
+        f"FAKTI_LOCK_FILE: '{tmp_path}/s.sqlite{suffix}' is the state file or one of its "
+        f"SQLite files; name a file of its own (the default is '{state}' + '.lock')"
+    )
+    assert state.read_bytes() == before
+    assert open_store(state).known([("en", 1)]) == {("en", 1)}
+
+
+def test_a_file_that_is_not_a_lock_is_never_truncated(tmp_path):
+    other = tmp_path / "notes.txt"
+    other.write_text("keep me\n")
+    values = {"FAKTI_OUTPUT_DIR": str(tmp_path), "FAKTI_LOCK_FILE": str(other)}
+    with pytest.raises(SettingError) as exc:
+        get_store(get_crawler(settings_dict=values))
+    assert str(exc.value) == (
+        f"FAKTI_LOCK_FILE: cannot create the run lock '{other}': it holds other data, "
+        "not 'pid N since T'; left as is"
+    )
+    assert other.read_text() == "keep me\n"
+    with other.open() as file:
+        fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)  # not left locked
+    # an empty file or an earlier run's lock is one
+    for text in ("", "pid 4242 since 2026-11-29T06:30:00+00:00\n"):
+        other.write_text(text)
+        lock = RunLock(other)
+        assert lock.acquire() and lock.holder().startswith(f"pid {os.getpid()} since 20")
+        lock.release()

@@ -115,6 +115,10 @@ BAD_RUNS = {
         ["-s", "FAKTI_OUTPUT_DIR={tmp}/file/out"],
         "FAKTI_OUTPUT_DIR: cannot create the run folder",
     ),
+    "lock file is the state": (
+        ["-s", "FAKTI_STATE={tmp}/s.sqlite", "-s", "FAKTI_LOCK_FILE={tmp}/s.sqlite"],
+        "FAKTI_LOCK_FILE: '",
+    ),
     "redis down": (
         [
             "-a",

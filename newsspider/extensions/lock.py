@@ -12,9 +12,11 @@ The lock is between processes: crawlers inside one process share it (reference-c
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import logging
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,10 @@ logger = logging.getLogger(__name__)
 
 #: Locks this process holds: resolved path → [file descriptor, references].
 _HELD: dict[Path, list[int]] = {}
+#: What a lock file holds (written by :meth:`RunLock.acquire`).
+LOCK_TEXT = re.compile(rb"pid [0-9]+ since \S+\n?")
+#: The files SQLite keeps beside a state file (a lock there would destroy them).
+STATE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 
 class LockBusy(SystemExit):
@@ -37,13 +43,23 @@ class LockBusy(SystemExit):
 
 def lock_path(settings: Any) -> Path | None:
     """``FAKTI_LOCK_FILE``, else ``<state file>.lock``; ``None`` for a store without a file
-    (a ``redis://`` URI: its workers share the state on purpose, the backend coordinates)."""
-    if settings.get("FAKTI_LOCK_FILE"):
-        return Path(settings.get("FAKTI_LOCK_FILE"))
+    (a ``redis://`` URI: its workers share the state on purpose, the backend coordinates).
+    ``FAKTI_LOCK_FILE`` naming the state file or a SQLite file beside it is a
+    :class:`~newsspider.state.SettingError`."""
     location = state_location(
         settings.get("FAKTI_STATE"), settings.get("FAKTI_OUTPUT_DIR", "output")
     )
     state = state_file(location)
+    if settings.get("FAKTI_LOCK_FILE"):
+        path = Path(settings.get("FAKTI_LOCK_FILE"))
+        if state is not None and path.resolve() in {
+            Path(f"{state}{suffix}").resolve() for suffix in STATE_COMPANIONS
+        }:
+            raise SettingError(
+                f"FAKTI_LOCK_FILE: {str(path)!r} is the state file or one of its SQLite "
+                f"files; name a file of its own (the default is {str(state)!r} + '.lock')"
+            )
+        return path
     return None if state is None else state.with_name(state.name + ".lock")
 
 
@@ -56,7 +72,7 @@ class RunLock:
 
     def acquire(self) -> bool:
         """Take the lock (writing our pid and start time into it); False if another process
-        holds it."""
+        holds it. A file holding anything but a lock's text is left as it is: ``OSError``."""
         key = self.path.resolve()
         if key in _HELD:
             _HELD[key][1] += 1
@@ -68,6 +84,10 @@ class RunLock:
             except BlockingIOError:
                 os.close(fd)
                 return False
+            text = os.pread(fd, 4096, 0)
+            if text and not LOCK_TEXT.fullmatch(text):
+                os.close(fd)
+                raise OSError(errno.EEXIST, "it holds other data, not 'pid N since T'; left as is")
             os.ftruncate(fd, 0)
             started = datetime.now(UTC).isoformat(timespec="seconds")
             os.write(fd, f"pid {os.getpid()} since {started}\n".encode())
@@ -96,8 +116,8 @@ class RunLock:
 
 def lock_state(crawler: Crawler) -> RunLock | None:
     """Lock the crawler's state, or exit with status 3 if another process holds it. A lock
-    file that cannot be created (an unwritable ``FAKTI_OUTPUT_DIR``) is a
-    :class:`~newsspider.state.SettingError`."""
+    file that cannot be created (an unwritable ``FAKTI_OUTPUT_DIR``), holds other data or is
+    the state file is a :class:`~newsspider.state.SettingError`."""
     settings = crawler.settings
     path = lock_path(settings)
     if path is None:
