@@ -121,7 +121,7 @@ SPIDERMON_ENABLED = False
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["newsspider.extensions.monitors.HealthMonitorSuite"]
 #: Write <run>.report.json, log the summary, judge the run (exit status) and keep history.
 FAKTI_REPORT_ENABLED = True
-#: Run lock, taken when the state is opened; empty = <state file>.lock beside the state.
+#: Run lock: <state file>.lock is taken when the state is opened, and this one too if set.
 FAKTI_LOCK_FILE = ""
 #: Seconds between progress lines; 0 = off.
 FAKTI_PROGRESS_INTERVAL = 60.0

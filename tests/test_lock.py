@@ -15,7 +15,7 @@ from scrapy import signals
 from scrapy.utils.test import get_crawler
 
 from newsspider.extensions.exitstatus import exit_status
-from newsspider.extensions.lock import LockBusy, RunLock, lock_path
+from newsspider.extensions.lock import LockBusy, RunLock, lock_paths
 from newsspider.state import SettingError, get_store, open_store
 
 HOLD = (
@@ -57,14 +57,25 @@ def settings(**values):
     return get_crawler(settings_dict=values).settings
 
 
-def test_lock_path_is_beside_the_state(tmp_path):
-    assert lock_path(settings(FAKTI_OUTPUT_DIR=str(tmp_path))) == (
-        tmp_path / ".state" / "fakti.sqlite.lock"
-    )
+def test_lock_paths_are_beside_the_state_and_lock_file(tmp_path):
+    default = tmp_path / ".state" / "fakti.sqlite.lock"
+    assert lock_paths(settings(FAKTI_OUTPUT_DIR=str(tmp_path))) == [(default, "FAKTI_OUTPUT_DIR")]
     state = tmp_path / "var" / "s.sqlite"
-    assert lock_path(settings(FAKTI_STATE=f"sqlite://{state}")) == state.with_name("s.sqlite.lock")
-    assert lock_path(settings(FAKTI_LOCK_FILE="/run/x.lock")) == Path("/run/x.lock")
-    assert lock_path(settings(FAKTI_STATE="redis://h/0")) is None  # shared on purpose
+    assert lock_paths(settings(FAKTI_STATE=f"sqlite://{state}")) == [
+        (state.with_name("s.sqlite.lock"), "FAKTI_STATE")
+    ]
+    # FAKTI_LOCK_FILE is one more lock, never instead of the state's
+    values = {"FAKTI_OUTPUT_DIR": str(tmp_path), "FAKTI_LOCK_FILE": "/run/x.lock"}
+    assert lock_paths(settings(**values)) == [
+        (default, "FAKTI_OUTPUT_DIR"),
+        (Path("/run/x.lock"), "FAKTI_LOCK_FILE"),
+    ]
+    values["FAKTI_LOCK_FILE"] = f"{tmp_path}/.state/../.state/fakti.sqlite.lock"
+    assert lock_paths(settings(**values)) == [(default, "FAKTI_OUTPUT_DIR")]
+    assert lock_paths(settings(FAKTI_STATE="redis://h/0")) == []  # shared on purpose
+    assert lock_paths(settings(FAKTI_STATE="redis://h/0", FAKTI_LOCK_FILE="/run/x.lock")) == [
+        (Path("/run/x.lock"), "FAKTI_LOCK_FILE")
+    ]
 
 
 def test_lock_held_by_another_process_is_refused_until_it_ends(tmp_path):
@@ -98,6 +109,20 @@ def test_opening_a_locked_state_exits_3_before_touching_it(tmp_path, caplog):
         in caplog.text
     )
     assert not (tmp_path / ".state" / "fakti.sqlite").exists()  # neither opened nor recovered
+
+
+@pytest.mark.parametrize("held", ["state", "lock file"])
+def test_a_run_with_its_own_lock_file_is_still_locked_out_of_a_busy_state(tmp_path, caplog, held):
+    state_lock = tmp_path / ".state" / "fakti.sqlite.lock"
+    other = tmp_path / "other.lock"
+    values = {"FAKTI_OUTPUT_DIR": str(tmp_path), "FAKTI_LOCK_FILE": str(other)}
+    busy = state_lock if held == "state" else other
+    with held_elsewhere(busy) as holder, pytest.raises(LockBusy) as exc:
+        get_store(get_crawler(settings_dict=values))
+    assert exc.value.code == 3
+    assert f"(lock {busy} is held by pid {holder.pid} since " in caplog.text
+    assert not (tmp_path / ".state" / "fakti.sqlite").exists()
+    assert other_process_can_lock(state_lock) and other_process_can_lock(other)  # released
 
 
 def test_store_holds_the_lock_until_the_engine_stopped(tmp_path):

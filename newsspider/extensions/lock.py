@@ -1,11 +1,11 @@
 """The run lock: two runs on the same state never overlap.
 
-An exclusive ``fcntl.flock`` on a lock file beside the state file (``<state file>.lock``, or
-``FAKTI_LOCK_FILE``), taken by :func:`newsspider.state.get_store` just before it opens and
-recovers the store (so ``recover()`` never runs while another run writes), released after
-the store is closed. The kernel releases it when the process ends, however it ends (even
-SIGKILL), so a stale lock is impossible. A second process finds it held, logs one CRITICAL
-line and exits at once with status 3.
+An exclusive ``fcntl.flock`` on a lock file beside the state file (``<state file>.lock``),
+and on ``FAKTI_LOCK_FILE`` too if set, taken by :func:`newsspider.state.get_store` just
+before it opens and recovers the store (so ``recover()`` never runs while another run
+writes), released after the store is closed. The kernel releases it when the process ends,
+however it ends (even SIGKILL), so a stale lock is impossible. A second process finds one
+held, logs one CRITICAL line and exits at once with status 3.
 
 The lock is between processes: crawlers inside one process share it (reference-counted).
 """
@@ -41,15 +41,21 @@ class LockBusy(SystemExit):
     """The state is in use by another run (exit status 3, no traceback)."""
 
 
-def lock_path(settings: Any) -> Path | None:
-    """``FAKTI_LOCK_FILE``, else ``<state file>.lock``; ``None`` for a store without a file
-    (a ``redis://`` URI: its workers share the state on purpose, the backend coordinates).
-    ``FAKTI_LOCK_FILE`` naming the state file or a SQLite file beside it is a
+def lock_paths(settings: Any) -> list[tuple[Path, str]]:
+    """The lock files a run takes, in order, each with the setting that names it:
+    ``<state file>.lock`` beside a file store, whatever ``FAKTI_LOCK_FILE`` says (so two runs
+    on one state never overlap), then ``FAKTI_LOCK_FILE`` if set and another file. A
+    ``redis://`` store has no state lock (its workers share the state on purpose, the backend
+    coordinates). ``FAKTI_LOCK_FILE`` naming the state file or a SQLite file beside it is a
     :class:`~newsspider.state.SettingError`."""
     location = state_location(
         settings.get("FAKTI_STATE"), settings.get("FAKTI_OUTPUT_DIR", "output")
     )
     state = state_file(location)
+    paths: list[tuple[Path, str]] = []
+    if state is not None:
+        name = "FAKTI_STATE" if settings.get("FAKTI_STATE") else "FAKTI_OUTPUT_DIR"
+        paths.append((state.with_name(state.name + ".lock"), name))
     if settings.get("FAKTI_LOCK_FILE"):
         path = Path(settings.get("FAKTI_LOCK_FILE"))
         if state is not None and path.resolve() in {
@@ -59,8 +65,9 @@ def lock_path(settings: Any) -> Path | None:
                 f"FAKTI_LOCK_FILE: {str(path)!r} is the state file or one of its SQLite "
                 f"files; name a file of its own (the default is {str(state)!r} + '.lock')"
             )
-        return path
-    return None if state is None else state.with_name(state.name + ".lock")
+        if all(path.resolve() != taken.resolve() for taken, _ in paths):
+            paths.append((path, "FAKTI_LOCK_FILE"))
+    return paths
 
 
 class RunLock:
@@ -114,30 +121,37 @@ class RunLock:
         self._key = None
 
 
-def lock_state(crawler: Crawler) -> RunLock | None:
-    """Lock the crawler's state, or exit with status 3 if another process holds it. A lock
-    file that cannot be created (an unwritable ``FAKTI_OUTPUT_DIR``), holds other data or is
-    the state file is a :class:`~newsspider.state.SettingError`."""
-    settings = crawler.settings
-    path = lock_path(settings)
-    if path is None:
-        return None
-    lock = RunLock(path)
+def lock_state(crawler: Crawler) -> list[RunLock]:
+    """Take the crawler's locks (:func:`lock_paths`), or exit with status 3 if another process
+    holds one. A lock file that cannot be created (an unwritable ``FAKTI_OUTPUT_DIR``), holds
+    other data or is the state file is a :class:`~newsspider.state.SettingError`."""
+    locks: list[RunLock] = []
     try:
-        acquired = lock.acquire()
-    except OSError as exc:
-        names = ("FAKTI_LOCK_FILE", "FAKTI_STATE")
-        name = next((n for n in names if settings.get(n)), "FAKTI_OUTPUT_DIR")
-        raise SettingError(
-            f"{name}: cannot create the run lock {str(path)!r}: {exc.strerror or exc}"
-        ) from exc
-    if not acquired:
-        held = lock.holder()
-        logger.critical(
-            "another run is using the state (lock %s is held%s); exiting",
-            lock.path,
-            f" by {held}" if held else "",
-        )
-        set_exit_status(crawler, EXIT_LOCKED)
-        raise LockBusy(EXIT_LOCKED)
-    return lock
+        for path, name in lock_paths(crawler.settings):
+            lock = RunLock(path)
+            try:
+                acquired = lock.acquire()
+            except OSError as exc:
+                raise SettingError(
+                    f"{name}: cannot create the run lock {str(path)!r}: {exc.strerror or exc}"
+                ) from exc
+            if not acquired:
+                held = lock.holder()
+                logger.critical(
+                    "another run is using the state (lock %s is held%s); exiting",
+                    lock.path,
+                    f" by {held}" if held else "",
+                )
+                set_exit_status(crawler, EXIT_LOCKED)
+                raise LockBusy(EXIT_LOCKED)
+            locks.append(lock)
+    except BaseException:
+        release(locks)
+        raise
+    return locks
+
+
+def release(locks: list[RunLock]) -> None:
+    """Release ``locks`` (from :func:`lock_state`), the last taken first."""
+    for lock in reversed(locks):
+        lock.release()

@@ -243,14 +243,13 @@ def get_store(crawler: Crawler) -> StateStore:
         from newsspider.distributed.worker import worker_for
 
         owner = worker_for(crawler).id
-    from newsspider.extensions.lock import lock_state
+    from newsspider.extensions.lock import lock_state, release
 
-    lock = lock_state(crawler)  # before recover(): exits (status 3) if another run holds it
+    locks = lock_state(crawler)  # before recover(): exits (status 3) if another run holds one
     try:
         store = open_store(location, owner=owner)
     except BaseException:
-        if lock is not None:
-            lock.release()
+        release(locks)
         raise
     setattr(crawler, _CRAWLER_ATTR, store)
     outcome = store.recover()
@@ -264,8 +263,7 @@ def get_store(crawler: Crawler) -> StateStore:
 
     def _close() -> None:
         store.close()
-        if lock is not None:
-            lock.release()
+        release(locks)
         delattr(crawler, _CRAWLER_ATTR)
 
     crawler.signals.connect(_close, signal=signals.engine_stopped, weak=False)
