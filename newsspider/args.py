@@ -6,6 +6,7 @@ shows the accepted form.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from newsspider import settings as project_settings
 from newsspider.extensions.health import finish_reasons, min_coverage
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA
@@ -155,6 +157,10 @@ MAX_SECONDS = MAX_DAYS * 86_400
 #: Most extraction worker processes a crawl may start.
 MAX_EXTRACT_WORKERS = 64
 
+#: The ``FAKTI_*`` settings: those the project's settings module defines (each documented in
+#: the README); any other ``FAKTI_*`` name is refused at start.
+KNOWN_SETTINGS = frozenset(name for name in vars(project_settings) if name.startswith("FAKTI_"))
+
 #: Numeric settings and their accepted values.
 NUMERIC_SETTINGS: dict[str, Number] = {
     "FAKTI_FIRST_RUN_DAYS": Number(most=MAX_DAYS),
@@ -214,9 +220,23 @@ def _site_root(url: str) -> bool:
     )
 
 
+def _check_names(settings: Mapping[str, object]) -> None:
+    """A ``FAKTI_*`` name (in any case) that is not one of :data:`KNOWN_SETTINGS` (a typo
+    would be ignored) is a ``ValueError`` naming it, and the closest known name if any."""
+    for name in settings:
+        if name.upper().startswith("FAKTI_") and name not in KNOWN_SETTINGS:
+            tails = [known.removeprefix("FAKTI_") for known in sorted(KNOWN_SETTINGS)]
+            close = difflib.get_close_matches(name.upper().removeprefix("FAKTI_"), tails, n=1)
+            hint = f"did you mean FAKTI_{close[0]}?" if close else "see the settings in the README"
+            raise ValueError(f"setting {name}: unknown; {hint}")
+
+
 def validate_settings(settings: Mapping[str, object]) -> None:
-    """Check the ``FAKTI_*`` settings (those absent from ``settings`` are not checked);
-    raises ``ValueError`` with a one-line message."""
+    """Check the ``FAKTI_*`` settings: their names, and the values of those present in
+    ``settings``; raises ``ValueError`` with a one-line message."""
+    _check_names(settings)
+    if "FAKTI_OUTPUT_DIR" in settings and not str(settings.get("FAKTI_OUTPUT_DIR") or "").strip():
+        raise _bad("FAKTI_OUTPUT_DIR", settings.get("FAKTI_OUTPUT_DIR"), "a folder path, not empty")
     base = str(settings.get("FAKTI_BASE_URL") or "")
     if not _site_root(base):
         raise _bad("FAKTI_BASE_URL", base, "http(s)://host[:port], without path, query or user")

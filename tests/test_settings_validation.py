@@ -5,6 +5,7 @@ status 1, before anything is crawled; an error while building the first requests
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from newsspider.args import BOOLEAN_SETTINGS, validate_settings
+from newsspider.args import BOOLEAN_SETTINGS, KNOWN_SETTINGS, validate_settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -83,6 +84,9 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
         ("FAKTI_HEALTH_FINISH_REASONS", "", "one or more finish reasons"),
         ("FAKTI_HEALTH_FINISH_REASONS", '["finished"', "(not a JSON list)"),
         ("FAKTI_HEALTH_FINISH_REASONS", "[1]", "one or more finish reasons"),
+        # an unset variable in a crontab (`-s FAKTI_OUTPUT_DIR=$DATA`) wrote into the current folder
+        ("FAKTI_OUTPUT_DIR", "", "expected a folder path, not empty"),
+        ("FAKTI_OUTPUT_DIR", " ", "expected a folder path, not empty"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_setting(name: str, value: str, expected: str) -> None:
@@ -91,6 +95,42 @@ def test_a_bad_value_is_one_line_naming_the_setting(name: str, value: str, expec
     message = str(info.value)
     assert message.startswith(f"setting {name}: bad value {value!r}")
     assert expected in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("FAKTI_OUPUT_DIR", "setting FAKTI_OUPUT_DIR: unknown; did you mean FAKTI_OUTPUT_DIR?"),
+        ("FAKTI_EMITT", "setting FAKTI_EMITT: unknown; did you mean FAKTI_EMIT?"),
+        ("fakti_gzip", "setting fakti_gzip: unknown; did you mean FAKTI_GZIP?"),
+        ("FAKTI_LOCKFILE", "setting FAKTI_LOCKFILE: unknown; did you mean FAKTI_LOCK_FILE?"),
+        ("FAKTI_FOO", "setting FAKTI_FOO: unknown; see the settings in the README"),
+    ],
+)
+def test_an_unknown_fakti_setting_is_named_with_the_closest_known_one(
+    name: str, message: str
+) -> None:
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(**{name: "1"}))
+    assert str(info.value) == message
+
+
+def test_every_fakti_setting_used_or_documented_is_known() -> None:
+    """The code, tests and benchmarks read or pass (``-s``) only known settings, and the
+    README documents each of them."""
+    sources = [*(REPO / "newsspider").rglob("*.py"), *(REPO / "bench").rglob("*.py")]
+    sources += [*(REPO / "tests").rglob("*.py"), REPO / "README.md"]
+    used = {
+        name
+        for path in sources
+        for name in re.findall(r"FAKTI_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_])", path.read_text("utf-8"))
+    }
+    used -= {"FAKTI_TEST_REDIS"}  # the tests' environment variable, not a setting
+    used -= {"FAKTI_OUPUT_DIR", "FAKTI_EMITT", "FAKTI_LOCKFILE", "FAKTI_FOO"}  # (tested above)
+    assert used == KNOWN_SETTINGS
+    readme = (REPO / "README.md").read_text("utf-8")
+    rows = {line.split(" | ")[0] for line in readme.splitlines() if line.startswith("| `FAKTI_")}
+    assert set(re.findall(r"FAKTI_[A-Z0-9_]+", " ".join(rows))) == KNOWN_SETTINGS
 
 
 def crawl(out: Path, *options: str) -> subprocess.Popen[str]:
@@ -119,6 +159,14 @@ BAD_RUNS = {
         ["-s", "FAKTI_STATE={tmp}/s.sqlite", "-s", "FAKTI_LOCK_FILE={tmp}/s.sqlite"],
         "FAKTI_LOCK_FILE: '",
     ),
+    "misspelled setting": (
+        ["-s", "FAKTI_OUPUT_DIR={tmp}/typo"],
+        "setting FAKTI_OUPUT_DIR: unknown; did you mean FAKTI_OUTPUT_DIR?",
+    ),
+    "empty output folder": (
+        ["-s", "FAKTI_OUTPUT_DIR="],
+        "setting FAKTI_OUTPUT_DIR: bad value ''; expected a folder path, not empty",
+    ),
     "redis down": (
         [
             "-a",
@@ -146,7 +194,8 @@ def bad_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, s
         case: crawl(tmp / f"out{n}", *(o.replace("{tmp}", str(tmp)) for o in options))
         for n, (case, (options, _)) in enumerate(BAD_RUNS.items())
     }
-    return {case: (proc.wait(120), proc.communicate()[1]) for case, proc in procs.items()}
+    stderrs = {case: proc.communicate(timeout=120)[1] for case, proc in procs.items()}
+    return {case: (procs[case].returncode, stderr) for case, stderr in stderrs.items()}
 
 
 @pytest.mark.e2e
