@@ -177,11 +177,11 @@ NUMERIC_SETTINGS: dict[str, Number] = {
     "FAKTI_WORKER_TTL": Number(least=1, most=MAX_SECONDS),
     "FAKTI_PROGRESS_INTERVAL": Number(most=MAX_SECONDS),
     "FAKTI_HEALTH_MIN_SAMPLE": Number(whole=True),
-    "FAKTI_HEALTH_DRIFT_MAX_JUMP": Number(),
+    "FAKTI_HEALTH_DRIFT_MAX_JUMP": Number(most=100),  # percentage points
     "FAKTI_HEALTH_HISTORY_RUNS": Number(least=1, whole=True),
     "FAKTI_HEALTH_ITEMS_MIN_RUNS": Number(least=1, whole=True),
     "FAKTI_HEALTH_ITEMS_MIN_MEDIAN": Number(),
-    "FAKTI_HEALTH_ITEMS_MIN_RATIO": Number(),
+    "FAKTI_HEALTH_ITEMS_MIN_RATIO": Number(most=1),  # a fraction of the expected count
 }
 
 #: Boolean settings, and the spellings accepted for them (Scrapy's ``getbool`` reads them).

@@ -39,6 +39,10 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
     )
     for base in ("http://127.0.0.1:8811/", "https://fakti.bg", "http://[::1]:8811"):
         validate_settings(project_settings(FAKTI_BASE_URL=base))
+    for ratio, jump in (("0", "0"), ("1", "100"), ("0.5", "12.5")):
+        validate_settings(
+            project_settings(FAKTI_HEALTH_ITEMS_MIN_RATIO=ratio, FAKTI_HEALTH_DRIFT_MAX_JUMP=jump)
+        )
     # whole numbers and booleans written as floats in a settings file (Scrapy reads them)
     validate_settings(project_settings(FAKTI_MAX_LISTING_PAGES=100.0, FAKTI_GZIP=1.0))
 
@@ -55,8 +59,12 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
         ("FAKTI_REPLICA_EPOCH", "3", "expected a whole number 1..2"),
         ("FAKTI_PROGRESS_INTERVAL", "abc", "expected a number 0..3153600000"),
         ("FAKTI_HEALTH_MIN_SAMPLE", "abc", "expected a whole number >= 0"),
-        ("FAKTI_HEALTH_ITEMS_MIN_RATIO", "abc", "expected a number >= 0"),
-        ("FAKTI_HEALTH_DRIFT_MAX_JUMP", "-5", "expected a number >= 0"),
+        ("FAKTI_HEALTH_ITEMS_MIN_RATIO", "abc", "expected a number 0..1"),
+        # a fraction: 30 (a percentage) failed every comparable run on the item count (exit 8)
+        ("FAKTI_HEALTH_ITEMS_MIN_RATIO", "30", "expected a number 0..1"),
+        ("FAKTI_HEALTH_ITEMS_MIN_RATIO", "1.01", "expected a number 0..1"),
+        ("FAKTI_HEALTH_DRIFT_MAX_JUMP", "-5", "expected a number 0..100"),
+        ("FAKTI_HEALTH_DRIFT_MAX_JUMP", "101", "expected a number 0..100"),
         ("FAKTI_MAX_LISTING_PAGES", "1.5", "expected a whole number >= 0"),
         ("FAKTI_RETRY_BACKOFF_MAX", "inf", "expected a number 0..3153600000"),
         ("FAKTI_CRAWL_DELAY_MAX", "inf", "expected a number 0..3153600000"),
