@@ -60,8 +60,10 @@ class CrawlArgs:
 
 
 def _date(name: str, value: str) -> date:
+    """``value`` as a date written ``YYYY-MM-DD`` (not another ISO 8601 form: ``2025-W10-1``
+    is refused)."""
     try:
-        if len(value) != 10:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             raise ValueError("not YYYY-MM-DD")
         day = date.fromisoformat(value)
     except ValueError as exc:

@@ -58,6 +58,9 @@ def test_replica_and_refresh() -> None:
     [
         ({"lang": "de"}, "lang", "lang=en|bg|all"),
         ({"since": "2025-4-1"}, "since", "since=YYYY-MM-DD"),
+        # other ISO 8601 forms of ten characters (a week date was read as 2025-03-03)
+        ({"since": "2025-W10-1"}, "since", "since=YYYY-MM-DD"),
+        ({"since": "2025-03-01", "until": "2025-W10-1"}, "until", "until=YYYY-MM-DD"),
         ({"since": "2025-02-30"}, "since", "since=YYYY-MM-DD"),
         ({"until": "yesterday"}, "until", "until=YYYY-MM-DD"),
         ({"since": "2025-05-02", "until": "2025-05-01"}, "until", "until=YYYY-MM-DD"),
