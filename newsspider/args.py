@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,7 +32,7 @@ FORMS: dict[str, str] = {
     "since": "since=YYYY-MM-DD",
     "until": "until=YYYY-MM-DD",
     "sections": "sections=SECTION[,SECTION...] with SECTION one of " + "|".join(sorted(P.SECTIONS)),
-    "url": "url=URL[,URL...] of fakti.bg articles",
+    "url": "url=URL[,URL...] of fakti.bg articles (each http://, https:// or //)",
     "replica": "replica=1|0",
     "refresh": f"refresh=N (days, a whole number 0..{MAX_DAYS})",
 }
@@ -77,6 +78,18 @@ def _list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+#: A comma in ``url=`` that starts another URL: followed by optional spaces and ``http://``,
+#: ``https://`` or ``//``. Any other comma belongs to the URL (``?utm_source=a,b``).
+URL_SEPARATOR = re.compile(r",(?=\s*(?:https?:)?//)", re.IGNORECASE)
+BLANKS_AND_COMMAS = string.whitespace + ","
+
+
+def _urls(value: str) -> list[str]:
+    """The URLs of a ``url=`` value, split at :data:`URL_SEPARATOR` (blanks and commas around
+    each removed, empty ones dropped)."""
+    return [url for part in URL_SEPARATOR.split(value) if (url := part.strip(BLANKS_AND_COMMAS))]
+
+
 def parse_args(raw: Mapping[str, object], extra_hosts: tuple[str, ...] = ()) -> CrawlArgs:
     """Validate the spider's keyword arguments (names starting with ``_`` are ignored).
 
@@ -108,7 +121,7 @@ def parse_args(raw: Mapping[str, object], extra_hosts: tuple[str, ...] = ()) -> 
         values["sections"] = tuple(dict.fromkeys(sections))
     if "url" in given:
         refs = []
-        for url in _list(given["url"]) or [""]:
+        for url in _urls(given["url"]) or [""]:
             ref = parse_article_url(url, extra_hosts=extra_hosts)
             if ref is None:
                 raise ArgumentError("url", url, "not a fakti.bg article URL")

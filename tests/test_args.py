@@ -47,6 +47,26 @@ def test_urls_any_form_keyed_by_lang_and_id() -> None:
     assert args.urls[0].url == "https://fakti.bg/en/world/965998-x"
 
 
+@pytest.mark.parametrize(
+    ("value", "keys"),
+    [
+        # a comma inside a tracking query was a split: "bad value 'b'"
+        ("https://fakti.bg/en/world/965998-isw?utm_source=a,b", [("en", 965998)]),
+        (
+            "https://fakti.bg/en/world/965998-x?utm=a,b, HTTPS://www.fakti.bg/mnenia/1000123-y"
+            "?x=1,2,//fakti.bg/en/amp/world/965999-z",
+            [("en", 965998), ("bg", 1000123), ("en", 965999)],
+        ),
+        (
+            ",https://fakti.bg/en/world/965998-x ,, https://fakti.bg/sport/7-y, ",
+            [("en", 965998), ("bg", 7)],
+        ),
+    ],
+)
+def test_urls_split_only_where_a_url_starts(value: str, keys: list[tuple[str, int]]) -> None:
+    assert [ref.key for ref in parse_args({"url": value}).urls] == keys
+
+
 def test_replica_and_refresh() -> None:
     args = parse_args({"replica": "1", "refresh": "3", "_job": "ignored"})
     assert args.replica is True
