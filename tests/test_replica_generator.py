@@ -165,6 +165,19 @@ def test_every_variant_and_oddity_is_present(site):
     assert any('"' in a.headline for a in arts) and any("&" in a.headline for a in arts)
     assert any(a.headline_twice for a in arts) and any(a.modified for a in arts)
     assert any(a.slug.startswith("-") or a.slug.endswith("-") or len(a.slug) > 150 for a in arts)
+    comments = {r["comments"] for r in site.ground_truth(1) if r["comments"] is not None}
+    assert any(61 <= n <= 999 for n in comments) and any(n <= 60 for n in comments)
+
+
+@pytest.mark.parametrize(("articles", "seed"), [(300, 1), (5000, 2)])
+def test_no_update_is_later_than_its_epochs_clock(articles: int, seed: int):
+    """BG form B updates were drawn up to 4 hours after publication and could lie after
+    the site's clock (05:27 at a clock of 05:00): a page showing an update from the future."""
+    site = Site(articles=articles, seed=seed, now=NOW)
+    for epoch in (1, 2):
+        clock = site.clock(epoch)
+        updated = [r["updated_at"] for r in site.ground_truth(epoch) if r["updated_at"]]
+        assert len(updated) > 5 and max(map(datetime.fromisoformat, updated)) <= clock
 
 
 def test_truth_records_are_valid_and_hashed(site):

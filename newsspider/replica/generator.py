@@ -231,7 +231,8 @@ class Article:
                 # 1,000+ comments only where they have an element of their own: in one text
                 # block ("1 234 567") views and comments could not be told apart
                 big = rng.random() < 0.05 and self.variant != "redesign"
-                c.comments = rng.randint(1000, 3000) if big else rng.randint(0, 60)
+                few = rng.randint(0, 60) if rng.random() < 0.8 else rng.randint(61, 999)
+                c.comments = rng.randint(1000, 3000) if big else few
             if self.section == "mnenia":
                 c.disclaimer = f"{OPINION_LEAD} {' '.join(W.words(rng, 'bg', 12))}."
         c.rng_state = rng.getrandbits(32)
@@ -666,11 +667,14 @@ def _generate(n: int, seed: int, now: datetime, clock1: datetime) -> list[Articl
     for a in arts:
         a.frozen_published = a.published
         exists1 = a.t <= clock1
+        clock = clock1 if exists1 else now  # (an update after it would be from the future)
+        if a.modified is not None and a.modified > clock:
+            a.modified = None
+        if a.updated is not None and a.updated_shown is not None and a.updated > clock:
+            a.updated_shown = wall(clock)
         if a.is_seed:
             a.views1, a.views2 = 144, 144
         elif exists1:
-            if a.modified is not None and a.modified > clock1:
-                a.modified = None
             a.views1 = a.views2
             if rng.random() < 0.25:
                 a.views2 = a.views1 + rng.randint(1, 5000)
