@@ -184,3 +184,56 @@ def test_a_file_that_is_not_a_lock_is_never_truncated(tmp_path):
         lock = RunLock(other)
         assert lock.acquire() and lock.holder().startswith(f"pid {os.getpid()} since 20")
         lock.release()
+
+
+def test_what_a_crash_leaves_in_a_lock_file_does_not_block_the_next_run(tmp_path):
+    """A power cut may leave the state's own lock file full of NULs (or an editor a blank
+    line): that file was refused as 'other data', and every later run exited 1."""
+    own = tmp_path / ".state" / "fakti.sqlite.lock"
+    own.parent.mkdir()
+    extra = tmp_path / "extra.lock"
+    for junk in (b"\0" * 41, b"\n"):
+        own.write_bytes(junk)
+        extra.write_bytes(junk)
+        values = {"FAKTI_OUTPUT_DIR": str(tmp_path), "FAKTI_LOCK_FILE": str(extra)}
+        crawler = get_crawler(settings_dict=values)
+        get_store(crawler)
+        assert own.read_text().startswith(f"pid {os.getpid()} since ")
+        assert extra.read_text().startswith(f"pid {os.getpid()} since ")
+        crawler.signals.send_catch_log(signals.engine_stopped)
+    own.write_text("left by something else\n")  # the state's own lock: ours to rewrite
+    crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
+    get_store(crawler)
+    crawler.signals.send_catch_log(signals.engine_stopped)
+
+
+def test_two_runs_sharing_lock_files_take_them_in_one_order(tmp_path, monkeypatch):
+    """Run A on state 1 with FAKTI_LOCK_FILE at state 2's lock, run B the other way round:
+    each took its state's lock first, so at the same instant each held one the other needed
+    and both exited 3. Both now take them in the order of their paths."""
+    one, two = tmp_path / "1" / "s.sqlite", tmp_path / "2" / "s.sqlite"
+    taken: list[Path] = []
+    real = RunLock.acquire
+
+    def record(self: RunLock) -> bool:
+        taken.append(self.path.resolve())
+        return real(self)
+
+    monkeypatch.setattr(RunLock, "acquire", record)
+    for state, other in ((one, two), (two, one)):
+        values = {"FAKTI_STATE": f"sqlite://{state}", "FAKTI_LOCK_FILE": f"{other}.lock"}
+        crawler = get_crawler(settings_dict=values)
+        get_store(crawler)
+        crawler.signals.send_catch_log(signals.engine_stopped)
+    first = sorted([Path(f"{one}.lock").resolve(), Path(f"{two}.lock").resolve()])
+    assert taken == first + first
+
+
+def test_a_state_reached_through_a_symlink_has_the_same_lock(tmp_path):
+    real = tmp_path / "real" / "fakti.sqlite"
+    real.parent.mkdir()
+    link = tmp_path / "link.sqlite"
+    link.symlink_to(real)
+    (via_link,) = lock_paths(settings(FAKTI_STATE=f"sqlite://{link}"))
+    (direct,) = lock_paths(settings(FAKTI_STATE=f"sqlite://{real}"))
+    assert via_link[0] == direct[0] == real.with_name("fakti.sqlite.lock")

@@ -53,7 +53,8 @@ def lock_paths(settings: Any) -> list[tuple[Path, str]]:
     )
     state = state_file(location)
     paths: list[tuple[Path, str]] = []
-    if state is not None:
+    if state is not None:  # (resolved: one state reached through a symlink has one lock)
+        state = state.resolve()
         name = "FAKTI_STATE" if settings.get("FAKTI_STATE") else "FAKTI_OUTPUT_DIR"
         paths.append((state.with_name(state.name + ".lock"), name))
     if settings.get("FAKTI_LOCK_FILE"):
@@ -71,15 +72,18 @@ def lock_paths(settings: Any) -> list[tuple[Path, str]]:
 
 
 class RunLock:
-    """One reference to the process's lock on ``path``."""
+    """One reference to the process's lock on ``path``. A ``guarded`` lock file (one a
+    setting names) is refused when it holds other data than a lock's."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, guarded: bool = False) -> None:
         self.path = path
+        self.guarded = guarded
         self._key: Path | None = None
 
     def acquire(self) -> bool:
         """Take the lock (writing our pid and start time into it); False if another process
-        holds it. A file holding anything but a lock's text is left as it is: ``OSError``."""
+        holds it. A guarded file holding anything but a lock's text (or blanks and NULs, what a
+        crash may leave) is left as it is: ``OSError``."""
         key = self.path.resolve()
         if key in _HELD:
             _HELD[key][1] += 1
@@ -92,7 +96,7 @@ class RunLock:
                 os.close(fd)
                 return False
             text = os.pread(fd, 4096, 0)
-            if text and not LOCK_TEXT.fullmatch(text):
+            if self.guarded and text.strip(b" \t\r\n\0") and not LOCK_TEXT.fullmatch(text):
                 os.close(fd)
                 raise OSError(errno.EEXIST, "it holds other data, not 'pid N since T'; left as is")
             os.ftruncate(fd, 0)
@@ -122,13 +126,15 @@ class RunLock:
 
 
 def lock_state(crawler: Crawler) -> list[RunLock]:
-    """Take the crawler's locks (:func:`lock_paths`), or exit with status 3 if another process
-    holds one. A lock file that cannot be created (an unwritable ``FAKTI_OUTPUT_DIR``), holds
-    other data or is the state file is a :class:`~newsspider.state.SettingError`."""
+    """Take the crawler's locks (:func:`lock_paths`, in the order of their resolved paths, so
+    two runs sharing them never each hold one the other waits for), or exit with status 3 if
+    another process holds one. A lock file that cannot be created (an unwritable
+    ``FAKTI_OUTPUT_DIR``), holds other data or is the state file is a
+    :class:`~newsspider.state.SettingError`."""
     locks: list[RunLock] = []
     try:
-        for path, name in lock_paths(crawler.settings):
-            lock = RunLock(path)
+        for path, name in sorted(lock_paths(crawler.settings), key=lambda p: p[0].resolve()):
+            lock = RunLock(path, guarded=name == "FAKTI_LOCK_FILE")
             try:
                 acquired = lock.acquire()
             except OSError as exc:
