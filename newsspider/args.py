@@ -81,6 +81,9 @@ def _list(value: str) -> list[str]:
 #: A comma in ``url=`` that starts another URL: followed by optional spaces and ``http://``,
 #: ``https://`` or ``//``. Any other comma belongs to the URL (``?utm_source=a,b``).
 URL_SEPARATOR = re.compile(r",(?=\s*(?:https?:)?//)", re.IGNORECASE)
+#: A comma in a URL's query or fragment followed by a path or a host: most likely a second
+#: URL without its ``https://`` (``?utm=x,fakti.bg/en/world/7-y``), which would be dropped.
+URL_TYPO = re.compile(r"[?#].*,\s*[^\s,&=]*[/.:][^\s,&=]*/", re.IGNORECASE)
 BLANKS_AND_COMMAS = string.whitespace + ","
 
 
@@ -122,6 +125,8 @@ def parse_args(raw: Mapping[str, object], extra_hosts: tuple[str, ...] = ()) -> 
     if "url" in given:
         refs = []
         for url in _urls(given["url"]) or [""]:
+            if URL_TYPO.search(url):
+                raise ArgumentError("url", url, "a comma in it is followed by another URL")
             ref = parse_article_url(url, extra_hosts=extra_hosts)
             if ref is None:
                 raise ArgumentError("url", url, "not a fakti.bg article URL")

@@ -67,6 +67,22 @@ def test_urls_split_only_where_a_url_starts(value: str, keys: list[tuple[str, in
     assert [ref.key for ref in parse_args({"url": value}).urls] == keys
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://fakti.bg/en/world/965998-isw?utm_source=x,fakti.bg/en/world/777-y",
+        "https://fakti.bg/en/world/965998-isw?utm_source=x, https:/fakti.bg/en/world/777-y",
+        "https://fakti.bg/en/world/965998-isw#top,/sport/777-y",
+    ],
+)
+def test_a_second_url_mistyped_inside_a_query_is_an_error(value: str) -> None:
+    """Commas in a query stay in its URL: a mistyped second URL there was dropped, the run
+    fetching only the first article with exit 0 (before, the split made it an error)."""
+    with pytest.raises(ArgumentError, match="a comma in it is followed by another URL"):
+        parse_args({"url": value})
+    assert len(parse_args({"url": "https://fakti.bg/en/world/9-x?a=b,c.d&e=1,2"}).urls) == 1
+
+
 def test_replica_and_refresh() -> None:
     args = parse_args({"replica": "1", "refresh": "3", "_job": "ignored"})
     assert args.replica is True
