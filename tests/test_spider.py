@@ -16,6 +16,7 @@ from spider_factory import make_spider as build_spider
 from twisted.python.failure import Failure
 
 from newsspider.args import ArgumentError
+from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA, sofia_local
 from newsspider.extraction.listings import ListingItem, ListingPage
 from newsspider.items import RejectItem
@@ -612,17 +613,72 @@ def test_a_feed_enough_by_its_dates_is_checked_against_its_first_listing_page(ca
 
 
 def test_a_section_feed_is_checked_against_the_sections_first_page() -> None:
-    mark = sofia_local(2025, 10, 26, 11, 0)
+    mark = sofia_local(2025, 10, 26, 11, 0)  # floor: 10:00
     store = FakeStore(marks={"bg": mark, "bg/world": mark})
     spider, page1 = _checked_feed(store, lang="bg", sections="world")
     assert paths([page1]) == ["/world [check]"]
-    full = [("/world/1000013-d", "Днес 11:50")] * 20
-    out = paths(spider.parse_listing(response(page1.url, panel(full, "/world?page=2"), page1)))
-    assert out == []  # complete: not walked further, though full and linked to page 2
-    holed = [("/world/1000009-z", "Днес 11:40"), *full[1:]]
+    recent = [("/world/1000013-d", "Днес 11:50")] * 20
+    out = paths(spider.parse_listing(response(page1.url, panel(recent, "/world?page=2"), page1)))
+    assert out == ["/world?page=2"]  # not down to the floor: page 2 is walked
+    assert spider.crawler.stats.get_value("discovery/feeds/unchecked") == 1
     spider, page1 = _checked_feed(store, lang="bg", sections="world")
-    out = paths(spider.parse_listing(response(page1.url, panel(holed, "/world?page=2"), page1)))
-    assert out == ["/world/1000009-z", "/world?page=2"]
+    reaching = [*recent[:19], ("/world/1000011-b", "Днес 09:30")]
+    out = paths(spider.parse_listing(response(page1.url, panel(reaching, "/world?page=2"), page1)))
+    assert out == []
+    assert spider.crawler.stats.get_value("discovery/feeds/unchecked") is None
+
+
+def _home_check(shown, store: FakeStore | None = None) -> tuple[FaktiSpider, list[str]]:
+    """A ``lang=bg`` feed enough by its dates (10:30 to 11:50, watermark 11:00, floor
+    10:00), then its home page showing ``shown``: the spider and what the home page asks for
+    next."""
+    mark = sofia_local(2025, 10, 26, 11, 0)
+    spider, home = _checked_feed(store or FakeStore(marks={"bg": mark}), lang="bg")
+    return spider, paths(spider.parse_listing(response(home.url, panel(shown), home)))
+
+
+def test_a_home_page_that_does_not_reach_the_floor_cannot_vouch_for_the_feed() -> None:
+    """More new articles than the home page holds: it shows nothing below 10:40, so an
+    article the feed omits between the floor and 10:40 would be on no page read (a replica
+    of 2,300 articles whose feeds omit a section lost one, exit 0)."""
+    spider, out = _home_check(
+        [("/world/1000013-d", "Днес 11:50"), ("/sport/1000012-c", "Днес 11:10")]
+    )
+    assert "/world" in out and "/sport" in out  # the sections are walked
+    assert spider.crawler.stats.get_value("discovery/feeds/unchecked") == 1
+
+
+def test_an_old_or_exported_item_the_feed_lacks_proves_no_hole() -> None:
+    """Only what lies above the floor and inside the feed's span counts: an item of 09:00
+    (the last run covered it) or of yesterday (an older story the feed re-promotes widens the
+    span) made every run walk every section."""
+    mark = sofia_local(2025, 10, 26, 11, 0)
+    store = FakeStore(known={("bg", 1000009): sofia_local(2025, 10, 26, 9, 0)}, marks={"bg": mark})
+    shown = [
+        ("/world/1000013-d", "Днес 11:50"),
+        ("/sport/1000012-c", "Днес 11:10"),
+        ("/avto/1000009-z", "Днес 09:00"),  # exported, below the floor, not in the feed
+    ]
+    spider, out = _home_check(shown, store)
+    assert out == []
+    assert spider.crawler.stats.get_value("discovery/feeds/incomplete") is None
+
+
+@pytest.mark.parametrize("section", [None, "world"])
+def test_a_check_page_that_cannot_be_read_walks_the_sections_without_a_gap(
+    section: str | None, caplog
+) -> None:
+    """The home page answering 503 made the whole run a gap (no watermark moved, as long as
+    it stayed down), and nothing was walked. Now the sections are walked instead; a section's
+    own page 1 has no way round, so its feed stands."""
+    mark = sofia_local(2025, 10, 26, 11, 0)
+    store = FakeStore(marks={"bg": mark, "bg/world": mark})
+    spider, check = _checked_feed(store, lang="bg", **({"sections": section} if section else {}))
+    out = paths(check.errback(http_failure(response(check.url, b"", check, status=503))))
+    assert out == ([] if section else [f"/{name}" for name in sorted(P.SECTIONS)])
+    assert spider.coverage is not None and not spider.coverage.gaps
+    assert spider.crawler.stats.get_value("discovery/feeds/unchecked") == 1
+    assert "feed cannot be checked" in caplog.text
 
 
 def test_the_autumn_clock_change_does_not_lower_the_fresh_mark() -> None:

@@ -86,12 +86,12 @@ class ReplicaResource(resource.Resource):
             addr = request.getHost()
             host = f"{addr.host}:{addr.port}"
         page = self.pages.get(uri, self.epoch, f"http://{host}")
-        fault = self.faults.take(uri) if self.faults else None
-        if path in self.outages:
+        if path in self.outages:  # (before the fault plan: an outage uses none of its faults)
             self.log.add(method, uri, page.kind, 503, "outage")
             request.setResponseCode(503)
             request.setHeader(b"content-type", b"text/plain; charset=utf-8")
             return b"service unavailable\n"
+        fault = self.faults.take(uri) if self.faults else None
         status = {"500": 500, "429": 429}.get(fault or "", page.status)
         self.log.add(method, uri, page.kind, status, fault)
         request.setHeader(b"content-type", page.content_type.encode())

@@ -743,22 +743,46 @@ class FaktiSpider(scrapy.Spider):
                 None if at is None or _whole_day(at, item.day_only) else instant(at),
             )
 
-    def _feed_holds(self, check: FeedCheck, page: ListingPage, meta: dict[str, Any]) -> bool:
-        """Whether a feed's first listing page shows nothing the feed left out (else the
-        listings are walked: ``discovery/feeds/incomplete``)."""
+    def _feed_holds(
+        self, check: FeedCheck, page: ListingPage, meta: dict[str, Any], now: datetime
+    ) -> bool:
+        """Whether a feed's first listing page vouches for it (:class:`FeedCheck`); else the
+        listings are walked (``discovery/feeds/incomplete``, or ``unchecked`` when the page
+        does not reach back to the floor)."""
         lang, section = meta["lang"], meta["section"]
-        left = check.left_out(self._own(page, lang, section))
-        if not left:
+        floor = self.window.lower(now, lang, section)
+        floor_at = instant(floor) if floor is not None else float("-inf")
+        shown = list(self._own(page, lang, section))
+        left = check.left_out(shown, floor_at)
+        if not left and check.reaches(shown, floor_at):
             return True
-        scope_name = lang + (f"/{section}" if section else "")
-        logger.warning(
-            "the %s feed leaves out %d article(s) its first listing page shows in the feed's "
-            "time span: walking listings",
-            scope_name,
-            len(left),
+        why = (
+            f"leaves out {left} article(s) its first listing page shows"
+            if left
+            else "cannot be checked: its first listing page does not reach back to the last run"
         )
-        self.crawler.stats.inc_value("discovery/feeds/incomplete")
+        self._feed_unchecked(lang, section, why, "incomplete" if left else "unchecked")
         return False
+
+    def _feed_unchecked(self, lang: str, section: str | None, why: str, stat: str) -> None:
+        scope_name = lang + (f"/{section}" if section else "")
+        logger.warning("the %s feed %s: walking listings", scope_name, why)
+        self.crawler.stats.inc_value(f"discovery/feeds/{stat}")
+
+    def _check_lost(self, request: scrapy.Request, why: str) -> Iterator[scrapy.Request]:
+        """A feed's first listing page that could not be read: the feed is unchecked. Past the
+        home page the sections are walked (no gap: they list what it would lead to); a
+        section's page 1 has no way round, so that feed stands as before the check."""
+        meta = request.meta
+        lang, section = meta["lang"], meta["section"]
+        if section is not None:
+            scope_name = f"{lang}/{section}"
+            logger.warning("the %s feed cannot be checked (%s): trusting it", scope_name, why)
+            self.crawler.stats.inc_value("discovery/feeds/unchecked")
+            return
+        self._feed_unchecked(lang, None, f"cannot be checked ({why})", "unchecked")
+        for name in sorted(P.SECTIONS):
+            yield self._listing(lang, name)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         meta = response.meta
@@ -766,6 +790,9 @@ class FaktiSpider(scrapy.Spider):
         elsewhere = landed_elsewhere(response, first=1)
         if elsewhere is not None:
             why = f"redirected to {elsewhere}"
+            if FEED_CHECK in meta:
+                yield from self._check_lost(response.request, why)
+                return
             self._listing_lost(response.request, why, redirect_ends_walk(response, first=1))
             return
         self.crawler.stats.inc_value("discovery/listing_pages")
@@ -778,7 +805,7 @@ class FaktiSpider(scrapy.Spider):
         yield from found.requests
         self._unread(found, meta)
         check = meta.get(FEED_CHECK)
-        if check is not None and self._feed_holds(check, page, meta):
+        if check is not None and self._feed_holds(check, page, meta, now):
             return
         if home:  # a curated page: an old item proves nothing of the sections
             for name in sorted(P.SECTIONS):
@@ -802,7 +829,7 @@ class FaktiSpider(scrapy.Spider):
         self._gap(f"listing {response.url} repeats earlier pages")
         return True
 
-    def listing_failed(self, failure: Failure) -> None:
+    def listing_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """A home or section listing page that could not be read (after its retries): the
         walk below it is lost for this run, so the run raises no watermark. A 404 or 410 of
         a section page is a listing that does not exist (a section an edition lacks, a page
@@ -810,10 +837,14 @@ class FaktiSpider(scrapy.Spider):
         listed there (``discovery/listing_missing``); not so for the home page (the way to the
         sections) or a page the site linked to (`rel=next`). A speculative page (after a short
         one without a link) that does not exist is the end of the walk: no gap either; any
-        other failure of it (5xx, a timeout, robots.txt) says nothing of what is below it."""
+        other failure of it (5xx, a timeout, robots.txt) says nothing of what is below it. A
+        feed's check page is :meth:`_check_lost`."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
         meta = request.meta
+        if FEED_CHECK in meta:
+            yield from self._check_lost(request, str(error))
+            return
         missing = _not_found(error)
         forbidden = isinstance(error, IgnoreRequest) and str(error) == ROBOTS_FORBIDDEN
         absent = (missing and bool(meta.get(SPECULATIVE))) or (

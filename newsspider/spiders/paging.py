@@ -56,22 +56,30 @@ class Found(NamedTuple):
 class FeedCheck(NamedTuple):
     """What a feed judged enough by its dates listed of its own edition (and section): the
     keys (``compact_key``) and the span of their times (POSIX, date-only times left out). Its
-    first listing page (the home page, or the section's page 1) checks it: an article that page
-    shows inside the span and the feed left out means the feed skips some (a category it
-    omits, a hole), so the listings are walked after all."""
+    first listing page (the home page, or the section's page 1) checks it: the feed is trusted
+    only if that page reaches back to the walk's floor (the watermark minus the overlap) and
+    shows no article above the floor, inside the span, that the feed left out (a category it
+    omits, a hole); else the listings are walked after all."""
 
     keys: frozenset[int]
     oldest: float
     newest: float
 
-    def left_out(self, shown: Iterable[tuple[int, float | None]]) -> list[int]:
-        """The keys of ``shown`` (``(key, time)`` of the page's own items) the feed should
-        have listed and did not."""
-        return [
-            key
+    def left_out(self, shown: Iterable[tuple[int, float | None]], floor: float) -> int:
+        """How many of ``shown`` (``(key, time)`` of the page's own items) the feed should
+        have listed and did not (above ``floor``: older ones the last run covered)."""
+        lower = max(self.oldest, floor)
+        return sum(
+            1
             for key, at in shown
-            if at is not None and self.oldest <= at <= self.newest and key not in self.keys
-        ]
+            if at is not None and lower <= at <= self.newest and key not in self.keys
+        )
+
+    @staticmethod
+    def reaches(shown: Iterable[tuple[int, float | None]], floor: float) -> bool:
+        """Whether the page shows an item at or below ``floor`` (what it shows above it is
+        all it can vouch for)."""
+        return any(at is not None and at <= floor for _, at in shown)
 
 
 class Walk:
