@@ -326,9 +326,30 @@ def test_a_time_at_the_ends_of_the_calendar_is_none(parse, text: str) -> None:
 def test_the_ends_of_the_calendar_that_have_a_sofia_time_and_an_instant_are_kept() -> None:
     assert iso(parse_iso("9999-12-31T21:59:59Z")) == "9999-12-31T23:59:59+02:00"
     assert iso(parse_listing_date("31.12.9999", NOW)) == "9999-12-31T00:00:00+02:00"
-    assert parse_iso("0001-01-01T00:00:00Z").astimezone(UTC) == datetime.min.replace(tzinfo=UTC)
     with pytest.raises(OverflowError):
         sofia_local(1, 1, 1, 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (parse_iso, "0001-01-01T00:00:00Z"),  # a CMS's zero time: +01:33:16 in Sofia
+        (parse_iso, "1850-06-01T10:00:00Z"),  # local mean time
+        (parse_iso, "1943-01-15T12:00:00Z"),  # wartime +01:00
+        (parse_rfc822, "Mon, 01 Jan 0050 12:00:00 GMT"),  # read as 2050
+        (parse_rfc822, "Mon, 01 Jan 0001 12:00:00 GMT"),  # read as 2001
+    ],
+)
+def test_a_time_no_page_of_the_site_can_show_is_none(parse, text: str) -> None:
+    """A ``0001-01-01T00:00:00Z`` placeholder came out at +01:33:16, which no record may
+    hold: the whole article was rejected (invalid_updated_at) instead of the field being
+    null; an RFC 822 year 0001-0099 was read as a two-digit year (0001 as 2001), so a junk
+    HTTP Date set a first run's floor 25 years back."""
+    assert parse(text) is None
+
+
+def test_a_two_digit_rfc_822_year_is_still_read() -> None:
+    assert iso(parse_rfc822("Sun, 26 Oct 25 10:00:00 GMT")) == "2025-10-26T12:00:00+02:00"
 
 
 def test_an_update_in_the_second_pass_of_the_repeated_hour_is_an_update() -> None:

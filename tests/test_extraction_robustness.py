@@ -248,6 +248,20 @@ def test_a_modified_time_beyond_the_calendar_is_null_not_a_rejected_article() ->
     assert result.fields["updated_at"] is None
 
 
+@pytest.mark.parametrize("field", ["published", "modified"])
+def test_a_zero_time_placeholder_in_json_ld_is_null_not_a_rejected_article(field: str) -> None:
+    """``0001-01-01T00:00:00Z`` parsed to +01:33:16 (Sofia's local mean time), which the
+    record schema refuses: the article was rejected. It is no time: the next layer applies."""
+    page = (FIXTURES / "jsonld_utc.html").read_text("utf-8")
+    old = "2025-07-01T05:03:00Z" if field == "published" else "2025-07-01T09:30:00Z"
+    page = page.replace(old, "0001-01-01T00:00:00Z")
+    result = extract_article(page, "https://fakti.bg/en/world/1040008-synthetic-bridge")
+    assert isinstance(result, Extracted)
+    assert result.fields["published_at"] == "2025-07-01T08:03:00+03:00"  # the date line
+    if field == "modified":
+        assert result.fields["updated_at"] is None
+
+
 def test_a_json_ld_update_one_hour_later_across_the_repeated_hour_is_kept() -> None:
     page = (
         (FIXTURES / "jsonld_utc.html")

@@ -24,6 +24,7 @@ from newsspider.middlewares.safety import ListingGuardMiddleware
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders.fakti import FaktiSpider, _below
 from newsspider.spiders.paging import FEED_CHECK, SPECULATIVE
+from newsspider.spiders.window import EARLIEST
 from newsspider.startup import StartupError
 
 DATE = "Sun, 26 Oct 2025 10:00:00 GMT"  # 12:00 +02:00 in Sofia
@@ -731,6 +732,17 @@ def test_dates_at_the_ends_of_the_calendar_never_raise() -> None:
     assert paths(out) == ["/world/1000003-c", "/world/1000002-b", "/"]  # undated: + home page
     assert not _below(sofia_local(9999, 12, 31), at, day_only=True)
     assert _below(sofia_local(1, 1, 1, 2, 0), at, day_only=True)
+
+
+def test_since_the_first_day_there_is_walks_everything() -> None:
+    """``since=0001-01-01`` (everything) crashed the run at start: that midnight in Sofia
+    has no instant (OverflowError); its floor is the earliest time there is."""
+    spider = make_spider(since="0001-01-01", sections="world", lang="en")
+    (request,) = spider.start_requests_list()
+    assert spider.window.floor == EARLIEST
+    body = panel([("/en/world/1000006-f", "20.10.1999")])
+    out = paths(spider.parse_listing(response(request.url, body, request)))
+    assert out == ["/en/world/1000006-f", "/en/world?page=2"]  # 1999: not below it
 
 
 def test_until_skips_newer_items_but_keeps_walking() -> None:

@@ -53,6 +53,17 @@ def to_sofia(dt: datetime) -> datetime:
     return dt.astimezone(SOFIA)
 
 
+#: The offsets Sofia has shown since 1945 (EET, EEST). An earlier time comes out with local
+#: mean time (before 1894) or wartime +01:00 (1942-44): no time of this site, and one a
+#: record could not hold (``Z``-written placeholders such as ``0001-01-01T00:00:00Z``).
+SITE_OFFSETS = frozenset({timedelta(hours=2), timedelta(hours=3)})
+
+
+def _site_time(dt: datetime) -> datetime | None:
+    """``dt`` (in Sofia) if its offset is one of :data:`SITE_OFFSETS`, else ``None``."""
+    return dt if dt.utcoffset() in SITE_OFFSETS else None
+
+
 def instant(dt: datetime) -> float:
     """The POSIX time of an aware datetime, to compare by: Python compares two datetimes of
     one ``tzinfo`` (two Sofia times) by their wall clocks and ignores ``fold``, which puts the
@@ -203,9 +214,10 @@ def _parse_iso(text: str) -> tuple[datetime, bool] | None:
         except (ValueError, OverflowError, TypeError):
             return None
     try:  # (a time at the ends of the calendar may have no Sofia time: `9999-12-31T23:00-12:00`)
-        return to_sofia(dt), dt.tzinfo is None or dt.utcoffset() is None
+        sofia = _site_time(to_sofia(dt))
     except OverflowError:
         return None
+    return None if sofia is None else (sofia, dt.tzinfo is None or dt.utcoffset() is None)
 
 
 def parse_rfc822(text: str | None) -> datetime | None:
@@ -237,7 +249,10 @@ def parse_rfc822(text: str | None) -> datetime | None:
             dt = dt.replace(tzinfo=timezone(timedelta(hours=P.SOFIA_ZONE_NAMES[zone])))
         elif not P.RFC822_TIME.fullmatch(zone):  # (else the time itself: no zone given)
             return None
+    year = P.RFC822_YEAR.search(text)  # (`0050` read as 2050; a two-digit `25` is 2025)
+    if year and len(year.group(1)) > 2 and int(year.group(1)) != dt.year:
+        return None
     try:  # (to_sofia: a time at the ends of the calendar may have no Sofia time or instant)
-        return to_sofia(dt)
+        return _site_time(to_sofia(dt))
     except OverflowError:
         return None

@@ -59,6 +59,9 @@ SOFIA_TZ_NAME = "Europe/Sofia"
 SOFIA_ZONE_NAMES: dict[str, int] = {"EET": 2, "EEST": 3}
 #: An RFC 822 zone written ISO-style (`+02:00`), which ``email.utils`` does not read.
 RFC822_COLON_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
+#: The year of an RFC 822 time as written (before its ``HH:MM``): ``0050`` is year 50, which
+#: the standard library reads as the two-digit 2050.
+RFC822_YEAR = re.compile(r"(\d+)\s+\d{1,2}:\d{2}")
 #: The time of an RFC 822 date that gives no zone after it.
 RFC822_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 

@@ -77,7 +77,7 @@ from newsspider.spiders.paging import (
     suspect,
     unread,
 )
-from newsspider.spiders.window import Coverage, Window, before, reached, scope
+from newsspider.spiders.window import EARLIEST, Coverage, Window, before, reached, scope
 from newsspider.startup import exit_on
 from newsspider.state import StateStore, get_store
 
@@ -109,7 +109,12 @@ class ArticleJob(NamedTuple):
 
 
 def _sofia_midnight(day: date) -> datetime:
-    return sofia_local(day.year, day.month, day.day)
+    """Sofia's midnight of ``day``; :data:`EARLIEST` for 1 January of year 1 (that midnight
+    had no instant: `since=0001-01-01`, everything)."""
+    try:
+        return sofia_local(day.year, day.month, day.day)
+    except OverflowError:
+        return EARLIEST
 
 
 def _below(published: datetime, lower: datetime | None, day_only: bool = False) -> bool:
