@@ -348,6 +348,20 @@ def test_a_time_no_page_of_the_site_can_show_is_none(parse, text: str) -> None:
     assert parse(text) is None
 
 
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (parse_date_line, "Jul 1, 0025 08:03 5"),  # +01:33:16
+        (parse_date_line, "1 Юли, 1890 08:03 5 0"),  # +01:56:56
+        (lambda text: parse_listing_date(text, NOW), "26.10.1943 11:50"),  # +01:00
+    ],
+)
+def test_a_shown_time_no_page_of_the_site_can_show_is_none(parse, text: str) -> None:
+    """Date lines and listing dates came out at those offsets, which no record may hold
+    (a url= run rejected the article instead of the next layer applying)."""
+    assert parse(text) is None
+
+
 def test_a_two_digit_rfc_822_year_is_still_read() -> None:
     assert iso(parse_rfc822("Sun, 26 Oct 25 10:00:00 GMT")) == "2025-10-26T12:00:00+02:00"
 

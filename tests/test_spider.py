@@ -598,6 +598,7 @@ def test_a_feed_enough_by_its_dates_is_checked_against_its_first_listing_page(ca
             ("/world/1000014-e", "Днес 11:55"),  # after the feed: asked for, not missing
             ("/world/1000013-d", "Днес 11:50"),
             ("/sport/1000012-c", "Днес 11:10"),
+            ("/world/1000011-b", "Днес 10:30"),
             ("/world/1000010-a", "Днес 09:00"),  # before the feed's span
         ]
     )
@@ -649,6 +650,19 @@ def test_a_home_page_that_does_not_reach_the_floor_cannot_vouch_for_the_feed() -
     assert spider.crawler.stats.get_value("discovery/feeds/unchecked") == 1
 
 
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_an_older_story_on_the_home_page_does_not_make_it_reach_the_floor(where: str) -> None:
+    """Any item at or below the floor made the home page vouch for the feed, though a
+    curated page with one promoted older story shows nothing of what lies between: with one
+    such story added to a 2,300-article replica's home page, a krimi article the feeds
+    omitted was lost again, exit 0. The page must be newest first down to the floor."""
+    recent = [("/world/1000013-d", "Днес 11:50"), ("/sport/1000012-c", "Днес 11:10")]
+    old = ("/bulgaria/900001-x", "Вчера 20:00")
+    spider, out = _home_check([old, *recent] if where == "first" else [*recent, old])
+    assert "/world" in out and "/sport" in out  # the sections are walked
+    assert spider.crawler.stats.get_value("discovery/feeds/unchecked") == 1
+
+
 def test_an_old_or_exported_item_the_feed_lacks_proves_no_hole() -> None:
     """Only what lies above the floor and inside the feed's span counts: an item of 09:00
     (the last run covered it) or of yesterday (an older story the feed re-promotes widens the
@@ -658,6 +672,7 @@ def test_an_old_or_exported_item_the_feed_lacks_proves_no_hole() -> None:
     shown = [
         ("/world/1000013-d", "Днес 11:50"),
         ("/sport/1000012-c", "Днес 11:10"),
+        ("/world/1000011-b", "Днес 10:30"),
         ("/avto/1000009-z", "Днес 09:00"),  # exported, below the floor, not in the feed
     ]
     spider, out = _home_check(shown, store)

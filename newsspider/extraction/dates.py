@@ -89,9 +89,10 @@ def _build(match: re.Match[str], prefix: str = "") -> datetime | None:
     if month is None:
         return None
     try:
-        return sofia_local(int(year), month, int(day), int(hh or 0), int(mm or 0), int(ss or 0))
+        shown = sofia_local(int(year), month, int(day), int(hh or 0), int(mm or 0), int(ss or 0))
     except (TypeError, ValueError, OverflowError):
         return None
+    return _site_time(shown)
 
 
 def _counts(tokens: list[str], with_comments: bool) -> tuple[int | None, int | None] | None:
@@ -160,16 +161,18 @@ def parse_listing_date(text: str | None, now: datetime) -> datetime | None:
             day: date = now.astimezone(SOFIA).date()
             if match.group("rel").lower() not in P.LISTING_TODAY_WORDS:
                 day -= timedelta(days=1)
-            return sofia_local(day.year, day.month, day.day, int(match["hh"]), int(match["mm"]))
+            at = sofia_local(day.year, day.month, day.day, int(match["hh"]), int(match["mm"]))
+            return _site_time(at)
         match = P.LISTING_NUMERIC.match(line)
         if match:
-            return sofia_local(
+            at = sofia_local(
                 int(match["year"]),
                 int(match["month"]),
                 int(match["day"]),
                 int(match["hh"] or 0),
                 int(match["mm"] or 0),
             )
+            return _site_time(at)
     except (ValueError, OverflowError):
         return None
     named = parse_date_line(line)

@@ -713,8 +713,8 @@ class FaktiSpider(scrapy.Spider):
         check = None
         if found.overlap and found.fresh:
             shown = list(self._own(page, lang, section))
-            times = [at for _, at in shown if at is not None]
-            check = FeedCheck(frozenset(k for k, _ in shown), min(times), max(times))
+            timed = tuple((k, at) for k, at in shown if at is not None)
+            check = FeedCheck(frozenset(k for k, _ in shown), timed)
         yield from self._fallback(lang, section, check)
 
     def feed_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
@@ -759,12 +759,12 @@ class FaktiSpider(scrapy.Spider):
         floor_at = instant(floor) if floor is not None else float("-inf")
         shown = list(self._own(page, lang, section))
         left = check.left_out(shown, floor_at)
-        if not left and check.reaches(shown, floor_at):
+        if not left and check.covers(shown, floor_at):
             return True
         why = (
             f"leaves out {left} article(s) its first listing page shows"
             if left
-            else "cannot be checked: its first listing page does not reach back to the last run"
+            else "cannot be checked: its first listing page does not list all down to the last run"
         )
         self._feed_unchecked(lang, section, why, "incomplete" if left else "unchecked")
         return False

@@ -13,6 +13,7 @@ when it fails otherwise (the spider's errbacks).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
@@ -55,31 +56,40 @@ class Found(NamedTuple):
 
 class FeedCheck(NamedTuple):
     """What a feed judged enough by its dates listed of its own edition (and section): the
-    keys (``compact_key``) and the span of their times (POSIX, date-only times left out). Its
-    first listing page (the home page, or the section's page 1) checks it: the feed is trusted
-    only if that page reaches back to the walk's floor (the watermark minus the overlap) and
-    shows no article above the floor, inside the span, that the feed left out (a category it
-    omits, a hole); else the listings are walked after all."""
+    keys (``compact_key``) of its items and ``(key, time)`` of those with a time (POSIX;
+    date-only times left out). Its first listing page (the home page, or the section's page 1)
+    checks it: the feed is trusted only if that page :meth:`covers` the time since the walk's
+    floor (the watermark minus the overlap) and shows no article above the floor, inside the
+    feed's span, that the feed left out (a category it omits, a hole); else the listings are
+    walked after all."""
 
     keys: frozenset[int]
-    oldest: float
-    newest: float
+    timed: tuple[tuple[int, float], ...]
 
     def left_out(self, shown: Iterable[tuple[int, float | None]], floor: float) -> int:
         """How many of ``shown`` (``(key, time)`` of the page's own items) the feed should
         have listed and did not (above ``floor``: older ones the last run covered)."""
-        lower = max(self.oldest, floor)
+        times = [at for _, at in self.timed]
+        lower, upper = max(min(times), floor), max(times)
         return sum(
             1
             for key, at in shown
-            if at is not None and lower <= at <= self.newest and key not in self.keys
+            if at is not None and lower <= at <= upper and key not in self.keys
         )
 
-    @staticmethod
-    def reaches(shown: Iterable[tuple[int, float | None]], floor: float) -> bool:
-        """Whether the page shows an item at or below ``floor`` (what it shows above it is
-        all it can vouch for)."""
-        return any(at is not None and at <= floor for _, at in shown)
+    def covers(self, shown: list[tuple[int, float | None]], floor: float) -> bool:
+        """Whether the page lists everything down to ``floor``: its dated items newest first,
+        the last at or below it, and every item the feed shows above it among them. A page
+        out of that order, or without some of those (a curated page, a promoted older story),
+        proves nothing of what lies between."""
+        times = [at for _, at in shown if at is not None]
+        keys = {key for key, _ in shown}
+        return (
+            bool(times)
+            and times[-1] <= floor
+            and all(a >= b for a, b in pairwise(times))
+            and all(key in keys for key, at in self.timed if at >= floor)
+        )
 
 
 class Walk:
