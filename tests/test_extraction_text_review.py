@@ -1084,3 +1084,47 @@ def test_two_line_breaks_split_a_body_div_of_any_class(cls: str) -> None:
     assert result.layers["body"] == "text"
     assert result.fields["subtitle"] == "A synthetic subtitle"
     assert result.fields["body"] == "First synthetic paragraph.\n\nSecond synthetic paragraph."
+
+
+# --- review 9: regressions of review 8's fixes ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "after",
+    [["Хронология:", "28 Август, 2025 18:00"], ["30 Август, 2025 10:00"]],
+)
+def test_text_a_bg_date_only_line_stays_the_date_line_before_a_body_time(
+    after: list[str],
+) -> None:
+    paras = [*after, "Първи абзац."]
+    f = _text("Нов мост\n29 Август, 2025\n" + "\n".join(paras) + "\n").fields
+    assert (f["headline"], f["published_at"]) == ("Нов мост", "2025-08-29T00:00:00+03:00")
+    assert f["body"] == "\n\n".join(paras)
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    f = _mini(f'<div class="b">{body}</div>', '<div class="d">29 Август, 2025</div>')
+    assert (f["published_at"], f["body"]) == ("2025-08-29T00:00:00+03:00", "\n\n".join(paras))
+
+
+def test_text_a_bg_date_only_line_gives_way_to_a_date_line_with_counts_or_update() -> None:
+    for date, views in (
+        ("9 Януари, 2026 23:13 313 0", 313),
+        ("9 Януари, 2026 23:13, обновена 9 Януари, 2026 23:50", None),
+    ):
+        f = _text(f"9 Май, 1945\nТема: История\n{date}\nПърви абзац.\n").fields
+        assert (f["published_at"], f["views"]) == ("2026-01-09T23:13:00+02:00", views)
+
+
+@pytest.mark.parametrize(
+    ("headline", "subtitle"),
+    [("May 9, 1945", "Jun 4, 2024"), ("Synthetic budget passes", "Jun 4, 2024 16:14")],
+)
+def test_text_an_en_date_line_with_views_wins_over_date_like_header_lines(
+    headline: str, subtitle: str
+) -> None:
+    text = f"{headline}\n{subtitle}\nApr 23, 2025 08:03 144\n{headline}  - 1\nFirst paragraph.\n"
+    result = extract_from_text(text, EN_URL)
+    assert isinstance(result, Extracted), result
+    f = result.fields
+    assert (f["headline"], f["subtitle"]) == (headline, subtitle)
+    assert (f["published_at"], f["views"]) == ("2025-04-23T08:03:00+03:00", 144)
+    assert f["body"] == "First paragraph."

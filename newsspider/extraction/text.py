@@ -191,15 +191,19 @@ def lines_from_tree(root: etree._Element) -> list[Line]:
 
 
 def _find_date(
-    lines: list[Line], start: int, headline: str | None = None
+    lines: list[Line], start: int, lang: str, headline: str | None = None
 ) -> tuple[int, int, DateLine] | None:
     """``(first, end, date line)``: the date line may be split over blocks (the time, the
     counts, the update each in its own).
 
     The headline (``headline``, or the first header line when it is unknown) is never the
-    date line, nor is a date-only line (a junk subtitle `Jun 4, 2024`) that a date line
-    with a time or counts follows within :data:`~patterns.DATE_LOOKAHEAD` lines (§2)."""
+    date line. Within :data:`~patterns.DATE_LOOKAHEAD` lines, a date line that shows counts
+    (§2: every EN date line has its views) takes the place of one that does not (a junk EN
+    subtitle `Jun 4, 2024 16:14`), and on BG pages one with an update too; the headline's
+    place also gives way to a date line with a time (§3). A BG date-only line (form C) stays
+    the date line before a body line with a time (`28 Август, 2025 18:00`)."""
     head_slot = headline is None  # no header line seen yet: the headline's place (§3)
+    en = lang == "en"
     for i in range(start, len(lines)):
         line = lines[i]
         found = _date_at(lines, i) if line.text != headline else None
@@ -209,14 +213,21 @@ def _find_date(
             continue
         end, parsed = found
         full = _full(parsed, lines[i:end])
-        if full and not head_slot:
+        if not head_slot and (parsed.views is not None or (full and not en)):
             return i, end, parsed
-        for j in range(end, min(end + P.DATE_LOOKAHEAD, len(lines))):
-            if lines[j].text in (line.text, headline):
-                continue  # the headline again
-            later = _date_at(lines, j)
-            if later and (_full(later[1], lines[j : later[0]]) or (head_slot and not full)):
-                return j, *later
+        later = [
+            (j, *found_j)
+            for j in range(end, min(end + P.DATE_LOOKAHEAD, len(lines)))
+            if lines[j].text not in (line.text, headline)  # (the headline again)
+            and (found_j := _date_at(lines, j)) is not None
+        ]
+        for j, end_j, parsed_j in later:
+            if parsed_j.views is not None or (not en and parsed_j.updated is not None):
+                return j, end_j, parsed_j
+        if head_slot:
+            for j, end_j, parsed_j in later:
+                if not full or _full(parsed_j, lines[j:end_j]):
+                    return j, end_j, parsed_j
         return i, end, parsed
     return None
 
@@ -439,7 +450,9 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
     start = 0
     if hint:
         start = next((i for i, line in enumerate(lines) if line.text == hint), 0)
-    found = _find_date(lines, start, hint) or (_find_date(lines, 0, hint) if start else None)
+    found = _find_date(lines, start, lang, hint) or (
+        _find_date(lines, 0, lang, hint) if start else None
+    )
     if found is None:
         fields["headline"] = hint
         return fields
