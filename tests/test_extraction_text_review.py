@@ -1128,3 +1128,29 @@ def test_text_an_en_date_line_with_views_wins_over_date_like_header_lines(
     assert (f["headline"], f["subtitle"]) == (headline, subtitle)
     assert (f["published_at"], f["views"]) == ("2025-04-23T08:03:00+03:00", 144)
     assert f["body"] == "First paragraph."
+
+
+TAG_P = '<p class="t"><a href="/tag/ruse">Русе</a> <a href="https://fakti.bg/tag/m">мостове</a></p>'
+TWO_BG = "<p>Първи абзац.</p><p>Втори абзац.</p>"
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "tags"),
+    [
+        (TAG_P + '<div class="s">Подзаглавие</div>', TWO_BG, ["Русе", "мостове"]),
+        ('<div class="s">Подзаглавие</div>', TWO_BG + TAG_P, ["Русе", "мостове"]),
+        (
+            '<div class="s">Подзаглавие</div>',
+            '<p><a href="/bulgaria">България</a></p>' + TWO_BG,
+            [],
+        ),
+    ],
+)
+def test_redesign_a_p_of_short_site_links_is_a_tag_line(head: str, body: str, tags: list) -> None:
+    f = _mini(f'{head}<div class="b">{body}</div>')
+    assert (f["tags"], f["body"]) == (tags, "Първи абзац.\n\nВтори абзац.")
+
+
+def test_redesign_a_p_of_short_site_links_between_paragraphs_stays_body_text() -> None:
+    f = _mini(f'<div class="b"><p>Първи абзац.</p>{TAG_P}<p>Втори абзац.</p></div>')
+    assert (f["tags"], f["body"]) == ([], "Първи абзац.\n\nРусе мостове\n\nВтори абзац.")

@@ -219,6 +219,10 @@ SHARE_HOSTS = frozenset(
      "sharethis.com"}
 )  # fmt: skip
 TAG_LINE_RATIO = 0.85
+#: A link to a document (`decision.pdf`): a `p` of such links is body text, never tags.
+DOCUMENT_PATH = re.compile(
+    r"\.(?:pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|txt|csv|zip|rar|7z)$", re.IGNORECASE
+)
 #: A link to an article (`/<section>/<id>-...` with a known section and a five-digit id or
 #: more, optional `en/`, `amp/`; relative, or on any host: fakti.bg or a mirror's origin): a
 #: block of such links is a related-links block (§5), never tags nor body text.

@@ -489,18 +489,22 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
     or no rail's title (a rail: a container with at least as much text of links to other
     pages as other text, such as `Latest news` over its links), widened to the wrappers'
     parent when each paragraph sits alone in a wrapper followed by one of the same shape. A
-    `p` that is mostly a link is a paragraph too (not a rail's title nor a tag line). Blocks
-    of short links (not `p`s) after the last body line, inside the article, hold the trailing
-    tags."""
+    `p` that is mostly a link is a paragraph too (not a rail's title), unless it holds only
+    short links to this site's pages (:func:`_short_links`): such a `p` before the first
+    other paragraph is left out, and after the last one it holds trailing tags, as blocks of
+    short links after the last body line, inside the article, do."""
     candidates: list[Line] = []
     tag_lines: list[tuple[int, Line]] = []  # (candidates before it, line)
+    tag_ps: set[int] = set()  # the candidates that are `p`s of tag links
     for line in lines:
         tag_line = line.linky and _is_tag_line(line, article)
         if tag_line:
             tag_lines.append((len(candidates), line))
+            if _is_paragraph(line):
+                tag_ps.add(len(candidates))
         if line.heading or (line.item and line.el is not None):  # (a bullet line of text: body)
             continue
-        if line.linky and not _is_paragraph(line):  # (a tag line is never a `p`)
+        if line.linky and not _is_paragraph(line):
             continue
         if line.el is not None and _in_figure(line.el):  # a caption, never body text (§5)
             continue
@@ -516,16 +520,22 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
         if box is None or _is_paragraph(candidates[i]) or not _is_rail(lines, box):
             container = box
             break
-    body: list[Line] = []
+    kept: list[tuple[int, Line]] = []
     last = -1
     for i, line in enumerate(candidates):
-        if not _in_container(line.el, container):
-            continue
+        if not _in_container(line.el, container) or (i in tag_ps and i < plain[0]):
+            continue  # (a `p` of tag links before the body: a section label)
+        kept.append((i, line))
+        if i not in tag_ps:
+            last = i
+    body: list[Line] = []
+    for i, line in kept:
+        if i > last:
+            break  # `p`s of tag links after the body: the trailing tags
         if line.pieces:  # a `div` of paragraphs split by `<br><br>`
             body.extend(Line(piece, el=line.el, part=True) for piece in line.pieces)
         else:
             body.append(line)
-        last = i
     return body, [line for before, line in tag_lines if before > last]
 
 
@@ -647,11 +657,12 @@ def _is_tag_line(line: Line, article: etree._Element | None) -> bool:
 
 def _short_links(line: Line) -> bool:
     """A block of short links only (tags): none to an article (that is a related block), to
-    an author or to a social site (a share bar); never a `p` (body text, as in the selector
-    layer: `<p><a href="…/decision.pdf">Read the decision</a></p>`)."""
+    an author or to a social site (a share bar); in a `p`, only links to this site's pages
+    (a `p` linking another site or a document is body text, as in the selector layer:
+    `<p><a href="…/decision.pdf">Read the decision</a></p>`)."""
     if not line.linky or line.heading or line.item or line.part or not line.links:
         return False
-    if _is_paragraph(line):
+    if _is_paragraph(line) and not all(map(_site_own_page, line.hrefs)):
         return False
     for href in line.hrefs:
         if P.ARTICLE_HREF.match(href) or not _site_page(href):
@@ -677,6 +688,17 @@ def _site_page(href: str) -> bool:
     if host and any(host == h or host.endswith("." + h) for h in P.SHARE_HOSTS):
         return False
     return not P.AUTHOR_PATH.match(parts.path)
+
+
+def _site_own_page(href: str) -> bool:
+    """Whether a link is to a page of fakti.bg (relative, or on its host) that is no
+    document (`.pdf`)."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    return (not host or host in P.SITE_HOSTS) and not P.DOCUMENT_PATH.search(parts.path)
 
 
 def _following(el: etree._Element) -> Iterator[etree._Element]:
