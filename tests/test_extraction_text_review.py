@@ -1030,11 +1030,24 @@ def test_text_bg_tag_bullets_after_the_date_stay_tags_before_body_bullets() -> N
 FIRST_BG = "Първи абзац на синтетичната статия."
 
 
-@pytest.mark.parametrize("second", ["Снимка: Архив", "Нов мост - 2"])
-def test_bg_first_paragraph_before_a_later_credit_or_caption_is_no_subtitle(second: str) -> None:
-    paras = [FIRST_BG, second, "Втори абзац."]
+@pytest.mark.parametrize(
+    "paras",
+    [
+        [FIRST_BG, "Нов мост - 2", "Втори абзац."],
+        [FIRST_BG, "Втори абзац.", "Снимка: Архив"],  # a credit after other body lines
+    ],
+)
+def test_bg_first_paragraph_before_a_later_credit_or_caption_is_no_subtitle(
+    paras: list[str],
+) -> None:
     f = _text("Нов мост\n9 Януари, 2026 23:13 313 0\n" + "\n".join(paras)).fields
     assert (f["subtitle"], f["body"]) == (None, f"{FIRST_BG}\n\nВтори абзац.")
+    f = _mini('<div class="b">' + "".join(f"<p>{p}</p>" for p in paras) + "</div>")
+    assert (f["subtitle"], f["body"]) == (None, f"{FIRST_BG}\n\nВтори абзац.")
+
+
+def test_redesign_a_first_p_before_a_credit_p_is_no_subtitle() -> None:
+    paras = [FIRST_BG, "Снимка: Архив", "Втори абзац."]
     f = _mini('<div class="b">' + "".join(f"<p>{p}</p>" for p in paras) + "</div>")
     assert (f["subtitle"], f["body"]) == (None, f"{FIRST_BG}\n\nВтори абзац.")
 
@@ -1154,3 +1167,10 @@ def test_redesign_a_p_of_short_site_links_is_a_tag_line(head: str, body: str, ta
 def test_redesign_a_p_of_short_site_links_between_paragraphs_stays_body_text() -> None:
     f = _mini(f'<div class="b"><p>Първи абзац.</p>{TAG_P}<p>Втори абзац.</p></div>')
     assert (f["tags"], f["body"]) == ([], "Първи абзац.\n\nРусе мостове\n\nВтори абзац.")
+
+
+@pytest.mark.parametrize("sub", ["Мостът ще облекчи трафика в региона", "—"])
+def test_text_a_bg_subtitle_right_before_the_photo_credit_is_the_subtitle(sub: str) -> None:
+    lines = ["Нов мост", "Тема: Украйна", "19 Септември, 2025 13:42 2 651 38", sub]
+    f = _text("\n".join([*lines, "Снимка: БГНЕС", FIRST_BG, "Втори абзац."])).fields
+    assert (f["subtitle"], f["body"]) == (sub, f"{FIRST_BG}\n\nВтори абзац.")

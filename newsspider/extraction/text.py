@@ -322,6 +322,16 @@ def _header_follows(lines: list[Line], k: int, headline: str | None) -> bool:
     return False
 
 
+def _credit_follows(lines: list[Line], j: int) -> bool:
+    """Whether the photo credit comes right after ``lines[j]``, no `p`: the subtitle over a
+    header photo shown without its caption (§3 items 5, 7). A credit after body lines, or
+    after a `p` of the body, makes no subtitle."""
+    nxt = j + 1
+    if nxt >= len(lines) or _is_paragraph(lines[j]):
+        return False
+    return P.PHOTO_CREDIT.match(lines[nxt].text) is not None
+
+
 @dataclass(slots=True)
 class _Header:
     """What precedes the body: headline, subtitle, tags, authors, and where the body starts."""
@@ -423,6 +433,7 @@ def _after_date(
             lines[j].heading
             or _header_sibling(lines[j].el, header.head_el, date_el)
             or _header_follows(lines, j + 1, headline)
+            or _credit_follows(lines, j)
         )
     ):
         header.subtitle = lines[j].text
