@@ -1174,3 +1174,18 @@ def test_text_a_bg_subtitle_right_before_the_photo_credit_is_the_subtitle(sub: s
     lines = ["Нов мост", "Тема: Украйна", "19 Септември, 2025 13:42 2 651 38", sub]
     f = _text("\n".join([*lines, "Снимка: БГНЕС", FIRST_BG, "Втори абзац."])).fields
     assert (f["subtitle"], f["body"]) == (sub, f"{FIRST_BG}\n\nВтори абзац.")
+
+
+def test_text_bg_trailing_tag_bullets_are_tags_but_body_bullets_stay() -> None:
+    lines = ["Нов мост", "9 Януари, 2026 23:13 313 7", "• Русе", "Подзаглавие", "Нов мост - 1"]
+    body = [FIRST_BG, "• Първа точка", "Втори абзац."]
+    f = _text("\n".join([*lines, *body, "• Русе", "• мостове"])).fields
+    assert (f["tags"], f["body"]) == (["Русе", "мостове"], "\n\n".join(body))
+
+
+@pytest.mark.parametrize("title", ["Прочетете още:", "Вижте също"])
+def test_text_bullets_under_a_related_title_are_dropped_with_it(title: str) -> None:
+    lines = ["Нов мост", "9 Януари, 2026 23:13 313 7", FIRST_BG, title]
+    text = "\n".join([*lines, "• Друг мост се затваря", "• Нова линия", "Втори абзац."])
+    f = _text(text).fields
+    assert (f["tags"], f["body"]) == ([], f"{FIRST_BG}\n\nВтори абзац.")

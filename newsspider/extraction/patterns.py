@@ -237,6 +237,10 @@ RELATED_LABELS = frozenset(
      "свързани новини", "свързана новина", "read also", "read more", "see also", "related",
      "more on the topic"}
 )  # fmt: skip
+#: The end of a sentence (a bullet line ending so is body text, never a tag).
+SENTENCE_END = re.compile(r"[.!?…:;][“”\"»’)\]]*$")
+#: A related-links title alone on its line is at most this long (plain text).
+RELATED_TITLE_MAX = 40
 #: Punctuation and spaces around a related-links label.
 LABEL_PUNCT = re.compile(r"[\W_]+")
 #: The whole text of an ad label block (lower-case): never body text.

@@ -473,10 +473,10 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
     _after_date(lines, header, end, lang, date_el)
 
     article = _article_element(date_el, header.head_el)
-    body, trailing = _body_lines(lines[header.body_start :], article)
+    body, trailing = _body_lines(lines[header.body_start :], article, lang)
     paras = [line.text for line in body]
     first_para = body[0].el if body else None
-    tags = header.tags + [t for line in trailing for t in line.links]
+    tags = header.tags + trailing
     fields.update(
         headline=header.headline,
         subtitle=header.subtitle,
@@ -493,8 +493,10 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
     return fields
 
 
-def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list[Line], list[Line]]:
-    """``(body lines, trailing tag lines)`` of the lines after the header.
+def _body_lines(
+    lines: list[Line], article: etree._Element | None, lang: str
+) -> tuple[list[Line], list[str]]:
+    """``(body lines, trailing tags)`` of the lines after the header.
 
     The body is the text blocks inside the container of the first text block that is a `p`
     or no rail's title (a rail: a container with at least as much text of links to other
@@ -503,11 +505,27 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
     `p` that is mostly a link is a paragraph too (not a rail's title), unless it holds only
     short links to this site's pages (:func:`_short_links`): such a `p` before the first
     other paragraph is left out, and after the last one it holds trailing tags, as blocks of
-    short links after the last body line, inside the article, do."""
+    short links after the last body line, inside the article, do. In plain text, the bullet
+    lines after the last other line are the trailing tags on BG pages (§3 item 9) when they
+    read as tags (short, no sentence), and a
+    related-links title (`Прочетете още:`) is left out with the bullet lines right after it;
+    other bullet lines are body text."""
     candidates: list[Line] = []
     tag_lines: list[tuple[int, Line]] = []  # (candidates before it, line)
     tag_ps: set[int] = set()  # the candidates that are `p`s of tag links
-    for line in lines:
+    bullets: set[int] = set()  # the candidates that are bullet lines of plain text, tag-like
+    related = False  # in the bullet lines under a related-links title (plain text)
+    for k, line in enumerate(lines):
+        if line.el is None:
+            if line.item:
+                if related:
+                    continue
+                if _tag_like(_tag(line)):
+                    bullets.add(len(candidates))
+            elif _related_title(line.text) and k + 1 < len(lines) and lines[k + 1].item:
+                related = True
+                continue
+            related = False
         tag_line = line.linky and _is_tag_line(line, article)
         if tag_line:
             tag_lines.append((len(candidates), line))
@@ -524,20 +542,21 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
         candidates.append(line)
     plain = [i for i, line in enumerate(candidates) if not line.linky]
     if not plain:
-        return [], [line for _, line in tag_lines]
+        return [], [t for _, line in tag_lines for t in line.links]
     container = _container(candidates[plain[0]].el)
     for i in plain[: P.RAIL_TITLES_MAX + 1]:  # (each check reads every line: bounded)
         box = _container(candidates[i].el)
         if box is None or _is_paragraph(candidates[i]) or not _is_rail(lines, box):
             container = box
             break
+    tagged = tag_ps | bullets if lang != "en" and len(bullets) < len(candidates) else tag_ps
     kept: list[tuple[int, Line]] = []
     last = -1
     for i, line in enumerate(candidates):
         if not _in_container(line.el, container) or (i in tag_ps and i < plain[0]):
             continue  # (a `p` of tag links before the body: a section label)
         kept.append((i, line))
-        if i not in tag_ps:
+        if i not in tagged:
             last = i
     body: list[Line] = []
     for i, line in kept:
@@ -547,7 +566,21 @@ def _body_lines(lines: list[Line], article: etree._Element | None) -> tuple[list
             body.extend(Line(piece, el=line.el, part=True) for piece in line.pieces)
         else:
             body.append(line)
-    return body, [line for before, line in tag_lines if before > last]
+    tags = [t for before, line in tag_lines if before > last for t in line.links]
+    return body, tags + [_tag(candidates[i]) for i in sorted(bullets) if i > last]
+
+
+def _tag_like(text: str) -> bool:
+    """Whether a bullet line's text reads as a tag: short, and no sentence (`Русе`, not
+    `Пенсиите растат от юли.`)."""
+    return len(text) <= P.TAG_LINK_MAX and P.SENTENCE_END.search(text) is None
+
+
+def _related_title(text: str) -> bool:
+    """A related-links title alone on its line (`Прочетете още:`)."""
+    return len(text) <= P.RELATED_TITLE_MAX and (
+        P.LABEL_PUNCT.sub(" ", text).strip().lower() in P.RELATED_LABELS
+    )
 
 
 def _is_rail(lines: list[Line], box: etree._Element) -> bool:
