@@ -1189,3 +1189,9 @@ def test_text_bullets_under_a_related_title_are_dropped_with_it(title: str) -> N
     text = "\n".join([*lines, "• Друг мост се затваря", "• Нова линия", "Втори абзац."])
     f = _text(text).fields
     assert (f["tags"], f["body"]) == ([], f"{FIRST_BG}\n\nВтори абзац.")
+
+
+def test_redesign_bare_numeric_items_after_the_date_are_its_counts() -> None:
+    counts = '<ul class="c"><li>313</li><li>7</li></ul>'
+    f = _mini(f'{counts}<div class="b"><p>Първи абзац.</p></div>', MINI_DATE)
+    assert (f["views"], f["comments"], f["tags"]) == (313, 7, [])

@@ -249,7 +249,7 @@ def _date_at(lines: list[Line], i: int) -> tuple[int, DateLine] | None:
     if parsed is None:
         return None
     while end < len(lines) and end <= i + 3:  # time, counts or update in blocks of their own
-        if lines[end].item or _short_links(lines[end]):
+        if _tag_bullet(lines[end]) or _short_links(lines[end]):
             break  # a tag bullet (`• 112`), never a count of the date line
         after = lines[end].text
         parts = _DATE_PARTS if _siblings(line, lines[end]) else (P.COUNT, P.UPDATED_LEAD)
@@ -260,6 +260,14 @@ def _date_at(lines: list[Line], i: int) -> tuple[int, DateLine] | None:
             break
         parsed, text, end = joined, f"{text} {after}", end + 1
     return end, parsed
+
+
+def _tag_bullet(line: Line) -> bool:
+    """A tag bullet: a bullet line of plain text, or an `li` holding a link to a site page
+    (a bare `<li>313</li>` may be a count of the date line)."""
+    if not line.item:
+        return False
+    return line.el is None or any(map(_site_page, line.hrefs))
 
 
 def _full(parsed: DateLine, lines: list[Line]) -> bool:
