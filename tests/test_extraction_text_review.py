@@ -1195,3 +1195,11 @@ def test_redesign_bare_numeric_items_after_the_date_are_its_counts() -> None:
     counts = '<ul class="c"><li>313</li><li>7</li></ul>'
     f = _mini(f'{counts}<div class="b"><p>Първи абзац.</p></div>', MINI_DATE)
     assert (f["views"], f["comments"], f["tags"]) == (313, 7, [])
+
+
+@pytest.mark.parametrize("iso", ["2026-01-09T23:13:41+02:00", "2026-01-09T21:13:41Z"])
+def test_selector_own_date_line_is_dropped_when_json_ld_has_seconds(iso: str) -> None:
+    ld = f'<script type="application/ld+json">{{"@type": "NewsArticle", "datePublished": "{iso}"}}'
+    f = _form_a(("</head>", f"{ld}</script></head>"), (FIRST_P, FIRST_P + OWN_DATE)).fields
+    assert f["published_at"].startswith("2026-01-09T23:13:41")
+    assert "2026" not in f["body"] and f["body"]

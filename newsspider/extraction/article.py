@@ -283,7 +283,12 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     _as_shown(values, used, selected, text, marks, has_markup, wall_clock)
     if has_markup and ref.lang == "bg":  # (English pages show no authors)
         _renamed_author(values, used, marks, text)
-    rules = BodyRules(values.get("headline"), values.get("subtitle"), values.get("published_at"))
+    rules = BodyRules(
+        values.get("headline"),
+        values.get("subtitle"),
+        values.get("published_at"),
+        selected.get("published_at"),
+    )
     body = selector_body(scope, marks, rules)
     if body is None:
         text.enabled = True

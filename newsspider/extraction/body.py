@@ -288,11 +288,13 @@ def _label_only(text: str, link_texts: Sequence[str]) -> bool:
 
 @dataclass(slots=True)
 class BodyRules:
-    """What is never body text on this page (``published``: its publication time)."""
+    """What is never body text on this page (``published``: its publication time;
+    ``shown``: the time its date line shows, when known apart)."""
 
     headline: str | None
     subtitle: str | None
     published: datetime | None = None
+    shown: datetime | None = None
 
     def keep(self, para: str) -> bool:
         """Whether a (collapsed) paragraph can be body text."""
@@ -312,12 +314,19 @@ class BodyRules:
         return not self._own_date_line(para)
 
     def _own_date_line(self, para: str) -> bool:
-        """Whether ``para`` is the page's date line shown again (its publication time); any
+        """Whether ``para`` is the page's date line shown again: its publication time, or the
+        date line's, to the minute (a JSON-LD time has seconds, the date line none); any
         other date (`May 9, 1945`) is body text."""
-        if self.published is None or len(para) > P.DATE_LINE_SHORT:
+        if (self.published is None and self.shown is None) or len(para) > P.DATE_LINE_SHORT:
             return False
         dated = parse_date_line(para)
-        return dated is not None and dated.published == self.published
+        if dated is None:
+            return False
+        minute = dated.published.replace(second=0, microsecond=0)
+        return any(
+            t is not None and t.replace(second=0, microsecond=0) == minute
+            for t in (self.published, self.shown)
+        )
 
     def join(self, paragraphs: Iterable[str]) -> str:
         """Filter collapsed paragraphs, drop the opinion disclaimer once, join with blank lines."""
