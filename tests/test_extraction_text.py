@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsspider.extraction import Extracted, NotArticle, Rejected, extract_from_text
 from newsspider.extraction.body import author_from_line, clean_headline, is_caption
 
@@ -113,3 +115,17 @@ def test_opinion_disclaimer_with_a_dot_inside_is_dropped_whole() -> None:
         result = extract_from_text(text, BG_URL)
         assert isinstance(result, Extracted)
         assert result.fields["body"] == "Първи абзац на текста.\n\nВтори абзац на текста."
+
+
+@pytest.mark.parametrize("end", ["редакцията.“", "редакцията.)", "редакцията.»", "редакцията.]"])
+def test_opinion_disclaimer_ending_in_a_closing_quote_keeps_the_first_sentence(end: str) -> None:
+    disclaimer = f"ФАКТИ публикува мнения на синтетични автори („не на {end}"
+    text = BG_TEXT.replace(
+        "ФАКТИ публикува мнения от различни синтетични автори. Първи   абзац на текста.",
+        f"{disclaimer} Първо изречение. Първи абзац на текста.",
+    )
+    result = extract_from_text(text, BG_URL)
+    assert isinstance(result, Extracted)
+    assert result.fields["body"] == (
+        "Първо изречение. Първи абзац на текста.\n\nВтори абзац на текста."
+    )

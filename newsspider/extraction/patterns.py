@@ -195,9 +195,10 @@ AUTHOR_LINE_MAX = 160
 #: one only right after the name shown twice, in the author slot of §3.
 AUTHOR_ROLE_LINE = re.compile(r"^(?:\S+\s+){0,3}\S+\s+във\s+Fakti(?:\.bg)?$", re.IGNORECASE)
 #: The opinion disclaimer opens with these words; it runs to its first `.` that ends a
-#: sentence (before a space or the end: not the dot of `Fakti.bg`).
+#: sentence: the dot, any closing quotes or brackets (`редакцията.“`, `.)`), then a space or
+#: the end (not the dot of `Fakti.bg`).
 OPINION_DISCLAIMER_START = "ФАКТИ публикува мнения"
-OPINION_DISCLAIMER = re.compile(rf"^{OPINION_DISCLAIMER_START}.*?(?:\.(?=\s|$)|$)\s*")
+OPINION_DISCLAIMER = re.compile(rf"^{OPINION_DISCLAIMER_START}.*?(?:\.[“”\"»’)\]]*(?=\s|$)|$)\s*")
 #: Bullet prefixes of tag lines in plain rendered text.
 BULLET = re.compile(r"^[•·▪►◦*]\s*(?P<tag>.+)$")
 #: How far after the date line the header (caption, credit, author) may reach, in lines.
