@@ -753,7 +753,7 @@ class FaktiSpider(scrapy.Spider):
     ) -> bool:
         """Whether a feed's first listing page vouches for it (:class:`FeedCheck`); else the
         listings are walked (``discovery/feeds/incomplete``, or ``unchecked`` when the page
-        does not reach back to the floor)."""
+        does not list everything down to the floor)."""
         lang, section = meta["lang"], meta["section"]
         floor = self.window.lower(now, lang, section)
         floor_at = instant(floor) if floor is not None else float("-inf")
@@ -770,6 +770,7 @@ class FaktiSpider(scrapy.Spider):
         return False
 
     def _feed_unchecked(self, lang: str, section: str | None, why: str, stat: str) -> None:
+        """Log and count (``discovery/feeds/<stat>``) a feed not trusted after all."""
         scope_name = lang + (f"/{section}" if section else "")
         logger.warning("the %s feed %s: walking listings", scope_name, why)
         self.crawler.stats.inc_value(f"discovery/feeds/{stat}")
