@@ -201,10 +201,18 @@ def test_what_a_crash_leaves_in_a_lock_file_does_not_block_the_next_run(tmp_path
         assert own.read_text().startswith(f"pid {os.getpid()} since ")
         assert extra.read_text().startswith(f"pid {os.getpid()} since ")
         crawler.signals.send_catch_log(signals.engine_stopped)
-    own.write_text("left by something else\n")  # the state's own lock: ours to rewrite
-    crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
-    get_store(crawler)
-    crawler.signals.send_catch_log(signals.engine_stopped)
+
+
+def test_a_state_lock_path_holding_another_jobs_state_is_never_truncated(tmp_path):
+    """Job A's state ``s`` has its lock at ``s.lock``, which job B uses as its state: A
+    truncated B's database and wrote its pid into it (a review of 7854133)."""
+    b_state = tmp_path / "s.lock"
+    open_store(f"sqlite://{b_state}").close()
+    before = b_state.read_bytes()
+    assert before.startswith(b"SQLite format 3\0")
+    with pytest.raises(SettingError, match="it holds other data"):
+        get_store(get_crawler(settings_dict={"FAKTI_STATE": f"sqlite://{tmp_path / 's'}"}))
+    assert b_state.read_bytes() == before
 
 
 def test_two_runs_sharing_lock_files_take_them_in_one_order(tmp_path, monkeypatch):

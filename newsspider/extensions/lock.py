@@ -72,18 +72,16 @@ def lock_paths(settings: Any) -> list[tuple[Path, str]]:
 
 
 class RunLock:
-    """One reference to the process's lock on ``path``. A ``guarded`` lock file (one a
-    setting names) is refused when it holds other data than a lock's."""
+    """One reference to the process's lock on ``path``."""
 
-    def __init__(self, path: Path, guarded: bool = False) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.guarded = guarded
         self._key: Path | None = None
 
     def acquire(self) -> bool:
         """Take the lock (writing our pid and start time into it); False if another process
-        holds it. A guarded file holding anything but a lock's text (or blanks and NULs, what a
-        crash may leave) is left as it is: ``OSError``."""
+        holds it. A file holding anything but a lock's text (or blanks and NULs, what a crash may
+        leave) is left as it is: ``OSError`` (it may be another job's state: never truncated)."""
         key = self.path.resolve()
         if key in _HELD:
             _HELD[key][1] += 1
@@ -96,7 +94,7 @@ class RunLock:
                 os.close(fd)
                 return False
             text = os.pread(fd, 4096, 0)
-            if self.guarded and text.strip(b" \t\r\n\0") and not LOCK_TEXT.fullmatch(text):
+            if text.strip(b" \t\r\n\0") and not LOCK_TEXT.fullmatch(text):
                 os.close(fd)
                 raise OSError(errno.EEXIST, "it holds other data, not 'pid N since T'; left as is")
             os.ftruncate(fd, 0)
@@ -134,7 +132,7 @@ def lock_state(crawler: Crawler) -> list[RunLock]:
     locks: list[RunLock] = []
     try:
         for path, name in sorted(lock_paths(crawler.settings), key=lambda p: p[0].resolve()):
-            lock = RunLock(path, guarded=name == "FAKTI_LOCK_FILE")
+            lock = RunLock(path)
             try:
                 acquired = lock.acquire()
             except OSError as exc:
