@@ -81,9 +81,24 @@ def _list(value: str) -> list[str]:
 #: A comma in ``url=`` that starts another URL: followed by optional spaces and ``http://``,
 #: ``https://`` or ``//``. Any other comma belongs to the URL (``?utm_source=a,b``).
 URL_SEPARATOR = re.compile(r",(?=\s*(?:https?:)?//)", re.IGNORECASE)
-#: A comma in a URL's query or fragment followed by a path or a host: most likely a second
-#: URL without its ``https://`` (``?utm=x,fakti.bg/en/world/7-y``), which would be dropped.
-URL_TYPO = re.compile(r"[?#].*,\s*[^\s,&=]*[/.:][^\s,&=]*/", re.IGNORECASE)
+#: What follows a comma in a URL's query or fragment, up to the next ``&``, ``#`` or comma:
+#: if it is an article's address (``fakti.bg/en/world/7-y``, ``/sport/7-y``, a mangled
+#: ``https:/…``), a second URL lost its ``https://`` and would be dropped.
+AFTER_COMMA = re.compile(r",\s*([^\s,&#]+)")
+SCHEME_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*:/*", re.IGNORECASE)
+
+
+def _second_url(url: str, extra_hosts: tuple[str, ...]) -> bool:
+    """Whether a comma in ``url``'s query or fragment is followed by an article's address."""
+    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=-1)
+    if cut < 0:
+        return False
+    for match in AFTER_COMMA.finditer(url, cut):
+        rest = SCHEME_LIKE.sub("", match.group(1))
+        candidate = "https://fakti.bg" + rest if rest.startswith("/") else "https://" + rest
+        if parse_article_url(candidate, extra_hosts=extra_hosts) is not None:
+            return True
+    return False
 BLANKS_AND_COMMAS = string.whitespace + ","
 
 
@@ -125,7 +140,7 @@ def parse_args(raw: Mapping[str, object], extra_hosts: tuple[str, ...] = ()) -> 
     if "url" in given:
         refs = []
         for url in _urls(given["url"]) or [""]:
-            if URL_TYPO.search(url):
+            if _second_url(url, extra_hosts):
                 raise ArgumentError("url", url, "a comma in it is followed by another URL")
             ref = parse_article_url(url, extra_hosts=extra_hosts)
             if ref is None:

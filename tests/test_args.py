@@ -83,6 +83,23 @@ def test_a_second_url_mistyped_inside_a_query_is_an_error(value: str) -> None:
     assert len(parse_args({"url": "https://fakti.bg/en/world/9-x?a=b,c.d&e=1,2"}).urls) == 1
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?utm_source=a,b#/comments/",
+        "#/comments,page/2/",
+        "?ref=https://www.facebook.com/a,b/c/",
+        "?tags=world,europe/ukraine/",
+        "?v=1,2.3/",
+    ],
+)
+def test_a_comma_before_anything_but_an_article_address_stays_in_its_url(query: str) -> None:
+    """Any comma with a '/' somewhere after it was taken for a second URL (exit 1): a return
+    URL, a fragment route, a path-like tracking value."""
+    (ref,) = parse_args({"url": "https://fakti.bg/en/world/965998-isw" + query}).urls
+    assert ref.key == ("en", 965998)
+
+
 def test_replica_and_refresh() -> None:
     args = parse_args({"replica": "1", "refresh": "3", "_job": "ignored"})
     assert args.replica is True
