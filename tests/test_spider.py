@@ -17,13 +17,13 @@ from twisted.python.failure import Failure
 
 from newsspider.args import ArgumentError
 from newsspider.extraction import patterns as P
-from newsspider.extraction.dates import SOFIA, sofia_local
+from newsspider.extraction.dates import SOFIA, instant, sofia_local
 from newsspider.extraction.listings import ListingItem, ListingPage
 from newsspider.items import RejectItem
 from newsspider.middlewares.safety import ListingGuardMiddleware
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders.fakti import FaktiSpider, _below
-from newsspider.spiders.paging import FEED_CHECK, SPECULATIVE
+from newsspider.spiders.paging import FEED_CHECK, SPECULATIVE, FeedCheck
 from newsspider.spiders.window import EARLIEST
 from newsspider.startup import StartupError
 
@@ -661,6 +661,34 @@ def test_an_older_story_on_the_home_page_does_not_make_it_reach_the_floor(where:
     spider, out = _home_check([old, *recent] if where == "first" else [*recent, old])
     assert "/world" in out and "/sport" in out  # the sections are walked
     assert spider.crawler.stats.get_value("discovery/feeds/unchecked") == 1
+
+
+def test_the_order_of_a_check_page_counts_only_above_the_floor() -> None:
+    """26 Oct 2025: a home page newest first shows 03:10 of the repeated hour's second pass,
+    which reads as its first (an hour earlier), above 03:40: out of order, so every run
+    walked every section until those items scrolled off, though they lie below the floor."""
+    at = {hhmm: instant(sofia_local(2025, 10, 26, *hhmm)) for hhmm in [(6, 0), (5, 50)]}
+    floor = instant(sofia_local(2025, 10, 26, 5, 30))
+    second_pass, first_pass = (
+        instant(sofia_local(2025, 10, 26, 3, 10)),
+        instant(sofia_local(2025, 10, 26, 3, 40)),
+    )
+    check = FeedCheck(frozenset({1, 2}), ((1, at[(6, 0)]), (2, at[(5, 50)])))
+    shown = [(1, at[(6, 0)]), (2, at[(5, 50)]), (3, second_pass), (4, first_pass)]
+    assert check.covers(shown, floor)
+    assert not check.covers([(2, at[(5, 50)]), (1, at[(6, 0)]), (3, second_pass)], floor)
+
+
+def test_an_item_of_the_feeds_last_minute_is_not_taken_for_a_hole() -> None:
+    """The feed's newest item at 11:10:45, the page showing a newer article at 11:10 (pages
+    show minutes): it was counted as left out, and every section was walked."""
+    newest = instant(sofia_local(2025, 10, 26, 11, 10, 45))
+    oldest = instant(sofia_local(2025, 10, 26, 10, 30))
+    check = FeedCheck(frozenset({1, 5}), ((1, newest), (5, oldest)))
+    floor = instant(sofia_local(2025, 10, 26, 10, 0))
+    minute = instant(sofia_local(2025, 10, 26, 11, 10))
+    assert check.left_out([(1, minute), (2, minute)], floor) == 0
+    assert check.left_out([(3, instant(sofia_local(2025, 10, 26, 11, 9)))], floor) == 1
 
 
 def test_an_old_or_exported_item_the_feed_lacks_proves_no_hole() -> None:

@@ -13,7 +13,7 @@ when it fails otherwise (the spider's errbacks).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import pairwise
+from itertools import pairwise, takewhile
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
@@ -68,9 +68,11 @@ class FeedCheck(NamedTuple):
 
     def left_out(self, shown: Iterable[tuple[int, float | None]], floor: float) -> int:
         """How many of ``shown`` (``(key, time)`` of the page's own items) the feed should
-        have listed and did not (above ``floor``: older ones the last run covered)."""
+        have listed and did not (above ``floor``: older ones the last run covered; below the
+        minute of the feed's newest item: a page shows minutes, a feed may show seconds, and
+        an article of 11:10:50 shown as 11:10 may be newer than a feed built at 11:10:45)."""
         times = [at for _, at in self.timed]
-        lower, upper = max(min(times), floor), max(times)
+        lower, upper = max(min(times), floor), max(times) // 60 * 60 - 1
         return sum(
             1
             for key, at in shown
@@ -78,16 +80,17 @@ class FeedCheck(NamedTuple):
         )
 
     def covers(self, shown: list[tuple[int, float | None]], floor: float) -> bool:
-        """Whether the page lists everything down to ``floor``: its dated items newest first,
-        the last at or below it, and every item the feed shows above it among them. A page
+        """Whether the page lists everything down to ``floor``: its dated items newest first
+        down to one at or below it, and every item the feed shows above it among them. A page
         out of that order, or without some of those (a curated page, a promoted older story),
-        proves nothing of what lies between."""
+        proves nothing of what lies between. (Items below the floor may be in any order: the
+        second pass of the autumn's repeated hour reads as its first.)"""
         times = [at for _, at in shown if at is not None]
+        above = list(takewhile(lambda at: at > floor, times))
         keys = {key for key, _ in shown}
         return (
-            bool(times)
-            and times[-1] <= floor
-            and all(a >= b for a, b in pairwise(times))
+            len(above) < len(times)
+            and all(a >= b for a, b in pairwise(above))
             and all(key in keys for key, at in self.timed if at >= floor)
         )
 
