@@ -99,6 +99,8 @@ def _second_url(url: str, extra_hosts: tuple[str, ...]) -> bool:
         if parse_article_url(candidate, extra_hosts=extra_hosts) is not None:
             return True
     return False
+
+
 BLANKS_AND_COMMAS = string.whitespace + ","
 
 
