@@ -1203,3 +1203,23 @@ def test_selector_own_date_line_is_dropped_when_json_ld_has_seconds(iso: str) ->
     f = _form_a(("</head>", f"{ld}</script></head>"), (FIRST_P, FIRST_P + OWN_DATE)).fields
     assert f["published_at"].startswith("2026-01-09T23:13:41")
     assert "2026" not in f["body"] and f["body"]
+
+
+# --- review 11: invented values and lost text ---------------------------------------------
+
+
+def test_text_an_en_date_line_without_views_keeps_its_place_before_a_body_line() -> None:
+    body = ["May 9, 2025 10:00 5", "First paragraph."]
+    head = ["Last news in Fakti", "Synthetic harbour reopens", "The port will ease traffic"]
+    result = extract_from_text("\n".join([*head, "Apr 23, 2025 08:03", *body]), EN_URL)
+    assert isinstance(result, Extracted), result
+    f = result.fields
+    assert (f["published_at"], f["views"]) == ("2025-04-23T08:03:00+03:00", None)
+    assert (f["subtitle"], f["body"]) == ("The port will ease traffic", "\n\n".join(body))
+    info = "<div>The port will ease traffic</div><div>Apr 23, 2025 08:03</div>"
+    f = _en(info, "<div>" + "".join(f"<p>{p}</p>" for p in body) + "</div>")
+    assert (f["published_at"], f["views"], f["body"]) == (
+        "2025-04-23T08:03:00+03:00",
+        None,
+        "\n\n".join(body),
+    )

@@ -198,22 +198,36 @@ def _find_date(
 
     The headline (``headline``, or the first header line when it is unknown) is never the
     date line. Within :data:`~patterns.DATE_LOOKAHEAD` lines, a date line that shows counts
-    (§2: every EN date line has its views) takes the place of one that does not (a junk EN
-    subtitle `Jun 4, 2024 16:14`), and on BG pages one with an update too; the headline's
-    place also gives way to a date line with a time (§3). A BG date-only line (form C) stays
-    the date line before a body line with a time (`28 Август, 2025 18:00`)."""
+    (§2: every EN date line has its views) takes the place of one that does not, and on BG
+    pages one with an update too; the headline's place also gives way to a date line with a
+    time (§3). Off the headline's place, an EN date line without views gives way only when
+    it comes right after the headline (a junk subtitle `Jun 4, 2024 16:14`), and only to
+    the very next line. A BG date-only line (form C) stays the date line before a body line
+    with a time (`28 Август, 2025 18:00`)."""
     head_slot = headline is None  # no header line seen yet: the headline's place (§3)
     en = lang == "en"
+    between = 0  # header lines seen after the headline (an EN subtitle)
     for i in range(start, len(lines)):
         line = lines[i]
         found = _date_at(lines, i) if line.text != headline else None
         if found is None:
-            if head_slot and not (line.linky or line.item or _rail_title(line.text)):
+            if line.linky or line.item or _rail_title(line.text) or line.text == headline:
+                continue
+            if head_slot:
                 head_slot = False
+            else:
+                between += 1
             continue
         end, parsed = found
+        if not head_slot and en:
+            if parsed.views is not None or between:
+                return i, end, parsed
+            nxt = _date_at(lines, end) if end < len(lines) else None
+            if nxt is not None and nxt[1].views is not None:
+                return end, *nxt
+            return i, end, parsed
         full = _full(parsed, lines[i:end])
-        if not head_slot and (parsed.views is not None or (full and not en)):
+        if not head_slot and full:
             return i, end, parsed
         later = [
             (j, *found_j)
