@@ -1223,3 +1223,28 @@ def test_text_an_en_date_line_without_views_keeps_its_place_before_a_body_line()
         None,
         "\n\n".join(body),
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "later"),
+    [
+        ([], "30 Август, 2025 20:45 2 1"),
+        (["Подзаглавие на статията"], "28 Август, 2025 18:00, обновена 28 Август, 2025 19:00"),
+        (["• Русе", "Подзаглавие на статията"], "28 Август, 2025 18:00 150"),
+    ],
+)
+def test_text_a_bg_date_only_line_stays_before_a_later_line_with_counts_or_update(
+    header: list[str], later: str
+) -> None:
+    paras = [later, "Първи абзац."]
+    f = _text("\n".join(["Нов мост", "29 Август, 2025", *header, *paras])).fields
+    got = (f["published_at"], f["updated_at"], f["views"], f["comments"])
+    assert got == ("2025-08-29T00:00:00+03:00", None, None, None)
+    assert f["body"].endswith("\n\n".join(paras))  # (no caption or author: no subtitle)
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    f = _mini(f'<div class="b">{body}</div>', '<div class="d">29 Август, 2025</div>')
+    assert (f["published_at"], f["views"], f["body"]) == (
+        "2025-08-29T00:00:00+03:00",
+        None,
+        "\n\n".join(paras),
+    )

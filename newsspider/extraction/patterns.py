@@ -139,8 +139,8 @@ DATE_LINE_BG = re.compile(
 )
 #: Two `<br>`s in a row (each stands as a NUL; only whitespace between): a paragraph break.
 DOUBLE_BREAK = re.compile(r"\0\s*\0[\s\0]*")
-#: A date-only line (or the headline's) gives way to a date line with a time or counts within
-#: this many lines after it (an EN subtitle, a BG headline shown twice and a topic line).
+#: A date line in the headline's place gives way to one with a time or counts within this
+#: many lines after it (an EN subtitle, a BG headline shown twice and a topic line).
 DATE_LOOKAHEAD = 3
 #: Longer text is never a date line; body paragraphs longer than the short limit are not
 #: even tried as one.

@@ -197,13 +197,14 @@ def _find_date(
     counts, the update each in its own).
 
     The headline (``headline``, or the first header line when it is unknown) is never the
-    date line. Within :data:`~patterns.DATE_LOOKAHEAD` lines, a date line that shows counts
-    (§2: every EN date line has its views) takes the place of one that does not, and on BG
-    pages one with an update too; the headline's place also gives way to a date line with a
-    time (§3). Off the headline's place, an EN date line without views gives way only when
-    it comes right after the headline (a junk subtitle `Jun 4, 2024 16:14`), and only to
-    the very next line. A BG date-only line (form C) stays the date line before a body line
-    with a time (`28 Август, 2025 18:00`)."""
+    date line. Within :data:`~patterns.DATE_LOOKAHEAD` lines, a date line in the headline's
+    place gives way to one that shows counts (§2: every EN date line has its views), on BG
+    pages to one with an update too, and else to one with a time (§3: `May 9, 1945` as the
+    headline). Off the headline's place, only an EN date line without views right after the
+    headline (a junk subtitle `Jun 4, 2024 16:14`) gives way, to the very next line with
+    views; a BG date line never does (§3: only the headline and topic line precede it), so
+    a body line with a date and numbers (`30 Август, 2025 20:45 2 1`) invents no date or
+    counts."""
     head_slot = headline is None  # no header line seen yet: the headline's place (§3)
     en = lang == "en"
     between = 0  # header lines seen after the headline (an EN subtitle)
@@ -219,16 +220,14 @@ def _find_date(
                 between += 1
             continue
         end, parsed = found
-        if not head_slot and en:
-            if parsed.views is not None or between:
+        if not head_slot:
+            if not en or parsed.views is not None or between:
                 return i, end, parsed
             nxt = _date_at(lines, end) if end < len(lines) else None
             if nxt is not None and nxt[1].views is not None:
                 return end, *nxt
             return i, end, parsed
         full = _full(parsed, lines[i:end])
-        if not head_slot and full:
-            return i, end, parsed
         later = [
             (j, *found_j)
             for j in range(end, min(end + P.DATE_LOOKAHEAD, len(lines)))
@@ -238,10 +237,9 @@ def _find_date(
         for j, end_j, parsed_j in later:
             if parsed_j.views is not None or (not en and parsed_j.updated is not None):
                 return j, end_j, parsed_j
-        if head_slot:
-            for j, end_j, parsed_j in later:
-                if not full or _full(parsed_j, lines[j:end_j]):
-                    return j, end_j, parsed_j
+        for j, end_j, parsed_j in later:
+            if not full or _full(parsed_j, lines[j:end_j]):
+                return j, end_j, parsed_j
         return i, end, parsed
     return None
 
