@@ -1248,3 +1248,28 @@ def test_text_a_bg_date_only_line_stays_before_a_later_line_with_counts_or_updat
         None,
         "\n\n".join(paras),
     )
+
+
+@pytest.mark.parametrize(
+    ("date", "items", "counts", "tags"),
+    [
+        ("14 Юни, 2026", ["112", "Русе"], (None, None), ["112", "Русе"]),
+        (
+            "14 Юни, 2026 18:45, обновена 14 Юни, 2026 19:00",
+            ["112", "Русе"],
+            (None, None),
+            ["112", "Русе"],
+        ),
+        ("14 Юни, 2026 18:45 313 7", ["112", "Русе"], (313, 7), ["112", "Русе"]),
+        ("14 Юни, 2026", ["2026"], (None, None), ["2026"]),
+        ("14 Юни, 2026 18:45 313 7", ["112"], (313, 7), ["112"]),
+    ],
+)
+def test_redesign_a_bare_numeric_tag_item_is_no_count(
+    date: str, items: list[str], counts: tuple, tags: list[str]
+) -> None:
+    bullets = '<ul class="c">' + "".join(f"<li>{t}</li>" for t in items) + "</ul>"
+    f = _mini(f'{bullets}<div class="b"><p>Първи абзац.</p></div>', f'<div class="d">{date}</div>')
+    assert (f["views"], f["comments"]) == counts
+    assert f["tags"] == tags
+    assert f["body"] == "Първи абзац."

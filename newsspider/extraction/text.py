@@ -260,11 +260,17 @@ def _date_at(lines: list[Line], i: int) -> tuple[int, DateLine] | None:
             parsed, text, end = joined, f"{text} {lines[end].text}", end + 1
     if parsed is None:
         return None
+    counts = 2 if parsed.comments is not None else int(parsed.views is not None)
     while end < len(lines) and end <= i + 3:  # time, counts or update in blocks of their own
-        if _tag_bullet(lines[end]) or _short_links(lines[end]):
-            break  # a tag bullet (`• 112`), never a count of the date line
-        after = lines[end].text
-        parts = _DATE_PARTS if _siblings(line, lines[end]) else (P.COUNT, P.UPDATED_LEAD)
+        nxt = lines[end]
+        if _tag_bullet(nxt) or _short_links(nxt) or (nxt.item and not _count_item(nxt, text)):
+            break  # a tag bullet (`• 112`, `<li>112</li><li>Русе</li>`), never a count
+        after = nxt.text
+        if P.COUNT.match(after):
+            if counts >= 2:
+                break  # the date line shows all its counts: a number after it is no count
+            counts += 1
+        parts = _DATE_PARTS if _siblings(line, nxt) else (P.COUNT, P.UPDATED_LEAD)
         if not any(p.match(after) for p in parts):  # (a time in the body is a paragraph)
             break
         joined = parse_date_line(f"{text} {after}")
@@ -280,6 +286,17 @@ def _tag_bullet(line: Line) -> bool:
     if not line.item:
         return False
     return line.el is None or any(map(_site_page, line.hrefs))
+
+
+def _count_item(line: Line, date_text: str) -> bool:
+    """Whether a bare `li` may be a count of the date line ``date_text``: the line shows a
+    time (§2: the counts follow it) and its list holds at most two `li`s, each a count
+    (`<li>313</li><li>7</li>`; not a tag list `<li>112</li><li>Русе</li>`)."""
+    parent = line.el.getparent() if line.el is not None else None
+    if parent is None or not P.CLOCK_TIME.search(date_text):
+        return False
+    items = [el for el in parent if el.tag == "li"]
+    return len(items) <= 2 and all(P.COUNT.match(collapse(element_text(el))) for el in items)
 
 
 def _full(parsed: DateLine, lines: list[Line]) -> bool:
