@@ -1273,3 +1273,13 @@ def test_redesign_a_bare_numeric_tag_item_is_no_count(
     assert (f["views"], f["comments"]) == counts
     assert f["tags"] == tags
     assert f["body"] == "Първи абзац."
+
+
+@pytest.mark.parametrize("header", [[], ["• спорт"]])
+def test_text_a_bg_video_articles_trailing_tag_bullets_are_tags_not_body(
+    header: list[str],
+) -> None:
+    lines = ["Нов мост", "9 Януари, 2026 23:13 313 7", *header, "Подзаглавие", "Нов мост - 1"]
+    author = ["Снимка: БГНЕС", "Иван Петров Иван Петров Автор във Fakti.bg"]
+    f = _text("\n".join([*lines, *author, "• спорт", "• Бургас"])).fields
+    assert (f["tags"], f["body"]) == (["спорт", "Бургас"], "")

@@ -586,7 +586,7 @@ def _body_lines(
         if box is None or _is_paragraph(candidates[i]) or not _is_rail(lines, box):
             container = box
             break
-    tagged = tag_ps | bullets if lang != "en" and len(bullets) < len(candidates) else tag_ps
+    tagged = tag_ps | bullets if lang != "en" else tag_ps
     kept: list[tuple[int, Line]] = []
     last = -1
     for i, line in enumerate(candidates):
