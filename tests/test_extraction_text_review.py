@@ -1283,3 +1283,20 @@ def test_text_a_bg_video_articles_trailing_tag_bullets_are_tags_not_body(
     author = ["Снимка: БГНЕС", "Иван Петров Иван Петров Автор във Fakti.bg"]
     f = _text("\n".join([*lines, *author, "• спорт", "• Бургас"])).fields
     assert (f["tags"], f["body"]) == (["спорт", "Бургас"], "")
+
+
+@pytest.mark.parametrize(
+    ("body", "trail"),
+    [
+        ([FIRST_BG, "Мерките включват:", "• по-ниски данъци", "• нови детски градини"], []),
+        ([FIRST_BG, "Наградените журналисти са", "• Мария Иванова", "• Георги Петров"], []),
+        (["Програмата е:", "• 10:00 откриване", "• 12:00 концерт"], []),
+        ([FIRST_BG, "Мерките:", "• ремонт на пътя Русе - Бяла"], ["Русе", "мостове"]),
+    ],
+)
+def test_text_a_bg_bulleted_list_ending_the_body_stays_body(
+    body: list[str], trail: list[str]
+) -> None:
+    lines = ["Нов мост", "9 Януари, 2026 23:13 313 7", "Подзаглавие", "Нов мост - 1"]
+    f = _text("\n".join([*lines, *body, *(f"• {t}" for t in trail)])).fields
+    assert (f["tags"], f["body"]) == (trail, "\n\n".join(body))

@@ -207,6 +207,8 @@ HEADER_WINDOW = 12
 LINKY_RATIO = 0.6
 #: Trailing tags (text layer): a block made only of short links, inside the article.
 TAG_LINK_MAX = 60
+#: A bullet line of plain text is a tag only with at most this many words.
+TAG_WORDS_MAX = 3
 #: Text layer: at most this many rail titles are passed over before the body.
 RAIL_TITLES_MAX = 8
 #: A link of a `p` split at `<br><br>` is looked for this many parts ahead of the last one.

@@ -595,6 +595,8 @@ def _body_lines(
         kept.append((i, line))
         if i not in tagged:
             last = i
+    if bullets and last >= 0 and _opens_list(candidates[last]):
+        last = len(candidates)  # (the bullet run after it is its list: body text)
     body: list[Line] = []
     for i, line in kept:
         if i > last:
@@ -608,9 +610,26 @@ def _body_lines(
 
 
 def _tag_like(text: str) -> bool:
-    """Whether a bullet line's text reads as a tag: short, and no sentence (`Русе`, not
-    `Пенсиите растат от юли.`)."""
-    return len(text) <= P.TAG_LINK_MAX and P.SENTENCE_END.search(text) is None
+    """Whether a bullet line's text reads as a tag: short (at most
+    :data:`~patterns.TAG_WORDS_MAX` words), no sentence and no leading number or time
+    (`Русе`, not `Пенсиите растат от юли.`, `ремонт на пътя Русе - Бяла` or `10:00 откриване`)."""
+    return (
+        len(text) <= P.TAG_LINK_MAX
+        and len(text.split()) <= P.TAG_WORDS_MAX
+        and not text[:1].isdigit()
+        and P.SENTENCE_END.search(text) is None
+    )
+
+
+def _opens_list(line: Line) -> bool:
+    """Whether a plain-text body line leads into the bullet lines after it: it ends with
+    `:` or does not end a sentence (`Мерките включват:`, `Наградените журналисти са`)."""
+    text = line.text
+    return (
+        line.el is None
+        and not line.item
+        and (text.endswith(":") or P.SENTENCE_END.search(text) is None)
+    )
 
 
 def _related_title(text: str) -> bool:
