@@ -1300,3 +1300,17 @@ def test_text_a_bg_bulleted_list_ending_the_body_stays_body(
     lines = ["Нов мост", "9 Януари, 2026 23:13 313 7", "Подзаглавие", "Нов мост - 1"]
     f = _text("\n".join([*lines, *body, *(f"• {t}" for t in trail)])).fields
     assert (f["tags"], f["body"]) == (trail, "\n\n".join(body))
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        '<a href="https://fakti.bg/video">Вижте видеото от церемонията по откриването</a>',
+        '<a href="/izbori-2026">Всичко за изборите 2026</a>',
+        '<a href="https://fakti.bg/search?q=most">Всички новини за моста</a>',
+    ],
+)
+def test_redesign_a_p_of_one_site_link_that_is_no_label_is_body_text(link: str) -> None:
+    f = _mini(f'<div class="s">Подзаглавие</div><div class="b">{TWO_BG}<p>{link}</p></div>')
+    last = link.split(">")[1].split("<")[0]
+    assert (f["tags"], f["body"]) == ([], f"Първи абзац.\n\nВтори абзац.\n\n{last}")

@@ -759,11 +759,14 @@ def _short_links(line: Line) -> bool:
     """A block of short links only (tags): none to an article (that is a related block), to
     an author or to a social site (a share bar); in a `p`, only links to this site's pages
     (a `p` linking another site or a document is body text, as in the selector layer:
-    `<p><a href="…/decision.pdf">Read the decision</a></p>`)."""
+    `<p><a href="…/decision.pdf">Read the decision</a></p>`), and two or more of them or one
+    label of at most :data:`~patterns.TAG_WORDS_MAX` words."""
     if not line.linky or line.heading or line.item or line.part or not line.links:
         return False
     if _is_paragraph(line) and not all(map(_site_own_page, line.hrefs)):
         return False
+    if _is_paragraph(line) and len(line.links) == 1 and len(line.text.split()) > P.TAG_WORDS_MAX:
+        return False  # a lone link that is no label (`Всичко за изборите 2026`): body text
     for href in line.hrefs:
         if P.ARTICLE_HREF.match(href) or not _site_page(href):
             return False  # a related-links block (§5), a share bar, an author's name
