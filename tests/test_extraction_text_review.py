@@ -1314,3 +1314,15 @@ def test_redesign_a_p_of_one_site_link_that_is_no_label_is_body_text(link: str) 
     f = _mini(f'<div class="s">Подзаглавие</div><div class="b">{TWO_BG}<p>{link}</p></div>')
     last = link.split(">")[1].split("<")[0]
     assert (f["tags"], f["body"]) == ([], f"Първи абзац.\n\nВтори абзац.\n\n{last}")
+
+
+@pytest.mark.parametrize("header", [[], ["• Русе"]])
+def test_text_a_bg_first_paragraph_before_an_in_body_credit_is_no_subtitle(
+    header: list[str],
+) -> None:
+    lines = ["Нов мост", "9 Януари, 2026 23:13 313 7", *header, FIRST_BG, "Снимка: Архив"]
+    f = _text("\n".join([*lines, "Втори абзац."])).fields
+    assert (f["subtitle"], f["body"]) == (None, f"{FIRST_BG}\n\nВтори абзац.")
+    body = f"<div>{FIRST_BG}</div><div>Снимка: Архив</div><div>Втори абзац.</div>"
+    f = _mini(f'<div class="b">{body}</div>', MINI_DATE)
+    assert (f["subtitle"], f["body"]) == (None, f"{FIRST_BG}\n\nВтори абзац.")

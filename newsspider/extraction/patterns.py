@@ -242,6 +242,8 @@ RELATED_LABELS = frozenset(
 )  # fmt: skip
 #: The end of a sentence (a bullet line ending so is body text, never a tag).
 SENTENCE_END = re.compile(r"[.!?…:;][“”\"»’)\]]*$")
+#: A sentence ending with a dot (a paragraph, not a subtitle, before an in-body photo credit).
+SENTENCE_DOT = re.compile(r"\.[“”\"»’)\]]*$")
 #: A related-links title alone on its line is at most this long (plain text).
 RELATED_TITLE_MAX = 40
 #: Punctuation and spaces around a related-links label.

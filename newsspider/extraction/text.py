@@ -362,11 +362,28 @@ def _header_follows(lines: list[Line], k: int, headline: str | None) -> bool:
 def _credit_follows(lines: list[Line], j: int) -> bool:
     """Whether the photo credit comes right after ``lines[j]``, no `p`: the subtitle over a
     header photo shown without its caption (§3 items 5, 7). A credit after body lines, or
-    after a `p` of the body, makes no subtitle."""
+    after a `p` of the body, makes no subtitle; nor does one after a line ending a sentence
+    with `.` (a first paragraph) unless the author line follows it, nor, in markup, a credit
+    away from an image (an in-body credit block)."""
     nxt = j + 1
     if nxt >= len(lines) or _is_paragraph(lines[j]):
         return False
-    return P.PHOTO_CREDIT.match(lines[nxt].text) is not None
+    credit = lines[nxt]
+    if not P.PHOTO_CREDIT.match(credit.text):
+        return False
+    if credit.el is not None and not _with_image(credit.el):
+        return False
+    if not P.SENTENCE_DOT.search(lines[j].text):
+        return True
+    return nxt + 1 < len(lines) and _author_at(lines, nxt + 1) is not None
+
+
+def _with_image(el: etree._Element) -> bool:
+    """Whether a block sits with an image: in a `figure`, or beside one in its parent."""
+    parent = el.getparent()
+    return _in_figure(el) or (
+        parent is not None and next(parent.iter(*P.IMAGE_TAGS), None) is not None
+    )
 
 
 @dataclass(slots=True)
