@@ -1326,3 +1326,17 @@ def test_text_a_bg_first_paragraph_before_an_in_body_credit_is_no_subtitle(
     body = f"<div>{FIRST_BG}</div><div>Снимка: Архив</div><div>Втори абзац.</div>"
     f = _mini(f'<div class="b">{body}</div>', MINI_DATE)
     assert (f["subtitle"], f["body"]) == (None, f"{FIRST_BG}\n\nВтори абзац.")
+
+
+@pytest.mark.parametrize(
+    ("first", "body"),
+    [
+        ("ФАКТИ публикува мнения, т.нар. свободна трибуна, без да ги редактира.", []),
+        ("ФАКТИ публикува мнения с различни гледни точки! Първи абзац.", ["Първи абзац."]),
+    ],
+)
+def test_text_the_opinion_disclaimer_ends_at_a_sentence_end(first: str, body: list[str]) -> None:
+    lines = ["Мнение", "9 Януари, 2026 23:13 313 7", first, "Втори абзац."]
+    result = extract_from_text("\n".join(lines), "https://fakti.bg/mnenia/1040040-mnenie")
+    assert isinstance(result, Extracted), result
+    assert result.fields["body"] == "\n\n".join([*body, "Втори абзац."])

@@ -194,11 +194,14 @@ AUTHOR_LINE_MAX = 160
 #: A stand-alone role line of up to four words (`Главен редактор във Fakti.bg`): taken as
 #: one only right after the name shown twice, in the author slot of §3.
 AUTHOR_ROLE_LINE = re.compile(r"^(?:\S+\s+){0,3}\S+\s+във\s+Fakti(?:\.bg)?$", re.IGNORECASE)
-#: The opinion disclaimer opens with these words; it runs to its first `.` that ends a
-#: sentence: the dot, any closing quotes or brackets (`редакцията.“`, `.)`), then a space or
-#: the end (not the dot of `Fakti.bg`).
+#: The opinion disclaimer opens with these words; it runs to its first `.`, `!` or `?` that
+#: ends a sentence: the mark, any closing quotes or brackets (`редакцията.“`, `.)`), then the
+#: end or a space not followed by a lowercase letter (not the dot of `Fakti.bg` nor of an
+#: abbreviation such as `т.нар. свободна`).
 OPINION_DISCLAIMER_START = "ФАКТИ публикува мнения"
-OPINION_DISCLAIMER = re.compile(rf"^{OPINION_DISCLAIMER_START}.*?(?:\.[“”\"»’)\]]*(?=\s|$)|$)\s*")
+OPINION_DISCLAIMER = re.compile(
+    rf"^{OPINION_DISCLAIMER_START}.*?(?:[.!?][“”\"»’)\]]*(?=\s*$|\s+(?![a-zа-яѐ-ѝ]))|$)\s*"
+)
 #: Bullet prefixes of tag lines in plain rendered text.
 BULLET = re.compile(r"^[•·▪►◦*]\s*(?P<tag>.+)$")
 #: How far after the date line the header (caption, credit, author) may reach, in lines.
