@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsspider.extraction import Extracted, extract_article, extract_from_text
+from newsspider.extraction import patterns as P
 from newsspider.extraction.body import author_from_line, is_related
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
@@ -1340,3 +1341,43 @@ def test_text_the_opinion_disclaimer_ends_at_a_sentence_end(first: str, body: li
     result = extract_from_text("\n".join(lines), "https://fakti.bg/mnenia/1040040-mnenie")
     assert isinstance(result, Extracted), result
     assert result.fields["body"] == "\n\n".join([*body, "Втори абзац."])
+
+
+# --- review 10: regressions of review 9's fixes ---------------------------------------------
+
+_BG_HEAD = ["Нов мост", "9 Януари, 2026 23:13 313 7"]
+
+
+@pytest.mark.parametrize("junk", [".", "..."])
+def test_text_a_junk_bg_subtitle_before_the_credit_stays_the_subtitle(junk: str) -> None:
+    """`.` and `...` (§3: a subtitle may be junk) were read as a paragraph ending a sentence
+    before an in-body credit: the subtitle was lost and the junk went into the body."""
+    lines = [*_BG_HEAD, junk, "Снимка: БГНЕС", FIRST_BG]
+    f = _text("\n".join(lines)).fields
+    assert (f["subtitle"], f["body"]) == (junk, FIRST_BG)
+
+
+@pytest.mark.parametrize("last", ["(БТА)", "Мостът ще бъде открит през май"])
+def test_text_bg_trailing_tags_after_a_line_that_leads_into_no_list(last: str) -> None:
+    """A last paragraph without a final dot, such as an agency's `(БТА)`, was taken for the
+    lead-in of a list: the trailing tags went into the body."""
+    lines = [*_BG_HEAD, "Подзаглавие", "Нов мост - 1", FIRST_BG, last, "• Русе", "• мостове"]
+    f = _text("\n".join(lines)).fields
+    assert (f["tags"], f["body"]) == (["Русе", "мостове"], f"{FIRST_BG}\n\n{last}")
+
+
+@pytest.mark.parametrize("tag", ["112", "5G", "2026"])
+def test_text_a_trailing_tag_of_one_number_like_token_is_a_tag(tag: str) -> None:
+    lines = [*_BG_HEAD, "Подзаглавие", "Нов мост - 1", FIRST_BG, f"• {tag}", "• Русе"]
+    f = _text("\n".join(lines)).fields
+    assert (f["tags"], f["body"]) == ([tag, "Русе"], FIRST_BG)
+
+
+def test_the_disclaimer_ends_before_a_body_sentence_opening_in_lower_case() -> None:
+    """A body sentence opening with a lower-case word (`eBay`) was swallowed: only a dot
+    after a short or dotted abbreviation (`т.нар.`) goes on before a lower-case word."""
+    lead = "ФАКТИ публикува мнения на читатели от различни точки."
+    text = f"{lead} eBay обяви нова политика. Вторият ред."
+    assert P.OPINION_DISCLAIMER.sub("", text, count=1) == "eBay обяви нова политика. Вторият ред."
+    kept = f"{P.OPINION_DISCLAIMER_START} в т.нар. свободна трибуна. Първо изречение."
+    assert P.OPINION_DISCLAIMER.sub("", kept, count=1) == "Първо изречение."

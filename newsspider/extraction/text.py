@@ -628,24 +628,28 @@ def _body_lines(
 
 def _tag_like(text: str) -> bool:
     """Whether a bullet line's text reads as a tag: short (at most
-    :data:`~patterns.TAG_WORDS_MAX` words), no sentence and no leading number or time
-    (`Русе`, not `Пенсиите растат от юли.`, `ремонт на пътя Русе - Бяла` or `10:00 откриване`)."""
+    :data:`~patterns.TAG_WORDS_MAX` words), no sentence and no number or time leading other
+    words (`Русе`, `112`, `5G`, not `Пенсиите растат от юли.`, `ремонт на пътя Русе - Бяла`
+    or `10:00 откриване`)."""
+    words = text.split()
     return (
         len(text) <= P.TAG_LINK_MAX
-        and len(text.split()) <= P.TAG_WORDS_MAX
-        and not text[:1].isdigit()
+        and len(words) <= P.TAG_WORDS_MAX
+        and not (text[:1].isdigit() and len(words) > 1)
         and P.SENTENCE_END.search(text) is None
     )
 
 
 def _opens_list(line: Line) -> bool:
     """Whether a plain-text body line leads into the bullet lines after it: it ends with
-    `:` or does not end a sentence (`Мерките включват:`, `Наградените журналисти са`)."""
+    `:` or with a word that asks for more (`Мерките включват:`, `Наградените журналисти са`;
+    not `(БТА)` or a paragraph missing its final dot, after which bullets are trailing tags)."""
     text = line.text
+    words = text.split()
     return (
         line.el is None
         and not line.item
-        and (text.endswith(":") or P.SENTENCE_END.search(text) is None)
+        and (text.endswith(":") or (bool(words) and words[-1].lower() in P.LIST_LEAD_WORDS))
     )
 
 
