@@ -84,6 +84,24 @@ def test_a_second_url_mistyped_inside_a_query_is_an_error(value: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("query", "hosts"),
+    [
+        ("?utm=x,localhost:8765/en/world/7-y", ("localhost:8765",)),
+        ("?utm=x,mirror.example:8080/en/world/7-y", ("mirror.example:8080",)),
+        ("?utm=x,fakti.bg:443/en/world/7-y", ()),
+        ("?utm=x,http//fakti.bg/en/world/7-y", ()),
+    ],
+)
+def test_a_lost_second_url_on_a_host_with_a_port_is_an_error(
+    query: str, hosts: tuple[str, ...]
+) -> None:
+    """`localhost:` was stripped as if it were a scheme, so the address after the comma did
+    not parse and the second article was silently dropped."""
+    with pytest.raises(ArgumentError, match="a comma in it is followed by another URL"):
+        parse_args({"url": "https://fakti.bg/en/world/965998-isw" + query}, extra_hosts=hosts)
+
+
+@pytest.mark.parametrize(
     "query",
     [
         "?utm_source=a,b#/comments/",

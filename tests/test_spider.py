@@ -677,6 +677,10 @@ def test_the_order_of_a_check_page_counts_only_above_the_floor() -> None:
     shown = [(1, at[(6, 0)]), (2, at[(5, 50)]), (3, second_pass), (4, first_pass)]
     assert check.covers(shown, floor)
     assert not check.covers([(2, at[(5, 50)]), (1, at[(6, 0)]), (3, second_pass)], floor)
+    # a promoted older story first does not switch the order check off
+    shuffled = [(9, first_pass), (2, at[(5, 50)]), (1, at[(6, 0)]), (3, second_pass)]
+    assert not check.covers(shuffled, floor)
+    assert check.covers([(9, first_pass), *shown], floor)
 
 
 def test_an_item_of_the_feeds_last_minute_is_not_taken_for_a_hole() -> None:

@@ -13,7 +13,7 @@ when it fails otherwise (the spider's errbacks).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import pairwise, takewhile
+from itertools import dropwhile, pairwise, takewhile
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
@@ -86,10 +86,11 @@ class FeedCheck(NamedTuple):
         proves nothing of what lies between. (Items below the floor may be in any order: the
         second pass of the autumn's repeated hour reads as its first.)"""
         times = [at for _, at in shown if at is not None]
-        above = list(takewhile(lambda at: at > floor, times))
+        rest = list(dropwhile(lambda at: at <= floor, times))  # (a promoted older story first)
+        above = list(takewhile(lambda at: at > floor, rest))
         keys = {key for key, _ in shown}
         return (
-            len(above) < len(times)
+            len(above) < len(rest)
             and all(a >= b for a, b in pairwise(above))
             and all(key in keys for key, at in self.timed if at >= floor)
         )
