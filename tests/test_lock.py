@@ -245,3 +245,18 @@ def test_a_state_reached_through_a_symlink_has_the_same_lock(tmp_path):
     (via_link,) = lock_paths(settings(FAKTI_STATE=f"sqlite://{link}"))
     (direct,) = lock_paths(settings(FAKTI_STATE=f"sqlite://{real}"))
     assert via_link[0] == direct[0] == real.with_name("fakti.sqlite.lock")
+
+
+def test_a_lock_line_with_crlf_or_spaces_is_a_lock_and_a_large_file_never_is(tmp_path):
+    """A lock line edited to CRLF or trailing spaces was refused; a sparse file of NULs
+    larger than the bytes read was taken for an empty lock and truncated."""
+    path = tmp_path / "x.lock"
+    for text in (b"pid 7 since 2026-11-29T06:30:00+00:00\r\n", b"pid 7 since T  \n\n\0"):
+        path.write_bytes(text)
+        lock = RunLock(path)
+        assert lock.acquire()
+        lock.release()
+    path.write_bytes(b"\0" * 10_000)
+    with pytest.raises(OSError, match="it holds other data"):
+        RunLock(path).acquire()
+    assert path.stat().st_size == 10_000

@@ -32,7 +32,9 @@ logger = logging.getLogger(__name__)
 #: Locks this process holds: resolved path → [file descriptor, references].
 _HELD: dict[Path, list[int]] = {}
 #: What a lock file holds (written by :meth:`RunLock.acquire`).
-LOCK_TEXT = re.compile(rb"pid [0-9]+ since \S+\n?")
+LOCK_TEXT = re.compile(rb"pid [0-9]+ since \S+")
+#: A lock file is never larger: a larger file is something else, whatever its first bytes.
+LOCK_SIZE_MAX = 4096
 #: The files SQLite keeps beside a state file (a lock there would destroy them).
 STATE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
@@ -93,8 +95,8 @@ class RunLock:
             except BlockingIOError:
                 os.close(fd)
                 return False
-            text = os.pread(fd, 4096, 0)
-            if text.strip(b" \t\r\n\0") and not LOCK_TEXT.fullmatch(text):
+            text = os.pread(fd, LOCK_SIZE_MAX, 0).strip(b" \t\r\n\0")
+            if os.fstat(fd).st_size > LOCK_SIZE_MAX or (text and not LOCK_TEXT.fullmatch(text)):
                 os.close(fd)
                 raise OSError(errno.EEXIST, "it holds other data, not 'pid N since T'; left as is")
             os.ftruncate(fd, 0)
