@@ -291,6 +291,21 @@ def test_text_in_divs_after_a_dropped_paragraph_is_not_lost() -> None:
     assert body == "Истински синтетичен текст в div."
 
 
+def test_text_in_a_plain_div_between_paragraphs_is_not_lost() -> None:
+    """The selector layer read only the `p`s of `div.text`: a class-less `div` of text between
+    them was dropped (the text layer keeps it; the two layers gave different hashes)."""
+    page = FORM_A
+    start, end = page.index('<div class="text">'), page.index("</article>")
+    inner = (
+        '<div class="text"><p>Първи синтетичен абзац.</p><div>Синтетичен текст в div.</div>'
+        '<p>Последен синтетичен абзац.</p><div class="ad">Реклама</div></div>'
+    )
+    body = _page(page[:start] + inner + page[end:], A_URL).fields["body"]
+    assert body == (
+        "Първи синтетичен абзац.\n\nСинтетичен текст в div.\n\nПоследен синтетичен абзац."
+    )
+
+
 def test_a_paragraph_linking_another_site_is_body_text() -> None:
     para = (
         '<p><a href="https://www.example.com/world/2025-report">Пълният доклад на комисията</a></p>'

@@ -339,7 +339,7 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
             parts = element_paragraphs(p, header)
             if parts and not related_element(p, " ".join(parts)):
                 paras.extend(parts if len(parts) == 1 else _unrelated(p, parts))
-    if _bare_text(div):  # text right in `div.text`, beside or instead of `p`s
+    if _bare_text(div):  # text right in `div.text` or a plain `div` of it, beside the `p`s
         return None
     body = rules.join(paras)
     if not body and element_text(div, header):  # its text is in `div`s, not in `p`s
@@ -389,10 +389,16 @@ def _unrelated(p: etree._Element, parts: list[str]) -> list[str]:
 
 
 def _bare_text(div: etree._Element) -> bool:
-    """Whether ``div`` holds text of its own (not inside a child element)."""
+    """Whether ``div`` holds text the `p` paragraphs do not: its own (not inside a child
+    element), or in a child `div` without a class (a block of body text beside the `p`s; a
+    classed one is an ad, a related box, an embed)."""
     if div.text and not div.text.isspace():
         return True
-    return any(child.tail and not child.tail.isspace() for child in div)
+    return any(
+        (child.tail and not child.tail.isspace())
+        or (child.tag == "div" and not child.get("class") and element_text(child))
+        for child in div
+    )
 
 
 def selector_fields(marks: Marks, h1: etree._Element | None, base_url: str) -> dict[str, Any]:
