@@ -85,7 +85,7 @@ URL_SEPARATOR = re.compile(r",(?=\s*(?:https?:)?//)", re.IGNORECASE)
 #: if it is an article's address (``fakti.bg/en/world/7-y``, ``/sport/7-y``, a mangled
 #: ``https:/…``), a second URL lost its ``https://`` and would be dropped.
 AFTER_COMMA = re.compile(r",\s*([^\s,&#]+)")
-SCHEME_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:/+|https?//+)", re.IGNORECASE)
+SCHEME_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:(?!\d)/*|https?//+)", re.IGNORECASE)
 
 
 def _second_url(url: str, extra_hosts: tuple[str, ...]) -> bool:

@@ -90,6 +90,8 @@ def test_a_second_url_mistyped_inside_a_query_is_an_error(value: str) -> None:
         ("?utm=x,mirror.example:8080/en/world/7-y", ("mirror.example:8080",)),
         ("?utm=x,fakti.bg:443/en/world/7-y", ()),
         ("?utm=x,http//fakti.bg/en/world/7-y", ()),
+        ("?utm=x,https:fakti.bg/en/world/7-y", ()),
+        ("?utm=x,http:fakti.bg:443/en/world/7-y", ()),
     ],
 )
 def test_a_lost_second_url_on_a_host_with_a_port_is_an_error(

@@ -1372,10 +1372,10 @@ def test_text_a_junk_bg_subtitle_before_the_credit_stays_the_subtitle(junk: str)
     assert (f["subtitle"], f["body"]) == (junk, FIRST_BG)
 
 
-@pytest.mark.parametrize("last", ["(БТА)", "Мостът ще бъде открит през май"])
+@pytest.mark.parametrize("last", ["(БТА)", "(по материали на БНР)"])
 def test_text_bg_trailing_tags_after_a_line_that_leads_into_no_list(last: str) -> None:
-    """A last paragraph without a final dot, such as an agency's `(БТА)`, was taken for the
-    lead-in of a list: the trailing tags went into the body."""
+    """A source in brackets ending the body, such as `(БТА)`, was taken for the lead-in of a
+    list: the trailing tags went into the body."""
     lines = [*_BG_HEAD, "Подзаглавие", "Нов мост - 1", FIRST_BG, last, "• Русе", "• мостове"]
     f = _text("\n".join(lines)).fields
     assert (f["tags"], f["body"]) == (["Русе", "мостове"], f"{FIRST_BG}\n\n{last}")
@@ -1388,11 +1388,42 @@ def test_text_a_trailing_tag_of_one_number_like_token_is_a_tag(tag: str) -> None
     assert (f["tags"], f["body"]) == ([tag, "Русе"], FIRST_BG)
 
 
-def test_the_disclaimer_ends_before_a_body_sentence_opening_in_lower_case() -> None:
-    """A body sentence opening with a lower-case word (`eBay`) was swallowed: only a dot
-    after a short or dotted abbreviation (`т.нар.`) goes on before a lower-case word."""
+@pytest.mark.parametrize(
+    "inside",
+    [
+        "в т.нар. свободна трибуна",
+        "на читатели, вкл. и такива",
+        "на над 1 млн. души",
+        "на Fakti.bg и",
+    ],
+)
+def test_the_disclaimer_runs_past_abbreviations_and_ends_before_a_camel_case_word(
+    inside: str,
+) -> None:
+    """A body sentence opening with a camel-case word (`eBay`) was swallowed; a dot after
+    an abbreviation (`вкл.`, `млн.`) before a lower-case word does not end the disclaimer."""
     lead = "ФАКТИ публикува мнения на читатели от различни точки."
     text = f"{lead} eBay обяви нова политика. Вторият ред."
     assert P.OPINION_DISCLAIMER.sub("", text, count=1) == "eBay обяви нова политика. Вторият ред."
-    kept = f"{P.OPINION_DISCLAIMER_START} в т.нар. свободна трибуна. Първо изречение."
+    kept = f"{P.OPINION_DISCLAIMER_START} {inside} редакцията. Първо изречение."
     assert P.OPINION_DISCLAIMER.sub("", kept, count=1) == "Първо изречение."
+
+
+@pytest.mark.parametrize("first", ["Той ще започне днес в 18.30.", "Ръстът на цените е 2.5."])
+def test_text_a_first_paragraph_ending_in_a_number_before_a_credit_is_no_subtitle(
+    first: str,
+) -> None:
+    lines = [*_BG_HEAD, first, "Снимка: БГНЕС", FIRST_BG]
+    f = _text("\n".join(lines)).fields
+    assert (f["subtitle"], f["body"]) == (None, f"{first}\n\n{FIRST_BG}")
+
+
+@pytest.mark.parametrize("items", [["5", "12", "23", "31"], ["06:15", "10:40", "18:30"]])
+def test_text_trailing_bullets_of_numbers_only_are_a_list_not_tags(items: list[str]) -> None:
+    """Lottery numbers or departure times after the last paragraph became tags and left
+    the body."""
+    last = "Печелившите числа от тиража са следните."
+    lines = [*_BG_HEAD, "Подзаглавие", "Нов мост - 1", last, *(f"• {t}" for t in items)]
+    f = _text("\n".join(lines)).fields
+    assert f["tags"] == []
+    assert f["body"] == "\n\n".join([last, *(f"• {t}" for t in items)])

@@ -196,13 +196,13 @@ AUTHOR_LINE_MAX = 160
 AUTHOR_ROLE_LINE = re.compile(r"^(?:\S+\s+){0,3}\S+\s+във\s+Fakti(?:\.bg)?$", re.IGNORECASE)
 #: The opinion disclaimer opens with these words; it runs to its first `.`, `!` or `?` that
 #: ends a sentence: the mark, any closing quotes or brackets (`редакцията.“`, `.)`), then the
-#: end or a space; before a lowercase letter only after a word of 3 letters or more that is
-#: no dotted abbreviation (`точки. eBay обяви`, not the dot of `т.нар. свободна`).
+#: end or a space not followed by a lowercase letter (not the dot of `Fakti.bg`, `т.нар.`,
+#: `вкл.` or `млн.`), or by a camel-case word (`точки. eBay обяви`).
 OPINION_DISCLAIMER_START = "ФАКТИ публикува мнения"
 _CLOSERS = '[“”"»’)\\]]*'
 OPINION_DISCLAIMER = re.compile(
     rf"^{OPINION_DISCLAIMER_START}.*?(?:[.!?]{_CLOSERS}(?=\s*$|\s+(?![a-zа-яѐ-ѝ]))"
-    rf"|(?<=[^\W\d_]{{3}})(?<!\.[^\W\d_]{{3}})[.!?]{_CLOSERS}(?=\s)|$)\s*"
+    rf"|[.!?]{_CLOSERS}(?=\s+[a-zа-яѐ-ѝ]+[A-ZА-ЯЀ-Ѝ])|$)\s*"
 )
 #: Bullet prefixes of tag lines in plain rendered text.
 BULLET = re.compile(r"^[•·▪►◦*]\s*(?P<tag>.+)$")
@@ -248,11 +248,10 @@ RELATED_LABELS = frozenset(
 #: The end of a sentence (a bullet line ending so is body text, never a tag).
 SENTENCE_END = re.compile(r"[.!?…:;][“”\"»’)\]]*$")
 #: A sentence ending with a dot (a paragraph, not a subtitle, before an in-body photo credit):
-#: a letter, then one dot at the end (not `.` or `...` alone, the junk subtitles of §3).
-SENTENCE_DOT = re.compile(r"[^\W\d_][^.…]*(?<![.…])\.[“”\"»’)\]]*$")
-#: Last words of a plain-text line that leads into a list without a colon
-#: (`Наградените журналисти са`).
-LIST_LEAD_WORDS = frozenset({"са", "е", "бяха", "беше", "включват", "включва", "като", "следните"})
+#: a letter somewhere, a dot at the end (not `.` or `...` alone, the junk subtitles of §3).
+SENTENCE_DOT = re.compile(r"^(?=.*[^\W\d_]).*\.[“”\"»’)\]]*$")
+#: A whole line in brackets (a source such as `(БТА)`): it leads into no list.
+BRACKETED_LINE = re.compile(r"^\(.*\)$")
 #: A related-links title alone on its line is at most this long (plain text).
 RELATED_TITLE_MAX = 40
 #: Punctuation and spaces around a related-links label.

@@ -612,7 +612,7 @@ def _body_lines(
         kept.append((i, line))
         if i not in tagged:
             last = i
-    if bullets and last >= 0 and _opens_list(candidates[last]):
+    if bullets and last >= 0 and (_opens_list(candidates[last]) or _numbers_only(candidates, last)):
         last = len(candidates)  # (the bullet run after it is its list: body text)
     body: list[Line] = []
     for i, line in kept:
@@ -642,15 +642,24 @@ def _tag_like(text: str) -> bool:
 
 def _opens_list(line: Line) -> bool:
     """Whether a plain-text body line leads into the bullet lines after it: it ends with
-    `:` or with a word that asks for more (`Мерките включват:`, `Наградените журналисти са`;
-    not `(БТА)` or a paragraph missing its final dot, after which bullets are trailing tags)."""
+    `:` or ends no sentence (`Мерките включват:`, `Наградените журналисти са`), unless it is a
+    source in brackets (`(БТА)`, after which bullets are trailing tags)."""
     text = line.text
-    words = text.split()
     return (
         line.el is None
         and not line.item
-        and (text.endswith(":") or (bool(words) and words[-1].lower() in P.LIST_LEAD_WORDS))
+        and (
+            text.endswith(":")
+            or (P.SENTENCE_END.search(text) is None and not P.BRACKETED_LINE.match(text))
+        )
     )
+
+
+def _numbers_only(candidates: list[Line], last: int) -> bool:
+    """Whether the bullet lines after ``last`` hold no letter: lottery numbers, departure
+    times, a list rather than tags (a number-like tag such as `112` comes with others)."""
+    run = [_tag(line) for line in candidates[last + 1 :] if line.item]
+    return bool(run) and not any(ch.isalpha() for text in run for ch in text)
 
 
 def _related_title(text: str) -> bool:
