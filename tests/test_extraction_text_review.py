@@ -1372,10 +1372,21 @@ def test_text_a_junk_bg_subtitle_before_the_credit_stays_the_subtitle(junk: str)
     assert (f["subtitle"], f["body"]) == (junk, FIRST_BG)
 
 
-@pytest.mark.parametrize("last", ["(БТА)", "(по материали на БНР)"])
+@pytest.mark.parametrize(
+    "last",
+    [
+        "(БТА)",
+        "(по материали на БНР)",
+        "/БТА/",
+        "Мостът е открит днес, съобщи кметът (БТА)",
+        "Източник: БТА",
+        "Мостът ще бъде открит през май",
+    ],
+)
 def test_text_bg_trailing_tags_after_a_line_that_leads_into_no_list(last: str) -> None:
-    """A source in brackets ending the body, such as `(БТА)`, was taken for the lead-in of a
-    list: the trailing tags went into the body."""
+    """A source ending the body (`(БТА)`, `/БТА/`) or a last paragraph missing its final dot
+    was taken for the lead-in of a list: the trailing tags (§3) went into the body. Only a
+    line ending with `:` or a word that asks for more leads into a list."""
     lines = [*_BG_HEAD, "Подзаглавие", "Нов мост - 1", FIRST_BG, last, "• Русе", "• мостове"]
     f = _text("\n".join(lines)).fields
     assert (f["tags"], f["body"]) == (["Русе", "мостове"], f"{FIRST_BG}\n\n{last}")
@@ -1427,3 +1438,25 @@ def test_text_trailing_bullets_of_numbers_only_are_a_list_not_tags(items: list[s
     f = _text("\n".join(lines)).fields
     assert f["tags"] == []
     assert f["body"] == "\n\n".join([last, *(f"• {t}" for t in items)])
+
+
+@pytest.mark.parametrize("tags", [["112"], ["112", "2026"]])
+def test_text_one_or_two_number_tags_after_the_body_are_tags(tags: list[str]) -> None:
+    """Fewer than three bullets without a letter are tags, not a list of numbers."""
+    lines = [*_BG_HEAD, "Подзаглавие", "Нов мост - 1", FIRST_BG, *(f"• {t}" for t in tags)]
+    f = _text("\n".join(lines)).fields
+    assert (f["tags"], f["body"]) == (tags, FIRST_BG)
+
+
+def test_the_disclaimer_ends_before_a_lower_case_sentence_after_a_full_word() -> None:
+    """A body sentence opening in lower case (`и все пак`) after the disclaimer's last word
+    was swallowed."""
+    text = f"{P.OPINION_DISCLAIMER_START} на автори, с които редакцията не е съгласна. и все пак."
+    assert P.OPINION_DISCLAIMER.sub("", text, count=1) == "и все пак."
+
+
+def test_text_a_bg_subtitle_ending_in_three_dots_before_the_credit_stays_the_subtitle() -> None:
+    """`...` ended a sentence where `…` did not: the subtitle went into the body."""
+    lines = [*_BG_HEAD, "Кметът обеща ремонт...", "Снимка: БГНЕС", FIRST_BG]
+    f = _text("\n".join(lines)).fields
+    assert (f["subtitle"], f["body"]) == ("Кметът обеща ремонт...", FIRST_BG)

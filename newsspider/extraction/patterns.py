@@ -196,12 +196,16 @@ AUTHOR_LINE_MAX = 160
 AUTHOR_ROLE_LINE = re.compile(r"^(?:\S+\s+){0,3}\S+\s+във\s+Fakti(?:\.bg)?$", re.IGNORECASE)
 #: The opinion disclaimer opens with these words; it runs to its first `.`, `!` or `?` that
 #: ends a sentence: the mark, any closing quotes or brackets (`редакцията.“`, `.)`), then the
-#: end or a space not followed by a lowercase letter (not the dot of `Fakti.bg`, `т.нар.`,
-#: `вкл.` or `млн.`), or by a camel-case word (`точки. eBay обяви`).
+#: end or a space not followed by a lowercase letter, or a space after a word of 4 letters or
+#: more that is no abbreviation (`съгласна. и все пак`; not the dot of `Fakti.bg`, `т.нар.`,
+#: `вкл.`, `млн.` or `напр.`), or a space before a camel-case word (`т.е. eBay`).
 OPINION_DISCLAIMER_START = "ФАКТИ публикува мнения"
 _CLOSERS = '[“”"»’)\\]]*'
+#: Abbreviations of 4 or more letters whose dot does not end the disclaimer.
+_NOT_ABBREVIATION = "".join(f"(?<!{a})" for a in ("напр", "англ", "бълг", "прибл", "проф"))
 OPINION_DISCLAIMER = re.compile(
     rf"^{OPINION_DISCLAIMER_START}.*?(?:[.!?]{_CLOSERS}(?=\s*$|\s+(?![a-zа-яѐ-ѝ]))"
+    rf"|(?<=[^\W\d_]{{4}})(?<!\.[^\W\d_]{{4}}){_NOT_ABBREVIATION}[.!?]{_CLOSERS}(?=\s)"
     rf"|[.!?]{_CLOSERS}(?=\s+[a-zа-яѐ-ѝ]+[A-ZА-ЯЀ-Ѝ])|$)\s*"
 )
 #: Bullet prefixes of tag lines in plain rendered text.
@@ -249,9 +253,13 @@ RELATED_LABELS = frozenset(
 SENTENCE_END = re.compile(r"[.!?…:;][“”\"»’)\]]*$")
 #: A sentence ending with a dot (a paragraph, not a subtitle, before an in-body photo credit):
 #: a letter somewhere, a dot at the end (not `.` or `...` alone, the junk subtitles of §3).
-SENTENCE_DOT = re.compile(r"^(?=.*[^\W\d_]).*\.[“”\"»’)\]]*$")
-#: A whole line in brackets (a source such as `(БТА)`): it leads into no list.
-BRACKETED_LINE = re.compile(r"^\(.*\)$")
+SENTENCE_DOT = re.compile(r"^(?=.*[^\W\d_]).*(?<!\.\.)\.[“”\"»’)\]]*$")
+#: Last words of a plain-text line that leads into a list without a colon
+#: (`Наградените журналисти са`); after any other line, bullets are trailing tags (§3).
+LIST_LEAD_WORDS = frozenset({"са", "е", "бяха", "беше", "включват", "включва", "като", "следните"})
+#: A bullet run of at least this many items without a letter (lottery numbers, departure
+#: times) is a list, not tags (`112` alone is a tag).
+NUMBER_LIST_MIN = 3
 #: A related-links title alone on its line is at most this long (plain text).
 RELATED_TITLE_MAX = 40
 #: Punctuation and spaces around a related-links label.

@@ -642,24 +642,24 @@ def _tag_like(text: str) -> bool:
 
 def _opens_list(line: Line) -> bool:
     """Whether a plain-text body line leads into the bullet lines after it: it ends with
-    `:` or ends no sentence (`Мерките включват:`, `Наградените журналисти са`), unless it is a
-    source in brackets (`(БТА)`, after which bullets are trailing tags)."""
+    `:` or with a word that asks for more (`Мерките включват:`, `Наградените журналисти са`;
+    after `(БТА)`, `/БТА/` or a paragraph missing its final dot the bullets are trailing
+    tags, §3)."""
     text = line.text
+    words = text.split()
     return (
         line.el is None
         and not line.item
-        and (
-            text.endswith(":")
-            or (P.SENTENCE_END.search(text) is None and not P.BRACKETED_LINE.match(text))
-        )
+        and (text.endswith(":") or (bool(words) and words[-1].lower() in P.LIST_LEAD_WORDS))
     )
 
 
 def _numbers_only(candidates: list[Line], last: int) -> bool:
-    """Whether the bullet lines after ``last`` hold no letter: lottery numbers, departure
-    times, a list rather than tags (a number-like tag such as `112` comes with others)."""
+    """Whether the bullet lines after ``last`` are :data:`~patterns.NUMBER_LIST_MIN` or more
+    items without a letter: lottery numbers, departure times, a list rather than tags (`112`
+    alone, or with `2026`, is tags)."""
     run = [_tag(line) for line in candidates[last + 1 :] if line.item]
-    return bool(run) and not any(ch.isalpha() for text in run for ch in text)
+    return len(run) >= P.NUMBER_LIST_MIN and not any(ch.isalpha() for t in run for ch in t)
 
 
 def _related_title(text: str) -> bool:
