@@ -202,7 +202,8 @@ AUTHOR_ROLE_LINE = re.compile(r"^(?:\S+\s+){0,3}\S+\s+във\s+Fakti(?:\.bg)?$",
 OPINION_DISCLAIMER_START = "ФАКТИ публикува мнения"
 _CLOSERS = '[“”"»’)\\]]*'
 #: Abbreviations of 4 or more letters whose dot does not end the disclaimer.
-_NOT_ABBREVIATION = "".join(f"(?<!{a})" for a in ("напр", "англ", "бълг", "прибл", "проф"))
+_ABBREVIATIONS = ("напр", "англ", "бълг", "прибл", "проф", "акад", "млрд", "подп", "прил", "incl")
+_NOT_ABBREVIATION = "".join(f"(?<!{form})" for a in _ABBREVIATIONS for form in (a, a.capitalize()))
 OPINION_DISCLAIMER = re.compile(
     rf"^{OPINION_DISCLAIMER_START}.*?(?:[.!?]{_CLOSERS}(?=\s*$|\s+(?![a-zа-яѐ-ѝ]))"
     rf"|(?<=[^\W\d_]{{4}})(?<!\.[^\W\d_]{{4}}){_NOT_ABBREVIATION}[.!?]{_CLOSERS}(?=\s)"
