@@ -64,6 +64,24 @@ def _site_time(dt: datetime) -> datetime | None:
     return dt if dt.utcoffset() in SITE_OFFSETS else None
 
 
+def _site_local(*parts: int) -> datetime | None:
+    """:func:`sofia_local` of ``parts`` as a time of this site; ``None`` for no such day, no
+    instant (the ends of the calendar) or another offset (:data:`SITE_OFFSETS`)."""
+    try:
+        return _site_time(sofia_local(*parts))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _site_instant(dt: datetime) -> datetime | None:
+    """:func:`to_sofia` of ``dt`` as a time of this site; ``None`` for a time at the ends of
+    the calendar with no Sofia time (`9999-12-31T23:00-12:00`) or another offset."""
+    try:
+        return _site_time(to_sofia(dt))
+    except OverflowError:
+        return None
+
+
 def instant(dt: datetime) -> float:
     """The POSIX time of an aware datetime, to compare by: Python compares two datetimes of
     one ``tzinfo`` (two Sofia times) by their wall clocks and ignores ``fold``, which puts the
@@ -89,10 +107,10 @@ def _build(match: re.Match[str], prefix: str = "") -> datetime | None:
     if month is None:
         return None
     try:
-        shown = sofia_local(int(year), month, int(day), int(hh or 0), int(mm or 0), int(ss or 0))
-    except (TypeError, ValueError, OverflowError):
+        parts = (int(year), month, int(day), int(hh or 0), int(mm or 0), int(ss or 0))
+    except (TypeError, ValueError):
         return None
-    return _site_time(shown)
+    return _site_local(*parts)
 
 
 def _counts(tokens: list[str], with_comments: bool) -> tuple[int | None, int | None] | None:
@@ -161,18 +179,16 @@ def parse_listing_date(text: str | None, now: datetime) -> datetime | None:
             day: date = now.astimezone(SOFIA).date()
             if match.group("rel").lower() not in P.LISTING_TODAY_WORDS:
                 day -= timedelta(days=1)
-            at = sofia_local(day.year, day.month, day.day, int(match["hh"]), int(match["mm"]))
-            return _site_time(at)
+            return _site_local(day.year, day.month, day.day, int(match["hh"]), int(match["mm"]))
         match = P.LISTING_NUMERIC.match(line)
         if match:
-            at = sofia_local(
+            return _site_local(
                 int(match["year"]),
                 int(match["month"]),
                 int(match["day"]),
                 int(match["hh"] or 0),
                 int(match["mm"] or 0),
             )
-            return _site_time(at)
     except (ValueError, OverflowError):
         return None
     named = parse_date_line(line)
@@ -216,10 +232,7 @@ def _parse_iso(text: str) -> tuple[datetime, bool] | None:
             dt = du_parser.isoparse(text)
         except (ValueError, OverflowError, TypeError):
             return None
-    try:  # (a time at the ends of the calendar may have no Sofia time: `9999-12-31T23:00-12:00`)
-        sofia = _site_time(to_sofia(dt))
-    except OverflowError:
-        return None
+    sofia = _site_instant(dt)
     return None if sofia is None else (sofia, dt.tzinfo is None or dt.utcoffset() is None)
 
 
@@ -255,7 +268,4 @@ def parse_rfc822(text: str | None) -> datetime | None:
     year = P.RFC822_YEAR.search(text)  # (`0050` read as 2050; a two-digit `25` is 2025)
     if year and len(year.group(1)) > 2 and int(year.group(1)) != dt.year:
         return None
-    try:  # (to_sofia: a time at the ends of the calendar may have no Sofia time or instant)
-        return _site_time(to_sofia(dt))
-    except OverflowError:
-        return None
+    return _site_instant(dt)

@@ -769,26 +769,23 @@ class FaktiSpider(scrapy.Spider):
         self._feed_unchecked(lang, section, why, "incomplete" if left else "unchecked")
         return False
 
-    def _feed_unchecked(self, lang: str, section: str | None, why: str, stat: str) -> None:
-        """Log and count (``discovery/feeds/<stat>``) a feed not trusted after all."""
-        scope_name = lang + (f"/{section}" if section else "")
-        logger.warning("the %s feed %s: walking listings", scope_name, why)
+    def _feed_unchecked(
+        self, lang: str, section: str | None, why: str, stat: str, then: str = "walking listings"
+    ) -> None:
+        """Log and count (``discovery/feeds/<stat>``) a feed not trusted as it is."""
+        logger.warning("the %s feed %s: %s", scope(lang, section), why, then)
         self.crawler.stats.inc_value(f"discovery/feeds/{stat}")
 
     def _check_lost(self, request: scrapy.Request, why: str) -> Iterator[scrapy.Request]:
         """A feed's first listing page that could not be read: the feed is unchecked. Past the
         home page the sections are walked (no gap: they list what it would lead to); a
         section's page 1 has no way round, so that feed stands as before the check."""
-        meta = request.meta
-        lang, section = meta["lang"], meta["section"]
-        if section is not None:
-            scope_name = f"{lang}/{section}"
-            logger.warning("the %s feed cannot be checked (%s): trusting it", scope_name, why)
-            self.crawler.stats.inc_value("discovery/feeds/unchecked")
-            return
-        self._feed_unchecked(lang, None, f"cannot be checked ({why})", "unchecked")
-        for name in sorted(P.SECTIONS):
-            yield self._listing(lang, name)
+        lang, section = request.meta["lang"], request.meta["section"]
+        then = "trusting it" if section is not None else "walking listings"
+        self._feed_unchecked(lang, section, f"cannot be checked ({why})", "unchecked", then)
+        if section is None:
+            for name in sorted(P.SECTIONS):
+                yield self._listing(lang, name)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         meta = response.meta
