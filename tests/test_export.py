@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsspider.pipelines.atomic as atomic
 import newsspider.pipelines.export as export_mod
@@ -19,7 +21,7 @@ from newsspider import settings as project
 from newsspider.extraction.record import RECORD_FIELDS
 from newsspider.items import ArticleItem, RejectItem
 from newsspider.pipelines.atomic import AtomicFile, clean_leftovers, temp_path
-from newsspider.pipelines.jsonline import json_line
+from newsspider.pipelines.jsonline import _json_line, json_line
 from newsspider.pipelines.runfiles import new_run_files, run_files
 from newsspider.state.sqlite import SQLiteStore
 
@@ -147,6 +149,36 @@ def test_json_line_is_one_valid_line(text):
 
 def test_surrogate_pair_becomes_the_character():
     assert json.loads(json_line({"t": "\ud83d\ude00"}))["t"] == "\U0001f600"
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.datetimes(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=5) | st.integers(), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(JSON_VALUES)
+def test_json_line_is_the_same_line_with_orjson_or_json(value):
+    """The fast path (orjson) and the fallback (json) write the same bytes for any value;
+    what orjson refuses (lone surrogates, ints beyond 64 bits, int keys) takes the fallback."""
+    assert json_line(value) == _json_line(value)
+
+
+def test_json_line_values_orjson_refuses_or_writes_differently():
+    assert (
+        json_line({"n": 2**70, 1: [float("nan")]}) == b'{"n":1180591620717411303424,"1":[null]}\n'
+    )
+    assert json_line([float("inf"), -0.0, 0.1]) == b"[null,-0.0,0.1]\n"
+    assert json_line({"t": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "s": ("a",)}) == (
+        b'{"t":"2026-01-02T03:04:05+00:00","s":["a"]}\n'
+    )
+    with pytest.raises(TypeError, match="not JSON serialisable: object"):
+        json_line({"x": object()})
 
 
 def _hostile_run(pipeline_run, make_record) -> None:
