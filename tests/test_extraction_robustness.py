@@ -275,3 +275,69 @@ def test_a_json_ld_update_one_hour_later_across_the_repeated_hour_is_kept() -> N
     assert result.fields["published_at"] == "2025-10-26T03:30:00+03:00"
     assert result.fields["updated_at"] == "2025-10-26T03:30:00+02:00"
     assert result.layers["updated_at"] == "jsonld"
+
+
+JSONLD = '<script type="application/ld+json">{}</script>'
+ARTICLE_LD = (
+    '{"@type":"NewsArticle","headline":"Synthetic deep story",'
+    '"datePublished":"2026-01-15T10:00:00+02:00"}'
+)
+
+
+@pytest.mark.parametrize(
+    "deep",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"@graph":' * 5_000 + "{}" + "}" * 5_000,
+        '{"a":' * 3_000 + "1" + "}" * 3_000,
+        "[" * 900 + "]" * 900,  # parsed: its objects are read without recursion
+    ],
+)
+@pytest.mark.parametrize("fast", [True, False])
+def test_json_ld_nested_beyond_the_recursion_limit_is_skipped(deep: str, fast: bool) -> None:
+    """A JSON-LD block too deep for Python's parser rejected the article (error:
+    RecursionError); it is now skipped like invalid JSON, and the next block is read."""
+    page = (
+        f"<html><head>{JSONLD.format(deep)}{JSONLD.format(ARTICLE_LD)}</head>"
+        "<body><h1>Synthetic deep story</h1></body></html>"
+    )
+    result = extract_article(page.encode(), URL, fast=fast)
+    assert isinstance(result, Extracted)
+    assert result.fields["published_at"] == "2026-01-15T10:00:00+02:00"
+    assert result.layers["published_at"] == "jsonld"
+
+
+def test_an_extraction_error_is_a_reject_counted_as_an_article_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reject of a page whose extraction raised carries the URL fields and their layer,
+    as every other article page does: the run report counts it as an extracted page (with
+    nothing found), so a run whose every page fails is not judged healthy."""
+    import newsspider.extraction.article as article
+
+    def boom(*args: object) -> None:
+        raise RecursionError("synthetic")
+
+    monkeypatch.setattr(article, "_from_tree", boom)
+    result = extract_article(b"<html><h1>x</h1></html>", URL, fast=False)
+    assert isinstance(result, Rejected)
+    assert result.reason == "error:RecursionError"
+    assert result.fields == {
+        "url": URL, "article_id": 1040010, "lang": "en", "section": "world",
+    }  # fmt: skip
+    assert result.layers == dict.fromkeys(("url", "article_id", "lang", "section"), "url")
+
+
+def test_a_page_without_body_markup_gives_an_empty_body_with_no_layer() -> None:
+    """Headline and date in JSON-LD, the body gone from the markup (e.g. rendered by a
+    script): the body is empty and has no layer, so the report does not count it as found
+    (it counted as the text layer's)."""
+    page = (
+        f"<html><head>{JSONLD.format(ARTICLE_LD)}</head>"
+        '<body><h1>Synthetic deep story</h1><div id="app"></div></body></html>'
+    )
+    for fast in (True, False):
+        result = extract_article(page.encode(), URL, fast=fast)
+        assert isinstance(result, Extracted)
+        assert result.fields["body"] == ""
+        assert "body" not in result.layers

@@ -1494,3 +1494,28 @@ def test_a_search_page_after_an_empty_one_redirected_elsewhere_is_a_gap(to: str,
     out = list(spider.parse_search(landed(after, BASE + to, body)))
     assert out == []
     assert spider.coverage is not None and bool(spider.coverage.gaps) is gap
+
+
+def test_pages_whose_extraction_raised_count_as_pages_with_nothing_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every page's extraction raising (e.g. JSON-LD too deep to parse) left the run report
+    with 0 article pages, so no coverage gate could fire: the run was judged healthy."""
+    import newsspider.extraction.article as article
+    from newsspider.extensions.summary import RunContext, summarize
+
+    def boom(*args: object) -> None:
+        raise RecursionError("synthetic")
+
+    monkeypatch.setattr(article, "_fast", boom)
+    spider = make_spider(lang="bg")
+    url = f"{BASE}/world/1031541-x"
+    page = HtmlResponse(url, body=b"<html><h1>x</h1></html>", request=Request(url))
+    (reject,) = spider.parse(page)
+    assert isinstance(reject, RejectItem) and reject["reason"] == "error:RecursionError"
+    stats = spider.crawler.stats.get_stats()
+    started = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+    ctx = RunContext(started, started, "finished", "first", {}, BASE)
+    report = summarize(stats, ctx)
+    assert report["articles"]["extracted"] == 1
+    assert report["coverage"]["headline"] == 0.0

@@ -133,7 +133,7 @@ def _finish(ref: ArticleRef, values: dict[str, Any], used: dict[str, str]) -> Ex
         elif name == "body":
             value = value or ""
         record[name] = value
-    layers = dict.fromkeys(_URL_FIELDS, URL_LAYER)
+    layers = _url_layers()
     for name in _OUTPUT_FIELDS:
         if name in used:
             layers[name] = used[name]
@@ -293,7 +293,8 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     if body is None:
         text.enabled = True
         body = (text() or {}).get("body") or ""
-        used["body"] = "text"
+        if body:  # (no body found: no layer, so the page does not count as covered)
+            used["body"] = "text"
     else:
         used["body"] = "selectors"
     values["body"] = body
@@ -494,7 +495,18 @@ def extract_article(
             return _finish(ref, {}, {})
         return _from_tree(root, ref)
     except Exception as exc:  # bad input must never escape extraction
-        return Rejected(ref.url, f"error:{type(exc).__name__}", {"url": ref.url}, {})
+        return _error(ref, exc)
+
+
+def _error(ref: ArticleRef, exc: Exception) -> Rejected:
+    """The reject of a page whose extraction raised ``exc``: its URL fields only, with their
+    layer, so that it counts as an article page with nothing extracted."""
+    fields = {name: getattr(ref, name) for name in _URL_FIELDS}
+    return Rejected(ref.url, f"error:{type(exc).__name__}", fields, _url_layers())
+
+
+def _url_layers() -> dict[str, str]:
+    return dict.fromkeys(_URL_FIELDS, URL_LAYER)
 
 
 def extract_from_text(text: str, url: str) -> ExtractionResult:
@@ -506,8 +518,8 @@ def extract_from_text(text: str, url: str) -> ExtractionResult:
         lines: list[Line] = lines_from_text(text or "")
         fields = parse_lines(lines, ref.lang)
     except Exception as exc:  # bad input must never escape extraction
-        return Rejected(ref.url, f"error:{type(exc).__name__}", {"url": ref.url}, {})
+        return _error(ref, exc)
     used = {name: "text" for name, value in fields.items() if _valid(value)}
-    if "body" in fields:
+    if fields.get("body"):
         used["body"] = "text"
     return _finish(ref, fields, used)

@@ -17,12 +17,16 @@ _DECODER = json.JSONDecoder(strict=False)
 
 
 def _objects(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _objects(item)
-    elif isinstance(data, dict):
-        yield data
-        yield from _objects(data.get("@graph"))
+    """The objects of ``data`` and of their ``@graph``s, in document order (depth first,
+    without recursion: nesting has no limit here)."""
+    stack = [data]
+    while stack:
+        data = stack.pop()
+        if isinstance(data, list):
+            stack.extend(reversed(data))
+        elif isinstance(data, dict):
+            yield data
+            stack.append(data.get("@graph"))
 
 
 def _is_article(obj: dict[str, Any]) -> bool:
@@ -52,7 +56,7 @@ def _find(root: etree._Element) -> dict[str, Any] | None:
             continue
         try:
             data = _DECODER.decode(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # (nested deeper than Python's recursion limit)
             continue
         if isinstance(data, dict) and _is_article(data):
             return data  # the usual page: what _objects() yields first
