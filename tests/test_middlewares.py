@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
@@ -20,7 +21,7 @@ from newsspider.middlewares.redirect import (
     UnfilteredMetaRefreshMiddleware,
     UnfilteredRedirectMiddleware,
 )
-from newsspider.middlewares.retry import BackoffRetryMiddleware, parse_retry_after
+from newsspider.middlewares.retry import PAGE_ERRORS, BackoffRetryMiddleware, parse_retry_after
 from newsspider.middlewares.useragent import apply_contact, user_agent
 
 ROBOTS = """# synthetic
@@ -180,6 +181,15 @@ def test_no_backoff_when_base_zero_and_exceptions_retried() -> None:
     assert NOT_BEFORE not in retry.meta
     ok = Response(request.url, status=200)
     assert mw.process_response(request, ok) is ok
+
+
+def test_download_errors_of_pages_are_counted_not_of_robots_txt() -> None:
+    mw = _retry_mw()
+    mw.process_exception(Request("http://127.0.0.1:9/robots.txt"), ConnectionRefusedError())
+    mw.process_exception(Request("http://127.0.0.1:9/x"), IgnoreRequest())  # not a download error
+    assert mw.crawler.stats.get_value(PAGE_ERRORS) is None
+    mw.process_exception(Request("http://127.0.0.1:9/x"), ConnectionRefusedError())
+    assert mw.crawler.stats.get_value(PAGE_ERRORS) == 1
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,11 @@ as a file without rules: everything allowed); one that answers 4xx means no rule
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,8 +28,13 @@ PAGE = (
 )
 
 
-def crawl(robots_status: int, tmp_path: Path) -> tuple[subprocess.CompletedProcess, Site, list]:
-    site = Site({"/robots.txt": send(b"<h1>error</h1>", status=robots_status), ARTICLE: send(PAGE)})
+def crawl(
+    robots: int | Callable, tmp_path: Path, article: Callable | None = None
+) -> tuple[subprocess.CompletedProcess, Site, list]:
+    """A crawl of ``ARTICLE``; ``robots``: the status of an error page, or a route."""
+    if isinstance(robots, int):
+        robots = send(b"<h1>error</h1>", status=robots)
+    site = Site({"/robots.txt": robots, ARTICLE: article or send(PAGE)})
     cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-s", "LOG_LEVEL=INFO"]
     cmd += ["-s", f"FAKTI_BASE_URL={site.url}", "-s", f"FAKTI_OUTPUT_DIR={tmp_path}"]
     cmd += ["-a", f"url={site.url}{ARTICLE}"]
@@ -53,3 +61,21 @@ def test_a_robots_txt_answering_5xx_disallows_everything(tmp_path: Path) -> None
 def test_a_robots_txt_answering_4xx_has_no_rules(tmp_path: Path) -> None:
     _, site, records = crawl(404, tmp_path)
     assert [r["article_id"] for r in records] == [1000001] and ARTICLE in site.hits
+
+
+def test_a_robots_txt_dropping_the_connection_does_not_make_the_site_unreachable(
+    tmp_path: Path,
+) -> None:
+    """robots.txt gave up (no response) before any page answered: not ``site_unreachable``."""
+
+    def drop(h) -> None:
+        h.connection.shutdown(socket.SHUT_RDWR)
+
+    def slow(h) -> None:  # answers after the early-stop check has seen robots.txt give up
+        time.sleep(1.5)
+        send(PAGE)(h)
+
+    done, site, records = crawl(drop, tmp_path, slow)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert [r["article_id"] for r in records] == [1000001]
+    assert site.hits.count("/robots.txt") == 6  # 1 + RETRY_TIMES
