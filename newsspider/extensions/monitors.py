@@ -3,8 +3,10 @@
 The exit status and the history comparison never depend on Spidermon (they are the
 ``RunReport`` extension's). With ``SPIDERMON_ENABLED=True`` this suite runs at the end of a
 run, after the health verdict, so Spidermon's actions (Slack, e-mail, Telegram, Sentry, …;
-``SPIDERMON_*`` settings) fire on the same failures: Spidermon's own
-``FinishReasonMonitor``, and :class:`HealthGatesMonitor` reporting the gates' verdict.
+``SPIDERMON_*`` settings) fire on the same failures: :class:`HealthGatesMonitor` reports the
+gates' verdict. Spidermon's own ``FinishReasonMonitor`` is left out: the finish-reason gate
+already judges it, by ``FAKTI_HEALTH_FINISH_REASONS``, where that monitor reads
+``SPIDERMON_EXPECTED_FINISH_REASONS`` and failed runs the gates judge healthy.
 
 :class:`SpidermonExtension` (in ``EXTENSIONS``) loads Spidermon's extension only when enabled:
 importing it loads jsonschema (~8 MB), which a run without Spidermon does not need.
@@ -16,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 from spidermon import MonitorSuite, monitors
-from spidermon.contrib.scrapy.monitors import FinishReasonMonitor
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 
 if TYPE_CHECKING:
@@ -37,9 +38,9 @@ class HealthGatesMonitor(BaseScrapyMonitor):
 
 
 class HealthMonitorSuite(MonitorSuite):
-    """``SPIDERMON_SPIDER_CLOSE_MONITORS`` suite: finish reason and health gates."""
+    """``SPIDERMON_SPIDER_CLOSE_MONITORS`` suite: the health gates (finish reason included)."""
 
-    monitors = [FinishReasonMonitor, HealthGatesMonitor]  # noqa: RUF012 - Spidermon's API
+    monitors = [HealthGatesMonitor]  # noqa: RUF012 - Spidermon's API
 
 
 class SpidermonExtension:
