@@ -226,6 +226,19 @@ def test_daily_incremental_run_compares_the_rate_per_hour():
     assert evaluate(two_days, history(*daily)).healthy  # 300 >= 30% of 480
 
 
+def test_history_entries_without_a_valid_start_time_are_left_out():
+    """A hand-edited or foreign entry raised KeyError in the item-count gate: every later
+    run's report step failed (exit 9)."""
+    daily = history(*(report(stats(valid=240), mode="incremental", hour=24 * d) for d in range(5)))
+    no_start = {k: v for k, v in daily[0].items() if k != "started"}
+    bad = [no_start, daily[0] | {"started": "yesterday"}]
+    now = report(nothing_new(), mode="incremental", hour=120)
+    verdict = evaluate(now, [*daily[:2], bad[0], *daily[2:], bad[1]])
+    assert verdict.failures == evaluate(now, daily).failures
+    assert only(verdict).exit_code == health.EXIT_ITEM_COUNT
+    assert "2 history entries without a valid 'started' time left out" in " ".join(verdict.notes)
+
+
 def test_url_mode_has_no_discovery_gate():
     values = {"downloader/request_count": 1, "response_received_count": 1}
     assert evaluate(report(values, mode="urls")).healthy

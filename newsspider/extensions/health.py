@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 from statistics import median
 from typing import Any
 
@@ -265,35 +266,60 @@ def comparable(entry: Mapping[str, Any], report: Mapping[str, Any]) -> bool:
     return entry.get("mode") == run["mode"] and entry.get("scope") == run["scope"]
 
 
-def _hours(later: str, earlier: str) -> float:
-    return (datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds() / 3600
+def _baseline(entry: Mapping[str, Any], report: Mapping[str, Any]) -> bool:
+    return entry.get("exit_code") == EXIT_OK and comparable(entry, report)
+
+
+def _started(entry: Mapping[str, Any]) -> datetime | None:
+    """A history entry's start time; ``None`` when missing or not an ISO time with an offset
+    (a hand-edited or foreign entry)."""
+    try:
+        started = datetime.fromisoformat(entry["started"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return started if started.tzinfo is not None else None
+
+
+def _hours(later: datetime, earlier: datetime) -> float:
+    return (later - earlier).total_seconds() / 3600
 
 
 def _usual(
-    report: Mapping[str, Any], history: Sequence[Mapping[str, Any]], th: Thresholds
+    report: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]],
+    th: Thresholds,
+    verdict: Verdict,
 ) -> tuple[float, int, str] | None:
     """``(expected valid articles, runs compared, how)`` from comparable healthy runs.
 
     Incremental runs compare the rate per hour since the previous run (of any kind), times
     this run's hours: a run 15 minutes after the last one expects a quarter of an hourly one.
+    History entries without a valid ``started`` time are left out of that, with a note.
     """
-    incremental = report["run"]["mode"] == "incremental"
-    base: list[float] = []
-    for i, entry in enumerate(history):
-        if entry.get("exit_code") != EXIT_OK or not comparable(entry, report):
-            continue
-        if not incremental:
-            base.append(float(entry.get("valid", 0)))
-        elif i and (hours := _hours(entry["started"], history[i - 1]["started"])) > 0:
-            base.append(entry.get("valid", 0) / hours)
-    base = base[-th.history_runs :]
-    if len(base) < th.items_min_runs:
-        return None
-    if not incremental:
+    if report["run"]["mode"] != "incremental":
+        base = [float(e.get("valid", 0)) for e in history if _baseline(e, report)]
+        base = base[-th.history_runs :]
+        if len(base) < th.items_min_runs:
+            return None
         return median(base), len(base), f"median {median(base):g}"
-    hours = _hours(report["run"]["started"], history[-1]["started"]) if history else 0.0
-    rate = median(base)
-    return rate * hours, len(base), f"{rate:.3g}/h × {hours:.3g} h since the previous run"
+    timed = [(started, e) for e in history if (started := _started(e)) is not None]
+    if malformed := len(history) - len(timed):
+        verdict.notes.append(
+            f"item-count gate: {malformed} history entr{'y' if malformed == 1 else 'ies'} "
+            "without a valid 'started' time left out"
+        )
+    rates = [
+        e.get("valid", 0) / hours
+        for (before, _), (started, e) in pairwise(timed)
+        if _baseline(e, report) and (hours := _hours(started, before)) > 0
+    ]
+    rates = rates[-th.history_runs :]
+    if len(rates) < th.items_min_runs:
+        return None
+    now = datetime.fromisoformat(report["run"]["started"])
+    hours = _hours(now, timed[-1][0]) if timed else 0.0
+    rate = median(rates)
+    return rate * hours, len(rates), f"{rate:.3g}/h × {hours:.3g} h since the previous run"
 
 
 def _item_count(
@@ -307,7 +333,7 @@ def _item_count(
     if report["run"].get("distributed"):
         verdict.notes.append("item-count gate skipped: a distributed worker does a share of a job")
         return None
-    usual = _usual(report, history, th)
+    usual = _usual(report, history, th, verdict)
     if usual is None:
         verdict.notes.append(
             "item-count gate skipped: fewer than FAKTI_HEALTH_ITEMS_MIN_RUNS="
