@@ -254,7 +254,7 @@ def test_a_worker_tag_goes_into_the_run_file_name(tmp_path):
     assert files.rejects.name == "2026-11-29T06-30-00.vm-0.rejects.jsonl"
     files.feed.write_text("{}\n")
     files.rejects.write_text("{}\n")
-    assert new_run_files(tmp_path, start, tag="vm-0").stem == "2026-11-29T06-30-00.vm-0_1"
+    assert new_run_files(tmp_path, start, tag="vm-0").stem == "2026-11-29T06-30-00.vm-0_001"
     assert new_run_files(tmp_path, start, tag="vm-1").stem == "2026-11-29T06-30-00.vm-1"
     assert [p.name for p in files.feed.parent.glob("*[0-9].jsonl")] == [files.feed.name]
     assert new_run_files(tmp_path / "single", start).stem == "2026-11-29T06-30-00"  # no tag

@@ -58,10 +58,10 @@ def test_run_file_names_from_utc_start_with_suffix_when_taken(tmp_path):
     assert files.report.name == "2026-11-29T06-30-00.report.json"
     files.feed.write_text("")
     again = new_run_files(tmp_path, datetime(2026, 11, 29, 6, 30, 0, tzinfo=UTC))
-    assert again.feed.name == "2026-11-29T06-30-00_1.jsonl"
+    assert again.feed.name == "2026-11-29T06-30-00_001.jsonl"
     temp_path(again.feed).write_text("")  # a run in progress also takes its name
     sofia = datetime.fromisoformat("2026-11-29T08:30:00+02:00")  # the same instant
-    assert new_run_files(tmp_path, sofia).feed.name == "2026-11-29T06-30-00_2.jsonl"
+    assert new_run_files(tmp_path, sofia).feed.name == "2026-11-29T06-30-00_002.jsonl"
     assert new_run_files(tmp_path, datetime(2026, 1, 1, tzinfo=UTC), gzip=True).feed.name == (
         "2026-01-01T00-00-00.jsonl.gz"
     )
@@ -72,13 +72,27 @@ def test_two_runs_started_in_the_same_second_never_share_a_name(tmp_path):
     run (another process, or this one) takes the next suffix, so no rename replaces a file."""
     start = datetime(2026, 11, 29, 6, 30, 0, tzinfo=UTC)
     first, second = new_run_files(tmp_path, start), new_run_files(tmp_path, start)
-    assert (first.stem, second.stem) == ("2026-11-29T06-30-00", "2026-11-29T06-30-00_1")
+    assert (first.stem, second.stem) == ("2026-11-29T06-30-00", "2026-11-29T06-30-00_001")
     assert first.claim.exists() and clean_leftovers(first.directory) == []  # held: kept
     first.release()
     second.release()
     second.release()  # once is enough
     assert list(first.directory.iterdir()) == []
     assert new_run_files(tmp_path, start).stem == first.stem  # nothing was written under it
+
+
+def test_run_file_names_sort_in_run_order_past_ten_runs_in_one_second(tmp_path):
+    """The suffix is zero-padded: ``_10`` sorted before ``_2``."""
+    start = datetime(2026, 11, 29, 6, 30, 0, tzinfo=UTC)
+    names = []
+    for _ in range(12):
+        files = new_run_files(tmp_path, start)
+        files.feed.write_text("{}\n")
+        files.release()
+        names.append(files.feed.name)
+    assert sorted(names) == names
+    assert names[10] == "2026-11-29T06-30-00_010.jsonl"
+    assert sorted(p.name for p in files.directory.glob("*[0-9].jsonl")) == names
 
 
 def test_file_holds_records_in_field_order_without_layers(pipeline_run, make_record, tmp_path):

@@ -24,8 +24,9 @@ _CRAWLER_ATTR = "_fakti_run_files"
 
 @dataclass(frozen=True, slots=True)
 class RunFiles:
-    """One run's file names (absolute). ``stem`` is the UTC start, plus ``_N`` if taken
-    (``_`` sorts after ``.``, so names sort in run order)."""
+    """One run's file names (absolute). ``stem`` is the UTC start, plus ``_001``, ``_002``...
+    if taken (``_`` sorts after ``.`` and the suffix is zero-padded, so names sort in run
+    order)."""
 
     directory: Path
     stem: str
@@ -109,7 +110,7 @@ def new_run_files(
     stem, n = base, 0
     while _taken(directory, stem) or not _claim(RunFiles(directory, stem, gzip)):
         n += 1
-        stem = f"{base}_{n}"
+        stem = f"{base}_{n:03d}"
     return RunFiles(directory, stem, gzip)
 
 
