@@ -555,6 +555,30 @@ def test_no_other_runs_cleanup_can_take_a_claim_being_made(tmp_path, monkeypatch
     files.release()
 
 
+def test_no_other_runs_cleanup_can_take_a_temporary_being_made(tmp_path, monkeypatch):
+    """Another run's start-up cleanup, run after each step of making the temporary (it
+    deleted one created but not yet locked), finds nothing to remove."""
+    real_open, real_link = os.open, os.link
+
+    def open_then_clean(path, flags, *args):
+        fd = real_open(path, flags, *args)
+        if flags & os.O_CREAT:
+            assert clean_leftovers(tmp_path) == []
+        return fd
+
+    def link_then_clean(src, dst):
+        real_link(src, dst)
+        assert clean_leftovers(tmp_path) == []
+
+    monkeypatch.setattr(atomic.os, "open", open_then_clean)
+    monkeypatch.setattr(atomic.os, "link", link_then_clean)
+    file = AtomicFile(tmp_path / "x.jsonl")
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == [file.temp.name]
+    file.write(b"{}\n")
+    assert file.publish().read_bytes() == b"{}\n"
+
+
 def test_a_feed_whose_temporary_cannot_be_made_stops_the_run(
     pipeline_run, make_record, tmp_path, monkeypatch
 ):

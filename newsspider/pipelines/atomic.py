@@ -1,7 +1,8 @@
 """Crash-safe files: write under a hidden temporary name, then fsync, rename and fsync the folder.
 
-A temporary file is ``.<final name>.part`` and is held under an exclusive ``flock`` while it
-is written, so :func:`clean_leftovers` removes only the temporaries of dead processes.
+A temporary file is ``.<final name>.part`` and is held under an exclusive ``flock`` from
+before it appears under that name until it is published, so :func:`clean_leftovers` removes
+only the temporaries of dead processes.
 """
 
 from __future__ import annotations
@@ -56,6 +57,24 @@ def clean_leftovers(directory: Path) -> list[Path]:
     return removed
 
 
+def create_locked(path: Path) -> int:
+    """Create ``path`` exclusively (``FileExistsError`` if it exists) and return its descriptor,
+    under an exclusive ``flock``. It is made and locked under a name of this process's own,
+    which :func:`clean_leftovers` does not match, then linked into place: no other run's
+    :func:`clean_leftovers` can find it unlocked and delete it."""
+    own = path.with_name(f"{path.name}.{os.getpid()}")
+    fd = os.open(own, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.link(own, path)
+    except BaseException:
+        os.close(fd)
+        raise
+    finally:
+        own.unlink(missing_ok=True)
+    return fd
+
+
 class WriteFailed(OSError):
     """A file that an earlier write left incomplete: it must not be published."""
 
@@ -76,9 +95,7 @@ class AtomicFile:
         self.final = final
         self.temp = temp_path(final)
         final.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._raw = os.fdopen(fd, "wb", buffering=1 << 16)
+        self._raw = os.fdopen(create_locked(self.temp), "wb", buffering=1 << 16)
         self._out: Any = (
             PostProcessingManager(plugins, self._raw, feed_options or {}) if plugins else self._raw
         )

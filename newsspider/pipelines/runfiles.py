@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import fcntl
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,7 +12,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from newsspider.distributed import is_distributed
-from newsspider.pipelines.atomic import TEMP_SUFFIX
+from newsspider.pipelines.atomic import TEMP_SUFFIX, create_locked
 from newsspider.state import SettingError
 
 #: The sub-folder of ``FAKTI_OUTPUT_DIR`` that holds the run files.
@@ -78,22 +77,12 @@ def _taken(directory: Path, stem: str) -> bool:
 
 
 def _claim(files: RunFiles) -> bool:
-    """Create ``files.claim`` exclusively, already locked (made and locked under a name of
-    this process's own, then linked into place: no other run's :func:`clean_leftovers` can
-    find it unlocked); ``False`` if another run has it."""
-    own = files.directory / f".{files.stem}.claim.{os.getpid()}"
-    fd = os.open(own, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    """Create ``files.claim``, already locked (:func:`create_locked`); ``False`` if another
+    run has it."""
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        os.link(own, files.claim)
+        fd = create_locked(files.claim)
     except FileExistsError:
-        os.close(fd)
         return False
-    except OSError:
-        os.close(fd)
-        raise
-    finally:
-        own.unlink(missing_ok=True)
     _CLAIMS[files.claim] = fd
     return True
 
