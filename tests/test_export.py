@@ -596,6 +596,32 @@ def test_a_feed_whose_temporary_cannot_be_made_stops_the_run(
     assert run.stats.get_value("export/file") is None
 
 
+def test_a_feed_whose_temporary_could_not_be_made_once_is_not_published(
+    pipeline_run, make_record, tmp_path, monkeypatch
+):
+    """Made by the next record instead (EMFILE, a moment later), the temporary lacked the
+    first record, and was published."""
+    real_init = AtomicFile.__init__
+    calls = []
+
+    def once(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(errno.EMFILE, "Too many open files")
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(AtomicFile, "__init__", once)
+    run = pipeline_run()
+    with pytest.raises(OSError, match="Too many"):
+        run.feed(article(make_record(1)))
+    with pytest.raises(atomic.WriteFailed):  # (records already in flight)
+        run.feed(article(make_record(2)))
+    run.close()
+    assert run.stats.get_value("export/write_failed") == run_files(run.crawler).feed.name
+    assert run.stats.get_value("export/file") is None
+    assert list(out_dir(tmp_path).iterdir()) == []
+
+
 def test_a_folder_fsync_that_fails_after_the_rename_keeps_the_file_published(
     pipeline_run, make_record, tmp_path, monkeypatch, caplog
 ):

@@ -83,7 +83,7 @@ class ExportPipeline:
         self._rows = []
 
     def close_spider(self) -> None:
-        if self._writer.file is None:
+        if self._writer.file is None and self._writer.failed is None:
             logger.info("no records to export: no feed file written")
             return
         self._flush_pending()

@@ -19,7 +19,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newsspider.extensions.exitstatus import set_exit_status
 from newsspider.extensions.health import EXIT_FINISH_REASON
-from newsspider.pipelines.atomic import AtomicFile
+from newsspider.pipelines.atomic import AtomicFile, WriteFailed
 
 logger = logging.getLogger(__name__)
 
@@ -62,25 +62,35 @@ class RunFileWriter:
         self.crawler, self.path = crawler, path
         self.plugins, self.options = plugins, options
         self.file: AtomicFile | None = None
+        self.failed: OSError | None = None
 
     def write(self, data: bytes) -> None:
-        """Append ``data``; a failure is :func:`write_failed`, then raised."""
+        """Append ``data``; a failure is :meth:`fail`, then raised. Once one has failed
+        (even the making of the temporary), every write raises :class:`WriteFailed`."""
+        if self.failed is not None:
+            raise WriteFailed(f"{self.path.name}: an earlier write failed") from self.failed
         try:
             if self.file is None:  # (the temporary may not even be made: no inode, no quota)
                 self.file = AtomicFile(self.path, self.plugins, self.options)
             self.file.write(data)
         except OSError as exc:
-            write_failed(self.crawler, self.path, exc)
+            self.fail(exc)
             raise
 
+    def fail(self, error: OSError) -> None:
+        """The file can no longer be published whole: :func:`write_failed`."""
+        self.failed = self.failed or error
+        write_failed(self.crawler, self.path, error)
+
     def publish(self) -> Path | None:
-        """Publish the file; ``None`` when nothing was written, or when publishing failed
-        (:func:`write_failed`; the temporary is deleted)."""
+        """Publish the file; ``None`` when nothing was written, or when a write or publishing
+        failed (:meth:`fail`; the temporary is deleted)."""
         if self.file is None:
             return None
-        try:
-            return self.file.publish()
-        except OSError as exc:
-            write_failed(self.crawler, self.path, exc)
-            self.file.discard()
-            return None
+        if self.failed is None:
+            try:
+                return self.file.publish()
+            except OSError as exc:
+                self.fail(exc)
+        self.file.discard()
+        return None
