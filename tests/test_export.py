@@ -23,6 +23,7 @@ from newsspider.items import ArticleItem, RejectItem
 from newsspider.pipelines.atomic import AtomicFile, clean_leftovers, temp_path
 from newsspider.pipelines.jsonline import _json_line, json_line
 from newsspider.pipelines.runfiles import new_run_files, run_files
+from newsspider.state import open_store, state_location
 from newsspider.state.sqlite import SQLiteStore
 
 DUCKDB_COLUMNS = (
@@ -620,6 +621,105 @@ def test_a_feed_whose_temporary_could_not_be_made_once_is_not_published(
     assert run.stats.get_value("export/write_failed") == run_files(run.crawler).feed.name
     assert run.stats.get_value("export/file") is None
     assert list(out_dir(tmp_path).iterdir()) == []
+
+
+def _state_full(request, monkeypatch, method: str) -> dict:
+    """Settings for a run on ``request.param``'s state, whose ``method`` then fails as a full
+    disk (SQLite) or a lost server (Redis) does."""
+    if request.param == "sqlite":
+        import sqlite3
+
+        store_class, error = SQLiteStore, sqlite3.OperationalError("database or disk is full")
+        settings = {}
+    else:
+        import redis
+
+        from newsspider.state.redis import RedisStore
+
+        store_class, error = RedisStore, redis.ConnectionError("Connection reset by peer")
+        settings = {"FAKTI_STATE": request.getfixturevalue("redis_url")}
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(store_class, method, fail)
+    return settings
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def state_backend(request):
+    return request
+
+
+def test_a_state_that_cannot_record_the_keys_at_close_fails_the_feed(
+    pipeline_run, make_record, tmp_path, monkeypatch, state_backend
+):
+    """The state refuses the last pending rows: the error escaped close_spider, leaving the
+    temporary, and the run exited 0, judged healthy, with no feed."""
+    from newsspider.extensions.exitstatus import exit_status
+
+    run = pipeline_run(**_state_full(state_backend, monkeypatch, "add_pending"))
+    run.feed(*(article(make_record(i)) for i in range(1, 4)))
+    run.close()
+    assert run.stats.get_value("export/write_failed") == run_files(run.crawler).feed.name
+    assert exit_status(run.crawler) == 9
+    assert run.stats.get_value("export/file") is None
+    assert list(out_dir(tmp_path).iterdir()) == []  # no feed, no temporary, no claim
+
+
+def test_a_state_that_fails_mid_run_fails_the_feed_and_the_next_run_emits_everything(
+    pipeline_run, make_record, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(export_mod, "PENDING_BATCH", 2)
+    real = SQLiteStore.add_pending
+    calls = []
+
+    def full_once(self, file, rows):  # the second batch (3, 4): the state's disk is full
+        calls.append(1)
+        if len(calls) == 2:
+            import sqlite3
+
+            raise sqlite3.OperationalError("database or disk is full")
+        real(self, file, rows)
+
+    monkeypatch.setattr(SQLiteStore, "add_pending", full_once)
+    first = pipeline_run()
+    first.feed(*(article(make_record(i)) for i in range(1, 4)))
+    with pytest.raises(Exception, match="disk is full"):
+        first.feed(article(make_record(4)))
+    with pytest.raises(atomic.WriteFailed):
+        first.feed(article(make_record(5)))
+    first.close()
+    assert first.stats.get_value("export/write_failed") == run_files(first.crawler).feed.name
+    assert list(out_dir(tmp_path).iterdir()) == []
+    monkeypatch.undo()
+    second = pipeline_run()
+    second.feed(*(article(make_record(i)) for i in range(1, 6)))
+    second.close()
+    (feed,) = completed(tmp_path)
+    assert ids(feed) == [1, 2, 3, 4, 5]  # 1 and 2, recorded as pending, were rolled back
+
+
+def test_a_state_that_cannot_commit_a_published_feed_fails_the_run_and_recovery_commits_it(
+    pipeline_run, make_record, tmp_path, monkeypatch, state_backend
+):
+    from newsspider.extensions.exitstatus import exit_status
+
+    settings = _state_full(state_backend, monkeypatch, "commit_file")
+    first = pipeline_run(**settings)
+    first.feed(*(article(make_record(i)) for i in range(1, 4)))
+    first.close()
+    (older,) = completed(tmp_path)
+    assert first.stats.get_value("export/file") == str(older)  # in place: it is the run's feed
+    assert first.stats.get_value("export/write_failed") == older.name
+    assert exit_status(first.crawler) == 9
+    monkeypatch.undo()
+    worker = getattr(first.crawler, "_fakti_worker", None)  # (Redis: its pending rows' owner)
+    location = state_location(settings.get("FAKTI_STATE"), tmp_path / "out")
+    store = open_store(location, owner=worker.id if worker else "")  # the next run's start
+    assert store.recover()["committed_keys"] == 3
+    assert store.known([("bg", i) for i in range(1, 6)]) == {("bg", 1), ("bg", 2), ("bg", 3)}
+    store.close()
 
 
 def test_a_folder_fsync_that_fails_after_the_rename_keeps_the_file_published(

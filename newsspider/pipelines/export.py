@@ -10,6 +10,7 @@ writes no file.
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -21,7 +22,7 @@ from newsspider.pipelines.dedup import item_key
 from newsspider.pipelines.jsonline import json_line
 from newsspider.pipelines.runfiles import RunFiles, run_files
 from newsspider.pipelines.validate import record_of
-from newsspider.pipelines.writer import RunFileWriter
+from newsspider.pipelines.writer import RunFileWriter, write_failed
 from newsspider.startup import exit_on
 from newsspider.state import Key, SettingError, StateStore, get_store
 
@@ -41,7 +42,10 @@ class ExportPipeline:
 
     A write that fails (disk full, quota...) may leave part of a line: the run stops (finish
     reason ``export_failed``), the file is not published and its keys are rolled back, so the
-    next run asks for those articles again.
+    next run asks for those articles again. A state that fails to record the keys (``errors``
+    of the store: its disk full, Redis gone) fails the file the same way; one that fails to
+    commit them once the file is published fails the run (``export_failed``) and leaves them
+    pending, for the next run's recovery to commit.
     """
 
     def __init__(
@@ -49,6 +53,7 @@ class ExportPipeline:
     ) -> None:
         self.store = store
         self.files = files
+        self.crawler = crawler
         self.stats = stats
         plugins = [GZIP_PLUGIN] if files.gzip else None
         self._writer = RunFileWriter(crawler, files.feed, plugins, GZIP_OPTIONS)
@@ -79,19 +84,48 @@ class ExportPipeline:
         return item
 
     def _flush_pending(self) -> None:
-        self.store.add_pending(str(self.files.feed), self._rows)
+        """Record the queued rows as pending; a store error fails the feed, then is raised."""
+        try:
+            self.store.add_pending(str(self.files.feed), self._rows)
+        except self.store.errors as exc:
+            self._writer.fail(exc)
+            raise
         self._rows = []
 
     def close_spider(self) -> None:
         if self._writer.file is None and self._writer.failed is None:
             logger.info("no records to export: no feed file written")
             return
-        self._flush_pending()
+        if self._writer.failed is None:
+            with suppress(*self.store.errors):  # (the feed failed: discarded below)
+                self._flush_pending()
         path = self._writer.publish()
         if path is None:
-            rolled = self.store.rollback_file(str(self.files.feed))
-            logger.error("feed not published; %d record(s) rolled back for the next run", rolled)
+            self._roll_back()
             return
-        count = self.store.commit_file(str(path))
         self.stats.set_value("export/file", str(path))
+        try:
+            count = self.store.commit_file(str(path))
+        except self.store.errors as exc:
+            write_failed(self.crawler, path, exc)
+            logger.error(
+                "%s is published but its keys are not committed: the next run commits them "
+                "as it starts",
+                path.name,
+            )
+            return
         logger.info("exported %d record(s) to %s", count, path)
+
+    def _roll_back(self) -> None:
+        """Forget the pending keys of the unpublished feed (or leave them to the next run's
+        recovery, which forgets them too, when the state fails again)."""
+        try:
+            rolled = self.store.rollback_file(str(self.files.feed))
+        except self.store.errors as exc:
+            logger.error(
+                "feed not published; its records could not be rolled back (%s): the next "
+                "run does it as it starts",
+                exc,
+            )
+            return
+        logger.error("feed not published; %d record(s) rolled back for the next run", rolled)

@@ -2,7 +2,8 @@
 
 :class:`RunFileWriter` makes the crash-safe :class:`~newsspider.pipelines.atomic.AtomicFile`
 on its first write. A write, the making of the temporary, or the publishing that fails (disk
-full, quota, file size limit) is :func:`write_failed`: logged, counted
+full, quota, file size limit), or the state's record of the feed's keys (see
+:class:`~newsspider.pipelines.export.ExportPipeline`) is :func:`write_failed`: logged, counted
 (``export/write_failed``), exit status 9 asked for, :data:`write_failure` signalled (the
 spider then moves no watermark) and the run stopped (finish reason :data:`EXPORT_FAILED`);
 the file is not published.
@@ -31,9 +32,10 @@ EXPORT_FAILED = "export_failed"
 write_failure = object()
 
 
-def write_failed(crawler: Crawler, path: Path, error: OSError) -> None:
-    """The first failed write of a run file (``path``: its final name): logged, counted,
-    signalled, and the run asked to stop (whatever follows cannot be published)."""
+def write_failed(crawler: Crawler, path: Path, error: Exception) -> None:
+    """The first failed write of a run file (``path``: its final name) or of its record in the
+    state: logged, counted, signalled, and the run asked to stop (whatever follows cannot be
+    published)."""
     if crawler.stats.get_value("export/write_failed"):
         return
     crawler.stats.set_value("export/write_failed", path.name)
@@ -62,7 +64,7 @@ class RunFileWriter:
         self.crawler, self.path = crawler, path
         self.plugins, self.options = plugins, options
         self.file: AtomicFile | None = None
-        self.failed: OSError | None = None
+        self.failed: Exception | None = None
 
     def write(self, data: bytes) -> None:
         """Append ``data``; a failure is :meth:`fail`, then raised. Once one has failed
@@ -77,8 +79,9 @@ class RunFileWriter:
             self.fail(exc)
             raise
 
-    def fail(self, error: OSError) -> None:
-        """The file can no longer be published whole: :func:`write_failed`."""
+    def fail(self, error: Exception) -> None:
+        """The file can no longer be published whole (a write of it, or of its keys in the
+        state, failed): :func:`write_failed`."""
         self.failed = self.failed or error
         write_failed(self.crawler, self.path, error)
 

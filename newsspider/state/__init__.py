@@ -67,6 +67,10 @@ class KeyState:
 class StateStore(Protocol):
     """The store interface the spider and the pipelines code against (SQLite or Redis)."""
 
+    #: What a failed read or write raises (state disk full, server gone): ``sqlite3.Error``,
+    #: ``redis.RedisError``.
+    errors: tuple[type[Exception], ...]
+
     def recover(self) -> dict[str, int]:
         """Commit pending rows whose file exists, roll back the others.
 

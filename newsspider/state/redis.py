@@ -212,6 +212,8 @@ class RedisStore:
     Sightings (:meth:`touch`) are batched; the export protocol is written at once.
     """
 
+    errors: tuple[type[Exception], ...] = (redis.RedisError,)
+
     def __init__(
         self, client: redis.Redis, *, prefix: str = DEFAULT_PREFIX, owner: str = ""
     ) -> None:

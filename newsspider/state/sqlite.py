@@ -75,6 +75,8 @@ class SQLiteStore:
     return.
     """
 
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
