@@ -700,6 +700,29 @@ def test_a_state_that_fails_mid_run_fails_the_feed_and_the_next_run_emits_everyt
     assert ids(feed) == [1, 2, 3, 4, 5]  # 1 and 2, recorded as pending, were rolled back
 
 
+def test_export_items_counts_every_record_in_the_feed_file(
+    pipeline_run, make_record, tmp_path, monkeypatch
+):
+    """A record whose batch the state refused was in the file but not counted (2 lines,
+    export/items 1)."""
+    import sqlite3
+
+    def full(self, file, rows):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(export_mod, "PENDING_BATCH", 2)
+    monkeypatch.setattr(SQLiteStore, "add_pending", full)
+    run = pipeline_run()
+    run.feed(article(make_record(1)))
+    with pytest.raises(sqlite3.OperationalError):
+        run.feed(article(make_record(2)))
+    (exporter,) = (p for p in run.pipes if isinstance(p, export_mod.ExportPipeline))
+    exporter._writer.file._raw.flush()
+    assert run.stats.get_value("export/items") == 2 == len(ids(exporter._writer.file.temp))
+    run.close()  # not published: the report counts nothing emitted (no export/file)
+    assert run.stats.get_value("export/file") is None
+
+
 def test_a_state_that_cannot_commit_a_published_feed_fails_the_run_and_recovery_commits_it(
     pipeline_run, make_record, tmp_path, monkeypatch, state_backend
 ):

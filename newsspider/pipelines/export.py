@@ -77,10 +77,10 @@ class ExportPipeline:
         if not isinstance(item, ArticleItem):
             return item
         self._writer.write(json_line(record_of(item)))
+        self.stats.inc_value("export/items")  # (the records in the file, published or not)
         self._rows.append((item_key(item), item["content_hash"]))
         if len(self._rows) >= PENDING_BATCH:
             self._flush_pending()
-        self.stats.inc_value("export/items")
         return item
 
     def _flush_pending(self) -> None:
