@@ -9,7 +9,9 @@ over one ``\\ud800`` escape. A float NaN or infinity is ``null`` (JSON has neith
 
 ``orjson`` encodes (about 7 times faster than ``json`` on a record); what it refuses (a
 surrogate, an int beyond 64 bits, a key that is not a string) goes through ``json``, with the
-same bytes for everything both accept.
+same bytes for everything both accept, except that a float's exponent may be written
+differently (``5.9e-8`` for ``5.9e-08``, ``0.00001`` for ``1e-05``; the same value, and no
+record field is a float).
 """
 
 from __future__ import annotations
