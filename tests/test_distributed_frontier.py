@@ -13,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import redis
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from spider_factory import make_spider
+from twisted.python.failure import Failure
 
 from newsspider.distributed import frontier as sched
 from newsspider.distributed.worker import _process, claim
@@ -388,6 +390,34 @@ def test_a_retried_request_leaves_the_journal_for_its_copy(redis_url, tmp_path, 
     frontier._flush_settled()
     assert client.zcard(journal) == 0
     frontier.close("finished")
+
+
+@pytest.mark.parametrize("error", [IgnoreRequest("over DOWNLOAD_MAXSIZE"), TimeoutError()])
+def test_a_request_whose_download_failed_leaves_the_journal_after_its_errback(
+    redis_url, tmp_path, monkeypatch, error
+):
+    """A failed download's errback runs without the spider middlewares, so ClaimMiddleware
+    never settled its request: a worker stopped early (SIGTERM: ``shutdown``) put every such
+    request of its run back on the job's frontier, and another worker fetched it again and
+    wrote a second reject (18 of 60 URLs rejected twice in a review's 3-worker crawl)."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    address, prefix = split_url(redis_url)
+    client = redis.Redis.from_url(address)
+    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    frontier = _opened_frontier(settings)
+    spider = frontier.crawler.spider
+    frontier.enqueue_request(spider.refetch_request("http://127.0.0.1:8123/en/world/5-a"))
+    taken = frontier.next_request()
+    journal = f"{prefix}:journal:{frontier.worker.id}"
+    assert client.zcard(journal) == 1
+    failure = Failure(error)
+    failure.request = taken
+    (reject,) = taken.errback(failure)  # as Scrapy calls it: no spider middleware
+    assert reject["reason"] == f"download:{type(error).__name__}"
+    frontier._flush_settled()
+    assert client.zcard(journal) == 0
+    frontier.close("shutdown")
+    assert client.zcard(f"{prefix}:frontier") == 0  # nothing put back
 
 
 def test_a_worker_on_another_base_url_makes_the_job_walk_incomplete(

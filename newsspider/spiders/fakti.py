@@ -13,8 +13,9 @@ Modes, chosen at start (see README "Crawling"):
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
@@ -174,6 +175,26 @@ def _content_type(response: Response) -> str | None:
     """The ``Content-Type`` header, for the extraction's own decoding of the body."""
     value = response.headers.get(b"Content-Type")
     return value.decode("latin-1") if value else None
+
+
+_Errback = Callable[["FaktiSpider", Failure], Iterator[Any]]
+
+
+def _settles(errback: _Errback) -> _Errback:
+    """An errback after whose output a distributed worker settles the request (it leaves the
+    worker's journal). A failed download's errback bypasses the spider middlewares, and so
+    :class:`~newsspider.distributed.claims.ClaimMiddleware`, which settles every other
+    output: the request stayed in the journal, and a stopped worker put it back on the job's
+    frontier, for another worker to fetch again (and reject twice)."""
+
+    @functools.wraps(errback)
+    def settling(self: FaktiSpider, failure: Failure) -> Iterator[Any]:
+        yield from errback(self, failure)
+        frontier = self._job_frontier()
+        if frontier is not None:
+            frontier.settle(failure.request)  # type: ignore[attr-defined]
+
+    return settling
 
 
 class FaktiSpider(scrapy.Spider):
@@ -717,6 +738,7 @@ class FaktiSpider(scrapy.Spider):
             check = FeedCheck(frozenset(k for k, _ in shown), timed)
         yield from self._fallback(lang, section, check)
 
+    @_settles
     def feed_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = failure.request  # type: ignore[attr-defined]
         logger.warning("feed %s failed (%s): walking listings", request.url, failure.value)
@@ -832,6 +854,7 @@ class FaktiSpider(scrapy.Spider):
         self._gap(f"listing {response.url} repeats earlier pages")
         return True
 
+    @_settles
     def listing_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """A home or section listing page that could not be read (after its retries): the
         walk below it is lost for this run, so the run raises no watermark. A 404 or 410 of
@@ -915,6 +938,7 @@ class FaktiSpider(scrapy.Spider):
             odd = _asked(response) if suspect(page, response.meta) else None
             yield self._search(lang, page_no + 1, next_url, page, odd)
 
+    @_settles
     def search_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         meta = failure.request.meta  # type: ignore[attr-defined]
         error = failure.value
@@ -966,6 +990,7 @@ class FaktiSpider(scrapy.Spider):
         self.crawler.stats.inc_value("extract/workers/in_process")
         return job.extract()
 
+    @_settles
     def article_failed(self, failure: Failure) -> Iterator[RejectItem]:
         """An article request that got no usable response (after its retries: an HTTP error,
         a refused or oversized download, a timeout...) becomes a reject record, so that no
