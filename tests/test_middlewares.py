@@ -201,6 +201,8 @@ def test_download_errors_of_pages_are_counted_not_of_robots_txt() -> None:
         ("http://[::1]:8080/", True),
         ("https://fakti.bg", False),
         ("http://10.0.0.1", False),
+        ("https://127.mirror.example", False),  # a host name, not an address
+        ("https://127.0.0.1.example", False),
     ],
 )
 def test_is_loopback(url: str, loop: bool) -> None:
@@ -370,6 +372,29 @@ def test_a_robots_txt_with_a_byte_order_mark_keeps_its_crawl_delay() -> None:
     body = "\ufeffUser-agent: *\nDisallow: /en/\nCrawl-delay: 2\n".encode()
     mw.process_response(robots, TextResponse(robots.url, body=body, encoding="utf-8"))
     assert mw.gate.delays == {"fakti.bg": 2.0}
+
+
+@pytest.mark.parametrize(
+    "final", ["https://www.fakti.bg/robots.txt", "https://fakti.bg/static/robots.txt"]
+)
+def test_a_redirected_robots_txt_keeps_its_crawl_delay(final: str) -> None:
+    """The delay was read only when the final URL's path was /robots.txt, and kept for the
+    host that answered: a robots.txt redirected to another path gave no delay at all, one
+    redirected to www. none for the host asked."""
+    mw = CrawlDelayMiddleware.from_crawler(_crawler())
+    robots = Request(final, meta={"redirect_urls": ["https://fakti.bg/robots.txt"]})
+    body = b"User-agent: *\nCrawl-delay: 2\n"
+    mw.process_response(robots, TextResponse(robots.url, body=body, encoding="utf-8"))
+    hosts = dict.fromkeys(["fakti.bg", final.split("/")[2]], 2.0)
+    assert mw.gate.delays == hosts
+
+
+def test_a_page_redirected_to_robots_txt_sets_no_delay() -> None:
+    mw = CrawlDelayMiddleware.from_crawler(_crawler())
+    page = Request("https://fakti.bg/robots.txt", meta={"redirect_urls": ["https://fakti.bg/x"]})
+    body = b"User-agent: *\nCrawl-delay: 2\n"
+    mw.process_response(page, TextResponse(page.url, body=body, encoding="utf-8"))
+    assert mw.gate.delays == {}
 
 
 def test_robots_txt_is_not_held_by_its_own_backoff(monkeypatch) -> None:

@@ -29,15 +29,22 @@ PAGE = (
 
 
 def crawl(
-    robots: int | Callable, tmp_path: Path, article: Callable | None = None
+    robots: int | Callable,
+    tmp_path: Path,
+    article: Callable | None = None,
+    articles: tuple[str, ...] = (ARTICLE,),
+    *settings: str,
 ) -> tuple[subprocess.CompletedProcess, Site, list]:
-    """A crawl of ``ARTICLE``; ``robots``: the status of an error page, or a route."""
+    """A crawl of ``articles``; ``robots``: the status of an error page, or a route;
+    ``settings``: more ``-s`` values."""
     if isinstance(robots, int):
         robots = send(b"<h1>error</h1>", status=robots)
-    site = Site({"/robots.txt": robots, ARTICLE: article or send(PAGE)})
+    site = Site({"/robots.txt": robots, **dict.fromkeys(articles, article or send(PAGE))})
     cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-s", "LOG_LEVEL=INFO"]
     cmd += ["-s", f"FAKTI_BASE_URL={site.url}", "-s", f"FAKTI_OUTPUT_DIR={tmp_path}"]
-    cmd += ["-a", f"url={site.url}{ARTICLE}"]
+    cmd += ["-a", "url=" + ",".join(site.url + path for path in articles)]
+    for setting in settings:
+        cmd += ["-s", setting]
     try:
         done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
     finally:
@@ -79,3 +86,26 @@ def test_a_robots_txt_dropping_the_connection_does_not_make_the_site_unreachable
     assert done.returncode == 0, done.stderr[-3000:]
     assert [r["article_id"] for r in records] == [1000001]
     assert site.hits.count("/robots.txt") == 6  # 1 + RETRY_TIMES
+
+
+THREE = tuple(f"/en/world/100000{n}-synthetic" for n in (1, 2, 3))
+
+
+@pytest.mark.parametrize(
+    "robots", [send(b"User-agent: *\nDisallow: /en/world/\n"), send(b"down", status=503)]
+)
+def test_every_request_that_waited_for_robots_txt_obeys_it(tmp_path: Path, robots) -> None:
+    """Scrapy 2.19 gave the parser only to the first request that waited for robots.txt:
+    the others were fetched as if there were no rules (1 of 3 forbidden)."""
+    done, site, records = crawl(robots, tmp_path, None, THREE)
+    assert records == [] and not set(THREE) & set(site.hits), done.stderr[-3000:]
+    assert "'robotstxt/forbidden': 3" in done.stderr
+
+
+def test_a_robots_txt_larger_than_download_maxsize_disallows_everything(tmp_path: Path) -> None:
+    """It cannot be read: Scrapy took it as no rules and fetched everything."""
+    huge = send(b"User-agent: *\nDisallow: /\n" + b"# padding\n" * 200_000)
+    done, site, records = crawl(huge, tmp_path, None, THREE, "DOWNLOAD_MAXSIZE=1000000")
+    assert records == [] and not set(THREE) & set(site.hits), done.stderr[-3000:]
+    assert "is larger than DOWNLOAD_MAXSIZE" in done.stderr
+    assert "'politeness/robots_unavailable': 1" in done.stderr

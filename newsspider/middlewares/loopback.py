@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,7 +27,12 @@ def is_loopback(url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
     except ValueError:
         return False
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
+    if host in LOOPBACK_HOSTS:
+        return True
+    try:  # (not a name that merely starts with "127.", such as 127.mirror.example)
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def apply_loopback_defaults(settings: BaseSettings) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -100,13 +101,16 @@ class CrawlDelayMiddleware:
             self.stats.inc_value("politeness/delayed")
 
     def process_response(self, request: Request, response: Response) -> Response:
-        url = urlparse_cached(request)
-        if url.path == "/robots.txt" and self.obey and response.status == 200:
+        """A robots.txt's ``Crawl-delay`` holds for the host asked and, when it redirected,
+        for the host that answered."""
+        asked = urlsplit(request.meta.get("redirect_urls", [request.url])[0])
+        if asked.path == "/robots.txt" and self.obey and response.status == 200:
             text = response.body.decode("utf-8-sig", "replace")  # (a BOM hid the first line)
             delay = parse_crawl_delay(text, self.user_agent)
             if delay is not None:
                 delay = min(delay, self.max_delay)
-                self.gate.set_delay(url.netloc, delay)
+                for host in dict.fromkeys((asked.netloc, urlparse_cached(request).netloc)):
+                    self.gate.set_delay(host, delay)
                 self.stats.set_value("politeness/crawl_delay", delay)
-                logger.info("Crawl-delay %.3gs for %s", delay, url.netloc)
+                logger.info("Crawl-delay %.3gs for %s", delay, asked.netloc)
         return response

@@ -1,10 +1,14 @@
-"""robots.txt as RFC 9309 reads an unavailable one.
+"""robots.txt as RFC 9309 reads an unavailable one, applied to every request that waited.
 
 Scrapy parses whatever a robots.txt request returns; a 5xx error page has no rules, so a
 server in trouble opened the whole site to the crawl. RFC 9309 (§2.3.1.4) says a robots.txt
 that answers 5xx means complete disallow: this subclass of Scrapy's ``RobotsTxtMiddleware``
 (same settings, same place) reads such an answer, after its retries, as ``Disallow: /`` for
-the rest of the run, with a warning. A 4xx still means no rules (§2.3.1.3).
+the rest of the run, with a warning; so is one over ``DOWNLOAD_MAXSIZE`` (it cannot be read,
+and Scrapy took it as no rules). A 4xx still means no rules (§2.3.1.3).
+
+Scrapy 2.19 hands the parser of a robots.txt still being fetched to the first request that
+waited for it only (the others got ``None``: no rules); here every waiting request gets it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,12 @@ import logging
 from scrapy import Request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
+
+from newsspider.middlewares.safety import TooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -21,16 +31,40 @@ DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
 
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """Scrapy's ``RobotsTxtMiddleware``; a robots.txt answering 5xx disallows everything."""
+    """Scrapy's ``RobotsTxtMiddleware``; a robots.txt answering 5xx, or too large to read,
+    disallows everything."""
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        parser = await super().robot_parser(request)
+        if parser is None:  # (what a waiter after the first got: the stored parser, if any)
+            stored = self._parsers.get(urlparse_cached(request).netloc)
+            if not isinstance(stored, Deferred):
+                return stored
+        return parser
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500:
-            logger.warning(
-                "robots.txt of %s answered %d: nothing is fetched from it in this run "
-                "(RFC 9309: an unavailable robots.txt disallows everything)",
-                netloc,
-                response.status,
-            )
-            self.crawler.stats.inc_value("politeness/robots_unavailable")
+            self._unavailable(netloc, f"answered {response.status}")
             response = response.replace(body=DISALLOW_ALL)
         await super()._parse_robots(response, netloc, request)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if not isinstance(exc, TooLarge):
+            super()._robots_error(exc, netloc)
+            return
+        self._unavailable(netloc, "is larger than DOWNLOAD_MAXSIZE")
+        waiting = self._parsers[netloc]
+        assert isinstance(waiting, Deferred)
+        self._parsers[netloc] = parser = build_from_crawler(
+            self._parserimpl, self.crawler, DISALLOW_ALL
+        )
+        waiting.callback(parser)
+
+    def _unavailable(self, netloc: str, why: str) -> None:
+        logger.warning(
+            "robots.txt of %s %s: nothing is fetched from it in this run "
+            "(RFC 9309: an unavailable robots.txt disallows everything)",
+            netloc,
+            why,
+        )
+        self.crawler.stats.inc_value("politeness/robots_unavailable")

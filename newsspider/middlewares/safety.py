@@ -109,16 +109,20 @@ class SiteGuardMiddleware:
         raise IgnoreRequest(f"refused {why} request: {request.url:.200}")
 
 
+class TooLarge(IgnoreRequest):
+    """A response over ``DOWNLOAD_MAXSIZE`` was dropped."""
+
+
 class SizeLimitMiddleware(HttpCompressionMiddleware):
-    """Responses over ``DOWNLOAD_MAXSIZE`` (as sent, or once decompressed) are dropped and
-    counted: ``safety/refused/maxsize``."""
+    """Responses over ``DOWNLOAD_MAXSIZE`` (as sent, or once decompressed) are dropped
+    (:class:`TooLarge`) and counted: ``safety/refused/maxsize``."""
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         try:
             return super().process_response(request, response)
-        except IgnoreRequest:
+        except IgnoreRequest as exc:
             self._count()  # Scrapy logged the sizes
-            raise
+            raise TooLarge(*exc.args) from exc
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         # Scrapy's HTTP handler cancels a download only when it exceeds DOWNLOAD_MAXSIZE
@@ -126,7 +130,7 @@ class SizeLimitMiddleware(HttpCompressionMiddleware):
         if isinstance(exception, DownloadCancelledError):
             self._count()
             logger.warning("dropped %.200s: larger than DOWNLOAD_MAXSIZE", request.url)
-            raise IgnoreRequest(f"larger than DOWNLOAD_MAXSIZE: {request.url:.200}") from exception
+            raise TooLarge(f"larger than DOWNLOAD_MAXSIZE: {request.url:.200}") from exception
 
     def _count(self) -> None:
         if self.stats is not None:
