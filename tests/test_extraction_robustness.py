@@ -341,3 +341,23 @@ def test_a_page_without_body_markup_gives_an_empty_body_with_no_layer() -> None:
         assert isinstance(result, Extracted)
         assert result.fields["body"] == ""
         assert "body" not in result.layers
+
+
+@pytest.mark.parametrize(("inner", "layer"), [("", None), ("<p></p>", None), (
+    '<div class="video-embed"><iframe src="https://example.org/v"></iframe></div>', "selectors",
+)])  # fmt: skip
+def test_an_empty_div_text_is_no_body_found_unless_it_holds_a_player(
+    inner: str, layer: str | None
+) -> None:
+    """`div.text` left empty (the body filled in by a script) counted as a body found by the
+    selectors: body coverage read 100% with every body empty. A video's empty body is
+    still found."""
+    page = (
+        f"<html><head>{JSONLD.format(ARTICLE_LD)}</head><body><article>"
+        f'<h1>Synthetic deep story</h1><div class="text">{inner}</div></article></body></html>'
+    )
+    for fast in (True, False):
+        result = extract_article(page.encode(), URL, fast=fast)
+        assert isinstance(result, Extracted)
+        assert result.fields["body"] == ""
+        assert result.layers.get("body") == layer

@@ -293,9 +293,9 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     if body is None:
         text.enabled = True
         body = (text() or {}).get("body") or ""
-        if body:  # (no body found: no layer, so the page does not count as covered)
+        if body or _has_player(scope):  # (else no body found: no layer, not covered)
             used["body"] = "text"
-    else:
+    elif body or _has_player(marks.body[1]):  # (a video's body is empty: found, and empty)
         used["body"] = "selectors"
     values["body"] = body
     return _finish(ref, values, used)
