@@ -6,6 +6,8 @@ import errno
 import gzip
 import json
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -440,6 +442,19 @@ def test_killed_before_dir_fsync_still_commits(pipeline_run, make_record, tmp_pa
     )
     older, newer = completed(tmp_path)
     assert (ids(older), ids(newer)) == ([1, 2, 3, 4, 5], [6, 7])
+
+
+def test_clean_leftovers_removes_the_private_names_a_killed_run_left(tmp_path):
+    """A kill while a temporary or claim was being made left ``<name>.<pid>`` for ever (8 of
+    30 kills in a review); one whose process lives may be in the middle of it."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    dead = [tmp_path / f".a.jsonl.part.{proc.pid}", tmp_path / f".b.claim.part.{proc.pid}"]
+    mine = tmp_path / f".c.jsonl.part.{os.getpid()}"
+    for path in (*dead, mine):
+        path.write_bytes(b"")
+    assert clean_leftovers(tmp_path) == sorted(dead)
+    assert mine.exists()
 
 
 def test_clean_leftovers_spares_a_live_writer(tmp_path):

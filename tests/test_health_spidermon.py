@@ -43,6 +43,14 @@ def test_a_finish_reason_the_gates_accept_is_not_a_failure():
     assert set(outcome.values()) == {"OK"}
 
 
-def test_without_a_verdict_the_gate_monitor_is_skipped():
-    outcome = run_suite({"finish_reason": "finished"})
-    assert "SKIPPED" in outcome.values()
+def test_without_a_verdict_the_finish_reason_is_judged():
+    """With FAKTI_REPORT_ENABLED off the monitor was skipped: a run stopped by a failed export
+    or an unreachable site notified nothing."""
+    assert run_suite({"finish_reason": "finished"})["error"].strip() == ""
+    for reason in ("export_failed", "site_unreachable", "shutdown"):
+        outcome = run_suite({"finish_reason": reason})
+        assert [v for k, v in outcome.items() if k != "error"] == ["FAIL"]
+        assert f"finish reason {reason} (no health verdict)" in outcome["error"]
+    capped = {"finish_reason": "closespider_itemcount"}
+    accepted = run_suite(capped, FAKTI_HEALTH_FINISH_REASONS="finished,closespider_itemcount")
+    assert accepted["error"].strip() == ""

@@ -7,17 +7,17 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 from newsspider.extensions.unreachable import UnreachableAbort, unreachable
-from newsspider.middlewares.retry import PAGE_ERRORS
+from newsspider.middlewares.retry import PAGES_GAVE_UP
 
 
 @pytest.mark.parametrize(
     ("stats", "expected"),
     [
         ({}, False),
-        ({"retry/max_reached": 1, PAGE_ERRORS: 1}, True),
-        ({"retry/max_reached": 1, PAGE_ERRORS: 6, "response_received_count": 1}, False),  # 503s
-        ({"downloader/exception_count": 5, PAGE_ERRORS: 5}, False),  # still retrying
-        # only robots.txt gave up: the pages it held may well answer
+        ({"retry/max_reached": 2, PAGES_GAVE_UP: 1}, True),
+        ({"retry/max_reached": 2, PAGES_GAVE_UP: 1, "response_received_count": 1}, False),
+        # pages still retrying, or only robots.txt gave up: they may well answer
+        ({"downloader/exception_count": 5}, False),
         ({"retry/max_reached": 1, "downloader/exception_count": 6}, False),
     ],
 )

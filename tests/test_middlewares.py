@@ -21,7 +21,7 @@ from newsspider.middlewares.redirect import (
     UnfilteredMetaRefreshMiddleware,
     UnfilteredRedirectMiddleware,
 )
-from newsspider.middlewares.retry import PAGE_ERRORS, BackoffRetryMiddleware, parse_retry_after
+from newsspider.middlewares.retry import PAGES_GAVE_UP, BackoffRetryMiddleware, parse_retry_after
 from newsspider.middlewares.useragent import apply_contact, user_agent
 
 ROBOTS = """# synthetic
@@ -183,13 +183,18 @@ def test_no_backoff_when_base_zero_and_exceptions_retried() -> None:
     assert mw.process_response(request, ok) is ok
 
 
-def test_download_errors_of_pages_are_counted_not_of_robots_txt() -> None:
-    mw = _retry_mw()
-    mw.process_exception(Request("http://127.0.0.1:9/robots.txt"), ConnectionRefusedError())
+def test_pages_that_gave_up_after_a_download_error_are_counted_not_robots_txt() -> None:
+    """Counted once the retries are used up: a first attempt that failed (its retry may
+    answer) made the early stop take a reachable site for an unreachable one."""
+    mw = _retry_mw(RETRY_TIMES=1)
+    robots = Request("http://127.0.0.1:9/robots.txt", meta={"retry_times": 1})
+    assert mw.process_exception(robots, ConnectionRefusedError()) is None
     mw.process_exception(Request("http://127.0.0.1:9/x"), IgnoreRequest())  # not a download error
-    assert mw.crawler.stats.get_value(PAGE_ERRORS) is None
-    mw.process_exception(Request("http://127.0.0.1:9/x"), ConnectionRefusedError())
-    assert mw.crawler.stats.get_value(PAGE_ERRORS) == 1
+    retry = mw.process_exception(Request("http://127.0.0.1:9/x"), ConnectionRefusedError())
+    assert isinstance(retry, Request)
+    assert mw.crawler.stats.get_value(PAGES_GAVE_UP) is None
+    assert mw.process_exception(retry, ConnectionRefusedError()) is None
+    assert mw.crawler.stats.get_value(PAGES_GAVE_UP) == 1
 
 
 @pytest.mark.parametrize(

@@ -109,3 +109,24 @@ def test_a_robots_txt_larger_than_download_maxsize_disallows_everything(tmp_path
     assert records == [] and not set(THREE) & set(site.hits), done.stderr[-3000:]
     assert "is larger than DOWNLOAD_MAXSIZE" in done.stderr
     assert "'politeness/robots_unavailable': 1" in done.stderr
+
+
+def test_a_page_whose_first_attempt_failed_after_robots_txt_gave_up_is_waited_for(
+    tmp_path: Path,
+) -> None:
+    """robots.txt drops the connection, the page drops its first attempt only: the early
+    stop fired on that attempt (exit 9) before the page's retry was answered. With the live
+    backoff (2 s before the retry)."""
+    attempts: list[int] = []
+
+    def drop(h) -> None:
+        h.connection.shutdown(socket.SHUT_RDWR)
+
+    def flaky(h) -> None:
+        attempts.append(1)
+        (drop if len(attempts) == 1 else send(PAGE))(h)
+
+    live = ("FAKTI_LOOPBACK_FAST=0", "RETRY_TIMES=2", "DOWNLOAD_DELAY=0")
+    done, _, records = crawl(drop, tmp_path, flaky, (ARTICLE,), *live)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert [r["article_id"] for r in records] == [1000001] and len(attempts) == 2

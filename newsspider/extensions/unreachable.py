@@ -1,11 +1,12 @@
 """Stop a run early when the site is unreachable.
 
-Once a request has failed all its retries (``retry/max_reached``), a request other than
-robots.txt has failed too (``retry/page_errors``) and no response at all has been received,
-every other request would fail the same way, each after its own retries (an hour with live
-timeouts). The run is then closed with the finish reason ``site_unreachable``, and the health
-gate reports it (exit status 4). A robots.txt that gave up is not enough alone: a server or CDN
-may fail only that path and serve the pages it held back.
+Once a request other than robots.txt has failed all its retries with a download error
+(``retry/pages_gave_up``) and no response at all has been received, every other request would
+fail the same way, each after its own retries (an hour with live timeouts). The run is then
+closed with the finish reason ``site_unreachable``, and the health gate reports it (exit
+status 4). A robots.txt that gave up is not enough: a server or CDN may fail only that path
+and serve the pages it held back; nor is a page's failed attempt, which its retry may still
+get an answer to.
 ``FAKTI_HEALTH_UNREACHABLE_ABORT=False`` keeps trying every request instead.
 """
 
@@ -20,7 +21,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from newsspider.middlewares.retry import PAGE_ERRORS
+from newsspider.middlewares.retry import PAGES_GAVE_UP
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +31,8 @@ CHECK_INTERVAL = 0.5
 
 
 def unreachable(stats: dict[str, Any]) -> bool:
-    """A request gave up retrying, a request other than robots.txt failed, and nothing ever
-    answered."""
-    return (
-        bool(stats.get("retry/max_reached"))
-        and bool(stats.get(PAGE_ERRORS))
-        and not stats.get("response_received_count")
-    )
+    """A request other than robots.txt gave up retrying, and nothing ever answered."""
+    return bool(stats.get(PAGES_GAVE_UP)) and not stats.get("response_received_count")
 
 
 class UnreachableAbort:

@@ -3,9 +3,9 @@
 A retried request is not sent before its delay: ``Retry-After`` (seconds or an HTTP date,
 capped by ``FAKTI_RETRY_AFTER_MAX``) pauses the whole host, also after a last attempt;
 otherwise the request alone waits ``FAKTI_RETRY_BACKOFF_BASE * 2**(attempt-1)`` seconds,
-capped by ``FAKTI_RETRY_BACKOFF_MAX``. Download errors (``RETRY_EXCEPTIONS``) of requests
-other than robots.txt are counted: :data:`PAGE_ERRORS`, read by the early stop of an
-unreachable site.
+capped by ``FAKTI_RETRY_BACKOFF_MAX``. A request other than robots.txt that gives up after a
+download error (``RETRY_EXCEPTIONS``) is counted: :data:`PAGES_GAVE_UP`, read by the early
+stop of an unreachable site.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from newsspider.middlewares.gate import HostGate
 from newsspider.middlewares.politeness import NOT_BEFORE
 
 RETRY_AFTER_STATUSES = frozenset({429, 503})
-#: Stat: download errors (``RETRY_EXCEPTIONS``, each attempt) of requests other than robots.txt.
-PAGE_ERRORS = "retry/page_errors"
+#: Stat: requests other than robots.txt that gave up after a download error (``RETRY_EXCEPTIONS``).
+PAGES_GAVE_UP = "retry/pages_gave_up"
 
 
 def parse_retry_after(value: str | bytes | None, now: datetime) -> float | None:
@@ -77,10 +77,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def process_exception(
         self, request: Request, exception: Exception
     ) -> Request | Response | None:
-        retried = isinstance(exception, self.exceptions_to_retry)
-        if retried and urlparse_cached(request).path != "/robots.txt":
-            self.crawler.stats.inc_value(PAGE_ERRORS)
-        return self._backoff(super().process_exception(request, exception))
+        result = super().process_exception(request, exception)
+        download_error = isinstance(exception, self.exceptions_to_retry)
+        if result is None and download_error and urlparse_cached(request).path != "/robots.txt":
+            self.crawler.stats.inc_value(PAGES_GAVE_UP)
+        return self._backoff(result)
 
     def _backoff(self, result: Request | Response | None) -> Request | Response | None:
         if isinstance(result, Request) and self.backoff_base > 0:

@@ -36,10 +36,16 @@ def fsync_dir(directory: Path) -> None:
 
 
 def clean_leftovers(directory: Path) -> list[Path]:
-    """Delete the temporaries in ``directory`` that no live process holds; return them."""
+    """Delete the temporaries in ``directory`` that no live process holds, and the private
+    names of :func:`create_locked` whose process is gone (a kill left them); return them."""
     removed: list[Path] = []
     if not directory.is_dir():
         return removed
+    for path in sorted(directory.glob(f".*{TEMP_SUFFIX}.*")):
+        pid = path.suffix.removeprefix(".")
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+            removed.append(path)
     for path in sorted(directory.glob(f".*{TEMP_SUFFIX}")):
         try:
             fd = os.open(path, os.O_RDONLY)
@@ -57,11 +63,22 @@ def clean_leftovers(directory: Path) -> list[Path]:
     return removed
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # (another user's)
+        return True
+    return True
+
+
 def create_locked(path: Path) -> int:
     """Create ``path`` exclusively (``FileExistsError`` if it exists) and return its descriptor,
-    under an exclusive ``flock``. It is made and locked under a name of this process's own,
-    which :func:`clean_leftovers` does not match, then linked into place: no other run's
-    :func:`clean_leftovers` can find it unlocked and delete it."""
+    under an exclusive ``flock``. It is made and locked under a name of this process's own
+    (``<path>.<pid>``, which :func:`clean_leftovers` deletes only once that process is gone),
+    then linked into place: no other run's :func:`clean_leftovers` can find it unlocked and
+    delete it."""
     own = path.with_name(f"{path.name}.{os.getpid()}")
     fd = os.open(own, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
