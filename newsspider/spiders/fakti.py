@@ -995,14 +995,15 @@ class FaktiSpider(scrapy.Spider):
         """An article request that got no usable response (after its retries: an HTTP error,
         a refused or oversized download, a timeout...) becomes a reject record, so that no
         discovered article is lost without a trace. Reason: ``http:<status>`` or
-        ``download:<exception type>``."""
+        ``download:<exception type>`` (``IgnoreRequest`` for every refusal by our rules,
+        an oversized page's ``TooLarge`` included)."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
-        reason = (
-            f"http:{error.response.status}"
-            if isinstance(error, HttpError)
-            else f"download:{type(error).__name__}"
-        )
+        if isinstance(error, HttpError):
+            reason = f"http:{error.response.status}"
+        else:
+            kind = IgnoreRequest if isinstance(error, IgnoreRequest) else type(error)
+            reason = f"download:{kind.__name__}"
         logger.warning("article %s not fetched: %s (%.200s)", request.url, reason, error)
         self.crawler.stats.inc_value("pages/failed")
         self._hold(request, "not fetched")
