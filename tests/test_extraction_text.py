@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from newsspider.extraction import Extracted, NotArticle, Rejected, extract_from_text
+from newsspider.extraction import (
+    Extracted,
+    NotArticle,
+    Rejected,
+    extract_article,
+    extract_from_text,
+)
 from newsspider.extraction.body import author_from_line, clean_headline, is_caption
 
 BG_URL = "https://fakti.bg/mnenia/1040020-sintetichen-tekst"
@@ -129,3 +135,127 @@ def test_opinion_disclaimer_ending_in_a_closing_quote_keeps_the_first_sentence(e
     assert result.fields["body"] == (
         "Първо изречение. Първи абзац на текста.\n\nВтори абзац на текста."
     )
+
+
+# --- a date line above the headline (a redesign may put it there) ----------------------------
+
+EN_ABOVE = (
+    "Last news in Fakti\nApr 23, 2025 08:03 144\nHeadline here\nSubtitle here\n"
+    "Headline here  - 1\nOne.\n\nTwo.\n"
+)
+
+
+def test_en_date_line_above_headline() -> None:
+    result = extract_from_text(EN_ABOVE, EN_URL)
+    assert isinstance(result, Extracted)
+    f = result.fields
+    assert (f["headline"], f["subtitle"], f["views"]) == ("Headline here", "Subtitle here", 144)
+    assert f["published_at"] == "2025-04-23T08:03:00+03:00"
+    assert f["body"] == "One.\n\nTwo."
+    # A line after the date line is the headline only when a heading, shown twice or named by
+    # the caption: else it may be the body's first line, and no headline is invented.
+    result = extract_from_text("Apr 23, 2025 08:03 144\nFirst line.\nSecond line.\n", EN_URL)
+    assert isinstance(result, Rejected)
+    assert result.reason == "missing:headline"
+
+
+def test_bg_date_line_above_headline() -> None:
+    date = "25 Август, 2025 07:10, обновена 25 Август, 2025 06:13\n"
+    text = date + BG_TEXT.replace(date, "")
+    result = extract_from_text(text, BG_URL)
+    assert isinstance(result, Extracted)
+    assert result.fields == extract_from_text(BG_TEXT, BG_URL).fields
+
+
+REDESIGN_PAGE = """<html lang="{lang}"><head><meta charset="utf-8">
+<title>{head} - Fakti</title></head><body><main><article class="a1">
+{date}<h1 class="h2">{head}</h1>{rest}
+<figure class="f3"><img src="https://cdn4.focus.bg/fakti/photos/big/0a1/s-1.jpg" alt="">
+<figcaption>{head} - 1</figcaption></figure>{author}
+<div class="b4"><p>Първи синтетичен абзац.</p><p>Втори синтетичен абзац.</p></div>
+</article></main></body></html>"""
+SUBTITLE = '<div class="s8">Синтетично подзаглавие</div>'
+TAG_LIST = '<ul class="g6"><li><a href="/tag/proverki">проверки</a></li></ul>'
+
+
+@pytest.mark.parametrize(
+    ("url", "date", "rest", "author", "anchor"),
+    [
+        (EN_URL, "Apr 23, 2025 08:03 144", SUBTITLE, "", SUBTITLE),
+        (
+            BG_URL,
+            "9 Януари, 2026 23:13 313 7",
+            TAG_LIST + SUBTITLE,
+            '<div class="u7">Петър Петров Петър Петров Автор във Fakti.bg</div>',
+            "</h1>",
+        ),
+    ],
+    ids=["en", "bg"],
+)
+def test_redesign_date_line_above_headline(
+    url: str, date: str, rest: str, author: str, anchor: str
+) -> None:
+    """The fields are those of the §3 order (the date line after the EN subtitle, or after
+    the BG headline)."""
+    date = f'<div class="d5">{date}</div>'
+    lang = "en" if "/en/" in url else "bg"
+    kw = {"lang": lang, "head": "Синтетично заглавие", "rest": rest, "author": author}
+    above = extract_article(REDESIGN_PAGE.format(date=date, **kw).encode(), url)
+    page = REDESIGN_PAGE.format(date="", **kw).replace(anchor, anchor + date)
+    assert isinstance(above, Extracted)
+    assert above.fields == extract_article(page.encode(), url).fields
+    assert above.fields["subtitle"] == "Синтетично подзаглавие"
+    assert above.fields["body"] == "Първи синтетичен абзац.\n\nВтори синтетичен абзац."
+
+
+EN_ABOVE_DATE = ("Apr 23, 2025 08:03 144", "2025-04-23T08:03:00+03:00", 144, None)
+BG_ABOVE_DATE = ("9 Януари, 2026 23:13 313 7", "2026-01-09T23:13:00+02:00", 313, 7)
+
+
+def _above(url: str, date: str, rest: str = SUBTITLE, body: str = "") -> dict[str, object]:
+    """The fields of a redesigned page with ``date`` above the headline and ``body`` as its
+    second paragraph."""
+    lang = "en" if "/en/" in url else "bg"
+    kw = {"lang": lang, "head": "Синтетично заглавие", "rest": rest, "author": ""}
+    page = REDESIGN_PAGE.format(date=date, **kw).replace("<p>Втори", f"{body}<p>Втори")
+    result = extract_article(page.encode(), url)
+    assert isinstance(result, Extracted)
+    return result.fields
+
+
+@pytest.mark.parametrize(
+    ("url", "date", "body"),
+    [
+        (EN_URL, EN_ABOVE_DATE, "May 9, 2025 10:00 5"),
+        (BG_URL, BG_ABOVE_DATE, "30 Август, 2025 20:45 2 1"),
+    ],
+    ids=["en", "bg"],
+)
+def test_date_line_above_headline_wins_over_a_dated_body_line(
+    url: str, date: tuple[str, str, int, int | None], body: str
+) -> None:
+    f = _above(url, f'<div class="d5">{date[0]}</div>', body=f"<p>{body}</p>")
+    assert (f["published_at"], f["views"], f["comments"]) == date[1:]
+    assert body in f["body"].split("\n\n")
+
+
+@pytest.mark.parametrize(
+    ("url", "date", "counts"),
+    [(EN_URL, "Apr 23, 2025 08:03", ["144"]), (BG_URL, "9 Януари, 2026 23:13", ["313", "7"])],
+    ids=["en", "bg"],
+)
+def test_counts_left_below_the_headline_join_a_date_line_above_it(
+    url: str, date: str, counts: list[str]
+) -> None:
+    """The date line moved above the headline, its counts left in the §3 date slot: after
+    the headline (BG) or the EN subtitle. After a date without a time, a number is no count."""
+    blocks = "".join(f"<div>{count}</div>" for count in counts)
+    en = url == EN_URL
+    rest = SUBTITLE + blocks if en else blocks + SUBTITLE
+    f = _above(url, f'<div class="d5">{date}</div>', rest)
+    expected = EN_ABOVE_DATE if en else BG_ABOVE_DATE
+    assert (f["published_at"], f["views"], f["comments"]) == expected[1:]
+    assert f["subtitle"] == "Синтетично подзаглавие"
+    day = date.rsplit(" ", 1)[0]
+    f = _above(url, f'<div class="d5">{day}</div>', rest)
+    assert (f["views"], f["comments"]) == (None, None)

@@ -244,6 +244,22 @@ def _find_date(
     return None
 
 
+def _date_above(lines: list[Line], start: int) -> tuple[int, int, DateLine] | None:
+    """``(first, end, date line)`` of a date line that ends right above the headline (at
+    ``lines[start]``), its blocks included; ``None`` when there is none."""
+    for i in range(max(0, start - 4), start):  # (a date line spans at most 4 blocks)
+        found = _date_at(lines, i)
+        if found is not None and found[0] == start:
+            return i, *found
+    return None
+
+
+def _past_slot(between: list[Line], headline: str | None) -> bool:
+    """Whether a date line after the headline and ``between`` is past the §3 date slot: a
+    `p`, the caption, a photo credit or an author line comes before it (body text)."""
+    return any(_is_paragraph(line) or _is_special(line, headline) for line in between)
+
+
 def _date_at(lines: list[Line], i: int) -> tuple[int, DateLine] | None:
     """``(end, date line)`` of a date line at ``lines[i]``, with the blocks after it that
     hold its time, counts or update; ``None`` when ``lines[i]`` opens none."""
@@ -395,6 +411,10 @@ class _Header:
     tags: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     head_el: etree._Element | None = None
+    #: The headline comes right after the date line (a date line above it), not before.
+    below: bool = False
+    #: The date line's counts, left in its §3 slot below the headline.
+    counts: list[str] = field(default_factory=list)
     body_start: int = 0
 
 
@@ -415,6 +435,10 @@ def _before_date(lines: list[Line], first: int, end: int, lang: str, hint: str |
     texts = [line.text for line in pre]
     window = (w.text for w in lines[end : end + P.HEADER_WINDOW])
     caption = next((head for head in map(caption_head, window) if head), None)
+    if not (hint in texts if hint else texts) and _headline_below(lines, end, hint, caption):
+        header.headline, header.below = hint or lines[end].text, True
+        header.head_el = lines[end].el
+        return header
     headline = None
     if hint and hint in texts:
         headline = hint
@@ -432,6 +456,19 @@ def _before_date(lines: list[Line], first: int, end: int, lang: str, hint: str |
             rest = [t for t in texts[last:] if t != header.headline]
             header.subtitle = " ".join(rest) or None
     return header
+
+
+def _headline_below(lines: list[Line], end: int, hint: str | None, caption: str | None) -> bool:
+    """Whether the line right after the date line (ending at ``end``) is the headline, with
+    no headline before the date line: ``hint``; without one, a heading, a line shown twice
+    (BG) or the headline the photo's caption names (any other first line may be body text)."""
+    if end >= len(lines) or lines[end].linky or lines[end].item:
+        return False
+    text = lines[end].text
+    if hint:
+        return text == hint
+    twice = end + 1 < len(lines) and lines[end + 1].text == text
+    return lines[end].heading or twice or text == caption
 
 
 def _author_at(lines: list[Line], j: int) -> tuple[str | None, int] | None:
@@ -458,12 +495,40 @@ def _author_at(lines: list[Line], j: int) -> tuple[str | None, int] | None:
     return None
 
 
+def _slot_counts(lines: list[Line], j: int, most: int) -> list[str]:
+    """Up to ``most`` bare counts (`147`, `2 542`) from ``lines[j]``, each a block of its own
+    (no `p`, list item or link)."""
+    out: list[str] = []
+    for line in lines[j : j + most]:
+        if line.item or line.linky or _is_paragraph(line) or not P.COUNT.match(line.text):
+            break
+        out.append(line.text)
+    return out
+
+
 def _after_date(
-    lines: list[Line], header: _Header, start: int, lang: str, date_el: etree._Element | None
+    lines: list[Line],
+    header: _Header,
+    start: int,
+    lang: str,
+    date_el: etree._Element | None,
+    wanted: int = 0,
 ) -> None:
     """BG tag bullets (`li`s, or short links in one block) and subtitle, caption, photo credit
-    and author line, after the date."""
+    and author line, after the date. When the date line is above the headline, they follow
+    the headline and topic line, an EN subtitle is read as a BG one, and up to ``wanted``
+    bare counts where §3 puts the date line (after the headline and topic line, or after
+    the EN subtitle) are its counts."""
     headline, j, n = header.headline, start, len(lines)
+    while header.below and j < n:  # the headline (maybe twice) and topic line, below the date
+        topic = P.TOPIC_LINE.match(lines[j].text)
+        if topic:
+            header.tags.append(collapse(topic.group("topic")))
+        elif lines[j].text != headline:
+            break
+        j += 1
+    header.counts = _slot_counts(lines, j, wanted)
+    j += len(header.counts)
     while j < n and lines[j].item:
         if all(map(_site_page, lines[j].hrefs)):  # (not a share bar or an author link)
             header.tags.append(_tag(lines[j]))
@@ -478,7 +543,7 @@ def _after_date(
         header.tags.extend(lines[j].links)  # the tag bullets as links in one block
         j += 1
     if (
-        lang != "en"
+        (lang != "en" or header.below)
         and j < n
         and not lines[j].linky
         and not _is_special(lines[j], headline)
@@ -492,6 +557,9 @@ def _after_date(
     ):
         header.subtitle = lines[j].text
         j += 1
+    if lang == "en" and not header.counts:
+        header.counts = _slot_counts(lines, j, wanted)
+        j += len(header.counts)
     # The caption / photo-credit slot, then the author line (§3); body lines never match.
     while j < n:
         text = lines[j].text
@@ -515,16 +583,25 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
     start = 0
     if hint:
         start = next((i for i, line in enumerate(lines) if line.text == hint), 0)
-    found = _find_date(lines, start, lang, hint) or (
-        _find_date(lines, 0, lang, hint) if start else None
-    )
+    found = _find_date(lines, start, lang, hint)
+    above = _date_above(lines, start) if start else None
+    if above is not None and (found is None or _past_slot(lines[start : found[0]], hint)):
+        found = above
+    if found is None and start:
+        found = _find_date(lines, 0, lang, hint)
     if found is None:
         fields["headline"] = hint
         return fields
     first, end, date_line = found
     date_el = lines[first].el
     header = _before_date(lines, first, end, lang, hint)
-    _after_date(lines, header, end, lang, date_el)
+    shown = [line.text for line in lines[first:end]]
+    wanted = 0  # (§2: the counts follow the time)
+    if header.below and date_line.views is None and P.CLOCK_TIME.search(" ".join(shown)):
+        wanted = 1 if lang == "en" else 2
+    _after_date(lines, header, end, lang, date_el, wanted)
+    if header.counts:
+        date_line = parse_date_line(" ".join(shown + header.counts)) or date_line
 
     article = _article_element(date_el, header.head_el)
     body, trailing = _body_lines(lines[header.body_start :], article, lang)
