@@ -247,8 +247,9 @@ def test_date_line_above_headline_wins_over_a_dated_body_line(
 def test_counts_left_below_the_headline_join_a_date_line_above_it(
     url: str, date: str, counts: list[str]
 ) -> None:
-    """The date line moved above the headline, its counts left in the §3 date slot: after
-    the headline (BG) or the EN subtitle. After a date without a time, a number is no count."""
+    """The date line moved above the headline, its counts left in the §3 date slot beside the
+    headline: after it (BG) or after the EN subtitle. After a date without a time, or one
+    with its update (BG form B shows no counts), a number is no count."""
     blocks = "".join(f"<div>{count}</div>" for count in counts)
     en = url == EN_URL
     rest = SUBTITLE + blocks if en else blocks + SUBTITLE
@@ -259,3 +260,64 @@ def test_counts_left_below_the_headline_join_a_date_line_above_it(
     day = date.rsplit(" ", 1)[0]
     f = _above(url, f'<div class="d5">{day}</div>', rest)
     assert (f["views"], f["comments"]) == (None, None)
+    if not en:
+        updated = f"{date}, обновена 9 Януари, 2026 23:50"
+        f = _above(url, f'<div class="d5">{updated}</div>', rest)
+        assert (f["views"], f["comments"]) == (None, None)
+        assert f["body"].startswith("313\n\n7\n\n")  # (a bare number is no subtitle)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "<table><tr><td>5</td><td>12</td><td>23</td></tr></table>",
+        "<h2>1</h2><p>Първа точка.</p><h2>2</h2>",
+    ],
+    ids=["table", "numbered-heading"],
+)
+def test_numbers_opening_the_body_are_no_counts_of_a_date_line_above(opening: str) -> None:
+    """A review found views=5, comments=12 from a lottery table opening the body (and views=1
+    from a numbered heading): counts come only from blocks beside the headline."""
+    page = (
+        '<html lang="bg"><head><meta charset="utf-8"><title>Синтетичен тираж - Fakti</title>'
+        '</head><body><main><article class="a1"><div class="d5">9 Януари, 2026 23:13</div>'
+        f'<h1 class="h2">Синтетичен тираж</h1><div class="b4">{opening}'
+        "<p>Синтетичен абзац за тиража.</p></div></article></main></body></html>"
+    )
+    result = extract_article(page.encode(), BG_URL)
+    assert isinstance(result, Extracted)
+    f = result.fields
+    assert (f["published_at"], f["views"], f["comments"]) == (
+        "2026-01-09T23:13:00+02:00",
+        None,
+        None,
+    )
+
+
+def test_numbers_after_a_plain_text_date_line_above_the_headline_are_no_counts() -> None:
+    text = "9 Януари, 2026 23:13\nСинтетичен тираж\nСинтетичен тираж\n5\n12\nСинтетичен абзац.\n"
+    result = extract_from_text(text, BG_URL)
+    assert isinstance(result, Extracted)
+    assert (result.fields["views"], result.fields["comments"]) == (None, None)
+    assert result.fields["body"].startswith("5\n\n12\n\n")
+
+
+def test_another_storys_card_above_the_headline_gives_no_date() -> None:
+    """A card's date line right above the `h1` (not beside it in the header) replaced the
+    article's own date line, which an EN subtitle `p` separated from the headline."""
+    page = (
+        '<html lang="en"><head><meta charset="utf-8"><title>Synthetic headline here - Fakti'
+        '</title></head><body><div class="top"><div class="card"><a href="/en/world/1040001-x">'
+        'Other story</a><div class="when">Nov 28, 2026 09:15 1 234</div></div></div>'
+        '<div class="page"><div class="a1"><h1 class="h2">Synthetic headline here</h1>'
+        '<p class="s8">Synthetic subtitle of the article</p>'
+        '<div class="d5">Apr 23, 2025 08:03 144</div>'
+        '<div class="b4"><p>First synthetic paragraph.</p><p>Second synthetic paragraph.</p>'
+        "</div></div></div></body></html>"
+    )
+    result = extract_article(page.encode(), "https://fakti.bg/en/world/1040021-synthetic")
+    assert isinstance(result, Extracted)
+    f = result.fields
+    assert (f["published_at"], f["views"]) == ("2025-04-23T08:03:00+03:00", 144)
+    assert f["subtitle"] == "Synthetic subtitle of the article"
+    assert f["body"] == "First synthetic paragraph.\n\nSecond synthetic paragraph."

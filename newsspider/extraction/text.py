@@ -254,10 +254,22 @@ def _date_above(lines: list[Line], start: int) -> tuple[int, int, DateLine] | No
     return None
 
 
-def _past_slot(between: list[Line], headline: str | None) -> bool:
-    """Whether a date line after the headline and ``between`` is past the §3 date slot: a
-    `p`, the caption, a photo credit or an author line comes before it (body text)."""
-    return any(_is_paragraph(line) or _is_special(line, headline) for line in between)
+def _past_slot(between: list[Line], headline: str | None, lang: str) -> bool:
+    """Whether a date line after ``between`` (the headline and what follows it) is past the
+    §3 date slot: a `p`, the caption, a photo credit or an author line comes before it (body
+    text). An EN subtitle, the line right after the headline, may be a `p` (§3)."""
+    after = between[2:] if lang == "en" else between[1:]
+    return any(_is_paragraph(line) or _is_special(line, headline) for line in after)
+
+
+def _beside(date_el: etree._Element | None, head_el: etree._Element | None) -> bool:
+    """Whether a date line's element sits beside the headline's (the same parent, or a
+    wrapper of the date in that parent), as a header shows it; not another story's card
+    above the headline."""
+    if date_el is None or head_el is None:
+        return False
+    parent = head_el.getparent()
+    return parent is not None and any(node is parent for node in islice(date_el.iterancestors(), 2))
 
 
 def _date_at(lines: list[Line], i: int) -> tuple[int, DateLine] | None:
@@ -495,12 +507,20 @@ def _author_at(lines: list[Line], j: int) -> tuple[str | None, int] | None:
     return None
 
 
-def _slot_counts(lines: list[Line], j: int, most: int) -> list[str]:
-    """Up to ``most`` bare counts (`147`, `2 542`) from ``lines[j]``, each a block of its own
-    (no `p`, list item or link)."""
+def _slot_counts(lines: list[Line], j: int, most: int, head_el: etree._Element | None) -> list[str]:
+    """Up to ``most`` bare counts (`147`, `2 542`) from ``lines[j]``: blocks of their own
+    beside the headline (:func:`_beside`), not a heading, `p`, list item or link (a table
+    or numbered heading opening the body is no count)."""
     out: list[str] = []
     for line in lines[j : j + most]:
-        if line.item or line.linky or _is_paragraph(line) or not P.COUNT.match(line.text):
+        if (
+            line.item
+            or line.linky
+            or line.heading
+            or _is_paragraph(line)
+            or not P.COUNT.match(line.text)
+            or not _beside(line.el, head_el)
+        ):
             break
         out.append(line.text)
     return out
@@ -518,7 +538,7 @@ def _after_date(
     and author line, after the date. When the date line is above the headline, they follow
     the headline and topic line, an EN subtitle is read as a BG one, and up to ``wanted``
     bare counts where §3 puts the date line (after the headline and topic line, or after
-    the EN subtitle) are its counts."""
+    the EN subtitle) are its counts (:func:`_slot_counts`)."""
     headline, j, n = header.headline, start, len(lines)
     while header.below and j < n:  # the headline (maybe twice) and topic line, below the date
         topic = P.TOPIC_LINE.match(lines[j].text)
@@ -527,7 +547,7 @@ def _after_date(
         elif lines[j].text != headline:
             break
         j += 1
-    header.counts = _slot_counts(lines, j, wanted)
+    header.counts = _slot_counts(lines, j, wanted, header.head_el)
     j += len(header.counts)
     while j < n and lines[j].item:
         if all(map(_site_page, lines[j].hrefs)):  # (not a share bar or an author link)
@@ -547,6 +567,7 @@ def _after_date(
         and j < n
         and not lines[j].linky
         and not _is_special(lines[j], headline)
+        and not P.COUNT.match(lines[j].text)  # (a bare number is no subtitle)
         and _author_at(lines, j) is None
         and (
             lines[j].heading
@@ -558,7 +579,7 @@ def _after_date(
         header.subtitle = lines[j].text
         j += 1
     if lang == "en" and not header.counts:
-        header.counts = _slot_counts(lines, j, wanted)
+        header.counts = _slot_counts(lines, j, wanted, header.head_el)
         j += len(header.counts)
     # The caption / photo-credit slot, then the author line (§3); body lines never match.
     while j < n:
@@ -585,7 +606,11 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
         start = next((i for i, line in enumerate(lines) if line.text == hint), 0)
     found = _find_date(lines, start, lang, hint)
     above = _date_above(lines, start) if start else None
-    if above is not None and (found is None or _past_slot(lines[start : found[0]], hint)):
+    if (
+        above is not None
+        and _beside(lines[above[0]].el, lines[start].el)
+        and (found is None or _past_slot(lines[start : found[0]], hint, lang))
+    ):
         found = above
     if found is None and start:
         found = _find_date(lines, 0, lang, hint)
@@ -596,8 +621,13 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
     date_el = lines[first].el
     header = _before_date(lines, first, end, lang, hint)
     shown = [line.text for line in lines[first:end]]
-    wanted = 0  # (§2: the counts follow the time)
-    if header.below and date_line.views is None and P.CLOCK_TIME.search(" ".join(shown)):
+    wanted = 0  # (§2: the counts follow a time, and a date with its update shows none)
+    if (
+        header.below
+        and date_line.views is None
+        and date_line.updated is None
+        and P.CLOCK_TIME.search(" ".join(shown))
+    ):
         wanted = 1 if lang == "en" else 2
     _after_date(lines, header, end, lang, date_el, wanted)
     if header.counts:
