@@ -321,3 +321,26 @@ def test_another_storys_card_above_the_headline_gives_no_date() -> None:
     assert (f["published_at"], f["views"]) == ("2025-04-23T08:03:00+03:00", 144)
     assert f["subtitle"] == "Synthetic subtitle of the article"
     assert f["body"] == "First synthetic paragraph.\n\nSecond synthetic paragraph."
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "<table><tr><td>5</td><td>12</td></tr></table>",
+        "<table><tbody><tr><th>Число</th></tr><tr><td>5</td></tr></tbody></table>",
+    ],
+)
+def test_a_table_opening_the_body_keeps_the_paragraphs_after_it(table: str) -> None:
+    """The body's container was the first cell's row: every paragraph after the table was
+    lost (the body was the table's numbers alone)."""
+    page = (
+        '<html lang="bg"><head><meta charset="utf-8"><title>Синтетичен тираж - Fakti</title>'
+        '</head><body><main><article class="a1"><h1 class="h2">Синтетичен тираж</h1>'
+        '<div class="d5">9 Януари, 2026 23:13 100 2</div>'
+        f'<div class="b4">{table}<p>Синтетичен първи абзац.</p><p>Синтетичен втори.</p></div>'
+        "</article></main></body></html>"
+    )
+    result = extract_article(page.encode(), BG_URL)
+    assert isinstance(result, Extracted)
+    assert result.fields["body"].endswith("\n\nСинтетичен първи абзац.\n\nСинтетичен втори.")
+    assert result.fields["body"].startswith(("5\n\n12\n\n", "Число\n\n5\n\n"))

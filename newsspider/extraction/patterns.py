@@ -327,6 +327,8 @@ BLOCK_TAGS = frozenset(
      "dl", "dt", "dd", "pre", "address", "body", "html", "title", "center"}
 )  # fmt: skip
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Blocks of a table: its cells' lines are one body block, the table.
+TABLE_PARTS = frozenset({"td", "th", "tr", "thead", "tbody", "tfoot", "caption"})
 #: JSON-LD types that describe an article.
 JSONLD_ARTICLE_TYPES = frozenset(
     {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "OpinionNewsArticle",

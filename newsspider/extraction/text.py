@@ -796,13 +796,16 @@ def _in_container(el: etree._Element | None, container: etree._Element | None) -
 
 
 def _container(first: etree._Element | None) -> etree._Element | None:
-    """The element whose text blocks are the body: the parent of the first paragraph, or,
+    """The element whose text blocks are the body: the parent of the first paragraph (of
+    the table, when it is a table's cell), or,
     when it sits alone in a wrapper (or a chain of them) and the next wrapper (ads and
     scripts between skipped) has the same shape down to its own `p`
     (`<div><p>…</p></div><div><p>…</p></div>`), the wrappers' parent. ``None`` for a line
     without a block (plain text)."""
     if first is None:
         return None
+    while first.tag in P.TABLE_PARTS and first.getparent() is not None:  # (a table opening
+        first = first.getparent()  # the body is one block of it, as a paragraph is)
     node, parent = first, first.getparent()
     while parent is not None and len(parent) == 1:
         node, parent = parent, parent.getparent()
