@@ -1462,3 +1462,48 @@ def test_text_a_bg_subtitle_ending_in_three_dots_before_the_credit_stays_the_sub
     lines = [*_BG_HEAD, "Кметът обеща ремонт...", "Снимка: БГНЕС", FIRST_BG]
     f = _text("\n".join(lines)).fields
     assert (f["subtitle"], f["body"]) == ("Кметът обеща ремонт...", FIRST_BG)
+
+
+# --- sign-up boxes and rails inside the body ------------------------------------------------
+
+SIGNUP_BOXES = [
+    '<div class="nl"><h3>Абонирайте се</h3><p>Синтетичен бюлетин всяка сутрин.</p>'
+    '<form><input type="email"><button>Запиши ме</button></form></div>',
+    '<div class="k7"><div><p>Синтетична анкета: харесва ли ви мостът?</p></div>'
+    '<div><input type="radio" name="a"><input type="radio" name="a"></div></div>',
+]
+SECOND_A = "<p>Вторият абзац съдържа"
+SECOND_RED = "<p>Вторият ден беше"
+
+
+@pytest.mark.parametrize("box", SIGNUP_BOXES)
+def test_selector_body_leaves_out_a_sign_up_box(box: str) -> None:
+    """A newsletter or poll box (its text around a form or an input) between paragraphs of
+    `div.text` was body text."""
+    assert _form_a((SECOND_A, box + SECOND_A)).fields["body"] == _form_a().fields["body"]
+
+
+@pytest.mark.parametrize("box", SIGNUP_BOXES)
+def test_text_body_leaves_out_a_sign_up_box(box: str) -> None:
+    assert _redesign((SECOND_RED, box + SECOND_RED)).fields["body"] == (_redesign().fields["body"])
+
+
+LONG = "Синтетичен текст за моста. " * 12
+
+
+@pytest.mark.parametrize(
+    ("box", "kept"),
+    [
+        ("<form><input></form>", []),
+        (f'<div class="w"><p>{LONG}</p><form><input></form></div>', [LONG.strip()]),
+    ],
+)
+@pytest.mark.parametrize("selectors", [True, False])
+def test_a_form_in_the_body_element_or_beside_long_text_drops_nothing(
+    box: str, kept: list[str], selectors: bool
+) -> None:
+    """A form right in the body's element, or in a block with more text than a box,
+    leaves every paragraph in the body."""
+    edit, page = (SECOND_A, _form_a) if selectors else (SECOND_RED, _redesign)
+    paras = page().fields["body"].split("\n\n")
+    assert page((edit, box + edit)).fields["body"].split("\n\n") == [paras[0], *kept, *paras[1:]]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import html as html_lib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
+from itertools import chain, islice
 from typing import Any
 from urllib.parse import urljoin
 
@@ -64,6 +64,37 @@ def skipped(el: etree._Element, extra: frozenset[str] = frozenset()) -> bool:
         return False
     names = value.split()
     return not (P.SKIP_CLASSES.isdisjoint(names) and extra.isdisjoint(names))
+
+
+def form_boxes(root: etree._Element, stop: Container[etree._Element]) -> set[etree._Element]:
+    """The sign-up and poll boxes below ``root`` (never body text): for each `form` or
+    `input`, the first element around it that shows text, when that is small (at most
+    :data:`~patterns.FORM_BOX_ELEMENTS` elements and :data:`~patterns.FORM_BOX_TEXT`
+    characters), not in ``stop`` (the body's element and those holding it) and a block
+    among paragraphs (its parent holds a `p` outside it: not the body's own element)."""
+    boxes: set[etree._Element] = set()
+    seen: set[etree._Element] = set()
+    for widget in root.iter(*P.FORM_TAGS):
+        node = widget.getparent()
+        while node is not None and node is not root and node not in stop and node not in seen:
+            seen.add(node)
+            if next(islice(node.iter(), P.FORM_BOX_ELEMENTS, None), None) is not None:
+                break  # (too big for a box: its ancestors are bigger still)
+            text = element_text(node)
+            if text:
+                if len(text) <= P.FORM_BOX_TEXT and _paragraph_beside(node):
+                    boxes.add(node)
+                break
+            node = node.getparent()
+    return boxes
+
+
+def _paragraph_beside(el: etree._Element) -> bool:
+    """Whether the parent of ``el`` holds a `p` outside ``el``."""
+    parent = el.getparent()
+    return parent is not None and any(
+        not within(p, parent, lambda node: node is el) for p in parent.iter("p")
+    )
 
 
 def skipped_image(el: etree._Element) -> bool:

@@ -313,6 +313,12 @@ SKIP_CLASSES = frozenset(
     {"ad", "ads", "advert", "advertisement", "adsbygoogle", "banner", "related",
      "related-links", "last-news", "share", "social", "comments"}
 )  # fmt: skip
+#: A sign-up or poll box in the body (`<div><h3>Абонирайте се</h3><p>…</p><form>…</form></div>`):
+#: the first element around a `form` or `input` that shows text, when it holds at most
+#: ``FORM_BOX_ELEMENTS`` elements and ``FORM_BOX_TEXT`` characters. Never body text.
+FORM_TAGS: tuple[str, ...] = ("form", "input")
+FORM_BOX_ELEMENTS = 60
+FORM_BOX_TEXT = 300
 #: Further classes (§5 markup) whose text is header, not body: skipped by the selector layer.
 HEADER_CLASSES = frozenset(
     {"tags", "tags-bottom", "topic", "author", "photo-credit", "info", "title-repeat",

@@ -22,6 +22,7 @@ from newsspider.extraction.body import (
     collapse,
     element_paragraphs,
     element_text,
+    form_boxes,
     image_source,
     is_caption,
     is_related,
@@ -322,14 +323,15 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
     """The `p` paragraphs of `div.text`, and the later ones where a stray `</div>` that
     closed it early leaves them (in an element that holds `div.text`, not in another box of
     the article such as comments or an author bio: :func:`_in_body`); a paragraph of related links
-    (`Прочетете още: <a>...</a>`) is left out. ``None`` when the page has no `div.text`, or
-    when its `div.text` holds text of its own, or text but no body paragraph (then the text
-    layer reads the body)."""
+    (`Прочетете още: <a>...</a>`) or in a sign-up box (:func:`form_boxes`) is left out.
+    ``None`` when the page has no `div.text`, or when its `div.text` holds text of its own, or
+    text but no body paragraph (then the text layer reads the body)."""
     if marks.body is None:
         return None
     start, div = marks.body
-    header, known = P.HEADER_CLASSES, {}
+    header = P.HEADER_CLASSES
     above = set(div.iterancestors())
+    known = dict.fromkeys(form_boxes(scope, {div, *above}), True)  # (sign-up boxes: not body)
     paras: list[str] = []
     for i, p in marks.paras:
         if i > start and _in_body(p, div, above) and not _in_non_body(p, scope, known):

@@ -25,6 +25,7 @@ from newsspider.extraction.body import (
     collapse,
     doubled_name,
     element_text,
+    form_boxes,
     image_source,
     is_caption,
     is_related,
@@ -670,12 +671,14 @@ def _body_lines(
     lines after the last other line are the trailing tags on BG pages (§3 item 9) when they
     read as tags (short, no sentence), and a
     related-links title (`Прочетете още:`) is left out with the bullet lines right after it;
-    other bullet lines are body text."""
+    other bullet lines are body text. A sign-up box of the article (:func:`form_boxes`) is
+    never body text."""
     candidates: list[Line] = []
     tag_lines: list[tuple[int, Line]] = []  # (candidates before it, line)
     tag_ps: set[int] = set()  # the candidates that are `p`s of tag links
     bullets: set[int] = set()  # the candidates that are bullet lines of plain text, tag-like
     related = False  # in the bullet lines under a related-links title (plain text)
+    boxes = form_boxes(article, ()) if article is not None else set()
     for k, line in enumerate(lines):
         if line.el is None:
             if line.item:
@@ -697,6 +700,8 @@ def _body_lines(
         if line.linky and not _is_paragraph(line):
             continue
         if line.el is not None and _in_figure(line.el):  # a caption, never body text (§5)
+            continue
+        if boxes and within(line.el, article, boxes.__contains__):  # a sign-up box
             continue
         if line.hrefs and is_related(line.text, line.links, line.hrefs):
             continue
