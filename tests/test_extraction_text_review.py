@@ -1507,3 +1507,29 @@ def test_a_form_in_the_body_element_or_beside_long_text_drops_nothing(
     edit, page = (SECOND_A, _form_a) if selectors else (SECOND_RED, _redesign)
     paras = page().fields["body"].split("\n\n")
     assert page((edit, box + edit)).fields["body"].split("\n\n") == [paras[0], *kept, *paras[1:]]
+
+
+RAIL_OF_DIVS = (
+    '<div class="r5"><div class="r6">Най-четени днес</div>'
+    '<div class="r7"><a href="/bulgaria/1038001-a">Синтетична новина за пътя до морето</a>'
+    "<span>днес в 12:30</span></div>"
+    '<div class="r7"><a href="/world/1038002-b">Синтетична новина за света и още</a></div></div>'
+)
+
+
+def test_text_body_leaves_out_the_title_of_a_rail_between_paragraphs() -> None:
+    """A rail of links in `div`s between the paragraphs left its title (`Най-четени днес`,
+    no known rail title) in the body."""
+    f = _redesign((SECOND_RED, RAIL_OF_DIVS + SECOND_RED)).fields
+    assert f["body"] == _redesign().fields["body"]
+
+
+def test_text_body_keeps_a_box_with_more_text_than_links() -> None:
+    box = (
+        '<div class="q"><div>Синтетичен цитат на кмета за моста.</div>'
+        '<div><a href="https://example.org/x">източник</a></div></div>'
+    )
+    paras = _redesign().fields["body"].split("\n\n")
+    f = _redesign((SECOND_RED, box + SECOND_RED)).fields
+    quote = "Синтетичен цитат на кмета за моста."
+    assert f["body"].split("\n\n") == [paras[0], quote, *paras[1:]]

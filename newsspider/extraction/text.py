@@ -672,7 +672,7 @@ def _body_lines(
     read as tags (short, no sentence), and a
     related-links title (`Прочетете още:`) is left out with the bullet lines right after it;
     other bullet lines are body text. A sign-up box of the article (:func:`form_boxes`) is
-    never body text."""
+    never body text, nor a rail's title inside the body (:func:`_in_rail`)."""
     candidates: list[Line] = []
     tag_lines: list[tuple[int, Line]] = []  # (candidates before it, line)
     tag_ps: set[int] = set()  # the candidates that are `p`s of tag links
@@ -718,9 +718,12 @@ def _body_lines(
     tagged = tag_ps | bullets if lang != "en" else tag_ps
     kept: list[tuple[int, Line]] = []
     last = -1
+    rails: dict[etree._Element, bool] = {}
     for i, line in enumerate(candidates):
         if not _in_container(line.el, container) or (i in tag_ps and i < plain[0]):
             continue  # (a `p` of tag links before the body: a section label)
+        if _in_rail(line, container, lines, rails):
+            continue  # (a rail's title in the body: `Latest news` over its links)
         kept.append((i, line))
         if i not in tagged:
             last = i
@@ -792,6 +795,25 @@ def _is_rail(lines: list[Line], box: etree._Element) -> bool:
             else:
                 other += len(line.text)
     return links >= other
+
+
+def _in_rail(
+    line: Line,
+    container: etree._Element | None,
+    lines: list[Line],
+    rails: dict[etree._Element, bool],
+) -> bool:
+    """Whether a block that is no `p` sits in a rail (:func:`_is_rail`) inside the body's
+    ``container``: the rail's title. ``rails`` holds the answers so far, for at most
+    :data:`~patterns.RAIL_TITLES_MAX` boxes (each check reads every line)."""
+    if line.el is None or container is None or line.el.tag == "p":
+        return False
+    box = line.el.getparent()
+    if box is None or box is container:
+        return False
+    if box not in rails:
+        rails[box] = len(rails) < P.RAIL_TITLES_MAX and _is_rail(lines, box)
+    return rails[box]
 
 
 def _in_container(el: etree._Element | None, container: etree._Element | None) -> bool:
