@@ -1533,3 +1533,24 @@ def test_text_body_keeps_a_box_with_more_text_than_links() -> None:
     f = _redesign((SECOND_RED, box + SECOND_RED)).fields
     quote = "Синтетичен цитат на кмета за моста."
     assert f["body"].split("\n\n") == [paras[0], quote, *paras[1:]]
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        RELATED_BLOCK,
+        '<div class="q1"><ins class="adsbygoogle"></ins></div>',
+        '<div class="q1"><span>Реклама</span><ins class="adsbygoogle"></ins></div>',
+    ],
+)
+def test_text_body_of_wrapped_paragraphs_passes_over_blocks_between_the_wrappers(
+    between: str,
+) -> None:
+    """With each paragraph in a wrapper of its own, a related-links block, an empty ad slot
+    or one showing only its label (classes unknown) after the first wrapper made the body
+    that first paragraph alone."""
+    wrapped = f'<div class="w">{P1}</div>{between}<div class="w">{P2}</div>'
+    before = _redesign().fields
+    body = REDESIGN[REDESIGN.index(P1) : REDESIGN.index(P2) + len(P2)]
+    f = _redesign((body, wrapped)).fields
+    assert (f["body"], f["tags"]) == (before["body"], before["tags"])

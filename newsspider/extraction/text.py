@@ -30,6 +30,7 @@ from newsspider.extraction.body import (
     is_caption,
     is_related,
     is_role_line,
+    related_element,
     skipped,
     skipped_image,
     spaced_text,
@@ -857,11 +858,23 @@ def _like_p(el: etree._Element, para: etree._Element) -> bool:
 
 
 def _next_shown(el: etree._Element) -> etree._Element | None:
-    """The next sibling of ``el`` that is not skipped (comments, ads, scripts)."""
+    """The next sibling of ``el`` that shows text of its own: not a comment, script, ad nor
+    :func:`_filler`."""
     nxt = el.getnext()
-    while nxt is not None and skipped(nxt):
+    while nxt is not None and (skipped(nxt) or _filler(nxt)):
         nxt = nxt.getnext()
     return nxt
+
+
+def _filler(el: etree._Element) -> bool:
+    """Whether ``el`` shows no text, only an ad label (an ad slot of unknown class:
+    `<div><span>Реклама</span><ins>…</ins></div>`), related links (:func:`related_element`)
+    or mostly the text of its links (a rail; :data:`~patterns.LINKY_RATIO`)."""
+    text = element_text(el)
+    if len(text) <= P.AD_LABEL_MAX and text.lower() in P.AD_LABELS:
+        return True
+    links = sum(len(element_text(a)) for a in el.iter("a"))
+    return links >= P.LINKY_RATIO * len(text) or related_element(el, text)
 
 
 def _in_figure(el: etree._Element) -> bool:
