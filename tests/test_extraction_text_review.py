@@ -1554,3 +1554,19 @@ def test_text_body_of_wrapped_paragraphs_passes_over_blocks_between_the_wrappers
     body = REDESIGN[REDESIGN.index(P1) : REDESIGN.index(P2) + len(P2)]
     f = _redesign((body, wrapped)).fields
     assert (f["body"], f["tags"]) == (before["body"], before["tags"])
+
+
+def test_text_a_first_paragraph_before_the_photo_in_the_body_is_no_subtitle() -> None:
+    """A BG page without a subtitle whose photo follows the first paragraph, inside the body:
+    the caption after it made that paragraph the subtitle."""
+    edits = (SUBTITLE, ""), (FIGURE, ""), (AUTHOR, ""), (P1, P1 + FIGURE)
+    f = _redesign(*edits).fields
+    assert (f["subtitle"], f["body"]) == (None, _redesign().fields["body"])
+
+
+def test_text_a_subtitle_paragraph_over_the_header_photo_stays_the_subtitle() -> None:
+    f = _redesign((SUBTITLE, SUBTITLE.replace("div", "p"))).fields
+    assert (f["subtitle"], f["body"]) == (
+        "Организаторите обещават ново издание догодина",
+        _redesign().fields["body"],
+    )

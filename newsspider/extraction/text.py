@@ -389,6 +389,16 @@ def _header_follows(lines: list[Line], k: int, headline: str | None) -> bool:
     return False
 
 
+def _photo_in_body(line: Line) -> bool:
+    """Whether ``line`` is a `p` followed by a `figure`, then by another `p`, in one element:
+    the first paragraph of a body with its photo after it (no subtitle over the caption)."""
+    if line.el is None or line.el.tag != "p":
+        return False
+    figure = _next_shown(line.el)
+    after = _next_shown(figure) if figure is not None and figure.tag == "figure" else None
+    return after is not None and after.tag == "p"
+
+
 def _credit_follows(lines: list[Line], j: int) -> bool:
     """Whether the photo credit comes right after ``lines[j]``, no `p`: the subtitle over a
     header photo shown without its caption (§3 items 5, 7). A credit after body lines, or
@@ -574,7 +584,7 @@ def _after_date(
         and (
             lines[j].heading
             or _header_sibling(lines[j].el, header.head_el, date_el)
-            or _header_follows(lines, j + 1, headline)
+            or (_header_follows(lines, j + 1, headline) and not _photo_in_body(lines[j]))
             or _credit_follows(lines, j)
         )
     ):
