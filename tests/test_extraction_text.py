@@ -278,20 +278,22 @@ def test_counts_left_below_the_headline_join_a_date_line_above_it(
 def test_numbers_opening_the_body_are_no_counts_of_a_date_line_above(opening: str) -> None:
     """A review found views=5, comments=12 from a lottery table opening the body (and views=1
     from a numbered heading): counts come only from blocks beside the headline."""
+    head = '<div class="d5">9 Януари, 2026 23:13</div><h1 class="h2">Синтетичен тираж</h1>'
+    f = _bg_page(head, f"{opening}<p>Синтетичен абзац за тиража.</p>")
+    assert f["published_at"] == "2026-01-09T23:13:00+02:00"
+    assert (f["views"], f["comments"]) == (None, None)
+
+
+def _bg_page(head: str, body: str) -> dict:
+    """The fields of a BG page with unknown classes: ``head`` then ``body`` in its article."""
     page = (
         '<html lang="bg"><head><meta charset="utf-8"><title>Синтетичен тираж - Fakti</title>'
-        '</head><body><main><article class="a1"><div class="d5">9 Януари, 2026 23:13</div>'
-        f'<h1 class="h2">Синтетичен тираж</h1><div class="b4">{opening}'
-        "<p>Синтетичен абзац за тиража.</p></div></article></main></body></html>"
+        f'</head><body><main><article class="a1">{head}<div class="b4">{body}</div>'
+        "</article></main></body></html>"
     )
     result = extract_article(page.encode(), BG_URL)
     assert isinstance(result, Extracted)
-    f = result.fields
-    assert (f["published_at"], f["views"], f["comments"]) == (
-        "2026-01-09T23:13:00+02:00",
-        None,
-        None,
-    )
+    return result.fields
 
 
 def test_numbers_after_a_plain_text_date_line_above_the_headline_are_no_counts() -> None:
@@ -333,14 +335,7 @@ def test_another_storys_card_above_the_headline_gives_no_date() -> None:
 def test_a_table_opening_the_body_keeps_the_paragraphs_after_it(table: str) -> None:
     """The body's container was the first cell's row: every paragraph after the table was
     lost (the body was the table's numbers alone)."""
-    page = (
-        '<html lang="bg"><head><meta charset="utf-8"><title>Синтетичен тираж - Fakti</title>'
-        '</head><body><main><article class="a1"><h1 class="h2">Синтетичен тираж</h1>'
-        '<div class="d5">9 Януари, 2026 23:13 100 2</div>'
-        f'<div class="b4">{table}<p>Синтетичен първи абзац.</p><p>Синтетичен втори.</p></div>'
-        "</article></main></body></html>"
-    )
-    result = extract_article(page.encode(), BG_URL)
-    assert isinstance(result, Extracted)
-    assert result.fields["body"].endswith("\n\nСинтетичен първи абзац.\n\nСинтетичен втори.")
-    assert result.fields["body"].startswith(("5\n\n12\n\n", "Число\n\n5\n\n"))
+    head = '<h1 class="h2">Синтетичен тираж</h1><div class="d5">9 Януари, 2026 23:13 100 2</div>'
+    f = _bg_page(head, f"{table}<p>Синтетичен първи абзац.</p><p>Синтетичен втори.</p>")
+    assert f["body"].endswith("\n\nСинтетичен първи абзац.\n\nСинтетичен втори.")
+    assert f["body"].startswith(("5\n\n12\n\n", "Число\n\n5\n\n"))
