@@ -1570,3 +1570,51 @@ def test_text_a_subtitle_paragraph_over_the_header_photo_stays_the_subtitle() ->
         "Организаторите обещават ново издание догодина",
         _redesign().fields["body"],
     )
+
+
+EXPANDER = (
+    '<div class="x1"><input type="checkbox" id="more" hidden><div class="x2">'
+    "<p>Синтетичен скрит абзац.</p><p>Още един скрит абзац.</p></div>"
+    '<label for="more">Покажи още</label></div>'
+)
+
+
+@pytest.mark.parametrize("selectors", [True, False])
+def test_a_read_more_expander_in_the_body_is_no_sign_up_box(selectors: bool) -> None:
+    """A "read more" toggle (a checkbox `input`) with the rest of the paragraphs was taken
+    for a sign-up box: those paragraphs were lost (a review of 5ad6381)."""
+    edit, page = (SECOND_A, _form_a) if selectors else (SECOND_RED, _redesign)
+    body = page((edit, EXPANDER + edit)).fields["body"].split("\n\n")
+    assert "Синтетичен скрит абзац." in body and "Още един скрит абзац." in body
+
+
+@pytest.mark.parametrize(
+    "widget",
+    ['<input type="hidden" name="aid" value="1">', '<form><input type="radio" name="v"></form>'],
+)
+def test_a_short_body_with_a_hidden_input_or_poll_keeps_its_paragraphs(widget: str) -> None:
+    """A short body whose element holds an input, on a page with a `p` outside the body
+    (the subtitle as a `p`): the body's element was taken for a sign-up box, and the whole
+    body was lost (text layer)."""
+    edits = (SUBTITLE, SUBTITLE.replace("div", "p")), (P2, P2 + widget)
+    body = _redesign(*edits).fields["body"].split("\n\n")
+    assert body[:2] == _redesign().fields["body"].split("\n\n")[:2]
+
+
+def test_a_subtitle_p_beside_the_headline_over_the_photo_before_a_p_stays_the_subtitle() -> None:
+    """A subtitle `p` beside the headline, then the photo, then a `p` (the body's paragraphs
+    right there): it went to the body as its first paragraph (a review of 22efa52)."""
+    page = (
+        '<html lang="bg"><head><meta charset="utf-8">'
+        "<title>Синтетичен фестивал събра хиляди - Факти</title></head>"
+        '<body><main class="m4"><article class="a9"><h1 class="h3">'
+        'Синтетичен фестивал събра хиляди</h1><div class="d5">14 Юни, 2026 18:45 5 067 12</div>'
+        '<p class="s6">Организаторите обещават ново издание</p>'
+        f"{FIGURE}<p>Фестивалът започна в събота.</p><p>Вторият ден мина спокойно.</p>"
+        "</article></main></body></html>"
+    )
+    result = extract_article(page.encode(), RED_URL)
+    assert isinstance(result, Extracted)
+    f = result.fields
+    assert f["subtitle"] == "Организаторите обещават ново издание"
+    assert f["body"] == "Фестивалът започна в събота.\n\nВторият ден мина спокойно."

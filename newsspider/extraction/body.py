@@ -68,13 +68,16 @@ def skipped(el: etree._Element, extra: frozenset[str] = frozenset()) -> bool:
 
 def form_boxes(root: etree._Element, stop: Container[etree._Element]) -> set[etree._Element]:
     """The sign-up and poll boxes below ``root`` (never body text): for each `form` or
-    `input`, the first element around it that shows text, when that is small (at most
-    :data:`~patterns.FORM_BOX_ELEMENTS` elements and :data:`~patterns.FORM_BOX_TEXT`
-    characters), not in ``stop`` (the body's element and those holding it) and a block
-    among paragraphs (its parent holds a `p` outside it: not the body's own element)."""
+    `input` (not a hidden one or a checkbox toggle), the first element around it that shows
+    text, when that is small (at most :data:`~patterns.FORM_BOX_ELEMENTS` elements and
+    :data:`~patterns.FORM_BOX_TEXT` characters, fewer than two `p`s), not in ``stop`` (the
+    body's element and those holding it) and a block among paragraphs (its parent holds a
+    `p` outside it: not the body's own element)."""
     boxes: set[etree._Element] = set()
     seen: set[etree._Element] = set()
     for widget in root.iter(*P.FORM_TAGS):
+        if (widget.get("type") or "").lower() in P.FORM_INPUT_NOT_WIDGETS:
+            continue  # (a hidden value, a "read more" toggle)
         node = widget.getparent()
         while node is not None and node is not root and node not in stop and node not in seen:
             seen.add(node)
@@ -82,11 +85,17 @@ def form_boxes(root: etree._Element, stop: Container[etree._Element]) -> set[etr
                 break  # (too big for a box: its ancestors are bigger still)
             text = element_text(node)
             if text:
-                if len(text) <= P.FORM_BOX_TEXT and _paragraph_beside(node):
+                small = len(text) <= P.FORM_BOX_TEXT and _paragraphs(node) < 2  # (not a body)
+                if small and _paragraph_beside(node):
                     boxes.add(node)
                 break
             node = node.getparent()
     return boxes
+
+
+def _paragraphs(el: etree._Element) -> int:
+    """How many `p`s ``el`` holds (itself included)."""
+    return sum(1 for _ in el.iter("p"))
 
 
 def _paragraph_beside(el: etree._Element) -> bool:

@@ -317,6 +317,8 @@ SKIP_CLASSES = frozenset(
 #: the first element around a `form` or `input` that shows text, when it holds at most
 #: ``FORM_BOX_ELEMENTS`` elements and ``FORM_BOX_TEXT`` characters. Never body text.
 FORM_TAGS: tuple[str, ...] = ("form", "input")
+#: `input` types that are no widget of a box (a hidden value, a "read more" toggle).
+FORM_INPUT_NOT_WIDGETS = frozenset({"hidden", "checkbox"})
 FORM_BOX_ELEMENTS = 60
 FORM_BOX_TEXT = 300
 #: Further classes (§5 markup) whose text is header, not body: skipped by the selector layer.

@@ -389,11 +389,15 @@ def _header_follows(lines: list[Line], k: int, headline: str | None) -> bool:
     return False
 
 
-def _photo_in_body(line: Line) -> bool:
-    """Whether ``line`` is a `p` followed by a `figure`, then by another `p`, in one element:
-    the first paragraph of a body with its photo after it (no subtitle over the caption)."""
+def _photo_in_body(line: Line, *header: etree._Element | None) -> bool:
+    """Whether ``line`` is a `p` followed by a `figure`, then by another `p`, in one element
+    that holds none of ``header`` (the headline, the date line): the first paragraph of a
+    body with its photo after it (no subtitle over the caption)."""
     if line.el is None or line.el.tag != "p":
         return False
+    parent = line.el.getparent()
+    if any(el is not None and el.getparent() is parent for el in header):
+        return False  # (a subtitle beside the headline, over the header photo)
     figure = _next_shown(line.el)
     after = _next_shown(figure) if figure is not None and figure.tag == "figure" else None
     return after is not None and after.tag == "p"
@@ -584,7 +588,10 @@ def _after_date(
         and (
             lines[j].heading
             or _header_sibling(lines[j].el, header.head_el, date_el)
-            or (_header_follows(lines, j + 1, headline) and not _photo_in_body(lines[j]))
+            or (
+                _header_follows(lines, j + 1, headline)
+                and not _photo_in_body(lines[j], header.head_el, date_el)
+            )
             or _credit_follows(lines, j)
         )
     ):
