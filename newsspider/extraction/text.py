@@ -264,14 +264,14 @@ def _past_slot(between: list[Line], headline: str | None, lang: str) -> bool:
     return any(_is_paragraph(line) or _is_special(line, headline) for line in after)
 
 
-def _beside(date_el: etree._Element | None, head_el: etree._Element | None) -> bool:
-    """Whether a date line's element sits beside the headline's (the same parent, or a
-    wrapper of the date in that parent), as a header shows it; not another story's card
-    above the headline."""
-    if date_el is None or head_el is None:
+def _beside(el: etree._Element | None, head_el: etree._Element | None) -> bool:
+    """Whether ``el`` (a date line's or a count's block) sits beside the headline's element
+    (the same parent, or a wrapper of it in that parent), as a header shows it; not another
+    story's card above the headline, nor a cell or heading inside the body."""
+    if el is None or head_el is None:
         return False
     parent = head_el.getparent()
-    return parent is not None and any(node is parent for node in islice(date_el.iterancestors(), 2))
+    return parent is not None and any(node is parent for node in islice(el.iterancestors(), 2))
 
 
 def _date_at(lines: list[Line], i: int) -> tuple[int, DateLine] | None:
@@ -393,11 +393,8 @@ def _photo_in_body(line: Line, *header: etree._Element | None) -> bool:
     """Whether ``line`` is a `p` followed by a `figure`, then by another `p`, in one element
     that holds none of ``header`` (the headline, the date line): the first paragraph of a
     body with its photo after it (no subtitle over the caption)."""
-    if line.el is None or line.el.tag != "p":
-        return False
-    parent = line.el.getparent()
-    if any(el is not None and el.getparent() is parent for el in header):
-        return False  # (a subtitle beside the headline, over the header photo)
+    if line.el is None or line.el.tag != "p" or _shares_parent(line.el, *header):
+        return False  # (not a `p`, or a subtitle beside the headline over the header photo)
     figure = _next_shown(line.el)
     after = _next_shown(figure) if figure is not None and figure.tag == "figure" else None
     return after is not None and after.tag == "p"
@@ -920,10 +917,13 @@ def _header_sibling(
     el: etree._Element | None, head_el: etree._Element | None, date_el: etree._Element | None
 ) -> bool:
     """A non-paragraph block beside the headline or date line (the BG subtitle slot)."""
-    if el is None or el.tag == "p":
-        return False
+    return el is not None and el.tag != "p" and _shares_parent(el, head_el, date_el)
+
+
+def _shares_parent(el: etree._Element, *others: etree._Element | None) -> bool:
+    """Whether ``el`` has the parent of one of ``others``."""
     parent = el.getparent()
-    return any(x is not None and x.getparent() is parent for x in (head_el, date_el))
+    return any(other is not None and other.getparent() is parent for other in others)
 
 
 def _article_element(

@@ -103,13 +103,15 @@ class CrawlDelayMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         """A robots.txt's ``Crawl-delay`` holds for the host asked and, when it redirected,
         for the host that answered."""
-        asked = urlsplit(request.meta.get("redirect_urls", [request.url])[0])
+        url = urlparse_cached(request)
+        redirects = request.meta.get("redirect_urls")
+        asked = urlsplit(redirects[0]) if redirects else url  # (parsed once per response)
         if asked.path == "/robots.txt" and self.obey and response.status == 200:
             text = response.body.decode("utf-8-sig", "replace")  # (a BOM hid the first line)
             delay = parse_crawl_delay(text, self.user_agent)
             if delay is not None:
                 delay = min(delay, self.max_delay)
-                for host in dict.fromkeys((asked.netloc, urlparse_cached(request).netloc)):
+                for host in dict.fromkeys((asked.netloc, url.netloc)):
                     self.gate.set_delay(host, delay)
                 self.stats.set_value("politeness/crawl_delay", delay)
                 logger.info("Crawl-delay %.3gs for %s", delay, asked.netloc)

@@ -64,12 +64,13 @@ def clean_leftovers(directory: Path) -> list[Path]:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (another user's counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # (another user's)
-        return True
+    except PermissionError:
+        pass
     return True
 
 
