@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import newsspider.extensions.lock as lock_mod
 import newsspider.pipelines.atomic as atomic
 import newsspider.pipelines.export as export_mod
 import newsspider.pipelines.runfiles as runfiles_mod
@@ -351,6 +352,8 @@ def _abandon(run) -> None:
         if file is not None and not file._raw.closed:
             file._raw.close()
     os.close(runfiles_mod._CLAIMS.pop(run_files(run.crawler).claim))  # the file stays
+    for lock in list(lock_mod._HELD):
+        os.close(lock_mod._HELD.pop(lock))
     store = run.crawler._fakti_state_store
     store._db.close()  # uncommitted sightings are lost, as in a kill
 

@@ -88,14 +88,37 @@ def test_lock_held_by_another_process_is_refused_until_it_ends(tmp_path):
     lock.release()
 
 
-def test_crawlers_of_one_process_share_the_lock(tmp_path):
+def test_a_second_lock_of_one_process_waits_for_the_first_release(tmp_path):
     path = tmp_path / "a.lock"
     first, second = RunLock(path), RunLock(path)
-    assert first.acquire() and second.acquire()
+    assert first.acquire() and not second.acquire()
+    second.release()  # it holds nothing: the first keeps the lock
+    assert not other_process_can_lock(path)
     first.release()
-    assert not other_process_can_lock(path)  # still held by ``second``
+    assert second.acquire() and not other_process_can_lock(path)
     second.release()
     assert other_process_can_lock(path)
+
+
+def test_a_second_crawler_of_one_process_exits_3_and_keeps_the_first_export(tmp_path, caplog):
+    """Its start-up recovery would roll back the first crawler's pending export (the feed is
+    not published yet), so the next run would export those records again."""
+    first = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
+    store = get_store(first)
+    feed = str(tmp_path / "feed.jsonl")
+    store.add_pending(feed, [(("en", 1), "h1"), (("en", 2), "h2")])
+    second = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
+    with pytest.raises(LockBusy) as exc:
+        get_store(second)
+    assert exc.value.code == 3 and exit_status(second) == 3
+    lock = tmp_path / ".state" / "fakti.sqlite.lock"
+    assert f"(lock {lock} is held by another crawler of this process)" in caplog.text
+    assert store.pending_files() == [feed]
+    first.signals.send_catch_log(signals.engine_stopped)
+    third = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
+    get_store(third)  # the first released it: the next crawler runs
+    assert third.stats.get_value("state/recovered/rolled_back_keys") == 2  # never published
+    third.signals.send_catch_log(signals.engine_stopped)
 
 
 def test_opening_a_locked_state_exits_3_before_touching_it(tmp_path, caplog):

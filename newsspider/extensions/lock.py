@@ -5,9 +5,9 @@ and on ``FAKTI_LOCK_FILE`` too if set, taken by :func:`newsspider.state.get_stor
 before it opens and recovers the store (so ``recover()`` never runs while another run
 writes), released after the store is closed. The kernel releases it when the process ends,
 however it ends (even SIGKILL), so a stale lock is impossible. A second process finds one
-held, logs one CRITICAL line and exits at once with status 3.
-
-The lock is between processes: crawlers inside one process share it (reference-counted).
+held, logs one CRITICAL line and exits at once with status 3. So does a second crawler of
+the same process while the first holds it: its start-up recovery would roll back the first
+one's pending export.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from newsspider.state import SettingError, state_file, state_location
 
 logger = logging.getLogger(__name__)
 
-#: Locks this process holds: resolved path → [file descriptor, references].
-_HELD: dict[Path, list[int]] = {}
+#: Locks this process holds: resolved path → file descriptor.
+_HELD: dict[Path, int] = {}
 #: What a lock file holds (written by :meth:`RunLock.acquire`).
 LOCK_TEXT = re.compile(rb"pid [0-9]+ since \S+")
 #: A lock file is never larger: a larger file is something else, whatever its first bytes.
@@ -74,35 +74,35 @@ def lock_paths(settings: Any) -> list[tuple[Path, str]]:
 
 
 class RunLock:
-    """One reference to the process's lock on ``path``."""
+    """The lock on ``path``, taken by one crawler at a time."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._key: Path | None = None
 
     def acquire(self) -> bool:
-        """Take the lock (writing our pid and start time into it); False if another process
-        holds it. A file holding anything but a lock's text (or blanks and NULs, what a crash may
-        leave) is left as it is: ``OSError`` (it may be another job's state: never truncated)."""
+        """Take the lock (writing our pid and start time into it); False if another process,
+        or another crawler of this one, holds it. A file holding anything but a lock's text
+        (or blanks and NULs, what a crash may leave) is left as it is: ``OSError`` (it may be
+        another job's state: never truncated)."""
         key = self.path.resolve()
         if key in _HELD:
-            _HELD[key][1] += 1
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                return False
-            text = os.pread(fd, LOCK_SIZE_MAX, 0).strip(b" \t\r\n\0")
-            if os.fstat(fd).st_size > LOCK_SIZE_MAX or (text and not LOCK_TEXT.fullmatch(text)):
-                os.close(fd)
-                raise OSError(errno.EEXIST, "it holds other data, not 'pid N since T'; left as is")
-            os.ftruncate(fd, 0)
-            started = datetime.now(UTC).isoformat(timespec="seconds")
-            os.write(fd, f"pid {os.getpid()} since {started}\n".encode())
-            _HELD[key] = [fd, 1]
+            return False
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        text = os.pread(fd, LOCK_SIZE_MAX, 0).strip(b" \t\r\n\0")
+        if os.fstat(fd).st_size > LOCK_SIZE_MAX or (text and not LOCK_TEXT.fullmatch(text)):
+            os.close(fd)
+            raise OSError(errno.EEXIST, "it holds other data, not 'pid N since T'; left as is")
+        os.ftruncate(fd, 0)
+        started = datetime.now(UTC).isoformat(timespec="seconds")
+        os.write(fd, f"pid {os.getpid()} since {started}\n".encode())
+        _HELD[key] = fd
         self._key = key
         return True
 
@@ -114,14 +114,10 @@ class RunLock:
             return ""
 
     def release(self) -> None:
-        """Drop this reference; the last one closes the file, which drops the flock."""
+        """Close the lock file, which drops the flock."""
         if self._key is None:
             return
-        held = _HELD[self._key]
-        held[1] -= 1
-        if held[1] == 0:
-            os.close(held[0])
-            del _HELD[self._key]
+        os.close(_HELD.pop(self._key))
         self._key = None
 
 
@@ -142,7 +138,10 @@ def lock_state(crawler: Crawler) -> list[RunLock]:
                     f"{name}: cannot create the run lock {str(path)!r}: {exc.strerror or exc}"
                 ) from exc
             if not acquired:
-                held = lock.holder()
+                if path.resolve() in _HELD:
+                    held = "another crawler of this process"
+                else:
+                    held = lock.holder()
                 logger.critical(
                     "another run is using the state (lock %s is held%s); exiting",
                     lock.path,
