@@ -489,6 +489,28 @@ def test_a_page_shifted_by_new_articles_does_not_end_the_walk() -> None:
     assert not spider.coverage.gaps
 
 
+@pytest.mark.parametrize("where", ["pinned", "late", "exported"])
+def test_an_older_story_above_newer_ones_does_not_end_a_section_walk(where: str) -> None:
+    """Only a page that ends below the floor ends a walk: an older story above newer ones (a
+    pinned one, one listed late with its earlier time, an export re-promoted) said nothing of
+    page 2, whose articles were lost for good (the watermark moved past them, no gap)."""
+    mark = sofia_local(2025, 10, 26, 9, 0)  # floor: 08:00
+    exported = {("bg", 1000001): sofia_local(2025, 10, 20, 10, 0)}
+    store = FakeStore(known=exported, marks={"bg": mark, "bg/world": mark})
+    spider = make_spider(store, lang="bg", sections="world")
+    spider.start_requests_list()
+    page1 = spider._listing("bg", "world")
+    items = [(f"/world/10001{n:02d}-x", f"днес в 11:{58 - n:02d} ч.") for n in range(20)]
+    older = {"pinned": "01.10.2025", "late": "днес в 06:30 ч.", "exported": "днес в 11:59 ч."}
+    items.insert(0 if where != "late" else 1, ("/world/1000001-a", older[where]))
+    out = list(spider.parse_listing(response(page1.url, panel(items, "/world?page=2"), page1)))
+    assert len(out) == 21 and paths(out)[-1] == "/world?page=2"
+    assert spider.crawler.stats.get_value("discovery/items/old") == 1
+    tail = [(f"/world/10002{n:02d}-x", f"днес в 0{8 - n // 10}:{50 - n} ч.") for n in range(20)]
+    out = list(spider.parse_listing(response(out[-1].url, panel(tail, "/world?page=3"), out[-1])))
+    assert paths(out) == [f"/world/10002{n:02d}-x" for n in range(10)]  # ends below the floor
+
+
 def test_search_stops_at_a_page_with_old_results_only() -> None:
     """Search results older than `since` (a site that ignores `fromdate`): the walk ends at
     the first page with nothing newer, not at FAKTI_MAX_LISTING_PAGES."""

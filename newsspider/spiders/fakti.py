@@ -694,8 +694,9 @@ class FaktiSpider(scrapy.Spider):
                 and mark_at is not None
                 and floor_at <= at <= mark_at
             )
+            if verdict != "new" or at is not None:  # the page's last time so far
+                reached_old = verdict == "old"
             if verdict != "new":
-                reached_old |= verdict == "old"
                 self.crawler.stats.inc_value(f"discovery/items/{verdict}")
                 continue
             request = self._article_request(ref, cut, listed=item, clock=now, undated=undated[n])

@@ -37,13 +37,14 @@ FEED_CHECK = "fakti_feed_check"
 
 
 class Found(NamedTuple):
-    """What a listing page gave: article requests; whether it listed an item below the
-    walk's floor (``reached_old``), one above the watermark (``fresh``), one shown at a time
-    inside the overlap between the floor and the watermark, which the previous run covered
-    (``overlap``; these two: of the page's own edition and section), an article earlier
-    pages of its walk did not list (``novel``), whether it and the page before listed no such
-    article (``stalled``: empty pages too), and whether they listed only items earlier pages of
-    their walk listed (``repeated``)."""
+    """What a listing page gave: article requests; whether it ends below the walk's floor
+    (``reached_old``: its last item with a time, or exported, is; an older item above newer
+    ones, a pinned or late-listed story, does not end a walk), whether it listed an item
+    above the watermark (``fresh``), one shown at a time inside the overlap between the floor
+    and the watermark, which the previous run covered (``overlap``; these two: of the page's
+    own edition and section), an article earlier pages of its walk did not list (``novel``),
+    whether it and the page before listed no such article (``stalled``: empty pages too), and
+    whether they listed only items earlier pages of their walk listed (``repeated``)."""
 
     requests: list[scrapy.Request]
     reached_old: bool
