@@ -339,3 +339,16 @@ def test_a_table_opening_the_body_keeps_the_paragraphs_after_it(table: str) -> N
     f = _bg_page(head, f"{table}<p>Синтетичен първи абзац.</p><p>Синтетичен втори.</p>")
     assert f["body"].endswith("\n\nСинтетичен първи абзац.\n\nСинтетичен втори.")
     assert f["body"].startswith(("5\n\n12\n\n", "Число\n\n5\n\n"))
+
+
+def test_a_layout_table_holding_the_date_line_keeps_the_footer_after_it_out_of_the_body() -> None:
+    """The body's container climbed from the first body cell past the page's layout table,
+    which also holds the headline and date line: the footer `p` after it was body text."""
+    head = '<h1 class="h2">Синтетичен тираж</h1><div class="d5">9 Януари, 2026 23:13 100 2</div>'
+    rows = "".join(
+        f"<tr><td>{cell}</td></tr>"
+        for cell in (head, "Синтетичен първи абзац.", "Синтетичен втори абзац.")
+    )
+    f = _bg_page("", f"<table>{rows}</table><p>Синтетичен ред под таблицата.</p>")
+    assert f["published_at"] == "2026-01-09T23:13:00+02:00"
+    assert f["body"] == "Синтетичен първи абзац.\n\nСинтетичен втори абзац."

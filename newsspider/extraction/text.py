@@ -650,7 +650,7 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
         date_line = parse_date_line(" ".join(shown + header.counts)) or date_line
 
     article = _article_element(date_el, header.head_el)
-    body, trailing = _body_lines(lines[header.body_start :], article, lang)
+    body, trailing = _body_lines(lines[header.body_start :], article, date_el, lang)
     paras = [line.text for line in body]
     first_para = body[0].el if body else None
     tags = header.tags + trailing
@@ -671,14 +671,18 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
 
 
 def _body_lines(
-    lines: list[Line], article: etree._Element | None, lang: str
+    lines: list[Line],
+    article: etree._Element | None,
+    date_el: etree._Element | None,
+    lang: str,
 ) -> tuple[list[Line], list[str]]:
     """``(body lines, trailing tags)`` of the lines after the header.
 
     The body is the text blocks inside the container of the first text block that is a `p`
     or no rail's title (a rail: a container with at least as much text of links to other
-    pages as other text, such as `Latest news` over its links), widened to the wrappers'
-    parent when each paragraph sits alone in a wrapper followed by one of the same shape. A
+    pages as other text, such as `Latest news` over its links; :func:`_container`, which
+    reads the date line's block ``date_el``), widened to the wrappers' parent when each
+    paragraph sits alone in a wrapper followed by one of the same shape. A
     `p` that is mostly a link is a paragraph too (not a rail's title), unless it holds only
     short links to this site's pages (:func:`_short_links`): such a `p` before the first
     other paragraph is left out, and after the last one it holds trailing tags, as blocks of
@@ -724,9 +728,9 @@ def _body_lines(
     plain = [i for i, line in enumerate(candidates) if not line.linky]
     if not plain:
         return [], [t for _, line in tag_lines for t in line.links]
-    container = _container(candidates[plain[0]].el)
+    container = _container(candidates[plain[0]].el, date_el)
     for i in plain[: P.RAIL_TITLES_MAX + 1]:  # (each check reads every line: bounded)
-        box = _container(candidates[i].el)
+        box = _container(candidates[i].el, date_el)
         if box is None or _is_paragraph(candidates[i]) or not _is_rail(lines, box):
             container = box
             break
@@ -837,17 +841,25 @@ def _in_container(el: etree._Element | None, container: etree._Element | None) -
     return container is None or el is None or el is container or _inside(el, container)
 
 
-def _container(first: etree._Element | None) -> etree._Element | None:
+def _container(
+    first: etree._Element | None, date_el: etree._Element | None
+) -> etree._Element | None:
     """The element whose text blocks are the body: the parent of the first paragraph (of
-    the table, when it is a table's cell), or,
+    the table, when it is a table's cell; the table itself when it holds the date line
+    ``date_el`` too: the page's layout, whose cells are the body and not what follows it,
+    such as a footer `p`), or,
     when it sits alone in a wrapper (or a chain of them) and the next wrapper (ads and
     scripts between skipped) has the same shape down to its own `p`
     (`<div><p>…</p></div><div><p>…</p></div>`), the wrappers' parent. ``None`` for a line
     without a block (plain text)."""
     if first is None:
         return None
-    while first.tag in P.TABLE_PARTS and first.getparent() is not None:  # (a table opening
-        first = first.getparent()  # the body is one block of it, as a paragraph is)
+    table = first
+    while table.tag in P.TABLE_PARTS and table.getparent() is not None:  # (a table opening
+        table = table.getparent()  # the body is one block of it, as a paragraph is)
+    if table is not first and date_el is not None and _inside(date_el, table):
+        return table
+    first = table
     node, parent = first, first.getparent()
     while parent is not None and len(parent) == 1:
         node, parent = parent, parent.getparent()
