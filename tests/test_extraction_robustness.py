@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from newsspider.extraction import Extracted, NotArticle, Rejected, extract_article
 from newsspider.extraction.decode import decode, detect_encoding, parse_html
+from newsspider.loaders import build_item
+from newsspider.pipelines.validate import RecordValidator, record_of
 
 URL = "https://fakti.bg/en/world/1040010-synthetic-story"
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
@@ -246,6 +249,22 @@ def test_a_modified_time_beyond_the_calendar_is_null_not_a_rejected_article() ->
     assert isinstance(result, Extracted)
     assert result.fields["published_at"] == "2025-07-01T08:03:00+03:00"
     assert result.fields["updated_at"] is None
+
+
+@pytest.mark.parametrize("scheme", ["Http", "HTTP", "hTTps"])
+def test_an_image_url_with_an_upper_case_scheme_is_a_valid_record(scheme: str) -> None:
+    """``Http://…`` passed extraction as it was and the record schema (``^https?://``) refused
+    it: the whole article was rejected, run after run, until given up."""
+    page = (FIXTURES / "jsonld_utc.html").read_text("utf-8")
+    page = page.replace("https://cdn4", f"{scheme}://cdn4")
+    result = extract_article(page, "https://fakti.bg/en/world/1040008-synthetic-bridge")
+    assert isinstance(result, Extracted)
+    item = build_item(result, datetime(2026, 1, 1, tzinfo=UTC))
+    assert (
+        item["image_url"]
+        == f"{scheme.lower()}://cdn4.focus.bg/fakti/photos/big/9aa/jsonld-image-1.jpg"
+    )
+    assert RecordValidator().problem(record_of(item)) is None
 
 
 @pytest.mark.parametrize("field", ["published", "modified"])

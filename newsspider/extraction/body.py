@@ -18,10 +18,14 @@ from newsspider.extraction.record import normalise_text
 
 
 def absolute(base_url: str, url: str) -> str:
-    """``url`` made absolute against ``base_url`` (already absolute URLs pass unchanged; one
-    that cannot be joined, e.g. a broken ``[`` host, is returned as is)."""
+    """``url`` made absolute against ``base_url`` (already absolute URLs pass unchanged, but
+    for the case of their scheme: ``HTTP://`` → ``http://``; one that cannot be joined, e.g.
+    a broken ``[`` host, is returned as is)."""
     if url.startswith(("https://", "http://")):
         return url
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme.lower() in ("http", "https"):
+        return f"{scheme.lower()}://{rest}"
     try:
         return urljoin(base_url, url)
     except ValueError:
