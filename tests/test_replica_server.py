@@ -17,7 +17,7 @@ import pytest
 
 from newsspider.replica.faults import KINDS, RATE_PER_MILLE, fault_for
 from newsspider.replica.generator import SOFIA
-from newsspider.replica.testing import replica_command
+from newsspider.replica.testing import ReplicaProcess, replica_command
 
 NOW = datetime(2026, 11, 29, 11, 0, tzinfo=SOFIA)
 
@@ -289,3 +289,9 @@ def test_served_pages_are_the_rendered_pages(replica):
             status, headers, body = fetch(replica.base_url, path)
             page = pages.render(path, 1, replica.base_url)
             assert (status, headers["content-type"], body) == (200, page.content_type, page.body)
+
+
+def test_a_replica_that_cannot_start_says_why() -> None:
+    """The reason was lost: reading its stderr after closing it raised a ValueError."""
+    with pytest.raises(RuntimeError, match=r"(?s)did not start.*clock must be after 2025-11-01"):
+        ReplicaProcess(articles=10, now=datetime(2020, 1, 1, tzinfo=SOFIA))

@@ -97,9 +97,11 @@ class ReplicaProcess:
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
         line = self.proc.stdout.readline().strip() if self.proc.stdout else ""
         if not line.startswith("replica listening on "):
-            self.stop()
+            self._end()
             self._stderr.seek(0)
-            raise RuntimeError(f"replica did not start: {line!r} {self._stderr.read()}")
+            why = self._stderr.read()
+            self._stderr.close()
+            raise RuntimeError(f"replica did not start: {line!r} {why}")
         threading.Thread(target=self.proc.stdout.read, daemon=True).start()
         self.base_url = line.rsplit(" ", 1)[1]
 
@@ -144,6 +146,11 @@ class ReplicaProcess:
         self._call("POST", "/__replica__/outage/reset")
 
     def stop(self) -> None:
+        self._end()
+        self._stderr.close()
+
+    def _end(self) -> None:
+        """Terminate the replica (killed if it takes over 5 s) and wait for it."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -151,4 +158,3 @@ class ReplicaProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self._stderr.close()
