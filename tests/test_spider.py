@@ -22,6 +22,7 @@ from newsspider.extraction.listings import ListingItem, ListingPage
 from newsspider.items import RejectItem
 from newsspider.middlewares.safety import ListingGuardMiddleware
 from newsspider.pipelines.writer import write_failure
+from newsspider.spiders import fakti as fakti_module
 from newsspider.spiders.fakti import FaktiSpider, _below
 from newsspider.spiders.paging import FEED_CHECK, SPECULATIVE, FeedCheck
 from newsspider.spiders.window import EARLIEST
@@ -1000,6 +1001,27 @@ def test_a_finished_complete_walk_raises_the_watermark_to_its_start() -> None:
     spider._closed(spider, "finished")
     assert store.marks == {"bg": SITE_NOON, "en": SITE_NOON}
     assert spider.crawler.stats.get_value("discovery/watermarks") == 1
+
+
+def test_a_site_clock_ahead_of_ours_never_raises_a_watermark_above_our_clock(
+    monkeypatch, caplog
+) -> None:
+    """The watermark was the site's ``Date``: one running 90 minutes ahead put it above what
+    was published, and the next run took the articles of those 90 minutes for old."""
+    ours = sofia_local(2025, 10, 26, 10, 30)  # the site says 12:00
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return ours.astimezone(tz)
+
+    monkeypatch.setattr(fakti_module, "datetime", Clock)
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0), "en": SITE_NOON})
+    spider = _walked_feed(store)
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": ours, "en": SITE_NOON}
+    assert spider.crawler.stats.get_value("discovery/site_clock_ahead") == 1  # the feed
+    assert caplog.text.count("is ahead of ours (2025-10-26T10:30:00+02:00)") == 1
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ARTICLE_PRIORITY = 10
+#: A site clock this far ahead of ours is logged (once) and counted (discovery/site_clock_ahead).
+CLOCK_AHEAD_WARN = timedelta(minutes=5)
 #: The reason of Scrapy's ``IgnoreRequest`` for a URL robots.txt forbids.
 ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
 #: Request meta of an article found on a listing: the time it was listed with (an undated
@@ -610,6 +612,23 @@ class FaktiSpider(scrapy.Spider):
     def _now(self, response: Response) -> datetime:
         return clock_from_date_header(response.headers.get(b"Date"), datetime.now(UTC))
 
+    def _no_later_than_ours(self, clock: datetime) -> datetime:
+        """A page's clock (``Date``), or ours if that is earlier: a site clock running ahead
+        would raise a watermark above what was published, and the next run would take the
+        articles in between for old. Ours may lag a little: the next run walks a bit more."""
+        ours = datetime.now(UTC)
+        if instant(clock) <= ours.timestamp():
+            return clock
+        if instant(clock) - ours.timestamp() > CLOCK_AHEAD_WARN.total_seconds():
+            self.crawler.stats.inc_value("discovery/site_clock_ahead")
+            if self.crawler.stats.get_value("discovery/site_clock_ahead") == 1:
+                logger.warning(
+                    "the site's clock (Date: %s) is ahead of ours (%s): watermarks use ours",
+                    clock.isoformat(),
+                    ours.astimezone(SOFIA).isoformat(timespec="seconds"),
+                )
+        return ours.astimezone(SOFIA)
+
     def _refs(self, items: Iterable[ListingItem]) -> Iterator[tuple[ListingItem, ArticleRef]]:
         """Listed links that are on-site articles of the selected editions and sections."""
         stats = self.crawler.stats
@@ -657,7 +676,7 @@ class FaktiSpider(scrapy.Spider):
         (``now``: the page's clock; ``walk``: the paged walk it belongs to, if any)."""
         lang, section = response.meta["lang"], response.meta.get("section")
         if self.coverage is not None:
-            self.coverage.saw_listing(now)
+            self.coverage.saw_listing(self._no_later_than_ours(now))
         if self.first_scopes:
             self._store_first_bounds(now)
         pairs = list(self._refs(page.items))
