@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 #: Fields a record cannot do without, even where the schema would accept their value.
 ESSENTIAL = ("headline", "published_at")
+#: Fields that are ints or null, never a float (JSON Schema's "integer" accepts ``1.0``).
+INTEGERS = ("article_id", "views", "comments")
 
 #: A compiled check: true only if jsonschema accepts the instance (false: let jsonschema decide).
 Check = Callable[[Any], bool]
@@ -121,6 +123,10 @@ def _min_length(least: int) -> Check:
     return lambda value: not isinstance(value, str) or len(value) >= least
 
 
+def _max_length(most: int) -> Check:
+    return lambda value: not isinstance(value, str) or len(value) <= most
+
+
 def _minimum(least: float) -> Check:
     return lambda value: not _is_number(value) or not value < least
 
@@ -162,6 +168,8 @@ class _Compiler:
                 return _pattern(value)
             case "minLength":
                 return _min_length(value)
+            case "maxLength":
+                return _max_length(value)
             case "minimum":
                 return _minimum(value)
             case "maximum":
@@ -241,7 +249,7 @@ class RecordValidator:
     """Checks a record; :meth:`problem` names the first fault as ``(reason, detail)``.
 
     Reasons: ``missing_<field>`` (absent, or an essential field null/blank) and
-    ``invalid_<field>`` (present but against the schema).
+    ``invalid_<field>`` (present but against the schema, or a float for an int).
     """
 
     def __init__(self) -> None:
@@ -262,6 +270,10 @@ class RecordValidator:
             value = record[name]
             if value is None or (isinstance(value, str) and not value.strip()):
                 return f"missing_{name}", f"{name} is {value!r}"
+        for name in INTEGERS:
+            value = record[name]
+            if value is not None and type(value) is not int:
+                return f"invalid_{name}", f"{value!r} is not an int"
         if self._valid(record):
             return None
         errors = sorted(self._validator.iter_errors(record), key=lambda e: list(e.absolute_path))
