@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 #: Fields a record cannot do without, even where the schema would accept their value.
 ESSENTIAL = ("headline", "published_at")
-#: Fields that are ints or null, never a float (JSON Schema's "integer" accepts ``1.0``).
+#: Fields that are ints or null: a whole float (``1.0``), which JSON Schema's "integer" accepts,
+#: is refused too.
 INTEGERS = ("article_id", "views", "comments")
 
 #: A compiled check: true only if jsonschema accepts the instance (false: let jsonschema decide).
@@ -249,7 +250,7 @@ class RecordValidator:
     """Checks a record; :meth:`problem` names the first fault as ``(reason, detail)``.
 
     Reasons: ``missing_<field>`` (absent, or an essential field null/blank) and
-    ``invalid_<field>`` (present but against the schema, or a float for an int).
+    ``invalid_<field>`` (present but against the schema, or a whole float for an int).
     """
 
     def __init__(self) -> None:
@@ -272,7 +273,7 @@ class RecordValidator:
                 return f"missing_{name}", f"{name} is {value!r}"
         for name in INTEGERS:
             value = record[name]
-            if value is not None and type(value) is not int:
+            if isinstance(value, float) and value.is_integer():
                 return f"invalid_{name}", f"{value!r} is not an int"
         if self._valid(record):
             return None
