@@ -16,7 +16,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from newsspider import settings as project_settings
-from newsspider.extensions.health import finish_reasons, min_coverage
+from newsspider.extensions.health import HISTORY_READ, finish_reasons, min_coverage
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA
 from newsspider.extraction.urls import ArticleRef, parse_article_url
@@ -215,10 +215,22 @@ NUMERIC_SETTINGS: dict[str, Number] = {
     "FAKTI_PROGRESS_INTERVAL": Number(most=MAX_SECONDS),
     "FAKTI_HEALTH_MIN_SAMPLE": Number(whole=True),
     "FAKTI_HEALTH_DRIFT_MAX_JUMP": Number(most=100),  # percentage points
-    "FAKTI_HEALTH_HISTORY_RUNS": Number(least=1, whole=True),
-    "FAKTI_HEALTH_ITEMS_MIN_RUNS": Number(least=1, whole=True),
+    "FAKTI_HEALTH_HISTORY_RUNS": Number(1, HISTORY_READ, whole=True),
+    "FAKTI_HEALTH_ITEMS_MIN_RUNS": Number(1, HISTORY_READ, whole=True),
     "FAKTI_HEALTH_ITEMS_MIN_MEDIAN": Number(),
     "FAKTI_HEALTH_ITEMS_MIN_RATIO": Number(most=1),  # a fraction of the expected count
+    # Scrapy's own that the README documents (Scrapy would raise a traceback, or hang on 0)
+    "RETRY_TIMES": Number(most=1_000, whole=True),
+    "REDIRECT_MAX_TIMES": Number(most=1_000, whole=True),
+    "DOWNLOAD_DELAY": Number(most=MAX_SECONDS),
+    "DOWNLOAD_TIMEOUT": Number(0.001, MAX_SECONDS),
+    "DOWNLOAD_MAXSIZE": Number(whole=True),
+    "DOWNLOAD_WARNSIZE": Number(whole=True),
+    "CONCURRENT_REQUESTS": Number(least=1, whole=True),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": Number(least=1, whole=True),
+    "AUTOTHROTTLE_START_DELAY": Number(most=MAX_SECONDS),
+    "AUTOTHROTTLE_MAX_DELAY": Number(most=MAX_SECONDS),
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": Number(least=0.001),
 }
 
 #: Boolean settings, and the spellings accepted for them (Scrapy's ``getbool`` reads them).
@@ -229,8 +241,22 @@ BOOLEAN_SETTINGS = (
     "FAKTI_GZIP",
     "FAKTI_REPORT_ENABLED",
     "FAKTI_HEALTH_UNREACHABLE_ABORT",
+    "AUTOTHROTTLE_ENABLED",
+    "ROBOTSTXT_OBEY",
+    "SPIDERMON_ENABLED",
 )
 BOOLEANS = ("True", "False", "true", "false", "1", "0")
+#: Text settings: a value with blanks around it is refused (it would name another folder or
+#: file, relative to the working directory, or end up inside every URL or the User-Agent).
+TEXT_SETTINGS = (
+    "FAKTI_BASE_URL",
+    "FAKTI_CONTACT",
+    "FAKTI_OUTPUT_DIR",
+    "FAKTI_STATE",
+    "FAKTI_LOCK_FILE",
+    "FAKTI_WORKER_ID",
+    "FAKTI_EMIT",
+)
 
 
 def _bad(name: str, value: object, expected: str, reason: str = "") -> ValueError:
@@ -274,12 +300,25 @@ def validate_settings(settings: Mapping[str, object]) -> None:
     _check_names(settings)
     if "FAKTI_OUTPUT_DIR" in settings and not str(settings.get("FAKTI_OUTPUT_DIR") or "").strip():
         raise _bad("FAKTI_OUTPUT_DIR", settings.get("FAKTI_OUTPUT_DIR"), "a folder path, not empty")
+    for name in TEXT_SETTINGS:
+        value = settings.get(name)
+        if isinstance(value, str) and value != value.strip():
+            raise _bad(name, value, "the value without them", "blanks around it")
     base = str(settings.get("FAKTI_BASE_URL") or "")
     if not _site_root(base):
         raise _bad("FAKTI_BASE_URL", base, "http(s)://host[:port], without path, query or user")
     for name, number in NUMERIC_SETTINGS.items():
         if name in settings and not number.accepts(settings.get(name)):
             raise _bad(name, settings.get(name), number.form)
+    history = settings.get("FAKTI_HEALTH_HISTORY_RUNS")
+    needed = settings.get("FAKTI_HEALTH_ITEMS_MIN_RUNS")
+    if history is not None and needed is not None and int(float(needed)) > int(float(history)):
+        raise _bad(
+            "FAKTI_HEALTH_ITEMS_MIN_RUNS",
+            needed,
+            f"at most FAKTI_HEALTH_HISTORY_RUNS ({history})",
+            "more runs than the baseline holds: the item-count gate would never apply",
+        )
     for name in BOOLEAN_SETTINGS:
         value = settings.get(name)
         if isinstance(value, float) and value in (0, 1):  # Scrapy's getbool reads 1.0 too

@@ -95,6 +95,27 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
         # an unset variable in a crontab (`-s FAKTI_OUTPUT_DIR=$DATA`) wrote into the current folder
         ("FAKTI_OUTPUT_DIR", "", "expected a folder path, not empty"),
         ("FAKTI_OUTPUT_DIR", " ", "expected a folder path, not empty"),
+        # blanks around a text: another folder (relative to the working directory: a fresh
+        # state, so every article again), a state or lock file named " ", a broken User-Agent
+        *(
+            (name, value, "(blanks around it); expected the value without them")
+            for name, value in (
+                ("FAKTI_OUTPUT_DIR", " /data/fakti"),
+                ("FAKTI_STATE", " "),
+                ("FAKTI_LOCK_FILE", " "),
+                ("FAKTI_CONTACT", "  "),
+                ("FAKTI_BASE_URL", "https://fakti.bg "),
+                ("FAKTI_EMIT", "new\n"),
+            )
+        ),
+        # Scrapy's own that the README documents: a traceback, or a run that hung (0)
+        ("RETRY_TIMES", "abc", "expected a whole number 0..1000"),
+        ("DOWNLOAD_DELAY", "abc", "expected a number 0..3153600000"),
+        ("DOWNLOAD_TIMEOUT", "0", "expected a number 0.001..3153600000"),
+        ("CONCURRENT_REQUESTS_PER_DOMAIN", "0", "expected a whole number >= 1"),
+        ("FAKTI_HEALTH_HISTORY_RUNS", "201", "expected a whole number 1..200"),  # 200 are read
+        # every normal run would fail (exit 9): 'finished' must be one of them
+        ("FAKTI_HEALTH_FINISH_REASONS", "closespider_timeout", "'finished' is missing"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_setting(name: str, value: str, expected: str) -> None:
@@ -103,6 +124,17 @@ def test_a_bad_value_is_one_line_naming_the_setting(name: str, value: str, expec
     message = str(info.value)
     assert message.startswith(f"setting {name}: bad value {value!r}")
     assert expected in message and "\n" not in message
+
+
+def test_a_baseline_shorter_than_the_runs_the_item_gate_needs_is_refused() -> None:
+    """The gate was skipped for good ("fewer than 3 earlier comparable healthy runs")."""
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(FAKTI_HEALTH_HISTORY_RUNS="2"))
+    assert str(info.value) == (
+        "setting FAKTI_HEALTH_ITEMS_MIN_RUNS: bad value 3 (more runs than the baseline holds: "
+        "the item-count gate would never apply); expected at most FAKTI_HEALTH_HISTORY_RUNS (2)"
+    )
+    validate_settings(project_settings(FAKTI_HEALTH_HISTORY_RUNS="3"))
 
 
 @pytest.mark.parametrize(
@@ -142,10 +174,16 @@ def test_every_fakti_setting_used_or_documented_is_known() -> None:
 
 
 def crawl(out: Path, *options: str) -> subprocess.Popen[str]:
-    """``scrapy crawl fakti`` on a small embedded replica, started in the background."""
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-a", "replica=1"]
-    cmd += ["-s", f"FAKTI_OUTPUT_DIR={out}", "-s", "FAKTI_REPLICA_ARTICLES=30", *options]
-    return subprocess.Popen(cmd, cwd=REPO, stderr=subprocess.PIPE, text=True)
+    """``scrapy crawl fakti`` on a small embedded replica, started in the background;
+    ``options`` (``-a``/``-s`` then ``NAME=VALUE``) replace its defaults of the same name."""
+    defaults = ["-a", "replica=1", "-s", f"FAKTI_OUTPUT_DIR={out}"]
+    defaults += ["-s", "FAKTI_REPLICA_ARTICLES=30"]
+    given = {pair.split("=", 1)[0] for pair in options[1::2]}
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti"]
+    for flag, pair in zip(defaults[::2], defaults[1::2], strict=True):
+        if pair.split("=", 1)[0] not in given:
+            cmd += [flag, pair]
+    return subprocess.Popen([*cmd, *options], cwd=REPO, stderr=subprocess.PIPE, text=True)
 
 
 #: Case → (command-line options, the CRITICAL line's start), for :func:`bad_runs`.
@@ -189,6 +227,16 @@ BAD_RUNS = {
     "replica per worker": (
         ["-s", "FAKTI_STATE=redis://127.0.0.1:1/0"],
         "argument replica=1 cannot be used with a redis:// FAKTI_STATE",
+    ),
+    # Scrapy kept the last silently: `-a url=A -a url=B` crawled B only
+    "argument given twice": (
+        ["-a", "lang=en", "-a", "sections=world", "-a", "sections=sport"],
+        "argument sections: given 2 times; give it once (several: comma-separated, "
+        "sections=world,sport)",
+    ),
+    "setting given twice": (
+        ["-s", "FAKTI_EMIT=new", "-s", "FAKTI_GZIP=1", "-s", "FAKTI_GZIP=0"],
+        "setting FAKTI_GZIP: given 2 times; give it once",
     ),
 }
 

@@ -3,7 +3,8 @@
 Scrapy's own ``crawl`` exits 0 unless bootstrap failed. This one exits with the status the
 run asked for (:func:`newsspider.extensions.exitstatus.exit_status`): 3 when the state is locked
 by another run, 4-9 for a failed health gate (also for a run stopped by an error while
-building its first requests: 9), 1 for a bad argument or setting; 9 too for a run whose
+building its first requests: 9), 1 for a bad argument or setting (an ``-a`` or ``-s`` name
+given twice too: Scrapy would keep the last silently); 9 too for a run whose
 spider opened but never closed (a SIGTERM as it started: Scrapy then stops without closing
 it, so nothing was published and no report was written).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections import Counter
 
 from scrapy import signals
 from scrapy.commands.crawl import Command as ScrapyCrawl
@@ -25,11 +27,27 @@ from newsspider.extensions.report import mark_crawl
 logger = logging.getLogger(__name__)
 
 
+def repeated(pairs: list[str], kind: str) -> str:
+    """The error for the first ``NAME=VALUE`` name given more than once, or ``""``."""
+    counts = Counter(pair.split("=", 1)[0] for pair in pairs if "=" in pair)
+    name, times = next(((n, c) for n, c in counts.items() if c > 1), ("", 0))
+    if not name:
+        return ""
+    lists = {"url": "url=A,B", "sections": "sections=world,sport"}
+    hint = f" (several: comma-separated, {lists[name]})" if name in lists else ""
+    return f"{kind} {name}: given {times} times; give it once{hint}"
+
+
 class Command(ScrapyCrawl):
     """``scrapy crawl <spider>``, exit status = health verdict."""
 
     crawler: Crawler | None = None
     opened = closed = False
+    usage_error = ""
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        self.usage_error = repeated(opts.spargs, "argument") or repeated(opts.set, "setting")
+        super().process_options(args, opts)
 
     def _create_crawler(self, spname: str | type[Spider]) -> Crawler:
         self.crawler = super()._create_crawler(spname)
@@ -45,6 +63,10 @@ class Command(ScrapyCrawl):
         self.closed = True
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if self.usage_error:
+            logger.critical("%s", self.usage_error)
+            self.exitcode = 1
+            return
         super().run(args, opts)  # a start-up SystemExit (lock held: 3, bad setting: 1) passes
         status = exit_status(self.crawler) if self.crawler is not None else 0
         if self.opened and not self.closed:

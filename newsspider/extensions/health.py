@@ -52,6 +52,9 @@ CAUSES = {
     "OpenSSL.SSL.Error": "TLS error",
 }
 
+#: How many history entries are read (comparable runs are picked among them).
+HISTORY_READ = 200
+
 DEFAULT_MIN_COVERAGE = {"headline": 90.0, "published_at": 90.0, "body": 90.0}
 
 
@@ -81,8 +84,9 @@ def min_coverage(value: object) -> dict[str, float]:
 
 def finish_reasons(value: object) -> tuple[str, ...]:
     """``FAKTI_HEALTH_FINISH_REASONS``: a list, its JSON (`["finished"]`) or a comma list
-    (`finished,closespider_itemcount`). ``ValueError`` for none, or a reason that is not a
-    name (`[a-z_]`, as Scrapy's are)."""
+    (`finished,closespider_itemcount`). ``ValueError`` for none, a reason that is not a
+    name (`[a-z_]`, as Scrapy's are), or a list without `finished` (every normal run would
+    fail)."""
     if isinstance(value, str) and value.strip().startswith("["):
         try:
             value = json.loads(value)
@@ -94,6 +98,8 @@ def finish_reasons(value: object) -> tuple[str, ...]:
     reasons = tuple(str(item).strip() for item in items)
     if not reasons or not all(re.fullmatch(r"[a-z_][a-z0-9_]*", r) for r in reasons):
         raise ValueError("one or more finish reasons, e.g. finished,closespider_itemcount")
+    if "finished" not in reasons:
+        raise ValueError("'finished' is missing: every run that ends normally would fail")
     return reasons
 
 

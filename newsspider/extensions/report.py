@@ -25,6 +25,7 @@ from newsspider.distributed import is_distributed
 from newsspider.extensions.exitstatus import set_exit_status
 from newsspider.extensions.health import (
     EXIT_FINISH_REASON,
+    HISTORY_READ,
     Failure,
     Thresholds,
     Verdict,
@@ -40,8 +41,6 @@ from newsspider.state import StateStore, get_store
 logger = logging.getLogger(__name__)
 
 _CRAWL_ATTR = "_fakti_crawl"
-#: How many history entries are read (comparable runs are picked among them).
-HISTORY_READ = 200
 
 
 def _report_failure(what: str) -> Failure:
