@@ -19,7 +19,9 @@ layer (which may read the whole `<body>`) not consulted. Otherwise the full page
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -57,6 +59,8 @@ LAYERED_FIELDS: tuple[str, ...] = (
     "headline", "subtitle", "published_at", "updated_at", "views", "comments", "authors",
     "tags",
 )  # fmt: skip
+#: Frames extraction may use above its caller's (:func:`_stack_budget`).
+STACK_FRAMES = 900
 #: A page without these is rejected.
 REQUIRED_FIELDS: tuple[str, ...] = ("headline", "published_at")
 _OUTPUT_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("scraped_at", "content_hash"))
@@ -486,16 +490,39 @@ def extract_article(
     if ref is None:
         return NotArticle(str(url), "not-article-url")
     try:
-        page = page_bytes(body, content_type)
-        result = _fast(*page, ref) if page and fast else None
-        if result is not None:
-            return result
-        root = parse_bytes(*page) if page else None
-        if root is None:
-            return _finish(ref, {}, {})
-        return _from_tree(root, ref)
+        with _stack_budget():
+            return _extract(ref, body, content_type, fast)
     except Exception as exc:  # bad input must never escape extraction
         return _error(ref, exc)
+
+
+@contextmanager
+def _stack_budget() -> Iterator[None]:
+    """Give extraction :data:`STACK_FRAMES` frames above the caller's, whatever its depth:
+    absurdly deep markup or JSON-LD is cut (``RecursionError``) at the same place in the
+    crawler (called deep under Scrapy) and in an extraction worker (called near the top)."""
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + STACK_FRAMES)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _extract(
+    ref: ArticleRef, body: bytes | str | None, content_type: str | None, fast: bool
+) -> ExtractionResult:
+    page = page_bytes(body, content_type)
+    result = _fast(*page, ref) if page and fast else None
+    if result is not None:
+        return result
+    root = parse_bytes(*page) if page else None
+    if root is None:
+        return _finish(ref, {}, {})
+    return _from_tree(root, ref)
 
 
 def _error(ref: ArticleRef, exc: Exception) -> Rejected:
