@@ -196,8 +196,10 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.e2e
-def test_workers_die_with_a_killed_crawler(replica_factory, tmp_path):
-    """SIGKILL the crawler mid-crawl: its workers see end of stream and exit."""
+@pytest.mark.parametrize("stopped", [False, True], ids=["reading", "stopped"])
+def test_workers_die_with_a_killed_crawler(replica_factory, tmp_path, stopped):
+    """SIGKILL the crawler mid-crawl: its workers exit, even one that is stopped (SIGSTOP:
+    it reads no end of stream; it outlived the crawler, holding its output pipes)."""
     rep = replica_factory(articles=400, epoch=2, now=NOW)
     cmd = [
         sys.executable, "-m", "scrapy", "crawl", "fakti", "-a", "since=2025-03-01",
@@ -215,6 +217,8 @@ def test_workers_die_with_a_killed_crawler(replica_factory, tmp_path):
             break
     assert len(workers) == 2, workers
     assert crawler.poll() is None  # killed mid-crawl, not after
+    if stopped:
+        os.kill(min(workers), signal.SIGSTOP)
     crawler.send_signal(signal.SIGKILL)
     crawler.wait()
     deadline = time.monotonic() + 10

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import os
 import socket
 import subprocess
 import sys
@@ -104,11 +105,15 @@ class ExtractionPool:
                 # A session of its own: a signal to the crawler's process group (Ctrl-C, a
                 # service manager's SIGTERM) stops the crawler, which then closes the workers.
                 proc = subprocess.Popen(
-                    [sys.executable, "-m", "newsspider.offload.worker", str(theirs.fileno())],
+                    [
+                        sys.executable, "-m", "newsspider.offload.worker",
+                        str(theirs.fileno()), str(os.getpid()),
+                    ],
                     pass_fds=(theirs.fileno(),),
                     stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
                     start_new_session=True,
-                )
+                )  # fmt: skip
             worker = _Worker(proc, self)
             await loop.create_connection(lambda w=worker: w, sock=mine)
             self.workers.append(worker)
