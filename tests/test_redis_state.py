@@ -4,6 +4,12 @@ behaviour every backend shares is in ``test_state_contract.py``."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
 import pytest
 
 from newsspider.state import SettingError, open_store
@@ -25,6 +31,61 @@ def test_open_store_selects_redis_with_prefix_and_owner(redis_url):
     assert s.owner == "w9" and s.prefix == split_url(redis_url)[1] != "fakti"
     s.close()
     assert split_url("redis://h:1/2") == ("redis://h:1/2", "fakti")
+
+
+@pytest.mark.parametrize(
+    ("url", "address", "prefix"),
+    [
+        ("unix:///run/r.sock", "unix:///run/r.sock", "fakti"),
+        ("unix:///run/r.sock?db=6&prefix=job2", "unix:///run/r.sock?db=6", "job2"),
+        ("unix://u:p%40w@/run/r.sock?prefix=a", "unix://u:p%40w@/run/r.sock", "a"),
+        (
+            "rediss://:pw@h:6380/1?socket_timeout=5&prefix=x",
+            "rediss://:pw@h:6380/1?socket_timeout=5",
+            "x",
+        ),
+    ],
+)
+def test_split_url_keeps_the_address_as_written(url, address, prefix):
+    """``unix:///path`` came back as ``unix:/path``, which redis-py refuses."""
+    import redis
+
+    assert split_url(url) == (address, prefix)
+    redis.connection.parse_url(address)  # (raises on a URL redis-py cannot use)
+
+
+@pytest.fixture
+def unix_socket():
+    """The socket of a Redis server of the test's own (skips without ``redis-server``)."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("no redis-server to listen on a unix socket")
+    with tempfile.TemporaryDirectory(prefix="fk") as folder:  # (a socket path is short)
+        sock = Path(folder) / "r.sock"
+        proc = subprocess.Popen(
+            [server, "--port", "0", "--unixsocket", str(sock), "--save", "", "--dir", folder],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while not sock.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        yield sock
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_a_store_opens_over_a_unix_socket_in_the_database_and_prefix_given(unix_socket):
+    import redis
+
+    s = open_store(f"unix://{unix_socket}?db=6&prefix=job2", owner="w1")
+    s.touch(("bg", 7), "https://fakti.bg/world/1000007-x", None, H1, 3)
+    s.close()
+    raw = redis.Redis(unix_socket_path=str(unix_socket), db=6)
+    assert raw.hkeys("job2:keys") == [b"bg:7"]
+    raw.close()
+    again = open_store(f"unix://{unix_socket}?db=6&prefix=job2")
+    assert again.get(("bg", 7)).views == 3
+    again.close()
 
 
 def test_open_store_reports_an_unreachable_server_in_one_line():

@@ -29,7 +29,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import redis
 from dateutil import tz
@@ -187,12 +187,15 @@ def _long_url(text: str) -> str | None:
 
 
 def split_url(url: str) -> tuple[str, str]:
-    """``redis://host:port/db?prefix=NAME`` → (the URL for redis-py, the key prefix)."""
+    """``redis://host:port/db?prefix=NAME`` (or ``unix:///path.sock?db=N&prefix=NAME``) →
+    (the URL for redis-py, the key prefix)."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     prefix = next((v for k, v in query if k == "prefix"), DEFAULT_PREFIX)
     rest = urlencode([(k, v) for k, v in query if k != "prefix"])
-    return urlunsplit(parts._replace(query=rest)), prefix
+    # (not urlunsplit: it writes unix:///path as unix:/path, which redis-py refuses)
+    address = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    return address + (f"?{rest}" if rest else ""), prefix
 
 
 def connect(url: str) -> redis.Redis:
