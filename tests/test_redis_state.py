@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from newsspider.state import SettingError, open_store
 from newsspider.state.redis import RedisStore, split_url
 
 H1 = "sha256:" + "1" * 64
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -86,6 +88,51 @@ def test_a_store_opens_over_a_unix_socket_in_the_database_and_prefix_given(unix_
     again = open_store(f"unix://{unix_socket}?db=6&prefix=job2")
     assert again.get(("bg", 7)).views == 3
     again.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("redis://h:1/3?prefx=job2", "unknown query key 'prefx' (accepted: client_name, db, "),
+        ("redis://h:1/3?prefix=", "query key 'prefix' is empty"),
+        ("redis://h:1/3?db=", "query key 'db' is empty"),
+        ("redis://h:1/3?decode_responses=1", "unknown query key 'decode_responses'"),
+        ("redis://h:1/3?timeout=5", "unknown query key 'timeout'"),  # (a blocking pool's)
+        ("unix:///r.sock?socket_keepalive=1", "unknown query key 'socket_keepalive'"),  # (TCP's)
+        ("redis://h:1/3?ssl_ca_certs=/ca.pem", "unknown query key 'ssl_ca_certs'"),  # (rediss)
+    ],
+)
+def test_a_bad_query_key_is_refused_in_one_line_naming_it(url, error):
+    """A misspelt key reached redis-py as an argument (a TypeError traceback at the first
+    command); an empty prefix made every key ``:frontier``, ``:keys``..."""
+    with pytest.raises(SettingError) as exc:
+        split_url(url)
+    assert str(exc.value).startswith(f"FAKTI_STATE: cannot use {url!r}: {error}")
+    assert "\n" not in str(exc.value)
+
+
+def test_redis_py_options_pass_through():
+    url = "rediss://h:1/3?socket_timeout=5&prefix=a&ssl_ca_certs=/ca.pem&client_name=w"
+    assert split_url(url) == (
+        "rediss://h:1/3?socket_timeout=5&ssl_ca_certs=%2Fca.pem&client_name=w",
+        "a",
+    )
+    assert split_url("unix:///r.sock?db=6&password=pw") == (
+        "unix:///r.sock?db=6&password=pw",
+        "fakti",
+    )
+
+
+@pytest.mark.e2e
+def test_a_crawl_with_a_misspelt_query_key_exits_1_with_one_line_and_writes_nothing(tmp_path):
+    state = "redis://127.0.0.1:1/3?prefx=job2"
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-s", f"FAKTI_STATE={state}"]
+    cmd += ["-s", "FAKTI_BASE_URL=http://127.0.0.1:9", "-s", f"FAKTI_OUTPUT_DIR={tmp_path / 'o'}"]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    critical = [line for line in done.stderr.splitlines() if "] CRITICAL: " in line]
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert len(critical) == 1 and "unknown query key 'prefx'" in critical[0]
+    assert not (tmp_path / "o").exists()
 
 
 def test_open_store_reports_an_unreachable_server_in_one_line():

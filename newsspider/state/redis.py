@@ -24,6 +24,7 @@ cut, not only a killed worker).
 
 from __future__ import annotations
 
+import inspect
 import json
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -33,6 +34,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import redis
 from dateutil import tz
+from redis.connection import (
+    URL_QUERY_ARGUMENT_PARSERS,
+    Connection,
+    ConnectionPool,
+    SSLConnection,
+    UnixDomainSocketConnection,
+)
 
 from newsspider.state import (
     HISTORY_KEEP,
@@ -186,11 +194,41 @@ def _long_url(text: str) -> str | None:
     return ORIGIN + text if text.startswith("/") else text
 
 
+#: redis-py's URL options given as text (its typed ones: ``URL_QUERY_ARGUMENT_PARSERS``).
+_TEXT_OPTIONS = (
+    "username", "password", "client_name", "ssl_keyfile", "ssl_certfile", "ssl_cert_reqs",
+    "ssl_ca_certs", "ssl_ca_path", "ssl_password", "ssl_ciphers",
+)  # fmt: skip
+
+
+def _redis_options(scheme: str) -> set[str]:
+    """The URL query keys redis-py takes for ``scheme``: its URL options that the scheme's
+    connection class or the pool accepts (not ``retry_on_error``, exception classes)."""
+    cls = {"unix": UnixDomainSocketConnection, "rediss": SSLConnection}.get(scheme, Connection)
+    accepted = {
+        name
+        for c in (*cls.__mro__, ConnectionPool)
+        if "__init__" in vars(c)
+        for name in inspect.signature(c.__init__).parameters
+    }
+    return accepted & {*URL_QUERY_ARGUMENT_PARSERS, *_TEXT_OPTIONS} - {"retry_on_error"}
+
+
 def split_url(url: str) -> tuple[str, str]:
     """``redis://host:port/db?prefix=NAME`` (or ``unix:///path.sock?db=N&prefix=NAME``) →
-    (the URL for redis-py, the key prefix)."""
+    (the URL for redis-py, the key prefix). An unknown or empty query key raises
+    :class:`SettingError`."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
+    accepted = {"prefix", *_redis_options(parts.scheme)}
+    for key, value in query:
+        if key not in accepted:
+            known = ", ".join(sorted(accepted))
+            raise SettingError(
+                f"FAKTI_STATE: cannot use {url!r}: unknown query key {key!r} (accepted: {known})"
+            )
+        if not value:
+            raise SettingError(f"FAKTI_STATE: cannot use {url!r}: query key {key!r} is empty")
     prefix = next((v for k, v in query if k == "prefix"), DEFAULT_PREFIX)
     rest = urlencode([(k, v) for k, v in query if k != "prefix"])
     # (not urlunsplit: it writes unix:///path as unix:/path, which redis-py refuses)
