@@ -1,9 +1,14 @@
-"""Replica options for the health-gate tests: a forced markup variant and empty listings."""
+"""Replica options for the health-gate tests: a forced markup variant and empty listings; the
+command line's refusals."""
 
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +18,7 @@ from newsspider.replica.__main__ import main
 from newsspider.replica.generator import SOFIA, VARIANTS, Site
 from newsspider.replica.pages import Pages
 
+REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 29, 11, 0, tzinfo=SOFIA)
 ORIGIN = "http://127.0.0.1:9"
 SEARCH = "/search?q=&sort=date&c=0&fromdate=01.03.2025&todate=29.11.2026&page=0"
@@ -82,3 +88,36 @@ def test_empty_listings_have_no_article_links_but_articles_still_exist(mixed, ur
     assert list(empty.ground_truth(2)) == list(mixed.ground_truth(2))
     a = empty.articles[-1]
     assert Pages(empty).render(a.path, 2, ORIGIN).status == 200
+
+
+#: Bad options → (exit status, the start of stderr's last line after the program's name).
+BAD_OPTIONS = {
+    "--articles 0": (2, "error: articles must be between 1 and 50,000"),
+    "--articles 50001": (2, "error: articles must be between 1 and 50,000"),
+    "--port 70000": (2, "error: argument --port: '70000' is not a port (0-65535)"),
+    "--port -1": (2, "error: argument --port: '-1' is not a port (0-65535)"),
+    "--now 2020-01-01T00:00": (2, "error: the replica clock must be after 2025-11-01"),
+    "--crawl-delay nan": (2, "error: argument --crawl-delay: 'nan' is not a delay"),
+    "--crawl-delay inf": (2, "error: argument --crawl-delay: 'inf' is not a delay"),
+    "--crawl-delay -1": (2, "error: argument --crawl-delay: '-1' is not a delay"),
+    "--port {taken}": (1, "Couldn't listen on 127.0.0.1:{taken}: "),
+}
+
+
+@pytest.mark.parametrize("options", BAD_OPTIONS)
+def test_a_bad_option_or_a_taken_port_is_one_line_and_no_truth(options, tmp_path):
+    """Each was a traceback (ValueError, OverflowError, CannotListenError), or, for a delay,
+    served as ``Crawl-delay: nan``."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        args = [a.replace("{taken}", port) for a in options.split()]
+        cmd = [sys.executable, "-m", "newsspider.replica", "--articles", "1", *args]
+        cmd += ["--truth", str(tmp_path / "truth.jsonl")]
+        done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=30)
+    status, line = BAD_OPTIONS[options]
+    assert done.returncode == status and "Traceback" not in done.stderr, done.stderr
+    last = done.stderr.splitlines()[-1]  # (after argparse's usage)
+    assert last.startswith(f"python -m newsspider.replica: {line.replace('{taken}', port)}")
+    assert not (tmp_path / "truth.jsonl").exists()

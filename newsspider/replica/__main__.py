@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from datetime import datetime
 
@@ -15,10 +16,26 @@ def parse_now(text: str) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=SOFIA)
 
 
+def port(text: str) -> int:
+    """A TCP port number (0: any free port)."""
+    number = int(text)
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535)")
+    return number
+
+
+def delay(text: str) -> float:
+    """A robots.txt Crawl-delay: a finite number of seconds, 0 or more."""
+    seconds = float(text)
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a delay (seconds, 0 or more)")
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m newsspider.replica", description=__doc__)
     p.add_argument(
-        "--port", type=int, default=8765, help="TCP port on 127.0.0.1 (0: any free port)"
+        "--port", type=port, default=8765, help="TCP port on 127.0.0.1 (0: any free port)"
     )
     p.add_argument("--articles", type=int, default=300, help="number of articles (1-50000)")
     p.add_argument("--epoch", type=int, default=1, choices=(1, 2), help="starting epoch")
@@ -28,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--seed", type=int, default=1, help="generator seed")
     p.add_argument("--now", type=parse_now, help="epoch 2 clock, ISO 8601 (default: now)")
-    p.add_argument("--crawl-delay", type=float, default=1.0, help="robots.txt Crawl-delay")
+    p.add_argument("--crawl-delay", type=delay, default=1.0, help="robots.txt Crawl-delay")
     p.add_argument("--variant", choices=VARIANTS, help="serve every article in this markup variant")
     p.add_argument(
         "--empty-listings", action="store_true", help="serve listings, search and feeds empty"
@@ -39,23 +56,30 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     from twisted.internet import reactor
+    from twisted.internet.error import CannotListenError
 
     from newsspider.replica.generator import Site
     from newsspider.replica.server import ReplicaResource, make_site
 
-    site = Site(
-        articles=args.articles,
-        seed=args.seed,
-        now=args.now,
-        variant=args.variant,
-        empty_listings=args.empty_listings,
-        feed_omits=args.feed_omits,
-    )
+    try:
+        site = Site(
+            articles=args.articles,
+            seed=args.seed,
+            now=args.now,
+            variant=args.variant,
+            empty_listings=args.empty_listings,
+            feed_omits=args.feed_omits,
+        )
+    except ValueError as exc:  # (articles out of range, a clock before 2025-11-01...)
+        p.error(str(exc))
+    res = ReplicaResource(site, epoch=args.epoch, faults=args.faults, crawl_delay=args.crawl_delay)
+    try:
+        listening = reactor.listenTCP(args.port, make_site(res), interface="127.0.0.1")
+    except CannotListenError as exc:  # (the port is taken)
+        p.exit(1, f"{p.prog}: {exc}\n")
     if args.truth:
         site.write_truth(args.truth, args.epoch)
-    res = ReplicaResource(site, epoch=args.epoch, faults=args.faults, crawl_delay=args.crawl_delay)
-    port = reactor.listenTCP(args.port, make_site(res), interface="127.0.0.1")
-    print(f"replica listening on http://127.0.0.1:{port.getHost().port}", flush=True)
+    print(f"replica listening on http://127.0.0.1:{listening.getHost().port}", flush=True)
     reactor.run()
     return 0
 
