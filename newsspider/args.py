@@ -20,7 +20,7 @@ from newsspider.extensions.health import HISTORY_READ, finish_reasons, min_cover
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA
 from newsspider.extraction.urls import ArticleRef, parse_article_url
-from newsspider.state import is_redis
+from newsspider.state import is_redis, redact
 
 LANGS = ("bg", "en")
 #: The longest span, in days, a day or minute count may cover (about a century).
@@ -347,4 +347,4 @@ def validate_settings(settings: Mapping[str, object]) -> None:
         except ValueError:
             db = "?"
         if not re.fullmatch(r"[0-9]*", db):
-            raise _bad("FAKTI_STATE", state, "redis://host:port/DB with DB a whole number")
+            raise _bad("FAKTI_STATE", redact(state), "redis://host:port/DB with DB a whole number")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newsspider.state import SettingError, open_store
+from newsspider.state import SettingError, open_store, redact
 from newsspider.state.redis import RedisStore, split_url
 
 H1 = "sha256:" + "1" * 64
@@ -109,6 +109,24 @@ def test_a_bad_query_key_is_refused_in_one_line_naming_it(url, error):
         split_url(url)
     assert str(exc.value).startswith(f"FAKTI_STATE: cannot use {url!r}: {error}")
     assert "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://u:s3cret@h:1/3?prefx=a", "redis://u:***@h:1/3?prefx=a"),
+        ("rediss://:s3cret@h:1/3?prefx=a", "rediss://:***@h:1/3?prefx=a"),
+        ("redis://h:1/3?password=s3cret&prefx=a", "redis://h:1/3?password=***&prefx=a"),
+        ("unix:///r.sock?db=1&Password=s3cret&prefx=a", "unix:///r.sock?db=1&Password=***&prefx=a"),
+    ],
+)
+def test_a_password_in_the_state_url_never_reaches_a_message(url, shown):
+    """Credentials stay out of logs: the error (and the 'state store:' log line) showed it."""
+    assert redact(url) == shown
+    with pytest.raises(SettingError) as exc:
+        split_url(url)
+    assert "s3cret" not in str(exc.value) and shown in str(exc.value)
+    assert redact("output/.state/fakti.sqlite") == "output/.state/fakti.sqlite"
 
 
 def test_redis_py_options_pass_through():

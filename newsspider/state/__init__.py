@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ DEFAULT_STATE_PATH = Path(".state") / "fakti.sqlite"
 _CRAWLER_ATTR = "_fakti_state_store"
 _ACCEPTED = "a file path, sqlite://<path> or redis://host:port/db"
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+#: The password of a URL's user info, and of a ``password`` query key (:func:`redact`).
+_USERINFO_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^/@:]*:)[^/@]*@", re.IGNORECASE)
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#]*", re.IGNORECASE)
 
 
 class SettingError(ValueError):
@@ -198,6 +202,13 @@ def state_file(uri_or_path: str | Path) -> Path | None:
     return None if "://" in text or not text else Path(text)
 
 
+def redact(location: str) -> str:
+    """``location`` with its password, if any (``redis://user:PASSWORD@host``, or a
+    ``password`` query key), written as ``***``: fit for a log line or an error message."""
+    location = _USERINFO_PASSWORD.sub(r"\1***@", location)
+    return _QUERY_PASSWORD.sub(r"\1***", location)
+
+
 def is_redis(location: str | Path) -> bool:
     """True when a store location names a Redis server (the distributed mode)."""
     return str(location).lower().startswith(_REDIS_SCHEMES)
@@ -263,7 +274,7 @@ def get_store(crawler: Crawler) -> StateStore:
                 crawler.stats.set_value(f"state/recovered/{name}", count)
     if outcome["committed_files"] or outcome["rolled_back_files"]:
         logger.warning("state recovery after an interrupted run: %s", outcome)
-    logger.info("state store: %s", location)
+    logger.info("state store: %s", redact(location))
 
     def _close() -> None:
         store.close()

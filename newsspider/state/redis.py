@@ -49,6 +49,7 @@ from newsspider.state import (
     SettingError,
     chunks,
     decode_runs,
+    redact,
     unix_seconds,
 )
 from newsspider.state.recovery import settle_pending
@@ -225,10 +226,13 @@ def split_url(url: str) -> tuple[str, str]:
         if key not in accepted:
             known = ", ".join(sorted(accepted))
             raise SettingError(
-                f"FAKTI_STATE: cannot use {url!r}: unknown query key {key!r} (accepted: {known})"
+                f"FAKTI_STATE: cannot use {redact(url)!r}: unknown query key {key!r} "
+                f"(accepted: {known})"
             )
         if not value:
-            raise SettingError(f"FAKTI_STATE: cannot use {url!r}: query key {key!r} is empty")
+            raise SettingError(
+                f"FAKTI_STATE: cannot use {redact(url)!r}: query key {key!r} is empty"
+            )
     prefix = next((v for k, v in query if k == "prefix"), DEFAULT_PREFIX)
     rest = urlencode([(k, v) for k, v in query if k != "prefix"])
     # (not urlunsplit: it writes unix:///path as unix:/path, which redis-py refuses)
@@ -242,7 +246,7 @@ def connect(url: str) -> redis.Redis:
         client = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10)
         client.ping()
     except (redis.RedisError, ValueError) as exc:
-        raise SettingError(f"FAKTI_STATE: cannot use {url!r}: {exc}") from exc
+        raise SettingError(f"FAKTI_STATE: cannot use {redact(url)!r}: {exc}") from exc
     return client
 
 
