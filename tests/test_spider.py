@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
@@ -424,8 +425,10 @@ def test_first_run_listing_stops_at_window_using_date_header() -> None:
     )
     out = list(spider.parse_listing(response(request.url, body, request)))
     # Date header: 26 Oct 12:00 Sofia; the last day starts 25 Oct 12:00 Sofia.
-    assert paths(out) == ["/world/1000010-j", "/world/1000009-i"]
+    assert paths(out) == ["/world/1000010-j", "/world/1000009-i", "/world?page=2"]
     assert out[0].meta["fakti_floor"] == sofia_local(2025, 10, 25, 12, 0)
+    older = panel([("/world/1000007-g", "вчера в 11:00 ч.")], next_href="/world?page=3")
+    assert list(spider.parse_listing(response(out[-1].url, older, out[-1]))) == []  # the end
 
 
 def test_listing_follows_next_until_old_and_dedups_keys() -> None:
@@ -446,7 +449,9 @@ def test_listing_follows_next_until_old_and_dedups_keys() -> None:
     page2 = out[-1]
     body = panel([("/en/world/1000008-h", "01.10.2025"), ("/en/world/1000007-g", "30.09.2025")])
     out = list(spider.parse_listing(response(page2.url, body, page2)))
-    assert paths(out) == ["/en/world/1000008-h"]
+    assert paths(out) == ["/en/world/1000008-h", "/en/world?page=3"]  # it listed a new one
+    body = panel([("/en/world/1000006-f", "30.09.2025")], next_href="/en/world?page=4")
+    assert list(spider.parse_listing(response(out[-1].url, body, out[-1]))) == []  # the end
 
 
 def test_an_empty_listing_page_with_a_next_link_is_walked_past() -> None:
@@ -490,26 +495,69 @@ def test_a_page_shifted_by_new_articles_does_not_end_the_walk() -> None:
     assert not spider.coverage.gaps
 
 
-@pytest.mark.parametrize("where", ["pinned", "late", "exported"])
-def test_an_older_story_above_newer_ones_does_not_end_a_section_walk(where: str) -> None:
-    """Only a page that ends below the floor ends a walk: an older story above newer ones (a
-    pinned one, one listed late with its earlier time, an export re-promoted) said nothing of
-    page 2, whose articles were lost for good (the watermark moved past them, no gap)."""
-    mark = sofia_local(2025, 10, 26, 9, 0)  # floor: 08:00
+def _walk_world(items_of: Callable[[int], list[tuple[str, str]]]) -> tuple[FaktiSpider, list]:
+    """An incremental ``bg/world`` walk (floor 08:00, the page clock 12:00) of pages
+    ``items_of(1)``, ``items_of(2)``... each linking to the next, until one links no further:
+    the spider and each page's article paths."""
+    mark = sofia_local(2025, 10, 26, 9, 0)
     exported = {("bg", 1000001): sofia_local(2025, 10, 20, 10, 0)}
-    store = FakeStore(known=exported, marks={"bg": mark, "bg/world": mark})
-    spider = make_spider(store, lang="bg", sections="world")
+    spider = make_spider(
+        FakeStore(known=exported, marks={"bg": mark, "bg/world": mark}), lang="bg", sections="world"
+    )
     spider.start_requests_list()
-    page1 = spider._listing("bg", "world")
-    items = [(f"/world/10001{n:02d}-x", f"днес в 11:{58 - n:02d} ч.") for n in range(20)]
+    request, walked = spider._listing("bg", "world"), []
+    while request is not None and len(walked) < 10:
+        n = len(walked) + 1
+        body = panel(items_of(n), f"/world?page={n + 1}")
+        out = list(spider.parse_listing(response(request.url, body, request)))
+        walked.append([path for path in paths(out) if "page=" not in path])
+        request = next((r for r in out if "page=" in r.url), None)
+    return spider, walked
+
+
+def _main_list(n: int) -> list[tuple[str, str]]:
+    """Page ``n`` of a section, newest first: 20 items from 11:58 (page 1), 10:58 (2) and so
+    on, an hour a page (page 4 and below: under the 08:00 floor)."""
+    return [(f"/world/10{n}{i:02d}00-x", f"днес в {12 - n:02d}:{58 - i:02d} ч.") for i in range(20)]
+
+
+@pytest.mark.parametrize("where", ["pinned", "late", "exported", "last"])
+def test_an_older_story_among_newer_ones_does_not_end_a_section_walk(where: str) -> None:
+    """One older story among new ones (pinned, listed late with its earlier time, an export
+    promoted again; at the top or the bottom of the page) said nothing of page 2, whose
+    articles were lost for good (the walk ended, the watermark moved past them, no gap)."""
     older = {"pinned": "01.10.2025", "late": "днес в 06:30 ч.", "exported": "днес в 11:59 ч."}
-    items.insert(0 if where != "late" else 1, ("/world/1000001-a", older[where]))
-    out = list(spider.parse_listing(response(page1.url, panel(items, "/world?page=2"), page1)))
-    assert len(out) == 21 and paths(out)[-1] == "/world?page=2"
-    assert spider.crawler.stats.get_value("discovery/items/old") == 1
-    tail = [(f"/world/10002{n:02d}-x", f"днес в 0{8 - n // 10}:{50 - n} ч.") for n in range(20)]
-    out = list(spider.parse_listing(response(out[-1].url, panel(tail, "/world?page=3"), out[-1])))
-    assert paths(out) == [f"/world/10002{n:02d}-x" for n in range(10)]  # ends below the floor
+    at = {"pinned": 0, "late": 1, "exported": 0, "last": 20}
+
+    def items_of(n: int) -> list[tuple[str, str]]:
+        items = _main_list(n)
+        if n == 1:
+            items.insert(at[where], ("/world/1000001-a", older.get(where, "днес в 06:30 ч.")))
+        return items
+
+    spider, walked = _walk_world(items_of)
+    assert [len(page) for page in walked] == [20, 20, 20, 20, 0]  # ends a page below the floor
+    assert not spider.coverage.gaps
+
+
+def test_a_page_ending_in_older_items_ends_the_walk_without_another_page() -> None:
+    """The page where the list crosses the floor: no page after it is asked for."""
+    crossing = [
+        (f"/world/10{i:02d}000-x", f"днес в {8 - i // 10:02d}:{50 - i} ч.") for i in range(20)
+    ]
+    spider, walked = _walk_world(lambda n: crossing if n == 1 else _main_list(n))
+    assert not spider.coverage.gaps
+    assert walked == [[f"/world/10{i:02d}000-x" for i in range(10)]]  # 08:50..08:41 only
+
+
+def test_a_new_item_after_an_old_list_does_not_keep_a_walk_going() -> None:
+    """A page ending in a fresh item (a "latest news" block in the same markup) after a main
+    list below the floor: the walk ends there, not at FAKTI_MAX_LISTING_PAGES."""
+    spider, walked = _walk_world(
+        lambda n: [*_main_list(n), ("/world/1999999-x", "днес в 11:59 ч.")]
+    )
+    assert [len(page) for page in walked] == [21, 20, 20, 20, 0]
+    assert not spider.coverage.gaps
 
 
 def test_search_stops_at_a_page_with_old_results_only() -> None:

@@ -69,6 +69,7 @@ from newsspider.spiders.paging import (
     FeedCheck,
     Found,
     Walk,
+    ended,
     feed_elsewhere,
     follow,
     guessed,
@@ -686,6 +687,7 @@ class FaktiSpider(scrapy.Spider):
             known = self.store.known(keys)
         requests: list[scrapy.Request] = []
         reached_old = fresh = overlap = False
+        old_tail = 0
         paged = self.walks.setdefault(walk, Walk()) if walk is not None else None
         novel = paged.see([compact_key(k) for k in keys]) if paged is not None else bool(keys)
         floor = self.window.lower(now, lang, section)
@@ -713,8 +715,10 @@ class FaktiSpider(scrapy.Spider):
                 and mark_at is not None
                 and floor_at <= at <= mark_at
             )
-            if verdict != "new" or at is not None:  # the page's last time so far
-                reached_old = verdict == "old"
+            if verdict == "old":
+                reached_old, old_tail = True, old_tail + 1
+            elif verdict != "new" or at is not None:  # (an undated item breaks no run)
+                old_tail = 0
             if verdict != "new":
                 self.crawler.stats.inc_value(f"discovery/items/{verdict}")
                 continue
@@ -723,7 +727,7 @@ class FaktiSpider(scrapy.Spider):
                 requests.append(request)
         repeated = paged is not None and paged.repeated
         stalled = paged is not None and paged.barren >= 2
-        return Found(requests, reached_old, fresh, overlap, novel, stalled, repeated)
+        return Found(requests, reached_old, old_tail, fresh, overlap, novel, stalled, repeated)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         lang, section = response.meta["lang"], response.meta["section"]
@@ -856,7 +860,7 @@ class FaktiSpider(scrapy.Spider):
             for name in sorted(P.SECTIONS):
                 yield self._listing(lang, name)
             return
-        if found.reached_old or self._repeats(found, response):
+        if ended(found) or self._repeats(found, response):
             return
         if follow(page, found, meta):
             next_url = self._on_base(page.next_url)
@@ -950,8 +954,7 @@ class FaktiSpider(scrapy.Spider):
         found = self._discover(page, response, now, ("search", lang))
         yield from found.requests
         self._unread(found, response.meta)
-        # results older than `since` and none newer: the rest is older still
-        if (found.reached_old and not found.requests) or self._repeats(found, response):
+        if ended(found) or self._repeats(found, response):
             return
         if follow(page, found, response.meta):
             next_url = self._on_base(page.next_url)

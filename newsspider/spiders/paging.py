@@ -34,20 +34,23 @@ BEFORE, SUSPECT = "fakti_before", "fakti_suspect"
 #: Request meta of the first listing page after a feed judged enough by its dates: the
 #: :class:`FeedCheck` that page answers.
 FEED_CHECK = "fakti_feed_check"
+#: Items below the floor that end a page and so its walk (one alone may be a stray story).
+OLD_TAIL = 2
 
 
 class Found(NamedTuple):
-    """What a listing page gave: article requests; whether it ends below the walk's floor
-    (``reached_old``: its last item with a time, or exported, is; an older item above newer
-    ones, a pinned or late-listed story, does not end a walk), whether it listed an item
-    above the watermark (``fresh``), one shown at a time inside the overlap between the floor
-    and the watermark, which the previous run covered (``overlap``; these two: of the page's
-    own edition and section), an article earlier pages of its walk did not list (``novel``),
-    whether it and the page before listed no such article (``stalled``: empty pages too), and
-    whether they listed only items earlier pages of their walk listed (``repeated``)."""
+    """What a listing page gave: article requests; whether it listed an item below the
+    walk's floor (``reached_old``), how many such items end it (``old_tail``: undated items
+    between them do not count), one above the watermark (``fresh``), one shown at a time
+    inside the overlap between the floor and the watermark, which the previous run covered
+    (``overlap``; these two: of the page's own edition and section), an article earlier
+    pages of its walk did not list (``novel``), whether it and the page before listed no such
+    article (``stalled``: empty pages too), and whether they listed only items earlier pages of
+    their walk listed (``repeated``)."""
 
     requests: list[scrapy.Request]
     reached_old: bool
+    old_tail: int
     fresh: bool
     overlap: bool
     novel: bool
@@ -188,6 +191,15 @@ def _speculative(before: ListingPage | None, url: str | None) -> bool:
     """Whether the page after ``before`` may not exist: the site linked to none and
     ``before`` was short (the modelled page size)."""
     return before is not None and url is None and len(before.items) < FULL_PAGE
+
+
+def ended(found: Found) -> bool:
+    """Whether a walk ends at this page: it ends in items below the floor (two at least), or
+    it listed one and no article to fetch (what is listed below is older still). One older
+    item among new ones (a pinned story, one listed late with its earlier time, an export
+    promoted again: at the top, in the middle or last) says nothing of the next page, nor
+    does a new item after old ones (a "latest" block) keep a walk going."""
+    return found.reached_old and (found.old_tail >= OLD_TAIL or not found.requests)
 
 
 def follow(page: ListingPage, found: Found, meta: dict[str, Any]) -> bool:
