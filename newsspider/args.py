@@ -261,6 +261,8 @@ TEXT_SETTINGS = (
 
 def _bad(name: str, value: object, expected: str, reason: str = "") -> ValueError:
     why = f" ({reason})" if reason else ""
+    if name == "FAKTI_STATE":
+        value = redact(str(value))
     return ValueError(f"setting {name}: bad value {value!r}{why}; expected {expected}")
 
 
@@ -347,4 +349,4 @@ def validate_settings(settings: Mapping[str, object]) -> None:
         except ValueError:
             db = "?"
         if not re.fullmatch(r"[0-9]*", db):
-            raise _bad("FAKTI_STATE", redact(state), "redis://host:port/DB with DB a whole number")
+            raise _bad("FAKTI_STATE", state, "redis://host:port/DB with DB a whole number")

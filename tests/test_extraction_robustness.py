@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -355,6 +357,30 @@ def test_deep_pages_give_the_same_record_however_deep_the_caller(page: str) -> N
     results = [_at_depth(n, lambda: extract_article(page.encode(), URL)) for n in (0, 40, 300)]
     assert isinstance(results[0], Extracted)
     assert results[1] == results[0] and results[2] == results[0]
+
+
+def test_deep_pages_extracted_in_threads_give_one_record_and_keep_the_limit() -> None:
+    """The stack budget sets the process's recursion limit: threads at other depths moved
+    each other's cut (592 to 1,192 body paragraphs for one page) and left it changed. (Each
+    thread's own calls are compared: C-level calls on pytest's stack count against the limit
+    too, and move the main thread's cut by a few levels.)"""
+    page = (
+        '<html><body><article><h1>Synthetic deep story</h1><div class="info"><div class="ndt">'
+        'Jan 15, 2026 10:00</div></div><div class="text"><p>First.</p>'
+        + "".join(f"<div>w{i} " for i in range(1_500))
+        + "</article></body></html>"
+    ).encode()
+    limit = sys.getrecursionlimit()
+    with ThreadPoolExecutor(1) as pool:
+        alone = pool.submit(extract_article, page, URL).result()
+    with ThreadPoolExecutor(4) as pool:
+        results = list(
+            pool.map(
+                lambda n: _at_depth(n % 3 * 100, lambda: extract_article(page, URL)), range(24)
+            )
+        )
+    assert all(result == alone for result in results)
+    assert sys.getrecursionlimit() == limit
 
 
 def test_an_extraction_error_is_a_reject_counted_as_an_article_page(

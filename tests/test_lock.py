@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -119,6 +120,20 @@ def test_a_second_crawler_of_one_process_exits_3_and_keeps_the_first_export(tmp_
     get_store(third)  # the first released it: the next crawler runs
     assert third.stats.get_value("state/recovered/rolled_back_keys") == 2  # never published
     third.signals.send_catch_log(signals.engine_stopped)
+
+
+def test_a_failed_recovery_releases_the_lock(tmp_path, monkeypatch):
+    """The lock stayed held by the process: its next crawler was refused as 'another crawler
+    of this process'."""
+    from newsspider.state.sqlite import SQLiteStore
+
+    def broken(self):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(SQLiteStore, "recover", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        get_store(get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)}))
+    assert other_process_can_lock(tmp_path / ".state" / "fakti.sqlite.lock")
 
 
 def test_opening_a_locked_state_exits_3_before_touching_it(tmp_path, caplog):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ LAYERED_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 #: Frames extraction may use above its caller's (:func:`_stack_budget`).
 STACK_FRAMES = 900
+_STACK_LOCK = threading.RLock()
 #: A page without these is rejected.
 REQUIRED_FIELDS: tuple[str, ...] = ("headline", "published_at")
 _OUTPUT_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("scraped_at", "content_hash"))
@@ -499,17 +501,20 @@ def extract_article(
 @contextmanager
 def _stack_budget() -> Iterator[None]:
     """Give extraction :data:`STACK_FRAMES` frames above the caller's, whatever its depth:
-    absurdly deep markup or JSON-LD is cut (``RecursionError``) at the same place in the
-    crawler (called deep under Scrapy) and in an extraction worker (called near the top)."""
-    depth, frame = 0, sys._getframe()
-    while frame is not None:
-        depth, frame = depth + 1, frame.f_back
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(depth + STACK_FRAMES)
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(limit)
+    absurdly deep markup or JSON-LD is cut (``RecursionError``) at nearly the same place in
+    the crawler (called ~37 frames deep under Scrapy) and in an extraction worker (~6): C-level
+    calls on the caller's stack count against the limit too and move it by a few levels. The
+    limit is the process's: extractions in several threads take turns."""
+    with _STACK_LOCK:
+        depth, frame = 0, sys._getframe()
+        while frame is not None:
+            depth, frame = depth + 1, frame.f_back
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(depth + STACK_FRAMES)
+        try:
+            yield
+        finally:
+            sys.setrecursionlimit(limit)
 
 
 def _extract(

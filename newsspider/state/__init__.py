@@ -44,7 +44,7 @@ _CRAWLER_ATTR = "_fakti_state_store"
 _ACCEPTED = "a file path, sqlite://<path> or redis://host:port/db"
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 #: The password of a URL's user info, and of a ``password`` query key (:func:`redact`).
-_USERINFO_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^/@:]*:)[^/@]*@", re.IGNORECASE)
+_USERINFO_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^/@:]*:)[^/?#]*@", re.IGNORECASE)
 _QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#]*", re.IGNORECASE)
 
 
@@ -233,8 +233,12 @@ def open_store(uri_or_path: str | Path, *, owner: str = "") -> StateStore:
     path = state_file(text)
     if path is None:
         if text.lower().startswith("sqlite:"):
-            raise SettingError(f"FAKTI_STATE: {text!r} names no file (accepted: {_ACCEPTED})")
-        raise SettingError(f"FAKTI_STATE: unsupported store {text!r} (accepted: {_ACCEPTED})")
+            raise SettingError(
+                f"FAKTI_STATE: {redact(text)!r} names no file (accepted: {_ACCEPTED})"
+            )
+        raise SettingError(
+            f"FAKTI_STATE: unsupported store {redact(text)!r} (accepted: {_ACCEPTED})"
+        )
     try:
         return SQLiteStore(path)
     except (OSError, sqlite3.Error) as exc:
@@ -266,8 +270,13 @@ def get_store(crawler: Crawler) -> StateStore:
     except BaseException:
         release(locks)
         raise
+    try:
+        outcome = store.recover()
+    except BaseException:
+        store.close()
+        release(locks)
+        raise
     setattr(crawler, _CRAWLER_ATTR, store)
-    outcome = store.recover()
     if crawler.stats is not None:
         for name, count in outcome.items():
             if count:

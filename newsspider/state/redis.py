@@ -229,7 +229,7 @@ def split_url(url: str) -> tuple[str, str]:
                 f"FAKTI_STATE: cannot use {redact(url)!r}: unknown query key {key!r} "
                 f"(accepted: {known})"
             )
-        if not value:
+        if key == "prefix" and not value:  # (redis-py ignores an empty option of its own)
             raise SettingError(
                 f"FAKTI_STATE: cannot use {redact(url)!r}: query key {key!r} is empty"
             )
