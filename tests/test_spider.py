@@ -20,6 +20,7 @@ from newsspider.args import ArgumentError
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA, instant, sofia_local
 from newsspider.extraction.listings import ListingItem, ListingPage
+from newsspider.extraction.urls import compact_key
 from newsspider.items import RejectItem
 from newsspider.middlewares.safety import ListingGuardMiddleware
 from newsspider.pipelines.writer import write_failure
@@ -495,16 +496,23 @@ def test_a_page_shifted_by_new_articles_does_not_end_the_walk() -> None:
     assert not spider.coverage.gaps
 
 
-def _walk_world(items_of: Callable[[int], list[tuple[str, str]]]) -> tuple[FaktiSpider, list]:
+def _walk_world(
+    items_of: Callable[[int], list[tuple[str, str]]],
+    exported: dict | None = None,
+    asked: set | None = None,
+) -> tuple[FaktiSpider, list]:
     """An incremental ``bg/world`` walk (floor 08:00, the page clock 12:00) of pages
     ``items_of(1)``, ``items_of(2)``... each linking to the next, until one links no further:
-    the spider and each page's article paths."""
+    the spider and each page's article paths. Article 1000001 was exported on 20 Oct, and so
+    were the ``exported`` ones (key → publication time); the ``asked`` keys were asked for
+    before the walk (from the feed)."""
     mark = sofia_local(2025, 10, 26, 9, 0)
-    exported = {("bg", 1000001): sofia_local(2025, 10, 20, 10, 0)}
+    exported = {("bg", 1000001): sofia_local(2025, 10, 20, 10, 0), **(exported or {})}
     spider = make_spider(
         FakeStore(known=exported, marks={"bg": mark, "bg/world": mark}), lang="bg", sections="world"
     )
     spider.start_requests_list()
+    spider.seen_keys.update(compact_key(key) for key in asked or ())
     request, walked = spider._listing("bg", "world"), []
     while request is not None and len(walked) < 10:
         n = len(walked) + 1
@@ -548,6 +556,42 @@ def test_a_page_ending_in_older_items_ends_the_walk_without_another_page() -> No
     spider, walked = _walk_world(lambda n: crossing if n == 1 else _main_list(n))
     assert not spider.coverage.gaps
     assert walked == [[f"/world/10{i:02d}000-x" for i in range(10)]]  # 08:50..08:41 only
+
+
+@pytest.mark.parametrize("why", ["asked for already", "exported", "repeated"])
+def test_an_older_story_among_newer_ones_not_to_fetch_does_not_end_a_walk(why: str) -> None:
+    """Page 1's newer items gave no request: asked for already (from the feed, the home page,
+    refresh=), exported by a run that stopped early, or listed again by page 2 (shifted by new
+    articles). One pinned story among them ended the walk: 50 to 80 of 100 new articles lost
+    in the review's crawls, with no gap."""
+    pinned = ("/world/1000001-a", "01.10.2025")
+    first = _main_list(1)
+    keys = {("bg", int(path.split("/")[2].split("-")[0])) for path, _ in first}
+    shifted = {1: first, 2: [pinned, *first[10:], *_main_list(2)[:10]]}  # 10 newer since
+
+    def items_of(n: int) -> list[tuple[str, str]]:
+        if why == "repeated":
+            return shifted.get(n) or _main_list(n - 1)
+        return [pinned, *_main_list(n)]
+
+    spider, walked = _walk_world(
+        items_of,
+        exported=dict.fromkeys(keys, sofia_local(2025, 10, 26, 11, 0)) if why == "exported" else {},
+        asked=keys if why == "asked for already" else set(),
+    )
+    expected = {"asked for already": [0, 20, 20, 20, 0], "exported": [0, 20, 20, 20, 0]}
+    expected["repeated"] = [20, 10, 10, 20, 20, 0]  # page 2 repeats page 1's last 10
+    assert [len(page) for page in walked] == expected[why]
+    assert not spider.coverage.gaps
+
+
+def test_pages_repeating_page_one_with_its_pinned_story_are_a_gap() -> None:
+    """A site that ignores ``?page=`` with a pinned story on page 1: page 2 (all of page 1
+    again) ended the walk as if it reached the floor, with no gap, and the watermark moved."""
+    page = [("/world/1000001-a", "01.10.2025"), *_main_list(1)]
+    spider, walked = _walk_world(lambda n: page)
+    assert [len(p) for p in walked] == [20, 0, 0]
+    assert spider.coverage.gaps == [f"listing {BASE}/world?page=3 repeats earlier pages"]
 
 
 def test_a_new_item_after_an_old_list_does_not_keep_a_walk_going() -> None:

@@ -686,10 +686,12 @@ class FaktiSpider(scrapy.Spider):
         if self.window.skip_known and self.store is not None and pairs:
             known = self.store.known(keys)
         requests: list[scrapy.Request] = []
-        reached_old = fresh = overlap = False
+        reached_old = above = fresh = overlap = False
         old_tail = 0
         paged = self.walks.setdefault(walk, Walk()) if walk is not None else None
-        novel = paged.see([compact_key(k) for k in keys]) if paged is not None else bool(keys)
+        compact = [compact_key(k) for k in keys]
+        repeats = [k in paged.keys for k in compact] if paged is not None else [False] * len(keys)
+        novel = paged.see(compact) if paged is not None else bool(keys)
         floor = self.window.lower(now, lang, section)
         undated = _undated_times(page.items, [item for item, _ in pairs], floor)
         marked = self.window.has_mark(lang, section)
@@ -715,10 +717,12 @@ class FaktiSpider(scrapy.Spider):
                 and mark_at is not None
                 and floor_at <= at <= mark_at
             )
-            if verdict == "old":
+            if repeats[n]:  # (listed by an earlier page of the walk: says nothing of this one)
+                pass
+            elif verdict == "old":
                 reached_old, old_tail = True, old_tail + 1
-            elif verdict != "new" or at is not None:  # (an undated item breaks no run)
-                old_tail = 0
+            else:  # (an undated item breaks no run of old ones)
+                above, old_tail = True, 0 if verdict != "new" or at is not None else old_tail
             if verdict != "new":
                 self.crawler.stats.inc_value(f"discovery/items/{verdict}")
                 continue
@@ -727,7 +731,9 @@ class FaktiSpider(scrapy.Spider):
                 requests.append(request)
         repeated = paged is not None and paged.repeated
         stalled = paged is not None and paged.barren >= 2
-        return Found(requests, reached_old, old_tail, fresh, overlap, novel, stalled, repeated)
+        return Found(
+            requests, reached_old, old_tail, above, fresh, overlap, novel, stalled, repeated
+        )
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         lang, section = response.meta["lang"], response.meta["section"]
@@ -860,7 +866,7 @@ class FaktiSpider(scrapy.Spider):
             for name in sorted(P.SECTIONS):
                 yield self._listing(lang, name)
             return
-        if ended(found) or self._repeats(found, response):
+        if self._repeats(found, response) or ended(found):
             return
         if follow(page, found, meta):
             next_url = self._on_base(page.next_url)
@@ -954,7 +960,7 @@ class FaktiSpider(scrapy.Spider):
         found = self._discover(page, response, now, ("search", lang))
         yield from found.requests
         self._unread(found, response.meta)
-        if ended(found) or self._repeats(found, response):
+        if self._repeats(found, response) or ended(found):
             return
         if follow(page, found, response.meta):
             next_url = self._on_base(page.next_url)

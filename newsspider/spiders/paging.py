@@ -41,7 +41,9 @@ OLD_TAIL = 2
 class Found(NamedTuple):
     """What a listing page gave: article requests; whether it listed an item below the
     walk's floor (``reached_old``), how many such items end it (``old_tail``: undated items
-    between them do not count), one above the watermark (``fresh``), one shown at a time
+    between them do not count), whether it listed one that is not below it (``above``: new,
+    exported or after ``until``, asked for already or not; these three leave out the items
+    earlier pages of the walk listed), one above the watermark (``fresh``), one shown at a time
     inside the overlap between the floor and the watermark, which the previous run covered
     (``overlap``; these two: of the page's own edition and section), an article earlier
     pages of its walk did not list (``novel``), whether it and the page before listed no such
@@ -51,6 +53,7 @@ class Found(NamedTuple):
     requests: list[scrapy.Request]
     reached_old: bool
     old_tail: int
+    above: bool
     fresh: bool
     overlap: bool
     novel: bool
@@ -195,11 +198,13 @@ def _speculative(before: ListingPage | None, url: str | None) -> bool:
 
 def ended(found: Found) -> bool:
     """Whether a walk ends at this page: it ends in items below the floor (two at least), or
-    it listed one and no article to fetch (what is listed below is older still). One older
-    item among new ones (a pinned story, one listed late with its earlier time, an export
-    promoted again: at the top, in the middle or last) says nothing of the next page, nor
-    does a new item after old ones (a "latest" block) keep a walk going."""
-    return found.reached_old and (found.old_tail >= OLD_TAIL or not found.requests)
+    lists one and nothing else new to the walk (what is listed below is older still). One
+    older item among newer ones (a pinned story, one listed late with its earlier time, an
+    export promoted again: at the top, in the middle or last) says nothing of the next page,
+    whether those newer ones are to be fetched or not (asked for already from the feed,
+    exported, after ``until``); an item an earlier page listed (a "latest" block repeated on
+    every page) neither ends a walk nor keeps one going."""
+    return found.reached_old and (found.old_tail >= OLD_TAIL or not found.above)
 
 
 def follow(page: ListingPage, found: Found, meta: dict[str, Any]) -> bool:
