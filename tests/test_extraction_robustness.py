@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -252,6 +253,21 @@ def test_a_modified_time_beyond_the_calendar_is_null_not_a_rejected_article() ->
     assert isinstance(result, Extracted)
     assert result.fields["published_at"] == "2025-07-01T08:03:00+03:00"
     assert result.fields["updated_at"] is None
+
+
+def test_a_lone_surrogate_escape_in_json_ld_becomes_a_replacement_character() -> None:
+    """``"iz\\udc00meri-1.jpg"`` decoded to a lone surrogate: the run file wrote U+FFFD, but
+    the item kept it, and Scrapy's own ``-o`` feed dropped the record (UnicodeEncodeError)
+    while the report counted it as emitted. A pair (an emoji) stays one character."""
+    page = (FIXTURES / "jsonld_utc.html").read_text("utf-8")
+    page = page.replace("jsonld-image-1.jpg", "jsonld\\udc00image-1.jpg")
+    page = page.replace("Synthetic bridge opens", "Synthetic \\ud83d\\ude00 bridge \\ud800 opens")
+    result = extract_article(page, "https://fakti.bg/en/world/1040008-synthetic-bridge")
+    assert isinstance(result, Extracted)
+    item = build_item(result, datetime(2026, 1, 1, tzinfo=UTC))
+    assert item["image_url"].endswith("/jsonld\ufffdimage-1.jpg")
+    assert item["headline"] == "Synthetic \U0001f600 bridge \ufffd opens at dawn"
+    json.dumps(dict(item), ensure_ascii=False, default=str).encode("utf-8")  # what -o does
 
 
 @pytest.mark.parametrize("scheme", ["Http", "HTTP", "hTTps"])

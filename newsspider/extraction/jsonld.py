@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,12 @@ from newsspider.extraction.dates import is_wall_clock, parse_iso, updated_time
 
 #: ``json.loads(raw, strict=False)`` builds a decoder per call; this one is shared.
 _DECODER = json.JSONDecoder(strict=False)
+#: A ``\\uD800``-``\\uDFFF`` escape that is not half of a pair: it would decode to a lone
+#: surrogate, which UTF-8 cannot hold (Scrapy's own ``-o`` feeds then drop the record).
+_LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 
 def _objects(data: Any) -> Iterator[dict[str, Any]]:
@@ -54,6 +61,8 @@ def _find(root: etree._Element) -> dict[str, Any] | None:
         raw = (script.text or "").strip()
         if not raw:
             continue
+        if "\\ud" in raw or "\\uD" in raw:
+            raw = _LONE_SURROGATE.sub(r"\\ufffd", raw)
         try:
             data = _DECODER.decode(raw)
         except (ValueError, RecursionError):  # (nested deeper than Python's recursion limit)
