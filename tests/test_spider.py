@@ -594,6 +594,27 @@ def test_pages_repeating_page_one_with_its_pinned_story_are_a_gap() -> None:
     assert spider.coverage.gaps == [f"listing {BASE}/world?page=3 repeats earlier pages"]
 
 
+def test_an_old_story_shown_twice_or_after_a_repeated_page_does_not_end_a_walk() -> None:
+    """Twice at the bottom of page 1 (the list and a block), one story counted as two old
+    items; on a page that repeats page 1 (stale, or shifted by 19 new articles), one late
+    story was all that page listed new: either ended the walk, 60 articles lost, no gap."""
+    late = ("/world/1000002-b", "днес в 06:30 ч.")
+    _, twice = _walk_world(lambda n: [*_main_list(n), late, late] if n == 1 else _main_list(n))
+    assert [len(page) for page in twice] == [20, 20, 20, 20, 0]
+    stale = [*_main_list(1)[1:], late]
+    _, shifted = _walk_world(lambda n: stale if n == 2 else _main_list(max(n - 1, 1)))
+    assert [len(page) for page in shifted] == [20, 0, 20, 20, 20, 0]
+
+
+def test_a_listing_without_dates_ends_its_walk_as_a_gap() -> None:
+    """A listing whose items show no date (a renamed date element) was walked to
+    FAKTI_MAX_LISTING_PAGES (10,000 pages a section): nothing said where the floor was."""
+    spider, walked = _walk_world(lambda n: [(p, "") for p, _ in _main_list(n)])
+    assert [len(page) for page in walked] == [20, 20, 20]
+    assert spider.coverage.gaps == [f"listing {BASE}/world?page=3 shows no dates"]
+    assert spider.crawler.stats.get_value("discovery/listing_undated") == 1
+
+
 def test_a_new_item_after_an_old_list_does_not_keep_a_walk_going() -> None:
     """A page ending in a fresh item (a "latest news" block in the same markup) after a main
     list below the floor: the walk ends there, not at FAKTI_MAX_LISTING_PAGES."""

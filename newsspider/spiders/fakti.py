@@ -66,6 +66,7 @@ from newsspider.pipelines.writer import write_failure
 from newsspider.spiders.paging import (
     FEED_CHECK,
     SPECULATIVE,
+    UNDATED_PAGES,
     FeedCheck,
     Found,
     Walk,
@@ -140,6 +141,17 @@ def _whole_day(published: datetime, day_only: bool = False) -> bool:
     """Whether a publication time may stand for any time of its day: a date shown without
     a time, or a time at exactly 00:00 Sofia (BG form C, as a feed's ``pubDate`` too)."""
     return day_only or published.astimezone(SOFIA).time() == time(0, 0)
+
+
+def _repeats_in(keys: list[int], walked: set[int]) -> list[bool]:
+    """For each of a page's ``keys``, whether the walk's earlier pages (``walked``) or this
+    page, further up, listed it already."""
+    here: set[int] = set()
+    repeats = []
+    for key in keys:
+        repeats.append(key in walked or key in here)
+        here.add(key)
+    return repeats
 
 
 def _undated_times(
@@ -690,8 +702,9 @@ class FaktiSpider(scrapy.Spider):
         old_tail = 0
         paged = self.walks.setdefault(walk, Walk()) if walk is not None else None
         compact = [compact_key(k) for k in keys]
-        repeats = [k in paged.keys for k in compact] if paged is not None else [False] * len(keys)
-        novel = paged.see(compact) if paged is not None else bool(keys)
+        repeats = _repeats_in(compact, paged.keys if paged is not None else set())
+        dated = any(item.published is not None for item, _ in pairs)
+        novel = paged.see(compact, dated) if paged is not None else bool(keys)
         floor = self.window.lower(now, lang, section)
         undated = _undated_times(page.items, [item for item, _ in pairs], floor)
         marked = self.window.has_mark(lang, section)
@@ -717,12 +730,14 @@ class FaktiSpider(scrapy.Spider):
                 and mark_at is not None
                 and floor_at <= at <= mark_at
             )
-            if repeats[n]:  # (listed by an earlier page of the walk: says nothing of this one)
-                pass
+            if repeats[n]:  # (listed before: may be a shifted or stale page, ends nothing)
+                above = True
             elif verdict == "old":
                 reached_old, old_tail = True, old_tail + 1
+            elif verdict != "new" or at is not None:
+                above, old_tail = True, 0
             else:  # (an undated item breaks no run of old ones)
-                above, old_tail = True, 0 if verdict != "new" or at is not None else old_tail
+                above = True
             if verdict != "new":
                 self.crawler.stats.inc_value(f"discovery/items/{verdict}")
                 continue
@@ -731,8 +746,9 @@ class FaktiSpider(scrapy.Spider):
                 requests.append(request)
         repeated = paged is not None and paged.repeated
         stalled = paged is not None and paged.barren >= 2
+        blind = paged is not None and paged.undated >= UNDATED_PAGES
         return Found(
-            requests, reached_old, old_tail, above, fresh, overlap, novel, stalled, repeated
+            requests, reached_old, old_tail, above, fresh, overlap, novel, stalled, repeated, blind
         )
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
@@ -866,12 +882,25 @@ class FaktiSpider(scrapy.Spider):
             for name in sorted(P.SECTIONS):
                 yield self._listing(lang, name)
             return
-        if self._repeats(found, response) or ended(found):
+        if self._repeats(found, response) or self._blind(found, response) or ended(found):
             return
         if follow(page, found, meta):
             next_url = self._on_base(page.next_url)
             odd = _asked(response) if suspect(page, meta) else None
             yield self._listing(lang, section, meta["page"] + 1, next_url, page, odd)
+
+    def _blind(self, found: Found, response: Response) -> bool:
+        """Whether a walk's last pages showed no date (the listing's date markup changed?):
+        nothing tells where its floor is, so it ends there, as a gap."""
+        if not found.blind:
+            return False
+        logger.warning(
+            "listing %s: %d pages in a row show no dates: not walked further",
+            response.url, UNDATED_PAGES,
+        )  # fmt: skip
+        self.crawler.stats.inc_value("discovery/listing_undated")
+        self._gap(f"listing {response.url} shows no dates")
+        return True
 
     def _repeats(self, found: Found, response: Response) -> bool:
         """Whether a listing or search page and the one before it list only items of earlier
@@ -960,7 +989,7 @@ class FaktiSpider(scrapy.Spider):
         found = self._discover(page, response, now, ("search", lang))
         yield from found.requests
         self._unread(found, response.meta)
-        if self._repeats(found, response) or ended(found):
+        if self._repeats(found, response) or self._blind(found, response) or ended(found):
             return
         if follow(page, found, response.meta):
             next_url = self._on_base(page.next_url)

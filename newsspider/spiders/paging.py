@@ -36,19 +36,24 @@ BEFORE, SUSPECT = "fakti_before", "fakti_suspect"
 FEED_CHECK = "fakti_feed_check"
 #: Items below the floor that end a page and so its walk (one alone may be a stray story).
 OLD_TAIL = 2
+#: Pages in a row whose items show no date that end a walk as a gap: nothing tells where
+#: the floor is (a renamed date element would have it read FAKTI_MAX_LISTING_PAGES pages).
+UNDATED_PAGES = 3
 
 
 class Found(NamedTuple):
     """What a listing page gave: article requests; whether it listed an item below the
     walk's floor (``reached_old``), how many such items end it (``old_tail``: undated items
     between them do not count), whether it listed one that is not below it (``above``: new,
-    exported or after ``until``, asked for already or not; these three leave out the items
-    earlier pages of the walk listed), one above the watermark (``fresh``), one shown at a time
+    exported or after ``until``, asked for already or not, or one listed before, by an
+    earlier page of the walk or further up the page: these neither end a run of old items nor
+    count in it), one above the watermark (``fresh``), one shown at a time
     inside the overlap between the floor and the watermark, which the previous run covered
     (``overlap``; these two: of the page's own edition and section), an article earlier
     pages of its walk did not list (``novel``), whether it and the page before listed no such
-    article (``stalled``: empty pages too), and whether they listed only items earlier pages of
-    their walk listed (``repeated``)."""
+    article (``stalled``: empty pages too), whether they listed only items earlier pages of
+    their walk listed (``repeated``), and whether the walk's last pages showed no item's date
+    (``blind``: :data:`UNDATED_PAGES` in a row)."""
 
     requests: list[scrapy.Request]
     reached_old: bool
@@ -59,6 +64,7 @@ class Found(NamedTuple):
     novel: bool
     stalled: bool
     repeated: bool
+    blind: bool
 
 
 class FeedCheck(NamedTuple):
@@ -110,14 +116,17 @@ class Walk:
 
     def __init__(self) -> None:
         self.keys: set[int] = set()
-        self.repeats = self.barren = 0
+        self.repeats = self.barren = self.undated = 0
 
-    def see(self, keys: list[int]) -> bool:
-        """Record a page's keys (``compact_key``); whether one of them is new to the walk."""
+    def see(self, keys: list[int], dated: bool = True) -> bool:
+        """Record a page's keys (``compact_key``) and whether one of its items showed a date
+        (``undated``: pages in a row with items and no date); whether one of the keys is new
+        to the walk."""
         new = not self.keys.issuperset(keys)
         self.keys.update(keys)
         self.repeats = 0 if new or not keys else self.repeats + 1
         self.barren = 0 if new else self.barren + 1
+        self.undated = 0 if dated or not keys else self.undated + 1
         return new
 
     @property
@@ -202,8 +211,9 @@ def ended(found: Found) -> bool:
     older item among newer ones (a pinned story, one listed late with its earlier time, an
     export promoted again: at the top, in the middle or last) says nothing of the next page,
     whether those newer ones are to be fetched or not (asked for already from the feed,
-    exported, after ``until``); an item an earlier page listed (a "latest" block repeated on
-    every page) neither ends a walk nor keeps one going."""
+    exported, after ``until``) or listed before (a page shifted by new articles); an item
+    listed before (a "latest" block repeated on every page) does not break a run of old
+    items."""
     return found.reached_old and (found.old_tail >= OLD_TAIL or not found.above)
 
 
