@@ -47,13 +47,13 @@ class Found(NamedTuple):
     between them do not count), whether it listed one that is not below it (``above``: new,
     exported or after ``until``, asked for already or not, or one listed before, by an
     earlier page of the walk or further up the page: these neither end a run of old items nor
-    count in it), one above the watermark (``fresh``), one shown at a time
-    inside the overlap between the floor and the watermark, which the previous run covered
-    (``overlap``; these two: of the page's own edition and section), an article earlier
-    pages of its walk did not list (``novel``), whether it and the page before listed no such
-    article (``stalled``: empty pages too), whether they listed only items earlier pages of
-    their walk listed (``repeated``), and whether the walk's last pages showed no item's date
-    (``blind``: :data:`UNDATED_PAGES` in a row)."""
+    count in it), one above the watermark (``fresh``), one shown at a time inside the overlap
+    between the floor and the watermark, which the previous run covered (``overlap``; these
+    two: of the page's own edition and section), an article earlier pages of its walk did not
+    list (``novel``), whether it and the page before listed no such article (``stalled``:
+    empty pages too), whether they listed only items earlier pages of their walk listed
+    (``repeated``), and whether the walk's last pages showed no item's date (``blind``:
+    :data:`UNDATED_PAGES` in a row)."""
 
     requests: list[scrapy.Request]
     reached_old: bool
@@ -207,7 +207,7 @@ def _speculative(before: ListingPage | None, url: str | None) -> bool:
 
 def ended(found: Found) -> bool:
     """Whether a walk ends at this page: it ends in items below the floor (two at least), or
-    lists one and nothing else new to the walk (what is listed below is older still). One
+    lists one and nothing else (what is listed below is older still). One
     older item among newer ones (a pinned story, one listed late with its earlier time, an
     export promoted again: at the top, in the middle or last) says nothing of the next page,
     whether those newer ones are to be fetched or not (asked for already from the feed,
