@@ -500,12 +500,15 @@ def _walk_world(
     items_of: Callable[[int], list[tuple[str, str]]],
     exported: dict | None = None,
     asked: set | None = None,
+    link_short: bool = True,
+    most: int = 10,
 ) -> tuple[FaktiSpider, list]:
     """An incremental ``bg/world`` walk (floor 08:00, the page clock 12:00) of pages
     ``items_of(1)``, ``items_of(2)``... each linking to the next, until one links no further:
     the spider and each page's article paths. Article 1000001 was exported on 20 Oct, and so
     were the ``exported`` ones (key → publication time); the ``asked`` keys were asked for
-    before the walk (from the feed)."""
+    before the walk (from the feed). Without ``link_short`` only full pages link to the next;
+    ``most`` pages at most are read."""
     mark = sofia_local(2025, 10, 26, 9, 0)
     exported = {("bg", 1000001): sofia_local(2025, 10, 20, 10, 0), **(exported or {})}
     spider = make_spider(
@@ -514,9 +517,11 @@ def _walk_world(
     spider.start_requests_list()
     spider.seen_keys.update(compact_key(key) for key in asked or ())
     request, walked = spider._listing("bg", "world"), []
-    while request is not None and len(walked) < 10:
+    while request is not None and len(walked) < most:
         n = len(walked) + 1
-        body = panel(items_of(n), f"/world?page={n + 1}")
+        items = items_of(n)
+        linked = link_short or len(items) >= 20
+        body = panel(items, f"/world?page={n + 1}" if linked else None)
         out = list(spider.parse_listing(response(request.url, body, request)))
         walked.append([path for path in paths(out) if "page=" not in path])
         request = next((r for r in out if "page=" in r.url), None)
@@ -613,6 +618,31 @@ def test_a_listing_without_dates_ends_its_walk_as_a_gap() -> None:
     assert [len(page) for page in walked] == [20, 20, 20]
     assert spider.coverage.gaps == [f"listing {BASE}/world?page=3 shows no dates"]
     assert spider.crawler.stats.get_value("discovery/listing_undated") == 1
+
+
+def test_a_listing_without_dates_that_ends_with_a_short_page_is_no_gap() -> None:
+    """The bound on undated pages raised a gap on walks that ended normally (a short last
+    page, then an empty one), listing or search alike."""
+    sizes = {1: 20, 2: 20, 3: 5}
+    spider, walked = _walk_world(
+        lambda n: [(p, "") for p, _ in _main_list(n)[: sizes.get(n, 0)]], link_short=False
+    )
+    assert [len(page) for page in walked] == [20, 20, 5, 0]
+    assert not spider.coverage.gaps
+
+
+def test_pages_each_shifted_by_one_item_end_once_they_list_only_old_ones() -> None:
+    """Each page the one before shifted by one item (19 listed before, one new): once below
+    the floor, the items listed before counted as newer, and the walk never ended."""
+
+    def when(i: int) -> str:  # items 0-19 from 11:58 a minute apart, then yesterday's
+        return f"днес в 11:{58 - i:02d} ч." if i < 20 else f"вчера в {i % 24:02d}:00 ч."
+
+    spider, walked = _walk_world(
+        lambda n: [(f"/world/1{i:05d}00-x", when(i)) for i in range(n - 1, n + 19)], most=40
+    )
+    assert [len(page) for page in walked] == [20] + [0] * 20  # ends at page 21, all old
+    assert not spider.coverage.gaps
 
 
 def test_a_new_item_after_an_old_list_does_not_keep_a_walk_going() -> None:

@@ -65,6 +65,7 @@ from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders.paging import (
     FEED_CHECK,
+    FULL_PAGE,
     SPECULATIVE,
     UNDATED_PAGES,
     FeedCheck,
@@ -703,7 +704,7 @@ class FaktiSpider(scrapy.Spider):
         paged = self.walks.setdefault(walk, Walk()) if walk is not None else None
         compact = [compact_key(k) for k in keys]
         repeats = _repeats_in(compact, paged.keys if paged is not None else set())
-        dated = any(item.published is not None for item, _ in pairs)
+        dated = any(item.published is not None or ref.key in known for item, ref in pairs)
         novel = paged.see(compact, dated) if paged is not None else bool(keys)
         floor = self.window.lower(now, lang, section)
         undated = _undated_times(page.items, [item for item, _ in pairs], floor)
@@ -731,7 +732,7 @@ class FaktiSpider(scrapy.Spider):
                 and floor_at <= at <= mark_at
             )
             if repeats[n]:  # (listed before: may be a shifted or stale page, ends nothing)
-                above = True
+                above |= verdict != "old"
             elif verdict == "old":
                 reached_old, old_tail = True, old_tail + 1
             elif verdict != "new" or at is not None:
@@ -882,17 +883,19 @@ class FaktiSpider(scrapy.Spider):
             for name in sorted(P.SECTIONS):
                 yield self._listing(lang, name)
             return
-        if self._repeats(found, response) or self._blind(found, response) or ended(found):
+        if self._repeats(found, response) or ended(found):
             return
-        if follow(page, found, meta):
+        if follow(page, found, meta) and not self._blind(found, page, response):
             next_url = self._on_base(page.next_url)
             odd = _asked(response) if suspect(page, meta) else None
             yield self._listing(lang, section, meta["page"] + 1, next_url, page, odd)
 
-    def _blind(self, found: Found, response: Response) -> bool:
-        """Whether a walk's last pages showed no date (the listing's date markup changed?):
-        nothing tells where its floor is, so it ends there, as a gap."""
-        if not found.blind:
+    def _blind(self, found: Found, page: ListingPage, response: Response) -> bool:
+        """Whether a walk that would go on to a page the site links to (or after a full one)
+        showed no date on its last pages (the listing's date markup changed?): nothing tells
+        where its floor is, so it ends there, as a gap. (A short page without a link is asked
+        for after anyway: the end, most likely.)"""
+        if not found.blind or (page.next_url is None and len(page.items) < FULL_PAGE):
             return False
         logger.warning(
             "listing %s: %d pages in a row show no dates: not walked further",
@@ -989,9 +992,9 @@ class FaktiSpider(scrapy.Spider):
         found = self._discover(page, response, now, ("search", lang))
         yield from found.requests
         self._unread(found, response.meta)
-        if self._repeats(found, response) or self._blind(found, response) or ended(found):
+        if self._repeats(found, response) or ended(found):
             return
-        if follow(page, found, response.meta):
+        if follow(page, found, response.meta) and not self._blind(found, page, response):
             next_url = self._on_base(page.next_url)
             odd = _asked(response) if suspect(page, response.meta) else None
             yield self._search(lang, page_no + 1, next_url, page, odd)
