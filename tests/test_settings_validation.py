@@ -72,6 +72,8 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
         ("FAKTI_HEALTH_MIN_COVERAGE", "abc", "(not a JSON object)"),
         ("FAKTI_HEALTH_MIN_COVERAGE", '{"body": "x"}', "(body: 'x' is not a percentage 0..100)"),
         ("FAKTI_HEALTH_MIN_COVERAGE", '{"body": 101}', "is not a percentage 0..100"),
+        # true was read as 1%
+        ("FAKTI_HEALTH_MIN_COVERAGE", '{"body": true}', "(body: True is not a percentage 0..100)"),
         ("FAKTI_HEALTH_MIN_COVERAGE", '{"bodyy": 80}', "('bodyy' is not one of url, "),
         ("FAKTI_STATE", "redis://127.0.0.1:6379/abc", "with DB a whole number"),
         # a huge TTL overflowed Redis' millisecond expiry (a traceback)

@@ -72,8 +72,8 @@ def min_coverage(value: object) -> dict[str, float]:
     for name, limit in given.items():
         if name not in EXTRACTED_FIELDS:
             raise ValueError(f"{name!r} is not one of {', '.join(EXTRACTED_FIELDS)}")
-        try:
-            percent = float(limit)
+        try:  # (true is no percentage: it was read as 1%)
+            percent = math.nan if isinstance(limit, bool) else float(limit)
         except (TypeError, ValueError):
             percent = math.nan
         if not 0 <= percent <= 100:
