@@ -65,13 +65,13 @@ from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders.paging import (
     FEED_CHECK,
-    FULL_PAGE,
     SPECULATIVE,
     UNDATED_PAGES,
     FeedCheck,
     Found,
     Walk,
     ended,
+    expects_more,
     feed_elsewhere,
     follow,
     guessed,
@@ -631,9 +631,10 @@ class FaktiSpider(scrapy.Spider):
         would raise a watermark above what was published, and the next run would take the
         articles in between for old. Ours may lag a little: the next run walks a bit more."""
         ours = datetime.now(UTC)
-        if instant(clock) <= ours.timestamp():
+        ahead = instant(clock) - ours.timestamp()
+        if ahead <= 0:
             return clock
-        if instant(clock) - ours.timestamp() > CLOCK_AHEAD_WARN.total_seconds():
+        if ahead > CLOCK_AHEAD_WARN.total_seconds():
             self.crawler.stats.inc_value("discovery/site_clock_ahead")
             if self.crawler.stats.get_value("discovery/site_clock_ahead") == 1:
                 logger.warning(
@@ -883,19 +884,25 @@ class FaktiSpider(scrapy.Spider):
             for name in sorted(P.SECTIONS):
                 yield self._listing(lang, name)
             return
-        if self._repeats(found, response) or ended(found):
-            return
-        if follow(page, found, meta) and not self._blind(found, page, response):
+        if self._walks_on(found, page, response):
             next_url = self._on_base(page.next_url)
             odd = _asked(response) if suspect(page, meta) else None
             yield self._listing(lang, section, meta["page"] + 1, next_url, page, odd)
+
+    def _walks_on(self, found: Found, page: ListingPage, response: Response) -> bool:
+        """Whether a paged walk (a section listing, a search) goes on after this page: not
+        when it repeats earlier pages or ends below the floor, nor when it shows no dates
+        (:meth:`_blind`); else as :func:`follow` says."""
+        if self._repeats(found, response) or ended(found):
+            return False
+        return follow(page, found, response.meta) and not self._blind(found, page, response)
 
     def _blind(self, found: Found, page: ListingPage, response: Response) -> bool:
         """Whether a walk that would go on to a page the site links to (or after a full one)
         showed no date on its last pages (the listing's date markup changed?): nothing tells
         where its floor is, so it ends there, as a gap. (A short page without a link is asked
         for after anyway: the end, most likely.)"""
-        if not found.blind or (page.next_url is None and len(page.items) < FULL_PAGE):
+        if not found.blind or not expects_more(page):
             return False
         logger.warning(
             "listing %s: %d pages in a row show no dates: not walked further",
@@ -992,9 +999,7 @@ class FaktiSpider(scrapy.Spider):
         found = self._discover(page, response, now, ("search", lang))
         yield from found.requests
         self._unread(found, response.meta)
-        if self._repeats(found, response) or ended(found):
-            return
-        if follow(page, found, response.meta) and not self._blind(found, page, response):
+        if self._walks_on(found, page, response):
             next_url = self._on_base(page.next_url)
             odd = _asked(response) if suspect(page, response.meta) else None
             yield self._search(lang, page_no + 1, next_url, page, odd)

@@ -217,6 +217,11 @@ def ended(found: Found) -> bool:
     return found.reached_old and (found.old_tail >= OLD_TAIL or not found.above)
 
 
+def expects_more(page: ListingPage) -> bool:
+    """Whether the site links to a page after ``page``, or ``page`` is full."""
+    return page.next_url is not None or len(page.items) >= FULL_PAGE
+
+
 def follow(page: ListingPage, found: Found, meta: dict[str, Any]) -> bool:
     """Whether a paged walk goes on after ``page``: it listed an article its walk had not;
     or, unless it is speculative or it and the page before listed nothing new (the end),
@@ -225,7 +230,7 @@ def follow(page: ListingPage, found: Found, meta: dict[str, Any]) -> bool:
         return True
     if meta.get(SPECULATIVE) or found.stalled:
         return False
-    return page.next_url is not None or len(page.items) >= FULL_PAGE or suspect(page, meta)
+    return expects_more(page) or suspect(page, meta)
 
 
 def suspect(page: ListingPage, meta: dict[str, Any]) -> bool:
