@@ -314,6 +314,7 @@ def _reference(body: bytes | str, page_url: str, search: bool) -> ListingPage | 
                 views=parse_int(_ref_text(views)),
                 comments=parse_int(_ref_text(comments)),
                 day_only=bool(published and not re.search(r"\d:\d\d", text or "")),
+                shown=published is not None,
             )
         )
     nexts = P.X_NEXT_HREF(doc)

@@ -930,6 +930,52 @@ def test_the_two_passes_of_the_repeated_autumn_hour_are_told_apart() -> None:
     assert _below(first, second)
 
 
+def test_a_listed_time_is_below_the_floor_only_once_its_whole_minute_in_either_pass_is() -> None:
+    """A listing shows Sofia's wall clock to the minute: `12:00` may be 12:00:45, and on
+    26 Oct `03:05` may be either pass of the repeated hour. Read as its earliest moment, an
+    article the last run could not have seen counted as old and was never fetched."""
+    noon = sofia_local(2025, 11, 5, 12, 0)
+    floor = noon + timedelta(seconds=30)  # a watermark at 12:00:30, no overlap
+    assert _below(noon, floor)  # (an exact instant: 30 s below)
+    assert not _below(noon, floor, shown=True)
+    assert _below(noon, noon + timedelta(minutes=1), shown=True)
+    first_pass = datetime(2025, 10, 26, 0, 5, tzinfo=UTC).astimezone(SOFIA)  # 03:05+03:00
+    floor = datetime(2025, 10, 26, 0, 20, tzinfo=UTC).astimezone(SOFIA)  # 03:20+03:00
+    assert _below(first_pass, floor)
+    assert not _below(first_pass, floor, shown=True)  # 03:05+02:00 is after it
+    assert _below(first_pass, floor + timedelta(hours=1, minutes=1), shown=True)
+
+
+@pytest.mark.parametrize(
+    ("mark", "shown"),
+    [
+        (datetime(2025, 10, 26, 0, 20, tzinfo=UTC), "днес в 03:05 ч."),  # 03:20+03:00; 2nd pass
+        (datetime(2025, 10, 26, 9, 30, 30, tzinfo=UTC), "днес в 11:30 ч."),  # 11:30:30+02:00
+    ],
+)
+def test_articles_listed_within_the_floors_minute_or_hour_are_fetched(
+    mark: datetime, shown: str
+) -> None:
+    """With no overlap (`FAKTI_INCREMENTAL_OVERLAP_MINUTES=0`, or under an hour across the
+    autumn change), two such items at the bottom of a page ended the walk unfetched, and the
+    next watermark moved past them: lost for good (feeds review)."""
+    at = mark.astimezone(SOFIA)
+    spider = build_spider(
+        BASE,
+        settings={"FAKTI_INCREMENTAL_OVERLAP_MINUTES": 0},
+        state=lambda: FakeStore(marks={"bg": at, "bg/world": at}),
+        lang="bg",
+        sections="world",
+    )
+    spider.start_requests_list()
+    request = spider._listing("bg", "world")
+    items = [("/world/1000003-c", "днес в 11:59 ч."), ("/world/1000002-b", shown)]
+    items.append(("/world/1000001-a", shown))
+    body = panel(items, "/world?page=2")
+    out = paths(spider.parse_listing(response(request.url, body, request)))
+    assert out == ["/world/1000003-c", "/world/1000002-b", "/world/1000001-a", "/world?page=2"]
+
+
 def test_dates_at_the_ends_of_the_calendar_never_raise() -> None:
     """A feed item with a pubDate that has no Sofia time raised OverflowError out of
     parse_feed (the edition's listings were never walked); a date-only 31.12.9999 raised
@@ -1334,6 +1380,12 @@ def test_a_date_only_article_of_the_floors_day_is_in_the_window() -> None:
     assert spider._in_window(day_only, page)
     day_before = SimpleNamespace(fields={"published_at": "2026-01-13T00:00:00+02:00"})
     assert not spider._in_window(day_before, page)
+    # a time to the minute, as the page shows it, may be any second of it (feeds review)
+    page.request.meta["fakti_floor"] = floor + timedelta(seconds=30)
+    shown = SimpleNamespace(fields={"published_at": "2026-01-14T06:00:00+02:00"})
+    assert spider._in_window(shown, page)
+    page.request.meta["fakti_floor"] = floor + timedelta(minutes=1)
+    assert not spider._in_window(shown, page)
 
 
 def test_a_refetched_article_with_no_record_makes_the_walk_incomplete() -> None:

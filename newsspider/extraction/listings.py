@@ -52,7 +52,9 @@ class ListingError(ValueError):
 @dataclass(frozen=True, slots=True)
 class ListingItem:
     """One listed article link. ``published`` is ``None`` when the listing shows no date;
-    ``day_only`` is true when it shows a date without a time (00:00 Sofia of that day)."""
+    ``day_only`` is true when it shows a date without a time (00:00 Sofia of that day);
+    ``shown`` when the time is Sofia's wall clock to the minute, as a listing page shows it
+    (not a feed's ``pubDate``, which has its offset and seconds)."""
 
     url: str
     title: str | None = None
@@ -60,6 +62,7 @@ class ListingItem:
     views: int | None = None
     comments: int | None = None
     day_only: bool = False
+    shown: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +231,7 @@ def _item(node: etree._Element, kind: _Kind, page_url: str, now: datetime) -> Li
         views=parse_int(_text(found.get(P.VIEWS_CLASS))),
         comments=parse_int(_text(found.get(P.COMMENTS_CLASS))),
         day_only=day_only,
+        shown=published is not None,
     )
 
 

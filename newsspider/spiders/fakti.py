@@ -123,11 +123,15 @@ def _sofia_midnight(day: date) -> datetime:
         return EARLIEST
 
 
-def _below(published: datetime, lower: datetime | None, day_only: bool = False) -> bool:
+def _below(
+    published: datetime, lower: datetime | None, day_only: bool = False, shown: bool = False
+) -> bool:
     """Whether a publication time lies below the walk's ``lower`` bound. A date shown
     without a time, or a time at exactly 00:00 (a date-only article, e.g. BG form C, listed
     and exported long after its midnight), may stand for any time of that day: only below
-    once the whole day is."""
+    once the whole day is. A time ``shown`` as the site shows it (Sofia's wall clock, to the
+    minute) may stand for any second of its minute, in either pass of the repeated autumn
+    hour: only below once the latest of them is."""
     if lower is None:
         return False
     if _whole_day(published, day_only):
@@ -135,6 +139,8 @@ def _below(published: datetime, lower: datetime | None, day_only: bool = False) 
             return instant(published + timedelta(days=1)) <= instant(lower)
         except OverflowError:  # (31 December 9999: its day ends after any bound)
             return False
+    if shown:
+        return instant(published.astimezone(SOFIA).replace(fold=1)) + 60 <= instant(lower)
     return instant(published) < instant(lower)
 
 
@@ -665,9 +671,11 @@ class FaktiSpider(scrapy.Spider):
         (above it).
 
         A date shown without a time, or at exactly 00:00 (a date-only article, e.g. BG form C),
-        may stand for any time of that day, so it is only old once the whole day is."""
+        may stand for any time of that day, so it is only old once the whole day is; a
+        listing's time, once any second of its minute, in either pass of the repeated
+        autumn hour, is (:func:`_below`)."""
         if item.published is not None:
-            if _below(item.published, lower, item.day_only):
+            if _below(item.published, lower, item.day_only, item.shown):
                 return "old"
             upper = self.window.upper
             if upper is not None and instant(item.published) >= instant(upper):
@@ -1142,6 +1150,9 @@ class FaktiSpider(scrapy.Spider):
         if published is None:
             return True
         floor, upper = response.meta.get("fakti_floor"), self.window.upper
-        if _below(published, floor):  # (a date-only 00:00: only once its whole day is)
+        # (a date-only 00:00: only once its whole day is; any other time as shown, to the
+        # minute: keeping an article just below the floor costs a dedup check, dropping
+        # one inside it loses it)
+        if _below(published, floor, shown=True):
             return False
         return upper is None or instant(published) < instant(upper)
