@@ -146,6 +146,8 @@ FAKTI_HEALTH_ITEMS_MIN_RATIO = 0.3
 FAKTI_HEALTH_UNREACHABLE_ABORT = True
 #: Finish reasons that count as a complete run.
 FAKTI_HEALTH_FINISH_REASONS = ["finished"]
+#: This run starts a new baseline for the drift and item-count gates (a lasting change).
+FAKTI_HEALTH_NEW_BASELINE = False
 
 # --- engine -----------------------------------------------------------------------------
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -406,3 +406,73 @@ def test_min_coverage_merges_over_the_defaults_and_drops_zeros():
 def test_min_coverage_rejects_what_would_fail_every_run(value: object, why: str):
     with pytest.raises(ValueError, match="^" + re.escape(why)):
         min_coverage(value)
+
+
+def test_a_run_that_did_not_finish_is_not_judged_on_its_counts():
+    """Stopped by SIGTERM (or a feed that could not be written) after 16 of the usual 89
+    articles, the run exited 8 ("item count far below the usual"): the operator looked at
+    the site when the job had been stopped or the disk was full (health review)."""
+    usual = history(*(report(stats(valid=89)) for _ in range(3)))
+    for reason in ("shutdown", "export_failed"):
+        verdict = evaluate(report(stats(valid=16), reason=reason), usual)
+        assert only(verdict).gate == "finish_reason" and verdict.exit_code == 9
+        assert "item-count gates skipped: the run did not finish" in " ".join(verdict.notes)
+    no_links = {"downloader/request_count": 2, "response_received_count": 2}
+    assert only(evaluate(report(no_links, reason="shutdown"))).exit_code == 9  # not 5
+    assert only(evaluate(report(stats(valid=16)), usual)).exit_code == 8  # (finished: judged)
+
+
+@pytest.mark.parametrize("count", [None, "12", -1, 1.5, True])
+def test_history_entries_with_a_count_that_is_no_whole_number_are_left_out(count) -> None:
+    """`"extracted": null` in one hand-edited row raised TypeError in the drift gate: no
+    report, no history entry, exit 9 on every run after it (health review)."""
+    usual = history(*(report(stats(valid=200)) for _ in range(3)))
+    for name in health.COUNTS:
+        verdict = evaluate(report(stats(valid=20)), [usual[0] | {name: count}, *usual])
+        assert only(verdict).gate == "item_count"
+        assert "1 entry with a count that is not a whole number" in " ".join(verdict.notes)
+
+
+def test_a_new_baseline_accepts_a_lasting_change_at_once():
+    """The README's way to accept a change (one run with the gate relaxed) left the old
+    baseline in place: the next 6 to 7 normal runs failed again (health review)."""
+    usual = history(*(report(stats(valid=200, text=1)) for _ in range(10)))
+    changed = report(stats(valid=50, text=30))
+    assert {f.gate for f in evaluate(changed, usual).failures} == {"drift", "item_count"}
+    new = Thresholds(new_baseline=True)
+    verdict = evaluate(changed, usual, new)
+    assert verdict.healthy and "starts a new baseline" in " ".join(verdict.notes)
+    after = [*usual, history_entry(changed, 0, new_baseline=True)]
+    assert after[-1]["new_baseline"] is True and "new_baseline" not in after[0]
+    verdict = evaluate(changed, after)
+    assert verdict.healthy, verdict.failures
+    assert "item-count gate skipped: fewer than" in " ".join(verdict.notes)
+    after += history(changed, changed)
+    assert evaluate(changed, after).healthy  # (the item-count gate applies again)
+    assert only(evaluate(report(stats(valid=10, text=30)), after)).gate == "item_count"
+    assert only(evaluate(report(stats(valid=50, text=1)), usual)).gate == "item_count"
+
+
+def test_an_incremental_run_counts_its_hours_from_the_last_run_that_moved_its_watermark():
+    """A `url=` run a minute before reset the clock: 1 minute's worth expected and the gate
+    skipped, though the run covered 30 minutes (health review). Runs of other editions or
+    sections, and runs that did not finish, move no watermark of this run either."""
+    runs = [report(stats(valid=60), mode="incremental", hour=h / 2) for h in range(12)]
+    now = report(stats(valid=5), mode="incremental", hour=6)
+    assert only(evaluate(now, history(*runs))).gate == "item_count"
+    others = [
+        report(stats(valid=1), mode="urls", hour=5.98),
+        report(stats(valid=1), mode="incremental", hour=5.98, scope=SCOPE | {"langs": ["en"]}),
+        report(stats(valid=1), mode="incremental", hour=5.98, reason="shutdown"),
+    ]
+    for other in others:
+        failure = only(evaluate(now, history(*runs, other)))
+        assert "120/h × 0.5 h since the previous run" in failure.message
+
+
+def test_coverage_is_compared_before_it_is_rounded():
+    """89.95% of pages with a body was shown, and compared, as 90.0%: no failure."""
+    values = stats(pages=2000, text=0) | {"extract/body/jsonld": 1799}
+    failure = only(evaluate(report(values)))
+    assert failure.message.startswith("field coverage below threshold: body 89.9% < 90%")
+    assert evaluate(report(values | {"extract/body/jsonld": 1800})).healthy

@@ -255,6 +255,16 @@ def test_extension_writes_report_records_history_and_sets_exit_status(tmp_path, 
     reader.signals.send_catch_log(signals.engine_stopped)
 
 
+def test_a_run_with_fakti_health_new_baseline_says_so_in_its_history_entry(tmp_path):
+    _close(tmp_path, STATS)
+    _, report = _closed_run(tmp_path, STATS, FAKTI_HEALTH_NEW_BASELINE="true")
+    assert "this run starts a new baseline" in " ".join(report["health"]["notes"])
+    reader = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
+    runs = get_store(reader).recent_runs(5)
+    assert [r.get("new_baseline") for r in runs] == [None, True]
+    reader.signals.send_catch_log(signals.engine_stopped)
+
+
 def test_extension_ignores_runs_that_are_not_crawls(tmp_path):
     crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
     crawler.stats.open_spider()

@@ -115,6 +115,7 @@ class Thresholds:
     items_min_median: float = 20.0
     items_min_ratio: float = 0.3
     finish_reasons: tuple[str, ...] = ("finished",)
+    new_baseline: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,12 +211,9 @@ def _coverage(report: Mapping[str, Any], th: Thresholds, verdict: Verdict) -> Fa
                 f"coverage gate skipped: {pages} article page(s) < FAKTI_HEALTH_MIN_SAMPLE"
             )
         return None
-    shares = {
-        name: round((report["coverage"].get(name) or 0) * extracted / pages, 1)
-        for name in th.min_coverage
-    }
-    low = [
-        f"{name} {shares[name]:g}% < {limit:g}%"
+    shares = {name: 100.0 * report["values"].get(name, 0) / pages for name in th.min_coverage}
+    low = [  # (compared exactly, shown rounded: 89.95% is below 90%)
+        f"{name} {math.floor(round(shares[name] * 10, 6)) / 10:g}% < {limit:g}%"
         for name, limit in th.min_coverage.items()
         if shares[name] < limit
     ]
@@ -231,6 +229,34 @@ def _coverage(report: Mapping[str, Any], th: Thresholds, verdict: Verdict) -> Fa
     return Failure(
         "coverage", EXIT_COVERAGE, f"field coverage below threshold: {', '.join(low)} ({of})"
     )
+
+
+#: The counts of a history entry the gates compute with.
+COUNTS = ("extracted", "valid", "text_fields", "layer_fields")
+
+
+def _usable(history: Sequence[Mapping[str, Any]], verdict: Verdict) -> list[Mapping[str, Any]]:
+    """The entries whose counts are whole numbers ≥ 0 (absent: 0); the others (hand-edited,
+    or foreign) are left out, with a note."""
+    usable = [
+        entry
+        for entry in history
+        if all(type(n := entry.get(name, 0)) is int and n >= 0 for name in COUNTS)
+    ]
+    if bad := len(history) - len(usable):
+        verdict.notes.append(
+            f"history gates: {bad} entr{'y' if bad == 1 else 'ies'} with a count that is not "
+            f"a whole number ≥ 0 ({', '.join(COUNTS)}) left out"
+        )
+    return usable
+
+
+def _since_new_baseline(history: Sequence[Mapping[str, Any]]) -> Sequence[Mapping[str, Any]]:
+    """The entries from the last run that started a new baseline (``new_baseline``) on."""
+    for at in range(len(history) - 1, -1, -1):
+        if history[at].get("new_baseline") is True:
+            return history[at:]
+    return history
 
 
 def _healthy(history: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -276,6 +302,20 @@ def _baseline(entry: Mapping[str, Any], report: Mapping[str, Any]) -> bool:
     return entry.get("exit_code") == EXIT_OK and comparable(entry, report)
 
 
+def _moved_marks(entry: Mapping[str, Any], report: Mapping[str, Any]) -> bool:
+    """Whether an entry's run may have moved the watermarks this run walks down to: it
+    finished (only a complete walk moves one), was no ``url=`` run (which walks nothing),
+    and had this run's editions and sections."""
+    scope, ours = entry.get("scope"), report["run"]["scope"]
+    return (
+        entry.get("finish_reason") == "finished"
+        and entry.get("mode") != "urls"
+        and isinstance(scope, Mapping)
+        and scope.get("langs") == ours.get("langs")
+        and scope.get("sections") == ours.get("sections")
+    )
+
+
 def _started(entry: Mapping[str, Any]) -> datetime | None:
     """A history entry's start time; ``None`` when missing or not an ISO time with an offset
     (a hand-edited or foreign entry)."""
@@ -298,9 +338,10 @@ def _usual(
 ) -> tuple[float, int, str] | None:
     """``(expected valid articles, runs compared, how)`` from comparable healthy runs.
 
-    Incremental runs compare the rate per hour since the previous run (of any kind), times
-    this run's hours: a run 15 minutes after the last one expects a quarter of an hourly one.
-    History entries without a valid ``started`` time are left out of that, with a note.
+    Incremental runs compare the rate per hour since the previous run that may have moved
+    their watermarks (:func:`_moved_marks`), times this run's hours since its own: a run
+    15 minutes after the last one expects a quarter of an hourly one. History entries without
+    a valid ``started`` time are left out of that, with a note.
     """
     if report["run"]["mode"] != "incremental":
         base = [float(e.get("valid", 0)) for e in history if _baseline(e, report)]
@@ -308,8 +349,9 @@ def _usual(
         if len(base) < th.items_min_runs:
             return None
         return median(base), len(base), f"median {median(base):g}"
-    timed = [(started, e) for e in history if (started := _started(e)) is not None]
-    if malformed := len(history) - len(timed):
+    walks = [e for e in history if _moved_marks(e, report)]
+    timed = [(started, e) for e in walks if (started := _started(e)) is not None]
+    if malformed := len(walks) - len(timed):
         verdict.notes.append(
             f"item-count gate: {malformed} history entr{'y' if malformed == 1 else 'ies'} "
             "without a valid 'started' time left out"
@@ -365,10 +407,9 @@ def _item_count(
     )
 
 
-def _finish_reason(report: Mapping[str, Any], th: Thresholds) -> Failure | None:
+def _finish_reason(report: Mapping[str, Any], th: Thresholds) -> Failure:
+    """The failure of a run whose finish reason is not one of ``th.finish_reasons``."""
     reason = report["run"]["finish_reason"]
-    if reason in th.finish_reasons:
-        return None
     return Failure(
         "finish_reason",
         EXIT_FINISH_REASON,
@@ -382,17 +423,30 @@ def evaluate(
     history: Sequence[Mapping[str, Any]] = (),
     thresholds: Thresholds | None = None,
 ) -> Verdict:
-    """Run every gate. ``history``: earlier runs' entries (oldest first)."""
+    """Run every gate. ``history``: earlier runs' entries (oldest first).
+
+    A run that did not finish (its finish reason is not one of ``finish_reasons``) is not
+    judged on its counts: its output is incomplete, which is what its exit status says. A
+    run that starts a new baseline (``new_baseline``) is not compared with history."""
     th = thresholds or Thresholds()
     verdict = Verdict()
+    history = _since_new_baseline(_usable(history, verdict))
     unreachable = _unreachable(report)
+    finished = report["run"]["finish_reason"] in th.finish_reasons
+    if not finished:
+        verdict.notes.append("no-articles and item-count gates skipped: the run did not finish")
+    if th.new_baseline:
+        verdict.notes.append(
+            "drift and item-count gates skipped: this run starts a new baseline "
+            "(FAKTI_HEALTH_NEW_BASELINE)"
+        )
     for failure in (
         unreachable,
-        _no_articles(report),
+        _no_articles(report) if finished else None,
         _coverage(report, th, verdict),
-        _drift(report, history, th, verdict),
-        _item_count(report, history, th, verdict),
-        None if unreachable else _finish_reason(report, th),  # stopped early, on purpose
+        None if th.new_baseline else _drift(report, history, th, verdict),
+        _item_count(report, history, th, verdict) if finished and not th.new_baseline else None,
+        None if unreachable or finished else _finish_reason(report, th),  # (stopped on purpose)
     ):
         if failure is not None:
             verdict.failures.append(failure)

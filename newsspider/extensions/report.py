@@ -64,6 +64,7 @@ def thresholds(settings: Any) -> Thresholds:
         items_min_median=settings.getfloat("FAKTI_HEALTH_ITEMS_MIN_MEDIAN", 20.0),
         items_min_ratio=settings.getfloat("FAKTI_HEALTH_ITEMS_MIN_RATIO", 0.3),
         finish_reasons=finish_reasons(settings.get("FAKTI_HEALTH_FINISH_REASONS", ["finished"])),
+        new_baseline=settings.getbool("FAKTI_HEALTH_NEW_BASELINE", False),
     )
 
 
@@ -168,7 +169,8 @@ class RunReport:
             verdict.failures.append(_report_failure(f"{files.report.name} was not written"))
         if store is not None:  # (after the file: a run it fails is no healthy baseline)
             try:
-                store.record_run(history_entry(report, verdict.exit_code))
+                entry = history_entry(report, verdict.exit_code, self.thresholds.new_baseline)
+                store.record_run(entry)
             except Exception as exc:  # (disk full): the next runs' gates would miss it
                 logger.exception("recording the run history failed")
                 verdict.failures.append(_report_failure(f"its history entry failed ({exc})"))

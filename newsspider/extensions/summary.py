@@ -93,10 +93,12 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
     coverage: dict[str, float | None] = {}
     layers: dict[str, dict[str, float | None]] = {}
     text_fields = layer_fields = 0
+    values: dict[str, int] = {}
     for name in EXTRACTED_FIELDS:
         by_layer = counts.get(name, {})
         found = {k: v for k, v in by_layer.items() if k != "missing"}
-        coverage[name] = _pct(sum(found.values()), pages)
+        values[name] = sum(found.values())
+        coverage[name] = _pct(values[name], pages)
         empty = pages - sum(by_layer.values())  # an empty list has neither layer nor null
         shares = sorted(by_layer.items()) + ([("empty", empty)] if empty > 0 else [])
         layers[name] = {k: _pct(v, pages) for k, v in shares}
@@ -148,6 +150,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "not_article": int(stats.get("pages/not_article", 0)),
         },
         "coverage": coverage,
+        "values": values,
         "layers": layers,
         "text_layer": {
             "fields": text_fields,
@@ -158,10 +161,13 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
     }
 
 
-def history_entry(report: Mapping[str, Any], exit_code: int) -> dict[str, Any]:
-    """The compact record of a run kept in the state store (``record_run``)."""
+def history_entry(
+    report: Mapping[str, Any], exit_code: int, new_baseline: bool = False
+) -> dict[str, Any]:
+    """The compact record of a run kept in the state store (``record_run``); one that
+    started a new baseline for the history gates says so (``new_baseline``)."""
     run, articles = report["run"], report["articles"]
-    return {
+    entry = {
         "started": run["started"],
         "mode": run["mode"],
         "scope": run["scope"],
@@ -175,6 +181,7 @@ def history_entry(report: Mapping[str, Any], exit_code: int) -> dict[str, Any]:
         "text_fields": report["text_layer"]["fields"],
         "layer_fields": report["text_layer"]["of"],
     }
+    return entry | {"new_baseline": True} if new_baseline else entry
 
 
 def _fmt_counts(counts: Mapping[str, int]) -> str:
