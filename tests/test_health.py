@@ -476,3 +476,50 @@ def test_coverage_is_compared_before_it_is_rounded():
     failure = only(evaluate(report(values)))
     assert failure.message.startswith("field coverage below threshold: body 89.9% < 90%")
     assert evaluate(report(values | {"extract/body/jsonld": 1800})).healthy
+
+
+def test_a_new_baseline_run_that_failed_a_gate_starts_none():
+    """A new-baseline run stopped by SIGTERM cut the history all the same: the next run,
+    drifted and with 40 of 200 articles, had nothing to compare with (review of cd684e0)."""
+    usual = history(*(report(stats(valid=200, text=1)) for _ in range(10)))
+    stopped = history_entry(report(stats(valid=20), reason="shutdown"), 9, new_baseline=True)
+    drifted = report(stats(valid=40, text=30))
+    gates = {f.gate for f in evaluate(drifted, [*usual, stopped]).failures}
+    assert gates == {"drift", "item_count"}
+
+
+def test_runs_with_an_accepted_finish_reason_keep_the_incremental_clock():
+    """With FAKTI_HEALTH_FINISH_REASONS=finished,closespider_timeout (the README's example)
+    every capped run was left out of the timeline: the gate was off for good."""
+    capped = [
+        report(stats(valid=60), mode="incremental", hour=h / 2, reason="closespider_timeout")
+        for h in range(12)
+    ]
+    now = report(stats(valid=0), mode="incremental", hour=6, reason="closespider_timeout")
+    accepted = Thresholds(finish_reasons=("finished", "closespider_timeout"))
+    assert only(evaluate(now, history(*capped), accepted)).gate == "item_count"
+
+
+def test_a_backfill_of_earlier_days_does_not_reset_the_incremental_clock():
+    """A `since=2024-01-01 until=2024-01-31` backfill a minute before walks below every
+    watermark, yet counted as the previous run: the gate was skipped (review of cd684e0).
+    An open-ended backfill may move them, and counts."""
+    runs = [report(stats(valid=60), mode="incremental", hour=h / 2) for h in range(12)]
+    now = report(stats(valid=5), mode="incremental", hour=6)
+    old = SCOPE | {"since": "2024-01-01", "until": "2024-01-31"}
+    backfill = report(stats(valid=1), mode="backfill", hour=5.98, scope=old)
+    failure = only(evaluate(now, history(*runs, backfill)))
+    assert "120/h × 0.5 h since the previous run" in failure.message
+    open_ended = report(stats(valid=1), mode="backfill", hour=5.98, scope=old | {"until": None})
+    verdict = evaluate(now, history(*runs, open_ended))
+    assert verdict.healthy and "120/h × 0.02 h" in " ".join(verdict.notes)
+
+
+def test_an_entry_with_a_bad_count_is_still_the_previous_run():
+    """Left out of the history altogether, it made the run before it the previous one: the
+    count expected doubled, and a normal run failed (review of cd684e0)."""
+    runs = history(*(report(stats(valid=60), mode="incremental", hour=h / 2) for h in range(12)))
+    now = report(stats(valid=25), mode="incremental", hour=6)
+    assert evaluate(now, runs).healthy
+    verdict = evaluate(now, [*runs[:-1], runs[-1] | {"extracted": None}])
+    assert verdict.healthy, verdict.failures

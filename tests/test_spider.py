@@ -25,7 +25,7 @@ from newsspider.items import RejectItem
 from newsspider.middlewares.safety import ListingGuardMiddleware
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders import fakti as fakti_module
-from newsspider.spiders.fakti import FaktiSpider, _below
+from newsspider.spiders.fakti import FaktiSpider, _below, _span
 from newsspider.spiders.paging import FEED_CHECK, SPECULATIVE, FeedCheck
 from newsspider.spiders.window import EARLIEST
 from newsspider.startup import StartupError
@@ -829,17 +829,19 @@ def test_an_older_story_on_the_home_page_does_not_make_it_reach_the_floor(where:
     assert spider.crawler.stats.get_value("discovery/feeds/unchecked") == 1
 
 
+def listed(*parts: int) -> tuple[float, float]:
+    """The span of a Sofia wall-clock time as a listing page shows it (to the minute)."""
+    return _span(sofia_local(*parts), shown=True)
+
+
 def test_the_order_of_a_check_page_counts_only_above_the_floor() -> None:
     """26 Oct 2025: a home page newest first shows 03:10 of the repeated hour's second pass,
     which reads as its first (an hour earlier), above 03:40: out of order, so every run
     walked every section until those items scrolled off, though they lie below the floor."""
-    at = {hhmm: instant(sofia_local(2025, 10, 26, *hhmm)) for hhmm in [(6, 0), (5, 50)]}
+    at = {hhmm: listed(2025, 10, 26, *hhmm) for hhmm in [(6, 0), (5, 50)]}
     floor = instant(sofia_local(2025, 10, 26, 5, 30))
-    second_pass, first_pass = (
-        instant(sofia_local(2025, 10, 26, 3, 10)),
-        instant(sofia_local(2025, 10, 26, 3, 40)),
-    )
-    check = FeedCheck(frozenset({1, 2}), ((1, at[(6, 0)]), (2, at[(5, 50)])))
+    second_pass, first_pass = listed(2025, 10, 26, 3, 10), listed(2025, 10, 26, 3, 40)
+    check = FeedCheck(frozenset({1, 2}), ((1, at[(6, 0)][0]), (2, at[(5, 50)][0])))
     shown = [(1, at[(6, 0)]), (2, at[(5, 50)]), (3, second_pass), (4, first_pass)]
     assert check.covers(shown, floor)
     assert not check.covers([(2, at[(5, 50)]), (1, at[(6, 0)]), (3, second_pass)], floor)
@@ -856,9 +858,29 @@ def test_an_item_of_the_feeds_last_minute_is_not_taken_for_a_hole() -> None:
     oldest = instant(sofia_local(2025, 10, 26, 10, 30))
     check = FeedCheck(frozenset({1, 5}), ((1, newest), (5, oldest)))
     floor = instant(sofia_local(2025, 10, 26, 10, 0))
-    minute = instant(sofia_local(2025, 10, 26, 11, 10))
+    minute = listed(2025, 10, 26, 11, 10)
     assert check.left_out([(1, minute), (2, minute)], floor) == 0
-    assert check.left_out([(3, instant(sofia_local(2025, 10, 26, 11, 9)))], floor) == 1
+    assert check.left_out([(3, listed(2025, 10, 26, 11, 9))], floor) == 1
+
+
+def test_a_check_page_item_of_the_floors_minute_may_lie_above_it() -> None:
+    """Floor 11:00:30: an item the page shows as 11:00 may be 11:00:45, above it. It made the
+    page reach the floor (the walk ended after page 1, its page 2 never read, the watermark
+    moved past it), and was never counted as left out (review of c6d99c8)."""
+    floor = instant(sofia_local(2025, 10, 26, 11, 0, 30))
+    check = FeedCheck(
+        frozenset({1, 2}),
+        (
+            (1, instant(sofia_local(2025, 10, 26, 11, 50))),
+            (2, instant(sofia_local(2025, 10, 26, 11, 1))),
+        ),
+    )
+    page = [(1, listed(2025, 10, 26, 11, 50)), (2, listed(2025, 10, 26, 11, 1))]
+    assert not check.covers([*page, (3, listed(2025, 10, 26, 11, 0))], floor)
+    assert check.covers([*page, (3, listed(2025, 10, 26, 10, 59))], floor)
+    older = check._replace(timed=(*check.timed, (4, instant(sofia_local(2025, 10, 26, 10, 30)))))
+    assert older.left_out([*page, (3, listed(2025, 10, 26, 11, 0))], floor) == 1
+    assert older.left_out([*page, (3, listed(2025, 10, 26, 10, 59))], floor) == 0
 
 
 def test_an_old_or_exported_item_the_feed_lacks_proves_no_hole() -> None:
@@ -939,6 +961,7 @@ def test_a_listed_time_is_below_the_floor_only_once_its_whole_minute_in_either_p
     assert _below(noon, floor)  # (an exact instant: 30 s below)
     assert not _below(noon, floor, shown=True)
     assert _below(noon, noon + timedelta(minutes=1), shown=True)
+    assert _below(noon - timedelta(seconds=30), noon, shown=True)  # 11:59:30: its minute is
     first_pass = datetime(2025, 10, 26, 0, 5, tzinfo=UTC).astimezone(SOFIA)  # 03:05+03:00
     floor = datetime(2025, 10, 26, 0, 20, tzinfo=UTC).astimezone(SOFIA)  # 03:20+03:00
     assert _below(first_pass, floor)
@@ -1386,6 +1409,10 @@ def test_a_date_only_article_of_the_floors_day_is_in_the_window() -> None:
     assert spider._in_window(shown, page)
     page.request.meta["fakti_floor"] = floor + timedelta(minutes=1)
     assert not spider._in_window(shown, page)
+    # ... but not later than its minute: 05:59:30 is below 06:00 (it was kept: review)
+    page.request.meta["fakti_floor"] = floor
+    seconds = SimpleNamespace(fields={"published_at": "2026-01-14T05:59:30+02:00"})
+    assert not spider._in_window(seconds, page)
 
 
 def test_a_refetched_article_with_no_record_makes_the_walk_incomplete() -> None:

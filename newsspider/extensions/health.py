@@ -18,6 +18,7 @@ from statistics import median
 from typing import Any
 
 from newsspider.extensions.summary import EXTRACTED_FIELDS, not_served
+from newsspider.extraction.dates import SOFIA
 
 #: Exit statuses (0 healthy; 1 is Scrapy's own: bad argument/setting, crash).
 EXIT_OK = 0
@@ -235,26 +236,30 @@ def _coverage(report: Mapping[str, Any], th: Thresholds, verdict: Verdict) -> Fa
 COUNTS = ("extracted", "valid", "text_fields", "layer_fields")
 
 
-def _usable(history: Sequence[Mapping[str, Any]], verdict: Verdict) -> list[Mapping[str, Any]]:
-    """The entries whose counts are whole numbers ≥ 0 (absent: 0); the others (hand-edited,
-    or foreign) are left out, with a note."""
-    usable = [
-        entry
-        for entry in history
-        if all(type(n := entry.get(name, 0)) is int and n >= 0 for name in COUNTS)
-    ]
-    if bad := len(history) - len(usable):
+def _checked(history: Sequence[Mapping[str, Any]], verdict: Verdict) -> list[Mapping[str, Any]]:
+    """The entries, those with a count that is not a whole number ≥ 0 (hand-edited, or
+    foreign; absent: 0) made unhealthy: still a point in time (:func:`_usual`), no baseline.
+    A note says how many."""
+    checked: list[Mapping[str, Any]] = []
+    for entry in history:
+        if all(type(n := entry.get(name, 0)) is int and n >= 0 for name in COUNTS):
+            checked.append(entry)
+        else:
+            checked.append({**entry, "exit_code": None})
+    if bad := sum(a is not b for a, b in zip(history, checked, strict=True)):
         verdict.notes.append(
             f"history gates: {bad} entr{'y' if bad == 1 else 'ies'} with a count that is not "
-            f"a whole number ≥ 0 ({', '.join(COUNTS)}) left out"
+            f"a whole number ≥ 0 ({', '.join(COUNTS)}) left out of the baselines"
         )
-    return usable
+    return checked
 
 
 def _since_new_baseline(history: Sequence[Mapping[str, Any]]) -> Sequence[Mapping[str, Any]]:
-    """The entries from the last run that started a new baseline (``new_baseline``) on."""
+    """The entries from the last healthy run that started a new baseline (``new_baseline``)
+    on (one that failed a gate started none: the baseline before it stands)."""
     for at in range(len(history) - 1, -1, -1):
-        if history[at].get("new_baseline") is True:
+        entry = history[at]
+        if entry.get("new_baseline") is True and entry.get("exit_code") == EXIT_OK:
             return history[at:]
     return history
 
@@ -302,18 +307,22 @@ def _baseline(entry: Mapping[str, Any], report: Mapping[str, Any]) -> bool:
     return entry.get("exit_code") == EXIT_OK and comparable(entry, report)
 
 
-def _moved_marks(entry: Mapping[str, Any], report: Mapping[str, Any]) -> bool:
-    """Whether an entry's run may have moved the watermarks this run walks down to: it
-    finished (only a complete walk moves one), was no ``url=`` run (which walks nothing),
-    and had this run's editions and sections."""
+def _moved_marks(entry: Mapping[str, Any], report: Mapping[str, Any], th: Thresholds) -> bool:
+    """Whether an entry's run may have moved the watermarks this run walks down to: it was
+    complete (``finish_reasons``), had this run's editions and sections, and was no ``url=``
+    run (which walks nothing) nor a backfill whose ``until`` was before the day it ran (its
+    walk stayed below them)."""
     scope, ours = entry.get("scope"), report["run"]["scope"]
-    return (
-        entry.get("finish_reason") == "finished"
+    if not (
+        entry.get("finish_reason") in th.finish_reasons
         and entry.get("mode") != "urls"
         and isinstance(scope, Mapping)
         and scope.get("langs") == ours.get("langs")
         and scope.get("sections") == ours.get("sections")
-    )
+    ):
+        return False
+    until, started = scope.get("until"), _started(entry)
+    return until is None or started is None or str(until) >= f"{started.astimezone(SOFIA):%F}"
 
 
 def _started(entry: Mapping[str, Any]) -> datetime | None:
@@ -349,7 +358,7 @@ def _usual(
         if len(base) < th.items_min_runs:
             return None
         return median(base), len(base), f"median {median(base):g}"
-    walks = [e for e in history if _moved_marks(e, report)]
+    walks = [e for e in history if _moved_marks(e, report, th)]
     timed = [(started, e) for e in walks if (started := _started(e)) is not None]
     if malformed := len(walks) - len(timed):
         verdict.notes.append(
@@ -430,7 +439,7 @@ def evaluate(
     run that starts a new baseline (``new_baseline``) is not compared with history."""
     th = thresholds or Thresholds()
     verdict = Verdict()
-    history = _since_new_baseline(_usable(history, verdict))
+    history = _since_new_baseline(_checked(history, verdict))
     unreachable = _unreachable(report)
     finished = report["run"]["finish_reason"] in th.finish_reasons
     if not finished:

@@ -129,9 +129,8 @@ def _below(
     """Whether a publication time lies below the walk's ``lower`` bound. A date shown
     without a time, or a time at exactly 00:00 (a date-only article, e.g. BG form C, listed
     and exported long after its midnight), may stand for any time of that day: only below
-    once the whole day is. A time ``shown`` as the site shows it (Sofia's wall clock, to the
-    minute) may stand for any second of its minute, in either pass of the repeated autumn
-    hour: only below once the latest of them is."""
+    once the whole day is. A time ``shown`` as the site shows it is below once the last
+    second it may stand for is (:func:`_span`)."""
     if lower is None:
         return False
     if _whole_day(published, day_only):
@@ -139,9 +138,18 @@ def _below(
             return instant(published + timedelta(days=1)) <= instant(lower)
         except OverflowError:  # (31 December 9999: its day ends after any bound)
             return False
-    if shown:
-        return instant(published.astimezone(SOFIA).replace(fold=1)) + 60 <= instant(lower)
-    return instant(published) < instant(lower)
+    return _span(published, shown)[1] < instant(lower)
+
+
+def _span(published: datetime, shown: bool = False) -> tuple[float, float]:
+    """The first and last second (POSIX) a publication time may stand for: a time ``shown``
+    as the site shows it (Sofia's wall clock, to the minute) any second of its minute, in
+    either pass of the repeated autumn hour; any other time (a feed's, with its offset and
+    seconds) only itself."""
+    if not shown:
+        return instant(published), instant(published)
+    start = published.astimezone(SOFIA).replace(second=0, microsecond=0)
+    return instant(start), instant(start.replace(fold=1)) + 59
 
 
 def _whole_day(published: datetime, day_only: bool = False) -> bool:
@@ -790,7 +798,7 @@ class FaktiSpider(scrapy.Spider):
         check = None
         if found.overlap and found.fresh:
             shown = list(self._own(page, lang, section))
-            timed = tuple((k, at) for k, at in shown if at is not None)
+            timed = tuple((k, span[0]) for k, span in shown if span is not None)  # (exact)
             check = FeedCheck(frozenset(k for k, _ in shown), timed)
         yield from self._fallback(lang, section, check)
 
@@ -814,8 +822,9 @@ class FaktiSpider(scrapy.Spider):
     def _own(
         self, page: ListingPage, lang: str, section: str | None
     ) -> Iterator[tuple[int, float | None]]:
-        """``(compact key, time)`` of a page's items of edition ``lang`` (and ``section``);
-        the time is ``None`` when the page shows none, or only a day (:func:`_whole_day`)."""
+        """``(compact key, span)`` of a page's items of edition ``lang`` (and ``section``):
+        the first and last second its time may stand for (:func:`_span`), ``None`` when the
+        page shows no time, or only a day (:func:`_whole_day`)."""
         for item in page.items:
             ref = parse_article_url(item.url, extra_hosts=self.extra_hosts)
             if ref is None or ref.lang != lang or section not in (None, ref.section):
@@ -823,7 +832,7 @@ class FaktiSpider(scrapy.Spider):
             at = item.published
             yield (
                 compact_key(ref.key),
-                None if at is None or _whole_day(at, item.day_only) else instant(at),
+                None if at is None or _whole_day(at, item.day_only) else _span(at, item.shown),
             )
 
     def _feed_holds(

@@ -39,6 +39,8 @@ OLD_TAIL = 2
 #: Pages in a row whose items show no date that end a walk as a gap: nothing tells where
 #: the floor is (a renamed date element would have it read FAKTI_MAX_LISTING_PAGES pages).
 UNDATED_PAGES = 3
+#: The first and last second (POSIX) a listed publication time may stand for.
+Span = tuple[float, float]
 
 
 class Found(NamedTuple):
@@ -79,26 +81,28 @@ class FeedCheck(NamedTuple):
     keys: frozenset[int]
     timed: tuple[tuple[int, float], ...]
 
-    def left_out(self, shown: Iterable[tuple[int, float | None]], floor: float) -> int:
-        """How many of ``shown`` (``(key, time)`` of the page's own items) the feed should
-        have listed and did not (above ``floor``: older ones the last run covered; below the
-        minute of the feed's newest item: a page shows minutes, a feed may show seconds, and
-        an article of 11:10:50 shown as 11:10 may be newer than a feed built at 11:10:45)."""
+    def left_out(self, shown: Iterable[tuple[int, Span | None]], floor: float) -> int:
+        """How many of ``shown`` (``(key, span)`` of the page's own items: the first and
+        last second its time may stand for) the feed should have listed and did not: that may
+        lie above ``floor`` (older ones the last run covered) and before the minute of the
+        feed's newest item (a page shows minutes, a feed may show seconds, and an article of
+        11:10:50 shown as 11:10 may be newer than a feed built at 11:10:45)."""
         times = [at for _, at in self.timed]
         lower, upper = max(min(times), floor), max(times) // 60 * 60 - 1
         return sum(
             1
-            for key, at in shown
-            if at is not None and lower <= at <= upper and key not in self.keys
+            for key, span in shown
+            if span is not None and lower <= span[1] and span[0] <= upper and key not in self.keys
         )
 
-    def covers(self, shown: list[tuple[int, float | None]], floor: float) -> bool:
+    def covers(self, shown: list[tuple[int, Span | None]], floor: float) -> bool:
         """Whether the page lists everything down to ``floor``: its dated items newest first
-        down to one at or below it, and every item the feed shows above it among them. A page
-        out of that order, or without some of those (a curated page, a promoted older story),
-        proves nothing of what lies between. (Items below the floor may be in any order: the
-        second pass of the autumn's repeated hour reads as its first.)"""
-        times = [at for _, at in shown if at is not None]
+        down to one at or below it (every second it may stand for), and every item the feed
+        shows above it among them. A page out of that order, or without some of those (a
+        curated page, a promoted older story), proves nothing of what lies between. (Items
+        below the floor may be in any order: the second pass of the autumn's repeated hour
+        reads as its first.)"""
+        times = [span[1] for _, span in shown if span is not None]
         rest = list(dropwhile(lambda at: at <= floor, times))  # (a promoted older story first)
         above = list(takewhile(lambda at: at > floor, rest))
         keys = {key for key, _ in shown}
