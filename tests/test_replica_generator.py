@@ -180,6 +180,23 @@ def test_no_update_is_later_than_its_epochs_clock(articles: int, seed: int):
         assert len(updated) > 5 and max(map(datetime.fromisoformat, updated)) <= clock
 
 
+def test_updates_across_the_spring_gap_are_times_that_exist():
+    """An update drawn minutes after a publication before 29 Mar 2026's gap was added to the
+    wall clock: the truth said 03:13+02:00, a time Sofia never showed, where the page meant
+    04:13+03:00 (extraction review)."""
+    site = Site(articles=1500, seed=3, now=datetime(2026, 3, 29, 11, 0, tzinfo=SOFIA))
+    times = [
+        datetime.fromisoformat(r[name])
+        for r in site.ground_truth(2)
+        for name in ("published_at", "updated_at")
+        if r[name]
+    ]
+    gap_day = [t for t in times if t.date().isoformat() == "2026-03-29"]
+    assert len(gap_day) > 20
+    for t in gap_day:  # (as Sofia writes that instant)
+        assert t.isoformat() == t.astimezone(SOFIA).isoformat()
+
+
 def test_truth_records_are_valid_and_hashed(site):
     validator = jsonschema.Draft202012Validator(SCHEMA)
     for epoch in (1, 2):

@@ -84,6 +84,13 @@ def resolve_local(naive: datetime) -> datetime:
     return dt
 
 
+def after(at: datetime, minutes: int) -> datetime:
+    """The Sofia time ``minutes`` of real time after (or before) the instant ``at``: aware
+    datetime arithmetic adds to the wall clock, and could land in the spring gap, a time that
+    never was."""
+    return (at.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(SOFIA)
+
+
 def wall(instant: datetime) -> datetime:
     """The naive Sofia wall-clock time of an instant (what a page shows)."""
     return instant.astimezone(SOFIA).replace(tzinfo=None, fold=0)
@@ -490,9 +497,9 @@ def _draw(rng: random.Random, a: Article) -> None:
         a.shown = a.shown.replace(hour=0, minute=0)
     elif a.form == "B":
         delta = rng.choice((-1, 1)) * rng.randint(1, 240)
-        a.updated_shown = wall(a.published + timedelta(minutes=delta))
+        a.updated_shown = wall(after(a.published, delta))
     if en and a.variant == "full" and rng.random() < 0.15:
-        a.modified = a.published + timedelta(minutes=rng.randint(5, 300))
+        a.modified = after(a.published, rng.randint(5, 300))
 
 
 #: Feature bundles forced onto distinct epoch-1 articles so that every site of 60 or more
@@ -581,9 +588,9 @@ def _apply(rng: random.Random, a: Article, overrides: dict) -> None:
     if a.form == "C":
         a.shown = a.shown.replace(hour=0, minute=0)
     elif a.form == "B":
-        a.updated_shown = wall(a.published - timedelta(minutes=57))
+        a.updated_shown = wall(after(a.published, -57))
     if minutes:
-        a.modified = a.published + timedelta(minutes=minutes)
+        a.modified = after(a.published, minutes)
     elif a.variant != "full":
         a.modified = None
 
