@@ -631,6 +631,18 @@ def test_a_listing_without_dates_that_ends_with_a_short_page_is_no_gap() -> None
     assert not spider.coverage.gaps
 
 
+def test_a_section_whose_first_page_lists_nothing_is_a_gap() -> None:
+    """Listings that lost their items (exit status 5) moved the watermarks: once the site
+    was back, the articles of the outage were never asked for (operator review)."""
+    spider, walked = _walk_world(lambda n: [], link_short=False)
+    assert walked == [[]]
+    assert spider.coverage.gaps == [f"listing {BASE}/world lists nothing"]
+    assert spider.crawler.stats.get_value("discovery/listing_empty") == 1
+    spider, walked = _walk_world(lambda n: _main_list(n) if n == 1 else [], link_short=False)
+    assert [len(page) for page in walked] == [20, 0, 0]  # (not page 1: as before)
+    assert all("lists nothing" not in gap for gap in spider.coverage.gaps)
+
+
 def test_pages_each_shifted_by_one_item_end_once_they_list_only_old_ones() -> None:
     """Each page the one before shifted by one item (19 listed before, one new): once below
     the floor, the items listed before counted as newer, and the walk never ended."""
@@ -1441,8 +1453,9 @@ def test_a_backfill_moves_only_watermarks_it_reaches_down_to() -> None:
     low, high = sofia_local(2025, 10, 1), sofia_local(2025, 10, 25)
     store = FakeStore(marks={"bg/avto": low, "bg/sport": high}, known={("bg", 1): high})
     spider = make_spider(store, since="2025-10-20", lang="bg", sections="avto,sport,krimi")
-    for request in spider.start_requests_list():
-        list(spider.parse_listing(response(request.url, panel([]), request)))
+    old = panel([(f"/{n}/1000001-a", "19.10.2025 10:00") for n in ("avto", "sport", "krimi")])
+    for request in spider.start_requests_list():  # (each section lists only older articles)
+        list(spider.parse_listing(response(request.url, old, request)))
     spider._closed(spider, "finished")
     # avto was walked down to 1 October only: 1-20 October stays for the next run to walk
     assert store.marks == {"bg/avto": low, "bg/sport": SITE_NOON, "bg/krimi": SITE_NOON}
