@@ -285,8 +285,12 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     if not text.enabled and not all(values.get(name) for name in REQUIRED_FIELDS):
         text.enabled = True
         values, used = _merge(layers, text)
-    wall_clock = dict(layers).get(used.get("published_at", ""), {}).get("wall_clock", False)
-    _as_shown(values, used, selected, text, marks, has_markup, wall_clock)
+    by_layer = dict(layers)
+    clocks = (
+        by_layer.get(used.get("published_at", ""), {}).get("wall_clock", False),
+        by_layer.get(used.get("updated_at", ""), {}).get("updated_wall_clock", False),
+    )
+    _as_shown(values, used, selected, text, marks, has_markup, clocks)
     if has_markup and ref.lang == "bg":  # (English pages show no authors)
         _renamed_author(values, used, marks, text)
     rules = BodyRules(
@@ -322,11 +326,11 @@ def _as_shown(
     text: _TextLayer,
     marks: Marks,
     has_markup: bool,
-    wall_clock: bool,
+    clocks: tuple[bool, bool],
 ) -> None:
     """Values from structured data (JSON-LD, ``og:``) checked against what the page shows:
     the known markup's fields (``selected``), else the rendered text (``text``).
-    ``wall_clock``: the structured publication time had no offset."""
+    ``clocks``: the structured publication and update times had no offset."""
     body_start = marks.body_start() if has_markup else None
     header: list[str] | None = None
     for name, cls in _SHOWN_FIELDS.items():
@@ -348,7 +352,7 @@ def _as_shown(
                 _rendered(text, "updated_at"),
             )
             shown = published, updated[0], layer
-        _timed(values, used, *shown, wall_clock)
+        _timed(values, used, *shown, *clocks)
     shown = selected.get("headline")
     if used.get("headline") == "meta" and shown and values["headline"].startswith(shown + " - "):
         values["headline"], used["headline"] = shown, "selectors"  # a title with more suffixes
@@ -420,29 +424,45 @@ def _timed(
     shown_update: datetime | None,
     layer: str,
     wall_clock: bool,
+    updated_wall_clock: bool,
 ) -> None:
     """A structured publication time gives way to the time the page shows (``shown``, from
     ``layer``) where it is uncertain: read without an offset (``wall_clock``: Sofia time by
     assumption, e.g. a UTC time without its `Z`) and a different minute, or at midnight (a
     date-only ``2025-04-23`` reads so) on the shown day. Then a structured update time that
-    was the shown publication time, or is as uncertain, gives way to the shown one."""
+    was the shown publication time, or is as uncertain, gives way to the shown one (or none).
+    An update time read without an offset (``updated_wall_clock``) beside one with an offset
+    is uncertain too: it gives way to a shown update of another minute, or with none shown is
+    dropped (a guess invents no update); when the publication time was read so too and stood,
+    the one reading of both stands."""
     published: datetime = values["published_at"]
-    if shown is None or shown == published:
-        return
-    if wall_clock:
-        if shown == published.replace(second=0, microsecond=0):
-            return
-    elif published.hour or published.minute or published.second or shown.date() != published.date():
-        return
-    values["published_at"], used["published_at"] = shown, layer
+    moved = shown is not None and shown != published and _gives_way(published, shown, wall_clock)
+    if moved:
+        values["published_at"], used["published_at"] = shown, layer
     updated = values.get("updated_at")
     if updated is None or used["updated_at"] not in _STRUCTURED_LAYERS:
         return
-    if updated == shown or wall_clock:
-        if shown_update is not None and shown_update != shown:
-            values["updated_at"], used["updated_at"] = shown_update, layer
-        else:
-            del values["updated_at"], used["updated_at"]
+    if moved and (updated == shown or wall_clock):
+        stands = False  # (its publication time gave way: so does it)
+    elif not updated_wall_clock or wall_clock:  # (both offset-less: one reading, which stood)
+        stands = True
+    else:  # (the shown update's minute: its seconds kept)
+        stands = shown_update == updated.replace(second=0, microsecond=0)
+    if stands:
+        return
+    if shown_update is not None and shown_update != shown:
+        values["updated_at"], used["updated_at"] = shown_update, layer
+    else:
+        del values["updated_at"], used["updated_at"]
+
+
+def _gives_way(published: datetime, shown: datetime, wall_clock: bool) -> bool:
+    """Whether a structured publication time gives way to a different ``shown`` one: read
+    without an offset and of another minute, or at midnight of the shown day."""
+    if wall_clock:
+        return shown != published.replace(second=0, microsecond=0)
+    midnight = not (published.hour or published.minute or published.second)
+    return midnight and shown.date() == published.date()
 
 
 def _fast(data: bytes, encoding: str, ref: ArticleRef) -> ExtractionResult | None:

@@ -104,7 +104,8 @@ def article_fields(obj: dict[str, Any] | None, base_url: str) -> dict[str, Any]:
 
     ``updated_at`` only when ``dateModified`` is a different instant from ``datePublished``
     (``modified_known`` when both are read: then the object has decided whether there was an
-    update); ``wall_clock`` when ``datePublished`` has no offset (:func:`is_wall_clock`).
+    update); ``wall_clock``/``updated_wall_clock`` when ``datePublished``/``dateModified``
+    has no offset (:func:`is_wall_clock`).
     """
     if obj is None:
         return {}
@@ -121,4 +122,5 @@ def article_fields(obj: dict[str, Any] | None, base_url: str) -> dict[str, Any]:
         "image_url": absolute(base_url, image) if image else None,
         "authors": _authors(obj.get("author")),
         "wall_clock": is_wall_clock(obj.get("datePublished")),
+        "updated_wall_clock": is_wall_clock(obj.get("dateModified")),
     }

@@ -45,11 +45,13 @@ def _headline(text: str | None) -> str | None:
 
 def meta_fields(head: etree._Element, base_url: str) -> dict[str, Any]:
     """Fields from the meta tags in ``head`` (the page's `<head>`, else the root); the
-    headline falls back to the page `<title>`; ``wall_clock`` as in ``article_fields``."""
+    headline falls back to the page `<title>`; ``wall_clock``/``updated_wall_clock`` as in
+    ``article_fields``."""
     meta = meta_map(head)
     published_text = _first(meta, P.META_PUBLISHED)
     published = parse_iso(published_text)
-    modified = parse_iso(_first(meta, P.META_MODIFIED))
+    modified_text = _first(meta, P.META_MODIFIED)
+    modified = parse_iso(modified_text)
     image = _first(meta, P.META_IMAGE)
     return {
         "headline": _headline(_first(meta, P.META_HEADLINE)) or title_headline(head),
@@ -58,4 +60,5 @@ def meta_fields(head: etree._Element, base_url: str) -> dict[str, Any]:
         "updated_at": updated_time(published, modified),
         "image_url": absolute(base_url, image) if image else None,
         "wall_clock": is_wall_clock(published_text),
+        "updated_wall_clock": is_wall_clock(modified_text),
     }

@@ -1,0 +1,94 @@
+"""Fields that came out wrong instead of right or null (extraction review): uncertain update
+times, header fields from another story's box, split counts, figure text in the body, tag
+bullets. Every page is a synthetic fixture of ``tests/fixtures/extraction``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsspider.extraction import Extracted, extract_article
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
+BG_URL = "https://fakti.bg/technozone/1040002-sintetichna-laboratoriya"
+EN_URL = "https://fakti.bg/en/world/1040008-synthetic-bridge"
+#: Form B's date line, and the same without its update.
+FORM_B_DATE = "25 Август, 2025 07:10, обновена 25 Август, 2025 06:13"
+NO_UPDATE = "25 Август, 2025 07:10"
+
+
+def _page(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def _extract(page: str, url: str = BG_URL) -> Extracted:
+    result = extract_article(page.encode("utf-8"), url)
+    assert isinstance(result, Extracted), result
+    assert result == extract_article(page.encode("utf-8"), url, fast=False)
+    return result
+
+
+def _with_json_ld(page: str, **fields: Any) -> str:
+    ld = json.dumps({"@type": "NewsArticle", **fields}, ensure_ascii=False)
+    return page.replace("</head>", f'<script type="application/ld+json">{ld}</script></head>', 1)
+
+
+# --- an update time without an offset -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("modified", "shows_update", "expected"),
+    [
+        # UTC without its `Z` (03:13Z is the shown 06:13): the shown update, not 03:13+03:00
+        ("2025-08-25T03:13:00", True, ("2025-08-25T06:13:00+03:00", "selectors")),
+        # the page shows no update: none invented
+        ("2025-08-25T05:00:00", False, (None, None)),
+        # the shown update's minute (its seconds kept), or with an offset: as given
+        ("2025-08-25T06:13:20", True, ("2025-08-25T06:13:20+03:00", "jsonld")),
+        ("2025-08-25T05:00:00Z", False, ("2025-08-25T08:00:00+03:00", "jsonld")),
+    ],
+)
+def test_a_json_ld_update_time_without_an_offset_gives_way_to_the_page(
+    modified: str, shows_update: bool, expected: tuple[str | None, str | None]
+) -> None:
+    page = _page("bg_form_b.html")
+    if not shows_update:
+        page = page.replace(FORM_B_DATE, NO_UPDATE)
+    page = _with_json_ld(page, datePublished="2025-08-25T04:10:00Z", dateModified=modified)
+    result = _extract(page)
+    assert result.fields["published_at"] == "2025-08-25T07:10:00+03:00"
+    assert (result.fields["updated_at"], result.layers.get("updated_at")) == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "modified", "updated"),
+    [
+        # the publication instant again, its `Z` missing: no update (not 05:03+03:00)
+        ("2025-07-01T05:03:00Z", "2025-07-01T05:03:00", None),
+        # both without an offset and the shown publication time agrees: one reading, kept
+        ("2025-07-01T08:03:00", "2025-07-01T09:30:00", "2025-07-01T09:30:00+03:00"),
+    ],
+)
+def test_an_english_update_time_without_an_offset_is_no_invented_update(
+    published: str, modified: str, updated: str | None
+) -> None:
+    page = _page("jsonld_utc.html")
+    page = page.replace('"2025-07-01T05:03:00Z"', json.dumps(published))
+    page = page.replace('"2025-07-01T09:30:00Z"', json.dumps(modified))
+    result = _extract(page, EN_URL)
+    assert result.fields["published_at"] == "2025-07-01T08:03:00+03:00"
+    assert result.fields["updated_at"] == updated
+
+
+def test_a_meta_update_time_without_an_offset_is_no_invented_update() -> None:
+    meta = (
+        '<meta property="article:published_time" content="2025-08-25T04:10:00Z">'
+        '<meta property="article:modified_time" content="2025-08-25T05:00:00">'
+    )
+    page = _page("bg_form_b.html").replace(FORM_B_DATE, NO_UPDATE)
+    result = _extract(page.replace("</head>", meta + "</head>", 1))
+    assert result.fields["published_at"] == "2025-08-25T07:10:00+03:00"
+    assert result.fields["updated_at"] is None
