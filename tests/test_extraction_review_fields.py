@@ -15,6 +15,7 @@ from newsspider.extraction import Extracted, extract_article
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
 BG_URL = "https://fakti.bg/technozone/1040002-sintetichna-laboratoriya"
 EN_URL = "https://fakti.bg/en/world/1040008-synthetic-bridge"
+BG_A_URL = "https://fakti.bg/bulgaria/1040001-sintetichen-grad-otkriva-nov-most"
 #: Form B's date line, and the same without its update.
 FORM_B_DATE = "25 Август, 2025 07:10, обновена 25 Август, 2025 06:13"
 NO_UPDATE = "25 Август, 2025 07:10"
@@ -92,3 +93,48 @@ def test_a_meta_update_time_without_an_offset_is_no_invented_update() -> None:
     result = _extract(page.replace("</head>", meta + "</head>", 1))
     assert result.fields["published_at"] == "2025-08-25T07:10:00+03:00"
     assert result.fields["updated_at"] is None
+
+
+# --- header fields without a body `div.text` -------------------------------------------------
+
+#: Other stories at the end of the article element, in the listing markup (§4).
+OTHER_STORIES = (
+    '<div class="more-news"><h3>Още от рубриката</h3><div class="item">'
+    '<a href="/world/1039995-drug"><span class="article-title">Синтетична друга новина</span></a>'
+    '<div class="subtitle">Синтетично чуждо подзаглавие</div>'
+    '<a class="author-name" href="/author/drug-avtor">Друг Синтетичен</a>'
+    '<div class="ndt">1 Май, 2025 10:00</div><div class="nv">4 321</div><div class="nc">55</div>'
+    "</div></div>"
+)
+
+
+def _body_renamed(page: str) -> str:
+    return page.replace('<div class="text">', '<div class="article-body">', 1)
+
+
+@pytest.mark.parametrize("box", [OTHER_STORIES, OTHER_STORIES.replace("1 Май, 2025", "днес в")])
+def test_without_a_body_div_text_another_storys_box_gives_no_header_fields(box: str) -> None:
+    """Form B shows no counts, and here its subtitle and author line without their classes:
+    the rendered text reads them, not the box's."""
+    page = _page("bg_form_b.html")
+    page = page.replace('<h2 class="subtitle">', '<h2 class="lead">', 1)
+    page = page.replace('<a class="author-name" ', "<a ", 1)
+    page = page.replace('<div class="author">', "<div>", 1)
+    page = _body_renamed(page).replace("</article>", box + "</article>", 1)
+    fields = _extract(page).fields
+    assert fields["published_at"] == "2025-08-25T07:10:00+03:00"
+    assert (fields["views"], fields["comments"]) == (None, None)
+    assert fields["authors"] == ["Георги Иванов"]
+    assert fields["subtitle"] == "Данните ще бъдат публикувани изцяло следващата седмица"
+    assert fields["body"].startswith("Лабораторията проведе")
+
+
+def test_without_a_body_div_text_the_header_fields_are_still_read() -> None:
+    page = _body_renamed(_page("bg_form_a.html"))
+    result = _extract(page.replace("</article>", OTHER_STORIES + "</article>"), BG_A_URL)
+    fields = result.fields
+    assert (fields["views"], fields["comments"]) == (2542, 7)
+    assert fields["authors"] == ["Ивана Петрова"]
+    assert fields["subtitle"] == "Общината обещава движение без задръствания до пролетта"
+    assert fields["tags"][:3] == ["Инфраструктура", "мостове", "реки"]
+    assert all(result.layers[name] == "selectors" for name in ("views", "authors", "subtitle"))

@@ -74,6 +74,8 @@ class Marks:
     #: The body's `div.text` and its index (not one inside a figure, ad, rail or related
     #: block), found once by :func:`scan`.
     body: tuple[int, etree._Element] | None = None
+    #: The index where the header ends (:func:`_header_end`), ``None`` when nothing ends it.
+    end: int | None = None
 
     def body_start(self) -> int | None:
         """The index of the body's `div.text`, ``None`` when there is none."""
@@ -137,10 +139,11 @@ class Marks:
 
     def shown(self, name: str, header: bool = True) -> list[tuple[int, etree._Element]]:
         """The elements of class ``name`` outside ads, rails and related blocks; with
-        ``header``, only those before the body's `div.text` (§3: every header line comes
-        before the body), so that a related block's `.nv` or `.author-name` never counts."""
+        ``header``, only those before the header's end (§3: every header line comes before
+        the body and before other stories), so that a related block's `.nv` or
+        `.author-name` never counts."""
         marked = self.by_class.get(name, ())
-        end = self.body_start() if header and marked else None
+        end = self.end if header and marked else None
         return [
             (i, el)
             for i, el in marked
@@ -177,7 +180,37 @@ def scan(scope: etree._Element) -> Marks:
     marks.body = next(
         ((i, el) for i, el in by_class.get(P.BODY_CLASS, ()) if _is_body(el, scope)), None
     )
+    marks.end = _header_end(marks)
     return marks
+
+
+def _header_end(marks: Marks) -> int | None:
+    """Where the header ends: at the body's `div.text`, or before it at the first box after
+    the header's date line that holds another story's: a later date element (`.ndt`) in a
+    box with a link (a listing item: `<div><a href>…</a><div class="ndt">…</div></div>`)
+    beside the date's. ``None`` when neither is found."""
+    end = marks.body_start()
+    dates = [(i, el) for i, el in marks.by_class.get("ndt", ()) if not _in_skipped(el, marks.scope)]
+    if len(dates) < 2:
+        return end
+    found = next(((i, el) for i, el in dates if element_text(el)), None)
+    if found is None:
+        return end
+    at, first = found
+    above = {first, *first.iterancestors()}
+    for i, el in dates:
+        if i <= at:
+            continue
+        if end is not None and i >= end:
+            break
+        box = el
+        while (parent := box.getparent()) is not None and parent not in above:
+            box = parent
+        if box is not el and any(a.get("href") for a in box.iter("a")):
+            for k, node in enumerate(box.iter(etree.Element)):
+                if node is el:
+                    return i - k  # (the box's own index)
+    return end
 
 
 def _is_body(el: etree._Element, scope: etree._Element) -> bool:
