@@ -138,3 +138,43 @@ def test_without_a_body_div_text_the_header_fields_are_still_read() -> None:
     assert fields["subtitle"] == "Общината обещава движение без задръствания до пролетта"
     assert fields["tags"][:3] == ["Инфраструктура", "мостове", "реки"]
     assert all(result.layers[name] == "selectors" for name in ("views", "authors", "subtitle"))
+
+
+# --- views with a thousands space, comments in an element of their own ---------------------
+
+FORM_A_INFO = (
+    '<div class="info"><div class="ndt">9 Януари, 2026 23:13</div><div class="nv">2&nbsp;542</div>'
+    '<div class="nc">7</div></div>'
+)
+
+
+@pytest.mark.parametrize(
+    ("info", "counts"),
+    [
+        ('<div class="ndt">9 Януари, 2026 23:13 2 542</div><div class="nc">7</div>', (2542, 7)),
+        ('<div class="ndt">9 Януари, 2026 23:13 313</div><div class="nc">0</div>', (313, 0)),
+        # the comments' element inside the date's: one line, views then comments
+        ('<div class="ndt">9 Януари, 2026 23:13 2 542 <span class="nc">7</span></div>', (2542, 7)),
+        ('<div class="ndt">9 Януари, 2026 23:13 313 <span class="nc">0</span></div>', (313, 0)),
+    ],
+)
+def test_the_date_lines_numbers_are_its_views_when_the_comments_have_their_element(
+    info: str, counts: tuple[int, int]
+) -> None:
+    page = _page("bg_form_a.html")
+    assert FORM_A_INFO in page
+    fields = _extract(page.replace(FORM_A_INFO, f'<div class="info">{info}</div>'), BG_A_URL).fields
+    assert fields["published_at"] == "2026-01-09T23:13:00+02:00"
+    assert (fields["views"], fields["comments"]) == counts
+
+
+def test_redesign_views_with_a_thousands_space_and_comments_in_a_block_beside_them() -> None:
+    page = _page("bg_redesign.html")
+    line = '<div class="d5">14 Юни, 2026 18:45 5 067 12</div>'
+    assert line in page
+    split = '<div class="d5"><div>14 Юни, 2026 18:45 5 067</div><div>12</div></div>'
+    result = _extract(page.replace(line, split), "https://fakti.bg/kultura-art/1040011-festival")
+    fields = result.fields
+    assert (fields["views"], fields["comments"]) == (5067, 12)
+    assert fields["subtitle"] == "Организаторите обещават ново издание догодина"
+    assert fields["body"].startswith("Фестивалът започна в събота следобед.")

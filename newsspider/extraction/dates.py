@@ -113,15 +113,22 @@ def _build(match: re.Match[str], prefix: str = "") -> datetime | None:
     return _site_local(*parts)
 
 
-def _counts(tokens: list[str], with_comments: bool) -> tuple[int | None, int | None] | None:
+def _counts(
+    tokens: list[str], with_comments: bool, views_only: bool
+) -> tuple[int | None, int | None] | None:
     """Views (and comments) from the space-separated number tokens after the time.
 
     Views then comments: the last token is the comments count when that split gives two
     valid counts (``2 542 7``); otherwise the one split that does, if there is exactly one
-    (``5 067 1 234``); otherwise ``None``.
+    (``5 067 1 234``); otherwise ``None``. With ``views_only``, tokens that read as one
+    count (``2 542``) are the views.
     """
     if not tokens:
         return None, None
+    if views_only:
+        views = parse_int(" ".join(tokens))
+        if views is not None:
+            return views, None
     if with_comments and len(tokens) >= 2:
         splits = []
         for cut in range(len(tokens) - 1, 0, -1):
@@ -135,11 +142,13 @@ def _counts(tokens: list[str], with_comments: bool) -> tuple[int | None, int | N
     return (views, None) if views is not None else None
 
 
-def parse_date_line(text: str | None) -> DateLine | None:
+def parse_date_line(text: str | None, views_only: bool = False) -> DateLine | None:
     """Parse an article date line (the whole line), English or Bulgarian order.
 
     English order (``Apr 23, 2025 08:03 144``) carries views only; Bulgarian order carries
     views then comments (form A), an ``обновена`` update time (form B) or a date only (form C).
+    ``views_only``: the comments count is shown elsewhere, so numbers that read as one count
+    (``2 542``) are the views, not views and comments.
     """
     if not text or len(text) > P.DATE_LINE_MAX:
         return None
@@ -157,7 +166,7 @@ def parse_date_line(text: str | None) -> DateLine | None:
     updated = _build(match, prefix) if prefix else None
     if prefix and updated is None:
         return None
-    counts = _counts((match.group("counts") or "").split(), bg)
+    counts = _counts((match.group("counts") or "").split(), bg, views_only)
     return DateLine(published, updated, *counts) if counts else None
 
 

@@ -261,11 +261,13 @@ def _dates(marks: Marks) -> dict[str, Any]:
     ndt = element_text(el)
     nv_el, nc_el = _first(marks.shown("nv")), _first(marks.shown("nc"))
     nv, nc = _text(nv_el), _text(nc_el)
+    # The comments in an element of their own: the date line's numbers are its views (`2 542`).
+    views_only = nc_el is not None and nv_el is None
     line = (
-        (None if P.UPDATED_LEAD.search(ndt) else _with_update(el, ndt))
-        or parse_date_line(ndt)
+        (None if P.UPDATED_LEAD.search(ndt) else _with_update(el, ndt, views_only))
+        or parse_date_line(ndt, views_only)
         or parse_date_line(" ".join(t for t in (ndt, nv, nc) if t))
-        or _spaced(el)
+        or _spaced(el, views_only)
     )
     if line is None:
         return {}
@@ -277,15 +279,15 @@ def _dates(marks: Marks) -> dict[str, Any]:
     }
 
 
-def _spaced(el: etree._Element) -> DateLine | None:
+def _spaced(el: etree._Element, views_only: bool) -> DateLine | None:
     """The date line of ``el`` read with a space between its elements' texts (the date and
     the time in blocks of their own: `<div>Apr 23, 2025</div><div>08:03</div>`)."""
     if not len(el):
         return None
-    return parse_date_line(spaced_text(el))
+    return parse_date_line(spaced_text(el), views_only)
 
 
-def _with_update(el: etree._Element, ndt: str) -> DateLine | None:
+def _with_update(el: etree._Element, ndt: str, views_only: bool) -> DateLine | None:
     """The date line ``ndt`` of ``el`` joined with an update time shown right after it: in
     its tail and the next few elements (`, <span>обновена 25 Август, 2025 06:13</span>`;
     `обновена <b>…</b>`), only punctuation before it. ``None`` when there is none."""
@@ -293,7 +295,7 @@ def _with_update(el: etree._Element, ndt: str) -> DateLine | None:
     for _ in range(P.UPDATE_ELEMENTS):
         shown = collapse(text)
         if P.UPDATED_LEAD.match(shown):
-            line = parse_date_line(f"{ndt} {shown}")
+            line = parse_date_line(f"{ndt} {shown}", views_only)
             if line is not None and line.updated is not None:
                 return line
         elif shown.strip(P.UPDATE_PUNCT):

@@ -297,9 +297,9 @@ def _date_at(lines: list[Line], i: int) -> tuple[int, DateLine] | None:
             break  # a tag bullet (`• 112`, `<li>112</li><li>Русе</li>`), never a count
         after = nxt.text
         if P.COUNT.match(after):
-            if counts >= 2:
+            if counts >= 2 and not (_siblings(line, nxt) and _views_alone(text)):
                 break  # the date line shows all its counts: a number after it is no count
-            counts += 1
+            counts = min(counts + 1, 2)
         parts = _DATE_PARTS if _siblings(line, nxt) else (P.COUNT, P.UPDATED_LEAD)
         if not any(p.match(after) for p in parts):  # (a time in the body is a paragraph)
             break
@@ -308,6 +308,14 @@ def _date_at(lines: list[Line], i: int) -> tuple[int, DateLine] | None:
             break
         parsed, text, end = joined, f"{text} {after}", end + 1
     return end, parsed
+
+
+def _views_alone(text: str) -> bool:
+    """Whether the numbers of a BG date line read as views and comments (`… 2 542`: views 2,
+    comments 542) also read as one count (views 2 542): then a count in a block beside it
+    is the comments."""
+    line = parse_date_line(text, views_only=True)
+    return line is not None and line.views is not None and line.comments is None
 
 
 def _tag_bullet(line: Line) -> bool:
