@@ -108,7 +108,7 @@ def old_element_text(el: etree._Element, extra: frozenset[str] = frozenset()) ->
 def old_in_non_body(el: etree._Element, stop: etree._Element) -> bool:
     node = el
     while node is not None and node is not stop:
-        if old_skipped(node, P.HEADER_CLASSES):
+        if node.tag in P.FIGURE_TAGS or old_skipped(node, P.HEADER_CLASSES):
             return True
         node = node.getparent()
     return False

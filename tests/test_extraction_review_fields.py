@@ -178,3 +178,30 @@ def test_redesign_views_with_a_thousands_space_and_comments_in_a_block_beside_th
     assert (fields["views"], fields["comments"]) == (5067, 12)
     assert fields["subtitle"] == "Организаторите обещават ново издание догодина"
     assert fields["body"].startswith("Фестивалът започна в събота следобед.")
+
+
+# --- a photo in the body -------------------------------------------------------------------
+
+SECOND_P = "<p>Вторият абзац съдържа"
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        "<figure><img src='/photos/big/abc/most-2.jpg' alt=''>"
+        "<figcaption><p>Синтетичен надпис под втората снимка</p></figcaption></figure>",
+        "<figure><img src='/photos/big/abc/most-2.jpg' alt=''>"
+        "<p>Синтетичен надпис под втората снимка</p></figure>",
+        "<figure><div><p>Синтетичен надпис под втората снимка</p></div></figure>",
+    ],
+)
+def test_a_paragraph_in_a_figure_of_the_body_is_no_body_text(figure: str) -> None:
+    page = _page("bg_form_a.html")
+    assert SECOND_P in page
+    result = _extract(page.replace(SECOND_P, figure + SECOND_P, 1), BG_A_URL)
+    assert result.layers["body"] == "selectors"
+    assert "надпис" not in result.fields["body"]
+    assert result.fields["body"].split("\n\n")[:2] == [
+        "Първият абзац описва церемонията по откриването на синтетичния мост.",
+        "Вторият абзац съдържа връзка и удебелен текст.",
+    ]

@@ -326,6 +326,8 @@ HEADER_CLASSES = frozenset(
     {"tags", "tags-bottom", "topic", "author", "photo-credit", "info", "title-repeat",
      "subtitle", "ndt", "nv", "nc"}
 )  # fmt: skip
+#: A photo and its caption: any block in them is never body text.
+FIGURE_TAGS = frozenset({"figure", "figcaption"})
 #: Block-level tags: each starts a new line in the rendered text.
 #: Elements whose text is no header line of their own (the headline, captions).
 NOT_HEADER_LINES = frozenset({"h1", "figcaption"})

@@ -334,15 +334,16 @@ def _image(marks: Marks, base_url: str) -> str | None:
 def _in_non_body(
     el: etree._Element, stop: etree._Element, known: dict[etree._Element, bool]
 ) -> bool:
-    """Whether ``el`` sits in an ad, rail, related block or header part below ``stop``;
-    ``known`` holds the answers for the elements met so far (paragraphs share ancestors)."""
+    """Whether ``el`` sits in an ad, rail, related block, header part or figure (a caption)
+    below ``stop``; ``known`` holds the answers for the elements met so far (paragraphs share
+    ancestors)."""
     path: list[etree._Element] = []
     node = el
     while node is not None and node is not stop:
         verdict = known.get(node)
         if verdict is not None:
             break
-        if skipped(node, P.HEADER_CLASSES):
+        if node.tag in P.FIGURE_TAGS or skipped(node, P.HEADER_CLASSES):
             verdict = True
             break
         path.append(node)
