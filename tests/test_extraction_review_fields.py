@@ -205,3 +205,24 @@ def test_a_paragraph_in_a_figure_of_the_body_is_no_body_text(figure: str) -> Non
         "Първият абзац описва церемонията по откриването на синтетичния мост.",
         "Вторият абзац съдържа връзка и удебелен текст.",
     ]
+
+
+# --- tag bullets in the markup -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bullet", ["• ", "<span>•</span> ", "▪"])
+def test_bullets_of_tag_items_in_the_markup_are_no_part_of_the_tags(bullet: str) -> None:
+    page = _page("bg_form_a.html")
+    assert '<ul class="tags"><li><a' in page
+    fields = _extract(page.replace("<li><a", f"<li>{bullet}<a"), BG_A_URL).fields
+    assert fields["tags"] == ["Инфраструктура", "мостове", "реки", "община"]
+
+
+def test_redesign_bullets_of_tag_items_are_no_part_of_the_tags() -> None:
+    page = _page("bg_redesign.html")
+    assert '<ul class="g1"><li><a' in page
+    page = page.replace('<ul class="g1"><li><a', '<ul class="g1"><li>• <a')
+    page = page.replace("</a></li><li><a", "</a></li><li>• <a")
+    result = _extract(page, "https://fakti.bg/kultura-art/1040011-festival")
+    assert result.fields["tags"] == ["Култура", "музика", "лято", "фестивали"]
+    assert result.layers["tags"] == "text"

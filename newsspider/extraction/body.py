@@ -242,6 +242,12 @@ def clean_headline(text: str | None) -> str | None:
     return text or None
 
 
+def without_bullet(text: str) -> str:
+    """A tag bullet's text without its bullet (`• наука` → `наука`)."""
+    bullet = P.BULLET.match(text)
+    return bullet.group("tag") if bullet else text
+
+
 def caption_head(line: str) -> str | None:
     """The headline part of a caption line ``<headline>  - 1``, else ``None``."""
     if not line or not line[-1].isdigit():

@@ -31,6 +31,7 @@ from newsspider.extraction.body import (
     spaced_text,
     unique,
     within,
+    without_bullet,
 )
 from newsspider.extraction.dates import DateLine, parse_date_line
 from newsspider.extraction.numbers import parse_int
@@ -318,7 +319,7 @@ def _tags(marks: Marks) -> list[str]:
         parts.append((i, [collapse(match.group("topic")) if match else text]))
     for i, el in marks.shown("tags"):
         if el.tag == "ul":
-            parts.append((i, [element_text(li) for li in el.iterchildren("li")]))
+            parts.append((i, [without_bullet(element_text(li)) for li in el.iterchildren("li")]))
     for i, el in marks.shown("tags-bottom", header=False):
         parts.append((i, [element_text(a) for a in el.iter("a")]))
     if len(parts) > 1:

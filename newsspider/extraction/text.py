@@ -36,6 +36,7 @@ from newsspider.extraction.body import (
     spaced_text,
     unique,
     within,
+    without_bullet,
 )
 from newsspider.extraction.dates import DateLine, parse_date_line
 
@@ -71,9 +72,8 @@ def lines_from_text(text: str) -> list[Line]:
 
 
 def _tag(line: Line) -> str:
-    """The tag of a tag bullet: a plain-text bullet line without its bullet."""
-    bullet = P.BULLET.match(line.text) if line.el is None else None
-    return bullet.group("tag") if bullet else line.text
+    """The tag of a tag bullet (a plain-text bullet line or an `li`) without its bullet."""
+    return without_bullet(line.text)
 
 
 @dataclass(slots=True)
