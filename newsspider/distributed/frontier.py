@@ -100,8 +100,8 @@ return 1
 #: KEYS: workers, busy, heartbeat, frontier, coverage, then the other job keys to delete when
 #: last. ARGV: identity, worker id, whether to unregister, '<p>:'. When this worker is the last
 #: (nothing is left on the frontier, and no registered worker is alive or has work to recover:
-#: a journal, or an open run that claimed keys), deletes the job keys and returns the coverage
-#: hash as a flat list after 'last'; else returns 0.
+#: a journal, pending rows, or an open run that claimed keys), deletes the job keys and returns
+#: the coverage hash as a flat list after 'last'; else returns 0.
 _LEAVE = """
 redis.call('HDEL', KEYS[2], ARGV[2])
 redis.call('DEL', KEYS[3])
@@ -109,7 +109,8 @@ if ARGV[3] == '1' then redis.call('HDEL', KEYS[1], ARGV[1]) end
 if redis.call('ZCARD', KEYS[4]) > 0 then return 0 end
 for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
   local id = cjson.decode(raw)['id']
-  if redis.call('EXISTS', ARGV[4] .. 'hb:' .. id, ARGV[4] .. 'journal:' .. id) > 0 then
+  local own = {ARGV[4] .. 'hb:' .. id, ARGV[4] .. 'journal:' .. id, ARGV[4] .. 'owner:' .. id}
+  if redis.call('EXISTS', unpack(own)) > 0 then
     return 0
   end
   for _, rid in ipairs(redis.call('HKEYS', ARGV[4] .. 'runs:' .. id)) do
@@ -239,7 +240,8 @@ class RedisFrontier(ScrapyRedisScheduler):
         self._tick.start(TICK, now=True)
 
     def _killed_with_work(self) -> list[str]:
-        """Registered workers without a heartbeat that left a journal or claimed keys."""
+        """Registered workers without a heartbeat that left a journal, pending rows (a commit
+        that failed) or claimed keys."""
         client, stuck = self.server, []
         for identity, raw in client.hgetall(self.worker.key("workers")).items():
             wid = json.loads(raw)["id"]
@@ -248,6 +250,7 @@ class RedisFrontier(ScrapyRedisScheduler):
             runs = client.hkeys(self.worker.key(f"runs:{wid}"))
             if client.exists(
                 self.worker.key(f"journal:{wid}"),
+                self.worker.key(f"owner:{wid}"),
                 *(self.worker.key(f"run:{rid.decode()}") for rid in runs),
             ):
                 stuck.append(identity.decode())
@@ -283,8 +286,8 @@ class RedisFrontier(ScrapyRedisScheduler):
             client.delete(self.journal_key)
         else:  # stopped early: what was taken and not finished goes back
             self._requeue_journal()
-        run_done = Path(self.feed).exists() or not self._has_pending()
-        if run_done:
+        pending = get_store(self.crawler).pending_files()
+        if Path(self.feed).exists() or self.feed not in pending:
             client.delete(self.worker.key(f"run:{self.run_id}"))
             client.hdel(self.runs_key, self.run_id)
         keys = [
@@ -297,15 +300,14 @@ class RedisFrontier(ScrapyRedisScheduler):
             self.df.key,
             self.claims_key,
         ]
-        args = [self.worker.identity, self.worker.id, int(run_done), self.worker.key("")]
+        # (pending rows left, by a commit that failed: the identity stays, so that the
+        # worker's restart, with the same id, commits them)
+        args = [self.worker.identity, self.worker.id, int(not pending), self.worker.key("")]
         left = self._leave(keys=keys, args=args)
         if left:
             fields = [v.decode() for v in left[1:]]
             self.job_coverage = dict(zip(fields[::2], fields[1::2], strict=True))
             logger.info("last worker of the job: frontier, dupefilter, claims, coverage deleted")
-
-    def _has_pending(self) -> bool:
-        return self.feed in get_store(self.crawler).pending_files()
 
     # -- requests -----------------------------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:

@@ -3,12 +3,12 @@
 A worker's identity is ``<name>:<absolute FAKTI_OUTPUT_DIR>#<slot>`` (``name`` is
 ``FAKTI_WORKER_ID`` or the host name). Its pending rows, journal and open runs are kept under
 that identity, so a worker restarted with the same folder on the same machine takes over the
-work its killed predecessor left. A slot whose dead holder left work (a journal or open runs)
-is taken first, else the lowest free slot. A slot held on this machine is free only when its
-holder's process is gone (its pid no longer runs, or runs another process: a restarted
-container's pid 1); a paused worker keeps it, however old its heartbeat, and a restart right
-after a SIGKILL does not wait for the heartbeat to expire. A slot held on another machine is
-free when its holder's heartbeat has expired.
+work its killed predecessor left. A slot whose dead holder left work (a journal, open runs
+or pending rows) is taken first, else the lowest free slot. A slot held on this machine is
+free only when its holder's process is gone (its pid no longer runs, or runs another process:
+a restarted container's pid 1); a paused worker keeps it, however old its heartbeat, and a
+restart right after a SIGKILL does not wait for the heartbeat to expire. A slot held on
+another machine is free when its holder's heartbeat has expired.
 """
 
 from __future__ import annotations
@@ -132,8 +132,10 @@ def _take(client: redis.Redis, prefix: str, identity: str, ttl: float) -> str | 
 
 
 def _left_work(client: redis.Redis, prefix: str, worker_id: str) -> bool:
-    """Whether worker ``worker_id`` left a journal or open runs (to be taken over)."""
-    return bool(client.exists(f"{prefix}:journal:{worker_id}", f"{prefix}:runs:{worker_id}"))
+    """Whether worker ``worker_id`` left a journal, open runs or pending rows (to be taken
+    over)."""
+    keys = (f"{prefix}:{name}:{worker_id}" for name in ("journal", "runs", "owner"))
+    return bool(client.exists(*keys))
 
 
 def _slots_with_work(client: redis.Redis, prefix: str, base: str) -> list[int]:
