@@ -1,18 +1,27 @@
 """Redis faults in the distributed mode, against a real Redis: a commit that fails once the
-run file is published."""
+run file is published, and a worker that loses Redis mid-run (a fault injected by making the
+frontier's client raise ``redis.ConnectionError``)."""
 
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import redis
+from scrapy import Request
+from scrapy.exceptions import DontCloseSpider
 from spider_factory import make_spider
 
 from newsspider.distributed import frontier as sched
+from newsspider.distributed.claims import ClaimMiddleware
+from newsspider.extensions.exitstatus import exit_status
+from newsspider.items import ArticleItem
 from newsspider.state import get_store
 from newsspider.state.redis import split_url
 
@@ -100,3 +109,151 @@ def test_a_restart_takes_first_the_slot_whose_holder_left_pending_rows(redis_url
         frontier.close("export_failed")
         _killed(client, prefix, frontier)
     assert _opened_frontier(redis_url, tmp_path / "a").worker.id == second.worker.id
+
+
+# -- Redis lost mid-run ---------------------------------------------------------------------------
+
+
+class _Engine:
+    """The engine's part a lost worker uses: asked to close, with a reason."""
+
+    def __init__(self, spider) -> None:
+        self.running, self.spider, self.reasons = True, spider, []
+
+    def close_spider_async(self, *, reason: str) -> None:  # (no reactor: not a coroutine)
+        self.reasons.append(reason)
+
+
+def _lose_redis(monkeypatch, frontier: sched.RedisFrontier) -> list[tuple]:
+    """From now on every command of the frontier's client fails; the commands tried."""
+    tried: list[tuple] = []
+
+    def down(*args, **kwargs):
+        tried.append(args)
+        raise redis.ConnectionError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr(frontier.server, "execute_command", down)
+    return tried
+
+
+def _taken_and_claimed(frontier: sched.RedisFrontier) -> Request:
+    """Two requests queued, one taken, its article claimed and its output handled (not
+    flushed from the journal yet)."""
+    frontier.crawler.engine = _Engine(frontier.spider)
+    for n in (5, 6):
+        frontier.enqueue_request(Request(f"{BASE}/en/world/{n}-a"))
+    taken = frontier.next_request()
+    assert frontier.claim(("en", 5), taken.url)
+    frontier.settle(taken)
+    return taken
+
+
+NOW = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+OPERATIONS = {
+    "enqueue": (lambda f: f.enqueue_request(Request(f"{BASE}/en/world/9-a")), False),
+    "next_request": (lambda f: f.next_request(), None),
+    "has_pending": (lambda f: f.has_pending_requests(), False),
+    "len": (lambda f: len(f), 0),
+    "claim": (lambda f: f.claim(("en", 9), f"{BASE}/en/world/9-a"), False),
+    "saw_listing": (lambda f: f.saw_listing(NOW), None),
+    "gap": (lambda f: f.gap("listing failed"), None),
+    "hold": (lambda f: f.hold("en", NOW), None),
+    "tick": (lambda f: f._on_tick(), None),
+}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_a_worker_that_loses_redis_stops_as_if_killed(
+    redis_url, tmp_path, monkeypatch, caplog, operation
+):
+    """A Redis error in the engine killed Scrapy's output task (the worker hung, its heartbeat
+    ticking) or closed the spider as ``finished``, whose close deleted the journal: exit 0,
+    articles lost (review: 275 of 900 exported, a worker hung). Now the worker stops: one
+    error line, a stat, exit status 9, the engine asked to close (``redis_unavailable``),
+    safe answers, and no Redis command after the first that failed."""
+    frontier = _opened_frontier(redis_url, tmp_path / "a")
+    _taken_and_claimed(frontier)
+    tried = _lose_redis(monkeypatch, frontier)
+    run, safe = OPERATIONS[operation]
+
+    with caplog.at_level(logging.ERROR):
+        assert run(frontier) == safe
+    assert len(tried) == 1
+    assert frontier.lost and frontier.crawler.engine.reasons == [sched.REDIS_LOST]
+    assert [r.message for r in caplog.records if r.levelno >= logging.ERROR] == [
+        "Redis was lost (Error 111 connecting to 127.0.0.1:6390. Connection refused.): this "
+        "worker stops; restart it (same machine and FAKTI_OUTPUT_DIR) once Redis is back, to "
+        "complete its work"
+    ]
+    stats = frontier.crawler.stats
+    assert stats.get_value("distributed/redis_lost") == 1
+    assert exit_status(frontier.crawler) == 9
+    for name, (again, answer) in OPERATIONS.items():
+        if name != "tick":  # (stopped)
+            assert again(frontier) == answer
+    with pytest.raises(DontCloseSpider):
+        frontier._on_idle()  # never closed as finished meanwhile
+    middleware = ClaimMiddleware(frontier.crawler)
+    response = SimpleNamespace(url=f"{BASE}/en/world/9-a")
+    assert not middleware._keep(frontier, ArticleItem(lang="en", article_id=9), response)
+    assert stats.get_value("distributed/skip/claimed") is None  # not claimed by another run
+    frontier.close(sched.REDIS_LOST)
+    assert len(tried) == 1  # no Redis command once lost
+    assert frontier.crawler.engine.reasons == [sched.REDIS_LOST]
+
+
+def test_the_restart_of_a_worker_that_lost_redis_completes_its_work(
+    redis_url, job, tmp_path, monkeypatch
+):
+    """What the lost worker took stays in its journal (even what it had handled since the last
+    flush), its run's claims are fetched again (no file appeared), its identity is its
+    restart's, and no other worker ends the job meanwhile."""
+    client, prefix = job
+    frontier = _opened_frontier(redis_url, tmp_path / "a")
+    taken = _taken_and_claimed(frontier)
+    identity, wid = frontier.worker.identity, frontier.worker.id
+    with monkeypatch.context() as patch:
+        patch.setattr(frontier.server, "evalsha", _raise_connection_error)
+        assert frontier.next_request() is None
+    frontier.close(sched.REDIS_LOST)
+    assert client.zcard(f"{prefix}:journal:{wid}") == 1
+    assert client.hget(f"{prefix}:claims", "en:5") is not None
+    assert client.hexists(f"{prefix}:workers", identity)
+    _killed(client, prefix, frontier)
+
+    other = _opened_frontier(redis_url, tmp_path / "b")
+    assert other._killed_with_work() == [identity]
+    assert other.next_request().url == f"{BASE}/en/world/6-a"
+    other.close("finished")
+    assert client.exists(f"{prefix}:seen")  # not the last worker
+
+    restarted = _opened_frontier(redis_url, tmp_path / "a")
+    assert restarted.worker.id == wid
+    stats = restarted.crawler.stats
+    assert stats.get_value("distributed/recovered/journal") == 1
+    assert stats.get_value("distributed/recovered/refetch") == 1
+    assert [restarted.next_request().url for _ in range(2)] == [taken.url, taken.url]
+    assert restarted.next_request() is None
+
+
+def _raise_connection_error(*args, **kwargs):
+    raise redis.ConnectionError("Connection closed by server.")
+
+
+@pytest.mark.parametrize("reason", ["finished", "export_failed", "shutdown"])
+def test_a_worker_that_loses_redis_as_it_closes_leaves_its_work_without_a_traceback(
+    redis_url, job, tmp_path, monkeypatch, reason
+):
+    """Redis failing in ``close`` (after the pipelines lost it: ``export_failed``; or just
+    then) raised out of it; now the worker is lost there, exit status 9 whatever the reason,
+    and its journal and registration wait for its restart."""
+    client, prefix = job
+    frontier = _opened_frontier(redis_url, tmp_path / "a")
+    _taken_and_claimed(frontier)
+    with monkeypatch.context() as patch:
+        tried = _lose_redis(patch, frontier)
+        frontier.close(reason)
+    assert frontier.lost and len(tried) == 1
+    assert exit_status(frontier.crawler) == 9
+    assert client.zcard(f"{prefix}:journal:{frontier.worker.id}") == 1
+    assert client.hexists(f"{prefix}:workers", frontier.worker.identity)

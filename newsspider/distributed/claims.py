@@ -41,7 +41,8 @@ class ClaimMiddleware:
 
     def _keep(self, frontier: RedisFrontier, element: Any, response: Response) -> bool:
         if isinstance(element, ArticleItem) and not frontier.claim(item_key(element), response.url):
-            self.crawler.stats.inc_value("distributed/skip/claimed")
+            if not frontier.lost:  # (lost: not claimed, its request fetched again on restart)
+                self.crawler.stats.inc_value("distributed/skip/claimed")
             return False
         return True
 

@@ -18,6 +18,10 @@
   (a killed worker cannot lose it): the earliest listing response, listing pages lost, the
   earliest listing date of an article not fetched. The last worker to leave gets it
   (:attr:`RedisFrontier.job_coverage`), so that the job, not a worker, moves the watermarks.
+- **Redis lost**: the first Redis error of an operation the engine relies on stops the worker
+  as if it were killed (:meth:`RedisFrontier._lose`, finish reason :data:`REDIS_LOST`): it
+  touches Redis no more, and leaves its journal, claims, pending rows and registration to its
+  restart, which completes its work.
 
 It imports redis and scrapy-redis, so only the distributed mode imports it (from
 :class:`~newsspider.distributed.scheduler.StateScheduler`).
@@ -25,17 +29,21 @@ It imports redis and scrapy-redis, so only the distributed mode imports it (from
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import redis
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler as ScrapyRedisScheduler
@@ -43,6 +51,8 @@ from twisted.internet import task
 
 from newsspider.distributed import FRONTIER_ATTR
 from newsspider.distributed.worker import Worker, worker_for
+from newsspider.extensions.exitstatus import set_exit_status
+from newsspider.extensions.health import EXIT_FINISH_REASON
 from newsspider.extraction.urls import parse_article_url
 from newsspider.pipelines.runfiles import run_files
 from newsspider.spiders.fakti import FaktiSpider
@@ -56,6 +66,8 @@ TOKEN = "fakti_journal"
 #: How often (seconds) a worker beats, settles its journal and, when waiting, polls the frontier.
 TICK = 0.5
 _CHUNK = 1000
+#: Finish reason of a worker that lost Redis (exit status 9): restart it once Redis is back.
+REDIS_LOST = "redis_unavailable"
 
 #: KEYS: frontier, journal, busy. ARGV: worker id. Pops the best request into the journal.
 _POP = """
@@ -133,6 +145,28 @@ return 0
 """
 
 
+_T = TypeVar("_T")
+
+
+def _engine_facing(safe: Any) -> Callable[[Callable[..., _T]], Callable[..., _T]]:
+    """A frontier operation the engine relies on: its first Redis error loses Redis
+    (:meth:`RedisFrontier._lose`); once lost, it touches Redis no more and returns ``safe``."""
+
+    def wrap(method: Callable[..., _T]) -> Callable[..., _T]:
+        @functools.wraps(method)
+        def guarded(self: RedisFrontier, *args: Any, **kwargs: Any) -> _T:
+            if not self.lost:
+                try:
+                    return method(self, *args, **kwargs)
+                except redis.RedisError as exc:
+                    self._lose(exc)
+            return safe
+
+        return guarded
+
+    return wrap
+
+
 class KeyDupeFilter(RFPDupeFilter):
     """scrapy-redis's dupefilter, with an article's fingerprint being its key ``lang:id``: any
     URL form of one article is fetched once per job. The set outlives a worker (the last
@@ -170,6 +204,8 @@ class RedisFrontier(ScrapyRedisScheduler):
         self.feed = str(run_files(crawler).feed)
         self.run_id = ""
         self.waiting = False
+        #: Redis was lost: the worker stops as if killed and touches Redis no more.
+        self.lost = False
         self._pop = client.register_script(_POP)
         self._enqueue = client.register_script(_ENQUEUE)
         self._idle = client.register_script(_IDLE)
@@ -277,9 +313,21 @@ class RedisFrontier(ScrapyRedisScheduler):
             )
 
     def close(self, reason: str) -> None:
-        """After the pipelines have closed (the run file is committed): leave the job."""
-        if self._tick is not None and self._tick.running:
-            self._tick.stop()
+        """After the pipelines have closed (the run file is committed): leave the job. A worker
+        that lost Redis, before or now, leaves everything to its restart."""
+        self._stop_ticking()
+        if not self.lost:
+            try:
+                self._leave_job(reason)
+            except redis.RedisError as exc:
+                self._lose(exc)
+        if self.lost:
+            logger.warning(
+                "Redis lost: this worker's journal, claims, pending rows and registration are "
+                "left for its restart"
+            )
+
+    def _leave_job(self, reason: str) -> None:
         self._flush_settled()
         client = self.server
         if reason == "finished":  # every request taken was finished
@@ -309,7 +357,29 @@ class RedisFrontier(ScrapyRedisScheduler):
             self.job_coverage = dict(zip(fields[::2], fields[1::2], strict=True))
             logger.info("last worker of the job: frontier, dupefilter, claims, coverage deleted")
 
+    def _stop_ticking(self) -> None:
+        if self._tick is not None and self._tick.running:
+            self._tick.stop()
+
+    def _lose(self, error: redis.RedisError) -> None:
+        """Redis failed: stop as if killed. No more heartbeat, ticks or Redis commands; the
+        engine is asked to close (:data:`REDIS_LOST`, exit status 9), and :meth:`close`
+        leaves the journal, claims and registration for the restart to recover."""
+        self.lost = True
+        self._stop_ticking()
+        self.stats.set_value("distributed/redis_lost", 1)
+        logger.error(
+            "Redis was lost (%s): this worker stops; restart it (same machine and "
+            "FAKTI_OUTPUT_DIR) once Redis is back, to complete its work",
+            error,
+        )
+        set_exit_status(self.crawler, EXIT_FINISH_REASON)  # (even if already closing)
+        engine = self.crawler.engine
+        if engine is not None and engine.running and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=REDIS_LOST))
+
     # -- requests -----------------------------------------------------------------------------
+    @_engine_facing(False)
     def enqueue_request(self, request: Request) -> bool:
         """Queue ``request`` in the job's frontier. A retry or redirect of a request this
         worker took (it carries its token) replaces it: the one taken leaves the journal, or
@@ -329,6 +399,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
+    @_engine_facing(None)
     def next_request(self) -> Request | None:
         raw = self._pop(
             keys=[self.queue.key, self.journal_key, self.busy_key], args=[self.worker.id]
@@ -343,6 +414,14 @@ class RedisFrontier(ScrapyRedisScheduler):
         self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
+    @_engine_facing(False)
+    def has_pending_requests(self) -> bool:
+        return super().has_pending_requests()
+
+    @_engine_facing(0)
+    def __len__(self) -> int:
+        return super().__len__()
+
     def settle(self, request: Request | None) -> None:
         """``request``'s output is handled: it leaves the journal (at the next tick)."""
         if request is not None:
@@ -353,8 +432,10 @@ class RedisFrontier(ScrapyRedisScheduler):
         if raw is not None:
             self._settled.append(raw)
 
+    @_engine_facing(False)
     def claim(self, key: Key, fetch_url: str) -> bool:
-        """Claim ``key`` for this run; False if another run of the job has it."""
+        """Claim ``key`` for this run; False if another run of the job has it (or Redis is
+        lost: its request stays in the journal, for the restart to fetch again)."""
         run_key = self.worker.key(f"run:{self.run_id}")
         held = self._claim(
             keys=[self.claims_key, run_key], args=[key_field(key), self.run_id, fetch_url]
@@ -367,6 +448,7 @@ class RedisFrontier(ScrapyRedisScheduler):
             self._settled = []
 
     # -- job coverage (the sink of the spider's Coverage) ------------------------------------------
+    @_engine_facing(None)
     def join_coverage(self, walk: str) -> None:
         """This worker walks ``walk`` (its scopes and bounds, as text). A worker of the same
         job started with other arguments makes the job's walk unprovable: a gap."""
@@ -378,12 +460,15 @@ class RedisFrontier(ScrapyRedisScheduler):
             )
             client.hincrby(key, "gaps", 1)
 
+    @_engine_facing(None)
     def saw_listing(self, now: datetime) -> None:
         self._earliest(keys=[self.coverage_key], args=["started", unix_seconds(now)])
 
+    @_engine_facing(None)
     def gap(self, why: str) -> None:
         self.server.hincrby(self.coverage_key, "gaps", 1)
 
+    @_engine_facing(None)
     def hold(self, lang: str, listed: datetime) -> None:
         self._earliest(keys=[self.coverage_key], args=[f"held:{lang}", unix_seconds(listed)])
 
@@ -392,8 +477,8 @@ class RedisFrontier(ScrapyRedisScheduler):
         try:
             self.worker.beat()
             self._flush_settled()
-        except redis.RedisError as exc:  # keep ticking: Redis may come back
-            logger.warning("redis unavailable: %s", exc)
+        except redis.RedisError as exc:
+            self._lose(exc)
             return
         if self.waiting:  # make the engine ask the frontier again (and re-check the end)
             slot = getattr(self.crawler.engine, "_slot", None)
@@ -401,10 +486,19 @@ class RedisFrontier(ScrapyRedisScheduler):
                 slot.nextcall.schedule()
 
     def _on_idle(self) -> None:
-        self._flush_settled()
-        state = self._idle(
-            keys=[self.queue.key, self.busy_key], args=[self.worker.id, self.worker.key("hb:")]
-        ).decode()
+        """Finish when the job is done; else, or once Redis is lost (the engine then closes
+        with :data:`REDIS_LOST`, never as finished), keep the spider open."""
+        if self.lost:
+            raise DontCloseSpider
+        try:
+            self._flush_settled()
+            state = self._idle(
+                keys=[self.queue.key, self.busy_key],
+                args=[self.worker.id, self.worker.key("hb:")],
+            ).decode()
+        except redis.RedisError as exc:
+            self._lose(exc)
+            raise DontCloseSpider from exc
         if state == "done":
             logger.info("frontier empty and no worker busy: this worker is done")
             return

@@ -359,6 +359,9 @@ class FaktiSpider(scrapy.Spider):
             return
         frontier = self._job_frontier()
         if frontier is not None:
+            if frontier.lost:  # (its work is the restart's: the job's walk goes on)
+                logger.warning("discovery watermarks not moved: this worker lost Redis")
+                return
             job = frontier.job_coverage
             if job is None:
                 logger.info("discovery watermarks: moved by the last worker of the job")
