@@ -140,6 +140,33 @@ def test_without_a_body_div_text_the_header_fields_are_still_read() -> None:
     assert all(result.layers[name] == "selectors" for name in ("views", "authors", "subtitle"))
 
 
+AUTHOR_BOX = '<div class="author"><a class="author-name" href="/author/ivana-petrova">'
+A_BOX = '<div class="box"><a href="/bulgaria/1039990-drug">Друга синтетична</a>'
+
+
+@pytest.mark.parametrize("renamed", [False, True])
+def test_an_author_box_with_its_own_date_ends_no_header(renamed: bool) -> None:
+    """An author's box holds a link (to the author's page) and may hold a date: it was taken
+    for another story's box, and the author was lost (review of f65e21f)."""
+    page = _page("bg_form_a.html")
+    assert AUTHOR_BOX in page
+    page = page.replace("</a> <span", '</a><span class="ndt">8 Януари, 2026</span> <span', 1)
+    page = _body_renamed(page) if renamed else page
+    assert _extract(page, BG_A_URL).fields["authors"] == ["Ивана Петрова"]
+
+
+def test_with_a_body_div_text_a_box_of_another_story_before_it_ends_no_header() -> None:
+    """A box of another story between the date line and the author cut the author, though
+    the body's `div.text` marks where the header ends (review of f65e21f)."""
+    page = _page("bg_form_a.html")
+    box = A_BOX + '<div class="ndt">08.01.2026</div></div>'
+    page = page.replace("</div></div>\n<ul", f"</div></div>{box}\n<ul", 1)
+    assert box in page
+    fields = _extract(page, BG_A_URL).fields
+    assert fields["authors"] == ["Ивана Петрова"]
+    assert fields["subtitle"] == "Общината обещава движение без задръствания до пролетта"
+
+
 # --- views with a thousands space, comments in an element of their own ---------------------
 
 FORM_A_INFO = (
@@ -216,6 +243,13 @@ def test_bullets_of_tag_items_in_the_markup_are_no_part_of_the_tags(bullet: str)
     assert '<ul class="tags"><li><a' in page
     fields = _extract(page.replace("<li><a", f"<li>{bullet}<a"), BG_A_URL).fields
     assert fields["tags"] == ["Инфраструктура", "мостове", "реки", "община"]
+
+
+def test_an_asterisk_that_begins_a_tag_is_part_of_it() -> None:
+    """`*NSYNC`: an asterisk is a bullet only with a space after it (review of 0d19c17)."""
+    page = _page("bg_form_a.html").replace(">мостове<", ">*мостове<")
+    fields = _extract(page.replace("<li><a", "<li>* <a", 1), BG_A_URL).fields
+    assert fields["tags"][:3] == ["Инфраструктура", "*мостове", "реки"]
 
 
 def test_redesign_bullets_of_tag_items_are_no_part_of_the_tags() -> None:

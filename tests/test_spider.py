@@ -631,16 +631,24 @@ def test_a_listing_without_dates_that_ends_with_a_short_page_is_no_gap() -> None
     assert not spider.coverage.gaps
 
 
-def test_a_section_whose_first_page_lists_nothing_is_a_gap() -> None:
+def test_a_run_whose_pages_listed_no_article_moves_no_watermark() -> None:
     """Listings that lost their items (exit status 5) moved the watermarks: once the site
-    was back, the articles of the outage were never asked for (operator review)."""
-    spider, walked = _walk_world(lambda n: [], link_short=False)
-    assert walked == [[]]
-    assert spider.coverage.gaps == [f"listing {BASE}/world lists nothing"]
-    assert spider.crawler.stats.get_value("discovery/listing_empty") == 1
-    spider, walked = _walk_world(lambda n: _main_list(n) if n == 1 else [], link_short=False)
-    assert [len(page) for page in walked] == [20, 0, 0]  # (not page 1: as before)
-    assert all("lists nothing" not in gap for gap in spider.coverage.gaps)
+    was back, the articles of the outage were never asked for (operator review). A section
+    that is empty among others that list articles is a complete walk, as before (a gap for
+    it held every watermark of every run back: review of dac77c9)."""
+    empty = make_spider(FakeStore(), since="2025-10-20", lang="bg", sections="avto,sport")
+    for request in empty.start_requests_list():
+        list(empty.parse_listing(response(request.url, panel([]), request)))
+    empty._closed(empty, "finished")
+    assert empty.store is None or empty.store.marks == {}
+    assert not empty.coverage.gaps and not empty.coverage.listed
+    store = FakeStore()
+    spider = make_spider(store, since="2025-10-20", lang="bg", sections="avto,sport")
+    for request in spider.start_requests_list():
+        items = [("/sport/1000001-a", "19.10.2025 10:00")] if "sport" in request.url else []
+        list(spider.parse_listing(response(request.url, panel(items), request)))
+    spider._closed(spider, "finished")
+    assert set(store.marks) == {"bg/avto", "bg/sport"}
 
 
 def test_pages_each_shifted_by_one_item_end_once_they_list_only_old_ones() -> None:

@@ -28,11 +28,15 @@ def test_lower_bound_order_marks_then_first_run_then_floor() -> None:
 def test_marks_are_the_earliest_listing_response_capped_by_until() -> None:
     coverage = Coverage(["en", "bg/world"])
     coverage.saw_listing(NOON)
+    coverage.saw_articles()
     coverage.saw_listing(NOON - HOUR)
+    coverage.saw_articles()
     coverage.saw_listing(NOON + HOUR)
+    coverage.saw_articles()
     assert coverage.marks({}) == {"en": NOON - HOUR, "bg/world": NOON - HOUR}
     capped = Coverage(["en"], upper=NOON - 3 * HOUR)
     capped.saw_listing(NOON)
+    capped.saw_articles()
     assert capped.marks({}) == {"en": NOON - 3 * HOUR}
     assert Coverage(["en"]).marks({}) == {}  # no listing read: nothing proven
 
@@ -40,6 +44,7 @@ def test_marks_are_the_earliest_listing_response_capped_by_until() -> None:
 def test_a_failed_article_holds_back_its_edition_and_an_undated_one_is_a_gap() -> None:
     coverage = Coverage(["en", "bg", "bg/world"])
     coverage.saw_listing(NOON)
+    coverage.saw_articles()
     coverage.hold("bg", NOON - 2 * HOUR)
     coverage.hold("bg", NOON - HOUR)
     assert coverage.marks({}) == {"en": NOON, "bg": NOON - 2 * HOUR, "bg/world": NOON - 2 * HOUR}
@@ -54,6 +59,7 @@ def test_an_article_listed_longer_ago_than_hold_for_is_given_up() -> None:
     coverage = Coverage(["bg"], hold_for=72 * HOUR)
     assert coverage.hold("bg", NOON - 73 * HOUR, NOON) is False
     coverage.saw_listing(NOON)
+    coverage.saw_articles()
     assert coverage.marks({}) == {"bg": NOON}  # not held: the watermark moves past it
     assert coverage.hold("bg", NOON - 71 * HOUR, NOON) is True
     assert coverage.marks({}) == {"bg": NOON - 71 * HOUR}
@@ -62,6 +68,7 @@ def test_an_article_listed_longer_ago_than_hold_for_is_given_up() -> None:
 def test_a_backfill_skips_scopes_whose_watermark_is_below_its_floor() -> None:
     coverage = Coverage(["bg/world", "bg/sport", "en"], floor=NOON - 24 * HOUR)
     coverage.saw_listing(NOON)
+    coverage.saw_articles()
     current = {"bg": NOON - 48 * HOUR, "bg/sport": NOON - 10 * HOUR}
     assert coverage.marks(current) == {"bg/sport": NOON, "en": NOON}
 
@@ -76,10 +83,13 @@ def test_a_jobs_coverage_hash_gives_the_walk_of_the_whole_job() -> None:
     mine = Coverage(["bg", "en"])
     mine.saw_listing(NOON)  # this worker's own walk does not count: the job's does
     start, held = int((NOON - HOUR).timestamp()), int((NOON - 3 * HOUR).timestamp())
-    job = mine.of_job({"walk": mine.walk, "started": str(start), "held:en": str(held)})
+    job = mine.of_job(
+        {"walk": mine.walk, "started": str(start), "held:en": str(held), "listed": "1"}
+    )
     assert job.marks({}) == {"bg": NOON - HOUR, "en": NOON - 3 * HOUR}
     assert mine.of_job({"started": str(start), "gaps": "2"}).marks({}) == {}
     assert mine.of_job({}).marks({}) == {}  # no listing read by any worker
+    assert mine.of_job({"started": str(start)}).marks({}) == {}  # none listed an article
 
 
 def test_only_watermarks_that_rise_are_earned() -> None:
@@ -87,6 +97,7 @@ def test_only_watermarks_that_rise_are_earned() -> None:
     one anyway; the log and ``discovery/watermarks`` must not say it moved)."""
     coverage = Coverage(["bg", "en"], upper=NOON - 48 * HOUR)
     coverage.saw_listing(NOON)
+    coverage.saw_articles()
     assert coverage.marks({"bg": NOON - 24 * HOUR}) == {"en": NOON - 48 * HOUR}
 
 
@@ -107,10 +118,13 @@ def test_coverage_orders_the_two_passes_of_the_repeated_hour_by_instant() -> Non
     later = datetime(2026, 10, 25, 1, 10, tzinfo=UTC).astimezone(first.tzinfo)  # 03:10 +02:00
     coverage = Coverage(["bg"], hold_for=72 * HOUR)
     coverage.saw_listing(first)
+    coverage.saw_articles()
     coverage.saw_listing(later)
+    coverage.saw_articles()
     assert coverage.marks({}) == {"bg": first}
     held = Coverage(["bg", "bg/world"], upper=later)
     held.saw_listing(later + 5 * HOUR)
+    held.saw_articles()
     assert held.hold("bg", first, later) is True
     marks = held.marks({"bg/world": later})
     assert {name: at.isoformat() for name, at in marks.items()} == {

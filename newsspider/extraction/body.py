@@ -243,8 +243,9 @@ def clean_headline(text: str | None) -> str | None:
 
 
 def without_bullet(text: str) -> str:
-    """A tag bullet's text without its bullet (`• наука` → `наука`)."""
-    bullet = P.BULLET.match(text)
+    """A tag item's text without a bullet written in its markup (`• наука` → `наука`;
+    :data:`~patterns.MARKUP_BULLET`)."""
+    bullet = P.MARKUP_BULLET.match(text)
     return bullet.group("tag") if bullet else text
 
 

@@ -211,6 +211,9 @@ OPINION_DISCLAIMER = re.compile(
 )
 #: Bullet prefixes of tag lines in plain rendered text.
 BULLET = re.compile(r"^[•·▪►◦*]\s*(?P<tag>.+)$")
+#: A bullet written in a tag item's markup (`<li>• <a>…</a></li>`): an asterisk only with
+#: a space after it (`*NSYNC` is a tag).
+MARKUP_BULLET = re.compile(r"^(?:[•·▪►◦]\s*|\*\s+)(?P<tag>.+)$")
 #: How far after the date line the header (caption, credit, author) may reach, in lines.
 HEADER_WINDOW = 12
 #: A block is link-heavy (rail, related links, tags, footer) when this share of its text is links.

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -186,32 +187,43 @@ def scan(scope: etree._Element) -> Marks:
 
 
 def _header_end(marks: Marks) -> int | None:
-    """Where the header ends: at the body's `div.text`, or before it at the first box after
-    the header's date line that holds another story's: a later date element (`.ndt`) in a
-    box with a link (a listing item: `<div><a href>…</a><div class="ndt">…</div></div>`)
-    beside the date's. ``None`` when neither is found."""
+    """Where the header ends: at the body's `div.text`; without one, at the first box after
+    the header's date line that holds another story: a later date element (`.ndt`) in a
+    box with a link to an article (a listing item: `<div><a href="/world/1-x">…</a><div
+    class="ndt">…</div></div>`; not an author's or a tag's link). ``None`` when neither is
+    found."""
     end = marks.body_start()
-    dates = [(i, el) for i, el in marks.by_class.get("ndt", ()) if not _in_skipped(el, marks.scope)]
-    if len(dates) < 2:
+    if end is not None:
         return end
+    dates = [
+        (i, el)
+        for i, el in marks.by_class.get(P.DATE_CLASS, ())
+        if not _in_skipped(el, marks.scope)
+    ]
     found = next(((i, el) for i, el in dates if element_text(el)), None)
     if found is None:
-        return end
+        return None
     at, first = found
     above = {first, *first.iterancestors()}
     for i, el in dates:
         if i <= at:
             continue
-        if end is not None and i >= end:
-            break
         box = el
         while (parent := box.getparent()) is not None and parent not in above:
             box = parent
-        if box is not el and any(a.get("href") for a in box.iter("a")):
+        if box is not el and any(_article_link(a.get("href")) for a in box.iter("a")):
             for k, node in enumerate(box.iter(etree.Element)):
                 if node is el:
                     return i - k  # (the box's own index)
-    return end
+    return None
+
+
+def _article_link(href: str | None) -> bool:
+    """Whether ``href`` points to an article (`/world/1108069-slug`, on any host)."""
+    try:
+        return bool(href) and P.ARTICLE_PATH.match(urlsplit(href).path) is not None
+    except ValueError:
+        return False
 
 
 def _is_body(el: etree._Element, scope: etree._Element) -> bool:

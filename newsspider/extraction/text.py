@@ -72,8 +72,12 @@ def lines_from_text(text: str) -> list[Line]:
 
 
 def _tag(line: Line) -> str:
-    """The tag of a tag bullet (a plain-text bullet line or an `li`) without its bullet."""
-    return without_bullet(line.text)
+    """The tag of a tag bullet without its bullet: a plain-text bullet line's
+    (:data:`~patterns.BULLET`), or one written in an `li`'s markup."""
+    if line.el is not None:
+        return without_bullet(line.text)
+    bullet = P.BULLET.match(line.text)
+    return bullet.group("tag") if bullet else line.text
 
 
 @dataclass(slots=True)

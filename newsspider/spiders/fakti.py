@@ -396,6 +396,8 @@ class FaktiSpider(scrapy.Spider):
             return "; ".join(coverage.gaps[:3])
         if coverage.started is None:
             return "no listing page was read"
+        if not coverage.listed:
+            return "no listing, feed or search page listed an article of the run"
         return None
 
     def start_requests_list(self) -> list[scrapy.Request]:
@@ -714,6 +716,8 @@ class FaktiSpider(scrapy.Spider):
         if self.first_scopes:
             self._store_first_bounds(now)
         pairs = list(self._refs(page.items))
+        if pairs and self.coverage is not None:
+            self.coverage.saw_articles()
         keys = [ref.key for _, ref in pairs]
         known: set = set()
         if self.window.skip_known and self.store is not None and pairs:
@@ -908,8 +912,6 @@ class FaktiSpider(scrapy.Spider):
             next_url = self._on_base(page.next_url)
             odd = _asked(response) if suspect(page, meta) else None
             yield self._listing(lang, section, meta["page"] + 1, next_url, page, odd)
-        elif not page.items and meta["page"] == 1:
-            self._empty(response)
 
     def _walks_on(self, found: Found, page: ListingPage, response: Response) -> bool:
         """Whether a paged walk (a section listing, a search) goes on after this page: not
@@ -933,16 +935,6 @@ class FaktiSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/listing_undated")
         self._gap(f"listing {response.url} shows no dates")
         return True
-
-    def _empty(self, response: Response) -> None:
-        """A section's first page that lists nothing and links no further: its markup
-        changed, or the site served something else as the listing. Nothing proves the walk
-        done, so it is a gap (``discovery/listing_empty``): a run that read only such pages
-        (exit status 5) moved the watermarks, and the articles of that outage were never
-        asked for by the runs after it."""
-        logger.warning("listing %s lists no article: its walk proves nothing", response.url)
-        self.crawler.stats.inc_value("discovery/listing_empty")
-        self._gap(f"listing {response.url} lists nothing")
 
     def _repeats(self, found: Found, response: Response) -> bool:
         """Whether a listing or search page and the one before it list only items of earlier

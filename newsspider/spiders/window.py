@@ -82,6 +82,7 @@ class CoverageSink(Protocol):
     (:class:`~newsspider.distributed.frontier.RedisFrontier`)."""
 
     def saw_listing(self, now: datetime) -> None: ...
+    def saw_articles(self) -> None: ...
     def gap(self, why: str) -> None: ...
     def hold(self, lang: str, listed: datetime) -> None: ...
 
@@ -89,7 +90,10 @@ class CoverageSink(Protocol):
 class Coverage:
     """The scopes a run walks, and whether it walked them completely (no listing page lost).
 
-    :meth:`marks` gives the watermarks the run has earned: none after a gap; a listed article
+    :meth:`marks` gives the watermarks the run has earned: none after a gap, nor when no
+    listing, feed or search page listed an article of the run (``listed``: the listing markup
+    changed, or the site served empty pages; a genuinely empty section among others is no
+    such case); a listed article
     that gave no record holds its edition back to the time it was listed with (for at most
     ``hold_for`` on its listing page's clock), so the next run asks for it again. A backfill
     walks down to its ``floor`` only: it moves a watermark that is below that floor never
@@ -109,6 +113,7 @@ class Coverage:
         self.sink = sink
         self.hold_for = hold_for
         self.started: datetime | None = None
+        self.listed = False
         self.gaps: list[str] = []
         self.held: dict[str, datetime] = {}
 
@@ -123,6 +128,7 @@ class Coverage:
         whole = Coverage(self.scopes, self.upper, self.floor)
         if "started" in job:
             whole.started = datetime.fromtimestamp(int(job["started"]), SOFIA)
+        whole.listed = "listed" in job
         whole.gaps = [f"{job['gaps']} listing page(s) or article(s) lost"] if "gaps" in job else []
         whole.held = {
             name.partition(":")[2]: datetime.fromtimestamp(int(at), SOFIA)
@@ -137,6 +143,13 @@ class Coverage:
             self.started = now
             if self.sink is not None:
                 self.sink.saw_listing(now)
+
+    def saw_articles(self) -> None:
+        """A listing, feed or search page listed an article of the run."""
+        if not self.listed:
+            self.listed = True
+            if self.sink is not None:
+                self.sink.saw_articles()
 
     def gap(self, why: str) -> None:
         """A listing page could not be read: the walk below it is unknown."""
@@ -166,7 +179,7 @@ class Coverage:
     def marks(self, current: Mapping[str, datetime]) -> dict[str, datetime]:
         """The watermarks earned over ``current`` ones: one per scope walked whose watermark
         it raises, or none if the walk had a gap."""
-        if self.gaps or self.started is None:
+        if self.gaps or self.started is None or not self.listed:
             return {}
         top = self.started if self.upper is None else min(self.started, self.upper, key=instant)
         out = {}
