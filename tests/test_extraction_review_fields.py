@@ -167,6 +167,28 @@ def test_with_a_body_div_text_a_box_of_another_story_before_it_ends_no_header() 
     assert fields["subtitle"] == "Общината обещава движение без задръствания до пролетта"
 
 
+RELATED_LINE = (
+    '<div class="related-line"><a href="{href}">Свързано: Синтетична друга новина</a>'
+    '<div class="ndt">1 Май, 2025 10:00</div><div class="nv">4 321</div><div class="nc">55</div>'
+    "</div>"
+)
+
+
+@pytest.mark.parametrize("before", ['<h2 class="subtitle">', '<div class="text">'])
+@pytest.mark.parametrize("href", ["/world/1039995-drug", "/amp/world/1039995-drug"])
+def test_a_box_of_another_story_in_the_header_lends_it_no_field(before: str, href: str) -> None:
+    """Form B shows no counts: a related line between its date line and its body gave the
+    article that story's views and comments (review of f981eb9); so did one linking in the
+    AMP form without a body `div.text`."""
+    page = _page("bg_form_b.html")
+    page = page.replace(before, RELATED_LINE.format(href=href) + before, 1)
+    for renamed in (False, True):
+        fields = _extract(_body_renamed(page) if renamed else page).fields
+        assert (fields["views"], fields["comments"]) == (None, None)
+        assert fields["authors"] == ["Георги Иванов"]
+        assert fields["subtitle"] == "Данните ще бъдат публикувани изцяло следващата седмица"
+
+
 # --- views with a thousands space, comments in an element of their own ---------------------
 
 FORM_A_INFO = (

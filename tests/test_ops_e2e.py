@@ -140,8 +140,8 @@ def test_empty_listing_exits_5_and_spidermon_reports_it(replica_factory, tmp_pat
     assert "Finish Reason Monitor" not in done.stderr  # (the finish-reason gate judges it)
     # listings that list nothing prove no walk: the outage's articles stay to be asked for
     assert (
-        "WARNING: discovery watermarks not moved (no listing, feed or search page listed an "
-        "article of the run)" in done.stderr
+        "WARNING: discovery watermarks of bg, en not moved: no page listed an article of it"
+        in done.stderr
     )
 
 

@@ -28,15 +28,15 @@ def test_lower_bound_order_marks_then_first_run_then_floor() -> None:
 def test_marks_are_the_earliest_listing_response_capped_by_until() -> None:
     coverage = Coverage(["en", "bg/world"])
     coverage.saw_listing(NOON)
-    coverage.saw_articles()
+    coverage.saw_articles(["bg", "en"])
     coverage.saw_listing(NOON - HOUR)
-    coverage.saw_articles()
+    coverage.saw_articles(["bg", "en"])
     coverage.saw_listing(NOON + HOUR)
-    coverage.saw_articles()
+    coverage.saw_articles(["bg", "en"])
     assert coverage.marks({}) == {"en": NOON - HOUR, "bg/world": NOON - HOUR}
     capped = Coverage(["en"], upper=NOON - 3 * HOUR)
     capped.saw_listing(NOON)
-    capped.saw_articles()
+    capped.saw_articles(["bg", "en"])
     assert capped.marks({}) == {"en": NOON - 3 * HOUR}
     assert Coverage(["en"]).marks({}) == {}  # no listing read: nothing proven
 
@@ -44,7 +44,7 @@ def test_marks_are_the_earliest_listing_response_capped_by_until() -> None:
 def test_a_failed_article_holds_back_its_edition_and_an_undated_one_is_a_gap() -> None:
     coverage = Coverage(["en", "bg", "bg/world"])
     coverage.saw_listing(NOON)
-    coverage.saw_articles()
+    coverage.saw_articles(["bg", "en"])
     coverage.hold("bg", NOON - 2 * HOUR)
     coverage.hold("bg", NOON - HOUR)
     assert coverage.marks({}) == {"en": NOON, "bg": NOON - 2 * HOUR, "bg/world": NOON - 2 * HOUR}
@@ -59,7 +59,7 @@ def test_an_article_listed_longer_ago_than_hold_for_is_given_up() -> None:
     coverage = Coverage(["bg"], hold_for=72 * HOUR)
     assert coverage.hold("bg", NOON - 73 * HOUR, NOON) is False
     coverage.saw_listing(NOON)
-    coverage.saw_articles()
+    coverage.saw_articles(["bg", "en"])
     assert coverage.marks({}) == {"bg": NOON}  # not held: the watermark moves past it
     assert coverage.hold("bg", NOON - 71 * HOUR, NOON) is True
     assert coverage.marks({}) == {"bg": NOON - 71 * HOUR}
@@ -68,7 +68,7 @@ def test_an_article_listed_longer_ago_than_hold_for_is_given_up() -> None:
 def test_a_backfill_skips_scopes_whose_watermark_is_below_its_floor() -> None:
     coverage = Coverage(["bg/world", "bg/sport", "en"], floor=NOON - 24 * HOUR)
     coverage.saw_listing(NOON)
-    coverage.saw_articles()
+    coverage.saw_articles(["bg", "en"])
     current = {"bg": NOON - 48 * HOUR, "bg/sport": NOON - 10 * HOUR}
     assert coverage.marks(current) == {"bg/sport": NOON, "en": NOON}
 
@@ -84,12 +84,38 @@ def test_a_jobs_coverage_hash_gives_the_walk_of_the_whole_job() -> None:
     mine.saw_listing(NOON)  # this worker's own walk does not count: the job's does
     start, held = int((NOON - HOUR).timestamp()), int((NOON - 3 * HOUR).timestamp())
     job = mine.of_job(
-        {"walk": mine.walk, "started": str(start), "held:en": str(held), "listed": "1"}
+        {"walk": mine.walk, "started": str(start), "held:en": str(held), "listed:bg": "1"}
+        | {"listed:en": "1"}
     )
     assert job.marks({}) == {"bg": NOON - HOUR, "en": NOON - 3 * HOUR}
     assert mine.of_job({"started": str(start), "gaps": "2"}).marks({}) == {}
     assert mine.of_job({}).marks({}) == {}  # no listing read by any worker
     assert mine.of_job({"started": str(start)}).marks({}) == {}  # none listed an article
+    listed_bg = {"started": str(start), "listed:bg": "1", "listed:bg/world": "1"}
+    assert mine.of_job(listed_bg).marks({}) == {"bg": NOON - HOUR}
+    assert mine.of_job(listed_bg | {"empty:bg/world": "1"}).marks({}) == {}
+
+
+def test_an_edition_whose_pages_listed_nothing_moves_no_watermark() -> None:
+    """One edition's listings and feed lost their items while the other's were fine: both
+    watermarks moved, and 71 of 161 new articles were never asked for (review of f981eb9)."""
+    coverage = Coverage(["bg", "en"])
+    coverage.saw_listing(NOON)
+    coverage.saw_articles(["en", "en/world"])
+    assert coverage.marks({}) == {"en": NOON}
+
+
+def test_a_section_that_lists_nothing_though_its_articles_were_seen_is_broken() -> None:
+    """The feed (or the home page) showed articles of a section whose first page listed
+    nothing: its listing markup changed, so no watermark moves (58 of 161 lost before). A
+    section seen nowhere is genuinely empty and changes nothing."""
+    coverage = Coverage(["bg"])
+    coverage.saw_listing(NOON)
+    coverage.saw_articles(["bg", "bg/sport"])
+    coverage.saw_empty("bg/avto")
+    assert coverage.broken() == [] and coverage.marks({}) == {"bg": NOON}
+    coverage.saw_empty("bg/sport")
+    assert coverage.broken() == ["bg/sport"] and coverage.marks({}) == {}
 
 
 def test_only_watermarks_that_rise_are_earned() -> None:
@@ -97,7 +123,7 @@ def test_only_watermarks_that_rise_are_earned() -> None:
     one anyway; the log and ``discovery/watermarks`` must not say it moved)."""
     coverage = Coverage(["bg", "en"], upper=NOON - 48 * HOUR)
     coverage.saw_listing(NOON)
-    coverage.saw_articles()
+    coverage.saw_articles(["bg", "en"])
     assert coverage.marks({"bg": NOON - 24 * HOUR}) == {"en": NOON - 48 * HOUR}
 
 
@@ -118,13 +144,13 @@ def test_coverage_orders_the_two_passes_of_the_repeated_hour_by_instant() -> Non
     later = datetime(2026, 10, 25, 1, 10, tzinfo=UTC).astimezone(first.tzinfo)  # 03:10 +02:00
     coverage = Coverage(["bg"], hold_for=72 * HOUR)
     coverage.saw_listing(first)
-    coverage.saw_articles()
+    coverage.saw_articles(["bg", "en"])
     coverage.saw_listing(later)
-    coverage.saw_articles()
+    coverage.saw_articles(["bg", "en"])
     assert coverage.marks({}) == {"bg": first}
     held = Coverage(["bg", "bg/world"], upper=later)
     held.saw_listing(later + 5 * HOUR)
-    held.saw_articles()
+    held.saw_articles(["bg", "en"])
     assert held.hold("bg", first, later) is True
     marks = held.marks({"bg/world": later})
     assert {name: at.isoformat() for name, at in marks.items()} == {

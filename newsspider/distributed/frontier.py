@@ -15,10 +15,10 @@
   busy; otherwise it waits, polling. The last worker to leave deletes the job keys (frontier,
   dupefilter, claims, coverage), so the next command starts a new job; the state stays.
 - **job coverage** (``<p>:coverage``): what the job's discovery walked, written as it happens
-  (a killed worker cannot lose it): the earliest listing response, whether a page listed an
-  article, listing pages lost, the earliest listing date of an article not fetched. The last
-  worker to leave gets it (:attr:`RedisFrontier.job_coverage`), so that the job, not a
-  worker, moves the watermarks.
+  (a killed worker cannot lose it): the earliest listing response, the editions and sections
+  pages listed articles of, sections whose first page listed nothing, listing pages lost, the
+  earliest listing date of an article not fetched. The last worker to leave gets it
+  (:attr:`RedisFrontier.job_coverage`), so that the job, not a worker, moves the watermarks.
 - **Redis lost**: the first Redis error of an operation the engine relies on stops the worker
   as if it were killed (:meth:`RedisFrontier._lose`, finish reason :data:`REDIS_LOST`): it
   touches Redis no more, and leaves its journal, claims, pending rows and registration to its
@@ -466,8 +466,12 @@ class RedisFrontier(ScrapyRedisScheduler):
         self._earliest(keys=[self.coverage_key], args=["started", unix_seconds(now)])
 
     @_engine_facing(None)
-    def saw_articles(self) -> None:
-        self.server.hset(self.coverage_key, "listed", 1)
+    def saw_articles(self, names: list[str]) -> None:
+        self.server.hset(self.coverage_key, mapping={f"listed:{name}": 1 for name in names})
+
+    @_engine_facing(None)
+    def saw_empty(self, name: str) -> None:
+        self.server.hset(self.coverage_key, f"empty:{name}", 1)
 
     @_engine_facing(None)
     def gap(self, why: str) -> None:

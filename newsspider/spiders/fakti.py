@@ -376,6 +376,12 @@ class FaktiSpider(scrapy.Spider):
                 "discovery watermarks not moved (%s): the next run walks this again", why
             )
             return
+        quiet = sorted({name.partition("/")[0] for name in coverage.scopes} - coverage.listed)
+        if quiet:
+            logger.warning(
+                "discovery watermarks of %s not moved: no page listed an article of it",
+                ", ".join(quiet),
+            )
         if not marks:
             logger.info("discovery watermarks: none rises (as high already, or below `since`)")
             return
@@ -396,8 +402,12 @@ class FaktiSpider(scrapy.Spider):
             return "; ".join(coverage.gaps[:3])
         if coverage.started is None:
             return "no listing page was read"
-        if not coverage.listed:
-            return "no listing, feed or search page listed an article of the run"
+        broken = coverage.broken()
+        if broken:
+            return (
+                f"the first page of {', '.join(broken[:3])} listed nothing, though the run saw "
+                "its articles elsewhere"
+            )
         return None
 
     def start_requests_list(self) -> list[scrapy.Request]:
@@ -717,7 +727,9 @@ class FaktiSpider(scrapy.Spider):
             self._store_first_bounds(now)
         pairs = list(self._refs(page.items))
         if pairs and self.coverage is not None:
-            self.coverage.saw_articles()
+            self.coverage.saw_articles(
+                name for _, ref in pairs for name in (ref.lang, scope(ref.lang, ref.section))
+            )
         keys = [ref.key for _, ref in pairs]
         known: set = set()
         if self.window.skip_known and self.store is not None and pairs:
@@ -912,6 +924,8 @@ class FaktiSpider(scrapy.Spider):
             next_url = self._on_base(page.next_url)
             odd = _asked(response) if suspect(page, meta) else None
             yield self._listing(lang, section, meta["page"] + 1, next_url, page, odd)
+        elif not page.items and meta["page"] == 1 and self.coverage is not None:
+            self.coverage.saw_empty(scope(lang, section))
 
     def _walks_on(self, found: Found, page: ListingPage, response: Response) -> bool:
         """Whether a paged walk (a section listing, a search) goes on after this page: not

@@ -12,7 +12,7 @@ missed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -82,7 +82,8 @@ class CoverageSink(Protocol):
     (:class:`~newsspider.distributed.frontier.RedisFrontier`)."""
 
     def saw_listing(self, now: datetime) -> None: ...
-    def saw_articles(self) -> None: ...
+    def saw_articles(self, names: list[str]) -> None: ...
+    def saw_empty(self, name: str) -> None: ...
     def gap(self, why: str) -> None: ...
     def hold(self, lang: str, listed: datetime) -> None: ...
 
@@ -90,10 +91,11 @@ class CoverageSink(Protocol):
 class Coverage:
     """The scopes a run walks, and whether it walked them completely (no listing page lost).
 
-    :meth:`marks` gives the watermarks the run has earned: none after a gap, nor when no
-    listing, feed or search page listed an article of the run (``listed``: the listing markup
-    changed, or the site served empty pages; a genuinely empty section among others is no
-    such case); a listed article
+    :meth:`marks` gives the watermarks the run has earned: none after a gap, nor for an
+    edition none of whose pages listed an article of it (``listed``: the listing markup
+    changed, or the site served empty pages), nor at all when a section's first page listed
+    nothing though the run saw articles of it elsewhere (``empty``: its listing broke; a
+    genuinely empty section is seen nowhere); a listed article
     that gave no record holds its edition back to the time it was listed with (for at most
     ``hold_for`` on its listing page's clock), so the next run asks for it again. A backfill
     walks down to its ``floor`` only: it moves a watermark that is below that floor never
@@ -113,7 +115,8 @@ class Coverage:
         self.sink = sink
         self.hold_for = hold_for
         self.started: datetime | None = None
-        self.listed = False
+        self.listed: set[str] = set()
+        self.empty: set[str] = set()
         self.gaps: list[str] = []
         self.held: dict[str, datetime] = {}
 
@@ -128,7 +131,8 @@ class Coverage:
         whole = Coverage(self.scopes, self.upper, self.floor)
         if "started" in job:
             whole.started = datetime.fromtimestamp(int(job["started"]), SOFIA)
-        whole.listed = "listed" in job
+        whole.listed = {name[len("listed:") :] for name in job if name.startswith("listed:")}
+        whole.empty = {name[len("empty:") :] for name in job if name.startswith("empty:")}
         whole.gaps = [f"{job['gaps']} listing page(s) or article(s) lost"] if "gaps" in job else []
         whole.held = {
             name.partition(":")[2]: datetime.fromtimestamp(int(at), SOFIA)
@@ -144,12 +148,26 @@ class Coverage:
             if self.sink is not None:
                 self.sink.saw_listing(now)
 
-    def saw_articles(self) -> None:
-        """A listing, feed or search page listed an article of the run."""
-        if not self.listed:
-            self.listed = True
+    def saw_articles(self, names: Iterable[str]) -> None:
+        """A listing, feed or search page listed articles of these editions and sections
+        (``bg``, ``bg/world``)."""
+        new = set(names) - self.listed
+        if new:
+            self.listed |= new
             if self.sink is not None:
-                self.sink.saw_articles()
+                self.sink.saw_articles(sorted(new))
+
+    def saw_empty(self, name: str) -> None:
+        """The first page of section ``name`` (``bg/world``) listed nothing."""
+        if name not in self.empty:
+            self.empty.add(name)
+            if self.sink is not None:
+                self.sink.saw_empty(name)
+
+    def broken(self) -> list[str]:
+        """The sections whose first page listed nothing, though the run saw their articles
+        elsewhere (a feed, the home page): their listing markup changed."""
+        return sorted(self.empty & self.listed)
 
     def gap(self, why: str) -> None:
         """A listing page could not be read: the walk below it is unknown."""
@@ -179,12 +197,14 @@ class Coverage:
     def marks(self, current: Mapping[str, datetime]) -> dict[str, datetime]:
         """The watermarks earned over ``current`` ones: one per scope walked whose watermark
         it raises, or none if the walk had a gap."""
-        if self.gaps or self.started is None or not self.listed:
+        if self.gaps or self.started is None or self.broken():
             return {}
         top = self.started if self.upper is None else min(self.started, self.upper, key=instant)
         out = {}
         for name in self.scopes:
             lang, _, section = name.partition("/")
+            if lang not in self.listed:
+                continue
             below = reached(current, lang, section or None)
             if (
                 self.floor is not None
