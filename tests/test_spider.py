@@ -651,6 +651,19 @@ def test_a_run_whose_pages_listed_no_article_moves_no_watermark() -> None:
     assert set(store.marks) == {"bg/avto", "bg/sport"}
 
 
+def test_an_empty_first_page_with_a_pager_counts_as_empty() -> None:
+    """Item markup changed, pager kept: the walk went on to page 2, so page 1 was never
+    recorded as empty, and every watermark moved (136 of 243 new articles lost: review of
+    dad6813)."""
+    spider = make_spider(FakeStore(marks={"bg": SITE_NOON}), lang="bg", sections="world")
+    spider.start_requests_list()
+    spider.coverage.saw_articles(["bg", "bg/world"])  # (as the feed showed them)
+    request = spider._listing("bg", "world")
+    out = paths(spider.parse_listing(response(request.url, panel([], "/world?page=2"), request)))
+    assert out == ["/world?page=2"]
+    assert spider.coverage.broken() == ["bg/world"]
+
+
 def test_pages_each_shifted_by_one_item_end_once_they_list_only_old_ones() -> None:
     """Each page the one before shifted by one item (19 listed before, one new): once below
     the floor, the items listed before counted as newer, and the walk never ended."""

@@ -80,7 +80,7 @@ def test_the_walk_names_scopes_and_bounds_the_same_on_every_machine() -> None:
 
 
 def test_a_jobs_coverage_hash_gives_the_walk_of_the_whole_job() -> None:
-    mine = Coverage(["bg", "en"])
+    mine = Coverage(["bg", "en"], require_listed=True)
     mine.saw_listing(NOON)  # this worker's own walk does not count: the job's does
     start, held = int((NOON - HOUR).timestamp()), int((NOON - 3 * HOUR).timestamp())
     job = mine.of_job(
@@ -98,11 +98,17 @@ def test_a_jobs_coverage_hash_gives_the_walk_of_the_whole_job() -> None:
 
 def test_an_edition_whose_pages_listed_nothing_moves_no_watermark() -> None:
     """One edition's listings and feed lost their items while the other's were fine: both
-    watermarks moved, and 71 of 161 new articles were never asked for (review of f981eb9)."""
-    coverage = Coverage(["bg", "en"])
+    watermarks moved, and 71 of 161 new articles were never asked for (review of f981eb9).
+    Not so for a backfill: its search of a quiet day may list nothing of an edition, which
+    was then walked as a first run by the next run (review of dad6813)."""
+    coverage = Coverage(["bg", "en"], require_listed=True)
     coverage.saw_listing(NOON)
     coverage.saw_articles(["en", "en/world"])
     assert coverage.marks({}) == {"en": NOON}
+    backfill = Coverage(["bg", "en"], floor=NOON - 24 * HOUR)
+    backfill.saw_listing(NOON)
+    backfill.saw_articles(["en", "en/world"])
+    assert backfill.marks({}) == {"bg": NOON, "en": NOON}
 
 
 def test_a_section_that_lists_nothing_though_its_articles_were_seen_is_broken() -> None:

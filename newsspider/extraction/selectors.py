@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -36,7 +36,6 @@ from newsspider.extraction.body import (
 )
 from newsspider.extraction.dates import DateLine, parse_date_line
 from newsspider.extraction.numbers import parse_int
-from newsspider.extraction.urls import parse_request_url
 
 
 @cache
@@ -77,8 +76,8 @@ class Marks:
     #: The body's `div.text` and its index (not one inside a figure, ad, rail or related
     #: block), found once by :func:`scan`.
     body: tuple[int, etree._Element] | None = None
-    #: Boxes of other stories after the header's date line (:func:`_other_stories`).
-    others: frozenset[etree._Element] = frozenset()
+    #: The index where the header ends (:func:`_header_end`), ``None`` when nothing ends it.
+    end: int | None = None
 
     def body_start(self) -> int | None:
         """The index of the body's `div.text`, ``None`` when there is none."""
@@ -142,18 +141,15 @@ class Marks:
 
     def shown(self, name: str, header: bool = True) -> list[tuple[int, etree._Element]]:
         """The elements of class ``name`` outside ads, rails and related blocks; with
-        ``header``, only those before the body's `div.text` (§3: every header line comes
-        before the body) and outside boxes of other stories, so that a related block's `.nv`
-        or `.author-name` never counts."""
+        ``header``, only those before the header's end (§3: every header line comes before
+        the body and before other stories), so that a related block's `.nv` or
+        `.author-name` never counts."""
         marked = self.by_class.get(name, ())
-        end = self.body_start() if header and marked else None
-        others = self.others if header else frozenset()
+        end = self.end if header and marked else None
         return [
             (i, el)
             for i, el in marked
-            if (end is None or i < end)
-            and not _in_skipped(el, self.scope)
-            and not (others and _within_any(el, others))
+            if (end is None or i < end) and not _in_skipped(el, self.scope)
         ]
 
 
@@ -186,47 +182,59 @@ def scan(scope: etree._Element) -> Marks:
     marks.body = next(
         ((i, el) for i, el in by_class.get(P.BODY_CLASS, ()) if _is_body(el, scope)), None
     )
-    marks.others = _other_stories(marks)
+    marks.end = _header_end(marks)
     return marks
 
 
-def _other_stories(marks: Marks) -> frozenset[etree._Element]:
-    """The boxes of other stories after the header's date line: for each later date element
-    (`.ndt`), its smallest enclosing box with a link to an article (a listing item:
-    `<div><a href="/world/1-x">…</a><div class="ndt">…</div></div>`; an author's or a tag's
-    link is none) that does not hold the header's date."""
+def _header_end(marks: Marks) -> int | None:
+    """Where the header ends: at the body's `div.text`; without one, at the first box after
+    the header's date line that holds another story: a later date element (`.ndt`) in a
+    box with a link to an article (a listing item: `<div><a href="/world/1-x">…</a><div
+    class="ndt">…</div></div>`; not an author's or a tag's link). ``None`` when neither is
+    found."""
+    end = marks.body_start()
+    if end is not None:
+        return end
     dates = [
-        el for _, el in marks.by_class.get(P.DATE_CLASS, ()) if not _in_skipped(el, marks.scope)
+        (i, el)
+        for i, el in marks.by_class.get(P.DATE_CLASS, ())
+        if not _in_skipped(el, marks.scope)
     ]
-    first = next((el for el in dates if element_text(el)), None)
-    if first is None:
-        return frozenset()
+    found = next(((i, el) for i, el in dates if element_text(el)), None)
+    if found is None:
+        return None
+    at, first = found
     above = {first, *first.iterancestors()}
-    boxes = set()
-    for el in dates[dates.index(first) + 1 :]:
+    linked: dict[etree._Element, bool] = {}  # (dates of one block share their box)
+    for i, el in dates:
+        if i <= at:
+            continue
         box = el
         while (parent := box.getparent()) is not None and parent not in above:
             box = parent
-            if any(_article_link(a.get("href")) for a in box.iter("a")):
-                boxes.add(box)
-                break
-    return frozenset(boxes)
-
-
-def _within_any(el: etree._Element, boxes: frozenset[etree._Element]) -> bool:
-    return any(node in boxes for node in el.iterancestors())
+        if box is el:
+            continue
+        if box not in linked:
+            linked[box] = any(_article_link(a.get("href")) for a in box.iter("a"))
+        if linked[box]:
+            for k, node in enumerate(box.iter(etree.Element)):
+                if node is el:
+                    return i - k  # (the box's own index)
+    return None
 
 
 def _article_link(href: str | None) -> bool:
-    """Whether ``href`` points to an article, in any form of the site's URLs (AMP, relative,
-    another host: :func:`~newsspider.extraction.urls.parse_request_url`)."""
+    """Whether ``href`` points to an article (`/world/1108069-slug`, on any host; its AMP
+    form, or relative to the site's root)."""
     if not href:
         return False
     try:
-        url = urljoin(P.CANONICAL_ORIGIN + "/", href.strip())
+        path = urlsplit(href.strip()).path
     except ValueError:
         return False
-    return parse_request_url(url) is not None
+    path = path if path.startswith("/") else "/" + path
+    amp = P.AMP_PATH.match(path)
+    return P.ARTICLE_PATH.match((amp.group(1) or "") + amp.group(2) if amp else path) is not None
 
 
 def _is_body(el: etree._Element, scope: etree._Element) -> bool:

@@ -377,7 +377,7 @@ class FaktiSpider(scrapy.Spider):
             )
             return
         quiet = sorted({name.partition("/")[0] for name in coverage.scopes} - coverage.listed)
-        if quiet:
+        if quiet and coverage.require_listed:
             logger.warning(
                 "discovery watermarks of %s not moved: no page listed an article of it",
                 ", ".join(quiet),
@@ -427,7 +427,9 @@ class FaktiSpider(scrapy.Spider):
         job = self._job_frontier()
         hold_days = self.crawler.settings.getfloat("FAKTI_HOLD_DAYS", 3)
         hold_for = timedelta(days=hold_days) if hold_days else None
-        self.coverage = Coverage(scopes, upper, floor, sink=job, hold_for=hold_for)
+        self.coverage = Coverage(
+            scopes, upper, floor, sink=job, hold_for=hold_for, require_listed=not since
+        )
         if job is not None:  # (the base URL too: the requests they share are its URLs)
             job.join_coverage(repr((self.coverage.walk, self.base_url)))
         if since:
@@ -920,12 +922,12 @@ class FaktiSpider(scrapy.Spider):
             for name in sorted(P.SECTIONS):
                 yield self._listing(lang, name)
             return
+        if not page.items and meta["page"] == 1 and self.coverage is not None:
+            self.coverage.saw_empty(scope(lang, section))  # (with a pager too: review)
         if self._walks_on(found, page, response):
             next_url = self._on_base(page.next_url)
             odd = _asked(response) if suspect(page, meta) else None
             yield self._listing(lang, section, meta["page"] + 1, next_url, page, odd)
-        elif not page.items and meta["page"] == 1 and self.coverage is not None:
-            self.coverage.saw_empty(scope(lang, section))
 
     def _walks_on(self, found: Found, page: ListingPage, response: Response) -> bool:
         """Whether a paged walk (a section listing, a search) goes on after this page: not

@@ -91,9 +91,11 @@ class CoverageSink(Protocol):
 class Coverage:
     """The scopes a run walks, and whether it walked them completely (no listing page lost).
 
-    :meth:`marks` gives the watermarks the run has earned: none after a gap, nor for an
-    edition none of whose pages listed an article of it (``listed``: the listing markup
-    changed, or the site served empty pages), nor at all when a section's first page listed
+    :meth:`marks` gives the watermarks the run has earned: none after a gap, nor (with
+    ``require_listed``: an incremental run, whose feeds, home pages and sections always list
+    some; a backfill's search of a quiet day may list none) for an edition none of whose
+    pages listed an article of it (``listed``: the listing markup changed, or the site served
+    empty pages), nor at all when a section's first page listed
     nothing though the run saw articles of it elsewhere (``empty``: its listing broke; a
     genuinely empty section is seen nowhere); a listed article
     that gave no record holds its edition back to the time it was listed with (for at most
@@ -108,12 +110,14 @@ class Coverage:
         floor: datetime | None = None,
         sink: CoverageSink | None = None,
         hold_for: timedelta | None = None,
+        require_listed: bool = False,
     ) -> None:
         self.scopes = scopes
         self.upper = upper
         self.floor = floor
         self.sink = sink
         self.hold_for = hold_for
+        self.require_listed = require_listed
         self.started: datetime | None = None
         self.listed: set[str] = set()
         self.empty: set[str] = set()
@@ -128,7 +132,7 @@ class Coverage:
 
     def of_job(self, job: Mapping[str, str]) -> Coverage:
         """The same walk, as a whole distributed job recorded it (the coverage hash)."""
-        whole = Coverage(self.scopes, self.upper, self.floor)
+        whole = Coverage(self.scopes, self.upper, self.floor, require_listed=self.require_listed)
         if "started" in job:
             whole.started = datetime.fromtimestamp(int(job["started"]), SOFIA)
         whole.listed = {name[len("listed:") :] for name in job if name.startswith("listed:")}
@@ -203,7 +207,7 @@ class Coverage:
         out = {}
         for name in self.scopes:
             lang, _, section = name.partition("/")
-            if lang not in self.listed:
+            if self.require_listed and lang not in self.listed:
                 continue
             below = reached(current, lang, section or None)
             if (
