@@ -191,6 +191,22 @@ def test_a_box_of_another_story_before_the_body_lends_it_no_field(href: str) -> 
     assert fields["subtitle"] == "Данните ще бъдат публикувани изцяло следващата седмица"
 
 
+@pytest.mark.parametrize(
+    "href", ["/tag/8-mart", "/author/1234-georgi", "https://example.com/groups/123456-x"]
+)
+def test_a_dated_box_linking_to_no_article_ends_no_header(href: str) -> None:
+    """A tag, an author's page or another site's page shaped like an article link (a number
+    and a slug) ended the header: the author was lost (review of 122cd53)."""
+    page = _body_renamed(_page("bg_form_b.html"))
+    box = (
+        f'<div class="tags"><a href="{href}">8 март</a> <span class="ndt">8 Март, 2025</span></div>'
+    )
+    page = page.replace('<h2 class="subtitle">', box + '<h2 class="subtitle">', 1)
+    fields = _extract(page).fields
+    assert fields["authors"] == ["Георги Иванов"]
+    assert fields["subtitle"] == "Данните ще бъдат публикувани изцяло следващата седмица"
+
+
 def test_many_dated_entries_after_the_header_look_at_their_block_once(monkeypatch) -> None:
     """Each later date rescanned its whole block for an article link: 1,000 dated posts
     without one took 37-45 s (review of dad6813); their block is now looked at once."""

@@ -224,8 +224,9 @@ def _header_end(marks: Marks) -> int | None:
 
 
 def _article_link(href: str | None) -> bool:
-    """Whether ``href`` points to an article (`/world/1108069-slug`, on any host; its AMP
-    form, or relative to the site's root)."""
+    """Whether ``href`` points to an article (`/world/1108069-slug`: one of the site's
+    sections and an id from 1; on any host, its AMP form, or relative to the site's root),
+    not a tag's, an author's or another site's page of that shape (`/tag/8-mart`)."""
     if not href:
         return False
     try:
@@ -234,7 +235,8 @@ def _article_link(href: str | None) -> bool:
         return False
     path = path if path.startswith("/") else "/" + path
     amp = P.AMP_PATH.match(path)
-    return P.ARTICLE_PATH.match((amp.group(1) or "") + amp.group(2) if amp else path) is not None
+    match = P.ARTICLE_PATH.match((amp.group(1) or "") + amp.group(2) if amp else path)
+    return match is not None and match["section"] in P.SECTIONS and int(match["id"]) >= 1
 
 
 def _is_body(el: etree._Element, scope: etree._Element) -> bool:
