@@ -168,4 +168,17 @@ def redis_url():
     clear()
     yield f"{base}?prefix={prefix}"
     clear()
+
+
+@pytest.fixture
+def job(redis_url):
+    """``(client, prefix)`` of a fresh job namespace on the loopback Redis (``redis_url``)."""
+    import redis
+
+    from newsspider.state.redis import split_url
+
+    address, prefix = split_url(redis_url)
+    client = redis.Redis.from_url(address)
+    yield client, prefix
+    client.close()
     client.close()

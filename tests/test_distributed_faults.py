@@ -23,7 +23,6 @@ from newsspider.distributed.claims import ClaimMiddleware
 from newsspider.extensions.exitstatus import exit_status
 from newsspider.items import ArticleItem
 from newsspider.state import get_store
-from newsspider.state.redis import split_url
 
 BASE = "http://127.0.0.1:8123"
 
@@ -31,15 +30,6 @@ BASE = "http://127.0.0.1:8123"
 @pytest.fixture(autouse=True)
 def _no_ticks(monkeypatch):
     monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
-
-
-@pytest.fixture
-def job(redis_url):
-    """``(client, prefix)`` of a fresh job namespace."""
-    address, prefix = split_url(redis_url)
-    client = redis.Redis.from_url(address)
-    yield client, prefix
-    client.close()
 
 
 def _opened_frontier(redis_url: str, out: Path) -> sched.RedisFrontier:

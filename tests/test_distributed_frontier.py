@@ -26,15 +26,6 @@ from newsspider.pipelines.runfiles import new_run_files
 from newsspider.state.redis import split_url
 
 
-@pytest.fixture
-def job(redis_url):
-    """``(client, prefix)`` of a fresh job namespace."""
-    address, prefix = split_url(redis_url)
-    client = redis.Redis.from_url(address)
-    yield client, prefix
-    client.close()
-
-
 def _opened_frontier(settings: dict) -> sched.RedisFrontier:
     """A worker's frontier, opened on a spider built as in a crawl (no reactor: no ticks)."""
     spider = make_spider(settings=settings)
