@@ -241,12 +241,12 @@ def _checked(history: Sequence[Mapping[str, Any]], verdict: Verdict) -> list[Map
     foreign; absent: 0) made unhealthy: still a point in time (:func:`_usual`), no baseline.
     A note says how many."""
     checked: list[Mapping[str, Any]] = []
+    bad = 0
     for entry in history:
-        if all(type(n := entry.get(name, 0)) is int and n >= 0 for name in COUNTS):
-            checked.append(entry)
-        else:
-            checked.append({**entry, "exit_code": None})
-    if bad := sum(a is not b for a, b in zip(history, checked, strict=True)):
+        whole = all(type(n := entry.get(name, 0)) is int and n >= 0 for name in COUNTS)
+        checked.append(entry if whole else {**entry, "exit_code": None})
+        bad += not whole
+    if bad:
         verdict.notes.append(
             f"history gates: {bad} entr{'y' if bad == 1 else 'ies'} with a count that is not "
             f"a whole number ≥ 0 ({', '.join(COUNTS)}) left out of the baselines"

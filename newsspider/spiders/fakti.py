@@ -69,6 +69,7 @@ from newsspider.spiders.paging import (
     UNDATED_PAGES,
     FeedCheck,
     Found,
+    Span,
     Walk,
     ended,
     expects_more,
@@ -141,7 +142,7 @@ def _below(
     return _span(published, shown)[1] < instant(lower)
 
 
-def _span(published: datetime, shown: bool = False) -> tuple[float, float]:
+def _span(published: datetime, shown: bool = False) -> Span:
     """The first and last second (POSIX) a publication time may stand for: a time ``shown``
     as the site shows it (Sofia's wall clock, to the minute) any second of its minute, in
     either pass of the repeated autumn hour; any other time (a feed's, with its offset and
@@ -376,11 +377,11 @@ class FaktiSpider(scrapy.Spider):
                 "discovery watermarks not moved (%s): the next run walks this again", why
             )
             return
-        quiet = sorted({name.partition("/")[0] for name in coverage.scopes} - coverage.listed)
-        if quiet and coverage.require_listed:
+        unlisted = coverage.unlisted()
+        if unlisted:
             logger.warning(
                 "discovery watermarks of %s not moved: no page listed an article of it",
-                ", ".join(quiet),
+                ", ".join(unlisted),
             )
         if not marks:
             logger.info("discovery watermarks: none rises (as high already, or below `since`)")
@@ -842,7 +843,7 @@ class FaktiSpider(scrapy.Spider):
 
     def _own(
         self, page: ListingPage, lang: str, section: str | None
-    ) -> Iterator[tuple[int, float | None]]:
+    ) -> Iterator[tuple[int, Span | None]]:
         """``(compact key, span)`` of a page's items of edition ``lang`` (and ``section``):
         the first and last second its time may stand for (:func:`_span`), ``None`` when the
         page shows no time, or only a day (:func:`_whole_day`)."""

@@ -168,6 +168,13 @@ class Coverage:
             if self.sink is not None:
                 self.sink.saw_empty(name)
 
+    def unlisted(self) -> list[str]:
+        """The editions that earn no watermark because none of their pages listed an article
+        of them (with ``require_listed`` only)."""
+        if not self.require_listed:
+            return []
+        return sorted({name.partition("/")[0] for name in self.scopes} - self.listed)
+
     def broken(self) -> list[str]:
         """The sections whose first page listed nothing, though the run saw their articles
         elsewhere (a feed, the home page): their listing markup changed."""
@@ -204,10 +211,11 @@ class Coverage:
         if self.gaps or self.started is None or self.broken():
             return {}
         top = self.started if self.upper is None else min(self.started, self.upper, key=instant)
+        unlisted = self.unlisted()
         out = {}
         for name in self.scopes:
             lang, _, section = name.partition("/")
-            if self.require_listed and lang not in self.listed:
+            if lang in unlisted:
                 continue
             below = reached(current, lang, section or None)
             if (
