@@ -21,6 +21,7 @@ import newsspider.pipelines.export as export_mod
 import newsspider.pipelines.runfiles as runfiles_mod
 import newsspider.pipelines.writer as writer_mod
 from newsspider import settings as project
+from newsspider.extensions.exitstatus import exit_status
 from newsspider.extraction.record import RECORD_FIELDS
 from newsspider.items import ArticleItem, RejectItem
 from newsspider.pipelines.atomic import AtomicFile, clean_leftovers, temp_path
@@ -435,6 +436,38 @@ def test_killed_after_rename_before_commit_commits_at_next_start(
     assert second.stats.get_value("state/recovered/committed_keys") == 5
 
 
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_run_whose_lock_file_went_away_publishes_nothing(
+    pipeline_run, make_record, tmp_path, monkeypatch, how
+):
+    """A run started once the lock file is deleted takes a new one, rolls back this run's
+    pending keys and exports them itself: this run's file, published, held every record twice
+    (reviewer: 300 of 300 duplicated). Now this run fails (exit 9) and publishes nothing."""
+    monkeypatch.setattr(export_mod, "PENDING_BATCH", 2)
+    first = pipeline_run()
+    first.feed(*(article(make_record(i)) for i in range(1, 5)))  # (two batches: committed)
+    lock = tmp_path / "out" / ".state" / "fakti.sqlite.lock"
+    lock.unlink()
+    if how == "replaced":  # the other run: its own lock file, its start-up recovery, its export
+        lock.write_text("pid 1 since 2026-11-30T09:00:00+00:00\n")
+        other = open_store(state_location(None, str(tmp_path / "out")))
+        assert other.recover()["rolled_back_keys"] == 4  # the first run's two batches
+        feed = str(tmp_path / "other.jsonl")
+        other.add_pending(feed, [(("bg", i), make_record(i)["content_hash"]) for i in range(1, 5)])
+        Path(feed).touch()
+        assert other.commit_file(feed) == 4
+        other.close()
+    first.close()
+    assert first.stats.get_value("export/write_failed") == run_files(first.crawler).feed.name
+    assert completed(tmp_path) == []
+    assert exit_status(first.crawler) == 9
+    second = pipeline_run()
+    second.feed(*(article(make_record(i)) for i in range(1, 7)))
+    second.close()
+    (feed,) = completed(tmp_path)
+    assert ids(feed) == ([5, 6] if how == "replaced" else [1, 2, 3, 4, 5, 6])
+
+
 def test_killed_before_dir_fsync_still_commits(pipeline_run, make_record, tmp_path, monkeypatch):
     _crash_then_rerun(
         pipeline_run,
@@ -557,7 +590,6 @@ def test_a_write_that_fails_at_close_is_signalled_and_publishes_no_such_file(
 
 def test_a_failed_write_asks_for_exit_status_9_at_once(pipeline_run, make_record, tmp_path):
     """So a run then forced to stop (a second SIGTERM: no report) still exits non-zero."""
-    from newsspider.extensions.exitstatus import exit_status
 
     run = pipeline_run()
     run.feed(article(make_record(1)))

@@ -43,6 +43,11 @@ class LockBusy(SystemExit):
     """The state is in use by another run (exit status 3, no traceback)."""
 
 
+class LockLost(OSError):
+    """A run lock file was removed or replaced while this run held it: another run may have
+    taken a new one and recovered (rolled back) this run's pending export."""
+
+
 def lock_paths(settings: Any) -> list[tuple[Path, str]]:
     """The lock files a run takes, in order, each with the setting that names it:
     ``<state file>.lock`` beside a file store, whatever ``FAKTI_LOCK_FILE`` says (so two runs
@@ -160,3 +165,22 @@ def release(locks: list[RunLock]) -> None:
     """Release ``locks`` (from :func:`lock_state`), the last taken first."""
     for lock in reversed(locks):
         lock.release()
+
+
+def lost_locks(crawler: Crawler) -> list[Path]:
+    """The lock files of ``crawler`` (:func:`lock_paths`) that this process holds but that are
+    no longer on disk as the file it locked (deleted, or replaced by another run's)."""
+    lost: list[Path] = []
+    for path, _ in lock_paths(crawler.settings):
+        fd = _HELD.get(path.resolve())
+        if fd is None:
+            continue
+        held = os.fstat(fd)
+        try:
+            now = os.stat(path)
+        except FileNotFoundError:
+            lost.append(path)
+            continue
+        if (now.st_dev, now.st_ino) != (held.st_dev, held.st_ino):
+            lost.append(path)
+    return lost

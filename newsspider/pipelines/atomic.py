@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -146,12 +147,15 @@ class AtomicFile:
         self._raw.flush()
         os.fsync(self._raw.fileno())
 
-    def publish(self) -> Path:
-        """:meth:`sync`, rename into place, fsync the folder, release the temporary. Once the
-        rename is done the file is published: a folder fsync that fails then (``EINVAL`` on
-        some network or FUSE file systems, ``EIO``) is only logged, since the file is in place
-        (raising would have its keys forgotten while it stays: every record exported twice)."""
+    def publish(self, check: Callable[[], None] | None = None) -> Path:
+        """:meth:`sync`, call ``check`` (an ``OSError`` it raises stops the publishing), rename
+        into place, fsync the folder, release the temporary. Once the rename is done the file
+        is published: a folder fsync that fails then (``EINVAL`` on some network or FUSE file
+        systems, ``EIO``) is only logged, since the file is in place (raising would have its
+        keys forgotten while it stays: every record exported twice)."""
         self.sync()
+        if check is not None:
+            check()
         os.rename(self.temp, self.final)
         try:
             fsync_dir(self.final.parent)

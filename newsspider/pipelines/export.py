@@ -16,6 +16,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from newsspider.extensions.lock import LockLost, lost_locks
 from newsspider.items import ArticleItem
 from newsspider.pipelines.atomic import clean_leftovers
 from newsspider.pipelines.dedup import item_key
@@ -45,7 +46,9 @@ class ExportPipeline:
     next run asks for those articles again. A state that fails to record the keys (``errors``
     of the store: its disk full, Redis gone) fails the file the same way; one that fails to
     commit them once the file is published fails the run (``export_failed``) and leaves them
-    pending, for the next run's recovery to commit.
+    pending, for the next run's recovery to commit. A run lock file removed or replaced during
+    the run (:func:`~newsspider.extensions.lock.lost_locks`: another run may have rolled this
+    run's keys back and exported them itself) fails the file the same way, before publishing.
     """
 
     def __init__(
@@ -99,7 +102,7 @@ class ExportPipeline:
         if self._writer.failed is None:
             with suppress(*self.store.errors):  # (the feed failed: discarded below)
                 self._flush_pending()
-        path = self._writer.publish()
+        path = self._writer.publish(self._check_lock)
         if path is None:
             self._roll_back()
             return
@@ -115,6 +118,15 @@ class ExportPipeline:
             )
             return
         logger.info("exported %d record(s) to %s", count, path)
+
+    def _check_lock(self) -> None:
+        """Raise :class:`LockLost` if a run lock file of this run was removed or replaced."""
+        lost = lost_locks(self.crawler)
+        if lost:
+            raise LockLost(
+                f"the run lock {lost[0]} was removed or replaced during the run, so another "
+                "run may have recovered this run's keys and be exporting them"
+            )
 
     def _roll_back(self) -> None:
         """Forget the pending keys of the unpublished feed (or leave them to the next run's

@@ -12,6 +12,7 @@ the file is not published.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,14 +86,15 @@ class RunFileWriter:
         self.failed = self.failed or error
         write_failed(self.crawler, self.path, error)
 
-    def publish(self) -> Path | None:
-        """Publish the file; ``None`` when nothing was written, or when a write or publishing
-        failed (:meth:`fail`; the temporary is deleted)."""
+    def publish(self, check: Callable[[], None] | None = None) -> Path | None:
+        """Publish the file (``check`` as for :meth:`AtomicFile.publish`); ``None`` when nothing
+        was written, or when a write, ``check`` or publishing failed (:meth:`fail`; the
+        temporary is deleted)."""
         if self.file is None:
             return None
         if self.failed is None:
             try:
-                return self.file.publish()
+                return self.file.publish(check)
             except OSError as exc:
                 self.fail(exc)
         self.file.discard()
