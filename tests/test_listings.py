@@ -27,6 +27,7 @@ from newsspider.extraction.listings import (
     parse_search,
 )
 from newsspider.extraction.numbers import parse_int
+from newsspider.extraction.urls import parse_article_url
 from newsspider.replica.generator import SOFIA, Site, day_of
 from newsspider.replica.pages import Pages
 
@@ -98,6 +99,46 @@ def test_the_item_is_the_link_of_its_title(first: str) -> None:
     )
     page = parse_panel_listing(body, "https://fakti.bg/", NOW)
     assert [i.url for i in page.items] == ["https://fakti.bg/world/1000001-a"]
+
+
+@pytest.mark.parametrize("page", ["https://fakti.bg/world", "https://fakti.bg/"])
+@pytest.mark.parametrize(
+    "first",
+    ['<a href="">x', '<a href="#">share', '<a href="/world">World', '<a href="?page=2">2'],
+)
+@pytest.mark.parametrize(
+    "title",
+    ['<span class="article-title">A</span>', '<a href="#"><span class="article-title">A</span>'],
+)
+def test_an_item_whose_title_holds_no_link_elsewhere_is_its_article_link(
+    page: str, first: str, title: str
+) -> None:
+    """The headline outside the article's link (or in a `#` link): the item's first link was
+    taken, a category label or an empty link. Review: on a section page the item was dropped
+    without a count; on the home page it became `/world` (not an article); the article was
+    never requested."""
+    body = (
+        f'<article class="panel selected-ln">{first}</a><a href="/world/1000001-a"><img></a>'
+        f'{title}</a><div class="ndt">16.06.2026</div></article>'
+    )
+    (item,) = parse_panel_listing(body, page, NOW).items
+    assert (item.url, item.title) == ("https://fakti.bg/world/1000001-a", "A")
+
+
+def test_an_item_with_no_article_link_is_its_first_link_elsewhere() -> None:
+    body = (
+        '<article class="panel selected-ln"><a href="#">share</a><a href="/world">World</a>'
+        '<a href="//elsewhere.example/x"><span class="article-title">A</span></a></article>'
+        '<article class="panel selected-ln"><a href="/world">World</a><a href="">x</a>'
+        '<span class="article-title">B</span></article>'
+        '<article class="panel selected-ln"><a href="#">share</a>'
+        '<span class="article-title">C</span></article>'
+    )
+    page = parse_panel_listing(body, "http://127.0.0.1:8765/", NOW)
+    assert [(i.url, i.title) for i in page.items] == [
+        ("http://elsewhere.example/x", "A"),  # (the title's own link: off-site, counted so)
+        ("http://127.0.0.1:8765/world", "B"),  # (not an article: counted so)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -240,7 +281,7 @@ def _cls(name: str) -> str:
     return f"contains(@class, '{name}') and {word}"
 
 
-_REF_HREF = _X("descendant::a[@href][1]/@href")
+_REF_HREF = _X("descendant::a/@href")
 _REF_FIELDS = [
     _X(f"descendant::*[{_cls(c)}]") for c in (P.DATE_CLASS, P.VIEWS_CLASS, P.COMMENTS_CLASS)
 ]
@@ -277,6 +318,13 @@ def _ref_place(url: str) -> tuple[str, int | None, str]:
     return host[4:] if host.startswith("www.") else host, port, parts.path.rstrip("/") or "/"
 
 
+def _ref_elsewhere(page_url: str, href: str) -> str | None:
+    url = _ref_join(page_url, href)
+    if url is None or urlsplit(url).scheme not in ("http", "https"):
+        return None
+    return None if _ref_place(url) == _ref_place(page_url) else url
+
+
 def _reference(body: bytes | str, page_url: str, search: bool) -> ListingPage | str:
     """The previous implementation: a page, or ``"ListingError"``."""
     text = decode(body) if isinstance(body, bytes) else body
@@ -292,13 +340,17 @@ def _reference(body: bytes | str, page_url: str, search: bool) -> ListingPage | 
         return ListingPage()
     items = []
     for node in (P.X_SEARCH_ITEMS if search else P.X_LISTING_ITEMS)(doc):
-        hrefs = _REF_HREF(node)
         titles = _REF_TITLE[search](node)
         holder = titles[0].xpath("ancestor::a[@href][1]") if titles else []
+        url = None
         if holder and node in holder[0].iterancestors():  # the link of the item's title
-            hrefs = [holder[0].get("href")]
-        url = _ref_join(page_url, hrefs[0]) if hrefs else None
-        if url is None or _ref_place(url) == _ref_place(page_url):
+            url = _ref_elsewhere(page_url, holder[0].get("href"))
+        if url is None:  # else its first article link, else its first link elsewhere
+            links = [u for h in _REF_HREF(node) if (u := _ref_elsewhere(page_url, h))]
+            site = (urlsplit(page_url).netloc,)
+            articles = [u for u in links if parse_article_url(u, extra_hosts=site)]
+            url = (articles or links or [None])[0]
+        if url is None:
             continue
         dates, views, comments = (xpath(node) for xpath in _REF_FIELDS)
         text = _ref_text(dates)

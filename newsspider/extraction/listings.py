@@ -33,6 +33,7 @@ from newsspider.extraction.body import collapse
 from newsspider.extraction.dates import SOFIA, parse_iso, parse_listing_date, parse_rfc822
 from newsspider.extraction.decode import cut_after, decode, page_bytes
 from newsspider.extraction.numbers import parse_int
+from newsspider.extraction.urls import parse_article_url
 
 #: The fast path relies on libxml2's HTML5 tokenizer (2.14): a tag appended after the cut is
 #: parsed as an element only when the cut is outside comments, tags and raw text.
@@ -199,34 +200,36 @@ _SEARCH = _Kind(
 
 def _item(node: etree._Element, kind: _Kind, page_url: str, now: datetime) -> ListingItem | None:
     """One item from one pass over its descendants: the `a[href]` that holds the first `span`
-    of the title class (else the first `a[href]`: a category label or an empty link may come
-    before the article's), that span, the first element of each field class (as the XPaths
-    ``descendant::span[<class>]``... would find them)."""
-    href = None
+    of the title class if it leads elsewhere (else :func:`_fallback`), that span, the first
+    element of each field class (as the XPaths ``descendant::span[<class>]``... would find
+    them); ``None`` when no link of it leads elsewhere (a pager among the items)."""
+    links: list[str] = []
     found: dict[str, etree._Element] = {}
     for element in node.iterdescendants(etree.Element):
         tag = element.tag
-        if href is None and tag == "a":
-            href = element.get("href")
+        if tag == "a" and element.get("href") is not None:
+            links.append(element.get("href"))
         value = element.get("class")
         if value:
             for name in _classes(value, kind.title if tag == "span" else None):
                 found.setdefault(name, element)
+    here = _place(page_url)
     title = found.get(kind.title)
+    url = None
     if title is not None:
         for above in title.iterancestors(etree.Element):
             if above is node:
                 break
             if above.tag == "a" and above.get("href") is not None:
-                href = above.get("href")
+                url = _elsewhere(page_url, above.get("href"), here)
                 break
-    url = _join(page_url, href)
+    url = url or _fallback(links, page_url, here)
     if url is None:
         return None
     published, day_only = _date(found.get(P.DATE_CLASS), now)
     return ListingItem(
         url=url,
-        title=_text(found.get(kind.title)),
+        title=_text(title),
         published=published,
         views=parse_int(_text(found.get(P.VIEWS_CLASS))),
         comments=parse_int(_text(found.get(P.COMMENTS_CLASS))),
@@ -235,12 +238,30 @@ def _item(node: etree._Element, kind: _Kind, page_url: str, now: datetime) -> Li
     )
 
 
+def _elsewhere(page_url: str, href: str, here: tuple[str, int | None, str]) -> str | None:
+    """``href`` made absolute, if it leads to another page (not empty, `#…`, `javascript:`,
+    nor this page or another page of this listing: ``here`` is :func:`_place` of the page)."""
+    url = _join(page_url, href)
+    if url is None or urlsplit(url).scheme not in ("http", "https") or _place(url) == here:
+        return None
+    return url
+
+
+def _fallback(links: list[str], page_url: str, here: tuple[str, int | None, str]) -> str | None:
+    """The item's link when the one holding its title leads nowhere else: its first link to
+    an article of the site (or of the page's mirror), else its first link that leads
+    elsewhere. A category label, a
+    share link or an empty link before the article's is not the item."""
+    usable = [url for href in links if (url := _elsewhere(page_url, href, here))]
+    site = (urlsplit(page_url).netloc,)  # (a mirror's origin is the site too)
+    articles = (url for url in usable if parse_article_url(url, extra_hosts=site) is not None)
+    return next(articles, usable[0] if usable else None)
+
+
 def _items(doc: etree._Element, kind: _Kind, page_url: str, now: datetime) -> list[ListingItem]:
-    """The page's items; a link to another page of this listing (a pagination `li` inside
-    the results) is not an item."""
-    here = _place(page_url)
+    """The page's items (:func:`_item`)."""
     items = (_item(node, kind, page_url, now) for node in kind.items(doc))
-    return [item for item in items if item is not None and _place(item.url) != here]
+    return [item for item in items if item is not None]
 
 
 def _place(url: str) -> tuple[str, int | None, str]:
