@@ -13,14 +13,17 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsspider import settings as project_settings
 from newsspider.extensions.health import HISTORY_READ, finish_reasons, min_coverage
+from newsspider.extensions.lock import lock_paths
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA
 from newsspider.extraction.urls import ArticleRef, parse_article_url
-from newsspider.state import is_redis, redact
+from newsspider.pipelines.dedup import emit_mode
+from newsspider.state import check_location, is_redis, redact
 
 LANGS = ("bg", "en")
 #: The longest span, in days, a day or minute count may cover (about a century).
@@ -102,6 +105,8 @@ def _second_url(url: str, extra_hosts: tuple[str, ...]) -> bool:
 
 
 BLANKS_AND_COMMAS = string.whitespace + ","
+#: The arguments that steer discovery: a ``url=`` run fetches its URLs and nothing else.
+URL_EXCLUDES = ("lang", "since", "until", "sections", "refresh")
 
 
 def _urls(value: str) -> list[str]:
@@ -140,6 +145,11 @@ def parse_args(raw: Mapping[str, object], extra_hosts: tuple[str, ...] = ()) -> 
             raise ArgumentError("sections", given["sections"], f"unknown {bad[0]!r}" if bad else "")
         values["sections"] = tuple(dict.fromkeys(sections))
     if "url" in given:
+        others = [name for name in URL_EXCLUDES if name in given]
+        if others:
+            together = ", ".join(others)
+            reason = f"cannot be combined with {together}: a url= run fetches just its URLs"
+            raise ArgumentError("url", given["url"], reason)
         refs = []
         for url in _urls(given["url"]) or [""]:
             if _second_url(url, extra_hosts):
@@ -307,6 +317,9 @@ def validate_settings(settings: Mapping[str, object]) -> None:
         value = settings.get(name)
         if isinstance(value, str) and value != value.strip():
             raise _bad(name, value, "the value without them", "blanks around it")
+    if "FAKTI_CONTACT" in settings and not str(settings.get("FAKTI_CONTACT") or ""):
+        expected = "a URL or e-mail address, not empty (an unset variable in a cron line?)"
+        raise _bad("FAKTI_CONTACT", settings.get("FAKTI_CONTACT"), expected)
     base = str(settings.get("FAKTI_BASE_URL") or "")
     if not _site_root(base):
         raise _bad("FAKTI_BASE_URL", base, "http(s)://host[:port], without path, query or user")
@@ -343,7 +356,15 @@ def validate_settings(settings: Mapping[str, object]) -> None:
         except ValueError as exc:
             expected = '["finished", ...] or finished,...'
             raise _bad("FAKTI_HEALTH_FINISH_REASONS", value, expected, str(exc)) from None
+    if "FAKTI_EMIT" in settings:
+        emit_mode(settings.get("FAKTI_EMIT"))
+    lock = str(settings.get("FAKTI_LOCK_FILE") or "")
+    if lock and Path(lock).is_dir():
+        raise _bad("FAKTI_LOCK_FILE", lock, "a file path", "a folder")
     state = str(settings.get("FAKTI_STATE") or "")
+    if state:
+        check_location(state)
+    lock_paths(settings)  # (FAKTI_LOCK_FILE naming the state file)
     if is_redis(state) and not state.lower().startswith("unix:"):
         try:
             db = urlsplit(state).path.strip("/")

@@ -158,6 +158,29 @@ def test_bad_values_name_argument_and_form(raw: dict, name: str, form: str) -> N
     assert info.value.name == name
 
 
+@pytest.mark.parametrize(
+    ("other", "value"),
+    [
+        ("lang", "bg"),
+        ("since", "2026-11-01"),
+        ("until", "2026-11-01"),
+        ("sections", "world"),
+        ("refresh", "3"),
+    ],
+)
+def test_url_with_an_argument_that_steers_discovery_is_refused(other: str, value: str) -> None:
+    """They were ignored, and the run report recorded them as the run's scope (review:
+    `lang=bg refresh=3` for an English URL: scope bg, refresh 3, neither done)."""
+    url = "https://fakti.bg/en/world/123-x"
+    with pytest.raises(ArgumentError) as info:
+        parse_args({"url": url, other: value})
+    assert str(info.value) == (
+        f"argument url: bad value {url!r} (cannot be combined with {other}: a url= run fetches "
+        "just its URLs); expected url=URL[,URL...] of fakti.bg articles (each http://, "
+        "https:// or //)"
+    )
+
+
 def test_since_today_and_until_in_the_future_are_accepted() -> None:
     today = datetime.now(SOFIA).date()
     args = parse_args({"since": today.isoformat(), "until": "2999-01-01", "refresh": "36500"})

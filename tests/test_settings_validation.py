@@ -204,8 +204,33 @@ BAD_RUNS = {
         "FAKTI_OUTPUT_DIR: cannot create the run folder",
     ),
     "lock file is the state": (
-        ["-s", "FAKTI_STATE={tmp}/s.sqlite", "-s", "FAKTI_LOCK_FILE={tmp}/s.sqlite"],
+        [
+            *("-a", "replica=0", "-s", "FAKTI_BASE_URL=http://127.0.0.1:9"),
+            *("-s", "FAKTI_STATE={tmp}/s.sqlite", "-s", "FAKTI_LOCK_FILE={tmp}/s.sqlite"),
+        ],
         "FAKTI_LOCK_FILE: '",
+    ),
+    "lock file is a folder": (
+        ["-s", "FAKTI_LOCK_FILE={tmp}"],
+        "setting FAKTI_LOCK_FILE: bad value '",
+    ),
+    "emission mode": (["-s", "FAKTI_EMIT=bogus"], "FAKTI_EMIT: 'bogus' is not one of"),
+    "store scheme": (["-s", "FAKTI_STATE=bogus://x"], "FAKTI_STATE: unsupported store"),
+    "store with no file": (["-s", "FAKTI_STATE=sqlite://"], "FAKTI_STATE: 'sqlite://' names no"),
+    "empty contact": (["-s", "FAKTI_CONTACT="], "setting FAKTI_CONTACT: bad value ''"),
+    # a replica=1 run keeps its own state: these would mix its synthetic articles with a site's
+    "replica with a state": (
+        ["-s", "FAKTI_STATE={tmp}/live.sqlite"],
+        "argument replica=1 cannot be used with FAKTI_STATE",
+    ),
+    "replica with a site": (
+        ["-s", "FAKTI_BASE_URL=http://127.0.0.1:9"],
+        "argument replica=1 cannot be used with FAKTI_BASE_URL",
+    ),
+    "url with discovery arguments": (
+        ["-a", "url=https://fakti.bg/en/world/123-x", "-a", "lang=bg", "-a", "refresh=3"],
+        "argument url: bad value 'https://fakti.bg/en/world/123-x' (cannot be combined with "
+        "lang, refresh: a url= run fetches just its URLs)",
     ),
     "misspelled setting": (
         ["-s", "FAKTI_OUPUT_DIR={tmp}/typo"],
@@ -253,17 +278,23 @@ def bad_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, s
         for n, (case, (options, _)) in enumerate(BAD_RUNS.items())
     }
     stderrs = {case: proc.communicate(timeout=120)[1] for case, proc in procs.items()}
-    return {case: (procs[case].returncode, stderr) for case, stderr in stderrs.items()}
+    made = {case: (tmp / f"out{n}").exists() for n, case in enumerate(BAD_RUNS)}
+    return {case: (procs[case].returncode, stderr, made[case]) for case, stderr in stderrs.items()}
 
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("case", BAD_RUNS)
 def test_a_bad_setting_or_argument_exits_1_with_one_line(bad_runs, case: str) -> None:
-    status, stderr = bad_runs[case]
+    status, stderr, made = bad_runs[case]
     critical = [line.split("] ", 1)[1] for line in stderr.splitlines() if "] CRITICAL: " in line]
     assert status == 1 and "Traceback" not in stderr, stderr[-3000:]
     assert len(critical) == 1 and critical[0].startswith("CRITICAL: " + BAD_RUNS[case][1])
     assert "Spider opened" not in stderr  # nothing was crawled
+    assert not made or case in MAKES_OUTPUT  # (its output folder, its state)
+
+
+#: The bad runs that only opening the store or the run folder can find out.
+MAKES_OUTPUT = {"redis down"}
 
 
 #: ``scrapy crawl`` whose first requests cannot be built (as a timedelta overflow did).
@@ -289,7 +320,7 @@ def test_an_error_building_the_first_requests_is_judged_exit_9(tmp_path: Path) -
     assert "health: UNHEALTHY (exit status 9): run did not finish normally: finish reason " in (
         done.stderr
     )
-    (path,) = (tmp_path / "fakti").glob("*.report.json")
+    (path,) = (tmp_path / "replica" / "fakti").glob("*.report.json")
     report = json.loads(path.read_text("utf-8"))
     assert report["run"]["finish_reason"] == "start_error"
     assert report["run"]["mode"] == "incremental" and report["health"]["exit_code"] == 9

@@ -269,6 +269,10 @@ class FaktiSpider(scrapy.Spider):
                     "run one (python -m newsspider.replica) and give every worker its URL in "
                     "FAKTI_BASE_URL"
                 )
+            if spider.args.replica:
+                from newsspider.replica.embedded import own_output
+
+                logger.info("replica=1: output in %s", own_output(settings))
         spider.base_url = base
         spider.extra_hosts = extra_hosts
         apply_contact(settings)

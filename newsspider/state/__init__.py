@@ -214,6 +214,20 @@ def is_redis(location: str | Path) -> bool:
     return str(location).lower().startswith(_REDIS_SCHEMES)
 
 
+def check_location(location: str) -> None:
+    """A store location that names no store (an unknown ``scheme://``, ``sqlite://`` with no
+    path) is a :class:`SettingError`."""
+    if is_redis(location) or state_file(location) is not None:
+        return
+    if location.lower().startswith("sqlite:"):
+        raise SettingError(
+            f"FAKTI_STATE: {redact(location)!r} names no file (accepted: {_ACCEPTED})"
+        )
+    raise SettingError(
+        f"FAKTI_STATE: unsupported store {redact(location)!r} (accepted: {_ACCEPTED})"
+    )
+
+
 def open_store(uri_or_path: str | Path, *, owner: str = "") -> StateStore:
     """Open the store named by a path or a URI.
 
@@ -226,19 +240,13 @@ def open_store(uri_or_path: str | Path, *, owner: str = "") -> StateStore:
     from newsspider.state.sqlite import SQLiteStore
 
     text = str(uri_or_path)
+    check_location(text)
     if is_redis(text):
         from newsspider.state.redis import RedisStore
 
         return RedisStore.from_url(text, owner=owner)
     path = state_file(text)
-    if path is None:
-        if text.lower().startswith("sqlite:"):
-            raise SettingError(
-                f"FAKTI_STATE: {redact(text)!r} names no file (accepted: {_ACCEPTED})"
-            )
-        raise SettingError(
-            f"FAKTI_STATE: unsupported store {redact(text)!r} (accepted: {_ACCEPTED})"
-        )
+    assert path is not None
     try:
         return SQLiteStore(path)
     except (OSError, sqlite3.Error) as exc:
