@@ -295,7 +295,7 @@ def test_a_write_that_failed_as_the_run_closed_makes_it_export_failed(tmp_path):
 def test_a_report_that_cannot_be_written_fails_the_run_and_leaves_no_temporary(
     tmp_path, monkeypatch
 ):
-    def full(self):
+    def full(self, check=None):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(AtomicFile, "publish", full)
