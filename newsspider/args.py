@@ -307,6 +307,15 @@ def _check_names(settings: Mapping[str, object]) -> None:
             raise ValueError(f"setting {name}: unknown; {hint}")
 
 
+def _is_dir(path: str) -> bool:
+    """Whether ``path`` is a folder (one that cannot be looked at is left to the lock's own
+    one-line error)."""
+    try:
+        return Path(path).is_dir()
+    except OSError:
+        return False
+
+
 def validate_settings(settings: Mapping[str, object]) -> None:
     """Check the ``FAKTI_*`` settings: their names, and the values of those present in
     ``settings``; raises ``ValueError`` with a one-line message."""
@@ -359,7 +368,7 @@ def validate_settings(settings: Mapping[str, object]) -> None:
     if "FAKTI_EMIT" in settings:
         emit_mode(settings.get("FAKTI_EMIT"))
     lock = str(settings.get("FAKTI_LOCK_FILE") or "")
-    if lock and Path(lock).is_dir():
+    if lock and _is_dir(lock):
         raise _bad("FAKTI_LOCK_FILE", lock, "a file path", "a folder")
     state = str(settings.get("FAKTI_STATE") or "")
     if state:

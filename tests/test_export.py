@@ -468,6 +468,19 @@ def test_a_run_whose_lock_file_went_away_publishes_nothing(
     assert ids(feed) == ([5, 6] if how == "replaced" else [1, 2, 3, 4, 5, 6])
 
 
+def test_a_run_whose_extra_lock_file_went_away_still_publishes(pipeline_run, make_record, tmp_path):
+    """FAKTI_LOCK_FILE keeps no other run from this state (its own lock is still held): a
+    shared one deleted during the run failed the run (review: exit 9, 38 records withheld)."""
+    shared = tmp_path / "shared.lock"
+    run = pipeline_run(FAKTI_LOCK_FILE=str(shared))
+    run.feed(*(article(make_record(i)) for i in range(1, 4)))
+    shared.unlink()
+    run.close()
+    assert run.stats.get_value("export/write_failed") is None
+    (feed,) = completed(tmp_path)
+    assert ids(feed) == [1, 2, 3]
+
+
 def test_killed_before_dir_fsync_still_commits(pipeline_run, make_record, tmp_path, monkeypatch):
     _crash_then_rerun(
         pipeline_run,

@@ -324,3 +324,13 @@ def test_an_error_building_the_first_requests_is_judged_exit_9(tmp_path: Path) -
     report = json.loads(path.read_text("utf-8"))
     assert report["run"]["finish_reason"] == "start_error"
     assert report["run"]["mode"] == "incremental" and report["health"]["exit_code"] == 9
+
+
+def test_a_lock_file_in_a_folder_that_cannot_be_searched_is_left_to_the_lock(monkeypatch):
+    """``Path.is_dir`` raised PermissionError: a traceback, where the lock gives one line."""
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "is_dir", denied)
+    validate_settings(project_settings(FAKTI_LOCK_FILE="/secret/fakti.lock"))

@@ -168,11 +168,12 @@ def release(locks: list[RunLock]) -> None:
 
 
 def lost_locks(crawler: Crawler) -> list[Path]:
-    """The lock files of ``crawler`` (:func:`lock_paths`) that this process holds but that are
-    no longer on disk as the file it locked (deleted, or replaced by another run's)."""
+    """The state lock of ``crawler`` (:func:`lock_paths`; not ``FAKTI_LOCK_FILE``, which
+    keeps no other run from this state) if this process holds it but it is no longer on disk
+    as the file it locked (deleted, or replaced by another run's)."""
     lost: list[Path] = []
-    for path, _ in lock_paths(crawler.settings):
-        fd = _HELD.get(path.resolve())
+    for path, name in lock_paths(crawler.settings):
+        fd = _HELD.get(path.resolve()) if name != "FAKTI_LOCK_FILE" else None
         if fd is None:
             continue
         held = os.fstat(fd)
