@@ -523,3 +523,16 @@ def test_an_entry_with_a_bad_count_is_still_the_previous_run():
     assert evaluate(now, runs).healthy
     verdict = evaluate(now, [*runs[:-1], runs[-1] | {"extracted": None}])
     assert verdict.healthy, verdict.failures
+
+
+def test_a_run_that_lost_extraction_workers_says_so_in_its_report():
+    """Every worker dead at start (a broken deployment): all pages extracted in-process, and
+    the report said nothing of it, run after run (review)."""
+    workers = {"extract/workers": 2, "extract/workers/lost": 2}
+    lost = report(stats(**workers, **{"extract/workers/in_process": 40}))
+    assert lost["extract_workers"] == {"started": 2, "lost": 2, "in_process": 40}
+    verdict = evaluate(lost)
+    assert verdict.healthy  # (the records are complete)
+    note = "2 of 2 extraction worker(s) lost (see the log); 40 page(s) extracted in the "
+    assert [n for n in verdict.notes if "worker" in n] == [note + "crawler's process"]
+    assert not any("worker" in n for n in evaluate(report(stats(**{"extract/workers": 2}))).notes)

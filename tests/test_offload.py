@@ -93,6 +93,7 @@ def test_a_dead_worker_fails_its_jobs_and_the_pool_goes_on():
     outcomes, after, lost, survivors = asyncio.run(run())
     failed = [o for o in outcomes if isinstance(o, WorkerLost)]
     assert 1 <= len(failed) <= 3 and lost == 1 and len(survivors) == 1
+    assert [o.suspect for o in failed] == [True] + [False] * (len(failed) - 1)  # its current
     assert after == extract_article(*jobs[0][:2], content_type=jobs[0][2])
     # close() reaped both, the survivor and the dead one (no zombie left)
     assert survivors[0].returncode == 0 and victims[0].returncode == -signal.SIGKILL
@@ -121,6 +122,7 @@ def test_a_hung_worker_is_killed_and_its_jobs_fail(monkeypatch, caplog):
 
     outcomes, lost, status = asyncio.run(run())
     assert [isinstance(o, WorkerLost) for o in outcomes].count(True) == 2 and lost == 1
+    assert [o.suspect for o in outcomes if isinstance(o, WorkerLost)] == [True, False]
     assert status == -signal.SIGKILL
     assert f"exited ({-signal.SIGKILL}); 1 left" in caplog.text  # (was "exited (None)")
 
@@ -134,8 +136,9 @@ def test_no_worker_left_raises_at_once():
             if not pool.workers:
                 break
             await asyncio.sleep(0.01)
-        with pytest.raises(WorkerLost):
+        with pytest.raises(WorkerLost) as lost:
             pool.extract(b"<html></html>", "https://fakti.bg/world/1-x", None)
+        assert lost.value.none_left and not lost.value.suspect
         pool.close()
 
     asyncio.run(run())
@@ -254,3 +257,62 @@ def test_spider_extracts_in_process_when_the_worker_is_lost(pool):
     assert item["headline"] == expected.fields["headline"]
     assert item["url"] == url
     assert spider.crawler.stats.get_value("extract/workers/in_process") == 1
+
+
+class _ScriptedPool:
+    """A pool whose calls fail as scripted (a :class:`WorkerLost` each), then extract."""
+
+    def __init__(self, *losses: WorkerLost) -> None:
+        self.losses = list(losses)
+        self.calls = 0
+
+    async def extract(self, body: bytes, url: str, content_type: str | None):
+        self.calls += 1
+        if self.losses:
+            raise self.losses.pop(0)
+        return extract_article(body, url, content_type=content_type)
+
+
+SUSPECT = WorkerLost("worker exited", suspect=True)
+
+
+@pytest.mark.parametrize(
+    ("losses", "calls", "outcome"),
+    [
+        ((SUSPECT,), 2, "record"),  # another worker extracts it
+        ((SUSPECT, WorkerLost("worker exited")), 3, "record"),  # (queued behind another)
+        ((SUSPECT, SUSPECT), 2, "reject"),
+        ((SUSPECT, WorkerLost("no extraction worker left", none_left=True)), 2, "reject"),
+    ],
+)
+def test_a_page_its_worker_was_lost_on_is_never_extracted_in_process(
+    monkeypatch, losses, calls, outcome
+):
+    """Review: a page that crashed its worker was extracted in-process and crashed the crawler
+    (exit 139, no report, nothing published); one that hung it hung the crawl for ever."""
+    from scrapy.http import HtmlResponse
+    from spider_factory import make_spider
+
+    from newsspider.spiders import fakti
+
+    def poisoned(job):
+        raise AssertionError("extracted in-process")
+
+    monkeypatch.setattr(fakti.ArticleJob, "extract", poisoned)
+    spider = make_spider(url="https://fakti.bg/world/1-x")
+    spider.pool = _ScriptedPool(*losses)
+    body, url, ctype = article_jobs(1)[0]
+    response = HtmlResponse(url, body=body, headers={"Content-Type": ctype})
+
+    async def collect() -> list:
+        return [item async for item in spider.parse_in_worker(response)]
+
+    [output] = asyncio.run(collect())
+    assert spider.pool.calls == calls
+    if outcome == "record":
+        assert (
+            output["headline"] == extract_article(body, url, content_type=ctype).fields["headline"]
+        )
+    else:
+        assert (output["url"], output["reason"]) == (url, "error:WorkerLost")
+        assert spider.crawler.stats.get_value("pages/rejected") == 1

@@ -444,6 +444,12 @@ def evaluate(
     finished = report["run"]["finish_reason"] in th.finish_reasons
     if not finished:
         verdict.notes.append("no-articles and item-count gates skipped: the run did not finish")
+    workers = report.get("extract_workers") or {}
+    if workers.get("lost"):
+        verdict.notes.append(
+            f"{workers['lost']} of {workers['started']} extraction worker(s) lost (see the "
+            f"log); {workers['in_process']} page(s) extracted in the crawler's process"
+        )
     if th.new_baseline:
         verdict.notes.append(
             "drift and item-count gates skipped: this run starts a new baseline "

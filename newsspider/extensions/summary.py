@@ -158,6 +158,11 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "share": _pct(text_fields, layer_fields),
         },
         "requests_per_new_article": round(requests / new, 2) if new else None,
+        "extract_workers": {
+            "started": int(stats.get("extract/workers", 0)),
+            "lost": int(stats.get("extract/workers/lost", 0)),
+            "in_process": int(stats.get("extract/workers/in_process", 0)),
+        },
     }
 
 

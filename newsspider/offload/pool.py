@@ -3,9 +3,10 @@
 Each worker is ``python -m newsspider.offload.worker`` on one end of a socket pair; the
 other end is an asyncio transport, so sending a page and reading a result never block the
 crawl. A job goes to the worker with the fewest jobs in flight. If a worker dies, its jobs
-are failed with :class:`WorkerLost` (the caller extracts them in-process: nothing is lost)
-and the pool goes on with the others; with none left, :meth:`ExtractionPool.extract` says so
-by raising :class:`WorkerLost` at once. A worker that leaves a job unanswered for
+are failed with :class:`WorkerLost`, the one it was working on marked ``suspect`` (see
+:meth:`FaktiSpider._worker_result` for what the caller does), and the pool goes on with the
+others; with none left, :meth:`ExtractionPool.extract` says so by raising :class:`WorkerLost`
+at once. A worker that leaves a job unanswered for
 :data:`JOB_TIMEOUT` seconds (stopped, stuck) is killed, and so is lost the same way: the crawl
 never waits on it for ever.
 """
@@ -38,7 +39,13 @@ WATCH_INTERVAL = 5.0
 
 
 class WorkerLost(RuntimeError):
-    """The job's worker died (or no worker is left); extract the page in-process."""
+    """The job's worker died or was killed (``suspect``: while on this very job, which may
+    be what killed it), or no worker is left (``none_left``)."""
+
+    def __init__(self, message: str, *, suspect: bool = False, none_left: bool = False) -> None:
+        super().__init__(message)
+        self.suspect = suspect
+        self.none_left = none_left
 
 
 class _Worker(asyncio.Protocol):
@@ -65,9 +72,11 @@ class _Worker(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.pool.lost(self)
-        for future in self.jobs.values():
+        current = next(iter(self.sent), None)  # (a worker answers its jobs in order)
+        for job_id, future in self.jobs.items():
             if not future.done():
-                future.set_exception(WorkerLost(f"extraction worker {self.proc.pid} exited"))
+                message = f"extraction worker {self.proc.pid} exited"
+                future.set_exception(WorkerLost(message, suspect=job_id == current))
         self.jobs.clear()
         self.sent.clear()
 
@@ -150,7 +159,7 @@ class ExtractionPool:
     ) -> asyncio.Future[ExtractionResult]:
         """A future of ``extract_article(body, url, content_type=...)`` run by a worker."""
         if not self.workers:
-            raise WorkerLost("no extraction worker left")
+            raise WorkerLost("no extraction worker left", none_left=True)
         worker = min(self.workers, key=lambda w: len(w.jobs))
         future: asyncio.Future[ExtractionResult] = asyncio.get_running_loop().create_future()
         worker.send(next(self._ids), (body, url, content_type), future)

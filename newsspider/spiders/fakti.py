@@ -1090,14 +1090,24 @@ class FaktiSpider(scrapy.Spider):
             yield output
 
     async def _worker_result(self, job: ArticleJob) -> ExtractionResult:
-        """A worker's extraction of ``job``; in-process when its worker was lost, or when this
-        crawl has no workers (a request built by a crawl that had them: another Redis worker,
-        a restarted run)."""
-        if self.pool is not None:
+        """A worker's extraction of ``job``; in-process when its worker was lost while it
+        waited, or when this crawl has no workers (a request built by a crawl that had them:
+        another Redis worker, a restarted run). A page its worker died or hung on is tried on
+        another worker, never in-process (it may crash or hang whoever extracts it); lost a
+        second time, or with no worker left, it is a reject, ``error:WorkerLost``."""
+        struck = False
+        while self.pool is not None:
             try:
                 return await self.pool.extract(*job)
-            except WorkerLost:
-                pass
+            except WorkerLost as lost:
+                if not (struck or lost.suspect):
+                    break
+                if (struck and lost.suspect) or lost.none_left:
+                    logger.error(
+                        "article %s not extracted: a worker was lost on it (%s)", job.url, lost
+                    )
+                    return Rejected(job.url, "error:WorkerLost", {"url": job.url}, {})
+                struck = True
         self.crawler.stats.inc_value("extract/workers/in_process")
         return job.extract()
 
