@@ -241,13 +241,16 @@ class _DeadPool:
 def test_spider_extracts_in_process_when_the_worker_is_lost(pool):
     """A lost worker, or a request built by a crawl with workers (a Redis job's other worker,
     a restarted run) reaching one without: the page is extracted in-process."""
+    from scrapy import Request
     from scrapy.http import HtmlResponse
     from spider_factory import make_spider
 
     spider = make_spider(url="https://fakti.bg/world/1-x")
     spider.pool = pool
     body, url, ctype = article_jobs(1)[0]
-    response = HtmlResponse(url, body=body, headers={"Content-Type": ctype})
+    response = HtmlResponse(
+        url, body=body, headers={"Content-Type": ctype}, request=Request(url)
+    )  # (as in a crawl: a response has its request, whose URL is the one asked for)
 
     async def collect() -> list:
         return [item async for item in spider.parse_in_worker(response)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -1161,6 +1162,73 @@ def test_article_record_has_canonical_url_and_layer_stats() -> None:
     assert stats.get_value("extract/comments/missing") == 1
 
 
+def _lake() -> bytes:
+    """The page of the en article 1000042, published at 09:15."""
+    return ARTICLE.format(published="2025-10-26T09:15:00+02:00").encode()
+
+
+def _parsed(spider: FaktiSpider, page: Response, in_worker: bool) -> list:
+    """What :meth:`FaktiSpider.parse` (or ``parse_in_worker``, in-process) gives for ``page``."""
+    if not in_worker:
+        return list(spider.parse(page))
+
+    async def collect() -> list:
+        return [out async for out in spider.parse_in_worker(page)]
+
+    return asyncio.run(collect())
+
+
+@pytest.mark.parametrize("in_worker", [False, True], ids=["parse", "parse_in_worker"])
+@pytest.mark.parametrize("args", [{"lang": "bg"}, {"url": f"{BASE}/world/1000003-c"}])
+def test_an_article_redirected_to_another_article_is_a_reject_not_the_other_ones_record(
+    args, in_worker: bool, caplog
+) -> None:
+    """bg 1000003 sent (301) to en 1000042: 1000042's record was exported as the answer (of
+    an edition the run did not ask for), 1000003 got no reject and its watermark moved."""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    if "url" in args:
+        spider = make_spider(store, **args)
+        [article] = spider.start_requests_list()
+    else:
+        spider, article = _listed_article(store, "Sun, 26 Oct 2025 10:30:00 +0200")
+    lake = landed(article, f"{BASE}/en/world/1000042-synthetic-lake", _lake())
+    [reject] = _parsed(spider, lake, in_worker)
+    assert dict(reject) == {
+        "url": "https://fakti.bg/world/1000003-c",
+        "reason": "redirect:other_article",
+        "partial": {"url": "https://fakti.bg/world/1000003-c"},
+        "layers": {},
+    }
+    assert spider.crawler.stats.get_value("pages/redirected_elsewhere") == 1
+    assert (
+        "article https://fakti.bg/world/1000003-c redirected to another article, "
+        "https://fakti.bg/en/world/1000042-synthetic-lake: rejected" in caplog.text
+    )
+    spider._closed(spider, "finished")
+    held = {"bg": sofia_local(2025, 10, 26, 10, 30)}  # asked again next run
+    assert store.marks == ({"bg": sofia_local(2025, 10, 26, 9, 0)} if "url" in args else held)
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        f"{BASE}/en/amp/world/1000042-synthetic-lake",  # AMP → canonical
+        f"{BASE}/en/world/1000042-old-slug",  # a slug changed
+        "https://www.fakti.bg/en/world/1000042-synthetic-lake",  # another host of the site
+    ],
+)
+def test_a_redirect_within_one_article_gives_its_record(asked: str) -> None:
+    spider = make_spider(url=f"{BASE}/en/world/1000042-x")
+    spider.start_requests_list()
+    lake = landed(Request(asked), f"{BASE}/en/world/1000042-synthetic-lake", _lake())
+    [item] = spider.parse(lake)
+    assert (item["url"], item["article_id"]) == (
+        "https://fakti.bg/en/world/1000042-synthetic-lake",
+        1000042,
+    )
+    assert spider.crawler.stats.get_value("pages/redirected_elsewhere") is None
+
+
 def test_article_outside_the_window_is_dropped() -> None:
     spider = make_spider(since="2025-10-01", until="2025-10-25", lang="en")
     spider.start_requests_list()
@@ -1362,6 +1430,9 @@ def _no_record(spider: FaktiSpider, article: Request, how: str) -> None:
             url=BASE + "/", meta={**article.meta, "redirect_urls": [article.url]}
         )
         assert list(spider.parse(response(moved.url, b"<html></html>", moved))) == []
+    elif how == "redirected to another article":
+        other = landed(article, f"{BASE}/en/world/1000042-synthetic-lake", _lake())
+        assert [r["reason"] for r in spider.parse(other)] == ["redirect:other_article"]
     else:  # a pipeline raised (not DropItem)
         failure = Failure(OSError("database is locked"))
         spider._item_error(
@@ -1369,7 +1440,10 @@ def _no_record(spider: FaktiSpider, article: Request, how: str) -> None:
         )
 
 
-@pytest.mark.parametrize("how", ["not fetched", "rejected", "redirected off", "pipeline error"])
+NO_RECORD = ["not fetched", "rejected", "redirected off", "redirected to another article"]
+
+
+@pytest.mark.parametrize("how", [*NO_RECORD, "pipeline error"])
 def test_an_article_with_no_record_holds_its_edition_back_to_its_listing_date(how: str) -> None:
     store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
     spider, article = _listed_article(store, "Sun, 26 Oct 2025 10:30:00 +0200")

@@ -101,6 +101,8 @@ ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
 LISTED, LISTING_CLOCK = "fakti_listed", "fakti_listing_clock"
 #: Request meta of an article a killed distributed run had claimed, fetched again.
 REFETCH = "fakti_refetch"
+#: The reject reason of an article redirected to another article.
+REDIRECTED_ELSEWHERE = "redirect:other_article"
 
 
 class ArticleJob(NamedTuple):
@@ -1078,13 +1080,17 @@ class FaktiSpider(scrapy.Spider):
         """An article page → its record (or a reject). The default callback, so that
         ``scrapy parse --spider=fakti <article URL>`` shows one page's record."""
         job = self._article_job(response)
-        if job is not None:
+        if isinstance(job, ArticleJob):
             yield from self._handle(job.extract(), response)
+        elif job is not None:
+            yield job
 
     async def parse_in_worker(self, response: Response) -> AsyncIterator[Any]:
         """:meth:`parse`, with the extraction done by a worker process of :attr:`pool`."""
         job = self._article_job(response)
-        if job is None:
+        if not isinstance(job, ArticleJob):
+            if job is not None:
+                yield job
             return
         for output in self._handle(await self._worker_result(job), response):
             yield output
@@ -1154,14 +1160,32 @@ class FaktiSpider(scrapy.Spider):
                 ref.url, why, listed.isoformat(),
             )  # fmt: skip
 
-    def _article_job(self, response: Response) -> ArticleJob | None:
-        """The extraction job of an article response, else None (counted)."""
+    def _article_job(self, response: Response) -> ArticleJob | RejectItem | None:
+        """The extraction job of an article response; a reject when it is another article's
+        page (:meth:`_elsewhere`); else None (counted)."""
         ref = parse_article_url(response.url, extra_hosts=self.extra_hosts)
         if ref is None:
             self.crawler.stats.inc_value("pages/not_article")
             self._hold(response, "redirected to a page that is not an article")
             return None
+        asked = parse_article_url(_asked(response), extra_hosts=self.extra_hosts)
+        if asked is not None and asked.key != ref.key:
+            return self._elsewhere(response, asked, ref)
         return ArticleJob(response.body, ref.url, _content_type(response))
+
+    def _elsewhere(self, response: Response, asked: ArticleRef, landed: ArticleRef) -> RejectItem:
+        """An article redirected to another article (``(lang, id)``): not read as the one
+        asked for, nor exported as the other (requested on its own when listed, and maybe
+        outside the run's editions); a reject :data:`REDIRECTED_ELSEWHERE` for the one asked
+        for, which is held back like any article that gave no record."""
+        logger.warning(
+            "article %s redirected to another article, %s: rejected (the other is not "
+            "exported from it)",
+            asked.url, landed.url,
+        )  # fmt: skip
+        self.crawler.stats.inc_value("pages/redirected_elsewhere")
+        self._hold(response, f"redirected to another article {landed.url}")
+        return build_reject(Rejected(asked.url, REDIRECTED_ELSEWHERE, {"url": asked.url}, {}))
 
     def _handle(self, result: ExtractionResult, response: Response) -> Iterator[Any]:
         stats = self.crawler.stats
