@@ -22,6 +22,8 @@ from newsspider.middlewares.redirect import (
     UnfilteredRedirectMiddleware,
 )
 from newsspider.middlewares.retry import PAGES_GAVE_UP, BackoffRetryMiddleware, parse_retry_after
+from newsspider.middlewares.robots import StrictRobotsTxtMiddleware
+from newsspider.middlewares.safety import TooLarge
 from newsspider.middlewares.useragent import apply_contact, user_agent
 
 ROBOTS = """# synthetic
@@ -409,3 +411,30 @@ def test_robots_txt_is_not_held_by_its_own_backoff(monkeypatch) -> None:
     robots = Request("http://127.0.0.1:9/robots.txt", meta={NOT_BEFORE: mw.gate.wall() + 16})
     asyncio.run(mw.process_request(robots))
     assert waits == []
+
+
+@pytest.mark.parametrize(
+    ("error", "why"),
+    [
+        (TimeoutError("took too long"), "could not be fetched (TimeoutError: took too long)"),
+        (ConnectionRefusedError(), "could not be fetched (ConnectionRefusedError: )"),
+        (IgnoreRequest("refused offsite request: http://x/"), "was not fetched (refused offsite"),
+        (IgnoreRequest("max redirections reached"), "was not fetched (max redirections reached)"),
+        (TooLarge("larger than DOWNLOAD_MAXSIZE"), "is larger than DOWNLOAD_MAXSIZE"),
+    ],
+)
+def test_a_robots_txt_not_obtained_disallows_everything(error: Exception, why: str, caplog):
+    """A download error (after its retries) or a refused redirect stored no rules: every
+    page was fetched (RFC 9309: an unreachable robots.txt means complete disallow)."""
+    from twisted.internet.defer import Deferred
+
+    mw = StrictRobotsTxtMiddleware(_crawler(ROBOTSTXT_OBEY=True))
+    waiting = mw._parsers["fakti.bg"] = Deferred()
+    given: list = []
+    waiting.addCallback(given.append)
+    mw._robots_error(error, "fakti.bg")
+    [parser] = given
+    assert mw._parsers["fakti.bg"] is parser
+    assert not parser.allowed("https://fakti.bg/world/1000001-x", "newsspider")
+    assert f"robots.txt of fakti.bg {why}" in caplog.text
+    assert mw.crawler.stats.get_value("politeness/robots_unavailable") == 1

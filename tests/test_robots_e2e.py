@@ -1,7 +1,9 @@
 """An unavailable robots.txt over real loopback HTTP: a real ``scrapy crawl fakti``.
 
-RFC 9309: a robots.txt that answers 5xx means complete disallow (Scrapy read the error page
-as a file without rules: everything allowed); one that answers 4xx means no rules.
+RFC 9309: a robots.txt that answers 5xx, or cannot be obtained (a download error, a refused
+redirect, a redirect loop), means complete disallow (Scrapy read the error page as a file
+without rules, and stored no rules for one not obtained: everything allowed); one that
+answers 4xx means no rules.
 """
 
 from __future__ import annotations
@@ -10,12 +12,11 @@ import json
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fake_site import Site, send
+from fake_site import Site, redirect, send
 
 pytestmark = pytest.mark.e2e
 
@@ -70,22 +71,30 @@ def test_a_robots_txt_answering_4xx_has_no_rules(tmp_path: Path) -> None:
     assert [r["article_id"] for r in records] == [1000001] and ARTICLE in site.hits
 
 
-def test_a_robots_txt_dropping_the_connection_does_not_make_the_site_unreachable(
-    tmp_path: Path,
+def drop(h) -> None:
+    h.connection.shutdown(socket.SHUT_RDWR)
+
+
+@pytest.mark.parametrize(
+    ("robots", "hits", "why"),
+    [
+        (drop, 6, "could not be fetched (DownloadFailedError: "),  # 1 + RETRY_TIMES
+        (redirect("http://127.0.0.2:9/robots.txt", 301), 1, "was not fetched (refused offsite"),
+        (redirect("/robots.txt"), 6, "was not fetched (max redirections reached)"),
+    ],
+    ids=["connection dropped", "off-site redirect", "redirect loop"],
+)
+def test_a_robots_txt_not_obtained_disallows_everything(
+    tmp_path: Path, robots: Callable, hits: int, why: str
 ) -> None:
-    """robots.txt gave up (no response) before any page answered: not ``site_unreachable``."""
-
-    def drop(h) -> None:
-        h.connection.shutdown(socket.SHUT_RDWR)
-
-    def slow(h) -> None:  # answers after the early-stop check has seen robots.txt give up
-        time.sleep(1.5)
-        send(PAGE)(h)
-
-    done, site, records = crawl(drop, tmp_path, slow)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert [r["article_id"] for r in records] == [1000001]
-    assert site.hits.count("/robots.txt") == 6  # 1 + RETRY_TIMES
+    """Scrapy stored no rules for a robots.txt it could not obtain: the page was fetched and
+    exported, exit 0 (RFC 9309: unreachable through server or network errors = disallow)."""
+    done, site, records = crawl(robots, tmp_path)
+    assert records == [] and ARTICLE not in site.hits, done.stderr[-3000:]
+    assert site.hits.count("/robots.txt") == hits
+    assert f"robots.txt of 127.0.0.1:{site.url.rsplit(':', 1)[1]} {why}" in done.stderr
+    assert "'politeness/robots_unavailable': 1" in done.stderr
+    assert done.returncode == 4  # (no response: the site answered nothing but redirects)
 
 
 THREE = tuple(f"/en/world/100000{n}-synthetic" for n in (1, 2, 3))
@@ -111,22 +120,19 @@ def test_a_robots_txt_larger_than_download_maxsize_disallows_everything(tmp_path
     assert "'politeness/robots_unavailable': 1" in done.stderr
 
 
-def test_a_page_whose_first_attempt_failed_after_robots_txt_gave_up_is_waited_for(
+def test_a_page_whose_first_attempt_failed_before_any_answer_is_waited_for(
     tmp_path: Path,
 ) -> None:
-    """robots.txt drops the connection, the page drops its first attempt only: the early
-    stop fired on that attempt (exit 9) before the page's retry was answered. With the live
-    backoff (2 s before the retry)."""
+    """Not obeying robots.txt, the page drops its first attempt only: the early stop fired
+    on that attempt (exit 9) before the page's retry was answered. With the live backoff
+    (2 s before the retry)."""
     attempts: list[int] = []
-
-    def drop(h) -> None:
-        h.connection.shutdown(socket.SHUT_RDWR)
 
     def flaky(h) -> None:
         attempts.append(1)
         (drop if len(attempts) == 1 else send(PAGE))(h)
 
-    live = ("FAKTI_LOOPBACK_FAST=0", "RETRY_TIMES=2", "DOWNLOAD_DELAY=0")
+    live = ("FAKTI_LOOPBACK_FAST=0", "RETRY_TIMES=2", "DOWNLOAD_DELAY=0", "ROBOTSTXT_OBEY=0")
     done, _, records = crawl(drop, tmp_path, flaky, (ARTICLE,), *live)
     assert done.returncode == 0, done.stderr[-3000:]
     assert [r["article_id"] for r in records] == [1000001] and len(attempts) == 2

@@ -4,9 +4,9 @@ Once a request other than robots.txt has failed all its retries with a download 
 (``retry/pages_gave_up``) and no response at all has been received, every other request would
 fail the same way, each after its own retries (an hour with live timeouts). The run is then
 closed with the finish reason ``site_unreachable``, and the health gate reports it (exit
-status 4). A robots.txt that gave up is not enough: a server or CDN may fail only that path
-and serve the pages it held back; nor is a page's failed attempt, which its retry may still
-get an answer to.
+status 4). A robots.txt that gave up does not count: it disallows everything
+(:mod:`newsspider.middlewares.robots`), so no other request is sent and the run ends on its
+own; nor is a page's failed attempt, which its retry may still get an answer to.
 ``FAKTI_HEALTH_UNREACHABLE_ABORT=False`` keeps trying every request instead.
 """
 

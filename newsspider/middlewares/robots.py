@@ -1,11 +1,15 @@
-"""robots.txt as RFC 9309 reads an unavailable one, applied to every request that waited.
+"""robots.txt as RFC 9309 reads an unreachable one, applied to every request that waited.
 
 Scrapy parses whatever a robots.txt request returns; a 5xx error page has no rules, so a
-server in trouble opened the whole site to the crawl. RFC 9309 (§2.3.1.4) says a robots.txt
-that answers 5xx means complete disallow: this subclass of Scrapy's ``RobotsTxtMiddleware``
-(same settings, same place) reads such an answer, after its retries, as ``Disallow: /`` for
-the rest of the run, with a warning; so is one over ``DOWNLOAD_MAXSIZE`` (it cannot be read,
-and Scrapy took it as no rules). A 4xx still means no rules (§2.3.1.3).
+server in trouble opened the whole site to the crawl; and a robots.txt it could not obtain at
+all (a timeout, a dropped connection) meant no rules too. RFC 9309 (§2.3.1.4) says a
+robots.txt unreachable because of server or network errors means complete disallow: this
+subclass of Scrapy's ``RobotsTxtMiddleware`` (same settings, same place) reads a 5xx answer,
+after its retries, as ``Disallow: /`` for the rest of the run, with a warning; and so any
+robots.txt not obtained: a download error after its retries, one over ``DOWNLOAD_MAXSIZE``, a
+redirect our rules refuse (off-site), and a redirect loop (more than ``REDIRECT_MAX_TIMES``,
+which the RFC lets a crawler read as no rules: the rules could not be read). A 4xx still
+means no rules (§2.3.1.3).
 
 Scrapy 2.19 hands the parser of a robots.txt still being fetched to the first request that
 waited for it only (the others got ``None``: no rules); here every waiting request gets it.
@@ -17,6 +21,7 @@ import logging
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
@@ -31,7 +36,7 @@ DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
 
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """Scrapy's ``RobotsTxtMiddleware``; a robots.txt answering 5xx, or too large to read,
+    """Scrapy's ``RobotsTxtMiddleware``; a robots.txt answering 5xx, or not obtained at all,
     disallows everything."""
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
@@ -49,10 +54,10 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         await super()._parse_robots(response, netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        if not isinstance(exc, TooLarge):
-            super()._robots_error(exc, netloc)
-            return
-        self._unavailable(netloc, "is larger than DOWNLOAD_MAXSIZE")
+        """robots.txt was not obtained: everything is disallowed (Scrapy stored no rules)."""
+        if not isinstance(exc, IgnoreRequest):  # (as Scrapy counts it)
+            self.crawler.stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+        self._unavailable(netloc, _not_obtained(exc))
         waiting = self._parsers[netloc]
         assert isinstance(waiting, Deferred)
         self._parsers[netloc] = parser = build_from_crawler(
@@ -63,8 +68,17 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     def _unavailable(self, netloc: str, why: str) -> None:
         logger.warning(
             "robots.txt of %s %s: nothing is fetched from it in this run "
-            "(RFC 9309: an unavailable robots.txt disallows everything)",
+            "(RFC 9309: an unreachable robots.txt disallows everything)",
             netloc,
             why,
         )
         self.crawler.stats.inc_value("politeness/robots_unavailable")
+
+
+def _not_obtained(exc: Exception) -> str:
+    """Why a robots.txt was not obtained, for the warning."""
+    if isinstance(exc, TooLarge):
+        return "is larger than DOWNLOAD_MAXSIZE"
+    if isinstance(exc, IgnoreRequest):  # an off-site redirect, a redirect loop
+        return f"was not fetched ({exc})"
+    return f"could not be fetched ({type(exc).__name__}: {exc})"
