@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 from scrapy import Request, Spider
@@ -160,6 +161,42 @@ def test_retry_after_capped() -> None:
     request = Request("http://127.0.0.1:9/x")
     mw.process_response(request, Response(request.url, status=503, headers={"Retry-After": "9999"}))
     assert mw.gate.reserve("127.0.0.1:9") == 30.0
+
+
+def _http(at: datetime) -> str:
+    return format_datetime(at, usegmt=True)
+
+
+SERVER = datetime.now(UTC) - timedelta(seconds=120)  # a server clock 2 minutes behind ours
+
+
+@pytest.mark.parametrize(
+    ("headers", "settings", "waits"),
+    [
+        ({"Retry-After": "0"}, {}, [2.0, 4.0, 8.0]),  # before: 0, 0, 0
+        ({"Retry-After": "Wed, 23 Apr 2025 05:00:00 GMT"}, {}, [2.0, 4.0, 8.0]),  # past: 0
+        ({"Retry-After": "7"}, {}, [7.0, 7.0, 8.0]),  # the longer of the two
+        ({"Retry-After": "120"}, {"FAKTI_RETRY_AFTER_MAX": 0}, [2.0, 4.0, 8.0]),  # before: 0
+        # 60 s on the server's clock, 60 s in our past: before, 0 (and no backoff)
+        (
+            {"Date": _http(SERVER), "Retry-After": _http(SERVER + timedelta(seconds=60))},
+            {},
+            [60.0] * 3,
+        ),
+    ],
+    ids=["zero", "past date", "seconds", "max 0", "server clock behind"],
+)
+def test_a_retry_after_never_shortens_the_backoff(headers, settings, waits) -> None:
+    """A Retry-After that came to 0 s or less (or was capped to 0) replaced the backoff
+    (2, 4, 8 s) with no wait at all; a date was read against our clock, not the server's."""
+    mw = _retry_mw(FAKTI_RETRY_BACKOFF_BASE=2, RETRY_TIMES=5, **settings)
+    request = Request("http://127.0.0.1:9/en/world/1000001-a")
+    got = []
+    for _ in waits:
+        request = mw.process_response(request, Response(request.url, status=503, headers=headers))
+        own = request.meta.get(NOT_BEFORE, mw.gate.wall()) - mw.gate.wall()
+        got.append(max(own, mw.gate.paused_for("127.0.0.1:9")))  # (as politeness waits)
+    assert got == waits
 
 
 def test_backoff_grows_exponentially_and_gives_up() -> None:

@@ -1,11 +1,13 @@
 """Retries with backoff, honouring ``Retry-After`` on 429 and 503 (Scrapy's retry ignores it).
 
-A retried request is not sent before its delay: ``Retry-After`` (seconds or an HTTP date,
-capped by ``FAKTI_RETRY_AFTER_MAX``) pauses the whole host, also after a last attempt;
-otherwise the request alone waits ``FAKTI_RETRY_BACKOFF_BASE * 2**(attempt-1)`` seconds,
-capped by ``FAKTI_RETRY_BACKOFF_MAX``. A request other than robots.txt that gives up after a
-download error (``RETRY_EXCEPTIONS``) is counted: :data:`PAGES_GAVE_UP`, read by the early
-stop of an unreachable site.
+A retried request is not sent before its delay: it waits
+``FAKTI_RETRY_BACKOFF_BASE * 2**(attempt-1)`` seconds, capped by ``FAKTI_RETRY_BACKOFF_MAX``,
+and a ``Retry-After`` (seconds, or an HTTP date read against the response's ``Date``: the
+server's clock; capped by ``FAKTI_RETRY_AFTER_MAX``, 0 = not honoured) pauses the whole host,
+also after a last attempt: the retry waits the longer of the two, never less than its
+backoff (a ``Retry-After`` of 0 or in the past is no reason to retry at once). A request
+other than robots.txt that gives up after a download error (``RETRY_EXCEPTIONS``) is
+counted: :data:`PAGES_GAVE_UP`, read by the early stop of an unreachable site.
 """
 
 from __future__ import annotations
@@ -27,22 +29,38 @@ RETRY_AFTER_STATUSES = frozenset({429, 503})
 PAGES_GAVE_UP = "retry/pages_gave_up"
 
 
-def parse_retry_after(value: str | bytes | None, now: datetime) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date), else None."""
-    if isinstance(value, bytes):
-        value = value.decode("latin-1", "replace")
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():  # (not "²": a digit to str.isdigit)
-        return float(value)
+def _http_date(value: str) -> datetime | None:
+    """An HTTP date (``Sun, 26 Oct 2025 10:00:00 GMT``) as an aware datetime, else None."""
     try:
         when = parsedate_to_datetime(value)
     except (ValueError, TypeError, IndexError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _text(value: str | bytes | None) -> str:
+    """A header value as stripped text ("" when absent)."""
+    if isinstance(value, bytes):
+        value = value.decode("latin-1", "replace")
+    return (value or "").strip()
+
+
+def parse_retry_after(value: str | bytes | None, now: datetime) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds, or an HTTP date less
+    ``now``: 0 when past), else None."""
+    value = _text(value)
+    if not value:
+        return None
+    if value.isascii() and value.isdigit():  # (not "²": a digit to str.isdigit)
+        return float(value)
+    when = _http_date(value)
+    return None if when is None else max(0.0, (when - now).total_seconds())
+
+
+def server_now(date: str | bytes | None, ours: datetime) -> datetime:
+    """The time of a response's ``Date`` header (the server's clock, against which its
+    ``Retry-After`` date is written), else ``ours``."""
+    return _http_date(_text(date)) or ours
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -62,16 +80,16 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         """A ``Retry-After`` on 429/503 pauses the host, also when the request is not retried
-        again (its last attempt): the site asked for a pause, not for that request."""
+        again (its last attempt): the site asked for a pause, not for that request. A retry
+        also keeps its own backoff: it waits the longer of the two."""
         result = super().process_response(request, response)
         if response.status in RETRY_AFTER_STATUSES:
-            wait = parse_retry_after(response.headers.get(b"Retry-After"), datetime.now(UTC))
+            headers = response.headers
+            now = server_now(headers.get(b"Date"), datetime.now(UTC))
+            wait = parse_retry_after(headers.get(b"Retry-After"), now)
             if wait is not None:
-                wait = min(wait, self.retry_after_max)
-                self.gate.pause(urlparse_cached(request).netloc, wait)
+                self.gate.pause(urlparse_cached(request).netloc, min(wait, self.retry_after_max))
                 self.crawler.stats.inc_value("politeness/retry_after")
-                if isinstance(result, Request):
-                    return result  # (the pause holds it: no backoff on top)
         return self._backoff(result)
 
     def process_exception(
