@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+from protego import Protego
 from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest
@@ -47,6 +48,29 @@ Crawl-delay: 0.5
 )
 def test_parse_crawl_delay_group_choice(ua: str, delay: float) -> None:
     assert parse_crawl_delay(ROBOTS, ua) == delay
+
+
+OUR_UA = user_agent("https://github.com/newsspider/newsspider")
+
+
+SPIDER_GROUP = "User-agent: *\nCrawl-delay: 10\nDisallow: /private/\n\nUser-agent: spider\n"
+OUR_GROUP = "User-agent: *\nCrawl-delay: 10\n\nUser-agent: newsspider\nDisallow: /x/\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "delay", "private"),
+    [
+        (SPIDER_GROUP + "Crawl-delay: 0\nDisallow:\n", 10.0, False),  # was 0.0
+        (OUR_GROUP, None, True),  # was 10.0: the * group's delay, not our group's
+        ("User-agent: newsspider/0.1\nCrawl-delay: 4\n\nUser-agent: *\nDisallow: /\n", 4.0, True),
+    ],
+    ids=["'spider' is no token of newsspider", "our group has no delay", "our group's"],
+)
+def test_the_crawl_delay_comes_from_the_group_whose_rules_apply(text, delay, private) -> None:
+    """Group names were matched as substrings of our User-Agent, robots rules (Protego) at
+    token boundaries: the delay came from another group than the rules."""
+    assert parse_crawl_delay(text, OUR_UA) == delay
+    assert Protego.parse(text).can_fetch("https://fakti.bg/private/a", OUR_UA) is private
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ and hold requests until the host gate allows them (``Retry-After`` pauses, retry
 from __future__ import annotations
 
 import logging
-import re
 from urllib.parse import urlsplit
 
+from protego import Protego
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
@@ -21,40 +21,13 @@ logger = logging.getLogger(__name__)
 #: must not be sent (its retry backoff).
 NOT_BEFORE = "fakti_not_before"
 
-_FIELD = re.compile(r"^\s*([A-Za-z-]+)\s*:\s*(.*?)\s*$")
-
 
 def parse_crawl_delay(robots_txt: str, user_agent: str) -> float | None:
-    """The ``Crawl-delay`` for ``user_agent``: from the group naming it (the longest matching
-    product token wins), else from the ``*`` group; ``None`` when there is none."""
-    ua = user_agent.lower()
-    best: tuple[int, float] | None = None  # (specificity, delay)
-    agents: list[str] = []
-    in_rules = False
-    for line in robots_txt.splitlines():
-        match = _FIELD.match(line.split("#", 1)[0])
-        if not match:
-            continue
-        name, value = match.group(1).lower(), match.group(2)
-        if name == "user-agent":
-            if in_rules:
-                agents, in_rules = [], False
-            agents.append(value.lower())
-            continue
-        in_rules = True
-        if name != "crawl-delay":
-            continue
-        try:
-            delay = float(value)
-        except ValueError:
-            continue
-        if delay < 0 or delay != delay:
-            continue
-        for agent in agents:
-            score = 0 if agent == "*" else len(agent) if agent and agent in ua else -1
-            if score >= 0 and (best is None or score > best[0]):
-                best = (score, delay)
-    return best[1] if best else None
+    """The ``Crawl-delay`` of the group whose rules Scrapy's robots.txt parser (Protego, its
+    default ``ROBOTSTXT_PARSER``) applies to ``user_agent``: the longest group name found in
+    it at a word boundary (``spider`` is not in ``newsspider``), else the ``*`` group;
+    ``None`` when that group has none (another group's delay does not apply)."""
+    return Protego.parse(robots_txt).crawl_delay(user_agent)
 
 
 class CrawlDelayMiddleware:
