@@ -23,6 +23,9 @@ FAKTI_CONTACT = "https://github.com/newsspider/newsspider"
 #: Rebuilt from FAKTI_CONTACT when that is given on the command line (`-s FAKTI_CONTACT=...`).
 USER_AGENT = user_agent(FAKTI_CONTACT)
 ROBOTSTXT_OBEY = True
+#: The name robots.txt groups are matched against (not the whole User-Agent, whose words
+#: "crawler", "archive", "github" would each pick a group of that name).
+ROBOTSTXT_USER_AGENT = "newsspider"
 #: Honour robots.txt `Crawl-delay` (capped, seconds); off in loopback fast mode.
 FAKTI_CRAWL_DELAY_OBEY = True
 FAKTI_CRAWL_DELAY_MAX = 60.0

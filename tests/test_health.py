@@ -109,6 +109,16 @@ def test_unreachable_run_stopped_early_is_not_also_a_finish_reason_failure():
     ]
 
 
+def test_the_cause_is_never_our_own_refusals_when_there_is_another():
+    """A robots.txt not obtained refuses every request after it (IgnoreRequest): with more
+    requests than robots.txt's 6 attempts the refusals named the cause (review)."""
+    errors = {"scrapy.exceptions.IgnoreRequest": 30, "DownloadConnectionRefusedError": 6}
+    assert health.cause_of(errors) == "connection refused"
+    assert health.cause_of({"scrapy.exceptions.IgnoreRequest": 1}) == (
+        "refused by our rules: robots.txt, an off-site redirect, a size limit"
+    )
+
+
 def test_cause_is_the_most_frequent_exception():
     assert cause_of({"a.DownloadTimeoutError": 2, "b.CannotResolveHostError": 9}) == (
         "DNS lookup failed"

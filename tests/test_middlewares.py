@@ -73,6 +73,22 @@ def test_the_crawl_delay_comes_from_the_group_whose_rules_apply(text, delay, pri
     assert Protego.parse(text).can_fetch("https://fakti.bg/private/a", OUR_UA) is private
 
 
+@pytest.mark.parametrize("group", ["crawler", "archive", "github", "newsspider"])
+def test_robots_groups_are_matched_against_our_name_not_every_word_of_our_user_agent(group):
+    """Protego matched the whole User-Agent: a group `crawler`, `archive` or `github` was
+    ours, its delay (0) and its rules (everything allowed) taken over the `*` group's."""
+    from newsspider import settings as project
+
+    text = f"User-agent: *\nCrawl-delay: 10\nDisallow: /private/\n\nUser-agent: {group}\n"
+    text += "Crawl-delay: 0\nDisallow:\n"
+    ours = group.startswith(project.ROBOTSTXT_USER_AGENT)
+    assert parse_crawl_delay(text, project.ROBOTSTXT_USER_AGENT) == (0.0 if ours else 10.0)
+    allowed = Protego.parse(text).can_fetch(
+        "https://fakti.bg/private/a", project.ROBOTSTXT_USER_AGENT
+    )
+    assert allowed is ours
+
+
 @pytest.mark.parametrize(
     "text",
     ["User-agent: *\nDisallow: /", "User-agent: *\nCrawl-delay: soon", "Crawl-delay: 5", ""],
@@ -465,13 +481,13 @@ def test_a_page_redirected_to_robots_txt_sets_no_delay() -> None:
     assert mw.gate.delays == {}
 
 
-def test_robots_txt_is_not_held_by_its_own_backoff(monkeypatch) -> None:
-    """Every request waits for robots.txt: its backoff (2+4+8+16+32 s) made an unreachable
-    site take 67 s to be told, against about 10."""
+def test_robots_txt_waits_its_backoff_like_any_request(monkeypatch) -> None:
+    """A robots.txt not obtained stops the run (nothing is allowed): retried without backoff,
+    a blip of 6.5 s lost a whole scheduled run, exit 4 (review)."""
     mw, waits = _politeness(monkeypatch)
     robots = Request("http://127.0.0.1:9/robots.txt", meta={NOT_BEFORE: mw.gate.wall() + 16})
     asyncio.run(mw.process_request(robots))
-    assert waits == []
+    assert waits == [pytest.approx(16, abs=0.5)]
 
 
 @pytest.mark.parametrize(

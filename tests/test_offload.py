@@ -231,10 +231,10 @@ def test_workers_die_with_a_killed_crawler(replica_factory, tmp_path, stopped):
 
 
 class _DeadPool:
-    """A pool whose worker has just died."""
+    """A pool whose last worker has just died."""
 
     def extract(self, body: bytes, url: str, content_type: str | None):
-        raise WorkerLost("worker exited")
+        raise WorkerLost("no extraction worker left", none_left=True)
 
 
 @pytest.mark.parametrize("pool", [_DeadPool(), None], ids=["worker-lost", "no-pool"])
@@ -284,6 +284,8 @@ SUSPECT = WorkerLost("worker exited", suspect=True)
     [
         ((SUSPECT,), 2, "record"),  # another worker extracts it
         ((SUSPECT, WorkerLost("worker exited")), 3, "record"),  # (queued behind another)
+        ((WorkerLost("worker exited"),), 2, "record"),  # (a surviving worker, not in-process)
+        ((WorkerLost("worker exited"), SUSPECT, SUSPECT), 3, "reject"),
         ((SUSPECT, SUSPECT), 2, "reject"),
         ((SUSPECT, WorkerLost("no extraction worker left", none_left=True)), 2, "reject"),
     ],
@@ -293,6 +295,7 @@ def test_a_page_its_worker_was_lost_on_is_never_extracted_in_process(
 ):
     """Review: a page that crashed its worker was extracted in-process and crashed the crawler
     (exit 139, no report, nothing published); one that hung it hung the crawl for ever."""
+    from scrapy import Request
     from scrapy.http import HtmlResponse
     from spider_factory import make_spider
 
@@ -305,7 +308,7 @@ def test_a_page_its_worker_was_lost_on_is_never_extracted_in_process(
     spider = make_spider(url="https://fakti.bg/world/1-x")
     spider.pool = _ScriptedPool(*losses)
     body, url, ctype = article_jobs(1)[0]
-    response = HtmlResponse(url, body=body, headers={"Content-Type": ctype})
+    response = HtmlResponse(url, body=body, headers={"Content-Type": ctype}, request=Request(url))
 
     async def collect() -> list:
         return [item async for item in spider.parse_in_worker(response)]

@@ -58,11 +58,14 @@ def crawl(
     return done, site, records
 
 
-def test_a_robots_txt_answering_5xx_disallows_everything(tmp_path: Path) -> None:
-    done, site, records = crawl(503, tmp_path)
+@pytest.mark.parametrize("status", [503, 429])
+def test_a_robots_txt_answering_5xx_or_429_disallows_everything(tmp_path: Path, status) -> None:
+    """429 (review): after its retries it meant no rules, and the whole site was crawled
+    while it asked us to slow down."""
+    done, site, records = crawl(status, tmp_path)
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     assert records == [] and ARTICLE not in site.hits
-    assert "robots.txt of 127.0.0.1" in done.stderr and "answered 503" in done.stderr
+    assert "robots.txt of 127.0.0.1" in done.stderr and f"answered {status}" in done.stderr
     assert "'politeness/robots_unavailable': 1" in done.stderr
 
 

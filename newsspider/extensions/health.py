@@ -51,6 +51,7 @@ CAUSES = {
     "ResponseFailed": "response failed",
     "SSLError": "TLS error",
     "OpenSSL.SSL.Error": "TLS error",
+    "IgnoreRequest": "refused by our rules: robots.txt, an off-site redirect, a size limit",
 }
 
 #: How many history entries are read (comparable runs are picked among them).
@@ -157,9 +158,12 @@ class Verdict:
 
 
 def cause_of(errors: Mapping[str, int]) -> str:
-    """The cause of the most frequent download exception (``module.Class`` → words)."""
+    """The cause of the most frequent download exception (``module.Class`` → words); a
+    refusal by our rules (``IgnoreRequest``: every request a robots.txt not obtained
+    disallows) only when there is nothing else."""
     if not errors:
         return "no response"
+    errors = {k: v for k, v in errors.items() if not k.endswith("IgnoreRequest")} or errors
     full = max(errors, key=lambda k: errors[k])
     name = full.rsplit(".", 1)[-1]
     return CAUSES.get(full) or CAUSES.get(name, name)

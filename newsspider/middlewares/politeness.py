@@ -54,14 +54,13 @@ class CrawlDelayMiddleware:
 
     async def process_request(self, request: Request) -> None:
         """Wait out the request's own backoff (it alone; at most ``FAKTI_RETRY_BACKOFF_MAX``,
-        whatever another machine's clock said; not robots.txt, which every other request
-        waits for: an unreachable site is told in seconds), then the host's slot
-        (``Crawl-delay``; not for robots.txt) and any pause of the host, also one set while it
-        waited."""
+        whatever another machine's clock said; robots.txt's too: one not obtained stops the
+        run, so a blip of a few seconds must not), then the host's slot (``Crawl-delay``; not
+        for robots.txt) and any pause of the host, also one set while it waited."""
         url = urlparse_cached(request)
-        robots = url.path == "/robots.txt"  # (no backoff: every request waits for it)
+        robots = url.path == "/robots.txt"
         own = min(request.meta.get(NOT_BEFORE, 0.0) - self.gate.wall(), self.backoff_max)
-        wait = 0.0 if robots else max(own, 0.0)
+        wait = max(own, 0.0)
         if wait > 0:
             await sleep(wait)
         slot = self.gate.paused_for if robots else self.gate.reserve

@@ -5,7 +5,8 @@ server in trouble opened the whole site to the crawl; and a robots.txt it could 
 all (a timeout, a dropped connection) meant no rules too. RFC 9309 (§2.3.1.4) says a
 robots.txt unreachable because of server or network errors means complete disallow: this
 subclass of Scrapy's ``RobotsTxtMiddleware`` (same settings, same place) reads a 5xx answer,
-after its retries, as ``Disallow: /`` for the rest of the run, with a warning; and so any
+after its retries, as ``Disallow: /`` for the rest of the run, with a warning (a 429 too,
+as Google reads it: the site asks us to slow down, not to take everything); and so any
 robots.txt not obtained: a download error after its retries, one over ``DOWNLOAD_MAXSIZE``, a
 redirect our rules refuse (off-site), and a redirect loop (more than ``REDIRECT_MAX_TIMES``,
 which the RFC lets a crawler read as no rules: the rules could not be read). A 4xx still
@@ -36,8 +37,8 @@ DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
 
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """Scrapy's ``RobotsTxtMiddleware``; a robots.txt answering 5xx, or not obtained at all,
-    disallows everything."""
+    """Scrapy's ``RobotsTxtMiddleware``; a robots.txt answering 5xx or 429, or not obtained
+    at all, disallows everything."""
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         parser = await super().robot_parser(request)
@@ -48,7 +49,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         return parser
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
-        if response.status >= 500:
+        if response.status >= 500 or response.status == 429:  # (429: a server error too)
             self._unavailable(netloc, f"answered {response.status}")
             response = response.replace(body=DISALLOW_ALL)
         await super()._parse_robots(response, netloc, request)

@@ -1096,24 +1096,25 @@ class FaktiSpider(scrapy.Spider):
             yield output
 
     async def _worker_result(self, job: ArticleJob) -> ExtractionResult:
-        """A worker's extraction of ``job``; in-process when its worker was lost while it
-        waited, or when this crawl has no workers (a request built by a crawl that had them:
-        another Redis worker, a restarted run). A page its worker died or hung on is tried on
-        another worker, never in-process (it may crash or hang whoever extracts it); lost a
-        second time, or with no worker left, it is a reject, ``error:WorkerLost``."""
+        """A worker's extraction of ``job``; in-process when no worker is left, or when this
+        crawl has no workers (a request built by a crawl that had them: another Redis worker,
+        a restarted run). A page whose worker was lost goes to another worker; one its worker
+        died or hung on, never in-process (it may crash or hang whoever extracts it): lost on
+        it a second time, or with no worker left, it is a reject, ``error:WorkerLost``.
+        (Workers are not replaced: this ends.)"""
         struck = False
         while self.pool is not None:
             try:
                 return await self.pool.extract(*job)
             except WorkerLost as lost:
-                if not (struck or lost.suspect):
+                if lost.none_left and not struck:
                     break
                 if (struck and lost.suspect) or lost.none_left:
                     logger.error(
                         "article %s not extracted: a worker was lost on it (%s)", job.url, lost
                     )
                     return Rejected(job.url, "error:WorkerLost", {"url": job.url}, {})
-                struck = True
+                struck = struck or lost.suspect
         self.crawler.stats.inc_value("extract/workers/in_process")
         return job.extract()
 
