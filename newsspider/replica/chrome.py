@@ -9,7 +9,7 @@ from functools import lru_cache
 from html import escape
 
 from newsspider.replica import words as W
-from newsspider.replica.generator import EN_SECTIONS, SECTIONS, Article
+from newsspider.replica.generator import SECTIONS, Article
 
 MIN_WEIGHT = 80_000
 MAX_WEIGHT = 150_000
@@ -25,8 +25,10 @@ SECTION_NAMES_BG = {
     "krimi": "Крими",
     "sport": "Спорт",
     "video": "Видео",
+    "imoti": "Имоти",
     "zdrave": "Здраве",
     "kultura-art": "Култура",
+    "razsledvania": "Разследвания",
 }
 
 
@@ -77,12 +79,11 @@ FOOT_SCRIPT = (
 def nav(lang: str, origin: str) -> str:
     """The header: logo, section links and search form, on the replica's origin."""
     prefix = "/en" if lang == "en" else ""
-    sections = EN_SECTIONS if lang == "en" else SECTIONS
     names = (
         (lambda s: s.replace("-", " ").title()) if lang == "en" else SECTION_NAMES_BG.__getitem__
     )
     links = "".join(
-        f'<li><a href="{origin}{prefix}/{s}">{esc(names(s))}</a></li>' for s in sections
+        f'<li><a href="{origin}{prefix}/{s}">{esc(names(s))}</a></li>' for s in SECTIONS
     )
     other = f"{origin}/" if lang == "en" else f"{origin}/en/"
     return (
@@ -107,7 +108,6 @@ def _footer_pool(lang: str, origin: str, encoding: str) -> tuple[bytes, list[int
     """Footer link items, encoded and joined, and the byte offset after each item."""
     rng = random.Random(f"footer:{lang}")
     prefix = "/en" if lang == "en" else ""
-    sections = EN_SECTIONS if lang == "en" else SECTIONS
     offsite = (
         "https://www.facebook.com/fakti.bg",
         "https://x.com/faktibg",
@@ -120,10 +120,10 @@ def _footer_pool(lang: str, origin: str, encoding: str) -> tuple[bytes, list[int
         kind = i % 5
         label = " ".join(W.words(rng, lang, 3))
         if kind == 0:
-            href = f"{origin}{prefix}/{rng.choice(sections)}"
+            href = f"{origin}{prefix}/{rng.choice(SECTIONS)}"
         elif kind == 1 and lang == "en":
             href = (
-                f"{origin}/en/{rng.choice(EN_SECTIONS)}/2025/{rng.randint(3, 12):02d}/"
+                f"{origin}/en/{rng.choice(SECTIONS)}/2025/{rng.randint(3, 12):02d}/"
                 f"{rng.randint(1, 28):02d}/{rng.randint(10000, 99999)}"
             )
         elif kind == 2:

@@ -26,7 +26,7 @@ SOFIA = tz.gettz("Europe/Sofia")
 CANONICAL = "https://fakti.bg"
 DATA = Path(__file__).resolve().parent / "data"
 
-#: Sections served (slugs of fakti-site.md §1); ``mnenia`` is Bulgarian-only here.
+#: Sections served, the same in both editions (the slugs of fakti-site.md §1).
 SECTIONS: tuple[str, ...] = (
     "bulgaria",
     "world",
@@ -38,16 +38,11 @@ SECTIONS: tuple[str, ...] = (
     "krimi",
     "sport",
     "video",
+    "imoti",
     "zdrave",
     "kultura-art",
+    "razsledvania",
 )
-EN_SECTIONS: tuple[str, ...] = tuple(s for s in SECTIONS if s != "mnenia")
-
-
-def _sections(lang: str) -> tuple[str, ...]:
-    """The sections of an edition."""
-    return EN_SECTIONS if lang == "en" else SECTIONS
-
 
 #: Relative section sizes (big news sections, so listings of a small site still paginate).
 SECTION_WEIGHTS: dict[str, int] = {
@@ -61,8 +56,10 @@ SECTION_WEIGHTS: dict[str, int] = {
     "krimi": 6,
     "sport": 10,
     "video": 3,
+    "imoti": 2,
     "zdrave": 4,
     "kultura-art": 4,
+    "razsledvania": 2,
 }
 WINDOW_START = datetime(2025, 3, 1, tzinfo=SOFIA)
 #: Ids have 7 digits from this day on.
@@ -240,8 +237,8 @@ class Article:
                 big = rng.random() < 0.05 and self.variant != "redesign"
                 few = rng.randint(0, 60) if rng.random() < 0.8 else rng.randint(61, 999)
                 c.comments = rng.randint(1000, 3000) if big else few
-            if self.section == "mnenia":
-                c.disclaimer = f"{OPINION_LEAD} {' '.join(W.words(rng, 'bg', 12))}."
+        if self.section == "mnenia":  # (in both editions: fakti-site.md §3)
+            c.disclaimer = f"{OPINION_LEAD} {' '.join(W.words(rng, 'bg', 12))}."
         c.rng_state = rng.getrandbits(32)
         if self.edited and epoch == 2:
             edit = random.Random(f"fakti-replica-edit:{lang}:{self.article_id}")
@@ -369,7 +366,7 @@ class Site:
         self.by_lang: dict[str, list[Article]] = {"bg": [], "en": []}
         # (every section the site serves, so an empty one is an empty list the site knows)
         self.by_section: dict[tuple[str, str], list[Article]] = {
-            (lang, name): [] for lang in ("bg", "en") for name in _sections(lang)
+            (lang, name): [] for lang in ("bg", "en") for name in SECTIONS
         }
         self.by_author: dict[tuple[str, str], list[Article]] = {}
         for a in self.articles:  # sorted by t
@@ -533,6 +530,8 @@ _COVERAGE: tuple[tuple[str, dict], ...] = (
     ("bg", {"variant": "redesign", "form": "A"}),
     ("bg", {"variant": "full", "form": "A", "section": "mnenia", "opinion_inline": False}),
     ("bg", {"variant": "nostructured", "form": "A", "section": "mnenia", "opinion_inline": True}),
+    ("en", {"variant": "full", "section": "mnenia", "opinion_inline": False}),
+    ("en", {"variant": "redesign", "section": "mnenia", "opinion_inline": True}),
     ("bg", {"variant": "broken", "broken": "cp1251", "form": "A"}),
     ("bg", {"variant": "broken", "broken": "cp1251-meta", "form": "B"}),
     ("bg", {"variant": "broken", "broken": "markup", "form": "A", "headline_twice": True}),
@@ -629,8 +628,7 @@ def _generate(n: int, seed: int, now: datetime, clock1: datetime) -> list[Articl
     arts: list[Article] = [a for a, _ in forced]
     for t in _times(rng, base, now):
         lang = "en" if rng.random() < 0.45 else "bg"
-        names = _sections(lang)
-        section = rng.choices(names, [SECTION_WEIGHTS[name] for name in names])[0]
+        section = rng.choices(SECTIONS, [SECTION_WEIGHTS[name] for name in SECTIONS])[0]
         arts.append(Article(lang, 0, section, t))
     arts.sort(key=lambda a: (a.t, a.lang))
     for a in arts:
@@ -665,7 +663,7 @@ def _generate(n: int, seed: int, now: datetime, clock1: datetime) -> list[Articl
         t = min(a.t + timedelta(minutes=rng.randint(1, 20)), now)
         if a.t < SEVEN_DIGITS_FROM <= t:  # keep 6-digit ids before the switch
             t = a.t
-        twin = Article(other, a.article_id, rng.choice(EN_SECTIONS), t)
+        twin = Article(other, a.article_id, rng.choice(SECTIONS), t)
         _draw(rng, twin)
         arts.append(twin)
         keys.add(twin.key)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from urllib.parse import parse_qs, urlsplit
 
 from newsspider.replica import articles, listings
-from newsspider.replica.generator import EN_SECTIONS, SECTIONS, Site
+from newsspider.replica.generator import SECTIONS, Site
 
 HTML = "text/html; charset=utf-8"
 _SECTION = "|".join(re.escape(s) for s in SECTIONS)
@@ -78,8 +78,6 @@ class Pages:
             return self._day(m, path, epoch, origin)
         if m := _FEED.match(path):
             lang = "en" if m["en"] else "bg"
-            if lang == "en" and m["section"] not in (None, *EN_SECTIONS):
-                return NOT_FOUND
             body = listings.rss(site, lang, m["section"], epoch)
             return Page(200, "rss", "application/rss+xml; charset=utf-8", body)
         n = _page_number(query, default=1)
@@ -87,8 +85,6 @@ class Pages:
             return NOT_FOUND
         if m := _SECTION_PAGE.match(path):
             lang = "en" if m["en"] else "bg"
-            if lang == "en" and m["section"] not in EN_SECTIONS:
-                return NOT_FOUND
             arts = site.by_section[(lang, m["section"])]
             body = listings.paged(
                 site, lang, epoch, origin, arts, path.rstrip("/"), n, m["section"]
@@ -117,8 +113,6 @@ class Pages:
         return Page(200, "article", ctype, body)
 
     def _day(self, m: re.Match, path: str, epoch: int, origin: str) -> Page:
-        if m["section"] not in EN_SECTIONS:
-            return NOT_FOUND
         try:
             day = date(int(m["y"]), int(m["m"]), int(m["d"]))
         except ValueError:
