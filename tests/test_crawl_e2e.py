@@ -159,6 +159,32 @@ def test_first_run_then_incremental(replica_factory, tmp_path: Path) -> None:
     assert crawl(replica, tmp_path) == []  # nothing new: nothing emitted
 
 
+@pytest.mark.parametrize("overlap", [60, 0])
+def test_an_incremental_run_across_the_repeated_autumn_hour(
+    replica_factory, tmp_path: Path, overlap: int
+) -> None:
+    """25 Oct 2026: the first run at 03:30 +03:00 (the first pass of the repeated hour), the
+    next 6 hours later. Its new articles include the second pass's 03:10 +02:00, listed as
+    `03:10`, a wall time the first run's watermark already passed; with the edition feeds
+    missing its section the listings are walked, and each new article is exported once."""
+    now = datetime(2026, 10, 25, 8, 30, tzinfo=SOFIA)
+    replica = replica_factory(articles=ARTICLES, epoch=1, now=now, feed_omits="bulgaria")
+    settings = (f"FAKTI_INCREMENTAL_OVERLAP_MINUTES={overlap}",)
+    truth1 = truth(replica, 1)
+    crawl(replica, tmp_path, settings=settings)
+    assert watermarks(tmp_path)["bg"] == now.timestamp() - 6 * 3600  # 00:30 UTC
+    replica.set_epoch(2)
+    seen = replica.log()["total"]
+    second = keyed(crawl(replica, tmp_path, settings=settings))
+    new = {k: r for k, r in truth(replica, 2).items() if k not in truth1}
+    assert_same(second, new)
+    repeated = [r["published_at"] for r in new.values() if r["section"] == "bulgaria"]
+    assert "2026-10-25T03:10:00+02:00" in repeated
+    walked = {e["path"] for e in replica.log()["entries"][seen:] if e["kind"] == "listing"}
+    assert "/bulgaria" in walked
+    assert crawl(replica, tmp_path, settings=settings) == []
+
+
 @pytest.mark.parametrize(
     ("articles", "seed", "omitted"),
     [

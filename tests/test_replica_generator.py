@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import jsonschema
 import pytest
+from dateutil import tz
 
 from newsspider.extraction import extract_article
 from newsspider.extraction.record import content_hash
 from newsspider.replica import articles as render
-from newsspider.replica.generator import SEVEN_DIGITS_FROM, SOFIA, WINDOW_START, Site
+from newsspider.replica.chrome import esc
+from newsspider.replica.generator import SEVEN_DIGITS_FROM, SOFIA, WINDOW_START, Site, wall
 from newsspider.replica.pages import Pages
 
 NOW = datetime(2026, 11, 29, 11, 0, tzinfo=SOFIA)
@@ -97,6 +100,65 @@ def test_spring_gap_time_on_a_bulgarian_page(site):
     a = hits[0]
     assert a.truth(1)["published_at"] == "2025-03-30T04:30:00+03:00"
     assert "30 Март, 2025 03:30" in Pages(site).render(a.path, 1, "http://h").body.decode()
+
+
+@pytest.mark.parametrize(
+    ("now", "clock1"),
+    [
+        (datetime(2026, 3, 29, 9, 30, tzinfo=SOFIA), "2026-03-29T02:30:00+02:00"),
+        (datetime(2026, 10, 25, 9, 30, tzinfo=SOFIA), "2026-10-25T03:30:00+02:00"),
+    ],
+)
+def test_epochs_are_six_hours_apart_on_the_clock_change_days(now: datetime, clock1: str):
+    """Epoch 1's clock was ``now - 6h`` on the wall clock: 03:30, a time that never was, 5
+    real hours before 09:30 on the spring day; 03:30 +03:00, 7 hours before, on the autumn
+    day. It is 6 hours of real time earlier, as Sofia writes that instant."""
+    site = Site(articles=60, seed=1, now=now)
+    one, two = site.clock(1), site.clock(2)
+    assert two.timestamp() - one.timestamp() == 6 * 3600
+    assert one.isoformat() == clock1 and tz.datetime_exists(one)
+
+
+def test_listings_are_newest_first_on_the_spring_day():
+    """Times were drawn on the wall clock, so 8 articles fell in the skipped hour 03:00-04:00
+    of 29 Mar 2026: shown an hour later (03:44 as 04:44) but listed by the time that never
+    was, below articles of 04:10. Every time is now a real instant, listed newest first
+    (but BG form C's 00:00, a date shown without its time)."""
+    site = Site(articles=3000, seed=1, now=datetime(2026, 3, 29, 9, 30, tzinfo=SOFIA))
+    day = [a for a in site.articles if a.t.astimezone(SOFIA).date().isoformat() == "2026-03-29"]
+    assert len(day) > 100
+    assert all(tz.datetime_exists(a.published) for a in day)
+    for lst in site.by_lang.values():
+        listed = [a.published.timestamp() for a in site.newest(lst, 2) if a.form != "C"]
+        assert listed == sorted(listed, reverse=True)
+
+
+def test_the_autumn_days_repeated_hour_has_articles_in_both_passes():
+    """Times drawn on the wall clock never fell in the second pass of the repeated hour
+    (25 Oct 2026, 01:00-02:00 UTC; 0 of 20,000 articles, 63 in the first pass). Instants
+    fill both; a forced article at 03:10 +02:00 has its offset on the page (JSON-LD), and
+    the truth, the listing, the feed and the search agree on it."""
+    site = Site(articles=3000, seed=1, now=datetime(2026, 10, 25, 12, 0, tzinfo=SOFIA))
+    passes = Counter(
+        a.t.astimezone(UTC).hour for a in site.articles if a.t.date().isoformat() == "2026-10-25"
+    )
+    assert passes[0] > 3 and passes[1] > 3  # first pass 00:00-01:00 UTC, second 01:00-02:00
+    a = next(a for a in site.articles if a.t == datetime(2026, 10, 25, 1, 10, tzinfo=UTC))
+    assert a.truth(2)["published_at"] == "2026-10-25T03:10:00+02:00"
+    pages = Pages(site)
+
+    def page(uri: str) -> str:
+        return pages.render(uri, 2, "http://h").body.decode()
+
+    assert '"datePublished": "2026-10-25T03:10:00+02:00"' in page(a.path)
+    assert "<pubDate>Sun, 25 Oct 2026 03:10:00 +0200</pubDate>" in page("/feed/bulgaria")
+    bg = [x for x in site.newest(site.by_lang["bg"], 2) if x.form != "C"]
+    below = bg[bg.index(a) + 1]  # newest first by instant: the first pass's 03:58 below 03:10
+    assert wall(below.t) == datetime(2026, 10, 25, 3, 58) and below.t < a.t
+    item = f'{esc(a.headline)}</span></a><div class="ndt">днес в 03:10 ч.</div>'
+    assert any(item in page(f"/bulgaria?page={n}") for n in range(1, 6))
+    words = quote(" ".join(a.headline.split()[:4]))
+    assert a.path in page(f"/search?q={words}&fromdate=25.10.2026&todate=25.10.2026")
 
 
 def test_window_and_density(site):

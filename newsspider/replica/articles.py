@@ -311,7 +311,6 @@ def render(site: Site, a: Article, epoch: int, origin: str) -> tuple[bytes, str]
     lay = _Layout(a, c)
     related = _related(site, a, epoch, lay.rng)
     encoding = "windows-1251" if a.broken.startswith("cp1251") else "utf-8"
-    structured = a.variant == "full" or (a.variant == "broken" and a.article_id % 2 == 0)
     head = [
         f'<!DOCTYPE html>\n<html lang="{a.lang}">\n<head>',
         (
@@ -325,7 +324,7 @@ def render(site: Site, a: Article, epoch: int, origin: str) -> tuple[bytes, str]
     ]
     if a.amp_path:
         head.append(f'<link rel="amphtml" href="https://fakti.bg{a.amp_path}">')
-    if structured:
+    if a.structured:
         head.append(meta_tags(a, c))
         head.append(jsonld(a, c))
     head.append(f"<style>{chrome.css()}</style>")

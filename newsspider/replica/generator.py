@@ -13,7 +13,7 @@ import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -118,8 +118,9 @@ class Content:
 
 @dataclass(slots=True)
 class Article:
-    """One article's metadata. ``t`` (aware) orders articles and decides in which epoch
-    they exist; ``shown`` is the wall-clock time the page shows, ``published`` its meaning."""
+    """One article's metadata. ``t`` (an instant, in UTC) orders articles and decides in which
+    epoch they exist; ``shown`` is the wall-clock time the page shows, ``published`` its
+    meaning."""
 
     lang: str
     article_id: int
@@ -170,10 +171,19 @@ class Article:
         return CANONICAL + self.path
 
     @property
+    def structured(self) -> bool:
+        """Whether the page has JSON-LD and ``og:`` meta (times with their offset)."""
+        return self.variant == "full" or (self.variant == "broken" and self.article_id % 2 == 0)
+
+    @property
     def published(self) -> datetime:
+        """The page's publication time: ``t`` where the page shows it with its offset (the
+        second pass of a repeated hour too), else what its wall clock means (fold=0)."""
         if self.frozen_published is not None:
             return self.frozen_published
         assert self.shown is not None
+        if self.structured and self.shown == wall(self.t):
+            return self.t.astimezone(SOFIA)
         return resolve_local(self.shown)
 
     @property
@@ -313,7 +323,7 @@ class Site:
     """A deterministic synthetic fakti.bg.
 
     ``now`` (aware, truncated to the minute; default the real current Sofia time) is epoch 2's
-    clock; epoch 1's clock is ``now - 6h``.
+    clock; epoch 1's clock is 6 hours of real time earlier (across a clock change too).
     """
 
     def __init__(
@@ -352,6 +362,8 @@ class Site:
                     a.variant, a.broken = variant, "markup" if variant == "broken" else ""
                     if variant != "full":  # (only a full page shows its dateModified)
                         a.modified = None
+                    a.frozen_published = None  # (an offset the page no longer shows)
+                    a.frozen_published = a.published
         self.empty_listings = empty_listings
         self.by_key = {a.key: a for a in self.articles}
         self._index()
@@ -360,7 +372,7 @@ class Site:
         """The site's current time in ``epoch`` (1 or 2)."""
         if epoch not in (1, 2):
             raise ValueError("epoch is 1 or 2")
-        return self.now - timedelta(hours=6) if epoch == 1 else self.now
+        return after(self.now, -6 * 60) if epoch == 1 else self.now
 
     def _index(self) -> None:
         self.by_lang: dict[str, list[Article]] = {"bg": [], "en": []}
@@ -416,10 +428,14 @@ class Site:
 
 
 def _times(rng: random.Random, n: int, now: datetime) -> list[datetime]:
-    """``n`` minute-granular times from 2025-03-01 to ``now``, denser towards the end: about
-    3% in the last 6 hours (epoch 2 only), 8% in the 24 hours before (epoch 1's last day)."""
+    """``n`` minute-granular instants (UTC) from 2025-03-01 to ``now``, denser towards the
+    end: about 3% in the last 6 hours (epoch 2 only), 8% in the 24 hours before (epoch 1's
+    last day). Drawn in real time: an hour Sofia repeats gets its two passes' share, the
+    spring gap none."""
+    now = now.astimezone(UTC)
+    start = WINDOW_START.astimezone(UTC)
     end = now - timedelta(hours=30)
-    span = (end - WINDOW_START).total_seconds()
+    span = (end - start).total_seconds()
     out = []
     for _ in range(n):
         u = rng.random()
@@ -428,7 +444,7 @@ def _times(rng: random.Random, n: int, now: datetime) -> list[datetime]:
         elif u < 0.11:
             t = now - timedelta(hours=6, seconds=rng.uniform(0, 24 * 3600))
         else:
-            t = WINDOW_START + timedelta(seconds=span * rng.random() ** 0.5)
+            t = start + timedelta(seconds=span * rng.random() ** 0.5)
         out.append(t.replace(second=0, microsecond=0))
     return out
 
@@ -594,11 +610,22 @@ def _apply(rng: random.Random, a: Article, overrides: dict) -> None:
         a.modified = None
 
 
+def _second_pass(now: datetime) -> datetime:
+    """03:10 +02:00 (01:10 UTC), in the second pass of the repeated hour, on the last autumn
+    clock change (last Sunday of October) before ``now``."""
+    sundays = (
+        max(date(year, 10, d) for d in range(25, 32) if date(year, 10, d).weekday() == 6)
+        for year in (now.year, now.year - 1)
+    )
+    return next(at for day in sundays if (at := datetime.combine(day, time(1, 10), UTC)) <= now)
+
+
 def _forced(now: datetime) -> list[tuple[Article, dict]]:
-    """Articles with fixed times: the seed and the DST edges."""
+    """Articles with fixed times: the seed and the DST edges (the second pass of the repeated
+    hour on the last autumn change before ``now``)."""
     utc = UTC
     return [
-        (Article("en", SEED_ID, "world", SEED_TIME), {"is_seed": True}),
+        (Article("en", SEED_ID, "world", SEED_TIME.astimezone(utc)), {"is_seed": True}),
         # autumn repeated hour, first occurrence (03:30 +03:00)
         (
             Article("en", 0, "world", datetime(2025, 10, 26, 0, 30, tzinfo=utc)),
@@ -617,11 +644,17 @@ def _forced(now: datetime) -> list[tuple[Article, dict]]:
             Article("bg", 0, "bulgaria", datetime(2025, 3, 30, 1, 30, tzinfo=utc)),
             {"variant": "nostructured", "form": "A", "spring_gap": True},
         ),
+        # the autumn repeated hour's second pass (03:10 +02:00), shown by the page's JSON-LD
+        (
+            Article("bg", 0, "bulgaria", _second_pass(now)),
+            {"variant": "full", "form": "A", "jsonld_style": "sofia"},
+        ),
     ]
 
 
 def _generate(n: int, seed: int, now: datetime, clock1: datetime) -> list[Article]:
     rng = random.Random(f"fakti-replica:{seed}")
+    now, clock1 = now.astimezone(UTC), clock1.astimezone(UTC)  # (Sofia times compare by wall)
     forced = _forced(now)[:n]
     twins = n * 3 // 100 if n >= 20 else 0
     base = n - len(forced) - twins
