@@ -184,7 +184,7 @@ def test_incremental_jobs_move_the_watermarks_and_lose_nothing(
     watermarks; a one-worker ``url=`` job in between moves none, and the next incremental
     job still exports every new article (and nothing twice)."""
     replica = replica_factory(articles=300, epoch=1)
-    first_day = replica.now - timedelta(hours=6) - timedelta(days=1)
+    first_day = replica.site().clock(1) - timedelta(days=1)
     truth1 = {(r["lang"], r["article_id"]): r for r in replica.truth(1)}
     expected = {k for k, r in truth1.items() if _in_window(r, first_day)}
     outs = [tmp_path / f"worker{i}" for i in range(WORKERS)]
@@ -200,7 +200,7 @@ def test_incremental_jobs_move_the_watermarks_and_lose_nothing(
         return {k.decode(): int(v) for k, v in client.hgetall(f"{prefix}:watermarks").items()}
 
     job()
-    clock1 = int((replica.now - timedelta(hours=6)).timestamp())
+    clock1 = int(replica.site().clock(1).timestamp())
     assert watermarks() == {"bg": clock1, "en": clock1}
     replica.set_epoch(2)
     new = {

@@ -309,3 +309,37 @@ def test_fifty_thousand_specs_in_seconds():
 def test_bad_arguments(kwargs, error):
     with pytest.raises(ValueError, match=error):
         Site(**{"now": NOW, **kwargs})
+
+
+@pytest.mark.parametrize(
+    ("now", "passes"),
+    [
+        ((2026, 10, 25, 8, 30), [("2025-10-26", 1), ("2026-10-25", 2)]),  # epoch 1 before it
+        ((2026, 10, 25, 12, 0), [("2026-10-25", 1)]),  # both epochs after it
+        ((2026, 6, 15, 12, 0), [("2025-10-26", 1)]),
+    ],
+)
+def test_each_epoch_has_an_article_in_the_second_pass_of_a_repeated_hour(now, passes):
+    """The forced 03:10 +02:00 article was placed by epoch 2's clock only: a site whose epoch
+    2 is on the change day after it had none in epoch 1 (review: --now 2026-10-25 08:30)."""
+    site = Site(articles=300, seed=1, now=datetime(*now, tzinfo=SOFIA))
+    found = []
+    for day, epoch in passes:
+        for e in range(epoch, 3):
+            published = {r["published_at"] for r in site.ground_truth(e)}
+            assert f"{day}T03:10:00+02:00" in published, (day, e)
+        found.append(day)
+    assert (
+        len(
+            {r["published_at"] for r in site.ground_truth(1)}
+            & {f"{d}T03:10:00+02:00" for d in found}
+        )
+        == 1
+    )  # (one in epoch 1)
+
+
+def test_a_naive_clock_in_the_spring_gap_is_the_instant_it_means():
+    """`--now 2026-03-29T03:30` kept the wall time 03:30 +02:00, which never was (the feeds'
+    lastBuildDate said so); the instant was right."""
+    gap = datetime(2026, 3, 29, 3, 30, tzinfo=SOFIA)
+    assert Site(articles=20, now=gap).now.isoformat() == "2026-03-29T04:30:00+03:00"

@@ -343,7 +343,8 @@ class Site:
             now = datetime.now(SOFIA)
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
-        self.now = now.astimezone(SOFIA).replace(second=0, microsecond=0)
+        # (through UTC: a naive time of the spring gap kept its wall time, which never was)
+        self.now = now.astimezone(UTC).astimezone(SOFIA).replace(second=0, microsecond=0)
         if self.now < datetime(2025, 11, 1, tzinfo=SOFIA):
             raise ValueError("the replica clock must be after 2025-11-01 (DST edges)")
         if not 1 <= articles <= 50_000:
@@ -620,9 +621,10 @@ def _second_pass(now: datetime) -> datetime:
     return next(at for day in sundays if (at := datetime.combine(day, time(1, 10), UTC)) <= now)
 
 
-def _forced(now: datetime) -> list[tuple[Article, dict]]:
+def _forced(now: datetime, clock1: datetime) -> list[tuple[Article, dict]]:
     """Articles with fixed times: the seed and the DST edges (the second pass of the repeated
-    hour on the last autumn change before ``now``)."""
+    hour on the last autumn change before each epoch's clock, ``clock1`` and ``now``: one
+    article when they are the same change)."""
     utc = UTC
     return [
         (Article("en", SEED_ID, "world", SEED_TIME.astimezone(utc)), {"is_seed": True}),
@@ -645,9 +647,12 @@ def _forced(now: datetime) -> list[tuple[Article, dict]]:
             {"variant": "nostructured", "form": "A", "spring_gap": True},
         ),
         # the autumn repeated hour's second pass (03:10 +02:00), shown by the page's JSON-LD
-        (
-            Article("bg", 0, "bulgaria", _second_pass(now)),
-            {"variant": "full", "form": "A", "jsonld_style": "sofia"},
+        *(
+            (
+                Article("bg", 0, "bulgaria", at),
+                {"variant": "full", "form": "A", "jsonld_style": "sofia"},
+            )
+            for at in sorted({_second_pass(clock1), _second_pass(now)})
         ),
     ]
 
@@ -655,7 +660,7 @@ def _forced(now: datetime) -> list[tuple[Article, dict]]:
 def _generate(n: int, seed: int, now: datetime, clock1: datetime) -> list[Article]:
     rng = random.Random(f"fakti-replica:{seed}")
     now, clock1 = now.astimezone(UTC), clock1.astimezone(UTC)  # (Sofia times compare by wall)
-    forced = _forced(now)[:n]
+    forced = _forced(now, clock1)[:n]
     twins = n * 3 // 100 if n >= 20 else 0
     base = n - len(forced) - twins
     arts: list[Article] = [a for a, _ in forced]
