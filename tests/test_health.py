@@ -223,6 +223,22 @@ def test_frequent_incremental_run_with_nothing_new_is_healthy():
     assert "2.5 expected (10/h × 0.25 h since the previous run)" in " ".join(verdict.notes)
 
 
+def test_a_refresh_run_compares_counts_not_rates():
+    """Its count is mostly the N days it fetches again: runs 16 s apart, then a gap of 76 s,
+    expected 120 where 25 came (rate × hours), exit 8 (operator review)."""
+    scope = SCOPE | {"refresh": 2}
+    runs = [
+        report(stats(valid=25), mode="incremental", scope=scope, hour=h * 16 / 3600)
+        for h in range(5)
+    ]
+    after_a_gap = report(stats(valid=25), mode="incremental", scope=scope, hour=156 / 3600)
+    verdict = evaluate(after_a_gap, history(*runs))
+    assert verdict.healthy, verdict.failures
+    assert not any("/h ×" in note for note in verdict.notes)
+    failure = only(evaluate(report(stats(valid=5), "incremental", scope=scope), history(*runs)))
+    assert "about 25 expected (median 25, over the last 5 comparable run(s)" in failure.message
+
+
 def test_daily_incremental_run_compares_the_rate_per_hour():
     daily = [report(stats(valid=240), mode="incremental", hour=24 * d) for d in range(5)]
     failure = only(evaluate(report(nothing_new(), mode="incremental", hour=120), history(*daily)))

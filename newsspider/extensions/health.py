@@ -354,9 +354,11 @@ def _usual(
     Incremental runs compare the rate per hour since the previous run that may have moved
     their watermarks (:func:`_moved_marks`), times this run's hours since its own: a run
     15 minutes after the last one expects a quarter of an hourly one. History entries without
-    a valid ``started`` time are left out of that, with a note.
+    a valid ``started`` time are left out of that, with a note. A ``refresh=N`` run, whose
+    count is mostly the N days it fetches again whatever the gap, compares counts as other
+    modes do (by rates, a gap alone failed it: exit 8).
     """
-    if report["run"]["mode"] != "incremental":
+    if report["run"]["mode"] != "incremental" or report["run"]["scope"].get("refresh"):
         base = [float(e.get("valid", 0)) for e in history if _baseline(e, report)]
         base = base[-th.history_runs :]
         if len(base) < th.items_min_runs:
