@@ -1,7 +1,7 @@
 """Scrapy settings for newsspider. Every ``FAKTI_*`` setting is documented in the README."""
 
 from newsspider.extraction.record import RECORD_FIELDS
-from newsspider.middlewares.useragent import user_agent
+from newsspider.middlewares.useragent import PRODUCT, user_agent
 
 BOT_NAME = "newsspider"
 SPIDER_MODULES = ["newsspider.spiders"]
@@ -23,9 +23,9 @@ FAKTI_CONTACT = "https://github.com/newsspider/newsspider"
 #: Rebuilt from FAKTI_CONTACT when that is given on the command line (`-s FAKTI_CONTACT=...`).
 USER_AGENT = user_agent(FAKTI_CONTACT)
 ROBOTSTXT_OBEY = True
-#: The name robots.txt groups are matched against (not the whole User-Agent, whose words
-#: "crawler", "archive", "github" would each pick a group of that name).
-ROBOTSTXT_USER_AGENT = "newsspider"
+#: The name robots.txt groups are matched against: our product token (`newsspider/0.1`), not
+#: the whole User-Agent, whose words "crawler", "archive", "github" would each pick a group.
+ROBOTSTXT_USER_AGENT = PRODUCT
 #: Honour robots.txt `Crawl-delay` (capped, seconds); off in loopback fast mode.
 FAKTI_CRAWL_DELAY_OBEY = True
 FAKTI_CRAWL_DELAY_MAX = 60.0

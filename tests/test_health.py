@@ -113,7 +113,13 @@ def test_the_cause_is_never_our_own_refusals_when_there_is_another():
     """A robots.txt not obtained refuses every request after it (IgnoreRequest): with more
     requests than robots.txt's 6 attempts the refusals named the cause (review)."""
     errors = {"scrapy.exceptions.IgnoreRequest": 30, "DownloadConnectionRefusedError": 6}
-    assert health.cause_of(errors) == "connection refused"
+    assert health.cause_of(errors) == "connection refused, and 30 request(s) refused by our rules"
+    # (review: one dropped attempt named, though the retry was answered off-site: refused)
+    errors = {"scrapy.exceptions.IgnoreRequest": 6, "DownloadFailedError": 1}
+    assert health.cause_of(errors) == "download failed, and 6 request(s) refused by our rules"
+    assert health.cause_of({"scrapy.exceptions.DownloadCancelledError": 1}) == (
+        "larger than DOWNLOAD_MAXSIZE"
+    )
     assert health.cause_of({"scrapy.exceptions.IgnoreRequest": 1}) == (
         "refused by our rules: robots.txt, an off-site redirect, a size limit"
     )

@@ -73,20 +73,18 @@ def test_the_crawl_delay_comes_from_the_group_whose_rules_apply(text, delay, pri
     assert Protego.parse(text).can_fetch("https://fakti.bg/private/a", OUR_UA) is private
 
 
-@pytest.mark.parametrize("group", ["crawler", "archive", "github", "newsspider"])
+@pytest.mark.parametrize("group", ["crawler", "archive", "github", "newsspider", "newsspider/0.1"])
 def test_robots_groups_are_matched_against_our_name_not_every_word_of_our_user_agent(group):
     """Protego matched the whole User-Agent: a group `crawler`, `archive` or `github` was
-    ours, its delay (0) and its rules (everything allowed) taken over the `*` group's."""
+    ours, its delay (0) and its rules (everything allowed) taken over the `*` group's. Our
+    product token, versioned or not, is ours (`newsspider/0.1` was lost with the bare name)."""
     from newsspider import settings as project
 
     text = f"User-agent: *\nCrawl-delay: 10\nDisallow: /private/\n\nUser-agent: {group}\n"
     text += "Crawl-delay: 0\nDisallow:\n"
-    ours = group.startswith(project.ROBOTSTXT_USER_AGENT)
-    assert parse_crawl_delay(text, project.ROBOTSTXT_USER_AGENT) == (0.0 if ours else 10.0)
-    allowed = Protego.parse(text).can_fetch(
-        "https://fakti.bg/private/a", project.ROBOTSTXT_USER_AGENT
-    )
-    assert allowed is ours
+    name, ours = project.ROBOTSTXT_USER_AGENT, group.startswith("newsspider")
+    assert parse_crawl_delay(text, name) == (0.0 if ours else 10.0)
+    assert Protego.parse(text).can_fetch("https://fakti.bg/private/a", name) is ours
 
 
 @pytest.mark.parametrize(

@@ -114,11 +114,13 @@ def test_unreachable_base_url_exits_4_at_once(tmp_path):
     assert done.returncode == 4, done.stderr[-3000:]
     (report,) = reports(tmp_path / "out")
     requests = report["pages"]["requests"]
+    refused = report["pages"]["errors"]["scrapy.exceptions.IgnoreRequest"]  # (the start ones)
+    cause = f"connection refused, and {refused} request(s) refused by our rules"
     assert health_lines(done) == [
-        f"ERROR: health: site unreachable: {url} (connection refused; {requests} request(s), "
+        f"ERROR: health: site unreachable: {url} ({cause}; {requests} request(s), "
         "no response); to crawl offline use the replica: scrapy crawl fakti -a replica=1",
-        f"ERROR: health: UNHEALTHY (exit status 4): site unreachable: {url} (connection "
-        f"refused; {requests} request(s), no response); to crawl offline use the replica: "
+        f"ERROR: health: UNHEALTHY (exit status 4): site unreachable: {url} ({cause}; "
+        f"{requests} request(s), no response); to crawl offline use the replica: "
         "scrapy crawl fakti -a replica=1",
     ]
     # robots.txt gave up (1 + RETRY_TIMES attempts): it disallows everything, so nothing

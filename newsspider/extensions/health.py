@@ -52,6 +52,8 @@ CAUSES = {
     "SSLError": "TLS error",
     "OpenSSL.SSL.Error": "TLS error",
     "IgnoreRequest": "refused by our rules: robots.txt, an off-site redirect, a size limit",
+    "DownloadCancelledError": "larger than DOWNLOAD_MAXSIZE",
+    "TooLarge": "larger than DOWNLOAD_MAXSIZE",
 }
 
 #: How many history entries are read (comparable runs are picked among them).
@@ -158,15 +160,19 @@ class Verdict:
 
 
 def cause_of(errors: Mapping[str, int]) -> str:
-    """The cause of the most frequent download exception (``module.Class`` → words); a
-    refusal by our rules (``IgnoreRequest``: every request a robots.txt not obtained
-    disallows) only when there is nothing else."""
+    """The cause of the most frequent download exception (``module.Class`` → words), and
+    how many requests our rules refused besides (``IgnoreRequest``: every request a robots.txt
+    not obtained disallows, which would otherwise outnumber the error that stopped it)."""
     if not errors:
         return "no response"
-    errors = {k: v for k, v in errors.items() if not k.endswith("IgnoreRequest")} or errors
-    full = max(errors, key=lambda k: errors[k])
+    refused = sum(v for k, v in errors.items() if k.endswith(".IgnoreRequest"))
+    real = {k: v for k, v in errors.items() if not k.endswith(".IgnoreRequest")}
+    if not real:
+        return CAUSES["IgnoreRequest"]
+    full = max(real, key=lambda k: real[k])
     name = full.rsplit(".", 1)[-1]
-    return CAUSES.get(full) or CAUSES.get(name, name)
+    cause = CAUSES.get(full) or CAUSES.get(name, name)
+    return f"{cause}, and {refused} request(s) refused by our rules" if refused else cause
 
 
 def _unreachable(report: Mapping[str, Any]) -> Failure | None:

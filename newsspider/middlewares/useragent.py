@@ -5,6 +5,10 @@ from __future__ import annotations
 from scrapy.settings import BaseSettings
 
 UA_TEMPLATE = "newsspider/0.1 (+{contact}; news archive crawler)"
+#: Our product token: the name robots.txt groups are matched against (``User-agent:
+#: newsspider`` and ``User-agent: newsspider/0.1`` are ours; the other words of the
+#: User-Agent, e.g. ``crawler``, are not).
+PRODUCT = UA_TEMPLATE.split(" ", 1)[0]
 
 
 def user_agent(contact: str) -> str:
