@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from datetime import UTC, datetime
@@ -569,15 +570,19 @@ def test_cut_only_where_nothing_after_it_counts(replica_pages: dict[str, str]) -
 def test_attribute_scan_after_the_cut_stays_linear(
     replica_pages: dict[str, str], unit: str
 ) -> None:
-    """Many attributes (or long values) after the cut: same result, time linear in size."""
+    """Many attributes (or long values) after the cut: same result, time linear in size
+    (best of 3 each: one run of the suite under load took 30 × for 10 × the size)."""
     text = replica_pages["/"]
     at = text.index("</main>") + len("</main>")
     timings = []
     for n in (10_000, 100_000):
         body = (text[:at] + unit * n + text[at:]).encode()
-        start = time.perf_counter()
-        page = parse_panel_listing(body, ORIGIN, NOW)
-        timings.append(time.perf_counter() - start)
+        best = math.inf
+        for _ in range(3):
+            start = time.perf_counter()
+            page = parse_panel_listing(body, ORIGIN, NOW)
+            best = min(best, time.perf_counter() - start)
+        timings.append(best)
         assert page == parse_panel_listing(body, ORIGIN, NOW, fast=False)
     assert timings[1] < 30 * timings[0], timings
 
