@@ -169,6 +169,41 @@ def test_detect_encoding(body: bytes, content_type: str | None, expected: str) -
     assert detect_encoding(body, content_type) == expected
 
 
+@pytest.mark.parametrize("label", ["idna", "punycode", "undefined", "rot13", "base64", "zlib"])
+def test_a_label_that_is_no_charset_is_ignored(label: str) -> None:
+    """`charset=idna` made decoding raise (its codec refuses "replace"): a listing page's
+    callback failed with a traceback (review); the others are no text codecs at all."""
+    body = "<p>Новина</p>".encode()
+    assert detect_encoding(body, f"text/html; charset={label}") == "utf-8"
+    assert decode(body, f"text/html; charset={label}") == "<p>Новина</p>"
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("utf-16le", "utf-16-le"),
+        ("UTF-16BE", "utf-16-be"),
+        ("IBM855", "cp855"),
+        ("utf-8-sig", "utf-8-sig"),
+    ],
+)
+def test_a_page_in_a_codec_libxml2_does_not_name_is_read(label: str, codec: str) -> None:
+    """libxml2 knows fewer codec names than Python: a correctly labelled page in one of
+    them was a reject, error:LookupError (review: 3 of 6 articles)."""
+    page = (
+        "<html><head><title>Заглавие - Fakti</title></head><body><h1>Заглавие</h1>"
+        "<div>Apr 23, 2025 08:03</div><div class='text'><p>Текст на статията.</p></div>"
+        "</body></html>"
+    )
+    ctype = f"text/html; charset={label}"
+    result = extract_article(page.encode(codec), URL, content_type=ctype)
+    assert isinstance(result, Extracted), result
+    assert (result.fields["headline"], result.fields["body"]) == (
+        "Заглавие",
+        "Текст на статията.",
+    )
+
+
 def test_decode_and_parse() -> None:
     assert decode("абв".encode("cp1251"), "text/html; charset=windows-1251").endswith("абв")
     assert decode(b"\xef\xbb\xbfabc") == "abc"

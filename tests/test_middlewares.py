@@ -513,3 +513,13 @@ def test_a_robots_txt_not_obtained_disallows_everything(error: Exception, why: s
     assert not parser.allowed("https://fakti.bg/world/1000001-x", "newsspider")
     assert f"robots.txt of fakti.bg {why}" in caplog.text
     assert mw.crawler.stats.get_value("politeness/robots_unavailable") == 1
+
+
+@pytest.mark.parametrize("label", ["base64", "hex", "zlib", "undefined", "rot13"])
+def test_a_response_labelled_with_no_charset_is_not_taken_for_ascii(label: str) -> None:
+    """`_spells_ascii` raised TypeError or UnicodeError for them: the article became a reject
+    named after the error, `download:TypeError` (review)."""
+    from newsspider.middlewares.redirect import _spells_ascii
+
+    assert _spells_ascii(label) is False
+    assert _spells_ascii("cp1251") is True

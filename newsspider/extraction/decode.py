@@ -11,18 +11,24 @@ from lxml import etree
 from newsspider.extraction import patterns as P
 
 _FALLBACK = "cp1251"
+#: Text codecs Python knows that no page is written in (``idna`` even refuses ``"replace"``).
+_NOT_CHARSETS = frozenset({"idna", "punycode", "undefined"})
 
 
 def _codec(name: str | bytes | None) -> str | None:
-    """The Python codec name for a charset label, or ``None`` if unknown."""
+    """The Python codec name for a charset label, or ``None`` if unknown or not a charset
+    (``rot13``, ``base64``, ``idna``...: a hostile label made decoding raise)."""
     if not name:
         return None
     if isinstance(name, bytes):
         name = name.decode("ascii", "ignore")
     try:
-        return codecs.lookup(name.strip().lower()).name
+        info = codecs.lookup(name.strip().lower())
     except LookupError:
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    return info.name
 
 
 def declared_encoding(body: bytes, content_type: str | None = None) -> str | None:
@@ -63,6 +69,19 @@ def decode(body: bytes | str | None, content_type: str | None = None) -> str:
 
 
 @cache
+def _lxml_reads(codec: str) -> bool:
+    """Whether libxml2 knows ``codec`` by its Python name (not ``utf-16-le``, ``cp855``,
+    ``utf-8-sig``...)."""
+    try:
+        etree.fromstring(b"<p>x</p>", parser=etree.HTMLParser(encoding=codec))
+    except LookupError:
+        return False
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError, UnicodeError):
+        pass
+    return True
+
+
+@cache
 def _parser(encoding: str) -> etree.HTMLParser:
     # Plain etree elements: no per-element Python class lookup as with ``lxml.html``.
     return etree.HTMLParser(encoding=encoding, remove_comments=True, huge_tree=True)
@@ -73,7 +92,8 @@ def page_bytes(
 ) -> tuple[bytes, str] | None:
     """The bytes :func:`parse_html` parses and their codec; ``None`` when there is nothing.
 
-    Bytes are kept as they are (no re-encoding on the common path); text is encoded as UTF-8.
+    Bytes are kept as they are (no re-encoding on the common path); text, and bytes in a
+    codec libxml2 does not know by name (decoded here), are encoded as UTF-8.
     """
     if not body:
         return None
@@ -82,7 +102,10 @@ def page_bytes(
             return body.encode("utf-8", "surrogatepass"), "utf-8"
         if body.startswith(codecs.BOM_UTF8):
             return body[3:], "utf-8"
-        return body, detect_encoding(body, content_type)
+        codec = detect_encoding(body, content_type)
+        if not _lxml_reads(codec):  # (a page so labelled was a reject: LookupError)
+            return body.decode(codec, "replace").encode("utf-8", "surrogatepass"), "utf-8"
+        return body, codec
     except (ValueError, TypeError, UnicodeError):
         return None
 

@@ -45,7 +45,7 @@ def _spells_ascii(encoding: str) -> bool:
     """Whether ``encoding`` writes ``refresh`` as its ASCII bytes (UTF-8, cp1251; not UTF-16)."""
     try:
         return codecs.encode("refresh", encoding) == b"refresh"
-    except LookupError:
+    except (LookupError, TypeError, ValueError):  # (not a charset: base64, undefined...)
         return False
 
 
