@@ -21,6 +21,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 
+from newsspider.extraction.listings import clock_from_date_header
 from newsspider.middlewares.gate import HostGate
 from newsspider.middlewares.politeness import NOT_BEFORE
 
@@ -38,29 +39,18 @@ def _http_date(value: str) -> datetime | None:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-def _text(value: str | bytes | None) -> str:
-    """A header value as stripped text ("" when absent)."""
-    if isinstance(value, bytes):
-        value = value.decode("latin-1", "replace")
-    return (value or "").strip()
-
-
 def parse_retry_after(value: str | bytes | None, now: datetime) -> float | None:
     """Seconds to wait from a ``Retry-After`` value (delta-seconds, or an HTTP date less
     ``now``: 0 when past), else None."""
-    value = _text(value)
+    if isinstance(value, bytes):
+        value = value.decode("latin-1", "replace")
+    value = (value or "").strip()
     if not value:
         return None
     if value.isascii() and value.isdigit():  # (not "²": a digit to str.isdigit)
         return float(value)
     when = _http_date(value)
     return None if when is None else max(0.0, (when - now).total_seconds())
-
-
-def server_now(date: str | bytes | None, ours: datetime) -> datetime:
-    """The time of a response's ``Date`` header (the server's clock, against which its
-    ``Retry-After`` date is written), else ``ours``."""
-    return _http_date(_text(date)) or ours
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -85,7 +75,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         result = super().process_response(request, response)
         if response.status in RETRY_AFTER_STATUSES:
             headers = response.headers
-            now = server_now(headers.get(b"Date"), datetime.now(UTC))
+            # (the server's clock, against which its Retry-After date is written)
+            now = clock_from_date_header(headers.get(b"Date"), datetime.now(UTC))
             wait = parse_retry_after(headers.get(b"Retry-After"), now)
             if wait is not None:
                 self.gate.pause(urlparse_cached(request).netloc, min(wait, self.retry_after_max))
