@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 import time
@@ -18,6 +19,7 @@ from newsspider.loaders import build_item
 from newsspider.pipelines.validate import RecordValidator, record_of
 
 URL = "https://fakti.bg/en/world/1040010-synthetic-story"
+META = '<meta charset="%s">'
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
 
 
@@ -202,6 +204,54 @@ def test_a_page_in_a_codec_libxml2_does_not_name_is_read(label: str, codec: str)
         "Заглавие",
         "Текст на статията.",
     )
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [("x-mac-cyrillic", "mac-cyrillic"), ("x-cp1251", "cp1251"), ("koi8", "koi8-r")],
+)
+def test_a_browser_label_python_does_not_know_is_read(label: str, codec: str) -> None:
+    """WHATWG labels Python has no codec for were ignored, and the page was read as UTF-8 or
+    cp1251: mis-decoded (review). They are read as a browser reads them."""
+    page = (
+        "<html><head><title>Заглавие - Fakti</title></head><body><h1>Заглавие</h1>"
+        "<div>Apr 23, 2025 08:03</div><div class='text'><p>Текст на статията.</p></div>"
+        "</body></html>"
+    )
+    for header, body in ((f"text/html; charset={label}", page), (None, META % label + page)):
+        result = extract_article(body.encode(codec), URL, content_type=header)
+        assert isinstance(result, Extracted), result
+        assert (result.fields["headline"], result.fields["body"]) == (
+            "Заглавие",
+            "Текст на статията.",
+        )
+
+
+@pytest.mark.parametrize("label", ["iso-8859-1", "latin1", "us-ascii"])
+def test_latin1_and_ascii_labels_mean_windows_1252(label: str) -> None:
+    """Browsers read these labels as windows-1252: 0x93/0x94 are curly quotes, not the C1
+    control characters Python's latin-1 gives."""
+    body = b"<p>\x93Quoted\x94 \x80 5</p>"
+    assert decode(body, f"text/html; charset={label}") == "<p>\u201cQuoted\u201d \u20ac 5</p>"
+
+
+@pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE])
+def test_a_utf16_byte_order_mark_outranks_the_label(bom: bytes) -> None:
+    """A UTF-16 page labelled windows-1251 was read as cp1251 (every other byte a NUL); the
+    BOM decides, as in a browser, in either byte order."""
+    codec = "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"
+    page = "<html><body><h1>Заглавие</h1></body></html>"
+    body = bom + page.encode(codec)
+    assert decode(body, "text/html; charset=windows-1251") == page
+    root = parse_html(body, "text/html; charset=windows-1251")
+    assert root is not None and root.findtext(".//h1") == "Заглавие"
+
+
+def test_a_utf16_meta_in_an_ascii_page_means_utf8() -> None:
+    """A ``<meta>`` tag read as ASCII cannot be UTF-16 (WHATWG's prescan reads it as UTF-8)."""
+    body = (META % "utf-16" + "<p>Новина</p>").encode()
+    assert detect_encoding(body) == "utf-8"
+    assert decode(body).endswith("<p>Новина</p>")
 
 
 def test_decode_and_parse() -> None:

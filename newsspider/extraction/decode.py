@@ -6,6 +6,7 @@ import codecs
 import re
 from functools import cache
 
+import webencodings
 from lxml import etree
 
 from newsspider.extraction import patterns as P
@@ -13,17 +14,34 @@ from newsspider.extraction import patterns as P
 _FALLBACK = "cp1251"
 #: Text codecs Python knows that no page is written in (``idna`` even refuses ``"replace"``).
 _NOT_CHARSETS = frozenset({"idna", "punycode", "undefined"})
+#: WHATWG encodings with no text to read (``replacement``) or no Python codec.
+_UNREADABLE = frozenset({"replacement", "x-user-defined"})
+#: Byte order marks, which outrank every label (WHATWG "decode"); ``utf-16`` drops its own.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def _codec(name: str | bytes | None) -> str | None:
     """The Python codec name for a charset label, or ``None`` if unknown or not a charset
-    (``rot13``, ``base64``, ``idna``...: a hostile label made decoding raise)."""
+    (``rot13``, ``base64``, ``idna``...: a hostile label made decoding raise).
+
+    A WHATWG label means what it means to a browser (``webencodings``): ``x-cp1251`` and
+    ``x-mac-cyrillic``, unknown to Python, are read; ``latin1`` and ``ascii`` mean
+    windows-1252. Other labels Python knows (``cp855``) are read by their Python codec.
+    """
     if not name:
         return None
     if isinstance(name, bytes):
         name = name.decode("ascii", "ignore")
+    label = name.strip().lower()
+    known = webencodings.lookup(label)
+    if known is not None:
+        label = "" if known.name in _UNREADABLE else known.codec_info.name
     try:
-        info = codecs.lookup(name.strip().lower())
+        info = codecs.lookup(label)
     except LookupError:
         return None
     if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
@@ -39,13 +57,19 @@ def declared_encoding(body: bytes, content_type: str | None = None) -> str | Non
         if codec:
             return codec
     match = P.META_CHARSET.search(body[: P.META_SNIFF_BYTES])
-    return _codec(match.group(1)) if match else None
+    codec = _codec(match.group(1)) if match else None
+    # a <meta> read as ASCII cannot be in UTF-16 (WHATWG's prescan: it means UTF-8)
+    return "utf-8" if codec and codec.startswith("utf-16") else codec
+
+
+def _bom(body: bytes) -> str | None:
+    return next((codec for bom, codec in _BOMS if body.startswith(bom)), None)
 
 
 def detect_encoding(body: bytes, content_type: str | None = None) -> str:
-    """The codec of ``body``: the declared charset (header, then ``<meta>``), else UTF-8 when
-    the bytes are valid UTF-8, else cp1251."""
-    declared = declared_encoding(body, content_type)
+    """The codec of ``body``: its byte order mark, else the declared charset (header, then
+    ``<meta>``), else UTF-8 when the bytes are valid UTF-8, else cp1251."""
+    declared = _bom(body) or declared_encoding(body, content_type)
     if declared:
         return declared
     if body.isascii():
@@ -71,7 +95,9 @@ def decode(body: bytes | str | None, content_type: str | None = None) -> str:
 @cache
 def _lxml_reads(codec: str) -> bool:
     """Whether libxml2 knows ``codec`` by its Python name (not ``utf-16-le``, ``cp855``,
-    ``utf-8-sig``...)."""
+    ``utf-8-sig``...) and reads it as Python does (not ``utf-16`` after a big-endian BOM)."""
+    if codec == "utf-16":
+        return False
     try:
         etree.fromstring(b"<p>x</p>", parser=etree.HTMLParser(encoding=codec))
     except LookupError:
