@@ -935,18 +935,22 @@ def test_an_old_or_exported_item_the_feed_lacks_proves_no_hole() -> None:
 
 
 @pytest.mark.parametrize("section", [None, "world"])
-def test_a_check_page_that_cannot_be_read_walks_the_sections_without_a_gap(
+def test_a_check_page_that_cannot_be_read_walks_the_sections_or_is_a_gap(
     section: str | None, caplog
 ) -> None:
     """The home page answering 503 made the whole run a gap (no watermark moved, as long as
-    it stayed down), and nothing was walked. Now the sections are walked instead; a section's
-    own page 1 has no way round, so its feed stands."""
+    it stayed down), and nothing was walked. Now the sections are walked instead. A section's
+    own page 1 has no way round: its feed was trusted, and a stale feed moved the watermark
+    past 2 of 17 articles, lost (review); now that walk is a gap."""
     mark = sofia_local(2025, 10, 26, 11, 0)
     store = FakeStore(marks={"bg": mark, "bg/world": mark})
     spider, check = _checked_feed(store, lang="bg", **({"sections": section} if section else {}))
     out = paths(check.errback(http_failure(response(check.url, b"", check, status=503))))
     assert out == ([] if section else [f"/{name}" for name in sorted(P.SECTIONS)])
-    assert spider.coverage is not None and not spider.coverage.gaps
+    assert spider.coverage is not None
+    assert spider.coverage.gaps == (
+        ["the bg/world feed cannot be checked (Ignoring non-200 response)"] if section else []
+    )
     assert spider.crawler.stats.get_value("discovery/feeds/unchecked") == 1
     assert "feed cannot be checked" in caplog.text
 
@@ -1473,6 +1477,33 @@ def test_an_undated_listed_article_is_held_at_the_next_date_below_it() -> None:
     _no_record(spider, article, "rejected")
     spider._closed(spider, "finished")
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 40)}
+
+
+def test_an_article_listed_with_no_time_anywhere_is_a_gap_if_it_gives_no_record() -> None:
+    """A feed item without ``pubDate`` was held at the page's clock, i.e. not at all: the
+    watermark moved past it and it was lost (review). With no time to hold it at, the
+    walk is a gap: no watermark moves, and the next run asks for it again."""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    spider, article = _listed_article(store, "")
+    assert article.meta["fakti_listed"] is None
+    _no_record(spider, article, "not fetched")
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": sofia_local(2025, 10, 26, 9, 0)}
+    assert spider.coverage is not None and spider.coverage.gaps
+
+
+def test_a_later_listing_dates_an_article_first_listed_with_no_time() -> None:
+    """The feed lists it with no date, the home page at 10:30: its hold is 10:30 (the dated
+    sighting was dropped as a duplicate, and the article lost: review)."""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    spider, article = _listed_article(store, "")
+    home = spider._home("bg")
+    page = panel([("/world/1000003-c", "днес в 10:30 ч."), ("/world/1000002-b", "20.10.2025")])
+    assert "/world/1000003-c" not in paths(spider.parse_listing(response(home.url, page, home)))
+    assert article.meta["fakti_listed"] == sofia_local(2025, 10, 26, 10, 30)
+    _no_record(spider, article, "not fetched")
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}
 
 
 def test_a_pipeline_error_on_an_errback_item_is_already_held() -> None:

@@ -245,6 +245,10 @@ class FaktiSpider(scrapy.Spider):
         self.window = Window()
         self.coverage: Coverage | None = None
         self.seen_keys: set[int] = set()  # (compact_key)
+        #: The meta of requested articles listed with no time (compact key → request meta):
+        #: a later listing that dates one sets it (while this process holds the request: not
+        #: once on a distributed job's Redis; it then stays undated, a gap if it fails).
+        self._undated: dict[int, dict[str, Any]] = {}
         self.walks: dict[tuple, Walk] = {}
         #: The watermarks an incremental window starts from (before the overlap).
         self.watermarks: dict[str, datetime] = {}
@@ -623,20 +627,27 @@ class FaktiSpider(scrapy.Spider):
         """The request of a discovered article: ``floor`` drops it if it was published
         earlier; ``listed`` is the listing item it was found in, on a page of ``clock``;
         ``undated`` is the time it counts as listed if it shows no date
-        (:func:`_undated_times`)."""
+        (:func:`_undated_times`). An article listed with no time at all is held as a gap
+        (:meth:`_hold`) unless another listing dates it before it is fetched."""
         compact = compact_key(ref.key)
+        at = (listed.published or undated) if listed is not None else None
         if compact in self.seen_keys:
             self.crawler.stats.inc_value("discovery/articles/duplicate")
+            if at is not None and compact in self._undated:
+                self._undated.pop(compact).update({LISTED: at, LISTING_CLOCK: clock})
             return None
         self.seen_keys.add(compact)
         self.crawler.stats.inc_value("discovery/articles/scheduled")
         meta: dict[str, Any] = {"fakti_floor": floor}
         if listed is not None:
-            meta[LISTED], meta[LISTING_CLOCK] = listed.published or undated or clock, clock
+            meta[LISTED], meta[LISTING_CLOCK] = at, clock
         # (one request per key and run already: Scrapy's duplicate filter need not hold its
         # fingerprint too; a distributed job's frontier filters by key across its workers)
         url = to_fetch_url(ref.url, self.base_url)
-        return self._fetch_article(url, meta=meta, dont_filter=not self.distributed)
+        request = self._fetch_article(url, meta=meta, dont_filter=not self.distributed)
+        if listed is not None and at is None:
+            self._undated[compact] = request.meta
+        return request
 
     def refetch_request(self, url: str) -> scrapy.Request:
         """The request of an article fetched again at ``url`` (a distributed run claimed it
@@ -894,13 +905,16 @@ class FaktiSpider(scrapy.Spider):
     def _check_lost(self, request: scrapy.Request, why: str) -> Iterator[scrapy.Request]:
         """A feed's first listing page that could not be read: the feed is unchecked. Past the
         home page the sections are walked (no gap: they list what it would lead to); a
-        section's page 1 has no way round, so that feed stands as before the check."""
+        section's page 1 has no way round: its feed's articles are fetched, and the walk is a
+        gap (a stale feed would otherwise move the watermark past what it left out)."""
         lang, section = request.meta["lang"], request.meta["section"]
-        then = "trusting it" if section is not None else "walking listings"
+        then = "fetching its articles, no watermark moved" if section else "walking listings"
         self._feed_unchecked(lang, section, f"cannot be checked ({why})", "unchecked", then)
-        if section is None:
-            for name in sorted(P.SECTIONS):
-                yield self._listing(lang, name)
+        if section is not None:
+            self._gap(f"the {scope(lang, section)} feed cannot be checked ({why})")
+            return
+        for name in sorted(P.SECTIONS):
+            yield self._listing(lang, name)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         meta = response.meta
