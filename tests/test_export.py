@@ -6,6 +6,8 @@ import errno
 import gzip
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -37,6 +39,39 @@ DUCKDB_COLUMNS = (
     "tags: 'VARCHAR[]', image_url: 'VARCHAR', body: 'VARCHAR', scraped_at: 'TIMESTAMPTZ', "
     "content_hash: 'VARCHAR'}"
 )
+#: The types README "The run file" documents, per column: pandas after ``read_run``, and
+#: DuckDB with the fixed schema; the same in every file.
+_TIMES = ("published_at", "updated_at", "scraped_at")
+PANDAS_TYPES = (
+    dict.fromkeys(RECORD_FIELDS, "string")
+    | {"article_id": "int64", "views": "Int64", "comments": "Int64"}
+    | {"authors": "object", "tags": "object"}  # Python lists
+    | dict.fromkeys(_TIMES, "datetime64[us, UTC]")
+)
+DUCKDB_TYPES = (
+    dict.fromkeys(RECORD_FIELDS, "VARCHAR")
+    | dict.fromkeys(("article_id", "views", "comments"), "BIGINT")
+    | {"authors": "VARCHAR[]", "tags": "VARCHAR[]"}
+    | dict.fromkeys(_TIMES, "TIMESTAMP WITH TIME ZONE")
+)
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_block(lang: str, marker: str) -> str:
+    """The README's one ``lang`` code block that holds ``marker``, verbatim: the tests run
+    what analysts copy, not a copy of it."""
+    blocks = re.findall(rf"^```{lang}\n(.*?)^```$", README.read_text("utf-8"), re.S | re.M)
+    (block,) = (b for b in blocks if marker in b)
+    return block
+
+
+def readme_pandas(root: Path, monkeypatch) -> dict:
+    """Runs the README's first pandas snippet (``read_run``) in ``root``, which holds its
+    example file ``output/fakti/2026-11-29T06-30-00.jsonl``; its names, ``read_run`` too."""
+    monkeypatch.chdir(root)
+    names: dict = {}
+    exec(readme_block("python", "def read_run"), names)
+    return names
 
 
 def article(record: dict) -> ArticleItem:
@@ -238,7 +273,7 @@ def test_hostile_file_loads_line_by_line(pipeline_run, make_record, tmp_path):
     assert len(json.loads(lines[-2])["body"]) > 1_900_000
 
 
-def test_pandas_loads_with_documented_types(pipeline_run, make_record, tmp_path):
+def test_pandas_loads_with_documented_types(pipeline_run, make_record, tmp_path, monkeypatch):
     import pandas as pd
 
     _hostile_run(pipeline_run, make_record)
@@ -259,21 +294,14 @@ def test_pandas_loads_with_documented_types(pipeline_run, make_record, tmp_path)
         ),
     )
     run.close()
-    frames = []
-    for path in completed(tmp_path):  # the documented recipe
-        df = pd.read_json(path, lines=True, dtype=False)
-        df = df.astype({"views": "Int64", "comments": "Int64"})
-        for col in ("published_at", "updated_at", "scraped_at"):
-            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601")
-        frames.append(df)
-    df = pd.concat(frames, ignore_index=True)
+    example = tmp_path / "readme" / "output" / "fakti" / "2026-11-29T06-30-00.jsonl"
+    example.parent.mkdir(parents=True)
+    shutil.copy(completed(tmp_path)[0], example)
+    read_run = readme_pandas(tmp_path / "readme", monkeypatch)["read_run"]
+    df = pd.concat(map(read_run, completed(tmp_path)), ignore_index=True)
     assert len(df) == len(HOSTILE) + 2
     assert list(df.columns) == list(RECORD_FIELDS)
-    assert str(df["article_id"].dtype) == "int64"
-    assert str(df["views"].dtype) == "Int64" and str(df["comments"].dtype) == "Int64"
-    assert str(df["published_at"].dtype).startswith("datetime64") and "UTC" in str(
-        df["published_at"].dtype
-    )
+    assert {name: str(kind) for name, kind in df.dtypes.items()} == PANDAS_TYPES
     last = df[df["article_id"] == 200].iloc[0]
     assert pd.isna(last["views"]) and last["comments"] == 7 and last["authors"] == []
     assert (last["headline"], last["subtitle"], last["body"]) == ("2024", "1e3", "0012")
@@ -331,6 +359,131 @@ def test_duckdb_reads_a_column_null_in_the_first_32_files_with_the_fixed_schema(
     ).fetchall()
     assert sampled == [(0,)]  # what the README warns of
     assert fixed == [(1, 1)]
+
+
+def _analyst_runs(root: Path, make_record) -> Path:
+    """Run files as a reviewer's real crawls had them, in ``root/output/fakti``: one with
+    only +02:00 offsets and no null views (including a BG form B page updated before it was
+    published), one with mixed offsets, a null view and text that looks like numbers, an
+    English one (two records) with `subtitle`, `image_url`, `updated_at` and `comments` null
+    and `authors`, `tags` empty in every record, then a FAKTI_GZIP run under
+    FAKTI_EMIT=changed that writes key (bg, 1) again, edited. Beside them: a rejects file, a
+    report and a hidden temporary of a run being written, which no glob may take."""
+    folder = root / "output" / "fakti"
+    folder.mkdir(parents=True)
+    winter = {
+        "published_at": "2025-01-05T10:00:00+02:00",
+        "scraped_at": "2026-11-29T06:30:00+00:00",
+    }
+    first = [
+        make_record(1, **winter),
+        make_record(2, **winter, updated_at="2025-01-05T09:03:00+02:00"),  # form B: earlier
+        make_record(3, **winter, views=2**53 + 1),  # beyond a float's exact integers
+    ]
+    second = [
+        make_record(4, published_at="2025-04-23T08:03:00+03:00", views=None, comments=3),
+        make_record(5, headline="2024", subtitle="1e3", body="0012"),
+    ]
+    second[1]["published_at"] = "2025-03-29T23:10:00+02:00"
+    blank = {"subtitle": None, "image_url": None, "updated_at": None, "comments": None}
+    english = [make_record(n, lang="en", **blank, authors=[], tags=[]) for n in (6, 7)]
+    edited = make_record(1, **winter | {"scraped_at": "2026-11-29T09:30:00+00:00"}, headline="Нов")
+    for name, records in [
+        ("2026-11-29T06-30-00.jsonl", first),
+        ("2026-11-29T07-30-00.jsonl", second),
+        ("2026-11-29T08-30-00.jsonl", english),
+        ("2026-11-29T06-30-00.rejects.jsonl", [{"url": "u", "reason": "r", "partial": {}}]),
+        (".2026-11-29T10-30-00.jsonl.part", [make_record(666)]),
+    ]:
+        (folder / name).write_bytes(b"".join(map(json_line, records)))
+    with gzip.open(folder / "2026-11-29T09-30-00.jsonl.gz", "wb") as gz:
+        gz.write(json_line(edited))
+    (folder / "2026-11-29T09-30-00.report.json").write_text('{"run": {}}')
+    return folder
+
+
+def test_readme_read_run_gives_the_same_types_in_every_file(make_record, tmp_path, monkeypatch):
+    """README "The record": ``read_run`` gives every file the documented types, where a bare
+    ``pd.read_json(path, lines=True)`` gave a reviewer `published_at` datetime64 in one file
+    and str in another, `views` int64 or float64, `subtitle` float64 in a two-record file;
+    and the recipe before it left an all-null `subtitle`/`image_url` object of NaN."""
+    import pandas as pd
+
+    folder = _analyst_runs(tmp_path, make_record)
+    names = readme_pandas(tmp_path, monkeypatch)
+    read_run = names["read_run"]
+    paths = sorted(folder.glob("[0-9]*[0-9].jsonl*"))
+    assert len(paths) == 4
+    for path in paths:
+        df = read_run(path)
+        assert {name: str(kind) for name, kind in df.dtypes.items()} == PANDAS_TYPES, path.name
+    assert names["df"]["article_id"].tolist() == [1, 2, 3]  # the snippet's own example
+
+    english = read_run(folder / "2026-11-29T08-30-00.jsonl")
+    assert english[["subtitle", "image_url", "comments"]].isna().all().all()
+    assert english["authors"].tolist() == [[], []] and english["tags"].tolist() == [[], []]
+    mixed = read_run(folder / "2026-11-29T07-30-00.jsonl").set_index("article_id")
+    assert tuple(mixed.loc[5, ["headline", "subtitle", "body"]]) == ("2024", "1e3", "0012")
+    assert pd.isna(mixed.loc[4, "views"]) and mixed.loc[4, "comments"] == 3
+    assert mixed.loc[4, "published_at"] == pd.Timestamp("2025-04-23T05:03:00Z")
+    form_b = read_run(folder / "2026-11-29T06-30-00.jsonl").set_index("article_id").loc[2]
+    assert form_b["updated_at"] - form_b["published_at"] == pd.Timedelta(minutes=-57)
+
+    # what the README says a bare read_json does: types guessed per file
+    bare = [pd.read_json(path, lines=True).dtypes.astype(str) for path in paths[:3]]
+    assert bare[0]["published_at"].startswith("datetime64") and bare[1]["published_at"] == "str"
+    assert (bare[0]["views"], bare[1]["views"]) == ("int64", "float64")
+    assert bare[2]["subtitle"] == "float64"
+
+
+def test_readme_pandas_all_runs_latest_per_key(make_record, tmp_path, monkeypatch):
+    """README "The run file": the glob takes the .jsonl and the .jsonl.gz runs (and no
+    rejects, report or temporary); with FAKTI_EMIT=changed a key is in more than one run,
+    and ``latest`` keeps its last record."""
+    _analyst_runs(tmp_path, make_record)
+    names = readme_pandas(tmp_path, monkeypatch)
+    exec(readme_block("python", "drop_duplicates"), names)
+    runs, latest = names["runs"], names["latest"]
+    assert sorted(runs["article_id"]) == [1, 1, 2, 3, 4, 5, 6, 7]
+    assert {name: str(kind) for name, kind in runs.dtypes.items()} == PANDAS_TYPES
+    assert not latest.duplicated(["lang", "article_id"]).any() and len(latest) == 7
+    assert latest.set_index("article_id").loc[1, "headline"] == "Нов"
+
+
+def test_readme_duckdb_fixed_schema_view_and_latest_per_key(make_record, tmp_path, monkeypatch):
+    """README "The run file": detection types a file of English articles' empty lists
+    `JSON[]` and its null columns "NULL"; the README's view (the fixed schema) gives the
+    documented types, takes the .jsonl and .jsonl.gz runs, and its latest-per-key query
+    keeps one record per key, the last."""
+    import duckdb
+
+    _analyst_runs(tmp_path, make_record)
+    monkeypatch.chdir(tmp_path)
+    con = duckdb.connect()
+    english = "read_json('output/fakti/2026-11-29T08-30-00.jsonl')"
+    detected = {
+        name: kind for name, kind, *_ in con.sql(f"DESCRIBE SELECT * FROM {english}").fetchall()
+    }
+    assert detected["authors"] == detected["tags"] == "JSON[]"  # what the README warns of
+    assert {detected[name] for name in ("subtitle", "image_url", "updated_at", "comments")} == {
+        '"NULL"'
+    }
+    view = readme_block("sql", "CREATE OR REPLACE VIEW fakti")
+    schema = "".join(f"columns = {DUCKDB_COLUMNS});".split())
+    assert "".join(view.split()).endswith(schema)  # the schema the other tests use
+    con.execute(view)
+    described = con.sql("DESCRIBE SELECT * FROM fakti").fetchall()
+    assert {name: kind for name, kind, *_ in described} == DUCKDB_TYPES
+    ids = sorted(r[0] for r in con.sql("SELECT article_id FROM fakti").fetchall())
+    assert ids == [1, 1, 2, 3, 4, 5, 6, 7]
+    latest = con.sql(readme_block("sql", "QUALIFY row_number()"))
+    rows = latest.select("lang, article_id, headline").order("lang, article_id").fetchall()
+    assert [r[:2] for r in rows] == [("bg", n) for n in range(1, 6)] + [("en", 6), ("en", 7)]
+    assert rows[0][2] == "Нов"
+    inline = 'duckdb.sql("SELECT * FROM fakti").df()'  # the README's way to a BIGINT-exact frame
+    assert f"`{inline}`" in README.read_text("utf-8")
+    frame = eval(inline, {"duckdb": con})
+    assert str(frame["views"].dtype) == "Int64" and frame["views"].max() == 2**53 + 1
 
 
 # -- crash safety -------------------------------------------------------------------------
