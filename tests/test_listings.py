@@ -236,6 +236,66 @@ def test_a_feed_that_is_not_well_formed_xml_is_still_read() -> None:
     ]
 
 
+FEED = (
+    '<rss version="2.0"><channel><item><title>Кола на годината</title>'
+    "<link>https://fakti.bg/avto/1000001-a</link></item></channel></rss>"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (FEED.encode("cp1251"), "application/rss+xml; charset=windows-1251"),
+        (FEED.encode("cp1251"), 'text/xml; charset="x-cp1251"'),  # a WHATWG label
+        (  # the header outranks the declaration (RFC 7303)
+            ('<?xml version="1.0" encoding="utf-8"?>' + FEED).encode("cp1251"),
+            "application/xml; charset=cp1251",
+        ),
+        (FEED.encode("koi8-r"), "application/rss+xml; charset=koi8"),
+        (('<?xml version="1.0" encoding="windows-1251"?>' + FEED).encode("cp1251"), None),
+        (FEED.encode(), "application/rss+xml"),  # no charset: UTF-8
+        (FEED.encode(), "application/rss+xml; charset=rot13"),  # no charset: ignored
+    ],
+)
+def test_a_feed_is_read_in_its_content_type_charset(body: bytes, content_type: str | None) -> None:
+    """Review #1: the Content-Type charset was ignored; a windows-1251 feed with no encoding
+    in its XML declaration failed (``Invalid bytes in character encoding``) on every run."""
+    (item,) = parse_rss(body, "https://fakti.bg/feed/avto", content_type).items
+    assert (item.url, item.title) == ("https://fakti.bg/avto/1000001-a", "Кола на годината")
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"\xef\xbb\xbf\n" + ('<?xml version="1.0"?>' + FEED).encode(), None),
+        (b"\xef\xbb\xbf \r\n" + ('<?xml version="1.0"?>' + FEED).encode(), "text/xml"),
+        (('\ufeff\n<?xml version="1.0" encoding="utf-16"?>' + FEED).encode("utf-16-le"), None),
+        (('\ufeff\n<?xml version="1.0" encoding="utf-16"?>' + FEED).encode("utf-16-be"), None),
+        # the mark outranks the header: no feed in windows-1251 can start with one
+        (
+            ('\ufeff\n<?xml version="1.0"?>' + FEED).encode("utf-16-le"),
+            "text/xml; charset=windows-1251",
+        ),
+    ],
+)
+def test_whitespace_after_a_byte_order_mark_does_not_break_the_feed(
+    body: bytes, content_type: str | None
+) -> None:
+    """Review #2: a newline between the BOM and ``<?xml`` (which ``lstrip`` could not reach)
+    failed with "XML declaration allowed only at the start", in UTF-8 and in UTF-16."""
+    (item,) = parse_rss(body, "https://fakti.bg/feed/avto", content_type).items
+    assert (item.url, item.title) == ("https://fakti.bg/avto/1000001-a", "Кола на годината")
+
+
+def test_a_feed_whose_charset_decodes_to_lone_surrogates_is_broken_not_an_error() -> None:
+    """A label such as ``unicode-escape`` can give text UTF-8 cannot hold: the feed is broken
+    (its listings walked), no UnicodeEncodeError out of the callback."""
+    (link,) = re.findall(r"<link>.*?</link>", FEED)
+    body = f"<rss><channel><item><title>\\ud800</title>{link}</item></channel></rss>".encode()
+    with pytest.raises(ListingError):
+        parse_rss(body, "https://fakti.bg/feed/avto", "text/xml; charset=unicode-escape")
+
+
 @pytest.mark.parametrize("body", [b"", b"<html><body>Not found</body></html>", b"<rss><chan"])
 def test_broken_feed_raises(body: bytes) -> None:
     with pytest.raises(ListingError):

@@ -317,6 +317,21 @@ def test_incremental_feed_reaching_the_watermark_is_enough() -> None:
     assert stats.get_value("discovery/items/old") == 1
 
 
+def test_a_feed_is_read_in_the_charset_its_content_type_names() -> None:
+    """A windows-1251 feed whose XML declaration names no encoding, served as
+    ``charset=windows-1251``, was read as UTF-8: broken on every run (its listings walked)."""
+    spider = make_spider(lang="bg", sections="avto")
+    (feed,) = spider.start_requests_list()
+    items = [("/avto/1000003-c", "Sun, 26 Oct 2025 11:50:00 +0200")]
+    body = rss(items).replace(b"<title>x</title>", "<title>Кола</title>".encode("cp1251"))
+    headers = {"Date": DATE, "Content-Type": "application/rss+xml; charset=windows-1251"}
+    served = XmlResponse(feed.url, body=body, request=feed, headers=headers)
+    out = list(spider.parse_feed(served))
+    assert paths(out)[0] == "/avto/1000003-c"
+    assert spider.crawler.stats.get_value("discovery/feeds/ok") == 1
+    assert spider.crawler.stats.get_value("discovery/feeds/unusable") is None
+
+
 def test_an_export_above_the_watermark_does_not_end_the_walk() -> None:
     """An article exported by a ``url=`` run (or another scope's, or a run stopped early)
     is skipped, but what is listed below it is still walked; an export below the floor

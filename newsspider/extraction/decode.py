@@ -49,27 +49,33 @@ def _codec(name: str | bytes | None) -> str | None:
     return info.name
 
 
+def header_encoding(content_type: str | None) -> str | None:
+    """The known codec the Content-Type header's ``charset`` names (see :func:`_codec`)."""
+    match = P.HEADER_CHARSET.search(content_type) if content_type else None
+    return _codec(match.group(1)) if match else None
+
+
 def declared_encoding(body: bytes, content_type: str | None = None) -> str | None:
     """The known codec declared by the Content-Type header, else by a ``<meta>`` tag."""
-    if content_type:
-        match = P.HEADER_CHARSET.search(content_type)
-        codec = _codec(match.group(1)) if match else None
-        if codec:
-            return codec
+    codec = header_encoding(content_type)
+    if codec:
+        return codec
     match = P.META_CHARSET.search(body[: P.META_SNIFF_BYTES])
     codec = _codec(match.group(1)) if match else None
     # a <meta> read as ASCII cannot be in UTF-16 (WHATWG's prescan: it means UTF-8)
     return "utf-8" if codec and codec.startswith("utf-16") else codec
 
 
-def _bom(body: bytes) -> str | None:
+def bom_encoding(body: bytes) -> str | None:
+    """The codec ``body``'s byte order mark implies (``utf-16`` drops the mark; ``utf-8``
+    keeps it as U+FEFF), else ``None``."""
     return next((codec for bom, codec in _BOMS if body.startswith(bom)), None)
 
 
 def detect_encoding(body: bytes, content_type: str | None = None) -> str:
     """The codec of ``body``: its byte order mark, else the declared charset (header, then
     ``<meta>``), else UTF-8 when the bytes are valid UTF-8, else cp1251."""
-    declared = _bom(body) or declared_encoding(body, content_type)
+    declared = bom_encoding(body) or declared_encoding(body, content_type)
     if declared:
         return declared
     if body.isascii():

@@ -31,7 +31,13 @@ from lxml import etree
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import collapse
 from newsspider.extraction.dates import SOFIA, parse_iso, parse_listing_date, parse_rfc822
-from newsspider.extraction.decode import cut_after, decode, page_bytes
+from newsspider.extraction.decode import (
+    bom_encoding,
+    cut_after,
+    decode,
+    header_encoding,
+    page_bytes,
+)
 from newsspider.extraction.numbers import parse_int
 from newsspider.extraction.urls import parse_article_url
 
@@ -408,24 +414,44 @@ def _numeric_refs(data: bytes) -> bytes:
     return _NAMED_REF.sub(numeric, data)
 
 
-def parse_rss(body: bytes, page_url: str) -> ListingPage:
+def _feed_bytes(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """The feed as the XML parser is to read it, and the encoding it is to read it in
+    (``None``: its XML declaration's, else UTF-8).
+
+    A byte order mark decides (no other encoding can start a feed with one), else the
+    Content-Type charset (RFC 7303: it outranks the declaration; a label means what it means
+    for a page, :func:`~newsspider.extraction.decode.header_encoding`); the text so decoded
+    (unreadable bytes replaced) is given as UTF-8. Whitespace before the XML declaration,
+    an error, is dropped (after the mark).
+    """
+    codec = bom_encoding(body) or header_encoding(content_type)
+    if codec is None:
+        return body.lstrip(), None
+    text = body.decode(codec, "replace").removeprefix("\ufeff").lstrip()
+    return text.encode("utf-8", "surrogatepass"), "utf-8"
+
+
+def parse_rss(body: bytes, page_url: str, content_type: str | None = None) -> ListingPage:
     """An RSS 2.0 feed (``item/title``, ``link``, ``pubDate``); entities are never expanded.
 
-    A feed that is not well-formed XML only through HTML's named references (an ``&nbsp;``
-    in a title) is read with them written as numeric ones rather than lost whole; any other
-    fault (a feed cut short, a stray tag) makes it unusable. An item without a ``link`` takes
-    its permalink ``guid``; a ``pubDate`` may also be ISO 8601, or a ``dc:date`` stand for it.
+    Its encoding is its byte order mark's, else the ``content_type`` charset's, else its XML
+    declaration's, else UTF-8 (:func:`_feed_bytes`). A feed that is not well-formed XML only
+    through HTML's named references (an ``&nbsp;`` in a title) is read with them written as
+    numeric ones rather than lost whole; any other fault (a feed cut short, a stray tag) makes
+    it unusable. An item without a ``link`` takes its permalink ``guid``; a ``pubDate`` may
+    also be ISO 8601, or a ``dc:date`` stand for it.
     Raises :class:`ListingError` when the body is not an RSS 2.0 document.
     """
-    data = body.lstrip()  # (whitespace before the XML declaration is an error)
+    data, encoding = _feed_bytes(body, content_type)
+    parser = etree.XMLParser(encoding=encoding, **_RSS_PARSER_OPTIONS)
     try:
         try:
-            root = etree.fromstring(data, parser=etree.XMLParser(**_RSS_PARSER_OPTIONS))
+            root = etree.fromstring(data, parser=parser)
         except etree.XMLSyntaxError:
             fixed = _numeric_refs(data)
             if fixed == data:
                 raise
-            root = etree.fromstring(fixed, parser=etree.XMLParser(**_RSS_PARSER_OPTIONS))
+            root = etree.fromstring(fixed, parser=parser)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise ListingError(f"feed is not XML: {exc}") from exc
     if root is None or not P.X_RSS_CHANNEL(root):

@@ -819,7 +819,7 @@ class FaktiSpider(scrapy.Spider):
             )
         else:
             try:
-                page = parse_rss(response.body, response.url)
+                page = parse_rss(response.body, response.url, _content_type(response))
             except ListingError as exc:
                 logger.warning("feed %s is broken (%s): walking listings", response.url, exc)
         if page is None or not page.items:
