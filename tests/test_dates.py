@@ -373,3 +373,19 @@ def test_an_update_in_the_second_pass_of_the_repeated_hour_is_an_update() -> Non
     modified = parse_iso("2025-10-26T01:30:00Z")
     assert iso(updated_time(published, modified)) == "2025-10-26T03:30:00+02:00"
     assert updated_time(published, parse_iso("2025-10-26T03:30:00+03:00")) is None
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (parse_int, "١٢٣"),
+        (parse_int, "2\u00a0٥٤٢"),
+        (parse_date_line, "٩ Януари, ٢٠٢٦ ٢٣:١٣"),
+        (parse_date_line, "Apr 23, 2025 08:03 ١٤٤"),
+        (lambda text: parse_listing_date(text, datetime(2025, 10, 26, tzinfo=UTC)), "١٦.٠٦.٢٠٢٥"),
+    ],
+)
+def test_only_ascii_digits_are_numbers(parse, text: str) -> None:
+    """Review #3: ``\\d`` took any Unicode digit (``int()`` reads them): ``١٢٣`` was 123 views.
+    fakti.bg writes ASCII digits."""
+    assert parse(text) is None

@@ -206,3 +206,18 @@ def test_to_fetch_url() -> None:
 def test_an_article_id_has_at_most_18_digits() -> None:
     ref = parse_article_url("https://fakti.bg/world/123456789012345678-x")
     assert ref is not None and ref.article_id == 123456789012345678
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://fakti.bg/world/١٢٣-x", "other"),  # Arabic-Indic digits
+        ("https://fakti.bg/en/world/１０００００１-x", "other"),  # fullwidth digits
+        ("https://fakti.bg/en/world/٢٠٢٥/04/23/12345", "other"),
+    ],
+)
+def test_only_ascii_digits_make_an_id_or_a_date(url: str, kind: str) -> None:
+    """Review #3: ``\\d`` took any Unicode digit, which ``int()`` reads: ``/world/١٢٣-x`` was
+    the key ``("bg", 123)``, another article's."""
+    assert parse_article_url(url) is None
+    assert classify(url) == kind

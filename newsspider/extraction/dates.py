@@ -155,7 +155,7 @@ def parse_date_line(text: str | None, views_only: bool = False) -> DateLine | No
     line = " ".join(text.split())
     if not P.DATE_LINE_HINT.search(line, 0, 16):
         return None
-    # English order opens with the month name, Bulgarian order with the day (``\d``): only
+    # English order opens with the month name, Bulgarian order with the day (``[0-9]``): only
     # one of the two patterns can match.
     bg = line[0].isdecimal()
     match = (P.DATE_LINE_BG if bg else P.DATE_LINE_EN).match(line)

@@ -2,6 +2,10 @@
 
 Grouped by what they describe: hosts and URLs (§1), dates and numbers (§2), rendered text
 (§3) and article markup (§5) of ``fakti-site.md``.
+
+A digit is ``[0-9]``: fakti.bg writes ASCII digits, and ``\\d`` (any Unicode decimal digit,
+which ``int()`` reads too) made ``/world/١٢٣-x`` article 123 and ``١٢٣`` a view count. ``\\d``
+stays only in ``[^\\W\\d_]`` (a letter: no digit of any script).
 """
 
 from __future__ import annotations
@@ -34,14 +38,14 @@ AMP_PATH = re.compile(r"^(/en)?/amp(/.+)$")
 #: An article path: optional `en/`, section, `<id>-<slug>` (slug kept verbatim; an id of 1 to
 #: 18 digits).
 ARTICLE_PATH = re.compile(
-    r"^/(?:(?P<en>en)/)?(?P<section>[a-z0-9-]+)/(?P<id>\d{1,18})-(?P<slug>[^/]*)/?$"
+    r"^/(?:(?P<en>en)/)?(?P<section>[a-z0-9-]+)/(?P<id>[0-9]{1,18})-(?P<slug>[^/]*)/?$"
 )
 #: The largest integer written (a 64-bit signed integer: what pandas, DuckDB and SQLite
 #: load); article ids have at most 18 digits, a larger count is no count.
 INT64_MAX = 2**63 - 1
 #: An English day page: `/en/<section>/YYYY/MM/DD/<n>`.
 DAY_PATH = re.compile(
-    r"^/en/(?P<section>[a-z0-9-]+)/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<n>\d+)/?$"
+    r"^/en/(?P<section>[a-z0-9-]+)/(?P<y>[0-9]{4})/(?P<m>[0-9]{2})/(?P<d>[0-9]{2})/(?P<n>[0-9]+)/?$"
 )
 #: Section listing: `/<section>` or `/en/<section>`.
 SECTION_PATH = re.compile(r"^/(?:en/)?(?P<section>[a-z0-9-]+)/?$")
@@ -58,12 +62,12 @@ SOFIA_TZ_NAME = "Europe/Sofia"
 #: Sofia's zone abbreviations in an RFC 822 time (RSS `pubDate`), as UTC offsets in hours.
 SOFIA_ZONE_NAMES: dict[str, int] = {"EET": 2, "EEST": 3}
 #: An RFC 822 zone written ISO-style (`+02:00`), which ``email.utils`` does not read.
-RFC822_COLON_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
+RFC822_COLON_OFFSET = re.compile(r"([+-])([0-9]{2}):([0-9]{2})")
 #: The year of an RFC 822 time as written (before its ``HH:MM``): ``0050`` is year 50, which
 #: the standard library reads as the two-digit 2050.
-RFC822_YEAR = re.compile(r"(\d+)\s+\d{1,2}:\d{2}")
+RFC822_YEAR = re.compile(r"([0-9]+)\s+[0-9]{1,2}:[0-9]{2}")
 #: The time of an RFC 822 date that gives no zone after it.
-RFC822_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+RFC822_TIME = re.compile(r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?")
 
 #: Month names (lower-case) → month number: English and Bulgarian, full and short forms.
 MONTHS: dict[str, int] = {}
@@ -91,38 +95,38 @@ for _number, _names in enumerate(
 THOUSANDS_SPACES = " \u00a0\u202f"
 _SP = f"[{THOUSANDS_SPACES}]"
 #: An integer count: `2 542`, `2\u00a0542`, `144`.
-COUNT = re.compile(rf"^(?:\d{{1,3}}(?:{_SP}\d{{3}})+|\d+)$")
+COUNT = re.compile(rf"^(?:[0-9]{{1,3}}(?:{_SP}[0-9]{{3}})+|[0-9]+)$")
 #: A time alone (`08:03`): the date line's time in a block of its own.
-TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
+TIME_ONLY = re.compile(r"^[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?$")
 
 _MONTH = r"(?P<{g}>[^\W\d_]{{3,10}})\.?"
-_TIME = r"(?:,?\s+(?P<{h}>\d{{1,2}}):(?P<{m}>\d{{2}})(?::(?P<{s}>\d{{2}}))?)?"
+_TIME = r"(?:,?\s+(?P<{h}>[0-9]{{1,2}}):(?P<{m}>[0-9]{{2}})(?::(?P<{s}>[0-9]{{2}}))?)?"
 #: `Apr 23, 2025 08:03` (English order; Bulgarian month names too).
 _EN_DATE = (
     _MONTH.format(g="mon")
-    + r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"
+    + r"\s+(?P<day>[0-9]{1,2}),?\s+(?P<year>[0-9]{4})"
     + _TIME.format(h="hh", m="mm", s="ss")
 )
 #: `9 Януари, 2026 23:13` (Bulgarian order).
 _BG_DATE = (
-    r"(?P<day>\d{1,2})\.?\s+"
+    r"(?P<day>[0-9]{1,2})\.?\s+"
     + _MONTH.format(g="mon")
-    + r",?\s+(?P<year>\d{4})"
+    + r",?\s+(?P<year>[0-9]{4})"
     + _TIME.format(h="hh", m="mm", s="ss")
 )
 _BG_UPD = (
-    r"(?P<uday>\d{1,2})\.?\s+"
+    r"(?P<uday>[0-9]{1,2})\.?\s+"
     + _MONTH.format(g="umon")
-    + r",?\s+(?P<uyear>\d{4})"
+    + r",?\s+(?P<uyear>[0-9]{4})"
     + _TIME.format(h="uhh", m="umm", s="uss")
 )
 _EN_UPD = (
     _MONTH.format(g="vmon")
-    + r"\s+(?P<vday>\d{1,2}),?\s+(?P<vyear>\d{4})"
+    + r"\s+(?P<vday>[0-9]{1,2}),?\s+(?P<vyear>[0-9]{4})"
     + _TIME.format(h="vhh", m="vmm", s="vss")
 )
 _UPDATED_WORD = r"\s*,?\s*(?:обновена|обновено|updated)\s*:?\s*"
-_COUNTS = r"(?P<counts>(?:\s+\d+)*)"
+_COUNTS = r"(?P<counts>(?:\s+[0-9]+)*)"
 #: The start of an update time shown in its own element after the date
 #: (`<span>, обновена 25 Август, 2025 06:13</span>`): joined to the date line.
 UPDATED_LEAD = re.compile(r",?\s*(?:обновена|обновено|updated)\b", re.IGNORECASE)
@@ -147,19 +151,19 @@ DATE_LOOKAHEAD = 3
 DATE_LINE_MAX = 300
 DATE_LINE_SHORT = 120
 #: Cheap pre-check: a date line has a digit among its first characters (`Apr 2`, `9 Я`).
-DATE_LINE_HINT = re.compile(r"\d")
+DATE_LINE_HINT = re.compile(r"[0-9]")
 #: Listing dates: `днес в 12:38 ч.`, `вчера в 12:38 ч.`, `today at 12:38`, `yesterday at 12:38`.
 LISTING_RELATIVE = re.compile(
-    r"^(?P<rel>днес|вчера|today|yesterday)\s*(?:в|at)?\s*(?P<hh>\d{1,2}):(?P<mm>\d{2})\s*(?:ч\.?)?$",
+    r"^(?P<rel>днес|вчера|today|yesterday)\s*(?:в|at)?\s*(?P<hh>[0-9]{1,2}):(?P<mm>[0-9]{2})\s*(?:ч\.?)?$",
     re.IGNORECASE,
 )
 LISTING_TODAY_WORDS = frozenset({"днес", "today"})
 #: A time of day in a listing date (without one, the date stands for its whole day).
-CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}")
+CLOCK_TIME = re.compile(r"[0-9]{1,2}:[0-9]{2}")
 #: Listing date `16.06.2026` (optionally with a time).
 LISTING_NUMERIC = re.compile(
-    r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?:\s*г\.)?"
-    r"(?:,?\s+(?P<hh>\d{1,2}):(?P<mm>\d{2})\s*(?:ч\.?)?)?$",
+    r"^(?P<day>[0-9]{1,2})\.(?P<month>[0-9]{1,2})\.(?P<year>[0-9]{4})(?:\s*г\.)?"
+    r"(?:,?\s+(?P<hh>[0-9]{1,2}):(?P<mm>[0-9]{2})\s*(?:ч\.?)?)?$",
     re.IGNORECASE,
 )
 
@@ -173,7 +177,7 @@ SITE_NAMES = frozenset({"факти", "fakti", "fakti.bg", "факти.бг"})
 LAST_NEWS_TITLES = frozenset({"last news in fakti", "последни новини във факти", "последни новини"})
 RAIL_TITLE_MAX = 40
 #: The end of an image caption line `<headline>  - 1` (searched in its last characters only).
-CAPTION_TAIL = re.compile(r"\s+-\s+\d{1,2}$")
+CAPTION_TAIL = re.compile(r"\s+-\s+[0-9]{1,2}$")
 #: Photo credit line `Снимка: <source>`.
 PHOTO_CREDIT = re.compile(r"^(?:Снимка|Снимки|Фото|Photo|Photos)\s*:", re.IGNORECASE)
 #: Topic line `Тема: Украйна`.
@@ -243,7 +247,9 @@ DOCUMENT_PATH = re.compile(
 #: more, optional `en/`, `amp/`; relative, or on any host: fakti.bg or a mirror's origin): a
 #: block of such links is a related-links block (§5), never tags nor body text.
 ARTICLE_HREF = re.compile(
-    r"^(?:(?:https?:)?//[^/?#]*)?/(?:en/)?(?:amp/)?(?:" + "|".join(sorted(SECTIONS)) + r")/\d{5,}-",
+    r"^(?:(?:https?:)?//[^/?#]*)?/(?:en/)?(?:amp/)?(?:"
+    + "|".join(sorted(SECTIONS))
+    + r")/[0-9]{5,}-",
     re.IGNORECASE,
 )
 #: Labels (lower-case, punctuation dropped) that may open a related-links paragraph
