@@ -109,6 +109,32 @@ def test_unreachable_run_stopped_early_is_not_also_a_finish_reason_failure():
     ]
 
 
+def test_a_worker_that_handed_its_work_back_is_not_told_the_site_is_unreachable():
+    """Review: a distributed worker that could not read robots.txt (a dead proxy) exited 4
+    'site unreachable' while the other worker read the site."""
+    values = {
+        "downloader/request_count": 6,
+        "downloader/exception_type_count/x.DownloadConnectionRefusedError": 6,
+        "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest": 9,
+    }
+    failure = only(evaluate(report(values, reason="robots_unavailable")))
+    assert failure.gate == "finish_reason" and failure.exit_code == 9
+    assert failure.message.startswith(
+        "robots.txt unavailable to this worker (finish reason 'robots_unavailable' "
+    )
+    assert "back on its job's frontier, for the other workers" in failure.message
+
+
+def test_a_run_whose_watermarks_did_not_move_says_why_in_a_note():
+    """Review: the last worker of a job whose walk had a gap exited 'health: OK' with no
+    word of it; the note is the same for a single run (exit status unchanged)."""
+    why = "3 listing page(s) or article(s) lost"
+    verdict = evaluate(report(stats(**{"discovery/watermarks_held": why})))
+    assert verdict.healthy
+    assert f"discovery watermarks not moved ({why}): the next run walks this again" in verdict.notes
+    assert not any("watermarks" in note for note in evaluate(report(stats())).notes)
+
+
 def test_the_cause_is_never_our_own_refusals_when_there_is_another():
     """A robots.txt not obtained refuses every request after it (IgnoreRequest): with more
     requests than robots.txt's 6 attempts the refusals named the cause (review)."""

@@ -139,3 +139,23 @@ def test_a_page_whose_first_attempt_failed_before_any_answer_is_waited_for(
     done, _, records = crawl(drop, tmp_path, flaky, (ARTICLE,), *live)
     assert done.returncode == 0, done.stderr[-3000:]
     assert [r["article_id"] for r in records] == [1000001] and len(attempts) == 2
+
+
+def test_a_listing_refused_because_robots_txt_could_not_be_read_is_lost_not_absent(
+    replica_factory, tmp_path: Path
+) -> None:
+    """Review: a section's first page refused because robots.txt could not be obtained had
+    the IgnoreRequest of a real `Disallow` ('Forbidden by robots.txt') and was taken for a
+    section that is not ours ('not found', no gap): a distributed job lost bg/world's 166
+    articles and moved its watermarks. It is a listing lost (a gap)."""
+    replica = replica_factory(articles=60, epoch=2)
+    replica.outage("/robots.txt")
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-a", "lang=bg", "-a"]
+    cmd += ["sections=world", "-s", f"FAKTI_BASE_URL={replica.base_url}"]
+    cmd += ["-s", f"FAKTI_OUTPUT_DIR={tmp_path}", "-s", "LOG_LEVEL=INFO"]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    listing = f"listing {replica.base_url}/world"
+    assert f"{listing} failed (robots.txt unavailable)" in done.stderr, done.stderr[-3000:]
+    assert "'discovery/listing_failed': 1" in done.stderr
+    assert "listing_missing" not in done.stderr and "not found" not in done.stderr
+    assert done.returncode == 5  # (as before: its 503 answered, no listing was read)

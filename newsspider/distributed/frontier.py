@@ -23,6 +23,9 @@
   as if it were killed (:meth:`RedisFrontier._lose`, finish reason :data:`REDIS_LOST`): it
   touches Redis no more, and leaves its journal, claims, pending rows and registration to its
   restart, which completes its work.
+- **robots.txt unavailable to this worker** (:meth:`RedisFrontier.hand_back`): it takes no more
+  requests and closes (finish reason :data:`~newsspider.extensions.health.ROBOTS_LOST`); the
+  requests it took, refused unsettled, go back to the frontier for the other workers.
 
 It imports redis and scrapy-redis, so only the distributed mode imports it (from
 :class:`~newsspider.distributed.scheduler.StateScheduler`).
@@ -53,7 +56,7 @@ from twisted.internet import task
 from newsspider.distributed import FRONTIER_ATTR
 from newsspider.distributed.worker import Worker, worker_for
 from newsspider.extensions.exitstatus import set_exit_status
-from newsspider.extensions.health import EXIT_FINISH_REASON
+from newsspider.extensions.health import EXIT_FINISH_REASON, ROBOTS_LOST
 from newsspider.extraction.urls import parse_article_url
 from newsspider.pipelines.runfiles import run_files
 from newsspider.spiders.fakti import FaktiSpider
@@ -207,6 +210,8 @@ class RedisFrontier(ScrapyRedisScheduler):
         self.waiting = False
         #: Redis was lost: the worker stops as if killed and touches Redis no more.
         self.lost = False
+        #: robots.txt is unavailable to this worker: it takes no more requests.
+        self.handed_back = False
         self._pop = client.register_script(_POP)
         self._enqueue = client.register_script(_ENQUEUE)
         self._idle = client.register_script(_IDLE)
@@ -379,6 +384,23 @@ class RedisFrontier(ScrapyRedisScheduler):
         if engine is not None and engine.running and engine.spider is not None:
             deferred_from_coro(engine.close_spider_async(reason=REDIS_LOST))
 
+    def hand_back(self, why: str) -> None:
+        """robots.txt cannot be read by this worker (``why``), though the other workers may:
+        it takes no more requests and closes (:data:`ROBOTS_LOST`, exit status 9); the requests
+        it took, which its spider leaves unsettled, go back to the frontier as it leaves."""
+        if self.handed_back:
+            return
+        self.handed_back = True
+        self.stats.set_value("distributed/robots_unavailable", 1)
+        logger.error(
+            "%s: this worker stops and puts the requests it took back on the job's frontier, "
+            "for the other workers",
+            why,
+        )
+        engine = self.crawler.engine
+        if engine is not None and engine.running and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=ROBOTS_LOST))
+
     # -- requests -----------------------------------------------------------------------------
     @_engine_facing(False)
     def enqueue_request(self, request: Request) -> bool:
@@ -402,6 +424,8 @@ class RedisFrontier(ScrapyRedisScheduler):
 
     @_engine_facing(None)
     def next_request(self) -> Request | None:
+        if self.handed_back:
+            return None
         raw = self._pop(
             keys=[self.queue.key, self.journal_key, self.busy_key], args=[self.worker.id]
         )
@@ -495,9 +519,10 @@ class RedisFrontier(ScrapyRedisScheduler):
                 slot.nextcall.schedule()
 
     def _on_idle(self) -> None:
-        """Finish when the job is done; else, or once Redis is lost (the engine then closes
-        with :data:`REDIS_LOST`, never as finished), keep the spider open."""
-        if self.lost:
+        """Finish when the job is done; else, or once Redis is lost or the work handed back
+        (the engine then closes with :data:`REDIS_LOST` or :data:`ROBOTS_LOST`, never as
+        finished), keep the spider open."""
+        if self.lost or self.handed_back:  # (closing: it must stay busy until it leaves)
             raise DontCloseSpider
         try:
             self._flush_settled()

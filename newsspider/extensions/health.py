@@ -30,6 +30,10 @@ EXIT_DRIFT = 7
 EXIT_ITEM_COUNT = 8
 EXIT_FINISH_REASON = 9
 
+#: Finish reason of a distributed worker that could not read robots.txt (exit status 9): it
+#: handed the requests it took back to the job, for the other workers.
+ROBOTS_LOST = "robots_unavailable"
+
 #: Download exception (class name, or full name) → the cause shown for an unreachable site.
 CAUSES = {
     "CannotResolveHostError": "DNS lookup failed",
@@ -176,8 +180,10 @@ def cause_of(errors: Mapping[str, int]) -> str:
 
 
 def _unreachable(report: Mapping[str, Any]) -> Failure | None:
+    """No response at all; not said of a worker that handed its work back (:data:`ROBOTS_LOST`):
+    the other workers of its job may reach the site."""
     pages = report["pages"]
-    if pages["responses"] or not pages["errors"]:
+    if pages["responses"] or not pages["errors"] or report["run"]["finish_reason"] == ROBOTS_LOST:
         return None
     url = report["run"].get("base_url") or "the site"
     return Failure(
@@ -431,12 +437,15 @@ def _item_count(
 def _finish_reason(report: Mapping[str, Any], th: Thresholds) -> Failure:
     """The failure of a run whose finish reason is not one of ``th.finish_reasons``."""
     reason = report["run"]["finish_reason"]
-    return Failure(
-        "finish_reason",
-        EXIT_FINISH_REASON,
-        f"run did not finish normally: finish reason {reason!r} "
-        f"(expected {', '.join(th.finish_reasons)}); its output is incomplete",
+    why = f"finish reason {reason!r} (expected {', '.join(th.finish_reasons)})"
+    message = (
+        f"robots.txt unavailable to this worker ({why}): it stopped and put the requests it "
+        "had taken back on its job's frontier, for the other workers; restart it once it can "
+        "read robots.txt"
+        if reason == ROBOTS_LOST
+        else f"run did not finish normally: {why}; its output is incomplete"
     )
+    return Failure("finish_reason", EXIT_FINISH_REASON, message)
 
 
 def evaluate(
@@ -456,6 +465,11 @@ def evaluate(
     finished = report["run"]["finish_reason"] in th.finish_reasons
     if not finished:
         verdict.notes.append("no-articles and item-count gates skipped: the run did not finish")
+    held = report["run"].get("watermarks_held")
+    if held:  # (a distributed job's walk, in its last worker's verdict)
+        verdict.notes.append(
+            f"discovery watermarks not moved ({held}): the next run walks this again"
+        )
     workers = report.get("extract_workers") or {}
     if workers.get("lost"):
         verdict.notes.append(

@@ -37,6 +37,9 @@ LISTING_STATS = (
 #: Listing and search pages that could not be read after their retries (a 404/410 listing
 #: does not exist, an unusable feed falls back to listings: neither counts).
 LISTING_LOST_STATS = ("discovery/listing_failed", "discovery/search_failed")
+#: Why a run that walked listings moved no watermark (text; absent when it moved them, or
+#: walked none, or is a distributed worker that is not the last of its job).
+WATERMARKS_HELD = "discovery/watermarks_held"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "scope": ctx.scope,
             "base_url": ctx.base_url,
             **ctx.files,
+            "watermarks_held": stats.get(WATERMARKS_HELD),
         },
         "pages": {
             "requests": requests,

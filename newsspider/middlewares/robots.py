@@ -10,7 +10,11 @@ as Google reads it: the site asks us to slow down, not to take everything); and 
 robots.txt not obtained: a download error after its retries, one over ``DOWNLOAD_MAXSIZE``, a
 redirect our rules refuse (off-site), and a redirect loop (more than ``REDIRECT_MAX_TIMES``,
 which the RFC lets a crawler read as no rules: the rules could not be read). A 4xx still
-means no rules (§2.3.1.3).
+means no rules (§2.3.1.3). A request so refused has its own ``IgnoreRequest`` reason,
+:data:`ROBOTS_UNAVAILABLE` (not Scrapy's "Forbidden by robots.txt": no rule forbids it, and
+what it leads to is lost, not absent), and a distributed worker hands its work back
+(:meth:`~newsspider.distributed.frontier.RedisFrontier.hand_back`): the other workers may
+read robots.txt.
 
 Scrapy 2.19 hands the parser of a robots.txt still being fetched to the first request that
 waited for it only (the others got ``None``: no rules); here every waiting request gets it.
@@ -19,8 +23,10 @@ waited for it only (the others got ``None``: no rules); here every waiting reque
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -29,16 +35,38 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 
+from newsspider.distributed import FRONTIER_ATTR
 from newsspider.middlewares.safety import TooLarge
+
+if TYPE_CHECKING:
+    from newsspider.distributed.frontier import RedisFrontier
 
 logger = logging.getLogger(__name__)
 
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+#: The reason of Scrapy's ``IgnoreRequest`` for a URL robots.txt forbids.
+ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
+#: The ``IgnoreRequest`` reason of a request refused because its host's robots.txt could not
+#: be read: no rule forbids it.
+ROBOTS_UNAVAILABLE = "robots.txt unavailable"
 
 
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's ``RobotsTxtMiddleware``; a robots.txt answering 5xx or 429, or not obtained
     at all, disallows everything."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        #: The hosts whose robots.txt could not be read.
+        self.unreadable: set[str] = set()
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            if urlparse_cached(request).netloc in self.unreadable:
+                raise IgnoreRequest(ROBOTS_UNAVAILABLE) from None
+            raise
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         parser = await super().robot_parser(request)
@@ -74,6 +102,10 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             why,
         )
         self.crawler.stats.inc_value("politeness/robots_unavailable")
+        self.unreadable.add(netloc)
+        frontier: RedisFrontier | None = getattr(self.crawler, FRONTIER_ATTR, None)
+        if frontier is not None:
+            frontier.hand_back(f"robots.txt of {netloc} {why}")
 
 
 def _not_obtained(exc: Exception) -> str:

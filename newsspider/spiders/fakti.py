@@ -30,6 +30,7 @@ from twisted.python.failure import Failure
 
 from newsspider.args import ArgumentError, CrawlArgs, parse_args, validate_settings
 from newsspider.distributed import FRONTIER_ATTR, is_distributed
+from newsspider.extensions.summary import WATERMARKS_HELD
 from newsspider.extraction import patterns as P
 from newsspider.extraction.article import extract_article
 from newsspider.extraction.dates import SOFIA, instant, parse_iso, sofia_local
@@ -59,6 +60,7 @@ from newsspider.extraction.urls import (
 from newsspider.items import RejectItem
 from newsspider.loaders import build_item, build_reject
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
+from newsspider.middlewares.robots import ROBOTS_FORBIDDEN, ROBOTS_UNAVAILABLE
 from newsspider.middlewares.safety import listing_cut
 from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
@@ -94,8 +96,6 @@ logger = logging.getLogger(__name__)
 ARTICLE_PRIORITY = 10
 #: A site clock this far ahead of ours is logged (once) and counted (discovery/site_clock_ahead).
 CLOCK_AHEAD_WARN = timedelta(minutes=5)
-#: The reason of Scrapy's ``IgnoreRequest`` for a URL robots.txt forbids.
-ROBOTS_FORBIDDEN = "Forbidden by robots.txt"
 #: Request meta of an article found on a listing: the time it was listed with (an undated
 #: item: see ``_undated_times``), and that page's clock.
 LISTED, LISTING_CLOCK = "fakti_listed", "fakti_listing_clock"
@@ -218,12 +218,17 @@ def _settles(errback: _Errback) -> _Errback:
     worker's journal). A failed download's errback bypasses the spider middlewares, and so
     :class:`~newsspider.distributed.claims.ClaimMiddleware`, which settles every other
     output: the request stayed in the journal, and a stopped worker put it back on the job's
-    frontier, for another worker to fetch again (and reject twice)."""
+    frontier, for another worker to fetch again (and reject twice). A request refused because
+    this worker could not read robots.txt is not handled at all: it stays in the journal, which
+    goes back to the frontier for the other workers (``RedisFrontier.hand_back``)."""
 
     @functools.wraps(errback)
     def settling(self: FaktiSpider, failure: Failure) -> Iterator[Any]:
+        frontier, error = self._job_frontier(), failure.value
+        refused = isinstance(error, IgnoreRequest) and str(error) == ROBOTS_UNAVAILABLE
+        if frontier is not None and refused:  # (handed back)
+            return
         yield from errback(self, failure)
-        frontier = self._job_frontier()
         if frontier is not None:
             frontier.settle(failure.request)  # type: ignore[attr-defined]
 
@@ -383,6 +388,7 @@ class FaktiSpider(scrapy.Spider):
         marks = {} if why else coverage.marks(store.watermarks())
         stats.set_value("discovery/watermarks", len(marks))
         if why:
+            stats.set_value(WATERMARKS_HELD, why)  # (a note of the health verdict)
             logger.warning(
                 "discovery watermarks not moved (%s): the next run walks this again", why
             )
@@ -991,10 +997,11 @@ class FaktiSpider(scrapy.Spider):
         a section page is a listing that does not exist (a section an edition lacks, a page
         past the last), and a section robots.txt forbids is not ours to read: nothing is
         listed there (``discovery/listing_missing``); not so for the home page (the way to the
-        sections) or a page the site linked to (`rel=next`). A speculative page (after a short
-        one without a link) that does not exist is the end of the walk: no gap either; any
-        other failure of it (5xx, a timeout, robots.txt) says nothing of what is below it. A
-        feed's check page is :meth:`_check_lost`."""
+        sections) or a page the site linked to (`rel=next`). A page refused because robots.txt
+        could not be read (``ROBOTS_UNAVAILABLE``) is lost, never absent. A speculative page
+        (after a short one without a link) that does not exist is the end of the walk: no gap
+        either; any other failure of it (5xx, a timeout, robots.txt) says nothing of what is
+        below it. A feed's check page is :meth:`_check_lost`."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
         meta = request.meta
