@@ -87,6 +87,7 @@ def test_summary_counts_pages_articles_coverage_layers_and_cost():
         "listing_pages": 8,
         "feeds_unusable": 0,
         "listings_lost": 0,
+        "robots_unavailable": 0,
     }
     art = report["articles"]
     assert art["links_found"] == 40 + 5 + 30 + 7 + 1  # known ones included

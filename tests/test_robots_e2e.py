@@ -159,3 +159,8 @@ def test_a_listing_refused_because_robots_txt_could_not_be_read_is_lost_not_abse
     assert "'discovery/listing_failed': 1" in done.stderr
     assert "listing_missing" not in done.stderr and "not found" not in done.stderr
     assert done.returncode == 5  # (as before: its 503 answered, no listing was read)
+    # ... and the line says why (it said "no listing, feed or search page could be read")
+    assert (
+        "no articles discovered: robots.txt could not be read, so every page was refused "
+        "(HTTP 503×6)"  # (robots.txt and its 5 retries)
+    ) in done.stderr

@@ -205,7 +205,9 @@ def _no_articles(report: Mapping[str, Any]) -> Failure | None:
     ):
         return None  # (a worker that asked for no listing: the others had read the job's)
     statuses = ", ".join(f"{k}×{v}" for k, v in pages["by_status"].items())
-    if not pages["listing_pages"]:
+    if not pages["listing_pages"] and pages.get("robots_unavailable"):
+        why = f"robots.txt could not be read, so every page was refused (HTTP {statuses})"
+    elif not pages["listing_pages"]:
         why = f"no listing, feed or search page could be read (HTTP {statuses})"
     else:
         why = (

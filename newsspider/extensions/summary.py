@@ -135,6 +135,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "listing_pages": sum(int(stats.get(k, 0)) for k in LISTING_STATS),
             "feeds_unusable": int(stats.get("discovery/feeds/unusable", 0)),
             "listings_lost": sum(int(stats.get(k, 0)) for k in LISTING_LOST_STATS),
+            "robots_unavailable": int(stats.get("politeness/robots_unavailable", 0)),
         },
         "articles": {
             "links_found": sum(int(stats.get(k, 0)) for k in LINK_STATS)
