@@ -235,6 +235,23 @@ def test_latin1_and_ascii_labels_mean_windows_1252(label: str) -> None:
     assert decode(body, f"text/html; charset={label}") == "<p>\u201cQuoted\u201d \u20ac 5</p>"
 
 
+@pytest.mark.parametrize("label", ["iso-8859-1", "windows-1252", "windows-1251"])
+def test_a_byte_the_codec_lacks_does_not_cut_the_page(label: str) -> None:
+    """libxml2 stops at a byte its codec lacks (0x81 in windows-1252, what ``iso-8859-1``
+    means; 0x98 in windows-1251): the body came out empty (review: 3,133 characters, then
+    0), and the page was still a record. It is read as ``decode`` reads it."""
+    page = (
+        "<html><head><title>Headline - Fakti</title></head><body><h1>Headline</h1>"
+        "<div>Apr 23, 2025 08:03</div><div class='text'><p>First \x00 part.</p>"
+        "<p>Second part.</p></div></body></html>"
+    )
+    bad = b"\x81" if label != "windows-1251" else b"\x98"
+    body = page.encode("ascii").replace(b"\x00", bad)
+    result = extract_article(body, URL, content_type=f"text/html; charset={label}")
+    assert isinstance(result, Extracted), result
+    assert result.fields["body"] == "First \ufffd part.\n\nSecond part."
+
+
 @pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE])
 def test_a_utf16_byte_order_mark_outranks_the_label(bom: bytes) -> None:
     """A UTF-16 page labelled windows-1251 was read as cp1251 (every other byte a NUL); the

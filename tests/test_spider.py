@@ -949,6 +949,18 @@ def test_an_old_or_exported_item_the_feed_lacks_proves_no_hole() -> None:
     assert spider.crawler.stats.get_value("discovery/feeds/incomplete") is None
 
 
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_section_check_page_that_does_not_exist_leaves_the_feed_standing(status: int) -> None:
+    """A section page 1 that does not exist is no gap (as in a walk: nothing is listed
+    there); the fix above made it one, and every watermark stopped (review)."""
+    mark = sofia_local(2025, 10, 26, 11, 0)
+    store = FakeStore(marks={"bg": mark, "bg/world": mark})
+    spider, check = _checked_feed(store, lang="bg", sections="world")
+    assert list(check.errback(http_failure(response(check.url, b"", check, status=status)))) == []
+    assert spider.coverage is not None and not spider.coverage.gaps
+    assert spider.crawler.stats.get_value("discovery/feeds/unchecked") == 1
+
+
 @pytest.mark.parametrize("section", [None, "world"])
 def test_a_check_page_that_cannot_be_read_walks_the_sections_or_is_a_gap(
     section: str | None, caplog
@@ -1494,31 +1506,28 @@ def test_an_undated_listed_article_is_held_at_the_next_date_below_it() -> None:
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 40)}
 
 
-def test_an_article_listed_with_no_time_anywhere_is_a_gap_if_it_gives_no_record() -> None:
+def test_an_article_listed_with_no_time_is_held_at_the_walks_floor() -> None:
     """A feed item without ``pubDate`` was held at the page's clock, i.e. not at all: the
-    watermark moved past it and it was lost (review). With no time to hold it at, the
-    walk is a gap: no watermark moves, and the next run asks for it again."""
+    watermark moved past it and it was lost (review: 1 of 17). It is held at the walk's
+    floor: no watermark moves above it, so the next run's walk goes down to it again."""
     store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
     spider, article = _listed_article(store, "")
-    assert article.meta["fakti_listed"] is None
+    assert article.meta["fakti_listed"] == spider.window.lower(SITE_NOON, "bg")
     _no_record(spider, article, "not fetched")
     spider._closed(spider, "finished")
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 9, 0)}
-    assert spider.coverage is not None and spider.coverage.gaps
+    assert spider.coverage is not None and not spider.coverage.gaps
 
 
-def test_a_later_listing_dates_an_article_first_listed_with_no_time() -> None:
-    """The feed lists it with no date, the home page at 10:30: its hold is 10:30 (the dated
-    sighting was dropped as a duplicate, and the article lost: review)."""
-    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+def test_an_article_listed_with_no_time_is_given_up_after_hold_days(caplog) -> None:
+    """Held at the floor, it expires like any hold: one that keeps failing (deleted, still
+    in the feed) does not stop the watermark for ever, as a gap did (review of the fix)."""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 20, 9, 0)})
     spider, article = _listed_article(store, "")
-    home = spider._home("bg")
-    page = panel([("/world/1000003-c", "днес в 10:30 ч."), ("/world/1000002-b", "20.10.2025")])
-    assert "/world/1000003-c" not in paths(spider.parse_listing(response(home.url, page, home)))
-    assert article.meta["fakti_listed"] == sofia_local(2025, 10, 26, 10, 30)
     _no_record(spider, article, "not fetched")
     spider._closed(spider, "finished")
-    assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}
+    assert store.marks == {"bg": SITE_NOON}
+    assert spider.crawler.stats.get_value("discovery/hold_expired") == 1
 
 
 def test_a_pipeline_error_on_an_errback_item_is_already_held() -> None:

@@ -98,18 +98,12 @@ def decode(body: bytes | str | None, content_type: str | None = None) -> str:
     return body.decode(detect_encoding(body, content_type), "replace")
 
 
-@cache
-def _lxml_reads(codec: str) -> bool:
-    """Whether libxml2 knows ``codec`` by its Python name (not ``utf-16-le``, ``cp855``,
-    ``utf-8-sig``...) and reads it as Python does (not ``utf-16`` after a big-endian BOM)."""
-    if codec == "utf-16":
-        return False
+def decodes(data: bytes, codec: str) -> bool:
+    """Whether ``data`` is valid in ``codec`` (libxml2 stops at a byte its codec lacks)."""
     try:
-        etree.fromstring(b"<p>x</p>", parser=etree.HTMLParser(encoding=codec))
-    except LookupError:
+        data.decode(codec)
+    except UnicodeDecodeError:
         return False
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError, UnicodeError):
-        pass
     return True
 
 
@@ -124,8 +118,11 @@ def page_bytes(
 ) -> tuple[bytes, str] | None:
     """The bytes :func:`parse_html` parses and their codec; ``None`` when there is nothing.
 
-    Bytes are kept as they are (no re-encoding on the common path); text, and bytes in a
-    codec libxml2 does not know by name (decoded here), are encoded as UTF-8.
+    Bytes are kept as they are (no re-encoding on the common path) in UTF-8 and in the other
+    ``FAST_CODECS`` (libxml2 reads them as Python does) when valid in them; other bytes are
+    decoded here as :func:`decode` does and encoded as UTF-8: libxml2 does not know many
+    codecs by name (``utf-16-le``, ``cp855``: a reject, LookupError) and stopped at a byte
+    its codec lacks (0x81 in windows-1252, what ``latin1`` means: an empty body).
     """
     if not body:
         return None
@@ -135,9 +132,9 @@ def page_bytes(
         if body.startswith(codecs.BOM_UTF8):
             return body[3:], "utf-8"
         codec = detect_encoding(body, content_type)
-        if not _lxml_reads(codec):  # (a page so labelled was a reject: LookupError)
-            return body.decode(codec, "replace").encode("utf-8", "surrogatepass"), "utf-8"
-        return body, codec
+        if codec == "utf-8" or (codec in P.FAST_CODECS and decodes(body, codec)):
+            return body, codec
+        return body.decode(codec, "replace").encode("utf-8", "surrogatepass"), "utf-8"
     except (ValueError, TypeError, UnicodeError):
         return None
 

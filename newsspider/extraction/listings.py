@@ -35,6 +35,7 @@ from newsspider.extraction.decode import (
     bom_encoding,
     cut_after,
     decode,
+    decodes,
     header_encoding,
     page_bytes,
 )
@@ -147,14 +148,6 @@ def _page(body: bytes | str, content_type: str | None) -> tuple[bytes, str] | No
     if page is None or page[1] not in P.FAST_CODECS:
         return None
     return None if page[0].startswith(b"<?xml") else page
-
-
-def _decodes(data: bytes, codec: str) -> bool:
-    try:
-        data.decode(codec)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _join(page_url: str, href: str | None) -> str | None:
@@ -313,7 +306,7 @@ def _cut(data: bytes, codec: str, kind: _Kind) -> etree._Element | None:
     when the full page might give other items or another next link."""
     cut = cut_after(data, P.LISTING_CUT)
     head = data[:cut]
-    if not cut or _MARK_NAME in head.lower() or not _decodes(head, codec):
+    if not cut or _MARK_NAME in head.lower() or not decodes(head, codec):
         return None
     if _watched(data, cut, kind.watch):
         return None
@@ -334,7 +327,7 @@ def _parse(
         root = _cut(*page, kind)
         if root is not None:
             return root
-    if page is not None and _decodes(*page):
+    if page is not None and decodes(*page):
         return _tree(*page)
     return _tree(decode(body, content_type))
 

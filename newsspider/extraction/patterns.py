@@ -387,7 +387,8 @@ FAST_MARKUP_HINTS: tuple[bytes, ...] = (b"ndt", b"text")
 #: Appended after the cut (``FAST_END_MARK``); the article and `<head>` must be closed before it.
 FAST_END_TAG = "newsspider-fast-end"
 FAST_END_MARK = f"<{FAST_END_TAG}></{FAST_END_TAG}>".encode("ascii")
-#: Codecs in which every ASCII byte is that ASCII character (safe to cut bytes on `>`).
+#: Codecs in which every ASCII byte is that ASCII character (safe to cut bytes on `>`), and
+#: whose valid bytes libxml2 reads as Python does (parsed as they are, not re-encoded).
 FAST_CODECS = frozenset({"utf-8", "ascii", "cp1251", "cp1252", "iso8859-1", "iso8859-5", "koi8-r"})
 #: Charset declared in a `<meta>` tag (looked for in the first bytes of the page).
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)

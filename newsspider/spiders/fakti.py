@@ -178,7 +178,9 @@ def _undated_times(
     """For each of ``wanted`` (items of the listing page ``items``, in page order): the time
     an undated item counts as listed, so that holding its edition back there brings the next
     walk down to this page again. It is the date of the nearest dated item below it, else the
-    page's oldest date, never below ``floor``; ``None`` on a page without dates."""
+    page's oldest date, never below ``floor``; on a page without dates (a feed without
+    ``pubDate``), ``floor`` itself: the next walk goes down as far as this one did (holding at
+    the page's clock held nothing, and a failed article was lost); ``None`` without a floor."""
     below: dict[int, datetime | None] = {}
     nearest: datetime | None = None
     for item in reversed(items):
@@ -190,7 +192,9 @@ def _undated_times(
     out: list[datetime | None] = []
     for item in wanted:
         at = below.get(id(item)) or oldest
-        out.append(max(at, floor, key=instant) if at is not None and floor is not None else at)
+        out.append(
+            max(at, floor, key=instant) if at is not None and floor is not None else at or floor
+        )
     return out
 
 
@@ -250,10 +254,6 @@ class FaktiSpider(scrapy.Spider):
         self.window = Window()
         self.coverage: Coverage | None = None
         self.seen_keys: set[int] = set()  # (compact_key)
-        #: The meta of requested articles listed with no time (compact key → request meta):
-        #: a later listing that dates one sets it (while this process holds the request: not
-        #: once on a distributed job's Redis; it then stays undated, a gap if it fails).
-        self._undated: dict[int, dict[str, Any]] = {}
         self.walks: dict[tuple, Walk] = {}
         #: The watermarks an incremental window starts from (before the overlap).
         self.watermarks: dict[str, datetime] = {}
@@ -633,27 +633,20 @@ class FaktiSpider(scrapy.Spider):
         """The request of a discovered article: ``floor`` drops it if it was published
         earlier; ``listed`` is the listing item it was found in, on a page of ``clock``;
         ``undated`` is the time it counts as listed if it shows no date
-        (:func:`_undated_times`). An article listed with no time at all is held as a gap
-        (:meth:`_hold`) unless another listing dates it before it is fetched."""
+        (:func:`_undated_times`)."""
         compact = compact_key(ref.key)
-        at = (listed.published or undated) if listed is not None else None
         if compact in self.seen_keys:
             self.crawler.stats.inc_value("discovery/articles/duplicate")
-            if at is not None and compact in self._undated:
-                self._undated.pop(compact).update({LISTED: at, LISTING_CLOCK: clock})
             return None
         self.seen_keys.add(compact)
         self.crawler.stats.inc_value("discovery/articles/scheduled")
         meta: dict[str, Any] = {"fakti_floor": floor}
         if listed is not None:
-            meta[LISTED], meta[LISTING_CLOCK] = at, clock
+            meta[LISTED], meta[LISTING_CLOCK] = listed.published or undated, clock
         # (one request per key and run already: Scrapy's duplicate filter need not hold its
         # fingerprint too; a distributed job's frontier filters by key across its workers)
         url = to_fetch_url(ref.url, self.base_url)
-        request = self._fetch_article(url, meta=meta, dont_filter=not self.distributed)
-        if listed is not None and at is None:
-            self._undated[compact] = request.meta
-        return request
+        return self._fetch_article(url, meta=meta, dont_filter=not self.distributed)
 
     def refetch_request(self, url: str) -> scrapy.Request:
         """The request of an article fetched again at ``url`` (a distributed run claimed it
@@ -908,19 +901,25 @@ class FaktiSpider(scrapy.Spider):
         logger.warning("the %s feed %s: %s", scope(lang, section), why, then)
         self.crawler.stats.inc_value(f"discovery/feeds/{stat}")
 
-    def _check_lost(self, request: scrapy.Request, why: str) -> Iterator[scrapy.Request]:
+    def _check_lost(
+        self, request: scrapy.Request, why: str, absent: bool = False
+    ) -> Iterator[scrapy.Request]:
         """A feed's first listing page that could not be read: the feed is unchecked. Past the
-        home page the sections are walked (no gap: they list what it would lead to); a
+        home page the sections are walked (no gap: they list what it would lead to). A
         section's page 1 has no way round: its feed's articles are fetched, and the walk is a
-        gap (a stale feed would otherwise move the watermark past what it left out)."""
+        gap (a stale feed would otherwise move the watermark past what it left out), unless
+        the page is ``absent`` (404, 410, forbidden by robots.txt: a section not listed there,
+        as :meth:`listing_failed` has it), when the feed stands."""
         lang, section = request.meta["lang"], request.meta["section"]
-        then = "fetching its articles, no watermark moved" if section else "walking listings"
-        self._feed_unchecked(lang, section, f"cannot be checked ({why})", "unchecked", then)
-        if section is not None:
-            self._gap(f"the {scope(lang, section)} feed cannot be checked ({why})")
+        if section is None:
+            self._feed_unchecked(lang, None, f"cannot be checked ({why})", "unchecked")
+            for name in sorted(P.SECTIONS):
+                yield self._listing(lang, name)
             return
-        for name in sorted(P.SECTIONS):
-            yield self._listing(lang, name)
+        then = "trusting it" if absent else "fetching its articles, no watermark moved"
+        self._feed_unchecked(lang, section, f"cannot be checked ({why})", "unchecked", then)
+        if not absent:
+            self._gap(f"the {scope(lang, section)} feed cannot be checked ({why})")
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         meta = response.meta
@@ -1005,11 +1004,11 @@ class FaktiSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
         meta = request.meta
-        if FEED_CHECK in meta:
-            yield from self._check_lost(request, str(error))
-            return
         missing = _not_found(error)
         forbidden = isinstance(error, IgnoreRequest) and str(error) == ROBOTS_FORBIDDEN
+        if FEED_CHECK in meta:
+            yield from self._check_lost(request, str(error), missing or forbidden)
+            return
         absent = (missing and bool(meta.get(SPECULATIVE))) or (
             guessed(meta) and (missing or (forbidden and meta.get("page") == 1))
         )
