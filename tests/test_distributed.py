@@ -79,13 +79,9 @@ def _claims_of(client: redis.Redis, prefix: str, worker: Worker) -> int:
 def _kill_one_midway(workers: list[Worker], state: str, claimed: int, timeout: float = 120) -> int:
     """Once the job has claimed ``claimed`` articles, SIGKILL the worker whose run has claimed
     the most (they are in its unpublished file or still in flight); its index."""
+    _wait_for_claims(state, claimed, workers, timeout)
     address, prefix = split_url(state)
     client = redis.Redis.from_url(address)
-    deadline = time.monotonic() + timeout
-    while client.hlen(f"{prefix}:claims") < claimed:
-        assert all(w.proc.poll() is None for w in workers), "a worker ended before the kill"
-        assert time.monotonic() < deadline, "kill point not reached in time"
-        time.sleep(0.005)
     shares = [_claims_of(client, prefix, w) for w in workers]
     victim = max(range(len(workers)), key=shares.__getitem__)
     workers[victim].proc.send_signal(signal.SIGKILL)
@@ -238,7 +234,7 @@ def _wait_for_claims(state: str, claimed: int, workers: list[Worker], timeout: f
     while client.hlen(f"{prefix}:claims") < claimed:
         assert all(w.proc.poll() is None for w in workers), "a worker ended too soon"
         assert time.monotonic() < deadline, "the job did not get going in time"
-        time.sleep(0.01)
+        time.sleep(0.005)
 
 
 def _health(worker: Worker) -> str:
