@@ -4,10 +4,12 @@ and hold requests until the host gate allows them (``Retry-After`` pauses, retry
 from __future__ import annotations
 
 import logging
+import time
 from urllib.parse import urlsplit
 
 from protego import Protego
-from scrapy import Request
+from scrapy import Request, signals
+from scrapy.core.downloader import Downloader
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
@@ -20,6 +22,8 @@ logger = logging.getLogger(__name__)
 #: ``Request.meta`` key: a wall-clock time (seconds since the epoch) before which the request
 #: must not be sent (its retry backoff).
 NOT_BEFORE = "fakti_not_before"
+#: Seconds between looks at a download slot that still holds a request this one must follow.
+QUEUE_POLL = 0.05
 
 
 def parse_crawl_delay(robots_txt: str, user_agent: str) -> float | None:
@@ -45,12 +49,19 @@ class CrawlDelayMiddleware:
         self.max_delay = settings.getfloat("FAKTI_CRAWL_DELAY_MAX", 60.0)
         self.backoff_max = settings.getfloat("FAKTI_RETRY_BACKOFF_MAX", 60.0)
         self.user_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or ""
+        self.crawler = crawler
         self.stats = crawler.stats
         self.gate = HostGate.for_crawler(crawler)
+        #: Scrapy's downloader, once the engine has started.
+        self.downloader: Downloader | None = None
+        crawler.signals.connect(self._engine_started, signal=signals.engine_started)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlDelayMiddleware:
         return cls(crawler)
+
+    def _engine_started(self) -> None:
+        self.downloader = self.crawler.engine.downloader
 
     async def process_request(self, request: Request) -> None:
         """Wait out the request's own backoff (it alone; at most ``FAKTI_RETRY_BACKOFF_MAX``,
@@ -69,8 +80,32 @@ class CrawlDelayMiddleware:
             wait += host
             await sleep(host)
             host = slot(url.netloc) if self.gate.paused_for(url.netloc) > 0 else 0.0
+        delay = 0.0 if robots else self.gate.delays.get(url.netloc, 0.0)
+        if delay > 0:
+            wait += await self._sent_apart(request, delay)
         if wait > 0:
             self.stats.inc_value("politeness/delayed")
+
+    async def _sent_apart(self, request: Request, delay: float) -> float:
+        """Wait until Scrapy's download slot of ``request`` holds no other request and sent
+        its last one ``delay`` seconds ago; the seconds waited. (The booking above spaces
+        requests as they leave this middleware; one the slot then held, behind a slow
+        download or its own delay, was sent late, and the next one too soon after it.)"""
+        downloader = self.downloader
+        if downloader is None:
+            return 0.0
+        key = downloader.get_slot_key(request)
+        waited = 0.0
+        while (held := downloader.slots.get(key)) is not None:
+            # (Scrapy stamps a slot's last send with time.monotonic)
+            wait = delay - (time.monotonic() - held.lastseen)
+            if held.queue:
+                wait = max(wait, QUEUE_POLL)
+            if wait <= 0:
+                break
+            waited += wait
+            await sleep(wait)
+        return waited
 
     def process_response(self, request: Request, response: Response) -> Response:
         """A robots.txt's ``Crawl-delay`` holds for the host asked and, when it redirected,
