@@ -480,15 +480,19 @@ def test_a_run_that_did_not_finish_is_not_judged_on_its_counts():
     assert only(evaluate(report(stats(valid=16)), usual)).exit_code == 8  # (finished: judged)
 
 
-@pytest.mark.parametrize("count", [None, "12", -1, 1.5, True])
+@pytest.mark.parametrize("count", [None, "12", -1, 1.5, True, 10**400, 2**53 + 1])
 def test_history_entries_with_a_count_that_is_no_whole_number_are_left_out(count) -> None:
-    """`"extracted": null` in one hand-edited row raised TypeError in the drift gate: no
-    report, no history entry, exit 9 on every run after it (health review)."""
+    """`"extracted": null` in one hand-edited row raised TypeError in the drift gate, and
+    10**400 OverflowError (int to float): no report, no history entry, exit 9 on every run
+    after it (health reviews)."""
     usual = history(*(report(stats(valid=200)) for _ in range(3)))
     for name in health.COUNTS:
-        verdict = evaluate(report(stats(valid=20)), [usual[0] | {name: count}, *usual])
-        assert only(verdict).gate == "item_count"
-        assert "1 entry with a count that is not a whole number" in " ".join(verdict.notes)
+        for at in (0, -1):  # (the oldest entry, and the latest)
+            edited = [*usual, usual[0]]
+            edited[at] = edited[at] | {name: count}
+            verdict = evaluate(report(stats(valid=20)), edited)
+            assert only(verdict).gate == "item_count"
+            assert "1 entry with a count that is not a whole number" in " ".join(verdict.notes)
 
 
 def test_a_new_baseline_accepts_a_lasting_change_at_once():

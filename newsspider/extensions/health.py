@@ -30,6 +30,10 @@ EXIT_DRIFT = 7
 EXIT_ITEM_COUNT = 8
 EXIT_FINISH_REASON = 9
 
+#: The largest count a history entry may hold (a float holds every whole number up to it;
+#: 10**400 raised OverflowError in the gates' arithmetic: every later run exited 9).
+MAX_COUNT = 2**53
+
 #: Finish reason of a distributed worker that could not read robots.txt (exit status 9): it
 #: handed the requests it took back to the job, for the other workers.
 ROBOTS_LOST = "robots_unavailable"
@@ -255,19 +259,19 @@ COUNTS = ("extracted", "valid", "text_fields", "layer_fields")
 
 
 def _checked(history: Sequence[Mapping[str, Any]], verdict: Verdict) -> list[Mapping[str, Any]]:
-    """The entries, those with a count that is not a whole number ≥ 0 (hand-edited, or
-    foreign; absent: 0) made unhealthy: still a point in time (:func:`_usual`), no baseline.
-    A note says how many."""
+    """The entries, those with a count that is not a whole number from 0 to
+    :data:`MAX_COUNT` (hand-edited, or foreign; absent: 0) made unhealthy: still a point in
+    time (:func:`_usual`), no baseline. A note says how many."""
     checked: list[Mapping[str, Any]] = []
     bad = 0
     for entry in history:
-        whole = all(type(n := entry.get(name, 0)) is int and n >= 0 for name in COUNTS)
+        whole = all(type(n := entry.get(name, 0)) is int and 0 <= n <= MAX_COUNT for name in COUNTS)
         checked.append(entry if whole else {**entry, "exit_code": None})
         bad += not whole
     if bad:
         verdict.notes.append(
             f"history gates: {bad} entr{'y' if bad == 1 else 'ies'} with a count that is not "
-            f"a whole number ≥ 0 ({', '.join(COUNTS)}) left out of the baselines"
+            f"a whole number from 0 to 2^53 ({', '.join(COUNTS)}) left out of the baselines"
         )
     return checked
 
