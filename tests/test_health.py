@@ -504,7 +504,11 @@ def test_a_new_baseline_accepts_a_lasting_change_at_once():
     new = Thresholds(new_baseline=True)
     verdict = evaluate(changed, usual, new)
     assert verdict.healthy and "starts a new baseline" in " ".join(verdict.notes)
+    assert "as the run before did" not in " ".join(verdict.notes)
     after = [*usual, history_entry(changed, 0, new_baseline=True)]
+    # left on in a cron line, it would disable both gates on every run: the note says so
+    again = " ".join(evaluate(changed, after, new).notes)
+    assert "as the run before did: give it for one run only" in again
     assert after[-1]["new_baseline"] is True and "new_baseline" not in after[0]
     verdict = evaluate(changed, after)
     assert verdict.healthy, verdict.failures
@@ -598,3 +602,11 @@ def test_a_run_that_lost_extraction_workers_says_so_in_its_report():
     note = "2 of 2 extraction worker(s) lost (see the log); 40 page(s) extracted in the "
     assert [n for n in verdict.notes if "worker" in n] == [note + "crawler's process"]
     assert not any("worker" in n for n in evaluate(report(stats(**{"extract/workers": 2}))).notes)
+
+
+def test_the_drift_gate_says_when_a_run_is_too_small_to_judge() -> None:
+    """A run of fewer article pages than FAKTI_HEALTH_MIN_SAMPLE skipped the drift gate
+    without a note, though the README promises one for each gate skipped (gates review)."""
+    usual = history(*(report(stats(valid=200)) for _ in range(3)))
+    small = evaluate(report(stats(pages=5, valid=5)), usual, Thresholds(min_sample=20))
+    assert "drift gate skipped: 5 article page(s) < FAKTI_HEALTH_MIN_SAMPLE" in small.notes

@@ -67,7 +67,8 @@ def test_healthy_run_exits_0_and_reports_beside_the_feed(replica, tmp_path):
     feed = Path(report["run"]["feed"])
     assert feed.exists() and Path(report["run"]["report"]) == feed.with_suffix(".report.json")
     assert report["health"] == {"healthy": True, "exit_code": 0, "failures": [], "notes": [
-        "drift gate skipped: no earlier healthy runs to compare with",
+        "drift gate skipped: no earlier healthy run of FAKTI_HEALTH_MIN_SAMPLE article pages "
+        "or more to compare with",
         "item-count gate skipped: fewer than FAKTI_HEALTH_ITEMS_MIN_RUNS=3 earlier "
         "comparable healthy runs",
     ]}  # fmt: skip

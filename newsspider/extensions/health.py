@@ -296,15 +296,22 @@ def _drift(
     th: Thresholds,
     verdict: Verdict,
 ) -> Failure | None:
-    text = report["text_layer"]
-    if report["articles"]["extracted"] < th.min_sample or not text["of"]:
+    text, extracted = report["text_layer"], report["articles"]["extracted"]
+    if extracted < th.min_sample or not text["of"]:
+        if 0 < extracted < th.min_sample:
+            verdict.notes.append(
+                f"drift gate skipped: {extracted} article page(s) < FAKTI_HEALTH_MIN_SAMPLE"
+            )
         return None
     judged = [h for h in _healthy(history) if h.get("extracted", 0) >= th.min_sample]
     base = judged[-th.history_runs :]  # (a smaller run was not judged on drift)
     base_pages = sum(h.get("extracted", 0) for h in base)
     base_of = sum(h.get("layer_fields", 0) for h in base)
     if base_pages < th.min_sample or not base_of:
-        verdict.notes.append("drift gate skipped: no earlier healthy runs to compare with")
+        verdict.notes.append(
+            "drift gate skipped: no earlier healthy run of FAKTI_HEALTH_MIN_SAMPLE article "
+            "pages or more to compare with"
+        )
         return None
     before = 100.0 * sum(h.get("text_fields", 0) for h in base) / base_of
     now = 100.0 * text["fields"] / text["of"]
@@ -483,9 +490,11 @@ def evaluate(
             f"log); {workers['in_process']} page(s) extracted in the crawler's process"
         )
     if th.new_baseline:
+        again = bool(history) and history[-1].get("new_baseline") is True
         verdict.notes.append(
             "drift and item-count gates skipped: this run starts a new baseline "
             "(FAKTI_HEALTH_NEW_BASELINE)"
+            + (", as the run before did: give it for one run only" if again else "")
         )
     for failure in (
         unreachable,
