@@ -30,6 +30,7 @@ def stats(pages: int = 40, text: int = 2, *, valid: int | None = None, **extra) 
         "extract/article_id/url": pages,
         "dedup/emit/new": valid,
         "export/items": valid,
+        "discovery/watermarks": 2,  # (bg and en raised: a complete walk)
     }
     for name in ("headline", "published_at", "body"):
         values[f"extract/{name}/jsonld"] = pages - text
@@ -534,6 +535,32 @@ def test_an_incremental_run_counts_its_hours_from_the_last_run_that_moved_its_wa
     for other in others:
         failure = only(evaluate(now, history(*runs, other)))
         assert "120/h × 0.5 h since the previous run" in failure.message
+
+
+def outage(hour: float) -> dict:
+    """An hourly run during an outage of the listings: exit 4, finish reason `finished`, no
+    watermark moved ("discovery watermarks not moved (listing … failed)")."""
+    held = {"discovery/watermarks": 0, "discovery/watermarks_held": "listing failed"}
+    return history_entry(report(stats(valid=0) | held, mode="incremental", hour=hour), 4)
+
+
+def test_runs_that_moved_no_watermark_do_not_reset_the_incremental_clock():
+    """10 hourly runs of 40, then 6 hourly exit-4 runs: a run 1 h later with 50 was judged
+    healthy (40/h × 1 h expected) though its walk covered 7 h, and gave a rate sample of 50/h
+    (review). Old entries (without `watermarks_moved`) of exit 4 or 5 moved none either."""
+    healthy = history(*(report(stats(valid=40), mode="incremental", hour=h) for h in range(10)))
+    outages = [outage(h) for h in range(10, 16)]
+    now = report(stats(valid=50), mode="incremental", hour=16)
+    expected = "about 280 expected (40/h × 7 h since the previous run"
+    assert expected in only(evaluate(now, [*healthy, *outages])).message
+    assert expected in only(evaluate(now, healthy)).message
+    old = [{k: v for k, v in e.items() if k != "watermarks_moved"} for e in healthy + outages]
+    assert expected in only(evaluate(now, old)).message
+    # the rate sample is 50 over 7 h, not 50/h: the next hour expects about 40, not 45
+    after = report(stats(valid=0), mode="incremental", hour=17)
+    entry = history_entry(now, 0)  # (as if it had passed)
+    message = only(evaluate(after, [*healthy, *outages, entry])).message
+    assert "about 40 expected (40/h × 1 h" in message
 
 
 def test_coverage_is_compared_before_it_is_rounded():

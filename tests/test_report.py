@@ -58,6 +58,7 @@ STATS = {
     "rejects/missing_published_at": 2,
     "rejects/total": 2,
     "discovery/articles/out_of_window": 1,
+    "discovery/watermarks": 2,
 }
 
 
@@ -148,6 +149,7 @@ def test_history_entry_is_compact_and_json():
         "mode": "incremental",
         "scope": {"langs": ["bg", "en"], "sections": [], "refresh": None},
         "finish_reason": "finished",
+        "watermarks_moved": 2,
         "exit_code": 0,
         "duration_s": 95.2,
         "requests": 50,

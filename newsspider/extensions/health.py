@@ -336,14 +336,26 @@ def _baseline(entry: Mapping[str, Any], report: Mapping[str, Any]) -> bool:
     return entry.get("exit_code") == EXIT_OK and comparable(entry, report)
 
 
+def _moved_any(entry: Mapping[str, Any], th: Thresholds) -> bool:
+    """Whether an entry's run was complete (``finish_reasons``) and raised a watermark
+    (``watermarks_moved``); for an entry from before that was recorded, whether it was
+    neither unreachable (4) nor without articles (5): neither walked anything."""
+    if entry.get("finish_reason") not in th.finish_reasons:
+        return False
+    moved = entry.get("watermarks_moved")
+    if moved is None:
+        return entry.get("exit_code") not in (EXIT_UNREACHABLE, EXIT_NO_ARTICLES)
+    return type(moved) is int and moved > 0
+
+
 def _moved_marks(entry: Mapping[str, Any], report: Mapping[str, Any], th: Thresholds) -> bool:
     """Whether an entry's run may have moved the watermarks this run walks down to: it was
-    complete (``finish_reasons``), had this run's editions and sections, and was no ``url=``
-    run (which walks nothing) nor a backfill whose ``until`` was before the day it ran (its
-    walk stayed below them)."""
+    complete and raised one (:func:`_moved_any`), had this run's editions and sections, and
+    was no ``url=`` run (which walks nothing) nor a backfill whose ``until`` was before the
+    day it ran (its walk stayed below them)."""
     scope, ours = entry.get("scope"), report["run"]["scope"]
     if not (
-        entry.get("finish_reason") in th.finish_reasons
+        _moved_any(entry, th)
         and entry.get("mode") != "urls"
         and isinstance(scope, Mapping)
         and scope.get("langs") == ours.get("langs")
@@ -377,7 +389,8 @@ def _usual(
     """``(expected valid articles, runs compared, how)`` from comparable healthy runs.
 
     Incremental runs compare the rate per hour since the previous run that may have moved
-    their watermarks (:func:`_moved_marks`), times this run's hours since its own: a run
+    their watermarks (:func:`_moved_marks`; each rate over the hours since the one before
+    it that did), times this run's hours since its own: a run
     15 minutes after the last one expects a quarter of an hourly one. History entries without
     a valid ``started`` time are left out of that, with a note. A ``refresh=N`` run, whose
     count is mostly the N days it fetches again whatever the gap, compares counts as other

@@ -40,6 +40,8 @@ LISTING_LOST_STATS = ("discovery/listing_failed", "discovery/search_failed")
 #: Why a run that walked listings moved no watermark (text; absent when it moved them, or
 #: walked none, or is a distributed worker that is not the last of its job).
 WATERMARKS_HELD = "discovery/watermarks_held"
+#: How many discovery watermarks (scopes) the run raised.
+WATERMARKS_MOVED = "discovery/watermarks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "base_url": ctx.base_url,
             **ctx.files,
             "watermarks_held": stats.get(WATERMARKS_HELD),
+            "watermarks_moved": int(stats.get(WATERMARKS_MOVED, 0)),
         },
         "pages": {
             "requests": requests,
@@ -182,6 +185,7 @@ def history_entry(
         "mode": run["mode"],
         "scope": run["scope"],
         "finish_reason": run["finish_reason"],
+        "watermarks_moved": run["watermarks_moved"],
         "exit_code": exit_code,
         "duration_s": run["duration_s"],
         "requests": report["pages"]["requests"],

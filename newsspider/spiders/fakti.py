@@ -30,7 +30,7 @@ from twisted.python.failure import Failure
 
 from newsspider.args import ArgumentError, CrawlArgs, parse_args, validate_settings
 from newsspider.distributed import FRONTIER_ATTR, is_distributed
-from newsspider.extensions.summary import WATERMARKS_HELD
+from newsspider.extensions.summary import WATERMARKS_HELD, WATERMARKS_MOVED
 from newsspider.extraction import patterns as P
 from newsspider.extraction.article import extract_article
 from newsspider.extraction.dates import SOFIA, instant, parse_iso, sofia_local
@@ -386,7 +386,7 @@ class FaktiSpider(scrapy.Spider):
         store = self.store or self._state()
         why = self._unproven(reason, coverage)
         marks = {} if why else coverage.marks(store.watermarks())
-        stats.set_value("discovery/watermarks", len(marks))
+        stats.set_value(WATERMARKS_MOVED, len(marks))
         if why:
             stats.set_value(WATERMARKS_HELD, why)  # (a note of the health verdict)
             logger.warning(
