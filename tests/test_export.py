@@ -24,6 +24,8 @@ import newsspider.pipelines.runfiles as runfiles_mod
 import newsspider.pipelines.writer as writer_mod
 from newsspider import settings as project
 from newsspider.extensions.exitstatus import exit_status
+from newsspider.extensions.health import evaluate
+from newsspider.extensions.summary import RunContext, summarize
 from newsspider.extraction.record import RECORD_FIELDS
 from newsspider.items import ArticleItem, RejectItem
 from newsspider.pipelines.atomic import AtomicFile, clean_leftovers, temp_path
@@ -543,6 +545,20 @@ def test_killed_before_fsync_leaves_no_complete_looking_file_and_reemits(
     assert second.stats.get_value("export/leftovers_removed") == 2  # the temporary, the claim
     assert second.stats.get_value("state/recovered/rolled_back_keys") == 5  # all were pending
     assert [p.name for p in out_dir(tmp_path).iterdir()] == [feed.name]
+    # the re-run's report says so (it was only in the stats dump and one WARNING: review)
+    now = datetime(2026, 11, 29, 6, 30, tzinfo=UTC)
+    report = summarize(second.stats.get_stats(), RunContext(now, now, "finished", "first"))
+    assert report["recovered"] == {
+        "leftovers_removed": 2,
+        "committed_files": 0,
+        "committed_keys": 0,
+        "rolled_back_files": 1,
+        "rolled_back_keys": 5,
+    }
+    assert (
+        "the previous run was interrupted: 2 unfinished file(s) removed, 5 key(s) of 1 "
+        "unpublished feed(s) rolled back (asked for again); recovered"
+    ) in evaluate(report).notes
 
 
 def test_killed_mid_run_reemits_everything(pipeline_run, make_record, tmp_path, monkeypatch):

@@ -258,6 +258,25 @@ def test_extension_writes_report_records_history_and_sets_exit_status(tmp_path, 
     reader.signals.send_catch_log(signals.engine_stopped)
 
 
+def test_a_run_that_recovered_an_interrupted_one_says_so_in_its_report(tmp_path, caplog):
+    """After a kill -9 the re-run's report said nothing of the recovery (review)."""
+    caplog.set_level(logging.INFO)
+    recovery = {"state/recovered/committed_files": 1, "state/recovered/committed_keys": 33}
+    _, report = _closed_run(tmp_path, STATS | recovery)
+    assert report["recovered"] == {
+        "leftovers_removed": 0,
+        "committed_files": 1,
+        "committed_keys": 33,
+        "rolled_back_files": 0,
+        "rolled_back_keys": 0,
+    }
+    note = "the previous run was interrupted: 33 key(s) of 1 published feed(s) committed; recovered"
+    assert report["health"]["notes"][0] == note and f"health: {note}" in caplog.text
+    _, clean = _closed_run(tmp_path, STATS)
+    assert set(clean["recovered"].values()) == {0}
+    assert not any("interrupted" in note for note in clean["health"]["notes"])
+
+
 def test_a_run_with_fakti_health_new_baseline_says_so_in_its_history_entry(tmp_path):
     _close(tmp_path, STATS)
     _, report = _closed_run(tmp_path, STATS, FAKTI_HEALTH_NEW_BASELINE="true")

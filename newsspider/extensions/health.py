@@ -474,6 +474,25 @@ def _finish_reason(report: Mapping[str, Any], th: Thresholds) -> Failure:
     return Failure("finish_reason", EXIT_FINISH_REASON, message)
 
 
+def _recovered(counts: Mapping[str, int]) -> str | None:
+    """The note on what this run recovered, as it started, of an interrupted run (the report's
+    ``recovered``), or ``None``."""
+    done = []
+    if counts.get("leftovers_removed"):
+        done.append(f"{counts['leftovers_removed']} unfinished file(s) removed")
+    if counts.get("committed_files"):
+        done.append(
+            f"{counts['committed_keys']} key(s) of {counts['committed_files']} published "
+            "feed(s) committed"
+        )
+    if counts.get("rolled_back_files"):
+        done.append(
+            f"{counts['rolled_back_keys']} key(s) of {counts['rolled_back_files']} unpublished "
+            "feed(s) rolled back (asked for again)"
+        )
+    return f"the previous run was interrupted: {', '.join(done)}; recovered" if done else None
+
+
 def evaluate(
     report: Mapping[str, Any],
     history: Sequence[Mapping[str, Any]] = (),
@@ -496,6 +515,8 @@ def evaluate(
         verdict.notes.append(
             f"discovery watermarks not moved ({held}): the next run walks this again"
         )
+    if recovered := _recovered(report.get("recovered", {})):
+        verdict.notes.append(recovered)
     workers = report.get("extract_workers") or {}
     if workers.get("lost"):
         verdict.notes.append(

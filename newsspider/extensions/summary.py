@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from newsspider.extraction.record import RECORD_FIELDS, URL_LAYER
+from newsspider.state import RECOVERED, RECOVERED_STATS
 
 #: Record fields that come from extraction (``scraped_at``/``content_hash`` are computed).
 EXTRACTED_FIELDS: tuple[str, ...] = tuple(
@@ -37,6 +38,8 @@ LISTING_STATS = (
 #: Listing and search pages that could not be read after their retries (a 404/410 listing
 #: does not exist, an unusable feed falls back to listings: neither counts).
 LISTING_LOST_STATS = ("discovery/listing_failed", "discovery/search_failed")
+#: Unfinished run files of an interrupted run, removed as this one started.
+LEFTOVERS_REMOVED = "export/leftovers_removed"
 #: Why a run that walked listings moved no watermark (text; absent when it moved them, or
 #: walked none, or is a distributed worker that is not the last of its job).
 WATERMARKS_HELD = "discovery/watermarks_held"
@@ -166,6 +169,10 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "share": _pct(text_fields, layer_fields),
         },
         "requests_per_new_article": round(requests / new, 2) if new else None,
+        "recovered": {
+            "leftovers_removed": int(stats.get(LEFTOVERS_REMOVED, 0)),
+            **{name: int(stats.get(f"{RECOVERED_STATS}{name}", 0)) for name in RECOVERED},
+        },
         "extract_workers": {
             "started": int(stats.get("extract/workers", 0)),
             "lost": int(stats.get("extract/workers/lost", 0)),

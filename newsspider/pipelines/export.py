@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from newsspider.extensions.lock import LockLost, lost_locks
+from newsspider.extensions.summary import LEFTOVERS_REMOVED
 from newsspider.items import ArticleItem
 from newsspider.pipelines.atomic import clean_leftovers
 from newsspider.pipelines.dedup import item_key
@@ -73,7 +74,7 @@ class ExportPipeline:
     def open_spider(self) -> None:
         removed = clean_leftovers(self.files.directory)
         if removed:
-            self.stats.set_value("export/leftovers_removed", len(removed))
+            self.stats.set_value(LEFTOVERS_REMOVED, len(removed))
             logger.warning("removed %d unfinished file(s) of an interrupted run", len(removed))
 
     def process_item(self, item: Any) -> Any:

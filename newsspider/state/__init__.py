@@ -68,6 +68,12 @@ class KeyState:
     exported_hash: str | None
 
 
+#: The counts of :meth:`StateStore.recover` (stats ``state/recovered/<name>``).
+RECOVERED = ("committed_files", "committed_keys", "rolled_back_files", "rolled_back_keys")
+#: Prefix of the stats of those counts.
+RECOVERED_STATS = "state/recovered/"
+
+
 class StateStore(Protocol):
     """The store interface the spider and the pipelines code against (SQLite or Redis)."""
 
@@ -78,8 +84,7 @@ class StateStore(Protocol):
     def recover(self) -> dict[str, int]:
         """Commit pending rows whose file exists, roll back the others.
 
-        Returns ``{"committed_files", "committed_keys", "rolled_back_files",
-        "rolled_back_keys"}``."""
+        Returns ``{name: count}`` for each name of :data:`RECOVERED`."""
         ...
 
     def known(self, keys: Iterable[Key]) -> set[Key]:
@@ -288,7 +293,7 @@ def get_store(crawler: Crawler) -> StateStore:
     if crawler.stats is not None:
         for name, count in outcome.items():
             if count:
-                crawler.stats.set_value(f"state/recovered/{name}", count)
+                crawler.stats.set_value(f"{RECOVERED_STATS}{name}", count)
     if outcome["committed_files"] or outcome["rolled_back_files"]:
         logger.warning("state recovery after an interrupted run: %s", outcome)
     logger.info("state store: %s", redact(location))

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsspider.state import StateStore
+from newsspider.state import RECOVERED, StateStore
 
 
 def settle_pending(store: StateStore) -> dict[str, int]:
     """Commit the pending rows of every file that exists (its rename happened), roll back the
     others (the run died before it). Returns the four counts ``recover()`` reports."""
-    outcome = dict.fromkeys(
-        ("committed_files", "committed_keys", "rolled_back_files", "rolled_back_keys"), 0
-    )
+    outcome = dict.fromkeys(RECOVERED, 0)
     for file in store.pending_files():
         if Path(file).exists():
             outcome["committed_keys"] += store.commit_file(file)
