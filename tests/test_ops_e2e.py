@@ -171,6 +171,36 @@ def test_sigterm_as_the_spider_opens_exits_9_and_publishes_nothing(replica, tmp_
         assert sorted(p.name for p in (out / "fakti").iterdir()) == before
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_mid_run_closes_it_with_a_report_and_its_feed(replica, tmp_path, signum):
+    """SIGHUP (a closed terminal or SSH session) ended the run at once: exit 129, no report,
+    .part files left (review). It stops the run gracefully, as SIGTERM does: exit 9
+    'shutdown', the report written and the records read so far published."""
+    out = tmp_path / "out"
+    slow = {"DOWNLOAD_DELAY": "0.2", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
+    run = subprocess.Popen(
+        scrapy_cmd(replica.base_url, out, SINCE, FAKTI_PROGRESS_INTERVAL="0.2", **slow),
+        cwd=REPO, stderr=subprocess.PIPE, text=True, env=os.environ | {"PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    assert run.stderr is not None
+    for line in run.stderr:
+        if re.search(r"progress: .*, [1-9]\d* emitted", line):
+            run.send_signal(signum)
+            break
+    rest = run.stderr.read()
+    assert run.wait(60) == 9, rest[-3000:]
+    assert f"Received {signum.name}, shutting down gracefully" in rest
+    assert (
+        "health: UNHEALTHY (exit status 9): run did not finish normally: finish reason "
+        "'shutdown'" in rest
+    )
+    (report,) = reports(out)
+    assert report["run"]["finish_reason"] == "shutdown"
+    records = Path(report["run"]["feed"]).read_text("utf-8").splitlines()
+    assert 0 < len(records) == report["articles"]["emitted"] < 30
+    assert not list((out / "fakti").glob(".*")), "temporaries left behind"
+
+
 def test_overlapping_run_exits_3_and_a_killed_run_leaves_no_stale_lock(replica, tmp_path):
     out = tmp_path / "out"
     slow = subprocess.Popen(  # live-site politeness on loopback: about 1 request a second

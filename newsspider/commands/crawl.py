@@ -6,14 +6,19 @@ by another run, 4-9 for a failed health gate (also for a run stopped by an error
 building its first requests: 9), 1 for a bad argument or setting (an ``-a`` or ``-s`` name
 given twice too: Scrapy would keep the last silently); 9 too for a run whose
 spider opened but never closed (a SIGTERM as it started: Scrapy then stops without closing
-it, so nothing was published and no report was written).
+it, so nothing was published and no report was written; or a forced stop, a second SIGTERM,
+SIGINT or SIGHUP, which may come after the feed was published: the log line says whether).
+SIGHUP stops a run as SIGTERM does (:func:`hang_up`).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 from collections import Counter
+from types import FrameType
 
 from scrapy import signals
 from scrapy.commands.crawl import Command as ScrapyCrawl
@@ -36,6 +41,18 @@ def repeated(pairs: list[str], kind: str) -> str:
     lists = {"url": "url=A,B", "sections": "sections=world,sport"}
     hint = f" (several: comma-separated, {lists[name]})" if name in lists else ""
     return f"{kind} {name}: given {times} times; give it once{hint}"
+
+
+def hang_up(signum: int, frame: FrameType | None) -> None:
+    """SIGHUP stops the run as SIGTERM does: the SIGTERM handler Scrapy has installed (a
+    graceful stop, then a forced one, then none), called for SIGHUP; before Scrapy has one,
+    the process ends as SIGHUP's default would end it."""
+    handler = signal.getsignal(signal.SIGTERM)
+    if callable(handler):
+        handler(signum, frame)
+    elif handler == signal.SIG_DFL:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGHUP)
 
 
 class Command(ScrapyCrawl):
@@ -67,12 +84,21 @@ class Command(ScrapyCrawl):
             logger.critical("%s", self.usage_error)
             self.exitcode = 1
             return
-        super().run(args, opts)  # a start-up SystemExit (lock held: 3, bad setting: 1) passes
+        hup = signal.getsignal(signal.SIGHUP)
+        if hup != signal.SIG_IGN:  # (under nohup it stays ignored)
+            signal.signal(signal.SIGHUP, hang_up)
+        try:  # a start-up SystemExit (lock held: 3, bad setting: 1) passes
+            super().run(args, opts)
+        finally:
+            signal.signal(signal.SIGHUP, hup)
         status = exit_status(self.crawler) if self.crawler is not None else 0
         if self.opened and not self.closed:
+            assert self.crawler is not None and self.crawler.stats is not None
+            feed = self.crawler.stats.get_value("export/file")
             logger.error(
-                "run stopped before its spider could close (e.g. SIGTERM as it started): "
-                "nothing published, no report; exit status %d",
+                "run stopped before its spider could close (a stop signal as it started, or a "
+                "forced stop: a second SIGTERM, SIGINT or SIGHUP): %s, no report; exit status %d",
+                f"its feed {feed} was published" if feed else "no feed published",
                 EXIT_FINISH_REASON,
             )
             status = status or EXIT_FINISH_REASON

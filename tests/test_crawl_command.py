@@ -1,0 +1,64 @@
+"""The ``crawl`` command's own handling of signals and of a run that never closed (the end
+to end runs are in ``test_ops_e2e.py``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+
+import pytest
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.utils.test import get_crawler
+
+from newsspider.commands.crawl import Command, hang_up
+
+
+def run_command(monkeypatch: pytest.MonkeyPatch, feed: str | None = None) -> Command:
+    """The command over a fake crawl that opened its spider and never closed it (a forced
+    stop), having published ``feed``; records the SIGHUP handler the crawl ran under."""
+
+    def crawl(self: Command, args: list[str], opts: argparse.Namespace) -> None:
+        self.crawler = get_crawler()
+        self.crawler.stats.set_value("export/file", feed)
+        self.opened = True
+        self.hup_handler = signal.getsignal(signal.SIGHUP)
+
+    monkeypatch.setattr(ScrapyCrawl, "run", crawl)
+    command = Command()
+    command.run([], argparse.Namespace())
+    return command
+
+
+@pytest.mark.parametrize("feed", ["/out/fakti/2026-11-29T06-30-00.jsonl", None])
+def test_a_forced_stop_is_named_and_says_whether_the_feed_was_published(monkeypatch, caplog, feed):
+    """After a double SIGTERM the last line said only 'e.g. SIGTERM as it started' and
+    'nothing published', though the feed may have been (review)."""
+    caplog.set_level(logging.ERROR)
+    assert run_command(monkeypatch, feed).exitcode == 9
+    published = f"its feed {feed} was published" if feed else "no feed published"
+    assert caplog.messages == [
+        "run stopped before its spider could close (a stop signal as it started, or a forced "
+        f"stop: a second SIGTERM, SIGINT or SIGHUP): {published}, no report; exit status 9"
+    ]
+
+
+def test_sighup_is_sigterm_during_the_crawl_unless_ignored(monkeypatch):
+    """SIGHUP ended the run at once (exit 129): during the crawl it goes to SIGTERM's
+    handler; one ignored (nohup) stays ignored; the handler before is restored after."""
+    before = signal.getsignal(signal.SIGHUP)
+    assert run_command(monkeypatch).hup_handler is hang_up
+    assert signal.getsignal(signal.SIGHUP) == before
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        assert run_command(monkeypatch).hup_handler == signal.SIG_IGN
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, before)
+    heard: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: heard.append(signum))
+    try:
+        hang_up(signal.SIGHUP, None)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert heard == [signal.SIGHUP]
