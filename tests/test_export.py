@@ -713,7 +713,7 @@ class _DiskFull:
 
 @pytest.mark.parametrize("gz", [False, True])
 def test_a_failed_write_publishes_nothing_and_the_next_run_emits_everything(
-    pipeline_run, make_record, tmp_path, monkeypatch, gz
+    pipeline_run, make_record, tmp_path, monkeypatch, gz, caplog
 ):
     monkeypatch.setattr(export_mod, "PENDING_BATCH", 2)
     first = pipeline_run(FAKTI_GZIP=gz)
@@ -729,6 +729,11 @@ def test_a_failed_write_publishes_nothing_and_the_next_run_emits_everything(
     assert first.stats.get_value("export/write_failed") == file.final.name
     assert first.stats.get_value("export/file") is None
     assert list(out_dir(tmp_path).iterdir()) == []  # no feed, no temporary, no claim
+    # it said '0 record(s) rolled back' with 33 in the file (the pending keys flushed: review)
+    assert (
+        "feed not published: its 3 record(s) discarded and their keys left out of the state "
+        "(2 pending rolled back): the next run asks for them again"
+    ) in caplog.messages
     second = pipeline_run(FAKTI_GZIP=gz)
     second.feed(*(article(make_record(i)) for i in range(1, 6)))
     second.close()

@@ -315,16 +315,20 @@ def test_a_write_that_failed_as_the_run_closed_makes_it_export_failed(tmp_path):
 
 
 def test_a_report_that_cannot_be_written_fails_the_run_and_leaves_no_temporary(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, caplog
 ):
     def full(self, check=None):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(AtomicFile, "publish", full)
+    caplog.set_level(logging.INFO)
     crawler = _close(tmp_path, STATS)
     assert exit_status(crawler) == 9
     assert crawler.stats.get_value("export/write_failed") == run_files(crawler).report.name
     assert list((tmp_path / "fakti").iterdir()) == []
+    # the summary logged named it as the run's report (review)
+    summary = next(m for m in caplog.messages if m.startswith("run report ("))
+    assert "report.json" not in summary
     # the log, the stats and the history say so too (scrapyd users read the stats: the code
     # was 0; the history had the run as a healthy baseline)
     assert crawler.stats.get_value("health/exit_code") == 9

@@ -166,6 +166,7 @@ class RunReport:
         verdict = evaluate(report, history, self.thresholds)
         report["health"] = verdict.as_dict()
         if not self._write(files.report, report):
+            report["run"]["report"] = None  # (the summary logged names no missing file)
             verdict.failures.append(_report_failure(f"{files.report.name} was not written"))
         if store is not None:  # (after the file: a run it fails is no healthy baseline)
             try:

@@ -132,13 +132,20 @@ class ExportPipeline:
     def _roll_back(self) -> None:
         """Forget the pending keys of the unpublished feed (or leave them to the next run's
         recovery, which forgets them too, when the state fails again)."""
+        written = int(self.stats.get_value("export/items", 0))
         try:
             rolled = self.store.rollback_file(str(self.files.feed))
         except self.store.errors as exc:
             logger.error(
-                "feed not published; its records could not be rolled back (%s): the next "
-                "run does it as it starts",
+                "feed not published: its %d record(s) discarded; its keys could not be rolled "
+                "back (%s): the next run does it as it starts",
+                written,
                 exc,
             )
             return
-        logger.error("feed not published; %d record(s) rolled back for the next run", rolled)
+        logger.error(
+            "feed not published: its %d record(s) discarded and their keys left out of the "
+            "state (%d pending rolled back): the next run asks for them again",
+            written,
+            rolled,
+        )
