@@ -27,11 +27,29 @@ def test_line_has_pages_items_rates_and_oldest_date():
         tracker.saw(ArticleItem(published_at=published))
     tracker.saw(RejectItem(url="u", reason="missing_headline"))
     clock.now += 120
-    line = tracker.line({"response_received_count": 300, "export/items": 2, "rejects/total": 1})
+    line = tracker.line(
+        {
+            "response_received_count": 300,
+            "dedup/emit/new": 2,
+            "dedup/skip/known": 1,
+            "export/items": 2,
+            "rejects/total": 1,
+        }
+    )
     assert line == (
         "progress: 300 pages (150.0/min), 3 articles (1.5/min), 2 emitted, 1 rejected; "
         "oldest published so far 2025-03-30T04:30:00+03:00"
     )
+
+
+def test_articles_are_never_fewer_than_emitted():
+    """'89 articles …, 95 emitted': articles came from item_scraped, which fires after the
+    export has counted the record (review). Both come from the pipelines' stats now."""
+    tracker = ProgressTracker(Clock())
+    for _ in range(89):
+        tracker.saw(ArticleItem(published_at=None))
+    stats = {"dedup/emit/new": 95, "dedup/skip/known": 4, "export/items": 95}
+    assert ", 99 articles (" in tracker.line(stats) and ", 95 emitted" in tracker.line(stats)
 
 
 def test_line_without_dates():

@@ -16,25 +16,24 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from newsspider.extensions.summary import valid_records
 from newsspider.items import ArticleItem
 
 logger = logging.getLogger(__name__)
 
 
 class ProgressTracker:
-    """Counts articles and the oldest publication time seen (pure, clock injectable)."""
+    """The oldest publication time seen, and the line (pure, clock injectable)."""
 
     def __init__(self, clock: Any = time.monotonic) -> None:
         self.clock = clock
         self.started = clock()
-        self.articles = 0
         self.oldest: datetime | None = None
 
     def saw(self, item: Any) -> None:
         """An article record reached the pipelines' end (emitted or deduplicated)."""
         if not isinstance(item, ArticleItem):
             return
-        self.articles += 1
         published = item.get("published_at")
         if published:
             when = datetime.fromisoformat(str(published))
@@ -44,9 +43,10 @@ class ProgressTracker:
     def line(self, stats: dict[str, Any]) -> str:
         minutes = max((self.clock() - self.started) / 60.0, 1e-9)
         pages = int(stats.get("response_received_count", 0))
+        articles = valid_records(stats)  # (counted before export/items: never fewer)
         parts = [
             f"{pages} pages ({pages / minutes:.1f}/min)",
-            f"{self.articles} articles ({self.articles / minutes:.1f}/min)",
+            f"{articles} articles ({articles / minutes:.1f}/min)",
             f"{int(stats.get('export/items', 0))} emitted",
             f"{int(stats.get('rejects/total', 0))} rejected",
         ]

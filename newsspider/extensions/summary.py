@@ -69,6 +69,14 @@ def _prefixed(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
     }
 
 
+def valid_records(stats: Mapping[str, Any]) -> int:
+    """Records that passed validation: emitted or deduplicated (counted by the dedup
+    pipeline, before the export counts ``export/items``)."""
+    return sum(_prefixed(stats, "dedup/emit/").values()) + sum(
+        _prefixed(stats, "dedup/skip/").values()
+    )
+
+
 def _pct(part: float, whole: float) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
@@ -150,7 +158,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "extracted": pages,
             "not_served": sum(v for k, v in rejected.items() if not_served(k))
             + int(stats.get("pages/not_article", 0)),
-            "valid": sum(emitted.values()) + sum(skipped.values()),
+            "valid": valid_records(stats),
             # (a feed that could not be published was rolled back: nothing was emitted)
             "emitted": int(stats.get("export/items", 0)) if stats.get("export/file") else 0,
             "emitted_by_reason": emitted,
