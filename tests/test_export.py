@@ -547,7 +547,7 @@ def test_killed_before_fsync_leaves_no_complete_looking_file_and_reemits(
     assert [p.name for p in out_dir(tmp_path).iterdir()] == [feed.name]
     # the re-run's report says so (it was only in the stats dump and one WARNING: review)
     now = datetime(2026, 11, 29, 6, 30, tzinfo=UTC)
-    report = summarize(second.stats.get_stats(), RunContext(now, now, "finished", "first"))
+    report = summarize(second.stats.get_stats(), RunContext(now, now, 0.0, "finished", "first"))
     assert report["recovered"] == {
         "leftovers_removed": 2,
         "committed_files": 0,

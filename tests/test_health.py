@@ -46,6 +46,7 @@ def report(
     ctx = RunContext(
         started=started,
         finished=started + timedelta(seconds=30),
+        duration_s=30.0,
         finish_reason=reason,
         mode=mode,
         scope=SCOPE if scope is None else scope,

@@ -66,6 +66,7 @@ def ctx(**kw) -> RunContext:
     values = dict(
         started=T0,
         finished=T0 + timedelta(seconds=95.25),
+        duration_s=95.25,
         finish_reason="finished",
         mode="incremental",
         scope={"langs": ["bg", "en"], "sections": [], "refresh": None},
@@ -275,6 +276,22 @@ def test_a_run_that_recovered_an_interrupted_one_says_so_in_its_report(tmp_path,
     _, clean = _closed_run(tmp_path, STATS)
     assert set(clean["recovered"].values()) == {0}
     assert not any("interrupted" in note for note in clean["health"]["notes"])
+
+
+def test_duration_is_measured_on_a_monotonic_clock(tmp_path, monkeypatch):
+    """A clock stepped back an hour during the run (NTP) made duration_s -3600 (review);
+    started and finished stay the wall-clock times."""
+    times = iter([T0, T0, T0 - timedelta(hours=1)])  # (made, opened, closed)
+
+    class Stepped(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return next(times)
+
+    monkeypatch.setattr(report_module, "datetime", Stepped)
+    _, report = _closed_run(tmp_path, STATS)
+    assert 0 <= report["run"]["duration_s"] < 60
+    assert report["run"]["finished"] == "2026-11-29T05:00:00+00:00"
 
 
 def test_a_run_with_fakti_health_new_baseline_says_so_in_its_history_entry(tmp_path):

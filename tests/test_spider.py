@@ -1936,7 +1936,7 @@ def test_pages_whose_extraction_raised_count_as_pages_with_nothing_found(
     assert isinstance(reject, RejectItem) and reject["reason"] == "error:RecursionError"
     stats = spider.crawler.stats.get_stats()
     started = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
-    ctx = RunContext(started, started, "finished", "first", {}, BASE)
+    ctx = RunContext(started, started, 0.0, "finished", "first", {}, BASE)
     report = summarize(stats, ctx)
     assert report["articles"]["extracted"] == 1
     assert report["coverage"]["headline"] == 0.0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,6 +104,7 @@ class RunReport:
         self.crawler = crawler
         self.thresholds = thresholds(crawler.settings)
         self.started = datetime.now(UTC)
+        self.clock = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunReport:
@@ -117,6 +119,7 @@ class RunReport:
 
     def spider_opened(self, spider: Spider) -> None:
         self.started = datetime.now(UTC)
+        self.clock = time.monotonic()
 
     def _store(self) -> StateStore | None:
         try:
@@ -149,6 +152,7 @@ class RunReport:
         ctx = RunContext(
             started=self.started,
             finished=datetime.now(UTC),
+            duration_s=time.monotonic() - self.clock,
             finish_reason=reason,
             mode=mode,
             scope=scope,

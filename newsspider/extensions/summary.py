@@ -51,8 +51,9 @@ WATERMARKS_MOVED = "discovery/watermarks"
 class RunContext:
     """What the stats do not say about a run."""
 
-    started: datetime
+    started: datetime  # (wall clock: the times shown)
     finished: datetime
+    duration_s: float  # (measured on a monotonic clock: a clock step does not change it)
     finish_reason: str
     mode: str  # first | incremental | backfill | urls
     scope: dict[str, Any] = field(default_factory=dict)
@@ -126,12 +127,11 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
     rejected = {k: v for k, v in _prefixed(stats, "rejects/").items() if k != "total"}
     requests = int(stats.get("downloader/request_count", 0))
     new = emitted.get("new", 0)
-    duration = (ctx.finished - ctx.started).total_seconds()
     return {
         "run": {
             "started": ctx.started.isoformat(timespec="seconds"),
             "finished": ctx.finished.isoformat(timespec="seconds"),
-            "duration_s": round(duration, 1),
+            "duration_s": round(ctx.duration_s, 1),
             "finish_reason": ctx.finish_reason,
             "mode": ctx.mode,
             "scope": ctx.scope,
