@@ -538,6 +538,21 @@ def test_an_incremental_run_counts_its_hours_from_the_last_run_that_moved_its_wa
         assert "120/h × 0.5 h since the previous run" in failure.message
 
 
+@pytest.mark.parametrize(
+    "wider", [SCOPE, SCOPE | {"sections": ["world", "sport"]}], ids=["all", "sections"]
+)
+def test_a_wider_run_in_between_moved_this_runs_watermarks(wider) -> None:
+    """Hourly `lang=en` runs of 40, a `lang=all` run 5 minutes before this one: it took this
+    run's articles, yet was not "the previous run": 3 found, "about 40 expected (40/h × 1 h
+    since the previous run)", exit 8 (gates review). A run of more sections counts too."""
+    mine = SCOPE | {"langs": ["en"], "sections": ["world"] if wider["sections"] else []}
+    runs = [report(stats(valid=40), mode="incremental", hour=h, scope=mine) for h in range(6)]
+    between = report(stats(valid=40), mode="incremental", hour=5.92, scope=wider)
+    now = report(stats(valid=3), mode="incremental", hour=6, scope=mine)
+    assert only(evaluate(now, history(*runs))).gate == "item_count"
+    assert evaluate(now, history(*runs, between)).healthy
+
+
 def outage(hour: float) -> dict:
     """An hourly run during an outage of the listings: exit 4, finish reason `finished`, no
     watermark moved ("discovery watermarks not moved (listing … failed)")."""

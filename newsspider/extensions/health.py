@@ -350,20 +350,33 @@ def _moved_any(entry: Mapping[str, Any], th: Thresholds) -> bool:
 
 def _moved_marks(entry: Mapping[str, Any], report: Mapping[str, Any], th: Thresholds) -> bool:
     """Whether an entry's run may have moved the watermarks this run walks down to: it was
-    complete and raised one (:func:`_moved_any`), had this run's editions and sections, and
-    was no ``url=`` run (which walks nothing) nor a backfill whose ``until`` was before the
-    day it ran (its walk stayed below them)."""
-    scope, ours = entry.get("scope"), report["run"]["scope"]
+    complete and raised one (:func:`_moved_any`), walked this run's editions and sections
+    (:func:`_covers`), and was no ``url=`` run (which walks nothing) nor a backfill whose
+    ``until`` was before the day it ran (its walk stayed below them)."""
+    scope = entry.get("scope")
     if not (
         _moved_any(entry, th)
         and entry.get("mode") != "urls"
         and isinstance(scope, Mapping)
-        and scope.get("langs") == ours.get("langs")
-        and scope.get("sections") == ours.get("sections")
+        and _covers(scope, report["run"]["scope"])
     ):
         return False
     until, started = scope.get("until"), _started(entry)
     return until is None or started is None or str(until) >= f"{started.astimezone(SOFIA):%F}"
+
+
+def _covers(scope: Mapping[str, Any], ours: Mapping[str, Any]) -> bool:
+    """Whether a run of ``scope`` walked all that a run of ``ours`` walks: its editions
+    include ours, and it named no sections (each edition's own watermark, which a section
+    walk reaches down to too), or named ours among more. (A ``lang=all`` run between two
+    ``lang=en`` runs took the second's articles: 3 found, "about 40 expected", exit 8.)"""
+    langs, sections = scope.get("langs"), scope.get("sections")
+    mine = ours.get("sections") or []
+    if not isinstance(langs, list) or not isinstance(sections, list):
+        return False
+    return set(ours.get("langs") or ()) <= set(langs) and (
+        not sections or (bool(mine) and set(mine) <= set(sections))
+    )
 
 
 def _started(entry: Mapping[str, Any]) -> datetime | None:
