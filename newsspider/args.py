@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from newsspider import settings as project_settings
 from newsspider.extensions.health import HISTORY_READ, finish_reasons, min_coverage
 from newsspider.extensions.lock import lock_paths
+from newsspider.extensions.monitors import ACTION_SETTINGS, action_paths, load_actions
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA
 from newsspider.extraction.urls import ArticleRef, parse_article_url
@@ -365,6 +366,17 @@ def validate_settings(settings: Mapping[str, object]) -> None:
         except ValueError as exc:
             expected = '["finished", ...] or finished,...'
             raise _bad("FAKTI_HEALTH_FINISH_REASONS", value, expected, str(exc)) from None
+    enabled = str(settings.get("SPIDERMON_ENABLED")) in ("True", "true", "1", "1.0")
+    for name in ACTION_SETTINGS:
+        value = settings.get(name, [])
+        try:  # the classes are imported only for a run that will use them
+            if enabled:
+                load_actions(value)
+            else:
+                action_paths(value)
+        except ValueError as exc:
+            expected = "Spidermon Action classes, e.g. package.module.Class,..."
+            raise _bad(name, value, expected, str(exc)) from None
     if "FAKTI_EMIT" in settings:
         emit_mode(settings.get("FAKTI_EMIT"))
     lock = str(settings.get("FAKTI_LOCK_FILE") or "")

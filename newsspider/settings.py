@@ -123,9 +123,13 @@ EXTENSIONS = {
     # after RunReport: its monitors read the health verdict (off unless SPIDERMON_ENABLED)
     "newsspider.extensions.monitors.SpidermonExtension": 900,  # Spidermon's, loaded if enabled
 }
-#: Spidermon (notifications on failed runs): off by default; its actions are SPIDERMON_*.
+#: Spidermon (notifications on failed runs): off by default. The health suite runs the
+#: Spidermon Action classes (import paths) named here; their senders read SPIDERMON_*.
 SPIDERMON_ENABLED = False
 SPIDERMON_SPIDER_CLOSE_MONITORS = ["newsspider.extensions.monitors.HealthMonitorSuite"]
+FAKTI_SPIDERMON_FAILED_ACTIONS: list[str] = []
+FAKTI_SPIDERMON_PASSED_ACTIONS: list[str] = []
+FAKTI_SPIDERMON_FINISHED_ACTIONS: list[str] = []
 #: Write <run>.report.json, log the summary, judge the run (exit status) and keep history.
 FAKTI_REPORT_ENABLED = True
 #: Run lock: <state file>.lock is taken when the state is opened, and this one too if set.

@@ -128,6 +128,40 @@ def test_a_bad_value_is_one_line_naming_the_setting(name: str, value: str, expec
     assert expected in message and "\n" not in message
 
 
+@pytest.mark.parametrize(
+    ("value", "enabled", "reason"),
+    [
+        ("newsspider.nope.Send", True, "ModuleNotFoundError: No module named 'newsspider.nope'"),
+        ("newsspider.extensions.monitors.Nope", True, "NameError: Module "),
+        ("newsspider.extensions.monitors.HealthMonitorSuite", True, "is not a Spidermon Action"),
+        # a sender without Spidermon's [monitoring] extra (jinja2, slack_sdk, ...)
+        ("spidermon.contrib.actions.slack.X", True, "pip install 'spidermon[monitoring]'"),
+        ("Send", False, "'Send' is not an import path module.Name"),
+        ('["a.Send"', False, "(not a JSON list)"),
+        ({"a.Send": 1}, False, "(not a list)"),  # (a settings file's)
+    ],
+)
+def test_an_action_setting_names_spidermon_actions_that_import(
+    monkeypatch: pytest.MonkeyPatch, value: object, enabled: bool, reason: str
+) -> None:
+    monkeypatch.setitem(sys.modules, "spidermon.contrib.actions.slack", None)
+    name = "FAKTI_SPIDERMON_FAILED_ACTIONS"
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(**{name: value, "SPIDERMON_ENABLED": enabled}))
+    message = str(info.value)
+    assert message.startswith(f"setting {name}: bad value {value!r}")
+    assert reason in message and "\n" not in message
+
+
+def test_action_classes_are_imported_only_with_spidermon_enabled() -> None:
+    actions = "newsspider.nope.Send,spidermon.core.actions.DummyAction"
+    validate_settings(project_settings(FAKTI_SPIDERMON_PASSED_ACTIONS=actions))
+    enabled = project_settings(SPIDERMON_ENABLED="True", FAKTI_SPIDERMON_FINISHED_ACTIONS=actions)
+    with pytest.raises(ValueError, match=r"No module named 'newsspider\.nope'"):
+        validate_settings(enabled)
+    validate_settings(project_settings(SPIDERMON_ENABLED="1", FAKTI_SPIDERMON_FAILED_ACTIONS=[]))
+
+
 def test_a_baseline_shorter_than_the_runs_the_item_gate_needs_is_refused() -> None:
     """The gate was skipped for good ("fewer than 3 earlier comparable healthy runs")."""
     with pytest.raises(ValueError) as info:
@@ -260,6 +294,11 @@ BAD_RUNS = {
         ["-a", "lang=en", "-a", "sections=world", "-a", "sections=sport"],
         "argument sections: given 2 times; give it once (several: comma-separated, "
         "sections=world,sport)",
+    ),
+    "spidermon action": (
+        ["-s", "SPIDERMON_ENABLED=True", "-s", "FAKTI_SPIDERMON_FAILED_ACTIONS=newsspider.x.Send"],
+        "setting FAKTI_SPIDERMON_FAILED_ACTIONS: bad value 'newsspider.x.Send' (newsspider.x.Send: "
+        "ModuleNotFoundError: No module named 'newsspider.x')",
     ),
     "setting given twice": (
         ["-s", "FAKTI_EMIT=new", "-s", "FAKTI_GZIP=1", "-s", "FAKTI_GZIP=0"],
