@@ -63,6 +63,19 @@ class CrawlArgs:
     replica: bool = False
     refresh: int | None = None
 
+    def scope(self) -> str:
+        """What these arguments ask to crawl, as text (``replica`` aside): the workers of one
+        distributed job must give the same."""
+        given = {
+            "lang": ",".join(self.langs),
+            "sections": ",".join(self.sections) if self.sections else None,
+            "since": self.since,
+            "until": self.until,
+            "refresh": self.refresh,
+            "url": ",".join(f"{ref.lang}:{ref.article_id}" for ref in self.urls) or None,
+        }
+        return " ".join(f"{name}={value}" for name, value in given.items() if value is not None)
+
 
 def _date(name: str, value: str) -> date:
     """``value`` as a date written ``YYYY-MM-DD`` (not another ISO 8601 form: ``2025-W10-1``

@@ -293,3 +293,27 @@ def test_the_last_worker_of_a_job_with_a_gap_says_so_in_its_verdict(
         (path,) = (worker.out / "fakti").glob("*.report.json")
         notes = json.loads(path.read_text("utf-8"))["health"]["notes"]
         assert any(n.startswith(note) for n in notes), notes
+
+
+def test_a_worker_started_with_other_arguments_is_refused_and_the_job_completes(
+    replica_factory, redis_url, tmp_path
+):
+    """Review: workers of one job started with lang=en and lang=bg each walked 3 search pages
+    (a normal job walks 39): 40 of 1,200 articles exported, both 'health: OK'. The second
+    worker is now refused as it opens (exit status 1, nothing published); the job completes."""
+    replica = replica_factory(articles=1200, epoch=2)
+    truth = {(r["lang"], r["article_id"]): r for r in replica.truth(2) if r["lang"] == "en"}
+    since = _since(list(truth.values()))
+    outs = [tmp_path / "en", tmp_path / "bg"]
+    running = Worker(replica.base_url, redis_url, outs[0], since, "lang=en")
+    _wait_for_claims(redis_url, 20, [running])
+    other = Worker(replica.base_url, redis_url, outs[1], since, "lang=bg")
+
+    assert other.wait() == 1, other.tail()
+    assert running.wait() == 0, running.tail()
+    critical = [line for line in other.log if "CRITICAL" in line]
+    assert len(critical) == 1 and "lang=en" in critical[0] and "lang=bg" in critical[0], critical
+    assert not (outs[1] / "fakti").exists() or not list((outs[1] / "fakti").iterdir())
+    union, _ = _outputs(outs[:1])
+    assert union == truth, f"{len(union)} of {len(truth)} records"
+    assert _job_keys_left(redis_url) == []

@@ -10,7 +10,8 @@ one frontier (scrapy-redis's priority queue and dupefilter), one state store
   ``lang:id``); ``<p>:busy`` (workers holding requests), ``<p>:journal:<id>`` (the requests a
   worker took and has not finished), ``<p>:claims`` (key → run that exports it),
   ``<p>:run:<rid>`` (a run's claimed keys → fetch URL), ``<p>:runs:<id>`` (a worker's open
-  runs → run file), ``<p>:coverage`` (what the job's discovery walked, for the watermarks):
+  runs → run file), ``<p>:coverage`` (what the job's discovery walked, for the watermarks),
+  ``<p>:job`` (the job's arguments, which every worker must share):
   :mod:`newsspider.distributed.frontier`.
 
 Exactly once: an article key is claimed by one run before it reaches the pipelines, so no two

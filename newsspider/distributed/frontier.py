@@ -10,10 +10,13 @@
 - **claims**: an article key is claimed by one run before the pipelines see it
   (:meth:`RedisFrontier.claim`); a key claimed by another run is dropped, so no two workers
   export it. A run whose file never appeared (killed) has its claimed keys fetched again.
+- **one walk per job** (``<p>:job``): the first worker records the job's arguments; a worker
+  started with others is refused as it opens (:meth:`RedisFrontier._join_job`).
 - **termination**: a worker is *busy* from the moment it pops a request until Scrapy finds it
   idle. An idle worker finishes when the frontier is empty and no live worker (heartbeat) is
   busy; otherwise it waits, polling. The last worker to leave deletes the job keys (frontier,
-  dupefilter, claims, coverage), so the next command starts a new job; the state stays.
+  dupefilter, claims, coverage, arguments), so the next command starts a new job; the state
+  stays.
 - **job coverage** (``<p>:coverage``): what the job's discovery walked, written as it happens
   (a killed worker cannot lose it): the earliest listing response, the editions and sections
   pages listed articles of, sections whose first page listed nothing, listing pages lost, the
@@ -54,12 +57,13 @@ from scrapy_redis.scheduler import Scheduler as ScrapyRedisScheduler
 from twisted.internet import task
 
 from newsspider.distributed import FRONTIER_ATTR
-from newsspider.distributed.worker import Worker, worker_for
+from newsspider.distributed.worker import Worker, left_work, worker_for
 from newsspider.extensions.exitstatus import set_exit_status
 from newsspider.extensions.health import EXIT_FINISH_REASON, ROBOTS_LOST
 from newsspider.extraction.urls import parse_article_url
 from newsspider.pipelines.runfiles import run_files
 from newsspider.spiders.fakti import FaktiSpider
+from newsspider.startup import StartupError
 from newsspider.state import Key, chunks, get_store, unix_seconds
 from newsspider.state.redis import key_field
 
@@ -101,6 +105,12 @@ for _, w in ipairs(redis.call('HKEYS', KEYS[2])) do
   if redis.call('EXISTS', ARGV[2] .. w) == 1 then return 'wait' end
 end
 return 'done'
+"""
+
+#: KEYS: job. ARGV: this worker's scope. The job's scope (this one if it starts the job).
+_JOIN = """
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+return redis.call('GET', KEYS[1])
 """
 
 #: KEYS: claims, run claims. ARGV: key field, run id, fetch URL. 1 if the run holds the key.
@@ -202,6 +212,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         self.busy_key = worker.key("busy")
         self.claims_key = worker.key("claims")
         self.coverage_key = worker.key("coverage")
+        self.job_key = worker.key("job")
         #: The job's coverage hash, when this worker was the last to leave the job.
         self.job_coverage: dict[str, str] | None = None
         self.runs_key = worker.key(f"runs:{worker.id}")
@@ -215,6 +226,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         self._pop = client.register_script(_POP)
         self._enqueue = client.register_script(_ENQUEUE)
         self._idle = client.register_script(_IDLE)
+        self._join = client.register_script(_JOIN)
         self._claim = client.register_script(_CLAIM)
         self._leave = client.register_script(_LEAVE)
         self._earliest = client.register_script(_EARLIEST)
@@ -234,6 +246,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         self.spider = spider
         self.queue = PriorityQueue(self.server, spider, self.queue_key)
         client, worker = self.server, self.worker
+        self._join_job(spider)
         self._recover()
         self.run_id = f"r{client.incr(worker.key('run_seq'))}"
         client.hset(self.runs_key, self.run_id, self.feed)
@@ -251,6 +264,28 @@ class RedisFrontier(ScrapyRedisScheduler):
             "distributed worker %s (%s), run %s, frontier %s (%d queued)",
             worker.id, worker.identity, self.run_id, self.queue.key, len(self.queue),
         )  # fmt: skip
+
+    def _join_job(self, spider: FaktiSpider) -> None:
+        """Join the running job, or start one. A worker whose arguments or ``FAKTI_BASE_URL``
+        differ from the job's would walk the requests it takes by its own (other editions,
+        sections or dates: the job's walk would end early), so it stops here, before it takes
+        or seeds any, as for a bad argument (exit status 1)."""
+        scope = f"{spider.args.scope()} FAKTI_BASE_URL={spider.base_url}"
+        job = self._join(keys=[self.job_key], args=[scope]).decode()
+        if job == scope:
+            return
+        client, worker = self.server, self.worker
+        if not left_work(client, worker.prefix, worker.id):  # (else kept for the restart)
+            client.hdel(worker.key("workers"), worker.identity)
+        client.delete(worker.heartbeat_key)
+        logger.critical(
+            "this worker's arguments differ from those of the job running on this Redis prefix "
+            "(job: %s; this worker: %s): give every worker of a job the same arguments and "
+            "FAKTI_BASE_URL, or start this one after the job has ended or with another prefix",
+            job,
+            scope,
+        )
+        raise StartupError(1)
 
     def _recover(self) -> None:
         """Put back on the frontier what a killed predecessor of this worker left."""
@@ -353,6 +388,7 @@ class RedisFrontier(ScrapyRedisScheduler):
             self.queue.key,
             self.df.key,
             self.claims_key,
+            self.job_key,
         ]
         # (pending rows left, by a commit that failed: the identity stays, so that the
         # worker's restart, with the same id, commits them)
@@ -361,7 +397,9 @@ class RedisFrontier(ScrapyRedisScheduler):
         if left:
             fields = [v.decode() for v in left[1:]]
             self.job_coverage = dict(zip(fields[::2], fields[1::2], strict=True))
-            logger.info("last worker of the job: frontier, dupefilter, claims, coverage deleted")
+            logger.info(
+                "last worker of the job: frontier, dupefilter, claims, coverage, arguments deleted"
+            )
 
     def _stop_ticking(self) -> None:
         if self._tick is not None and self._tick.running:
@@ -473,18 +511,6 @@ class RedisFrontier(ScrapyRedisScheduler):
             self._settled = []
 
     # -- job coverage (the sink of the spider's Coverage) ------------------------------------------
-    @_engine_facing(None)
-    def join_coverage(self, walk: str) -> None:
-        """This worker walks ``walk`` (its scopes and bounds, as text). A worker of the same
-        job started with other arguments makes the job's walk unprovable: a gap."""
-        client, key = self.server, self.coverage_key
-        if not client.hsetnx(key, "walk", walk) and client.hget(key, "walk") != walk.encode():
-            logger.warning(
-                "this worker's arguments or FAKTI_BASE_URL differ from its job's: the job's "
-                "walk counts as incomplete (no watermark moves)"
-            )
-            client.hincrby(key, "gaps", 1)
-
     @_engine_facing(None)
     def saw_listing(self, now: datetime) -> None:
         self._earliest(keys=[self.coverage_key], args=["started", unix_seconds(now)])

@@ -131,7 +131,7 @@ def _take(client: redis.Redis, prefix: str, identity: str, ttl: float) -> str | 
                 continue  # the registry changed meanwhile: look again
 
 
-def _left_work(client: redis.Redis, prefix: str, worker_id: str) -> bool:
+def left_work(client: redis.Redis, prefix: str, worker_id: str) -> bool:
     """Whether worker ``worker_id`` left a journal, open runs or pending rows (to be taken
     over)."""
     keys = (f"{prefix}:{name}:{worker_id}" for name in ("journal", "runs", "owner"))
@@ -143,7 +143,7 @@ def _slots_with_work(client: redis.Redis, prefix: str, base: str) -> list[int]:
     slots = []
     for identity, raw in client.hgetall(f"{prefix}:workers").items():
         owner, _, slot = identity.decode().rpartition("#")
-        if owner == base and slot.isdigit() and _left_work(client, prefix, json.loads(raw)["id"]):
+        if owner == base and slot.isdigit() and left_work(client, prefix, json.loads(raw)["id"]):
             slots.append(int(slot))
     return sorted(slots)
 

@@ -438,7 +438,6 @@ class FaktiSpider(scrapy.Spider):
         if args.refresh is not None:
             requests += self._refresh_requests(args.refresh, floor, upper)
         scopes = [scope(lang, s) for lang in args.langs for s in (args.sections or (None,))]
-        # (an incremental window may refuse `until`: before this worker joins a job's walk)
         since = args.since is not None
         self.window = Window(floor=floor, upper=upper) if since else self._incremental_window(upper)
         job = self._job_frontier()
@@ -447,8 +446,6 @@ class FaktiSpider(scrapy.Spider):
         self.coverage = Coverage(
             scopes, upper, floor, sink=job, hold_for=hold_for, require_listed=not since
         )
-        if job is not None:  # (the base URL too: the requests they share are its URLs)
-            job.join_coverage(repr((self.coverage.walk, self.base_url)))
         if since:
             for lang in args.langs:
                 if args.sections:

@@ -124,12 +124,6 @@ class Coverage:
         self.gaps: list[str] = []
         self.held: dict[str, datetime] = {}
 
-    @property
-    def walk(self) -> str:
-        """The scopes and bounds, as text (workers of one job must walk the same)."""
-        bounds = [b.isoformat() if b is not None else None for b in (self.upper, self.floor)]
-        return repr((self.scopes, *bounds))
-
     def of_job(self, job: Mapping[str, str]) -> Coverage:
         """The same walk, as a whole distributed job recorded it (the coverage hash)."""
         whole = Coverage(self.scopes, self.upper, self.floor, require_listed=self.require_listed)
