@@ -247,3 +247,33 @@ def test_a_worker_that_loses_redis_as_it_closes_leaves_its_work_without_a_traceb
     assert exit_status(frontier.crawler) == 9
     assert client.zcard(f"{prefix}:journal:{frontier.worker.id}") == 1
     assert client.hexists(f"{prefix}:workers", frontier.worker.identity)
+
+
+@pytest.mark.parametrize("check", ["tick", "idle"])
+def test_a_redis_that_restarted_empty_is_redis_lost_not_the_end_of_the_job(
+    redis_url, job, tmp_path, caplog, check
+):
+    """Review: Redis restarted without persistence mid-job; redis-py reconnected on the next
+    command, so worker B saw no error, found an empty frontier and no busy worker, took the
+    job for done and exited 0 'health OK' with 522 of 1,200 exported. A worker whose own
+    registration is gone now takes Redis for lost (exit status 9), at its next tick or idle."""
+    client, prefix = job
+    frontier = _opened_frontier(redis_url, tmp_path / "b")
+    frontier.crawler.engine = _Engine(frontier.spider)
+    frontier._on_tick()  # registered: it beats
+    assert not frontier.lost
+    for key in client.scan_iter(match=f"{prefix}:*"):  # the restart: every key is gone
+        client.delete(key)
+
+    with caplog.at_level(logging.ERROR):
+        if check == "tick":
+            frontier._on_tick()
+        else:
+            with pytest.raises(DontCloseSpider):
+                frontier._on_idle()
+    assert frontier.lost and frontier.crawler.engine.reasons == [sched.REDIS_LOST]
+    assert exit_status(frontier.crawler) == 9
+    assert sched.VANISHED in caplog.text
+    assert not client.exists(frontier.worker.heartbeat_key)  # (no beat into the new server)
+    frontier.close(sched.REDIS_LOST)
+    assert list(client.scan_iter(match=f"{prefix}:*")) == []

@@ -165,10 +165,13 @@ def test_an_idle_worker_finishes_only_when_no_live_worker_is_busy(job):
     client, prefix = job
     idle = client.register_script(sched._IDLE)
     frontier, busy, hb = f"{prefix}:frontier", f"{prefix}:busy", f"{prefix}:hb:"
+    workers = f"{prefix}:workers"
 
     def state(worker: str) -> str:
-        return idle(keys=[frontier, busy], args=[worker, hb]).decode()
+        return idle(keys=[frontier, busy, workers], args=[worker, hb, f"{worker}#0"]).decode()
 
+    assert state("w1") == "vanished"  # not registered: Redis restarted without its data
+    client.hset(workers, mapping={"w1#0": json.dumps({"id": "w1"})})
     client.hset(busy, mapping={"w1": 1, "w2": 1})
     client.set(hb + "w2", 1, px=200)
     client.zadd(frontier, {b"request": -10})

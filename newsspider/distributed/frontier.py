@@ -25,7 +25,8 @@
 - **Redis lost**: the first Redis error of an operation the engine relies on stops the worker
   as if it were killed (:meth:`RedisFrontier._lose`, finish reason :data:`REDIS_LOST`): it
   touches Redis no more, and leaves its journal, claims, pending rows and registration to its
-  restart, which completes its work.
+  restart, which completes its work. A worker whose own registration is gone (Redis restarted
+  without its data: redis-py reconnects silently) is lost too (:data:`_BEAT`, :data:`_IDLE`).
 - **robots.txt unavailable to this worker** (:meth:`RedisFrontier.hand_back`): it takes no more
   requests and closes (finish reason :data:`~newsspider.extensions.health.ROBOTS_LOST`); the
   requests it took, refused unsettled, go back to the frontier for the other workers.
@@ -40,6 +41,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -96,9 +98,11 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
 """
 
-#: KEYS: frontier, busy. ARGV: worker id, heartbeat key prefix. This worker is idle: is the
-#: job done ('done'), is there work ('work'), or is a live worker still busy ('wait')?
+#: KEYS: frontier, busy, workers. ARGV: worker id, heartbeat key prefix, identity. This worker
+#: is idle: is the job done ('done'), is there work ('work'), or is a live worker still busy
+#: ('wait')? 'vanished' if this worker is no longer registered (see :data:`_BEAT`).
 _IDLE = """
+if redis.call('HEXISTS', KEYS[3], ARGV[3]) == 0 then return 'vanished' end
 redis.call('HDEL', KEYS[2], ARGV[1])
 if redis.call('ZCARD', KEYS[1]) > 0 then return 'work' end
 for _, w in ipairs(redis.call('HKEYS', KEYS[2])) do
@@ -106,6 +110,21 @@ for _, w in ipairs(redis.call('HKEYS', KEYS[2])) do
 end
 return 'done'
 """
+
+#: KEYS: workers, heartbeat. ARGV: identity, pid, TTL in ms. Beats, unless this worker is no
+#: longer registered (0): Redis restarted without its data (redis-py reconnects silently on the
+#: next command), or the job's keys were deleted under it.
+_BEAT = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+return 1
+"""
+
+#: Why a worker that is no longer registered stops (:data:`_BEAT`).
+VANISHED = (
+    "this worker's registration is gone: Redis restarted without its data, or the job's "
+    "keys were deleted"
+)
 
 #: KEYS: job. ARGV: this worker's scope. The job's scope (this one if it starts the job).
 _JOIN = """
@@ -226,6 +245,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         self._pop = client.register_script(_POP)
         self._enqueue = client.register_script(_ENQUEUE)
         self._idle = client.register_script(_IDLE)
+        self._beat = client.register_script(_BEAT)
         self._join = client.register_script(_JOIN)
         self._claim = client.register_script(_CLAIM)
         self._leave = client.register_script(_LEAVE)
@@ -405,7 +425,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         if self._tick is not None and self._tick.running:
             self._tick.stop()
 
-    def _lose(self, error: redis.RedisError) -> None:
+    def _lose(self, error: redis.RedisError | str) -> None:
         """Redis failed: stop as if killed. No more heartbeat, ticks or Redis commands; the
         engine is asked to close (:data:`REDIS_LOST`, exit status 9), and :meth:`close`
         leaves the journal, claims and registration for the restart to recover."""
@@ -533,8 +553,14 @@ class RedisFrontier(ScrapyRedisScheduler):
 
     # -- waiting and ending -------------------------------------------------------------------
     def _on_tick(self) -> None:
+        worker = self.worker
         try:
-            self.worker.beat()
+            if not self._beat(
+                keys=[worker.key("workers"), worker.heartbeat_key],
+                args=[worker.identity, os.getpid(), int(worker.ttl * 1000)],
+            ):
+                self._lose(VANISHED)
+                return
             self._flush_settled()
         except redis.RedisError as exc:
             self._lose(exc)
@@ -553,12 +579,15 @@ class RedisFrontier(ScrapyRedisScheduler):
         try:
             self._flush_settled()
             state = self._idle(
-                keys=[self.queue.key, self.busy_key],
-                args=[self.worker.id, self.worker.key("hb:")],
+                keys=[self.queue.key, self.busy_key, self.worker.key("workers")],
+                args=[self.worker.id, self.worker.key("hb:"), self.worker.identity],
             ).decode()
         except redis.RedisError as exc:
             self._lose(exc)
             raise DontCloseSpider from exc
+        if state == "vanished":
+            self._lose(VANISHED)
+            raise DontCloseSpider
         if state == "done":
             logger.info("frontier empty and no worker busy: this worker is done")
             return

@@ -55,10 +55,6 @@ class Worker:
     def heartbeat_key(self) -> str:
         return self.key(f"hb:{self.id}")
 
-    def beat(self) -> None:
-        """Refresh the heartbeat (every worker alive has one)."""
-        self.client.set(self.heartbeat_key, os.getpid(), px=int(self.ttl * 1000))
-
 
 def _alive_here(pid: int) -> bool:
     try:
