@@ -277,3 +277,42 @@ def test_a_redis_that_restarted_empty_is_redis_lost_not_the_end_of_the_job(
     assert not client.exists(frontier.worker.heartbeat_key)  # (no beat into the new server)
     frontier.close(sched.REDIS_LOST)
     assert list(client.scan_iter(match=f"{prefix}:*")) == []
+
+
+def test_a_restart_fetches_again_the_keys_its_published_run_claimed_and_did_not_export(
+    redis_url, job, tmp_path, monkeypatch
+):
+    """Review: Redis restarted (with persistence) under worker A. Its state pipeline survived
+    (redis-py reconnects) and published its run file, its frontier did not: a record of that
+    run failed in the pipelines and its hold was a no-op (frontier lost). A's restart requeued
+    the journal, but released a run's claims only when its file was absent: the key stayed
+    claimed by the old run, the record fetched again was dropped ('claimed'), and the job ended
+    1,199 of 1,200, watermarks moved. Now the claims the state does not show as committed in
+    the published file are released and fetched again; the exported ones stay claimed."""
+    client, prefix = job
+    first = _opened_frontier(redis_url, tmp_path / "a")
+    first.crawler.engine = _Engine(first.spider)
+    for n in (5, 6):
+        first.enqueue_request(Request(f"{BASE}/en/world/{n}-a"))
+    taken = [first.next_request(), first.next_request()]
+    assert all(first.claim(("en", n), r.url) for n, r in zip((5, 6), taken, strict=True))
+    feed = Path(first.feed)  # en:5 exported and committed; en:6 failed in the pipelines
+    feed.parent.mkdir(parents=True, exist_ok=True)
+    feed.write_text('{"lang": "en", "article_id": 5}\n')
+    store = get_store(first.crawler)
+    store.add_pending(str(feed), [(("en", 5), "hash5")])
+    store.commit_file(str(feed))
+    with monkeypatch.context() as patch:  # the frontier lost Redis: it leaves all to its restart
+        _lose_redis(patch, first)
+        first._on_tick()
+    first.close(sched.REDIS_LOST)
+    _killed(client, prefix, first)
+
+    restarted = _opened_frontier(redis_url, tmp_path / "a")
+    assert restarted.worker.identity == first.worker.identity
+    assert restarted.crawler.stats.get_value("distributed/recovered/refetch") == 1
+    assert client.hgetall(f"{prefix}:claims") == {b"en:5": first.run_id.encode()}
+    urls = sorted(restarted.next_request().url for _ in range(3))  # the journal's 2, en:6 again
+    assert urls == [f"{BASE}/en/world/5-a", f"{BASE}/en/world/6-a", f"{BASE}/en/world/6-a"]
+    assert restarted.claim(("en", 6), f"{BASE}/en/world/6-a")  # (was: claimed by the old run)
+    assert not restarted.claim(("en", 5), f"{BASE}/en/world/5-a")  # exported: stays claimed

@@ -9,7 +9,8 @@
   restarted worker puts its predecessor's journal back on the frontier.
 - **claims**: an article key is claimed by one run before the pipelines see it
   (:meth:`RedisFrontier.claim`); a key claimed by another run is dropped, so no two workers
-  export it. A run whose file never appeared (killed) has its claimed keys fetched again.
+  export it. A run whose file never appeared (killed) has its claimed keys fetched again; a
+  run that published its file (it lost Redis), those the state does not show in it.
 - **one walk per job** (``<p>:job``): the first worker records the job's arguments; a worker
   started with others is refused as it opens (:meth:`RedisFrontier._join_job`).
 - **termination**: a worker is *busy* from the moment it pops a request until Scrapy finds it
@@ -67,7 +68,7 @@ from newsspider.pipelines.runfiles import run_files
 from newsspider.spiders.fakti import FaktiSpider
 from newsspider.startup import StartupError
 from newsspider.state import Key, chunks, get_store, unix_seconds
-from newsspider.state.redis import key_field
+from newsspider.state.redis import RedisStore, field_key, key_field
 
 logger = logging.getLogger(__name__)
 
@@ -312,8 +313,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         client = self.server
         for rid, feed in client.hgetall(self.runs_key).items():
             rid, feed = rid.decode(), feed.decode()
-            if not Path(feed).exists():  # its keys were rolled back: fetch them again
-                self._requeue_claims(rid)
+            self._requeue_claims(rid, feed)
             client.delete(self.worker.key(f"run:{rid}"))
             client.hdel(self.runs_key, rid)
             self.stats.inc_value("distributed/recovered/runs")
@@ -353,9 +353,19 @@ class RedisFrontier(ScrapyRedisScheduler):
                 stuck.append(identity.decode())
         return sorted(stuck)
 
-    def _requeue_claims(self, rid: str) -> None:
+    def _requeue_claims(self, rid: str, feed: str) -> None:
+        """Release the keys run ``rid`` claimed and did not export, and fetch them again: all
+        of them if its ``feed`` never appeared (its pending rows were rolled back), else those
+        the state does not show as committed in it (a record that failed in the pipelines
+        once Redis was lost: its hold could not reach the job's coverage)."""
         client, key = self.server, self.worker.key(f"run:{rid}")
         claimed = list(client.hgetall(key).items())
+        published = Path(feed).exists()
+        if published:
+            store = get_store(self.crawler)
+            assert isinstance(store, RedisStore)  # (the distributed mode's state)
+            exported = store.exported_in(feed, [field_key(field) for field, _ in claimed])
+            claimed = [(field, url) for field, url in claimed if field_key(field) not in exported]
         for chunk in chunks(claimed, _CHUNK):
             again = [self.spider.refetch_request(url.decode()) for _, url in chunk]
             members = {self.queue._encode_request(r): -r.priority for r in again}
@@ -367,11 +377,10 @@ class RedisFrontier(ScrapyRedisScheduler):
             pipe.execute()
         if claimed:
             self.stats.inc_value("distributed/recovered/refetch", len(claimed))
-            logger.warning(
-                "run %s was killed before its file appeared: %d key(s) to fetch again",
-                rid,
-                len(claimed),
+            why = (
+                "published its file without them" if published else "ended before its file appeared"
             )
+            logger.warning("run %s %s: %d key(s) it claimed to fetch again", rid, why, len(claimed))
 
     def close(self, reason: str) -> None:
         """After the pipelines have closed (the run file is committed): leave the job. A worker

@@ -172,7 +172,7 @@ def key_field(key: Key) -> str:
     return f"{key[0]}:{key[1]}"
 
 
-def _key(field: str | bytes) -> Key:
+def field_key(field: str | bytes) -> Key:
     text = field.decode() if isinstance(field, bytes) else field
     lang, _, aid = text.partition(":")
     return lang, int(aid)
@@ -304,14 +304,22 @@ class RedisStore:
         return None if raw is None else raw.decode().split("|", 7)
 
     # -- queries ----------------------------------------------------------------------------
-    def known(self, keys: Iterable[Key]) -> set[Key]:
+    def _exports(self, keys: Iterable[Key]) -> Iterator[tuple[Key, str]]:
+        """Each of ``keys`` the state has, with the id of the file it was last exported in
+        (committed; ``""`` if never)."""
         self._flush()
-        found: set[Key] = set()
         for chunk in chunks({key_field(k) for k in keys}, _CHUNK):
             for field, raw in zip(chunk, self.client.hmget(self._k_keys, chunk), strict=True):
-                if raw is not None and raw.decode().split("|", 7)[5]:
-                    found.add(_key(field))
-        return found
+                if raw is not None:
+                    yield field_key(field), raw.decode().split("|", 7)[5]
+
+    def known(self, keys: Iterable[Key]) -> set[Key]:
+        return {key for key, fid in self._exports(keys) if fid}
+
+    def exported_in(self, file: str, keys: Iterable[Key]) -> set[Key]:
+        """Which of ``keys`` were last exported (committed) in ``file``."""
+        fid = self._file_id(file, create=False)
+        return {key for key, last in self._exports(keys) if fid is not None and last == fid}
 
     def get(self, key: Key) -> KeyState | None:
         field = key_field(key)
@@ -370,7 +378,7 @@ class RedisStore:
             return []
         found: list[tuple[int, Key]] = []
         for bucket in self._buckets(max(floor, bounds[0]), bounds[1], newest_first=False):
-            found += [(int(v), _key(f)) for f, v in bucket.items() if int(v) >= floor]
+            found += [(int(v), field_key(f)) for f, v in bucket.items() if int(v) >= floor]
         found.sort()
         rows: list[tuple[Key, str]] = []
         for chunk in chunks(found, _CHUNK):
