@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import subprocess
 import sys
 import time
@@ -193,19 +194,19 @@ def test_the_last_worker_to_leave_deletes_the_job_keys_and_gets_the_job_coverage
     client.sadd(f"{prefix}:seen", "en:1")
     client.hset(f"{prefix}:claims", "en:1", "r1")
 
-    def out(worker: str, unregister: bool = True) -> int:
+    def out(worker: str, unregister: bool = True) -> list[bytes]:
         keys = [workers, f"{prefix}:busy", f"{prefix}:hb:{worker}", frontier, coverage, *job_keys]
         return leave(keys=keys, args=[f"{worker}#0", worker, int(unregister), f"{prefix}:"])
 
-    assert out("w1") == 0  # w2 is alive
+    assert out("w1") == [b"running"]  # w2 is alive
     client.hset(f"{prefix}:runs:w2", "r2", "/out/run.jsonl")
     client.hset(f"{prefix}:runs:w3", "r3", "/out/other.jsonl")  # claimed nothing
     client.hset(f"{prefix}:run:r2", "en:1", "http://127.0.0.1:8000/en/world/1-a")
-    assert out("w2", unregister=False) == 0  # w2 was killed: its claims wait for a restart
+    assert out("w2", unregister=False) == [b"killed", b"w2#0"]  # its claims wait for a restart
     assert client.exists(f"{prefix}:seen") and client.hexists(workers, "w2#0")
     client.delete(f"{prefix}:runs:w2", f"{prefix}:run:r2")  # recovered by its restart
     client.zadd(frontier, {b"request": -10})
-    assert out("w2") == 0  # work is left on the frontier for a later worker
+    assert out("w2") == [b"queued"]  # work is left on the frontier for a later worker
     client.delete(frontier)
     client.hset(coverage, mapping={"started": 1764399600, "held:bg": 1764396000})
     last = out("w2")
@@ -215,6 +216,40 @@ def test_the_last_worker_to_leave_deletes_the_job_keys_and_gets_the_job_coverage
         b"held:bg": b"1764396000",
     }
     assert not any(client.exists(k) for k in [*job_keys, coverage])
+
+
+@pytest.mark.parametrize(
+    ("other", "job", "logged"),
+    [
+        ("alive", "others still running", "not the last of its job (others still running)"),
+        ("killed", "waits for killed worker(s) ", "(waits for killed worker(s) "),
+        (None, "last", "last worker of the job: "),
+    ],
+)
+def test_a_worker_reports_the_state_it_left_its_job_in(
+    redis_url, tmp_path, monkeypatch, caplog, other, job, logged
+):
+    """Review: a worker that was not the last logged 'discovery watermarks: moved by the last
+    worker of the job' though none had moved them (the job waited for a killed worker), and
+    nothing in its report or verdict said the job was incomplete."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "a")}
+    frontier = _opened_frontier(settings)
+    frontier.spider.start_requests_list()
+    if other is not None:
+        second = _opened_frontier(settings | {"FAKTI_OUTPUT_DIR": str(tmp_path / "b")})
+        if other == "killed":  # it holds a request and its process is gone
+            second.enqueue_request(Request("http://127.0.0.1:8123/en/world/5-a"))
+            second.next_request()
+            second.server.delete(second.worker.heartbeat_key)
+            job += second.worker.identity
+    with caplog.at_level(logging.INFO):
+        frontier.close("finished")
+        frontier.spider._raise_watermarks("finished")
+    assert frontier.job == job
+    assert frontier.crawler.stats.get_value("distributed/job") == job
+    assert logged in caplog.text
+    assert "moved by the last worker" not in caplog.text
 
 
 def test_the_job_coverage_keeps_the_earliest_times_and_counts_gaps(

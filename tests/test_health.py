@@ -653,3 +653,15 @@ def test_the_drift_gate_says_when_a_run_is_too_small_to_judge() -> None:
     usual = history(*(report(stats(valid=200)) for _ in range(3)))
     small = evaluate(report(stats(pages=5, valid=5)), usual, Thresholds(min_sample=20))
     assert "drift gate skipped: 5 article page(s) < FAKTI_HEALTH_MIN_SAMPLE" in small.notes
+
+
+def test_a_worker_that_leaves_its_job_incomplete_says_so_in_a_note():
+    """Review: a worker whose job waited for a killed worker exited 'health: OK' with nothing
+    saying the job was incomplete; a note says it now (exit status unchanged)."""
+    waits = "waits for killed worker(s) crawler-a:/data/fakti#0"
+    verdict = evaluate(report(stats(**{"distributed/job": waits})))
+    assert verdict.healthy
+    assert f"job not complete: {waits}" in verdict.notes
+    for job in ("last", "others still running"):
+        notes = evaluate(report(stats(**{"distributed/job": job}))).notes
+        assert not any("job" in note for note in notes)

@@ -63,6 +63,7 @@ from newsspider.distributed import FRONTIER_ATTR
 from newsspider.distributed.worker import Worker, left_work, worker_for
 from newsspider.extensions.exitstatus import set_exit_status
 from newsspider.extensions.health import EXIT_FINISH_REASON, ROBOTS_LOST
+from newsspider.extensions.summary import JOB
 from newsspider.extraction.urls import parse_article_url
 from newsspider.pipelines.runfiles import run_files
 from newsspider.spiders.fakti import FaktiSpider
@@ -144,25 +145,28 @@ return 1
 """
 
 #: KEYS: workers, busy, heartbeat, frontier, coverage, then the other job keys to delete when
-#: last. ARGV: identity, worker id, whether to unregister, '<p>:'. When this worker is the last
-#: (nothing is left on the frontier, and no registered worker is alive or has work to recover:
-#: a journal, pending rows, or an open run that claimed keys), deletes the job keys and returns
-#: the coverage hash as a flat list after 'last'; else returns 0.
+#: last. ARGV: identity, worker id, whether to unregister, '<p>:'. Returns the job's state:
+#: {'running'} while a registered worker is alive; {'killed', identities...} while registered
+#: workers without a heartbeat have work to recover (a journal, pending rows, or an open run
+#: that claimed keys); {'queued'} while requests are left on the frontier; else this worker is
+#: the last: deletes the job keys and returns 'last' then the coverage hash (a flat list).
 _LEAVE = """
 redis.call('HDEL', KEYS[2], ARGV[2])
 redis.call('DEL', KEYS[3])
 if ARGV[3] == '1' then redis.call('HDEL', KEYS[1], ARGV[1]) end
-if redis.call('ZCARD', KEYS[4]) > 0 then return 0 end
-for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
-  local id = cjson.decode(raw)['id']
-  local own = {ARGV[4] .. 'hb:' .. id, ARGV[4] .. 'journal:' .. id, ARGV[4] .. 'owner:' .. id}
-  if redis.call('EXISTS', unpack(own)) > 0 then
-    return 0
-  end
+local killed = {'killed'}
+local workers = redis.call('HGETALL', KEYS[1])
+for i = 1, #workers, 2 do
+  local id = cjson.decode(workers[i + 1])['id']
+  if redis.call('EXISTS', ARGV[4] .. 'hb:' .. id) == 1 then return {'running'} end
+  local work = redis.call('EXISTS', ARGV[4] .. 'journal:' .. id, ARGV[4] .. 'owner:' .. id) > 0
   for _, rid in ipairs(redis.call('HKEYS', ARGV[4] .. 'runs:' .. id)) do
-    if redis.call('EXISTS', ARGV[4] .. 'run:' .. rid) == 1 then return 0 end
+    work = work or redis.call('EXISTS', ARGV[4] .. 'run:' .. rid) == 1
   end
+  if work then table.insert(killed, workers[i]) end
 end
+if #killed > 1 then return killed end
+if redis.call('ZCARD', KEYS[4]) > 0 then return {'queued'} end
 local coverage = redis.call('HGETALL', KEYS[5])
 for i = 5, #KEYS do redis.call('DEL', KEYS[i]) end
 table.insert(coverage, 1, 'last')
@@ -235,6 +239,8 @@ class RedisFrontier(ScrapyRedisScheduler):
         self.job_key = worker.key("job")
         #: The job's coverage hash, when this worker was the last to leave the job.
         self.job_coverage: dict[str, str] | None = None
+        #: The job's state as this worker left it (stat :data:`JOB`); None if it did not.
+        self.job: str | None = None
         self.runs_key = worker.key(f"runs:{worker.id}")
         self.feed = str(run_files(crawler).feed)
         self.run_id = ""
@@ -422,10 +428,16 @@ class RedisFrontier(ScrapyRedisScheduler):
         # (pending rows left, by a commit that failed: the identity stays, so that the
         # worker's restart, with the same id, commits them)
         args = [self.worker.identity, self.worker.id, int(not pending), self.worker.key("")]
-        left = self._leave(keys=keys, args=args)
-        if left:
-            fields = [v.decode() for v in left[1:]]
-            self.job_coverage = dict(zip(fields[::2], fields[1::2], strict=True))
+        state, *rest = [v.decode() for v in self._leave(keys=keys, args=args)]
+        self.job = {
+            "last": "last",
+            "running": "others still running",
+            "killed": f"waits for killed worker(s) {', '.join(sorted(rest))}",
+            "queued": "requests left on its frontier for the next worker",
+        }[state]
+        self.stats.set_value(JOB, self.job)
+        if state == "last":
+            self.job_coverage = dict(zip(rest[::2], rest[1::2], strict=True))
             logger.info(
                 "last worker of the job: frontier, dupefilter, claims, coverage, arguments deleted"
             )

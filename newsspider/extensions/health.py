@@ -530,6 +530,9 @@ def evaluate(
         )
     if recovered := _recovered(report.get("recovered", {})):
         verdict.notes.append(recovered)
+    job = report["run"].get("job")
+    if job not in (None, "last", "others still running"):  # (a distributed worker's job)
+        verdict.notes.append(f"job not complete: {job}")
     workers = report.get("extract_workers") or {}
     if workers.get("lost"):
         verdict.notes.append(

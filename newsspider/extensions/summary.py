@@ -45,6 +45,9 @@ LEFTOVERS_REMOVED = "export/leftovers_removed"
 WATERMARKS_HELD = "discovery/watermarks_held"
 #: How many discovery watermarks (scopes) the run raised.
 WATERMARKS_MOVED = "discovery/watermarks"
+#: A distributed worker's job as it left it: ``last``, ``others still running``, ``waits for
+#: killed worker(s) <identities>`` or ``requests left on its frontier for the next worker``.
+JOB = "distributed/job"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +142,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             **ctx.files,
             "watermarks_held": stats.get(WATERMARKS_HELD),
             "watermarks_moved": int(stats.get(WATERMARKS_MOVED, 0)),
+            "job": stats.get(JOB),
         },
         "pages": {
             "requests": requests,

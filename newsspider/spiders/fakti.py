@@ -380,7 +380,11 @@ class FaktiSpider(scrapy.Spider):
                 return
             job = frontier.job_coverage
             if job is None:
-                logger.info("discovery watermarks: moved by the last worker of the job")
+                logger.info(
+                    "discovery watermarks: not moved by this worker, which is not the last of "
+                    "its job (%s); the job's last worker moves them",
+                    frontier.job,
+                )
                 return
             coverage = coverage.of_job(job)
         store = self.store or self._state()
