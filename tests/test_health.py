@@ -538,6 +538,18 @@ def test_an_incremental_run_counts_its_hours_from_the_last_run_that_moved_its_wa
         assert "120/h × 0.5 h since the previous run" in failure.message
 
 
+def test_a_run_whose_watermarks_were_held_still_took_its_articles() -> None:
+    """3 hourly runs of 40 whose watermarks were held (a gap, a failed undated article) were
+    taken for runs that took nothing: the next run of 40 expected 160 (40/h × 4 h), exit 8
+    (review of the outage fix). They took what they found; only an outage's runs, which
+    found nothing, leave the clock running."""
+    healthy = [report(stats(valid=40), mode="incremental", hour=h) for h in range(10)]
+    held = {"discovery/watermarks": 0, "discovery/watermarks_held": "listing failed"}
+    holding = [report(stats(valid=40) | held, mode="incremental", hour=h) for h in range(10, 13)]
+    now = report(stats(valid=40), mode="incremental", hour=13)
+    assert evaluate(now, history(*healthy, *holding)).healthy
+
+
 @pytest.mark.parametrize(
     "wider", [SCOPE, SCOPE | {"sections": ["world", "sport"]}], ids=["all", "sections"]
 )
@@ -648,11 +660,17 @@ def test_a_run_that_lost_extraction_workers_says_so_in_its_report():
 
 
 def test_the_drift_gate_says_when_a_run_is_too_small_to_judge() -> None:
-    """A run of fewer article pages than FAKTI_HEALTH_MIN_SAMPLE skipped the drift gate
-    without a note, though the README promises one for each gate skipped (gates review)."""
+    """A run of fewer extracted article pages than FAKTI_HEALTH_MIN_SAMPLE skipped the drift
+    gate without a note, though the README promises one for each gate skipped (gates
+    review); when the coverage gate skips too, its note says it (no second one)."""
     usual = history(*(report(stats(valid=200)) for _ in range(3)))
-    small = evaluate(report(stats(pages=5, valid=5)), usual, Thresholds(min_sample=20))
-    assert "drift gate skipped: 5 article page(s) < FAKTI_HEALTH_MIN_SAMPLE" in small.notes
+    th = Thresholds(min_sample=20)
+    judged = evaluate(report(stats(pages=5, valid=5, **{"pages/not_article": 20})), usual, th)
+    assert "drift gate skipped: 5 article page(s) < FAKTI_HEALTH_MIN_SAMPLE" in judged.notes
+    small = evaluate(report(stats(pages=5, valid=5)), usual, th)
+    assert [n for n in small.notes if "< FAKTI_HEALTH_MIN_SAMPLE" in n] == [
+        "coverage gate skipped: 5 article page(s) < FAKTI_HEALTH_MIN_SAMPLE"
+    ]
 
 
 def test_a_worker_that_leaves_its_job_incomplete_says_so_in_a_note():

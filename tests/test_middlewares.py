@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from types import SimpleNamespace
 
 import pytest
 from protego import Protego
@@ -140,6 +142,25 @@ def test_crawl_delay_middleware_reads_robots_and_waits(monkeypatch) -> None:
     asyncio.run(mw.process_request(Request("http://127.0.0.1:9/robots.txt")))
     assert waits == [0.5, 1.0]
     assert crawler.stats.get_value("politeness/crawl_delay") == 0.5
+
+
+def test_a_pause_set_while_a_request_waits_for_its_slot_holds_it() -> None:
+    """A request waiting for its download slot's last send to be Crawl-delay ago went out
+    while the host was paused by a `Retry-After` set meanwhile: at 2.0 s, with 8.5 s of the
+    pause left (review). It waits for the pause too."""
+
+    slot = SimpleNamespace(lastseen=time.monotonic(), queue=[])  # (one just sent)
+    mw = CrawlDelayMiddleware.from_crawler(_crawler())
+    mw.downloader = SimpleNamespace(slots={"h": slot}, get_slot_key=lambda request: "h")
+    mw.gate.set_delay("h:1", 0.3)
+
+    async def run() -> float:
+        start = time.monotonic()
+        asyncio.get_running_loop().call_later(0.1, mw.gate.pause, "h:1", 1.0)
+        await mw.process_request(Request("http://h:1/b"))
+        return time.monotonic() - start
+
+    assert asyncio.run(run()) >= 1.05
 
 
 def test_crawl_delay_ignored_when_not_obeyed() -> None:

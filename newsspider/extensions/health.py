@@ -298,7 +298,8 @@ def _drift(
 ) -> Failure | None:
     text, extracted = report["text_layer"], report["articles"]["extracted"]
     if extracted < th.min_sample or not text["of"]:
-        if 0 < extracted < th.min_sample:
+        served = extracted + report["articles"].get("not_served", 0)
+        if 0 < extracted < th.min_sample <= served:  # (else the coverage gate's note says it)
             verdict.notes.append(
                 f"drift gate skipped: {extracted} article page(s) < FAKTI_HEALTH_MIN_SAMPLE"
             )
@@ -336,26 +337,29 @@ def _baseline(entry: Mapping[str, Any], report: Mapping[str, Any]) -> bool:
     return entry.get("exit_code") == EXIT_OK and comparable(entry, report)
 
 
-def _moved_any(entry: Mapping[str, Any], th: Thresholds) -> bool:
-    """Whether an entry's run was complete (``finish_reasons``) and raised a watermark
-    (``watermarks_moved``); for an entry from before that was recorded, whether it was
-    neither unreachable (4) nor without articles (5): neither walked anything."""
+def _walked(entry: Mapping[str, Any], th: Thresholds) -> bool:
+    """Whether an entry's run was complete (``finish_reasons``) and took the articles of its
+    walk: it raised a watermark (``watermarks_moved``) or validated records (a run whose
+    watermarks were held still took what it found: the next run skips them as known); for
+    an entry from before ``watermarks_moved`` was recorded, it was neither unreachable (4)
+    nor without articles (5). An outage's runs took nothing: they do not restart the clock."""
     if entry.get("finish_reason") not in th.finish_reasons:
         return False
     moved = entry.get("watermarks_moved")
     if moved is None:
         return entry.get("exit_code") not in (EXIT_UNREACHABLE, EXIT_NO_ARTICLES)
-    return type(moved) is int and moved > 0
+    valid = entry.get("valid")
+    return (type(moved) is int and moved > 0) or (type(valid) is int and valid > 0)
 
 
-def _moved_marks(entry: Mapping[str, Any], report: Mapping[str, Any], th: Thresholds) -> bool:
-    """Whether an entry's run may have moved the watermarks this run walks down to: it was
-    complete and raised one (:func:`_moved_any`), walked this run's editions and sections
+def _walked_ours(entry: Mapping[str, Any], report: Mapping[str, Any], th: Thresholds) -> bool:
+    """Whether an entry's run took the articles this run would find: it was complete and
+    took its walk's (:func:`_walked`), walked this run's editions and sections
     (:func:`_covers`), and was no ``url=`` run (which walks nothing) nor a backfill whose
     ``until`` was before the day it ran (its walk stayed below them)."""
     scope = entry.get("scope")
     if not (
-        _moved_any(entry, th)
+        _walked(entry, th)
         and entry.get("mode") != "urls"
         and isinstance(scope, Mapping)
         and _covers(scope, report["run"]["scope"])
@@ -401,9 +405,9 @@ def _usual(
 ) -> tuple[float, int, str] | None:
     """``(expected valid articles, runs compared, how)`` from comparable healthy runs.
 
-    Incremental runs compare the rate per hour since the previous run that may have moved
-    their watermarks (:func:`_moved_marks`; each rate over the hours since the one before
-    it that did), times this run's hours since its own: a run
+    Incremental runs compare the rate per hour since the previous run that took their
+    articles (:func:`_walked_ours`; each rate over the hours since the one before it that
+    did), times this run's hours since its own: a run
     15 minutes after the last one expects a quarter of an hourly one. History entries without
     a valid ``started`` time are left out of that, with a note. A ``refresh=N`` run, whose
     count is mostly the N days it fetches again whatever the gap, compares counts as other
@@ -415,7 +419,7 @@ def _usual(
         if len(base) < th.items_min_runs:
             return None
         return median(base), len(base), f"median {median(base):g}"
-    walks = [e for e in history if _moved_marks(e, report, th)]
+    walks = [e for e in history if _walked_ours(e, report, th)]
     timed = [(started, e) for e in walks if (started := _started(e)) is not None]
     if malformed := len(walks) - len(timed):
         verdict.notes.append(

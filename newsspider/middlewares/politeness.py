@@ -82,13 +82,14 @@ class CrawlDelayMiddleware:
             host = slot(url.netloc) if self.gate.paused_for(url.netloc) > 0 else 0.0
         delay = 0.0 if robots else self.gate.delays.get(url.netloc, 0.0)
         if delay > 0:
-            wait += await self._sent_apart(request, delay)
+            wait += await self._sent_apart(request, url.netloc, delay)
         if wait > 0:
             self.stats.inc_value("politeness/delayed")
 
-    async def _sent_apart(self, request: Request, delay: float) -> float:
-        """Wait until Scrapy's download slot of ``request`` holds no other request and sent
-        its last one ``delay`` seconds ago; the seconds waited. (The booking above spaces
+    async def _sent_apart(self, request: Request, host: str, delay: float) -> float:
+        """Wait until Scrapy's download slot of ``request`` has no other request queued to be
+        sent and sent its last one ``delay`` seconds ago, and ``host`` is not paused (a
+        ``Retry-After`` set meanwhile); the seconds waited. (The booking above spaces
         requests as they leave this middleware; one the slot then held, behind a slow
         download or its own delay, was sent late, and the next one too soon after it.)"""
         downloader = self.downloader
@@ -98,7 +99,7 @@ class CrawlDelayMiddleware:
         waited = 0.0
         while (held := downloader.slots.get(key)) is not None:
             # (Scrapy stamps a slot's last send with time.monotonic)
-            wait = delay - (time.monotonic() - held.lastseen)
+            wait = max(delay - (time.monotonic() - held.lastseen), self.gate.paused_for(host))
             if held.queue:
                 wait = max(wait, QUEUE_POLL)
             if wait <= 0:
