@@ -252,6 +252,23 @@ def test_a_byte_the_codec_lacks_does_not_cut_the_page(label: str) -> None:
     assert result.fields["body"] == "First \ufffd part.\n\nSecond part."
 
 
+def test_a_header_charset_the_page_is_not_in_yields_to_its_meta_charset() -> None:
+    """A windows-1251 page (saying so in its <meta>) served as UTF-8: every Cyrillic letter
+    was U+FFFD, and with a JSON-LD date the record was kept (extraction review). A header
+    the bytes are valid in still wins over the <meta>, as in a browser."""
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+        "<title>Заглавие - Fakti</title></head><body><h1>Заглавие</h1>"
+        "<div>Apr 23, 2025 08:03</div><div class='text'><p>Текст на статията.</p></div>"
+        "</body></html>"
+    )
+    result = extract_article(page.encode("cp1251"), URL, content_type="text/html; charset=utf-8")
+    assert isinstance(result, Extracted), result
+    assert (result.fields["headline"], result.fields["body"]) == ("Заглавие", "Текст на статията.")
+    ascii_page = page.replace("Заглавие", "Headline").replace("Текст на статията", "Body text")
+    assert detect_encoding(ascii_page.encode(), "text/html; charset=utf-8") == "utf-8"
+
+
 @pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE])
 def test_a_utf16_byte_order_mark_outranks_the_label(bom: bytes) -> None:
     """A UTF-16 page labelled windows-1251 was read as cp1251 (every other byte a NUL); the

@@ -55,15 +55,22 @@ def header_encoding(content_type: str | None) -> str | None:
     return _codec(match.group(1)) if match else None
 
 
-def declared_encoding(body: bytes, content_type: str | None = None) -> str | None:
-    """The known codec declared by the Content-Type header, else by a ``<meta>`` tag."""
-    codec = header_encoding(content_type)
-    if codec:
-        return codec
+def _meta_encoding(body: bytes) -> str | None:
     match = P.META_CHARSET.search(body[: P.META_SNIFF_BYTES])
     codec = _codec(match.group(1)) if match else None
     # a <meta> read as ASCII cannot be in UTF-16 (WHATWG's prescan: it means UTF-8)
     return "utf-8" if codec and codec.startswith("utf-16") else codec
+
+
+def declared_encoding(body: bytes, content_type: str | None = None) -> str | None:
+    """The known codec declared by the Content-Type header, else by a ``<meta>`` tag. A
+    header charset the bytes are not valid in yields to a ``<meta>`` one they are valid in
+    (a server's default charset on a page written in another: every Cyrillic letter of a
+    windows-1251 page served as UTF-8 was U+FFFD, and the record was kept)."""
+    header, meta = header_encoding(content_type), _meta_encoding(body)
+    if header and meta and meta != header and not decodes(body, header) and decodes(body, meta):
+        return meta
+    return header or meta
 
 
 def bom_encoding(body: bytes) -> str | None:
