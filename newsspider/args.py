@@ -65,14 +65,16 @@ class CrawlArgs:
 
     def scope(self) -> str:
         """What these arguments ask to crawl, as text (``replica`` aside): the workers of one
-        distributed job must give the same."""
+        distributed job must give the same. Sections and URLs are a set: their order, or a
+        URL given twice, asks for nothing else."""
+        urls = sorted({f"{ref.lang}:{ref.article_id}" for ref in self.urls})
         given = {
-            "lang": ",".join(self.langs),
-            "sections": ",".join(self.sections) if self.sections else None,
+            "lang": ",".join(sorted(self.langs)),
+            "sections": ",".join(sorted(self.sections)) if self.sections else None,
             "since": self.since,
             "until": self.until,
             "refresh": self.refresh,
-            "url": ",".join(f"{ref.lang}:{ref.article_id}" for ref in self.urls) or None,
+            "url": ",".join(urls) or None,
         }
         return " ".join(f"{name}={value}" for name, value in given.items() if value is not None)
 

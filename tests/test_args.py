@@ -221,3 +221,17 @@ def test_bad_settings(name: str, value: object, message: str) -> None:
     with pytest.raises(ValueError) as info:
         validate_settings({**GOOD_SETTINGS, name: value})
     assert str(info.value).startswith(message)
+
+
+def test_the_scope_of_sections_and_urls_is_a_set() -> None:
+    """Workers of one distributed job given `sections=world,sport` and `sections=sport,world`
+    (or a URL list in another order, or with a URL twice) walk the same, yet the second was
+    refused as asking for another job (review)."""
+    a, b = "https://fakti.bg/world/1000001-a", "https://fakti.bg/en/world/1000002-b"
+    pairs = [
+        ({"sections": "world,sport"}, {"sections": "sport,world"}),
+        ({"url": f"{a},{b}"}, {"url": f"{b},{a},{b}"}),
+    ]
+    for one, other in pairs:
+        assert parse_args(one).scope() == parse_args(other).scope()
+    assert parse_args({"sections": "world"}).scope() != parse_args({"sections": "sport"}).scope()

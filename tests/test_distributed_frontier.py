@@ -490,6 +490,7 @@ def test_a_worker_whose_arguments_differ_from_its_jobs_is_refused_before_it_take
     (line,) = [r for r in caplog.records if r.levelname == "CRITICAL"]
     job = f"lang=en since=2025-03-01 FAKTI_BASE_URL={BASE}"
     assert f"(job: {job}; this worker: " in line.getMessage()
+    assert "the job running on this Redis prefix" in line.getMessage()
     assert shown in line.getMessage().partition("this worker: ")[2]
     assert client.zrange(running.queue.key, 0, -1) == queued
     assert not client.exists(other.worker.heartbeat_key)  # the job does not wait for it
@@ -497,6 +498,28 @@ def test_a_worker_whose_arguments_differ_from_its_jobs_is_refused_before_it_take
     after = {k: client.type(k) for k in client.scan_iter(match=f"{running.worker.prefix}:*")}
     assert after == before
     running.close("finished")
+
+
+def test_a_worker_refused_by_a_job_no_worker_runs_is_told_how_to_end_it(
+    redis_url, tmp_path, monkeypatch, caplog
+):
+    """A job whose workers all stopped (a timeout, SIGTERM, robots.txt) with requests left
+    refused every later worker with other arguments, saying the job was 'running' and to
+    start 'after the job has ended', which no worker would ever do (review)."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    left = _frontier_of(redis_url, tmp_path / "a", BASE, since="2025-03-01", lang="en")
+    left.open(left.spider)
+    for request in left.spider.start_requests_list():
+        left.enqueue_request(request)
+    left.server.delete(left.worker.heartbeat_key)  # (stopped: its heartbeat expired)
+    other = _frontier_of(redis_url, tmp_path / "b", BASE, since="2025-03-01", lang="bg")
+    with pytest.raises(StartupError):
+        other.open(other.spider)
+    (line,) = [r.getMessage() for r in caplog.records if r.levelname == "CRITICAL"]
+    queued = len(left.queue)
+    assert "differ from those of the job left on this Redis prefix" in line
+    assert f"no worker of that job is running ({queued} request(s) wait on its frontier)" in line
+    assert queued > 0
 
 
 def test_workers_with_the_same_arguments_join_one_job_and_the_last_ends_it(

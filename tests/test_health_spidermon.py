@@ -159,3 +159,12 @@ def test_an_action_without_its_settings_stops_the_run_at_start_with_one_line(
         "CRITICAL: You must provide a value for RECORDED_ACTIONS setting."
     ]
     assert "Spider opened" not in done.stderr
+
+
+def test_an_action_setting_may_name_classes(tmp_path: Path) -> None:
+    """`FAKTI_SPIDERMON_FAILED_ACTIONS = [Recorded]` in a Python settings module was refused
+    ("not an import path module.Name"), though Spidermon's own settings take classes."""
+    record = tmp_path / "actions.log"
+    settings = {"RECORDED_ACTIONS": str(record), "FAKTI_SPIDERMON_FAILED_ACTIONS": [Recorded]}
+    run_suite({"finish_reason": "finished", "health/exit_code": 5}, **settings)
+    assert record.read_text("utf-8").splitlines() == ["Recorded FAIL"]

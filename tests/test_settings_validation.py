@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from scrapy.settings import Settings
+from spidermon.core.actions import DummyAction
 
 from newsspider.args import BOOLEAN_SETTINGS, KNOWN_SETTINGS, validate_settings
 
@@ -151,6 +152,19 @@ def test_an_action_setting_names_spidermon_actions_that_import(
     message = str(info.value)
     assert message.startswith(f"setting {name}: bad value {value!r}")
     assert reason in message and "\n" not in message
+
+
+@pytest.mark.parametrize("enabled", [False, True])
+def test_an_action_setting_may_name_classes(enabled: bool) -> None:
+    """A Python settings module may give the classes themselves (they were refused)."""
+    actions = [DummyAction, "spidermon.core.actions.DummyAction"]
+    validate_settings(
+        project_settings(SPIDERMON_ENABLED=enabled, FAKTI_SPIDERMON_FAILED_ACTIONS=actions)
+    )
+    with pytest.raises(ValueError, match="is not a Spidermon Action"):
+        validate_settings(
+            project_settings(SPIDERMON_ENABLED=True, FAKTI_SPIDERMON_FAILED_ACTIONS=[int])
+        )
 
 
 def test_action_classes_are_imported_only_with_spidermon_enabled() -> None:

@@ -302,17 +302,34 @@ class RedisFrontier(ScrapyRedisScheduler):
         if job == scope:
             return
         client, worker = self.server, self.worker
+        running = self._others_running()
         if not left_work(client, worker.prefix, worker.id):  # (else kept for the restart)
             client.hdel(worker.key("workers"), worker.identity)
         client.delete(worker.heartbeat_key)
+        how = (
+            "start this one after the job has ended or with another prefix"
+            if running
+            else f"no worker of that job is running ({len(self.queue)} request(s) wait on its "
+            "frontier): restart one with the job's arguments to finish it, or abandon it "
+            "(README section Scale-out)"
+        )
         logger.critical(
-            "this worker's arguments differ from those of the job running on this Redis prefix "
+            "this worker's arguments differ from those of the job %s on this Redis prefix "
             "(job: %s; this worker: %s): give every worker of a job the same arguments and "
-            "FAKTI_BASE_URL, or start this one after the job has ended or with another prefix",
+            "FAKTI_BASE_URL; %s",
+            "running" if running else "left",
             job,
             scope,
+            how,
         )
         raise StartupError(1)
+
+    def _others_running(self) -> int:
+        """How many other workers of this prefix have a live heartbeat."""
+        worker, client = self.worker, self.server
+        ids = {json.loads(raw)["id"] for raw in client.hgetall(worker.key("workers")).values()}
+        ids.discard(worker.id)
+        return sum(client.exists(worker.key(f"hb:{i}")) for i in ids)
 
     def _recover(self) -> None:
         """Put back on the frontier what a killed predecessor of this worker left."""

@@ -65,9 +65,11 @@ ACTION_SETTINGS = {
 }
 
 
-def action_paths(value: object) -> list[str]:
+def action_paths(value: object) -> list[str | type]:
     """An action setting's import paths: a list, its JSON or a comma list (Scrapy's
-    ``getlist``). ``ValueError`` for anything else, or an item that is not ``module.Name``."""
+    ``getlist``); in a list, a class too (a Python settings module may name one, as
+    Spidermon's own settings allow). ``ValueError`` for anything else, or an item that is
+    neither ``module.Name`` nor a class."""
     if isinstance(value, str) and value.strip().startswith("["):
         try:
             value = json.loads(value)
@@ -79,7 +81,9 @@ def action_paths(value: object) -> list[str]:
     paths = [item.strip() if isinstance(item, str) else item for item in items]
     paths = [path for path in paths if path != ""]
     for path in paths:
-        if not isinstance(path, str) or not re.fullmatch(r"\w+(\.\w+)+", path):
+        if not isinstance(path, type) and not (
+            isinstance(path, str) and re.fullmatch(r"\w+(\.\w+)+", path)
+        ):
             raise ValueError(f"{path!r} is not an import path module.Name")
     return paths
 
@@ -90,10 +94,10 @@ def load_actions(value: object) -> list[type[Action]]:
     actions = []
     for path in action_paths(value):
         try:
-            action = load_object(path)
+            action = path if isinstance(path, type) else load_object(path)
         except Exception as exc:  # ImportError, NameError (no such class), …
             hint = ""
-            if isinstance(exc, ImportError) and path.startswith("spidermon."):
+            if isinstance(exc, ImportError) and str(path).startswith("spidermon."):
                 hint = "; Spidermon's senders need pip install 'spidermon[monitoring]'"
             raise ValueError(f"{path}: {type(exc).__name__}: {exc}{hint}") from None
         if not (isinstance(action, type) and issubclass(action, Action)):
