@@ -267,6 +267,12 @@ def test_a_header_charset_the_page_is_not_in_yields_to_its_meta_charset() -> Non
     assert (result.fields["headline"], result.fields["body"]) == ("Заглавие", "Текст на статията.")
     ascii_page = page.replace("Заглавие", "Headline").replace("Текст на статията", "Body text")
     assert detect_encoding(ascii_page.encode(), "text/html; charset=utf-8") == "utf-8"
+    # a UTF-8 page with one stray byte (and an old <meta>) is UTF-8 still: read as cp1251,
+    # all of it was mojibake and the date line no longer parsed (review of the fix)
+    stray = page.encode().replace("Текст".encode(), b"\x93" + "Текст".encode())
+    result = extract_article(stray, URL, content_type="text/html; charset=utf-8")
+    assert isinstance(result, Extracted), result
+    assert result.fields["body"] == "\ufffdТекст на статията."
 
 
 @pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE])

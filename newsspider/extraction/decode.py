@@ -12,6 +12,7 @@ from lxml import etree
 from newsspider.extraction import patterns as P
 
 _FALLBACK = "cp1251"
+_ASCII = bytes(range(128))
 #: Text codecs Python knows that no page is written in (``idna`` even refuses ``"replace"``).
 _NOT_CHARSETS = frozenset({"idna", "punycode", "undefined"})
 #: WHATWG encodings with no text to read (``replacement``) or no Python codec.
@@ -64,13 +65,24 @@ def _meta_encoding(body: bytes) -> str | None:
 
 def declared_encoding(body: bytes, content_type: str | None = None) -> str | None:
     """The known codec declared by the Content-Type header, else by a ``<meta>`` tag. A
-    header charset the bytes are not valid in yields to a ``<meta>`` one they are valid in
-    (a server's default charset on a page written in another: every Cyrillic letter of a
-    windows-1251 page served as UTF-8 was U+FFFD, and the record was kept)."""
+    header charset that cannot read the page yields to a ``<meta>`` one that can
+    (:func:`_misread`: a server's default charset on a page written in another; every
+    Cyrillic letter of a windows-1251 page served as UTF-8 was U+FFFD, and the record was
+    kept)."""
     header, meta = header_encoding(content_type), _meta_encoding(body)
-    if header and meta and meta != header and not decodes(body, header) and decodes(body, meta):
+    if header and meta and meta != header and _misread(body, header) and decodes(body, meta):
         return meta
     return header or meta
+
+
+def _misread(body: bytes, codec: str) -> bool:
+    """Whether ``codec`` cannot read ``body``: a quarter or more of its non-ASCII bytes are
+    not valid in it. (A UTF-8 page with one stray byte is UTF-8 still: read as an old
+    ``<meta>``'s windows-1251 instead, all of it was mojibake.)"""
+    if decodes(body, codec):
+        return False
+    bad = body.decode(codec, "replace").count("\ufffd")
+    return bad * 4 >= len(body.translate(None, _ASCII))  # (the non-ASCII bytes)
 
 
 def bom_encoding(body: bytes) -> str | None:
