@@ -578,3 +578,56 @@ def test_an_empty_div_text_is_no_body_found_unless_it_holds_a_player(
         assert isinstance(result, Extracted)
         assert result.fields["body"] == ""
         assert result.layers.get("body") == layer
+
+
+HEADLINE = "Synthetic headline about a thing"
+LD_HEADLINE = (
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "%s", '
+    '"datePublished": "2025-04-23T08:03:00+03:00"}</script>'
+)
+
+
+def _headline(head: str, h1: str = f"<h1>{HEADLINE}</h1>") -> str | None:
+    """The headline of an English §5 page with ``head`` and ``h1``, by both paths."""
+    page = (
+        f'<html lang="en"><head><meta charset="utf-8">{head}</head><body><main><article>{h1}'
+        '<div class="info"><div class="ndt">Apr 23, 2025 08:03</div></div>'
+        '<div class="text"><p>Alpha para.</p></div></article></main></body></html>'
+    ).encode()
+    results = [extract_article(page, URL, fast=fast) for fast in (True, False)]
+    assert results[0] == results[1]
+    assert isinstance(results[0], Extracted), results[0]
+    return results[0].fields["headline"]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        f"<title>{HEADLINE} | Fakti.bg</title>",
+        f"<title>{HEADLINE} – Факти</title>",
+        f'<meta property="og:title" content="{HEADLINE} | Fakti.bg">',
+        LD_HEADLINE % "Synthetic headline about a thi...",
+        LD_HEADLINE % "Synthetic headline about a thi…",
+    ],
+)
+def test_a_title_with_more_after_another_separator_or_a_cut_headline_yields_to_the_h1(
+    head: str,
+) -> None:
+    """Only ` - ` was a title's separator, and a headline cut short with an ellipsis was kept
+    as it was: 'Synthetic headline about a thing | Fakti.bg', 'Synthetic headline about a
+    thi...' (extraction review)."""
+    assert _headline(head) == HEADLINE
+
+
+@pytest.mark.parametrize(
+    "h1",
+    [
+        f'<h1><span class="badge">LIVE</span> {HEADLINE}</h1>',  # more in the h1
+        f"<h1>{HEADLINE[:20]}…</h1>",  # the h1 cut short
+        "<h1>Fakti.bg - Новини</h1>",  # a logo's
+    ],
+)
+def test_a_structured_headline_stands_against_an_h1_that_differs_otherwise(h1: str) -> None:
+    """An h1 that is not the headline cut or extended stays out (a first fix, taking the h1
+    whenever it differed, made a badge, a logo or a rail title the headline: review)."""
+    assert _headline(LD_HEADLINE % HEADLINE, h1) == HEADLINE

@@ -354,8 +354,23 @@ def _as_shown(
             shown = published, updated[0], layer
         _timed(values, used, *shown, *clocks)
     shown = selected.get("headline")
-    if used.get("headline") == "meta" and shown and values["headline"].startswith(shown + " - "):
-        values["headline"], used["headline"] = shown, "selectors"  # a title with more suffixes
+    if (
+        used.get("headline") in _STRUCTURED_LAYERS
+        and shown
+        and _shown_more_or_cut(values["headline"], shown)
+    ):
+        values["headline"], used["headline"] = shown, "selectors"
+
+
+def _shown_more_or_cut(headline: str, shown: str) -> bool:
+    """Whether a structured or title ``headline`` is the ``shown`` h1 with more after a
+    separator (a title's `H | Fakti.bg`, `H – Факти`) or cut short with an ellipsis
+    (`Synthetic headline about a thi...`): then the h1 is the headline. (Another h1, a
+    logo or a rail's title, neither starts the headline nor extends its stem.)"""
+    if headline.startswith(shown) and P.TITLE_SEPARATOR.match(headline, len(shown)):
+        return True
+    stem = P.ELLIPSIS_END.sub("", headline)
+    return stem != headline and len(stem) >= P.CUT_HEADLINE_MIN and shown.startswith(stem)
 
 
 def _renamed_author(

@@ -171,6 +171,11 @@ LISTING_NUMERIC = re.compile(
 
 #: Title suffixes stripped from title-derived headlines (longest first).
 TITLE_SUFFIXES: tuple[str, ...] = (" - Fakti.bg", " - Факти", " - Fakti")
+#: What separates a title's headline from what a title adds after it (`H | Fakti.bg`).
+TITLE_SEPARATOR = re.compile(r"\s+[-|–—:·]\s")
+#: An ellipsis ending a headline cut short, and the least of it left to compare.
+ELLIPSIS_END = re.compile(r"\s*(?:\.{3}|…)$")
+CUT_HEADLINE_MIN = 12
 #: A title that is only the site's name (lower-case) is no headline.
 SITE_NAMES = frozenset({"факти", "fakti", "fakti.bg", "факти.бг"})
 #: The "Last news in Fakti" rail title (both editions), lower-case.
