@@ -631,3 +631,32 @@ def test_a_structured_headline_stands_against_an_h1_that_differs_otherwise(h1: s
     """An h1 that is not the headline cut or extended stays out (a first fix, taking the h1
     whenever it differed, made a badge, a logo or a rail title the headline: review)."""
     assert _headline(LD_HEADLINE % HEADLINE, h1) == HEADLINE
+
+
+@pytest.mark.parametrize(
+    ("structured", "h1"),
+    [
+        ("Covid - new rules for travel from Monday", "Covid"),
+        ("Synthetic headline - then a long second clause of the headline itself", HEADLINE[:19]),
+    ],
+)
+def test_a_headline_with_a_dash_in_it_stands_against_a_short_or_partial_h1(
+    structured: str, h1: str
+) -> None:
+    """A short h1 ('Covid'), or a headline whose dash is followed by many words, is no
+    title with a suffix: the first version of this rule made the h1 the headline (review)."""
+    assert _headline(LD_HEADLINE % structured, f"<h1>{h1}</h1>") == structured
+
+
+def test_a_utf8_page_served_as_windows_1251_is_read_as_its_utf8_meta_says() -> None:
+    """The only byte windows-1251 lacks (0x98) is in UTF-8's 'И': a UTF-8 page whose header
+    said windows-1251 was read as cp1251 under a threshold meant for UTF-8 headers: all
+    mojibake, and the record kept (review of the fix)."""
+    page = (
+        '<html><head><meta charset="utf-8"><title>Заглавие - Fakti</title></head><body>'
+        "<h1>Заглавие</h1><div>Apr 23, 2025 08:03</div>"
+        "<div class='text'><p>Иван каза „Текст“ на статията.</p></div></body></html>"
+    )
+    result = extract_article(page.encode(), URL, content_type="text/html; charset=windows-1251")
+    assert isinstance(result, Extracted), result
+    assert result.fields["body"] == "Иван каза „Текст“ на статията."

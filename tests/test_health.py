@@ -321,7 +321,7 @@ def test_coverage_thresholds_and_small_runs():
     values = stats(pages=4, text=0) | {"extract/body/jsonld": 0}
     verdict = evaluate(report(values))
     assert verdict.healthy
-    assert any("coverage gate skipped" in n for n in verdict.notes)
+    assert any("coverage and drift gates skipped" in n for n in verdict.notes)
     values = stats(pages=40, text=0) | {"extract/body/jsonld": 30}
     assert not evaluate(report(values)).healthy
     relaxed = Thresholds(min_coverage={"headline": 90, "body": 70})
@@ -669,7 +669,7 @@ def test_the_drift_gate_says_when_a_run_is_too_small_to_judge() -> None:
     assert "drift gate skipped: 5 article page(s) < FAKTI_HEALTH_MIN_SAMPLE" in judged.notes
     small = evaluate(report(stats(pages=5, valid=5)), usual, th)
     assert [n for n in small.notes if "< FAKTI_HEALTH_MIN_SAMPLE" in n] == [
-        "coverage gate skipped: 5 article page(s) < FAKTI_HEALTH_MIN_SAMPLE"
+        "coverage and drift gates skipped: 5 article page(s) < FAKTI_HEALTH_MIN_SAMPLE"
     ]
 
 

@@ -310,7 +310,8 @@ class RedisFrontier(ScrapyRedisScheduler):
             "start this one after the job has ended or with another prefix"
             if running
             else f"no worker of that job is running ({len(self.queue)} request(s) wait on its "
-            "frontier): restart one with the job's arguments to finish it, or abandon it "
+            "frontier): restart one with the job's arguments to finish it (a killed one on "
+            "its machine, with its FAKTI_OUTPUT_DIR, to recover its work), or abandon it "
             "(README section Scale-out)"
         )
         logger.critical(

@@ -231,7 +231,8 @@ def _coverage(report: Mapping[str, Any], th: Thresholds, verdict: Verdict) -> Fa
     if pages < max(th.min_sample, 1):
         if pages:
             verdict.notes.append(
-                f"coverage gate skipped: {pages} article page(s) < FAKTI_HEALTH_MIN_SAMPLE"
+                f"coverage and drift gates skipped: {pages} article page(s) < "
+                "FAKTI_HEALTH_MIN_SAMPLE"
             )
         return None
     shares = {name: 100.0 * report["values"].get(name, 0) / pages for name in th.min_coverage}

@@ -363,12 +363,14 @@ def _as_shown(
 
 
 def _shown_more_or_cut(headline: str, shown: str) -> bool:
-    """Whether a structured or title ``headline`` is the ``shown`` h1 with more after a
-    separator (a title's `H | Fakti.bg`, `H – Факти`) or cut short with an ellipsis
-    (`Synthetic headline about a thi...`): then the h1 is the headline. (Another h1, a
-    logo or a rail's title, neither starts the headline nor extends its stem.)"""
-    if headline.startswith(shown) and P.TITLE_SEPARATOR.match(headline, len(shown)):
-        return True
+    """Whether a structured or title ``headline`` is the ``shown`` h1 with a few words after
+    a separator (a title's `H | Fakti.bg`, `H - World - Fakti.bg`) or cut short with an
+    ellipsis (`Synthetic headline about a thi...`): then the h1 is the headline. An h1
+    shorter than :data:`~patterns.CUT_HEADLINE_MIN` (a logo, a section name) never is."""
+    if len(shown) < P.CUT_HEADLINE_MIN:  # ("Covid" does not make "Covid - new rules..." a title)
+        return False
+    if headline.startswith(shown) and (separator := P.TITLE_SEPARATOR.match(headline, len(shown))):
+        return len(headline[separator.end() :].split()) <= P.TITLE_TAIL_WORDS
     stem = P.ELLIPSIS_END.sub("", headline)
     return stem != headline and len(stem) >= P.CUT_HEADLINE_MIN and shown.startswith(stem)
 

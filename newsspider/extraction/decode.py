@@ -65,22 +65,27 @@ def _meta_encoding(body: bytes) -> str | None:
 
 def declared_encoding(body: bytes, content_type: str | None = None) -> str | None:
     """The known codec declared by the Content-Type header, else by a ``<meta>`` tag. A
-    header charset that cannot read the page yields to a ``<meta>`` one that can
-    (:func:`_misread`: a server's default charset on a page written in another; every
-    Cyrillic letter of a windows-1251 page served as UTF-8 was U+FFFD, and the record was
-    kept)."""
+    header charset the page is not valid in yields to a ``<meta>`` one it is valid in, when
+    that is UTF-8 (valid UTF-8 is no accident) or the header's cannot read the page
+    (:func:`_misread`): a server's default charset on a page written in another. (Every
+    Cyrillic letter of a windows-1251 page served as UTF-8 was U+FFFD, and the record kept.)"""
     header, meta = header_encoding(content_type), _meta_encoding(body)
-    if header and meta and meta != header and _misread(body, header) and decodes(body, meta):
+    if (
+        header
+        and meta
+        and meta != header
+        and not decodes(body, header)
+        and decodes(body, meta)
+        and (meta == "utf-8" or _misread(body, header))
+    ):
         return meta
     return header or meta
 
 
 def _misread(body: bytes, codec: str) -> bool:
-    """Whether ``codec`` cannot read ``body``: a quarter or more of its non-ASCII bytes are
-    not valid in it. (A UTF-8 page with one stray byte is UTF-8 still: read as an old
-    ``<meta>``'s windows-1251 instead, all of it was mojibake.)"""
-    if decodes(body, codec):
-        return False
+    """Whether ``codec`` cannot read ``body``: decoding it gives a quarter or more as many
+    replacement characters as the body has non-ASCII bytes. (A UTF-8 page with one stray
+    byte is UTF-8 still: read as an old ``<meta>``'s windows-1251, all of it was mojibake.)"""
     bad = body.decode(codec, "replace").count("\ufffd")
     return bad * 4 >= len(body.translate(None, _ASCII))  # (the non-ASCII bytes)
 

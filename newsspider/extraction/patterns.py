@@ -176,6 +176,8 @@ TITLE_SEPARATOR = re.compile(r"\s+[-|–—:·]\s")
 #: An ellipsis ending a headline cut short, and the least of it left to compare.
 ELLIPSIS_END = re.compile(r"\s*(?:\.{3}|…)$")
 CUT_HEADLINE_MIN = 12
+#: At most this many words follow a title's separator (a section and site name).
+TITLE_TAIL_WORDS = 4
 #: A title that is only the site's name (lower-case) is no headline.
 SITE_NAMES = frozenset({"факти", "fakti", "fakti.bg", "факти.бг"})
 #: The "Last news in Fakti" rail title (both editions), lower-case.
