@@ -388,8 +388,9 @@ class RedisFrontier(ScrapyRedisScheduler):
         if published:
             store = get_store(self.crawler)
             assert isinstance(store, RedisStore)  # (the distributed mode's state)
-            exported = store.exported_in(feed, [field_key(field) for field, _ in claimed])
-            claimed = [(field, url) for field, url in claimed if field_key(field) not in exported]
+            keys = {field: field_key(field) for field, _ in claimed}
+            exported = store.exported_in(feed, keys.values())
+            claimed = [(field, url) for field, url in claimed if keys[field] not in exported]
         for chunk in chunks(claimed, _CHUNK):
             again = [self.spider.refetch_request(url.decode()) for _, url in chunk]
             members = {self.queue._encode_request(r): -r.priority for r in again}

@@ -94,11 +94,9 @@ def min_coverage(value: object) -> dict[str, float]:
     return {name: limit for name, limit in coverage.items() if limit > 0}
 
 
-def finish_reasons(value: object) -> tuple[str, ...]:
-    """``FAKTI_HEALTH_FINISH_REASONS``: a list, its JSON (`["finished"]`) or a comma list
-    (`finished,closespider_itemcount`). ``ValueError`` for none, a reason that is not a
-    name (`[a-z_]`, as Scrapy's are), or a list without `finished` (every normal run would
-    fail)."""
+def setting_items(value: object) -> list[Any] | tuple[Any, ...]:
+    """The items of a list setting given as a list, its JSON (`["a", "b"]`) or a comma list
+    (`a,b`), as Scrapy's ``getlist`` reads them; ``ValueError`` for anything else."""
     if isinstance(value, str) and value.strip().startswith("["):
         try:
             value = json.loads(value)
@@ -107,7 +105,15 @@ def finish_reasons(value: object) -> tuple[str, ...]:
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list | tuple):
         raise ValueError("not a list")
-    reasons = tuple(str(item).strip() for item in items)
+    return items
+
+
+def finish_reasons(value: object) -> tuple[str, ...]:
+    """``FAKTI_HEALTH_FINISH_REASONS``: a list, its JSON (`["finished"]`) or a comma list
+    (`finished,closespider_itemcount`) (:func:`setting_items`). ``ValueError`` for none, a
+    reason that is not a name (`[a-z_]`, as Scrapy's are), or a list without `finished`
+    (every normal run would fail)."""
+    reasons = tuple(str(item).strip() for item in setting_items(value))
     if not reasons or not all(re.fullmatch(r"[a-z_][a-z0-9_]*", r) for r in reasons):
         raise ValueError("one or more finish reasons, e.g. finished,closespider_itemcount")
     if "finished" not in reasons:

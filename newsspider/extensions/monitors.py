@@ -22,7 +22,6 @@ the compiled check (``pipelines/validate.py``).
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +30,7 @@ from scrapy.utils.misc import load_object
 from spidermon import Action, MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 
-from newsspider.extensions.health import finish_reasons
+from newsspider.extensions.health import finish_reasons, setting_items
 from newsspider.startup import exit_on
 
 if TYPE_CHECKING:
@@ -66,19 +65,11 @@ ACTION_SETTINGS = {
 
 
 def action_paths(value: object) -> list[str | type]:
-    """An action setting's import paths: a list, its JSON or a comma list (Scrapy's
-    ``getlist``); in a list, a class too (a Python settings module may name one, as
-    Spidermon's own settings allow). ``ValueError`` for anything else, or an item that is
-    neither ``module.Name`` nor a class."""
-    if isinstance(value, str) and value.strip().startswith("["):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            raise ValueError("not a JSON list") from None
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, list | tuple):
-        raise ValueError("not a list")
-    paths = [item.strip() if isinstance(item, str) else item for item in items]
+    """An action setting's import paths: a list, its JSON or a comma list
+    (:func:`~newsspider.extensions.health.setting_items`); in a list, a class too (a Python
+    settings module may name one, as Spidermon's own settings allow). ``ValueError`` for
+    anything else, or an item that is neither ``module.Name`` nor a class."""
+    paths = [item.strip() if isinstance(item, str) else item for item in setting_items(value)]
     paths = [path for path in paths if path != ""]
     for path in paths:
         if not isinstance(path, type) and not (

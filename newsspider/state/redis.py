@@ -319,7 +319,9 @@ class RedisStore:
     def exported_in(self, file: str, keys: Iterable[Key]) -> set[Key]:
         """Which of ``keys`` were last exported (committed) in ``file``."""
         fid = self._file_id(file, create=False)
-        return {key for key, last in self._exports(keys) if fid is not None and last == fid}
+        if fid is None:  # (no record was ever committed in it)
+            return set()
+        return {key for key, last in self._exports(keys) if last == fid}
 
     def get(self, key: Key) -> KeyState | None:
         field = key_field(key)
