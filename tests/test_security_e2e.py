@@ -2,7 +2,8 @@
 
 Site A (the crawled base) serves one good article and hostile ones: a gzip bomb, an
 oversized page (with and without ``Content-Length``), an off-site redirect, an off-site
-``<meta refresh>`` and a redirect to ``file:``. Site B (another loopback port) logs what
+``<meta refresh>``, a redirect to ``file:``, and gzip bodies cut short (always, or only the
+first time) with a ``Content-Length`` that matches them. Site B (another loopback port) logs what
 reaches it. The crawl runs twice: with the project settings (the protections) and, as the
 control that shows each check would fail without its protection, with them switched off.
 """
@@ -10,6 +11,7 @@ control that shows each check would fail without its protection, with them switc
 from __future__ import annotations
 
 import datetime
+import gzip
 import json
 import re
 import subprocess
@@ -38,6 +40,19 @@ def article(article_id: int, headline: str, padding: int = 0) -> bytes:
     return head + b" " * padding + b"</body></html>"
 
 
+def long_article(article_id: int, headline: str) -> bytes:
+    """An article with 400 synthetic sentences in one paragraph, the last one ``Fin.``."""
+    text = " ".join(f"Synthetic sentence {n} of article {article_id}." for n in range(400))
+    body = f"Synthetic body of article {article_id}.".encode()
+    return article(article_id, headline).replace(body, f"{text} Fin.".encode())
+
+
+def cut_gzip(page: bytes) -> bytes:
+    """``page`` gzipped, then cut in the middle of its stream."""
+    packed = gzip.compress(page)
+    return packed[: len(packed) // 2]
+
+
 def gzip_bomb() -> bytes:
     """A gzip stream of an article padded with spaces to ``BOMB_SIZE`` bytes."""
     page = article(1000002, "Bomb")
@@ -50,7 +65,7 @@ def gzip_bomb() -> bytes:
     return b"".join(chunks)
 
 
-GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE = (
+GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE, CUT, FLAKY = (
     "/en/world/1000001-good",
     "/en/world/1000002-bomb",
     "/en/world/1000003-big",
@@ -58,7 +73,16 @@ GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE = (
     "/en/world/1000005-away",
     "/en/world/1000006-refresh",
     "/en/world/1000007-file",
+    "/en/world/1000008-cut",
+    "/en/world/1000009-flaky",
 )
+GZIP = {"Content-Encoding": "gzip"}
+
+
+def first_cut(site: Site, path: str, page: bytes):
+    """Serves ``page`` gzipped and cut short at the first request of ``path``, whole after."""
+    cut, whole = send(cut_gzip(page), headers=GZIP), send(gzip.compress(page), headers=GZIP)
+    return lambda h: (cut if site.hits.count(path) == 1 else whole)(h)
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +103,10 @@ def sites() -> Iterator[tuple[Site, Site]]:
             AWAY: redirect(f"{away.url}{AWAY}"),
             REFRESH: send(refresh),
             FILE: redirect("file:///etc/passwd"),
+            CUT: send(cut_gzip(long_article(1000008, "Cut")), headers=GZIP),
         }
     )
+    base.routes[FLAKY] = first_cut(base, FLAKY, long_article(1000009, "Flaky"))
     yield base, away
     base.stop()
     away.stop()
@@ -100,12 +126,13 @@ class Crawl:
 
 def crawl(base: Site, away: Site, out: Path, *settings: str) -> Crawl:
     """Crawl every path of ``base`` with ``url=``."""
-    paths = [GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE]
+    paths = [GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE, CUT, FLAKY]
     cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-s", "LOG_LEVEL=INFO"]
     cmd += ["-s", f"FAKTI_BASE_URL={base.url}", "-s", f"FAKTI_OUTPUT_DIR={out}"]
     cmd += ["-a", "url=" + ",".join(base.url + p for p in paths)]
     for setting in settings:
         cmd += ["-s", setting]
+    base.hits.clear()
     away.hits.clear()
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
@@ -132,8 +159,15 @@ def protected(sites, tmp_path_factory) -> Crawl:
 
 @pytest.fixture(scope="module")
 def unprotected(sites, tmp_path_factory) -> Crawl:
-    """The control: the same crawl with the size limits and the site guard off."""
-    off = '{"newsspider.middlewares.safety.SiteGuardMiddleware": null}'
+    """The control: the same crawl with the size limits and the site guard off, and Scrapy's
+    own decompression in place of ours."""
+    off = json.dumps(
+        {
+            "newsspider.middlewares.safety.SiteGuardMiddleware": None,
+            "newsspider.middlewares.safety.SizeLimitMiddleware": None,
+            "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": 590,
+        }
+    )
     return crawl(
         *sites,
         tmp_path_factory.mktemp("unprotected"),
@@ -144,8 +178,23 @@ def unprotected(sites, tmp_path_factory) -> Crawl:
 
 
 def test_the_good_article_gets_through(protected: Crawl) -> None:
-    assert sorted(protected.records) == [1000001]
+    assert sorted(protected.records) == [1000001, 1000009]
     assert protected.records[1000001]["headline"] == "Good"
+
+
+def test_a_gzip_body_cut_short_is_retried_never_read_as_a_shorter_page(
+    protected: Crawl, unprotected: Crawl
+) -> None:
+    flaky = protected.records[1000009]["body"]
+    assert flaky.endswith("Synthetic sentence 399 of article 1000009. Fin.")  # the retry, whole
+    assert 1000008 not in protected.records  # cut every time: no record of half a page
+    assert protected.stats["safety/truncated"] == 1 + 6  # flaky once, cut: 1 + RETRY_TIMES
+    assert protected.stats["retry/reason_count/truncated body"] == 1 + 5
+    assert protected.stats["retry/max_reached"] == 1
+    # the control: Scrapy's decompression reads each cut stream as a shorter page
+    for key in (1000008, 1000009):
+        assert not unprotected.records[key]["body"].endswith("Fin.")
+        assert "Synthetic sentence 1 of" in unprotected.records[key]["body"]
 
 
 def test_gzip_bomb_is_dropped_during_decompression(protected: Crawl, unprotected: Crawl) -> None:
@@ -191,5 +240,6 @@ def test_every_refused_article_leaves_a_reject(protected: Crawl) -> None:
         "https://fakti.bg" + AWAY: refused,  # redirected off-site
         "https://fakti.bg" + REFRESH: refused,  # meta refresh off-site
         "https://fakti.bg" + FILE: "http:302",  # a redirect to file: is not followed
+        "https://fakti.bg" + CUT: "download:ResponseDataLossError",  # cut at every try
     }
-    assert protected.stats["pages/failed"] == 6
+    assert protected.stats["pages/failed"] == 7

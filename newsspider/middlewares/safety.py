@@ -9,7 +9,9 @@
 - :class:`SizeLimitMiddleware` (downloader, in place of Scrapy's ``HttpCompressionMiddleware``,
   which applies ``DOWNLOAD_MAXSIZE`` to the decompressed size, so a gzip bomb is cut near the
   limit): counts every response dropped for its size and turns the download handler's
-  cancellation into a quiet ``IgnoreRequest`` (no traceback; one warning line).
+  cancellation into a quiet ``IgnoreRequest`` (no traceback; one warning line). A compressed
+  body whose stream is cut short (:func:`~newsspider.middlewares.streams.stream_ends`) is
+  retried, then fails as a ``ResponseDataLossError``: never read as a shorter page.
 - :class:`ListingGuardMiddleware` (spider): drops a pagination request deeper than
   ``FAKTI_MAX_LISTING_PAGES`` and one that loops (points back to a page of the same listing
   already requested, or to an earlier page number), and sends :data:`listing_cut` (the walk
@@ -27,12 +29,14 @@ from urllib.parse import parse_qs, urlsplit
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, ResponseDataLossError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.httpobj import urlparse_cached
 
 from newsspider.extraction import patterns as P
+from newsspider.middlewares.streams import stream_ends
 
 logger = logging.getLogger(__name__)
 
@@ -115,14 +119,39 @@ class TooLarge(IgnoreRequest):
 
 class SizeLimitMiddleware(HttpCompressionMiddleware):
     """Responses over ``DOWNLOAD_MAXSIZE`` (as sent, or once decompressed) are dropped
-    (:class:`TooLarge`) and counted: ``safety/refused/maxsize``."""
+    (:class:`TooLarge`) and counted: ``safety/refused/maxsize``. A compressed body cut short
+    (its outermost ``Content-Encoding`` stream does not end) is counted,
+    ``safety/truncated``, and retried like a download error (``RETRY_TIMES``, Scrapy's
+    ``retry/...`` stats), then fails with ``ResponseDataLossError``."""
+
+    crawler: Crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SizeLimitMiddleware:
+        mw = super().from_crawler(crawler)
+        mw.crawler = crawler
+        return mw
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
+        encodings = b",".join(response.headers.getlist("Content-Encoding")).split(b",")
         try:
-            return super().process_response(request, response)
+            decoded = super().process_response(request, response)
         except IgnoreRequest as exc:
             self._count()  # Scrapy logged the sizes
             raise TooLarge(*exc.args) from exc
+        if decoded is response or stream_ends(response.body, encodings[-1]):
+            return decoded
+        return self._cut_short(request, encodings[-1].strip().decode("latin-1"))
+
+    def _cut_short(self, request: Request, encoding: str) -> Request:
+        self.crawler.stats.inc_value("safety/truncated")
+        logger.warning("%s body cut short: %.200s", encoding, request.url)
+        settings = self.crawler.settings
+        if settings.getbool("RETRY_ENABLED") and not request.meta.get("dont_retry"):
+            retry = get_retry_request(request, spider=self.crawler.spider, reason="truncated body")
+            if retry is not None:
+                return retry
+        raise ResponseDataLossError(f"{encoding} body cut short: {request.url:.200}")
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         # Scrapy's HTTP handler cancels a download only when it exceeds DOWNLOAD_MAXSIZE

@@ -1,0 +1,89 @@
+"""Whether a compressed HTTP body is whole: its stream reaches its end marker.
+
+Scrapy's decompression keeps whatever a cut stream gives (a gzip without its trailer, a
+brotli or zstd frame without its end), so a body cut short by the server or a proxy, with a
+``Content-Length`` that matches what was sent, would be read as a shorter page. The HTTP
+layer's data-loss check covers only connections cut before ``Content-Length``.
+"""
+
+from __future__ import annotations
+
+import sys
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+try:
+    import brotli
+except ImportError:  # PyPy: Scrapy uses brotlicffi there
+    import brotlicffi as brotli
+
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+def _members_end(
+    body: bytes, new: Callable[[], Any], magic: bytes, errors: tuple[type[Exception], ...]
+) -> bool:
+    """Every member (gzip) or frame (zstd) of ``body`` ends; bytes after the last one that
+    do not start another are ignored, as Scrapy's decompression ignores them."""
+    rest = body
+    while True:
+        decompressor = new()
+        try:
+            decompressor.decompress(rest)
+        except errors:
+            return False
+        if not decompressor.eof:
+            return False
+        rest = decompressor.unused_data
+        if not rest.startswith(magic):
+            return True
+
+
+def _gzip() -> Any:
+    return zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+
+def _deflate_ends(body: bytes) -> bool:
+    """A zlib stream, or a raw deflate one (as Scrapy tries them), ends."""
+    for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):
+        decompressor = zlib.decompressobj(wbits)
+        try:
+            decompressor.decompress(body)
+        except zlib.error:
+            continue
+        return decompressor.eof
+    return False
+
+
+def _brotli_ends(body: bytes) -> bool:
+    decompressor = brotli.Decompressor()
+    try:
+        decompressor.process(body)
+    except brotli.error:
+        return False
+    return decompressor.is_finished()
+
+
+def stream_ends(body: bytes, encoding: bytes) -> bool:
+    """Whether ``body``, compressed with ``encoding`` (a ``Content-Encoding`` token), runs to
+    its end. Other encodings (not decoded by Scrapy) are not judged: True.
+
+    Meant for a body Scrapy already decoded within ``DOWNLOAD_MAXSIZE``: this inflates it
+    again, whole."""
+    encoding = encoding.strip().lower()
+    if encoding in (b"gzip", b"x-gzip"):
+        return _members_end(body, _gzip, _GZIP_MAGIC, (zlib.error,))
+    if encoding == b"deflate":
+        return _deflate_ends(body)
+    if encoding == b"br":
+        return _brotli_ends(body)
+    if encoding == b"zstd":
+        return _members_end(body, zstd.ZstdDecompressor, _ZSTD_MAGIC, (zstd.ZstdError,))
+    return True
