@@ -75,6 +75,8 @@ DOWNLOAD_TIMEOUT = 30
 #: Deepest listing/search page walked (`?page=N`); loops are always cut.
 FAKTI_MAX_LISTING_PAGES = 10_000
 SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,
+    "newsspider.middlewares.httperror.WholePageHttpErrorMiddleware": 50,  # 206 is an error
     "newsspider.distributed.claims.ClaimMiddleware": 50,  # only with a redis:// state
     "newsspider.middlewares.safety.ListingGuardMiddleware": 950,
     # Scrapy's, unused here (no DEPTH_LIMIT; the spider copies no meta): each one is one more

@@ -56,7 +56,7 @@ def test_unused_spider_middlewares_are_off() -> None:
     assert "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware" not in enabled
     assert enabled == [
         "scrapy.spidermiddlewares.start.StartSpiderMiddleware",
-        "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware",
+        "newsspider.middlewares.httperror.WholePageHttpErrorMiddleware",
         "newsspider.distributed.claims.ClaimMiddleware",
         "scrapy.spidermiddlewares.referer.RefererMiddleware",
         "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware",

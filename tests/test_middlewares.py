@@ -15,10 +15,12 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import Settings
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 
 from newsspider.middlewares import politeness
 from newsspider.middlewares.gate import HostGate
+from newsspider.middlewares.httperror import WholePageHttpErrorMiddleware
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.politeness import NOT_BEFORE, CrawlDelayMiddleware, parse_crawl_delay
 from newsspider.middlewares.redirect import (
@@ -544,3 +546,29 @@ def test_a_response_labelled_with_no_charset_is_not_taken_for_ascii(label: str) 
 
     assert _spells_ascii(label) is False
     assert _spells_ascii("cp1251") is True
+
+
+@pytest.mark.parametrize(
+    ("status", "meta", "settings", "passes"),
+    [
+        (200, {}, {}, True),
+        (206, {}, {}, False),
+        (404, {}, {}, False),
+        (206, {"handle_httpstatus_list": [206]}, {}, True),
+        (206, {"handle_httpstatus_list": [404]}, {}, False),
+        (206, {"handle_httpstatus_all": True}, {}, True),
+        (206, {}, {"HTTPERROR_ALLOWED_CODES": [206]}, True),
+        (206, {}, {"HTTPERROR_ALLOW_ALL": True}, True),
+    ],
+)
+def test_a_partial_content_response_is_an_http_error(status, meta, settings, passes) -> None:
+    crawler = get_crawler(Spider, settings_dict=settings)
+    crawler.spider = crawler._create_spider("fakti")
+    mw = WholePageHttpErrorMiddleware.from_crawler(crawler)
+    request = Request("http://127.0.0.1:9/en/world/1000001-a", meta=meta)
+    response = HtmlResponse(request.url, status=status, body=b"<p>part</p>", request=request)
+    if passes:
+        assert mw.process_spider_input(response) is None
+    else:
+        with pytest.raises(HttpError):
+            mw.process_spider_input(response)

@@ -3,7 +3,8 @@
 Site A (the crawled base) serves one good article and hostile ones: a gzip bomb, an
 oversized page (with and without ``Content-Length``), an off-site redirect, an off-site
 ``<meta refresh>``, a redirect to ``file:``, and gzip bodies cut short (always, or only the
-first time) with a ``Content-Length`` that matches them. Site B (another loopback port) logs what
+first time) with a ``Content-Length`` that matches them, and a ``206 Partial Content`` of
+an article that was never asked for a range. Site B (another loopback port) logs what
 reaches it. The crawl runs twice: with the project settings (the protections) and, as the
 control that shows each check would fail without its protection, with them switched off.
 """
@@ -65,7 +66,7 @@ def gzip_bomb() -> bytes:
     return b"".join(chunks)
 
 
-GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE, CUT, FLAKY = (
+GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE, CUT, FLAKY, PARTIAL = (
     "/en/world/1000001-good",
     "/en/world/1000002-bomb",
     "/en/world/1000003-big",
@@ -75,6 +76,7 @@ GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE, CUT, FLAKY = (
     "/en/world/1000007-file",
     "/en/world/1000008-cut",
     "/en/world/1000009-flaky",
+    "/en/world/1000010-partial",
 )
 GZIP = {"Content-Encoding": "gzip"}
 
@@ -107,6 +109,11 @@ def sites() -> Iterator[tuple[Site, Site]]:
         }
     )
     base.routes[FLAKY] = first_cut(base, FLAKY, long_article(1000009, "Flaky"))
+    whole = long_article(1000010, "Partial")
+    part = whole[: len(whole) // 3]
+    base.routes[PARTIAL] = send(
+        part, status=206, headers={"Content-Range": f"bytes 0-{len(part) - 1}/{len(whole)}"}
+    )
     yield base, away
     base.stop()
     away.stop()
@@ -126,7 +133,7 @@ class Crawl:
 
 def crawl(base: Site, away: Site, out: Path, *settings: str) -> Crawl:
     """Crawl every path of ``base`` with ``url=``."""
-    paths = [GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE, CUT, FLAKY]
+    paths = [GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE, CUT, FLAKY, PARTIAL]
     cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-s", "LOG_LEVEL=INFO"]
     cmd += ["-s", f"FAKTI_BASE_URL={base.url}", "-s", f"FAKTI_OUTPUT_DIR={out}"]
     cmd += ["-a", "url=" + ",".join(base.url + p for p in paths)]
@@ -160,12 +167,18 @@ def protected(sites, tmp_path_factory) -> Crawl:
 @pytest.fixture(scope="module")
 def unprotected(sites, tmp_path_factory) -> Crawl:
     """The control: the same crawl with the size limits and the site guard off, and Scrapy's
-    own decompression in place of ours."""
+    own decompression and HTTP error middleware in place of ours."""
     off = json.dumps(
         {
             "newsspider.middlewares.safety.SiteGuardMiddleware": None,
             "newsspider.middlewares.safety.SizeLimitMiddleware": None,
             "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": 590,
+        }
+    )
+    scrapy_errors = json.dumps(
+        {
+            "newsspider.middlewares.httperror.WholePageHttpErrorMiddleware": None,
+            "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": 50,
         }
     )
     return crawl(
@@ -174,6 +187,7 @@ def unprotected(sites, tmp_path_factory) -> Crawl:
         "DOWNLOAD_MAXSIZE=0",
         "DOWNLOAD_WARNSIZE=0",
         f"DOWNLOADER_MIDDLEWARES={off}",
+        f"SPIDER_MIDDLEWARES={scrapy_errors}",
     )
 
 
@@ -217,6 +231,14 @@ def test_oversized_responses_are_cancelled(protected: Crawl, unprotected: Crawl)
     assert {1000003, 1000004} <= set(unprotected.records)
 
 
+def test_a_partial_content_response_is_not_read_as_the_page(
+    protected: Crawl, unprotected: Crawl
+) -> None:
+    assert 1000010 not in protected.records  # a reject http:206 (below)
+    partial = unprotected.records[1000010]["body"]  # the control: a third of the article
+    assert partial.startswith("Synthetic sentence 0 of") and not partial.endswith("Fin.")
+
+
 def test_no_redirect_is_followed_off_site(protected: Crawl, unprotected: Crawl) -> None:
     assert protected.away_hits == []  # site B never saw a request
     assert protected.stats["safety/refused/offsite"] == 2  # the 302 and the <meta refresh>
@@ -241,5 +263,6 @@ def test_every_refused_article_leaves_a_reject(protected: Crawl) -> None:
         "https://fakti.bg" + REFRESH: refused,  # meta refresh off-site
         "https://fakti.bg" + FILE: "http:302",  # a redirect to file: is not followed
         "https://fakti.bg" + CUT: "download:ResponseDataLossError",  # cut at every try
+        "https://fakti.bg" + PARTIAL: "http:206",
     }
-    assert protected.stats["pages/failed"] == 7
+    assert protected.stats["pages/failed"] == 8
