@@ -640,8 +640,6 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
         and (found is None or _past_slot(lines[start : found[0]], hint, lang))
     ):
         found = above
-    if found is None and start:
-        found = _find_date(lines, 0, lang, hint)
     if found is None:
         fields["headline"] = hint
         return fields
