@@ -11,7 +11,16 @@ import pytest
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.utils.test import get_crawler
 
-from newsspider.commands.crawl import Command, hang_up
+from newsspider.commands.crawl import STOP_SIGNALS, Command, hang_up
+
+
+@pytest.fixture(autouse=True)
+def _signals():
+    """The command leaves stop signals ignored (for the process's exit): not here."""
+    before = {stop: signal.getsignal(stop) for stop in STOP_SIGNALS}
+    yield
+    for stop, handler in before.items():
+        signal.signal(stop, handler)
 
 
 def run_command(monkeypatch: pytest.MonkeyPatch, feed: str | None = None) -> Command:
@@ -45,16 +54,10 @@ def test_a_forced_stop_is_named_and_says_whether_the_feed_was_published(monkeypa
 
 def test_sighup_is_sigterm_during_the_crawl_unless_ignored(monkeypatch):
     """SIGHUP ended the run at once (exit 129): during the crawl it goes to SIGTERM's
-    handler; one ignored (nohup) stays ignored; the handler before is restored after."""
-    before = signal.getsignal(signal.SIGHUP)
+    handler; one ignored (nohup) stays ignored."""
     assert run_command(monkeypatch).hup_handler is hang_up
-    assert signal.getsignal(signal.SIGHUP) == before
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    try:
-        assert run_command(monkeypatch).hup_handler == signal.SIG_IGN
-        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
-    finally:
-        signal.signal(signal.SIGHUP, before)
+    assert run_command(monkeypatch).hup_handler == signal.SIG_IGN
     heard: list[int] = []
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: heard.append(signum))
     try:
@@ -62,3 +65,12 @@ def test_sighup_is_sigterm_during_the_crawl_unless_ignored(monkeypatch):
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert heard == [signal.SIGHUP]
+
+
+def test_stop_signals_after_the_crawl_leave_the_verdict_standing(monkeypatch):
+    """A SIGTERM 0.05-0.2 s after 'Spider closed' ended a finished run with 143: Python
+    restores the signals' defaults as it exits. They are ignored once the crawl is over."""
+    command = run_command(monkeypatch)
+    assert [signal.getsignal(stop) for stop in STOP_SIGNALS] == [signal.SIG_IGN] * 3
+    signal.raise_signal(signal.SIGTERM)
+    assert command.exitcode == 9

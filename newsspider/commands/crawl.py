@@ -8,7 +8,9 @@ given twice too: Scrapy would keep the last silently); 9 too for a run whose
 spider opened but never closed (a SIGTERM as it started: Scrapy then stops without closing
 it, so nothing was published and no report was written; or a forced stop, a second SIGTERM,
 SIGINT or SIGHUP, which may come after the feed was published: the log line says whether).
-SIGHUP stops a run as SIGTERM does (:func:`hang_up`).
+SIGHUP stops a run as SIGTERM does (:func:`hang_up`). Once the crawl is over, stop signals
+are ignored: the exit status is the run's verdict, not a kill by a signal (143, 129) after it
+finished (while Python exits, it restores their defaults to every signal it handled).
 """
 
 from __future__ import annotations
@@ -55,6 +57,10 @@ def hang_up(signum: int, frame: FrameType | None) -> None:
         os.kill(os.getpid(), signal.SIGHUP)
 
 
+#: Signals that stop a run (SIGINT: Ctrl-C).
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
 class Command(ScrapyCrawl):
     """``scrapy crawl <spider>``, exit status = health verdict."""
 
@@ -90,7 +96,8 @@ class Command(ScrapyCrawl):
         try:  # a start-up SystemExit (lock held: 3, bad setting: 1) passes
             super().run(args, opts)
         finally:
-            signal.signal(signal.SIGHUP, hup)
+            for stop in STOP_SIGNALS:  # the crawl is over
+                signal.signal(stop, signal.SIG_IGN)
         status = exit_status(self.crawler) if self.crawler is not None else 0
         if self.opened and not self.closed:
             assert self.crawler is not None and self.crawler.stats is not None
