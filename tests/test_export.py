@@ -557,7 +557,8 @@ def test_killed_before_fsync_leaves_no_complete_looking_file_and_reemits(
     }
     assert (
         "the previous run was interrupted: 2 unfinished file(s) removed, 5 key(s) of 1 "
-        "unpublished feed(s) rolled back (asked for again); recovered"
+        "unpublished feed(s) rolled back (not exported: a run over their window asks for them "
+        "again, e.g. the interrupted run's arguments once more); recovered"
     ) in evaluate(report).notes
 
 

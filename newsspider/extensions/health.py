@@ -512,7 +512,8 @@ def _recovered(counts: Mapping[str, int]) -> str | None:
     if counts.get("rolled_back_files"):
         done.append(
             f"{counts['rolled_back_keys']} key(s) of {counts['rolled_back_files']} unpublished "
-            "feed(s) rolled back (asked for again)"
+            "feed(s) rolled back (not exported: a run over their window asks for them again, "
+            "e.g. the interrupted run's arguments once more)"
         )
     return f"the previous run was interrupted: {', '.join(done)}; recovered" if done else None
 
