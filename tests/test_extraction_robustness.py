@@ -103,14 +103,33 @@ def test_mirror_origin_request_url() -> None:
     assert result.fields["url"] == URL
 
 
-def test_canonical_link_for_another_article_is_ignored() -> None:
-    page = (
-        '<html><head><link rel="canonical" href="https://fakti.bg/en/world/999-other">'
+def _canonical_page(href: str) -> str:
+    return (
+        f'<html><head><link rel="canonical" href="{href}">'
         "</head><body><article><h1>Mine</h1>"
         '<div class="info"><div class="ndt">Apr 23, 2025 08:03</div></div>'
         '<div class="text"><p>Body.</p></div></article></body></html>'
     )
-    result = extract_article(page, URL + "?utm_source=fb")
+
+
+def test_a_page_whose_canonical_link_names_another_article_of_its_edition_is_a_reject() -> None:
+    """Another article's page served with 200 at this URL (canonical naming it) was exported
+    under this URL's key: the same text under two keys (review of bad pages)."""
+    result = extract_article(_canonical_page("https://fakti.bg/en/world/999-other"), URL)
+    assert isinstance(result, Rejected)
+    assert (result.url, result.reason) == (URL, "canonical:other_article")
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://fakti.bg/world/999-other",  # the other edition's: a translation's original
+        "https://example.com/en/world/999-other",  # not the site
+        "/en/world/999-other",  # not an absolute URL
+    ],
+)
+def test_a_canonical_link_that_names_no_article_of_the_edition_is_ignored(href: str) -> None:
+    result = extract_article(_canonical_page(href), URL + "?utm_source=fb")
     assert isinstance(result, Extracted)
     assert result.fields["url"] == URL
 

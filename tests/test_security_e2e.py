@@ -4,7 +4,8 @@ Site A (the crawled base) serves one good article and hostile ones: a gzip bomb,
 oversized page (with and without ``Content-Length``), an off-site redirect, an off-site
 ``<meta refresh>``, a redirect to ``file:``, and gzip bodies cut short (always, or only the
 first time) with a ``Content-Length`` that matches them, and a ``206 Partial Content`` of
-an article that was never asked for a range. Site B (another loopback port) logs what
+an article that was never asked for a range, and another article's page (its canonical link
+names it) served with 200 at an article's URL. Site B (another loopback port) logs what
 reaches it. The crawl runs twice: with the project settings (the protections) and, as the
 control that shows each check would fail without its protection, with them switched off.
 """
@@ -66,7 +67,7 @@ def gzip_bomb() -> bytes:
     return b"".join(chunks)
 
 
-GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE, CUT, FLAKY, PARTIAL = (
+GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE, CUT, FLAKY, PARTIAL, COPY = (
     "/en/world/1000001-good",
     "/en/world/1000002-bomb",
     "/en/world/1000003-big",
@@ -77,6 +78,7 @@ GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE, CUT, FLAKY, PARTIAL = (
     "/en/world/1000008-cut",
     "/en/world/1000009-flaky",
     "/en/world/1000010-partial",
+    "/en/world/1000011-copy",
 )
 GZIP = {"Content-Encoding": "gzip"}
 
@@ -108,6 +110,8 @@ def sites() -> Iterator[tuple[Site, Site]]:
             CUT: send(cut_gzip(long_article(1000008, "Cut")), headers=GZIP),
         }
     )
+    canonical = f'<head><link rel="canonical" href="https://fakti.bg{GOOD}">'.encode()
+    base.routes[COPY] = send(article(1000001, "Good").replace(b"<head>", canonical))
     base.routes[FLAKY] = first_cut(base, FLAKY, long_article(1000009, "Flaky"))
     whole = long_article(1000010, "Partial")
     part = whole[: len(whole) // 3]
@@ -133,7 +137,7 @@ class Crawl:
 
 def crawl(base: Site, away: Site, out: Path, *settings: str) -> Crawl:
     """Crawl every path of ``base`` with ``url=``."""
-    paths = [GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE, CUT, FLAKY, PARTIAL]
+    paths = [GOOD, BOMB, BIG, BIG_STREAM, AWAY, REFRESH, FILE, CUT, FLAKY, PARTIAL, COPY]
     cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-s", "LOG_LEVEL=INFO"]
     cmd += ["-s", f"FAKTI_BASE_URL={base.url}", "-s", f"FAKTI_OUTPUT_DIR={out}"]
     cmd += ["-a", "url=" + ",".join(base.url + p for p in paths)]
@@ -264,5 +268,6 @@ def test_every_refused_article_leaves_a_reject(protected: Crawl) -> None:
         "https://fakti.bg" + FILE: "http:302",  # a redirect to file: is not followed
         "https://fakti.bg" + CUT: "download:ResponseDataLossError",  # cut at every try
         "https://fakti.bg" + PARTIAL: "http:206",
+        "https://fakti.bg" + COPY: "canonical:other_article",  # not the good one's text again
     }
     assert protected.stats["pages/failed"] == 8

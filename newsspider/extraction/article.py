@@ -65,6 +65,9 @@ STACK_FRAMES = 900
 _STACK_LOCK = threading.RLock()
 #: A page without these is rejected.
 REQUIRED_FIELDS: tuple[str, ...] = ("headline", "published_at")
+#: Reject reason of a page whose canonical link names another article of its edition: that
+#: article's page (served at this URL, or this one merged into it), not this one's.
+CANONICAL_ELSEWHERE = "canonical:other_article"
 _OUTPUT_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("scraped_at", "content_hash"))
 _URL_FIELDS = ("url", "article_id", "lang", "section")
 #: The output fields after those from the URL.
@@ -150,8 +153,8 @@ def _finish(ref: ArticleRef, values: dict[str, Any], used: dict[str, str]) -> Ex
 
 
 def _canonical_ref(head: etree._Element, ref: ArticleRef) -> ArticleRef:
-    """The page's `<link rel=canonical>` (in ``head``) when it names the same article, else
-    ``ref``."""
+    """The article the page's first `<link rel=canonical>` (in ``head``) names, if any, that
+    is an article URL of the site; else ``ref``."""
     for link in head.iter("link"):
         if P.CANONICAL_REL not in (link.get("rel") or "").lower().split():
             continue
@@ -159,7 +162,7 @@ def _canonical_ref(head: etree._Element, ref: ArticleRef) -> ArticleRef:
         if href == ref.url:  # already canonical: parsing it would give ``ref`` again
             return ref
         canonical = parse_article_url(href)
-        if canonical and canonical.key == ref.key and not P.URL_UNSAFE.search(canonical.url):
+        if canonical and not P.URL_UNSAFE.search(canonical.url):
             return canonical
     return ref
 
@@ -271,7 +274,11 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     obj = find_article(root, head)
     if cut is not None and obj is None and not cut.plain_rest():
         raise _NeedsFullPage
-    ref = _canonical_ref(head, ref)
+    canonical = _canonical_ref(head, ref)
+    if canonical.key != ref.key and canonical.lang == ref.lang:
+        return Rejected(ref.url, CANONICAL_ELSEWHERE, {"url": ref.url}, {})
+    if canonical.key == ref.key:  # (another edition's: a translation may name its original)
+        ref = canonical
     selected = selector_fields(marks, h1, ref.url)
     jsonld, meta = article_fields(obj, ref.url), meta_fields(head, ref.url)
     if jsonld.get("modified_known"):  # its `dateModified` said "no update": meta may not
