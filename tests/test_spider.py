@@ -1162,6 +1162,19 @@ def test_non_article_pages_are_never_records() -> None:
     assert spider.crawler.stats.get_value("pages/not_article") == 4
 
 
+def test_an_article_redirected_to_a_page_that_is_no_article_is_named(caplog) -> None:
+    """A `url=` article sent to the home page (a deleted one) left no reject, no hold and no
+    line naming it: only the count `pages/not_article` (review of bad pages)."""
+    spider = make_spider()
+    asked = Request(BASE + "/en/world/1000001-gone")
+    moved = asked.replace(url=BASE + "/", meta={"redirect_urls": [asked.url]})
+    assert list(spider.parse(response(moved.url, b"<html></html>", moved))) == []
+    assert spider.crawler.stats.get_value("pages/not_article") == 1
+    assert caplog.messages == [
+        f"article {asked.url} redirected to {BASE}/, not an article page: no record"
+    ]
+
+
 ARTICLE = """<html lang="en"><head><title>Synthetic lake report - Fakti.bg</title>
 <link rel="canonical" href="https://fakti.bg/en/world/1000042-synthetic-lake">
 <script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Synthetic lake report",

@@ -1188,6 +1188,12 @@ class FaktiSpider(scrapy.Spider):
         ref = parse_article_url(response.url, extra_hosts=self.extra_hosts)
         if ref is None:
             self.crawler.stats.inc_value("pages/not_article")
+            redirects = response.request.meta.get("redirect_urls") if response.request else None
+            if redirects:  # (a deleted article sent to the home page)
+                logger.warning(
+                    "article %s redirected to %.200s, not an article page: no record",
+                    redirects[0], response.url,
+                )  # fmt: skip
             self._hold(response, "redirected to a page that is not an article")
             return None
         asked = parse_article_url(_asked(response), extra_hosts=self.extra_hosts)
