@@ -258,7 +258,7 @@ def _has_player(scope: etree._Element) -> bool:
 
 def _known_markup(marks: Marks) -> bool:
     """Whether the scope has the `.ndt` and `div.text` without which the text layer runs."""
-    return "ndt" in marks.by_class and P.BODY_CLASS in marks.by_class
+    return P.DATE_CLASS in marks.by_class and P.BODY_CLASS in marks.by_class
 
 
 def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -> ExtractionResult:
@@ -322,7 +322,7 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
 #: the subtitle "exactly as shown, … null when there is none"; authors "the names shown on
 #: the page"): a description is often the lead paragraph, and JSON-LD may name an author
 #: the page does not show.
-_SHOWN_FIELDS = {"subtitle": "subtitle", "authors": "author-name"}  # field → its class
+_SHOWN_FIELDS = {"subtitle": P.SUBTITLE_CLASS, "authors": P.AUTHOR_NAME_CLASS}  # field → class
 _STRUCTURED_LAYERS = frozenset({"jsonld", "meta"})
 
 
@@ -389,7 +389,7 @@ def _renamed_author(
     when its header shows a line that no §5 element explains (the author line's class name
     changed: a `div.byline`), as for a page without the known markup. (Tags are not looked
     for so: short links after the date or the body are too often something else.)"""
-    if values.get("authors") or "author-name" in marks.by_class:
+    if values.get("authors") or P.AUTHOR_NAME_CLASS in marks.by_class:
         return
     shown = [values.get("subtitle") or "", *values.get("tags", ())]
     if marks.unexplained_line(values.get("headline"), shown) is None:

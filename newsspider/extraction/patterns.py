@@ -299,14 +299,21 @@ def _cls(name: str) -> str:
 # Document-wide lookups iterate by tag name (much cheaper than `//x[@attr]` XPaths).
 JSONLD_TYPE = "application/ld+json"
 CANONICAL_REL = "canonical"
-#: Class names of the §5 article markup, found in one pass over the article element:
-#: `h1`, `.subtitle`, `.ndt`/`.nv`/`.nc` (date, views, comments), `.topic`, `ul.tags`,
-#: `.tags-bottom`, `.author-name`, `div.text` (the body).
-SELECTOR_CLASSES = frozenset(
-    {"subtitle", "ndt", "nv", "nc", "topic", "tags", "tags-bottom", "author-name", "text"}
-)
-#: The class of the body's `div` (§5 `div.text`).
+#: Class names of the §5 article markup, each written once here: `.subtitle`,
+#: `.ndt`/`.nv`/`.nc` (date, views, comments; listing items use them too, §4), `.topic`,
+#: `ul.tags`, `.tags-bottom`, `.author-name` and the body's `div.text`.
+SUBTITLE_CLASS = "subtitle"
+DATE_CLASS, VIEWS_CLASS, COMMENTS_CLASS = "ndt", "nv", "nc"
+TOPIC_CLASS = "topic"
+TAGS_CLASS = "tags"
+TAGS_BOTTOM_CLASS = "tags-bottom"
+AUTHOR_NAME_CLASS = "author-name"
 BODY_CLASS = "text"
+#: The classes above, found in one pass over the article element (besides its `h1`).
+SELECTOR_CLASSES = frozenset(
+    {SUBTITLE_CLASS, DATE_CLASS, VIEWS_CLASS, COMMENTS_CLASS, TOPIC_CLASS, TAGS_CLASS,
+     TAGS_BOTTOM_CLASS, AUTHOR_NAME_CLASS, BODY_CLASS}
+)  # fmt: skip
 #: How many elements after the date line the text layer looks at for the main image.
 FOLLOWING_MAX = 200
 IMAGE_TAGS = frozenset({"img", "amp-img"})
@@ -339,8 +346,8 @@ FORM_BOX_ELEMENTS = 60
 FORM_BOX_TEXT = 300
 #: Further classes (§5 markup) whose text is header, not body: skipped by the selector layer.
 HEADER_CLASSES = frozenset(
-    {"tags", "tags-bottom", "topic", "author", "photo-credit", "info", "title-repeat",
-     "subtitle", "ndt", "nv", "nc"}
+    {TAGS_CLASS, TAGS_BOTTOM_CLASS, TOPIC_CLASS, "author", "photo-credit", "info",
+     "title-repeat", SUBTITLE_CLASS, DATE_CLASS, VIEWS_CLASS, COMMENTS_CLASS}
 )  # fmt: skip
 #: A photo and its caption: any block in them is never body text.
 FIGURE_TAGS = frozenset({"figure", "figcaption"})
@@ -390,7 +397,7 @@ FAST_JSON = re.compile(rb"json", re.IGNORECASE)
 FAST_SUFFIX_TAG_LOWER = re.compile(rb"<(?:script|html|head|body)[\t\n\f\r />]")
 #: Class names the known markup needs (`.ndt`, `div.text`): a page whose bytes up to the cut
 #: lack one is parsed in full at once (a shortcut only; the parsed markup is what counts).
-FAST_MARKUP_HINTS: tuple[bytes, ...] = (b"ndt", b"text")
+FAST_MARKUP_HINTS: tuple[bytes, ...] = (DATE_CLASS.encode("ascii"), BODY_CLASS.encode("ascii"))
 #: Appended after the cut (``FAST_END_MARK``); the article and `<head>` must be closed before it.
 FAST_END_TAG = "newsspider-fast-end"
 FAST_END_MARK = f"<{FAST_END_TAG}></{FAST_END_TAG}>".encode("ascii")
@@ -417,10 +424,10 @@ X_SEARCH_MAIN = _X("/descendant::*[@id='main']")
 #: An item's fields, found in one pass over it: its link is the first `a[href]` (observed:
 #: relative on the live site), its headline the first `span` of the title class (observed:
 #: `span.article-title` on panels, `span.post-title` in search results), its date, views and
-#: comments the first element of their class.
+#: comments the first element of their class (``DATE_CLASS``, ``VIEWS_CLASS`` and
+#: ``COMMENTS_CLASS`` of §5).
 LISTING_TITLE_CLASS = "article-title"
 SEARCH_TITLE_CLASS = "post-title"
-DATE_CLASS, VIEWS_CLASS, COMMENTS_CLASS = "ndt", "nv", "nc"
 #: Pagination: `a[rel=next]` (modelled; `rel` values are case-insensitive).
 X_NEXT_HREF = _X(
     "/descendant::a[contains(concat(' ', normalize-space(translate(@rel, 'NEXT', 'next')), ' '),"

@@ -281,11 +281,11 @@ def _text(el: etree._Element | None) -> str | None:
 
 
 def _dates(marks: Marks) -> dict[str, Any]:
-    el = next((el for _, el in marks.shown("ndt") if element_text(el)), None)
+    el = next((el for _, el in marks.shown(P.DATE_CLASS) if element_text(el)), None)
     if el is None:
         return {}
     ndt = element_text(el)
-    nv_el, nc_el = _first(marks.shown("nv")), _first(marks.shown("nc"))
+    nv_el, nc_el = _first(marks.shown(P.VIEWS_CLASS)), _first(marks.shown(P.COMMENTS_CLASS))
     nv, nc = _text(nv_el), _text(nc_el)
     # The comments in an element of their own: the date line's numbers are its views (`2 542`).
     views_only = nc_el is not None and nv_el is None
@@ -338,14 +338,14 @@ def _with_update(el: etree._Element, ndt: str, views_only: bool) -> DateLine | N
 def _tags(marks: Marks) -> list[str]:
     """Topic line, tag bullets and trailing tags, in page order."""
     parts: list[tuple[int, list[str]]] = []
-    for i, el in marks.shown("topic"):
+    for i, el in marks.shown(P.TOPIC_CLASS):
         text = element_text(el)
         match = P.TOPIC_LINE.match(text)
         parts.append((i, [collapse(match.group("topic")) if match else text]))
-    for i, el in marks.shown("tags"):
+    for i, el in marks.shown(P.TAGS_CLASS):
         if el.tag == "ul":
             parts.append((i, [without_bullet(element_text(li)) for li in el.iterchildren("li")]))
-    for i, el in marks.shown("tags-bottom", header=False):
+    for i, el in marks.shown(P.TAGS_BOTTOM_CLASS, header=False):
         parts.append((i, [element_text(a) for a in el.iter("a")]))
     if len(parts) > 1:
         parts.sort(key=itemgetter(0))
@@ -473,8 +473,8 @@ def selector_fields(marks: Marks, h1: etree._Element | None, base_url: str) -> d
         h1 = marks.h1
     fields: dict[str, Any] = {
         "headline": clean_headline(_text(h1)),
-        "subtitle": _first_text(marks.shown("subtitle")),
-        "authors": unique([element_text(el) for _, el in marks.shown("author-name")]),
+        "subtitle": _first_text(marks.shown(P.SUBTITLE_CLASS)),
+        "authors": unique([element_text(el) for _, el in marks.shown(P.AUTHOR_NAME_CLASS)]),
         "tags": _tags(marks),
         "image_url": _image(marks, base_url),
     }
