@@ -54,6 +54,20 @@ SEARCH_PATH = re.compile(r"^/(?:en/)?search/?$")
 RSS_PATH = re.compile(r"^/(?:(?P<en>en)/)?feed(?:/(?P<section>[a-z0-9-]+))?/?$")
 DNES_PATH = re.compile(r"^/dnes/?$")
 AUTHOR_PATH = re.compile(r"^/(?:en/)?author/[^/]+/?$")
+#: What the spider builds (the patterns above read it back): the English edition's path
+#: prefix (the Bulgarian edition has none), then the home page, a feed (`/feed` or
+#: `/feed/<section>`) or the search page.
+EN_PREFIX = "/en"
+HOME_URL_PATH = "/"
+FEED_URL_PATH = "/feed"
+SEARCH_URL_PATH = "/search"
+#: The query parameter of a section listing's or search results page's number.
+PAGE_PARAM = "page"
+#: A search for every article of a date range, newest first: these parameters, then the
+#: first and last day (``SEARCH_DATE_FORMAT``), then the page number.
+SEARCH_PARAMS: dict[str, str | int] = {"q": "", "sort": "date", "c": 0}
+SEARCH_FROM_PARAM, SEARCH_TO_PARAM = "fromdate", "todate"
+SEARCH_DATE_FORMAT = "%d.%m.%Y"
 ROBOTS_PATH = "/robots.txt"
 
 # --- §2 dates and numbers ----------------------------------------------------------------

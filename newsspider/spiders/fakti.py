@@ -553,17 +553,17 @@ class FaktiSpider(scrapy.Spider):
 
     @staticmethod
     def _prefix(lang: str) -> str:
-        return "/en" if lang == "en" else ""
+        return P.EN_PREFIX if lang == "en" else ""
 
     def _feed(self, lang: str, section: str | None) -> scrapy.Request:
-        path = self._prefix(lang) + "/feed" + (f"/{section}" if section else "")
+        path = self._prefix(lang) + P.FEED_URL_PATH + (f"/{section}" if section else "")
         meta = {"lang": lang, "section": section}
         return scrapy.Request(
             self._path_url(path), callback=self.parse_feed, errback=self.feed_failed, meta=meta
         )
 
     def _home(self, lang: str) -> scrapy.Request:
-        path = "/en/" if lang == "en" else "/"
+        path = self._prefix(lang) + P.HOME_URL_PATH
         return scrapy.Request(
             self._path_url(path),
             callback=self.parse_listing,
@@ -584,7 +584,7 @@ class FaktiSpider(scrapy.Spider):
         the page before it, at ``suspect_url`` if it is suspect)."""
         path = f"{self._prefix(lang)}/{section}"
         return scrapy.Request(
-            url or self._path_url(path, {"page": number} if number > 1 else None),
+            url or self._path_url(path, {P.PAGE_PARAM: number} if number > 1 else None),
             callback=self.parse_listing,
             errback=self.listing_failed,
             meta={
@@ -609,15 +609,13 @@ class FaktiSpider(scrapy.Spider):
         since = self.args.since
         until = self.args.until or (datetime.now(SOFIA).date() + timedelta(days=2))
         query = {
-            "q": "",
-            "sort": "date",
-            "c": 0,
-            "fromdate": since.strftime("%d.%m.%Y"),
-            "todate": until.strftime("%d.%m.%Y"),
-            "page": number,
+            **P.SEARCH_PARAMS,
+            P.SEARCH_FROM_PARAM: since.strftime(P.SEARCH_DATE_FORMAT),
+            P.SEARCH_TO_PARAM: until.strftime(P.SEARCH_DATE_FORMAT),
+            P.PAGE_PARAM: number,
         }
         return scrapy.Request(
-            url or self._path_url(f"{self._prefix(lang)}/search", query),
+            url or self._path_url(self._prefix(lang) + P.SEARCH_URL_PATH, query),
             callback=self.parse_search,
             errback=self.search_failed,
             meta={"lang": lang, "page": number, **page_meta(page, url, suspect_url)},
