@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from newsspider.extraction import patterns as P
 
@@ -194,6 +194,16 @@ def classify(url: str, extra_hosts: Iterable[str] = ()) -> str:
     if section and section.group("section") in P.SECTIONS:
         return "section"
     return "other"
+
+
+def page_number(query: str, default: int) -> int:
+    """The page number a listing or search URL's ``query`` gives (its first ``page``
+    value), or ``default`` when it gives none or one that is no integer."""
+    values = parse_qs(query).get(P.PAGE_PARAM)
+    try:
+        return int(values[0]) if values else default
+    except ValueError:
+        return default
 
 
 def to_fetch_url(canonical: str, base_url: str) -> str:

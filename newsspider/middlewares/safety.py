@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -36,6 +36,7 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.httpobj import urlparse_cached
 
 from newsspider.extraction import patterns as P
+from newsspider.extraction.urls import page_number
 from newsspider.middlewares.streams import stream_ends
 
 logger = logging.getLogger(__name__)
@@ -169,12 +170,7 @@ class SizeLimitMiddleware(HttpCompressionMiddleware):
 def _page_of(url: str) -> tuple[str, int]:
     """``(path, page number)`` of a listing URL; a URL without a usable ``page`` is page 0."""
     parts = urlsplit(url)
-    values = parse_qs(parts.query).get("page") or ["0"]
-    try:
-        number = int(values[0])
-    except ValueError:
-        number = 0
-    return parts.path.rstrip("/") or "/", number
+    return parts.path.rstrip("/") or "/", page_number(parts.query, 0)
 
 
 class ListingGuardMiddleware(BaseSpiderMiddleware):

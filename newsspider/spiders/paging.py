@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import dropwhile, pairwise, takewhile
 from typing import Any, NamedTuple
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.listings import ListingPage
-from newsspider.extraction.urls import classify
+from newsspider.extraction.urls import classify, page_number
 
 #: Listing pages shorter than this without ``a[rel=next]`` may be the last (both modelled):
 #: the page after one is still asked for, as a *speculative* page (meta :data:`SPECULATIVE`).
@@ -160,8 +160,8 @@ def _sent_back(response: Response, first: int) -> bool:
     was, now = urlsplit(response.meta["redirect_urls"][0]), urlsplit(response.url)
     return (
         was.path.rstrip("/") == now.path.rstrip("/")
-        and _page_no(was.query, first) > first
-        and _page_no(now.query, first) == first
+        and page_number(was.query, first) > first
+        and page_number(now.query, first) == first
     )
 
 
@@ -193,14 +193,6 @@ def feed_elsewhere(response: Response, extra_hosts: tuple[str, ...]) -> str | No
         if (lang, section) == (response.meta["lang"], response.meta["section"]):
             return None
     return response.url
-
-
-def _page_no(query: str, first: int) -> int:
-    values = parse_qs(query).get("page")
-    try:
-        return int(values[0]) if values else first
-    except ValueError:
-        return first
 
 
 def _speculative(before: ListingPage | None, url: str | None) -> bool:
