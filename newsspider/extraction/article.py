@@ -3,8 +3,12 @@
 The page is parsed once with lxml. Each field comes from the first layer that yields a valid
 value: ``jsonld`` → ``meta`` → ``selectors`` → ``text`` (the rendered-text order of §3);
 ``url``, ``article_id``, ``lang`` and ``section`` come from the URL (layer ``url``). The text
-layer is only rendered when the §5 markup is incomplete (no headline, no date element, no
-`div.text`), so a page in the known markup costs little more than its parse.
+layer is rendered only when needed, so a page in the known markup costs little more than its
+parse: when the §5 markup is incomplete (no date from a `.ndt` element, or no `div.text`);
+when a required field (``REQUIRED_FIELDS``) is still missing after the other layers; when the
+selector layer finds no body `div.text` (the body, and a structured subtitle or authors
+checked against what the page shows); and on a Bulgarian page without `.author-name` whose
+header shows a line no §5 element explains (a renamed author line, ``_renamed_author``).
 
 Fast path: a page is first parsed only up to the `</article>` after its first `<h1>` (the
 `<head>`, navigation and the article; not the rails and footer after it). libxml2 builds the
@@ -185,8 +189,9 @@ class _Cut:
         h1: etree._Element | None,
         scope: etree._Element,
     ) -> bool:
-        """Whether `<head>` (``head``, else the root) and ``scope`` (the article of ``h1``, the
-        first `h1`) end before the cut."""
+        """Whether `<head>` (``head``) and ``scope`` (the article of ``h1``, the first `h1`)
+        end before the cut; never when the page has no `<head>` (``head`` is the root), no
+        `h1` or no article element around it."""
         marks = list(root.iter(P.FAST_END_TAG))
         if len(marks) != 1 or head is root or h1 is None or scope.tag != "article":
             return False
