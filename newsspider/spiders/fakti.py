@@ -248,7 +248,7 @@ class FaktiSpider(scrapy.Spider):
         self.raw_args = dict(kwargs)
         super().__init__()
         self.args = CrawlArgs()
-        self.base_url = "https://fakti.bg"
+        self.base_url = P.CANONICAL_ORIGIN
         self.extra_hosts: tuple[str, ...] = ()
         self.distributed = False
         self.window = Window()
