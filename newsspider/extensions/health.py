@@ -121,6 +121,12 @@ def finish_reasons(value: object) -> tuple[str, ...]:
     return reasons
 
 
+def expected_finish_reasons(settings: Any) -> tuple[str, ...]:
+    """The finish reasons a healthy run may end with: ``FAKTI_HEALTH_FINISH_REASONS`` of
+    Scrapy ``settings`` (`finished` when unset), read by :func:`finish_reasons`."""
+    return finish_reasons(settings.get("FAKTI_HEALTH_FINISH_REASONS", ["finished"]))
+
+
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     """The gate settings (``FAKTI_HEALTH_*``, see README "Unattended runs")."""

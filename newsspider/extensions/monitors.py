@@ -30,7 +30,7 @@ from scrapy.utils.misc import load_object
 from spidermon import Action, MonitorSuite, monitors
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 
-from newsspider.extensions.health import finish_reasons, setting_items
+from newsspider.extensions.health import expected_finish_reasons, setting_items
 from newsspider.startup import exit_on
 
 if TYPE_CHECKING:
@@ -47,9 +47,7 @@ class HealthGatesMonitor(BaseScrapyMonitor):
         code = self.stats.get("health/exit_code")
         if code is None:  # (FAKTI_REPORT_ENABLED is off)
             finished = self.stats.get("finish_reason")
-            expected = finish_reasons(
-                self.crawler.settings.get("FAKTI_HEALTH_FINISH_REASONS", ["finished"])
-            )
+            expected = expected_finish_reasons(self.crawler.settings)
             self.assertIn(finished, expected, msg=f"finish reason {finished} (no health verdict)")
             return
         reason = self.stats.get("health/reason", "")

@@ -31,7 +31,7 @@ from newsspider.extensions.health import (
     Thresholds,
     Verdict,
     evaluate,
-    finish_reasons,
+    expected_finish_reasons,
     min_coverage,
 )
 from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
@@ -64,7 +64,7 @@ def thresholds(settings: Any) -> Thresholds:
         items_min_runs=settings.getint("FAKTI_HEALTH_ITEMS_MIN_RUNS", 3),
         items_min_median=settings.getfloat("FAKTI_HEALTH_ITEMS_MIN_MEDIAN", 20.0),
         items_min_ratio=settings.getfloat("FAKTI_HEALTH_ITEMS_MIN_RATIO", 0.3),
-        finish_reasons=finish_reasons(settings.get("FAKTI_HEALTH_FINISH_REASONS", ["finished"])),
+        finish_reasons=expected_finish_reasons(settings),
         new_baseline=settings.getbool("FAKTI_HEALTH_NEW_BASELINE", False),
     )
 
