@@ -38,7 +38,9 @@ LAYERS: tuple[str, ...] = ("jsonld", "meta", "selectors", "text")
 #: Fields derived from the URL carry this layer name.
 URL_LAYER = "url"
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A surrogate code point (possible in a Python string, impossible in UTF-8): replaced by
+#: U+FFFD here and, when lone, by the exporter (``pipelines/jsonline.py``).
+SURROGATE = re.compile("[\ud800-\udfff]")
 #: ASCII whitespace (``str.isspace``) other than the space and the line feed.
 _ASCII_SPACES = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f"
 
@@ -52,7 +54,7 @@ def normalise_text(text: str | None) -> str:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:  # only lone surrogates cannot be encoded
-            text = _SURROGATE.sub("\ufffd", text)
+            text = SURROGATE.sub("\ufffd", text)
         text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
 

@@ -24,12 +24,13 @@ from typing import Any
 
 import orjson
 
+from newsspider.extraction.record import SURROGATE
+
 _LINE_BREAKERS = re.compile("[\u0085\u2028\u2029]")
 #: The same characters in UTF-8 (each sequence is only ever that character) and escaped.
 _LINE_BREAKERS_UTF8 = tuple(
     (char.encode("utf-8"), f"\\u{ord(char):04x}".encode()) for char in "\u0085\u2028\u2029"
 )
-_SURROGATES = re.compile("[\ud800-\udfff]")
 _OPTIONS = orjson.OPT_APPEND_NEWLINE | orjson.OPT_PASSTHROUGH_DATETIME
 
 
@@ -56,7 +57,7 @@ def json_line(value: Any) -> bytes:
 def _json_line(value: Any) -> bytes:
     """:func:`json_line` with ``json``, for what ``orjson`` refuses."""
     text = json.dumps(_finite(value), ensure_ascii=False, separators=(",", ":"), default=_default)
-    if _SURROGATES.search(text):
+    if SURROGATE.search(text):
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = _LINE_BREAKERS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return (text + "\n").encode("utf-8")
