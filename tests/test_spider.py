@@ -26,9 +26,9 @@ from newsspider.items import RejectItem
 from newsspider.middlewares.safety import ListingGuardMiddleware
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders import fakti as fakti_module
-from newsspider.spiders.fakti import FaktiSpider, _below, _span
+from newsspider.spiders.fakti import FaktiSpider
 from newsspider.spiders.paging import FEED_CHECK, SPECULATIVE, FeedCheck
-from newsspider.spiders.window import EARLIEST
+from newsspider.spiders.window import EARLIEST, _below, _span
 from newsspider.startup import StartupError
 
 DATE = "Sun, 26 Oct 2025 10:00:00 GMT"  # 12:00 +02:00 in Sofia

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
 
@@ -33,7 +33,7 @@ from newsspider.distributed import FRONTIER_ATTR, is_distributed
 from newsspider.extensions.summary import WATERMARKS_HELD, WATERMARKS_MOVED
 from newsspider.extraction import patterns as P
 from newsspider.extraction.article import extract_article
-from newsspider.extraction.dates import SOFIA, instant, parse_iso, sofia_local
+from newsspider.extraction.dates import SOFIA, instant, parse_iso
 from newsspider.extraction.listings import (
     ListingError,
     ListingItem,
@@ -84,7 +84,19 @@ from newsspider.spiders.paging import (
     suspect,
     unread,
 )
-from newsspider.spiders.window import EARLIEST, Coverage, Window, before, reached, scope
+from newsspider.spiders.window import (
+    Coverage,
+    Window,
+    _below,
+    _repeats_in,
+    _sofia_midnight,
+    _span,
+    _undated_times,
+    _whole_day,
+    before,
+    reached,
+    scope,
+)
 from newsspider.startup import exit_on
 from newsspider.state import StateStore, get_store
 
@@ -115,87 +127,6 @@ class ArticleJob(NamedTuple):
     def extract(self) -> ExtractionResult:
         """:func:`extract_article` of this page, in this process."""
         return extract_article(self.body, self.url, content_type=self.content_type)
-
-
-def _sofia_midnight(day: date) -> datetime:
-    """Sofia's midnight of ``day``; :data:`EARLIEST` for 1 January of year 1 (that midnight
-    had no instant: `since=0001-01-01`, everything)."""
-    try:
-        return sofia_local(day.year, day.month, day.day)
-    except OverflowError:
-        return EARLIEST
-
-
-def _below(
-    published: datetime, lower: datetime | None, day_only: bool = False, shown: bool = False
-) -> bool:
-    """Whether a publication time lies below the walk's ``lower`` bound. A date shown
-    without a time, or a time at exactly 00:00 (a date-only article, e.g. BG form C, listed
-    and exported long after its midnight), may stand for any time of that day: only below
-    once the whole day is. A time ``shown`` as the site shows it is below once the last
-    second it may stand for is (:func:`_span`)."""
-    if lower is None:
-        return False
-    if _whole_day(published, day_only):
-        try:
-            return instant(published + timedelta(days=1)) <= instant(lower)
-        except OverflowError:  # (31 December 9999: its day ends after any bound)
-            return False
-    return _span(published, shown)[1] < instant(lower)
-
-
-def _span(published: datetime, shown: bool = False) -> Span:
-    """The first and last second (POSIX) a publication time may stand for: a time ``shown``
-    as the site shows it (Sofia's wall clock, to the minute) any second of its minute, in
-    either pass of the repeated autumn hour; any other time (a feed's, with its offset and
-    seconds) only itself."""
-    if not shown:
-        return instant(published), instant(published)
-    start = published.astimezone(SOFIA).replace(second=0, microsecond=0)
-    return instant(start), instant(start.replace(fold=1)) + 59
-
-
-def _whole_day(published: datetime, day_only: bool = False) -> bool:
-    """Whether a publication time may stand for any time of its day: a date shown without
-    a time, or a time at exactly 00:00 Sofia (BG form C, as a feed's ``pubDate`` too)."""
-    return day_only or published.astimezone(SOFIA).time() == time(0, 0)
-
-
-def _repeats_in(keys: list[int], walked: set[int]) -> list[bool]:
-    """For each of a page's ``keys``, whether the walk's earlier pages (``walked``) or this
-    page, further up, listed it already."""
-    here: set[int] = set()
-    repeats = []
-    for key in keys:
-        repeats.append(key in walked or key in here)
-        here.add(key)
-    return repeats
-
-
-def _undated_times(
-    items: list[ListingItem], wanted: list[ListingItem], floor: datetime | None
-) -> list[datetime | None]:
-    """For each of ``wanted`` (items of the listing page ``items``, in page order): the time
-    an undated item counts as listed, so that holding its edition back there brings the next
-    walk down to this page again. It is the date of the nearest dated item below it, else the
-    page's oldest date, never below ``floor``; on a page without dates (a feed without
-    ``pubDate``), ``floor`` itself: the next walk goes down as far as this one did (holding at
-    the page's clock held nothing, and a failed article was lost); ``None`` without a floor."""
-    below: dict[int, datetime | None] = {}
-    nearest: datetime | None = None
-    for item in reversed(items):
-        below[id(item)] = nearest
-        if item.published is not None:
-            nearest = item.published
-    dated = (i.published for i in items if i.published is not None)
-    oldest = min(dated, key=instant, default=None)
-    out: list[datetime | None] = []
-    for item in wanted:
-        at = below.get(id(item)) or oldest
-        out.append(
-            max(at, floor, key=instant) if at is not None and floor is not None else at or floor
-        )
-    return out
 
 
 def _asked(request: scrapy.Request | Response) -> str:
