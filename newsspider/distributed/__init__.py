@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsspider.state import is_redis, state_location
+from newsspider.state import is_redis, state_location_of
 
 #: The crawler attribute holding its frontier (set by the frontier, read by the claim middleware).
 FRONTIER_ATTR = "_fakti_frontier"
@@ -31,5 +31,4 @@ FRONTIER_ATTR = "_fakti_frontier"
 
 def is_distributed(settings: Any) -> bool:
     """True when the crawler's ``FAKTI_STATE`` is a Redis URL (Scrapy settings or a mapping)."""
-    output = settings.get("FAKTI_OUTPUT_DIR", "output")
-    return is_redis(state_location(settings.get("FAKTI_STATE"), output))
+    return is_redis(state_location_of(settings))

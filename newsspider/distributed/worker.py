@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import redis
 
-from newsspider.state import SettingError, state_location
+from newsspider.state import SettingError, state_location_of
 from newsspider.state.redis import connect, split_url
 
 if TYPE_CHECKING:
@@ -161,13 +161,12 @@ def worker_for(crawler: Crawler) -> Worker:
     worker: Worker | None = getattr(crawler, _CRAWLER_ATTR, None)
     if worker is None:
         settings = crawler.settings
-        output = settings.get("FAKTI_OUTPUT_DIR", "output")
-        address, prefix = split_url(state_location(settings.get("FAKTI_STATE"), output))
+        address, prefix = split_url(state_location_of(settings))
         worker = claim(
             connect(address),
             prefix,
             settings.get("FAKTI_WORKER_ID") or socket.gethostname(),
-            output,
+            settings.get("FAKTI_OUTPUT_DIR", "output"),
             settings.getfloat("FAKTI_WORKER_TTL", DEFAULT_TTL),
         )
         setattr(crawler, _CRAWLER_ATTR, worker)

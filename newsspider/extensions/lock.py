@@ -25,7 +25,7 @@ from scrapy.crawler import Crawler
 
 from newsspider.extensions.exitstatus import set_exit_status
 from newsspider.extensions.health import EXIT_LOCKED
-from newsspider.state import SettingError, state_file, state_location
+from newsspider.state import SettingError, state_file, state_location_of
 
 logger = logging.getLogger(__name__)
 
@@ -55,10 +55,7 @@ def lock_paths(settings: Any) -> list[tuple[Path, str]]:
     ``redis://`` store has no state lock (its workers share the state on purpose, the backend
     coordinates). ``FAKTI_LOCK_FILE`` naming the state file or a SQLite file beside it is a
     :class:`~newsspider.state.SettingError`."""
-    location = state_location(
-        settings.get("FAKTI_STATE"), settings.get("FAKTI_OUTPUT_DIR", "output")
-    )
-    state = state_file(location)
+    state = state_file(state_location_of(settings))
     paths: list[tuple[Path, str]] = []
     if state is not None:  # (resolved: one state reached through a symlink has one lock)
         state = state.resolve()

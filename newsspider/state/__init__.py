@@ -198,6 +198,12 @@ def state_location(value: str | None, output_dir: str | Path) -> str:
     return str(value) if value else str(Path(output_dir) / DEFAULT_STATE_PATH)
 
 
+def state_location_of(settings: Any) -> str:
+    """The store location the settings name (``FAKTI_STATE``, else the default under
+    ``FAKTI_OUTPUT_DIR``); ``settings``: Scrapy settings or a mapping."""
+    return state_location(settings.get("FAKTI_STATE"), settings.get("FAKTI_OUTPUT_DIR", "output"))
+
+
 def state_file(uri_or_path: str | Path) -> Path | None:
     """The file behind a store location (a path or ``sqlite://<path>``), else ``None``."""
     text = str(uri_or_path)
@@ -267,9 +273,7 @@ def get_store(crawler: Crawler) -> StateStore:
         return store
     from scrapy import signals
 
-    location = state_location(
-        crawler.settings.get("FAKTI_STATE"), crawler.settings.get("FAKTI_OUTPUT_DIR", "output")
-    )
+    location = state_location_of(crawler.settings)
     owner = ""
     if is_redis(location):
         from newsspider.distributed.worker import worker_for
