@@ -53,6 +53,19 @@ def test_a_failed_article_holds_back_its_edition_and_an_undated_one_is_a_gap() -
     assert coverage.gaps == ["a en article without a listing date gave no record"]
 
 
+def test_a_held_edition_keeps_its_earliest_hold_whatever_the_order() -> None:
+    """Articles are not listed oldest first: a later failure listed earlier than the first one
+    held must hold the edition back further (else the next run never asks for it again)."""
+    coverage = Coverage(["bg", "en"])
+    coverage.saw_listing(NOON)
+    coverage.saw_articles(["bg", "en"])
+    assert coverage.hold("bg", NOON - HOUR) is True
+    assert coverage.hold("bg", NOON - 3 * HOUR) is True  # older, held second
+    assert coverage.hold("bg", NOON - 2 * HOUR) is True
+    assert coverage.held == {"bg": NOON - 3 * HOUR}
+    assert coverage.marks({}) == {"bg": NOON - 3 * HOUR, "en": NOON}
+
+
 def test_an_article_listed_longer_ago_than_hold_for_is_given_up() -> None:
     """Measured from the clock of the listing page that listed it: a worker that read no
     listing itself (``started`` unset) gives it up too."""
@@ -71,6 +84,17 @@ def test_a_backfill_skips_scopes_whose_watermark_is_below_its_floor() -> None:
     coverage.saw_articles(["bg", "en"])
     current = {"bg": NOON - 48 * HOUR, "bg/sport": NOON - 10 * HOUR}
     assert coverage.marks(current) == {"bg/sport": NOON, "en": NOON}
+
+
+def test_a_backfill_moves_a_watermark_at_exactly_its_floor() -> None:
+    """A backfill moves a watermark that is at or above its ``since`` midnight (README): one
+    at the floor itself leaves nothing between them to walk."""
+    floor = NOON - 24 * HOUR
+    coverage = Coverage(["bg", "en"], floor=floor)
+    coverage.saw_listing(NOON)
+    coverage.saw_articles(["bg", "en"])
+    current = {"bg": floor, "en": floor - timedelta(seconds=1)}
+    assert coverage.marks(current) == {"bg": NOON}
 
 
 def test_a_jobs_coverage_hash_gives_the_walk_of_the_whole_job() -> None:
