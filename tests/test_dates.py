@@ -82,6 +82,9 @@ def test_every_month_name_bulgarian_order(name: str, index: int) -> None:
         # 1,000 comments or more: the one split into two valid counts.
         ("9 Януари, 2026 23:13 5 067 1 234", "2026-01-09T23:13:00+02:00", None, 5067, 1234),
         ("9 Януари, 2026 23:13 12 1 234", "2026-01-09T23:13:00+02:00", None, 12, 1234),
+        # Two splits give two valid counts (1 | 234 567 and 1 234 | 567): the last token is
+        # the comments count.
+        ("23 Април, 2025 08:03 1 234 567", "2025-04-23T08:03:00+03:00", None, 1234, 567),
         # Form B: updated earlier than published is kept as given.
         (
             "25 Август, 2025 07:10, обновена 25 Август, 2025 06:13",
@@ -131,6 +134,9 @@ def test_date_line_forms(
         ("30 Март, 2025 02:59", "2025-03-30T02:59:00+02:00"),
         ("30 Март, 2025 04:00", "2025-03-30T04:00:00+03:00"),
         ("Mar 30, 2025 03:30 5", "2025-03-30T04:30:00+03:00"),
+        # The last Sunday of March on the 25th, the earliest day it can fall on.
+        ("25 Март, 2029 03:30", "2029-03-25T04:30:00+03:00"),
+        ("25 Март, 2029 02:59", "2029-03-25T02:59:00+02:00"),
         # Winter.
         ("15 Януари, 2025 12:00", "2025-01-15T12:00:00+02:00"),
     ],
