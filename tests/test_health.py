@@ -286,6 +286,19 @@ def test_daily_incremental_run_compares_the_rate_per_hour():
     assert evaluate(two_days, history(*daily)).healthy  # 300 >= 30% of 480
 
 
+def test_an_incremental_run_compares_the_latest_rates():
+    """The rates are those of the last FAKTI_HEALTH_HISTORY_RUNS runs: ten hourly runs of 400,
+    then ten of 40, expect 40 an hour, not 400."""
+    runs = [
+        report(stats(valid=400 if h < 10 else 40), mode="incremental", hour=h) for h in range(20)
+    ]
+    assert evaluate(report(stats(valid=40), mode="incremental", hour=20), history(*runs)).healthy
+    failure = only(evaluate(report(stats(valid=11), mode="incremental", hour=20), history(*runs)))
+    assert "about 40 expected (40/h × 1 h since the previous run, over the last 10" in (
+        failure.message
+    )
+
+
 def test_history_entries_without_a_valid_start_time_are_left_out():
     """A hand-edited or foreign entry raised KeyError in the item-count gate: every later
     run's report step failed (exit 9)."""
@@ -403,6 +416,24 @@ def test_drift_baseline_ignores_unhealthy_runs():
     assert any("drift gate skipped" in n for n in verdict.notes)
 
 
+def test_drift_baseline_is_the_latest_healthy_runs():
+    """The baseline is the last FAKTI_HEALTH_HISTORY_RUNS healthy runs: two old runs at 75%
+    from the text layer, then ten at 5%, make a run at 35% a drift (30 points above 5%)."""
+    old = [report(stats(text=30)) for _ in range(2)]
+    recent = [report(stats(text=2)) for _ in range(10)]
+    failure = only(evaluate(report(stats(text=14)), history(*old, *recent)))
+    assert failure.gate == "drift"
+    assert "35% of field values" in failure.message
+    assert "against 5% in the last 10 healthy run(s)" in failure.message
+
+
+def test_a_drift_of_exactly_the_allowed_jump_passes():
+    """25% from the text layer against 0% before is a jump of exactly 25 points: allowed."""
+    earlier = history(*[report(stats(text=0)) for _ in range(3)])
+    assert evaluate(report(stats(text=10)), earlier).healthy
+    assert only(evaluate(report(stats(text=11)), earlier)).gate == "drift"  # 27.5 points
+
+
 def test_item_count_far_below_median_of_comparable_runs():
     earlier = history(*(report(stats(valid=v)) for v in (200, 240, 220, 260)))
     failure = only(evaluate(report(stats(valid=40)), earlier))
@@ -412,6 +443,12 @@ def test_item_count_far_below_median_of_comparable_runs():
         "(median 230, over the last 4 comparable run(s); minimum 30% of it)"
     )
     assert evaluate(report(stats(valid=70)), earlier).healthy
+
+
+def test_an_item_count_of_exactly_the_minimum_ratio_passes():
+    earlier = history(*(report(stats(valid=v)) for v in (200, 240, 220, 260)))
+    assert evaluate(report(stats(valid=69)), earlier).healthy  # exactly 30% of 230
+    assert only(evaluate(report(stats(valid=68)), earlier)).gate == "item_count"
 
 
 def test_item_count_needs_enough_comparable_runs_with_a_meaningful_median():
