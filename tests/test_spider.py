@@ -1034,6 +1034,16 @@ def test_a_listed_time_is_below_the_floor_only_once_its_whole_minute_in_either_p
     assert _below(first_pass, floor + timedelta(hours=1, minutes=1), shown=True)
 
 
+def test_a_time_at_exactly_the_lower_bound_is_not_below_it() -> None:
+    """A window holds what was published at or after its lower bound: a time whose last
+    possible second is the bound itself is inside it."""
+    noon = sofia_local(2025, 11, 5, 12, 0)
+    assert not _below(noon, noon)  # an exact instant (a feed's)
+    assert _below(noon - timedelta(seconds=1), noon)
+    assert not _below(noon, noon + timedelta(seconds=59), shown=True)  # 12:00:59, its last
+    assert _below(noon, noon + timedelta(seconds=60), shown=True)
+
+
 @pytest.mark.parametrize(
     ("mark", "shown"),
     [
@@ -1664,6 +1674,19 @@ def test_a_redirect_to_the_same_page_is_read() -> None:
     body = panel([("/world/1000009-x", "26.10.2025")])
     out = spider.parse_listing(landed(request, "https://fakti.bg/world/?page=2", body))
     assert paths(out) == ["/world/1000009-x", "/world?page=3"]
+
+
+@pytest.mark.parametrize("to", ["https://fakti.bg/world/", "https://fakti.bg/world?page=1"])
+def test_a_first_listing_page_redirected_to_itself_is_read(to: str) -> None:
+    """The walk's first page moved to a form of itself (another scheme and host, a trailing
+    slash, its explicit page 1) was not sent back to page 1: it is read, no gap."""
+    spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
+    request = spider._listing("bg", "world")
+    body = panel([("/world/1000009-x", "26.10.2025")])
+    out = spider.parse_listing(landed(request, to, body))
+    assert paths(out) == ["/world/1000009-x", "/world?page=2"]
+    assert spider.crawler.stats.get_value("discovery/listing_failed") is None
+    assert spider.coverage is not None and spider.coverage.gaps == []
 
 
 @pytest.mark.parametrize("page_no", [0, 2])
