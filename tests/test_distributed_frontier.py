@@ -265,6 +265,9 @@ def test_the_job_coverage_keeps_the_earliest_times_and_counts_gaps(
     frontier.saw_listing(noon + timedelta(hours=1))
     frontier.hold("bg", noon - timedelta(hours=3))
     frontier.hold("bg", noon - timedelta(hours=2))
+    frontier.hold("en", noon - timedelta(hours=2))
+    frontier.hold("en", noon - timedelta(hours=4))  # older, held second
+    frontier.hold("en", noon - timedelta(hours=3))
     job = {
         k.decode(): v.decode() for k, v in frontier.server.hgetall(frontier.coverage_key).items()
     }
@@ -272,10 +275,30 @@ def test_the_job_coverage_keeps_the_earliest_times_and_counts_gaps(
     assert job == {
         "started": str(int(noon.timestamp()) - hour),
         "held:bg": str(int(noon.timestamp()) - 3 * hour),
+        "held:en": str(int(noon.timestamp()) - 4 * hour),
     }
     frontier.gap("listing failed")
     frontier.gap("listing failed")
     assert frontier.server.hget(frontier.coverage_key, "gaps") == b"2"
+
+
+def test_a_live_worker_with_work_is_not_reported_killed(redis_url, tmp_path, monkeypatch, caplog):
+    """A worker whose heartbeat is alive, with a request in its journal and a claimed key,
+    is busy, not killed: a worker joining the job neither warns nor counts it."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "a")}
+    busy = _opened_frontier(settings)
+    busy.enqueue_request(Request(f"{BASE}/en/world/5-a"))
+    taken = busy.next_request()
+    assert busy.claim(("en", 5), taken.url)
+    client, key = busy.server, busy.worker.key
+    assert client.exists(busy.worker.heartbeat_key)
+    assert client.exists(key(f"journal:{busy.worker.id}"), key(f"run:{busy.run_id}")) == 2
+    with caplog.at_level(logging.WARNING):
+        other = _opened_frontier(settings | {"FAKTI_OUTPUT_DIR": str(tmp_path / "b")})
+    assert other._killed_with_work() == []
+    assert other.crawler.stats.get_value("distributed/killed_workers") is None
+    assert "killed worker" not in caplog.text
 
 
 def test_a_worker_tag_goes_into_the_run_file_name(tmp_path):
