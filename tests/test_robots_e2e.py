@@ -60,10 +60,10 @@ def crawl(
     return done, site, records
 
 
-@pytest.mark.parametrize("status", [503, 429])
+@pytest.mark.parametrize("status", [503, 429, 206])
 def test_a_robots_txt_answering_5xx_or_429_disallows_everything(tmp_path: Path, status) -> None:
     """429 (review): after its retries it meant no rules, and the whole site was crawled
-    while it asked us to slow down."""
+    while it asked us to slow down. 206 (review): a part of the file was read as all of it."""
     done, site, records = crawl(status, tmp_path)
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     assert records == [] and ARTICLE not in site.hits
@@ -74,6 +74,15 @@ def test_a_robots_txt_answering_5xx_or_429_disallows_everything(tmp_path: Path, 
 def test_a_robots_txt_answering_4xx_has_no_rules(tmp_path: Path) -> None:
     _, site, records = crawl(404, tmp_path)
     assert [r["article_id"] for r in records] == [1000001] and ARTICLE in site.hits
+
+
+def test_an_empty_gzip_labelled_404_robots_txt_has_no_rules(tmp_path: Path) -> None:
+    """An empty body labelled gzip was taken for a stream cut short: robots.txt 'could not
+    be fetched', the whole site disallowed, exit 4 (review of the cut-stream check)."""
+    empty = send(b"", status=404, headers={"Content-Encoding": "gzip"})
+    done, site, records = crawl(empty, tmp_path)
+    assert [r["article_id"] for r in records] == [1000001] and ARTICLE in site.hits
+    assert site.hits.count("/robots.txt") == 1 and done.returncode == 0
 
 
 def drop(h) -> None:

@@ -60,6 +60,12 @@ def test_garbage_does_not_end(encoding: bytes) -> None:
     assert not stream_ends(b"not compressed at all", encoding)
 
 
+@pytest.mark.parametrize("encoding", list(PACKERS))
+def test_an_empty_body_is_no_stream_cut_short(encoding: bytes) -> None:
+    """A 404, 204 or redirect with no content and the header (review): not cut."""
+    assert stream_ends(b"", encoding)
+
+
 def test_encodings_scrapy_does_not_decode_are_not_judged() -> None:
     assert stream_ends(b"whatever", b"identity") and stream_ends(b"", b"compress")
 

@@ -36,6 +36,7 @@ from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 
 from newsspider.distributed import FRONTIER_ATTR
+from newsspider.middlewares.httperror import PARTIAL_CONTENT
 from newsspider.middlewares.safety import TooLarge
 
 if TYPE_CHECKING:
@@ -77,7 +78,8 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         return parser
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
-        if response.status >= 500 or response.status == 429:  # (429: a server error too)
+        # (429: a server error too; 206: a part of the file, whose rules may be cut short)
+        if response.status >= 500 or response.status in (429, PARTIAL_CONTENT):
             self._unavailable(netloc, f"answered {response.status}")
             response = response.replace(body=DISALLOW_ALL)
         await super()._parse_robots(response, netloc, request)

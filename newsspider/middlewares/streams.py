@@ -73,11 +73,14 @@ def _brotli_ends(body: bytes) -> bool:
 
 def stream_ends(body: bytes, encoding: bytes) -> bool:
     """Whether ``body``, compressed with ``encoding`` (a ``Content-Encoding`` token), runs to
-    its end. Other encodings (not decoded by Scrapy) are not judged: True.
+    its end. An empty body (no stream), and other encodings (not decoded by Scrapy), are
+    not judged: True.
 
     Meant for a body Scrapy already decoded within ``DOWNLOAD_MAXSIZE``: this inflates it
     again, whole."""
     encoding = encoding.strip().lower()
+    if not body:  # (no content at all: a 404, 204 or redirect with the header; nothing cut)
+        return True
     if encoding in (b"gzip", b"x-gzip"):
         return _members_end(body, _gzip, _GZIP_MAGIC, (zlib.error,))
     if encoding == b"deflate":
