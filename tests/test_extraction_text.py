@@ -351,6 +351,57 @@ def test_a_date_above_the_headline_and_not_beside_it_is_not_the_pages_date(above
 
 
 @pytest.mark.parametrize(
+    ("url", "layout", "published", "views"),
+    [
+        (
+            "https://fakti.bg/en/world/1040031-synthetic",
+            "<header><div class=a-meta><span>Apr 23, 2025 08:03</span><span>144</span></div>"
+            "<div class=a-title><h1>{head}</h1></div></header><div class=c>{body}</div>",
+            "2025-04-23T08:03:00+03:00",
+            144,
+        ),
+        (
+            "https://fakti.bg/en/world/1040032-synthetic",
+            "<article><div class=when>Apr 23, 2025 08:03 144</div><header><div><h1>{head}</h1>"
+            "</div></header><div class=c>{body}</div></article>",
+            "2025-04-23T08:03:00+03:00",
+            144,
+        ),
+        (
+            "https://fakti.bg/en/world/1040033-synthetic",
+            "<main><div class=bar><div><div>Apr 23, 2025 08:03 144</div></div></div>"
+            "<div><h1>{head}</h1>{body}</div></main>",
+            "2025-04-23T08:03:00+03:00",
+            144,
+        ),
+        (
+            "https://fakti.bg/world/1040034-sintetichno",
+            "<div class=page><div class=m><span>9 Януари, 2026 23:13</span><span>313</span>"
+            "<span>0</span></div><div class=t><h1>{head}</h1></div><div class=c>{body}</div>"
+            "</div>",
+            "2026-01-09T23:13:00+02:00",
+            313,
+        ),
+    ],
+)
+def test_a_date_line_above_the_headline_in_a_container_of_both_is_the_pages_date(
+    url: str, layout: str, published: str, views: int
+) -> None:
+    """Layouts of a redesign that put the date line in a header or article around the
+    headline, not beside it: a first fix of the "not found" page rejected them (review)."""
+    head = "Синтетично заглавие тук" if "/en/" not in url else "Synthetic headline here"
+    body = "<p>First synthetic paragraph of text.</p><p>Second synthetic paragraph.</p>"
+    page = (
+        f"<html><head><title>{head} - Fakti</title></head><body>"
+        + layout.format(head=head, body=body)
+        + "</body></html>"
+    )
+    result = extract_article(page.encode(), url)
+    assert isinstance(result, Extracted), result
+    assert (result.fields["published_at"], result.fields["views"]) == (published, views)
+
+
+@pytest.mark.parametrize(
     "table",
     [
         "<table><tr><td>5</td><td>12</td></tr></table>",

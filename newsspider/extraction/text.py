@@ -260,6 +260,31 @@ def _date_above(lines: list[Line], start: int) -> tuple[int, int, DateLine] | No
     return None
 
 
+def _date_above_in_container(
+    lines: list[Line], start: int, lang: str, hint: str | None
+) -> tuple[int, int, DateLine] | None:
+    """The first date line above the headline (at ``lines[start]``, none after it) whose block
+    shares a container with the headline's below the page's `<body>` (a header or article
+    around both): not the site header's clock nor another story's card, which share only the
+    body (a "not found" page served with 200 took its date from them)."""
+    begin = 0
+    while (found := _find_date(lines, begin, lang, hint)) is not None and found[0] < start:
+        if _in_one_container(lines[found[0]].el, lines[start].el):
+            return found
+        begin = found[1]
+    return None
+
+
+def _in_one_container(el: etree._Element | None, head_el: etree._Element | None) -> bool:
+    """Whether ``el`` and ``head_el`` have a common ancestor below `<body>` (True in plain
+    text, which has no elements)."""
+    if el is None or head_el is None:
+        return True
+    ancestors = set(el.iterancestors())
+    common = next((node for node in head_el.iterancestors() if node in ancestors), None)
+    return common is not None and common.tag not in ("body", "html")
+
+
 def _past_slot(between: list[Line], headline: str | None, lang: str) -> bool:
     """Whether a date line after ``between`` (the headline and what follows it) is past the
     §3 date slot: a `p`, the caption, a photo credit or an author line comes before it (body
@@ -640,6 +665,8 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
         and (found is None or _past_slot(lines[start : found[0]], hint, lang))
     ):
         found = above
+    if found is None and start:
+        found = _date_above_in_container(lines, start, lang, hint)
     if found is None:
         fields["headline"] = hint
         return fields
