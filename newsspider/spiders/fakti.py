@@ -909,11 +909,14 @@ class FaktiSpider(scrapy.Spider):
         return True
 
     def _repeats(self, found: Found, response: Response) -> bool:
-        """Whether a listing or search page and the one before it list only items of earlier
-        pages of their walk (a site that ignores the page number, or shows its last page for
-        any number): the pages below cannot be reached, so the walk ends there, as a gap."""
+        """Whether a listing or search page lists only items of earlier pages of its walk:
+        the walk ends there. After a short page without a link (speculative) that is the end
+        (a site that shows its last page for any number); else the pages below cannot be
+        reached (a site that ignores the page number): a gap."""
         if not found.repeated:
             return False
+        if response.meta.get(SPECULATIVE):
+            return True
         logger.warning("listing %s repeats earlier pages: not walked further", response.url)
         self.crawler.stats.inc_value("discovery/listing_repeated")
         self._gap(f"listing {response.url} repeats earlier pages")

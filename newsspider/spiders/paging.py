@@ -135,9 +135,11 @@ class Walk:
 
     @property
     def repeated(self) -> bool:
-        """Whether the last page and the one before listed only known keys (one such page
-        alone: 20 articles may have been published between two fetches)."""
-        return self.repeats >= 2
+        """Whether the last page listed only keys earlier pages had: a page stuck (a site
+        that ignores the page number) or past the last (one that shows its last page for any
+        number). A page shifted by new articles repeats some of the page before it, not all:
+        that would take a page's worth published between two fetches."""
+        return self.repeats >= 1
 
 
 def landed_elsewhere(response: Response, first: int) -> str | None:
