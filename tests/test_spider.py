@@ -1983,3 +1983,25 @@ def test_pages_whose_extraction_raised_count_as_pages_with_nothing_found(
     report = summarize(stats, ctx)
     assert report["articles"]["extracted"] == 1
     assert report["coverage"]["headline"] == 0.0
+
+
+@pytest.mark.parametrize(("until", "required"), [(None, True), ("2025-10-20", False)])
+def test_a_backfill_up_to_today_moves_no_watermark_of_an_edition_it_found_nothing_of(
+    until: str | None, required: bool
+) -> None:
+    """A backfill whose bg search came back empty (200, no results) raised the bg watermark
+    to now: the bg articles of the range were never fetched, and the next incremental run
+    walked from there (review of bad search pages: 11 lost, exit 0). A backfill of days gone
+    may find a quiet edition empty: its watermarks are left as they are anyway."""
+    args = {"since": "2025-10-01", "lang": "all"} | ({"until": until} if until else {})
+    spider = make_spider(**args)
+    spider.start_requests_list()
+    bg, en = spider._search("bg", 0), spider._search("en", 0)
+    listed = (
+        b'<div id="main"><ul><li><a href="/en/world/1000011-k"><span class="post-title">K'
+        b'</span></a><div class="ndt">25.10.2025</div></li></ul></div>'
+    )
+    list(spider.parse_search(response(bg.url, b'<div id="main"><ul></ul></div>', bg)))
+    list(spider.parse_search(response(en.url, listed, en)))
+    assert spider.coverage is not None
+    assert spider.coverage.unlisted() == (["bg"] if required else [])

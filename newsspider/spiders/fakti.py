@@ -378,8 +378,10 @@ class FaktiSpider(scrapy.Spider):
         job = self._job_frontier()
         hold_days = self.crawler.settings.getfloat("FAKTI_HOLD_DAYS", 3)
         hold_for = timedelta(days=hold_days) if hold_days else None
+        # (a backfill of days gone may list nothing of a quiet edition; one up to today not)
+        past = args.until is not None and args.until < datetime.now(SOFIA).date()
         self.coverage = Coverage(
-            scopes, upper, floor, sink=job, hold_for=hold_for, require_listed=not since
+            scopes, upper, floor, sink=job, hold_for=hold_for, require_listed=not past
         )
         if since:
             for lang in args.langs:

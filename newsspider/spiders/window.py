@@ -180,8 +180,9 @@ class Coverage:
     """The scopes a run walks, and whether it walked them completely (no listing page lost).
 
     :meth:`marks` gives the watermarks the run has earned: none after a gap, nor (with
-    ``require_listed``: an incremental run, whose feeds, home pages and sections always list
-    some; a backfill's search of a quiet day may list none) for an edition none of whose
+    ``require_listed``: a run up to today, whose feeds, home pages, sections and searches
+    always list some; a backfill's search of a quiet day gone may list none) for an edition
+    none of whose
     pages listed an article of it (``listed``: the listing markup changed, or the site served
     empty pages), nor at all when a section's first page listed
     nothing though the run saw articles of it elsewhere (``empty``: its listing broke; a
