@@ -36,10 +36,15 @@ def replica(replica_factory):
 
 
 def crawl(
-    replica, out: Path, *args: str, settings: tuple[str, ...] = (), status: int = 0
+    replica,
+    out: Path,
+    *args: str,
+    settings: tuple[str, ...] = (),
+    status: int = 0,
+    log: list[str] | None = None,
 ) -> list[dict]:
     """Run the spider (exit ``status`` expected); return the records of the run file it
-    wrote (none: empty list)."""
+    wrote (none: empty list); its log lines go to ``log``, if given."""
     folder = out / "fakti"
     before = set(folder.glob("*.jsonl")) if folder.exists() else set()
     cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-s", "LOG_LEVEL=WARNING"]
@@ -51,6 +56,8 @@ def crawl(
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == status, done.stderr[-3000:]
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    if log is not None:
+        log += done.stderr.splitlines()
     new = sorted(p for p in set(folder.glob("*.jsonl")) - before if "rejects" not in p.name)
     return [json.loads(line) for path in new for line in path.read_text("utf-8").splitlines()]
 
@@ -99,6 +106,57 @@ def test_backfill_since(replica, tmp_path: Path, workers: int) -> None:
     expected = {k: r for k, r in truth(replica, 2).items() if published(r).date() >= since}
     assert len(expected) > 40
     assert_same(got, expected)
+
+
+#: A site whose search is capped: 113 BG articles since 2026-09-01, at most 21 a day (the
+#: clock's day, 2026-11-29; 15 on the 28th).
+CAPPED_NOW, CAPPED_ARTICLES = datetime(2026, 11, 29, 11, 0, tzinfo=SOFIA), 600
+
+
+@pytest.mark.parametrize(("pages", "until"), [(1, date(2026, 11, 28)), (2, None)])
+def test_a_backfill_of_a_capped_search_writes_every_article(
+    replica_factory, tmp_path: Path, pages: int, until: date | None
+) -> None:
+    """The search lists `pages` pages at most (later pages: 200, no results, no rel=next).
+    The backfill wrote 20 of 113 articles (40 with two pages), exit 0, and moved the
+    watermark past the rest, lost for good. Each search that ends goes on with a narrowed
+    one, down to its oldest result's day: every article once, the watermark moved."""
+    replica = replica_factory(articles=CAPPED_ARTICLES, epoch=2, now=CAPPED_NOW, search_pages=pages)
+    since = date(2026, 9, 1)
+    args = [f"since={since}", "lang=bg"] + ([f"until={until}"] if until else [])
+    got = keyed(crawl(replica, tmp_path, *args))
+    expected = {
+        k: r
+        for k, r in truth(replica, 2).items()
+        if k[0] == "bg" and since <= published(r).date() <= (until or CAPPED_NOW.date())
+    }
+    assert len(expected) == (92 if until else 113)
+    assert_same(got, expected)
+    # (the site time it started, or the end of `until` if earlier: README "Watermarks")
+    upper = datetime(2026, 11, 29, tzinfo=SOFIA) if until else CAPPED_NOW
+    assert watermarks(tmp_path) == {"bg": int(upper.timestamp())}
+    narrowed = [e for e in replica.log()["entries"] if "todate=" in e["path"]]
+    assert len({e["path"].split("todate=")[1][:10] for e in narrowed}) > 2  # (narrowed)
+
+
+def test_a_day_holding_more_results_than_the_cap_is_a_gap(replica_factory, tmp_path: Path):
+    """21 BG articles on 2026-11-29, one search page of 20: the 21st cannot be reached.
+    The run says so and moves no watermark (a gap: exit 0, README "Watermarks"); the next
+    backfill walks it again."""
+    replica = replica_factory(articles=CAPPED_ARTICLES, epoch=2, now=CAPPED_NOW, search_pages=1)
+    log: list[str] = []
+    got = keyed(crawl(replica, tmp_path, "since=2026-11-29", "lang=bg", log=log))
+    day = {
+        k
+        for k, r in truth(replica, 2).items()
+        if k[0] == "bg" and published(r).date() == CAPPED_NOW.date()
+    }
+    assert len(day) == 21 and len(got) == 20 and set(got) < day
+    assert watermarks(tmp_path) == {}
+    assert any("search (bg) down to 2026-11-29 cannot be walked further" in line for line in log), (
+        log[-20:]
+    )
+    assert any("discovery watermarks not moved" in line for line in log)
 
 
 def test_filters_lang_sections_until(replica, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsspider.extraction.article import extract_article
+from newsspider.extraction.listings import ListingPage, parse_search
 from newsspider.extraction.record import Extracted, content_hash
 from newsspider.replica.__main__ import main
 from newsspider.replica.generator import SOFIA, VARIANTS, Site
@@ -90,6 +91,26 @@ def test_empty_listings_have_no_article_links_but_articles_still_exist(mixed, ur
     assert Pages(empty).render(a.path, 2, ORIGIN).status == 200
 
 
+def test_a_capped_search_lists_nothing_past_its_last_page(mixed):
+    """``search_pages=1`` (``--search-pages 1``): page 0 as ever, still linking page 1 (the
+    site counts every match), page 1 and later answer 200 without results nor a next link."""
+    capped = Site(articles=120, seed=1, now=NOW, search_pages=1)
+
+    def results(site: Site, n: int) -> ListingPage:
+        page = Pages(site).render(SEARCH.replace("page=0", f"page={n}"), 2, ORIGIN)
+        assert page.status == 200 and page.kind == "search"
+        return parse_search(page.body, ORIGIN + SEARCH, NOW)
+
+    first = results(capped, 0)
+    assert first == results(mixed, 0)
+    assert len(first.items) == 20 and first.next_url is not None
+    for n in (1, 2):
+        assert results(capped, n) == ListingPage()
+        assert results(mixed, n).items
+    with pytest.raises(ValueError, match="search_pages must be 1 or more"):
+        Site(articles=10, seed=1, now=NOW, search_pages=0)
+
+
 #: Bad options → (exit status, the start of stderr's last line after the program's name).
 BAD_OPTIONS = {
     "--articles 0": (2, "error: articles must be between 1 and 50,000"),
@@ -100,6 +121,7 @@ BAD_OPTIONS = {
     "--crawl-delay nan": (2, "error: argument --crawl-delay: 'nan' is not a delay"),
     "--crawl-delay inf": (2, "error: argument --crawl-delay: 'inf' is not a delay"),
     "--crawl-delay -1": (2, "error: argument --crawl-delay: '-1' is not a delay"),
+    "--search-pages 0": (2, "error: argument --search-pages: '0' is not a number of pages"),
     "--port {taken}": (1, "Couldn't listen on 127.0.0.1:{taken}: "),
 }
 

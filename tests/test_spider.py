@@ -1803,9 +1803,22 @@ def test_a_search_page_after_a_short_one_may_not_exist(end: str) -> None:
         failed = list(spider.parse_search(response(after.url, body, after)))
     else:
         failed = list(spider.parse_search(landed(after, first.url, body)))
-    assert failed == []
+    # the results ended: the rest of the range is searched, down to their oldest day (a
+    # search may be capped), which lists that day again, and nothing older: the end
+    (narrowed,) = failed
+    assert search_range(narrowed) == ("01.10.2025", "25.10.2025", "0")
+    (again,) = spider.parse_search(response(narrowed.url, body, narrowed))
+    assert again.meta[SPECULATIVE]
+    assert list(spider.parse_search(response(again.url, b'<div id="main"></div>', again))) == []
     assert spider.coverage is not None and spider.coverage.gaps == []
     assert not spider.crawler.stats.get_value("discovery/search_failed")
+    assert spider.crawler.stats.get_value("discovery/search_narrowed") == 1
+
+
+def search_range(request: Request) -> tuple[str, str, str]:
+    """``(fromdate, todate, page)`` of a search request."""
+    query = parse_qs(urlsplit(request.url).query)
+    return query["fromdate"][0], query["todate"][0], query["page"][0]
 
 
 def test_a_speculative_page_that_fails_is_a_gap() -> None:
@@ -1836,7 +1849,8 @@ def test_empty_pages_a_pager_still_links_end_the_walk() -> None:
         out = list(spider.parse_search(response(request.url, body, request)))
         steps.append(len(out))
         request = out[-1] if out else request
-    assert steps == [2, 1, 0]  # the article and page 9; page 10; the end
+    assert steps == [2, 1, 1]  # the article and page 9; page 10; the end of that search
+    assert search_range(request) == ("01.10.2025", "25.10.2025", "0")  # (the range's rest)
     assert spider.coverage is not None and spider.coverage.gaps == []
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -168,9 +168,15 @@ class SizeLimitMiddleware(HttpCompressionMiddleware):
 
 
 def _page_of(url: str) -> tuple[str, int]:
-    """``(path, page number)`` of a listing URL; a URL without a usable ``page`` is page 0."""
+    """``(walk, page number)`` of a listing URL; a URL without a usable ``page`` is page 0.
+    The walk is the path, and for a search its query without the page (sorted): a search
+    of another date range (a narrowed search of a capped walk) pages from 0 again."""
     parts = urlsplit(url)
-    return parts.path.rstrip("/") or "/", page_number(parts.query, 0)
+    path = parts.path.rstrip("/") or "/"
+    if P.SEARCH_PATH.match(parts.path):
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        path += "?" + urlencode(sorted((k, v) for k, v in query if k != P.PAGE_PARAM))
+    return path, page_number(parts.query, 0)
 
 
 class ListingGuardMiddleware(BaseSpiderMiddleware):
@@ -182,7 +188,11 @@ class ListingGuardMiddleware(BaseSpiderMiddleware):
       ``FAKTI_MAX_LISTING_PAGES`` (``safety/listing/max_pages``);
     - it follows from a listing page and points back: to a ``(path, page)`` already
       requested this run, or to a page number not above the current one on the same path
-      (``safety/listing/loop``).
+      (``safety/listing/loop``). A search's "path" includes its query without the page:
+      the narrowed search of a capped search walk (another ``todate``) starts at page 0.
+
+    ``meta["page"]`` of a search page counts the pages of its edition's whole search walk,
+    narrowed searches included, so ``FAKTI_MAX_LISTING_PAGES`` bounds the walk.
     """
 
     def __init__(self, crawler: Crawler) -> None:

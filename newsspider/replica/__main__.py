@@ -32,6 +32,14 @@ def delay(text: str) -> float:
     return seconds
 
 
+def pages(text: str) -> int:
+    """A number of search result pages, 1 or more."""
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of pages (1 or more)")
+    return number
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m newsspider.replica", description=__doc__)
     p.add_argument(
@@ -53,6 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--feed-omits", metavar="SECTION", help="leave this section out of the edition feeds"
     )
+    p.add_argument(
+        "--search-pages",
+        type=pages,
+        metavar="N",
+        help="cap search results at N pages (page N and later: 200, no results)",
+    )
     args = p.parse_args(argv)
 
     from twisted.internet import reactor
@@ -69,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             variant=args.variant,
             empty_listings=args.empty_listings,
             feed_omits=args.feed_omits,
+            search_pages=args.search_pages,
         )
     except ValueError as exc:  # (articles out of range, a clock before 2025-11-01...)
         p.error(str(exc))

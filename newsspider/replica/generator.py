@@ -335,10 +335,13 @@ class Site:
         variant: str | None = None,
         empty_listings: bool = False,
         feed_omits: str | None = None,
+        search_pages: int | None = None,
     ):
         """``variant`` forces every article but the seed into one markup variant (a site
         redesign); ``empty_listings`` serves every listing, search and feed without items;
-        ``feed_omits`` names a section the edition feeds leave out (a category a feed omits)."""
+        ``feed_omits`` names a section the edition feeds leave out (a category a feed omits);
+        ``search_pages`` caps a search's results at that many pages (later pages are served
+        without results, as a search engine's result window does)."""
         if now is None:
             now = datetime.now(SOFIA)
         if now.tzinfo is None:
@@ -352,6 +355,9 @@ class Site:
         if feed_omits is not None and feed_omits not in SECTIONS:
             raise ValueError(f"feed_omits must be one of {', '.join(SECTIONS)}")
         self.feed_omits = feed_omits
+        if search_pages is not None and search_pages < 1:
+            raise ValueError("search_pages must be 1 or more")
+        self.search_pages = search_pages
         self.seed = seed
         self.n = articles
         self.articles: list[Article] = _generate(articles, seed, self.now, self.clock(1))

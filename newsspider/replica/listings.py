@@ -143,7 +143,10 @@ def search(
     end: date | None,
     n: int,
 ) -> bytes:
-    """Search results newest first, 20 a page (``page`` from 0), dates inclusive."""
+    """Search results newest first, 20 a page (``page`` from 0), dates inclusive. With
+    ``site.search_pages`` (a capped result window) a page from that number on lists nothing
+    and links to none; the last page inside the cap still links to the next while more
+    results match."""
     q = q.strip().lower()
     hits = [
         a
@@ -152,7 +155,8 @@ def search(
         and (end is None or day_of(a) <= end)
         and (not q or q in a.headline.lower())
     ]
-    chunk = hits[n * PAGE_ITEMS : (n + 1) * PAGE_ITEMS]
+    capped = site.search_pages is not None and n >= site.search_pages
+    chunk = [] if capped else hits[n * PAGE_ITEMS : (n + 1) * PAGE_ITEMS]
     lis = []
     for a in chunk:
         href = link(a, pick_form(f"search:{n}", a), origin)
@@ -163,7 +167,7 @@ def search(
             f'<div class="nv">{count(a.views(epoch), a.sep)}</div>{nc}</li>'
         )
     body = '<ul class="search-results">' + "\n".join(lis) + "</ul>"
-    if len(hits) > (n + 1) * PAGE_ITEMS:
+    if not capped and len(hits) > (n + 1) * PAGE_ITEMS:
         params = {"q": q, "sort": "date", "c": "0", "page": n + 1}
         if start:
             params["fromdate"] = f"{start:%d.%m.%Y}"

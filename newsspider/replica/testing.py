@@ -26,6 +26,7 @@ def replica_command(
     variant: str | None = None,
     empty_listings: bool = False,
     feed_omits: str | None = None,
+    search_pages: int | None = None,
 ) -> list[str]:
     """The ``python -m newsspider.replica`` command line on a free port (``--port 0``)."""
     cmd = [
@@ -53,6 +54,8 @@ def replica_command(
         cmd.append("--empty-listings")
     if feed_omits:
         cmd += ["--feed-omits", feed_omits]
+    if search_pages is not None:
+        cmd += ["--search-pages", str(search_pages)]
     return cmd
 
 
@@ -75,10 +78,11 @@ class ReplicaProcess:
         variant: str | None = None,
         empty_listings: bool = False,
         feed_omits: str | None = None,
+        search_pages: int | None = None,
     ):
         self.articles, self.seed, self.epoch = articles, seed, epoch
         self.variant, self.empty_listings = variant, empty_listings
-        self.feed_omits = feed_omits
+        self.feed_omits, self.search_pages = feed_omits, search_pages
         self.now = (now or datetime.now(SOFIA)).astimezone(SOFIA).replace(second=0, microsecond=0)
         cmd = replica_command(
             articles=articles,
@@ -90,6 +94,7 @@ class ReplicaProcess:
             variant=variant,
             empty_listings=empty_listings,
             feed_omits=feed_omits,
+            search_pages=search_pages,
         )
         # stderr goes to a file and stdout is drained after the first line, so a chatty
         # replica can never block on a full pipe.
@@ -115,6 +120,7 @@ class ReplicaProcess:
             variant=self.variant,
             empty_listings=self.empty_listings,
             feed_omits=self.feed_omits,
+            search_pages=self.search_pages,
         )
 
     def truth(self, epoch: int = 1) -> list[dict]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
 
@@ -67,10 +67,12 @@ from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders.paging import (
     FEED_CHECK,
+    SEARCH_SPAN,
     SPECULATIVE,
     UNDATED_PAGES,
     FeedCheck,
     Found,
+    SearchSpan,
     Span,
     Walk,
     ended,
@@ -79,6 +81,7 @@ from newsspider.spiders.paging import (
     follow,
     guessed,
     landed_elsewhere,
+    narrowing,
     page_meta,
     redirect_ends_walk,
     suspect,
@@ -535,24 +538,39 @@ class FaktiSpider(scrapy.Spider):
         url: str | None = None,
         page: ListingPage | None = None,
         suspect_url: str | None = None,
+        span: SearchSpan | None = None,
     ) -> scrapy.Request:
         """Search results page ``number`` of an edition (from 0; ``url``, ``page`` and
-        ``suspect_url`` as for :meth:`_listing`)."""
+        ``suspect_url`` as for :meth:`_listing`) of the search ``span`` (default: the walk's
+        first, down to ``until``, else two days after today). Its ``page`` meta counts the
+        pages of the edition's whole search walk (:class:`SearchSpan`)."""
         assert self.args.since is not None
-        since = self.args.since
-        until = self.args.until or (datetime.now(SOFIA).date() + timedelta(days=2))
+        span = span or self._first_search()
         query = {
             **P.SEARCH_PARAMS,
-            P.SEARCH_FROM_PARAM: since.strftime(P.SEARCH_DATE_FORMAT),
-            P.SEARCH_TO_PARAM: until.strftime(P.SEARCH_DATE_FORMAT),
+            P.SEARCH_FROM_PARAM: self.args.since.strftime(P.SEARCH_DATE_FORMAT),
+            P.SEARCH_TO_PARAM: span.to.strftime(P.SEARCH_DATE_FORMAT),
             P.PAGE_PARAM: number,
         }
         return scrapy.Request(
             url or self._path_url(self._prefix(lang) + P.SEARCH_URL_PATH, query),
             callback=self.parse_search,
             errback=self.search_failed,
-            meta={"lang": lang, "page": number, **page_meta(page, url, suspect_url)},
+            meta={
+                "lang": lang,
+                "page": span.first + number,
+                SEARCH_SPAN: span,
+                **page_meta(page, url, suspect_url),
+            },
         )
+
+    def _first_search(self) -> SearchSpan:
+        """The first search of an edition's walk: down to ``until``, else two days after
+        today (the site's clock may be ahead of ours)."""
+        return SearchSpan(self.args.until or (datetime.now(SOFIA).date() + timedelta(days=2)))
+
+    def _search_span(self, meta: dict[str, Any]) -> SearchSpan:
+        return meta.get(SEARCH_SPAN) or self._first_search()
 
     def _article_request(
         self,
@@ -980,12 +998,13 @@ class FaktiSpider(scrapy.Spider):
             self.coverage.gap(why)
 
     def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
-        lang, page_no = response.meta["lang"], response.meta["page"]
+        meta = response.meta
+        lang, page_no, span = meta["lang"], meta["page"], self._search_span(meta)
         elsewhere = landed_elsewhere(response, first=0)
         if elsewhere is not None:
             why = f"redirected to {elsewhere}"
             past = redirect_ends_walk(response, first=0)
-            yield from self._search_fallback(lang, page_no, why, past)
+            yield from self._search_fallback(lang, page_no, why, past, span)
             return
         now = self._now(response)
         try:
@@ -993,33 +1012,102 @@ class FaktiSpider(scrapy.Spider):
                 response.body, response.url, now, content_type=_content_type(response)
             )
         except ListingError as exc:
-            if page_no == 0:  # search itself is unavailable
-                yield from self._search_fallback(lang, page_no, str(exc))
+            if page_no == span.first:  # search itself is unavailable (a narrowed one: a gap)
+                yield from self._search_fallback(lang, page_no, str(exc), span=span)
                 return
             page = ListingPage()  # past the results ("no results"), or a passing error
         self.crawler.stats.inc_value("discovery/search_pages")
+        walk = self.walks.setdefault(("search", lang), Walk())
+        span = span.saw(*self._search_days(page, lang, walk, span.to), self._cut(page))
         found = self._discover(page, response, now, ("search", lang))
         yield from found.requests
-        self._unread(found, response.meta)
-        if self._walks_on(found, page, response):
-            next_url = self._on_base(page.next_url)
-            odd = _asked(response) if suspect(page, response.meta) else None
-            yield self._search(lang, page_no + 1, next_url, page, odd)
+        self._unread(found, meta)
+        if self._repeats(found, response):
+            return
+        if not ended(found) and follow(page, found, meta):
+            if not self._blind(found, page, response):
+                next_url = self._on_base(page.next_url)
+                odd = _asked(response) if suspect(page, meta) else None
+                yield self._search(lang, page_no - span.first + 1, next_url, page, odd, span)
+            return
+        yield from self._search_ended(lang, span, page_no)
+
+    @staticmethod
+    def _cut(page: ListingPage) -> bool | None:
+        """Whether a search page with results expected more (None: it has none)."""
+        return expects_more(page) if page.items else None
+
+    def _search_days(
+        self, page: ListingPage, lang: str, walk: Walk, to: date
+    ) -> tuple[list[date], bool]:
+        """The Sofia days of a search page's dated results of ``lang``, and whether one of
+        them is dated before ``to`` and new to its ``walk``."""
+        days, older = [], False
+        for item in page.items:
+            ref = parse_article_url(item.url, extra_hosts=self.extra_hosts)
+            if ref is None or ref.lang != lang or item.published is None:
+                continue
+            day = item.published.astimezone(SOFIA).date()
+            days.append(day)
+            older |= day < to and not walk.listed(compact_key(ref.key))
+        return days, older
+
+    def _search_ended(self, lang: str, span: SearchSpan, page_no: int) -> Iterator[scrapy.Request]:
+        """A search of ``lang`` ended for lack of results at walk page ``page_no``: the walk
+        goes on with a narrowed search, or ends; results out of reach are a gap
+        (:func:`narrowing`)."""
+        assert self.args.since is not None
+        stats = self.crawler.stats
+        then = narrowing(span, self.args.since)
+        if then.gap:
+            why = (
+                f"its results end after a full page on {span.to.isoformat()}: the rest of "
+                "that day is out of reach (more results than the search shows)"
+                if span.oldest is not None
+                else "it listed no dated result"
+            )
+            logger.warning(
+                "search (%s) down to %s cannot be walked further: %s", lang, span.to, why
+            )
+            stats.inc_value("discovery/search_capped")
+            self._gap(f"search ({lang}) down to {span.to.isoformat()}: {why}")
+        if then.to is None:
+            return
+        logger.info(
+            "search (%s) down to %s ended at %s: searching down to %s",
+            lang, span.to, span.oldest, then.to,
+        )  # fmt: skip
+        stats.inc_value("discovery/search_narrowed")
+        self.walks.setdefault(("search", lang), Walk()).narrow()
+        narrowed = SearchSpan(then.to, page_no + 1, span.narrowed + 1, listed_to=not then.gap)
+        yield self._search(lang, 0, span=narrowed)
 
     @_settles
     def search_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         meta = failure.request.meta  # type: ignore[attr-defined]
         error = failure.value
-        past = _not_found(error) and meta["page"] > 0 and not meta.get("linked")  # past the end
-        yield from self._search_fallback(meta["lang"], meta["page"], str(error), past)
+        span = self._search_span(meta)
+        past = (  # (a guessed page past the end)
+            _not_found(error) and meta["page"] > span.first and not meta.get("linked")
+        )
+        yield from self._search_fallback(meta["lang"], meta["page"], str(error), past, span)
 
     def _search_fallback(
-        self, lang: str, page_no: int, why: str, past: bool = False
+        self,
+        lang: str,
+        page_no: int,
+        why: str,
+        past: bool = False,
+        span: SearchSpan | None = None,
     ) -> Iterator[scrapy.Request]:
-        """Search unavailable: walk every section of ``lang`` instead (only from page 0); a
-        page ``past`` the last results (a guessed one that does not exist) ends the walk."""
+        """Search unavailable: walk every section of ``lang`` instead (only from the walk's
+        page 0; a later page, a narrowed search's first too, is a gap); a page ``past`` the
+        last results (a guessed one that does not exist) ends its search
+        (:meth:`_search_ended`)."""
         if past:
             logger.info("search (%s) page %d ends the results: %s", lang, page_no, why)
+            if span is not None:
+                yield from self._search_ended(lang, span, page_no)
             return
         logger.warning("search (%s) page %d unavailable: %s", lang, page_no, why)
         self.crawler.stats.inc_value("discovery/search_failed")

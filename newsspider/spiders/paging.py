@@ -8,11 +8,16 @@ page after it decides whether it was the end or a gap). The page after a short p
 links to none is *speculative* (:data:`SPECULATIVE`): it may not exist, so it ends the walk
 without a gap when it does not (404/410, a redirect elsewhere, nothing new), and is a gap
 when it fails otherwise (the spider's errbacks).
+
+A search may be capped (a result window: later pages list nothing), so an edition's search
+walk that ends for lack of results goes on with a *narrowed* search over the rest of its
+range (:class:`SearchSpan`, :func:`narrowing`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from itertools import dropwhile, pairwise, takewhile
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -116,11 +121,24 @@ class FeedCheck(NamedTuple):
 class Walk:
     """The article keys one paged walk (a section's listing, an edition's search) listed,
     and how many of its last pages in a row listed only keys earlier pages had (``repeats``)
-    or no key new to it (``barren``, empty pages too)."""
+    or no key new to it (``barren``, empty pages too). A search walk's narrowed search
+    (:meth:`narrow`) is paged as a walk of its own: its pages list again the newest results
+    of its ``todate`` day, which the search before listed (``earlier``)."""
 
     def __init__(self) -> None:
         self.keys: set[int] = set()
+        self.earlier: set[int] = set()
         self.repeats = self.barren = self.undated = 0
+
+    def narrow(self) -> None:
+        """A narrowed search starts: its pages are judged by its own keys from here."""
+        self.earlier |= self.keys
+        self.keys = set()
+        self.repeats = self.barren = self.undated = 0
+
+    def listed(self, key: int) -> bool:
+        """Whether a page of the walk (of any of its searches) listed ``key``."""
+        return key in self.keys or key in self.earlier
 
     def see(self, keys: list[int], dated: bool = True) -> bool:
         """Record a page's keys (``compact_key``) and whether one of its items showed a date
@@ -263,3 +281,72 @@ def page_meta(
         BEFORE: len(before.items) if before is not None else None,
         SUSPECT: suspect_url,
     }
+
+
+#: Request meta of a search page: the :class:`SearchSpan` it belongs to.
+SEARCH_SPAN = "fakti_search_span"
+
+
+class SearchSpan(NamedTuple):
+    """One search of an edition's search walk, as its pages so far showed it: its ``todate``
+    day (``to``); the walk's page count at its page 0 (``first``: a request's ``page`` meta
+    counts the walk's pages, so ``FAKTI_MAX_LISTING_PAGES`` bounds the whole walk); how many
+    narrowings led to it; whether the search before it listed results of its ``to`` day
+    (``listed_to``: it must list some); the oldest day its results showed; whether it listed
+    an article dated before ``to`` that the walk had not listed (``older``); and whether its
+    last page with results expected more (``cut``: full or linked to a next page, so a capped
+    result window may have ended it)."""
+
+    to: date
+    first: int = 0
+    narrowed: int = 0
+    listed_to: bool = False
+    oldest: date | None = None
+    older: bool = False
+    cut: bool = False
+
+    def saw(self, days: list[date], older: bool, cut: bool | None) -> SearchSpan:
+        """This search after a page whose dated results are of ``days``, which listed an
+        article before ``to`` new to the walk (``older``), and expected more (``cut``;
+        ``None``: a page without results, which leaves it as it was)."""
+        oldest = min([*days, *([self.oldest] if self.oldest is not None else [])], default=None)
+        return self._replace(
+            oldest=oldest,
+            older=self.older or older,
+            cut=self.cut if cut is None else cut,
+        )
+
+
+class Narrowing(NamedTuple):
+    """What follows a search that ended for lack of results: a search down to ``to``
+    (``None``: the walk ends), and whether results of the range cannot be reached (``gap``).
+    """
+
+    to: date | None
+    gap: bool = False
+
+
+def narrowing(span: SearchSpan, since: date) -> Narrowing:
+    """What follows a search of an edition's walk that ended for lack of results (not a
+    failure): a search may stop at a cap, so while it listed an article older than its
+    ``todate`` day new to the walk, down to ``since``, the walk goes on with a search of the
+    same ``fromdate`` and its oldest result's day as ``todate`` (inclusive: that day may
+    hold more), from page 0. A search whose results are all of its ``todate`` day and which
+    may have been cut there (:attr:`SearchSpan.cut`: that day holds more results than the
+    cap) leaves that day's rest out of reach (a gap); the walk goes on below that day. One
+    that was not cut listed all of its range, and one that listed nothing older than its
+    ``todate`` day new to the walk shows that nothing older is left: the walk ends. A search
+    without a dated result ends it, as a gap if it was cut (no day to go on from) or should
+    have listed its ``todate`` day (:attr:`SearchSpan.listed_to`). Each ``todate`` is
+    strictly older than the one before, so the walk ends."""
+    oldest = span.oldest
+    if oldest is None:
+        return Narrowing(None, span.cut or span.listed_to)
+    if oldest >= span.to:
+        if not span.cut:
+            return Narrowing(None)
+        below = span.to - timedelta(days=1)
+        return Narrowing(below if below >= since else None, True)
+    if not span.older or oldest < since:
+        return Narrowing(None)
+    return Narrowing(oldest)

@@ -1,0 +1,319 @@
+"""A capped search (a result window: page 1 and later list nothing): an edition's search walk
+that ends for lack of results goes on with a narrowed search (same ``fromdate``, ``todate`` =
+its oldest result's day) until nothing older is left; a day holding more results than the
+cap is a gap. Before, a backfill of such a site wrote 20 of 113 articles, exit 0, and moved
+the watermark past the 93 it never saw."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from spider_factory import BASE
+from test_security import Walker
+from test_spider import make_spider
+from twisted.python.failure import Failure
+
+from newsspider.extraction.listings import ListingItem, ListingPage
+from newsspider.extraction.urls import compact_key
+from newsspider.spiders.paging import (
+    SEARCH_SPAN,
+    SPECULATIVE,
+    Narrowing,
+    SearchSpan,
+    Walk,
+    narrowing,
+)
+
+DATE = "Sun, 26 Oct 2025 10:00:00 GMT"
+SINCE = date(2025, 10, 1)
+D26, D25, D24, D20 = date(2025, 10, 26), date(2025, 10, 25), date(2025, 10, 24), date(2025, 10, 20)
+
+
+# -- the rule (pure) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("span", "expected"),
+    [
+        # the first search, cut after a full page: the rest of the range, down to its oldest day
+        (SearchSpan(date(2025, 10, 28), oldest=D25, older=True, cut=True), Narrowing(D25)),
+        # ended with a short page: still searched down to it (a cap need not fall on a page)
+        (SearchSpan(date(2025, 10, 28), oldest=D25, older=True), Narrowing(D25)),
+        # down to `since` itself: its day may hold more than the search showed
+        (SearchSpan(D25, 3, 1, True, oldest=SINCE, older=True), Narrowing(SINCE)),
+        # a narrowed search that listed nothing older new to the walk: nothing older is left
+        (SearchSpan(D25, 3, 1, True, oldest=D24, older=False, cut=True), Narrowing(None)),
+        # every result of its todate day, the search not cut: it listed all of its range
+        (SearchSpan(D25, 3, 1, True, oldest=D25), Narrowing(None)),
+        # every result of its todate day and cut there: that day's rest is out of reach (a
+        # gap), the walk goes on below it
+        (SearchSpan(D25, 3, 1, True, oldest=D25, cut=True), Narrowing(D24, gap=True)),
+        (SearchSpan(SINCE, 3, 1, True, oldest=SINCE, cut=True), Narrowing(None, gap=True)),
+        # results older than `since` (a site ignoring fromdate): the walk reached its floor
+        (SearchSpan(D25, oldest=date(2025, 9, 30), older=True, cut=True), Narrowing(None)),
+        # nothing dated: the end of a quiet range; a gap if it was cut or should have listed
+        # its todate day (a narrowed search with no result)
+        (SearchSpan(D25), Narrowing(None)),
+        (SearchSpan(D25, cut=True), Narrowing(None, gap=True)),
+        (SearchSpan(D25, 3, 1, listed_to=True), Narrowing(None, gap=True)),
+        (SearchSpan(D24, 3, 1, listed_to=False), Narrowing(None)),
+    ],
+)
+def test_a_search_ended_for_lack_of_results_is_narrowed_or_ends(span, expected) -> None:
+    assert narrowing(span, SINCE) == expected
+
+
+def test_each_narrowing_moves_strictly_older_and_not_below_since() -> None:
+    days = [SINCE + timedelta(days=n) for n in range(-2, 6)]
+    for to in days:
+        for oldest in (None, *days):
+            for older in (False, True):
+                for cut in (False, True):
+                    span = SearchSpan(to, 4, 2, True, oldest, older, cut)
+                    then = narrowing(span, SINCE)
+                    if then.to is not None:
+                        assert SINCE <= then.to < to, span
+
+
+def test_a_search_span_keeps_its_oldest_day_what_it_listed_and_its_last_full_page() -> None:
+    span = SearchSpan(D26).saw([D26, D25], older=True, cut=True)
+    assert (span.oldest, span.older, span.cut) == (D25, True, True)
+    span = span.saw([], older=False, cut=None)  # an empty page changes nothing
+    assert (span.oldest, span.older, span.cut) == (D25, True, True)
+    span = span.saw([D26, D24], older=False, cut=False)  # a short last page
+    assert (span.oldest, span.older, span.cut) == (D24, True, False)
+
+
+def test_a_narrowed_search_is_paged_on_its_own_keys_and_remembers_the_walks() -> None:
+    walk = Walk()
+    assert walk.see([1, 2]) and not walk.see([1, 2]) and walk.barren == 1
+    walk.narrow()
+    assert (walk.repeats, walk.barren) == (0, 0)
+    assert walk.see([1, 2])  # new to the narrowed search: it lists its todate day again
+    assert walk.listed(1) and walk.listed(2) and not walk.listed(3)
+
+
+# -- the spider ------------------------------------------------------------------------------
+
+
+def results(items: list[tuple[int, date]], next_page: int | None = None) -> bytes:
+    lis = "".join(
+        f'<li><a href="/sport/{key}-k"><span class="post-title">K</span></a>'
+        f'<div class="ndt">{day:%d.%m.%Y}</div></li>'
+        for key, day in items
+    )
+    nxt = f'<a rel="next" href="/search?page={next_page}">›</a>' if next_page else ""
+    return f'<div id="main"><ul>{lis}</ul>{nxt}</div>'.encode()
+
+
+NONE = results([])
+
+
+def linked(request: Request, body: bytes) -> bytes:
+    """``body`` with its ``rel=next`` link to ``/search?page=N`` written as the site writes
+    it: the URL of ``request`` (its date range) with ``page=N``."""
+
+    def full(match: re.Match) -> bytes:
+        parts = urlsplit(request.url)
+        query = {**parse_qs(parts.query, keep_blank_values=True), "page": [match[1].decode()]}
+        return b'href="' + f"{parts.path}?{urlencode(query, doseq=True)}".encode() + b'"'
+
+    return re.sub(rb'href="/search\?page=(\d+)"', full, body)
+
+
+def answer(spider, request: Request, body: bytes) -> tuple[list[str], list[Request]]:
+    """The article paths and search requests ``request`` answered with ``body`` gives."""
+    body = linked(request, body)
+    response = HtmlResponse(request.url, body=body, request=request, headers={"Date": DATE})
+    out = list(spider.parse_search(response))
+    articles = [urlsplit(r.url).path for r in out if "page" not in r.meta]
+    return articles, [r for r in out if "page" in r.meta]
+
+
+def search_range(request: Request) -> tuple[str, str, str]:
+    query = parse_qs(urlsplit(request.url).query)
+    return query["fromdate"][0], query["todate"][0], query["page"][0]
+
+
+def ids(start: int, n: int, day: date) -> list[tuple[int, date]]:
+    return [(start + i, day) for i in range(n)]
+
+
+def capped(
+    spider, request: Request, items: list[tuple[int, date]], full: bool
+) -> tuple[list[str], Request | None]:
+    """A search capped at page 0: ``items`` there (linking page 1 when ``full``), then nothing
+    on page 1 (and, after a full page 0, on the speculative page 2); the articles asked for
+    and the request that follows (a narrowed search, or None: the walk ended)."""
+    arts, pages = answer(spider, request, results(items, 1 if full else None))
+    (page1,) = pages
+    assert page1.meta[SPECULATIVE] is not full
+    _, pages = answer(spider, page1, NONE)
+    if full:  # an empty page where more was expected: the page after it decides
+        (page2,) = pages
+        assert page2.meta[SPECULATIVE]
+        _, pages = answer(spider, page2, NONE)
+    assert len(pages) <= 1
+    return arts, pages[0] if pages else None
+
+
+def test_a_capped_search_walk_searches_the_rest_of_its_range() -> None:
+    spider = make_spider(since=SINCE.isoformat(), lang="bg")
+    (first,) = spider.start_requests_list()
+    page0 = ids(1_000_100, 10, D26) + ids(1_000_110, 10, D25)
+    arts, narrowed = capped(spider, first, page0, full=True)
+    assert len(arts) == 20
+    assert narrowed is not None  # the walk ended there, 13 articles below never asked for
+    assert search_range(narrowed) == ("01.10.2025", "25.10.2025", "0")
+    assert narrowed.meta["page"] == 3  # (the walk's 4th page: FAKTI_MAX_LISTING_PAGES)
+    # its page 0: the 10 of the 25th listed before, 10 of the 24th, new
+    again = ids(1_000_110, 10, D25) + ids(1_000_120, 10, D24)
+    arts, narrowed = capped(spider, narrowed, again, full=True)
+    assert arts == [f"/sport/{k}-k" for k in range(1_000_120, 1_000_130)]
+    assert narrowed is not None and search_range(narrowed)[1:] == ("24.10.2025", "0")
+    last = ids(1_000_120, 10, D24) + ids(1_000_130, 3, D20)  # short: the range's end
+    arts, narrowed = capped(spider, narrowed, last, full=False)
+    assert arts == [f"/sport/{k}-k" for k in range(1_000_130, 1_000_133)]
+    assert narrowed is not None and search_range(narrowed)[1:] == ("20.10.2025", "0")
+    assert capped(spider, narrowed, ids(1_000_130, 3, D20), full=False) == ([], None)  # the end
+    stats = spider.crawler.stats
+    assert stats.get_value("discovery/search_narrowed") == 3
+    assert stats.get_value("discovery/articles/scheduled") == 33
+    assert spider.coverage is not None and spider.coverage.gaps == []
+
+
+def test_pages_of_a_narrowed_search_that_list_its_day_again_do_not_end_it() -> None:
+    """A cap of 3 pages: the first search's last two pages are of the 25th. The narrowed
+    search lists those 40 again before the rest of the 25th and the 24th: judged by the
+    keys of the whole walk, its first two pages listed nothing new and ended it (a gap)."""
+    spider = make_spider(since=SINCE.isoformat(), lang="bg")
+    (request,) = spider.start_requests_list()
+    day25 = ids(1_000_100, 45, D25)
+    for items in (ids(1_000_000, 20, D26), day25[:20], day25[20:40]):
+        _, (request,) = answer(spider, request, results(items, 1))
+    (request,) = answer(spider, request, NONE)[1]  # page 3: nothing (the cap)
+    (narrowed,) = answer(spider, request, NONE)[1]  # page 4, speculative: nothing
+    assert search_range(narrowed)[1:] == ("25.10.2025", "0")
+    _, (page1,) = answer(spider, narrowed, results(day25[:20], 1))
+    _, (page2,) = answer(spider, page1, results(day25[20:40], 1))
+    rest = day25[40:] + ids(1_000_200, 15, D24)
+    arts, _ = answer(spider, page2, results(rest, 1))
+    assert arts == [f"/sport/{key}-k" for key, _ in rest]
+    assert spider.coverage is not None and spider.coverage.gaps == []
+
+
+@pytest.mark.parametrize(("since", "below"), [(D24, "24.10.2025"), (D25, None)])
+def test_a_day_holding_more_results_than_the_cap_is_a_gap(since: date, below: str | None):
+    """All of a narrowed search's results are of its todate day, and its page is full: the
+    rest of that day cannot be reached. A gap (no watermark moves); the walk goes on below
+    that day, if the range goes on."""
+    spider = make_spider(since=since.isoformat(), lang="bg")
+    (first,) = spider.start_requests_list()
+    page0 = ids(1_000_100, 5, D26) + ids(1_000_110, 15, D25)
+    _, narrowed = capped(spider, first, page0, full=True)
+    assert narrowed is not None and search_range(narrowed)[1] == "25.10.2025"
+    assert spider.coverage is not None and spider.coverage.gaps == []
+    _, after = capped(spider, narrowed, ids(1_000_110, 15, D25) + ids(1_000_200, 5, D25), True)
+    assert spider.coverage.gaps and "2025-10-25" in spider.coverage.gaps[0]
+    assert spider.crawler.stats.get_value("discovery/search_capped") == 1
+    if below is None:
+        assert after is None
+    else:
+        assert after is not None and search_range(after)[1:] == (below, "0")
+
+
+def failure(request: Request, status: int) -> Failure:
+    response = HtmlResponse(request.url, body=b"", status=status, request=request)
+    error = HttpError(response, "x")
+    result = Failure(error)
+    result.request = request  # type: ignore[attr-defined]
+    return result
+
+
+@pytest.mark.parametrize("status", [404, 503])
+def test_a_narrowed_search_that_fails_is_a_gap_not_the_end_nor_a_fallback(status: int):
+    spider = make_spider(since=SINCE.isoformat(), lang="bg")
+    (first,) = spider.start_requests_list()
+    _, narrowed = capped(spider, first, ids(1_000_100, 20, D25), full=True)
+    assert narrowed is not None
+    assert list(narrowed.errback(failure(narrowed, status))) == []  # (no section listings)
+    assert spider.coverage is not None and spider.coverage.gaps
+
+
+def test_a_guessed_page_past_a_full_last_one_answering_404_ends_that_search() -> None:
+    """Past the results (404 of a guessed page): the walk goes on as after an empty one."""
+    spider = make_spider(since=SINCE.isoformat(), lang="bg")
+    (first,) = spider.start_requests_list()
+    _, (page1,) = answer(spider, first, results(ids(1_000_100, 20, D25)))
+    (narrowed,) = page1.errback(failure(page1, 404))
+    assert search_range(narrowed) == ("01.10.2025", "25.10.2025", "0")
+    assert spider.coverage is not None and spider.coverage.gaps == []
+
+
+# -- the listing guard ----------------------------------------------------------------------
+
+
+def test_the_listing_guard_lets_a_narrowed_search_start_at_page_0() -> None:
+    """The guard keyed pages on (path, page): a narrowed search's page 0, asked for from page
+    2 of the search before it, "pointed back" and was dropped as a loop (a gap)."""
+    walker = Walker(make_spider(since=SINCE.isoformat(), lang="bg"))
+    (page1,) = walker.listings(
+        walker.first, linked(walker.first, results(ids(1_000_100, 20, D25), 1)), True
+    )
+    (page2,) = walker.listings(page1, linked(page1, NONE), True)
+    (narrowed,) = walker.listings(page2, linked(page2, NONE), True)
+    assert search_range(narrowed) == ("01.10.2025", "25.10.2025", "0")
+    assert not walker.spider.crawler.stats.get_value("safety/listing/loop")
+    # a page of the same search pointing back is still a loop
+    (page1,) = walker.listings(
+        narrowed, linked(narrowed, results(ids(1_000_100, 20, D25), 1)), True
+    )
+    back = results(ids(1_000_200, 20, D24), None).replace(
+        b"</ul>",
+        b'</ul><a rel="next" href="/search?q=&sort=date&c=0&fromdate=01.10.2025'
+        b'&todate=25.10.2025&page=0">x</a>',
+    )
+    assert walker.listings(page1, linked(page1, back), True) == []
+    assert walker.spider.crawler.stats.get_value("safety/listing/loop") == 1
+
+
+def test_max_listing_pages_bounds_the_whole_search_walk() -> None:
+    """A narrowed search's pages count on from the search before it: 4 pages at most."""
+    spider = make_spider(settings={"FAKTI_MAX_LISTING_PAGES": 4}, since="2025-10-01", lang="bg")
+    walker = Walker(spider)
+    (page1,) = walker.listings(
+        walker.first, linked(walker.first, results(ids(1_000_100, 20, D25), 1)), True
+    )
+    (page2,) = walker.listings(page1, linked(page1, NONE), True)
+    (narrowed,) = walker.listings(page2, linked(page2, NONE), True)
+    assert narrowed.meta["page"] == 3
+    page = results(ids(1_000_100, 10, D25) + ids(1_000_300, 10, D24), 1)
+    (page4,) = walker.listings(narrowed, linked(narrowed, page), True)
+    assert page4.meta["page"] == 4
+    assert walker.listings(page4, linked(page4, NONE), True) == []  # page 5 of the walk: dropped
+    assert spider.crawler.stats.get_value("safety/listing/max_pages") == 1
+
+
+def test_the_walk_remembers_what_its_searches_listed() -> None:
+    spider = make_spider(since=SINCE.isoformat(), lang="bg")
+    (first,) = spider.start_requests_list()
+    answer(spider, first, results(ids(1_000_100, 2, D25)))
+    walk = spider.walks[("search", "bg")]
+    assert walk.listed(compact_key(("bg", 1_000_100)))
+    assert not walk.listed(compact_key(("bg", 1_000_102)))
+
+
+def test_a_search_span_rides_on_its_requests() -> None:
+    page = ListingPage(items=[ListingItem(url=f"{BASE}/sport/1000100-k")])
+    spider = make_spider(since=SINCE.isoformat(), lang="bg")
+    spider.start_requests_list()
+    span = SearchSpan(D25, 7, 2, True)
+    request = spider._search("bg", 1, page=page, span=span)
+    assert request.meta["page"] == 8 and request.meta[SEARCH_SPAN] is span
+    assert search_range(request) == ("01.10.2025", "25.10.2025", "1")
