@@ -929,14 +929,13 @@ class FaktiSpider(scrapy.Spider):
         return True
 
     def _repeats(self, found: Found, response: Response) -> bool:
-        """Whether a listing or search page lists only items of earlier pages of its walk:
-        the walk ends there. After a short page without a link (speculative) that is the end
-        (a site that shows its last page for any number); else the pages below cannot be
-        reached (a site that ignores the page number): a gap."""
-        if not found.repeated:
+        """Whether a listing or search page lists only items of earlier pages of its walk,
+        after a page that was full or linked to it (a site that ignores the page number, a
+        page stuck once): the pages below cannot be reached, so the walk ends there, as a
+        gap. After a short page without a link (speculative) it is the end (a site that shows
+        its last page for any number), as :func:`follow` says."""
+        if not found.repeated or response.meta.get(SPECULATIVE):
             return False
-        if response.meta.get(SPECULATIVE):
-            return True
         logger.warning("listing %s repeats earlier pages: not walked further", response.url)
         self.crawler.stats.inc_value("discovery/listing_repeated")
         self._gap(f"listing {response.url} repeats earlier pages")
