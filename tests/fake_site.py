@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -70,3 +71,36 @@ def send(
 
 def redirect(location: str, status: int = 302):
     return send(b"", headers={"Location": location}, status=status)
+
+
+class Proxy(Site):
+    """A :class:`Site` that forwards every request to ``upstream`` (a replica's
+    ``http://127.0.0.1:PORT``), asking for ``rewrite(path_and_query)`` instead (``None``: as
+    asked), with this server as the ``Host`` (so its links lead here), and answers with
+    upstream's status, body and headers (``Date``, ``Location`` too: no redirect followed)."""
+
+    def __init__(self, upstream: str, rewrite) -> None:
+        netloc = upstream.split("//", 1)[1]
+
+        def forward(h: BaseHTTPRequestHandler) -> None:
+            conn = http.client.HTTPConnection(netloc, timeout=30)
+            try:
+                conn.request("GET", rewrite(h.path) or h.path, headers={"Host": self.netloc})
+                answer = conn.getresponse()
+                body = answer.read()
+                h.send_response_only(answer.status)  # (no Date of its own: upstream's)
+                for name in ("Content-Type", "Date", "Location", "Retry-After"):
+                    if answer.getheader(name):
+                        h.send_header(name, answer.getheader(name))
+                h.send_header("Content-Length", str(len(body)))
+                h.end_headers()
+                h.wfile.write(body)
+            finally:
+                conn.close()
+
+        class Everything(dict):
+            def get(self, key, default=None):  # every path
+                return forward
+
+        super().__init__(Everything())
+        self.netloc = self.url.split("//", 1)[1]

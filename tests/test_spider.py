@@ -1469,6 +1469,106 @@ def test_a_listing_that_does_not_exist_is_no_gap() -> None:
     assert spider.crawler.stats.get_value("discovery/listing_missing") == 1
 
 
+#: The English home page at noon, floor 08:00 (watermark 09:00): items of every section but
+#: world, the last two older than the floor (what a section page 1 served it showed).
+EN_HOME = [
+    ("/en/sport/1000020-a", "today at 11:50"),
+    ("/en/bulgaria/1000019-b", "today at 10:00"),
+    ("/en/life/1000018-c", "today at 07:00"),
+    ("/en/avto/1000017-d", "25.10.2025"),
+]
+
+
+def _en_walk(store: FakeStore, **args) -> tuple[FaktiSpider, Request]:
+    """An incremental ``lang=en`` run that read its home page (:data:`EN_HOME`): the spider
+    and its request for ``/en/world`` page 1."""
+    spider = make_spider(store, lang="en", **args)
+    spider.start_requests_list()
+    home = spider._home("en")
+    out = list(spider.parse_listing(response(home.url, panel(EN_HOME), home)))
+    (world,) = (r for r in out if urlsplit(r.url).path == "/en/world")
+    return spider, world
+
+
+@pytest.mark.parametrize("own", [0, 2])
+@pytest.mark.parametrize("pager", [True, False])
+def test_a_section_page_listing_mostly_other_sections_articles_is_a_gap(
+    pager: bool, own: int, caplog
+) -> None:
+    """``/en/world`` page 1 served the home page's items (every section's, a few of its own
+    among them, some older than the floor): read as the section's, its old items ended the
+    walk at page 1, with no gap, and both watermarks moved past the section's articles it hid
+    (22 of 334 lost for good: review). It is not the section's listing: a gap, no page after
+    it, no watermark moved."""
+    mark = sofia_local(2025, 10, 26, 9, 0)
+    store = FakeStore(marks={"en": mark})
+    spider, world = _en_walk(store)
+    shown = [*EN_HOME[:2], *[(f"/en/world/{1000040 + n}-w", "today at 09:30") for n in range(own)]]
+    shown += [*EN_HOME[2:], ("/krimi/1000016-e", "днес в 08:30 ч.")]  # (a bg one too)
+    body = panel(shown, "/en/world?page=2" if pager else None)
+    out = paths(spider.parse_listing(response(world.url, body, world)))
+    assert out == []  # not even its own articles: the page is not read
+    assert spider.coverage is not None
+    assert spider.coverage.gaps == [
+        f"listing {world.url} lists 5 of {5 + own} articles of other sections or editions"
+    ]
+    assert spider.crawler.stats.get_value("discovery/listing_foreign") == 1
+    assert "not the en/world listing, not walked further" in caplog.text
+    spider._closed(spider, "finished")
+    assert store.marks == {"en": mark}
+    # the same with `sections=world`, whose walk never asks for other sections' articles
+    store = FakeStore(marks={"bg": mark, "bg/world": mark})
+    spider = make_spider(store, lang="bg", sections="world")
+    spider.start_requests_list()
+    world = spider._listing("bg", "world")
+    bg_home = [(path.removeprefix("/en"), "днес в 11:50 ч.") for path, _ in shown]
+    assert list(spider.parse_listing(response(world.url, panel(bg_home), world))) == []
+    assert spider.coverage.gaps and not spider.crawler.stats.get_value("discovery/links/filtered")
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": mark, "bg/world": mark}
+
+
+def test_a_section_page_listing_its_own_articles_among_others_is_walked_as_before() -> None:
+    """Its own articles and a few of other sections or of the other edition (old ones too),
+    or as many of its own as of others: the section's listing, walked as before, no gap."""
+    mark = sofia_local(2025, 10, 26, 9, 0)
+    store = FakeStore(marks={"en": mark})
+    spider, world = _en_walk(store)
+    own = [(f"/en/world/{1000100 + n}-x", "today at 10:00") for n in range(17)]
+    mixed = [own[0], ("/sport/1000030-y", "днес в 11:00 ч."), *own[1:], *EN_HOME[2:]]
+    out = paths(spider.parse_listing(response(world.url, panel(mixed, "/en/world?page=2"), world)))
+    assert out == [urlsplit(own[n][0]).path for n in range(17)]  # (old tail: the walk's end)
+    for shown in (mixed[:-2], [*own[:3], *EN_HOME[:2], ("/sport/1000030-y", "днес в 11:00 ч.")]):
+        spider, world = _en_walk(FakeStore(marks={"en": mark}))
+        out = paths(spider.parse_listing(response(world.url, panel(shown, "/en/world?p=2"), world)))
+        assert out[-1] == "/en/world?p=2"
+        assert spider.coverage is not None and not spider.coverage.gaps
+        assert spider.crawler.stats.get_value("discovery/listing_foreign") is None
+
+
+def test_a_foreign_section_check_page_vouches_for_no_feed_and_a_foreign_page_past_the_end():
+    """A section feed's check page that lists only other sections' articles cannot vouch for
+    the feed: a gap, as for a check page that cannot be read. A speculative page (after a
+    short one without a link) that does is past the end, as one redirected elsewhere."""
+    mark = sofia_local(2025, 10, 26, 11, 0)
+    store = FakeStore(marks={"bg": mark, "bg/world": mark})
+    spider, check = _checked_feed(store, lang="bg", sections="world")
+    others = [("/sport/1000012-c", "Днес 11:10"), ("/avto/1000009-z", "Днес 09:00")] * 2
+    assert list(spider.parse_listing(response(check.url, panel(others), check))) == []
+    assert spider.coverage is not None and spider.coverage.gaps == [
+        "the bg/world feed cannot be checked (lists 4 of 4 articles of other sections or editions)"
+    ]
+    assert spider.crawler.stats.get_value("discovery/feeds/unchecked") == 1
+    spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
+    request = spider._listing("bg", "world")
+    items = [(f"/world/{1000100 + n}-x", "днес в 10:00 ч.") for n in range(15)]
+    past = list(spider.parse_listing(response(request.url, panel(items), request)))[-1]
+    assert past.meta[SPECULATIVE]
+    assert list(spider.parse_listing(response(past.url, panel(others), past))) == []
+    assert spider.coverage is not None and spider.coverage.gaps == []
+    assert spider.crawler.stats.get_value("discovery/listing_foreign") == 1
+
+
 def _listed_article(store: FakeStore, pub_date: str) -> tuple[FaktiSpider, Request]:
     """A bg incremental run whose feed lists one article (at ``pub_date``)."""
     spider = make_spider(store, lang="bg")
@@ -1625,8 +1725,8 @@ def test_a_backfill_moves_only_watermarks_it_reaches_down_to() -> None:
     low, high = sofia_local(2025, 10, 1), sofia_local(2025, 10, 25)
     store = FakeStore(marks={"bg/avto": low, "bg/sport": high}, known={("bg", 1): high})
     spider = make_spider(store, since="2025-10-20", lang="bg", sections="avto,sport,krimi")
-    old = panel([(f"/{n}/1000001-a", "19.10.2025 10:00") for n in ("avto", "sport", "krimi")])
     for request in spider.start_requests_list():  # (each section lists only older articles)
+        old = panel([(f"/{request.meta['section']}/1000001-a", "19.10.2025 10:00")])
         list(spider.parse_listing(response(request.url, old, request)))
     spider._closed(spider, "finished")
     # avto was walked down to 1 October only: 1-20 October stays for the next run to walk

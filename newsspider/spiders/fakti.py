@@ -79,6 +79,8 @@ from newsspider.spiders.paging import (
     expects_more,
     feed_elsewhere,
     follow,
+    foreign,
+    foreign_ends_walk,
     guessed,
     landed_elsewhere,
     narrowing,
@@ -888,6 +890,10 @@ class FaktiSpider(scrapy.Spider):
             response.body, response.url, now, content_type=_content_type(response)
         )
         home = bool(meta.get("home"))
+        others = None if home else foreign(self._page_refs(page), lang, section)
+        if others is not None:
+            yield from self._not_its_listing(response, *others)
+            return
         found = self._discover(page, response, now, None if home else ("listing", lang, section))
         yield from found.requests
         self._unread(found, meta)
@@ -904,6 +910,40 @@ class FaktiSpider(scrapy.Spider):
             next_url = self._on_base(page.next_url)
             odd = _asked(response) if suspect(page, meta) else None
             yield self._listing(lang, section, meta["page"] + 1, next_url, page, odd)
+
+    def _page_refs(self, page: ListingPage) -> Iterator[ArticleRef]:
+        """The articles a listing page lists, of any edition and section."""
+        for item in page.items:
+            ref = parse_article_url(item.url, extra_hosts=self.extra_hosts)
+            if ref is not None:
+                yield ref
+
+    def _not_its_listing(
+        self, response: Response, others: int, listed: int
+    ) -> Iterator[scrapy.Request]:
+        """A section listing page whose articles (``listed``) are mostly (``others``) not of
+        its own edition and section (:func:`foreign`: the home page served for ``/world``):
+        read as the section's, it lost the section's page 1 with no gap (its old items of other
+        sections ended the walk there, or it went on to page 2), and the watermarks moved past
+        what it hid (22 of 334 articles lost: review). It is read as a page that could not be:
+        a gap, no page after it (``discovery/listing_foreign``); a feed's check page leaves the
+        feed unchecked (:meth:`_check_lost`). A speculative page is past the end, as when it is
+        redirected elsewhere (:func:`foreign_ends_walk`)."""
+        meta = response.meta
+        self.crawler.stats.inc_value("discovery/listing_foreign")
+        why = f"lists {others} of {listed} articles of other sections or editions"
+        if FEED_CHECK in meta:
+            yield from self._check_lost(response.request, why)
+            return
+        asked = _asked(response)
+        if foreign_ends_walk(meta):
+            logger.info("listing %s %s: past the end of its walk", asked, why)
+            return
+        logger.warning(
+            "listing %s %s: not the %s listing, not walked further",
+            asked, why, scope(meta["lang"], meta["section"]),
+        )  # fmt: skip
+        self._gap(f"listing {asked} {why}")
 
     def _walks_on(self, found: Found, page: ListingPage, response: Response) -> bool:
         """Whether a paged walk (a section listing, a search) goes on after this page: not

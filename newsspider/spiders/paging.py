@@ -27,7 +27,7 @@ from scrapy.http import Response
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.listings import ListingPage
-from newsspider.extraction.urls import classify, page_number
+from newsspider.extraction.urls import ArticleRef, classify, page_number
 
 #: Listing pages shorter than this without ``a[rel=next]`` may be the last (both modelled):
 #: the page after one is still asked for, as a *speculative* page (meta :data:`SPECULATIVE`).
@@ -219,6 +219,29 @@ def _speculative(before: ListingPage | None, url: str | None) -> bool:
     """Whether the page after ``before`` may not exist: the site linked to none and
     ``before`` was short (the modelled page size)."""
     return before is not None and url is None and len(before.items) < FULL_PAGE
+
+
+def foreign(refs: Iterable[ArticleRef], lang: str, section: str) -> tuple[int, int] | None:
+    """``(others, listed)`` when a section's listing page lists articles (``refs``: ``listed``
+    of them) and fewer than half are of its own edition and section (``others`` are not): it
+    is not that section's listing (the home page served for it, whose items of every section
+    include a few of this one; another section's page), whatever its items' dates say. Its
+    old items are no end of the walk, nor its items the section's list: it is read as a page
+    that could not be (a gap). ``None`` for a page that is mostly the section's own (a few
+    items of other sections among them: pinned, promoted) or lists no article (judged as an
+    empty page)."""
+    listed = own = 0
+    for ref in refs:
+        listed += 1
+        own += ref.lang == lang and ref.section == section
+    return (listed - own, listed) if listed and own * 2 < listed else None
+
+
+def foreign_ends_walk(meta: dict[str, Any]) -> bool:
+    """Whether a :func:`foreign` page is past the end of its walk, not a gap: as for a page
+    :func:`redirect_ends_walk` has (a speculative page, not after a :func:`suspect` one), the
+    site may serve its home page for a page number past the last."""
+    return bool(meta.get(SPECULATIVE)) and not meta.get(SUSPECT)
 
 
 def ended(found: Found) -> bool:
