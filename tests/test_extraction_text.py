@@ -325,28 +325,40 @@ def test_another_storys_card_above_the_headline_gives_no_date() -> None:
     assert f["body"] == "First synthetic paragraph.\n\nSecond synthetic paragraph."
 
 
-def _no_date_after_the_headline(above: str) -> str:
-    """A page whose headline has no date line after it, and ``above`` before it."""
+def _no_date_after_the_headline(above: str, wrapper: bool) -> str:
+    """A page whose headline has no date line after it, and ``above`` before it; the page's
+    content in one ``wrapper`` element, or right under `<body>`."""
+    page = (
+        f"{above}<main><h1>Page not found</h1>"
+        "<p>The synthetic page asked for does not exist.</p></main>"
+    )
+    page = f'<div id="wrapper">{page}</div>' if wrapper else page
     return (
         '<html lang="en"><head><meta charset="utf-8"><title>Page not found - Fakti.bg</title>'
-        f'</head><body><div class="top">{above}</div><main><h1>Page not found</h1>'
-        "<p>The synthetic page asked for does not exist.</p></main></body></html>"
+        f"</head><body>{page}</body></html>"
     )
 
 
 @pytest.mark.parametrize(
-    "above",
+    ("above", "wrapper"),
     [
-        '<div class="clock">Nov 29, 2026 09:00</div>',  # the site header's clock
-        '<div class="card"><a href="/en/world/1040001-x">Other story</a>'
-        '<div class="when">Nov 28, 2026 09:15 1 234</div></div>',  # another story's card
+        ('<header><div class="clock">Nov 29, 2026 09:00</div></header>', False),
+        ('<header><div class="clock">Nov 29, 2026 09:00</div></header>', True),
+        ('<div class="top"><div class="clock">Nov 29, 2026 09:00</div></div>', False),
+        (  # another story's card
+            '<div class="top"><div class="card"><a href="/en/world/1040001-x">Other story</a>'
+            '<div class="when">Nov 28, 2026 09:15 1 234</div></div></div>',
+            False,
+        ),
     ],
 )
-def test_a_date_above_the_headline_and_not_beside_it_is_not_the_pages_date(above: str) -> None:
+def test_a_date_above_the_headline_and_not_beside_it_is_not_the_pages_date(
+    above: str, wrapper: bool
+) -> None:
     """A page that shows no date of its own (a "not found" page served with 200) took the
     first date line anywhere above its headline: a record dated by the site's clock."""
     url = "https://fakti.bg/en/world/1040022-synthetic"
-    result = extract_article(_no_date_after_the_headline(above).encode(), url)
+    result = extract_article(_no_date_after_the_headline(above, wrapper).encode(), url)
     assert isinstance(result, Rejected) and result.reason == "missing:published_at"
 
 

@@ -263,26 +263,31 @@ def _date_above(lines: list[Line], start: int) -> tuple[int, int, DateLine] | No
 def _date_above_in_container(
     lines: list[Line], start: int, lang: str, hint: str | None
 ) -> tuple[int, int, DateLine] | None:
-    """The first date line above the headline (at ``lines[start]``, none after it) whose block
-    shares a container with the headline's below the page's `<body>` (a header or article
-    around both): not the site header's clock nor another story's card, which share only the
-    body (a "not found" page served with 200 took its date from them)."""
+    """The first date line above the headline (at ``lines[start]``, none after it) that is
+    part of what surrounds the headline (:func:`_around_headline`): not the site header's
+    clock nor another story's card at the top of the page (a "not found" page served with 200
+    took its date from them)."""
     begin = 0
     while (found := _find_date(lines, begin, lang, hint)) is not None and found[0] < start:
-        if _in_one_container(lines[found[0]].el, lines[start].el):
+        if _around_headline(lines[found[0]].el, lines[start].el):
             return found
         begin = found[1]
     return None
 
 
-def _in_one_container(el: etree._Element | None, head_el: etree._Element | None) -> bool:
-    """Whether ``el`` and ``head_el`` have a common ancestor below `<body>` (True in plain
-    text, which has no elements)."""
+def _around_headline(el: etree._Element | None, head_el: etree._Element | None) -> bool:
+    """Whether ``el`` and ``head_el`` have a common ancestor below `<body>`, and ``el`` lies
+    in no `<header>` that does not hold ``head_el`` too (the site's header, around a whole-page
+    wrapper's content). True in plain text, which has no elements."""
     if el is None or head_el is None:
         return True
-    ancestors = set(el.iterancestors())
-    common = next((node for node in head_el.iterancestors() if node in ancestors), None)
-    return common is not None and common.tag not in ("body", "html")
+    heads = set(head_el.iterancestors())
+    for node in el.iterancestors():
+        if node in heads:
+            return node.tag not in ("body", "html")
+        if node.tag == "header":
+            return False
+    return False
 
 
 def _past_slot(between: list[Line], headline: str | None, lang: str) -> bool:
