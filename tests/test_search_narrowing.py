@@ -317,3 +317,22 @@ def test_a_search_span_rides_on_its_requests() -> None:
     request = spider._search("bg", 1, page=page, span=span)
     assert request.meta["page"] == 8 and request.meta[SEARCH_SPAN] is span
     assert search_range(request) == ("01.10.2025", "25.10.2025", "1")
+
+
+def test_a_narrowed_search_page_another_worker_had_read_all_of_is_no_gap() -> None:
+    """A distributed job: the worker that takes a narrowed search's page 0 read the first
+    search's pages itself (walks are per worker) and never narrowed its walk, so the page
+    listed only what its walk had listed: since one such page is a gap, that was a gap on a
+    healthy site (review, 1 of 6 distributed backfills)."""
+    day25 = ids(1_000_100, 45, D25)
+    pages = (ids(1_000_000, 20, D26), day25[:20], day25[20:40])
+    spider, other = (make_spider(since=SINCE.isoformat(), lang="bg") for _ in range(2))
+    for worker in (spider, other):
+        (request,) = worker.start_requests_list()
+        for items in pages:
+            _, (request,) = answer(worker, request, results(items, 1))
+    (request,) = answer(spider, request, NONE)[1]
+    (narrowed,) = answer(spider, request, NONE)[1]
+    answer(other, narrowed, results(day25[20:40], 1))  # all read by the other worker
+    assert other.coverage is not None and other.coverage.gaps == []
+    assert not other.crawler.stats.get_value("discovery/listing_repeated")

@@ -973,8 +973,12 @@ class FaktiSpider(scrapy.Spider):
         after a page that was full or linked to it (a site that ignores the page number, a
         page stuck once): the pages below cannot be reached, so the walk ends there, as a
         gap. After a short page without a link (speculative) it is the end (a site that shows
-        its last page for any number), as :func:`follow` says."""
-        if not found.repeated or response.meta.get(SPECULATIVE):
+        its last page for any number), as :func:`follow` says; so is it on a narrowed search,
+        which lists its ``todate`` day again first (in a distributed job, another worker's
+        walk may have listed all of a page of it)."""
+        meta = response.meta
+        span = meta.get(SEARCH_SPAN)
+        if not found.repeated or meta.get(SPECULATIVE) or (span is not None and span.narrowed):
             return False
         logger.warning("listing %s repeats earlier pages: not walked further", response.url)
         self.crawler.stats.inc_value("discovery/listing_repeated")
