@@ -344,6 +344,8 @@ def _no_date_after_the_headline(above: str, wrapper: bool) -> str:
     [
         ('<header><div class="clock">Nov 29, 2026 09:00</div></header>', False),
         ('<header><div class="clock">Nov 29, 2026 09:00</div></header>', True),
+        ("<header>Nov 28, 2026 09:15 1 234</header>", True),  # the header's own text
+        ('<header><span class="clock">Nov 28, 2026 09:15</span></header>', True),
         ('<div class="top"><div class="clock">Nov 29, 2026 09:00</div></div>', False),
         (  # another story's card
             '<div class="top"><div class="card"><a href="/en/world/1040001-x">Other story</a>'
@@ -383,6 +385,15 @@ def test_a_date_above_the_headline_and_not_beside_it_is_not_the_pages_date(
             "https://fakti.bg/en/world/1040033-synthetic",
             "<main><div class=bar><div><div>Apr 23, 2025 08:03 144</div></div></div>"
             "<div><h1>{head}</h1>{body}</div></main>",
+            "2025-04-23T08:03:00+03:00",
+            144,
+        ),
+        (  # the article's own header, a breadcrumb and the date in it, the h1 after it
+            "https://fakti.bg/en/world/1040035-synthetic",
+            '<div id="wrapper"><article><header><nav class="bc"><a href="/en">Home</a> › '
+            '<a href="/en/world">World</a></nav><div class="meta"><div class="date">'
+            "Apr 23, 2025 08:03 144</div></div></header><h1>{head}</h1>"
+            '<div class="c">{body}</div></article></div>',
             "2025-04-23T08:03:00+03:00",
             144,
         ),

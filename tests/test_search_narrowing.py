@@ -93,7 +93,7 @@ def test_a_search_span_keeps_its_oldest_day_what_it_listed_and_its_last_full_pag
 def test_a_narrowed_search_is_paged_on_its_own_keys_and_remembers_the_walks() -> None:
     walk = Walk()
     assert walk.see([1, 2]) and not walk.see([1, 2]) and walk.barren == 1
-    walk.narrow()
+    walk.narrow_to(1)
     assert (walk.repeats, walk.barren) == (0, 0)
     assert walk.see([1, 2])  # new to the narrowed search: it lists its todate day again
     assert walk.listed(1) and walk.listed(2) and not walk.listed(3)
@@ -319,11 +319,12 @@ def test_a_search_span_rides_on_its_requests() -> None:
     assert search_range(request) == ("01.10.2025", "25.10.2025", "1")
 
 
-def test_a_narrowed_search_page_another_worker_had_read_all_of_is_no_gap() -> None:
-    """A distributed job: the worker that takes a narrowed search's page 0 read the first
-    search's pages itself (walks are per worker) and never narrowed its walk, so the page
-    listed only what its walk had listed: since one such page is a gap, that was a gap on a
-    healthy site (review, 1 of 6 distributed backfills)."""
+def test_a_narrowed_search_is_judged_on_its_own_keys_by_any_worker() -> None:
+    """A distributed job: the worker that takes a narrowed search's pages read the first
+    search's pages itself (walks are per worker) and never narrowed its walk, so the pages
+    listed only what its walk had listed: one such page was a gap on a healthy site (review,
+    1 of 6 distributed backfills), and two full ones in a row stalled the search into a
+    capped gap that skipped the rest of that day (review of the first fix)."""
     day25 = ids(1_000_100, 45, D25)
     pages = (ids(1_000_000, 20, D26), day25[:20], day25[20:40])
     spider, other = (make_spider(since=SINCE.isoformat(), lang="bg") for _ in range(2))
@@ -333,6 +334,11 @@ def test_a_narrowed_search_page_another_worker_had_read_all_of_is_no_gap() -> No
             _, (request,) = answer(worker, request, results(items, 1))
     (request,) = answer(spider, request, NONE)[1]
     (narrowed,) = answer(spider, request, NONE)[1]
-    answer(other, narrowed, results(day25[20:40], 1))  # all read by the other worker
+    _, (page1,) = answer(other, narrowed, results(day25[:20], 1))  # all read by `other`
+    _, (page2,) = answer(other, page1, results(day25[20:40], 1))
+    rest = day25[40:] + ids(1_000_200, 15, D24)
+    arts, _ = answer(other, page2, results(rest, 1))
+    assert arts == [f"/sport/{key}-k" for key, _ in rest]
     assert other.coverage is not None and other.coverage.gaps == []
     assert not other.crawler.stats.get_value("discovery/listing_repeated")
+    assert not other.crawler.stats.get_value("discovery/search_capped")

@@ -276,18 +276,25 @@ def _date_above_in_container(
 
 
 def _around_headline(el: etree._Element | None, head_el: etree._Element | None) -> bool:
-    """Whether ``el`` and ``head_el`` have a common ancestor below `<body>`, and ``el`` lies
-    in no `<header>` that does not hold ``head_el`` too (the site's header, around a whole-page
-    wrapper's content). True in plain text, which has no elements."""
+    """Whether ``el`` and ``head_el`` have a common ancestor below `<body>`, and ``el`` (or
+    an element around it) is no site header without ``head_el``: a `<header>` outside any
+    `<article>` or `<main>` (the site's, beside a whole-page wrapper's content; an article's
+    own header may hold its date above a headline outside it). True in plain text, which has
+    no elements."""
     if el is None or head_el is None:
         return True
     heads = set(head_el.iterancestors())
-    for node in el.iterancestors():
+    for node in (el, *el.iterancestors()):
         if node in heads:
             return node.tag not in ("body", "html")
-        if node.tag == "header":
+        if node.tag == "header" and _site_header(node):
             return False
     return False
+
+
+def _site_header(header: etree._Element) -> bool:
+    """Whether a `<header>` is the site's: inside no `<article>` or `<main>`."""
+    return not any(node.tag in ("article", "main") for node in header.iterancestors())
 
 
 def _past_slot(between: list[Line], headline: str | None, lang: str) -> bool:

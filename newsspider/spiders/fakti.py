@@ -973,12 +973,8 @@ class FaktiSpider(scrapy.Spider):
         after a page that was full or linked to it (a site that ignores the page number, a
         page stuck once): the pages below cannot be reached, so the walk ends there, as a
         gap. After a short page without a link (speculative) it is the end (a site that shows
-        its last page for any number), as :func:`follow` says; so is it on a narrowed search,
-        which lists its ``todate`` day again first (in a distributed job, another worker's
-        walk may have listed all of a page of it)."""
-        meta = response.meta
-        span = meta.get(SEARCH_SPAN)
-        if not found.repeated or meta.get(SPECULATIVE) or (span is not None and span.narrowed):
+        its last page for any number), as :func:`follow` says."""
+        if not found.repeated or response.meta.get(SPECULATIVE):
             return False
         logger.warning("listing %s repeats earlier pages: not walked further", response.url)
         self.crawler.stats.inc_value("discovery/listing_repeated")
@@ -1061,6 +1057,7 @@ class FaktiSpider(scrapy.Spider):
             page = ListingPage()  # past the results ("no results"), or a passing error
         self.crawler.stats.inc_value("discovery/search_pages")
         walk = self.walks.setdefault(("search", lang), Walk())
+        walk.narrow_to(span.narrowed)
         span = span.saw(*self._search_days(page, lang, walk, span.to), self._cut(page))
         found = self._discover(page, response, now, ("search", lang))
         yield from found.requests
@@ -1121,7 +1118,6 @@ class FaktiSpider(scrapy.Spider):
             lang, span.to, span.oldest, then.to,
         )  # fmt: skip
         stats.inc_value("discovery/search_narrowed")
-        self.walks.setdefault(("search", lang), Walk()).narrow()
         narrowed = SearchSpan(then.to, page_no + 1, span.narrowed + 1, listed_to=not then.gap)
         yield self._search(lang, 0, span=narrowed)
 

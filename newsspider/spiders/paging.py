@@ -122,16 +122,22 @@ class Walk:
     """The article keys one paged walk (a section's listing, an edition's search) listed,
     and how many of its last pages in a row listed only keys earlier pages had (``repeats``)
     or no key new to it (``barren``, empty pages too). A search walk's narrowed search
-    (:meth:`narrow`) is paged as a walk of its own: its pages list again the newest results
+    (:meth:`narrow_to`) is paged as a walk of its own: its pages list again the newest results
     of its ``todate`` day, which the search before listed (``earlier``)."""
 
     def __init__(self) -> None:
         self.keys: set[int] = set()
         self.earlier: set[int] = set()
         self.repeats = self.barren = self.undated = 0
+        self.narrowed = 0
 
-    def narrow(self) -> None:
-        """A narrowed search starts: its pages are judged by its own keys from here."""
+    def narrow_to(self, narrowed: int) -> None:
+        """A page of the walk's ``narrowed``-th narrowed search came: if it is a newer search
+        than this walk's, its pages are judged by its own keys from here (in a distributed
+        job, on whichever worker takes them)."""
+        if narrowed <= self.narrowed:
+            return
+        self.narrowed = narrowed
         self.earlier |= self.keys
         self.keys = set()
         self.repeats = self.barren = self.undated = 0
