@@ -141,10 +141,12 @@ def test_a_backfill_of_a_capped_search_writes_every_article(
     assert len({e["path"].split("todate=")[1][:10] for e in narrowed}) > 2  # (narrowed)
 
 
-def test_a_day_holding_more_results_than_the_cap_is_a_gap(replica_factory, tmp_path: Path):
-    """21 BG articles on 2026-11-29, one search page of 20: the 21st cannot be reached.
-    The run says so and moves no watermark (a gap: exit 0, README "Watermarks"); the next
-    backfill walks it again."""
+def test_a_day_holding_more_results_than_the_cap_is_walked_through_the_sections(
+    replica_factory, tmp_path: Path
+):
+    """21 BG articles on 2026-11-29, one search page of 20: the 21st cannot be reached by
+    search. It was a gap every run (the same cap each time: never fetched, exit 0); the
+    edition's sections are walked instead, and every article of the range is written."""
     replica = replica_factory(articles=CAPPED_ARTICLES, epoch=2, now=CAPPED_NOW, search_pages=1)
     log: list[str] = []
     got = keyed(crawl(replica, tmp_path, "since=2026-11-29", "lang=bg", log=log))
@@ -153,12 +155,14 @@ def test_a_day_holding_more_results_than_the_cap_is_a_gap(replica_factory, tmp_p
         for k, r in truth(replica, 2).items()
         if k[0] == "bg" and published(r).date() == CAPPED_NOW.date()
     }
-    assert len(day) == 21 and len(got) == 20 and set(got) < day
-    assert watermarks(tmp_path) == {}
-    assert any("search (bg) down to 2026-11-29 cannot be walked further" in line for line in log), (
-        log[-20:]
-    )
-    assert any("discovery watermarks not moved" in line for line in log)
+    assert len(day) == 21 and set(got) == day
+    assert "bg" in watermarks(tmp_path)
+    assert any(
+        "search (bg) down to 2026-11-29 cannot be walked further" in line
+        and "walking its sections" in line
+        for line in log
+    ), log[-20:]
+    assert not any("discovery watermarks not moved" in line for line in log)
 
 
 def test_filters_lang_sections_until(replica, tmp_path: Path) -> None:

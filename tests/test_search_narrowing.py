@@ -20,6 +20,7 @@ from test_spider import make_spider
 from twisted.python.failure import Failure
 
 from newsspider.extraction.listings import ListingItem, ListingPage
+from newsspider.extraction.patterns import SECTIONS
 from newsspider.extraction.urls import compact_key
 from newsspider.spiders.paging import (
     SEARCH_SPAN,
@@ -51,17 +52,17 @@ D26, D25, D24, D20 = date(2025, 10, 26), date(2025, 10, 25), date(2025, 10, 24),
         (SearchSpan(D25, 3, 1, True, oldest=D24, older=False, cut=True), Narrowing(None)),
         # every result of its todate day, the search not cut: it listed all of its range
         (SearchSpan(D25, 3, 1, True, oldest=D25), Narrowing(None)),
-        # every result of its todate day and cut there: that day's rest is out of reach (a
-        # gap), the walk goes on below it
-        (SearchSpan(D25, 3, 1, True, oldest=D25, cut=True), Narrowing(D24, gap=True)),
-        (SearchSpan(SINCE, 3, 1, True, oldest=SINCE, cut=True), Narrowing(None, gap=True)),
+        # every result of its todate day and cut there: that day's rest is out of reach of
+        # search (the spider walks the edition's sections)
+        (SearchSpan(D25, 3, 1, True, oldest=D25, cut=True), Narrowing(None, out_of_reach=True)),
+        (SearchSpan(SINCE, 3, 1, True, oldest=SINCE, cut=True), Narrowing(None, True)),
         # results older than `since` (a site ignoring fromdate): the walk reached its floor
         (SearchSpan(D25, oldest=date(2025, 9, 30), older=True, cut=True), Narrowing(None)),
-        # nothing dated: the end of a quiet range; a gap if it was cut or should have listed
-        # its todate day (a narrowed search with no result)
+        # nothing dated: the end of a quiet range; out of reach if it was cut or should have
+        # listed its todate day (a narrowed search with no result)
         (SearchSpan(D25), Narrowing(None)),
-        (SearchSpan(D25, cut=True), Narrowing(None, gap=True)),
-        (SearchSpan(D25, 3, 1, listed_to=True), Narrowing(None, gap=True)),
+        (SearchSpan(D25, cut=True), Narrowing(None, out_of_reach=True)),
+        (SearchSpan(D25, 3, 1, listed_to=True), Narrowing(None, out_of_reach=True)),
         (SearchSpan(D24, 3, 1, listed_to=False), Narrowing(None)),
     ],
 )
@@ -208,24 +209,22 @@ def test_pages_of_a_narrowed_search_that_list_its_day_again_do_not_end_it() -> N
     assert spider.coverage is not None and spider.coverage.gaps == []
 
 
-@pytest.mark.parametrize(("since", "below"), [(D24, "24.10.2025"), (D25, None)])
-def test_a_day_holding_more_results_than_the_cap_is_a_gap(since: date, below: str | None):
+def test_a_day_holding_more_results_than_the_cap_is_walked_through_the_sections() -> None:
     """All of a narrowed search's results are of its todate day, and its page is full: the
-    rest of that day cannot be reached. A gap (no watermark moves); the walk goes on below
-    that day, if the range goes on."""
-    spider = make_spider(since=since.isoformat(), lang="bg")
+    rest of that day cannot be reached by search. It was a gap, the same every run (the
+    same cap): never fetched. The edition's sections are walked instead, down to `since`."""
+    spider = make_spider(since=D24.isoformat(), lang="bg")
     (first,) = spider.start_requests_list()
     page0 = ids(1_000_100, 5, D26) + ids(1_000_110, 15, D25)
     _, narrowed = capped(spider, first, page0, full=True)
     assert narrowed is not None and search_range(narrowed)[1] == "25.10.2025"
+    capped_page = results(ids(1_000_110, 15, D25) + ids(1_000_200, 5, D25), 1)
+    _, (page1,) = answer(spider, narrowed, capped_page)
+    _, (page2,) = answer(spider, page1, NONE)
+    _, sections = answer(spider, page2, NONE)
+    assert sorted(urlsplit(r.url).path for r in sections) == sorted(f"/{s}" for s in SECTIONS)
     assert spider.coverage is not None and spider.coverage.gaps == []
-    _, after = capped(spider, narrowed, ids(1_000_110, 15, D25) + ids(1_000_200, 5, D25), True)
-    assert spider.coverage.gaps and "2025-10-25" in spider.coverage.gaps[0]
     assert spider.crawler.stats.get_value("discovery/search_capped") == 1
-    if below is None:
-        assert after is None
-    else:
-        assert after is not None and search_range(after)[1:] == (below, "0")
 
 
 def failure(request: Request, status: int) -> Failure:

@@ -1094,12 +1094,14 @@ class FaktiSpider(scrapy.Spider):
 
     def _search_ended(self, lang: str, span: SearchSpan, page_no: int) -> Iterator[scrapy.Request]:
         """A search of ``lang`` ended for lack of results at walk page ``page_no``: the walk
-        goes on with a narrowed search, or ends; results out of reach are a gap
-        (:func:`narrowing`)."""
+        goes on with a narrowed search, or ends (:func:`narrowing`). When results of the
+        range are out of the search's reach (a day holding more results than it shows), the
+        edition's sections are walked instead, as when search is unavailable: they list the
+        whole range down to ``since``."""
         assert self.args.since is not None
         stats = self.crawler.stats
         then = narrowing(span, self.args.since)
-        if then.gap:
+        if then.out_of_reach:
             why = (
                 f"its results end after a full page on {span.to.isoformat()}: the rest of "
                 "that day is out of reach (more results than the search shows)"
@@ -1107,10 +1109,13 @@ class FaktiSpider(scrapy.Spider):
                 else "it listed no dated result"
             )
             logger.warning(
-                "search (%s) down to %s cannot be walked further: %s", lang, span.to, why
-            )
+                "search (%s) down to %s cannot be walked further: %s; walking its sections",
+                lang, span.to, why,
+            )  # fmt: skip
             stats.inc_value("discovery/search_capped")
-            self._gap(f"search ({lang}) down to {span.to.isoformat()}: {why}")
+            for name in sorted(P.SECTIONS):
+                yield self._listing(lang, name)
+            return
         if then.to is None:
             return
         logger.info(
@@ -1118,7 +1123,7 @@ class FaktiSpider(scrapy.Spider):
             lang, span.to, span.oldest, then.to,
         )  # fmt: skip
         stats.inc_value("discovery/search_narrowed")
-        narrowed = SearchSpan(then.to, page_no + 1, span.narrowed + 1, listed_to=not then.gap)
+        narrowed = SearchSpan(then.to, page_no + 1, span.narrowed + 1, listed_to=True)
         yield self._search(lang, 0, span=narrowed)
 
     @_settles

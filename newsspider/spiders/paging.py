@@ -17,7 +17,7 @@ range (:class:`SearchSpan`, :func:`narrowing`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from itertools import dropwhile, pairwise, takewhile
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -348,11 +348,11 @@ class SearchSpan(NamedTuple):
 
 class Narrowing(NamedTuple):
     """What follows a search that ended for lack of results: a search down to ``to``
-    (``None``: the walk ends), and whether results of the range cannot be reached (``gap``).
-    """
+    (``None``: the search ends), and whether results of the range cannot be reached by
+    search (``out_of_reach``)."""
 
     to: date | None
-    gap: bool = False
+    out_of_reach: bool = False
 
 
 def narrowing(span: SearchSpan, since: date) -> Narrowing:
@@ -362,20 +362,18 @@ def narrowing(span: SearchSpan, since: date) -> Narrowing:
     same ``fromdate`` and its oldest result's day as ``todate`` (inclusive: that day may
     hold more), from page 0. A search whose results are all of its ``todate`` day and which
     may have been cut there (:attr:`SearchSpan.cut`: that day holds more results than the
-    cap) leaves that day's rest out of reach (a gap); the walk goes on below that day. One
-    that was not cut listed all of its range, and one that listed nothing older than its
-    ``todate`` day new to the walk shows that nothing older is left: the walk ends. A search
-    without a dated result ends it, as a gap if it was cut (no day to go on from) or should
-    have listed its ``todate`` day (:attr:`SearchSpan.listed_to`). Each ``todate`` is
-    strictly older than the one before, so the walk ends."""
+    cap) cannot reach the rest of that day: search cannot serve the walk (``out_of_reach``;
+    the spider walks the edition's sections instead). One that was not cut listed all of its
+    range, and one that listed nothing older than its ``todate`` day new to the walk shows
+    that nothing older is left: the walk ends. A search without a dated result ends it, out
+    of reach too if it was cut (no day to go on from) or should have listed its ``todate``
+    day (:attr:`SearchSpan.listed_to`). Each ``todate`` is strictly older than the one
+    before, so the walk ends."""
     oldest = span.oldest
     if oldest is None:
         return Narrowing(None, span.cut or span.listed_to)
     if oldest >= span.to:
-        if not span.cut:
-            return Narrowing(None)
-        below = span.to - timedelta(days=1)
-        return Narrowing(below if below >= since else None, True)
+        return Narrowing(None, span.cut)
     if not span.older or oldest < since:
         return Narrowing(None)
     return Narrowing(oldest)
