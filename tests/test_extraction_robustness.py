@@ -679,3 +679,21 @@ def test_a_utf8_page_served_as_windows_1251_is_read_as_its_utf8_meta_says() -> N
     result = extract_article(page.encode(), URL, content_type="text/html; charset=windows-1251")
     assert isinstance(result, Extracted), result
     assert result.fields["body"] == "Иван каза „Текст“ на статията."
+
+
+@pytest.mark.parametrize("shown", ["\\u200b", "\\ufeff", "\\u00ad \\u200b"])
+def test_a_headline_that_shows_nothing_gives_way_to_the_next_layer(shown: str) -> None:
+    """A JSON-LD headline of only a zero-width space (invisible) was a non-empty headline,
+    taken before the shown `h1`: a valid record whose headline shows nothing (review)."""
+    page = (
+        "<html><head><title>Synthetic real headline - Fakti</title>"
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "'
+        + shown
+        + '", "datePublished": "2025-04-23T08:03:00+03:00"}</script></head><body><article>'
+        '<h1>Synthetic real headline</h1><div class="info"><div class="ndt">Apr 23, 2025 08:03'
+        '</div><div class="nv">7</div></div><div class="text"><p>Synthetic body text.</p>'
+        "</div></article></body></html>"
+    )
+    result = extract_article(page.encode(), URL)
+    assert isinstance(result, Extracted)
+    assert result.fields["headline"] == "Synthetic real headline"

@@ -38,6 +38,8 @@ def state_of(tmp_path: Path) -> SQLiteStore:
     [
         ({"headline": None}, "missing_headline"),
         ({"headline": "   "}, "missing_headline"),
+        ({"headline": "\u200b"}, "missing_headline"),  # a zero-width space: shows nothing
+        ({"headline": " \ufeff\u00ad "}, "missing_headline"),
         ({"published_at": None}, "missing_published_at"),
         ({"views": -1}, "invalid_views"),
         ({"views": "144"}, "invalid_views"),

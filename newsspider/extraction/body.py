@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as html_lib
+import unicodedata
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +42,14 @@ def collapse(text: str | None) -> str:
     if text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
         return text
     return " ".join(text.split())
+
+
+def blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: whitespace and invisible format characters only (a
+    zero-width space, a byte order mark, a soft hyphen: Unicode category Cf)."""
+    if text.isprintable():  # (the common case: no format character in it)
+        return not text.strip()
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
 
 
 def unique(values: Iterable[str]) -> list[str]:
@@ -239,7 +248,7 @@ def clean_headline(text: str | None) -> str | None:
             if text.endswith(suffix) and len(text) > len(suffix):
                 text = text[: -len(suffix)].rstrip()
                 changed = True
-    return text or None
+    return None if blank(text) else text
 
 
 def without_bullet(text: str) -> str:

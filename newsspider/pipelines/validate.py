@@ -15,6 +15,7 @@ from numbers import Number
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from newsspider.extraction.body import blank
 from newsspider.extraction.record import RECORD_FIELDS
 from newsspider.items import ArticleItem, RejectItem
 from newsspider.schema import article_schema
@@ -249,7 +250,8 @@ def record_of(item: ArticleItem) -> dict[str, Any]:
 class RecordValidator:
     """Checks a record; :meth:`problem` names the first fault as ``(reason, detail)``.
 
-    Reasons: ``missing_<field>`` (absent, or an essential field null/blank) and
+    Reasons: ``missing_<field>`` (absent, or an essential field null/blank: whitespace and
+    invisible format characters only) and
     ``invalid_<field>`` (present but against the schema, or a whole float for an int).
     """
 
@@ -269,7 +271,7 @@ class RecordValidator:
                 return f"missing_{name}", f"{name} is absent"
         for name in ESSENTIAL:
             value = record[name]
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if value is None or (isinstance(value, str) and blank(value)):
                 return f"missing_{name}", f"{name} is {value!r}"
         for name in INTEGERS:
             value = record[name]
