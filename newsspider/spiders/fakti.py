@@ -3,8 +3,8 @@
 Modes, chosen at start (see README "Crawling"):
 
 - ``url=``: just these articles.
-- ``since=``: backfill with search pages (section listings when ``sections`` is given or
-  search is unavailable) down to ``since``.
+- ``since=``: backfill with search pages (section listings when ``sections`` is given,
+  search is unavailable or its results are out of reach: a capped day) down to ``since``.
 - state present: incremental; feeds first, then home/section listings, down to where the
   last complete run of each edition or section started (its watermark, minus a small
   overlap), skipping articles already exported (:mod:`newsspider.spiders.window`).
