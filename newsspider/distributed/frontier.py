@@ -325,12 +325,19 @@ class RedisFrontier(ScrapyRedisScheduler):
         )
         raise StartupError(1)
 
+    def _registered(self) -> dict[str, tuple[str, bool]]:
+        """The workers registered under this prefix: identity → (id, heartbeat alive)."""
+        client, out = self.server, {}
+        for identity, raw in client.hgetall(self.worker.key("workers")).items():
+            wid = json.loads(raw)["id"]
+            out[identity.decode()] = (wid, bool(client.exists(self.worker.key(f"hb:{wid}"))))
+        return out
+
     def _others_running(self) -> int:
         """How many other workers of this prefix have a live heartbeat."""
-        worker, client = self.worker, self.server
-        ids = {json.loads(raw)["id"] for raw in client.hgetall(worker.key("workers")).values()}
-        ids.discard(worker.id)
-        return sum(client.exists(worker.key(f"hb:{i}")) for i in ids)
+        alive = {wid for wid, beating in self._registered().values() if beating}
+        alive.discard(self.worker.id)
+        return len(alive)
 
     def _recover(self) -> None:
         """Put back on the frontier what a killed predecessor of this worker left."""
@@ -364,9 +371,8 @@ class RedisFrontier(ScrapyRedisScheduler):
         """Registered workers without a heartbeat that left a journal, pending rows (a commit
         that failed) or claimed keys."""
         client, stuck = self.server, []
-        for identity, raw in client.hgetall(self.worker.key("workers")).items():
-            wid = json.loads(raw)["id"]
-            if client.exists(self.worker.key(f"hb:{wid}")):
+        for identity, (wid, beating) in self._registered().items():
+            if beating:
                 continue
             runs = client.hkeys(self.worker.key(f"runs:{wid}"))
             if client.exists(
@@ -374,7 +380,7 @@ class RedisFrontier(ScrapyRedisScheduler):
                 self.worker.key(f"owner:{wid}"),
                 *(self.worker.key(f"run:{rid.decode()}") for rid in runs),
             ):
-                stuck.append(identity.decode())
+                stuck.append(identity)
         return sorted(stuck)
 
     def _requeue_claims(self, rid: str, feed: str) -> None:
@@ -478,9 +484,7 @@ class RedisFrontier(ScrapyRedisScheduler):
             error,
         )
         set_exit_status(self.crawler, EXIT_FINISH_REASON)  # (even if already closing)
-        engine = self.crawler.engine
-        if engine is not None and engine.running and engine.spider is not None:
-            deferred_from_coro(engine.close_spider_async(reason=REDIS_LOST))
+        self._close_engine(REDIS_LOST)
 
     def hand_back(self, why: str) -> None:
         """robots.txt cannot be read by this worker (``why``), though the other workers may:
@@ -495,9 +499,13 @@ class RedisFrontier(ScrapyRedisScheduler):
             "for the other workers",
             why,
         )
+        self._close_engine(ROBOTS_LOST)
+
+    def _close_engine(self, reason: str) -> None:
+        """Ask the engine to close the spider with ``reason``, if it is still running one."""
         engine = self.crawler.engine
         if engine is not None and engine.running and engine.spider is not None:
-            deferred_from_coro(engine.close_spider_async(reason=ROBOTS_LOST))
+            deferred_from_coro(engine.close_spider_async(reason=reason))
 
     # -- requests -----------------------------------------------------------------------------
     @_engine_facing(False)

@@ -890,7 +890,7 @@ class FaktiSpider(scrapy.Spider):
             response.body, response.url, now, content_type=_content_type(response)
         )
         home = bool(meta.get("home"))
-        others = None if home else foreign(self._page_refs(page), lang, section)
+        others = None if home else foreign((r for _, r in self._page_refs(page)), lang, section)
         if others is not None:
             yield from self._not_its_listing(response, *others)
             return
@@ -911,12 +911,13 @@ class FaktiSpider(scrapy.Spider):
             odd = _asked(response) if suspect(page, meta) else None
             yield self._listing(lang, section, meta["page"] + 1, next_url, page, odd)
 
-    def _page_refs(self, page: ListingPage) -> Iterator[ArticleRef]:
-        """The articles a listing page lists, of any edition and section."""
+    def _page_refs(self, page: ListingPage) -> Iterator[tuple[ListingItem, ArticleRef]]:
+        """The articles a listing or search page lists, of any edition and section, with
+        their items."""
         for item in page.items:
             ref = parse_article_url(item.url, extra_hosts=self.extra_hosts)
             if ref is not None:
-                yield ref
+                yield item, ref
 
     def _not_its_listing(
         self, response: Response, others: int, listed: int
@@ -1083,9 +1084,8 @@ class FaktiSpider(scrapy.Spider):
         """The Sofia days of a search page's dated results of ``lang``, and whether one of
         them is dated before ``to`` and new to its ``walk``."""
         days, older = [], False
-        for item in page.items:
-            ref = parse_article_url(item.url, extra_hosts=self.extra_hosts)
-            if ref is None or ref.lang != lang or item.published is None:
+        for item, ref in self._page_refs(page):
+            if ref.lang != lang or item.published is None:
                 continue
             day = item.published.astimezone(SOFIA).date()
             days.append(day)
