@@ -28,7 +28,7 @@ from newsspider.pipelines.writer import write_failure
 from newsspider.spiders import fakti as fakti_module
 from newsspider.spiders.fakti import FaktiSpider
 from newsspider.spiders.paging import FEED_CHECK, SPECULATIVE, FeedCheck
-from newsspider.spiders.window import EARLIEST, _below, _span
+from newsspider.spiders.window import EARLIEST, below_bound, shown_span
 from newsspider.startup import StartupError
 
 DATE = "Sun, 26 Oct 2025 10:00:00 GMT"  # 12:00 +02:00 in Sofia
@@ -887,7 +887,7 @@ def test_an_older_story_on_the_home_page_does_not_make_it_reach_the_floor(where:
 
 def listed(*parts: int) -> tuple[float, float]:
     """The span of a Sofia wall-clock time as a listing page shows it (to the minute)."""
-    return _span(sofia_local(*parts), shown=True)
+    return shown_span(sofia_local(*parts), shown=True)
 
 
 def test_the_order_of_a_check_page_counts_only_above_the_floor() -> None:
@@ -1020,8 +1020,8 @@ def test_the_two_passes_of_the_repeated_autumn_hour_are_told_apart() -> None:
     first = datetime(2025, 10, 26, 0, 20, tzinfo=UTC).astimezone(SOFIA)  # 03:20+03:00
     second = datetime(2025, 10, 26, 1, 10, tzinfo=UTC).astimezone(SOFIA)  # 03:10+02:00
     assert second.utcoffset() == timedelta(hours=2) and first.utcoffset() == timedelta(hours=3)
-    assert not _below(second, first)  # 50 minutes after it
-    assert _below(first, second)
+    assert not below_bound(second, first)  # 50 minutes after it
+    assert below_bound(first, second)
 
 
 def test_a_listed_time_is_below_the_floor_only_once_its_whole_minute_in_either_pass_is() -> None:
@@ -1030,25 +1030,25 @@ def test_a_listed_time_is_below_the_floor_only_once_its_whole_minute_in_either_p
     article the last run could not have seen counted as old and was never fetched."""
     noon = sofia_local(2025, 11, 5, 12, 0)
     floor = noon + timedelta(seconds=30)  # a watermark at 12:00:30, no overlap
-    assert _below(noon, floor)  # (an exact instant: 30 s below)
-    assert not _below(noon, floor, shown=True)
-    assert _below(noon, noon + timedelta(minutes=1), shown=True)
-    assert _below(noon - timedelta(seconds=30), noon, shown=True)  # 11:59:30: its minute is
+    assert below_bound(noon, floor)  # (an exact instant: 30 s below)
+    assert not below_bound(noon, floor, shown=True)
+    assert below_bound(noon, noon + timedelta(minutes=1), shown=True)
+    assert below_bound(noon - timedelta(seconds=30), noon, shown=True)  # 11:59:30: its minute is
     first_pass = datetime(2025, 10, 26, 0, 5, tzinfo=UTC).astimezone(SOFIA)  # 03:05+03:00
     floor = datetime(2025, 10, 26, 0, 20, tzinfo=UTC).astimezone(SOFIA)  # 03:20+03:00
-    assert _below(first_pass, floor)
-    assert not _below(first_pass, floor, shown=True)  # 03:05+02:00 is after it
-    assert _below(first_pass, floor + timedelta(hours=1, minutes=1), shown=True)
+    assert below_bound(first_pass, floor)
+    assert not below_bound(first_pass, floor, shown=True)  # 03:05+02:00 is after it
+    assert below_bound(first_pass, floor + timedelta(hours=1, minutes=1), shown=True)
 
 
 def test_a_time_at_exactly_the_lower_bound_is_not_below_it() -> None:
     """A window holds what was published at or after its lower bound: a time whose last
     possible second is the bound itself is inside it."""
     noon = sofia_local(2025, 11, 5, 12, 0)
-    assert not _below(noon, noon)  # an exact instant (a feed's)
-    assert _below(noon - timedelta(seconds=1), noon)
-    assert not _below(noon, noon + timedelta(seconds=59), shown=True)  # 12:00:59, its last
-    assert _below(noon, noon + timedelta(seconds=60), shown=True)
+    assert not below_bound(noon, noon)  # an exact instant (a feed's)
+    assert below_bound(noon - timedelta(seconds=1), noon)
+    assert not below_bound(noon, noon + timedelta(seconds=59), shown=True)  # 12:00:59, its last
+    assert below_bound(noon, noon + timedelta(seconds=60), shown=True)
 
 
 @pytest.mark.parametrize(
@@ -1094,8 +1094,8 @@ def test_dates_at_the_ends_of_the_calendar_never_raise() -> None:
         ],
     )
     assert paths(out) == ["/world/1000003-c", "/world/1000002-b", "/"]  # undated: + home page
-    assert not _below(sofia_local(9999, 12, 31), at, day_only=True)
-    assert _below(sofia_local(1, 1, 1, 2, 0), at, day_only=True)
+    assert not below_bound(sofia_local(9999, 12, 31), at, day_only=True)
+    assert below_bound(sofia_local(1, 1, 1, 2, 0), at, day_only=True)
 
 
 def test_since_the_first_day_there_is_walks_everything() -> None:

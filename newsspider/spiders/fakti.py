@@ -92,15 +92,15 @@ from newsspider.spiders.paging import (
 from newsspider.spiders.window import (
     Coverage,
     Window,
-    _below,
-    _repeats_in,
-    _sofia_midnight,
-    _span,
-    _undated_times,
-    _whole_day,
     before,
+    below_bound,
     reached,
+    repeats_in,
     scope,
+    shown_span,
+    sofia_midnight,
+    undated_times,
+    whole_day,
 )
 from newsspider.startup import exit_on
 from newsspider.state import StateStore, get_store
@@ -114,7 +114,7 @@ ARTICLE_PRIORITY = 10
 #: A site clock this far ahead of ours is logged (once) and counted (discovery/site_clock_ahead).
 CLOCK_AHEAD_WARN = timedelta(minutes=5)
 #: Request meta of an article found on a listing: the time it was listed with (an undated
-#: item: see ``_undated_times``), and that page's clock.
+#: item: see ``undated_times``), and that page's clock.
 LISTED, LISTING_CLOCK = "fakti_listed", "fakti_listing_clock"
 #: Request meta of an article a killed distributed run had claimed, fetched again.
 REFETCH = "fakti_refetch"
@@ -372,9 +372,9 @@ class FaktiSpider(scrapy.Spider):
         args = self.args
         if args.urls:
             return [r for ref in args.urls if (r := self._article_request(ref)) is not None]
-        upper = _sofia_midnight(args.until + timedelta(days=1)) if args.until else None
+        upper = sofia_midnight(args.until + timedelta(days=1)) if args.until else None
         requests: list[scrapy.Request] = []
-        floor = _sofia_midnight(args.since) if args.since is not None else None
+        floor = sofia_midnight(args.since) if args.since is not None else None
         if args.refresh is not None:
             requests += self._refresh_requests(args.refresh, floor, upper)
         scopes = [scope(lang, s) for lang in args.langs for s in (args.sections or (None,))]
@@ -585,7 +585,7 @@ class FaktiSpider(scrapy.Spider):
         """The request of a discovered article: ``floor`` drops it if it was published
         earlier; ``listed`` is the listing item it was found in, on a page of ``clock``;
         ``undated`` is the time it counts as listed if it shows no date
-        (:func:`_undated_times`)."""
+        (:func:`undated_times`)."""
         compact = compact_key(ref.key)
         if compact in self.seen_keys:
             self.crawler.stats.inc_value("discovery/articles/duplicate")
@@ -667,9 +667,9 @@ class FaktiSpider(scrapy.Spider):
         A date shown without a time, or at exactly 00:00 (a date-only article, e.g. BG form C),
         may stand for any time of that day, so it is only old once the whole day is; a
         listing's time, once any second of its minute, in either pass of the repeated
-        autumn hour, is (:func:`_below`)."""
+        autumn hour, is (:func:`below_bound`)."""
         if item.published is not None:
-            if _below(item.published, lower, item.day_only, item.shown):
+            if below_bound(item.published, lower, item.day_only, item.shown):
                 return "old"
             upper = self.window.upper
             if upper is not None and instant(item.published) >= instant(upper):
@@ -684,7 +684,7 @@ class FaktiSpider(scrapy.Spider):
         assert self.store is not None
         state = self.store.get(ref.key)
         published = state.published_at if state is not None else None
-        return "old" if published is not None and _below(published, floor) else "known"
+        return "old" if published is not None and below_bound(published, floor) else "known"
 
     def _discover(
         self, page: ListingPage, response: Response, now: datetime, walk: tuple | None = None
@@ -710,11 +710,11 @@ class FaktiSpider(scrapy.Spider):
         old_tail = 0
         paged = self.walks.setdefault(walk, Walk()) if walk is not None else None
         compact = [compact_key(k) for k in keys]
-        repeats = _repeats_in(compact, paged.keys if paged is not None else set())
+        repeats = repeats_in(compact, paged.keys if paged is not None else set())
         dated = any(item.published is not None or ref.key in known for item, ref in pairs)
         novel = paged.see(compact, dated) if paged is not None else bool(keys)
         floor = self.window.lower(now, lang, section)
-        undated = _undated_times(page.items, [item for item, _ in pairs], floor)
+        undated = undated_times(page.items, [item for item, _ in pairs], floor)
         marked = self.window.has_mark(lang, section)
         cut = None if marked else floor  # incremental: keep all
         # (the watermark itself: an item after it shows the page lists what came since)
@@ -733,7 +733,7 @@ class FaktiSpider(scrapy.Spider):
             overlap |= (
                 ours
                 and item.published is not None
-                and not _whole_day(item.published, item.day_only)
+                and not whole_day(item.published, item.day_only)
                 and floor_at is not None
                 and mark_at is not None
                 and floor_at <= at <= mark_at
@@ -813,8 +813,8 @@ class FaktiSpider(scrapy.Spider):
         self, page: ListingPage, lang: str, section: str | None
     ) -> Iterator[tuple[int, Span | None]]:
         """``(compact key, span)`` of a page's items of edition ``lang`` (and ``section``):
-        the first and last second its time may stand for (:func:`_span`), ``None`` when the
-        page shows no time, or only a day (:func:`_whole_day`)."""
+        the first and last second its time may stand for (:func:`shown_span`), ``None`` when the
+        page shows no time, or only a day (:func:`whole_day`)."""
         for item in page.items:
             ref = parse_article_url(item.url, extra_hosts=self.extra_hosts)
             if ref is None or ref.lang != lang or section not in (None, ref.section):
@@ -822,7 +822,7 @@ class FaktiSpider(scrapy.Spider):
             at = item.published
             yield (
                 compact_key(ref.key),
-                None if at is None or _whole_day(at, item.day_only) else _span(at, item.shown),
+                None if at is None or whole_day(at, item.day_only) else shown_span(at, item.shown),
             )
 
     def _feed_holds(
@@ -1318,6 +1318,6 @@ class FaktiSpider(scrapy.Spider):
         # (a date-only 00:00: only once its whole day is; any other time as shown, to the
         # minute: keeping an article just below the floor costs a dedup check, dropping
         # one inside it loses it)
-        if _below(published, floor, shown=True):
+        if below_bound(published, floor, shown=True):
             return False
         return upper is None or instant(published) < instant(upper)

@@ -84,7 +84,7 @@ def before(dt: datetime, span: timedelta) -> datetime:
 # --- publication times against a walk's bounds (pure: no spider state) ------------------
 
 
-def _sofia_midnight(day: date) -> datetime:
+def sofia_midnight(day: date) -> datetime:
     """Sofia's midnight of ``day``; :data:`EARLIEST` for 1 January of year 1 (that midnight
     had no instant: `since=0001-01-01`, everything)."""
     try:
@@ -93,25 +93,25 @@ def _sofia_midnight(day: date) -> datetime:
         return EARLIEST
 
 
-def _below(
+def below_bound(
     published: datetime, lower: datetime | None, day_only: bool = False, shown: bool = False
 ) -> bool:
     """Whether a publication time lies below the walk's ``lower`` bound. A date shown
     without a time, or a time at exactly 00:00 (a date-only article, e.g. BG form C, listed
     and exported long after its midnight), may stand for any time of that day: only below
     once the whole day is. A time ``shown`` as the site shows it is below once the last
-    second it may stand for is (:func:`_span`)."""
+    second it may stand for is (:func:`shown_span`)."""
     if lower is None:
         return False
-    if _whole_day(published, day_only):
+    if whole_day(published, day_only):
         try:
             return instant(published + timedelta(days=1)) <= instant(lower)
         except OverflowError:  # (31 December 9999: its day ends after any bound)
             return False
-    return _span(published, shown)[1] < instant(lower)
+    return shown_span(published, shown)[1] < instant(lower)
 
 
-def _span(published: datetime, shown: bool = False) -> Span:
+def shown_span(published: datetime, shown: bool = False) -> Span:
     """The first and last second (POSIX) a publication time may stand for: a time ``shown``
     as the site shows it (Sofia's wall clock, to the minute) any second of its minute, in
     either pass of the repeated autumn hour; any other time (a feed's, with its offset and
@@ -122,13 +122,13 @@ def _span(published: datetime, shown: bool = False) -> Span:
     return instant(start), instant(start.replace(fold=1)) + 59
 
 
-def _whole_day(published: datetime, day_only: bool = False) -> bool:
+def whole_day(published: datetime, day_only: bool = False) -> bool:
     """Whether a publication time may stand for any time of its day: a date shown without
     a time, or a time at exactly 00:00 Sofia (BG form C, as a feed's ``pubDate`` too)."""
     return day_only or published.astimezone(SOFIA).time() == time(0, 0)
 
 
-def _repeats_in(keys: list[int], walked: set[int]) -> list[bool]:
+def repeats_in(keys: list[int], walked: set[int]) -> list[bool]:
     """For each of a page's ``keys``, whether the walk's earlier pages (``walked``) or this
     page, further up, listed it already."""
     here: set[int] = set()
@@ -139,7 +139,7 @@ def _repeats_in(keys: list[int], walked: set[int]) -> list[bool]:
     return repeats
 
 
-def _undated_times(
+def undated_times(
     items: list[ListingItem], wanted: list[ListingItem], floor: datetime | None
 ) -> list[datetime | None]:
     """For each of ``wanted`` (items of the listing page ``items``, in page order): the time
