@@ -369,8 +369,9 @@ def _analyst_runs(root: Path, make_record) -> Path:
     published), one with mixed offsets, a null view and text that looks like numbers, an
     English one (two records) with `subtitle`, `image_url`, `updated_at` and `comments` null
     and `authors`, `tags` empty in every record, then a FAKTI_GZIP run under
-    FAKTI_EMIT=changed that writes key (bg, 1) again, edited. Beside them: a rejects file, a
-    report and a hidden temporary of a run being written, which no glob may take."""
+    FAKTI_EMIT=changed that writes key (bg, 1) again, edited, and a run in the same second
+    (``_001``, the same ``scraped_at``) that writes it edited again. Beside them: a rejects
+    file, a report and a hidden temporary of a run being written, which no glob may take."""
     folder = root / "output" / "fakti"
     folder.mkdir(parents=True)
     winter = {
@@ -390,12 +391,14 @@ def _analyst_runs(root: Path, make_record) -> Path:
     blank = {"subtitle": None, "image_url": None, "updated_at": None, "comments": None}
     english = [make_record(n, lang="en", **blank, authors=[], tags=[]) for n in (6, 7)]
     edited = make_record(1, **winter | {"scraped_at": "2026-11-29T09:30:00+00:00"}, headline="Нов")
+    again = edited | {"headline": "Новее"}  # the next run, in the same second: a tie
     for name, records in [
         ("2026-11-29T06-30-00.jsonl", first),
         ("2026-11-29T07-30-00.jsonl", second),
         ("2026-11-29T08-30-00.jsonl", english),
         ("2026-11-29T06-30-00.rejects.jsonl", [{"url": "u", "reason": "r", "partial": {}}]),
         (".2026-11-29T10-30-00.jsonl.part", [make_record(666)]),
+        ("2026-11-29T09-30-00_001.jsonl", [again]),
     ]:
         (folder / name).write_bytes(b"".join(map(json_line, records)))
     with gzip.open(folder / "2026-11-29T09-30-00.jsonl.gz", "wb") as gz:
@@ -415,7 +418,7 @@ def test_readme_read_run_gives_the_same_types_in_every_file(make_record, tmp_pat
     names = readme_pandas(tmp_path, monkeypatch)
     read_run = names["read_run"]
     paths = sorted(folder.glob("[0-9]*[0-9].jsonl*"))
-    assert len(paths) == 4
+    assert len(paths) == 5
     for path in paths:
         df = read_run(path)
         assert {name: str(kind) for name, kind in df.dtypes.items()} == PANDAS_TYPES, path.name
@@ -446,10 +449,10 @@ def test_readme_pandas_all_runs_latest_per_key(make_record, tmp_path, monkeypatc
     names = readme_pandas(tmp_path, monkeypatch)
     exec(readme_block("python", "drop_duplicates"), names)
     runs, latest = names["runs"], names["latest"]
-    assert sorted(runs["article_id"]) == [1, 1, 2, 3, 4, 5, 6, 7]
+    assert sorted(runs["article_id"]) == [1, 1, 1, 2, 3, 4, 5, 6, 7]
     assert {name: str(kind) for name, kind in runs.dtypes.items()} == PANDAS_TYPES
     assert not latest.duplicated(["lang", "article_id"]).any() and len(latest) == 7
-    assert latest.set_index("article_id").loc[1, "headline"] == "Нов"
+    assert latest.set_index("article_id").loc[1, "headline"] == "Новее"
 
 
 def test_readme_duckdb_fixed_schema_view_and_latest_per_key(make_record, tmp_path, monkeypatch):
@@ -471,17 +474,17 @@ def test_readme_duckdb_fixed_schema_view_and_latest_per_key(make_record, tmp_pat
         '"NULL"'
     }
     view = readme_block("sql", "CREATE OR REPLACE VIEW fakti")
-    schema = "".join(f"columns = {DUCKDB_COLUMNS});".split())
+    schema = "".join(f"columns = {DUCKDB_COLUMNS}, filename = true);".split())
     assert "".join(view.split()).endswith(schema)  # the schema the other tests use
     con.execute(view)
     described = con.sql("DESCRIBE SELECT * FROM fakti").fetchall()
-    assert {name: kind for name, kind, *_ in described} == DUCKDB_TYPES
+    assert {name: kind for name, kind, *_ in described} == DUCKDB_TYPES | {"filename": "VARCHAR"}
     ids = sorted(r[0] for r in con.sql("SELECT article_id FROM fakti").fetchall())
-    assert ids == [1, 1, 2, 3, 4, 5, 6, 7]
+    assert ids == [1, 1, 1, 2, 3, 4, 5, 6, 7]
     latest = con.sql(readme_block("sql", "QUALIFY row_number()"))
     rows = latest.select("lang, article_id, headline").order("lang, article_id").fetchall()
     assert [r[:2] for r in rows] == [("bg", n) for n in range(1, 6)] + [("en", 6), ("en", 7)]
-    assert rows[0][2] == "Нов"
+    assert rows[0][2] == "Новее"  # the tie on scraped_at goes to the later run file
     inline = 'duckdb.sql("SELECT * FROM fakti").df()'  # the README's way to a BIGINT-exact frame
     assert f"`{inline}`" in README.read_text("utf-8")
     frame = eval(inline, {"duckdb": con})
