@@ -18,13 +18,14 @@ from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.article import _Cut
 from newsspider.extraction.body import (
+    blank,
     clean_headline,
     collapse,
     element_text,
@@ -125,7 +126,7 @@ def old_clean_headline(text: str | None) -> str | None:
             if text.endswith(suffix) and len(text) > len(suffix):
                 text = text[: -len(suffix)].rstrip()
                 changed = True
-    return text or None
+    return None if blank(text) else text  # (a headline that shows nothing is none: d708a0a)
 
 
 def old_parse_int(text: str | int | None) -> int | None:
@@ -421,6 +422,7 @@ TEXT_PARTS = st.sampled_from([*WHITESPACE, "a", "б", "&amp;", "&", "-", " - Fak
 
 @DRAWN
 @given(text=st.lists(TEXT_PARTS, max_size=12).map("".join) | st.text(max_size=40))
+@example(text="\xad")  # (drawn once in four runs before the reference knew blank headlines)
 def test_text_helpers_on_drawn_strings(text: str) -> None:
     assert collapse(text) == old_collapse(text)
     assert clean_headline(text) == old_clean_headline(text)
