@@ -88,8 +88,6 @@ def _date(name: str, value: str) -> date:
         day = date.fromisoformat(value)
     except ValueError as exc:
         raise ArgumentError(name, value, str(exc)) from None
-    if day == date.max:  # the run's upper bound is the midnight after ``until``
-        raise ArgumentError(name, value, "out of range")
     return day
 
 
@@ -152,6 +150,9 @@ def parse_args(raw: Mapping[str, object], extra_hosts: tuple[str, ...] = ()) -> 
     since, until = values.get("since"), values.get("until")
     if isinstance(since, date) and since > datetime.now(SOFIA).date():
         raise ArgumentError("since", given["since"], "after today in Sofia")
+    if until == date.max:  # the run's upper bound is the midnight after ``until``
+        reason = "the calendar's last day, which has no midnight after it; leave until= out"
+        raise ArgumentError("until", given["until"], reason)
     if isinstance(since, date) and isinstance(until, date) and since > until:
         raise ArgumentError("until", given["until"], f"before since={given['since']}")
     if "sections" in given:

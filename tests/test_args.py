@@ -145,7 +145,8 @@ def test_replica_and_refresh() -> None:
         ({"refresh": "-1"}, "refresh", "refresh=N"),
         ({"refresh": "36501"}, "refresh", "refresh=N (days, a whole number 0..36500)"),
         ({"since": "2999-01-01"}, "since", "since=YYYY-MM-DD"),
-        ({"until": "9999-12-31"}, "until", "until=YYYY-MM-DD"),
+        ({"until": "9999-12-31"}, "until", "no midnight after it; leave until= out"),
+        ({"since": "9999-12-31"}, "since", "after today in Sofia"),
     ],
 )
 def test_bad_values_name_argument_and_form(raw: dict, name: str, form: str) -> None:
