@@ -36,7 +36,7 @@ from newsspider.extraction.body import (
 )
 from newsspider.extraction.dates import DateLine, parse_date_line, sofia_local
 from newsspider.extraction.decode import parse_bytes, parse_html
-from newsspider.extraction.jsonld import _find
+from newsspider.extraction.jsonld import _articles
 from newsspider.extraction.numbers import parse_int
 from newsspider.extraction.selectors import _in_non_body, first
 from newsspider.extraction.text import _following, _image_between, _inside
@@ -393,7 +393,7 @@ def test_tree_helpers_on_replica_pages() -> None:
                 assert element_text(el, P.HEADER_CLASSES) == old_element_text(el, P.HEADER_CLASSES)
             if _inside(el, scope):
                 assert _in_non_body(el, scope, known) == old_in_non_body(el, scope)
-        assert _find(root) == old_find(root)
+        assert next(_articles(root), None) == old_find(root)
 
 
 @DRAWN
@@ -528,4 +528,4 @@ def test_plain_rest_on_drawn_bytes(rest: bytes) -> None:
 )
 def test_jsonld_scripts(script: str) -> None:
     root = parse_html(f'<html><head><script type="application/ld+json">{script}</script></head>')
-    assert _find(root) == old_find(root)
+    assert next(_articles(root), None) == old_find(root)

@@ -76,6 +76,8 @@ LD = (
     '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "From LD",'
     ' "datePublished": "2026-01-09T10:00:00+02:00"}</script>'
 )
+#: ``LD`` naming the page by its ``url``, with another headline.
+NAMED_LD = LD.replace("{", f'{{"url": "{URL}", ', 1).replace("From LD", "Named LD")
 
 
 @pytest.mark.parametrize(
@@ -86,6 +88,9 @@ LD = (
         (_page(head=LD, after=LD.replace("From LD", "Later LD")), True),
         # JSON-LD only after the article: the full page decides.
         (_page(after=LD), False),
+        # JSON-LD in the `<body>` before the article: a script after the cut may name the page.
+        (_page(before=LD), True),
+        (_page(before=LD, after=NAMED_LD), False),
         (_page(after=LD.replace("ld+json", "ld&#43;json")), False),
         (_page(after='<script type="text/x" data-a="a>b" src=x/>'), True),
         (_page(after="<script/type=x></script>"), False),

@@ -15,9 +15,10 @@ Fast path: a page is first parsed only up to the `</article>` after its first `<
 tree in document order and never changes a closed element, so that prefix gives the same
 `<head>`, article element and ancestors as the full parse. Its result is used only when
 nothing after the cut can matter: `<head>` and the article closed before the cut, a JSON-LD
-article object found before it (else no script after it that could be JSON-LD, no second
-`<html>`/`<head>`/`<body>` tag and no NUL byte, which could hide one), and the rendered-text
-layer (which may read the whole `<body>`) not consulted. Otherwise the full page is parsed.
+article object found in the `<head>` (else no script after the cut that could be JSON-LD, no
+second `<html>`/`<head>`/`<body>` tag and no NUL byte, which could hide one), and the
+rendered-text layer (which may read the whole `<body>`) not consulted. Otherwise the full page
+is parsed.
 """
 
 from __future__ import annotations
@@ -276,9 +277,13 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     marks = scan(scope)
     if cut is not None and not (cut.closed(root, head, h1, scope) and _known_markup(marks)):
         raise _NeedsFullPage
-    obj = find_article(root, head)
-    if cut is not None and obj is None and not cut.plain_rest():
-        raise _NeedsFullPage
+    # The `<head>`'s article object, else the whole page's (a script after the cut may hold
+    # the one that names this page).
+    obj = find_article(head, ref)
+    if obj is None and head is not root:
+        if cut is not None and not cut.plain_rest():
+            raise _NeedsFullPage
+        obj = find_article(root, ref)
     canonical = _canonical_ref(head, ref)
     if canonical.key != ref.key and canonical.lang == ref.lang:
         return Rejected(ref.url, CANONICAL_ELSEWHERE, {"url": ref.url}, {})

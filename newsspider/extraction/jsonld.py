@@ -12,6 +12,7 @@ from lxml import etree
 from newsspider.extraction import patterns as P
 from newsspider.extraction.body import absolute, clean_headline, collapse
 from newsspider.extraction.dates import is_wall_clock, parse_iso, updated_time
+from newsspider.extraction.urls import ArticleRef, canonicalize, parse_article_url
 
 #: ``json.loads(raw, strict=False)`` builds a decoder per call; this one is shared.
 _DECODER = json.JSONDecoder(strict=False)
@@ -45,17 +46,24 @@ def _is_article(obj: dict[str, Any]) -> bool:
     )
 
 
-def find_article(root: etree._Element, head: etree._Element) -> dict[str, Any] | None:
-    """The first article object of the JSON-LD scripts in ``head`` (the page's `<head>`, else
-    the root), else in the whole page."""
-    found = _find(head)
-    if found is None and head is not root:
-        found = _find(root)
-    return found
+def find_article(scope: etree._Element, ref: ArticleRef) -> dict[str, Any] | None:
+    """The article object of the JSON-LD scripts in ``scope`` for the page of ``ref``: the
+    first that names it (:func:`_names`), else the first that names no article of the site;
+    never one that names another article."""
+    unnamed = None
+    for obj in _articles(scope):
+        names = _names(obj, ref.url)
+        if names == {ref.key}:
+            return obj
+        if not names and unnamed is None:
+            unnamed = obj
+    return unnamed
 
 
-def _find(root: etree._Element) -> dict[str, Any] | None:
-    for script in root.iter("script"):
+def _articles(scope: etree._Element) -> Iterator[dict[str, Any]]:
+    """The article objects of the JSON-LD scripts in ``scope``, in document order (invalid
+    JSON skipped)."""
+    for script in scope.iter("script"):
         if (script.get("type") or "").strip().lower() != P.JSONLD_TYPE:
             continue
         raw = (script.text or "").strip()
@@ -67,12 +75,21 @@ def _find(root: etree._Element) -> dict[str, Any] | None:
             data = _DECODER.decode(raw)
         except (ValueError, RecursionError):  # (nested deeper than Python's recursion limit)
             continue
-        if isinstance(data, dict) and _is_article(data):
-            return data  # the usual page: what _objects() yields first
-        for obj in _objects(data):
-            if _is_article(obj):
-                return obj
-    return None
+        yield from filter(_is_article, _objects(data))
+
+
+def _names(obj: dict[str, Any], page: str) -> set[tuple[str, int]]:
+    """The keys of the site's articles that ``obj`` names as its page (``mainEntityOfPage``,
+    a URL or an object's ``@id``; ``url``; ``@id``), relative ones resolved against ``page``."""
+    keys = set()
+    for name in P.JSONLD_PAGE_NAMES:
+        value = obj.get(name)
+        if isinstance(value, dict):
+            value = value.get("@id")
+        ref = parse_article_url(canonicalize(value, page) or "")
+        if ref is not None:
+            keys.add(ref.key)
+    return keys
 
 
 def _image(value: Any) -> str | None:

@@ -381,6 +381,8 @@ JSONLD_ARTICLE_TYPES = frozenset(
     {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "OpinionNewsArticle",
      "AnalysisNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle"}
 )  # fmt: skip
+#: The keys by which a JSON-LD article object names its page (a URL, or an object's `@id`).
+JSONLD_PAGE_NAMES: tuple[str, ...] = ("mainEntityOfPage", "url", "@id")
 #: Meta keys, in priority order, per field (the `meta` layer).
 META_HEADLINE: tuple[str, ...] = ("og:title", "twitter:title")
 META_SUBTITLE: tuple[str, ...] = ("og:description", "twitter:description")
