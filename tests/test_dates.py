@@ -235,13 +235,29 @@ def test_listing_dates_unparseable(text: str | None) -> None:
         ("2025-10-26T01:30:00Z", "2025-10-26T03:30:00+02:00"),  # second 03:30
         ("2025-04-23T08:03:00", "2025-04-23T08:03:00+03:00"),  # no offset: Sofia wall clock
         ("2025-04-23T05:03:00.123Z", "2025-04-23T08:03:00+03:00"),
+        ("2025-04-23T05:03:27.123456789Z", "2025-04-23T08:03:27+03:00"),  # to the second
+        ("2025-04-23t05:03:27z", "2025-04-23T08:03:27+03:00"),
+        ("2025-04-23T08:03+0300", "2025-04-23T08:03:00+03:00"),
+        ("2025-04-23 08:03", "2025-04-23T08:03:00+03:00"),
+        ("2025-04-23", "2025-04-23T00:00:00+03:00"),  # a date alone: its midnight, as form C
+        # an xsd:date with its offset (read as the time 03:00 and 05:00): still its midnight
+        ("2025-04-23+03:00", "2025-04-23T00:00:00+03:00"),
+        ("2025-04-23-05:00", "2025-04-23T00:00:00+03:00"),
     ],
 )
 def test_parse_iso(text: str, expected: str) -> None:
     assert iso(parse_iso(text)) == expected
 
 
-@pytest.mark.parametrize("text", [None, "", "yesterday", "2025-13-01T00:00:00Z"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(None, "", "yesterday", "2025-13-01T00:00:00Z"),
+        # a year or a month alone (read as its first day), any character between date and
+        # time (read as 12:00), an hour without minutes, a week or ordinal date
+        *("2025", "2025-04", "2025-04-23x12", "2025-04-23T08", "2025-W17-3", "2025-113"),
+    ],
+)
 def test_parse_iso_bad(text: str | None) -> None:
     assert parse_iso(text) is None
 
@@ -370,6 +386,15 @@ def test_a_shown_time_no_page_of_the_site_can_show_is_none(parse, text: str) -> 
 
 def test_a_two_digit_rfc_822_year_is_still_read() -> None:
     assert iso(parse_rfc822("Sun, 26 Oct 25 10:00:00 GMT")) == "2025-10-26T12:00:00+02:00"
+
+
+def test_an_update_within_the_same_second_is_no_update() -> None:
+    """The record shows times to the second: `.100Z` then `.900Z` gave an update equal to
+    the publication time."""
+    published = parse_iso("2025-04-23T05:03:27.100Z")
+    assert updated_time(published, parse_iso("2025-04-23T05:03:27.900Z")) is None
+    later = parse_iso("2025-04-23T05:03:28.000Z")
+    assert iso(updated_time(published, later)) == "2025-04-23T08:03:28+03:00"
 
 
 def test_an_update_in_the_second_pass_of_the_repeated_hour_is_an_update() -> None:

@@ -233,12 +233,19 @@ def updated_time(published: datetime | None, modified: datetime | None) -> datet
 @lru_cache(maxsize=1024)
 def _parse_iso(text: str) -> tuple[datetime, bool] | None:
     """``(Sofia time, without an offset)`` of a stripped ISO string (cached: JSON-LD and meta
-    repeat the same time)."""
+    repeat the same time), to the second (as the record shows it). A date alone (an offset
+    after it says nothing of the time) is its midnight in Sofia, as form C; a form other than
+    :data:`~patterns.ISO_TIME` is no time."""
+    form = P.ISO_TIME.fullmatch(text)
+    if form is None:
+        return None
+    if form["time"] is None:
+        text = form["date"]
     try:
-        dt = datetime.fromisoformat(text)
+        dt = datetime.fromisoformat(text).replace(microsecond=0)
     except ValueError:
         try:
-            dt = du_parser.isoparse(text)
+            dt = du_parser.isoparse(text).replace(microsecond=0)
         except (ValueError, OverflowError, TypeError):
             return None
     sofia = _site_instant(dt)
