@@ -164,6 +164,14 @@ DATE_LINE_EN = re.compile(
 DATE_LINE_BG = re.compile(
     rf"^{_BG_DATE}(?:{_UPDATED_WORD}(?:{_BG_UPD}|{_EN_UPD}))?{_COUNTS}$", re.IGNORECASE
 )
+#: A date line whose counts are shown in a form that is no count (`Apr 23, 2025 08:03 1.2K`,
+#: `… 1,234`, `… 144 views`; views then comments: `… 18:45 2,6 хил. 7`): its date and time
+#: (``date``), then one or two such counts. The known markup reads such a `.nv` as null,
+#: and so does the text layer: the date stands, the counts are null (never guessed).
+_SHOWN_COUNT = r"[0-9][0-9.,]*(?:\s?[^\W\d_]+\.?){0,2}"
+SHOWN_COUNTS = re.compile(
+    rf"^(?P<date>.*[0-9]:[0-9]{{2}}(?::[0-9]{{2}})?)\s+{_SHOWN_COUNT}(?:\s+{_SHOWN_COUNT})?$"
+)
 #: Two `<br>`s in a row (each stands as a NUL; only whitespace between): a paragraph break.
 DOUBLE_BREAK = re.compile(r"\0\s*\0[\s\0]*")
 #: A date line in the headline's place gives way to one with a time or counts within this

@@ -321,7 +321,7 @@ def _date_at(lines: list[Line], i: int) -> tuple[int, DateLine] | None:
     line = lines[i]
     if line.linky or line.item or len(line.text) > 200:
         return None
-    parsed = parse_date_line(line.text)
+    parsed = _date_line(line.text)
     if line.el is not None and len(line.el):  # inline elements: their boundaries count
         parsed = _spaced_date(line) or parsed
     text, end = line.text, i + 1
@@ -411,9 +411,19 @@ def _spaced_date(line: Line) -> DateLine | None:
         if not within(node, el, skipped):  # (not an `svg`'s `title`, a share bar's `div`)
             return None
     text = spaced_text(el)  # (without an icon's `svg`/`img`, a script...)
-    parsed = parse_date_line(text) if text != line.text else None
+    parsed = _date_line(text) if text != line.text else None
     if parsed is not None:
         line.text = text
+    return parsed
+
+
+def _date_line(text: str) -> DateLine | None:
+    """:func:`parse_date_line` of a rendered line; one whose counts are shown in a form that
+    is no count (`Apr 23, 2025 08:03 1.2K`: :data:`~patterns.SHOWN_COUNTS`) is its date and
+    time, with null counts."""
+    parsed = parse_date_line(text)
+    if parsed is None and (shown := P.SHOWN_COUNTS.match(text)) is not None:
+        return parse_date_line(shown.group("date"))
     return parsed
 
 
