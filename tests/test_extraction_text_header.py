@@ -1,7 +1,10 @@
 """Text layer, header lines of pages without the known class names (fakti-site.md §3, §5
-variant 3): a date line whose counts are no count. All text is synthetic."""
+variant 3): a date line whose counts are no count, an author line naming several authors
+or led by a label. All text is synthetic."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -80,3 +83,102 @@ def test_a_body_line_opening_with_a_date_and_a_number_stays_in_the_body(para: st
     f = _en(f"<div>{EN_DATE} 144</div>", f"<p>{para}</p><p>Last.</p>")
     assert (f["published_at"], f["views"]) == ("2025-04-23T08:03:00+03:00", 144)
     assert f["body"] == f"{para}\n\nLast."
+
+
+# --- an author line naming several authors, or led by a label ------------------------------
+
+BG_HEAD = (
+    '<html lang="bg"><head><title>Кметът откри нов мост - Факти</title></head><body><main>'
+    "<article><h1>Кметът откри нов мост</h1>"
+    "<div><span>13 Юни, 2025 05:39</span> <span>2 616</span> <span>7</span></div>"
+    "<h2>Движението ще се облекчи според общината</h2>"
+)
+BG_BODY = '<div class="c"><p>Първият абзац на статията.</p><p>Вторият абзац.</p></div>'
+BG_PARAS = "Първият абзац на статията.\n\nВторият абзац."
+TWO_AUTHORS = (
+    '<a{cls} href="/author/s">Стефан Маринов</a> <span>Стефан Маринов</span>, '
+    '<a{cls} href="/author/m">Мария Иванова</a> <span>Мария Иванова</span> '
+    "<span>Автор във Fakti.bg</span>"
+)
+BG_TEXT = """Кметът откри нов мост
+13 Юни, 2025 05:39 2 616 7
+Движението ще се облекчи според общината
+Кметът откри нов мост - 1
+Снимка: Архив
+{author}
+Първият абзац на статията.
+Вторият абзац.
+"""
+
+
+def _bg(author: str, body: str = BG_BODY) -> dict:
+    return _page(f"{BG_HEAD}<div>{author}</div>{body}</article></main></body></html>", BG_URL)
+
+
+def _bg_text(author: str) -> dict:
+    result = extract_from_text(BG_TEXT.format(author=author), BG_URL)
+    assert isinstance(result, Extracted), result
+    return result.fields
+
+
+def test_an_author_line_of_two_names_each_shown_twice_gives_both() -> None:
+    """`<a>С М</a> <span>С М</span>, <a>М И</a> <span>М И</span> <span>Автор във
+    Fakti.bg</span>` without the known class names: the authors were [] and the line opened
+    the body. The known markup gives both names."""
+    known = _bg(TWO_AUTHORS.format(cls=' class="author-name"'))
+    f = _bg(TWO_AUTHORS.format(cls=""))
+    assert f["authors"] == known["authors"] == ["Стефан Маринов", "Мария Иванова"]
+    assert f["body"] == known["body"] == BG_PARAS
+    assert f["subtitle"] == "Движението ще се облекчи според общината"
+    line = "Стефан Маринов Стефан Маринов, Мария Иванова Мария Иванова Главен редактор във Fakti.bg"
+    f = _bg_text(line)
+    assert (f["authors"], f["body"]) == (["Стефан Маринов", "Мария Иванова"], BG_PARAS)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Това каза Петър Иванов, Мария Иванова Мария Иванова Автор във Fakti.bg",
+        "Петър Иванов Петър Иванов, главен редактор във Fakti.bg",
+    ],
+)
+def test_a_line_of_names_not_each_shown_twice_is_no_author_line(line: str) -> None:
+    f = _bg_text(line)
+    assert f["authors"] == []
+    assert f["body"] == f"{line}\n\n{BG_PARAS}"
+
+
+@pytest.mark.parametrize(
+    ("author", "names"),
+    [
+        ('Автор: <a href="/author/s">Стефан Маринов</a>', ["Стефан Маринов"]),
+        ("Автор: <span>Стефан Маринов</span>", ["Стефан Маринов"]),
+        (
+            'Автори: <a href="/author/s">Стефан Маринов</a>, <a href="/author/m">Мария Иванова</a>',
+            ["Стефан Маринов", "Мария Иванова"],
+        ),
+    ],
+)
+def test_an_author_line_led_by_a_label_gives_its_names(author: str, names: list[str]) -> None:
+    """`Автор: <a>С М</a>` without the known class names: the authors were []."""
+    f = _bg(author)
+    assert (f["authors"], f["body"]) == (names, BG_PARAS)
+    if "<a " in author:
+        assert _bg(author.replace("<a ", '<a class="author-name" '))["authors"] == names
+    f = _bg_text(re.sub("<[^>]+>", "", author))
+    assert (f["authors"], f["body"]) == (names, BG_PARAS)
+
+
+def test_a_label_line_in_the_body_stays_body_text() -> None:
+    body = '<div class="c"><p>Първи абзац.</p><p>Автор: Иван Вазов</p><p>Трети абзац.</p></div>'
+    f = _bg("", body)
+    assert (f["authors"], f["body"]) == ([], "Първи абзац.\n\nАвтор: Иван Вазов\n\nТрети абзац.")
+
+
+def test_a_label_line_after_the_first_paragraph_makes_it_no_subtitle() -> None:
+    lines = ["Кметът откри нов мост", "13 Юни, 2025 05:39 2 616 7", "Първи абзац."]
+    result = extract_from_text("\n".join([*lines, "Автор: Иван Вазов", "Трети абзац."]), BG_URL)
+    assert isinstance(result, Extracted), result
+    f = result.fields
+    assert (f["subtitle"], f["authors"]) == (None, [])
+    assert f["body"] == "Първи абзац.\n\nАвтор: Иван Вазов\n\nТрети абзац."

@@ -301,6 +301,20 @@ def author_from_line(line: str) -> tuple[str | None, bool]:
     return (pre or None), False
 
 
+def author_names(line: str) -> list[str] | None:
+    """The names of a one-line author line (:func:`author_from_line`; ``[]`` for a known role
+    alone), also of one naming several authors, each shown twice, comma-separated (`А Б А Б,
+    В Г В Г Автор във Fakti.bg`); ``None`` for any other line."""
+    head, comma, last = line.rpartition(",")
+    name, ok = author_from_line(collapse(last)) if comma else (None, False)
+    if ok and name:  # (the last name, then its role: the names before it each shown twice)
+        firsts = [doubled_name(collapse(part)) or "" for part in head.split(",")]
+        if all(firsts):
+            return [*firsts, name]
+    name, ok = author_from_line(line)
+    return ([name] if name else []) if ok else None
+
+
 def _named_role(line: str) -> str | None:
     """The name of `Н Н <role> във Fakti.bg` with a role not in ``AUTHOR_ROLE`` (up to four
     words, as :func:`is_role_line`): accepted only after the name shown twice."""

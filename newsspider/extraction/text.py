@@ -20,6 +20,7 @@ from newsspider.extraction import patterns as P
 from newsspider.extraction.body import (
     BodyRules,
     author_from_line,
+    author_names,
     caption_head,
     clean_headline,
     collapse,
@@ -428,9 +429,13 @@ def _date_line(text: str) -> DateLine | None:
 
 
 def _is_special(line: Line, headline: str | None) -> bool:
+    """A caption, photo credit or author line (of one line, or led by a label)."""
     text = line.text
     return (
-        is_caption(text, headline) or bool(P.PHOTO_CREDIT.match(text)) or author_from_line(text)[1]
+        is_caption(text, headline)
+        or bool(P.PHOTO_CREDIT.match(text))
+        or author_names(text) is not None
+        or _labelled(text) is not None
     )
 
 
@@ -555,28 +560,41 @@ def _headline_below(lines: list[Line], end: int, hint: str | None, caption: str 
     return lines[end].heading or twice or text == caption
 
 
-def _author_at(lines: list[Line], j: int) -> tuple[str | None, int] | None:
-    """``(name, lines used)`` of a §3 author line at ``lines[j]``: the name twice, then a role,
-    on one line (`Н Н Автор във Fakti.bg`) or over two or three (`Н Н` / `Н` + role / `Н`,
-    `Н`, role); also a name shown once, then a known role. A known role alone has no name.
-    ``None`` when ``lines[j]`` opens none."""
+def _author_at(lines: list[Line], j: int) -> tuple[list[str], int] | None:
+    """``(names, lines used)`` of a §3 author line at ``lines[j]``: the name twice, then a
+    role, on one line (`Н Н Автор във Fakti.bg`, or several names so, comma-separated:
+    :func:`~body.author_names`) or over two or three (`Н Н` / `Н` + role / `Н`, `Н`, role);
+    also a name shown once, then a known role. A known role alone has no name. ``None`` when
+    ``lines[j]`` opens none."""
     text = lines[j].text
-    name, ok = author_from_line(text)
-    if ok:
-        return name, 1
+    names = author_names(text)
+    if names is not None:
+        return names, 1
     if len(text) > P.AUTHOR_LINE_MAX or j + 1 >= len(lines):
         return None
     second = lines[j + 1].text
     twice = doubled_name(text)
     if twice and is_role_line(second):
-        return twice, 2
+        return [twice], 2
     if author_from_line(second)[0] == text:
-        return text, 2
+        return [text], 2
     if second == text and j + 2 < len(lines) and is_role_line(lines[j + 2].text):
-        return text, 3
+        return [text], 3
     if author_from_line(second) == (None, True) and P.PERSON_NAME.fullmatch(text):
-        return text, 2  # the name shown once, then a known role
+        return [text], 2  # the name shown once, then a known role
     return None
+
+
+def _labelled(text: str) -> tuple[list[str], int] | None:
+    """``(names, 1)`` of an author line led by a label (`Автор: Н Н`, `Автори: Н Н, Н Н`:
+    :data:`~patterns.AUTHOR_LABEL`), each a person's name; ``None`` for any other line. Read
+    only in the author slot: unlike :func:`_author_at`, it makes no line before it the
+    subtitle (`Автор: Иван Вазов` in a book's details is body text)."""
+    label = P.AUTHOR_LABEL.match(text) if len(text) <= P.AUTHOR_LINE_MAX else None
+    if label is None:
+        return None
+    names = [collapse(name) for name in label.group("names").split(",")]
+    return (names, 1) if all(P.PERSON_NAME.fullmatch(name) for name in names) else None
 
 
 def _slot_counts(lines: list[Line], j: int, most: int, head_el: etree._Element | None) -> list[str]:
@@ -662,12 +680,11 @@ def _after_date(
         if text == headline or is_caption(text, headline) or P.PHOTO_CREDIT.match(text):
             j += 1
             continue
-        author = _author_at(lines, j)
+        author = _author_at(lines, j) or _labelled(text)
         if author is None:
             break
-        name, used = author
-        if name:
-            header.authors.append(name)
+        names, used = author
+        header.authors.extend(names)
         j += used
     header.body_start = j
 
