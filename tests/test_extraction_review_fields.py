@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from newsspider.extraction import Extracted, extract_article
+from newsspider.extraction import Extracted, Rejected, extract_article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
 BG_URL = "https://fakti.bg/technozone/1040002-sintetichna-laboratoriya"
@@ -320,3 +320,35 @@ def test_redesign_bullets_of_tag_items_are_no_part_of_the_tags() -> None:
     result = _extract(page, "https://fakti.bg/kultura-art/1040011-festival")
     assert result.fields["tags"] == ["Култура", "музика", "лято", "фестивали"]
     assert result.layers["tags"] == "text"
+
+
+# --- a date line whose rest is in a form not read ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "25 Август, 2025 07:10, обновена 08:13",  # the update as a time only
+        "25 Август, 2025 07:10, обновена днес в 08:13",
+        "25 Август, 2025 07:10 313 0 5",  # three numbers: no split is sure
+        "Aug 25, 2025 07:10 updated 08:13",
+    ],
+)
+def test_a_date_line_whose_update_or_counts_are_not_read_keeps_its_date(shown: str) -> None:
+    """The whole line was no date line, so the page shown at 07:10 was rejected
+    (`missing:published_at`): the date and time stand, the rest is null, never guessed."""
+    result = _extract(_page("bg_form_b.html").replace(FORM_B_DATE, shown))
+    fields = result.fields
+    assert (fields["published_at"], result.layers["published_at"]) == (
+        "2025-08-25T07:10:00+03:00",
+        "selectors",
+    )
+    assert fields["updated_at"] is None and fields["views"] is None
+
+
+def test_a_date_line_without_its_time_is_not_read_from_its_start() -> None:
+    """What follows a date may be its time (`в 07:10`): a date alone is not taken from the
+    start of a line the whole-line patterns cannot read."""
+    page = _page("bg_form_b.html").replace(FORM_B_DATE, "25 Август, 2025 в 07:10")
+    result = extract_article(page.encode("utf-8"), BG_URL)
+    assert isinstance(result, Rejected) and result.reason == "missing:published_at"

@@ -170,6 +170,21 @@ def parse_date_line(text: str | None, views_only: bool = False) -> DateLine | No
     return DateLine(published, updated, *counts) if counts else None
 
 
+def parse_date_start(text: str | None) -> DateLine | None:
+    """The date and time a date line opens with, when :func:`parse_date_line` cannot read the
+    rest (an update or counts in another form: `25 Август, 2025 07:10, обновена 08:13`,
+    `9 Януари, 2026 23:13 313 0 5`): no update and no counts (never guessed). A date without
+    a time is none here (what follows it may be its time)."""
+    if not text or len(text) > P.DATE_LINE_MAX:
+        return None
+    line = " ".join(text.split())
+    if not line:
+        return None
+    match = (P.DATE_START_BG if line[0].isdecimal() else P.DATE_START_EN).match(line)
+    published = _build(match) if match else None
+    return DateLine(published) if published else None
+
+
 def parse_listing_date(text: str | None, now: datetime) -> datetime | None:
     """A listing date (``днес в 12:38 ч.``, ``yesterday at 12:38``, ``16.06.2026``), or one
     written as on article pages (``Oct 10, 2025 12:00``, ``10 Октомври, 2025``: §2 accepts

@@ -123,19 +123,21 @@ COUNT = re.compile(rf"^(?:[0-9]{{1,3}}(?:{_SP}[0-9]{{3}})+|[0-9]+)$")
 TIME_ONLY = re.compile(r"^[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?$")
 
 _MONTH = r"(?P<{g}>[^\W\d_]{{3,10}})\.?"
-_TIME = r"(?:,?\s+(?P<{h}>[0-9]{{1,2}}):(?P<{m}>[0-9]{{2}})(?::(?P<{s}>[0-9]{{2}}))?)?"
+_CLOCK = r",?\s+(?P<{h}>[0-9]{{1,2}}):(?P<{m}>[0-9]{{2}})(?::(?P<{s}>[0-9]{{2}}))?"
+_TIME = rf"(?:{_CLOCK})?"
+_EN_DAY = _MONTH.format(g="mon") + r"\s+(?P<day>[0-9]{1,2}),?\s+(?P<year>[0-9]{4})"
+_BG_DAY = r"(?P<day>[0-9]{1,2})\.?\s+" + _MONTH.format(g="mon") + r",?\s+(?P<year>[0-9]{4})"
 #: `Apr 23, 2025 08:03` (English order; Bulgarian month names too).
-_EN_DATE = (
-    _MONTH.format(g="mon")
-    + r"\s+(?P<day>[0-9]{1,2}),?\s+(?P<year>[0-9]{4})"
-    + _TIME.format(h="hh", m="mm", s="ss")
-)
+_EN_DATE = _EN_DAY + _TIME.format(h="hh", m="mm", s="ss")
 #: `9 Януари, 2026 23:13` (Bulgarian order).
-_BG_DATE = (
-    r"(?P<day>[0-9]{1,2})\.?\s+"
-    + _MONTH.format(g="mon")
-    + r",?\s+(?P<year>[0-9]{4})"
-    + _TIME.format(h="hh", m="mm", s="ss")
+_BG_DATE = _BG_DAY + _TIME.format(h="hh", m="mm", s="ss")
+#: The date and time a date line opens with, whatever follows them (an update or counts in a
+#: form the whole-line patterns below do not read: `…07:10, обновена 08:13`, `… 313 0 5`).
+DATE_START_EN = re.compile(
+    rf"^{_EN_DAY}{_CLOCK.format(h='hh', m='mm', s='ss')}(?![0-9:])", re.IGNORECASE
+)
+DATE_START_BG = re.compile(
+    rf"^{_BG_DAY}{_CLOCK.format(h='hh', m='mm', s='ss')}(?![0-9:])", re.IGNORECASE
 )
 _BG_UPD = (
     r"(?P<uday>[0-9]{1,2})\.?\s+"
