@@ -371,8 +371,9 @@ class BodyRules:
     shown: datetime | None = None
 
     def keep(self, para: str) -> bool:
-        """Whether a (collapsed) paragraph can be body text."""
-        if not para or para == self.headline or para == self.subtitle:
+        """Whether a (collapsed) paragraph can be body text (one that shows nothing,
+        :func:`blank`, cannot)."""
+        if blank(para) or para == self.headline or para == self.subtitle:
             return False
         if len(para) < P.RAIL_TITLE_MAX and para.lower() in P.LAST_NEWS_TITLES:
             return False

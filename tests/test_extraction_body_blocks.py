@@ -1,0 +1,73 @@
+"""Body paragraphs outside plain `p`s of `div.text`: wrappers, quotes, inline runs, tables
+and invisible paragraphs, in the known markup and the redesign, on both editions
+(fakti-site.md §5 "Field rules": the article's text paragraphs, in order). All text is
+synthetic."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsspider.extraction import Extracted, extract_article, extract_from_text
+
+EDITIONS = {
+    "en": ("https://fakti.bg/en/world/1050001-bridge-opens", "Bridge opens", "Fakti.bg",
+           "Apr 23, 2025 08:03", ("144",)),
+    "bg": ("https://fakti.bg/bulgaria/1050001-most", "Мостът е открит", "Факти",
+           "23 Април, 2025 08:03", ("144", "3")),
+}  # fmt: skip
+FIRST, MID, LAST = (
+    "<p>First synthetic line.</p>",
+    "<p>Middle synthetic line.</p>",
+    ("<p>Last synthetic line.</p>"),
+)
+THREE = "First synthetic line.\n\nMiddle synthetic line.\n\nLast synthetic line."
+QUOTED = "First synthetic line.\n\nQuoted synthetic words.\n\nLast synthetic line."
+
+
+def _page(body: str, lang: str, known: bool) -> Extracted:
+    """An article of ``lang`` whose body element holds ``body``: in the §5 markup
+    (``known``), or in the redesign's unknown class names (the text layer reads it)."""
+    url, headline, site, date, counts = EDITIONS[lang]
+    if known:
+        info = "".join(
+            f'<div class="{name}">{value}</div>'
+            for name, value in zip(("ndt", "nv", "nc"), (date, *counts), strict=False)
+        )
+        head = f'<h1 class="title">{headline}</h1><div class="info">{info}</div>'
+        article = f'<main id="main"><article>{head}<div class="text">{body}</div>'
+    else:
+        line = " ".join((date, *counts))
+        head = f'<h1 class="h7">{headline}</h1><div class="x2">{line}</div>'
+        article = f'<main class="m1"><article class="a1">{head}<div class="x9">{body}</div>'
+    page = (
+        f'<html lang="{lang}"><head><title>{headline} - {site}</title></head><body>'
+        f"{article}</article></main></body></html>"
+    )
+    result = extract_article(page.encode(), url, content_type="text/html; charset=utf-8")
+    assert isinstance(result, Extracted), result
+    return result
+
+
+BOTH = pytest.mark.parametrize(("lang", "known"), [
+    ("en", True), ("en", False), ("bg", True), ("bg", False),
+])  # fmt: skip
+
+
+@BOTH
+@pytest.mark.parametrize("invisible", ["&#8203;", "\ufeff", "&#173;", "&#8203; &#65279;"])
+def test_a_paragraph_that_shows_nothing_is_no_paragraph(
+    invisible: str, lang: str, known: bool
+) -> None:
+    """A `p` of only a zero-width space or byte order mark was a paragraph of its own
+    (`'First.\\n\\n\\u200b\\n\\nLast.'`, a different content hash), as an empty one is not."""
+    result = _page(f"{FIRST}<p>{invisible}</p>{LAST}", lang, known)
+    assert result.fields["body"] == "First synthetic line.\n\nLast synthetic line."
+    assert result.layers["body"] == ("selectors" if known else "text")
+
+
+def test_a_line_of_plain_text_that_shows_nothing_is_no_paragraph() -> None:
+    url, headline, _, date, counts = EDITIONS["en"]
+    text = f"{headline}\n{date} {counts[0]}\nFirst synthetic line.\n\u200b\nLast synthetic line.\n"
+    result = extract_from_text(text, url)
+    assert isinstance(result, Extracted), result
+    assert result.fields["body"] == "First synthetic line.\n\nLast synthetic line."
