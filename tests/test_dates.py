@@ -243,6 +243,11 @@ def test_listing_dates_unparseable(text: str | None) -> None:
         # an xsd:date with its offset (read as the time 03:00 and 05:00): still its midnight
         ("2025-04-23+03:00", "2025-04-23T00:00:00+03:00"),
         ("2025-04-23-05:00", "2025-04-23T00:00:00+03:00"),
+        # a space before the offset (a CMS's form), an offset with seconds, a bare fraction
+        ("2025-04-23 08:03:27 +0300", "2025-04-23T08:03:27+03:00"),
+        ("2025-04-23 10:00:00 +03:00", "2025-04-23T10:00:00+03:00"),
+        ("2025-04-23T08:03:00+03:00:00", "2025-04-23T08:03:00+03:00"),
+        ("2025-04-23T08:03:00.+03:00", "2025-04-23T08:03:00+03:00"),
     ],
 )
 def test_parse_iso(text: str, expected: str) -> None:

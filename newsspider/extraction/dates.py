@@ -254,8 +254,9 @@ def _parse_iso(text: str) -> tuple[datetime, bool] | None:
     form = P.ISO_TIME.fullmatch(text)
     if form is None:
         return None
-    if form["time"] is None:
-        text = form["date"]
+    text = form["date"]
+    if form["time"] is not None:  # (one form of it: `T`, no space before the offset)
+        text += "T" + form["time"].rstrip(".,") + (form["zone"] or "").upper()
     try:
         dt = datetime.fromisoformat(text).replace(microsecond=0)
     except ValueError:

@@ -76,13 +76,14 @@ SOFIA_TZ_NAME = "Europe/Sofia"
 #: Sofia's zone abbreviations in an RFC 822 time (RSS `pubDate`), as UTC offsets in hours.
 SOFIA_ZONE_NAMES: dict[str, int] = {"EET": 2, "EEST": 3}
 #: The ISO 8601 times a JSON-LD or meta time may be: a calendar date, then optionally a time
-#: to the minute or finer, then optionally an offset. Python's ``fromisoformat`` takes any
-#: character between date and time (`2025-04-23+03:00` read as 03:00), and ``isoparse`` a
-#: year or a month alone (read as its first day): neither is a time the page gave.
+#: to the minute or finer, then optionally an offset (a space before it, as some CMSs write
+#: `2025-04-23 08:03:27 +0300`). Python's ``fromisoformat`` takes any character between date
+#: and time (`2025-04-23+03:00` read as 03:00), and ``isoparse`` a year or a month alone
+#: (read as its first day): neither is a time the page gave.
 ISO_TIME = re.compile(
     r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"
-    r"(?:[Tt ](?P<time>[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?))?"
-    r"(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?"
+    r"(?:[Tt ](?P<time>[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]*)?)?))?"
+    r"\s*(?P<zone>[Zz]|[+-][0-9]{2}(?::?[0-9]{2}(?::?[0-9]{2})?)?)?"
 )
 #: An RFC 822 zone written ISO-style (`+02:00`), which ``email.utils`` does not read.
 RFC822_COLON_OFFSET = re.compile(r"([+-])([0-9]{2}):([0-9]{2})")
