@@ -362,12 +362,11 @@ IMAGE_CONTAINERS = frozenset({"figure", "picture", "amp-img", "img"})
 VIDEO_TAGS: tuple[str, ...] = (
     "iframe", "video", "embed", "object", "amp-iframe", "amp-video", "amp-youtube",
 )  # fmt: skip
-#: Elements whose text is never article text (body and rendered-text layers); a `label`
-#: captions a form control (a "read more" toggle's `Покажи още`).
+#: Elements whose text is never article text (body and rendered-text layers).
 SKIP_TAGS = frozenset(
     {"script", "style", "noscript", "template", "iframe", "svg", "form", "button", "select",
-     "label", "nav", "footer", "aside", "ins", "object", "embed", "video", "audio", "canvas",
-     "head", "amp-ad", "amp-analytics", "amp-iframe", "amp-img", "img", "source"}
+     "nav", "footer", "aside", "ins", "object", "embed", "video", "audio", "canvas", "head",
+     "amp-ad", "amp-analytics", "amp-iframe", "amp-img", "img", "source"}
 )  # fmt: skip
 #: Classes (whole words) of blocks that are never body text: ads, rails, related links...
 SKIP_CLASSES = frozenset(
@@ -398,9 +397,6 @@ BLOCK_TAGS = frozenset(
      "dl", "dt", "dd", "pre", "address", "body", "html", "title", "center"}
 )  # fmt: skip
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-#: Elements of the body's `div.text` that hold no body text: figures, list items and
-#: headings (README: lists and headings are not body text).
-NOT_BODY_TAGS = FIGURE_TAGS | HEADING_TAGS | {"li"}
 #: Blocks of a table: its cells' lines are one body block, the table.
 TABLE_PARTS = frozenset({"td", "th", "tr", "thead", "tbody", "tfoot", "caption"})
 #: JSON-LD types that describe an article.

@@ -6,7 +6,7 @@ of §5), which is much cheaper than one class-matching XPath per field.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
@@ -19,7 +19,6 @@ from newsspider.extraction import patterns as P
 from newsspider.extraction.body import (
     BodyRules,
     absolute,
-    blank,
     clean_headline,
     collapse,
     element_paragraphs,
@@ -395,8 +394,7 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
     start, div = marks.body
     header = P.HEADER_CLASSES
     above = set(div.iterancestors())
-    boxes = form_boxes(scope, {div, *above})
-    known = dict.fromkeys(boxes, True)  # (sign-up boxes: not body)
+    known = dict.fromkeys(form_boxes(scope, {div, *above}), True)  # (sign-up boxes: not body)
     paras: list[str] = []
     for i, p in marks.paras:
         if i > start and _in_body(p, div, above) and not _in_non_body(p, scope, known):
@@ -406,7 +404,7 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
             parts = element_paragraphs(p, header)
             if parts and not related_element(p, " ".join(parts)):
                 paras.extend(parts if len(parts) == 1 else _unrelated(p, parts))
-    if _bare_text(div, boxes):  # text in `div.text` outside its `p`s
+    if _bare_text(div):  # text right in `div.text` or a plain `div` of it, beside the `p`s
         return None
     body = rules.join(paras)
     if not body and element_text(div, header):  # its text is in `div`s, not in `p`s
@@ -455,33 +453,17 @@ def _unrelated(p: etree._Element, parts: list[str]) -> list[str]:
     ]
 
 
-def _bare_text(div: etree._Element, boxes: Container[etree._Element]) -> bool:
-    """Whether ``div`` shows text its `p` paragraphs do not: outside its `p`s, in any element
-    but those that never hold body text (ads, scripts, rails, related blocks, header parts,
-    figures, sign-up ``boxes``; lists and headings, README); its own text, a wrapper's
-    beside its `p`s, a quote, a table's cells, a `strong` run..."""
-    stack = [div]
-    while stack:  # (a stack of its own: markup may nest deeper than the recursion limit)
-        el = stack.pop()
-        if _shows(el.text):
-            return True
-        for child in el:
-            if _shows(child.tail):
-                return True
-            if child.tag != "p" and not _not_body_text(child, boxes):
-                stack.append(child)
-    return False
-
-
-def _not_body_text(el: etree._Element, boxes: Container[etree._Element]) -> bool:
-    """Whether ``el`` holds no body text: a skipped element or header part, a figure, a
-    sign-up box, a list item or a heading."""
-    return el.tag in P.NOT_BODY_TAGS or skipped(el, P.HEADER_CLASSES) or el in boxes
-
-
-def _shows(text: str | None) -> bool:
-    """Whether ``text`` shows something (:func:`~newsspider.extraction.body.blank`)."""
-    return bool(text) and not text.isspace() and not blank(text)  # (isspace: the cheap test)
+def _bare_text(div: etree._Element) -> bool:
+    """Whether ``div`` holds text the `p` paragraphs do not: its own (not inside a child
+    element), or in a child `div` without a class (a block of body text beside the `p`s; a
+    classed one is an ad, a related box, an embed)."""
+    if div.text and not div.text.isspace():
+        return True
+    return any(
+        (child.tail and not child.tail.isspace())
+        or (child.tag == "div" and not child.get("class") and element_text(child))
+        for child in div
+    )
 
 
 def selector_fields(marks: Marks, h1: etree._Element | None, base_url: str) -> dict[str, Any]:

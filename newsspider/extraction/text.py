@@ -804,9 +804,9 @@ def _body_lines(
     plain = [i for i, line in enumerate(candidates) if not line.linky]
     if not plain:
         return [], [t for _, line in tag_lines for t in line.links]
-    container = _container(candidates[plain[0]].el, date_el, article)
+    container = _container(candidates[plain[0]].el, date_el)
     for i in plain[: P.RAIL_TITLES_MAX + 1]:  # (each check reads every line: bounded)
-        box = _container(candidates[i].el, date_el, article)
+        box = _container(candidates[i].el, date_el)
         if box is None or _is_paragraph(candidates[i]) or not _is_rail(lines, box):
             container = box
             break
@@ -918,15 +918,16 @@ def _in_container(el: etree._Element | None, container: etree._Element | None) -
 
 
 def _container(
-    first: etree._Element | None,
-    date_el: etree._Element | None,
-    article: etree._Element | None,
+    first: etree._Element | None, date_el: etree._Element | None
 ) -> etree._Element | None:
     """The element whose text blocks are the body: the parent of the first paragraph (of
     the table, when it is a table's cell; the table itself when it holds the date line
     ``date_el`` too: the page's layout, whose cells are the body and not what follows it,
-    such as a footer `p`), widened up to the ``article`` where the body goes on after it
-    (:func:`_widened`). ``None`` for a line without a block (plain text)."""
+    such as a footer `p`), or,
+    when it sits alone in a wrapper (or a chain of them) and the next wrapper (ads and
+    scripts between skipped) has the same shape down to its own `p`
+    (`<div><p>…</p></div><div><p>…</p></div>`), the wrappers' parent. ``None`` for a line
+    without a block (plain text)."""
     if first is None:
         return None
     table = first
@@ -934,47 +935,17 @@ def _container(
         table = table.getparent()  # the body is one block of it, as a paragraph is)
     if table is not first and date_el is not None and _inside(date_el, table):
         return table
-    return _widened(table, article)
-
-
-def _widened(first: etree._Element, article: etree._Element | None) -> etree._Element | None:
-    """The parent of the first paragraph ``first``, or, when that (or a chain of wrappers
-    around it) is a wrapper followed by more of the body, the wrappers' parent, and so on
-    up to the ``article`` at most: more of the body is a `p` like ``first`` (:func:`_like_p`)
-    or a wrapper of the same tags and classes down to its first `p`, ads and scripts
-    between skipped (`<div><p>…</p><p>…</p></div><p>…</p>`,
-    `<div><p>…</p></div><div><p>…</p></div>`)."""
-    box = node = first.getparent()
-    while node is not None and (parent := node.getparent()) is not None:
-        if article is not None and _inside(article, parent):
-            break  # (never around the article: a wrapper of the page)
+    first = table
+    node, parent = first, first.getparent()
+    while parent is not None and len(parent) == 1:
+        node, parent = parent, parent.getparent()
+    if parent is not None and node is not first:
         after = _next_shown(node)
-        if after is not None and (_like_p(after, first) or _same_wrapper(after, node, first)):
-            box = node = parent
-        elif len(parent) == 1:
-            node = parent  # (a wrapper of the wrapper: the body may go on after it)
-        else:
-            break
-    return box
-
-
-def _same_wrapper(el: etree._Element, wrapper: etree._Element, first: etree._Element) -> bool:
-    """Whether ``el`` has the tags and classes of ``wrapper`` down to its first `p` as
-    ``wrapper`` has down to ``first``."""
-    if el.tag != wrapper.tag or el.get("class") != wrapper.get("class"):
-        return False  # (the cheap test first)
-    para = next(el.iter("p"), None)
-    return para is not None and _path(para, el) == _path(first, wrapper)
-
-
-def _path(el: etree._Element, top: etree._Element) -> list[tuple[str, str | None]]:
-    """The tags and classes of the ancestors of ``el`` up to ``top``."""
-    path: list[tuple[str, str | None]] = []
-    for node in el.iterancestors():
-        if node is top:
-            break
-        path.append((node.tag, node.get("class")))
-    return path
+        shape = _shape(node)
+        like = after is not None and (_like_p(after, first) or _shape(after) == shape)
+        if shape is not None and like:
+            return parent  # (paragraphs after it: the wrapper is one body block)
+    return first.getparent()
 
 
 def _like_p(el: etree._Element, para: etree._Element) -> bool:
@@ -1011,6 +982,19 @@ def _filler(el: etree._Element) -> bool:
 def _in_figure(el: etree._Element) -> bool:
     """Whether a block is a `figcaption` or inside a `figure`."""
     return el.tag == "figcaption" or any(a.tag == "figure" for a in el.iterancestors())
+
+
+def _shape(wrapper: etree._Element) -> tuple[tuple[str, str | None], ...] | None:
+    """The tags and classes from ``wrapper`` down its single-child chain to a `p`; ``None``
+    when the chain branches or ends elsewhere."""
+    out: list[tuple[str, str | None]] = []
+    node = wrapper
+    while node.tag != "p":
+        if len(node) != 1 or not isinstance(node.tag, str):
+            return None
+        out.append((node.tag, node.get("class")))
+        node = node[0]
+    return tuple(out)
 
 
 def _is_paragraph(line: Line) -> bool:
