@@ -182,3 +182,52 @@ def test_a_label_line_after_the_first_paragraph_makes_it_no_subtitle() -> None:
     f = result.fields
     assert (f["subtitle"], f["authors"]) == (None, [])
     assert f["body"] == "Първи абзац.\n\nАвтор: Иван Вазов\n\nТрети абзац."
+
+
+@pytest.mark.parametrize(
+    ("shown", "para", "published"),
+    [
+        (
+            "25 Август, 2025 07:10, обновена днес в 08:13",
+            "25 Август, 2025 09:00 2 загинали",
+            "2025-08-25T07:10:00+03:00",
+        ),
+        (
+            "9 Януари, 2026 23:13 313 0 5",
+            "9 Януари, 2026 23:50 3 ранени",
+            "2026-01-09T23:13:00+02:00",
+        ),
+    ],
+)
+def test_a_body_line_of_a_date_a_time_a_number_and_words_is_no_date_line(
+    shown: str, para: str, published: str
+) -> None:
+    """A review of the first version (a count, then up to two words, twice) found the body's
+    `… 09:00 2 загинали` taken as the date line when the header's was not read: the header's
+    date and time stand (its update and counts in a form not read), the body keeps the line."""
+    page = (
+        '<html lang="bg"><head><title>Нов мост - Fakti.bg</title></head><body><main class="m">'
+        f'<article class="x"><h1>Нов мост</h1><div>{shown}</div><div class="b"><p>{para}</p>'
+        "<p>Първият абзац на статията е тук.</p></div></article></main></body></html>"
+    )
+    f = _page(page, BG_URL)
+    assert (f["published_at"], f["updated_at"], f["views"]) == (published, None, None)
+    assert f["body"] == f"{para}\n\nПървият абзац на статията е тук."
+
+
+def test_a_page_whose_only_dated_line_is_a_body_line_is_rejected() -> None:
+    """`Apr 22, 2025 10:00 2 dead` opens the body: no date line, not a publication time."""
+    page = EN_PAGE.format(info="", body="<p>Apr 22, 2025 10:00 2 dead</p><p>Last.</p>")
+    result = extract_article(page.encode("utf-8"), EN_URL)
+    assert not isinstance(result, Extracted) and result.reason == "missing:published_at"
+
+
+def test_a_card_whose_date_is_followed_by_its_headline_is_no_date_line() -> None:
+    """Another story's `.ndt` above the headline (`Apr 22, 2025 10:00 Other story headline`)
+    gave the page that story's time; the page's own date line (text layer) stands."""
+    card = '<div class="card"><div class="ndt">Apr 22, 2025 10:00 Other story headline</div></div>'
+    page = EN_PAGE.format(info=f"<div>{EN_DATE} 144</div>", body=PARAS).replace(
+        "<h1>", card + "<h1>", 1
+    )
+    f = _page(page, EN_URL)
+    assert (f["published_at"], f["views"]) == ("2025-04-23T08:03:00+03:00", 144)

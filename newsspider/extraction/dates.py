@@ -172,16 +172,19 @@ def parse_date_line(text: str | None, views_only: bool = False) -> DateLine | No
 
 def parse_date_start(text: str | None) -> DateLine | None:
     """The date and time a date line opens with, when :func:`parse_date_line` cannot read the
-    rest (an update or counts in another form: `25 Август, 2025 07:10, обновена 08:13`,
-    `9 Януари, 2026 23:13 313 0 5`): no update and no counts (never guessed). A date without
-    a time is none here (what follows it may be its time)."""
+    rest: an update or counts in another form (`25 Август, 2025 07:10, обновена 08:13`,
+    `9 Януари, 2026 23:13 313 0 5`, `… 1.2K`: :data:`~patterns.DATE_REST`), read as no update
+    and no counts (never guessed). A date without a time, or followed by anything else (`… 09:00
+    2 загинали`, another story's headline), is none here."""
     if not text or len(text) > P.DATE_LINE_MAX:
         return None
     line = " ".join(text.split())
     if not line:
         return None
     match = (P.DATE_START_BG if line[0].isdecimal() else P.DATE_START_EN).match(line)
-    published = _build(match) if match else None
+    if match is None or not (match.end() == len(line) or P.DATE_REST.fullmatch(line, match.end())):
+        return None
+    published = _build(match)
     return DateLine(published) if published else None
 
 

@@ -167,13 +167,16 @@ DATE_LINE_EN = re.compile(
 DATE_LINE_BG = re.compile(
     rf"^{_BG_DATE}(?:{_UPDATED_WORD}(?:{_BG_UPD}|{_EN_UPD}))?{_COUNTS}$", re.IGNORECASE
 )
-#: A date line whose counts are shown in a form that is no count (`Apr 23, 2025 08:03 1.2K`,
-#: `… 1,234`, `… 144 views`; views then comments: `… 18:45 2,6 хил. 7`): its date and time
-#: (``date``), then one or two such counts. The known markup reads such a `.nv` as null,
-#: and so does the text layer: the date stands, the counts are null (never guessed).
-_SHOWN_COUNT = r"[0-9][0-9.,]*(?:\s?[^\W\d_]+\.?){0,2}"
-SHOWN_COUNTS = re.compile(
-    rf"^(?P<date>.*[0-9]:[0-9]{{2}}(?::[0-9]{{2}})?)\s+{_SHOWN_COUNT}(?:\s+{_SHOWN_COUNT})?$"
+#: What may follow the date and time a date line opens with (``DATE_START_EN``/``_BG``) when
+#: the whole line is not read: an update in another form, with a digit (`, обновена 08:13`,
+#: `… обновена днес в 08:13`), or one to three counts, plain or in a form that is no count
+#: (`313 0 5`, `1.2K`, `1,234`, `144 views`, `2,6 хил. 7`). Anything else (`2 загинали`, another
+#: story's headline) makes the line no date line.
+_COUNT_WORD = r"(?:[KkMm]|хил\.?|views?|прегледа|коментара)"
+_SHOWN_COUNT = rf"[0-9][0-9.,]*(?:\s?{_COUNT_WORD})?"
+DATE_REST = re.compile(
+    rf"(?:{_UPDATED_WORD}(?=[^0-9]{{0,20}}[0-9])[\w:.,\s]{{1,40}}|(?:\s+{_SHOWN_COUNT}){{1,3}})",
+    re.IGNORECASE,
 )
 #: Two `<br>`s in a row (each stands as a NUL; only whitespace between): a paragraph break.
 DOUBLE_BREAK = re.compile(r"\0\s*\0[\s\0]*")
