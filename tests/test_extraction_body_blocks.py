@@ -1,7 +1,6 @@
-"""Body paragraphs outside plain `p`s of `div.text`: wrappers, quotes, inline runs, tables
-and invisible paragraphs, in the known markup and the redesign, on both editions
-(fakti-site.md §5 "Field rules": the article's text paragraphs, in order). All text is
-synthetic."""
+"""Body paragraphs in wrappers of `div.text`, and invisible paragraphs, in the known markup
+and the redesign, on both editions (fakti-site.md §5 "Field rules": the article's text
+paragraphs, in order). All text is synthetic."""
 
 from __future__ import annotations
 
@@ -71,3 +70,28 @@ def test_a_line_of_plain_text_that_shows_nothing_is_no_paragraph() -> None:
     result = extract_from_text(text, url)
     assert isinstance(result, Extracted), result
     assert result.fields["body"] == "First synthetic line.\n\nLast synthetic line."
+
+
+@pytest.mark.parametrize("lang", ["en", "bg"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"<div>{FIRST}{MID}</div>{LAST}",  # (a review: 'First.\n\nMid.', the text layer's)
+        f"{FIRST}<div>{MID}</div>{LAST}",
+        f"{FIRST}{MID}<div>{LAST}<script>var x = 1;</script></div>",
+    ],
+)
+def test_a_wrapper_of_paragraphs_only_is_read_by_the_selectors(body: str, lang: str) -> None:
+    """A classless `div` in `div.text` whose text is all in its `p`s is no block of text
+    beside them: the selector layer reads every paragraph, in order."""
+    result = _page(body, lang, known=True)
+    assert (result.fields["body"], result.layers["body"]) == (THREE, "selectors")
+
+
+@pytest.mark.parametrize("lang", ["en", "bg"])
+def test_a_wrapper_with_text_beside_its_paragraphs_goes_to_the_text_layer(lang: str) -> None:
+    """Text outside the wrapper's `p`s is not lost to the selector layer's `p`s: the page is
+    read by the text layer (which keeps the wrapper's block: README "Layers")."""
+    result = _page(f"{FIRST}<div>{MID}<strong>Bold synthetic note.</strong></div>", lang, True)
+    assert result.layers["body"] == "text"
+    assert "Bold synthetic note." in result.fields["body"]

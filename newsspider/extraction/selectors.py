@@ -455,15 +455,23 @@ def _unrelated(p: etree._Element, parts: list[str]) -> list[str]:
 
 def _bare_text(div: etree._Element) -> bool:
     """Whether ``div`` holds text the `p` paragraphs do not: its own (not inside a child
-    element), or in a child `div` without a class (a block of body text beside the `p`s; a
-    classed one is an ad, a related box, an embed)."""
+    element), or in a child `div` without a class outside that `div`'s `p`s (a block of body
+    text beside the `p`s; a wrapper of `p`s only is not: they are read; a classed `div` is an
+    ad, a related box, an embed)."""
     if div.text and not div.text.isspace():
         return True
     return any(
         (child.tail and not child.tail.isspace())
-        or (child.tag == "div" and not child.get("class") and element_text(child))
+        or (child.tag == "div" and not child.get("class") and _beside_paras(child))
         for child in div
     )
+
+
+def _beside_paras(wrapper: etree._Element) -> bool:
+    """Whether ``wrapper`` shows text outside its `p`s (compared without whitespace: the
+    texts are joined with and without spaces)."""
+    shown = "".join(element_text(wrapper).split())
+    return shown != "".join("".join(element_text(p).split()) for p in wrapper.iter("p"))
 
 
 def selector_fields(marks: Marks, h1: etree._Element | None, base_url: str) -> dict[str, Any]:
