@@ -236,9 +236,6 @@ AUTHOR_ROLE = re.compile(
 #: A person's name: two to four capitalised words (`Анна Петрова`, `Jane Q. Doe`), in an
 #: author line that shows it only once.
 PERSON_NAME = re.compile(r"(?:[A-ZА-Я][\w.'’-]*\s+){1,3}[A-ZА-Я][\w.'’-]*")
-#: An author line led by a label (`Автор: Анна Петрова`, `Автори: А Б, В Г`): its names,
-#: comma-separated, each a ``PERSON_NAME``; read only in the author slot of §3.
-AUTHOR_LABEL = re.compile(r"^(?:Автор|Автори)\s*:\s*(?P<names>.+)$", re.IGNORECASE)
 #: Author lines end with one of these (lower-case) and are short.
 AUTHOR_LINE_ENDS: tuple[str, ...] = ("fakti.bg", "fakti")
 AUTHOR_LINE_MAX = 160

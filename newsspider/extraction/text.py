@@ -425,13 +425,12 @@ def _date_line(text: str) -> DateLine | None:
 
 
 def _is_special(line: Line, headline: str | None) -> bool:
-    """A caption, photo credit or author line (of one line, or led by a label)."""
+    """A caption, photo credit or author line (of one line)."""
     text = line.text
     return (
         is_caption(text, headline)
         or bool(P.PHOTO_CREDIT.match(text))
         or author_names(text) is not None
-        or _labelled(text) is not None
     )
 
 
@@ -581,18 +580,6 @@ def _author_at(lines: list[Line], j: int) -> tuple[list[str], int] | None:
     return None
 
 
-def _labelled(text: str) -> tuple[list[str], int] | None:
-    """``(names, 1)`` of an author line led by a label (`Автор: Н Н`, `Автори: Н Н, Н Н`:
-    :data:`~patterns.AUTHOR_LABEL`), each a person's name; ``None`` for any other line. Read
-    only in the author slot: unlike :func:`_author_at`, it makes no line before it the
-    subtitle (`Автор: Иван Вазов` in a book's details is body text)."""
-    label = P.AUTHOR_LABEL.match(text) if len(text) <= P.AUTHOR_LINE_MAX else None
-    if label is None:
-        return None
-    names = [collapse(name) for name in label.group("names").split(",")]
-    return (names, 1) if all(P.PERSON_NAME.fullmatch(name) for name in names) else None
-
-
 def _slot_counts(lines: list[Line], j: int, most: int, head_el: etree._Element | None) -> list[str]:
     """Up to ``most`` bare counts (`147`, `2 542`) from ``lines[j]``: blocks of their own
     beside the headline (:func:`_beside`), not a heading, `p`, list item or link (a table
@@ -676,7 +663,7 @@ def _after_date(
         if text == headline or is_caption(text, headline) or P.PHOTO_CREDIT.match(text):
             j += 1
             continue
-        author = _author_at(lines, j) or _labelled(text)
+        author = _author_at(lines, j)
         if author is None:
             break
         names, used = author
