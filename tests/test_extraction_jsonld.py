@@ -122,18 +122,6 @@ def test_an_object_that_names_another_article_is_never_read(name: str, value: An
     assert _jsonld_fields(result) == {}
 
 
-def test_a_translations_object_may_name_the_original_its_canonical_link_names() -> None:
-    """An English page whose canonical link names its Bulgarian original (README: such a
-    link is ignored) and whose JSON-LD names that original: the object is this page's (a
-    review found its times and image lost). One naming another Bulgarian article is not."""
-    original = "https://fakti.bg/world/1049000-most-otkrit"
-    link = f'<link rel="canonical" href="{original}">'
-    page = _page(link + _script(_named("mainEntityOfPage", original)))
-    assert _jsonld_fields(_extract(page)) == FROM_MAIN
-    elsewhere = _named("mainEntityOfPage", "https://fakti.bg/world/1049001-drugo")
-    assert _jsonld_fields(_extract(_page(link + _script(elsewhere)))) == {}
-
-
 def test_an_object_that_names_this_page_and_another_is_never_read() -> None:
     obj = {**MAIN, "url": OTHER_URL}
     assert _jsonld_fields(_extract(_page(_script(obj)))) == {}

@@ -277,17 +277,16 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     marks = scan(scope)
     if cut is not None and not (cut.closed(root, head, h1, scope) and _known_markup(marks)):
         raise _NeedsFullPage
-    canonical = _canonical_ref(head, ref)
-    if canonical.key != ref.key and canonical.lang == ref.lang:
-        return Rejected(ref.url, CANONICAL_ELSEWHERE, {"url": ref.url}, {})
-    original = canonical if canonical.lang != ref.lang else None  # (a translation's)
     # The `<head>`'s article object, else the whole page's (a script after the cut may hold
     # the one that names this page).
-    obj = find_article(head, ref, original)
+    obj = find_article(head, ref)
     if obj is None and head is not root:
         if cut is not None and not cut.plain_rest():
             raise _NeedsFullPage
-        obj = find_article(root, ref, original)
+        obj = find_article(root, ref)
+    canonical = _canonical_ref(head, ref)
+    if canonical.key != ref.key and canonical.lang == ref.lang:
+        return Rejected(ref.url, CANONICAL_ELSEWHERE, {"url": ref.url}, {})
     if canonical.key == ref.key:  # (another edition's: a translation may name its original)
         ref = canonical
     selected = selector_fields(marks, h1, ref.url)

@@ -46,18 +46,14 @@ def _is_article(obj: dict[str, Any]) -> bool:
     )
 
 
-def find_article(
-    scope: etree._Element, ref: ArticleRef, original: ArticleRef | None = None
-) -> dict[str, Any] | None:
+def find_article(scope: etree._Element, ref: ArticleRef) -> dict[str, Any] | None:
     """The article object of the JSON-LD scripts in ``scope`` for the page of ``ref``: the
-    first that names it (:func:`_names`; or the ``original`` a translation's canonical link
-    names, in the other edition), else the first that names no article of the site; never
-    one that names another article."""
-    mine = {ref.key} if original is None else {ref.key, original.key}
+    first that names it (:func:`_names`), else the first that names no article of the site;
+    never one that names another article."""
     unnamed = None
     for obj in _articles(scope):
         names = _names(obj, ref.url)
-        if names and names <= mine:
+        if names == {ref.key}:
             return obj
         if not names and unnamed is None:
             unnamed = obj
