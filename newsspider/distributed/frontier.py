@@ -63,7 +63,7 @@ from newsspider.distributed import FRONTIER_ATTR
 from newsspider.distributed.worker import Worker, left_work, worker_for
 from newsspider.extensions.exitstatus import set_exit_status
 from newsspider.extensions.health import EXIT_FINISH_REASON, ROBOTS_LOST
-from newsspider.extensions.summary import JOB
+from newsspider.extensions.summary import JOB, JOB_LISTED
 from newsspider.extraction.urls import parse_article_url
 from newsspider.pipelines.runfiles import run_files
 from newsspider.spiders.fakti import FaktiSpider
@@ -435,6 +435,8 @@ class RedisFrontier(ScrapyRedisScheduler):
             client.delete(self.journal_key)
         else:  # stopped early: what was taken and not finished goes back
             self._requeue_journal()
+        listed = any(k.startswith(b"listed:") for k in client.hkeys(self.coverage_key))
+        self.stats.set_value(JOB_LISTED, int(listed))  # (before the last worker deletes it)
         pending = get_store(self.crawler).pending_files()
         if Path(self.feed).exists() or self.feed not in pending:
             client.delete(self.worker.key(f"run:{self.run_id}"))

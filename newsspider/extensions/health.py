@@ -217,6 +217,7 @@ def _no_articles(report: Mapping[str, Any]) -> Failure | None:
         return None
     if run.get("distributed") and (
         articles["extracted"]  # article pages were read: found by another worker
+        or run.get("job_listed")  # its listing pages failed; the others' listed articles
         or not (pages["listing_pages"] or pages.get("listings_lost"))
     ):
         return None  # (a worker that asked for no listing: the others had read the job's)

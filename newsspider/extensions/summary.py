@@ -48,6 +48,9 @@ WATERMARKS_MOVED = "discovery/watermarks"
 #: A distributed worker's job as it left it: ``last``, ``others still running``, ``waits for
 #: killed worker(s) <identities>`` or ``requests left on its frontier for the next worker``.
 JOB = "distributed/job"
+#: Whether a distributed worker's job had listed articles as the worker left it (any worker's
+#: listing pages): 1 or 0.
+JOB_LISTED = "distributed/job_listed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +146,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "watermarks_held": stats.get(WATERMARKS_HELD),
             "watermarks_moved": int(stats.get(WATERMARKS_MOVED, 0)),
             "job": stats.get(JOB),
+            "job_listed": None if stats.get(JOB_LISTED) is None else bool(stats.get(JOB_LISTED)),
         },
         "pages": {
             "requests": requests,
