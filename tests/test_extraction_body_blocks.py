@@ -79,6 +79,9 @@ def test_a_line_of_plain_text_that_shows_nothing_is_no_paragraph() -> None:
         f"<div>{FIRST}{MID}</div>{LAST}",  # (a review: 'First.\n\nMid.', the text layer's)
         f"{FIRST}<div>{MID}</div>{LAST}",
         f"{FIRST}{MID}<div>{LAST}<script>var x = 1;</script></div>",
+        # (a review: a `p` in an ad or related box of the wrapper sent it to the text layer)
+        f'<div>{FIRST}<div class="ad"><p>Synthetic ad.</p></div>{MID}</div>{LAST}',
+        f'<div>{FIRST}<div class="related"><p>Synthetic teaser.</p></div>{MID}</div>{LAST}',
     ],
 )
 def test_a_wrapper_of_paragraphs_only_is_read_by_the_selectors(body: str, lang: str) -> None:
