@@ -222,3 +222,49 @@ def test_a_card_whose_date_is_followed_by_its_headline_is_no_date_line() -> None
     )
     f = _page(page, EN_URL)
     assert (f["published_at"], f["views"]) == ("2025-04-23T08:03:00+03:00", 144)
+
+
+@pytest.mark.parametrize(
+    ("info", "known", "views"),
+    [
+        ('<div class="ndt">{date} 1.2K views</div>', True, None),
+        ("<div>{date} 1.2K views</div>", False, None),
+        ("<div>{date} 144 views 3 comments</div>", False, None),
+        ('<div class="ndt">{date} (updated 08:13)</div><div class="nv">144</div>', True, 144),
+        ('<div class="ndt">{date} | 144</div>', True, None),
+        ('<div class="ndt">{date} Views: 144</div>', True, None),
+    ],
+)
+def test_a_date_line_whose_rest_is_a_count_with_its_word_keeps_its_date(
+    info: str, known: bool, views: int | None
+) -> None:
+    """A review of the first rule (one count word: `views`, not `1.2K views`; an update word
+    right after the time) found these rejected, missing:published_at; the page's date element
+    (`.ndt`) also keeps its date before a short rest with a digit."""
+    shown = info.format(date=EN_DATE)
+    page = EN_PAGE.format(info=shown, body=PARAS)
+    if known:  # (the body's `div`, after the info's classed ones)
+        page = page.replace("<div>", '<div class="text">', 1)
+    f = _page(page, EN_URL)
+    assert (f["published_at"], f["updated_at"], f["views"]) == (
+        "2025-04-23T08:03:00+03:00",
+        None,
+        views,
+    )
+
+
+def test_a_body_line_with_an_update_word_and_words_is_no_date_line() -> None:
+    """`… 09:00, обновено: 2 загинали, 5 ранени` opening the body was taken as the page's date
+    line (the first rule took any words after the update word): with the header's date line
+    not read, the page is rejected; the body line is never its date."""
+    page = (
+        '<html lang="bg"><head><title>Нов мост - Fakti.bg</title></head><body><main class="m">'
+        '<article class="x"><h1>Нов мост</h1><div>25 Август, 2025 07:10 (обновена 08:13)</div>'
+        '<div class="b"><p>25 Август, 2025 09:00, обновено: 2 загинали, 5 ранени</p>'
+        "<p>Бурята достигна брега.</p></div></article></main></body></html>"
+    )
+    result = extract_article(page.encode("utf-8"), BG_URL)
+    assert not isinstance(result, Extracted) and result.reason == "missing:published_at"
+    f = _page(page.replace("(обновена 08:13)", "1,2 хил. прегледа"), BG_URL)
+    assert f["published_at"] == "2025-08-25T07:10:00+03:00"
+    assert f["body"].startswith("25 Август, 2025 09:00, обновено: 2 загинали, 5 ранени\n\n")

@@ -170,19 +170,25 @@ def parse_date_line(text: str | None, views_only: bool = False) -> DateLine | No
     return DateLine(published, updated, *counts) if counts else None
 
 
-def parse_date_start(text: str | None) -> DateLine | None:
+def parse_date_start(text: str | None, element: bool = False) -> DateLine | None:
     """The date and time a date line opens with, when :func:`parse_date_line` cannot read the
-    rest: an update or counts in another form (`25 Август, 2025 07:10, обновена 08:13`,
-    `9 Януари, 2026 23:13 313 0 5`, `… 1.2K`: :data:`~patterns.DATE_REST`), read as no update
-    and no counts (never guessed). A date without a time, or followed by anything else (`… 09:00
-    2 загинали`, another story's headline), is none here."""
+    rest: an update time or counts in another form (`25 Август, 2025 07:10, обновена днес в
+    08:13`, `9 Януари, 2026 23:13 313 0 5`, `… 1.2K views`: :data:`~patterns.DATE_REST`), read
+    as no update and no counts (never guessed); in the page's date ``element`` (`.ndt`), also
+    a short rest with a digit (:data:`~patterns.DATE_REST_SHOWN`). A date without a time, or
+    followed by anything else (`… 09:00 2 загинали`, another story's headline), is none."""
     if not text or len(text) > P.DATE_LINE_MAX:
         return None
     line = " ".join(text.split())
     if not line:
         return None
     match = (P.DATE_START_BG if line[0].isdecimal() else P.DATE_START_EN).match(line)
-    if match is None or not (match.end() == len(line) or P.DATE_REST.fullmatch(line, match.end())):
+    if match is None:
+        return None
+    end = match.end()
+    if end < len(line) and not (
+        P.DATE_REST.fullmatch(line, end) or (element and P.DATE_REST_SHOWN.fullmatch(line, end))
+    ):
         return None
     published = _build(match)
     return DateLine(published) if published else None

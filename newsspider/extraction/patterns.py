@@ -168,16 +168,25 @@ DATE_LINE_BG = re.compile(
     rf"^{_BG_DATE}(?:{_UPDATED_WORD}(?:{_BG_UPD}|{_EN_UPD}))?{_COUNTS}$", re.IGNORECASE
 )
 #: What may follow the date and time a date line opens with (``DATE_START_EN``/``_BG``) when
-#: the whole line is not read: an update in another form, with a digit (`, обновена 08:13`,
-#: `… обновена днес в 08:13`), or one to three counts, plain or in a form that is no count
-#: (`313 0 5`, `1.2K`, `1,234`, `144 views`, `2,6 хил. 7`). Anything else (`2 загинали`, another
-#: story's headline) makes the line no date line.
-_COUNT_WORD = r"(?:[KkMm]|хил\.?|views?|прегледа|коментара)"
-_SHOWN_COUNT = rf"[0-9][0-9.,]*(?:\s?{_COUNT_WORD})?"
+#: the whole line is not read: an update time (`, обновена 08:13`, `… обновена днес в 08:13`,
+#: `updated: 08:13`), then or else one to three counts, plain or in a form that is no count,
+#: each with its word (`313 0 5`, `1.2K views`, `1,234`, `144 views 3 comments`, `2,6 хил.
+#: прегледа 7`). Anything else (`2 загинали`, `обновено: 2 загинали`, another story's headline)
+#: makes the line no date line.
+_UPDATE_TIME = (
+    rf"{_UPDATED_WORD}(?:(?:днес|today)\s+(?:в|at)\s+)?[0-9]{{1,2}}:[0-9]{{2}}(?:\s*ч\.)?"
+)
+_SHOWN_COUNT = (
+    r"[0-9][0-9.,]*(?:\s?(?:[KkMm]|хил\.?))?(?:\s(?:views?|comments?|прегледа?|коментара?))?"
+)
 DATE_REST = re.compile(
-    rf"(?:{_UPDATED_WORD}(?=[^0-9]{{0,20}}[0-9])[\w:.,\s]{{1,40}}|(?:\s+{_SHOWN_COUNT}){{1,3}})",
+    rf"(?:{_UPDATE_TIME}(?:\s+{_SHOWN_COUNT}){{0,3}}|(?:\s+{_SHOWN_COUNT}){{1,3}})",
     re.IGNORECASE,
 )
+#: What else may follow it in the page's date element (`.ndt`, which holds nothing but the
+#: date line): a short rest with a digit (`(updated 08:13)`, `| 144`, `Views: 144`,
+#: `313 прегледа, 0 коментара`); not a card's headline (no digit) there either.
+DATE_REST_SHOWN = re.compile(r"(?=.*[0-9]).{1,40}")
 #: Two `<br>`s in a row (each stands as a NUL; only whitespace between): a paragraph break.
 DOUBLE_BREAK = re.compile(r"\0\s*\0[\s\0]*")
 #: A date line in the headline's place gives way to one with a time or counts within this

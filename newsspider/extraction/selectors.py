@@ -294,7 +294,7 @@ def _dates(marks: Marks) -> dict[str, Any]:
         or parse_date_line(ndt, views_only)
         or parse_date_line(" ".join(t for t in (ndt, nv, nc) if t))
         or _spaced(el, views_only)
-        or parse_date_start(ndt)  # (its update or counts in a form not read: null)
+        or parse_date_start(ndt, element=True)  # (its update or counts not read: null)
     )
     if line is None:
         return {}
