@@ -184,7 +184,7 @@ def test_a_label_line_after_the_first_paragraph_makes_it_no_subtitle() -> None:
             "2025-08-25T07:10:00+03:00",
         ),
         (
-            "9 Януари, 2026 23:13 313 0 5",
+            "9 Януари, 2026 23:13 1,2 хил. прегледа",
             "9 Януари, 2026 23:50 3 ранени",
             "2026-01-09T23:13:00+02:00",
         ),
@@ -268,3 +268,57 @@ def test_a_body_line_with_an_update_word_and_words_is_no_date_line() -> None:
     f = _page(page.replace("(обновена 08:13)", "1,2 хил. прегледа"), BG_URL)
     assert f["published_at"] == "2025-08-25T07:10:00+03:00"
     assert f["body"].startswith("25 Август, 2025 09:00, обновено: 2 загинали, 5 ранени\n\n")
+
+
+BG_KNOWN = (
+    '<html lang="bg"><head><title>Нов мост - Факти</title></head><body><main id="main"><article>'
+    '<h1>Нов мост</h1><div class="info"><div class="ndt">{date}</div><div class="nv">313</div>'
+    '<div class="nc">7</div></div><div class="text"><p>{first}</p><p>Втори абзац.</p></div>'
+    "</article></main></body></html>"
+)
+
+
+@pytest.mark.parametrize("first", ["Първи абзац.", "10 Януари, 2026 21:45 2 1"])
+@pytest.mark.parametrize("date", ["9 Януари, 2026 23:13 ч.", "9 Януари, 2026 23:13ч."])
+def test_a_date_element_whose_time_ends_in_the_hour_mark_is_read(date: str, first: str) -> None:
+    """`… 23:13 ч.` (the hour mark BG listing times show) in `.ndt`: the page was rejected, or
+    dated by a body line with its numbers as the views and comments (a review)."""
+    f = _page(BG_KNOWN.format(date=date, first=first), BG_URL)
+    got = (f["published_at"], f["views"], f["comments"])
+    assert got == ("2026-01-09T23:13:00+02:00", 313, 7)
+    assert f["body"] == f"{first}\n\nВтори абзац."
+
+
+@pytest.mark.parametrize(
+    "para", ["25 Август, 2025 16:00 1.1684 1.1690 1.1652", "25 Август, 2025 10:00 2 1 0"]
+)
+def test_a_body_line_of_a_date_a_time_and_three_numbers_is_no_date_line(para: str) -> None:
+    """A rate's three decimals, or three numbers, after a date and a time are no counts: the
+    header's date line (`… 07:10 ч.`, now read) stands and the body keeps the line."""
+    page = (
+        '<html lang="bg"><head><title>Нов мост - Fakti.bg</title></head><body><main class="m">'
+        '<article class="x"><h1>Нов мост</h1><div>25 Август, 2025 07:10 ч.</div>'
+        f'<div class="b"><p>{para}</p><p>Първият абзац на статията.</p></div>'
+        "</article></main></body></html>"
+    )
+    f = _page(page, BG_URL)
+    assert f["published_at"] == "2025-08-25T07:10:00+03:00"
+    assert f["body"] == f"{para}\n\nПървият абзац на статията."
+
+
+def test_a_form_b_line_with_views_that_are_no_count_keeps_both_times() -> None:
+    """`… обновена 25 Август, 2025 08:13 1.2K` in the text layer: both times, null counts."""
+    line = "25 Август, 2025 07:10, обновена 25 Август, 2025 08:13 1.2K"
+    page = (
+        '<html lang="bg"><body><article><h1>Нов мост</h1>'
+        f'<div>{line}</div><div class="b"><p>Първи абзац.</p></div></article></body></html>'
+    )
+    f = _page(page, BG_URL)
+    got = (f["published_at"], f["updated_at"], f["views"])
+    assert got == ("2025-08-25T07:10:00+03:00", "2025-08-25T08:13:00+03:00", None)
+
+
+def test_a_twelve_hour_clock_in_the_date_element_is_not_read_as_its_hour() -> None:
+    page = EN_PAGE.format(info='<div class="ndt">Apr 23, 2025 08:03 PM 144</div>', body=PARAS)
+    result = extract_article(page.replace("<div>", '<div class="text">', 1).encode(), EN_URL)
+    assert not isinstance(result, Extracted) and result.reason == "missing:published_at"

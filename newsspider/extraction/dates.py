@@ -171,17 +171,26 @@ def parse_date_line(text: str | None, views_only: bool = False) -> DateLine | No
 
 
 def parse_date_start(text: str | None, element: bool = False) -> DateLine | None:
-    """The date and time a date line opens with, when :func:`parse_date_line` cannot read the
-    rest: an update time or counts in another form (`25 Август, 2025 07:10, обновена днес в
-    08:13`, `9 Януари, 2026 23:13 313 0 5`, `… 1.2K views`: :data:`~patterns.DATE_REST`), read
-    as no update and no counts (never guessed); in the page's date ``element`` (`.ndt`), also
-    a short rest with a digit (:data:`~patterns.DATE_REST_SHOWN`). A date without a time, or
-    followed by anything else (`… 09:00 2 загинали`, another story's headline), is none."""
+    """The date line ``text`` when :func:`parse_date_line` cannot read it whole: its views and
+    comments shown in a form that is no count (`… обновена 25 Август, 2025 08:13 1.2K`:
+    :data:`~patterns.SHOWN_COUNTS_TAIL`) are null and the rest is read; else the date and time
+    it opens with stand, with no update and no counts (never guessed), when what follows them
+    is an update time or counts (`…, обновена днес в 08:13`, `… 1.2K views`:
+    :data:`~patterns.DATE_REST`), or, in the page's date ``element`` (`.ndt`), any short rest
+    with a digit (:data:`~patterns.DATE_REST_SHOWN`). A date without a time, or followed by
+    anything else (`… 09:00 2 загинали`, another story's headline), is none."""
     if not text or len(text) > P.DATE_LINE_MAX:
         return None
     line = " ".join(text.split())
     if not line:
         return None
+    tail = P.SHOWN_COUNTS_TAIL.search(line)
+    if (  # (plain numbers only: parse_date_line has read them, or found them no counts)
+        tail is not None
+        and not tail.group().replace(" ", "").isdecimal()
+        and (head := parse_date_line(line[: tail.start()])) is not None
+    ):
+        return DateLine(head.published, head.updated)
     match = (P.DATE_START_BG if line[0].isdecimal() else P.DATE_START_EN).match(line)
     if match is None:
         return None

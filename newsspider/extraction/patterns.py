@@ -132,13 +132,15 @@ _BG_DAY = r"(?P<day>[0-9]{1,2})\.?\s+" + _MONTH.format(g="mon") + r",?\s+(?P<yea
 _EN_DATE = _EN_DAY + _TIME.format(h="hh", m="mm", s="ss")
 #: `9 Януари, 2026 23:13` (Bulgarian order).
 _BG_DATE = _BG_DAY + _TIME.format(h="hh", m="mm", s="ss")
-#: The date and time a date line opens with, whatever follows them (an update or counts in a
-#: form the whole-line patterns below do not read: `…07:10, обновена 08:13`, `… 313 0 5`).
+#: The date and time a date line opens with (the hour's `ч.` after it, as listing times show
+#: it), whatever follows them (an update or counts in a form the whole-line patterns below
+#: do not read: `…07:10, обновена 08:13`, `… 313 0 5`).
+_HOUR_MARK = r"(?![0-9:])(?:\s?(?:ч\.?|h)(?!\w))?"
 DATE_START_EN = re.compile(
-    rf"^{_EN_DAY}{_CLOCK.format(h='hh', m='mm', s='ss')}(?![0-9:])", re.IGNORECASE
+    rf"^{_EN_DAY}{_CLOCK.format(h='hh', m='mm', s='ss')}{_HOUR_MARK}", re.IGNORECASE
 )
 DATE_START_BG = re.compile(
-    rf"^{_BG_DAY}{_CLOCK.format(h='hh', m='mm', s='ss')}(?![0-9:])", re.IGNORECASE
+    rf"^{_BG_DAY}{_CLOCK.format(h='hh', m='mm', s='ss')}{_HOUR_MARK}", re.IGNORECASE
 )
 _BG_UPD = (
     r"(?P<uday>[0-9]{1,2})\.?\s+"
@@ -167,26 +169,32 @@ DATE_LINE_EN = re.compile(
 DATE_LINE_BG = re.compile(
     rf"^{_BG_DATE}(?:{_UPDATED_WORD}(?:{_BG_UPD}|{_EN_UPD}))?{_COUNTS}$", re.IGNORECASE
 )
-#: What may follow the date and time a date line opens with (``DATE_START_EN``/``_BG``) when
-#: the whole line is not read: an update time (`, обновена 08:13`, `… обновена днес в 08:13`,
-#: `updated: 08:13`), then or else one to three counts, plain or in a form that is no count,
-#: each with its word (`313 0 5`, `1.2K views`, `1,234`, `144 views 3 comments`, `2,6 хил.
-#: прегледа 7`). Anything else (`2 загинали`, `обновено: 2 загинали`, another story's headline)
-#: makes the line no date line.
+#: A count as a date line may show it: plain (`313`), or in a form that is no count (`1.2K`,
+#: `2,6 хил.`, `1,234`), with its word or not (`144 views`, `313 прегледа`).
+_SHOWN_COUNT = (
+    r"(?:[0-9]+(?:[.,][0-9]+)?\s?(?:[KkMm]|хил\.?)(?!\w)|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
+    r"(?:\s(?:views?|comments?|прегледа?|коментара?))?"
+)
 _UPDATE_TIME = (
     rf"{_UPDATED_WORD}(?:(?:днес|today)\s+(?:в|at)\s+)?[0-9]{{1,2}}:[0-9]{{2}}(?:\s*ч\.)?"
 )
-_SHOWN_COUNT = (
-    r"[0-9][0-9.,]*(?:\s?(?:[KkMm]|хил\.?))?(?:\s(?:views?|comments?|прегледа?|коментара?))?"
-)
+#: What may follow the date and time a date line opens with (``DATE_START_EN``/``_BG``) when
+#: the whole line is not read: an update time (`, обновена 08:13`, `… обновена днес в 08:13`),
+#: then or else the views and comments (`1.2K views`, `144 views 3 comments`, `2,6 хил. 7`).
+#: Anything else (`2 загинали`, `обновено: 2 загинали`, three numbers `1.1684 1.1690 1.1652`
+#: of a rate, another story's headline) makes the line no date line.
 DATE_REST = re.compile(
-    rf"(?:{_UPDATE_TIME}(?:\s+{_SHOWN_COUNT}){{0,3}}|(?:\s+{_SHOWN_COUNT}){{1,3}})",
+    rf"(?:{_UPDATE_TIME}(?:\s+{_SHOWN_COUNT}){{0,2}}|(?:\s+{_SHOWN_COUNT}){{1,2}})",
     re.IGNORECASE,
 )
+#: The views and comments shown in a form that is no count at the end of a date line
+#: (`… обновена 25 Август, 2025 08:13 1.2K`): the line before them is read whole.
+SHOWN_COUNTS_TAIL = re.compile(rf"(?:\s+{_SHOWN_COUNT}){{1,2}}$", re.IGNORECASE)
 #: What else may follow it in the page's date element (`.ndt`, which holds nothing but the
-#: date line): a short rest with a digit (`(updated 08:13)`, `| 144`, `Views: 144`,
-#: `313 прегледа, 0 коментара`); not a card's headline (no digit) there either.
-DATE_REST_SHOWN = re.compile(r"(?=.*[0-9]).{1,40}")
+#: date line): up to three counts (`313 0 5`), or a short rest with a digit (`(updated 08:13)`,
+#: `| 144`, `Views: 144`, `313 прегледа, 0 коментара`); not a card's headline (no digit), nor
+#: a 12-hour clock's `PM` (its hour is not the one shown).
+DATE_REST_SHOWN = re.compile(r"(?!.*\b[AaPp]\.?[Mm]\b)(?=.*[0-9]).{1,40}")
 #: Two `<br>`s in a row (each stands as a NUL; only whitespace between): a paragraph break.
 DOUBLE_BREAK = re.compile(r"\0\s*\0[\s\0]*")
 #: A date line in the headline's place gives way to one with a time or counts within this
