@@ -129,14 +129,20 @@ def test_a_password_in_the_state_url_never_reaches_a_message(url, shown):
     assert redact("output/.state/fakti.sqlite") == "output/.state/fakti.sqlite"
 
 
-def test_a_password_stays_out_of_start_up_errors():
-    """A trailing blank (a templated variable) or an unsupported scheme printed it whole."""
+def test_a_password_stays_out_of_start_up_errors(tmp_path, monkeypatch):
+    """A trailing blank (a templated variable), an unsupported scheme or a mistyped URL
+    printed it whole."""
     with pytest.raises(ValueError) as blank:
         validate_settings({"FAKTI_STATE": "redis://:s3cr@t@h:1/0 "})
     with pytest.raises(SettingError) as scheme:
         open_store("valkey://:s3cret@h:1/0")
     assert "redis://:***@h:1/0 " in str(blank.value) and "s3cr" not in str(blank.value)
     assert "valkey://:***@h:1/0" in str(scheme.value) and "s3cr" not in str(scheme.value)
+    monkeypatch.chdir(tmp_path)  # (they were files of that relative path)
+    for mistyped in ("redis:/:s3cret@h:1/0", "redis//u:s3cret@h:1/0"):
+        with pytest.raises(SettingError) as typo:
+            open_store(mistyped)
+        assert "s3cr" not in str(typo.value) and ":***@h:1/0" in str(typo.value)
 
 
 def test_an_empty_redis_py_option_is_left_to_redis_py():

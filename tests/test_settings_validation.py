@@ -265,6 +265,11 @@ BAD_RUNS = {
     "emission mode": (["-s", "FAKTI_EMIT=bogus"], "FAKTI_EMIT: 'bogus' is not one of"),
     "store scheme": (["-s", "FAKTI_STATE=bogus://x"], "FAKTI_STATE: unsupported store"),
     "store with no file": (["-s", "FAKTI_STATE=sqlite://"], "FAKTI_STATE: 'sqlite://' names no"),
+    # a standalone run on a SQLite file of that relative path wrote every record again (53 of 53)
+    "mistyped store URL": (
+        ["-s", "FAKTI_STATE=redis:/127.0.0.1:6393/0?prefix=x"],
+        "FAKTI_STATE: 'redis:/127.0.0.1:6393/0?prefix=x' looks like a mistyped URL",
+    ),
     "empty contact": (["-s", "FAKTI_CONTACT="], "setting FAKTI_CONTACT: bad value ''"),
     # a replica=1 run keeps its own state: these would mix its synthetic articles with a site's
     "replica with a state": (

@@ -49,6 +49,43 @@ def test_open_store_refuses_unknown_schemes_with_one_line(value):
     assert "sqlite://" in message
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "redis:/127.0.0.1:6393/0?prefix=x",
+        "redis//h:6379/0",
+        "redis:h:6379",
+        "rediss//h:6380/0",
+        "REDIS//h:6379/0",
+        "redis/h:6379/0",
+        "unix:/run/redis.sock",
+        "localhost:6379/0",
+    ],
+)
+def test_a_mistyped_url_is_refused_not_taken_as_a_relative_file(tmp_path, monkeypatch, value):
+    """A review's run with ``redis:/127.0.0.1:6393/0?prefix=x`` (a worker of a Redis job)
+    opened a SQLite file of that relative path: a standalone run that wrote every record
+    again (53 of 53)."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SettingError) as exc:
+        open_store(value)
+    assert str(exc.value) == (
+        f"FAKTI_STATE: {value!r} looks like a mistyped URL (accepted: a file path, "
+        f"sqlite://<path> or redis://host:port/db; a relative path that starts so: ./{value})"
+    )
+    assert list(tmp_path.iterdir()) == []  # no file made
+
+
+@pytest.mark.parametrize(
+    "value", ["redis/s.sqlite", "./redis:s.sqlite", "unix/s.sqlite", "s.sqlite", "C:/s.sqlite"]
+)
+def test_relative_paths_that_start_like_a_scheme_are_files(tmp_path, monkeypatch, value):
+    monkeypatch.chdir(tmp_path)
+    s = open_store(value)
+    assert isinstance(s, SQLiteStore) and s.path == Path(value) and (tmp_path / value).is_file()
+    s.close()
+
+
 def test_open_store_reports_an_unusable_path_in_one_line(tmp_path):
     (tmp_path / "file").write_text("")
     with pytest.raises(SettingError, match=r"^FAKTI_STATE: cannot open '.*file/s.sqlite': "):

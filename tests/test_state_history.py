@@ -36,3 +36,5 @@ def test_state_file_of_locations():
     assert state_file("out/.state/fakti.sqlite") == Path("out/.state/fakti.sqlite")
     assert state_file("redis://host/0") is None
     assert state_file("sqlite://") is None
+    assert state_file("redis:/h:6379/0") is None  # a mistyped URL (refused)
+    assert state_file("redis/s.sqlite") == Path("redis/s.sqlite")

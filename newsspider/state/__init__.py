@@ -43,8 +43,16 @@ DEFAULT_STATE_PATH = Path(".state") / "fakti.sqlite"
 _CRAWLER_ATTR = "_fakti_state_store"
 _ACCEPTED = "a file path, sqlite://<path> or redis://host:port/db"
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
-#: The password of a URL's user info, and of a ``password`` query key (:func:`redact`).
-_USERINFO_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*://[^/@:]*:)[^/?#]*@", re.IGNORECASE)
+#: The start of a mistyped URL, never a file path: a word of two or more characters then ``:``
+#: (``redis:/h:6379/0``, ``redis:h:6379``, ``unix:/run/redis.sock``, ``localhost:6379/0``; a
+#: drive letter ``C:`` is none), or a store's scheme name without its colon, then ``//``, or
+#: ``/`` then ``host:port`` (``redis//h:6379/0``, ``redis/h:6379/0``; not ``redis/s.sqlite``).
+_MISTYPED_URL = re.compile(
+    r"[a-z][a-z0-9+.-]+:|(?:sqlite|redis|rediss|unix)(?://|/[^/]*:)", re.IGNORECASE
+)
+#: The password of a URL's user info (also in a mistyped URL, ``redis:/:PASSWORD@host``), and
+#: of a ``password`` query key (:func:`redact`).
+_USERINFO_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*:?/*[^/@:]*:)[^/?#]*@", re.IGNORECASE)
 _QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#]*", re.IGNORECASE)
 
 
@@ -205,12 +213,13 @@ def state_location_of(settings: Any) -> str:
 
 
 def state_file(uri_or_path: str | Path) -> Path | None:
-    """The file behind a store location (a path or ``sqlite://<path>``), else ``None``."""
+    """The file behind a store location (a path or ``sqlite://<path>``), else ``None`` (a URL,
+    or what looks like a mistyped one)."""
     text = str(uri_or_path)
     for prefix in ("sqlite://", "sqlite:"):
         if text.lower().startswith(prefix):
             return Path(text[len(prefix) :]) if text[len(prefix) :] else None
-    return None if "://" in text or not text else Path(text)
+    return None if "://" in text or _MISTYPED_URL.match(text) or not text else Path(text)
 
 
 def redact(location: str) -> str:
@@ -227,12 +236,17 @@ def is_redis(location: str | Path) -> bool:
 
 def check_location(location: str) -> None:
     """A store location that names no store (an unknown ``scheme://``, ``sqlite://`` with no
-    path) is a :class:`SettingError`."""
+    path, a mistyped URL: :data:`_MISTYPED_URL`) is a :class:`SettingError`."""
     if is_redis(location) or state_file(location) is not None:
         return
     if location.lower().startswith("sqlite:"):
         raise SettingError(
             f"FAKTI_STATE: {redact(location)!r} names no file (accepted: {_ACCEPTED})"
+        )
+    if "://" not in location and _MISTYPED_URL.match(location):
+        raise SettingError(
+            f"FAKTI_STATE: {redact(location)!r} looks like a mistyped URL (accepted: "
+            f"{_ACCEPTED}; a relative path that starts so: ./{redact(location)})"
         )
     raise SettingError(
         f"FAKTI_STATE: unsupported store {redact(location)!r} (accepted: {_ACCEPTED})"
