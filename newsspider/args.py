@@ -274,6 +274,16 @@ BOOLEAN_SETTINGS = (
     "SPIDERMON_ENABLED",
 )
 BOOLEANS = ("True", "False", "true", "false", "1", "0")
+#: Text settings that may be left out (``None``) but not given empty or blank (an unset variable
+#: in a cron line, ``-s FAKTI_STATE=$STATE``): that silently meant the default or none (the
+#: current folder, a fresh state, no extra lock, the host name). What each holds, for the error.
+NOT_EMPTY = {
+    "FAKTI_OUTPUT_DIR": "a folder path",
+    "FAKTI_CONTACT": "a URL or e-mail address",
+    "FAKTI_STATE": "a store location",
+    "FAKTI_LOCK_FILE": "a file path",
+    "FAKTI_WORKER_ID": "a worker name",
+}
 #: Text settings: a value with blanks around it is refused (it would name another folder or
 #: file, relative to the working directory, or end up inside every URL or the User-Agent).
 TEXT_SETTINGS = (
@@ -337,15 +347,14 @@ def validate_settings(settings: Mapping[str, object]) -> None:
     """Check the ``FAKTI_*`` settings: their names, and the values of those present in
     ``settings``; raises ``ValueError`` with a one-line message."""
     _check_names(settings)
-    if "FAKTI_OUTPUT_DIR" in settings and not str(settings.get("FAKTI_OUTPUT_DIR") or "").strip():
-        raise _bad("FAKTI_OUTPUT_DIR", settings.get("FAKTI_OUTPUT_DIR"), "a folder path, not empty")
+    for name, holds in NOT_EMPTY.items():
+        value = settings.get(name)
+        if value is not None and not str(value).strip():
+            raise _bad(name, value, f"{holds}, not empty (an unset variable in a cron line?)")
     for name in TEXT_SETTINGS:
         value = settings.get(name)
         if isinstance(value, str) and value != value.strip():
             raise _bad(name, value, "the value without them", "blanks around it")
-    if "FAKTI_CONTACT" in settings and not str(settings.get("FAKTI_CONTACT") or ""):
-        expected = "a URL or e-mail address, not empty (an unset variable in a cron line?)"
-        raise _bad("FAKTI_CONTACT", settings.get("FAKTI_CONTACT"), expected)
     base = str(settings.get("FAKTI_BASE_URL") or "")
     if not _site_root(base):
         raise _bad("FAKTI_BASE_URL", base, "http(s)://host[:port], without path, query or user")

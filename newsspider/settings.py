@@ -95,14 +95,14 @@ FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = list(RECORD_FIELDS)
 #: Output folder: run files go to <FAKTI_OUTPUT_DIR>/fakti/, the default state to .state/.
 FAKTI_OUTPUT_DIR = "output"
-#: State store: a path or sqlite://<path>; empty = <FAKTI_OUTPUT_DIR>/.state/fakti.sqlite.
+#: State store: a path or sqlite://<path>; not set (None) = <FAKTI_OUTPUT_DIR>/.state/fakti.sqlite.
 #: redis://host:port/db[?prefix=NAME]: distributed workers sharing one frontier and state
-#: (README "Scale-out").
-FAKTI_STATE = ""
+#: (README "Scale-out"). Given empty, it is an error (an unset variable in a cron line).
+FAKTI_STATE: str | None = None
 #: Distributed mode: Scrapy's scheduler, or scrapy-redis's shared one with a redis:// state.
 SCHEDULER = "newsspider.distributed.scheduler.StateScheduler"
-#: Distributed mode: worker name (default: the host name) and heartbeat lifetime (seconds).
-FAKTI_WORKER_ID = ""
+#: Distributed mode: worker name (not set: the host name) and heartbeat lifetime (seconds).
+FAKTI_WORKER_ID: str | None = None
 FAKTI_WORKER_TTL = 30.0
 #: Emission policy: new (keys never exported) | changed (new + edited) | all.
 FAKTI_EMIT = "new"
@@ -135,7 +135,7 @@ FAKTI_SPIDERMON_FINISHED_ACTIONS: list[str] = []
 #: Write <run>.report.json, log the summary, judge the run (exit status) and keep history.
 FAKTI_REPORT_ENABLED = True
 #: Run lock: <state file>.lock is taken when the state is opened, and this one too if set.
-FAKTI_LOCK_FILE = ""
+FAKTI_LOCK_FILE: str | None = None
 #: Seconds between progress lines; 0 = off.
 FAKTI_PROGRESS_INTERVAL = 60.0
 #: Minimum coverage (% of article pages) per field; merged over these defaults, 0 = off.

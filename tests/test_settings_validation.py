@@ -98,15 +98,27 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
         # an unset variable in a crontab (`-s FAKTI_OUTPUT_DIR=$DATA`) wrote into the current folder
         ("FAKTI_OUTPUT_DIR", "", "expected a folder path, not empty"),
         ("FAKTI_OUTPUT_DIR", " ", "expected a folder path, not empty"),
+        # the same for the others whose empty value meant a default, or none: a fresh state
+        # (every article again), no extra lock, the host name; or a broken User-Agent
+        *(
+            (name, value, f"expected {holds}, not empty (an unset variable in a cron line?)")
+            for name, holds in (
+                ("FAKTI_STATE", "a store location"),
+                ("FAKTI_LOCK_FILE", "a file path"),
+                ("FAKTI_WORKER_ID", "a worker name"),
+                ("FAKTI_CONTACT", "a URL or e-mail address"),
+            )
+            for value in ("", " ")
+        ),
         # blanks around a text: another folder (relative to the working directory: a fresh
-        # state, so every article again), a state or lock file named " ", a broken User-Agent
+        # state, so every article again), another state or lock file, a broken User-Agent
         *(
             (name, value, "(blanks around it); expected the value without them")
             for name, value in (
                 ("FAKTI_OUTPUT_DIR", " /data/fakti"),
-                ("FAKTI_STATE", " "),
-                ("FAKTI_LOCK_FILE", " "),
-                ("FAKTI_CONTACT", "  "),
+                ("FAKTI_STATE", "s.sqlite "),
+                ("FAKTI_LOCK_FILE", " x.lock"),
+                ("FAKTI_CONTACT", " ops@example.org"),
                 ("FAKTI_BASE_URL", "https://fakti.bg "),
                 ("FAKTI_EMIT", "new\n"),
             )
@@ -271,6 +283,9 @@ BAD_RUNS = {
         "FAKTI_STATE: 'redis:/127.0.0.1:6393/0?prefix=x' looks like a mistyped URL",
     ),
     "empty contact": (["-s", "FAKTI_CONTACT="], "setting FAKTI_CONTACT: bad value ''"),
+    # an unset $STATE in a cron line: the default state (every record again); no extra lock
+    "empty state": (["-s", "FAKTI_STATE="], "setting FAKTI_STATE: bad value ''; expected a"),
+    "empty lock file": (["-s", "FAKTI_LOCK_FILE="], "setting FAKTI_LOCK_FILE: bad value ''"),
     # a replica=1 run keeps its own state: these would mix its synthetic articles with a site's
     "replica with a state": (
         ["-s", "FAKTI_STATE={tmp}/live.sqlite"],
