@@ -269,9 +269,17 @@ BOOLEAN_SETTINGS = (
     "FAKTI_REPORT_ENABLED",
     "FAKTI_HEALTH_UNREACHABLE_ABORT",
     "FAKTI_HEALTH_NEW_BASELINE",
+    # Scrapy's and Spidermon's that the README documents (a traceback without the setting's
+    # name; those read by an extension or middleware come after this check)
     "AUTOTHROTTLE_ENABLED",
     "ROBOTSTXT_OBEY",
+    "RETRY_ENABLED",
+    "HTTPERROR_ALLOW_ALL",
+    "TELNETCONSOLE_ENABLED",
+    "REMOTE_CONTROL_ENABLED",
+    "WARN_ON_GENERATOR_RETURN_VALUE",
     "SPIDERMON_ENABLED",
+    "SPIDERMON_SLACK_FAKE",
 )
 BOOLEANS = ("True", "False", "true", "false", "1", "0")
 #: Text settings that may be left out (``None``) but not given empty or blank (an unset variable
