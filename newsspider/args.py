@@ -312,23 +312,39 @@ def _bad(name: str, value: object, expected: str, reason: str = "") -> ValueErro
     return ValueError(f"setting {name}: bad value {value!r}{why}; expected {expected}")
 
 
-def _site_root(url: str) -> bool:
-    """Whether ``url`` is a site root `http(s)://host[:port]` (a trailing `/` allowed): the
-    spider appends the site's paths to it, so a path, query, fragment or user would end up
-    inside every URL, and a port must be 1..65535."""
+#: A host a site root may name (``urlsplit``'s ``hostname``: lower-case, no IPv6 brackets): a
+#: name or IPv4 address (ASCII letters, digits, ``-``, ``_``, ``.``; a non-ASCII name in its
+#: ``xn--`` form), or an IPv6 address.
+HOST = re.compile(r"[a-z0-9_.-]+|[0-9a-f.]*:[0-9a-f:.]*")
+
+
+def site_root(url: str) -> str:
+    """``FAKTI_BASE_URL`` ``url`` as the site root ``http(s)://host[:port]`` in one form: host
+    lower-case, port a number, left out when it is the scheme's default, no trailing `/` (the
+    site's links are compared with it: a port written ``018200`` made every link offsite).
+    The spider appends the site's paths to it, so a path, query, fragment or user would end up
+    inside every URL; a host must be one a URL can hold, a port 1..65535. Raises
+    ``ValueError`` with a one-line message."""
+    expected = "http(s)://host[:port], without path, query or user"
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:  # an unclosed IPv6 bracket, a port out of range or not a number
-        return False
-    return (
-        parts.scheme in P.WEB_SCHEMES
-        and bool(parts.hostname)
-        and "@" not in parts.netloc
-        and parts.path in ("", "/")
-        and not any(c in url for c in "?#")
-        and port != 0
-    )
+        raise _bad("FAKTI_BASE_URL", url, expected) from None
+    host = parts.hostname or ""
+    if host and not HOST.fullmatch(host):
+        raise _bad("FAKTI_BASE_URL", url, expected, f"{host!r} is no host name or address")
+    if (
+        parts.scheme not in P.WEB_SCHEMES
+        or not host
+        or "@" in parts.netloc
+        or parts.path not in ("", "/")
+        or any(c in url for c in "?#")
+        or port == 0
+    ):
+        raise _bad("FAKTI_BASE_URL", url, expected)
+    shown = "" if port in (None, P.DEFAULT_PORTS[parts.scheme]) else f":{port}"
+    return f"{parts.scheme}://{f'[{host}]' if ':' in host else host}{shown}"
 
 
 def _check_names(settings: Mapping[str, object]) -> None:
@@ -363,9 +379,7 @@ def validate_settings(settings: Mapping[str, object]) -> None:
         value = settings.get(name)
         if isinstance(value, str) and value != value.strip():
             raise _bad(name, value, "the value without them", "blanks around it")
-    base = str(settings.get("FAKTI_BASE_URL") or "")
-    if not _site_root(base):
-        raise _bad("FAKTI_BASE_URL", base, "http(s)://host[:port], without path, query or user")
+    site_root(str(settings.get("FAKTI_BASE_URL") or ""))
     for name, number in NUMERIC_SETTINGS.items():
         if name in settings and not number.accepts(settings.get(name)):
             raise _bad(name, settings.get(name), number.form)

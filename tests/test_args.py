@@ -12,6 +12,7 @@ from newsspider.args import (
     ArgumentError,
     CrawlArgs,
     parse_args,
+    site_root,
     validate_settings,
 )
 from newsspider.extraction.dates import SOFIA
@@ -222,6 +223,32 @@ def test_bad_settings(name: str, value: object, message: str) -> None:
     with pytest.raises(ValueError) as info:
         validate_settings({**GOOD_SETTINGS, name: value})
     assert str(info.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("given", "root"),
+    [
+        ("http://127.0.0.1:018200", "http://127.0.0.1:18200"),  # (every link was offsite)
+        ("HTTP://Fakti.BG/", "http://fakti.bg"),
+        ("https://fakti.bg:443", "https://fakti.bg"),
+        ("http://mirror.example:80", "http://mirror.example"),
+        ("http://mirror.example:443", "http://mirror.example:443"),
+        ("http://[::1]:08811/", "http://[::1]:8811"),
+        ("http://xn--e1aybc.example:8000", "http://xn--e1aybc.example:8000"),
+    ],
+)
+def test_the_site_root_has_one_form(given: str, root: str) -> None:
+    assert site_root(given) == root
+
+
+def test_a_host_with_a_blank_is_refused() -> None:
+    """It ran, and exited 4 "unreachable" (review)."""
+    with pytest.raises(ValueError) as info:
+        validate_settings({**GOOD_SETTINGS, "FAKTI_BASE_URL": "http://127.0.0 .1:18200"})
+    assert str(info.value) == (
+        "setting FAKTI_BASE_URL: bad value 'http://127.0.0 .1:18200' ('127.0.0 .1' is no host "
+        "name or address); expected http(s)://host[:port], without path, query or user"
+    )
 
 
 def test_the_scope_of_sections_and_urls_is_a_set() -> None:

@@ -92,6 +92,10 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
                 "http://127.0.0.1:0",
                 "http://u:p@127.0.0.1:8811",
                 "ftp://127.0.0.1",
+                # a host no URL can hold: an unreachable site (exit 4), not a bad setting
+                "http://127.0.0 .1:18200",
+                "http://факти.bg",
+                "http://a%20b",
             )
         ),
         ("FAKTI_HEALTH_FINISH_REASONS", "", "one or more finish reasons"),
@@ -319,6 +323,11 @@ BAD_RUNS = {
     "replica with a state": (
         ["-s", "FAKTI_STATE={tmp}/live.sqlite"],
         "argument replica=1 cannot be used with FAKTI_STATE",
+    ),
+    # it ran, and exited 4 "unreachable"
+    "host with a blank": (
+        ["-s", "FAKTI_BASE_URL=http://127.0.0 .1:9"],
+        "setting FAKTI_BASE_URL: bad value 'http://127.0.0 .1:9' ('127.0.0 .1' is no host name",
     ),
     "replica with a site": (
         ["-s", "FAKTI_BASE_URL=http://127.0.0.1:9"],

@@ -128,6 +128,19 @@ def test_unparsable_base_url_is_a_startup_error_too(caplog) -> None:
     assert "setting FAKTI_BASE_URL" in caplog.text
 
 
+def test_the_base_url_is_taken_in_one_form_the_sites_links_match() -> None:
+    """``FAKTI_BASE_URL=http://127.0.0.1:018200`` (port 18200) counted every link of the
+    site, written with port 18200, offsite: a review's run wrote nothing and exited 6."""
+    spider = make_spider(base="HTTP://127.0.0.1:08765/", since="2025-10-01", sections="world")
+    assert (spider.base_url, spider.extra_hosts) == (BASE, ("127.0.0.1:8765",))
+    request = spider.start_requests_list()[0]
+    assert request.url == f"{BASE}/world"
+    body = panel([(f"{BASE}/world/1000010-j", "02.10.2025")])
+    out = paths(spider.parse_listing(response(request.url, body, request)))
+    assert out[0] == "/world/1000010-j"
+    assert spider.crawler.stats.get_value("discovery/links/offsite") is None
+
+
 def test_loopback_base_turns_politeness_delays_off() -> None:
     spider = make_spider()
     settings = spider.crawler.settings

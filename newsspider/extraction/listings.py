@@ -272,7 +272,7 @@ def _place(url: str) -> tuple[str, int | None, str]:
     except ValueError:
         return "", None, url
     host = (parts.hostname or "").rstrip(".").removeprefix("www.")
-    if port == {"http": 80, "https": 443}.get(parts.scheme):
+    if port == P.DEFAULT_PORTS.get(parts.scheme):
         port = None
     return host, port, parts.path.rstrip("/") or "/"
 

@@ -22,6 +22,8 @@ CANONICAL_ORIGIN = "https://fakti.bg"
 SITE_HOSTS = frozenset({"fakti.bg", "www.fakti.bg", "fakti.bg.", "www.fakti.bg."})
 #: Schemes a fetchable link may have.
 WEB_SCHEMES = frozenset({"http", "https"})
+#: Their default ports (a URL that gives one means the same without it).
+DEFAULT_PORTS = {"http": 80, "https": 443}
 #: Section slugs (the same in both editions).
 SECTIONS = frozenset(
     {

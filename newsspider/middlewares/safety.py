@@ -41,8 +41,6 @@ from newsspider.middlewares.streams import stream_ends
 
 logger = logging.getLogger(__name__)
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
 #: Signal sent (``request=``, ``reason=``) when a listing request is dropped.
 listing_cut = object()
 
@@ -61,7 +59,7 @@ def _origin(url: str) -> tuple[str, int | None] | None:
     scheme = parts.scheme.lower()
     if scheme not in P.WEB_SCHEMES or not host:
         return None
-    return host, port if port is not None else _DEFAULT_PORTS[scheme]
+    return host, port if port is not None else P.DEFAULT_PORTS[scheme]
 
 
 def is_allowed(url: str, base_url: str) -> bool:
@@ -73,7 +71,7 @@ def is_allowed(url: str, base_url: str) -> bool:
     if origin == base:
         return True
     site = {h.rstrip(".") for h in P.SITE_HOSTS}
-    return base[0] in site and origin[0] in site and origin[1] in _DEFAULT_PORTS.values()
+    return base[0] in site and origin[0] in site and origin[1] in P.DEFAULT_PORTS.values()
 
 
 class SiteGuardMiddleware:

@@ -28,7 +28,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from newsspider.args import ArgumentError, CrawlArgs, parse_args, validate_settings
+from newsspider.args import ArgumentError, CrawlArgs, parse_args, site_root, validate_settings
 from newsspider.distributed import FRONTIER_ATTR, is_distributed
 from newsspider.extensions.summary import WATERMARKS_HELD, WATERMARKS_MOVED
 from newsspider.extraction import patterns as P
@@ -203,9 +203,9 @@ class FaktiSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FaktiSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        base = str(settings.get("FAKTI_BASE_URL") or "").rstrip("/")
         with exit_on(ValueError):
             validate_settings(settings)
+            base = site_root(str(settings.get("FAKTI_BASE_URL") or ""))
             extra_hosts = (urlsplit(base).netloc,)
             spider.args = parse_args(spider.raw_args, extra_hosts=extra_hosts)
             spider.distributed = is_distributed(settings)
