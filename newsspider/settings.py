@@ -159,7 +159,6 @@ FAKTI_HEALTH_FINISH_REASONS = ["finished"]
 FAKTI_HEALTH_NEW_BASELINE = False
 
 # --- engine -----------------------------------------------------------------------------
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 #: An unattended job opens no listening ports: Scrapy's telnet console and remote control
 #: server are off (turn them on with -s for debugging a live run).
 TELNETCONSOLE_ENABLED = False

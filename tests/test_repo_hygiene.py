@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+
+import scrapy
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text("utf-8")
@@ -32,6 +35,16 @@ def test_ci_runs_the_readme_test_command() -> None:
     command = block.group(1).strip()
     ci = (REPO / ".ci" / "run").read_text("utf-8").strip().splitlines()
     assert ci[-1] == command
+
+
+def test_the_declared_scrapy_floor_is_the_version_the_code_needs() -> None:
+    """pyproject said ``scrapy>=2.11``, but ``middlewares/politeness.py`` imports
+    ``scrapy.utils.asyncio.sleep``, which Scrapy 2.18 added (2.17 has none): an install with
+    2.11..2.17 failed at import (review)."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    (floor,) = [dep for dep in project["dependencies"] if re.match(r"scrapy\b(?!-)", dep)]
+    assert floor == "scrapy>=2.18"
+    assert tuple(int(n) for n in scrapy.__version__.split(".")[:2]) >= (2, 18)
 
 
 def test_ruff_clean() -> None:
