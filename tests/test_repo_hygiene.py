@@ -47,6 +47,17 @@ def test_the_declared_scrapy_floor_is_the_version_the_code_needs() -> None:
     assert tuple(int(n) for n in scrapy.__version__.split(".")[:2]) >= (2, 18)
 
 
+def test_the_readmes_unattended_crawls_of_the_site_give_a_contact() -> None:
+    """The cron, systemd, scrapyd and worker examples crawled the live site without the
+    ``FAKTI_CONTACT`` the README says to set for live crawls (review)."""
+    sections = re.findall(r"^### (?:Scheduling|Running workers)\n(.*?)^##", README, re.S | re.M)
+    lines = "".join(sections).replace("\\\n", " ").splitlines()  # (continued lines joined)
+    commands = [line for line in lines if re.search(r"scrapy crawl fakti|schedule\.json", line)]
+    assert len(commands) == 5  # cron, systemd, scrapyd, workers on one machine, on several
+    for command in commands:
+        assert "FAKTI_CONTACT=ops@example.org" in command, command
+
+
 def test_ruff_clean() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "."], cwd=REPO, capture_output=True, text=True
