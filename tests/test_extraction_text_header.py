@@ -179,7 +179,7 @@ def test_a_label_line_after_the_first_paragraph_makes_it_no_subtitle() -> None:
     ("shown", "para", "published"),
     [
         (
-            "25 Август, 2025 07:10, обновена днес в 08:13",
+            "25 Август, 2025 07:10 1.2K 7",
             "25 Август, 2025 09:00 2 загинали",
             "2025-08-25T07:10:00+03:00",
         ),
@@ -294,10 +294,11 @@ def test_a_date_element_whose_time_ends_in_the_hour_mark_is_read(date: str, firs
 )
 def test_a_body_line_of_a_date_a_time_and_three_numbers_is_no_date_line(para: str) -> None:
     """A rate's three decimals, or three numbers, after a date and a time are no counts: the
-    header's date line (`… 07:10 ч.`, now read) stands and the body keeps the line."""
+    header's date line (its views `1.234`, a count in another form) stands and the body keeps
+    the line."""
     page = (
         '<html lang="bg"><head><title>Нов мост - Fakti.bg</title></head><body><main class="m">'
-        '<article class="x"><h1>Нов мост</h1><div>25 Август, 2025 07:10 ч.</div>'
+        '<article class="x"><h1>Нов мост</h1><div>25 Август, 2025 07:10 1.234 7</div>'
         f'<div class="b"><p>{para}</p><p>Първият абзац на статията.</p></div>'
         "</article></main></body></html>"
     )
@@ -322,3 +323,21 @@ def test_a_twelve_hour_clock_in_the_date_element_is_not_read_as_its_hour() -> No
     page = EN_PAGE.format(info='<div class="ndt">Apr 23, 2025 08:03 PM 144</div>', body=PARAS)
     result = extract_article(page.replace("<div>", '<div class="text">', 1).encode(), EN_URL)
     assert not isinstance(result, Extracted) and result.reason == "missing:published_at"
+
+
+@pytest.mark.parametrize(
+    "para", ["25 Август, 2025 09:00 ч.", "25 Август, 2025 10:00 h", "25 Август, 2025 20:45 ч. 2 1"]
+)
+def test_a_body_line_with_the_hour_mark_is_no_date_line_in_the_text_layer(para: str) -> None:
+    """The hour mark (`ч.`) is read in the page's date element only: in the text layer, a
+    body line `… 09:00 ч.` took the place of the date line above the headline (a review)."""
+    page = (
+        '<html lang="bg"><head><title>Нов мост - Fakti.bg</title></head><body><main class="m">'
+        '<article class="x"><div>25 Август, 2025 07:10 313 0</div><h1>Нов мост</h1>'
+        f'<div class="b"><p>{para}</p><p>Вторият абзац на статията.</p></div>'
+        "</article></main></body></html>"
+    )
+    f = _page(page, BG_URL)
+    got = (f["published_at"], f["views"], f["comments"])
+    assert got == ("2025-08-25T07:10:00+03:00", 313, 0)
+    assert f["body"] == f"{para}\n\nВторият абзац на статията."

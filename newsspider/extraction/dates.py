@@ -170,34 +170,40 @@ def parse_date_line(text: str | None, views_only: bool = False) -> DateLine | No
     return DateLine(published, updated, *counts) if counts else None
 
 
-def parse_date_start(text: str | None, element: bool = False) -> DateLine | None:
-    """The date line ``text`` when :func:`parse_date_line` cannot read it whole: its views and
-    comments shown in a form that is no count (`… обновена 25 Август, 2025 08:13 1.2K`:
-    :data:`~patterns.SHOWN_COUNTS_TAIL`) are null and the rest is read; else the date and time
-    it opens with stand, with no update and no counts (never guessed), when what follows them
-    is an update time or counts (`…, обновена днес в 08:13`, `… 1.2K views`:
-    :data:`~patterns.DATE_REST`), or, in the page's date ``element`` (`.ndt`), any short rest
-    with a digit (:data:`~patterns.DATE_REST_SHOWN`). A date without a time, or followed by
-    anything else (`… 09:00 2 загинали`, another story's headline), is none."""
+def parse_date_shown(text: str | None) -> DateLine | None:
+    """A date line whose views and comments (one or two, at its end) are shown in a form
+    that is no count (`… обновена 25 Август, 2025 08:13 1.2K`, `… 08:03 144 views 3
+    comments`, `… 2,6 хил. 7`: :data:`~patterns.SHOWN_COUNT_END`): the rest read whole by
+    :func:`parse_date_line`, both times, the counts null (never guessed)."""
+    if not text or len(text) > P.DATE_LINE_MAX:
+        return None
+    line = head = " ".join(text.split())
+    for _ in range(2):
+        count = P.SHOWN_COUNT_END.search(head)
+        if count is None:
+            return None
+        head = head[: count.start()]
+        plain = line[len(head) :].replace(" ", "").isdecimal()  # (read whole, or no counts)
+        if not plain and (parsed := parse_date_line(head)) is not None:
+            return DateLine(parsed.published, parsed.updated)
+    return None
+
+
+def parse_date_start(text: str | None) -> DateLine | None:
+    """The date and time the page's date element (`.ndt`) opens with, when the rest of it is
+    read neither whole nor by :func:`parse_date_shown`: an update or counts in another form
+    (`25 Август, 2025 07:10, обновена 08:13`, `… 23:13 ч. 313 0 5`, `… | 144`), read as no
+    update and no counts (never guessed): :data:`~patterns.DATE_REST_SHOWN`. A date without a
+    time, or followed by anything else (another story's headline), is none."""
     if not text or len(text) > P.DATE_LINE_MAX:
         return None
     line = " ".join(text.split())
     if not line:
         return None
-    tail = P.SHOWN_COUNTS_TAIL.search(line)
-    if (  # (plain numbers only: parse_date_line has read them, or found them no counts)
-        tail is not None
-        and not tail.group().replace(" ", "").isdecimal()
-        and (head := parse_date_line(line[: tail.start()])) is not None
-    ):
-        return DateLine(head.published, head.updated)
     match = (P.DATE_START_BG if line[0].isdecimal() else P.DATE_START_EN).match(line)
     if match is None:
         return None
-    end = match.end()
-    if end < len(line) and not (
-        P.DATE_REST.fullmatch(line, end) or (element and P.DATE_REST_SHOWN.fullmatch(line, end))
-    ):
+    if match.end() < len(line) and not P.DATE_REST_SHOWN.fullmatch(line, match.end()):
         return None
     published = _build(match)
     return DateLine(published) if published else None

@@ -134,9 +134,8 @@ _BG_DAY = r"(?P<day>[0-9]{1,2})\.?\s+" + _MONTH.format(g="mon") + r",?\s+(?P<yea
 _EN_DATE = _EN_DAY + _TIME.format(h="hh", m="mm", s="ss")
 #: `9 Януари, 2026 23:13` (Bulgarian order).
 _BG_DATE = _BG_DAY + _TIME.format(h="hh", m="mm", s="ss")
-#: The date and time a date line opens with (the hour's `ч.` after it, as listing times show
-#: it), whatever follows them (an update or counts in a form the whole-line patterns below
-#: do not read: `…07:10, обновена 08:13`, `… 313 0 5`).
+#: The date and time the page's date element (`.ndt`) opens with, the hour mark after it
+#: allowed (`23:13 ч.`, `23:13h`), whatever follows them (:data:`DATE_REST_SHOWN`).
 _HOUR_MARK = r"(?![0-9:])(?:\s?(?:ч\.?|h)(?!\w))?"
 DATE_START_EN = re.compile(
     rf"^{_EN_DAY}{_CLOCK.format(h='hh', m='mm', s='ss')}{_HOUR_MARK}", re.IGNORECASE
@@ -172,31 +171,20 @@ DATE_LINE_BG = re.compile(
     rf"^{_BG_DATE}(?:{_UPDATED_WORD}(?:{_BG_UPD}|{_EN_UPD}))?{_COUNTS}$", re.IGNORECASE
 )
 #: A count as a date line may show it: plain (`313`), or in a form that is no count (`1.2K`,
-#: `2,6 хил.`, `1,234`), with its word or not (`144 views`, `313 прегледа`).
+#: `2,6 хил.`, `1,234`, `1.234`), with its word or not (`144 views`, `313 прегледа`).
 _SHOWN_COUNT = (
-    r"(?:[0-9]+(?:[.,][0-9]+)?\s?(?:[KkMm]|хил\.?)(?!\w)|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
-    r"(?:\s(?:views?|comments?|прегледа?|коментара?))?"
+    r"(?:[0-9]+(?:[.,][0-9]+)?\s?(?:[KkMm]|хил\.?)(?!\w)|[0-9]{1,3}(?:[.,][0-9]{3})+|[0-9]+)"
+    r"(?:\s(?:views?|comments?|reads?|прегледа?|прегледи|коментара?|коментари|прочитания))?"
 )
-_UPDATE_TIME = (
-    rf"{_UPDATED_WORD}(?:(?:днес|today)\s+(?:в|at)\s+)?[0-9]{{1,2}}:[0-9]{{2}}(?:\s*ч\.)?"
-)
-#: What may follow the date and time a date line opens with (``DATE_START_EN``/``_BG``) when
-#: the whole line is not read: an update time (`, обновена 08:13`, `… обновена днес в 08:13`),
-#: then or else the views and comments (`1.2K views`, `144 views 3 comments`, `2,6 хил. 7`).
-#: Anything else (`2 загинали`, `обновено: 2 загинали`, three numbers `1.1684 1.1690 1.1652`
-#: of a rate, another story's headline) makes the line no date line.
-DATE_REST = re.compile(
-    rf"(?:{_UPDATE_TIME}(?:\s+{_SHOWN_COUNT}){{0,2}}|(?:\s+{_SHOWN_COUNT}){{1,2}})",
-    re.IGNORECASE,
-)
-#: The views and comments shown in a form that is no count at the end of a date line
-#: (`… обновена 25 Август, 2025 08:13 1.2K`): the line before them is read whole.
-SHOWN_COUNTS_TAIL = re.compile(rf"(?:\s+{_SHOWN_COUNT}){{1,2}}$", re.IGNORECASE)
-#: What else may follow it in the page's date element (`.ndt`, which holds nothing but the
-#: date line): up to three counts (`313 0 5`), or a short rest with a digit (`(updated 08:13)`,
-#: `| 144`, `Views: 144`, `313 прегледа, 0 коментара`); not a card's headline (no digit), nor
-#: a 12-hour clock's `PM` (its hour is not the one shown).
-DATE_REST_SHOWN = re.compile(r"(?!.*\b[AaPp]\.?[Mm]\b)(?=.*[0-9]).{1,40}")
+#: One such count at the end of a line: a date line's views and comments, read off its end
+#: one by one (`… обновена 25 Август, 2025 08:13 1.2K`, `… 08:03 144 views 3 comments`).
+SHOWN_COUNT_END = re.compile(rf"\s+{_SHOWN_COUNT}$", re.IGNORECASE)
+#: What may follow the date and time in the page's date element (`.ndt`, which holds nothing
+#: but the date line) when the line is not read otherwise: a short rest with a digit (an
+#: update or counts in another form: `, обновена 08:13`, `… 313 0 5`, `(updated 08:13)`, `|
+#: 144`, `Views: 144`); not a card's headline (no digit), nor a 12-hour clock's `PM` (its hour
+#: is not the one shown).
+DATE_REST_SHOWN = re.compile(r"(?!.*\b[AaPp]\.?[Mm]\b)(?=.*[0-9]).{1,60}")
 #: Two `<br>`s in a row (each stands as a NUL; only whitespace between): a paragraph break.
 DOUBLE_BREAK = re.compile(r"\0\s*\0[\s\0]*")
 #: A date line in the headline's place gives way to one with a time or counts within this

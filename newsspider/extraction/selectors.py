@@ -34,7 +34,12 @@ from newsspider.extraction.body import (
     within,
     without_bullet,
 )
-from newsspider.extraction.dates import DateLine, parse_date_line, parse_date_start
+from newsspider.extraction.dates import (
+    DateLine,
+    parse_date_line,
+    parse_date_shown,
+    parse_date_start,
+)
 from newsspider.extraction.numbers import parse_int
 
 
@@ -294,7 +299,8 @@ def _dates(marks: Marks) -> dict[str, Any]:
         or parse_date_line(ndt, views_only)
         or parse_date_line(" ".join(t for t in (ndt, nv, nc) if t))
         or _spaced(el, views_only)
-        or parse_date_start(ndt, element=True)  # (its update or counts not read: null)
+        or parse_date_shown(ndt)
+        or parse_date_start(ndt)  # (its update or counts not read: null)
     )
     if line is None:
         return {}

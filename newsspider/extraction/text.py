@@ -39,7 +39,7 @@ from newsspider.extraction.body import (
     within,
     without_bullet,
 )
-from newsspider.extraction.dates import DateLine, parse_date_line, parse_date_start
+from newsspider.extraction.dates import DateLine, parse_date_line, parse_date_shown
 
 
 @dataclass(slots=True)
@@ -419,9 +419,9 @@ def _spaced_date(line: Line) -> DateLine | None:
 
 
 def _date_line(text: str) -> DateLine | None:
-    """:func:`parse_date_line` of a rendered line; one whose update or counts are in a form
-    not read (`Apr 23, 2025 08:03 1.2K`) is its date and time (:func:`parse_date_start`)."""
-    return parse_date_line(text) or parse_date_start(text)
+    """:func:`parse_date_line` of a rendered line; one whose counts are shown in a form that
+    is no count (`Apr 23, 2025 08:03 1.2K`) is read without them (:func:`parse_date_shown`)."""
+    return parse_date_line(text) or parse_date_shown(text)
 
 
 def _is_special(line: Line, headline: str | None) -> bool:
