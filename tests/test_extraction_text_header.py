@@ -341,3 +341,20 @@ def test_a_body_line_with_the_hour_mark_is_no_date_line_in_the_text_layer(para: 
     got = (f["published_at"], f["views"], f["comments"])
     assert got == ("2025-08-25T07:10:00+03:00", 313, 0)
     assert f["body"] == f"{para}\n\nВторият абзац на статията."
+
+
+@pytest.mark.parametrize(
+    "para", ["25 Август, 2025 10:00 1 000 1.500", "25 Август, 2025 20:45 2 1 1.5K"]
+)
+def test_a_body_line_ending_in_more_than_two_numbers_is_no_date_line(para: str) -> None:
+    """Counts in another form are read off the end only when nothing else counts before
+    them: `… 20:45 2 1 1.5K` took the page's date (a review of the fifth version)."""
+    text = f"Нов мост\n9 Януари, 2026 в 23:13 313 0\n{para}\nВторият абзац.\n"
+    result = extract_from_text(text, BG_URL)
+    assert not isinstance(result, Extracted) and "published_at" in result.reason
+
+
+def test_the_date_element_may_write_the_hour_as_a_word() -> None:
+    """`… 23:13 часа` in `.ndt` (the hour written out): read, with `.nv` and `.nc`."""
+    f = _page(BG_KNOWN.format(date="9 Януари, 2026 23:13 часа", first="Първи абзац."), BG_URL)
+    assert (f["published_at"], f["views"], f["comments"]) == ("2026-01-09T23:13:00+02:00", 313, 7)

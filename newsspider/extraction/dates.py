@@ -184,8 +184,9 @@ def parse_date_shown(text: str | None) -> DateLine | None:
             return None
         head = head[: count.start()]
         plain = line[len(head) :].replace(" ", "").isdecimal()  # (read whole, or no counts)
-        if not plain and (parsed := parse_date_line(head)) is not None:
-            return DateLine(parsed.published, parsed.updated)
+        parsed = None if plain else parse_date_line(head)
+        if parsed is not None and parsed.views is None and parsed.comments is None:
+            return DateLine(parsed.published, parsed.updated)  # (no more numbers before them)
     return None
 
 

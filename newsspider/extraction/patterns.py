@@ -135,8 +135,8 @@ _EN_DATE = _EN_DAY + _TIME.format(h="hh", m="mm", s="ss")
 #: `9 Януари, 2026 23:13` (Bulgarian order).
 _BG_DATE = _BG_DAY + _TIME.format(h="hh", m="mm", s="ss")
 #: The date and time the page's date element (`.ndt`) opens with, the hour mark after it
-#: allowed (`23:13 ч.`, `23:13h`), whatever follows them (:data:`DATE_REST_SHOWN`).
-_HOUR_MARK = r"(?![0-9:])(?:\s?(?:ч\.?|h)(?!\w))?"
+#: allowed (`23:13 ч.`, `23:13 часа`, `23:13h`), whatever follows them (:data:`DATE_REST_SHOWN`).
+_HOUR_MARK = r"(?![0-9:])(?:\s?(?:ч\.?|часа|h)(?!\w))?"
 DATE_START_EN = re.compile(
     rf"^{_EN_DAY}{_CLOCK.format(h='hh', m='mm', s='ss')}{_HOUR_MARK}", re.IGNORECASE
 )
@@ -174,7 +174,8 @@ DATE_LINE_BG = re.compile(
 #: `2,6 хил.`, `1,234`, `1.234`), with its word or not (`144 views`, `313 прегледа`).
 _SHOWN_COUNT = (
     r"(?:[0-9]+(?:[.,][0-9]+)?\s?(?:[KkMm]|хил\.?)(?!\w)|[0-9]{1,3}(?:[.,][0-9]{3})+|[0-9]+)"
-    r"(?:\s(?:views?|comments?|reads?|прегледа?|прегледи|коментара?|коментари|прочитания))?"
+    r"(?:\s(?:views?|comments?|reads?|прегледа?|прегледи|преглеждания|гледания|коментара?"
+    r"|коментари|прочитания))?"
 )
 #: One such count at the end of a line: a date line's views and comments, read off its end
 #: one by one (`… обновена 25 Август, 2025 08:13 1.2K`, `… 08:03 144 views 3 comments`).
