@@ -174,7 +174,8 @@ def parse_date_shown(text: str | None) -> DateLine | None:
     """A date line whose views and comments (one or two, at its end) are shown in a form
     that is no count (`… обновена 25 Август, 2025 08:13 1.2K`, `… 08:03 144 views 3
     comments`, `… 2,6 хил. 7`: :data:`~patterns.SHOWN_COUNT_END`): the rest read whole by
-    :func:`parse_date_line`, both times, the counts null (never guessed)."""
+    :func:`parse_date_line`, with no count left in it, both times, the counts null (never
+    guessed)."""
     if not text or len(text) > P.DATE_LINE_MAX:
         return None
     line = head = " ".join(text.split())
