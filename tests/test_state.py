@@ -11,7 +11,14 @@ import pytest
 from scrapy import signals
 from scrapy.utils.test import get_crawler
 
-from newsspider.state import SettingError, get_store, open_store, state_location
+from newsspider.state import (
+    SettingError,
+    get_store,
+    open_store,
+    redact,
+    state_file,
+    state_location,
+)
 from newsspider.state.sqlite import SQLiteStore
 
 H1 = "sha256:" + "1" * 64
@@ -60,30 +67,56 @@ def test_open_store_refuses_unknown_schemes_with_one_line(value):
         "redis/h:6379/0",
         "unix:/run/redis.sock",
         "localhost:6379/0",
+        "127.0.0.1:6389/0",
+        "10.0.0.5:6379/0?prefix=x",
+        "0.0.0.0:6379",
+        "//127.0.0.1:6389/0",
+        "//redis-host:6379/0",
+        "[::1]:6379/0",
+        ":secret@10.0.0.5:6379/0",
+        "redis;//h:6379/0",
+        "redis.//h:6379/0",
     ],
 )
 def test_a_mistyped_url_is_refused_not_taken_as_a_relative_file(tmp_path, monkeypatch, value):
     """A review's run with ``redis:/127.0.0.1:6393/0?prefix=x`` (a worker of a Redis job)
     opened a SQLite file of that relative path: a standalone run that wrote every record
-    again (53 of 53)."""
+    again (53 of 53); so did an address without its scheme (``127.0.0.1:6389/0``,
+    ``//h:6379/0``, ``[::1]:6379/0``) or with a wrong mark for its colon (57 of 57)."""
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SettingError) as exc:
         open_store(value)
+    shown = redact(value)
     assert str(exc.value) == (
-        f"FAKTI_STATE: {value!r} looks like a mistyped URL (accepted: a file path, "
-        f"sqlite://<path> or redis://host:port/db; a relative path that starts so: ./{value})"
+        f"FAKTI_STATE: {shown!r} looks like a mistyped URL (accepted: a file path, "
+        f"sqlite://<path> or redis://host:port/db; a relative path that starts so: ./{shown})"
     )
     assert list(tmp_path.iterdir()) == []  # no file made
 
 
 @pytest.mark.parametrize(
-    "value", ["redis/s.sqlite", "./redis:s.sqlite", "unix/s.sqlite", "s.sqlite", "C:/s.sqlite"]
+    "value",
+    [
+        "redis/s.sqlite",
+        "./redis:s.sqlite",
+        "unix/s.sqlite",
+        "s.sqlite",
+        "C:/s.sqlite",
+        "redis/fakti.sqlite",
+        "./x:y.sqlite",
+        "x:y.sqlite",
+        "data/2026:01.sqlite",
+    ],
 )
 def test_relative_paths_that_start_like_a_scheme_are_files(tmp_path, monkeypatch, value):
     monkeypatch.chdir(tmp_path)
     s = open_store(value)
     assert isinstance(s, SQLiteStore) and s.path == Path(value) and (tmp_path / value).is_file()
     s.close()
+
+
+def test_an_absolute_path_with_a_colon_is_a_file() -> None:
+    assert state_file("/abs/a:b/st.sqlite") == Path("/abs/a:b/st.sqlite")
 
 
 def test_open_store_reports_an_unusable_path_in_one_line(tmp_path):

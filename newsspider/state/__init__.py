@@ -45,10 +45,16 @@ _ACCEPTED = "a file path, sqlite://<path> or redis://host:port/db"
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 #: The start of a mistyped URL, never a file path: a word of two or more characters then ``:``
 #: (``redis:/h:6379/0``, ``redis:h:6379``, ``unix:/run/redis.sock``, ``localhost:6379/0``; a
-#: drive letter ``C:`` is none), or a store's scheme name without its colon, then ``//``, or
-#: ``/`` then ``host:port`` (``redis//h:6379/0``, ``redis/h:6379/0``; not ``redis/s.sqlite``).
+#: drive letter ``C:`` is none); a store's scheme name, perhaps with a wrong mark for its
+#: colon, then ``//``, or ``/`` then ``host:port`` (``redis//h:6379/0``, ``redis;//h:6379/0``,
+#: ``redis/h:6379/0``; not ``redis/s.sqlite``); or an address without its scheme:
+#: ``[//][user-info@]host:port`` then ``/``, ``?`` or the end (``127.0.0.1:6389/0``,
+#: ``//h:6379/0``, ``[::1]:6379/0``, ``:pw@10.0.0.5:6379/0``; not ``x:y.sqlite``,
+#: ``2026:01.sqlite``).
 _MISTYPED_URL = re.compile(
-    r"[a-z][a-z0-9+.-]+:|(?:sqlite|redis|rediss|unix)(?://|/[^/]*:)", re.IGNORECASE
+    r"[a-z][a-z0-9+.-]+:|(?:sqlite|redis|rediss|unix)[^a-z0-9/]?(?://|/[^/]*:)"
+    r"|(?://)?(?:[^/].*@)?(?:\[[0-9a-f:.]*\]|[a-z0-9_.-]*):[0-9]+(?:[/?]|$)",
+    re.IGNORECASE,
 )
 #: The password of a URL's user info (also in a mistyped URL, ``redis:/:PASSWORD@host``), and
 #: of a ``password`` query key (:func:`redact`).
