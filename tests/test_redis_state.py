@@ -145,6 +145,49 @@ def test_a_password_stays_out_of_start_up_errors(tmp_path, monkeypatch):
         assert "s3cr" not in str(typo.value) and ":***@h:1/0" in str(typo.value)
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (" redis://:TopSecret9@127.0.0.1:6389/0", " redis://:***@127.0.0.1:6389/0"),
+        ("redis://:Xy/Z9+TopSecret9=@127.0.0.1:6389/0", "redis://:***@127.0.0.1:6389/0"),
+        ("redis://:Xy?ZTopSecret9@127.0.0.1:6389/0", "redis://:***@127.0.0.1:6389/0"),
+        ("redis://:Xy#ZTopSecret9@127.0.0.1:6389/0", "redis://:***@127.0.0.1:6389/0"),
+        ("redis://:Xy?Z=TopSecret9@127.0.0.1:6389/0", "redis://:***@127.0.0.1:6389/0"),
+        ("redis://u:1234/TopSecret9@127.0.0.1:6389/0", "redis://u:***@127.0.0.1:6389/0"),
+        ("redis://127.0.0.1:6389/0?pasword=TopSecret9", "redis://127.0.0.1:6389/0?pasword=***"),
+        ("redis://h:1/0?db=0&pass=TopSecret9&prefix=a", "redis://h:1/0?db=0&pass=***&prefix=a"),
+        ("redis://h:1/0?auth_token=TopSecret9", "redis://h:1/0?auth_token=***"),
+        ("redis:/:Xy/ZTopSecret9@h:6379/0", "redis:/:***@h:6379/0"),
+        ("redis://:Xy@TopSecret9@h:zz/0", "redis://:***@h:zz/0"),
+    ],
+)
+def test_no_part_of_a_password_is_in_a_start_up_message(tmp_path, monkeypatch, value, shown):
+    """A review found it printed: after a leading blank (the regex was anchored), with an
+    unencoded ``/``, ``?`` or ``#`` in it (and redis-py's 'Port could not be cast ... 'Xy''),
+    under a misspelt query key (``pasword=``, ``pass=``), in a mistyped URL."""
+    monkeypatch.chdir(tmp_path)
+    assert redact(value) == shown
+    try:  # (some are refused only when the store is opened)
+        validate_settings({"FAKTI_STATE": value, "FAKTI_BASE_URL": "https://fakti.bg"})
+        checked = ""
+    except ValueError as exc:
+        checked = str(exc)
+    with pytest.raises(SettingError) as opened:
+        open_store(value, owner="w")
+    for message in (checked, str(opened.value)):
+        assert "TopSecret9" not in message and "Xy" not in message and "1234" not in message
+    assert shown in str(opened.value)
+
+
+def test_a_url_redis_py_cannot_read_is_named_in_our_words():
+    with pytest.raises(SettingError) as exc:
+        open_store("redis://:Xy@h:zz/0")
+    assert str(exc.value) == (
+        "FAKTI_STATE: cannot use 'redis://:***@h:zz/0': redis-py cannot read it (a host, a port "
+        "1..65535, a database number)"
+    )
+
+
 def test_an_empty_redis_py_option_is_left_to_redis_py():
     """A templated URL whose password is empty (a development server without one) worked
     before the query keys were checked: redis-py ignores an empty option."""

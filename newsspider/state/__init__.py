@@ -29,6 +29,7 @@ from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import parse_qsl, urlsplit
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -56,10 +57,17 @@ _MISTYPED_URL = re.compile(
     r"|(?://)?(?:[^/].*@)?(?:\[[0-9a-f:.]*\]|[a-z0-9_.-]*):[0-9]+(?:[/?]|$)",
     re.IGNORECASE,
 )
-#: The password of a URL's user info (also in a mistyped URL, ``redis:/:PASSWORD@host``), and
-#: of a ``password`` query key (:func:`redact`).
-_USERINFO_PASSWORD = re.compile(r"^([a-z][a-z0-9+.-]*:?/*[^/@:]*:)[^/?#]*@", re.IGNORECASE)
-_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&#]*", re.IGNORECASE)
+#: The password of a URL's user info, up to its last ``@`` (``redis://:PASS/WORD@host``; also
+#: after blanks, in a mistyped URL ``redis:/:PASSWORD@host`` or one without its scheme), and the
+#: value of a query key that looks like a secret's (``password``, ``pass``, ``pwd``, ``token``,
+#: ``auth``...): :func:`redact`.
+_USERINFO_PASSWORD = re.compile(r"^(\s*[^/@:]*:?/*[^/@:]*:).*@")
+_QUERY_SECRET = re.compile(
+    r"([?&][^=&#]*(?:pas|pw|secret|token|auth|cred)[^=&#]*=)[^&]*", re.IGNORECASE
+)
+#: Why a URL with an ``@`` after its host is refused (redis-py would read part of the
+#: password as the host or port, and name it in its error).
+MISPLACED_AT = "a '/', '?' or '#' in its user name or password must be written %2F, %3F or %23"
 
 
 class SettingError(ValueError):
@@ -229,10 +237,10 @@ def state_file(uri_or_path: str | Path) -> Path | None:
 
 
 def redact(location: str) -> str:
-    """``location`` with its password, if any (``redis://user:PASSWORD@host``, or a
-    ``password`` query key), written as ``***``: fit for a log line or an error message."""
-    location = _USERINFO_PASSWORD.sub(r"\1***@", location)
-    return _QUERY_PASSWORD.sub(r"\1***", location)
+    """``location`` with its passwords (:data:`_USERINFO_PASSWORD`, :data:`_QUERY_SECRET`)
+    written as ``***``: fit for a log line or an error message."""
+    location = _QUERY_SECRET.sub(r"\1***", location)
+    return _USERINFO_PASSWORD.sub(r"\1***@", location)
 
 
 def is_redis(location: str | Path) -> bool:
@@ -242,8 +250,15 @@ def is_redis(location: str | Path) -> bool:
 
 def check_location(location: str) -> None:
     """A store location that names no store (an unknown ``scheme://``, ``sqlite://`` with no
-    path, a mistyped URL: :data:`_MISTYPED_URL`) is a :class:`SettingError`."""
-    if is_redis(location) or state_file(location) is not None:
+    path, a mistyped URL: :data:`_MISTYPED_URL`), or a Redis URL with an ``@`` after its host
+    (:data:`MISPLACED_AT`), is a :class:`SettingError`."""
+    if is_redis(location):
+        parts = urlsplit(location)
+        keys = [key for key, _ in parse_qsl(parts.query, keep_blank_values=True)]
+        if "@" in parts.path + parts.fragment + "".join(keys):
+            raise SettingError(f"FAKTI_STATE: cannot use {redact(location)!r}: {MISPLACED_AT}")
+        return
+    if state_file(location) is not None:
         return
     if location.lower().startswith("sqlite:"):
         raise SettingError(

@@ -44,6 +44,7 @@ from redis.connection import (
 
 from newsspider.state import (
     HISTORY_KEEP,
+    MISPLACED_AT,
     Key,
     KeyState,
     SettingError,
@@ -224,6 +225,8 @@ def split_url(url: str) -> tuple[str, str]:
     accepted = {"prefix", *_redis_options(parts.scheme)}
     for key, value in query:
         if key not in accepted:
+            if "@" in value:  # (the key is a part of the password)
+                raise SettingError(f"FAKTI_STATE: cannot use {redact(url)!r}: {MISPLACED_AT}")
             known = ", ".join(sorted(accepted))
             raise SettingError(
                 f"FAKTI_STATE: cannot use {redact(url)!r}: unknown query key {key!r} "
@@ -245,7 +248,10 @@ def connect(url: str) -> redis.Redis:
     try:
         client = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10)
         client.ping()
-    except (redis.RedisError, ValueError) as exc:
+    except ValueError as exc:  # (its text may hold a part of the password)
+        reason = "redis-py cannot read it (a host, a port 1..65535, a database number)"
+        raise SettingError(f"FAKTI_STATE: cannot use {redact(url)!r}: {reason}") from exc
+    except redis.RedisError as exc:
         raise SettingError(f"FAKTI_STATE: cannot use {redact(url)!r}: {exc}") from exc
     return client
 
