@@ -7,6 +7,7 @@ shows the accepted form.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import math
 import re
 import string
@@ -318,10 +319,19 @@ def _bad(name: str, value: object, expected: str, reason: str = "") -> ValueErro
 HOST = re.compile(r"[a-z0-9_.-]+|[0-9a-f.]*:[0-9a-f:.]*")
 
 
+def _one_form(host: str) -> str | None:
+    """``host`` (``urlsplit``'s ``hostname``) in one form, an IPv6 address compressed
+    (``0:0:0:0:0:0:0:1`` is ``::1``); ``None`` if a URL cannot hold it (:data:`HOST`)."""
+    if host and not HOST.fullmatch(host):
+        return None
+    return ipaddress.IPv6Address(host).compressed if ":" in host else host  # (urlsplit checked)
+
+
 def site_root(url: str) -> str:
     """``FAKTI_BASE_URL`` ``url`` as the site root ``http(s)://host[:port]`` in one form: host
-    lower-case, port a number, left out when it is the scheme's default, no trailing `/` (the
-    site's links are compared with it: a port written ``018200`` made every link offsite).
+    lower-case (an IPv6 address compressed), port a number, left out when it is the scheme's
+    default, no trailing `/` (the site's links are compared with it: a port written
+    ``018200`` made every link offsite).
     The spider appends the site's paths to it, so a path, query, fragment or user would end up
     inside every URL; a host must be one a URL can hold, a port 1..65535. Raises
     ``ValueError`` with a one-line message."""
@@ -331,9 +341,10 @@ def site_root(url: str) -> str:
         port = parts.port
     except ValueError:  # an unclosed IPv6 bracket, a port out of range or not a number
         raise _bad("FAKTI_BASE_URL", url, expected) from None
-    host = parts.hostname or ""
-    if host and not HOST.fullmatch(host):
-        raise _bad("FAKTI_BASE_URL", url, expected, f"{host!r} is no host name or address")
+    host = _one_form(parts.hostname or "")
+    if host is None:
+        reason = f"{parts.hostname!r} is no host name or address"
+        raise _bad("FAKTI_BASE_URL", url, expected, reason)
     if (
         parts.scheme not in P.WEB_SCHEMES
         or not host

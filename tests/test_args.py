@@ -234,6 +234,9 @@ def test_bad_settings(name: str, value: object, message: str) -> None:
         ("http://mirror.example:80", "http://mirror.example"),
         ("http://mirror.example:443", "http://mirror.example:443"),
         ("http://[::1]:08811/", "http://[::1]:8811"),
+        ("http://[0:0:0:0:0:0:0:1]:8811", "http://[::1]:8811"),
+        ("http://[::FFFF:127.0.0.1]:8811", "http://[::ffff:7f00:1]:8811"),
+        ("http://[FE80:0::1]", "http://[fe80::1]"),
         ("http://xn--e1aybc.example:8000", "http://xn--e1aybc.example:8000"),
     ],
 )
