@@ -11,6 +11,7 @@ import ipaddress
 import math
 import re
 import string
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -313,6 +314,10 @@ def _bad(name: str, value: object, expected: str, reason: str = "") -> ValueErro
     return ValueError(f"setting {name}: bad value {value!r}{why}; expected {expected}")
 
 
+#: The Scrapy resolver that looks up an IPv6 address (``TWISTED_DNS_RESOLVER``, or the deprecated
+#: ``DNS_RESOLVER``): the default one reads IPv4 only, a ``http://[::1]:8811`` site was
+#: "unreachable ... DNS lookup failed", exit 4.
+IPV6_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
 #: A host a site root may name (``urlsplit``'s ``hostname``: lower-case, no IPv6 brackets): a
 #: name or IPv4 address (ASCII letters, digits, ``-``, ``_``, ``.``; a non-ASCII name in its
 #: ``xn--`` form), or an IPv6 address.
@@ -390,7 +395,14 @@ def validate_settings(settings: Mapping[str, object]) -> None:
         value = settings.get(name)
         if isinstance(value, str) and value != value.strip():
             raise _bad(name, value, "the value without them", "blanks around it")
-    site_root(str(settings.get("FAKTI_BASE_URL") or ""))
+    base = str(settings.get("FAKTI_BASE_URL") or "")
+    with warnings.catch_warnings():  # (Scrapy's, that DNS_RESOLVER is deprecated: a crawl warns)
+        warnings.simplefilter("ignore")
+        resolvers = {settings.get("TWISTED_DNS_RESOLVER"), settings.get("DNS_RESOLVER")}
+    if "[" in site_root(base) and IPV6_RESOLVER not in resolvers:
+        reason = "an IPv6 address, which Scrapy's default resolver cannot look up"
+        expected = f"it with -s TWISTED_DNS_RESOLVER={IPV6_RESOLVER}"
+        raise _bad("FAKTI_BASE_URL", base, expected, reason)
     for name, number in NUMERIC_SETTINGS.items():
         if name in settings and not number.accepts(settings.get(name)):
             raise _bad(name, settings.get(name), number.form)

@@ -40,8 +40,11 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
             FAKTI_STATE="redis://127.0.0.1:6379/15?prefix=x",
         )
     )
-    for base in ("http://127.0.0.1:8811/", "https://fakti.bg", "http://[::1]:8811"):
+    for base in ("http://127.0.0.1:8811/", "https://fakti.bg"):
         validate_settings(project_settings(FAKTI_BASE_URL=base))
+    for name in ("TWISTED_DNS_RESOLVER", "DNS_RESOLVER"):  # (the second deprecated)
+        resolver = {name: "scrapy.resolver.CachingHostnameResolver"}
+        validate_settings(project_settings(FAKTI_BASE_URL="http://[::1]:8811", **resolver))
     for ratio, jump in (("0", "0"), ("1", "100"), ("0.5", "12.5")):
         validate_settings(
             project_settings(FAKTI_HEALTH_ITEMS_MIN_RATIO=ratio, FAKTI_HEALTH_DRIFT_MAX_JUMP=jump)
@@ -192,6 +195,18 @@ def test_action_classes_are_imported_only_with_spidermon_enabled() -> None:
     with pytest.raises(ValueError, match=r"No module named 'newsspider\.nope'"):
         validate_settings(enabled)
     validate_settings(project_settings(SPIDERMON_ENABLED="1", FAKTI_SPIDERMON_FAILED_ACTIONS=[]))
+
+
+def test_an_ipv6_site_needs_the_resolver_that_looks_it_up() -> None:
+    """Scrapy's default resolver reads IPv4 only: an ``http://[::1]:18601`` site passed the
+    start-up check, then exited 4 'site unreachable ... DNS lookup failed' (review)."""
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(FAKTI_BASE_URL="http://[::1]:18601"))
+    assert str(info.value) == (
+        "setting FAKTI_BASE_URL: bad value 'http://[::1]:18601' (an IPv6 address, which Scrapy's "
+        "default resolver cannot look up); expected it with "
+        "-s TWISTED_DNS_RESOLVER=scrapy.resolver.CachingHostnameResolver"
+    )
 
 
 def test_a_baseline_shorter_than_the_runs_the_item_gate_needs_is_refused() -> None:
