@@ -260,6 +260,13 @@ NUMERIC_SETTINGS: dict[str, Number] = {
     "AUTOTHROTTLE_START_DELAY": Number(most=MAX_SECONDS),
     "AUTOTHROTTLE_MAX_DELAY": Number(most=MAX_SECONDS),
     "AUTOTHROTTLE_TARGET_CONCURRENCY": Number(least=0.001),
+    "CONCURRENT_ITEMS": Number(least=1, whole=True),
+    "CLOSESPIDER_TIMEOUT": Number(most=MAX_SECONDS),
+    "CLOSESPIDER_TIMEOUT_NO_ITEM": Number(most=MAX_SECONDS, whole=True),
+    "CLOSESPIDER_ITEMCOUNT": Number(whole=True),
+    "CLOSESPIDER_PAGECOUNT": Number(whole=True),
+    "CLOSESPIDER_PAGECOUNT_NO_ITEM": Number(whole=True),
+    "CLOSESPIDER_ERRORCOUNT": Number(whole=True),
 }
 
 #: Boolean settings, and the spellings accepted for them (Scrapy's ``getbool`` reads them).
