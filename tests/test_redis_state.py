@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsspider.args import validate_settings
-from newsspider.state import SettingError, open_store, redact
+from newsspider.state import SettingError, check_location, open_store, redact
 from newsspider.state.redis import RedisStore, split_url
 
 H1 = "sha256:" + "1" * 64
@@ -166,7 +166,7 @@ def test_no_part_of_a_password_is_in_a_start_up_message(tmp_path, monkeypatch, v
     unencoded ``/``, ``?`` or ``#`` in it (and redis-py's 'Port could not be cast ... 'Xy''),
     under a misspelt query key (``pasword=``, ``pass=``), in a mistyped URL."""
     monkeypatch.chdir(tmp_path)
-    assert redact(value) == shown
+    assert redact(value, loose=True) == shown  # (as a refused location is shown)
     try:  # (some are refused only when the store is opened)
         validate_settings({"FAKTI_STATE": value, "FAKTI_BASE_URL": "https://fakti.bg"})
         checked = ""
@@ -177,6 +177,39 @@ def test_no_part_of_a_password_is_in_a_start_up_message(tmp_path, monkeypatch, v
     for message in (checked, str(opened.value)):
         assert "TopSecret9" not in message and "Xy" not in message and "1234" not in message
     assert shown in str(opened.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        # (a review of the loose form: host, db and prefix hidden behind a query value's `@`)
+        (
+            "redis://svc:pw@127.0.0.1:6387/2?prefix=t2&client_name=ops@host",
+            "redis://svc:***@127.0.0.1:6387/2?prefix=t2&client_name=ops@host",
+        ),
+        (
+            "redis://127.0.0.1:6387/3?password=pw&prefix=team@x",
+            "redis://127.0.0.1:6387/3?password=***&prefix=team@x",
+        ),
+        ("sqlite:///srv/st@live/fakti.sqlite", "sqlite:///srv/st@live/fakti.sqlite"),
+        ("redis://u@x:pw@h:1/0", "redis://u@x:***@h:1/0"),
+        (" redis://:pw@h:1/0", " redis://:***@h:1/0"),
+    ],
+)
+def test_a_valid_location_is_shown_whole_but_its_password(value: str, shown: str) -> None:
+    assert redact(value) == shown
+
+
+def test_a_socket_path_or_a_dot_path_with_an_at_is_a_location() -> None:
+    """A review: `unix:///run/sock@main/redis.sock` (redis-py reads it) and the `./` form the
+    'mistyped URL' error suggests, `./deploy@web1:22/fakti.sqlite`, were refused."""
+    check_location("unix:///run/sock@main/redis.sock?db=7&password=pw")
+    check_location("./deploy@web1:22/fakti.sqlite")
+    with pytest.raises(SettingError) as bracket:  # (urlsplit's error alone did not name it)
+        check_location("redis://:pw@[::1:6387/0")
+    assert str(bracket.value).startswith("FAKTI_STATE: cannot use ") and "pw" not in str(
+        bracket.value
+    )
 
 
 def test_a_url_redis_py_cannot_read_is_named_in_our_words():

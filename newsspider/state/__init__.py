@@ -53,15 +53,19 @@ _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 #: ``//h:6379/0``, ``[::1]:6379/0``, ``:pw@10.0.0.5:6379/0``; not ``x:y.sqlite``,
 #: ``2026:01.sqlite``).
 _MISTYPED_URL = re.compile(
-    r"[a-z][a-z0-9+.-]+:|(?:sqlite|redis|rediss|unix)[^a-z0-9/]?(?://|/[^/]*:)"
-    r"|(?://)?(?:[^/].*@)?(?:\[[0-9a-f:.]*\]|[a-z0-9_.-]*):[0-9]+(?:[/?]|$)",
+    r"(?!\.{1,2}/|/(?!/))"  # (`./`, `../` or `/` opens a path: the form the error suggests)
+    r"(?:[a-z][a-z0-9+.-]+:|(?:sqlite|redis|rediss|unix)[^a-z0-9/]?(?://|/[^/]*:)"
+    r"|(?://)?(?:[^/].*@)?(?:\[[0-9a-f:.]*\]|[a-z0-9_.-]*):[0-9]+(?:[/?]|$))",
     re.IGNORECASE,
 )
-#: The password of a URL's user info, up to its last ``@`` (``redis://:PASS/WORD@host``; also
-#: after blanks, in a mistyped URL ``redis:/:PASSWORD@host`` or one without its scheme), and the
-#: value of a query key that looks like a secret's (``password``, ``pass``, ``pwd``, ``token``,
-#: ``auth``...): :func:`redact`.
-_USERINFO_PASSWORD = re.compile(r"^(\s*[^/@:]*:?/*[^/@:]*:).*@")
+#: A URL's scheme and user info (up to the last ``@`` before its path, query or fragment, after
+#: blanks): its password is written ``***`` (:func:`redact`); and, in a location that is refused,
+#: everything up to its last ``@`` after the first ``:`` (``redis://:PASS/WORD@host``, a
+#: mistyped ``redis:/:PASSWORD@host``, one without its scheme): ``loose``. The value of a query
+#: key that looks like a secret's (``password``, ``pass``, ``pwd``, ``token``, ``auth``...) is
+#: ``***`` in both.
+_USERINFO = re.compile(r"^(\s*(?:[a-z][a-z0-9+.-]*:)?//)([^/?#]*)@", re.IGNORECASE)
+_LOOSE_USERINFO = re.compile(r"^(\s*[^/@:]*:?/*[^/@:]*:).*@")
 _QUERY_SECRET = re.compile(
     r"([?&][^=&#]*(?:pas|pw|secret|token|auth|cred)[^=&#]*=)[^&]*", re.IGNORECASE
 )
@@ -236,11 +240,17 @@ def state_file(uri_or_path: str | Path) -> Path | None:
     return None if "://" in text or _MISTYPED_URL.match(text) or not text else Path(text)
 
 
-def redact(location: str) -> str:
-    """``location`` with its passwords (:data:`_USERINFO_PASSWORD`, :data:`_QUERY_SECRET`)
-    written as ``***``: fit for a log line or an error message."""
-    location = _QUERY_SECRET.sub(r"\1***", location)
-    return _USERINFO_PASSWORD.sub(r"\1***@", location)
+def redact(location: str, loose: bool = False) -> str:
+    """``location`` with its passwords (:data:`_USERINFO`, :data:`_QUERY_SECRET`) written as
+    ``***``: fit for a log line or an error message; ``loose`` for a location that is refused
+    (its ``@`` may be a password's, out of place)."""
+    location = _USERINFO.sub(_hide_password, _QUERY_SECRET.sub(r"\1***", location))
+    return _LOOSE_USERINFO.sub(r"\1***@", location) if loose else location
+
+
+def _hide_password(userinfo: re.Match[str]) -> str:
+    user, colon, _ = userinfo.group(2).partition(":")
+    return f"{userinfo.group(1)}{user}{':***' if colon else ''}@"
 
 
 def is_redis(location: str | Path) -> bool:
@@ -253,10 +263,17 @@ def check_location(location: str) -> None:
     path, a mistyped URL: :data:`_MISTYPED_URL`), or a Redis URL with an ``@`` after its host
     (:data:`MISPLACED_AT`), is a :class:`SettingError`."""
     if is_redis(location):
-        parts = urlsplit(location)
+        try:
+            parts = urlsplit(location)
+        except ValueError as exc:  # (an unclosed IPv6 bracket)
+            shown = redact(location, loose=True)
+            raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {exc}") from None
         keys = [key for key, _ in parse_qsl(parts.query, keep_blank_values=True)]
-        if "@" in parts.path + parts.fragment + "".join(keys):
-            raise SettingError(f"FAKTI_STATE: cannot use {redact(location)!r}: {MISPLACED_AT}")
+        # (a socket's path may hold an `@`)
+        path = "" if parts.scheme.lower() == "unix" else parts.path
+        if "@" in path + parts.fragment + "".join(keys):
+            shown = redact(location, loose=True)
+            raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {MISPLACED_AT}")
         return
     if state_file(location) is not None:
         return
@@ -265,9 +282,10 @@ def check_location(location: str) -> None:
             f"FAKTI_STATE: {redact(location)!r} names no file (accepted: {_ACCEPTED})"
         )
     if "://" not in location and _MISTYPED_URL.match(location):
+        shown = redact(location, loose=True)
         raise SettingError(
-            f"FAKTI_STATE: {redact(location)!r} looks like a mistyped URL (accepted: "
-            f"{_ACCEPTED}; a relative path that starts so: ./{redact(location)})"
+            f"FAKTI_STATE: {shown!r} looks like a mistyped URL (accepted: "
+            f"{_ACCEPTED}; a relative path that starts so: ./{shown})"
         )
     raise SettingError(
         f"FAKTI_STATE: unsupported store {redact(location)!r} (accepted: {_ACCEPTED})"

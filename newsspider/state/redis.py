@@ -226,7 +226,8 @@ def split_url(url: str) -> tuple[str, str]:
     for key, value in query:
         if key not in accepted:
             if "@" in value:  # (the key is a part of the password)
-                raise SettingError(f"FAKTI_STATE: cannot use {redact(url)!r}: {MISPLACED_AT}")
+                shown = redact(url, loose=True)
+                raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {MISPLACED_AT}")
             known = ", ".join(sorted(accepted))
             raise SettingError(
                 f"FAKTI_STATE: cannot use {redact(url)!r}: unknown query key {key!r} "
@@ -250,7 +251,7 @@ def connect(url: str) -> redis.Redis:
         client.ping()
     except ValueError as exc:  # (its text may hold a part of the password)
         reason = "redis-py cannot read it (a host, a port 1..65535, a database number)"
-        raise SettingError(f"FAKTI_STATE: cannot use {redact(url)!r}: {reason}") from exc
+        raise SettingError(f"FAKTI_STATE: cannot use {redact(url, True)!r}: {reason}") from exc
     except redis.RedisError as exc:
         raise SettingError(f"FAKTI_STATE: cannot use {redact(url)!r}: {exc}") from exc
     return client
