@@ -316,8 +316,8 @@ TEXT_SETTINGS = (
 
 def _bad(name: str, value: object, expected: str, reason: str = "") -> ValueError:
     why = f" ({reason})" if reason else ""
-    if name == "FAKTI_STATE":
-        value = redact(str(value))
+    if name == "FAKTI_STATE":  # (refused: its user info shown as ***)
+        value = redact(str(value), refused=True)
     return ValueError(f"setting {name}: bad value {value!r}{why}; expected {expected}")
 
 

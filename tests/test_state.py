@@ -86,7 +86,7 @@ def test_a_mistyped_url_is_refused_not_taken_as_a_relative_file(tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SettingError) as exc:
         open_store(value)
-    shown = redact(value, loose=True)
+    shown = redact(value, refused=True)
     assert str(exc.value) == (
         f"FAKTI_STATE: {shown!r} looks like a mistyped URL (accepted: a file path, "
         f"sqlite://<path> or redis://host:port/db; a relative path that starts so: ./{shown})"

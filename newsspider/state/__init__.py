@@ -29,7 +29,7 @@ from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -59,16 +59,16 @@ _MISTYPED_URL = re.compile(
     re.IGNORECASE,
 )
 #: A URL's scheme and user info (up to the last ``@`` before its path, query or fragment, after
-#: blanks): its password is written ``***`` (:func:`redact`); and, in a location that is refused,
-#: everything up to its last ``@`` after the first ``:`` (``redis://:PASS/WORD@host``, a
-#: mistyped ``redis:/:PASSWORD@host``, one without its scheme): ``loose``. The value of a query
-#: key that looks like a secret's (``password``, ``pass``, ``pwd``, ``token``, ``auth``...) is
-#: ``***`` in both.
+#: blanks): its password is written ``***`` (:func:`redact`).
 _USERINFO = re.compile(r"^(\s*(?:[a-z][a-z0-9+.-]*:)?//)([^/?#]*)@", re.IGNORECASE)
-_LOOSE_USERINFO = re.compile(r"^(\s*[^/@:]*:?/*[^/@:]*:).*@")
-_QUERY_SECRET = re.compile(
-    r"([?&][^=&#]*(?:pas|pw|secret|token|auth|cred)[^=&#]*=)[^&]*", re.IGNORECASE
-)
+#: The part of a refused location before its host, when an ``@`` in it is out of place
+#: (:func:`_misplaced_at`) or it has no scheme: only a store scheme's marks are shown, then
+#: ``***@`` (``redis://***@host``, ``redis:/:***@host``, ``***@10.0.0.5:6379/0``).
+_BEFORE_HOST = re.compile(r"^(\s*(?:(?:sqlite|redis|rediss|unix)[^a-z0-9@]{0,3})?).*@", re.I)
+#: A query key and its value (the key %-decoded to be judged: ``pa%73s``).
+_QUERY_PAIR = re.compile(r"([?&])([^=&#]*)=([^&#]*)")
+#: Query keys that look like a secret's (``password``, ``pass``, ``pwd``, ``token``...).
+_SECRET_KEY = re.compile(r"pas|pw|secret|token|auth|cred", re.IGNORECASE)
 #: Why a URL with an ``@`` after its host is refused (redis-py would read part of the
 #: password as the host or port, and name it in its error).
 MISPLACED_AT = "a '/', '?' or '#' in its user name or password must be written %2F, %3F or %23"
@@ -240,12 +240,37 @@ def state_file(uri_or_path: str | Path) -> Path | None:
     return None if "://" in text or _MISTYPED_URL.match(text) or not text else Path(text)
 
 
-def redact(location: str, loose: bool = False) -> str:
-    """``location`` with its passwords (:data:`_USERINFO`, :data:`_QUERY_SECRET`) written as
-    ``***``: fit for a log line or an error message; ``loose`` for a location that is refused
-    (its ``@`` may be a password's, out of place)."""
-    location = _USERINFO.sub(_hide_password, _QUERY_SECRET.sub(r"\1***", location))
-    return _LOOSE_USERINFO.sub(r"\1***@", location) if loose else location
+def redact(location: str, refused: bool = False, misplaced: bool = False) -> str:
+    """``location`` with its passwords written ``***``: the user info's (:data:`_USERINFO`)
+    and the values of query keys that look like a secret's (:data:`_SECRET_KEY`). A
+    ``refused`` location whose ``@`` is out of place (a ``/``, ``?`` or ``#`` in its password:
+    :func:`_misplaced_at`; or known to be: ``misplaced``), or one without a scheme, shows
+    nothing before its host (:data:`_BEFORE_HOST`). Fit for a log line or an error message."""
+    location = _QUERY_PAIR.sub(_hide_secret, location)
+    if not misplaced and _USERINFO.match(location):
+        return _USERINFO.sub(_hide_password, location)
+    if misplaced or (
+        refused and "@" in location and ("://" not in location or _misplaced_at(location))
+    ):
+        return _BEFORE_HOST.sub(r"\1***@", location)
+    return location
+
+
+def _misplaced_at(url: str) -> bool:
+    """Whether ``url`` has an ``@`` after its host: in its path (a ``unix://`` socket's path
+    after no host or user info may hold one), fragment or a query key; or cannot be split."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # (an unclosed IPv6 bracket)
+        return True
+    keys = [key for key, _ in parse_qsl(parts.query, keep_blank_values=True)]
+    path = "" if parts.scheme.lower() == "unix" and not parts.netloc else parts.path
+    return "@" in path + parts.fragment + "".join(keys)
+
+
+def _hide_secret(pair: re.Match[str]) -> str:
+    mark, key, _ = pair.groups()
+    return f"{mark}{key}=***" if _SECRET_KEY.search(unquote(key)) else pair.group(0)
 
 
 def _hide_password(userinfo: re.Match[str]) -> str:
@@ -263,32 +288,24 @@ def check_location(location: str) -> None:
     path, a mistyped URL: :data:`_MISTYPED_URL`), or a Redis URL with an ``@`` after its host
     (:data:`MISPLACED_AT`), is a :class:`SettingError`."""
     if is_redis(location):
-        try:
-            parts = urlsplit(location)
-        except ValueError as exc:  # (an unclosed IPv6 bracket)
-            shown = redact(location, loose=True)
-            raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {exc}") from None
-        keys = [key for key, _ in parse_qsl(parts.query, keep_blank_values=True)]
-        # (a socket's path may hold an `@`)
-        path = "" if parts.scheme.lower() == "unix" else parts.path
-        if "@" in path + parts.fragment + "".join(keys):
-            shown = redact(location, loose=True)
+        if _misplaced_at(location):
+            shown = redact(location, misplaced=True)
             raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {MISPLACED_AT}")
         return
     if state_file(location) is not None:
         return
     if location.lower().startswith("sqlite:"):
         raise SettingError(
-            f"FAKTI_STATE: {redact(location)!r} names no file (accepted: {_ACCEPTED})"
+            f"FAKTI_STATE: {redact(location, refused=True)!r} names no file (accepted: {_ACCEPTED})"
         )
     if "://" not in location and _MISTYPED_URL.match(location):
-        shown = redact(location, loose=True)
+        shown = redact(location, refused=True)
         raise SettingError(
             f"FAKTI_STATE: {shown!r} looks like a mistyped URL (accepted: "
             f"{_ACCEPTED}; a relative path that starts so: ./{shown})"
         )
     raise SettingError(
-        f"FAKTI_STATE: unsupported store {redact(location)!r} (accepted: {_ACCEPTED})"
+        f"FAKTI_STATE: unsupported store {redact(location, refused=True)!r} (accepted: {_ACCEPTED})"
     )
 
 

@@ -226,7 +226,7 @@ def split_url(url: str) -> tuple[str, str]:
     for key, value in query:
         if key not in accepted:
             if "@" in value:  # (the key is a part of the password)
-                shown = redact(url, loose=True)
+                shown = redact(url, misplaced=True)
                 raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {MISPLACED_AT}")
             known = ", ".join(sorted(accepted))
             raise SettingError(
@@ -251,7 +251,8 @@ def connect(url: str) -> redis.Redis:
         client.ping()
     except ValueError as exc:  # (its text may hold a part of the password)
         reason = "redis-py cannot read it (a host, a port 1..65535, a database number)"
-        raise SettingError(f"FAKTI_STATE: cannot use {redact(url, True)!r}: {reason}") from exc
+        shown = redact(url, refused=True)
+        raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {reason}") from exc
     except redis.RedisError as exc:
         raise SettingError(f"FAKTI_STATE: cannot use {redact(url)!r}: {exc}") from exc
     return client
