@@ -64,14 +64,17 @@ _USERINFO = re.compile(r"^(\s*(?:[a-z][a-z0-9+.-]*:)?//)([^/?#]*)@", re.IGNORECA
 #: The part of a refused location before its host, when an ``@`` in it is out of place
 #: (:func:`_misplaced_at`) or it has no scheme: only a store scheme's marks are shown, then
 #: ``***@`` (``redis://***@host``, ``redis:/:***@host``, ``***@10.0.0.5:6379/0``).
-_BEFORE_HOST = re.compile(r"^(\s*(?:(?:sqlite|redis|rediss|unix)[^a-z0-9@]{0,3})?).*@", re.I)
-#: A query key and its value (the key %-decoded to be judged: ``pa%73s``).
-_QUERY_PAIR = re.compile(r"([?&])([^=&#]*)=([^&#]*)")
+_BEFORE_HOST = re.compile(r"^(\s*(?:(?:sqlite|rediss|redis|unix)[^a-z0-9@]{0,3})?).*@", re.I)
+#: A query key and its value, if any (the key %-decoded to be judged: ``pa%73s``).
+_QUERY_PAIR = re.compile(r"([?&;])([^=&;#]*)(?:=([^&;]*))?")
 #: Query keys that look like a secret's (``password``, ``pass``, ``pwd``, ``token``...).
 _SECRET_KEY = re.compile(r"pas|pw|secret|token|auth|cred", re.IGNORECASE)
 #: Why a URL with an ``@`` after its host is refused (redis-py would read part of the
 #: password as the host or port, and name it in its error).
-MISPLACED_AT = "a '/', '?' or '#' in its user name or password must be written %2F, %3F or %23"
+MISPLACED_AT = (
+    "a '/', '?' or '#' in its user name or password, or a '#' in a query value, must be "
+    "written %2F, %3F or %23"
+)
 
 
 class SettingError(ValueError):
@@ -246,31 +249,38 @@ def redact(location: str, refused: bool = False, misplaced: bool = False) -> str
     ``refused`` location whose ``@`` is out of place (a ``/``, ``?`` or ``#`` in its password:
     :func:`_misplaced_at`; or known to be: ``misplaced``), or one without a scheme, shows
     nothing before its host (:data:`_BEFORE_HOST`). Fit for a log line or an error message."""
-    location = _QUERY_PAIR.sub(_hide_secret, location)
-    if not misplaced and _USERINFO.match(location):
-        return _USERINFO.sub(_hide_password, location)
     if misplaced or (
         refused and "@" in location and ("://" not in location or _misplaced_at(location))
     ):
-        return _BEFORE_HOST.sub(r"\1***@", location)
-    return location
+        location = _BEFORE_HOST.sub(r"\1***@", location)
+    else:
+        location = _USERINFO.sub(_hide_password, location)
+    return _QUERY_PAIR.sub(_hide_secret, location)
 
 
 def _misplaced_at(url: str) -> bool:
-    """Whether ``url`` has an ``@`` after its host: in its path (a ``unix://`` socket's path
-    after no host or user info may hold one), fragment or a query key; or cannot be split."""
+    """Whether ``url`` has an ``@`` after its host (in its path: a ``unix://`` socket's path
+    after no host, or after user info that ends in ``@``, may hold one; or a query key), or a
+    fragment (a ``#`` in a password or a query value), or cannot be split."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:  # (an unclosed IPv6 bracket)
         return True
     keys = [key for key, _ in parse_qsl(parts.query, keep_blank_values=True)]
-    path = "" if parts.scheme.lower() == "unix" and not parts.netloc else parts.path
-    return "@" in path + parts.fragment + "".join(keys)
+    socket = parts.scheme.lower() == "unix" and parts.netloc in ("", parts.netloc.rstrip("@") + "@")
+    return bool(parts.fragment) or "@" in ("" if socket else parts.path) + "".join(keys)
 
 
 def _hide_secret(pair: re.Match[str]) -> str:
-    mark, key, _ = pair.groups()
-    return f"{mark}{key}=***" if _SECRET_KEY.search(unquote(key)) else pair.group(0)
+    mark, key, value = pair.groups()
+    if not secret_key(key):
+        return pair.group(0)
+    return f"{mark}***" if value is None else f"{mark}{key}=***"  # (`password%3DPW`: all)
+
+
+def secret_key(key: str) -> bool:
+    """Whether a query key (as written, or decoded) looks like a secret's, or holds a value."""
+    return "=" in unquote(key) or bool(_SECRET_KEY.search(unquote(key)))
 
 
 def _hide_password(userinfo: re.Match[str]) -> str:

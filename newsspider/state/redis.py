@@ -51,6 +51,7 @@ from newsspider.state import (
     chunks,
     decode_runs,
     redact,
+    secret_key,
     unix_seconds,
 )
 from newsspider.state.recovery import settle_pending
@@ -229,8 +230,9 @@ def split_url(url: str) -> tuple[str, str]:
                 shown = redact(url, misplaced=True)
                 raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {MISPLACED_AT}")
             known = ", ".join(sorted(accepted))
+            named = "***" if secret_key(key) else key
             raise SettingError(
-                f"FAKTI_STATE: cannot use {redact(url)!r}: unknown query key {key!r} "
+                f"FAKTI_STATE: cannot use {redact(url)!r}: unknown query key {named!r} "
                 f"(accepted: {known})"
             )
         if key == "prefix" and not value:  # (redis-py ignores an empty option of its own)
