@@ -324,6 +324,11 @@ def test_get_store_opens_the_workers_store_recovers_it_and_tags_its_run_files(re
         "valkey://:Kq7@Wz4/Jb8@127.0.0.1:6379/0",
         "redis://h:6379/0?password=Kq7#Wz4",
         "rediss://:Kq7/Wz4@h:6379/0",
+        # (a review of the third fix: the `@` of a secret query value taken for the user
+        # info's, a `#` after an encoded `=`, a secret after a `;`)
+        "redis://h:1/0?password=Kq7@Wz4#x",
+        "redis://h:1/0#?password=Kq7@Wz4",
+        "redis://h:1/0?password%3DKq7#Wz4",
     ],
 )
 def test_a_refused_location_shows_no_part_of_its_password(tmp_path, monkeypatch, value):
@@ -346,10 +351,32 @@ def test_a_refused_location_shows_no_part_of_its_password(tmp_path, monkeypatch,
 def test_a_percent_encoded_secret_key_is_redacted() -> None:
     assert redact("redis://h:1/0?pa%73s=Kq7Wz4&db=0") == "redis://h:1/0?pa%73s=***&db=0"
     assert redact("redis://h:1/0?password%3DKq7Wz4") == "redis://h:1/0?***"
-    assert redact("redis://h:1/0?x=1;password=Kq7Wz4") == "redis://h:1/0?x=1;password=***"
+    assert redact("redis://h:1/0?x=1;password=Kq7Wz4") == "redis://h:1/0?x=***"  # (one value)
     with pytest.raises(SettingError) as unknown:
         split_url("redis://h:1/0?password%3DKq7Wz4")
     assert "Kq7" not in str(unknown.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("redis://h:1/0?password=Kq7;Wz4", "redis://h:1/0?password=***"),
+        ("/srv/a;pwd/fakti.sqlite", "/srv/a;pwd/fakti.sqlite"),
+        ("redis://h:1/0?prefix=team;auth", "redis://h:1/0?prefix=team;auth"),
+        ("redis://h:1/0?client_name=a;pass", "redis://h:1/0?client_name=a;pass"),
+    ],
+)
+def test_an_accepted_location_is_logged_whole_but_its_password(value: str, shown: str) -> None:
+    """A review of the third fix: pairs split on `;` showed a password's part after it, and
+    hid the rest of valid paths and values after a `;` and a word like a secret's key."""
+    check_location(value)
+    assert redact(value) == shown
+
+
+def test_a_secret_key_with_an_at_in_its_value_is_named_unknown_not_misplaced() -> None:
+    with pytest.raises(SettingError) as unknown:
+        split_url("redis://h:1/0?db=0&pwd=Kq7@Wz4&prefix=a")
+    assert "unknown query key '***'" in str(unknown.value) and "Wz4" not in str(unknown.value)
 
 
 def test_a_socket_path_may_hold_an_at_after_user_info() -> None:

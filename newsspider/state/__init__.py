@@ -65,8 +65,11 @@ _USERINFO = re.compile(r"^(\s*(?:[a-z][a-z0-9+.-]*:)?//)([^/?#]*)@", re.IGNORECA
 #: (:func:`_misplaced_at`) or it has no scheme: only a store scheme's marks are shown, then
 #: ``***@`` (``redis://***@host``, ``redis:/:***@host``, ``***@10.0.0.5:6379/0``).
 _BEFORE_HOST = re.compile(r"^(\s*(?:(?:sqlite|rediss|redis|unix)[^a-z0-9@]{0,3})?).*@", re.I)
-#: A query key and its value, if any (the key %-decoded to be judged: ``pa%73s``).
-_QUERY_PAIR = re.compile(r"([?&;])([^=&;#]*)(?:=([^&;]*))?")
+#: A query key and its value (the key %-decoded to be judged: ``pa%73s``; the value up to the
+#: next ``&``, a ``;`` or ``#`` in it too).
+_QUERY_PAIR = re.compile(r"([?&])([^=&#]*)=([^&]*)")
+#: A query pair written with its ``=`` %-encoded (``password%3DPW``): hidden whole.
+_ENCODED_PAIR = re.compile(r"([?&])[^=&#]*%3d[^&]*", re.IGNORECASE)
 #: Query keys that look like a secret's (``password``, ``pass``, ``pwd``, ``token``...).
 _SECRET_KEY = re.compile(r"pas|pw|secret|token|auth|cred", re.IGNORECASE)
 #: Why a URL with an ``@`` after its host is refused (redis-py would read part of the
@@ -249,13 +252,13 @@ def redact(location: str, refused: bool = False, misplaced: bool = False) -> str
     ``refused`` location whose ``@`` is out of place (a ``/``, ``?`` or ``#`` in its password:
     :func:`_misplaced_at`; or known to be: ``misplaced``), or one without a scheme, shows
     nothing before its host (:data:`_BEFORE_HOST`). Fit for a log line or an error message."""
-    if misplaced or (
+    misplaced = misplaced or (
         refused and "@" in location and ("://" not in location or _misplaced_at(location))
-    ):
-        location = _BEFORE_HOST.sub(r"\1***@", location)
-    else:
-        location = _USERINFO.sub(_hide_password, location)
-    return _QUERY_PAIR.sub(_hide_secret, location)
+    )
+    location = _QUERY_PAIR.sub(_hide_secret, _ENCODED_PAIR.sub(r"\1***", location))
+    if misplaced:
+        return _BEFORE_HOST.sub(r"\1***@", location)
+    return _USERINFO.sub(_hide_password, location)
 
 
 def _misplaced_at(url: str) -> bool:
@@ -273,9 +276,10 @@ def _misplaced_at(url: str) -> bool:
 
 def _hide_secret(pair: re.Match[str]) -> str:
     mark, key, value = pair.groups()
-    if not secret_key(key):
-        return pair.group(0)
-    return f"{mark}***" if value is None else f"{mark}{key}=***"  # (`password%3DPW`: all)
+    inner = (part.partition("=")[0] for part in value.split(";")[1:] if "=" in part)
+    if secret_key(key) or any(map(secret_key, inner)):  # (`x=1;password=PW`: one value)
+        return f"{mark}{key}=***"
+    return pair.group(0)
 
 
 def secret_key(key: str) -> bool:

@@ -226,7 +226,7 @@ def split_url(url: str) -> tuple[str, str]:
     accepted = {"prefix", *_redis_options(parts.scheme)}
     for key, value in query:
         if key not in accepted:
-            if "@" in value:  # (the key is a part of the password)
+            if "@" in value and not secret_key(key):  # (the key is a part of the password)
                 shown = redact(url, misplaced=True)
                 raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {MISPLACED_AT}")
             known = ", ".join(sorted(accepted))
