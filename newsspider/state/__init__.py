@@ -58,15 +58,16 @@ _MISTYPED_URL = re.compile(
     r"|(?://)?(?:[^/].*@)?(?:\[[0-9a-f:.]*\]|[a-z0-9_.-]*):[0-9]+(?:[/?]|$))",
     re.IGNORECASE,
 )
-#: A URL's scheme and user info (up to the last ``@`` before its path, query or fragment, after
-#: blanks): its password is written ``***`` (:func:`redact`).
-_USERINFO = re.compile(r"^(\s*(?:[a-z][a-z0-9+.-]*:)?//)([^/?#]*)@", re.IGNORECASE)
-#: The part of a refused location before its host, when an ``@`` in it is out of place
-#: (:func:`_misplaced_at`) or it has no scheme: only a store scheme's marks are shown, then
-#: ``***@`` (``redis://***@host``, ``redis:/:***@host``, ``***@10.0.0.5:6379/0``).
-_BEFORE_HOST = re.compile(r"^(\s*(?:(?:sqlite|rediss|redis|unix)[^a-z0-9@]{0,3})?).*@", re.I)
+#: A URL's scheme and authority (user info and host, up to its path, query or fragment).
+_AUTHORITY = re.compile(r"^(\s*[a-z][a-z0-9+.-]*://)([^/?#]*)", re.IGNORECASE)
+#: A refused location whose ``@`` is out of place (:func:`_misplaced_at`), or one without a
+#: scheme, shows only a store scheme's marks, then ``***`` (``redis://***``, ``redis:/***``).
+_SCHEME_MARKS = re.compile(r"^\s*(?:(?:sqlite|rediss|redis|unix)[^a-z0-9@]{0,3})?", re.I)
+#: An authority without an ``@`` whose ``:`` follows no host or precedes no port (``:PASS``,
+#: ``user:PASS``): the start of user info whose ``@`` lies further on.
+_USER_NOT_HOST = re.compile(r":|[^:]*:(?![0-9]*$)")
 #: A query key and its value (the key %-decoded to be judged: ``pa%73s``; the value up to the
-#: next ``&``, a ``;`` or ``#`` in it too).
+#: next ``&``, a ``;`` or ``#`` in it too), read after the authority only.
 _QUERY_PAIR = re.compile(r"([?&])([^=&#]*)=([^&]*)")
 #: A query pair written with its ``=`` %-encoded (``password%3DPW``): hidden whole.
 _ENCODED_PAIR = re.compile(r"([?&])[^=&#]*%3d[^&]*", re.IGNORECASE)
@@ -247,31 +248,52 @@ def state_file(uri_or_path: str | Path) -> Path | None:
 
 
 def redact(location: str, refused: bool = False, misplaced: bool = False) -> str:
-    """``location`` with its passwords written ``***``: the user info's (:data:`_USERINFO`)
-    and the values of query keys that look like a secret's (:data:`_SECRET_KEY`). A
-    ``refused`` location whose ``@`` is out of place (a ``/``, ``?`` or ``#`` in its password:
-    :func:`_misplaced_at`; or known to be: ``misplaced``), or one without a scheme, shows
-    nothing before its host (:data:`_BEFORE_HOST`). Fit for a log line or an error message."""
-    misplaced = misplaced or (
-        refused and "@" in location and ("://" not in location or _misplaced_at(location))
+    """``location`` with its passwords written ``***``: the user info's, up to the last ``@``
+    of the authority, and the values of query keys that look like a secret's
+    (:data:`_SECRET_KEY`), read after the authority. A location whose ``@`` is out of place (a
+    ``/``, ``?`` or ``#`` in its password: :func:`_misplaced_at`, or known to be:
+    ``misplaced``), or a ``refused`` one without a ``scheme://``, shows only its scheme's marks and
+    ``***``. Fit for a log line or an error message."""
+    if misplaced or (
+        "@" in location
+        and (_misplaced_at(location) or (refused and _AUTHORITY.match(location) is None))
+    ):
+        return _SCHEME_MARKS.match(location).group(0) + "***"  # type: ignore[union-attr]
+    authority = _AUTHORITY.match(location)
+    head, rest = (
+        ("", location)
+        if authority is None
+        else (
+            authority.group(1) + _hide_userinfo(authority.group(2)),
+            location[authority.end() :],
+        )
     )
-    location = _QUERY_PAIR.sub(_hide_secret, _ENCODED_PAIR.sub(r"\1***", location))
-    if misplaced:
-        return _BEFORE_HOST.sub(r"\1***@", location)
-    return _USERINFO.sub(_hide_password, location)
+    return head + _QUERY_PAIR.sub(_hide_secret, _ENCODED_PAIR.sub(r"\1***", rest))
+
+
+def _hide_userinfo(authority: str) -> str:
+    if "@" not in authority:
+        return authority
+    userinfo, _, host = authority.rpartition("@")
+    user, colon, _ = userinfo.partition(":")
+    return f"{user}{':***' if colon else ''}@{host}"
 
 
 def _misplaced_at(url: str) -> bool:
     """Whether ``url`` has an ``@`` after its host (in its path: a ``unix://`` socket's path
-    after no host, or after user info that ends in ``@``, may hold one; or a query key), or a
-    fragment (a ``#`` in a password or a query value), or cannot be split."""
+    after no host, or after user info that ends in ``@``, may hold one; in a query key; or
+    anywhere after an authority that starts user info: :data:`_USER_NOT_HOST`), or a fragment
+    (a ``#`` in a password or a query value), or cannot be split; never a file's."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:  # (an unclosed IPv6 bracket)
         return True
+    if parts.scheme.lower() in ("", "sqlite"):  # (a file's path may hold an `@`)
+        return False
     keys = [key for key, _ in parse_qsl(parts.query, keep_blank_values=True)]
     socket = parts.scheme.lower() == "unix" and parts.netloc in ("", parts.netloc.rstrip("@") + "@")
-    return bool(parts.fragment) or "@" in ("" if socket else parts.path) + "".join(keys)
+    later = "@" not in parts.netloc and "@" in url and bool(_USER_NOT_HOST.match(parts.netloc))
+    return later or bool(parts.fragment) or "@" in ("" if socket else parts.path) + "".join(keys)
 
 
 def _hide_secret(pair: re.Match[str]) -> str:
@@ -285,11 +307,6 @@ def _hide_secret(pair: re.Match[str]) -> str:
 def secret_key(key: str) -> bool:
     """Whether a query key (as written, or decoded) looks like a secret's, or holds a value."""
     return "=" in unquote(key) or bool(_SECRET_KEY.search(unquote(key)))
-
-
-def _hide_password(userinfo: re.Match[str]) -> str:
-    user, colon, _ = userinfo.group(2).partition(":")
-    return f"{userinfo.group(1)}{user}{':***' if colon else ''}@"
 
 
 def is_redis(location: str | Path) -> bool:
