@@ -413,3 +413,34 @@ def test_a_secret_key_with_an_at_in_its_value_is_named_unknown_not_misplaced() -
 def test_a_socket_path_may_hold_an_at_after_user_info() -> None:
     check_location("unix://u:pw@/run/r@s.sock?db=0")
     assert redact("unix://u:pw@/run/r@s.sock?db=0") == "unix://u:***@/run/r@s.sock?db=0"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "redis://[::1]:6379/0?client_name=ops@host",
+        "rediss://[fe80::1%25eth0]:6380/0?client_name=ops@host",
+        "sqlite:///srv/a?x=1&pwd=2.sqlite",
+        "/srv/x?pass=1.sqlite",
+    ],
+)
+def test_an_ipv6_host_or_a_file_path_is_shown_as_written(value: str) -> None:
+    """A review of the sixth version: an IPv6 host took its bracketed `:` for user info (a
+    valid location refused); file paths had 'query values' hidden."""
+    check_location(value)
+    assert redact(value) == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "redis://:Kq7@x?prefix=Wz4@h:6379/0",
+        "unix://:Kq7@x?db=Wz4@/run/redis.sock",
+        "redis://ops@corp:Kq7?prefix=Wz4@h:6379/0",
+        "redis://default:2024?prefix=Kq7Wz4@h:6379/0",
+    ],
+)
+def test_user_info_with_an_at_then_a_question_mark_is_misplaced(value: str) -> None:
+    with pytest.raises(SettingError) as refused:
+        check_location(value)
+    assert "Kq7" not in str(refused.value) and "Wz4" not in str(refused.value)

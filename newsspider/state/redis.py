@@ -230,15 +230,13 @@ def split_url(url: str) -> tuple[str, str]:
                 shown = redact(url, misplaced=True)
                 raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {MISPLACED_AT}")
             known = ", ".join(sorted(accepted))
-            named = "***" if secret_key(key) else key
-            raise SettingError(
-                f"FAKTI_STATE: cannot use {redact(url)!r}: unknown query key {named!r} "
-                f"(accepted: {known})"
-            )
+            named = "***" if secret_key(key) or "@" in key else key
+            shown = redact(url, refused=True)
+            why = f"unknown query key {named!r} (accepted: {known})"
+            raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {why}")
         if key == "prefix" and not value:  # (redis-py ignores an empty option of its own)
-            raise SettingError(
-                f"FAKTI_STATE: cannot use {redact(url)!r}: query key {key!r} is empty"
-            )
+            shown = redact(url, refused=True)
+            raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: query key {key!r} is empty")
     prefix = next((v for k, v in query if k == "prefix"), DEFAULT_PREFIX)
     rest = urlencode([(k, v) for k, v in query if k != "prefix"])
     # (not urlunsplit: it writes unix:///path as unix:/path, which redis-py refuses)
