@@ -66,9 +66,6 @@ _SCHEME_MARKS = re.compile(r"^\s*(?:(?:sqlite|rediss|redis|unix)[^a-z0-9@]{0,3})
 #: An authority without an ``@`` whose ``:`` follows no host or precedes no port (``:PASS``,
 #: ``user:PASS``): the start of user info whose ``@`` lies further on.
 _USER_NOT_HOST = re.compile(r":|[^:\[]*:(?![0-9]*$)")
-#: An ``@`` in a query or path followed by ``host:port``: the user info's own, its password
-#: holding a ``?`` or ``/`` (``redis://:PW@x?prefix=RD@h:6379/0``).
-_AT_HOST_PORT = re.compile(r"@[^/?#&=@]*:[0-9]+(?:/|$)")
 #: A query key and its value (the key %-decoded to be judged: ``pa%73s``; the value up to the
 #: next ``&``, a ``;`` or ``#`` in it too), read after the authority only.
 _QUERY_PAIR = re.compile(r"([?&])([^=&#]*)=([^&]*)")
@@ -302,16 +299,9 @@ def _misplaced_at(url: str) -> bool:
     except ValueError:  # (a password's part read as the port, its `@` further on)
         return "@" in after
     keys = [key for key, _ in parse_qsl(parts.query, keep_blank_values=True)]
-    host = parts.netloc.rpartition("@")[2]
-    socket = scheme == "unix" and not host  # (its path may hold an `@`)
+    socket = scheme == "unix" and parts.netloc in ("", parts.netloc.rstrip("@") + "@")
     later = "@" not in parts.netloc and "@" in url and bool(_USER_NOT_HOST.match(parts.netloc))
-    return (
-        later
-        or (scheme == "unix" and bool(host))
-        or bool(parts.fragment)
-        or bool(_AT_HOST_PORT.search(parts.query + parts.path))
-        or "@" in ("" if socket else parts.path) + "".join(keys)
-    )
+    return later or bool(parts.fragment) or "@" in ("" if socket else parts.path) + "".join(keys)
 
 
 def _hide_secret(pair: re.Match[str]) -> str:
