@@ -262,18 +262,15 @@ def redact(location: str, refused: bool = False, misplaced: bool = False) -> str
     authority = _AUTHORITY.match(location)
     if not refused and (authority is None or authority.group(1).strip().lower() == "sqlite://"):
         return location  # (a file's path: no password in it)
-    head, rest = (
-        ("", location)
-        if authority is None
-        else (
-            authority.group(1) + _hide_userinfo(authority.group(2)),
-            location[authority.end() :],
-        )
-    )
+    head, rest = "", location
+    if authority is not None:
+        head = authority.group(1) + _hide_userinfo(authority.group(2))
+        rest = location[authority.end() :]
     return head + _QUERY_PAIR.sub(_hide_secret, _ENCODED_PAIR.sub(r"\1***", rest))
 
 
 def _hide_userinfo(authority: str) -> str:
+    """``authority`` with the password of its user info (up to its last ``@``) as ``***``."""
     if "@" not in authority:
         return authority
     userinfo, _, host = authority.rpartition("@")
