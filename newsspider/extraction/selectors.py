@@ -477,17 +477,8 @@ def _beside_paras(wrapper: etree._Element) -> bool:
     """Whether ``wrapper`` shows text outside its `p`s (compared without whitespace: the
     texts are joined with and without spaces; a `p` in an ad or related box is not shown)."""
     shown = "".join(element_text(wrapper).split())
-    paras = (p for p in wrapper.iter("p") if not _hidden_in(p, wrapper))
+    paras = (p for p in wrapper.iter("p") if not within(p, wrapper, skipped))
     return shown != "".join("".join(element_text(p).split()) for p in paras)
-
-
-def _hidden_in(el: etree._Element, top: etree._Element) -> bool:
-    """Whether ``el`` or an element between it and ``top`` holds no article text."""
-    while el is not top:
-        if skipped(el):
-            return True
-        el = el.getparent()
-    return False
 
 
 def selector_fields(marks: Marks, h1: etree._Element | None, base_url: str) -> dict[str, Any]:

@@ -254,12 +254,11 @@ def redact(location: str, refused: bool = False, misplaced: bool = False) -> str
     ``/``, ``?`` or ``#`` in its password: :func:`_misplaced_at`, or known to be:
     ``misplaced``), or a ``refused`` one without a ``scheme://``, shows only its scheme's marks and
     ``***``. Fit for a log line or an error message."""
+    authority = _AUTHORITY.match(location)
     if misplaced or (
-        "@" in location
-        and (_misplaced_at(location) or (refused and _AUTHORITY.match(location) is None))
+        "@" in location and (_misplaced_at(location) or (refused and authority is None))
     ):
         return _SCHEME_MARKS.match(location).group(0) + "***"  # type: ignore[union-attr]
-    authority = _AUTHORITY.match(location)
     if not refused and (authority is None or authority.group(1).strip().lower() == "sqlite://"):
         return location  # (a file's path: no password in it)
     head, rest = "", location
@@ -283,14 +282,15 @@ def _misplaced_at(url: str) -> bool:
     after no host, or after user info that ends in ``@``, may hold one; in a query key; or
     anywhere after an authority that starts user info: :data:`_USER_NOT_HOST`), or a fragment
     (a ``#`` in a password or a query value), or cannot be split; never a file's."""
+    url = url.strip()
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
     except ValueError:  # (an unclosed IPv6 bracket)
         return True
     scheme = parts.scheme.lower()
     if scheme in ("", "sqlite"):  # (a file's path may hold an `@`)
         return False
-    after = url.strip()[len(parts.scheme) + 3 + len(parts.netloc) :]
+    after = url[len(parts.scheme) + 3 + len(parts.netloc) :]
     try:
         parts.port  # noqa: B018
     except ValueError:  # (a password's part read as the port, its `@` further on)
