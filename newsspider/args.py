@@ -267,6 +267,8 @@ NUMERIC_SETTINGS: dict[str, Number] = {
     "CLOSESPIDER_PAGECOUNT": Number(whole=True),
     "CLOSESPIDER_PAGECOUNT_NO_ITEM": Number(whole=True),
     "CLOSESPIDER_ERRORCOUNT": Number(whole=True),
+    # Spidermon's (its e-mail sender's getint stopped the run with a traceback)
+    "SPIDERMON_SMTP_PORT": Number(most=65_535, whole=True),  # (0: Spidermon's default, 25)
 }
 
 #: Boolean settings, and the spellings accepted for them (Scrapy's ``getbool`` reads them).

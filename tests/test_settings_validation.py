@@ -145,6 +145,8 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
         ("CLOSESPIDER_ITEMCOUNT", "ten", "expected a whole number >= 0"),
         ("CLOSESPIDER_TIMEOUT", "soon", "expected a number 0..3153600000"),
         ("CONCURRENT_ITEMS", "0", "expected a whole number >= 1"),
+        ("SPIDERMON_SMTP_PORT", "smtp", "expected a whole number 0..65535"),
+        ("SPIDERMON_SMTP_PORT", "70000", "expected a whole number 0..65535"),
         ("FAKTI_HEALTH_HISTORY_RUNS", "201", "expected a whole number 1..200"),  # 200 are read
         # every normal run would fail (exit 9): 'finished' must be one of them
         ("FAKTI_HEALTH_FINISH_REASONS", "closespider_timeout", "'finished' is missing"),
