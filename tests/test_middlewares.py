@@ -126,6 +126,17 @@ def _crawler(**settings):
     return crawler
 
 
+@pytest.mark.parametrize("status", [403, 404, 500, 503])
+def test_a_robots_error_page_sets_no_crawl_delay(status: int) -> None:
+    """Only a robots.txt answered 200 gives the Crawl-delay: the body of an error page that
+    happens to read like one would slow the whole crawl."""
+    mw = CrawlDelayMiddleware.from_crawler(_crawler(USER_AGENT="newsspider/0.1"))
+    robots = Request("http://127.0.0.1:9/robots.txt")
+    page = TextResponse(robots.url, status=status, body=ROBOTS.encode(), encoding="utf-8")
+    mw.process_response(robots, page)
+    assert mw.gate.delays == {}
+
+
 def test_crawl_delay_middleware_reads_robots_and_waits(monkeypatch) -> None:
     waits: list[float] = []
 

@@ -208,3 +208,23 @@ def test_views_only_change_is_not_an_edit(pipeline_run, make_record):
     assert second.stats.get_value("dedup/skip/unchanged") == 2  # ids 1 and 2
     assert second.stats.get_value("dedup/emit/changed") == 1
     assert second.stats.get_value("dedup/emit/new") == 1
+
+
+def test_changed_compares_with_the_last_export_not_the_last_sighting(pipeline_run, make_record):
+    """An edit seen by a `new` run (recorded, not written) is still an edit for the next
+    `changed` run: it compares with the version last exported, not the one last seen."""
+    for mode, body in (("new", "Версия А."), ("new", "Версия Б."), ("changed", "Версия Б.")):
+        run = pipeline_run(FAKTI_EMIT=mode)
+        run.feed(article(make_record(1, body=body)))
+        run.close()
+    assert [dict(i)["body"] for i in run.passed] == ["Версия Б."]
+    assert run.stats.get_value("dedup/emit/changed") == 1
+
+
+def test_a_run_without_rejects_logs_no_error(pipeline_run, make_record, caplog):
+    caplog.set_level("INFO")
+    run = pipeline_run()
+    run.feed(article(make_record(1)))
+    run.close()
+    assert len(run.passed) == 1
+    assert [r.getMessage() for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")] == []

@@ -145,3 +145,23 @@ def test_get_store_opens_once_recovers_and_closes_on_engine_stopped(tmp_path):
     with pytest.raises(sqlite3.ProgrammingError):
         store.is_empty()
     assert get_store(crawler) is not store  # reopened on demand
+
+
+def test_sightings_are_committed_within_touch_seconds(store, tmp_path, monkeypatch):
+    """Sightings are committed every ``TOUCH_SECONDS`` as well as every ``TOUCH_BATCH``
+    rows, so a killed run loses at most a few seconds of them, not up to a thousand."""
+    from newsspider.state import sqlite as module
+
+    clock = [100.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])
+
+    def committed() -> int:
+        with sqlite3.connect(tmp_path / "state" / "fakti.sqlite") as other:
+            return other.execute("SELECT COUNT(*) FROM keys").fetchone()[0]
+
+    for article_id in (1, 2):
+        store.touch(("bg", article_id), f"https://fakti.bg/world/{article_id}-x", None, H1, 1)
+    assert committed() == 0  # (both in the open batch)
+    clock[0] += module.TOUCH_SECONDS
+    store.touch(("bg", 3), "https://fakti.bg/world/3-x", None, H1, 1)
+    assert committed() == 3
