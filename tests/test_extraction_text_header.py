@@ -358,3 +358,47 @@ def test_the_date_element_may_write_the_hour_as_a_word() -> None:
     """`… 23:13 часа` in `.ndt` (the hour written out): read, with `.nv` and `.nc`."""
     f = _page(BG_KNOWN.format(date="9 Януари, 2026 23:13 часа", first="Първи абзац."), BG_URL)
     assert (f["published_at"], f["views"], f["comments"]) == ("2026-01-09T23:13:00+02:00", 313, 7)
+
+
+REDESIGN = (
+    '<html lang="bg"><head><title>Нов мост - Fakti.bg</title></head><body><main class="m">'
+    '<article class="x"><div class="hd"><h1>Нов мост</h1><div class="when">{when}</div></div>'
+    '<div class="copy"><p>Първият абзац на статията.</p><p>{para}</p><p>Последен абзац.</p>'
+    "</div></article></main></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "para",
+    [
+        "10 Януари, 2026 16:00 1.168 1.170",
+        "23 Април, 2025 1.955",
+        "23 Април, 2025 16:00 12 M",
+        "23 Април, 2025 16:00 144 views",
+        "23 Април, 2025 16:00 2,6 хил.",
+    ],
+)
+@pytest.mark.parametrize("when", ["9 Януари, 2026 23:13 ч.", "Публикувано наскоро"])
+def test_a_body_line_with_counts_in_another_form_dates_no_page(when: str, para: str) -> None:
+    """Counts in another form are read off the header's date line only (the §3 date slot):
+    a body paragraph `… 16:00 1.168 1.170` after the first one dated the page whose header
+    line was not read, and the first paragraph was lost (a review of f41e03b)."""
+    result = extract_article(REDESIGN.format(when=when, para=para).encode("utf-8"), BG_URL)
+    assert not isinstance(result, Extracted) and result.reason == "missing:published_at"
+    text = f"Нов мост\n{when}\nПървият абзац на статията.\n{para}\nПоследен абзац.\n"
+    result = extract_from_text(text, BG_URL)
+    assert not isinstance(result, Extracted) and "published_at" in result.reason
+
+
+def test_the_header_date_line_with_counts_in_another_form_keeps_its_date() -> None:
+    """The redesign's date block right after the headline is still read (null counts)."""
+    page = REDESIGN.format(when="9 Януари, 2026 23:13 1.2K 7", para="10 Януари, 2026 16:00 1.168")
+    f = _page(page, BG_URL)
+    assert (f["published_at"], f["views"], f["comments"]) == (
+        "2026-01-09T23:13:00+02:00",
+        None,
+        None,
+    )
+    assert (
+        f["body"] == "Първият абзац на статията.\n\n10 Януари, 2026 16:00 1.168\n\nПоследен абзац."
+    )

@@ -214,10 +214,14 @@ def _find_date(
     counts."""
     head_slot = headline is None  # no header line seen yet: the headline's place (§3)
     en = lang == "en"
+
+    def date_at(j: int) -> tuple[int, DateLine] | None:
+        return _date_at(lines, j, _date_slot(lines, start, j, headline, lang))
+
     between = 0  # header lines seen after the headline (an EN subtitle)
     for i in range(start, len(lines)):
         line = lines[i]
-        found = _date_at(lines, i) if line.text != headline else None
+        found = date_at(i) if line.text != headline else None
         if found is None:
             if line.linky or line.item or _rail_title(line.text) or line.text == headline:
                 continue
@@ -230,7 +234,7 @@ def _find_date(
         if not head_slot:
             if not en or parsed.views is not None or between:
                 return i, end, parsed
-            nxt = _date_at(lines, end) if end < len(lines) else None
+            nxt = date_at(end) if end < len(lines) else None
             if nxt is not None and nxt[1].views is not None:
                 return end, *nxt
             return i, end, parsed
@@ -239,7 +243,7 @@ def _find_date(
             (j, *found_j)
             for j in range(end, min(end + P.DATE_LOOKAHEAD, len(lines)))
             if lines[j].text not in (line.text, headline)  # (the headline again)
-            and (found_j := _date_at(lines, j)) is not None
+            and (found_j := date_at(j)) is not None
         ]
         for j, end_j, parsed_j in later:
             if parsed_j.views is not None or (not en and parsed_j.updated is not None):
@@ -316,15 +320,32 @@ def _beside(el: etree._Element | None, head_el: etree._Element | None) -> bool:
     return parent is not None and any(node is parent for node in islice(el.iterancestors(), 2))
 
 
-def _date_at(lines: list[Line], i: int) -> tuple[int, DateLine] | None:
+def _date_slot(lines: list[Line], start: int, i: int, headline: str | None, lang: str) -> bool:
+    """Whether ``lines[i]`` is in the §3 date slot after the headline (``lines[start]``, or
+    the first header line when it is unknown): at most one header line (the EN subtitle, a BG
+    topic line; the headline again, links, bullets and rail titles not counted) and no body
+    paragraph, caption, photo credit or author line (:func:`_past_slot`) before it."""
+    seen = -1 if headline is None else 0  # (the first header line is the headline)
+    for line in islice(lines, start, i):
+        if line.linky or line.item or _rail_title(line.text) or line.text == headline:
+            continue
+        seen += 1
+        if seen > 1:
+            return False
+    return not _past_slot(lines[start:i], headline, lang)
+
+
+def _date_at(lines: list[Line], i: int, shown: bool = True) -> tuple[int, DateLine] | None:
     """``(end, date line)`` of a date line at ``lines[i]``, with the blocks after it that
-    hold its time, counts or update; ``None`` when ``lines[i]`` opens none."""
+    hold its time, counts or update; ``None`` when ``lines[i]`` opens none. ``shown``: the
+    line may be read with its counts in another form (:func:`parse_date_shown`), as the
+    header's date line only (a body line `… 16:00 1.168 1.170` dates no page)."""
     line = lines[i]
     if line.linky or line.item or len(line.text) > 200:
         return None
-    parsed = _date_line(line.text)
+    parsed = _date_line(line.text, shown)
     if line.el is not None and len(line.el):  # inline elements: their boundaries count
-        parsed = _spaced_date(line) or parsed
+        parsed = _spaced_date(line, shown) or parsed
     text, end = line.text, i + 1
     if end < len(lines) and P.UPDATED_LEAD.match(lines[end].text):
         joined = parse_date_line(f"{text} {lines[end].text}")  # the update, on its own
@@ -400,7 +421,7 @@ def _siblings(a: Line, b: Line) -> bool:
     return a.el is not None and b.el is not None and a.el.getparent() is b.el.getparent()
 
 
-def _spaced_date(line: Line) -> DateLine | None:
+def _spaced_date(line: Line, shown: bool) -> DateLine | None:
     """The date line of a block of inline elements (§2: it may be several), parsed with a
     space at each element boundary, as fields rendered without whitespace between them
     (`<span>14 Юни, 2026 18:45</span><span>5 067</span>`) must be; the spaced text is then
@@ -412,16 +433,17 @@ def _spaced_date(line: Line) -> DateLine | None:
         if not within(node, el, skipped):  # (not an `svg`'s `title`, a share bar's `div`)
             return None
     text = spaced_text(el)  # (without an icon's `svg`/`img`, a script...)
-    parsed = _date_line(text) if text != line.text else None
+    parsed = _date_line(text, shown) if text != line.text else None
     if parsed is not None:
         line.text = text
     return parsed
 
 
-def _date_line(text: str) -> DateLine | None:
-    """:func:`parse_date_line` of a rendered line; one whose counts are shown in a form that
-    is no count (`Apr 23, 2025 08:03 1.2K`) is read without them (:func:`parse_date_shown`)."""
-    return parse_date_line(text) or parse_date_shown(text)
+def _date_line(text: str, shown: bool) -> DateLine | None:
+    """:func:`parse_date_line` of a rendered line; with ``shown``, one whose counts are shown
+    in a form that is no count (`Apr 23, 2025 08:03 1.2K`) is read without them
+    (:func:`parse_date_shown`)."""
+    return parse_date_line(text) or (parse_date_shown(text) if shown else None)
 
 
 def _is_special(line: Line, headline: str | None) -> bool:
