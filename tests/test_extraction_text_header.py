@@ -319,8 +319,28 @@ def test_a_form_b_line_with_views_that_are_no_count_keeps_both_times() -> None:
     assert got == ("2025-08-25T07:10:00+03:00", "2025-08-25T08:13:00+03:00", None)
 
 
-def test_a_twelve_hour_clock_in_the_date_element_is_not_read_as_its_hour() -> None:
-    page = EN_PAGE.format(info='<div class="ndt">Apr 23, 2025 08:03 PM 144</div>', body=PARAS)
+@pytest.mark.parametrize(
+    "ndt",
+    [
+        "Apr 23, 2025 08:03 PM 144",
+        "Apr 23, 2025 08:03PM | 144",
+        "Apr 23, 2025 12:15AM 144 views",
+        "Apr 23, 2025 11:13pm 313 0",
+        "Apr 23, 2025 11:13p.m. 1.2K",
+        "Apr 23, 2025 08:03 GMT+2 | 144",
+        "Apr 23, 2025 08:03 UTC 144",
+        "Apr 23, 2025 08:03 EET | 144",
+        "Apr 23, 2025 08:03 +02:00 144",
+        "Apr 23, 2025 11:13 вечерта 12",
+        "Apr 23, 2025 11:13 ч. следобед 12",
+        "Apr 23, 2025 08:03 in the morning | 144",
+    ],
+)
+def test_a_time_not_in_sofia_24_hour_form_in_the_date_element_is_not_read(ndt: str) -> None:
+    """A 12-hour mark glued to the time (`08:03PM`: no word boundary before `PM`), a zone
+    or offset, or a day part after it: the hour shown is not the one read; 08:03PM was read
+    as 08:03 (a review of f41e03b)."""
+    page = EN_PAGE.format(info=f'<div class="ndt">{ndt}</div>', body=PARAS)
     result = extract_article(page.replace("<div>", '<div class="text">', 1).encode(), EN_URL)
     assert not isinstance(result, Extracted) and result.reason == "missing:published_at"
 

@@ -180,12 +180,22 @@ _SHOWN_COUNT = (
 #: One such count at the end of a line: a date line's views and comments, read off its end
 #: one by one (`… обновена 25 Август, 2025 08:13 1.2K`, `… 08:03 144 views 3 comments`).
 SHOWN_COUNT_END = re.compile(rf"\s+{_SHOWN_COUNT}$", re.IGNORECASE)
+#: What says the time before it is no Sofia 24-hour time: a 12-hour clock's mark, glued to
+#: it or not (`PM`, `08:03PM`, `11:13p.m.`), a zone or offset (`GMT+2`, `UTC`, `EET`,
+#: `+02:00`) or a day part (`вечерта`, `следобед`, `evening`).
+_CLOCK_QUALIFIER = (
+    r"(?<![^\W\d_])(?:[ap]\.?m\.?|gmt|utc|z|eest|eet|cest|cet|bst|сутрин(?:та)?|вечер(?:та)?"
+    r"|следобед|(?:на|преди|след)\s(?:обяд|обед)|през\sнощта|morning|afternoon|evening|night)"
+    r"(?![^\W\d_])|(?<![0-9])[+\u2212-][0-9]{2}:?[0-9]{2}(?![0-9])"
+)
 #: What may follow the date and time in the page's date element (`.ndt`, which holds nothing
 #: but the date line) when the line is not read otherwise: a short rest with a digit (an
 #: update or counts in another form: `, обновена 08:13`, `… 313 0 5`, `(updated 08:13)`, `|
-#: 144`, `Views: 144`); not a card's headline (no digit), nor a 12-hour clock's `PM` (its hour
-#: is not the one shown).
-DATE_REST_SHOWN = re.compile(r"(?!.*\b[AaPp]\.?[Mm]\b)(?=.*[0-9]).{1,60}")
+#: 144`, `Views: 144`); not a card's headline (no digit), nor a rest with a
+#: :data:`_CLOCK_QUALIFIER` (the hour shown is not the one read).
+DATE_REST_SHOWN = re.compile(
+    rf"(?!.*(?:{_CLOCK_QUALIFIER}))(?=.*[0-9]).{{1,60}}", re.IGNORECASE | re.DOTALL
+)
 #: Two `<br>`s in a row (each stands as a NUL; only whitespace between): a paragraph break.
 DOUBLE_BREAK = re.compile(r"\0\s*\0[\s\0]*")
 #: A date line in the headline's place gives way to one with a time or counts within this
