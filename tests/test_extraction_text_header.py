@@ -422,3 +422,29 @@ def test_the_header_date_line_with_counts_in_another_form_keeps_its_date() -> No
     assert (
         f["body"] == "Първият абзац на статията.\n\n10 Януари, 2026 16:00 1.168\n\nПоследен абзац."
     )
+
+
+UPDATE = ", обновена 25 Август, 2025 08:13"
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        '<div class="when">25 Август, 2025 07:10 {counts}</div><div>{update}</div>',
+        '<div class="ndt">25 Август, 2025 07:10 {counts}</div><span>{update}</span>',
+    ],
+)
+@pytest.mark.parametrize("counts", ["1.2K", "144 views", "2,6 хил. 7"])
+def test_a_date_line_with_counts_in_another_form_takes_its_update(info: str, counts: str) -> None:
+    """The update shown after a date line read without its counts (`… 07:10 1.2K`) is
+    joined as after a whole one: updated_at was null and, in the text layer, the update was
+    the subtitle (a review of f41e03b)."""
+    page = (
+        '<html lang="bg"><head><title>Нов мост - Fakti.bg</title></head><body><main id="main">'
+        f'<article><h1>Нов мост</h1><div class="info">{info}</div><div class="text">'
+        "<p>Първият абзац на статията.</p></div></article></main></body></html>"
+    ).format(counts=counts, update=UPDATE)
+    f = _page(page, BG_URL)
+    got = (f["published_at"], f["updated_at"], f["views"], f["comments"], f["subtitle"])
+    assert got == ("2025-08-25T07:10:00+03:00", "2025-08-25T08:13:00+03:00", None, None, None)
+    assert f["body"] == "Първият абзац на статията."

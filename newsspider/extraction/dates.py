@@ -176,6 +176,12 @@ def parse_date_shown(text: str | None) -> DateLine | None:
     comments`, `… 2,6 хил. 7`: :data:`~patterns.SHOWN_COUNT_END`): the rest read whole by
     :func:`parse_date_line`, with no count left in it, both times, the counts null (never
     guessed)."""
+    shown = _shown_head(text)
+    return shown[1] if shown else None
+
+
+def _shown_head(text: str | None) -> tuple[str, DateLine] | None:
+    """``(the line without its counts, its date line)`` for :func:`parse_date_shown`."""
     if not text or len(text) > P.DATE_LINE_MAX:
         return None
     line = head = " ".join(text.split())
@@ -187,8 +193,21 @@ def parse_date_shown(text: str | None) -> DateLine | None:
         plain = line[len(head) :].replace(" ", "").isdecimal()  # (read whole, or no counts)
         parsed = None if plain else parse_date_line(head)
         if parsed is not None and parsed.views is None and parsed.comments is None:
-            return DateLine(parsed.published, parsed.updated)  # (no more numbers before them)
+            return head, parsed  # (no more numbers before them)
     return None
+
+
+def parse_date_updated(
+    text: str, update: str, views_only: bool = False, shown: bool = True
+) -> DateLine | None:
+    """The date line ``text`` joined with the update shown after it on its own (`, обновена
+    25 Август, 2025 08:13`), read whole or, with ``shown``, as :func:`parse_date_shown` reads
+    ``text`` (`… 07:10 1.2K`: both times, null counts); ``None`` when it gives no update."""
+    line = parse_date_line(f"{text} {update}", views_only)
+    if line is None and shown and (head := _shown_head(text)) is not None:
+        joined = parse_date_line(f"{head[0]} {update}")
+        line = DateLine(joined.published, joined.updated) if joined else None
+    return line if line is not None and line.updated is not None else None
 
 
 def parse_date_start(text: str | None) -> DateLine | None:

@@ -39,6 +39,7 @@ from newsspider.extraction.dates import (
     parse_date_line,
     parse_date_shown,
     parse_date_start,
+    parse_date_updated,
 )
 from newsspider.extraction.numbers import parse_int
 
@@ -328,8 +329,8 @@ def _with_update(el: etree._Element, ndt: str, views_only: bool) -> DateLine | N
     for _ in range(P.UPDATE_ELEMENTS):
         shown = collapse(text)
         if P.UPDATED_LEAD.match(shown):
-            line = parse_date_line(f"{ndt} {shown}", views_only)
-            if line is not None and line.updated is not None:
+            line = parse_date_updated(ndt, shown, views_only)
+            if line is not None:
                 return line
         elif shown.strip(P.UPDATE_PUNCT):
             return None

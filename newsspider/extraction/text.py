@@ -39,7 +39,12 @@ from newsspider.extraction.body import (
     within,
     without_bullet,
 )
-from newsspider.extraction.dates import DateLine, parse_date_line, parse_date_shown
+from newsspider.extraction.dates import (
+    DateLine,
+    parse_date_line,
+    parse_date_shown,
+    parse_date_updated,
+)
 
 
 @dataclass(slots=True)
@@ -348,8 +353,8 @@ def _date_at(lines: list[Line], i: int, shown: bool = True) -> tuple[int, DateLi
         parsed = _spaced_date(line, shown) or parsed
     text, end = line.text, i + 1
     if end < len(lines) and P.UPDATED_LEAD.match(lines[end].text):
-        joined = parse_date_line(f"{text} {lines[end].text}")  # the update, on its own
-        if joined is not None and joined.updated is not None:
+        joined = parse_date_updated(text, lines[end].text, shown=shown)  # (on its own)
+        if joined is not None:
             parsed, text, end = joined, f"{text} {lines[end].text}", end + 1
     if parsed is None:
         return None
