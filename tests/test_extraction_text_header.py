@@ -448,3 +448,33 @@ def test_a_date_line_with_counts_in_another_form_takes_its_update(info: str, cou
     got = (f["published_at"], f["updated_at"], f["views"], f["comments"], f["subtitle"])
     assert got == ("2025-08-25T07:10:00+03:00", "2025-08-25T08:13:00+03:00", None, None, None)
     assert f["body"] == "Първият абзац на статията."
+
+
+@pytest.mark.parametrize(
+    ("ndt", "para", "kept"),
+    [
+        ("9 Януари, 2026 23:13 1.2K 7", "9 Януари, 2026 23:13 1.2K 7", False),
+        ("9 Януари, 2026 23:13 ч.", "9 Януари, 2026 23:13 ч.", False),
+        ("9 Януари, 2026 23:13 313 0", "9 Януари, 2026 23:13 1.2K 7", False),
+        ("9 Януари, 2026 23:13 1.2K 7", "9 Януари, 2026 23:50 1.2K 7", True),
+        ("9 Януари, 2026 23:13 ч.", "10 Януари, 2026 23:13 ч.", True),
+        ("9 Януари, 2026 23:13 ч. | 1.2K", "9 Януари, 2026 23:13 ч. | 1.2K", False),
+        ("9 Януари, 2026 23:13 ч.", "9 Януари, 2026 23:13 ч. 5 души са ранени", True),
+    ],
+)
+def test_a_body_line_repeating_the_date_line_in_another_form_is_dropped(
+    ndt: str, para: str, kept: bool
+) -> None:
+    """The date line again at the body's top, in a form read off the `.ndt` (`… 1.2K 7`,
+    `… 23:13 ч.`), stayed body text (only the whole form was dropped; a review of f41e03b);
+    a line with another time is body text."""
+    page = BG_KNOWN.format(date=ndt, first=f"{para}</p><p>Първи абзац.")
+    f = _page(page, BG_URL)
+    assert f["published_at"] == "2026-01-09T23:13:00+02:00"
+    assert f["body"] == (f"{para}\n\n" if kept else "") + "Първи абзац.\n\nВтори абзац."
+
+
+def test_the_redesign_date_line_repeated_in_the_body_is_dropped() -> None:
+    """The text layer: `Apr 23, 2025 08:03 1.2K` above the body and again as its first `p`."""
+    f = _en(f"<div>{EN_DATE} 1.2K</div>", f"<p>{EN_DATE} 1.2K</p>{PARAS}")
+    assert (f["published_at"], f["body"]) == ("2025-04-23T08:03:00+03:00", "First.\n\nLast.")

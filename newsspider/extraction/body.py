@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from newsspider.extraction import patterns as P
-from newsspider.extraction.dates import parse_date_line
+from newsspider.extraction.dates import parse_date_line, parse_date_shown, parse_date_start
 from newsspider.extraction.record import normalise_text
 
 
@@ -389,12 +389,18 @@ class BodyRules:
         return not self._own_date_line(para)
 
     def _own_date_line(self, para: str) -> bool:
-        """Whether ``para`` is the page's date line shown again: its publication time, or the
-        date line's, to the minute (a JSON-LD time has seconds, the date line none); any
-        other date (`May 9, 1945`) is body text."""
+        """Whether ``para`` is the page's date line shown again, in any form a date line is
+        read in (whole, its counts in another form: `… 23:13 1.2K 7`, or as a `.ndt` opens,
+        with no word after its time: `… 23:13 ч.`): its publication time, or the date line's,
+        to the minute (a JSON-LD time has seconds, the date line none); any other date
+        (`May 9, 1945`) is body text."""
         if (self.published is None and self.shown is None) or len(para) > P.DATE_LINE_SHORT:
             return False
-        dated = parse_date_line(para)
+        dated = (
+            parse_date_line(para)
+            or parse_date_shown(para)
+            or parse_date_start(para, P.DATE_REST_BARE)
+        )
         if dated is None:
             return False
         minute = dated.published.replace(second=0, microsecond=0)

@@ -210,12 +210,14 @@ def parse_date_updated(
     return line if line is not None and line.updated is not None else None
 
 
-def parse_date_start(text: str | None) -> DateLine | None:
+def parse_date_start(
+    text: str | None, rest: re.Pattern[str] = P.DATE_REST_SHOWN
+) -> DateLine | None:
     """The date and time the page's date element (`.ndt`) opens with, when the rest of it is
     read neither whole nor by :func:`parse_date_shown`: an update or counts in another form
     (`25 Август, 2025 07:10, обновена 08:13`, `… 23:13 ч. 313 0 5`, `… | 144`), read as no
-    update and no counts (never guessed): :data:`~patterns.DATE_REST_SHOWN`. A date without a
-    time, or followed by anything else (another story's headline), is none."""
+    update and no counts (never guessed): ``rest`` (:data:`~patterns.DATE_REST_SHOWN`). A date
+    without a time, or followed by anything else (another story's headline), is none."""
     if not text or len(text) > P.DATE_LINE_MAX:
         return None
     line = " ".join(text.split())
@@ -224,7 +226,7 @@ def parse_date_start(text: str | None) -> DateLine | None:
     match = (P.DATE_START_BG if line[0].isdecimal() else P.DATE_START_EN).match(line)
     if match is None:
         return None
-    if match.end() < len(line) and not P.DATE_REST_SHOWN.fullmatch(line, match.end()):
+    if match.end() < len(line) and not rest.fullmatch(line, match.end()):
         return None
     published = _build(match)
     return DateLine(published) if published else None

@@ -196,6 +196,10 @@ _CLOCK_QUALIFIER = (
 DATE_REST_SHOWN = re.compile(
     rf"(?!.*(?:{_CLOCK_QUALIFIER}))(?=.*[0-9]).{{1,60}}", re.IGNORECASE | re.DOTALL
 )
+#: What may follow the date and time of a body paragraph that repeats the page's `.ndt`:
+#: counts and punctuation only (`… 23:13 ч. 313 0 5`, `… | 1.2K`); one opening with the
+#: page's date and time, then words (`… 08:03 12 people were hurt`), is body text.
+DATE_REST_BARE = re.compile(rf"(?=.{{1,60}}\Z)(?:[\W_]+{_SHOWN_COUNT})*[\W_]*", re.IGNORECASE)
 #: Two `<br>`s in a row (each stands as a NUL; only whitespace between): a paragraph break.
 DOUBLE_BREAK = re.compile(r"\0\s*\0[\s\0]*")
 #: A date line in the headline's place gives way to one with a time or counts within this
