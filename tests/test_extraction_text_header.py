@@ -478,3 +478,23 @@ def test_the_redesign_date_line_repeated_in_the_body_is_dropped() -> None:
     """The text layer: `Apr 23, 2025 08:03 1.2K` above the body and again as its first `p`."""
     f = _en(f"<div>{EN_DATE} 1.2K</div>", f"<p>{EN_DATE} 1.2K</p>{PARAS}")
     assert (f["published_at"], f["body"]) == ("2025-04-23T08:03:00+03:00", "First.\n\nLast.")
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "9 Януари, 2026 23:13 2 542 прегледа 7 коментара",
+        "9 Януари, 2026 23:13 2\u00a0542 прегледа 7 коментара",
+        "9 Януари, 2026 23:13 1 234 views 3 comments",
+        "9 Януари, 2026 23:13 1\u00a0234 views",
+    ],
+)
+def test_counts_with_a_thousands_space_and_their_word_are_read_as_shown(when: str) -> None:
+    """`… 2 542 прегледа 7 коментара` was rejected while `313 прегледа 7 коментара` was read
+    (a review of f41e03b): the date stands, the counts null."""
+    f = _page(REDESIGN.format(when=when, para="Втори абзац."), BG_URL)
+    assert (f["published_at"], f["views"], f["comments"]) == (
+        "2026-01-09T23:13:00+02:00",
+        None,
+        None,
+    )

@@ -170,12 +170,16 @@ DATE_LINE_EN = re.compile(
 DATE_LINE_BG = re.compile(
     rf"^{_BG_DATE}(?:{_UPDATED_WORD}(?:{_BG_UPD}|{_EN_UPD}))?{_COUNTS}$", re.IGNORECASE
 )
+_COUNT_WORD = (
+    r"\s(?:views?|comments?|reads?|прегледа?|прегледи|преглеждания|гледания|коментара?"
+    r"|коментари|прочитания)"
+)
 #: A count as a date line may show it: plain (`313`), or in a form that is no count (`1.2K`,
-#: `2,6 хил.`, `1,234`, `1.234`), with its word or not (`144 views`, `313 прегледа`).
+#: `2,6 хил.`, `1,234`, `1.234`), with its word or not (`144 views`, `313 прегледа`); one
+#: with a thousands space only with its word (`2 542 прегледа`: `2 542` alone is two counts).
 _SHOWN_COUNT = (
-    r"(?:[0-9]+(?:[.,][0-9]+)?\s?(?:[KkMm]|хил\.?)(?!\w)|[0-9]{1,3}(?:[.,][0-9]{3})+|[0-9]+)"
-    r"(?:\s(?:views?|comments?|reads?|прегледа?|прегледи|преглеждания|гледания|коментара?"
-    r"|коментари|прочитания))?"
+    r"(?:(?:[0-9]+(?:[.,][0-9]+)?\s?(?:[KkMm]|хил\.?)(?!\w)|[0-9]{1,3}(?:[.,][0-9]{3})+"
+    rf"|[0-9]+)(?:{_COUNT_WORD})?|[0-9]{{1,3}}(?:{_SP}[0-9]{{3}})+{_COUNT_WORD})"
 )
 #: One such count at the end of a line: a date line's views and comments, read off its end
 #: one by one (`… обновена 25 Август, 2025 08:13 1.2K`, `… 08:03 144 views 3 comments`).
