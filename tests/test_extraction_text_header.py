@@ -424,6 +424,48 @@ def test_the_header_date_line_with_counts_in_another_form_keeps_its_date() -> No
     )
 
 
+SLOT = (
+    '<html lang="{lang}"><head><title>{title} - Fakti.bg</title></head><body><main class="m">'
+    '<article class="x"><div class="hd"><h1>{h1}</h1><div>{header}</div><div>{when}</div></div>'
+    '<div class="copy"><p>Първият абзац на статията.</p><p>Последен абзац.</p>'
+    "</div></article></main></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "lang", "header", "when", "published"),
+    [
+        (
+            BG_URL,
+            "bg",
+            "Тема: Синтетика",
+            "9 Януари, 2026 23:13 1.2K 7",
+            "2026-01-09T23:13:00+02:00",
+        ),
+        (
+            EN_URL,
+            "en",
+            "A synthetic subtitle.",
+            "Apr 23, 2025 08:03 1.2K",
+            "2025-04-23T08:03:00+03:00",
+        ),
+    ],
+)
+@pytest.mark.parametrize("title", ["Нов мост", "Заглавие за търсачки"])
+def test_the_date_slot_counts_the_headline_once_whatever_the_title(
+    url: str, lang: str, header: str, when: str, published: str, title: str
+) -> None:
+    """A `<title>` other than the `h1`'s text (the headline then comes from it, and no line
+    is known as the headline) made the slot count the `h1` as a header line: with a topic
+    line or subtitle, the date line was refused and the page rejected (a review of
+    69436a5). Plain text, which has no known headline, shows it twice in §3's BG form."""
+    page = SLOT.format(lang=lang, title=title, h1="Нов мост", header=header, when=when)
+    assert _page(page, url)["published_at"] == published
+    text = f"Нов мост\nНов мост\n{header}\n{when}\nПървият абзац на статията.\nВтори абзац.\n"
+    result = extract_from_text(text, url)
+    assert isinstance(result, Extracted) and result.fields["published_at"] == published
+
+
 UPDATE = ", обновена 25 Август, 2025 08:13"
 
 

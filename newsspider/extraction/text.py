@@ -327,14 +327,17 @@ def _beside(el: etree._Element | None, head_el: etree._Element | None) -> bool:
 
 def _date_slot(lines: list[Line], start: int, i: int, headline: str | None, lang: str) -> bool:
     """Whether ``lines[i]`` is in the §3 date slot after the headline (``lines[start]``, or
-    the first header line when it is unknown): at most one header line (the EN subtitle, a BG
-    topic line; the headline again, links, bullets and rail titles not counted) and no body
-    paragraph, caption, photo credit or author line (:func:`_past_slot`) before it."""
-    seen = -1 if headline is None else 0  # (the first header line is the headline)
+    the first header line when it is unknown or not shown as given, e.g. a `<title>` that is
+    not the `h1`'s text): at most one header line (the EN subtitle, a BG topic line; the
+    headline again, links, bullets and rail titles not counted) and no body paragraph,
+    caption, photo credit or author line (:func:`_past_slot`) before it."""
+    first = headline if start < len(lines) and lines[start].text == headline else None
+    seen = -1 if first is None else 0  # (-1: the first header line is the headline)
     for line in islice(lines, start, i):
-        if line.linky or line.item or _rail_title(line.text) or line.text == headline:
+        if line.linky or line.item or _rail_title(line.text) or line.text == first:
             continue
         seen += 1
+        first = first or line.text  # (the headline's place: shown again, it is not counted)
         if seen > 1:
             return False
     return not _past_slot(lines[start:i], headline, lang)
