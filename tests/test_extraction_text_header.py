@@ -410,23 +410,6 @@ def test_a_body_line_with_counts_in_another_form_dates_no_page(when: str, para: 
     assert not isinstance(result, Extracted) and "published_at" in result.reason
 
 
-@pytest.mark.parametrize("para", ["10 Януари, 2026 16:00 313 0", "10 Януари, 2026 16:00"])
-@pytest.mark.parametrize("when", ["9 Януари, 2026 23:13 ч.", "Публикувано наскоро", ""])
-def test_a_whole_date_line_in_the_body_dates_no_page(when: str, para: str) -> None:
-    """A body paragraph that is a whole date line (a live update's time) dated a page whose
-    header shows no date line the text layer reads, and the paragraphs before it were lost
-    (published 2026-01-10T16:00, body 'Последен абзац.'). §3 shows the date line before the
-    body: past the date slot, it is body text, and such a page is rejected. (Plain text
-    shows no `p`: there, a line after more than one header line is past the slot; with no
-    header line the first paragraph could be a topic line.)"""
-    result = extract_article(REDESIGN.format(when=when, para=para).encode("utf-8"), BG_URL)
-    assert not isinstance(result, Extracted) and result.reason == "missing:published_at"
-    if when:
-        text = f"Нов мост\n{when}\nПървият абзац на статията.\n{para}\nПоследен абзац.\n"
-        result = extract_from_text(text, BG_URL)
-        assert not isinstance(result, Extracted) and "published_at" in result.reason
-
-
 def test_the_header_date_line_with_counts_in_another_form_keeps_its_date() -> None:
     """The redesign's date block right after the headline is still read (null counts)."""
     page = REDESIGN.format(when="9 Януари, 2026 23:13 1.2K 7", para="10 Януари, 2026 16:00 1.168")

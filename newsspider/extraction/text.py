@@ -315,18 +315,6 @@ def _past_slot(between: list[Line], headline: str | None, lang: str) -> bool:
     return any(_is_paragraph(line) or _is_special(line, headline) for line in after)
 
 
-def _dated_body_line(
-    lines: list[Line], start: int, i: int, headline: str | None, lang: str
-) -> bool:
-    """Whether a date line at ``lines[i]`` is past the §3 date slot after the headline (at
-    ``lines[start]``): after a `p` (but the EN subtitle), the caption, a photo credit or an
-    author line (:func:`_past_slot`); in plain text, which shows no `p`, after more than one
-    header line (:func:`_date_slot`)."""
-    if lines[i].el is None:
-        return not _date_slot(lines, start, i, headline, lang)
-    return _past_slot(lines[start:i], headline, lang)
-
-
 def _beside(el: etree._Element | None, head_el: etree._Element | None) -> bool:
     """Whether ``el`` (a date line's or a count's block) sits beside the headline's element
     (the same parent, or a wrapper of it in that parent), as a header shows it; not another
@@ -722,10 +710,12 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
     if hint:
         start = next((i for i, line in enumerate(lines) if line.text == hint), 0)
     found = _find_date(lines, start, lang, hint)
-    if found is not None and _dated_body_line(lines, start, found[0], hint, lang):
-        found = None  # (a dated body line: §3 shows the date line before the body)
     above = _date_above(lines, start) if start else None
-    if found is None and above is not None and _beside(lines[above[0]].el, lines[start].el):
+    if (
+        above is not None
+        and _beside(lines[above[0]].el, lines[start].el)
+        and (found is None or _past_slot(lines[start : found[0]], hint, lang))
+    ):
         found = above
     if found is None and start:
         found = _date_above_in_container(lines, start, lang, hint)
