@@ -10,6 +10,7 @@ import pytest
 from newsspider.extensions import health
 from newsspider.extensions.health import Thresholds, cause_of, evaluate, min_coverage
 from newsspider.extensions.summary import RunContext, history_entry, summarize
+from newsspider.extraction.dates import SOFIA
 
 T0 = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
 SCOPE = {"langs": ["bg", "en"], "sections": [], "refresh": None}
@@ -349,6 +350,15 @@ def test_coverage_thresholds_and_small_runs():
     assert evaluate(report(values), thresholds=relaxed).healthy
 
 
+def test_a_run_of_exactly_min_sample_article_pages_is_judged_on_coverage():
+    """FAKTI_HEALTH_MIN_SAMPLE (5) article pages are enough to judge: 5 pages without a
+    body fail the coverage gate."""
+    values = stats(pages=5, text=0) | {"extract/body/jsonld": 0}
+    failure = only(evaluate(report(values), [], Thresholds(min_sample=5)))
+    assert failure.exit_code == health.EXIT_COVERAGE
+    assert failure.message == "field coverage below threshold: body 0% < 90% (of 5 article pages)"
+
+
 def test_article_pages_that_could_not_be_fetched_count_against_coverage():
     """Every article answered 500 after its retries: no page was extracted, yet the run is
     broken (gate 6), not healthy."""
@@ -412,6 +422,16 @@ def test_drift_baseline_ignores_runs_too_small_to_be_judged():
     failure = only(evaluate(report(stats(pages=6, text=6)), normal + quiet))
     assert failure.gate == "drift"
     assert "against 2% in the last 10 healthy run(s)" in failure.message
+
+
+def test_drift_baseline_keeps_runs_of_exactly_min_sample_pages():
+    """Earlier runs of FAKTI_HEALTH_MIN_SAMPLE (5) pages were judged on drift: they are the
+    baseline, and a run at 75% from the text layer against their 0% drifted."""
+    earlier = history(*[report(stats(pages=5, text=0)) for _ in range(3)])
+    failure = only(evaluate(report(stats(text=30)), earlier, Thresholds(min_sample=5)))
+    assert failure.gate == "drift"
+    assert "75% of field values" in failure.message
+    assert "against 0% in the last 3 healthy run(s)" in failure.message
 
 
 def test_drift_baseline_ignores_unhealthy_runs():
@@ -679,6 +699,23 @@ def test_a_backfill_of_earlier_days_does_not_reset_the_incremental_clock():
     open_ended = report(stats(valid=1), mode="backfill", hour=5.98, scope=old | {"until": None})
     verdict = evaluate(now, history(*runs, open_ended))
     assert verdict.healthy and "120/h × 0.02 h" in " ".join(verdict.notes)
+
+
+def test_a_backfill_until_the_day_it_ran_resets_the_incremental_clock():
+    """A backfill whose `until` is the day it ran (in Sofia) walked down from that day's
+    newest articles: it is the previous run. One until the day before is not."""
+    runs = [report(stats(valid=60), mode="incremental", hour=h / 2) for h in range(12)]
+    now = report(stats(valid=5), mode="incremental", hour=6)
+    ran = f"{(T0 + timedelta(hours=5.98)).astimezone(SOFIA):%F}"
+    assert ran == "2026-11-29"
+    today = SCOPE | {"since": "2024-01-01", "until": ran}
+    backfill = report(stats(valid=1), mode="backfill", hour=5.98, scope=today)
+    verdict = evaluate(now, history(*runs, backfill))
+    assert verdict.healthy and "120/h × 0.02 h" in " ".join(verdict.notes)
+    before = today | {"until": "2026-11-28"}
+    backfill = report(stats(valid=1), mode="backfill", hour=5.98, scope=before)
+    failure = only(evaluate(now, history(*runs, backfill)))
+    assert "120/h × 0.5 h since the previous run" in failure.message
 
 
 def test_an_entry_with_a_bad_count_is_still_the_previous_run():

@@ -71,6 +71,18 @@ def test_failed_gate_fails_with_the_gate_message():
     assert f"exit status 5: {message}" in outcome["error"]
 
 
+@pytest.mark.parametrize("code", [4, 5, 6, 7, 8, 9])
+def test_every_failed_gate_fails_the_monitor(code: int) -> None:
+    """Whichever gate failed (exit 4 to 9, the item-count gate's 8 too), the monitor fails
+    with its exit status and message."""
+    message = f"the message of gate {code}"
+    outcome = run_suite(
+        {"finish_reason": "finished", "health/exit_code": code, "health/reason": message}
+    )
+    assert [v for k, v in outcome.items() if k != "error"] == ["FAIL"]
+    assert f"exit status {code}: {message}" in outcome["error"]
+
+
 def test_a_finish_reason_the_gates_accept_is_not_a_failure():
     """``FAKTI_HEALTH_FINISH_REASONS`` decides, not ``SPIDERMON_EXPECTED_FINISH_REASONS``:
     Spidermon's ``FinishReasonMonitor`` failed a run capped on purpose, judged healthy."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from types import SimpleNamespace
+
 import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
@@ -29,3 +32,27 @@ def test_off_switch():
     crawler = get_crawler(settings_dict={"FAKTI_HEALTH_UNREACHABLE_ABORT": False})
     with pytest.raises(NotConfigured):
         UnreachableAbort.from_crawler(crawler)
+
+
+def test_the_run_is_closed_with_reason_site_unreachable():
+    """Once a page gave up and nothing answered, the spider is closed once, with the finish
+    reason `site_unreachable` the report and the health gate read."""
+    reasons: list[str] = []
+
+    async def close_spider_async(reason: str) -> None:
+        reasons.append(reason)
+
+    async def checks() -> None:  # (in a running loop, as in a crawl)
+        abort.check()
+        assert reasons == []  # (nothing gave up yet)
+        crawler.stats.set_value(PAGES_GAVE_UP, 1)
+        abort.check()
+        abort.check()
+        await asyncio.sleep(0)
+
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    crawler.engine = SimpleNamespace(close_spider_async=close_spider_async)
+    abort = UnreachableAbort.from_crawler(crawler)
+    asyncio.run(checks())
+    assert reasons == ["site_unreachable"]

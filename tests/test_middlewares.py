@@ -120,6 +120,17 @@ def test_gate_spaces_requests_and_pauses_host() -> None:
     assert gate.paused_for("other:1") == 7.0 and gate.paused_for("h:1") == 0.0
 
 
+def test_a_shorter_retry_after_does_not_cut_a_longer_pause() -> None:
+    """Two 429s: Retry-After 60 then 1. The host stays paused for the longer of the two."""
+    clock = FakeClock()
+    gate = HostGate(clock)
+    gate.pause("h:1", 60)
+    clock.now += 10
+    gate.pause("h:1", 1)
+    assert gate.paused_for("h:1") == 50.0
+    assert gate.reserve("h:1") == 50.0
+
+
 def _crawler(**settings):
     crawler = get_crawler(Spider, settings_dict=settings)
     crawler.spider = Spider.from_crawler(crawler, name="t")
@@ -534,7 +545,8 @@ def test_robots_txt_waits_its_backoff_like_any_request(monkeypatch) -> None:
 )
 def test_a_robots_txt_not_obtained_disallows_everything(error: Exception, why: str, caplog):
     """A download error (after its retries) or a refused redirect stored no rules: every
-    page was fetched (RFC 9309: an unreachable robots.txt means complete disallow)."""
+    page was fetched (RFC 9309: an unreachable robots.txt means complete disallow). A download
+    error counts in `robotstxt/exception_count/…`, as Scrapy counts it; a refusal does not."""
     from twisted.internet.defer import Deferred
 
     mw = StrictRobotsTxtMiddleware(_crawler(ROBOTSTXT_OBEY=True))
@@ -547,6 +559,36 @@ def test_a_robots_txt_not_obtained_disallows_everything(error: Exception, why: s
     assert not parser.allowed("https://fakti.bg/world/1000001-x", "newsspider")
     assert f"robots.txt of fakti.bg {why}" in caplog.text
     assert mw.crawler.stats.get_value("politeness/robots_unavailable") == 1
+    counted = {
+        k: v
+        for k, v in mw.crawler.stats.get_stats().items()
+        if k.startswith("robotstxt/exception_count/")
+    }
+    expected = (
+        {} if isinstance(error, IgnoreRequest) else {f"robotstxt/exception_count/{type(error)}": 1}
+    )
+    assert counted == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [(200, True), (404, True), (499, True), (500, False), (503, False), (429, False), (206, False)],
+)
+def test_a_robots_txt_answering_a_server_error_disallows_everything(status, allowed) -> None:
+    """RFC 9309: a robots.txt answering 5xx (500 included) or 429, or a part of it (206),
+    means complete disallow; a 4xx means no rules."""
+    from twisted.internet.defer import Deferred
+
+    mw = StrictRobotsTxtMiddleware(_crawler(ROBOTSTXT_OBEY=True))
+    mw._parsers["fakti.bg"] = Deferred()
+    robots = Request("https://fakti.bg/robots.txt")
+    answer = TextResponse(
+        robots.url, status=status, body=b"User-agent: *\nAllow: /\n", encoding="utf-8"
+    )
+    asyncio.run(mw._parse_robots(answer, "fakti.bg", robots))
+    parser = mw._parsers["fakti.bg"]
+    assert parser.allowed("https://fakti.bg/world/1000001-x", "newsspider") is allowed
+    assert mw.unreadable == (set() if allowed else {"fakti.bg"})
 
 
 @pytest.mark.parametrize("label", ["base64", "hex", "zlib", "undefined", "rot13"])

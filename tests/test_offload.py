@@ -11,6 +11,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -125,6 +126,40 @@ def test_a_hung_worker_is_killed_and_its_jobs_fail(monkeypatch, caplog):
     assert [o.suspect for o in outcomes if isinstance(o, WorkerLost)] == [True, False]
     assert status == -signal.SIGKILL
     assert f"exited ({-signal.SIGKILL}); 1 left" in caplog.text  # (was "exited (None)")
+
+
+def test_a_worker_is_hung_by_the_age_of_its_oldest_job(monkeypatch):
+    """A stuck worker that keeps being sent new jobs is judged on the job it left unanswered
+    longest: more than JOB_TIMEOUT seconds ago, hung, however recent the others."""
+    now = [1000.0]
+    monkeypatch.setattr(pool_module, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    worker = pool_module._Worker(proc=None, pool=None)
+    worker.transport = SimpleNamespace(write=lambda data: None)
+    for job_id in (1, 2, 3):
+        worker.send(job_id, (b"<html></html>", "https://fakti.bg/world/1-x", None), None)
+        now[0] += pool_module.JOB_TIMEOUT / 2  # (sent at 1000, 1030, 1060)
+    assert not worker.hung(1000.0 + pool_module.JOB_TIMEOUT)
+    assert worker.hung(1000.0 + pool_module.JOB_TIMEOUT + 1)
+
+
+def test_a_result_for_a_cancelled_job_keeps_its_worker():
+    """A job whose caller gave up (its future cancelled) is still answered: the result is
+    dropped, and the worker goes on with the next job."""
+    jobs = article_jobs(2)
+
+    async def run() -> tuple[object, int, int]:
+        pool = ExtractionPool(1)
+        await pool.start()
+        try:
+            pool.extract(*jobs[0]).cancel()
+            after = await pool.extract(*jobs[1])
+            return after, pool.lost_count, len(pool.workers)
+        finally:
+            pool.close()
+
+    after, lost, left = asyncio.run(run())
+    assert after == extract_article(*jobs[1][:2], content_type=jobs[1][2])
+    assert lost == 0 and left == 1
 
 
 def test_no_worker_left_raises_at_once():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from scrapy.exceptions import NotConfigured
+from scrapy import signals
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 
 from newsspider.extensions.progress import Progress, ProgressTracker
@@ -50,6 +51,21 @@ def test_articles_are_never_fewer_than_emitted():
         tracker.saw(ArticleItem(published_at=None))
     stats = {"dedup/emit/new": 95, "dedup/skip/known": 4, "export/items": 95}
     assert ", 99 articles (" in tracker.line(stats) and ", 95 emitted" in tracker.line(stats)
+
+
+def test_the_oldest_date_counts_records_dedup_dropped_too():
+    """A backfill over known articles: dedup drops them (``item_dropped``), yet how far the
+    walk has got is the oldest date of every article record, emitted or dropped."""
+    crawler = get_crawler(settings_dict={"FAKTI_PROGRESS_INTERVAL": 60})
+    ext = Progress.from_crawler(crawler)
+    emitted = ArticleItem(published_at="2025-04-23T08:03:00+03:00")
+    known = ArticleItem(published_at="2025-03-30T04:30:00+03:00")
+    crawler.signals.send_catch_log(signals.item_scraped, item=emitted, response=None, spider=None)
+    dropped = DropItem("not emitted (known, FAKTI_EMIT=new): 1000001")
+    crawler.signals.send_catch_log(
+        signals.item_dropped, item=known, response=None, exception=dropped, spider=None
+    )
+    assert ext.tracker.line({}).endswith("; oldest published so far 2025-03-30T04:30:00+03:00")
 
 
 def test_line_without_dates():

@@ -304,6 +304,15 @@ def test_a_run_with_fakti_health_new_baseline_says_so_in_its_history_entry(tmp_p
     reader.signals.send_catch_log(signals.engine_stopped)
 
 
+def test_a_distributed_worker_says_so_in_its_report(tmp_path, redis_url):
+    """A worker of a Redis job (`FAKTI_STATE=redis://…`) reports `distributed: true`; a
+    single process `false`."""
+    _, single = _closed_run(tmp_path / "single", STATS)
+    assert single["run"]["distributed"] is False
+    _, worker = _closed_run(tmp_path / "worker", STATS, FAKTI_STATE=redis_url)
+    assert worker["run"]["distributed"] is True
+
+
 def test_extension_ignores_runs_that_are_not_crawls(tmp_path):
     crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
     crawler.stats.open_spider()

@@ -174,6 +174,50 @@ def test_listing_next_to_a_page_already_seen_is_cut() -> None:
     assert walker.spider.crawler.stats.get_value("safety/listing/loop") == 1
 
 
+def _guard_passes(guard: ListingGuardMiddleware, url: str, page: int, after: str | None) -> bool:
+    """Whether the listing guard lets listing page ``url`` go, linked from listing page
+    ``after`` (None: a start request)."""
+    request = Request(f"{BASE}{url}", meta={"page": page})
+    response = None
+    if after is not None:
+        previous = Request(f"{BASE}{after}", meta={"page": 0})
+        response = HtmlResponse(previous.url, body=b"", request=previous)
+    return guard.get_processed_request(request, response) is request
+
+
+def test_a_next_link_to_a_page_another_walk_requested_is_cut() -> None:
+    """Any listing page requested this run is not requested again from a next link, even
+    from another walk and with a query Scrapy's duplicate filter would not catch."""
+    spider = make_spider(since="2025-10-20", lang="en")
+    guard = ListingGuardMiddleware.from_crawler(spider.crawler)
+    assert _guard_passes(guard, "/en/bulgaria?page=2", 2, None)
+    assert _guard_passes(guard, "/en/bulgaria?page=3&utm_source=x", 3, "/en/world?page=3")
+    assert not _guard_passes(guard, "/en/bulgaria?page=2&utm_source=x", 2, "/en/world?page=3")
+    assert spider.crawler.stats.get_value("safety/listing/loop") == 1
+
+
+def test_a_loop_back_through_a_trailing_slash_is_cut() -> None:
+    """/en/world/?page=1 is page 1 of the walk of /en/world: a link back to it from page 2
+    is cut."""
+    spider = make_spider(since="2025-10-20", sections="world", lang="en")
+    guard = ListingGuardMiddleware.from_crawler(spider.crawler)
+    assert _guard_passes(guard, "/en/world?page=2", 2, "/en/world")
+    assert not _guard_passes(guard, "/en/world/?page=1", 1, "/en/world?page=2")
+    assert spider.crawler.stats.get_value("safety/listing/loop") == 1
+
+
+def test_a_search_page_linking_back_to_an_earlier_page_is_cut() -> None:
+    """A search walk is its query without the page: page 3 linking to page 1 of the same
+    search points back; page 1 of another date range does not."""
+    spider = make_spider(since="2025-10-20", lang="en")
+    guard = ListingGuardMiddleware.from_crawler(spider.crawler)
+    search = "/en/search?q=a&fromdate=2025-10-20&todate=2025-10-26"
+    narrowed = "/en/search?q=a&fromdate=2025-10-20&todate=2025-10-23"
+    assert not _guard_passes(guard, f"{search}&page=1", 1, f"{search}&page=3")
+    assert _guard_passes(guard, f"{narrowed}&page=1", 4, f"{search}&page=3")
+    assert spider.crawler.stats.get_value("safety/listing/loop") == 1
+
+
 def test_listing_depth_is_bounded() -> None:
     """An endless listing (every page full, ``rel=next`` always) stops at the maximum."""
     spider = make_spider(

@@ -47,6 +47,14 @@ def test_raw_deflate_is_judged_as_scrapy_reads_it() -> None:
     assert not stream_ends(packed[:-10], b"deflate")
 
 
+@pytest.mark.parametrize("encoding", list(PACKERS))
+def test_the_encoding_token_is_judged_whatever_its_case(encoding: bytes) -> None:
+    """Content-Encoding is case-insensitive: a stream cut short sent as 'GZIP' is still cut."""
+    packed = PACKERS[encoding](PAGE)
+    assert stream_ends(packed, b" " + encoding.upper() + b" ") is True
+    assert stream_ends(packed[:-12], encoding.upper()) is False
+
+
 @pytest.mark.parametrize("encoding", [b"gzip", b"zstd"])
 def test_every_member_must_end_and_trailing_bytes_are_ignored(encoding: bytes) -> None:
     packed = PACKERS[encoding](PAGE)
