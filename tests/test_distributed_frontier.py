@@ -3,6 +3,7 @@ dupefilter, claims, the end-of-job decision, and the worker tag in run file name
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -11,6 +12,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import redis
@@ -21,7 +23,9 @@ from spider_factory import make_spider
 from twisted.python.failure import Failure
 
 from newsspider.distributed import frontier as sched
+from newsspider.distributed.claims import ClaimMiddleware
 from newsspider.distributed.worker import _process, claim
+from newsspider.extensions.health import ROBOTS_LOST
 from newsspider.middlewares.redirect import UnfilteredRedirectMiddleware
 from newsspider.middlewares.retry import BackoffRetryMiddleware
 from newsspider.pipelines.runfiles import new_run_files
@@ -118,6 +122,21 @@ def test_a_restart_takes_the_slot_a_killed_worker_left_work_in_not_the_lowest(jo
         record["pid"] = _dead_pid()
         client.hset(f"{prefix}:workers", identity, json.dumps(record))
     client.hdel(f"{prefix}:workers", killed.identity.replace("#1", "#0"))  # #0 left the job
+    restarted = claim(client, prefix, "host-a", str(tmp_path), ttl=60)
+    assert (restarted.identity, restarted.id) == (killed.identity, killed.id)
+
+
+def test_a_restart_takes_the_killed_slot_with_work_before_a_lower_killed_one_without(job, tmp_path):
+    """Slots #0 and #1 both killed, only #1 with a journal: the restart takes #1 (and so
+    recovers its journal), not the lowest free slot."""
+    client, prefix = job
+    empty = claim(client, prefix, "host-a", str(tmp_path), ttl=60)
+    killed = claim(client, prefix, "host-a", str(tmp_path), ttl=60)
+    client.zadd(f"{prefix}:journal:{killed.id}", {"a request": 1})
+    for worker in (empty, killed):
+        record = json.loads(client.hget(f"{prefix}:workers", worker.identity))
+        record["pid"] = _dead_pid()
+        client.hset(f"{prefix}:workers", worker.identity, json.dumps(record))
     restarted = claim(client, prefix, "host-a", str(tmp_path), ttl=60)
     assert (restarted.identity, restarted.id) == (killed.identity, killed.id)
 
@@ -472,6 +491,90 @@ def test_a_request_whose_download_failed_leaves_the_journal_after_its_errback(
     assert client.zcard(f"{prefix}:frontier") == 0  # nothing put back
 
 
+@pytest.mark.parametrize("path", ["sync", "async"])
+def test_a_request_whose_output_is_handled_is_not_fetched_again_after_a_kill(
+    redis_url, tmp_path, monkeypatch, path
+):
+    """ClaimMiddleware settles a request once its callback's output has passed (either way
+    Scrapy calls it): a kill after the next tick leaves nothing of it to fetch again."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    address, prefix = split_url(redis_url)
+    client = redis.Redis.from_url(address)
+    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    first = _opened_frontier(settings)
+    first.enqueue_request(Request("http://127.0.0.1:8123/en/world"))
+    taken = first.next_request()
+    middleware = ClaimMiddleware(first.crawler)
+    response = Response(taken.url, request=taken)
+    if path == "sync":
+        assert list(middleware.process_spider_output(response, [])) == []
+    else:
+
+        async def nothing():
+            return
+            yield
+
+        async def handled() -> list:
+            return [x async for x in middleware.process_spider_output_async(response, nothing())]
+
+        assert asyncio.run(handled()) == []
+    first._flush_settled()  # (the tick)
+    assert client.zcard(f"{prefix}:journal:{first.worker.id}") == 0
+    client.delete(first.worker.heartbeat_key)  # SIGKILL: no close()
+    record = json.loads(client.hget(f"{prefix}:workers", first.worker.identity))
+    client.hset(
+        f"{prefix}:workers", first.worker.identity, json.dumps(record | {"pid": _dead_pid()})
+    )
+    restarted = _opened_frontier(settings)
+    assert restarted.worker.id == first.worker.id
+    assert restarted.next_request() is None
+    restarted.close("finished")
+
+
+def test_a_worker_that_lost_robots_txt_takes_no_more_requests(redis_url, tmp_path, monkeypatch):
+    """robots.txt unavailable to it: it takes nothing more (the other workers take the rest
+    from the frontier), and what it took goes back there as it leaves."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    address, prefix = split_url(redis_url)
+    client = redis.Redis.from_url(address)
+    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    frontier = _opened_frontier(settings)
+    for n in (5, 6):
+        frontier.enqueue_request(Request(f"http://127.0.0.1:8123/en/world/{n}-a"))
+    assert frontier.next_request() is not None
+    reasons: list[str] = []
+    frontier.crawler.engine = SimpleNamespace(  # (no reactor: not a coroutine)
+        running=True,
+        spider=frontier.spider,
+        close_spider_async=lambda reason: reasons.append(reason),
+    )
+    frontier.hand_back("robots.txt unavailable to this worker")
+    assert reasons == [ROBOTS_LOST]
+    assert frontier.next_request() is None
+    assert client.zcard(f"{prefix}:frontier") == 1
+    frontier.close(ROBOTS_LOST)
+    assert client.zcard(f"{prefix}:frontier") == 2
+    assert frontier.crawler.stats.get_value("distributed/robots_unavailable") == 1
+
+
+def test_a_run_that_wrote_no_file_leaves_no_claim_record(redis_url, tmp_path, monkeypatch):
+    """A run claimed an article whose record never reached a file (dropped in the pipelines),
+    and finished: its run's claim record goes, so the last worker leaves no job key behind."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    address, prefix = split_url(redis_url)
+    client = redis.Redis.from_url(address)
+    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    frontier = _opened_frontier(settings)
+    frontier.enqueue_request(Request("http://127.0.0.1:8123/en/world/5-a"))
+    taken = frontier.next_request()
+    assert frontier.claim(("en", 5), taken.url)
+    frontier.settle(taken)
+    frontier.close("finished")
+    assert not Path(frontier.feed).exists() and frontier.job == "last"
+    left = sorted(key.decode() for key in client.scan_iter(match=f"{prefix}:*"))
+    assert left == [f"{prefix}:run_seq", f"{prefix}:worker_seq"]
+
+
 def _frontier_of(redis_url: str, out: Path, base: str, **args: str) -> sched.RedisFrontier:
     """A worker's frontier, not opened: a spider on ``base`` with the spider ``args``."""
     settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(out), "FAKTI_BASE_URL": base}
@@ -543,6 +646,41 @@ def test_a_worker_refused_by_a_job_no_worker_runs_is_told_how_to_end_it(
     assert "differ from those of the job left on this Redis prefix" in line
     assert f"no worker of that job is running ({queued} request(s) wait on its frontier)" in line
     assert queued > 0
+
+
+def test_a_refused_restart_of_a_killed_worker_leaves_its_journal_to_the_next_restart(
+    redis_url, tmp_path, monkeypatch
+):
+    """A worker killed with a request taken, restarted (same folder) with other arguments:
+    refused, it must keep the killed one's registration, or the journal is orphaned (the
+    next restart gets a new id) and the request it holds is never fetched."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    killed = _frontier_of(redis_url, tmp_path / "a", BASE, since="2025-03-01", lang="en")
+    killed.open(killed.spider)
+    for request in killed.spider.start_requests_list():
+        killed.enqueue_request(request)
+    taken = killed.next_request()
+    client, worker = killed.server, killed.worker
+    registry = worker.key("workers")
+
+    def exited() -> None:  # (its heartbeat expired, its pid runs no more)
+        client.delete(worker.heartbeat_key)
+        record = json.loads(client.hget(registry, worker.identity))
+        client.hset(registry, worker.identity, json.dumps(record | {"pid": _dead_pid()}))
+
+    exited()
+    wrong = _frontier_of(redis_url, tmp_path / "a", BASE, since="2025-03-01", lang="bg")
+    assert wrong.worker.id == worker.id  # (the slot its killed predecessor left work in)
+    with pytest.raises(StartupError):
+        wrong.open(wrong.spider)
+    assert client.hexists(registry, worker.identity)
+    exited()
+    right = _frontier_of(redis_url, tmp_path / "a", BASE, since="2025-03-01", lang="en")
+    assert right.worker.id == worker.id
+    right.open(right.spider)
+    assert right.crawler.stats.get_value("distributed/recovered/journal") == 1
+    assert right.next_request().url == taken.url
+    right.close("finished")
 
 
 def test_workers_with_the_same_arguments_join_one_job_and_the_last_ends_it(

@@ -100,6 +100,17 @@ def test_a_narrowed_search_is_paged_on_its_own_keys_and_remembers_the_walks() ->
     assert walk.listed(1) and walk.listed(2) and not walk.listed(3)
 
 
+def test_a_narrowed_search_remembers_what_only_earlier_searches_listed() -> None:
+    """Keys a search listed and the narrowed searches after it do not list again are still
+    the walk's: an older result is new to the walk only if no search of it listed it."""
+    walk = Walk()
+    walk.see([1, 2, 3])
+    walk.narrow_to(1)
+    walk.see([3, 4])
+    walk.narrow_to(2)
+    assert [walk.listed(key) for key in (1, 2, 3, 4, 5)] == [True, True, True, True, False]
+
+
 # -- the spider ------------------------------------------------------------------------------
 
 

@@ -667,6 +667,16 @@ def test_a_listing_without_dates_that_ends_with_a_short_page_is_no_gap() -> None
     assert not spider.coverage.gaps
 
 
+def test_an_empty_page_breaks_a_run_of_undated_pages() -> None:
+    """Two pages without dates, then an empty one the site linked to (and one more): the
+    empty page shows no dates for lack of items, not a changed date markup: no gap."""
+    undated = [[(path, "") for path, _ in _main_list(n)] for n in (1, 2)]
+    spider, walked = _walk_world(lambda n: undated[n - 1] if n <= 2 else [])
+    assert [len(page) for page in walked] == [20, 20, 0, 0]
+    assert spider.coverage.gaps == []
+    assert spider.crawler.stats.get_value("discovery/listing_undated") is None
+
+
 def test_a_run_whose_pages_listed_no_article_moves_no_watermark() -> None:
     """Listings that lost their items (exit status 5) moved the watermarks: once the site
     was back, the articles of the outage were never asked for (operator review). A section
@@ -950,6 +960,18 @@ def test_a_check_page_item_of_the_floors_minute_may_lie_above_it() -> None:
     older = check._replace(timed=(*check.timed, (4, instant(sofia_local(2025, 10, 26, 10, 30)))))
     assert older.left_out([*page, (3, listed(2025, 10, 26, 11, 0))], floor) == 1
     assert older.left_out([*page, (3, listed(2025, 10, 26, 10, 59))], floor) == 0
+
+
+def test_a_feed_item_at_the_floors_very_second_must_be_on_the_check_page() -> None:
+    """The feed's item of 10:00:00, the floor itself, lies in the time the page must cover:
+    a page without it cannot vouch for the feed."""
+    floor = instant(sofia_local(2025, 10, 26, 10, 0))
+    check = FeedCheck(
+        frozenset({1, 2}), ((1, instant(sofia_local(2025, 10, 26, 11, 50))), (2, floor))
+    )
+    page = [(1, listed(2025, 10, 26, 11, 50)), (3, listed(2025, 10, 26, 9, 59))]
+    assert not check.covers(page, floor)
+    assert check.covers([page[0], (2, listed(2025, 10, 26, 10, 0)), page[1]], floor)
 
 
 def test_an_old_or_exported_item_the_feed_lacks_proves_no_hole() -> None:
@@ -1854,6 +1876,19 @@ def test_a_short_page_without_a_next_link_is_not_taken_as_the_last() -> None:
     assert spider.coverage is not None and spider.coverage.gaps == []
 
 
+def test_a_speculative_page_that_lists_nothing_new_ends_the_walk() -> None:
+    """The page after a short one without a link shows that page again (a site that serves
+    its last page for any number), with a ``rel=next`` link: the end, no gap, not followed."""
+    spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
+    request = spider._listing("bg", "world")
+    items = [(f"/world/{1000100 + n}-x", "днес в 10:00 ч.") for n in range(15)]
+    *_, past = spider.parse_listing(response(request.url, panel(items), request))
+    assert paths([past]) == ["/world?page=2"] and past.meta[SPECULATIVE]
+    again = panel(items, "/world?page=3")
+    assert list(spider.parse_listing(response(past.url, again, past))) == []
+    assert spider.coverage is not None and spider.coverage.gaps == []
+
+
 def test_an_upper_case_rel_next_is_followed() -> None:
     spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
     request = spider._listing("bg", "world")
@@ -1879,6 +1914,25 @@ def test_a_short_page_of_links_that_are_no_articles_ends_the_walk() -> None:
     request = spider._search("bg", 3)
     crumb = b'<div id="main"><ul><li><a href="/">Home</a></li></ul></div>'
     assert list(spider.parse_search(response(request.url, crumb, request))) == []
+
+
+def test_a_full_search_page_of_other_sections_results_is_walked_past() -> None:
+    """``sections=world``: a search page of exactly 20 results, all of other sections (nothing
+    new to the walk), without ``rel=next``: it is full, so the next page is asked for."""
+    spider = make_spider(since="2025-10-01", lang="bg", sections="world")
+    spider.start_requests_list()
+    full = ListingPage(items=[ListingItem(url=f"{BASE}/world/{1000100 + n}-k") for n in range(20)])
+    request = spider._search("bg", 1, page=full)
+    item = (
+        '<li><a href="/sport/{}-k"><span class="post-title">K</span></a>'
+        '<div class="ndt">25.10.2025</div></li>'
+    )
+    body = f'<div id="main"><ul>{"".join(item.format(1000200 + n) for n in range(20))}</ul></div>'
+    (after,) = spider.parse_search(response(request.url, body.encode(), request))
+    fromdate, todate, _ = search_range(request)
+    assert search_range(after) == (fromdate, todate, "2")
+    assert not after.meta[SPECULATIVE]
+    assert spider.crawler.stats.get_value("discovery/links/filtered") == 20
 
 
 @pytest.mark.parametrize(
@@ -1997,6 +2051,7 @@ def test_an_empty_page_the_site_linked_to_is_walked_past() -> None:
         ("empty", False),
         ("sent back to page 1", False),  # past the end
         ("redirected to a notice", True),  # a site in trouble: 20 of 49 had been lost
+        ("home page served", True),  # not redirected, but no more the end than a notice
     ],
 )
 @pytest.mark.parametrize("linked", [True, False])
@@ -2019,6 +2074,10 @@ def test_an_empty_page_where_more_was_expected_is_judged_by_the_page_after(
         list(third.errback(http_failure(response(third.url, b"", third, status=404))) or ())
     elif after == "empty":
         assert list(spider.parse_listing(response(third.url, panel([]), third))) == []
+    elif after == "home page served":
+        home = [("/sport/1000012-c", "днес в 11:10 ч."), ("/avto/1000011-z", "днес в 11:00 ч.")]
+        assert list(spider.parse_listing(response(third.url, panel(home), third))) == []
+        assert spider.crawler.stats.get_value("discovery/listing_foreign") == 1
     else:
         to = "/world" if after == "sent back to page 1" else "/maintenance"
         assert list(spider.parse_listing(landed(third, BASE + to, b"<p>x</p>"))) == []
