@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -128,6 +128,31 @@ def test_replica_and_refresh() -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "on"),
+    [("1", True), ("true", True), ("Yes", True), ("0", False), ("false", False), ("no", False)],
+)
+def test_replica_takes_each_spelling_of_on_and_off(value: str, on: bool) -> None:
+    assert parse_args({"replica": value}).replica is on
+
+
+def test_blanks_around_an_argument_value_are_dropped() -> None:
+    """A value from a templated command line (`-a lang=" en "`) is read without them."""
+    args = parse_args({"lang": " en ", "since": "2025-03-01 ", "refresh": " 3"})
+    assert args == CrawlArgs(langs=("en",), since=date(2025, 3, 1), refresh=3)
+
+
+@pytest.mark.parametrize("value", ["", ",", " , "])
+def test_a_url_argument_naming_no_url_is_refused(value: str) -> None:
+    """`-a url=` (an empty variable) must not become a full crawl of the site."""
+    with pytest.raises(ArgumentError) as info:
+        parse_args({"url": value})
+    assert str(info.value) == (
+        "argument url: bad value '' (not a fakti.bg article URL); expected url=URL[,URL...] "
+        "of fakti.bg articles (each http://, https:// or //)"
+    )
+
+
+@pytest.mark.parametrize(
     ("raw", "name", "form"),
     [
         ({"lang": "de"}, "lang", "lang=en|bg|all"),
@@ -189,6 +214,20 @@ def test_since_today_and_until_in_the_future_are_accepted() -> None:
     assert args.since == today and args.until == date(2999, 1, 1) and args.refresh == 36500
 
 
+def test_since_tomorrow_is_refused() -> None:
+    tomorrow = (datetime.now(SOFIA).date() + timedelta(days=1)).isoformat()
+    with pytest.raises(ArgumentError) as info:
+        parse_args({"since": tomorrow})
+    assert str(info.value) == (
+        f"argument since: bad value {tomorrow!r} (after today in Sofia); expected since=YYYY-MM-DD"
+    )
+
+
+def test_since_equal_to_until_is_a_backfill_of_that_one_day() -> None:
+    args = parse_args({"since": "2025-03-01", "until": "2025-03-01"})
+    assert (args.since, args.until) == (date(2025, 3, 1), date(2025, 3, 1))
+
+
 def test_unknown_argument() -> None:
     with pytest.raises(ValueError, match=r"^argument sinse: unknown; accepted arguments: lang,"):
         parse_args({"sinse": "2025-01-01"})
@@ -217,6 +256,17 @@ def test_settings_accepted() -> None:
         ("FAKTI_EXTRACT_WORKERS", "65", "setting FAKTI_EXTRACT_WORKERS: bad value '65'"),
         ("FAKTI_EXTRACT_WORKERS", "two", "setting FAKTI_EXTRACT_WORKERS: bad value 'two'"),
         ("FAKTI_EXTRACT_WORKERS", "²", "setting FAKTI_EXTRACT_WORKERS: bad value '²'"),
+        # (no upper bound: infinity is refused as not finite)
+        (
+            "FAKTI_HEALTH_ITEMS_MIN_MEDIAN",
+            "inf",
+            "setting FAKTI_HEALTH_ITEMS_MIN_MEDIAN: bad value 'inf'; expected a number >= 0",
+        ),
+        (
+            "AUTOTHROTTLE_TARGET_CONCURRENCY",
+            float("inf"),
+            "setting AUTOTHROTTLE_TARGET_CONCURRENCY: bad value inf; expected a number >= 0.001",
+        ),
     ],
 )
 def test_bad_settings(name: str, value: object, message: str) -> None:

@@ -36,6 +36,15 @@ def test_open_store_selects_redis_with_prefix_and_owner(redis_url):
     assert split_url("redis://h:1/2") == ("redis://h:1/2", "fakti")
 
 
+def test_an_upper_case_scheme_names_the_redis_store(redis_url):
+    """URL schemes are case-insensitive: ``REDIS://`` opens the Redis store, not a file."""
+    scheme, rest = redis_url.split("://", 1)
+    check_location(f"{scheme.upper()}://{rest}")
+    s = open_store(f"{scheme.upper()}://{rest}", owner="w9")
+    assert isinstance(s, RedisStore) and s.prefix == split_url(redis_url)[1]
+    s.close()
+
+
 @pytest.mark.parametrize(
     ("url", "address", "prefix"),
     [
@@ -118,6 +127,7 @@ def test_a_bad_query_key_is_refused_in_one_line_naming_it(url, error):
         ("rediss://:s3cret@h:1/3?prefx=a", "rediss://:***@h:1/3?prefx=a"),
         ("redis://h:1/3?password=s3cret&prefx=a", "redis://h:1/3?password=***&prefx=a"),
         ("unix:///r.sock?db=1&Password=s3cret&prefx=a", "unix:///r.sock?db=1&Password=***&prefx=a"),
+        ("redis://h:1/3?credential=s3cret&prefx=a", "redis://h:1/3?credential=***&prefx=a"),
     ],
 )
 def test_a_password_in_the_state_url_never_reaches_a_message(url, shown):
@@ -303,6 +313,27 @@ def test_get_store_opens_the_workers_store_recovers_it_and_tags_its_run_files(re
     assert run_files(crawler).stem.endswith(f".{worker.tag}")
     crawler.signals.send_catch_log(signals.engine_stopped)
     assert get_store(crawler) is not store  # reopened on demand
+
+
+def test_the_state_store_log_line_hides_the_password(redis_url, tmp_path, caplog):
+    """The 'state store:' line of a run shows its location with the password as ``***``.
+    (A server without a password lets its ``default`` user in with any: Redis 6 ACLs.)"""
+    import logging
+
+    from scrapy import signals
+    from scrapy.utils.test import get_crawler
+
+    from newsspider.state import get_store
+
+    scheme, rest = redis_url.split("://", 1)
+    location = f"{scheme}://default:Kq7Wz4@{rest}"
+    settings = {"FAKTI_STATE": location, "FAKTI_OUTPUT_DIR": str(tmp_path)}
+    crawler = get_crawler(settings_dict=settings | {"MEMUSAGE_ENABLED": False})
+    with caplog.at_level(logging.INFO, logger="newsspider.state"):
+        get_store(crawler)
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    assert f"state store: {scheme}://default:***@{rest}" in caplog.messages
+    assert "Kq7Wz4" not in caplog.text
 
 
 @pytest.mark.parametrize(

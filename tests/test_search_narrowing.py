@@ -256,6 +256,19 @@ def test_a_narrowed_search_that_fails_is_a_gap_not_the_end_nor_a_fallback(status
     assert spider.coverage is not None and spider.coverage.gaps
 
 
+def test_a_narrowed_search_whose_first_page_cannot_be_read_is_a_gap() -> None:
+    """A narrowed search starts at the walk's page 3: a page there that is no search page is
+    the search unavailable (a gap), not an empty page past its results."""
+    spider = make_spider(since=SINCE.isoformat(), lang="bg")
+    (first,) = spider.start_requests_list()
+    _, narrowed = capped(spider, first, ids(1_000_100, 20, D25), full=True)
+    assert narrowed is not None and narrowed.meta["page"] == 3
+    unavailable = b"<html><body><h1>Service unavailable</h1></body></html>"
+    assert answer(spider, narrowed, unavailable) == ([], [])  # (no section listings)
+    assert spider.coverage is not None
+    assert spider.coverage.gaps == ["search page 3 (bg) unavailable"]
+
+
 def test_a_guessed_page_past_a_full_last_one_answering_404_ends_that_search() -> None:
     """Past the results (404 of a guessed page): the walk goes on as after an empty one."""
     spider = make_spider(since=SINCE.isoformat(), lang="bg")

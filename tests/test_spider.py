@@ -21,6 +21,7 @@ from newsspider.args import ArgumentError
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA, instant, sofia_local
 from newsspider.extraction.listings import ListingItem, ListingPage
+from newsspider.extraction.record import NotArticle
 from newsspider.extraction.urls import compact_key
 from newsspider.items import RejectItem
 from newsspider.middlewares.safety import ListingGuardMiddleware
@@ -241,23 +242,25 @@ def test_refresh_refetches_recent_articles_from_state() -> None:
     assert paths(spider.start_requests_list()) == ["/world/1000005-x", "/feed", "/en/feed"]
 
 
-def test_refresh_keeps_to_the_runs_sections_and_dates() -> None:
+def test_refresh_keeps_to_the_runs_editions_sections_and_dates() -> None:
     times = {
         ("bg", 1000001): sofia_local(2025, 10, 19, 12, 0),  # before `since`
         ("bg", 1000002): sofia_local(2025, 10, 22, 12, 0),
         ("bg", 1000003): sofia_local(2025, 10, 22, 13, 0),  # another section
         ("bg", 1000004): sofia_local(2025, 10, 26, 9, 0),  # after `until`
+        ("en", 1000005): sofia_local(2025, 10, 22, 14, 0),  # another edition
     }
     urls = {
         ("bg", 1000001): "https://fakti.bg/world/1000001-a",
         ("bg", 1000002): "https://fakti.bg/world/1000002-b",
         ("bg", 1000003): "https://fakti.bg/sport/1000003-c",
         ("bg", 1000004): "https://fakti.bg/world/1000004-d",
+        ("en", 1000005): "https://fakti.bg/en/world/1000005-e",
     }
     store = FakeStore(known=times, since=list(urls.items()))
     spider = make_spider(store, refresh="36500", since="2025-10-20", until="2025-10-25")
     refreshed = [p for p in paths(spider.start_requests_list()) if "-" in p.rsplit("/", 1)[-1]]
-    assert refreshed == ["/world/1000002-b", "/sport/1000003-c"]
+    assert refreshed == ["/world/1000002-b", "/sport/1000003-c", "/en/world/1000005-e"]
     store = FakeStore(known=times, since=list(urls.items()))
     spider = make_spider(store, refresh="36500", sections="world", lang="bg")
     refreshed = [p for p in paths(spider.start_requests_list()) if "-" in p.rsplit("/", 1)[-1]]
@@ -695,6 +698,22 @@ def test_a_run_whose_pages_listed_no_article_moves_no_watermark() -> None:
         list(spider.parse_listing(response(request.url, panel(items), request)))
     spider._closed(spider, "finished")
     assert set(store.marks) == {"bg/avto", "bg/sport"}
+
+
+def test_a_broken_section_listing_is_named_as_why_the_watermarks_are_held() -> None:
+    """A section's first page lists nothing though the feed showed its articles: the note
+    of the held watermarks (stats, log) names that section."""
+    store = FakeStore(marks={"bg": SITE_NOON})
+    spider = make_spider(store, lang="bg", sections="world")
+    spider.start_requests_list()
+    spider.coverage.saw_articles(["bg", "bg/world"])  # (as the feed showed them)
+    request = spider._listing("bg", "world")
+    list(spider.parse_listing(response(request.url, panel([]), request)))
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": SITE_NOON}
+    assert spider.crawler.stats.get_value("discovery/watermarks_held") == (
+        "the first page of bg/world listed nothing, though the run saw its articles elsewhere"
+    )
 
 
 def test_an_empty_first_page_with_a_pager_counts_as_empty() -> None:
@@ -1648,6 +1667,32 @@ def test_an_article_with_no_record_holds_its_edition_back_to_its_listing_date(ho
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}  # asked again next run
 
 
+def test_a_listed_article_whose_extraction_finds_no_article_holds_its_edition(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No record, like a reject: the edition is held back to the article's listing date.
+    (Extraction finds no article only at a URL that is none; a worker may answer so.)"""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    spider, article = _listed_article(store, "Sun, 26 Oct 2025 10:30:00 +0200")
+    found = NotArticle(article.url, "not-article-url")
+    monkeypatch.setattr(fakti_module, "extract_article", lambda *args, **kwargs: found)
+    assert list(spider.parse(response(article.url, b"<html></html>", article))) == []
+    assert spider.crawler.stats.get_value("pages/not_article") == 1
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}  # asked again next run
+
+
+def test_an_incremental_run_with_a_watermark_keeps_a_new_listed_article_of_any_date() -> None:
+    """Listed after the watermark, it is new to the run whatever date its page gives (an old
+    article brought back to the feed): no floor is put on its request, its record is kept."""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    spider, article = _listed_article(store, "Sun, 26 Oct 2025 10:30:00 +0200")
+    assert article.meta["fakti_floor"] is None
+    page = ARTICLE.format(published="2025-10-20T09:15:00+03:00").encode()
+    (record,) = spider.parse(response(article.url, page, article))
+    assert (record["article_id"], record["published_at"]) == (1000003, "2025-10-20T09:15:00+03:00")
+
+
 def test_an_undated_listed_article_is_held_at_the_next_date_below_it() -> None:
     """A listing item without a date gives no gap (which would stop every watermark, run
     after run): it holds its edition back to the date of the nearest dated item below it
@@ -2171,7 +2216,9 @@ def test_pages_whose_extraction_raised_count_as_pages_with_nothing_found(
     assert report["coverage"]["headline"] == 0.0
 
 
-@pytest.mark.parametrize(("until", "required"), [(None, True), ("2025-10-20", False)])
+@pytest.mark.parametrize(
+    ("until", "required"), [(None, True), ("today", True), ("2025-10-20", False)]
+)
 def test_a_backfill_up_to_today_moves_no_watermark_of_an_edition_it_found_nothing_of(
     until: str | None, required: bool
 ) -> None:
@@ -2179,6 +2226,8 @@ def test_a_backfill_up_to_today_moves_no_watermark_of_an_edition_it_found_nothin
     to now: the bg articles of the range were never fetched, and the next incremental run
     walked from there (review of bad search pages: 11 lost, exit 0). A backfill of days gone
     may find a quiet edition empty: its watermarks are left as they are anyway."""
+    if until == "today":
+        until = datetime.now(SOFIA).date().isoformat()
     args = {"since": "2025-10-01", "lang": "all"} | ({"until": until} if until else {})
     spider = make_spider(**args)
     spider.start_requests_list()

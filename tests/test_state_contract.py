@@ -259,6 +259,16 @@ def test_newest_published_of_one_edition(store, tmp_path):
     assert store.newest_published("xx") is None
 
 
+def test_a_later_export_moves_the_newest_publication_up(store, tmp_path):
+    """Each export of a newer article raises the newest time (Redis: its bound of the index)."""
+    for aid, text in ((1, "2025-10-20T12:00:00+03:00"), (2, "2025-10-26T12:00:00+02:00")):
+        store.touch(("bg", aid), f"https://fakti.bg/world/{aid}-x", at(text), H1, 0)
+        export(store, tmp_path / f"f{aid}.jsonl", (("bg", aid), H1))
+    assert store.newest_published() == at("2025-10-26T12:00:00+02:00")
+    since = store.published_since(at("2025-10-26T11:00:00+02:00"))
+    assert since == [(("bg", 2), "https://fakti.bg/world/2-x")]
+
+
 def test_newest_published_none_on_empty_store(store):
     assert store.newest_published() is None
     assert store.published_since(datetime(2000, 1, 1, tzinfo=UTC)) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newsspider.extensions.health import HISTORY_READ
 from newsspider.state import open_store, state_file
 from newsspider.state.sqlite import SQLiteStore
 
@@ -16,6 +17,27 @@ def test_recent_runs_oldest_first_and_limited(tmp_path):
     assert [r["n"] for r in store.recent_runs(3)] == [4, 5, 6]
     assert store.recent_runs(0) == []
     assert store.recent_runs(3)[-1]["scope"] == {"langs": ["bg"]}
+    store.close()
+
+
+def test_history_keeps_all_the_runs_the_health_gates_read(tmp_path):
+    store = SQLiteStore(tmp_path / "s.sqlite")
+    for n in range(HISTORY_READ + 1):
+        store.record_run({"n": n})
+    assert [r["n"] for r in store.recent_runs(HISTORY_READ)] == list(range(1, HISTORY_READ + 1))
+    store.close()
+
+
+def test_a_history_entry_that_is_not_a_json_object_is_skipped(tmp_path, caplog):
+    """A damaged row that is valid JSON but no object (a list, a number) is skipped too."""
+    store = SQLiteStore(tmp_path / "s.sqlite")
+    store.record_run({"n": 1})
+    for data in ("[1, 2]", "5"):
+        store._db.execute("INSERT INTO runs (recorded, data) VALUES (0, ?)", (data,))
+    store._db.commit()
+    store.record_run({"n": 2})
+    assert store.recent_runs(10) == [{"n": 1}, {"n": 2}]
+    assert caplog.text.count("run history: a damaged entry skipped") == 2
     store.close()
 
 
