@@ -220,8 +220,10 @@ def _find_date(
     head_slot = headline is None  # no header line seen yet: the headline's place (§3)
     en = lang == "en"
 
+    in_slot = _DateSlot(lines, start, headline, lang)
+
     def date_at(j: int) -> tuple[int, DateLine] | None:
-        return _date_at(lines, j, _date_slot(lines, start, j, headline, lang))
+        return _date_at(lines, j, in_slot(j))
 
     between = 0  # header lines seen after the headline (an EN subtitle)
     for i in range(start, len(lines)):
@@ -325,22 +327,33 @@ def _beside(el: etree._Element | None, head_el: etree._Element | None) -> bool:
     return parent is not None and any(node is parent for node in islice(el.iterancestors(), 2))
 
 
-def _date_slot(lines: list[Line], start: int, i: int, headline: str | None, lang: str) -> bool:
+class _DateSlot:
     """Whether ``lines[i]`` is in the §3 date slot after the headline (``lines[start]``, or
     the first header line when it is unknown or not shown as given, e.g. a `<title>` that is
     not the `h1`'s text): at most one header line (the EN subtitle, a BG topic line; the
     headline again, links, bullets and rail titles not counted) and no body paragraph,
-    caption, photo credit or author line (:func:`_past_slot`) before it."""
-    first = headline if start < len(lines) and lines[start].text == headline else None
-    seen = -1 if first is None else 0  # (-1: the first header line is the headline)
-    for line in islice(lines, start, i):
-        if line.linky or line.item or _rail_title(line.text) or line.text == first:
-            continue
-        seen += 1
-        first = first or line.text  # (the headline's place: shown again, it is not counted)
-        if seen > 1:
-            return False
-    return not _past_slot(lines[start:i], headline, lang)
+    caption, photo credit or author line before it (as :func:`_past_slot`). Read in one
+    forward pass, as far as it is asked (a page of thousands of list items stays linear)."""
+
+    def __init__(self, lines: list[Line], start: int, headline: str | None, lang: str) -> None:
+        self.lines, self.start, self.headline = lines, start, headline
+        self.first = headline if start < len(lines) and lines[start].text == headline else None
+        self.seen = -1 if self.first is None else 0  # (-1: the first header line is the headline)
+        self.body_from = start + (2 if lang == "en" else 1)  # (an EN subtitle may be a `p`)
+        self.past = False
+        self.known: list[bool] = []  # (for lines[start], lines[start + 1], …)
+
+    def __call__(self, i: int) -> bool:
+        while len(self.known) <= i - self.start:
+            self.known.append(self.seen <= 1 and not self.past)
+            k = self.start + len(self.known) - 1
+            line = self.lines[k]
+            if not (line.linky or line.item or _rail_title(line.text) or line.text == self.first):
+                self.seen += 1
+                self.first = self.first or line.text  # (the headline's place: not counted again)
+            if k >= self.body_from and (_is_paragraph(line) or _is_special(line, self.headline)):
+                self.past = True
+        return self.known[i - self.start]
 
 
 def _date_at(lines: list[Line], i: int, shown: bool = True) -> tuple[int, DateLine] | None:
