@@ -98,3 +98,42 @@ def test_a_wrapper_with_text_beside_its_paragraphs_goes_to_the_text_layer(lang: 
     result = _page(f"{FIRST}<div>{MID}<strong>Bold synthetic note.</strong></div>", lang, True)
     assert result.layers["body"] == "text"
     assert "Bold synthetic note." in result.fields["body"]
+
+
+# --- related and repeated lines in a minimal known page (mutation review 5) ------------------
+
+BG_URL = "https://fakti.bg/bulgaria/1050001-most"
+
+
+def _known_bg(body: str, ndt: str = '<div class="ndt">23 Април, 2025 08:03 144 2</div>',
+              head: str = "") -> dict:  # fmt: skip
+    page = (
+        f"<html><head><title>Заглавие на статията тук</title>{head}</head><body><article>"
+        f'<h1>Заглавие на статията тук</h1>{ndt}<div class="text">{body}</div>'
+        "</article></body></html>"
+    )
+    result = extract_article(page.encode("utf-8"), BG_URL)
+    assert isinstance(result, Extracted), result
+    return result.fields
+
+
+def test_a_related_line_whose_label_holds_its_link_text_is_dropped() -> None:
+    """`Вижте още: <a>още</a>` is a related-story line (its label with the link's text taken
+    out once), not body text."""
+    body = '<p>Първи параграф на статията.</p><p>Вижте още: <a href="/world/123457-y">още</a></p>'
+    assert _known_bg(body)["body"] == "Първи параграф на статията."
+
+
+def test_the_repeated_date_line_is_dropped_when_the_json_ld_time_has_seconds() -> None:
+    """No `.ndt`, JSON-LD `08:03:27`: a body paragraph repeating `23 Април, 2025 08:03 …` is
+    the date line (compared to the minute), not body text."""
+    ld = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","headline":'
+        '"Заглавие на статията тук","datePublished":"2025-04-23T08:03:27+03:00"}</script>'
+    )
+    body = "<p>23 Април, 2025 08:03 144 2</p><p>Първи параграф на статията.</p>"
+    f = _known_bg(body, ndt="", head=ld)
+    assert (f["published_at"], f["body"]) == (
+        "2025-04-23T08:03:27+03:00",
+        "Първи параграф на статията.",
+    )

@@ -352,3 +352,26 @@ def test_a_date_line_without_its_time_is_not_read_from_its_start() -> None:
     page = _page("bg_form_b.html").replace(FORM_B_DATE, "25 Август, 2025 в 07:10")
     result = extract_article(page.encode("utf-8"), BG_URL)
     assert isinstance(result, Rejected) and result.reason == "missing:published_at"
+
+
+def test_an_update_shown_equal_to_the_publication_time_is_no_update() -> None:
+    """A date line `… 08:03 обновена … 08:03` (JSON-LD times without an offset): the shown
+    update equals the publication, so updated_at stays null."""
+    ld = json.dumps(
+        {
+            "@type": "NewsArticle",
+            "headline": "Заглавие на статията тук",
+            "datePublished": "2025-04-23T05:03:00",
+            "dateModified": "2025-04-23T06:00:00",
+        },
+        ensure_ascii=False,
+    )
+    page = (
+        "<html><head><title>Заглавие на статията тук</title>"
+        f'<script type="application/ld+json">{ld}</script></head><body><article>'
+        '<h1>Заглавие на статията тук</h1><div class="ndt">23 Април, 2025 08:03 обновена '
+        '23 Април, 2025 08:03 144 2</div><div class="text"><p>Първи параграф.</p></div>'
+        "</article></body></html>"
+    )
+    f = _extract(page, BG_A_URL).fields
+    assert (f["published_at"], f["updated_at"]) == ("2025-04-23T08:03:00+03:00", None)

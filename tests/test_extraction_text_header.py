@@ -540,3 +540,52 @@ def test_counts_with_a_thousands_space_and_their_word_are_read_as_shown(when: st
         None,
         None,
     )
+
+
+# --- the slots around the date line (mutation review 5) --------------------------------------
+
+
+def test_an_english_subtitle_between_headline_and_date_line_keeps_the_date_line_in_its_slot() -> (
+    None
+):
+    """EN: an h1, a subtitle `p`, then `Apr 23, 2025 08:03 1.2K`: the date line is read and
+    the subtitle and body are kept."""
+    page = (
+        "<html><body><article><h1>Headline of the story here</h1>"
+        "<p>The subtitle of the story.</p><div>Apr 23, 2025 08:03 1.2K</div>"
+        "<p>The first paragraph of the story is here.</p></article></body></html>"
+    )
+    f = _page(page, EN_URL)
+    assert (f["headline"], f["published_at"], f["body"]) == (
+        "Headline of the story here",
+        "2025-04-23T08:03:00+03:00",
+        "The first paragraph of the story is here.",
+    )
+
+
+def test_a_date_line_split_over_four_blocks_keeps_its_comments() -> None:
+    """Date, time, views and comments each in a block of its own: all four are the date line,
+    so the comments are read and the body starts after them."""
+    page = (
+        "<html><body><article><h1>Заглавие на статията тук</h1><div><div>23 Април, 2025</div>"
+        "<div>08:03</div><div>144</div><div>2</div></div>"
+        "<p>Първият параграф на статията е тук.</p></article></body></html>"
+    )
+    f = _page(page, BG_URL)
+    assert (f["published_at"], f["views"], f["comments"], f["body"]) == (
+        "2025-04-23T08:03:00+03:00",
+        144,
+        2,
+        "Първият параграф на статията е тук.",
+    )
+
+
+def test_a_heading_three_lines_above_the_date_line_is_the_headline() -> None:
+    """An h2, two plain lines, then the date line: the heading is the headline, not the
+    plain line just above the date."""
+    page = (
+        "<html><body><article><h2>Заглавие на статията тук</h2><p>Първи ред под заглавието</p>"
+        "<p>Втори ред под заглавието</p><div>23 Април, 2025 08:03 144 2</div>"
+        "<p>Първият параграф на статията е тук.</p></article></body></html>"
+    )
+    assert _page(page, BG_URL)["headline"] == "Заглавие на статията тук"
