@@ -172,3 +172,64 @@ def test_the_replicas_json_ld_is_read_and_another_storys_object_before_it_change
         marked = body.replace(b"<script type", before + b"<script type", 1)
         assert marked != body
         assert extract_article(marked, url, content_type=content_type) == result, url
+
+
+# --- fields of the JSON-LD object and of the meta tags (mutation review 5) -------------------
+
+IMG1, IMG2 = PHOTOS + "bridge-1.jpg", PHOTOS + "bridge-2.jpg"
+LD = {"@type": "NewsArticle", "headline": "Bridge opens"}
+
+
+def _meta(prop: str, content: str) -> str:
+    return f'<meta property="{prop}" content="{content}">'
+
+
+@pytest.mark.parametrize(
+    ("head", "field", "expected"),
+    [
+        # the script's type in another case is still JSON-LD: its seconds are read
+        (
+            '<script type="Application/LD+JSON">'
+            + json.dumps({**LD, "datePublished": "2025-04-23T08:03:27+03:00"})
+            + "</script>",
+            "published_at",
+            "2025-04-23T08:03:27+03:00",
+        ),
+        # a list of images gives its first
+        (_script({**LD, "image": [IMG1, IMG2]}), "image_url", IMG1),
+        # an ImageObject with only a contentUrl gives it
+        (_script({**LD, "image": {"@type": "ImageObject", "contentUrl": IMG1}}), "image_url", IMG1),
+        # meta keys in upper case are read, and the first tag of a key wins
+        (_meta("OG:IMAGE", IMG1), "image_url", IMG1),
+        (_meta("og:image", IMG1) + _meta("og:image", IMG2), "image_url", IMG1),
+    ],
+)
+def test_json_ld_and_meta_fields_are_read_as_given(head: str, field: str, expected: str) -> None:
+    """Each head gives ``field`` = ``expected``."""
+    assert _extract(_page(head)).fields[field] == expected
+
+
+def test_a_json_ld_modified_time_without_its_published_time_leaves_the_meta_update() -> None:
+    """JSON-LD gives dateModified alone: its update is not known, so the meta tags' published
+    and modified times are read (no date line shown)."""
+    head = (
+        _script({**LD, "dateModified": "2025-04-23T09:00:00+03:00"})
+        + _meta("article:published_time", "2025-04-23T08:03:00+03:00")
+        + _meta("article:modified_time", "2025-04-23T10:00:00+03:00")
+    )
+    page = _page(head).replace(b'<div class="ndt">Apr 23, 2025 08:03</div>', b"")
+    assert _extract(page).fields["updated_at"] == "2025-04-23T10:00:00+03:00"
+
+
+def test_an_organization_json_ld_author_is_no_author() -> None:
+    """Only a Person is an author: an Organization named again in a photo credit gives no
+    author (a Bulgarian page, where authors are shown)."""
+    ld = _script({"@type": "NewsArticle", "headline": "Заглавие на статията тук",
+                  "author": {"@type": "Organization", "name": "Fakti.bg"}})  # fmt: skip
+    page = (
+        f"<html><head><title>Заглавие на статията тук</title>{ld}</head><body><article>"
+        '<h1>Заглавие на статията тук</h1><div class="ndt">23 Април, 2025 08:03 144 2</div>'
+        '<div>Снимка: Fakti.bg</div><div class="text"><p>Първи параграф.</p></div>'
+        "</article></body></html>"
+    ).encode()
+    assert _extract(page, "https://fakti.bg/bulgaria/1050001-most").fields["authors"] == []
