@@ -9,6 +9,7 @@ import pytest
 from newsspider.extraction.dates import (
     DateLine,
     parse_date_line,
+    parse_date_shown,
     parse_iso,
     parse_listing_date,
     parse_rfc822,
@@ -209,6 +210,9 @@ NEAR_MIDNIGHT = datetime(2026, 6, 15, 22, 30, tzinfo=UTC)
         ),
         ("16.06.2026", NOW, "2026-06-16T00:00:00+03:00"),
         ("01.01.2026", NOW, "2026-01-01T00:00:00+02:00"),
+        ("16.06.2026 г.", NOW, "2026-06-16T00:00:00+03:00"),  # with its `г.`
+        ("днес 12:38", NOW, "2026-06-16T12:38:00+03:00"),  # without `в`/`at`
+        ("today 12:38", NOW, "2026-06-16T12:38:00+03:00"),
         ("днес в 03:30 ч.", datetime(2026, 3, 29, 8, 0, tzinfo=UTC), "2026-03-29T04:30:00+03:00"),
     ],
 )
@@ -248,6 +252,7 @@ def test_listing_dates_unparseable(text: str | None) -> None:
         ("2025-04-23 10:00:00 +03:00", "2025-04-23T10:00:00+03:00"),
         ("2025-04-23T08:03:00+03:00:00", "2025-04-23T08:03:00+03:00"),
         ("2025-04-23T08:03:00.+03:00", "2025-04-23T08:03:00+03:00"),
+        ("2025-04-23T08:03:27,5+03:00", "2025-04-23T08:03:27+03:00"),  # a comma fraction
     ],
 )
 def test_parse_iso(text: str, expected: str) -> None:
@@ -425,3 +430,37 @@ def test_only_ascii_digits_are_numbers(parse, text: str) -> None:
     """Review #3: ``\\d`` took any Unicode digit (``int()`` reads them): ``١٢٣`` was 123 views.
     fakti.bg writes ASCII digits."""
     assert parse(text) is None
+
+
+# --- update words and shown counts of a date line (mutation review 5) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "updated"),
+    [
+        (parse_date_line, "23 Април, 2025 08:03 обновено 23 Април, 2025 09:00", "09:00"),
+        (parse_date_line, "23 Април, 2025 08:03 обновена 23 Април, 2025 09:00", "09:00"),
+        # a count shown as `2,6 хил` (no dot) is a shown count: the update before it is read
+        (
+            parse_date_shown,
+            "9 Януари, 2026 23:13 обновена 10 Януари, 2026 08:00 2,6 хил 7",
+            "08:00",
+        ),
+    ],
+)
+def test_the_update_of_a_date_line_is_read(parse, text: str, updated: str) -> None:
+    """`обновено` and `обновена` both introduce the update time."""
+    line = parse(text)
+    assert line is not None and line.updated is not None
+    assert line.updated.strftime("%H:%M") == updated
+
+
+def test_a_date_line_whose_update_is_no_date_is_not_read() -> None:
+    """An update on 31 February makes the whole line unreadable, not one without update."""
+    assert parse_date_line("23 Април, 2025 08:03, обновена 31 Февруари, 2025 08:13") is None
+
+
+def test_a_shown_date_line_ending_in_plain_numbers_is_not_read_as_shown() -> None:
+    """`parse_date_shown` reads only counts in a shown form; two plain numbers are left to the
+    ordinary date line reader."""
+    assert parse_date_shown("Apr 23, 2025 08:03, updated Apr 23, 2025 09:00 144 7") is None
