@@ -137,3 +137,23 @@ def test_the_repeated_date_line_is_dropped_when_the_json_ld_time_has_seconds() -
         "2025-04-23T08:03:27+03:00",
         "Първи параграф на статията.",
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Заглавие на статията тук - 12",  # a caption: the headline and a two-digit photo number
+        "Снимки: БТА",  # a photo credit
+        "Анна Мария Петрова Иванова Автор във Fakti.bg",  # a four-word author before a role
+    ],
+)
+def test_a_caption_credit_or_author_line_after_the_text_is_no_body_text(line: str) -> None:
+    """Such a paragraph is dropped from the body."""
+    body = f"<p>Първи параграф на статията.</p><p>{line}</p>"
+    assert _known_bg(body)["body"] == "Първи параграф на статията."
+
+
+def test_views_whose_first_group_has_four_digits_are_no_count() -> None:
+    """`1234 567` is no number with a thousands space (at most 3 digits before it)."""
+    ndt = '<div class="ndt">23 Април, 2025 08:03</div><span class="nv">1234 567</span>'
+    assert _known_bg("<p>Първи параграф на статията.</p>", ndt=ndt)["views"] is None

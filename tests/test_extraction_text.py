@@ -451,3 +451,19 @@ def test_a_layout_table_holding_the_date_line_keeps_the_footer_after_it_out_of_t
     f = _bg_page("", f"<table>{rows}</table><p>Синтетичен ред под таблицата.</p>")
     assert f["published_at"] == "2026-01-09T23:13:00+02:00"
     assert f["body"] == "Синтетичен първи абзац.\n\nСинтетичен втори абзац."
+
+
+def test_a_last_bullet_line_ending_in_an_ellipsis_is_a_sentence_not_a_tag() -> None:
+    """`• Следва продължение…` ends like a sentence, so it stays in the body and is no tag."""
+    text = (
+        "Заглавие на новината за проверка\n23 Април, 2025 08:03 144 2\n"
+        "Първият параграф на статията е тук и е достатъчно дълъг за тяло.\n"
+        "Вторият параграф на статията.\n• Следва продължение…"
+    )
+    result = extract_from_text(text, BG_URL)
+    assert isinstance(result, Extracted), result
+    assert (result.fields["tags"], result.fields["body"]) == (
+        [],
+        "Първият параграф на статията е тук и е достатъчно дълъг за тяло.\n\n"
+        "Вторият параграф на статията.\n\n• Следва продължение…",
+    )
