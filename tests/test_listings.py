@@ -74,6 +74,18 @@ def test_panel_listing_items_and_next() -> None:
     assert page.next_url == "http://127.0.0.1:8765/en/world?page=3"
 
 
+def test_a_next_link_after_the_main_with_rel_in_upper_case_is_read() -> None:
+    """`rel="NEXT"` in a footer after `</main>` is the next page (rel is read in any case)."""
+    page = (
+        b'<html><body><main><article class="panel selected-ln"><a href="/world/123456-x">'
+        b'<span class="article-title">A</span></a></article></main><footer>'
+        b'<a rel="NEXT" href="/world?page=2">next</a></footer></body></html>'
+    )
+    assert parse_panel_listing(page, "https://fakti.bg/world", NOW).next_url == (
+        "https://fakti.bg/world?page=2"
+    )
+
+
 def test_relative_date_follows_the_given_clock_not_joined_text() -> None:
     body = (
         '<article class="panel selected-ln"><a href="/world/1-a">'

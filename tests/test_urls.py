@@ -8,6 +8,7 @@ from newsspider.extraction.urls import (
     ArticleRef,
     canonicalize,
     classify,
+    page_number,
     parse_article_url,
     to_fetch_url,
 )
@@ -22,6 +23,7 @@ BG = "https://fakti.bg/world/995663-ruskata-pvo-svali"
         (EN, None, EN),
         ("https://www.fakti.bg/en/world/965998-isw-putin-ready", None, EN),
         ("https://fakti.bg./en/world/965998-isw-putin-ready", None, EN),
+        ("https://www.fakti.bg./en/world/965998-isw-putin-ready", None, EN),
         ("http://fakti.bg/en/world/965998-isw-putin-ready", None, EN),
         ("HTTPS://WWW.FAKTI.BG/en/world/965998-isw-putin-ready", None, EN),
         ("https://fakti.bg:443/en/world/965998-isw-putin-ready", None, EN),
@@ -36,6 +38,9 @@ BG = "https://fakti.bg/world/995663-ruskata-pvo-svali"
         ("  " + BG + "  ", None, BG),
         ("https://fakti.bg", None, "https://fakti.bg/"),
         ("https://fakti.bg/en/", None, "https://fakti.bg/en/"),
+        # `amp/` with nothing after it is no AMP form of the home page
+        ("https://fakti.bg/amp/", None, "https://fakti.bg/amp/"),
+        ("https://fakti.bg/en/amp/", None, "https://fakti.bg/en/amp/"),
         (
             "https://fakti.bg/bulgaria/558557--sasht-zaplashvat",
             None,
@@ -163,6 +168,7 @@ def test_parse_article_url_not_articles(url: str) -> None:
         ("https://fakti.bg/tag/ukraine", "other"),
         ("https://fakti.bg/notasection", "other"),
         ("https://fakti.bg/notasection/1-x", "other"),
+        ("https://fakti.bg/amp/", "other"),
         ("https://example.com/", "offsite"),
         ("mailto:x@fakti.bg", "offsite"),
     ],
@@ -221,3 +227,12 @@ def test_only_ascii_digits_make_an_id_or_a_date(url: str, kind: str) -> None:
     the key ``("bg", 123)``, another article's."""
     assert parse_article_url(url) is None
     assert classify(url) == kind
+
+
+def test_a_query_with_two_page_values_gives_the_first() -> None:
+    """`page=2&page=3` is page 2; no `page` (or no integer) is the default."""
+    assert (page_number("page=2&page=3", 1), page_number("q=x", 1), page_number("page=x", 1)) == (
+        2,
+        1,
+        1,
+    )
