@@ -375,3 +375,41 @@ def test_an_update_shown_equal_to_the_publication_time_is_no_update() -> None:
     )
     f = _extract(page, BG_A_URL).fields
     assert (f["published_at"], f["updated_at"]) == ("2025-04-23T08:03:00+03:00", None)
+
+
+# --- authors and a cut headline on a minimal page (mutation review 5) ------------------------
+
+
+def _minimal(head: str = "", extra: str = "", ndt: str = "23 Април, 2025 08:03 144 2",
+             url: str = BG_A_URL) -> dict:  # fmt: skip
+    page = (
+        f"<html><head><title>Заглавие на статията тук</title>{head}</head><body><article>"
+        f'<h1>Заглавие на статията тук</h1><div class="ndt">{ndt}</div>{extra}'
+        '<div class="text"><p>Първи параграф на статията.</p></div></article></body></html>'
+    )
+    return _extract(page, url).fields
+
+
+def test_a_json_ld_author_named_twice_is_one_author() -> None:
+    """Two equal Person authors in JSON-LD, shown in a header line: one author."""
+    person = {"@type": "Person", "name": "Иван Петров"}
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Заглавие на статията тук",
+                     "author": [person, person]}, ensure_ascii=False)  # fmt: skip
+    head = f'<script type="application/ld+json">{ld}</script>'
+    assert _minimal(head, extra="<div>Иван Петров</div>")["authors"] == ["Иван Петров"]
+
+
+def test_an_english_page_has_no_author_from_a_renamed_byline() -> None:
+    """EN pages show no authors: a byline `… Автор във Fakti.bg` gives none."""
+    f = _minimal(
+        extra='<div class="byline">Jane Doe Jane Doe Автор във Fakti.bg</div>',
+        ndt="Apr 23, 2025 08:03 144",
+        url=EN_URL,
+    )
+    assert f["authors"] == []
+
+
+def test_a_structured_headline_cut_to_a_short_stem_is_kept() -> None:
+    """og:title `Заглавие...` is cut too short to be a cut of the h1: it stays the headline."""
+    head = '<meta property="og:title" content="Заглавие...">'
+    assert _minimal(head)["headline"] == "Заглавие..."
