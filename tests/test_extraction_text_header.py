@@ -589,3 +589,23 @@ def test_a_heading_three_lines_above_the_date_line_is_the_headline() -> None:
         "<p>Първият параграф на статията е тук.</p></article></body></html>"
     )
     assert _page(page, BG_URL)["headline"] == "Заглавие на статията тук"
+
+
+def test_an_english_subtitle_keeps_the_date_line_after_it_over_one_above_the_headline() -> None:
+    """A date line above the headline is taken only over one past the date slot; the EN
+    subtitle (a `p` right after the headline) is in the slot, so the line after it stands."""
+    page = (
+        '<html lang="en"><head><title>Bridge opens - Fakti.bg</title></head><body><main class="m">'
+        '<article class="x"><div class="hd"><div class="d">Apr 22, 2025 10:00 100</div>'
+        "<h1>Bridge opens</h1><p>A synthetic subtitle.</p>"
+        '<div class="d">Apr 23, 2025 08:03 144</div></div><div class="copy">'
+        "<p>First synthetic line.</p><p>Last synthetic line.</p></div>"
+        "</article></main></body></html>"
+    )
+    f = _page(page, EN_URL)
+    assert (f["published_at"], f["views"], f["subtitle"]) == (
+        "2025-04-23T08:03:00+03:00",
+        144,
+        "A synthetic subtitle.",
+    )
+    assert f["body"] == "First synthetic line.\n\nLast synthetic line."
