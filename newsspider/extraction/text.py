@@ -230,7 +230,7 @@ def _find_date(
         line = lines[i]
         found = date_at(i) if line.text != headline else None
         if found is None:
-            if line.linky or line.item or _rail_title(line.text) or line.text == headline:
+            if _no_header_line(line) or line.text == headline:
                 continue
             if head_slot:
                 head_slot = False
@@ -313,8 +313,23 @@ def _past_slot(between: list[Line], headline: str | None, lang: str) -> bool:
     """Whether a date line after ``between`` (the headline and what follows it) is past the
     §3 date slot: a `p`, the caption, a photo credit or an author line comes before it (body
     text). An EN subtitle, the line right after the headline, may be a `p` (§3)."""
-    after = between[2:] if lang == "en" else between[1:]
-    return any(_is_paragraph(line) or _is_special(line, headline) for line in after)
+    return any(_ends_slot(line, headline) for line in between[_slot_head(lang) :])
+
+
+def _slot_head(lang: str) -> int:
+    """The lines from the headline's place on that may be a `p` and still be header: the
+    headline, and on English pages the subtitle right after it (§3)."""
+    return 2 if lang == "en" else 1
+
+
+def _ends_slot(line: Line, headline: str | None) -> bool:
+    """A `p`, the caption, a photo credit or an author line: body text (past the date slot)."""
+    return _is_paragraph(line) or _is_special(line, headline)
+
+
+def _no_header_line(line: Line) -> bool:
+    """A line the date slot does not count: links, a bullet, a rail title."""
+    return line.linky or line.item or _rail_title(line.text)
 
 
 def _beside(el: etree._Element | None, head_el: etree._Element | None) -> bool:
@@ -339,7 +354,7 @@ class _DateSlot:
         self.lines, self.start, self.headline = lines, start, headline
         self.first = headline if start < len(lines) and lines[start].text == headline else None
         self.seen = -1 if self.first is None else 0  # (-1: the first header line is the headline)
-        self.body_from = start + (2 if lang == "en" else 1)  # (an EN subtitle may be a `p`)
+        self.body_from = start + _slot_head(lang)
         self.past = False
         self.known: list[bool] = []  # (for lines[start], lines[start + 1], …)
 
@@ -348,10 +363,10 @@ class _DateSlot:
             self.known.append(self.seen <= 1 and not self.past)
             k = self.start + len(self.known) - 1
             line = self.lines[k]
-            if not (line.linky or line.item or _rail_title(line.text) or line.text == self.first):
+            if not (_no_header_line(line) or line.text == self.first):
                 self.seen += 1
                 self.first = self.first or line.text  # (the headline's place: not counted again)
-            if k >= self.body_from and (_is_paragraph(line) or _is_special(line, self.headline)):
+            if k >= self.body_from and _ends_slot(line, self.headline):
                 self.past = True
         return self.known[i - self.start]
 
