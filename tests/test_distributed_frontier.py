@@ -26,6 +26,7 @@ from newsspider.distributed import frontier as sched
 from newsspider.distributed.claims import ClaimMiddleware
 from newsspider.distributed.worker import _process, claim
 from newsspider.extensions.health import ROBOTS_LOST
+from newsspider.extraction.urls import parse_article_url
 from newsspider.middlewares.redirect import UnfilteredRedirectMiddleware
 from newsspider.middlewares.retry import BackoffRetryMiddleware
 from newsspider.pipelines.runfiles import new_run_files
@@ -33,6 +34,7 @@ from newsspider.startup import StartupError
 from newsspider.state.redis import split_url
 
 BASE = "http://127.0.0.1:8123"
+HOSTS = ("127.0.0.1:8123",)
 
 
 def _opened_frontier(settings: dict) -> sched.RedisFrontier:
@@ -699,3 +701,25 @@ def test_workers_with_the_same_arguments_join_one_job_and_the_last_ends_it(
     for frontier in frontiers:
         frontier.close("finished")
     assert not frontiers[0].server.exists(job)  # the next command may start another job
+
+
+def test_an_article_two_workers_list_is_queued_once_for_the_job(redis_url, tmp_path, monkeypatch):
+    """The spider's article requests go through the job's key filter (not ``dont_filter``,
+    as in a single process, where each key is asked for once per run already): an article
+    listed to two workers, under two URLs of it, is fetched by one."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
+    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    first, second = _opened_frontier(settings), _opened_frontier(settings)
+    requests = [
+        frontier.spider._article_request(parse_article_url(BASE + path, extra_hosts=HOSTS))
+        for frontier, path in [
+            (first, "/en/world/1000013-synthetic"),
+            (second, "/en/amp/world/1000013-synthetic-renamed"),
+        ]
+    ]
+    assert [first.enqueue_request(requests[0]), second.enqueue_request(requests[1])] == [
+        True,
+        False,
+    ]
+    first.close("finished")
+    second.close("finished")

@@ -2240,3 +2240,56 @@ def test_a_backfill_up_to_today_moves_no_watermark_of_an_edition_it_found_nothin
     list(spider.parse_search(response(en.url, listed, en)))
     assert spider.coverage is not None
     assert spider.coverage.unlisted() == (["bg"] if required else [])
+
+
+def test_until_ends_at_the_next_sofia_midnight_exactly() -> None:
+    """`until=` is inclusive of its Sofia date: the next midnight itself is outside. A
+    date-only item or article (BG form C, 00:00) of the day after is not asked for nor kept;
+    one a minute before midnight is."""
+    spider = make_spider(since="2025-10-01", until="2025-10-25", sections="world", lang="bg")
+    (request,) = spider.start_requests_list()
+    body = panel(
+        [("/world/1000012-l", "26.10.2025"), ("/world/1000011-k", "25.10.2025")],
+        next_href="/world?page=2",
+    )
+    out = paths(spider.parse_listing(response(request.url, body, request)))
+    assert out == ["/world/1000011-k", "/world?page=2"]
+    en = make_spider(since="2025-10-01", until="2025-10-25", lang="en")
+    en.start_requests_list()
+    for shown, iso, records in [
+        ("Oct 26, 2025 00:00", "2025-10-26T00:00:00+03:00", 0),
+        ("Oct 25, 2025 23:59", "2025-10-25T23:59:00+03:00", 1),
+    ]:
+        page = article_response(en, iso)
+        page = page.replace(body=page.body.replace(b"Oct 26, 2025 09:15", shown.encode()))
+        items = list(en.parse(page))
+        assert [item["published_at"] for item in items] == [iso] * records
+
+
+def test_refresh_leaves_out_an_export_published_at_the_next_midnight() -> None:
+    times = {
+        ("bg", 1000001): sofia_local(2025, 10, 26, 0, 0),  # the midnight after `until`
+        ("bg", 1000002): sofia_local(2025, 10, 25, 23, 59),
+    }
+    urls = {
+        ("bg", 1000001): "https://fakti.bg/world/1000001-a",
+        ("bg", 1000002): "https://fakti.bg/world/1000002-b",
+    }
+    store = FakeStore(known=times, since=list(urls.items()))
+    spider = make_spider(store, refresh="36500", since="2025-10-20", until="2025-10-25", lang="bg")
+    refreshed = [p for p in paths(spider.start_requests_list()) if "-" in p.rsplit("/", 1)[-1]]
+    assert refreshed == ["/world/1000002-b"]
+
+
+def test_until_whose_next_midnight_is_the_walks_lower_bound_leaves_nothing() -> None:
+    """A scope walked down to exactly the instant `until=` ends at has nothing between: an
+    error, as for an earlier `until`; a minute later, the run starts."""
+    overlap = timedelta(minutes=60)
+    edge = sofia_local(2025, 9, 2) + overlap  # watermark - overlap = the end of 2025-09-01
+    spider = make_spider(FakeStore(marks={"en": edge}), until="2025-09-01", lang="en")
+    with pytest.raises(ArgumentError, match=r"until: .*en is walked down to 2025-09-02 00:00"):
+        spider.start_requests_list()
+    later = make_spider(
+        FakeStore(marks={"en": edge - timedelta(minutes=1)}), until="2025-09-01", lang="en"
+    )
+    assert len(later.start_requests_list()) == 1  # the feed
