@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import (
     DateLine,
     parse_date_line,
@@ -174,6 +175,15 @@ def test_date_line_unparseable_is_none(text: str | None) -> None:
     assert parse_date_line(text) is None
 
 
+def test_a_date_line_of_the_longest_length_is_read() -> None:
+    """A direct call: no page shows the limit (page text is collapsed before). Text of
+    ``DATE_LINE_MAX`` characters is read, one character more is not."""
+    line = "23 Април, 2025 08:03 144 2"
+    text = line.ljust(P.DATE_LINE_MAX)
+    assert parse_date_line(text) == DateLine(sofia_local(2025, 4, 23, 8, 3), None, 144, 2)
+    assert parse_date_line(text + " ") is None
+
+
 def test_date_line_is_a_dataclass() -> None:
     line = parse_date_line("Apr 23, 2025 08:03 144")
     assert line == DateLine(sofia_local(2025, 4, 23, 8, 3), None, 144, None)
@@ -214,6 +224,8 @@ NEAR_MIDNIGHT = datetime(2026, 6, 15, 22, 30, tzinfo=UTC)
         ("днес 12:38", NOW, "2026-06-16T12:38:00+03:00"),  # without `в`/`at`
         ("today 12:38", NOW, "2026-06-16T12:38:00+03:00"),
         ("днес в 03:30 ч.", datetime(2026, 3, 29, 8, 0, tzinfo=UTC), "2026-03-29T04:30:00+03:00"),
+        # a naive "now" is UTC: 22:30 on the 15th is already the 16th in Sofia
+        ("днес в 00:10 ч.", NEAR_MIDNIGHT.replace(tzinfo=None), "2026-06-16T00:10:00+03:00"),
     ],
 )
 def test_listing_dates(text: str, now: datetime, expected: str) -> None:
@@ -253,6 +265,8 @@ def test_listing_dates_unparseable(text: str | None) -> None:
         ("2025-04-23T08:03:00+03:00:00", "2025-04-23T08:03:00+03:00"),
         ("2025-04-23T08:03:00.+03:00", "2025-04-23T08:03:00+03:00"),
         ("2025-04-23T08:03:27,5+03:00", "2025-04-23T08:03:27+03:00"),  # a comma fraction
+        ("2025-04-23T08:03:27,", "2025-04-23T08:03:27+03:00"),  # a bare fraction, no offset
+        ("2025-04-23T08:03:27.", "2025-04-23T08:03:27+03:00"),
     ],
 )
 def test_parse_iso(text: str, expected: str) -> None:
@@ -369,6 +383,7 @@ def test_the_ends_of_the_calendar_that_have_a_sofia_time_and_an_instant_are_kept
         (parse_iso, "1850-06-01T10:00:00Z"),  # local mean time
         (parse_iso, "1943-01-15T12:00:00Z"),  # wartime +01:00
         (parse_rfc822, "Mon, 01 Jan 0050 12:00:00 GMT"),  # read as 2050
+        (parse_rfc822, "Mon, 01 Jan 050 12:00:00 GMT"),  # three digits: also read as 2050
         (parse_rfc822, "Mon, 01 Jan 0001 12:00:00 GMT"),  # read as 2001
     ],
 )

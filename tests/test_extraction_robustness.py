@@ -33,6 +33,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
         "https://fakti.bg/feed",
         "mailto:x@fakti.bg",
         "",
+        "http://:8080/world/123456-x",  # no host, only a port
     ],
 )
 def test_non_article_url(url: str) -> None:
@@ -412,6 +413,19 @@ def test_a_lone_surrogate_escape_in_json_ld_becomes_a_replacement_character() ->
     assert item["image_url"].endswith("/jsonld\ufffdimage-1.jpg")
     assert item["headline"] == "Synthetic \U0001f600 bridge \ufffd opens at dawn"
     json.dumps(dict(item), ensure_ascii=False, default=str).encode("utf-8")  # what -o does
+
+
+@pytest.mark.parametrize("escape", ["\\uD800", "\\uDBFF", "\\uDFFF"])
+def test_a_lone_surrogate_escape_in_upper_case_becomes_a_replacement_character(
+    escape: str,
+) -> None:
+    """The same escape written in upper case: the extracted headline holds U+FFFD, never a
+    lone surrogate."""
+    page = (FIXTURES / "jsonld_utc.html").read_text("utf-8")
+    page = page.replace("Synthetic bridge opens", f"Synthetic bridge {escape} opens")
+    result = extract_article(page, "https://fakti.bg/en/world/1040008-synthetic-bridge")
+    assert isinstance(result, Extracted)
+    assert result.fields["headline"] == "Synthetic bridge \ufffd opens at dawn"
 
 
 @pytest.mark.parametrize("scheme", ["Http", "HTTP", "hTTps"])

@@ -253,6 +253,23 @@ def test_a_date_line_whose_rest_is_a_count_with_its_word_keeps_its_date(
     )
 
 
+def test_the_rest_of_a_date_element_is_read_up_to_60_characters() -> None:
+    """`.ndt`'s rest after the time (`DATE_REST_SHOWN`): 60 characters keep the date (no
+    update, null views); 61 do not, the page is rejected."""
+    rest = " | Views: 144 | Comments: 3 | Shares: 12 | Likes: 5 | Pins 7"
+    assert len(rest) == 60
+    page = EN_PAGE.format(info=f'<div class="ndt">{EN_DATE}{rest}</div>', body=PARAS)
+    page = page.replace("<div>", '<div class="text">', 1)
+    f = _page(page, EN_URL)
+    assert (f["published_at"], f["updated_at"], f["views"]) == (
+        "2025-04-23T08:03:00+03:00",
+        None,
+        None,
+    )
+    result = extract_article(page.replace(rest, rest + "7").encode("utf-8"), EN_URL)
+    assert not isinstance(result, Extracted) and result.reason == "missing:published_at"
+
+
 def test_a_body_line_with_an_update_word_and_words_is_no_date_line() -> None:
     """`… 09:00, обновено: 2 загинали, 5 ранени` opening the body was taken as the page's date
     line (the first rule took any words after the update word): with the header's date line
@@ -408,6 +425,15 @@ def test_a_body_line_with_counts_in_another_form_dates_no_page(when: str, para: 
     text = f"Нов мост\n{when}\nПървият абзац на статията.\n{para}\nПоследен абзац.\n"
     result = extract_from_text(text, BG_URL)
     assert not isinstance(result, Extracted) and "published_at" in result.reason
+
+
+def test_a_body_line_with_counts_in_another_form_and_its_update_dates_no_page() -> None:
+    """Nor with its update in the next paragraph (`обновена …`, joined to it as to the
+    header's date line): the page whose header line is not read is still rejected."""
+    para = "10 Януари, 2026 16:00 1.168 1.170</p><p>обновена 10 Януари, 2026 17:00"
+    page = REDESIGN.format(when="Публикувано наскоро", para=para)
+    result = extract_article(page.encode("utf-8"), BG_URL)
+    assert not isinstance(result, Extracted) and result.reason == "missing:published_at"
 
 
 def test_the_header_date_line_with_counts_in_another_form_keeps_its_date() -> None:

@@ -109,6 +109,15 @@ def test_text_author_line_variants_keep_the_body(author: str) -> None:
     assert f["body"] == "Първият абзац описва церемонията.\n\nВторият абзац продължава."
 
 
+def test_text_a_hyphenated_name_is_no_name_shown_twice() -> None:
+    """`Жан-Жан` is one name, not `Жан` shown twice (only a space or nothing joins the two):
+    the line is no author line and stays body text."""
+    line = "Жан-Жан Автор във Fakti.bg"
+    f = _text(BG_TEXT.replace("Ивана Петрова\nИвана Петрова\nАвтор във Fakti.bg", line)).fields
+    assert f["authors"] == []
+    assert f["body"] == f"{line}\n\nПървият абзац описва церемонията.\n\nВторият абзац продължава."
+
+
 def test_text_body_line_ending_in_fakti_stays_in_body() -> None:
     f = _text(BG_TEXT + "Повече подробности във Fakti.bg\n").fields
     assert f["authors"] == ["Ивана Петрова"]
@@ -1141,6 +1150,18 @@ def test_text_a_bg_date_only_line_gives_way_to_a_date_line_with_counts_or_update
     ):
         f = _text(f"9 Май, 1945\nТема: История\n{date}\nПърви абзац.\n").fields
         assert (f["published_at"], f["views"]) == ("2026-01-09T23:13:00+02:00", views)
+
+
+def test_text_a_bg_date_line_with_an_update_wins_over_an_earlier_one_with_a_time_only() -> None:
+    """After a date-like first line, the date line with an update is the date line, not the
+    one before it that shows a time only (no counts, no update), within `DATE_LOOKAHEAD`."""
+    date = "9 Януари, 2026 23:13"
+    text = f"9 Май, 1945\nТема: История\n{date}\n{date}, обновена 9 Януари, 2026 23:50\nАбзац.\n"
+    f = _text(text).fields
+    assert (f["published_at"], f["updated_at"]) == (
+        "2026-01-09T23:13:00+02:00",
+        "2026-01-09T23:50:00+02:00",
+    )
 
 
 @pytest.mark.parametrize(
