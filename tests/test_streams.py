@@ -60,7 +60,8 @@ def test_every_member_must_end_and_trailing_bytes_are_ignored(encoding: bytes) -
     packed = PACKERS[encoding](PAGE)
     assert stream_ends(packed + packed, encoding)
     assert not stream_ends(packed + packed[:-3], encoding)
-    assert stream_ends(packed + b"\0\0 not a member", encoding)
+    # GzipFile stops at bytes that are not a member; ZstdFile fails on them (ZstdError)
+    assert stream_ends(packed + b"\0\0 not a member", encoding) is (encoding == b"gzip")
 
 
 @pytest.mark.parametrize("encoding", list(PACKERS))
@@ -133,3 +134,27 @@ def test_the_outermost_encoding_is_the_one_judged() -> None:
     assert mw.process_response(request, _response(request, packed, "deflate, gzip")).body == PAGE
     with pytest.raises(ResponseDataLossError, match="gzip body"):
         mw.process_response(request, _response(request, packed[:-4], "deflate, gzip"))
+
+
+SKIPPABLE = (0x184D2A50).to_bytes(4, "little") + (5).to_bytes(4, "little") + b"extra"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "between"),
+    [("gzip", b"\0" * 7), ("x-gzip", b"\0"), ("zstd", SKIPPABLE)],
+)
+def test_a_cut_member_after_padding_is_cut(encoding: str, between: bytes) -> None:
+    """A whole member, padding Scrapy skips (gzip: zero bytes; zstd: a skippable frame),
+    then a member cut short: Scrapy keeps what it decoded (gzip: the second member's part
+    too), so the page would be read shorter; it was taken for whole (only a member right
+    after another was judged)."""
+    mw = _middleware(RETRY_ENABLED=False)
+    request = Request(URL)
+    pack = PACKERS[encoding.encode()]
+    second = pack(PAGE)
+    body = pack(b"<html><head><title>Synthetic</title></head>") + between + second
+    decoded = mw.process_response(request, _response(request, body, encoding)).body
+    assert decoded == b"<html><head><title>Synthetic</title></head>" + PAGE
+    with pytest.raises(ResponseDataLossError, match=f"{encoding} body cut short"):
+        mw.process_response(request, _response(request, body[: -len(second) // 2], encoding))
+    assert mw.crawler.stats.get_value("safety/truncated") == 1

@@ -24,16 +24,18 @@ else:
     from backports import zstd
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
 def _members_end(
-    body: bytes, new: Callable[[], Any], magic: bytes, errors: tuple[type[Exception], ...]
+    body: bytes,
+    new: Callable[[], Any],
+    next_member: Callable[[bytes], bytes],
+    errors: tuple[type[Exception], ...],
 ) -> bool:
-    """Every member (gzip) or frame (zstd) of ``body`` ends; bytes after the last one that
-    do not start another are ignored, as Scrapy's decompression ignores them."""
+    """Every member (gzip) or frame (zstd) of ``body`` ends. ``next_member`` gives, from
+    the bytes after one, where Scrapy's decompression reads another (b"": none)."""
     rest = body
-    while True:
+    while rest:
         decompressor = new()
         try:
             decompressor.decompress(rest)
@@ -41,13 +43,23 @@ def _members_end(
             return False
         if not decompressor.eof:
             return False
-        rest = decompressor.unused_data
-        if not rest.startswith(magic):
-            return True
+        rest = next_member(decompressor.unused_data)
+    return True
 
 
 def _gzip() -> Any:
     return zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+
+def _next_gzip_member(rest: bytes) -> bytes:
+    """GzipFile skips zero padding after a member, then stops at bytes that are not one."""
+    rest = rest.lstrip(b"\0")
+    return rest if rest.startswith(_GZIP_MAGIC) else b""
+
+
+def _next_zstd_frame(rest: bytes) -> bytes:
+    """ZstdFile reads every byte left as frames (a skippable one too)."""
+    return rest
 
 
 def _deflate_ends(body: bytes) -> bool:
@@ -82,11 +94,11 @@ def stream_ends(body: bytes, encoding: bytes) -> bool:
     if not body:  # (no content at all: a 404, 204 or redirect with the header; nothing cut)
         return True
     if encoding in (b"gzip", b"x-gzip"):
-        return _members_end(body, _gzip, _GZIP_MAGIC, (zlib.error,))
+        return _members_end(body, _gzip, _next_gzip_member, (zlib.error,))
     if encoding == b"deflate":
         return _deflate_ends(body)
     if encoding == b"br":
         return _brotli_ends(body)
     if encoding == b"zstd":
-        return _members_end(body, zstd.ZstdDecompressor, _ZSTD_MAGIC, (zstd.ZstdError,))
+        return _members_end(body, zstd.ZstdDecompressor, _next_zstd_frame, (zstd.ZstdError,))
     return True
