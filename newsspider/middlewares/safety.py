@@ -6,12 +6,13 @@
   ``FAKTI_BASE_URL``, or of the embedded replica; the fakti.bg host variants when crawling
   fakti.bg itself). Redirects are re-scheduled through the downloader middlewares, so an
   off-site redirect is refused here too.
-- :class:`SizeLimitMiddleware` (downloader, in place of Scrapy's ``HttpCompressionMiddleware``,
-  which applies ``DOWNLOAD_MAXSIZE`` to the decompressed size, so a gzip bomb is cut near the
-  limit): counts every response dropped for its size and turns the download handler's
+- :class:`SizeLimitMiddleware` (downloader, in place of Scrapy's ``HttpCompressionMiddleware``):
+  decodes each compressed body once (:func:`~newsspider.middlewares.streams.decode`), with
+  ``DOWNLOAD_MAXSIZE`` applied to the decompressed size, so a gzip bomb is cut near the
+  limit; counts every response dropped for its size and turns the download handler's
   cancellation into a quiet ``IgnoreRequest`` (no traceback; one warning line). A compressed
-  body whose stream is cut short (:func:`~newsspider.middlewares.streams.stream_ends`) is
-  retried, then fails as a ``ResponseDataLossError``: never read as a shorter page.
+  body cut short (or that cannot be decoded) is retried, then fails as a
+  ``ResponseDataLossError``: never read as a shorter page.
 - :class:`ListingGuardMiddleware` (spider): drops a pagination request deeper than
   ``FAKTI_MAX_LISTING_PAGES`` and one that loops (points back to a page of the same listing
   already requested, or to an earlier page number), and sends :data:`listing_cut` (the walk
@@ -31,13 +32,14 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, ResponseDataLossError
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
+from scrapy.responsetypes import responsetypes
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.httpobj import urlparse_cached
 
 from newsspider.extraction import patterns as P
 from newsspider.extraction.urls import page_number
-from newsspider.middlewares.streams import stream_ends
+from newsspider.middlewares.streams import DECODERS, DecodedTooLarge, decode
 
 logger = logging.getLogger(__name__)
 
@@ -117,40 +119,93 @@ class TooLarge(IgnoreRequest):
 
 
 class SizeLimitMiddleware(HttpCompressionMiddleware):
-    """Responses over ``DOWNLOAD_MAXSIZE`` (as sent, or once decompressed) are dropped
-    (:class:`TooLarge`) and counted: ``safety/refused/maxsize``. A compressed body cut short
-    (its outermost ``Content-Encoding`` stream does not end) is counted,
-    ``safety/truncated``, and retried like a download error (``RETRY_TIMES``, Scrapy's
-    ``retry/...`` stats), then fails with ``ResponseDataLossError``."""
+    """Decodes compressed responses in place of Scrapy's ``HttpCompressionMiddleware``
+    (same ``Accept-Encoding``, headers, response class, size settings, warnings and
+    ``httpcompression/...`` stats), each body in one pass (:func:`decode`).
+
+    Responses over ``DOWNLOAD_MAXSIZE`` (as sent, or once decompressed) are dropped
+    (:class:`TooLarge`) and counted: ``safety/refused/maxsize``. A compressed body that is
+    not whole (one of its ``Content-Encoding`` streams does not end, or cannot be decoded)
+    is counted, ``safety/truncated``, and retried like a download error (``RETRY_TIMES``,
+    Scrapy's ``retry/...`` stats), then fails with ``ResponseDataLossError``."""
 
     crawler: Crawler
+    max_size: int
+    warn_size: int
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SizeLimitMiddleware:
         mw = super().from_crawler(crawler)
         mw.crawler = crawler
+        mw.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        mw.warn_size = crawler.settings.getint("DOWNLOAD_WARNSIZE")
         return mw
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        encodings = b",".join(response.headers.getlist("Content-Encoding")).split(b",")
-        try:
-            decoded = super().process_response(request, response)
-        except IgnoreRequest as exc:
-            self._count()  # Scrapy logged the sizes
-            raise TooLarge(*exc.args) from exc
-        if decoded is response or stream_ends(response.body, encodings[-1]):
-            return decoded
-        return self._cut_short(request, encodings[-1].strip().decode("latin-1"))
+        encodings = [
+            token.strip().lower()
+            for value in response.headers.getlist("Content-Encoding")
+            for token in value.split(b",")
+        ]
+        if request.method == "HEAD" or not encodings:
+            return response
+        max_size = request.meta.get("download_maxsize", self.max_size)
+        body = response.body
+        while encodings and encodings[-1] in DECODERS:  # the last applied, the first undone
+            encoding = encodings.pop()
+            try:
+                body, whole = decode(body, encoding, max_size)
+            except DecodedTooLarge as exc:
+                self._count()
+                msg = (
+                    f"dropped {response.url:.200}: {exc.size} B decompressed so far "
+                    f"({len(response.body)} B compressed), over DOWNLOAD_MAXSIZE ({max_size} B)"
+                )
+                logger.warning(msg)
+                raise TooLarge(msg) from exc
+            if not whole:
+                return self._cut_short(request, encoding.decode("latin-1"))
+        return self._decoded(request, response, body, encodings)
+
+    def _decoded(
+        self, request: Request, response: Response, body: bytes, kept: list[bytes]
+    ) -> Response:
+        """``response`` with ``body``, the encodings not decoded (``kept``) left in its
+        header, its class guessed again (a text one detects its encoding again)."""
+        warn_size = request.meta.get("download_warnsize", self.warn_size)
+        if len(response.body) < warn_size <= len(body):
+            logger.warning(
+                "%s: %d B once decompressed, over DOWNLOAD_WARNSIZE (%d B)",
+                response,
+                len(body),
+                warn_size,
+            )
+        headers = response.headers.copy()
+        if kept:
+            logger.warning(
+                "%s: cannot decode %s from encoding(s) %r",
+                type(self).__name__,
+                response.url,
+                b",".join(kept).decode("latin-1"),
+            )
+            headers["Content-Encoding"] = kept
+        else:
+            del headers["Content-Encoding"]
+        self.crawler.stats.inc_value("httpcompression/response_bytes", len(body))
+        self.crawler.stats.inc_value("httpcompression/response_count")
+        cls = responsetypes.from_args(headers=headers, url=response.url, body=body)
+        text = {"encoding": None} if issubclass(cls, TextResponse) else {}
+        return response.replace(cls=cls, body=body, headers=headers, **text)
 
     def _cut_short(self, request: Request, encoding: str) -> Request:
         self.crawler.stats.inc_value("safety/truncated")
-        logger.warning("%s body cut short: %.200s", encoding, request.url)
+        logger.warning("%s body cut short or undecodable: %.200s", encoding, request.url)
         settings = self.crawler.settings
         if settings.getbool("RETRY_ENABLED") and not request.meta.get("dont_retry"):
             retry = get_retry_request(request, spider=self.crawler.spider, reason="truncated body")
             if retry is not None:
                 return retry
-        raise ResponseDataLossError(f"{encoding} body cut short: {request.url:.200}")
+        raise ResponseDataLossError(f"{encoding} body cut short or undecodable: {request.url:.200}")
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         # Scrapy's HTTP handler cancels a download only when it exceeds DOWNLOAD_MAXSIZE

@@ -1,16 +1,20 @@
-"""Whether a compressed HTTP body is whole: its stream reaches its end marker.
+"""A compressed HTTP body decoded once: its bytes, within a size limit, and whether it is whole.
 
 Scrapy's decompression keeps whatever a cut stream gives (a gzip without its trailer, a
 brotli or zstd frame without its end), so a body cut short by the server or a proxy, with a
 ``Content-Length`` that matches what was sent, would be read as a shorter page. The HTTP
 layer's data-loss check covers only connections cut before ``Content-Length``.
+:func:`decode` gives, in one pass, the bytes Scrapy's decoding gives for a whole body and
+whether every stream in it reached its end marker.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import zlib
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 try:
@@ -23,82 +27,125 @@ if sys.version_info >= (3, 14):
 else:
     from backports import zstd
 
-_GZIP_MAGIC = b"\x1f\x8b"
+#: Zero padding, then the magic of a gzip member.
+_NEXT_GZIP_MEMBER = re.compile(rb"\0*(?=\x1f\x8b)")
+#: Compressed bytes first fed to a decompressor, then as many as it has read of its stream
+#: so far: the bytes left after a member are copied (``unused_data``), so a body of many
+#: tiny members costs no more than this a member, and a large member a few calls.
+_PIECE = 32 * 1024
+_ERRORS = (zlib.error, brotli.error, zstd.ZstdError)
 
 
-def _members_end(
-    body: bytes,
-    new: Callable[[], Any],
-    next_member: Callable[[bytes], bytes],
-    errors: tuple[type[Exception], ...],
-) -> bool:
-    """Every member (gzip) or frame (zstd) of ``body`` ends. ``next_member`` gives, from
-    the bytes after one, where Scrapy's decompression reads another (b"": none)."""
-    rest = body
-    while rest:
-        decompressor = new()
-        try:
-            decompressor.decompress(rest)
-        except errors:
-            return False
-        if not decompressor.eof:
-            return False
-        rest = next_member(decompressor.unused_data)
-    return True
+class DecodedTooLarge(ValueError):
+    """The decoded body passed the size limit: ``size`` bytes decoded when it stopped."""
+
+    def __init__(self, size: int, max_size: int) -> None:
+        super().__init__(f"{size} B decoded so far, over {max_size} B")
+        self.size = size
 
 
-def _gzip() -> Any:
-    return zlib.decompressobj(16 + zlib.MAX_WBITS)
+def _room(size: int, max_size: int) -> int:
+    """Bytes to ask a decompressor for: one more than the limit allows (0: no limit)."""
+    return max_size + 1 - size if max_size else sys.maxsize
 
 
-def _next_gzip_member(rest: bytes) -> bytes:
+def _check(size: int, max_size: int) -> None:
+    if max_size and size > max_size:
+        raise DecodedTooLarge(size, max_size)
+
+
+def _streams(
+    body: bytes, new: Callable[[], Any], next_at: Callable[[bytes, int], int | None], max_size: int
+) -> tuple[bytes, bool]:
+    """Decodes the streams of ``body`` one after another (``new()``: a zlib or zstd
+    decompressor); ``next_at(body, end)``: where the next one starts, None when done."""
+    parts: list[bytes] = []
+    size, start, pos, view = 0, 0, 0, memoryview(body)
+    decompressor = new()
+    while True:
+        piece = view[pos : pos + max(_PIECE, pos - start)]
+        pos += len(piece)
+        parts.append(decompressor.decompress(piece, _room(size, max_size)))
+        size += len(parts[-1])
+        _check(size, max_size)  # (not over: it gave less than asked, so took the whole piece)
+        if decompressor.eof:
+            after = next_at(body, pos - len(decompressor.unused_data))
+            if after is None:
+                return b"".join(parts), True
+            start = pos = after
+            decompressor = new()
+        elif pos >= len(body):
+            return b"".join(parts), False
+
+
+def _next_gzip_member(body: bytes, end: int) -> int | None:
     """GzipFile skips zero padding after a member, then stops at bytes that are not one."""
-    rest = rest.lstrip(b"\0")
-    return rest if rest.startswith(_GZIP_MAGIC) else b""
+    member = _NEXT_GZIP_MEMBER.match(body, end)
+    return member.end() if member else None
 
 
-def _next_zstd_frame(rest: bytes) -> bytes:
+def _next_zstd_frame(body: bytes, end: int) -> int | None:
     """ZstdFile reads every byte left as frames (a skippable one too)."""
-    return rest
+    return end if end < len(body) else None
 
 
-def _deflate_ends(body: bytes) -> bool:
-    """A zlib stream, or a raw deflate one (as Scrapy tries them), ends."""
-    for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):
-        decompressor = zlib.decompressobj(wbits)
-        try:
-            decompressor.decompress(body)
-        except zlib.error:
-            continue
-        return decompressor.eof
-    return False
+def _one_stream(body: bytes, end: int) -> None:
+    """Bytes after a deflate stream are ignored, as Scrapy ignores them."""
 
 
-def _brotli_ends(body: bytes) -> bool:
-    decompressor = brotli.Decompressor()
+def _gunzip(body: bytes, max_size: int) -> tuple[bytes, bool]:
+    return _streams(
+        body, partial(zlib.decompressobj, 16 + zlib.MAX_WBITS), _next_gzip_member, max_size
+    )
+
+
+def _inflate(body: bytes, max_size: int) -> tuple[bytes, bool]:
+    """A zlib stream, else a raw deflate one, as Scrapy tries them."""
     try:
-        decompressor.process(body)
-    except brotli.error:
-        return False
-    return decompressor.is_finished()
+        return _streams(body, zlib.decompressobj, _one_stream, max_size)
+    except zlib.error:
+        return _streams(body, partial(zlib.decompressobj, -zlib.MAX_WBITS), _one_stream, max_size)
 
 
-def stream_ends(body: bytes, encoding: bytes) -> bool:
-    """Whether ``body``, compressed with ``encoding`` (a ``Content-Encoding`` token), runs to
-    its end. An empty body (no stream), and other encodings (not decoded by Scrapy), are
-    not judged: True.
+def _unbrotli(body: bytes, max_size: int) -> tuple[bytes, bool]:
+    """One stream; its output stops growing once past the limit (at a block's end)."""
+    decompressor = brotli.Decompressor()
+    decoded = decompressor.process(body, output_buffer_limit=_room(0, max_size))
+    _check(len(decoded), max_size)
+    return decoded, decompressor.is_finished()
 
-    Meant for a body Scrapy already decoded within ``DOWNLOAD_MAXSIZE``: this inflates it
-    again, whole."""
-    encoding = encoding.strip().lower()
+
+def _unzstd(body: bytes, max_size: int) -> tuple[bytes, bool]:
+    return _streams(body, zstd.ZstdDecompressor, _next_zstd_frame, max_size)
+
+
+#: The ``Content-Encoding`` tokens Scrapy decodes (lower case), and their decoders.
+DECODERS: dict[bytes, Callable[[bytes, int], tuple[bytes, bool]]] = {
+    b"gzip": _gunzip,
+    b"x-gzip": _gunzip,
+    b"deflate": _inflate,
+    b"br": _unbrotli,
+    b"zstd": _unzstd,
+}
+
+
+def decode(body: bytes, encoding: bytes, max_size: int = 0) -> tuple[bytes, bool]:
+    """``body`` decoded from ``encoding`` (a token of :data:`DECODERS`, any case), and
+    whether it is whole: every stream in it reaches its end marker (gzip: every member,
+    after zero padding; zstd: every frame). A whole body gives the bytes Scrapy's own
+    decoding gives; bytes after the last gzip member that do not start one, and after a
+    deflate stream, are ignored as Scrapy ignores them.
+
+    Not whole: a stream cut short, ``(decoded so far, False)``; a body that cannot be decoded
+    (corrupt, not in that format, a gzip member whose checksum or size does not match),
+    ``(b"", False)``, where Scrapy raises its decoder's error (gzip: keeps what it decoded
+    before the fault, if anything). An empty body is no stream: ``(b"", True)``.
+    Raises :class:`DecodedTooLarge` as soon as more than ``max_size`` bytes are decoded
+    (0: no limit), so a bomb stops near the limit.
+    """
     if not body:  # (no content at all: a 404, 204 or redirect with the header; nothing cut)
-        return True
-    if encoding in (b"gzip", b"x-gzip"):
-        return _members_end(body, _gzip, _next_gzip_member, (zlib.error,))
-    if encoding == b"deflate":
-        return _deflate_ends(body)
-    if encoding == b"br":
-        return _brotli_ends(body)
-    if encoding == b"zstd":
-        return _members_end(body, zstd.ZstdDecompressor, _next_zstd_frame, (zstd.ZstdError,))
-    return True
+        return b"", True
+    try:
+        return DECODERS[encoding.strip().lower()](body, max_size)
+    except _ERRORS:
+        return b"", False
