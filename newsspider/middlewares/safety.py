@@ -163,7 +163,7 @@ class SizeLimitMiddleware(HttpCompressionMiddleware):
                 )
                 logger.warning(msg)
                 raise TooLarge(msg) from exc
-            if not whole:
+            if not whole and 200 <= response.status < 300:  # (an error page is not read)
                 return self._cut_short(request, encoding.decode("latin-1"))
         return self._decoded(request, response, body, encodings)
 

@@ -27,12 +27,15 @@ if sys.version_info >= (3, 14):
 else:
     from backports import zstd
 
-#: Zero padding, then the magic of a gzip member.
-_NEXT_GZIP_MEMBER = re.compile(rb"\0*(?=\x1f\x8b)")
+#: Zero padding, then the magic of a gzip member, or its first byte at the body's end (a
+#: member cut one byte in).
+_NEXT_GZIP_MEMBER = re.compile(rb"\0*(?=\x1f\x8b|\x1f\Z)")
 #: Compressed bytes first fed to a decompressor, then as many as it has read of its stream
 #: so far: the bytes left after a member are copied (``unused_data``), so a body of many
 #: tiny members costs no more than this a member, and a large member a few calls.
-_PIECE = 32 * 1024
+_PIECE = 4 * 1024
+#: Decoded bytes asked of brotli at a time (its limit is soft: it may give a block more).
+_BROTLI_CHUNK = 64 * 1024
 _ERRORS = (zlib.error, brotli.error, zstd.ZstdError)
 
 
@@ -59,23 +62,22 @@ def _streams(
 ) -> tuple[bytes, bool]:
     """Decodes the streams of ``body`` one after another (``new()``: a zlib or zstd
     decompressor); ``next_at(body, end)``: where the next one starts, None when done."""
-    parts: list[bytes] = []
-    size, start, pos, view = 0, 0, 0, memoryview(body)
+    out = bytearray()
+    start, pos, view = 0, 0, memoryview(body)
     decompressor = new()
     while True:
         piece = view[pos : pos + max(_PIECE, pos - start)]
         pos += len(piece)
-        parts.append(decompressor.decompress(piece, _room(size, max_size)))
-        size += len(parts[-1])
-        _check(size, max_size)  # (not over: it gave less than asked, so took the whole piece)
+        out += decompressor.decompress(piece, _room(len(out), max_size))
+        _check(len(out), max_size)  # (not over: it gave less than asked, so took the whole piece)
         if decompressor.eof:
             after = next_at(body, pos - len(decompressor.unused_data))
             if after is None:
-                return b"".join(parts), True
+                return bytes(out), True
             start = pos = after
             decompressor = new()
         elif pos >= len(body):
-            return b"".join(parts), False
+            return bytes(out), False
 
 
 def _next_gzip_member(body: bytes, end: int) -> int | None:
@@ -108,11 +110,18 @@ def _inflate(body: bytes, max_size: int) -> tuple[bytes, bool]:
 
 
 def _unbrotli(body: bytes, max_size: int) -> tuple[bytes, bool]:
-    """One stream; its output stops growing once past the limit (at a block's end)."""
+    """One stream, decoded :data:`_BROTLI_CHUNK` at a time so that a bomb stops near the
+    limit."""
     decompressor = brotli.Decompressor()
-    decoded = decompressor.process(body, output_buffer_limit=_room(0, max_size))
-    _check(len(decoded), max_size)
-    return decoded, decompressor.is_finished()
+    out = bytearray(decompressor.process(body, output_buffer_limit=_BROTLI_CHUNK))
+    while True:
+        _check(len(out), max_size)
+        if decompressor.is_finished():
+            return bytes(out), True
+        chunk = decompressor.process(b"", output_buffer_limit=_BROTLI_CHUNK)
+        if not chunk:
+            return bytes(out), False
+        out += chunk
 
 
 def _unzstd(body: bytes, max_size: int) -> tuple[bytes, bool]:
