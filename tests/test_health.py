@@ -247,6 +247,39 @@ def test_no_listing_page_could_be_read():
     )
 
 
+def test_no_listing_page_read_names_download_maxsize_when_pages_were_too_large():
+    """DOWNLOAD_MAXSIZE=1000: every feed and listing page was dropped for its size, and the
+    message named only robots.txt's 200."""
+    values = {
+        "downloader/request_count": 5,
+        "response_received_count": 1,
+        "downloader/response_status_count/200": 1,
+        "downloader/exception_type_count/scrapy.exceptions.DownloadCancelledError": 4,
+        "safety/refused/maxsize": 4,
+        "discovery/feeds/unusable": 2,
+        "discovery/listing_failed": 2,
+    }
+    assert report(values)["pages"]["too_large"] == 4
+    assert only(evaluate(report(values))).message == (
+        "no articles discovered: no listing, feed or search page could be read (HTTP 200×1; "
+        "4 page(s) larger than DOWNLOAD_MAXSIZE dropped: raise it)"
+    )
+
+
+def test_article_pages_over_download_maxsize_count_against_coverage():
+    """47 of 100 article pages over DOWNLOAD_MAXSIZE passed as healthy, run after run: a size
+    refusal was taken for one a site asks for (robots.txt)."""
+    values = stats(pages=53, text=0, **{"rejects/download:TooLarge": 47})
+    assert report(values)["articles"]["not_served"] == 47
+    failure = only(evaluate(report(values, mode="incremental")))
+    assert failure.exit_code == health.EXIT_COVERAGE
+    assert failure.message == (
+        "field coverage below threshold: headline 53% < 90%, published_at 53% < 90%, "
+        "body 53% < 90% (of 100 article pages; 47 gave no article page: "
+        "download:TooLarge×47, larger than DOWNLOAD_MAXSIZE: raise it)"
+    )
+
+
 def nothing_new() -> dict:
     """Feeds read, every listed article already exported."""
     return {

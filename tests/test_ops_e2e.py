@@ -131,6 +131,26 @@ def test_unreachable_base_url_exits_4_at_once(tmp_path):
     assert report["run"]["feed"] is None
 
 
+def test_download_maxsize_below_the_pages_fails_the_run_and_names_it(replica, tmp_path):
+    """Article pages over DOWNLOAD_MAXSIZE were left out of coverage: 47 of 100 refused on
+    every run, health OK, exit 0. Below every listing page, exit 5 named only robots.txt's 200."""
+    done = crawl(replica.base_url, tmp_path / "out", SINCE, DOWNLOAD_MAXSIZE="110000")
+    assert done.returncode == 6, done.stderr[-3000:]
+    last = health_lines(done)[-1]
+    big = reports(tmp_path / "out")[0]["articles"]["rejected"]["download:TooLarge"]
+    assert big > 0 and last.endswith(
+        f"gave no article page: download:TooLarge×{big}, larger than DOWNLOAD_MAXSIZE: raise it)"
+    )
+    tiny = crawl(replica.base_url, tmp_path / "tiny", SINCE, DOWNLOAD_MAXSIZE="1000")
+    assert tiny.returncode == 5, tiny.stderr[-3000:]
+    dropped = reports(tmp_path / "tiny")[0]["pages"]["too_large"]
+    assert dropped > 0 and health_lines(tiny)[-1] == (
+        "ERROR: health: UNHEALTHY (exit status 5): no articles discovered: no listing, feed or "
+        f"search page could be read (HTTP 200×1; {dropped} page(s) larger than "
+        "DOWNLOAD_MAXSIZE dropped: raise it)"
+    )
+
+
 def test_empty_listing_exits_5_and_spidermon_reports_it(replica_factory, tmp_path):
     empty = replica_factory(articles=ARTICLES, epoch=2, now=NOW, empty_listings=True)
     done = crawl(empty.base_url, tmp_path / "out", SPIDERMON_ENABLED="True")

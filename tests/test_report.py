@@ -90,6 +90,7 @@ def test_summary_counts_pages_articles_coverage_layers_and_cost():
         "feeds_unusable": 0,
         "listings_lost": 0,
         "robots_unavailable": 0,
+        "too_large": 0,
     }
     art = report["articles"]
     assert art["links_found"] == 40 + 5 + 30 + 7 + 1  # known ones included

@@ -258,11 +258,12 @@ def test_redirect_to_file_scheme_is_not_followed(protected: Crawl) -> None:
 
 def test_every_refused_article_leaves_a_reject(protected: Crawl) -> None:
     """Nothing requested is lost without a trace: each URL is a record or a reject."""
-    refused = "download:IgnoreRequest"  # by the size limit or the site guard
+    refused = "download:IgnoreRequest"  # by the site guard
+    too_large = "download:TooLarge"  # over DOWNLOAD_MAXSIZE: counts against coverage
     assert protected.rejects == {
-        "https://fakti.bg" + BOMB: refused,
-        "https://fakti.bg" + BIG: refused,
-        "https://fakti.bg" + BIG_STREAM: refused,
+        "https://fakti.bg" + BOMB: too_large,
+        "https://fakti.bg" + BIG: too_large,
+        "https://fakti.bg" + BIG_STREAM: too_large,
         "https://fakti.bg" + AWAY: refused,  # redirected off-site
         "https://fakti.bg" + REFRESH: refused,  # meta refresh off-site
         "https://fakti.bg" + FILE: "http:302",  # a redirect to file: is not followed

@@ -24,7 +24,7 @@ from newsspider.extraction.listings import ListingItem, ListingPage
 from newsspider.extraction.record import NotArticle
 from newsspider.extraction.urls import compact_key
 from newsspider.items import RejectItem
-from newsspider.middlewares.safety import ListingGuardMiddleware
+from newsspider.middlewares.safety import ListingGuardMiddleware, TooLarge
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders import fakti as fakti_module
 from newsspider.spiders.fakti import FaktiSpider
@@ -1400,7 +1400,12 @@ def test_an_article_that_cannot_be_fetched_becomes_a_reject() -> None:
         "https://fakti.bg/world/1000005-x",
         "download:IgnoreRequest",
     )
-    assert spider.crawler.stats.get_value("pages/failed") == 2
+    # over DOWNLOAD_MAXSIZE: no refusal a site asks for, but a setting below its pages
+    big = Failure(TooLarge("larger than DOWNLOAD_MAXSIZE: https://fakti.bg/world/1000005-x"))
+    big.request = request
+    [reject] = list(spider.article_failed(big))
+    assert reject["reason"] == "download:TooLarge"
+    assert spider.crawler.stats.get_value("pages/failed") == 3
 
 
 SITE_NOON = sofia_local(2025, 10, 26, 12, 0)  # the Date header of every fake response

@@ -17,7 +17,7 @@ from itertools import pairwise
 from statistics import median
 from typing import Any
 
-from newsspider.extensions.summary import EXTRACTED_FIELDS, not_served
+from newsspider.extensions.summary import EXTRACTED_FIELDS, TOO_LARGE, not_served
 from newsspider.extraction.dates import SOFIA
 
 #: Exit statuses (0 healthy; 1 is Scrapy's own: bad argument/setting, crash).
@@ -225,7 +225,10 @@ def _no_articles(report: Mapping[str, Any]) -> Failure | None:
     if not pages["listing_pages"] and pages.get("robots_unavailable"):
         why = f"robots.txt could not be read, so every page was refused (HTTP {statuses})"
     elif not pages["listing_pages"]:
-        why = f"no listing, feed or search page could be read (HTTP {statuses})"
+        why = f"no listing, feed or search page could be read (HTTP {statuses}"
+        if pages.get("too_large"):
+            why += f"; {pages['too_large']} page(s) {CAUSES['TooLarge']} dropped: raise it"
+        why += ")"
     else:
         why = (
             f"{pages['listing_pages']} listing/feed/search page(s) read (HTTP {statuses}) but "
@@ -236,8 +239,8 @@ def _no_articles(report: Mapping[str, Any]) -> Failure | None:
 
 def _coverage(report: Mapping[str, Any], th: Thresholds, verdict: Verdict) -> Failure | None:
     """Field coverage over the article pages asked for: those extracted, and the requests that
-    gave no article page (``not_served``: an HTTP or download error, a refusal, a page that is
-    no article), which have no field at all."""
+    gave no article page (``not_served``: an HTTP or download error, a page over
+    ``DOWNLOAD_MAXSIZE``, a page that is no article), which have no field at all."""
     articles = report["articles"]
     extracted, failed = articles["extracted"], articles.get("not_served", 0)
     pages = extracted + failed
@@ -263,6 +266,8 @@ def _coverage(report: Mapping[str, Any], th: Thresholds, verdict: Verdict) -> Fa
             reasons["not an article"] = articles["not_article"]
         why = ", ".join(f"{k}×{v}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1]))
         of += f"; {failed} gave no article page: {why}"
+        if TOO_LARGE in reasons:
+            of += f", {CAUSES['TooLarge']}: raise it"
     return Failure(
         "coverage", EXIT_COVERAGE, f"field coverage below threshold: {', '.join(low)} ({of})"
     )

@@ -38,6 +38,10 @@ LISTING_STATS = (
 #: Listing and search pages that could not be read after their retries (a 404/410 listing
 #: does not exist, an unusable feed falls back to listings: neither counts).
 LISTING_LOST_STATS = ("discovery/listing_failed", "discovery/search_failed")
+#: Responses dropped as larger than ``DOWNLOAD_MAXSIZE`` (any page: robots.txt, listings...).
+TOO_LARGE_STAT = "safety/refused/maxsize"
+#: The reject reason of an article page larger than ``DOWNLOAD_MAXSIZE``.
+TOO_LARGE = "download:TooLarge"
 #: Unfinished run files of an interrupted run, removed as this one started.
 LEFTOVERS_REMOVED = "export/leftovers_removed"
 #: Why a run that walked listings moved no watermark (text; absent when it moved them, or
@@ -90,9 +94,10 @@ def _pct(part: float, whole: float) -> float | None:
 
 def not_served(reason: str) -> bool:
     """A reject reason that says the site gave an article request no article page: an HTTP
-    error after the retries (5xx, a block, a deleted article's 404/410) or a download error
-    (a timeout); not a refusal by our rules (``download:IgnoreRequest``: robots.txt, an
-    off-site redirect, a size limit), which a site may ask for on purpose, run after run."""
+    error after the retries (5xx, a block, a deleted article's 404/410), a download error
+    (a timeout) or a page over ``DOWNLOAD_MAXSIZE`` (``download:TooLarge``); not another
+    refusal by our rules (``download:IgnoreRequest``: robots.txt, an off-site redirect),
+    which a site may ask for on purpose, run after run."""
     if reason.startswith("http:"):
         return True
     return reason.startswith("download:") and reason != "download:IgnoreRequest"
@@ -158,6 +163,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "feeds_unusable": int(stats.get("discovery/feeds/unusable", 0)),
             "listings_lost": sum(int(stats.get(k, 0)) for k in LISTING_LOST_STATS),
             "robots_unavailable": int(stats.get("politeness/robots_unavailable", 0)),
+            "too_large": int(stats.get(TOO_LARGE_STAT, 0)),
         },
         "articles": {
             "links_found": sum(int(stats.get(k, 0)) for k in LINK_STATS)

@@ -61,7 +61,7 @@ from newsspider.items import RejectItem
 from newsspider.loaders import build_item, build_reject
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.robots import ROBOTS_FORBIDDEN, ROBOTS_UNAVAILABLE
-from newsspider.middlewares.safety import listing_cut
+from newsspider.middlewares.safety import TooLarge, listing_cut
 from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.pipelines.writer import write_failure
@@ -1210,15 +1210,16 @@ class FaktiSpider(scrapy.Spider):
         """An article request that got no usable response (after its retries: an HTTP error,
         a refused or oversized download, a timeout...) becomes a reject record, so that no
         discovered article is lost without a trace. Reason: ``http:<status>`` or
-        ``download:<exception type>`` (``IgnoreRequest`` for every refusal by our rules,
-        an oversized page's ``TooLarge`` included)."""
+        ``download:<exception type>`` (``IgnoreRequest`` for every other refusal by our
+        rules; ``TooLarge`` for a page over ``DOWNLOAD_MAXSIZE``, a setting below the site's
+        pages, which counts against coverage as a page not served)."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
         if isinstance(error, HttpError):
             reason = f"http:{error.response.status}"
         else:
-            kind = IgnoreRequest if isinstance(error, IgnoreRequest) else type(error)
-            reason = f"download:{kind.__name__}"
+            refused = isinstance(error, IgnoreRequest) and not isinstance(error, TooLarge)
+            reason = f"download:{(IgnoreRequest if refused else type(error)).__name__}"
         logger.warning("article %s not fetched: %s (%.200s)", request.url, reason, error)
         self.crawler.stats.inc_value("pages/failed")
         self._hold(request, "not fetched")
