@@ -119,6 +119,9 @@ ITEM_PIPELINES = {
 #: `scrapy crawl` exits with the run's health status (3 locked, 4-9 failed gates).
 COMMANDS_MODULE = "newsspider.commands"
 EXTENSIONS = {
+    # -o/-O feeds whose failures fail the run (README "Crash safety and exactly-once")
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "newsspider.extensions.feeds.CheckedFeedExporter": 0,
     "newsspider.extensions.unreachable.UnreachableAbort": 400,
     "newsspider.extensions.progress.Progress": 500,
     "newsspider.extensions.report.RunReport": 800,

@@ -641,6 +641,36 @@ def test_a_run_whose_lock_file_went_away_publishes_nothing(
     assert ids(feed) == ([5, 6] if how == "replaced" else [1, 2, 3, 4, 5, 6])
 
 
+def test_a_run_whose_o_feed_cannot_be_written_publishes_nothing(
+    pipeline_run, make_record, tmp_path
+):
+    """-O into a folder that is a file: one traceback per record, exit 0, keys committed, so
+    the -O consumer never got those records. Now the run fails (exit 9) and publishes
+    nothing: the next run emits them again, to both."""
+    from scrapy import Spider
+
+    from newsspider.extensions.feeds import FEED_FAILED, CheckedFeedExporter
+
+    (tmp_path / "file").write_text("x")
+    uri = str(tmp_path / "file" / "x.jsonl")
+    run = pipeline_run(FEEDS={uri: {"format": "jsonlines"}})
+    feeds = CheckedFeedExporter.from_crawler(run.crawler)
+    spider = Spider(name="fakti")
+    feeds.open_spider(spider)
+    run.feed(*(article(make_record(i)) for i in range(1, 4)))
+    for item in run.passed:
+        feeds.item_scraped(item, spider)  # (raised NotADirectoryError, caught by Scrapy)
+    run.close()
+    assert run.stats.get_value("export/write_failed") == run.stats.get_value(FEED_FAILED) == uri
+    assert completed(tmp_path) == []
+    assert exit_status(run.crawler) == 9
+    again = pipeline_run()
+    again.feed(*(article(make_record(i)) for i in range(1, 4)))
+    again.close()
+    (feed,) = completed(tmp_path)
+    assert ids(feed) == [1, 2, 3]
+
+
 def test_a_run_whose_extra_lock_file_went_away_still_publishes(pipeline_run, make_record, tmp_path):
     """FAKTI_LOCK_FILE keeps no other run from this state (its own lock is still held): a
     shared one deleted during the run failed the run (review: exit 9, 38 records withheld)."""

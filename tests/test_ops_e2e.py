@@ -151,6 +151,67 @@ def test_download_maxsize_below_the_pages_fails_the_run_and_names_it(replica, tm
     )
 
 
+def feed_crawl(
+    base_url: str, out: Path, *feed: str, **settings: str
+) -> subprocess.CompletedProcess:
+    """:func:`crawl` of :data:`SINCE` with Scrapy's feed options (``-O URI``, ``-o URI``)."""
+    cmd = scrapy_cmd(base_url, out, SINCE, **settings) + list(feed)
+    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+
+
+class FailingStorage:
+    """A feed storage that opens but cannot store (an upload that fails at the end)."""
+
+    def __init__(self, uri: str, *, feed_options: dict | None = None) -> None:
+        self.uri = uri
+
+    def open(self, spider: object):
+        import tempfile
+
+        return tempfile.TemporaryFile()
+
+    def store(self, file) -> None:
+        raise OSError(f"cannot store {self.uri}")
+
+
+def test_a_feed_that_cannot_be_written_fails_the_run_and_loses_nothing(replica, tmp_path):
+    """-O into a folder that is a file: tracebacks 'Error caught on signal handler:
+    FeedExporter.item_scraped', no feed, health OK, exit 0, and the keys committed, so the
+    -O consumer never got those records."""
+    out, blocker = tmp_path / "out", tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    for option in ("-O", "-o"):  # overwrite, append
+        uri = str(blocker / f"feed{option}.jsonl")
+        done = feed_crawl(replica.base_url, out, option, uri)
+        assert done.returncode == 9, done.stderr[-3000:]
+        assert "Error caught on signal handler" not in done.stderr
+        assert f"ERROR: writing {uri} failed ([Errno 20] Not a directory" in done.stderr
+        assert health_lines(done)[-1] == (
+            "ERROR: health: UNHEALTHY (exit status 9): run did not finish normally: finish "
+            "reason 'export_failed' (expected finished); its output is incomplete"
+        )
+        report = reports(out)[-1]
+        assert report["run"]["feed"] is None and report["articles"]["emitted"] == 0
+    good = tmp_path / "good.jsonl"
+    done = feed_crawl(replica.base_url, out, "-O", str(good))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert len(good.read_text("utf-8").splitlines()) == 30  # none of them lost
+
+
+def test_a_feed_that_fails_as_it_is_stored_fails_the_run(replica, tmp_path):
+    """The storage's ``store`` raises at the end (Scrapy: feedexport/failed_count): exit 9,
+    though the run file was published and its keys committed by then."""
+    storages = json.dumps({"failing": "tests.test_ops_e2e.FailingStorage"})
+    done = feed_crawl(
+        replica.base_url, tmp_path / "out", "-O", "failing://x.jsonl", FEED_STORAGES=storages
+    )
+    assert done.returncode == 9, done.stderr[-3000:]
+    assert (
+        "ERROR: the -o/-O feed failing://x.jsonl could not be stored (its 30 record(s) are in "
+        "the run file and counted as exported): exit status 9"
+    ) in done.stderr
+
+
 def test_empty_listing_exits_5_and_spidermon_reports_it(replica_factory, tmp_path):
     empty = replica_factory(articles=ARTICLES, epoch=2, now=NOW, empty_listings=True)
     done = crawl(empty.base_url, tmp_path / "out", SPIDERMON_ENABLED="True")

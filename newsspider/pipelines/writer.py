@@ -33,16 +33,16 @@ EXPORT_FAILED = "export_failed"
 write_failure = object()
 
 
-def write_failed(crawler: Crawler, path: Path, error: Exception) -> None:
-    """The first failed write of a run file (``path``: its final name) or of its record in the
-    state: logged, counted, signalled, and the run asked to stop (whatever follows cannot be
-    published)."""
+def write_failed(crawler: Crawler, name: str, error: Exception) -> None:
+    """The first failed write of a run file (``name``: its final name; a ``-o``/``-O`` feed's
+    URI) or of its record in the state: logged, counted, signalled, and the run asked to stop
+    (whatever follows cannot be published)."""
     if crawler.stats.get_value("export/write_failed"):
         return
-    crawler.stats.set_value("export/write_failed", path.name)
-    logger.error("writing %s failed (%s): stopping the run", path.name, error)
+    crawler.stats.set_value("export/write_failed", name)
+    logger.error("writing %s failed (%s): stopping the run", name, error)
     set_exit_status(crawler, EXIT_FINISH_REASON)  # (even if the run is then forced to stop)
-    crawler.signals.send_catch_log(write_failure, name=path.name)
+    crawler.signals.send_catch_log(write_failure, name=name)
     try:
         engine = crawler.engine
     except RuntimeError:  # no crawl running: nothing to stop
@@ -84,7 +84,7 @@ class RunFileWriter:
         """The file can no longer be published whole (a write of it, or of its keys in the
         state, failed): :func:`write_failed`."""
         self.failed = self.failed or error
-        write_failed(self.crawler, self.path, error)
+        write_failed(self.crawler, self.path.name, error)
 
     def publish(self, check: Callable[[], None] | None = None) -> Path | None:
         """Publish the file (``check`` as for :meth:`AtomicFile.publish`); ``None`` when nothing

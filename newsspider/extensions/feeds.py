@@ -1,0 +1,68 @@
+"""Scrapy's ``-o``/``-O`` feeds (``FEEDS``), whose failures fail the run as the run file's do.
+
+:class:`CheckedFeedExporter` takes the place of Scrapy's ``FeedExporter``. A feed that cannot
+be opened or written as an item is scraped (a folder that is a file, no permission, a full
+disk) was one traceback per item ("Error caught on signal handler"), and the run exited 0 with
+its keys committed: the feed's consumer never got those records, and no run asked for them
+again. Now it is :func:`~newsspider.pipelines.writer.write_failed` (one ERROR line naming the
+feed's URI, finish reason ``export_failed``, exit status 9, no watermark moves), stat
+:data:`FEED_FAILED`, and the run file is not published either (its keys are rolled back by
+:class:`~newsspider.pipelines.export.ExportPipeline`): the next run emits those records again.
+
+A feed that fails only as it is stored at the end (Scrapy's ``feedexport/failed_count/*``, e.g.
+an upload) fails once the run file is published and its keys committed, and after the run
+report was written: the run exits 9 with one ERROR line, but those records stay exported.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Spider
+from scrapy.extensions.feedexport import FeedExporter
+
+from newsspider.extensions.exitstatus import exit_status, set_exit_status
+from newsspider.extensions.health import EXIT_FINISH_REASON
+from newsspider.pipelines.writer import write_failed
+
+logger = logging.getLogger(__name__)
+
+#: Stat: the URIs of the run's feeds, set when one of them could not be opened or written.
+FEED_FAILED = "export/feed_failed"
+#: Scrapy's stats of feeds that could not be stored (``<prefix><storage class>``).
+STORE_FAILED = "feedexport/failed_count/"
+
+
+class CheckedFeedExporter(FeedExporter):
+    """Scrapy's ``FeedExporter`` whose failures fail the run (see the module)."""
+
+    def _uris(self) -> str:
+        return ", ".join(slot.uri for slot in self.slots)
+
+    def item_scraped(self, item: Any, spider: Spider) -> None:
+        try:
+            super().item_scraped(item, spider)
+        except Exception as exc:  # (the item's feed slots are Scrapy's: which one is not told)
+            stats = self.crawler.stats
+            if not stats.get_value(FEED_FAILED):
+                stats.set_value(FEED_FAILED, self._uris())
+                write_failed(self.crawler, self._uris(), exc)
+
+    async def close_spider(self, spider: Spider) -> None:
+        failed = self.crawler.stats.get_value(FEED_FAILED)
+        if failed:  # (a feed that could not be opened would be tried again, empty, unhandled)
+            self.slots = [slot for slot in self.slots if slot.file is not None]
+        await super().close_spider(spider)
+        stats = self.crawler.stats.get_stats()
+        if failed or not any(name.startswith(STORE_FAILED) for name in stats):
+            return
+        logger.error(
+            "the -o/-O feed %s could not be stored (its %d record(s) are in the run file and "
+            "counted as exported): exit status %d",
+            self._uris(),
+            int(stats.get("export/items", 0)),
+            EXIT_FINISH_REASON,
+        )
+        set_exit_status(self.crawler, EXIT_FINISH_REASON)
+        self.crawler.stats.set_value("health/exit_code", exit_status(self.crawler))
