@@ -358,6 +358,26 @@ BAD_RUNS = {
         ["-s", "FAKTI_STATE=redis:/127.0.0.1:6393/0?prefix=x"],
         "FAKTI_STATE: 'redis:/127.0.0.1:6393/0?prefix=x' looks like a mistyped URL",
     ),
+    # two runs were both first runs (every record again), and a stray :memory:.lock was made
+    "in-memory state": (
+        [
+            "-a",
+            "replica=0",
+            "-s",
+            "FAKTI_BASE_URL=http://127.0.0.1:9",
+            "-s",
+            "FAKTI_STATE=:memory:",
+        ],
+        "FAKTI_STATE: ':memory:' names no file: SQLite reads ':memory:' as an in-memory database",
+    ),
+    # it said "cannot create the run lock ...: File exists"
+    "state below a file": (
+        [
+            *("-a", "replica=0", "-s", "FAKTI_BASE_URL=http://127.0.0.1:9"),
+            *("-s", "FAKTI_STATE={tmp}/file/s.sqlite"),
+        ],
+        "FAKTI_STATE: cannot open '",
+    ),
     "empty contact": (["-s", "FAKTI_CONTACT="], "setting FAKTI_CONTACT: bad value ''"),
     # an unset $STATE in a cron line: the default state (every record again); no extra lock
     "empty state": (["-s", "FAKTI_STATE="], "setting FAKTI_STATE: bad value ''; expected a"),

@@ -13,6 +13,7 @@ from scrapy.utils.test import get_crawler
 
 from newsspider.state import (
     SettingError,
+    check_location,
     get_store,
     open_store,
     redact,
@@ -119,10 +120,50 @@ def test_an_absolute_path_with_a_colon_is_a_file() -> None:
     assert state_file("/abs/a:b/st.sqlite") == Path("/abs/a:b/st.sqlite")
 
 
-def test_open_store_reports_an_unusable_path_in_one_line(tmp_path):
+@pytest.mark.parametrize("below", ["s.sqlite", "a/b/s.sqlite"])
+def test_a_state_below_a_file_is_refused_naming_the_file(tmp_path, below):
+    """``FAKTI_STATE=/etc/passwd/x.sqlite`` said "cannot create the run lock ...: File
+    exists", not that ``/etc/passwd`` is no folder."""
     (tmp_path / "file").write_text("")
-    with pytest.raises(SettingError, match=r"^FAKTI_STATE: cannot open '.*file/s.sqlite': "):
-        open_store(tmp_path / "file" / "s.sqlite")  # a file where a folder should be
+    path = tmp_path / "file" / below
+    with pytest.raises(SettingError) as exc:
+        check_location(str(path))
+    assert (
+        str(exc.value)
+        == f"FAKTI_STATE: cannot open {str(path)!r}: {str(tmp_path / 'file')!r} is not a folder"
+    )
+    with pytest.raises(SettingError, match=r"^FAKTI_STATE: cannot open .* is not a folder$"):
+        open_store(f"sqlite://{path}")
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        (":memory:", ":memory:"),
+        ("sqlite://:memory:", ":memory:"),
+        ("sqlite::memory:", ":memory:"),
+        ("./:memory:", ":memory:"),  # (the path ':memory:')
+        ("sqlite://file::memory:", "file::memory:"),
+        ("sqlite://file:s.sqlite?mode=memory", "file:s.sqlite?mode=memory"),
+        ("./file:s.sqlite", "file:s.sqlite"),  # (SQLite opened s.sqlite, locked file:s.sqlite.lock)
+    ],
+)
+def test_a_state_sqlite_keeps_in_memory_or_reads_as_a_uri_is_refused(
+    tmp_path, monkeypatch, value, name
+):
+    """``FAKTI_STATE=:memory:`` was an in-memory state: two runs were both first runs (40
+    records each), no watermark or history kept, and a stray ``:memory:.lock`` in the
+    working folder."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SettingError) as exc:
+        open_store(value)
+    kind = "an in-memory database" if name == ":memory:" else "a URI"
+    assert str(exc.value) == (
+        f"FAKTI_STATE: {value!r} names no file: SQLite reads {name!r} as {kind} (the state "
+        "must persist: name a file by its absolute path)"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_state_location_default_is_under_output_dir():

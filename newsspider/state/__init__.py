@@ -23,6 +23,7 @@ import json
 import logging
 import re
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -328,7 +329,9 @@ def check_location(location: str) -> None:
             shown = redact(location, misplaced=True)
             raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {MISPLACED_AT}")
         return
-    if state_file(location) is not None:
+    path = state_file(location)
+    if path is not None:
+        _check_file(location, path)
         return
     if location.lower().startswith("sqlite:"):
         raise SettingError(
@@ -343,6 +346,35 @@ def check_location(location: str) -> None:
     raise SettingError(
         f"FAKTI_STATE: unsupported store {redact(location, refused=True)!r} (accepted: {_ACCEPTED})"
     )
+
+
+def _check_file(location: str, path: Path) -> None:
+    """A SQLite file that SQLite would not keep (``:memory:``, a ``file:`` URI: the name once
+    ``./`` is dropped), or below a file, is a :class:`SettingError`."""
+    name = str(path)
+    if name == ":memory:" or name.startswith("file:"):
+        kind = "an in-memory database" if name == ":memory:" else "a URI"
+        raise SettingError(
+            f"FAKTI_STATE: {redact(location, refused=True)!r} names no file: SQLite reads "
+            f"{name!r} as {kind} (the state must persist: name a file by its absolute path)"
+        )
+    above = _file_above(path)
+    if above is not None:
+        raise SettingError(f"FAKTI_STATE: cannot open {name!r}: {str(above)!r} is not a folder")
+
+
+def _file_above(path: Path) -> Path | None:
+    """The nearest of ``path``'s parents that exists, if it is not a folder (``None`` if it
+    is one, or cannot be looked at: left to opening the store)."""
+    for folder in path.parents:
+        try:
+            mode = folder.stat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError:
+            return None
+        return None if stat.S_ISDIR(mode) else folder
+    return None
 
 
 def open_store(uri_or_path: str | Path, *, owner: str = "") -> StateStore:
