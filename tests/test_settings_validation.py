@@ -169,6 +169,23 @@ def test_a_bad_value_is_one_line_naming_the_setting(name: str, value: str, expec
         # a sender without Spidermon's [monitoring] extra (jinja2, slack_sdk, ...)
         ("spidermon.contrib.actions.slack.X", True, "pip install 'spidermon[monitoring]'"),
         ("Send", False, "'Send' is not an import path module.Name"),
+        # an unset variable (`-s FAKTI_SPIDERMON_FAILED_ACTIONS=$ACTIONS`) ran no action, silently
+        *(
+            (
+                value,
+                enabled,
+                "(names no action: an unset variable in a cron line? none: leave "
+                "it out, or give [])",
+            )
+            for value in ("", " ", ",", " , ,", '[""]', ["", " "])
+            for enabled in (True, False)
+        ),
+        # it passed the check, then stopped the run with a traceback (can't instantiate)
+        (
+            "spidermon.core.actions.Action",
+            True,
+            "(spidermon.core.actions.Action is an abstract Action, which cannot run)",
+        ),
         ('["a.Send"', False, "(not a JSON list)"),
         ({"a.Send": 1}, False, "(not a list)"),  # (a settings file's)
     ],
@@ -204,7 +221,10 @@ def test_action_classes_are_imported_only_with_spidermon_enabled() -> None:
     enabled = project_settings(SPIDERMON_ENABLED="True", FAKTI_SPIDERMON_FINISHED_ACTIONS=actions)
     with pytest.raises(ValueError, match=r"No module named 'newsspider\.nope'"):
         validate_settings(enabled)
-    validate_settings(project_settings(SPIDERMON_ENABLED="1", FAKTI_SPIDERMON_FAILED_ACTIONS=[]))
+    for none in ([], "[]", " [ ] "):  # (no actions, explicitly)
+        validate_settings(
+            project_settings(SPIDERMON_ENABLED="1", FAKTI_SPIDERMON_FAILED_ACTIONS=none)
+        )
 
 
 def test_an_ipv6_site_needs_the_resolver_that_looks_it_up() -> None:
@@ -434,6 +454,18 @@ BAD_RUNS = {
         ["-s", "SPIDERMON_ENABLED=True", "-s", "FAKTI_SPIDERMON_FAILED_ACTIONS=newsspider.x.Send"],
         "setting FAKTI_SPIDERMON_FAILED_ACTIONS: bad value 'newsspider.x.Send' (newsspider.x.Send: "
         "ModuleNotFoundError: No module named 'newsspider.x')",
+    ),
+    "empty spidermon action": (
+        ["-s", "SPIDERMON_ENABLED=True", "-s", "FAKTI_SPIDERMON_FAILED_ACTIONS=,"],
+        "setting FAKTI_SPIDERMON_FAILED_ACTIONS: bad value ',' (names no action",
+    ),
+    "abstract spidermon action": (
+        [
+            *("-s", "SPIDERMON_ENABLED=True"),
+            *("-s", "FAKTI_SPIDERMON_PASSED_ACTIONS=spidermon.core.actions.Action"),
+        ],
+        "setting FAKTI_SPIDERMON_PASSED_ACTIONS: bad value 'spidermon.core.actions.Action' "
+        "(spidermon.core.actions.Action is an abstract Action, which cannot run)",
     ),
     "setting given twice": (
         ["-s", "FAKTI_EMIT=new", "-s", "FAKTI_GZIP=1", "-s", "FAKTI_GZIP=0"],

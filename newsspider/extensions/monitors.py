@@ -22,6 +22,7 @@ the compiled check (``pipelines/validate.py``).
 
 from __future__ import annotations
 
+import inspect
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -66,9 +67,14 @@ def action_paths(value: object) -> list[str | type]:
     """An action setting's import paths: a list, its JSON or a comma list
     (:func:`~newsspider.extensions.health.setting_items`); in a list, a class too (a Python
     settings module may name one, as Spidermon's own settings allow). ``ValueError`` for
-    anything else, or an item that is neither ``module.Name`` nor a class."""
-    paths = [item.strip() if isinstance(item, str) else item for item in setting_items(value)]
+    anything else, an item that is neither ``module.Name`` nor a class, or items that are all
+    empty (``""``, ``,``: an unset variable would turn alerting off; no actions is ``[]``)."""
+    items = setting_items(value)
+    paths = [item.strip() if isinstance(item, str) else item for item in items]
     paths = [path for path in paths if path != ""]
+    if items and not paths:
+        reason = "names no action: an unset variable in a cron line? none: leave it out, or give []"
+        raise ValueError(reason)
     for path in paths:
         if not isinstance(path, type) and not (
             isinstance(path, str) and re.fullmatch(r"\w+(\.\w+)+", path)
@@ -79,7 +85,7 @@ def action_paths(value: object) -> list[str | type]:
 
 def load_actions(value: object) -> list[type[Action]]:
     """The Spidermon ``Action`` classes an action setting names; ``ValueError`` for a path
-    that does not import or is not an ``Action``."""
+    that does not import, or is not an ``Action`` or an abstract one."""
     actions = []
     for path in action_paths(value):
         try:
@@ -91,6 +97,8 @@ def load_actions(value: object) -> list[type[Action]]:
             raise ValueError(f"{path}: {type(exc).__name__}: {exc}{hint}") from None
         if not (isinstance(action, type) and issubclass(action, Action)):
             raise ValueError(f"{path} is not a Spidermon Action")
+        if inspect.isabstract(action):
+            raise ValueError(f"{path} is an abstract Action, which cannot run")
         actions.append(action)
     return actions
 
