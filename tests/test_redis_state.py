@@ -109,6 +109,28 @@ def test_a_store_opens_over_a_unix_socket_in_the_database_and_prefix_given(unix_
         ("redis://h:1/3?timeout=5", "unknown query key 'timeout'"),  # (a blocking pool's)
         ("unix:///r.sock?socket_keepalive=1", "unknown query key 'socket_keepalive'"),  # (TCP's)
         ("redis://h:1/3?ssl_ca_certs=/ca.pem", "unknown query key 'ssl_ca_certs'"),  # (rediss)
+        # a typed option: "redis-py cannot read it (a host, a port 1..65535, a database number)"
+        *(
+            (f"redis://h:1/0?{key}={value}", f"query key {key!r}: bad value {value!r}; {form}")
+            for key, form in (
+                ("socket_timeout", "expected a number >= 0"),
+                ("socket_connect_timeout", "expected a number >= 0"),
+                ("db", "expected a whole number >= 0"),
+                ("health_check_interval", "expected a whole number >= 0"),
+            )
+            for value in ("abc", "-1", "nan", "inf", "1.5x")
+        ),
+        ("redis://h:1?db=1.5", "query key 'db': bad value '1.5'; expected a whole number >= 0"),
+        ("unix:///r.sock?db=x", "query key 'db': bad value 'x'; expected a whole number >= 0"),
+        (
+            "rediss://h:1/0?ssl_include_verify_flags=NOPE",
+            "query key 'ssl_include_verify_flags': bad value 'NOPE'; expected a value redis-py",
+        ),
+        # contradictions, silently resolved: db 2 was used, prefix x (two jobs for one)
+        ("redis://h:1/1?db=2", "a database in its path (1) and in its query (db=2); give it once"),
+        ("redis://h:1/1?db=1", "a database in its path (1) and in its query (db=1); give it once"),
+        ("redis://h:1/3?prefix=x&prefix=y", "query key 'prefix' given 2 times; give it once"),
+        ("redis://h:1?db=1&socket_timeout=5&db=1", "query key 'db' given 2 times; give it once"),
     ],
 )
 def test_a_bad_query_key_is_refused_in_one_line_naming_it(url, error):
@@ -234,6 +256,21 @@ def test_an_empty_redis_py_option_is_left_to_redis_py():
     """A templated URL whose password is empty (a development server without one) worked
     before the query keys were checked: redis-py ignores an empty option."""
     assert split_url("redis://h:1/3?password=&prefix=a") == ("redis://h:1/3?password=", "a")
+
+
+def test_a_password_given_twice_is_named_not_shown():
+    with pytest.raises(SettingError) as exc:
+        split_url("redis://h:1/0?password=Kq7&password=Wz4")
+    assert str(exc.value) == (
+        "FAKTI_STATE: cannot use 'redis://h:1/0?password=***&password=***': query key "
+        "'password' given 2 times; give it once"
+    )
+
+
+def test_typed_options_in_range_pass_through():
+    url = "redis://h:1?db=0&socket_timeout=0.5&health_check_interval=30&prefix=a"
+    assert split_url(url) == ("redis://h:1?db=0&socket_timeout=0.5&health_check_interval=30", "a")
+    assert split_url("redis://h:1/?db=2") == ("redis://h:1/?db=2", "fakti")
 
 
 def test_redis_py_options_pass_through():

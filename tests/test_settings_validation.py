@@ -440,6 +440,15 @@ BAD_RUNS = {
         ],
         "FAKTI_STATE: cannot use 'redis://127.0.0.1:1/0'",
     ),
+    # "redis-py cannot read it (a host, a port 1..65535, a database number)"
+    "redis option value": (
+        [
+            *("-a", "replica=0", "-s", "FAKTI_BASE_URL=http://127.0.0.1:9"),
+            *("-s", "FAKTI_STATE=redis://127.0.0.1:1/0?socket_timeout=abc"),
+        ],
+        "FAKTI_STATE: cannot use 'redis://127.0.0.1:1/0?socket_timeout=abc': query key "
+        "'socket_timeout': bad value 'abc'; expected a number >= 0",
+    ),
     "replica per worker": (
         ["-s", "FAKTI_STATE=redis://127.0.0.1:1/0"],
         "argument replica=1 cannot be used with a redis:// FAKTI_STATE",

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -217,13 +218,38 @@ def _redis_options(scheme: str) -> set[str]:
     return accepted & {*URL_QUERY_ARGUMENT_PARSERS, *_TEXT_OPTIONS} - {"retry_on_error"}
 
 
+#: What redis-py's numeric URL options take, by their parser (``math.isfinite``, ``>= 0``).
+_NUMBER_FORMS = {int: "a whole number >= 0", float: "a number >= 0"}
+
+
+def _option_form(key: str, value: str) -> str | None:
+    """What redis-py's typed URL option ``key`` takes, if ``value`` is not that (a number
+    that is negative or not finite included; an empty value redis-py ignores)."""
+    parse = URL_QUERY_ARGUMENT_PARSERS.get(key)
+    if parse is None or value == "":
+        return None
+    form = _NUMBER_FORMS.get(parse, "a value redis-py can read")
+    try:
+        parsed = parse(value)
+    except ValueError:
+        return form
+    if isinstance(parsed, int | float) and not (math.isfinite(parsed) and parsed >= 0):
+        return form
+    return None
+
+
 def split_url(url: str) -> tuple[str, str]:
     """``redis://host:port/db?prefix=NAME`` (or ``unix:///path.sock?db=N&prefix=NAME``) →
-    (the URL for redis-py, the key prefix). An unknown or empty query key raises
-    :class:`SettingError`."""
+    (the URL for redis-py, the key prefix). An unknown or empty query key, a value that
+    redis-py's typed option cannot take, a key given twice, or a database in both the path
+    and the query raises :class:`SettingError`."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     accepted = {"prefix", *_redis_options(parts.scheme)}
+
+    def refused(why: str) -> SettingError:
+        return SettingError(f"FAKTI_STATE: cannot use {redact(url, refused=True)!r}: {why}")
+
     for key, value in query:
         if key not in accepted:
             if "@" in value and not secret_key(key):  # (the key is a part of the password)
@@ -231,12 +257,22 @@ def split_url(url: str) -> tuple[str, str]:
                 raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {MISPLACED_AT}")
             known = ", ".join(sorted(accepted))
             named = "***" if secret_key(key) or "@" in key else key
-            shown = redact(url, refused=True)
-            why = f"unknown query key {named!r} (accepted: {known})"
-            raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: {why}")
+            raise refused(f"unknown query key {named!r} (accepted: {known})")
         if key == "prefix" and not value:  # (redis-py ignores an empty option of its own)
-            shown = redact(url, refused=True)
-            raise SettingError(f"FAKTI_STATE: cannot use {shown!r}: query key {key!r} is empty")
+            raise refused(f"query key {key!r} is empty")
+        form = _option_form(key, value)
+        if form is not None:
+            raise refused(f"query key {key!r}: bad value {value!r}; expected {form}")
+    keys = [key for key, _ in query]
+    for key in keys:  # (redis-py and the prefix would take one silently)
+        if keys.count(key) > 1:
+            raise refused(f"query key {key!r} given {keys.count(key)} times; give it once")
+    path_db = "" if parts.scheme == "unix" else parts.path.strip("/")
+    if path_db and "db" in keys:
+        given = dict(query)["db"]
+        raise refused(
+            f"a database in its path ({path_db}) and in its query (db={given}); give it once"
+        )
     prefix = next((v for k, v in query if k == "prefix"), DEFAULT_PREFIX)
     rest = urlencode([(k, v) for k, v in query if k != "prefix"])
     # (not urlunsplit: it writes unix:///path as unix:/path, which redis-py refuses)
