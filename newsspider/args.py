@@ -18,6 +18,9 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.settings import default_settings as scrapy_defaults
+
 from newsspider import settings as project_settings
 from newsspider.extensions.health import HISTORY_READ, finish_reasons, min_coverage
 from newsspider.extensions.lock import lock_paths
@@ -372,15 +375,46 @@ def site_root(url: str) -> str:
     return f"{parts.scheme}://{f'[{host}]' if ':' in host else host}{shown}"
 
 
+#: The settings Scrapy or the project defines (a near miss of a ``FAKTI_*`` one is told from them).
+DEFINED_SETTINGS = frozenset(
+    name
+    for module in (scrapy_defaults, project_settings)
+    for name in vars(module)
+    if name.isupper()
+)
+#: How close (``difflib`` ratio) a name must be to a ``FAKTI_*`` setting to be taken for a
+#: typo of it: ``FAKTISTATE``, ``FATKI_STATE`` (0.91) are; ``ITEM_STATE`` (0.67) is not.
+NEAR_MISS = 0.8
+
+
+def _given_names(settings: Mapping[str, object]) -> list[str]:
+    """The names in ``settings`` given by the user (project, spider, command line, ``SCRAPY_*``
+    variables): Scrapy's defaults left out."""
+    if isinstance(settings, BaseSettings):
+        default = SETTINGS_PRIORITIES["default"]
+        return [name for name in settings if (settings.getpriority(name) or 0) > default]
+    return list(settings)
+
+
 def _check_names(settings: Mapping[str, object]) -> None:
-    """A ``FAKTI_*`` name (in any case) that is not one of :data:`KNOWN_SETTINGS` (a typo
-    would be ignored) is a ``ValueError`` naming it, and the closest known name if any."""
-    for name in settings:
-        if name.upper().startswith("FAKTI_") and name not in KNOWN_SETTINGS:
+    """A name with blanks around it (one argv word ``"-s NAME=value"``: Scrapy ignores it), a
+    ``FAKTI_*`` name (in any case) that is not one of :data:`KNOWN_SETTINGS`, or a near miss
+    of one (``FAKTI-STATE``, ``FAKT_STATE``) that is no Scrapy or project setting, would be
+    ignored: a ``ValueError`` naming it, and the closest known name if any."""
+    for name in _given_names(settings):
+        if name != name.strip():
+            hint = f"did you mean {name.strip()}?"
+            raise ValueError(f"setting {name!r}: unknown (blanks around the name); {hint}")
+        if name in DEFINED_SETTINGS:
+            continue
+        if name.upper().startswith("FAKTI_"):
             tails = [known.removeprefix("FAKTI_") for known in sorted(KNOWN_SETTINGS)]
             close = difflib.get_close_matches(name.upper().removeprefix("FAKTI_"), tails, n=1)
             hint = f"did you mean FAKTI_{close[0]}?" if close else "see the settings in the README"
             raise ValueError(f"setting {name}: unknown; {hint}")
+        close = difflib.get_close_matches(name.upper(), DEFINED_SETTINGS, n=1, cutoff=NEAR_MISS)
+        if close and close[0].startswith("FAKTI_"):
+            raise ValueError(f"setting {name}: unknown; did you mean {close[0]}?")
 
 
 def _is_dir(path: str) -> bool:

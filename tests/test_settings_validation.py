@@ -268,6 +268,49 @@ def test_an_unknown_fakti_setting_is_named_with_the_closest_known_one(
     assert str(info.value) == message
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        # one argv word "-s FAKTI_STATE=..." (a YAML or systemd argument list): Scrapy took the
+        # name " FAKTI_STATE" and ignored it: a fresh local state, all 40 records again (review)
+        (
+            " FAKTI_STATE",
+            "setting ' FAKTI_STATE': unknown (blanks around the name); did you mean FAKTI_STATE?",
+        ),
+        (
+            " LOG_LEVEL",
+            "setting ' LOG_LEVEL': unknown (blanks around the name); did you mean LOG_LEVEL?",
+        ),
+        (
+            "FAKTI_EMIT\t",
+            "setting 'FAKTI_EMIT\\t': unknown (blanks around the name); did you mean FAKTI_EMIT?",
+        ),
+        # a typo in the prefix
+        *(
+            (name, f"setting {name}: unknown; did you mean FAKTI_STATE?")
+            for name in ("FAKTI-STATE", "FATKI_STATE", "FAKT_STATE", "FAKTISTATE", "fakti-state")
+        ),
+        ("FAKTIEMIT", "setting FAKTIEMIT: unknown; did you mean FAKTI_EMIT?"),
+    ],
+)
+def test_a_setting_name_with_blanks_or_a_mistyped_prefix_is_refused(
+    name: str, message: str
+) -> None:
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(**{name: "1"}))
+    assert str(info.value) == message
+
+
+def test_other_settings_are_not_taken_for_a_mistyped_fakti_one() -> None:
+    """Scrapy's, Spidermon's and other extensions' settings pass; only what the user gave
+    is looked at (Scrapy's defaults are not)."""
+    others = ("LOG_LEVEL", "JOBDIR", "SPIDERMON_SLACK_RECIPIENTS", "ITEM_STATE", "REDIS_URL")
+    validate_settings(project_settings(**dict.fromkeys(others, "1")))
+    settings = project_settings()
+    settings.set(" FAKTI_STATE", "x", priority="default")
+    validate_settings(settings)
+
+
 def test_every_fakti_setting_used_or_documented_is_known() -> None:
     """The code, tests and benchmarks read or pass (``-s``) only known settings, and the
     README documents each of them."""
