@@ -29,7 +29,7 @@ from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA
 from newsspider.extraction.urls import ArticleRef, parse_article_url
 from newsspider.pipelines.dedup import emit_mode
-from newsspider.state import check_location, is_redis, redact
+from newsspider.state import check_location, is_redis, redact, state_file
 
 LANGS = ("bg", "en")
 #: The longest span, in days, a day or minute count may cover (about a century).
@@ -319,6 +319,20 @@ TEXT_SETTINGS = (
 )
 
 
+def _paths(settings: Mapping[str, object]) -> list[tuple[str, str, str]]:
+    """The file and folder paths the settings give, as (setting, value, path):
+    ``FAKTI_OUTPUT_DIR``, ``FAKTI_LOCK_FILE``, a SQLite ``FAKTI_STATE``'s file and the
+    ``-o``/``-O`` feeds' (``FEEDS``)."""
+    given = [(name, settings.get(name)) for name in ("FAKTI_OUTPUT_DIR", "FAKTI_LOCK_FILE")]
+    feeds = settings.get("FEEDS")
+    given += [("FEEDS", uri) for uri in (feeds if isinstance(feeds, Mapping) else ())]
+    paths = [(name, str(value), str(value)) for name, value in given if value is not None]
+    state = state_file(str(settings.get("FAKTI_STATE") or ""))
+    if state is not None:
+        paths.append(("FAKTI_STATE", str(settings.get("FAKTI_STATE")), str(state)))
+    return paths
+
+
 def _bad(name: str, value: object, expected: str, reason: str = "") -> ValueError:
     why = f" ({reason})" if reason else ""
     if name == "FAKTI_STATE":  # (refused: its user info shown as ***)
@@ -438,6 +452,9 @@ def validate_settings(settings: Mapping[str, object]) -> None:
         value = settings.get(name)
         if isinstance(value, str) and value != value.strip():
             raise _bad(name, value, "the value without them", "blanks around it")
+    for name, value, path in _paths(settings):
+        if path.startswith("~"):  # (cron's /bin/sh does not expand it: a folder named ~)
+            raise _bad(name, value, "an absolute path", "~ is not expanded here")
     base = str(settings.get("FAKTI_BASE_URL") or "")
     with warnings.catch_warnings():  # (Scrapy's, that DNS_RESOLVER is deprecated: a crawl warns)
         warnings.simplefilter("ignore")

@@ -301,6 +301,46 @@ def test_a_setting_name_with_blanks_or_a_mistyped_prefix_is_refused(
     assert str(info.value) == message
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("FAKTI_OUTPUT_DIR", "~/data"),
+        ("FAKTI_OUTPUT_DIR", "~ops/data"),
+        ("FAKTI_STATE", "~/s.sqlite"),
+        ("FAKTI_STATE", "sqlite://~/s.sqlite"),
+        ("FAKTI_LOCK_FILE", "~/fakti.lock"),
+    ],
+)
+def test_a_path_setting_starting_with_a_tilde_is_refused(name: str, value: str) -> None:
+    """cron's /bin/sh does not expand `-s FAKTI_OUTPUT_DIR=~/data`: the run made a folder
+    `./~/data`, a fresh state, and exported all 40 articles again, exit 0 (review)."""
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(**{name: value}))
+    assert str(info.value) == (
+        f"setting {name}: bad value {value!r} (~ is not expanded here); expected an absolute path"
+    )
+
+
+def test_a_feed_path_starting_with_a_tilde_is_refused() -> None:
+    feeds = {"/tmp/a.jsonl": {"format": "jsonl"}, "~/x.jsonl": {"format": "jsonl"}}
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(FEEDS=feeds))
+    assert str(info.value) == (
+        "setting FEEDS: bad value '~/x.jsonl' (~ is not expanded here); expected an absolute path"
+    )
+
+
+def test_a_tilde_inside_a_path_is_taken_as_written() -> None:
+    validate_settings(
+        project_settings(
+            FAKTI_OUTPUT_DIR="./~/data",
+            FAKTI_STATE="sqlite:///srv/~s.sqlite",
+            FAKTI_LOCK_FILE="/run/x~.lock",
+            FEEDS={"out/~x.jsonl": {"format": "jsonl"}},
+        )
+    )
+
+
 def test_other_settings_are_not_taken_for_a_mistyped_fakti_one() -> None:
     """Scrapy's, Spidermon's and other extensions' settings pass; only what the user gave
     is looked at (Scrapy's defaults are not)."""
