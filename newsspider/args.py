@@ -263,7 +263,7 @@ NUMERIC_SETTINGS: dict[str, Number] = {
     "AUTOTHROTTLE_START_DELAY": Number(most=MAX_SECONDS),
     "AUTOTHROTTLE_MAX_DELAY": Number(most=MAX_SECONDS),
     "AUTOTHROTTLE_TARGET_CONCURRENCY": Number(least=0.001),
-    "CONCURRENT_ITEMS": Number(least=1, whole=True),
+    "CONCURRENT_ITEMS": Number(1, 1_000, whole=True),  # (asyncio tasks per response)
     "CLOSESPIDER_TIMEOUT": Number(most=MAX_SECONDS),
     "CLOSESPIDER_TIMEOUT_NO_ITEM": Number(most=MAX_SECONDS, whole=True),
     "CLOSESPIDER_ITEMCOUNT": Number(whole=True),
