@@ -298,13 +298,17 @@ BOOLEAN_SETTINGS = (
 BOOLEANS = ("True", "False", "true", "false", "1", "0")
 #: Text settings that may be left out (``None``) but not given empty or blank (an unset variable
 #: in a cron line, ``-s FAKTI_STATE=$STATE``): that silently meant the default or none (the
-#: current folder, a fresh state, no extra lock, the host name). What each holds, for the error.
+#: current folder, a fresh state, no extra lock, the host name, no User-Agent header). What each
+#: holds, for the error.
 NOT_EMPTY = {
     "FAKTI_OUTPUT_DIR": "a folder path",
     "FAKTI_CONTACT": "a URL or e-mail address",
     "FAKTI_STATE": "a store location",
     "FAKTI_LOCK_FILE": "a file path",
     "FAKTI_WORKER_ID": "a worker name",
+    # Scrapy's
+    "USER_AGENT": "a User-Agent",
+    "ROBOTSTXT_USER_AGENT": "a robots.txt product token",
 }
 #: Text settings: a value with blanks around it is refused (it would name another folder or
 #: file, relative to the working directory, or end up inside every URL or the User-Agent).
@@ -316,6 +320,8 @@ TEXT_SETTINGS = (
     "FAKTI_LOCK_FILE",
     "FAKTI_WORKER_ID",
     "FAKTI_EMIT",
+    "USER_AGENT",
+    "ROBOTSTXT_USER_AGENT",
 )
 
 

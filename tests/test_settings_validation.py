@@ -121,6 +121,9 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
                 ("FAKTI_LOCK_FILE", "a file path"),
                 ("FAKTI_WORKER_ID", "a worker name"),
                 ("FAKTI_CONTACT", "a URL or e-mail address"),
+                # requests went without a User-Agent, or with a blank one (review)
+                ("USER_AGENT", "a User-Agent"),
+                ("ROBOTSTXT_USER_AGENT", "a robots.txt product token"),
             )
             for value in ("", " ")
         ),
@@ -135,6 +138,8 @@ def test_the_defaults_and_usual_values_are_accepted() -> None:
                 ("FAKTI_CONTACT", " ops@example.org"),
                 ("FAKTI_BASE_URL", "https://fakti.bg "),
                 ("FAKTI_EMIT", "new\n"),
+                ("USER_AGENT", "newsspider/0.1 "),
+                ("ROBOTSTXT_USER_AGENT", " newsspider"),
             )
         ),
         # Scrapy's own that the README documents: a traceback, or a run that hung (0)
