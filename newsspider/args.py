@@ -27,6 +27,7 @@ from newsspider.extensions.lock import lock_paths
 from newsspider.extensions.monitors import ACTION_SETTINGS, action_paths, load_actions
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA
+from newsspider.extraction.record import RECORD_FIELDS
 from newsspider.extraction.urls import ArticleRef, parse_article_url
 from newsspider.pipelines.dedup import emit_mode
 from newsspider.state import check_location, is_redis, redact, state_file
@@ -437,6 +438,23 @@ def _check_names(settings: Mapping[str, object]) -> None:
             raise ValueError(f"setting {name}: unknown; did you mean {close[0]}?")
 
 
+def _check_feed_fields(value: object) -> None:
+    """``FEED_EXPORT_FIELDS`` (as Scrapy reads it: a list, a dict of field → column, their JSON or
+    a comma list) must name one or more record fields: Scrapy writes ``{}`` for each record
+    whose fields are all unknown."""
+    expected = f"record fields, comma-separated ({','.join(RECORD_FIELDS)})"
+    try:
+        given = (
+            BaseSettings({"FIELDS": value}).getdictorlist("FIELDS") if str(value).strip() else []
+        )
+    except ValueError:
+        raise _bad("FEED_EXPORT_FIELDS", value, expected, "not a list") from None
+    unknown = [field for field in given if field not in RECORD_FIELDS]
+    if not given or unknown:
+        reason = f"unknown field {unknown[0]!r}" if unknown else "no field"
+        raise _bad("FEED_EXPORT_FIELDS", value, expected, reason)
+
+
 def _is_dir(path: str) -> bool:
     """Whether ``path`` is a folder (one that cannot be looked at is left to the lock's own
     one-line error)."""
@@ -513,6 +531,8 @@ def validate_settings(settings: Mapping[str, object]) -> None:
         except ValueError as exc:
             expected = "Spidermon Action classes, e.g. package.module.Class,..."
             raise _bad(name, value, expected, str(exc)) from None
+    if settings.get("FEED_EXPORT_FIELDS") is not None:
+        _check_feed_fields(settings.get("FEED_EXPORT_FIELDS"))
     if "FAKTI_EMIT" in settings:
         emit_mode(settings.get("FAKTI_EMIT"))
     lock = str(settings.get("FAKTI_LOCK_FILE") or "")

@@ -349,6 +349,40 @@ def test_a_tilde_inside_a_path_is_taken_as_written() -> None:
     )
 
 
+FIELDS_FORM = (
+    "expected record fields, comma-separated (url,article_id,lang,section,headline,subtitle,"
+    "published_at,updated_at,views,comments,authors,tags,image_url,body,scraped_at,content_hash)"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        # the -O feed held a line `{}` for each record, exit 0 (review)
+        ("bogus", "unknown field 'bogus'"),
+        ("url,headlin", "unknown field 'headlin'"),
+        ("url, headline", "unknown field ' headline'"),  # (Scrapy takes it as written)
+        ('{"url": "link", "layers": "x"}', "unknown field 'layers'"),  # (never in a feed)
+        (["url", 3], "unknown field 3"),
+        ("", "no field"),
+        ("[]", "no field"),
+        (7, "not a list"),
+    ],
+)
+def test_feed_export_fields_are_record_fields(value: object, reason: str) -> None:
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(FEED_EXPORT_FIELDS=value))
+    assert (
+        str(info.value)
+        == f"setting FEED_EXPORT_FIELDS: bad value {value!r} ({reason}); {FIELDS_FORM}"
+    )
+
+
+def test_feed_export_fields_may_be_some_record_fields_or_left_out() -> None:
+    for value in ("url,headline", '["body"]', '{"url": "link"}', ("lang",), None):
+        validate_settings(project_settings(FEED_EXPORT_FIELDS=value))
+
+
 def test_other_settings_are_not_taken_for_a_mistyped_fakti_one() -> None:
     """Scrapy's, Spidermon's and other extensions' settings pass; only what the user gave
     is looked at (Scrapy's defaults are not)."""
