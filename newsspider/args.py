@@ -455,6 +455,34 @@ def _check_feed_fields(value: object) -> None:
         raise _bad("FEED_EXPORT_FIELDS", value, expected, reason)
 
 
+def _given_for_the_run(settings: Mapping[str, object], name: str) -> bool:
+    """Whether ``name`` was given for this run (on the command line, or by the spider): the
+    project's settings, for every run, are defaults."""
+    if isinstance(settings, BaseSettings):
+        return (settings.getpriority(name) or 0) > SETTINGS_PRIORITIES["project"]
+    return name in settings
+
+
+def check_modes(settings: Mapping[str, object], args: CrawlArgs) -> None:
+    """A ``FAKTI_WORKER_*`` setting given for a run without a ``redis://`` ``FAKTI_STATE``, or a
+    ``FAKTI_REPLICA_*`` one without ``replica=1``, would be ignored: a ``ValueError`` saying
+    which mode reads it."""
+    distributed = is_redis(str(settings.get("FAKTI_STATE") or ""))
+    for name in sorted(KNOWN_SETTINGS):
+        if not _given_for_the_run(settings, name):
+            continue
+        if name.startswith("FAKTI_WORKER_") and not distributed:
+            raise ValueError(
+                f"setting {name}: only a distributed worker reads it, and FAKTI_STATE is no "
+                "redis:// URL (a worker without it runs alone, on a state of its own); give "
+                f"FAKTI_STATE=redis://… or leave {name} out"
+            )
+        if name.startswith("FAKTI_REPLICA_") and not args.replica:
+            raise ValueError(
+                f"setting {name}: only -a replica=1 reads it; give -a replica=1 or leave {name} out"
+            )
+
+
 def _is_dir(path: str) -> bool:
     """Whether ``path`` is a folder (one that cannot be looked at is left to the lock's own
     one-line error)."""

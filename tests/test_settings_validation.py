@@ -20,6 +20,8 @@ from newsspider.args import (
     BOOLEAN_SETTINGS,
     KNOWN_SETTINGS,
     NUMERIC_SETTINGS,
+    CrawlArgs,
+    check_modes,
     validate_settings,
 )
 
@@ -383,6 +385,60 @@ def test_feed_export_fields_may_be_some_record_fields_or_left_out() -> None:
         validate_settings(project_settings(FEED_EXPORT_FIELDS=value))
 
 
+WORKER_MODE = "only a distributed worker reads it, and FAKTI_STATE is no redis:// URL"
+REPLICA_MODE = "only -a replica=1 reads it"
+
+
+@pytest.mark.parametrize(
+    ("given", "replica", "message"),
+    [
+        # a worker that forgot FAKTI_STATE ran alone, on a state of its own (review)
+        (
+            {"FAKTI_WORKER_ID": "w1", "FAKTI_WORKER_TTL": "5"},
+            False,
+            f"setting FAKTI_WORKER_ID: {WORKER_MODE} (a worker without it runs alone, on a "
+            "state of its own); give FAKTI_STATE=redis://… or leave FAKTI_WORKER_ID out",
+        ),
+        (
+            {"FAKTI_WORKER_TTL": "5", "FAKTI_STATE": "/tmp/s.sqlite"},
+            False,
+            f"setting FAKTI_WORKER_TTL: {WORKER_MODE} (a worker without it runs alone, on a "
+            "state of its own); give FAKTI_STATE=redis://… or leave FAKTI_WORKER_TTL out",
+        ),
+        (
+            {"FAKTI_REPLICA_ARTICLES": "40"},
+            False,
+            f"setting FAKTI_REPLICA_ARTICLES: {REPLICA_MODE}; give -a replica=1 or leave "
+            "FAKTI_REPLICA_ARTICLES out",
+        ),
+        (
+            {"FAKTI_REPLICA_FAULTS": "1", "FAKTI_STATE": "redis://127.0.0.1:6379/0"},
+            False,
+            f"setting FAKTI_REPLICA_FAULTS: {REPLICA_MODE}; give -a replica=1 or leave "
+            "FAKTI_REPLICA_FAULTS out",
+        ),
+    ],
+)
+def test_a_setting_given_without_its_mode_is_refused(
+    given: dict[str, str], replica: bool, message: str
+) -> None:
+    with pytest.raises(ValueError) as info:
+        check_modes(project_settings(**given), CrawlArgs(replica=replica))
+    assert str(info.value) == message
+
+
+def test_a_setting_given_with_its_mode_or_by_the_project_is_accepted() -> None:
+    """The project's settings (a settings module of one's own, for every run) are defaults."""
+    check_modes(project_settings(), CrawlArgs())
+    redis = {"FAKTI_STATE": "redis://127.0.0.1:6379/0"}
+    check_modes(project_settings(FAKTI_WORKER_ID="w1", FAKTI_WORKER_TTL="5", **redis), CrawlArgs())
+    replica = {"FAKTI_REPLICA_ARTICLES": "40", "FAKTI_REPLICA_EPOCH": "1"}
+    check_modes(project_settings(**replica), CrawlArgs(replica=True))
+    settings = project_settings()
+    settings.setdict({"FAKTI_WORKER_ID": "w1", "FAKTI_REPLICA_ARTICLES": 40}, priority="project")
+    check_modes(settings, CrawlArgs())
+
+
 def test_other_settings_are_not_taken_for_a_mistyped_fakti_one() -> None:
     """Scrapy's, Spidermon's and other extensions' settings pass; only what the user gave
     is looked at (Scrapy's defaults are not)."""
@@ -452,6 +508,8 @@ def crawl(out: Path, *options: str) -> subprocess.Popen[str]:
     defaults = ["-a", "replica=1", "-s", f"FAKTI_OUTPUT_DIR={out}"]
     defaults += ["-s", "FAKTI_REPLICA_ARTICLES=30"]
     given = {pair.split("=", 1)[0] for pair in options[1::2]}
+    if "replica=0" in options:  # (the replica's settings are for replica=1 only)
+        given.add("FAKTI_REPLICA_ARTICLES")
     cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti"]
     for flag, pair in zip(defaults[::2], defaults[1::2], strict=True):
         if pair.split("=", 1)[0] not in given:

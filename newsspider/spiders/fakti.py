@@ -28,7 +28,14 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from newsspider.args import ArgumentError, CrawlArgs, parse_args, site_root, validate_settings
+from newsspider.args import (
+    ArgumentError,
+    CrawlArgs,
+    check_modes,
+    parse_args,
+    site_root,
+    validate_settings,
+)
 from newsspider.distributed import FRONTIER_ATTR, is_distributed
 from newsspider.extensions.summary import WATERMARKS_HELD, WATERMARKS_MOVED
 from newsspider.extraction import patterns as P
@@ -216,6 +223,7 @@ class FaktiSpider(scrapy.Spider):
                     "run one (python -m newsspider.replica) and give every worker its URL in "
                     "FAKTI_BASE_URL"
                 )
+            check_modes(settings, spider.args)
             if spider.args.replica:
                 from newsspider.replica.embedded import own_output
 
