@@ -641,12 +641,13 @@ def test_a_run_whose_lock_file_went_away_publishes_nothing(
     assert ids(feed) == ([5, 6] if how == "replaced" else [1, 2, 3, 4, 5, 6])
 
 
-def test_a_run_whose_o_feed_cannot_be_written_publishes_nothing(
+def test_a_run_whose_o_feed_cannot_be_written_fails_and_keeps_its_run_file(
     pipeline_run, make_record, tmp_path
 ):
-    """-O into a folder that is a file: one traceback per record, exit 0, keys committed, so
-    the -O consumer never got those records. Now the run fails (exit 9) and publishes
-    nothing: the next run emits them again, to both."""
+    """-O into a folder that is a file: one traceback per record and exit 0, the -O consumer
+    missing those records without a word. Now the run fails (exit 9); its run file, the
+    output of record, is published whole and its keys committed (the feed is a copy: a
+    rollback made the next run append them again to a -o feed that held them)."""
     from scrapy import Spider
 
     from newsspider.extensions.feeds import FEED_FAILED, CheckedFeedExporter
@@ -662,13 +663,13 @@ def test_a_run_whose_o_feed_cannot_be_written_publishes_nothing(
         feeds.item_scraped(item, spider)  # (raised NotADirectoryError, caught by Scrapy)
     run.close()
     assert run.stats.get_value("export/write_failed") == run.stats.get_value(FEED_FAILED) == uri
-    assert completed(tmp_path) == []
     assert exit_status(run.crawler) == 9
+    (feed,) = completed(tmp_path)
+    assert ids(feed) == [1, 2, 3]
     again = pipeline_run()
     again.feed(*(article(make_record(i)) for i in range(1, 4)))
     again.close()
-    (feed,) = completed(tmp_path)
-    assert ids(feed) == [1, 2, 3]
+    assert completed(tmp_path) == [feed]  # (nothing new: no file)
 
 
 def test_a_run_whose_extra_lock_file_went_away_still_publishes(pipeline_run, make_record, tmp_path):

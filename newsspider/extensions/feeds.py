@@ -1,17 +1,18 @@
-"""Scrapy's ``-o``/``-O`` feeds (``FEEDS``), whose failures fail the run as the run file's do.
+"""Scrapy's ``-o``/``-O`` feeds (``FEEDS``), whose failures fail the run.
 
 :class:`CheckedFeedExporter` takes the place of Scrapy's ``FeedExporter``. A feed that cannot
 be opened or written as an item is scraped (a folder that is a file, no permission, a full
-disk) was one traceback per item ("Error caught on signal handler"), and the run exited 0 with
-its keys committed: the feed's consumer never got those records, and no run asked for them
-again. Now it is :func:`~newsspider.pipelines.writer.write_failed` (one ERROR line naming the
-feed's URI, finish reason ``export_failed``, exit status 9, no watermark moves), stat
-:data:`FEED_FAILED`, and the run file is not published either (its keys are rolled back by
-:class:`~newsspider.pipelines.export.ExportPipeline`): the next run emits those records again.
+disk) was one traceback per item ("Error caught on signal handler"), and the run exited 0:
+the feed's consumer missed those records without a word. Now it is
+:func:`~newsspider.pipelines.writer.write_failed` (one ERROR line naming the feed's URI,
+finish reason ``export_failed``, exit status 9, no watermark moves), stat :data:`FEED_FAILED`.
+The run file, the project's own output, is published as usual with every record of the run:
+the feeds are extra copies, so nothing is rolled back (a rollback made the next run append
+the records a ``-o`` feed or a healthy second feed already held, a second time).
 
-A feed that fails only as it is stored at the end (Scrapy's ``feedexport/failed_count/*``, e.g.
-an upload) fails once the run file is published and its keys committed, and after the run
-report was written: the run exits 9 with one ERROR line, but those records stay exported.
+A feed that fails only as it is stored at the end (Scrapy's ``feedexport/failed_count/*``: an
+upload, or a local file whose last bytes do not fit) fails the run the same way, with one
+ERROR line, after the run report was written.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 FEED_FAILED = "export/feed_failed"
 #: Scrapy's stats of feeds that could not be stored (``<prefix><storage class>``).
 STORE_FAILED = "feedexport/failed_count/"
+#: What a failed feed means, said on its line: the run file is the output of record.
+_KEPT = "; every record of the run is in its run file (the feed lacks some)"
 
 
 class CheckedFeedExporter(FeedExporter):
@@ -47,7 +50,7 @@ class CheckedFeedExporter(FeedExporter):
             stats = self.crawler.stats
             if not stats.get_value(FEED_FAILED):
                 stats.set_value(FEED_FAILED, self._uris())
-                write_failed(self.crawler, self._uris(), exc)
+                write_failed(self.crawler, self._uris(), exc, _KEPT)
 
     async def close_spider(self, spider: Spider) -> None:
         failed = self.crawler.stats.get_value(FEED_FAILED)
@@ -58,10 +61,9 @@ class CheckedFeedExporter(FeedExporter):
         if failed or not any(name.startswith(STORE_FAILED) for name in stats):
             return
         logger.error(
-            "the -o/-O feed %s could not be stored (its %d record(s) are in the run file and "
-            "counted as exported): exit status %d",
+            "the -o/-O feed %s could not be stored%s: exit status %d",
             self._uris(),
-            int(stats.get("export/items", 0)),
+            _KEPT,
             EXIT_FINISH_REASON,
         )
         set_exit_status(self.crawler, EXIT_FINISH_REASON)

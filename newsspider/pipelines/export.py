@@ -16,11 +16,10 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from newsspider.extensions.feeds import FEED_FAILED
 from newsspider.extensions.lock import LockLost, lost_locks
 from newsspider.extensions.summary import LEFTOVERS_REMOVED
 from newsspider.items import ArticleItem
-from newsspider.pipelines.atomic import WriteFailed, clean_leftovers
+from newsspider.pipelines.atomic import clean_leftovers
 from newsspider.pipelines.dedup import item_key
 from newsspider.pipelines.jsonline import json_line
 from newsspider.pipelines.runfiles import RunFiles, run_files
@@ -51,8 +50,6 @@ class ExportPipeline:
     pending, for the next run's recovery to commit. A run lock file removed or replaced during
     the run (:func:`~newsspider.extensions.lock.lost_locks`: another run may have rolled this
     run's keys back and exported them itself) fails the file the same way, before publishing.
-    A ``-o``/``-O`` feed that could not be written (:data:`FEED_FAILED`) fails it the same
-    way: its consumer never got those records.
     """
 
     def __init__(
@@ -103,8 +100,6 @@ class ExportPipeline:
         if self._writer.file is None and self._writer.failed is None:
             logger.info("no records to export: no feed file written")
             return
-        if self._writer.failed is None and (feed := self.stats.get_value(FEED_FAILED)):
-            self._writer.fail(WriteFailed(f"the -o/-O feed {feed} could not be written"))
         if self._writer.failed is None:
             with suppress(*self.store.errors):  # (the feed failed: discarded below)
                 self._flush_pending()

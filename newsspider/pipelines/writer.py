@@ -33,14 +33,15 @@ EXPORT_FAILED = "export_failed"
 write_failure = object()
 
 
-def write_failed(crawler: Crawler, name: str, error: Exception) -> None:
+def write_failed(crawler: Crawler, name: str, error: Exception, then: str = "") -> None:
     """The first failed write of a run file (``name``: its final name; a ``-o``/``-O`` feed's
-    URI) or of its record in the state: logged, counted, signalled, and the run asked to stop
-    (whatever follows cannot be published)."""
+    URI) or of its record in the state: logged (``then``: what it means, appended to the
+    line), counted, signalled, and the run asked to stop (whatever follows cannot be
+    published)."""
     if crawler.stats.get_value("export/write_failed"):
         return
     crawler.stats.set_value("export/write_failed", name)
-    logger.error("writing %s failed (%s): stopping the run", name, error)
+    logger.error("writing %s failed (%s): stopping the run%s", name, error, then)
     set_exit_status(crawler, EXIT_FINISH_REASON)  # (even if the run is then forced to stop)
     crawler.signals.send_catch_log(write_failure, name=name)
     try:
