@@ -406,6 +406,9 @@ DEFINED_SETTINGS = frozenset(
 #: How close (``difflib`` ratio) a name must be to a ``FAKTI_*`` setting to be taken for a
 #: typo of it: ``FAKTISTATE``, ``FATKI_STATE`` (0.91) are; ``ITEM_STATE`` (0.67) is not.
 NEAR_MISS = 0.8
+#: Only a name that starts so (any case) is taken for a typo of a ``FAKTI_*`` one: another
+#: extension's ``RETRY_BACKOFF_BASE`` or ``EXTRACT_WORKERS`` is left alone.
+NEAR_MISS_HEAD = "FA"
 
 
 def _given_names(settings: Mapping[str, object]) -> list[str]:
@@ -433,6 +436,8 @@ def _check_names(settings: Mapping[str, object]) -> None:
             close = difflib.get_close_matches(name.upper().removeprefix("FAKTI_"), tails, n=1)
             hint = f"did you mean FAKTI_{close[0]}?" if close else "see the settings in the README"
             raise ValueError(f"setting {name}: unknown; {hint}")
+        if not name.upper().startswith(NEAR_MISS_HEAD):
+            continue
         close = difflib.get_close_matches(name.upper(), DEFINED_SETTINGS, n=1, cutoff=NEAR_MISS)
         if close and close[0].startswith("FAKTI_"):
             raise ValueError(f"setting {name}: unknown; did you mean {close[0]}?")

@@ -312,6 +312,17 @@ def test_a_setting_name_with_blanks_or_a_mistyped_prefix_is_refused(
 
 
 @pytest.mark.parametrize(
+    "name", ["RETRY_BACKOFF_BASE", "EXTRACT_WORKERS", "FIRST_RUN_DAYS", "CRAWL_DELAY_MAX"]
+)
+def test_another_extensions_setting_like_a_fakti_name_without_its_prefix_is_left_alone(
+    name: str,
+) -> None:
+    """Close to a FAKTI_ name (``FAKTI_RETRY_BACKOFF_BASE``) but not starting like one: the
+    setting of another extension, which a refusal would keep from ever running."""
+    validate_settings(project_settings(**{name: "1"}))
+
+
+@pytest.mark.parametrize(
     ("name", "value"),
     [
         ("FAKTI_OUTPUT_DIR", "~/data"),
