@@ -157,3 +157,35 @@ def test_views_whose_first_group_has_four_digits_are_no_count() -> None:
     """`1234 567` is no number with a thousands space (at most 3 digits before it)."""
     ndt = '<div class="ndt">23 Април, 2025 08:03</div><span class="nv">1234 567</span>'
     assert _known_bg("<p>Първи параграф на статията.</p>", ndt=ndt)["views"] is None
+
+
+@pytest.mark.parametrize("lang", ["en", "bg"])
+def test_a_paragraph_with_a_field_alone_in_its_box_is_body_text(lang: str) -> None:
+    """A sign-up box is a small block beside other paragraphs; a `p` holding an `input` that
+    is alone in its wrapper (no `p` beside it) is a paragraph of the body."""
+    body = f'{FIRST}<div><p>Write the word: <input type="text"></p></div>{LAST}'
+    result = _page(body, lang, True)
+    assert result.fields["body"] == (
+        "First synthetic line.\n\nWrite the word:\n\nLast synthetic line."
+    )
+    assert result.layers["body"] == "selectors"
+
+
+def test_the_date_line_shown_again_in_the_body_is_dropped_even_when_json_ld_differs() -> None:
+    """The body's first `p` repeating the `.ndt` line (08:03) is no body text, also when the
+    JSON-LD publication time is another minute (07:50)."""
+    url, headline = "https://fakti.bg/en/world/1050001-bridge-opens", "Bridge opens"
+    ld = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","headline":"Bridge opens",'
+        '"datePublished":"2025-04-23T07:50:00+03:00"}</script>'
+    )
+    page = (
+        f"<html lang='en'><head><title>{headline} - Fakti.bg</title>{ld}</head><body><main>"
+        f'<article><h1>{headline}</h1><div class="ndt">Apr 23, 2025 08:03</div>'
+        '<div class="nv">144</div><div class="text"><p>Apr 23, 2025 08:03</p>'
+        f"{FIRST}</div></article></main></body></html>"
+    )
+    result = extract_article(page.encode(), url, content_type="text/html; charset=utf-8")
+    assert isinstance(result, Extracted), result
+    assert result.fields["published_at"] == "2025-04-23T07:50:00+03:00"
+    assert (result.fields["body"], result.layers["body"]) == ("First synthetic line.", "selectors")

@@ -320,3 +320,33 @@ def test_without_a_body_div_text_the_rendered_text_decides(form_b: str) -> None:
     result = _extract(page)
     assert result.fields["subtitle"] != FIRST
     assert FIRST in result.fields["body"]
+
+
+def test_without_an_article_element_the_header_is_read_in_main() -> None:
+    """A page with no `article` reads its fields in `main`: a `.subtitle` before it (a site
+    slogan) is not the article's subtitle."""
+    page = (
+        '<html lang="en"><head><title>Bridge opens - Fakti.bg</title></head><body>'
+        '<div class="subtitle">Synthetic site slogan</div><main><h1>Bridge opens</h1>'
+        '<div class="ndt">Apr 23, 2025 08:03</div><div class="nv">144</div>'
+        '<div class="text"><p>First synthetic line.</p></div></main></body></html>'
+    )
+    url = "https://fakti.bg/en/world/1050001-bridge-opens"
+    result = extract_article(page.encode(), url, content_type="text/html; charset=utf-8")
+    assert isinstance(result, Extracted), result
+    assert (result.fields["headline"], result.fields["subtitle"]) == ("Bridge opens", None)
+    assert result.fields["body"] == "First synthetic line."
+
+
+def test_the_headline_is_the_first_h1_of_the_article() -> None:
+    """A later `h1` in the article (a closing banner) is not the headline."""
+    page = (
+        '<html lang="en"><head></head><body><main><article><h1>Bridge opens</h1>'
+        '<div class="ndt">Apr 23, 2025 08:03</div><div class="nv">144</div>'
+        '<div class="text"><p>First synthetic line.</p></div>'
+        "<h1>Synthetic closing banner</h1></article></main></body></html>"
+    )
+    url = "https://fakti.bg/en/world/1050001-bridge-opens"
+    result = extract_article(page.encode(), url, content_type="text/html; charset=utf-8")
+    assert isinstance(result, Extracted), result
+    assert (result.fields["headline"], result.layers["headline"]) == ("Bridge opens", "selectors")

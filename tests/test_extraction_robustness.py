@@ -185,6 +185,18 @@ def test_huge_text_node() -> None:
         (b"plain ascii", None, "utf-8"),
         ("абв".encode("cp1251"), None, "cp1251"),
         ("абв".encode(), "text/html; charset=bogus-charset", "utf-8"),
+        # a header charset that misreads a quarter of the non-ASCII bytes yields to <meta>
+        (
+            b'<meta charset="windows-1251">' + "€".encode() + "А!".encode("cp1251"),
+            "text/html; charset=utf-8",
+            "cp1251",
+        ),
+        # a <meta> beyond the first 4096 bytes is not looked for
+        (
+            b"<!--" + b"x" * 4096 + b'--><meta charset="koi8-r">' + "абв".encode("koi8-r"),
+            None,
+            "cp1251",
+        ),
     ],
 )
 def test_detect_encoding(body: bytes, content_type: str | None, expected: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from lxml import etree
 
 from newsspider.extraction import (
     Extracted,
@@ -11,7 +12,14 @@ from newsspider.extraction import (
     extract_article,
     extract_from_text,
 )
-from newsspider.extraction.body import author_from_line, clean_headline, is_caption
+from newsspider.extraction.body import (
+    BodyRules,
+    author_from_line,
+    author_names,
+    clean_headline,
+    image_source,
+    is_caption,
+)
 
 BG_URL = "https://fakti.bg/mnenia/1040020-sintetichen-tekst"
 EN_URL = "https://fakti.bg/en/world/1040021-synthetic-text"
@@ -100,6 +108,26 @@ def test_clean_headline() -> None:
     assert clean_headline("") is None
 
 
+def test_several_authors_on_one_line_each_shown_twice() -> None:
+    """`А Б А Б, В Г В Г Автор във Fakti.bg` names both; one name not shown twice among them
+    makes the line no author line at all (not a list with a gap)."""
+    assert author_names("Анна Б Анна Б, Петър Г Петър Г Автор във Fakti.bg") == [
+        "Анна Б",
+        "Петър Г",
+    ]
+    assert author_names("Анна Б Анна Б, Иван, Петър Г Петър Г Автор във Fakti.bg") is None
+
+
+def test_an_image_source_is_never_a_data_url() -> None:
+    """A `data:` placeholder in a lazy-loading attribute gives way to the next attribute;
+    an image with only one has no source."""
+    assert (
+        image_source(etree.fromstring('<img data-src="data:image/gif;base64,R0" src="/p/1.jpg"/>'))
+        == "/p/1.jpg"
+    )
+    assert image_source(etree.fromstring('<img src="data:image/gif;base64,R0lGOD"/>')) is None
+
+
 def test_caption_and_author_helpers() -> None:
     assert is_caption("Headline  - 1", "Headline")
     assert is_caption("Headline - 2", "Headline")
@@ -121,6 +149,14 @@ def test_opinion_disclaimer_with_a_dot_inside_is_dropped_whole() -> None:
         result = extract_from_text(text, BG_URL)
         assert isinstance(result, Extracted)
         assert result.fields["body"] == "Първи абзац на текста.\n\nВтори абзац на текста."
+
+
+def test_the_opinion_disclaimer_is_dropped_once() -> None:
+    """Only the first paragraph opening with the disclaimer loses it; a later one (a quote of
+    it) stays whole."""
+    disclaimer = "ФАКТИ публикува мнения на синтетични автори, а не на Fakti.bg и редакцията."
+    paragraphs = [f"{disclaimer} Първи абзац.", f"{disclaimer} Втори абзац."]
+    assert BodyRules("H", None).join(paragraphs) == f"Първи абзац.\n\n{disclaimer} Втори абзац."
 
 
 @pytest.mark.parametrize("end", ["редакцията.“", "редакцията.)", "редакцията.»", "редакцията.]"])

@@ -121,7 +121,11 @@ def test_the_item_is_the_link_of_its_title(first: str) -> None:
 )
 @pytest.mark.parametrize(
     "title",
-    ['<span class="article-title">A</span>', '<a href="#"><span class="article-title">A</span>'],
+    [
+        '<span class="article-title">A</span>',
+        '<a href="#"><span class="article-title">A</span>',
+        '<a href="javascript:void(0)"><span class="article-title">A</span>',
+    ],
 )
 def test_an_item_whose_title_holds_no_link_elsewhere_is_its_article_link(
     page: str, first: str, title: str
@@ -152,6 +156,18 @@ def test_an_item_with_no_article_link_is_its_first_link_elsewhere() -> None:
         ("http://elsewhere.example/x", "A"),  # (the title's own link: off-site, counted so)
         ("http://127.0.0.1:8765/world", "B"),  # (not an article: counted so)
     ]
+
+
+def test_a_link_around_the_whole_item_is_not_its_link() -> None:
+    """Only links inside the item count: a link wrapping the whole `article` (another card's)
+    is not the item's, its own link to the article is."""
+    body = (
+        '<main><a href="/en/world/1000002-wrapper"><article class="panel selected-ln">'
+        '<span class="article-title">Gamma</span> <a href="/en/world/1000001-inner">more</a>'
+        "</article></a></main>"
+    )
+    (item,) = parse_panel_listing(body, PAGE, NOW).items
+    assert (item.url, item.title) == (ORIGIN + "/en/world/1000001-inner", "Gamma")
 
 
 @pytest.mark.parametrize(
@@ -246,6 +262,27 @@ def test_a_feed_that_is_not_well_formed_xml_is_still_read() -> None:
         ("https://fakti.bg/world/1000001-a", "2025-10-26T11:50:00+02:00"),
         ("https://fakti.bg/world/1000002-b", "2025-10-26T11:00:00+02:00"),
     ]
+
+
+def test_a_two_letter_html_reference_in_a_feed_is_read_too() -> None:
+    """HTML's two-letter names (`&pi;`, `&mu;`) are written as numeric references like
+    `&nbsp;`: the feed is read, not lost whole."""
+    body = (
+        b'<rss version="2.0"><channel><item><title>&pi; and &mu;</title>'
+        b"<link>https://fakti.bg/world/1000001-a</link></item></channel></rss>"
+    )
+    (item,) = parse_rss(body, "https://fakti.bg/feed").items
+    assert (item.url, item.title) == ("https://fakti.bg/world/1000001-a", "\u03c0 and \u03bc")
+
+
+def test_a_guid_that_says_false_in_any_case_is_no_permalink() -> None:
+    """`isPermaLink=" FALSE "` (case and spaces aside, "false") makes the `guid` no link: an
+    item with only such a `guid` is skipped."""
+    body = (
+        b'<rss version="2.0"><channel><item><guid isPermaLink=" FALSE ">'
+        b"https://fakti.bg/world/1000004-d</guid></item></channel></rss>"
+    )
+    assert parse_rss(body, "https://fakti.bg/feed").items == []
 
 
 FEED = (

@@ -10,6 +10,7 @@ from newsspider.extraction.urls import (
     classify,
     page_number,
     parse_article_url,
+    parse_request_url,
     to_fetch_url,
 )
 
@@ -99,6 +100,40 @@ def test_canonicalize_extra_hosts() -> None:
     )
 
 
+def test_an_extra_host_is_matched_whatever_its_case_or_trailing_slash() -> None:
+    """A mirror given as ``Mirror.Example:8080`` or ``127.0.0.1:8765/`` (no scheme) is the
+    same origin as the lower-case ``host:port`` of its links."""
+    assert canonicalize(
+        "http://mirror.example:8080/bulgaria/1-x", extra_hosts=["Mirror.Example:8080"]
+    ) == ("https://fakti.bg/bulgaria/1-x")
+    assert canonicalize("http://127.0.0.1:8765/bulgaria/1-x", extra_hosts=["127.0.0.1:8765/"]) == (
+        "https://fakti.bg/bulgaria/1-x"
+    )
+
+
+def test_user_info_does_not_hide_an_extra_host() -> None:
+    """``user:pw@127.0.0.1:8765`` is the mirror ``127.0.0.1:8765`` (user info is no part of
+    the origin)."""
+    assert canonicalize(
+        "http://user:pw@127.0.0.1:8765/bulgaria/1-x", extra_hosts=["127.0.0.1:8765"]
+    ) == ("https://fakti.bg/bulgaria/1-x")
+
+
+def test_a_url_without_a_host_name_is_never_on_the_site() -> None:
+    """``http://:8765/...`` has a port but no host: not the site even when its authority is
+    listed as an extra host, and no request URL of an article."""
+    assert canonicalize("http://:8765/bulgaria/1-x", extra_hosts=[":8765"]) is None
+    assert parse_request_url("http://:8765/bulgaria/1000001-x") is None
+
+
+def test_a_request_url_with_a_fragment_names_the_article_without_it() -> None:
+    """A mirror's request URL ``…/1000001-x#comments`` is the article ``x`` (the fragment is
+    no part of the slug or the URL)."""
+    assert parse_request_url("http://127.0.0.1:8765/bulgaria/1000001-x#comments") == ArticleRef(
+        "bg", "bulgaria", 1000001, "x", "https://fakti.bg/bulgaria/1000001-x"
+    )
+
+
 def test_parse_article_url_en_and_bg() -> None:
     assert parse_article_url(
         "https://www.fakti.bg/en/amp/world/965998-isw-putin-ready?utm_source=x"
@@ -134,6 +169,8 @@ def test_parse_article_url_en_and_bg() -> None:
         "https://fakti.bg/en/author/jane-doe",
         "https://example.com/world/123-x",
         "https://fakti.bg/world/1234567890123456789-x",  # 19 digits: no 64-bit key
+        "https://fakti.bg/bulgaria/0-x",  # ids start at 1
+        "https://fakti.bg/bulgaria/000-x",
     ],
 )
 def test_parse_article_url_not_articles(url: str) -> None:
@@ -168,6 +205,8 @@ def test_parse_article_url_not_articles(url: str) -> None:
         ("https://fakti.bg/tag/ukraine", "other"),
         ("https://fakti.bg/notasection", "other"),
         ("https://fakti.bg/notasection/1-x", "other"),
+        ("https://fakti.bg/bulgaria/0-x", "other"),  # no article id
+        ("https://fakti.bg/en/notasection/2025/10/26/1", "other"),  # a day page of no section
         ("https://fakti.bg/amp/", "other"),
         ("https://example.com/", "offsite"),
         ("mailto:x@fakti.bg", "offsite"),
