@@ -335,30 +335,15 @@ def _drift(
         return None
     before = 100.0 * sum(h.get("text_fields", 0) for h in base) / base_of
     now = 100.0 * text["fields"] / text["of"]
-    least = 100.0 * _least_share(now / 100.0, extracted)
-    if least - before <= th.drift_max_jump:
+    if now - before <= th.drift_max_jump:
         return None
     return Failure(
         "drift",
         EXIT_DRIFT,
         f"markup drift: {now:.0f}% of field values came from the rendered-text fallback "
-        f"layer (at least {least:.0f}% allowing for chance in {extracted} article pages), "
-        f"against {before:.0f}% in the last {len(base)} healthy run(s) "
+        f"layer, against {before:.0f}% in the last {len(base)} healthy run(s) "
         f"(allowed jump {th.drift_max_jump:g} points); the page markup has probably changed",
     )
-
-
-#: z of the drift gate's one-sided bound (95% two-sided: a 2.5% chance of a false alarm).
-_Z = 1.96
-
-
-def _least_share(share: float, pages: int) -> float:
-    """The lower end of the Wilson interval of ``share`` seen on ``pages`` pages: a site that
-    mixes templates per article shows 4 of 6 pages in the fallback layer by chance, where 6
-    of 6, or 30 of 40, say it changed. Pages are the samples (their fields go together)."""
-    z2 = _Z * _Z / pages
-    spread = _Z * math.sqrt(share * (1 - share) / pages + z2 / (4 * pages))
-    return max(0.0, (share + z2 / 2 - spread) / (1 + z2))
 
 
 def comparable(entry: Mapping[str, Any], report: Mapping[str, Any]) -> bool:
