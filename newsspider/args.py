@@ -406,9 +406,10 @@ DEFINED_SETTINGS = frozenset(
 #: How close (``difflib`` ratio) a name must be to a ``FAKTI_*`` setting to be taken for a
 #: typo of it: ``FAKTISTATE``, ``FATKI_STATE`` (0.91) are; ``ITEM_STATE`` (0.67) is not.
 NEAR_MISS = 0.8
-#: Only a name that starts so (any case) is taken for a typo of a ``FAKTI_*`` one: another
-#: extension's ``RETRY_BACKOFF_BASE`` or ``EXTRACT_WORKERS`` is left alone.
-NEAR_MISS_HEAD = "FA"
+#: And how close its first six characters must be to ``FAKTI_`` (a typo in the prefix:
+#: ``FKATI_``, ``AKTI_S``, ``_FAKTI`` 0.83): another extension's ``RETRY_BACKOFF_BASE``
+#: (0.33) or ``FIRST_RUN_DAYS`` (0.5), close to ``FAKTI_RETRY_BACKOFF_BASE``, is left alone.
+NEAR_MISS_HEAD = 0.6
 
 
 def _given_names(settings: Mapping[str, object]) -> list[str]:
@@ -436,7 +437,7 @@ def _check_names(settings: Mapping[str, object]) -> None:
             close = difflib.get_close_matches(name.upper().removeprefix("FAKTI_"), tails, n=1)
             hint = f"did you mean FAKTI_{close[0]}?" if close else "see the settings in the README"
             raise ValueError(f"setting {name}: unknown; {hint}")
-        if not name.upper().startswith(NEAR_MISS_HEAD):
+        if difflib.SequenceMatcher(None, name.upper()[:6], "FAKTI_").ratio() < NEAR_MISS_HEAD:
             continue
         close = difflib.get_close_matches(name.upper(), DEFINED_SETTINGS, n=1, cutoff=NEAR_MISS)
         if close and close[0].startswith("FAKTI_"):

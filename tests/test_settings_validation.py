@@ -298,7 +298,10 @@ def test_an_unknown_fakti_setting_is_named_with_the_closest_known_one(
         # a typo in the prefix
         *(
             (name, f"setting {name}: unknown; did you mean FAKTI_STATE?")
-            for name in ("FAKTI-STATE", "FATKI_STATE", "FAKT_STATE", "FAKTISTATE", "fakti-state")
+            for name in (
+                *("FAKTI-STATE", "FATKI_STATE", "FAKT_STATE", "FAKTISTATE", "fakti-state"),
+                *("FKATI_STATE", "AKTI_STATE", "FKTI_STATE", "_FAKTI_STATE", "XFAKTI_STATE"),
+            )
         ),
         ("FAKTIEMIT", "setting FAKTIEMIT: unknown; did you mean FAKTI_EMIT?"),
     ],
@@ -312,7 +315,11 @@ def test_a_setting_name_with_blanks_or_a_mistyped_prefix_is_refused(
 
 
 @pytest.mark.parametrize(
-    "name", ["RETRY_BACKOFF_BASE", "EXTRACT_WORKERS", "FIRST_RUN_DAYS", "CRAWL_DELAY_MAX"]
+    "name",
+    [
+        *("RETRY_BACKOFF_BASE", "EXTRACT_WORKERS", "FIRST_RUN_DAYS", "CRAWL_DELAY_MAX"),
+        *("FAKER_LOCALE", "FAKEUSERAGENT_FALLBACK", "ZYTE_API_KEY", "REDIS_URL"),
+    ],
 )
 def test_another_extensions_setting_like_a_fakti_name_without_its_prefix_is_left_alone(
     name: str,
