@@ -187,7 +187,7 @@ def test_a_feed_that_cannot_be_written_fails_the_run_and_loses_nothing(replica, 
         assert "Error caught on signal handler" not in done.stderr
         assert f"ERROR: writing {uri} failed ([Errno 20] Not a directory" in done.stderr
         assert (
-            "stopping the run; every record of the run is in its run file (the feed lacks some)"
+            "stopping the run; the -o/-O feed lacks the records from this one on"
         ) in done.stderr
         assert health_lines(done)[-1] == (
             "ERROR: health: UNHEALTHY (exit status 9): run did not finish normally: finish "
@@ -215,8 +215,8 @@ def test_a_feed_that_fails_as_it_is_stored_fails_the_run(replica, tmp_path):
     )
     assert done.returncode == 9, done.stderr[-3000:]
     assert (
-        "ERROR: the -o/-O feed failing://x.jsonl could not be stored; every record of the run "
-        "is in its run file (the feed lacks some): exit status 9"
+        "ERROR: the -o/-O feed failing://x.jsonl could not be stored (Scrapy's error above): "
+        "exit status 9"
     ) in done.stderr
 
 

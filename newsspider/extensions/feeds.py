@@ -6,9 +6,9 @@ disk) was one traceback per item ("Error caught on signal handler"), and the run
 the feed's consumer missed those records without a word. Now it is
 :func:`~newsspider.pipelines.writer.write_failed` (one ERROR line naming the feed's URI,
 finish reason ``export_failed``, exit status 9, no watermark moves), stat :data:`FEED_FAILED`.
-The run file, the project's own output, is published as usual with every record of the run:
-the feeds are extra copies, so nothing is rolled back (a rollback made the next run append
-the records a ``-o`` feed or a healthy second feed already held, a second time).
+The run file, the project's own output, is published as usual (unless its own write fails):
+the feeds are extra copies, so nothing is rolled back for them (a rollback made the next run
+append the records a ``-o`` feed or a healthy second feed already held, a second time).
 
 A feed that fails only as it is stored at the end (Scrapy's ``feedexport/failed_count/*``: an
 upload, or a local file whose last bytes do not fit) fails the run the same way, with one
@@ -33,8 +33,9 @@ logger = logging.getLogger(__name__)
 FEED_FAILED = "export/feed_failed"
 #: Scrapy's stats of feeds that could not be stored (``<prefix><storage class>``).
 STORE_FAILED = "feedexport/failed_count/"
-#: What a failed feed means, said on its line: the run file is the output of record.
-_KEPT = "; every record of the run is in its run file (the feed lacks some)"
+#: What a feed that failed mid-run lacks, said on its line (the run file's own fate is logged
+#: as it is published, or not).
+_LACKS = "; the -o/-O feed lacks the records from this one on"
 
 
 class CheckedFeedExporter(FeedExporter):
@@ -50,7 +51,7 @@ class CheckedFeedExporter(FeedExporter):
             stats = self.crawler.stats
             if not stats.get_value(FEED_FAILED):
                 stats.set_value(FEED_FAILED, self._uris())
-                write_failed(self.crawler, self._uris(), exc, _KEPT)
+                write_failed(self.crawler, self._uris(), exc, _LACKS)
 
     async def close_spider(self, spider: Spider) -> None:
         failed = self.crawler.stats.get_value(FEED_FAILED)
@@ -61,9 +62,8 @@ class CheckedFeedExporter(FeedExporter):
         if failed or not any(name.startswith(STORE_FAILED) for name in stats):
             return
         logger.error(
-            "the -o/-O feed %s could not be stored%s: exit status %d",
+            "the -o/-O feed %s could not be stored (Scrapy's error above): exit status %d",
             self._uris(),
-            _KEPT,
             EXIT_FINISH_REASON,
         )
         set_exit_status(self.crawler, EXIT_FINISH_REASON)
