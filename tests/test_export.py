@@ -109,6 +109,16 @@ def test_run_file_names_from_utc_start_with_suffix_when_taken(tmp_path):
     )
 
 
+def test_a_temporary_left_under_a_name_keeps_the_name_taken(tmp_path):
+    """A run file's temporary (`.<stem>.jsonl.part`) takes its stem even with no claim held:
+    the next run started in that second takes the next suffix."""
+    start = datetime(2026, 11, 29, 6, 30, 0, tzinfo=UTC)
+    files = new_run_files(tmp_path, start)
+    temp_path(files.feed).write_text("")
+    files.release()
+    assert new_run_files(tmp_path, start).stem == "2026-11-29T06-30-00_001"
+
+
 def test_two_runs_started_in_the_same_second_never_share_a_name(tmp_path):
     """The stem is claimed when chosen, long before the first record is written: a second
     run (another process, or this one) takes the next suffix, so no rename replaces a file."""
@@ -866,9 +876,10 @@ def test_no_other_runs_cleanup_can_take_a_temporary_being_made(tmp_path, monkeyp
 
 
 def test_a_feed_whose_temporary_cannot_be_made_stops_the_run(
-    pipeline_run, make_record, tmp_path, monkeypatch
+    pipeline_run, make_record, tmp_path, monkeypatch, caplog
 ):
-    """No inode or quota left: not even the temporary can be created."""
+    """No inode or quota left: not even the temporary can be created. The run says its feed
+    was not published (not that it had no records to export)."""
 
     def cannot(self, *args, **kwargs):
         raise OSError(errno.EDQUOT, "Disk quota exceeded")
@@ -880,6 +891,8 @@ def test_a_feed_whose_temporary_cannot_be_made_stops_the_run(
     assert run.stats.get_value("export/write_failed") == run_files(run.crawler).feed.name
     run.close()
     assert run.stats.get_value("export/file") is None
+    assert "no records to export" not in caplog.text
+    assert "feed not published: its 0 record(s) discarded" in caplog.text
 
 
 def test_a_feed_whose_temporary_could_not_be_made_once_is_not_published(

@@ -444,6 +444,33 @@ def test_a_logo_as_declared_image_is_kept_when_the_page_shows_no_photo() -> None
     assert form_a.layers["image_url"] == "jsonld"
 
 
+def test_the_first_of_two_figure_photos_is_the_image() -> None:
+    """Of two photos in `figure`s, the first one shown is the article's image."""
+    page = (FIXTURES / "bg_form_a.html").read_text(encoding="utf-8")
+    second = '<figure><img src="/photos/big/abc/vtora-snimka-2.jpg" alt="Втора"></figure>'
+    page = page.replace("</figure>", "</figure>" + second, 1)
+    result = extract_article(page.encode("utf-8"), FORM_A[1])
+    assert isinstance(result, Extracted)
+    assert (result.fields["image_url"], result.layers["image_url"]) == (
+        "https://fakti.bg/photos/big/abc/sintetichen-most-1.jpg",
+        "selectors",
+    )
+
+
+def test_an_amp_img_outside_figure_is_the_image() -> None:
+    """An `amp-img` is the article's photo even outside `figure`/`picture`."""
+    amp = '<amp-img src="/photos/big/abc/amp-most-1.jpg" width="800" height="450"></amp-img>'
+    page = (FIXTURES / "bg_form_a.html").read_text(encoding="utf-8")
+    page, n = re.subn(r"<figure>.*?</figure>", amp, page, count=1, flags=re.DOTALL)
+    assert n == 1
+    result = extract_article(page.encode("utf-8"), FORM_A[1])
+    assert isinstance(result, Extracted)
+    assert (result.fields["image_url"], result.layers["image_url"]) == (
+        "https://fakti.bg/photos/big/abc/amp-most-1.jpg",
+        "selectors",
+    )
+
+
 def test_a_declared_photo_wins_over_the_page_image() -> None:
     photo = "https://cdn4.focus.bg/fakti/photos/fb/abc/sintetichen-most-1.jpg"
     form_a = _declaring(photo, *FORM_A)

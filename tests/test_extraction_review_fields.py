@@ -140,6 +140,24 @@ def test_without_a_body_div_text_the_header_fields_are_still_read() -> None:
     assert all(result.layers[name] == "selectors" for name in ("views", "authors", "subtitle"))
 
 
+def test_without_a_body_div_text_a_date_line_of_its_own_with_a_link_ends_no_header() -> None:
+    """Without a body `div.text`, a later date element that is no box of another story (it
+    sits beside the header, its own link inside it) does not end the header early."""
+    line = (
+        '<div class="ndt"><a href="/world/1039995-drug">Синтетична друга новина</a> '
+        "1 Май, 2025 10:00</div>"
+    )
+    page = _body_renamed(_page("bg_form_a.html"))
+    result = _extract(
+        page.replace('<h2 class="subtitle">', line + '<h2 class="subtitle">', 1), BG_A_URL
+    )
+    fields = result.fields
+    assert (fields["views"], fields["comments"]) == (2542, 7)
+    assert fields["authors"] == ["Ивана Петрова"]
+    assert fields["subtitle"] == "Общината обещава движение без задръствания до пролетта"
+    assert all(result.layers[name] == "selectors" for name in ("authors", "subtitle"))
+
+
 AUTHOR_BOX = '<div class="author"><a class="author-name" href="/author/ivana-petrova">'
 A_BOX = '<div class="box"><a href="/bulgaria/1039990-drug">Друга синтетична</a>'
 
@@ -288,6 +306,19 @@ def test_a_paragraph_in_a_figure_of_the_body_is_no_body_text(figure: str) -> Non
     result = _extract(page.replace(SECOND_P, figure + SECOND_P, 1), BG_A_URL)
     assert result.layers["body"] == "selectors"
     assert "надпис" not in result.fields["body"]
+    assert result.fields["body"].split("\n\n")[:2] == [
+        "Първият абзац описва церемонията по откриването на синтетичния мост.",
+        "Вторият абзац съдържа връзка и удебелен текст.",
+    ]
+
+
+def test_a_text_div_in_a_figure_is_not_the_body() -> None:
+    """A `div.text` inside a `figure` (a caption) is not the body's `div.text`: the body is
+    still read by the selectors from the article's own."""
+    caption = '<figcaption><div class="text">Синтетичен надпис под снимката.</div>'
+    page = _page("bg_form_a.html").replace("<figcaption>", caption, 1)
+    result = _extract(page, BG_A_URL)
+    assert result.layers["body"] == "selectors"
     assert result.fields["body"].split("\n\n")[:2] == [
         "Първият абзац описва церемонията по откриването на синтетичния мост.",
         "Вторият абзац съдържа връзка и удебелен текст.",

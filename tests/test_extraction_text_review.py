@@ -524,6 +524,9 @@ def test_a_related_line_after_two_line_breaks_is_dropped_in_both_layers() -> Non
         ", <span>обновена 10 Януари, 2026 08:05</span>",
         "<br><span>обновена 10 Януари, 2026 08:05</span>",
         ", обновена <b>10 Януари, 2026 08:05</b>",
+        # a share button or an ad between them is no part of the line
+        ', <span class="share">Сподели</span><span>обновена 10 Януари, 2026 08:05</span>',
+        '<div class="ad">Реклама</div>, обновена <b>10 Януари, 2026 08:05</b>',
     ],
 )
 def test_selector_update_after_punctuation_or_a_break(after: str) -> None:

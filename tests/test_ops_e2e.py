@@ -185,6 +185,7 @@ def test_a_feed_that_cannot_be_written_fails_the_run_and_loses_nothing(replica, 
         done = feed_crawl(replica.base_url, out, option, uri)
         assert done.returncode == 9, done.stderr[-3000:]
         assert "Error caught on signal handler" not in done.stderr
+        assert "Traceback" not in done.stderr  # (nor a retry to open it as the run closes)
         assert f"ERROR: writing {uri} failed ([Errno 20] Not a directory" in done.stderr
         assert (
             "stopping the run; the -o/-O feed lacks the records from this one on"
@@ -218,6 +219,23 @@ def test_a_feed_that_fails_as_it_is_stored_fails_the_run(replica, tmp_path):
         "ERROR: the -o/-O feed failing://x.jsonl could not be stored (Scrapy's error above): "
         "exit status 9"
     ) in done.stderr
+    assert "'health/exit_code': 9," in done.stderr  # (the stats logged last say so too)
+
+
+def test_a_feed_that_fails_as_it_is_stored_after_another_failed_adds_no_line(replica, tmp_path):
+    """A run already stopped by a feed that could not be written says so once: another feed
+    failing as it is stored adds no second line of its own."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    uri = str(blocker / "feed.jsonl")
+    storages = json.dumps({"failing": "tests.test_ops_e2e.FailingStorage"})
+    feeds = ("-o", "failing://x.jsonl", "-o", uri)
+    done = feed_crawl(replica.base_url, tmp_path / "out", *feeds, FEED_STORAGES=storages)
+    assert done.returncode == 9, done.stderr[-3000:]
+    assert f"ERROR: writing failing://x.jsonl, {uri} failed ([Errno 20] Not a directory" in (
+        done.stderr
+    )
+    assert "could not be stored" not in done.stderr
 
 
 def test_empty_listing_exits_5_and_spidermon_reports_it(replica_factory, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,22 @@ def test_schema_violations_and_spider_rejects_land_in_rejects_file(
     assert run.stats.get_value("rejects/no_date") == 1
     assert run.stats.get_value("rejects/total") == 2
     assert [r["article_id"] for r in read_lines(feed)] == [10]
+
+
+def test_a_reject_line_never_holds_layers(pipeline_run, tmp_path):
+    """A partial record that carries the item's ``layers`` is written without them."""
+    run = pipeline_run()
+    partial = {"headline": "Заглавие", "layers": {"headline": "text"}}
+    run.feed(RejectItem(url="https://fakti.bg/world/12-x", reason="no_date", partial=partial))
+    run.close()
+    (rejects,) = (tmp_path / "out" / "fakti").glob("*.rejects.jsonl")
+    assert read_lines(rejects) == [
+        {
+            "url": "https://fakti.bg/world/12-x",
+            "reason": "no_date",
+            "partial": {"headline": "Заглавие"},
+        }
+    ]
 
 
 def test_no_rejects_no_rejects_file(pipeline_run, make_record, tmp_path):
@@ -200,6 +217,18 @@ def test_emission_policy_across_runs(pipeline_run, make_record, tmp_path, mode, 
     edited = store.get(("bg", 3))
     assert edited.content_hash == make_record(3, body="Редактиран текст.")["content_hash"]
     assert (edited.exported_hash == edited.content_hash) is (3 in emitted)
+    store.close()
+
+
+def test_a_sighting_records_the_publication_time(pipeline_run, make_record, tmp_path):
+    """The state keeps each article's publication time: the watermark of the next run."""
+    run = pipeline_run()
+    run.feed(article(make_record(1)))
+    run.close()
+    store = state_of(tmp_path)
+    published = datetime.fromisoformat("2025-04-23T08:03:00+03:00")
+    assert store.get(("bg", 1)).published_at == published
+    assert store.newest_published("bg") == published
     store.close()
 
 

@@ -304,6 +304,8 @@ def test_an_unknown_fakti_setting_is_named_with_the_closest_known_one(
             )
         ),
         ("FAKTIEMIT", "setting FAKTIEMIT: unknown; did you mean FAKTI_EMIT?"),
+        # the FAKTI_ prefix in lower case is still ours, close to a known name or not
+        ("fakti_xyz", "setting fakti_xyz: unknown; see the settings in the README"),
     ],
 )
 def test_a_setting_name_with_blanks_or_a_mistyped_prefix_is_refused(
@@ -326,6 +328,16 @@ def test_another_extensions_setting_like_a_fakti_name_without_its_prefix_is_left
 ) -> None:
     """Close to a FAKTI_ name (``FAKTI_RETRY_BACKOFF_BASE``) but not starting like one: the
     setting of another extension, which a refusal would keep from ever running."""
+    validate_settings(project_settings(**{name: "1"}))
+
+
+@pytest.mark.parametrize("name", ["FAKER_LOCALE", "FAKE_USER_AGENT"])
+def test_another_extensions_setting_starting_fa_but_no_near_miss_of_a_fakti_name_is_left_alone(
+    name: str,
+) -> None:
+    """A name that starts like ours but is not that close to a FAKTI_ name (``FAKER_LOCALE``
+    is 0.67 of ``FAKTI_LOCK_FILE``), or is closer to a Scrapy one (``USER_AGENT``), is another
+    extension's setting: left alone."""
     validate_settings(project_settings(**{name: "1"}))
 
 
@@ -455,6 +467,14 @@ def test_a_setting_given_with_its_mode_or_by_the_project_is_accepted() -> None:
     settings = project_settings()
     settings.setdict({"FAKTI_WORKER_ID": "w1", "FAKTI_REPLICA_ARTICLES": 40}, priority="project")
     check_modes(settings, CrawlArgs())
+
+
+def test_in_a_plain_mapping_the_names_it_holds_are_the_ones_given() -> None:
+    """Settings given as a plain dict (no priorities): what it holds was given, nothing else."""
+    redis = {"FAKTI_STATE": "redis://127.0.0.1:6379/0"}
+    check_modes({"FAKTI_WORKER_ID": "w1", **redis}, CrawlArgs())
+    with pytest.raises(ValueError, match=r"^setting FAKTI_WORKER_ID: only a distributed worker"):
+        check_modes({"FAKTI_WORKER_ID": "w1"}, CrawlArgs())
 
 
 def test_other_settings_are_not_taken_for_a_mistyped_fakti_one() -> None:
@@ -653,6 +673,11 @@ BAD_RUNS = {
     "replica per worker": (
         ["-s", "FAKTI_STATE=redis://127.0.0.1:1/0"],
         "argument replica=1 cannot be used with a redis:// FAKTI_STATE",
+    ),
+    # a worker that forgot FAKTI_STATE ran alone, on a state of its own
+    "worker setting without a redis state": (
+        ["-s", "FAKTI_WORKER_ID=w1"],
+        "setting FAKTI_WORKER_ID: only a distributed worker reads it",
     ),
     # Scrapy kept the last silently: `-a url=A -a url=B` crawled B only
     "argument given twice": (

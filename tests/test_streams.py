@@ -238,6 +238,18 @@ def test_the_download_maxsize_meta_is_the_limit(encoding: bytes) -> None:
     assert mw.crawler.stats.get_value("safety/refused/maxsize") == 2
 
 
+def test_the_download_warnsize_meta_is_the_warning_size(caplog: pytest.LogCaptureFixture) -> None:
+    """``download_warnsize`` in the request's meta overrides ``DOWNLOAD_WARNSIZE``: one
+    warning for a body over it once decompressed."""
+    mw = _middleware()
+    request = Request(URL, meta={"download_warnsize": len(PAGE)})
+    assert mw.process_response(request, _response(request, gzip.compress(PAGE))).body == PAGE
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert line.endswith(
+        f": {len(PAGE)} B once decompressed, over DOWNLOAD_WARNSIZE ({len(PAGE)} B)"
+    )
+
+
 SKIPPABLE = (0x184D2A50).to_bytes(4, "little") + (5).to_bytes(4, "little") + b"extra"
 
 
