@@ -268,19 +268,6 @@ def test_a_baseline_shorter_than_the_runs_the_item_gate_needs_is_refused() -> No
         ("fakti_gzip", "setting fakti_gzip: unknown; did you mean FAKTI_GZIP?"),
         ("FAKTI_LOCKFILE", "setting FAKTI_LOCKFILE: unknown; did you mean FAKTI_LOCK_FILE?"),
         ("FAKTI_FOO", "setting FAKTI_FOO: unknown; see the settings in the README"),
-    ],
-)
-def test_an_unknown_fakti_setting_is_named_with_the_closest_known_one(
-    name: str, message: str
-) -> None:
-    with pytest.raises(ValueError) as info:
-        validate_settings(project_settings(**{name: "1"}))
-    assert str(info.value) == message
-
-
-@pytest.mark.parametrize(
-    ("name", "message"),
-    [
         # one argv word "-s FAKTI_STATE=..." (a YAML or systemd argument list): Scrapy took the
         # name " FAKTI_STATE" and ignored it: a fresh local state, all 40 records again (review)
         (
@@ -308,9 +295,10 @@ def test_an_unknown_fakti_setting_is_named_with_the_closest_known_one(
         ("fakti_xyz", "setting fakti_xyz: unknown; see the settings in the README"),
     ],
 )
-def test_a_setting_name_with_blanks_or_a_mistyped_prefix_is_refused(
+def test_an_unknown_or_mistyped_setting_name_is_refused_with_the_closest_known_one(
     name: str, message: str
 ) -> None:
+    """An unknown FAKTI_ name, one with blanks around it, or a typo in the FAKTI_ prefix."""
     with pytest.raises(ValueError) as info:
         validate_settings(project_settings(**{name: "1"}))
     assert str(info.value) == message
