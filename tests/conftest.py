@@ -181,4 +181,3 @@ def job(redis_url):
     client = redis.Redis.from_url(address)
     yield client, prefix
     client.close()
-    client.close()

@@ -15,7 +15,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-import redis
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -31,10 +30,18 @@ from newsspider.middlewares.redirect import UnfilteredRedirectMiddleware
 from newsspider.middlewares.retry import BackoffRetryMiddleware
 from newsspider.pipelines.runfiles import new_run_files
 from newsspider.startup import StartupError
-from newsspider.state.redis import split_url
 
 BASE = "http://127.0.0.1:8123"
 HOSTS = ("127.0.0.1:8123",)
+
+
+@pytest.fixture
+def worker_job(job, redis_url, tmp_path, monkeypatch) -> tuple:
+    """``(client, prefix, settings)``: :func:`job`'s, and the settings of a worker of it writing
+    to ``tmp_path / "out"``, whose frontier runs without a reactor (no ticks)."""
+    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)
+    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    return (*job, settings)
 
 
 def _opened_frontier(settings: dict) -> sched.RedisFrontier:
@@ -335,13 +342,8 @@ def test_a_worker_tag_goes_into_the_run_file_name(tmp_path):
     assert new_run_files(tmp_path / "single", start).stem == "2026-11-29T06-30-00"  # no tag
 
 
-def test_a_restarted_worker_puts_back_what_its_killed_predecessor_held(
-    redis_url, tmp_path, monkeypatch
-):
-    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
-    address, prefix = split_url(redis_url)
-    client = redis.Redis.from_url(address)
-    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+def test_a_restarted_worker_puts_back_what_its_killed_predecessor_held(worker_job):
+    client, prefix, settings = worker_job
     base = "http://127.0.0.1:8123"
 
     first = _opened_frontier(settings)
@@ -385,15 +387,12 @@ class _Killed(BaseException):
 
 
 def test_a_kill_while_enqueueing_never_leaves_a_request_seen_but_not_queued(
-    redis_url, tmp_path, monkeypatch
+    worker_job, monkeypatch
 ):
     """The dupefilter mark and the frontier entry are written together: a worker killed
     between two of its Redis commands cannot leave a key that no worker will fetch (its
     listing page, requeued from the journal, would find the key seen and drop it)."""
-    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
-    address, prefix = split_url(redis_url)
-    client = redis.Redis.from_url(address)
-    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    client, prefix, settings = worker_job
     frontier = _opened_frontier(settings)
     server = frontier.server
     send = server.execute_command
@@ -421,14 +420,11 @@ def test_a_kill_while_enqueueing_never_leaves_a_request_seen_but_not_queued(
     assert client.zcard(f"{prefix}:frontier") >= 1  # a command that ran did both
 
 
-def test_a_redirect_of_an_article_is_followed_though_its_key_was_seen(
-    redis_url, tmp_path, monkeypatch
-):
+def test_a_redirect_of_an_article_is_followed_though_its_key_was_seen(worker_job):
     """A moved article (301 to its new URL) keeps its key: its redirect, which the redirect
     middleware sends unfiltered, is queued though the key is seen (else the article is
     never fetched: the request that claimed the key never reaches a callback)."""
-    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
-    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    *_, settings = worker_job
     frontier = _opened_frontier(settings)
     url = "http://127.0.0.1:8123/en/world/1000013-synthetic"
     assert frontier.enqueue_request(Request(url))
@@ -439,13 +435,10 @@ def test_a_redirect_of_an_article_is_followed_though_its_key_was_seen(
     assert isinstance(redirected, Request) and frontier.enqueue_request(redirected)
 
 
-def test_a_retried_request_leaves_the_journal_for_its_copy(redis_url, tmp_path, monkeypatch):
+def test_a_retried_request_leaves_the_journal_for_its_copy(worker_job):
     """Only the copy's response was settled: the journal kept every retried request (202 of
     a worker's with 4 in flight), and after a kill all of them were fetched again."""
-    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
-    address, prefix = split_url(redis_url)
-    client = redis.Redis.from_url(address)
-    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    client, prefix, settings = worker_job
     frontier = _opened_frontier(settings)
     frontier.enqueue_request(Request("http://127.0.0.1:8123/en/world/5-a"))
     taken = frontier.next_request()
@@ -466,17 +459,12 @@ def test_a_retried_request_leaves_the_journal_for_its_copy(redis_url, tmp_path, 
 
 
 @pytest.mark.parametrize("error", [IgnoreRequest("over DOWNLOAD_MAXSIZE"), TimeoutError()])
-def test_a_request_whose_download_failed_leaves_the_journal_after_its_errback(
-    redis_url, tmp_path, monkeypatch, error
-):
+def test_a_request_whose_download_failed_leaves_the_journal_after_its_errback(worker_job, error):
     """A failed download's errback runs without the spider middlewares, so ClaimMiddleware
     never settled its request: a worker stopped early (SIGTERM: ``shutdown``) put every such
     request of its run back on the job's frontier, and another worker fetched it again and
     wrote a second reject (18 of 60 URLs rejected twice in a review's 3-worker crawl)."""
-    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
-    address, prefix = split_url(redis_url)
-    client = redis.Redis.from_url(address)
-    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    client, prefix, settings = worker_job
     frontier = _opened_frontier(settings)
     spider = frontier.crawler.spider
     frontier.enqueue_request(spider.refetch_request("http://127.0.0.1:8123/en/world/5-a"))
@@ -494,15 +482,10 @@ def test_a_request_whose_download_failed_leaves_the_journal_after_its_errback(
 
 
 @pytest.mark.parametrize("path", ["sync", "async"])
-def test_a_request_whose_output_is_handled_is_not_fetched_again_after_a_kill(
-    redis_url, tmp_path, monkeypatch, path
-):
+def test_a_request_whose_output_is_handled_is_not_fetched_again_after_a_kill(worker_job, path):
     """ClaimMiddleware settles a request once its callback's output has passed (either way
     Scrapy calls it): a kill after the next tick leaves nothing of it to fetch again."""
-    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
-    address, prefix = split_url(redis_url)
-    client = redis.Redis.from_url(address)
-    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    client, prefix, settings = worker_job
     first = _opened_frontier(settings)
     first.enqueue_request(Request("http://127.0.0.1:8123/en/world"))
     taken = first.next_request()
@@ -533,13 +516,10 @@ def test_a_request_whose_output_is_handled_is_not_fetched_again_after_a_kill(
     restarted.close("finished")
 
 
-def test_a_worker_that_lost_robots_txt_takes_no_more_requests(redis_url, tmp_path, monkeypatch):
+def test_a_worker_that_lost_robots_txt_takes_no_more_requests(worker_job):
     """robots.txt unavailable to it: it takes nothing more (the other workers take the rest
     from the frontier), and what it took goes back there as it leaves."""
-    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
-    address, prefix = split_url(redis_url)
-    client = redis.Redis.from_url(address)
-    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    client, prefix, settings = worker_job
     frontier = _opened_frontier(settings)
     for n in (5, 6):
         frontier.enqueue_request(Request(f"http://127.0.0.1:8123/en/world/{n}-a"))
@@ -559,13 +539,10 @@ def test_a_worker_that_lost_robots_txt_takes_no_more_requests(redis_url, tmp_pat
     assert frontier.crawler.stats.get_value("distributed/robots_unavailable") == 1
 
 
-def test_a_run_that_wrote_no_file_leaves_no_claim_record(redis_url, tmp_path, monkeypatch):
+def test_a_run_that_wrote_no_file_leaves_no_claim_record(worker_job):
     """A run claimed an article whose record never reached a file (dropped in the pipelines),
     and finished: its run's claim record goes, so the last worker leaves no job key behind."""
-    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
-    address, prefix = split_url(redis_url)
-    client = redis.Redis.from_url(address)
-    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    client, prefix, settings = worker_job
     frontier = _opened_frontier(settings)
     frontier.enqueue_request(Request("http://127.0.0.1:8123/en/world/5-a"))
     taken = frontier.next_request()
@@ -703,12 +680,11 @@ def test_workers_with_the_same_arguments_join_one_job_and_the_last_ends_it(
     assert not frontiers[0].server.exists(job)  # the next command may start another job
 
 
-def test_an_article_two_workers_list_is_queued_once_for_the_job(redis_url, tmp_path, monkeypatch):
+def test_an_article_two_workers_list_is_queued_once_for_the_job(worker_job):
     """The spider's article requests go through the job's key filter (not ``dont_filter``,
     as in a single process, where each key is asked for once per run already): an article
     listed to two workers, under two URLs of it, is fetched by one."""
-    monkeypatch.setattr(sched.RedisFrontier, "_start_ticking", lambda self: None)  # no reactor
-    settings = {"FAKTI_STATE": redis_url, "FAKTI_OUTPUT_DIR": str(tmp_path / "out")}
+    *_, settings = worker_job
     first, second = _opened_frontier(settings), _opened_frontier(settings)
     requests = [
         frontier.spider._article_request(parse_article_url(BASE + path, extra_hosts=HOSTS))

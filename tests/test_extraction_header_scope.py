@@ -16,6 +16,7 @@ from newsspider.extraction.article import extract_fast
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
 URL = "https://fakti.bg/technozone/1040002-sintetichna-laboratoriya"
+EN_URL = "https://fakti.bg/en/world/1050001-bridge-opens"
 BODY_END = "<p>Резултатите са предварителни.</p>\n</div>"
 #: A related block in the body, marked up like a listing item (as search results are).
 RELATED = (
@@ -27,9 +28,9 @@ RELATED = (
 )
 
 
-def _extract(page: str) -> Extracted:
-    result = extract_article(page.encode("utf-8"), URL)
-    assert isinstance(result, Extracted)
+def _extract(page: str, url: str = URL) -> Extracted:
+    result = extract_article(page.encode("utf-8"), url)
+    assert isinstance(result, Extracted), result
     return result
 
 
@@ -331,9 +332,7 @@ def test_without_an_article_element_the_header_is_read_in_main() -> None:
         '<div class="ndt">Apr 23, 2025 08:03</div><div class="nv">144</div>'
         '<div class="text"><p>First synthetic line.</p></div></main></body></html>'
     )
-    url = "https://fakti.bg/en/world/1050001-bridge-opens"
-    result = extract_article(page.encode(), url, content_type="text/html; charset=utf-8")
-    assert isinstance(result, Extracted), result
+    result = _extract(page, EN_URL)
     assert (result.fields["headline"], result.fields["subtitle"]) == ("Bridge opens", None)
     assert result.fields["body"] == "First synthetic line."
 
@@ -346,7 +345,5 @@ def test_the_headline_is_the_first_h1_of_the_article() -> None:
         '<div class="text"><p>First synthetic line.</p></div>'
         "<h1>Synthetic closing banner</h1></article></main></body></html>"
     )
-    url = "https://fakti.bg/en/world/1050001-bridge-opens"
-    result = extract_article(page.encode(), url, content_type="text/html; charset=utf-8")
-    assert isinstance(result, Extracted), result
+    result = _extract(page, EN_URL)
     assert (result.fields["headline"], result.layers["headline"]) == ("Bridge opens", "selectors")

@@ -50,8 +50,9 @@ class CheckedFeedExporter(FeedExporter):
         except Exception as exc:  # (the item's feed slots are Scrapy's: which one is not told)
             stats = self.crawler.stats
             if not stats.get_value(FEED_FAILED):
-                stats.set_value(FEED_FAILED, self._uris())
-                write_failed(self.crawler, self._uris(), exc, _LACKS)
+                uris = self._uris()
+                stats.set_value(FEED_FAILED, uris)
+                write_failed(self.crawler, uris, exc, _LACKS)
 
     async def close_spider(self, spider: Spider) -> None:
         failed = self.crawler.stats.get_value(FEED_FAILED)
