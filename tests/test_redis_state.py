@@ -100,6 +100,9 @@ def test_a_store_opens_over_a_unix_socket_in_the_database_and_prefix_given(unix_
     again.close()
 
 
+BOOL = "expected a boolean: 1|t|true|y|yes or 0|f|false|n|no, in any case"
+
+
 @pytest.mark.parametrize(
     ("url", "error"),
     [
@@ -121,6 +124,17 @@ def test_a_store_opens_over_a_unix_socket_in_the_database_and_prefix_given(unix_
             for value in ("abc", "-1", "nan", "inf", "1.5x")
         ),
         ("redis://h:1?db=1.5", "query key 'db': bad value '1.5'; expected a whole number >= 0"),
+        # a boolean option: redis-py read any word but its false ones as true
+        *(
+            (f"{scheme}://h:1/0?{key}={value}", f"query key {key!r}: bad value {value!r}; {BOOL}")
+            for scheme, key in (
+                ("redis", "socket_keepalive"),
+                ("redis", "retry_on_timeout"),
+                ("unix", "legacy_responses"),
+                ("rediss", "ssl_check_hostname"),
+            )
+            for value in ("maybe", "perhaps", "off", "2", "no way", "falsey")
+        ),
         ("unix:///r.sock?db=x", "query key 'db': bad value 'x'; expected a whole number >= 0"),
         (
             "rediss://h:1/0?ssl_include_verify_flags=NOPE",
@@ -271,6 +285,18 @@ def test_typed_options_in_range_pass_through():
     url = "redis://h:1?db=0&socket_timeout=0.5&health_check_interval=30&prefix=a"
     assert split_url(url) == ("redis://h:1?db=0&socket_timeout=0.5&health_check_interval=30", "a")
     assert split_url("redis://h:1/?db=2") == ("redis://h:1/?db=2", "fakti")
+
+
+def test_boolean_options_in_redis_py_spellings_pass_through():
+    """redis-py's false spellings (``FALSE_STRINGS``) and their true counterparts, any case."""
+    words = ("1", "t", "TRUE", "y", "Yes", "0", "F", "false", "n", "NO")
+    for value in words:
+        url = f"redis://h:1/0?socket_keepalive={value}&retry_on_timeout={value}"
+        assert split_url(url) == (url, "fakti")
+    assert split_url("rediss://h:1/0?ssl_check_hostname=no") == (
+        "rediss://h:1/0?ssl_check_hostname=no",
+        "fakti",
+    )
 
 
 def test_redis_py_options_pass_through():

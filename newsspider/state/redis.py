@@ -36,11 +36,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import redis
 from dateutil import tz
 from redis.connection import (
+    FALSE_STRINGS,
     URL_QUERY_ARGUMENT_PARSERS,
     Connection,
     ConnectionPool,
     SSLConnection,
     UnixDomainSocketConnection,
+    to_bool,
 )
 
 from newsspider.state import (
@@ -218,17 +220,28 @@ def _redis_options(scheme: str) -> set[str]:
     return accepted & {*URL_QUERY_ARGUMENT_PARSERS, *_TEXT_OPTIONS} - {"retry_on_error"}
 
 
-#: What redis-py's numeric URL options take, by their parser (``math.isfinite``, ``>= 0``).
-_NUMBER_FORMS = {int: "a whole number >= 0", float: "a number >= 0"}
+#: What redis-py's numeric and boolean URL options take, by their parser (``math.isfinite``,
+#: ``>= 0``; :data:`_BOOLEANS`).
+_FORMS = {
+    int: "a whole number >= 0",
+    float: "a number >= 0",
+    to_bool: "a boolean: 1|t|true|y|yes or 0|f|false|n|no, in any case",
+}
+#: The words a boolean option may be given, upper-case: redis-py's false ones (its ``to_bool``
+#: reads any other word as true: ``socket_keepalive=maybe``, ``=off``) and their true ones.
+_BOOLEANS = frozenset({*FALSE_STRINGS, "1", "T", "TRUE", "Y", "YES"})
 
 
 def _option_form(key: str, value: str) -> str | None:
     """What redis-py's typed URL option ``key`` takes, if ``value`` is not that (a number
-    that is negative or not finite included; an empty value redis-py ignores)."""
+    that is negative or not finite included, and a boolean word not in :data:`_BOOLEANS`; an
+    empty value redis-py ignores)."""
     parse = URL_QUERY_ARGUMENT_PARSERS.get(key)
     if parse is None or value == "":
         return None
-    form = _NUMBER_FORMS.get(parse, "a value redis-py can read")
+    form = _FORMS.get(parse, "a value redis-py can read")
+    if parse is to_bool:
+        return None if value.upper() in _BOOLEANS else form
     try:
         parsed = parse(value)
     except ValueError:
