@@ -413,8 +413,9 @@ NEAR_MISS_HEAD = 0.6
 
 
 def _given_names(settings: Mapping[str, object]) -> list[str]:
-    """The names in ``settings`` given by the user (project, spider, command line, ``SCRAPY_*``
-    variables): Scrapy's defaults left out."""
+    """The names in ``settings`` given by the user (project, spider, command line): Scrapy's
+    defaults left out. (A ``SCRAPY_<NAME>`` variable gives no setting: Scrapy 2.18 and later
+    read only their own four, such as ``SCRAPY_SETTINGS_MODULE``.)"""
     if isinstance(settings, BaseSettings):
         default = SETTINGS_PRIORITIES["default"]
         return [name for name in settings if (settings.getpriority(name) or 0) > default]
