@@ -104,9 +104,9 @@ def test_mirror_origin_request_url() -> None:
     assert result.fields["url"] == URL
 
 
-def _canonical_page(href: str) -> str:
+def _canonical_page(href: str, html: str = "<html>") -> str:
     return (
-        f'<html><head><link rel="canonical" href="{href}">'
+        f'{html}<head><link rel="canonical" href="{href}">'
         "</head><body><article><h1>Mine</h1>"
         '<div class="info"><div class="ndt">Apr 23, 2025 08:03</div></div>'
         '<div class="text"><p>Body.</p></div></article></body></html>'
@@ -133,6 +133,53 @@ def test_a_canonical_link_that_names_no_article_of_the_edition_is_ignored(href: 
     result = extract_article(_canonical_page(href), URL + "?utm_source=fb")
     assert isinstance(result, Extracted)
     assert result.fields["url"] == URL
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "full"])
+@pytest.mark.parametrize(
+    ("url", "html", "href"),
+    [
+        # a Bulgarian page at an English URL of the same id (the review's: ids are shared)
+        (URL, '<html lang="bg">', "https://fakti.bg/biznes/1040010-drug-razkaz"),
+        (URL, '<html lang="BG-bg">', "https://fakti.bg/world/999-other"),
+        ("https://fakti.bg/world/1040010-x", '<html lang="en">', URL),  # the other way round
+        ("https://fakti.bg/world/1040010-x", '<html amp lang="en-GB">', URL),
+    ],
+)
+def test_a_page_of_the_other_edition_is_a_reject_not_this_urls_article(
+    url: str, html: str, href: str, fast: bool
+) -> None:
+    """The other edition's article served at an article URL (canonical naming it, the page in
+    its language) was exported under the URL's key: the same text under both editions' keys,
+    this URL's article never asked for again (review of bad pages: bg 1056381 under en)."""
+    result = extract_article(_canonical_page(href, html), url, fast=fast)
+    assert isinstance(result, Rejected)
+    assert (result.url, result.reason, result.fields) == (
+        url,
+        "canonical:other_article",
+        {"url": url},
+    )
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<html lang="en">',  # a translation naming its original
+        '<html lang="en-US">',
+        "<html>",  # no language said: as before
+        '<html lang="">',
+        '<html lang="de">',  # neither edition's
+        '<html xml:lang="bg">',  # not read
+    ],
+)
+def test_a_page_in_this_editions_language_or_none_may_name_the_other_editions_original(
+    html: str,
+) -> None:
+    page = _canonical_page("https://fakti.bg/world/1040010-originalat", html)
+    result = extract_article(page, URL + "?utm_source=fb")
+    assert isinstance(result, Extracted)
+    assert (result.fields["url"], result.fields["lang"]) == (URL, "en")
+    assert (result.fields["headline"], result.fields["body"]) == ("Mine", "Body.")
 
 
 def test_deeply_nested_markup() -> None:

@@ -1653,6 +1653,9 @@ def _no_record(spider: FaktiSpider, article: Request, how: str) -> None:
     elif how == "redirected to another article":
         other = landed(article, f"{BASE}/en/world/1000042-synthetic-lake", _lake())
         assert [r["reason"] for r in spider.parse(other)] == ["redirect:other_article"]
+    elif how == "the other edition's page at its URL":  # an English page, canonical naming it
+        page = response(article.url, _lake(), article)
+        assert [r["reason"] for r in spider.parse(page)] == ["canonical:other_article"]
     else:  # a pipeline raised (not DropItem)
         failure = Failure(OSError("database is locked"))
         spider._item_error(
@@ -1663,7 +1666,9 @@ def _no_record(spider: FaktiSpider, article: Request, how: str) -> None:
 NO_RECORD = ["not fetched", "rejected", "redirected off", "redirected to another article"]
 
 
-@pytest.mark.parametrize("how", [*NO_RECORD, "pipeline error"])
+@pytest.mark.parametrize(
+    "how", [*NO_RECORD, "the other edition's page at its URL", "pipeline error"]
+)
 def test_an_article_with_no_record_holds_its_edition_back_to_its_listing_date(how: str) -> None:
     store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
     spider, article = _listed_article(store, "Sun, 26 Oct 2025 10:30:00 +0200")
@@ -1693,7 +1698,8 @@ def test_an_incremental_run_with_a_watermark_keeps_a_new_listed_article_of_any_d
     store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
     spider, article = _listed_article(store, "Sun, 26 Oct 2025 10:30:00 +0200")
     assert article.meta["fakti_floor"] is None
-    page = ARTICLE.format(published="2025-10-20T09:15:00+03:00").encode()
+    own = ARTICLE.replace('lang="en"', 'lang="bg"').replace("/en/world/1000042-", "/world/1000003-")
+    page = own.format(published="2025-10-20T09:15:00+03:00").encode()  # (bg 1000003's page)
     (record,) = spider.parse(response(article.url, page, article))
     assert (record["article_id"], record["published_at"]) == (1000003, "2025-10-20T09:15:00+03:00")
 

@@ -70,8 +70,9 @@ STACK_FRAMES = 900
 _STACK_LOCK = threading.RLock()
 #: A page without these is rejected.
 REQUIRED_FIELDS: tuple[str, ...] = ("headline", "published_at")
-#: Reject reason of a page whose canonical link names another article of its edition: that
-#: article's page (served at this URL, or this one merged into it), not this one's.
+#: Reject reason of a page whose canonical link names another article of its edition, or one
+#: of the other edition in whose language the page says it is: that article's page (served
+#: at this URL, or this one merged into it), not this one's.
 CANONICAL_ELSEWHERE = "canonical:other_article"
 _OUTPUT_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("scraped_at", "content_hash"))
 _URL_FIELDS = ("url", "article_id", "lang", "section")
@@ -170,6 +171,12 @@ def _canonical_ref(head: etree._Element, ref: ArticleRef) -> ArticleRef:
         if canonical and not P.URL_UNSAFE.search(canonical.url):
             return canonical
     return ref
+
+
+def _page_lang(root: etree._Element) -> str:
+    """The language the page says it is in (`<html lang>`'s primary subtag, lower case: ``bg``
+    for ``bg-BG``); ``""`` when it says none."""
+    return (root.get(P.PAGE_LANG_ATTR) or "").strip().lower().partition("-")[0]
 
 
 class _NeedsFullPage(Exception):
@@ -285,9 +292,11 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
             raise _NeedsFullPage
         obj = find_article(root, ref)
     canonical = _canonical_ref(head, ref)
-    if canonical.key != ref.key and canonical.lang == ref.lang:
+    # Another article of the edition, or of the other one in whose language the page is (else
+    # a translation naming its original, or a page that says no language: this one's).
+    if canonical.key != ref.key and canonical.lang in (ref.lang, _page_lang(root)):
         return Rejected(ref.url, CANONICAL_ELSEWHERE, {"url": ref.url}, {})
-    if canonical.key == ref.key:  # (another edition's: a translation may name its original)
+    if canonical.key == ref.key:
         ref = canonical
     selected = selector_fields(marks, h1, ref.url)
     jsonld, meta = article_fields(obj, ref.url), meta_fields(head, ref.url)

@@ -362,6 +362,9 @@ def _cls(name: str) -> str:
 # Document-wide lookups iterate by tag name (much cheaper than `//x[@attr]` XPaths).
 JSONLD_TYPE = "application/ld+json"
 CANONICAL_REL = "canonical"
+#: The `<html>` attribute that says the page's language (``bg``, ``en-GB``: its primary subtag
+#: is the edition's ``lang``).
+PAGE_LANG_ATTR = "lang"
 #: Class names of the §5 article markup, each written once here: `.subtitle`,
 #: `.ndt`/`.nv`/`.nc` (date, views, comments; listing items use them too, §4), `.topic`,
 #: `ul.tags`, `.tags-bottom`, `.author-name` and the body's `div.text`.
