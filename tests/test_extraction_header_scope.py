@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from newsspider.extraction import Extracted, extract_article
+from newsspider.extraction import Extracted, Rejected, extract_article
 from newsspider.extraction.article import extract_fast
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
@@ -347,3 +347,53 @@ def test_the_headline_is_the_first_h1_of_the_article() -> None:
     )
     result = _extract(page, EN_URL)
     assert (result.fields["headline"], result.layers["headline"]) == ("Bridge opens", "selectors")
+
+
+#: A "not found" page served with 200 at an article URL: its only date is another story's,
+#: in a "latest news" item (`{item}`) after the error's h1.
+NOT_FOUND = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Fakti.bg</title></head>'
+    '<body><main id="main"><h1>Error 404</h1><p>Sorry, this synthetic page is gone.</p>'
+    "<h3>Latest news</h3>{item}</main></body></html>"
+)
+LISTING_ITEM = (
+    '<article class="panel selected-ln"><a href="{href}"><span class="article-title">'
+    'Synthetic other story</span></a><div class="ndt">Jun 14, 2026 10:00</div>'
+    '<div class="nv">99</div></article>'
+)
+
+
+@pytest.mark.parametrize(
+    "href", ["/en/world/1040091-other", "https://fakti.bg/en/amp/world/1040091-x"]
+)
+def test_a_listing_items_date_is_no_date_of_the_page(href: str) -> None:
+    """The first `.ndt` of a "not found" page, in another story's box, gave the record that
+    story's date and views (`Error 404`, 2026-06-14T10:00+03:00, 99 views): the key was then
+    never asked for again. The page is now a reject, asked for again next run."""
+    page = NOT_FOUND.format(item=LISTING_ITEM.format(href=href))
+    result = extract_article(page.encode(), EN_URL)
+    assert isinstance(result, Rejected) and result.reason == "missing:published_at"
+    assert (result.fields["headline"], result.fields["views"]) == ("Error 404", None)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        '<a href="/en/world/1050001-bridge-opens#comments">12 comments</a>',  # this article
+        '<a href="/en/world">World</a>',  # a section
+        '<a href="/en/author/synthetic-author">Synthetic Author</a>',
+    ],
+)
+def test_the_headers_date_beside_a_link_to_no_other_article_is_read(link: str) -> None:
+    """The header's own box may link to this article (its comments), a section or an author:
+    no box of another story."""
+    page = (
+        '<html lang="en"><head><title>Bridge opens - Fakti.bg</title></head><body><main>'
+        '<article><h1>Synthetic bridge opens to traffic</h1><div class="info">'
+        f'<div class="ndt">Apr 23, 2025 08:03</div><div class="nv">144</div>{link}</div>'
+        '<div class="text"><p>First synthetic paragraph.</p>'
+        '<p>Read more: <a href="/en/world/1040092-x">Other synthetic story</a></p></div>'
+        "</article></main></body></html>"
+    )
+    fields = _extract(page, EN_URL).fields
+    assert (fields["published_at"], fields["views"]) == ("2025-04-23T08:03:00+03:00", 144)

@@ -401,6 +401,26 @@ def test_a_date_above_the_headline_and_not_beside_it_is_not_the_pages_date(
 
 
 @pytest.mark.parametrize(
+    "item",
+    [
+        '<div class="latest"><div><a href="/en/world/1040091-other">Synthetic other story</a>'
+        "</div><div>Jun 14, 2026 10:00 99</div><p>The synthetic lead of another story.</p></div>",
+        # the first `<article>` of the page (the scope the text layer renders first)
+        '<article class="c"><a href="/en/world/1040091-other">Synthetic other story</a>'
+        "<div>Jun 14, 2026 10:00 99</div><p>The synthetic lead of another story.</p></article>",
+    ],
+)
+def test_a_date_line_in_another_storys_box_is_not_the_pages_date(item: str) -> None:
+    """A "not found" page served with 200 whose only date line is in a "latest news" item
+    after its headline (a box with a link to another article) took that story's date, views
+    and lead (2026-06-14T10:00+03:00, 99 views): the key was then never asked for again."""
+    page = _no_date_after_the_headline("", wrapper=False).replace("</main>", item + "</main>")
+    result = extract_article(page.encode(), "https://fakti.bg/en/world/1040022-synthetic")
+    assert isinstance(result, Rejected) and result.reason == "missing:published_at"
+    assert (result.fields["headline"], result.fields["views"]) == ("Page not found", None)
+
+
+@pytest.mark.parametrize(
     ("url", "layout", "published", "views"),
     [
         (

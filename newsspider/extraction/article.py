@@ -242,12 +242,15 @@ class _TextLayer:
         self.root, self.scope, self.ref, self.enabled = root, scope, ref, enabled
         self.partial = partial
         self.hint: str | None = None
+        #: The page's first `h1` (the headline's element when the rendered headline is not found).
+        self.h1: etree._Element | None = None
         self._fields: dict[str, Any] | None = None
 
     def _parse(self, element: etree._Element) -> dict[str, Any]:
-        fields = parse_lines(lines_from_tree(element), self.ref.lang, self.hint)
+        ref = self.ref
+        fields = parse_lines(lines_from_tree(element), ref.lang, self.hint, self.h1, ref.article_id)
         if fields.get("image_url"):
-            fields["image_url"] = absolute(self.ref.url, fields["image_url"])
+            fields["image_url"] = absolute(ref.url, fields["image_url"])
         return fields
 
     def __call__(self) -> dict[str, Any] | None:
@@ -298,7 +301,7 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
         return Rejected(ref.url, CANONICAL_ELSEWHERE, {"url": ref.url}, {})
     if canonical.key == ref.key:
         ref = canonical
-    selected = selector_fields(marks, h1, ref.url)
+    selected = selector_fields(marks, h1, ref.url, ref.article_id)
     jsonld, meta = article_fields(obj, ref.url), meta_fields(head, ref.url)
     if jsonld.get("modified_known"):  # its `dateModified` said "no update": meta may not
         meta["updated_at"] = None
@@ -307,6 +310,7 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     has_markup = bool(selected.get("published_at")) and P.BODY_CLASS in marks.by_class
     text = _TextLayer(root, scope, ref, enabled=not has_markup, partial=cut is not None)
     text.hint = next((f["headline"] for _, f in layers if f.get("headline")), None)
+    text.h1 = h1
     values, used = _merge(layers, text)
     if not text.enabled and not all(values.get(name) for name in REQUIRED_FIELDS):
         text.enabled = True

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, islice
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -164,6 +164,49 @@ def within(el: etree._Element, stop: etree._Element, test: Callable[[Any], bool]
         if test(node):
             return True
     return False
+
+
+def outer_box(el: etree._Element, around: Container[etree._Element]) -> etree._Element:
+    """The highest of ``el`` and its ancestors whose parent is not in ``around``."""
+    box = el
+    while (parent := box.getparent()) is not None and parent not in around:
+        box = parent
+    return box
+
+
+def article_link(href: str | None, other_than: int | None = None) -> bool:
+    """Whether ``href`` points to an article (`/world/1108069-slug`: one of the site's
+    sections and an id from 1; on any host, its AMP form, or relative to the site's root),
+    not a tag's, an author's or another site's page of that shape (`/tag/8-mart`), nor the
+    article of id ``other_than``."""
+    if not href:
+        return False
+    try:
+        path = urlsplit(href.strip()).path
+    except ValueError:
+        return False
+    path = path if path.startswith("/") else "/" + path
+    amp = P.AMP_PATH.match(path)
+    match = P.ARTICLE_PATH.match((amp.group(1) or "") + amp.group(2) if amp else path)
+    if match is None or match["section"] not in P.SECTIONS:
+        return False
+    return int(match["id"]) >= 1 and int(match["id"]) != other_than
+
+
+def listing_item(
+    el: etree._Element, heads: Iterable[etree._Element | None], article_id: int | None
+) -> bool:
+    """Whether the date line's element ``el`` sits in another story's box, not in the
+    article's header: its highest ancestor that holds none of ``heads`` (the article's
+    headline and body elements, ``None`` for a missing one) holds a link to another article
+    than ``article_id`` (a "latest news" item of a "not found" page served with 200:
+    `<article><a href="/en/world/1-x">…</a><div class="ndt">…</div></article>`). ``False``
+    without ``heads``, or when ``el`` is that ancestor itself (a link of its own line)."""
+    around = {node for head in heads if head is not None for node in (head, *head.iterancestors())}
+    if not around:
+        return False
+    box = outer_box(el, around)
+    return box is not el and any(article_link(a.get("href"), article_id) for a in box.iter("a"))
 
 
 def _a_count(el: etree._Element) -> bool:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -19,6 +18,7 @@ from newsspider.extraction import patterns as P
 from newsspider.extraction.body import (
     BodyRules,
     absolute,
+    article_link,
     clean_headline,
     collapse,
     element_paragraphs,
@@ -27,6 +27,8 @@ from newsspider.extraction.body import (
     image_source,
     is_caption,
     is_related,
+    listing_item,
+    outer_box,
     related_element,
     skipped,
     spaced_text,
@@ -215,34 +217,16 @@ def _header_end(marks: Marks) -> int | None:
     for i, el in dates:
         if i <= at:
             continue
-        box = el
-        while (parent := box.getparent()) is not None and parent not in above:
-            box = parent
+        box = outer_box(el, above)
         if box is el:
             continue
         if box not in linked:
-            linked[box] = any(_article_link(a.get("href")) for a in box.iter("a"))
+            linked[box] = any(article_link(a.get("href")) for a in box.iter("a"))
         if linked[box]:
             for k, node in enumerate(box.iter(etree.Element)):
                 if node is el:
                     return i - k  # (the box's own index)
     return None
-
-
-def _article_link(href: str | None) -> bool:
-    """Whether ``href`` points to an article (`/world/1108069-slug`: one of the site's
-    sections and an id from 1; on any host, its AMP form, or relative to the site's root),
-    not a tag's, an author's or another site's page of that shape (`/tag/8-mart`)."""
-    if not href:
-        return False
-    try:
-        path = urlsplit(href.strip()).path
-    except ValueError:
-        return False
-    path = path if path.startswith("/") else "/" + path
-    amp = P.AMP_PATH.match(path)
-    match = P.ARTICLE_PATH.match((amp.group(1) or "") + amp.group(2) if amp else path)
-    return match is not None and match["section"] in P.SECTIONS and int(match["id"]) >= 1
 
 
 def _is_body(el: etree._Element, scope: etree._Element) -> bool:
@@ -286,9 +270,13 @@ def _text(el: etree._Element | None) -> str | None:
     return (element_text(el) or None) if el is not None else None
 
 
-def _dates(marks: Marks) -> dict[str, Any]:
+def _dates(marks: Marks, h1: etree._Element | None, article_id: int) -> dict[str, Any]:
+    """The date line's fields from the first `.ndt` of the header (with `.nv`, `.nc`); none
+    when it sits in another story's box (:func:`~body.listing_item`; ``h1`` is the
+    headline's element)."""
     el = next((el for _, el in marks.shown(P.DATE_CLASS) if element_text(el)), None)
-    if el is None:
+    body = marks.body[1] if marks.body is not None else None
+    if el is None or listing_item(el, (h1, body), article_id):
         return {}
     ndt = element_text(el)
     nv_el, nc_el = _first(marks.shown(P.VIEWS_CLASS)), _first(marks.shown(P.COMMENTS_CLASS))
@@ -482,10 +470,13 @@ def _beside_paras(wrapper: etree._Element) -> bool:
     return shown != "".join("".join(element_text(p).split()) for p in paras)
 
 
-def selector_fields(marks: Marks, h1: etree._Element | None, base_url: str) -> dict[str, Any]:
-    """Fields from the §5 article markup (the body comes from :func:`selector_body`);
-    each value is ``None``/``[]`` when its element is absent. ``h1`` is the page's first
-    `h1` (the headline when the article element has none)."""
+def selector_fields(
+    marks: Marks, h1: etree._Element | None, base_url: str, article_id: int
+) -> dict[str, Any]:
+    """Fields from the §5 article markup (the body comes from :func:`selector_body`) of the
+    article ``article_id`` at ``base_url``; each value is ``None``/``[]`` when its element is
+    absent. ``h1`` is the page's first `h1` (the headline when the article element has
+    none)."""
     if marks.h1 is not None:
         h1 = marks.h1
     fields: dict[str, Any] = {
@@ -495,5 +486,5 @@ def selector_fields(marks: Marks, h1: etree._Element | None, base_url: str) -> d
         "tags": _tags(marks),
         "image_url": _image(marks, base_url),
     }
-    fields.update(_dates(marks))
+    fields.update(_dates(marks, h1, article_id))
     return fields

@@ -31,6 +31,7 @@ from newsspider.extraction.body import (
     is_caption,
     is_related,
     is_role_line,
+    listing_item,
     related_element,
     skipped,
     skipped_image,
@@ -730,8 +731,17 @@ def _after_date(
     header.body_start = j
 
 
-def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) -> dict[str, Any]:
-    """Fields from rendered lines in the order of §3; missing values are ``None``/``[]``."""
+def parse_lines(
+    lines: list[Line],
+    lang: str,
+    headline_hint: str | None = None,
+    head: etree._Element | None = None,
+    article_id: int | None = None,
+) -> dict[str, Any]:
+    """Fields from rendered lines in the order of §3 (of the article ``article_id``); missing
+    values are ``None``/``[]``. A date line in another story's box (:func:`~body.listing_item`:
+    a box around its block, holding neither the headline's line nor ``head``, the page's
+    first `h1`, with a link to another article) dates nothing: there is no date line."""
     fields: dict[str, Any] = {"authors": [], "tags": []}
     hint = clean_headline(headline_hint)
     start = 0
@@ -753,6 +763,9 @@ def parse_lines(lines: list[Line], lang: str, headline_hint: str | None = None) 
     first, end, date_line = found
     date_el = lines[first].el
     header = _before_date(lines, first, end, lang, hint)
+    if date_el is not None and listing_item(date_el, (header.head_el, head), article_id):
+        fields["headline"] = hint
+        return fields
     shown = [line.text for line in lines[first:end]]
     wanted = 0  # (§2: the counts follow a time, and a date with its update shows none)
     if (
