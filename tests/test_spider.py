@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -714,6 +715,24 @@ def test_a_broken_section_listing_is_named_as_why_the_watermarks_are_held() -> N
     assert spider.crawler.stats.get_value("discovery/watermarks_held") == (
         "the first page of bg/world listed nothing, though the run saw its articles elsewhere"
     )
+
+
+def test_a_scraper_bug_is_a_gap_of_its_own_crawl_while_it_runs() -> None:
+    """Scrapy's scraper logs the request whose output it lost, with its spider: that spider
+    (not another crawl's in the same process) notes the gap, from its opening to its closing."""
+    spiders = [make_spider(lang="bg"), make_spider(lang="bg")]
+    scraper = logging.getLogger(fakti_module.SCRAPER_LOGGER)
+    for spider in spiders:
+        spider.start_requests_list()
+        spider._opened(spider)
+    lost = spiders[0]._listing("bg", "world")
+    scraper.error(fakti_module.SCRAPER_BUG, {"request": lost}, extra={"spider": spiders[0]})
+    for spider in spiders:
+        spider._closed(spider, "finished")
+    held = f"Scrapy's scraper lost the output of {BASE}/world"
+    assert spiders[0].crawler.stats.get_value("discovery/watermarks_held") == held
+    assert spiders[1].coverage.gaps == []
+    assert not {s.scraper_losses for s in spiders} & set(scraper.handlers)
 
 
 def test_an_empty_first_page_with_a_pager_counts_as_empty() -> None:

@@ -127,6 +127,9 @@ LISTED, LISTING_CLOCK = "fakti_listed", "fakti_listing_clock"
 REFETCH = "fakti_refetch"
 #: The reject reason of an article redirected to another article.
 REDIRECTED_ELSEWHERE = "redirect:other_article"
+#: What Scrapy's scraper logs, and nothing else (no signal), when an exception outside the
+#: callbacks and item pipelines ends the processing of a response, the rest of its output lost.
+SCRAPER_LOGGER, SCRAPER_BUG = "scrapy.core.scraper", "Scraper bug processing %(request)s"
 
 
 class ArticleJob(NamedTuple):
@@ -182,6 +185,18 @@ def _settles(errback: _Errback) -> _Errback:
     return settling
 
 
+class _ScraperLosses(logging.Handler):
+    """Tells its spider of each request whose output Scrapy's scraper lost (``SCRAPER_BUG``)."""
+
+    def __init__(self, spider: FaktiSpider) -> None:
+        super().__init__(logging.ERROR)
+        self.spider = spider
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == SCRAPER_BUG and getattr(record, "spider", None) is self.spider:
+            self.spider._scraper_lost(record.args["request"])
+
+
 class FaktiSpider(scrapy.Spider):
     """Crawls fakti.bg (or a mirror/replica at ``FAKTI_BASE_URL``) into article records."""
 
@@ -205,6 +220,7 @@ class FaktiSpider(scrapy.Spider):
         self.pool: ExtractionPool | None = None
         #: Scopes on their first run whose bound is not stored yet.
         self.first_scopes: list[str] = []
+        self.scraper_losses = _ScraperLosses(self)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FaktiSpider:
@@ -235,6 +251,7 @@ class FaktiSpider(scrapy.Spider):
             changed = apply_loopback_defaults(settings)
             if changed:
                 logger.info("loopback fast mode: %s", ", ".join(changed))
+        crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._spider_error, signal=signals.spider_error)
         crawler.signals.connect(spider._item_error, signal=signals.item_error)
@@ -274,7 +291,11 @@ class FaktiSpider(scrapy.Spider):
         self.extra_hosts = (*self.extra_hosts, urlsplit(self.base_url).netloc)
         logger.info("embedded replica at %s", self.base_url)
 
+    def _opened(self, spider: scrapy.Spider) -> None:
+        logging.getLogger(SCRAPER_LOGGER).addHandler(self.scraper_losses)
+
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
+        logging.getLogger(SCRAPER_LOGGER).removeHandler(self.scraper_losses)
         self._raise_watermarks(reason)
         if self.pool is not None:
             self.pool.close()
@@ -289,6 +310,12 @@ class FaktiSpider(scrapy.Spider):
         unknown (no watermark)."""
         where = response.url if response is not None else "the start requests"
         self._gap(f"error in the callback of {where}")
+
+    def _scraper_lost(self, request: scrapy.Request) -> None:
+        """Scrapy's scraper raised outside the callbacks and pipelines (e.g. ``MemoryError``)
+        and dropped what the response to ``request`` would have given: as for a callback that
+        raised, it is unknown (no watermark)."""
+        self._gap(f"Scrapy's scraper lost the output of {request.url}")
 
     def _item_error(
         self, item: Any, response: Response | Failure, spider: scrapy.Spider, failure: Failure
