@@ -1395,9 +1395,7 @@ def test_midnight_item_is_old_only_once_its_whole_day_is() -> None:
     assert spider.crawler.stats.get_value("discovery/items/old") == 2
 
 
-def test_an_article_that_cannot_be_fetched_becomes_a_reject() -> None:
-    from scrapy.exceptions import IgnoreRequest
-
+def test_an_article_that_cannot_be_fetched_becomes_a_reject(caplog) -> None:
     spider = make_spider(url=f"{BASE}/world/1000005-x")
     [request] = spider.start_requests_list()
     assert request.errback == spider.article_failed
@@ -1418,6 +1416,10 @@ def test_an_article_that_cannot_be_fetched_becomes_a_reject() -> None:
     assert (reject["url"], reject["reason"]) == (
         "https://fakti.bg/world/1000005-x",
         "download:IgnoreRequest",
+    )
+    # and so does the log line (it named the redirect's target)
+    assert caplog.messages[-1] == (
+        f"article {request.url} not fetched: download:IgnoreRequest (off-site)"
     )
     # over DOWNLOAD_MAXSIZE: no refusal a site asks for, but a setting below its pages
     big = Failure(TooLarge("larger than DOWNLOAD_MAXSIZE: https://fakti.bg/world/1000005-x"))

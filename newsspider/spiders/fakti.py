@@ -1255,10 +1255,10 @@ class FaktiSpider(scrapy.Spider):
         else:
             refused = isinstance(error, IgnoreRequest) and not isinstance(error, TooLarge)
             reason = f"download:{(IgnoreRequest if refused else type(error)).__name__}"
-        logger.warning("article %s not fetched: %s (%.200s)", request.url, reason, error)
+        asked = _asked(request)
+        logger.warning("article %s not fetched: %s (%.200s)", asked, reason, error)
         self.crawler.stats.inc_value("pages/failed")
         self._hold(request, "not fetched")
-        asked = _asked(request)
         ref = parse_article_url(asked, extra_hosts=self.extra_hosts)
         url = ref.url if ref is not None else asked
         yield build_reject(Rejected(url, reason, {"url": url}, {}))
