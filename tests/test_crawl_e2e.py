@@ -4,6 +4,7 @@ compared field-exact (except ``scraped_at``) with the replica's ground truth."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -186,6 +187,37 @@ def test_a_day_holding_more_results_than_the_cap_is_walked_through_the_sections(
         for line in log
     ), log[-20:]
     assert not any("discovery watermarks not moved" in line for line in log)
+
+
+@pytest.mark.parametrize("shown", ["01.11.2025&todate=30.11.2025", "13.01.2026&todate=15.01.2026"])
+def test_a_search_that_does_not_honour_its_range_is_walked_through_the_sections(
+    replica, tmp_path: Path, shown: str
+) -> None:
+    """Every search page serves the results of another range (before `since`, after
+    `until`), dated as they are. Its old results ended the walk at page 0, or its later ones
+    kept it going to their end: nothing written, exit 0, the watermark moved (review: 0 of 16
+    on a fake site). The edition's sections are walked instead: every article of the range."""
+    since, until = date(2026, 1, 1), date(2026, 1, 12)
+
+    def elsewhere(uri: str) -> str | None:
+        ranged = "/search" in uri
+        return re.sub(r"fromdate=[^&]*&todate=[^&]*", f"fromdate={shown}", uri) if ranged else None
+
+    proxy = Proxy(replica.base_url, elsewhere)
+    log: list[str] = []
+    try:
+        site = SimpleNamespace(base_url=proxy.url)
+        got = keyed(crawl(site, tmp_path, f"since={since}", f"until={until}", "lang=en", log=log))
+    finally:
+        proxy.stop()
+    expected = {
+        k: r
+        for k, r in truth(replica, 2).items()
+        if k[0] == "en" and since <= published(r).date() <= until
+    }
+    assert len(expected) > 5
+    assert_same(got, expected)
+    assert sum("the site does not honour it; walking its sections" in line for line in log) == 1
 
 
 def test_filters_lang_sections_until(replica, tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from newsspider.spiders.paging import (
     Narrowing,
     SearchSpan,
     Walk,
+    ignores_range,
     narrowing,
 )
 
@@ -365,3 +366,86 @@ def test_a_narrowed_search_is_judged_on_its_own_keys_by_any_worker() -> None:
     assert other.coverage is not None and other.coverage.gaps == []
     assert not other.crawler.stats.get_value("discovery/listing_repeated")
     assert not other.crawler.stats.get_value("discovery/search_capped")
+
+
+# -- a search that does not honour its range -------------------------------------------------
+
+D23, D27 = date(2025, 10, 23), date(2025, 10, 27)
+
+
+@pytest.mark.parametrize(
+    ("days", "first", "expected"),
+    [
+        ([], True, False),  # no dated result: nothing to judge
+        ([D24, D25], True, False),  # the range's own first and last days (inclusive)
+        ([D26, D25, D23], True, False),  # neighbours around a result of the range
+        ([D23, D20], True, True),  # all older than `since`
+        ([D27, D26], True, True),  # all after `todate`
+        ([D26, D23], True, True),  # on either side, none in it
+        ([D27, D26], False, True),  # a later page: after `todate` is out of order
+        ([D26, D23], False, True),
+        # a later page all older than `since`: the end of a newest-first list that ignores
+        # `fromdate` only (the walk ends there as before)
+        ([D23, D20], False, False),
+    ],
+)
+def test_a_search_page_without_a_result_of_its_range_shows_the_range_ignored(
+    days: list[date], first: bool, expected: bool
+) -> None:
+    assert ignores_range(days, D24, D25, first) is expected
+
+
+@pytest.mark.parametrize("day", [date(2025, 5, 1), D27])
+def test_a_first_search_page_without_a_result_of_its_range_walks_the_sections(
+    day: date, caplog
+) -> None:
+    """The site does not honour the range and dates its results outside it (review, a fake
+    site: page 0 listed only results of 01.05.2025: 5 `old`, nothing written, exit 0, the
+    watermark moved; all of 20.07.2026, after `todate`: 30 `later` on 7 pages, nothing
+    written). Search cannot serve the walk: the edition's sections are walked instead, down
+    to `since`, as when search is unavailable."""
+    spider = make_spider(since=D24.isoformat(), until=D25.isoformat(), lang="bg")
+    (first,) = spider.start_requests_list()
+    arts, listings = answer(spider, first, results(ids(1_000_100, 20, day), 1))
+    assert arts == []
+    assert sorted(urlsplit(r.url).path for r in listings) == sorted(f"/{s}" for s in SECTIONS)
+    assert spider.coverage is not None and spider.coverage.gaps == []
+    assert spider.crawler.stats.get_value("discovery/search_unranged") == 1
+    assert [m for m in caplog.messages if "search" in m] == [
+        f"search (bg) page 0 lists 20 results, none of its range 2025-10-24..2025-10-25 "
+        f"(dated {day}..{day}): the site does not honour it; walking its sections"
+    ]
+
+
+def test_a_later_search_page_without_a_result_of_its_range_is_a_gap() -> None:
+    """A page after results of the range listing only results after it (out of order), or a
+    narrowed search whose first page lists only results older than `since`: what lies below
+    cannot be walked by search, a gap (no section walk from a later page, as when one
+    fails)."""
+    spider = make_spider(since=D24.isoformat(), until=D26.isoformat(), lang="bg")
+    (first,) = spider.start_requests_list()
+    _, (page1,) = answer(spider, first, results(ids(1_000_100, 20, D26), 1))
+    assert answer(spider, page1, results(ids(1_000_200, 20, D27), 2)) == ([], [])
+    assert spider.coverage is not None
+    assert spider.coverage.gaps == ["search page 1 (bg) lists no result of its range"]
+    spider = make_spider(since=D24.isoformat(), lang="bg")
+    (first,) = spider.start_requests_list()
+    _, narrowed = capped(spider, first, ids(1_000_100, 20, D25), full=True)
+    assert narrowed is not None and narrowed.meta["page"] == 3
+    assert answer(spider, narrowed, results(ids(1_000_300, 5, D23))) == ([], [])
+    assert spider.coverage is not None
+    assert spider.coverage.gaps == ["search page 3 (bg) lists no result of its range"]
+
+
+def test_a_search_page_with_one_result_of_its_range_is_walked_as_before() -> None:
+    """Results of the range's first and last days (dates are days), neighbours around one of
+    the range, and a later page past `since` (a site ignoring `fromdate` only: the end)."""
+    spider = make_spider(since=D24.isoformat(), until=D25.isoformat(), lang="bg")
+    (first,) = spider.start_requests_list()
+    page0 = [(1_000_100, D26), (1_000_101, D25), (1_000_102, D24), (1_000_103, D23)]
+    arts, (page1,) = answer(spider, first, results(page0 + ids(1_000_110, 16, D24), 1))
+    assert arts[:2] == ["/sport/1000101-k", "/sport/1000102-k"] and len(arts) == 18
+    assert search_range(page1) == ("24.10.2025", "25.10.2025", "1")
+    assert answer(spider, page1, results(ids(1_000_200, 3, D23))) == ([], [])  # the end
+    assert spider.coverage is not None and spider.coverage.gaps == []
+    assert spider.crawler.stats.get_value("discovery/search_unranged") is None

@@ -89,6 +89,7 @@ from newsspider.spiders.paging import (
     foreign,
     foreign_ends_walk,
     guessed,
+    ignores_range,
     landed_elsewhere,
     narrowing,
     page_meta,
@@ -1094,7 +1095,12 @@ class FaktiSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/search_pages")
         walk = self.walks.setdefault(("search", lang), Walk())
         walk.narrow_to(span.narrowed)
-        span = span.saw(*self._search_days(page, lang, walk, span.to), self._cut(page))
+        days, older = self._search_days(page, lang, walk, span.to)
+        assert self.args.since is not None  # (a backfill's search)
+        if ignores_range(days, self.args.since, span.to, page_no == span.first):
+            yield from self._search_unranged(lang, page_no, span, days)
+            return
+        span = span.saw(days, older, self._cut(page))
         found = self._discover(page, response, now, ("search", lang))
         yield from found.requests
         self._unread(found, meta)
@@ -1161,6 +1167,24 @@ class FaktiSpider(scrapy.Spider):
         narrowed = SearchSpan(then.to, page_no + 1, span.narrowed + 1, listed_to=True)
         yield self._search(lang, 0, span=narrowed)
 
+    def _search_unranged(
+        self, lang: str, page_no: int, span: SearchSpan, days: list[date]
+    ) -> Iterator[scrapy.Request]:
+        """A search page of ``lang`` whose results are all dated outside the range it asked
+        for (:func:`ignores_range`): read as results of the range, its old ones ended the walk
+        and its later ones kept it going to their end, nothing of the range was asked for and
+        the watermark moved (review: 0 of 16 written, exit 0). Search cannot serve the walk:
+        as when it is unavailable (:meth:`_search_unusable`)."""
+        then = "walking its sections" if page_no == 0 else "not walked further"
+        logger.warning(
+            "search (%s) page %d lists %d results, none of its range %s..%s (dated %s..%s): "
+            "the site does not honour it; %s",
+            lang, page_no, len(days), self.args.since, span.to, min(days), max(days), then,
+        )  # fmt: skip
+        self.crawler.stats.inc_value("discovery/search_unranged")
+        why = f"search page {page_no} ({lang}) lists no result of its range"
+        yield from self._search_unusable(lang, page_no, why)
+
     @_settles
     def search_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         meta = failure.request.meta  # type: ignore[attr-defined]
@@ -1190,11 +1214,19 @@ class FaktiSpider(scrapy.Spider):
             return
         logger.warning("search (%s) page %d unavailable: %s", lang, page_no, why)
         self.crawler.stats.inc_value("discovery/search_failed")
+        yield from self._search_unusable(
+            lang, page_no, f"search page {page_no} ({lang}) unavailable"
+        )
+
+    def _search_unusable(self, lang: str, page_no: int, gap: str) -> Iterator[scrapy.Request]:
+        """Search cannot serve the walk from its page ``page_no``: from page 0, every section
+        of ``lang`` is walked instead; a later page (a narrowed search's first too) is a
+        ``gap``."""
         if page_no == 0:
             for name in sorted(P.SECTIONS):
                 yield self._listing(lang, name)
         else:
-            self._gap(f"search page {page_no} ({lang}) unavailable")
+            self._gap(gap)
 
     # --- articles ---------------------------------------------------------------------
 

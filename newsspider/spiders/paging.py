@@ -377,3 +377,14 @@ def narrowing(span: SearchSpan, since: date) -> Narrowing:
     if not span.older or oldest < since:
         return Narrowing(None)
     return Narrowing(oldest)
+
+
+def ignores_range(days: list[date], since: date, to: date, first: bool) -> bool:
+    """Whether a search page for ``since``..``to`` (Sofia days, both inclusive) whose dated
+    results of its edition are of ``days`` shows that the site does not honour that range:
+    it lists some, none of the range (results of both sides of a result of the range are
+    no proof). A page past a search's ``first`` whose results are all older than ``since``
+    is the end of a newest-first list that ignores ``fromdate`` only: its walk ends there."""
+    if not days or any(since <= day <= to for day in days):
+        return False
+    return first or any(day > to for day in days)
