@@ -1098,7 +1098,7 @@ class FaktiSpider(scrapy.Spider):
         days, older = self._search_days(page, lang, walk, span.to)
         assert self.args.since is not None  # (a backfill's search)
         if ignores_range(days, self.args.since, span.to, page_no == span.first):
-            yield from self._search_unranged(lang, page_no, span, days)
+            yield from self._search_unranged(lang, page_no, span, days, response.url)
             return
         span = span.saw(days, older, self._cut(page))
         found = self._discover(page, response, now, ("search", lang))
@@ -1168,22 +1168,28 @@ class FaktiSpider(scrapy.Spider):
         yield self._search(lang, 0, span=narrowed)
 
     def _search_unranged(
-        self, lang: str, page_no: int, span: SearchSpan, days: list[date]
+        self, lang: str, page_no: int, span: SearchSpan, days: list[date], url: str
     ) -> Iterator[scrapy.Request]:
-        """A search page of ``lang`` whose results are all dated outside the range it asked
-        for (:func:`ignores_range`): read as results of the range, its old ones ended the walk
-        and its later ones kept it going to their end, nothing of the range was asked for and
-        the watermark moved (review: 0 of 16 written, exit 0). Search cannot serve the walk:
-        as when it is unavailable (:meth:`_search_unusable`)."""
-        then = "walking its sections" if page_no == 0 else "not walked further"
+        """A search page of ``lang`` (at ``url``) whose results are all dated outside the range
+        it asked for (:func:`ignores_range`): read as results of the range, its old ones ended
+        the walk and its later ones kept it going to their end, nothing of the range was asked
+        for and the watermark moved (review: 0 of 16 written, exit 0). On a search's first
+        page (a narrowed search's too), every section of the edition is walked instead, down
+        to ``since``, as for a search out of reach (:meth:`_search_ended`); on a later page,
+        after results of the range, it is a gap."""
+        first = page_no == span.first
         logger.warning(
-            "search (%s) page %d lists %d results, none of its range %s..%s (dated %s..%s): "
+            "search (%s) %s lists %d results, none of its range %s..%s (dated %s..%s): "
             "the site does not honour it; %s",
-            lang, page_no, len(days), self.args.since, span.to, min(days), max(days), then,
+            lang, url, len(days), self.args.since, span.to, min(days), max(days),
+            "walking its sections" if first else "not walked further",
         )  # fmt: skip
         self.crawler.stats.inc_value("discovery/search_unranged")
-        why = f"search page {page_no} ({lang}) lists no result of its range"
-        yield from self._search_unusable(lang, page_no, why)
+        if first:
+            for name in sorted(P.SECTIONS):
+                yield self._listing(lang, name)
+        else:
+            self._gap(f"search {url} ({lang}) lists no result of its range")
 
     @_settles
     def search_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
