@@ -421,6 +421,32 @@ def test_a_date_line_in_another_storys_box_is_not_the_pages_date(item: str) -> N
 
 
 @pytest.mark.parametrize(
+    "more",
+    [
+        '<p>As we <a href="/en/world/1040091-earlier">reported</a> before, more follows.</p>',
+        '<div class="more"><b>Read also:</b> <a href="/en/world/1040092-x">Synthetic story</a>'
+        "</div>",
+    ],
+)
+def test_a_date_line_in_a_wrapper_with_the_body_and_a_link_is_the_pages_date(more: str) -> None:
+    """A wrapper after the headline holding the date line and the body, with a link to another
+    article in it, is no other story's card (its text is the article's): the date was
+    dropped, the page a reject missing:published_at (1,711 of 2,796 replica pages so
+    wrapped)."""
+    para = "<p>" + "Synthetic words of the story that go on for a while here. " * 4 + "</p>"
+    page = (
+        '<html lang="en"><head><title>Synthetic story of the day - Fakti.bg</title></head>'
+        '<body><main><article><h1>Synthetic story of the day</h1><div class="content">'
+        f"<div>Jun 14, 2026 10:00 144</div>{para}{more}{para}</div></article></main></body></html>"
+    )
+    result = extract_article(page.encode(), "https://fakti.bg/en/world/1040022-synthetic")
+    assert isinstance(result, Extracted), result
+    fields = result.fields
+    assert (fields["published_at"], fields["views"]) == ("2026-06-14T10:00:00+03:00", 144)
+    assert fields["body"].count("Synthetic words") == 8
+
+
+@pytest.mark.parametrize(
     ("url", "layout", "published", "views"),
     [
         (

@@ -30,12 +30,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from lxml import etree
 
 from newsspider.extraction import patterns as P
-from newsspider.extraction.body import BodyRules, absolute, skipped_image
+from newsspider.extraction.body import (
+    BodyRules,
+    absolute,
+    element_text,
+    skipped_image,
+    story_link,
+)
 from newsspider.extraction.decode import cut_after, page_bytes, parse_bytes
 from newsspider.extraction.jsonld import article_fields, find_article
 from newsspider.extraction.meta import meta_fields
@@ -173,10 +180,18 @@ def _canonical_ref(head: etree._Element, ref: ArticleRef) -> ArticleRef:
     return ref
 
 
-def _page_lang(root: etree._Element) -> str:
-    """The language the page says it is in (`<html lang>`'s primary subtag, lower case: ``bg``
-    for ``bg-BG``); ``""`` when it says none."""
-    return (root.get(P.PAGE_LANG_ATTR) or "").strip().lower().partition("-")[0]
+def _in_language(root: etree._Element, headline: etree._Element | None, lang: str) -> bool:
+    """Whether the page is in the edition ``lang``'s language: its `<html lang>` says so (the
+    primary subtag, any case: ``bg`` for ``bg-BG`` or ``bg_BG``) and its ``headline``
+    element's script agrees (Cyrillic letters for ``bg``; Latin and no Cyrillic for ``en``).
+    ``False`` without a headline element: a translation's shared template may say the
+    original's language."""
+    said = P.PAGE_LANG_SEPARATOR.split((root.get(P.PAGE_LANG_ATTR) or "").strip().lower())[0]
+    if said != lang or headline is None:
+        return False
+    text = element_text(headline)
+    cyrillic = P.CYRILLIC_LETTER.search(text) is not None
+    return cyrillic if lang == "bg" else not cyrillic and P.LATIN_LETTER.search(text) is not None
 
 
 class _NeedsFullPage(Exception):
@@ -244,11 +259,13 @@ class _TextLayer:
         self.hint: str | None = None
         #: The page's first `h1` (the headline's element when the rendered headline is not found).
         self.h1: etree._Element | None = None
+        #: Whether a link points to another story of the edition (:func:`~body.story_link`).
+        self.story: Callable[[str | None], bool] | None = None
         self._fields: dict[str, Any] | None = None
 
     def _parse(self, element: etree._Element) -> dict[str, Any]:
         ref = self.ref
-        fields = parse_lines(lines_from_tree(element), ref.lang, self.hint, self.h1, ref.article_id)
+        fields = parse_lines(lines_from_tree(element), ref.lang, self.hint, self.h1, self.story)
         if fields.get("image_url"):
             fields["image_url"] = absolute(ref.url, fields["image_url"])
         return fields
@@ -277,8 +294,11 @@ def _known_markup(marks: Marks) -> bool:
     return P.DATE_CLASS in marks.by_class and P.BODY_CLASS in marks.by_class
 
 
-def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -> ExtractionResult:
-    """Every layer on one tree; ``cut`` when the tree is the fast path's prefix."""
+def _from_tree(
+    root: etree._Element, ref: ArticleRef, url: str, cut: _Cut | None = None
+) -> ExtractionResult:
+    """Every layer on one tree of the page at ``url`` (the request URL); ``cut`` when the
+    tree is the fast path's prefix."""
     # lxml's iterator looks ahead to the next match: cheap on the prefix, not on a whole page
     h1 = next(root.iter("h1"), None) if cut is not None else first(root, "h1")
     # The `<head>` (where title, meta, link and JSON-LD live), else the root.
@@ -297,11 +317,15 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     canonical = _canonical_ref(head, ref)
     # Another article of the edition, or of the other one in whose language the page is (else
     # a translation naming its original, or a page that says no language: this one's).
-    if canonical.key != ref.key and canonical.lang in (ref.lang, _page_lang(root)):
+    headline = marks.h1 if marks.h1 is not None else h1
+    if canonical.key != ref.key and (
+        canonical.lang == ref.lang or _in_language(root, headline, canonical.lang)
+    ):
         return Rejected(ref.url, CANONICAL_ELSEWHERE, {"url": ref.url}, {})
     if canonical.key == ref.key:
         ref = canonical
-    selected = selector_fields(marks, h1, ref.url, ref.article_id)
+    story = partial(story_link, page_url=url, page=ref)
+    selected = selector_fields(marks, h1, ref.url, story)
     jsonld, meta = article_fields(obj, ref.url), meta_fields(head, ref.url)
     if jsonld.get("modified_known"):  # its `dateModified` said "no update": meta may not
         meta["updated_at"] = None
@@ -310,7 +334,7 @@ def _from_tree(root: etree._Element, ref: ArticleRef, cut: _Cut | None = None) -
     has_markup = bool(selected.get("published_at")) and P.BODY_CLASS in marks.by_class
     text = _TextLayer(root, scope, ref, enabled=not has_markup, partial=cut is not None)
     text.hint = next((f["headline"] for _, f in layers if f.get("headline")), None)
-    text.h1 = h1
+    text.h1, text.story = h1, story
     values, used = _merge(layers, text)
     if not text.enabled and not all(values.get(name) for name in REQUIRED_FIELDS):
         text.enabled = True
@@ -512,7 +536,7 @@ def _gives_way(published: datetime, shown: datetime, wall_clock: bool) -> bool:
     return midnight and shown.date() == published.date()
 
 
-def _fast(data: bytes, encoding: str, ref: ArticleRef) -> ExtractionResult | None:
+def _fast(data: bytes, encoding: str, ref: ArticleRef, url: str) -> ExtractionResult | None:
     """The result from the page's prefix (module docstring), or ``None`` when not provable."""
     h1 = P.FAST_H1.search(data) if encoding in P.FAST_CODECS else None
     if h1 is None:
@@ -528,7 +552,7 @@ def _fast(data: bytes, encoding: str, ref: ArticleRef) -> ExtractionResult | Non
     if root is None:
         return None
     try:
-        return _from_tree(root, ref, _Cut(data, cut))
+        return _from_tree(root, ref, url, _Cut(data, cut))
     except Exception:  # _NeedsFullPage, or anything odd: the full parse decides
         return None
 
@@ -543,7 +567,7 @@ def extract_fast(
     """
     ref = parse_request_url(url)
     page = page_bytes(body, content_type) if ref is not None else None
-    return _fast(*page, ref) if page and ref is not None else None
+    return _fast(*page, ref, url) if page and ref is not None else None
 
 
 def extract_article(
@@ -561,7 +585,7 @@ def extract_article(
         return NotArticle(str(url), "not-article-url")
     try:
         with _stack_budget():
-            return _extract(ref, body, content_type, fast)
+            return _extract(ref, url, body, content_type, fast)
     except Exception as exc:  # bad input must never escape extraction
         return _error(ref, exc)
 
@@ -586,16 +610,16 @@ def _stack_budget() -> Iterator[None]:
 
 
 def _extract(
-    ref: ArticleRef, body: bytes | str | None, content_type: str | None, fast: bool
+    ref: ArticleRef, url: str, body: bytes | str | None, content_type: str | None, fast: bool
 ) -> ExtractionResult:
     page = page_bytes(body, content_type)
-    result = _fast(*page, ref) if page and fast else None
+    result = _fast(*page, ref, url) if page and fast else None
     if result is not None:
         return result
     root = parse_bytes(*page) if page else None
     if root is None:
         return _finish(ref, {}, {})
-    return _from_tree(root, ref)
+    return _from_tree(root, ref, url)
 
 
 def _error(ref: ArticleRef, exc: Exception) -> Rejected:

@@ -16,6 +16,7 @@ from lxml import etree
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import parse_date_line, parse_date_shown, parse_date_start
 from newsspider.extraction.record import normalise_text
+from newsspider.extraction.urls import ArticleRef, canonicalize, parse_article_url
 
 
 def absolute(base_url: str, url: str) -> str:
@@ -174,11 +175,10 @@ def outer_box(el: etree._Element, around: Container[etree._Element]) -> etree._E
     return box
 
 
-def article_link(href: str | None, other_than: int | None = None) -> bool:
+def article_link(href: str | None) -> bool:
     """Whether ``href`` points to an article (`/world/1108069-slug`: one of the site's
     sections and an id from 1; on any host, its AMP form, or relative to the site's root),
-    not a tag's, an author's or another site's page of that shape (`/tag/8-mart`), nor the
-    article of id ``other_than``."""
+    not a tag's, an author's or another site's page of that shape (`/tag/8-mart`)."""
     if not href:
         return False
     try:
@@ -188,25 +188,63 @@ def article_link(href: str | None, other_than: int | None = None) -> bool:
     path = path if path.startswith("/") else "/" + path
     amp = P.AMP_PATH.match(path)
     match = P.ARTICLE_PATH.match((amp.group(1) or "") + amp.group(2) if amp else path)
-    if match is None or match["section"] not in P.SECTIONS:
+    return match is not None and match["section"] in P.SECTIONS and int(match["id"]) >= 1
+
+
+def story_link(href: str | None, page_url: str, page: ArticleRef) -> bool:
+    """Whether ``href``, resolved against ``page_url`` (the request URL), points to another
+    article than ``page`` of its edition on the site: relative, on a fakti.bg host or on
+    ``page_url``'s own (a mirror, the replica), in any §1 form. Not a translation (the other
+    edition), another site's page or this article's own (its comments link)."""
+    if not href:
         return False
-    return int(match["id"]) >= 1 and int(match["id"]) != other_than
+    try:
+        host = urlsplit(page_url).netloc
+    except ValueError:
+        return False
+    url = canonicalize(href, page_url, (host,) if host else ())
+    other = parse_article_url(url) if url else None
+    return other is not None and other.lang == page.lang and other.article_id != page.article_id
 
 
 def listing_item(
-    el: etree._Element, heads: Iterable[etree._Element | None], article_id: int | None
+    el: etree._Element,
+    dated: Iterable[etree._Element | None],
+    heads: Iterable[etree._Element | None],
+    story: Callable[[str | None], bool],
 ) -> bool:
-    """Whether the date line's element ``el`` sits in another story's box, not in the
+    """Whether the date line's element ``el`` sits in another story's card, not in the
     article's header: its highest ancestor that holds none of ``heads`` (the article's
-    headline and body elements, ``None`` for a missing one) holds a link to another article
-    than ``article_id`` (a "latest news" item of a "not found" page served with 200:
-    `<article><a href="/en/world/1-x">…</a><div class="ndt">…</div></article>`). ``False``
-    without ``heads``, or when ``el`` is that ancestor itself (a link of its own line)."""
+    headline and body elements, ``None`` for a missing one) shows at most
+    :data:`~patterns.LISTING_CARD_TEXT_MAX` characters besides its links and the date line's
+    elements ``dated`` (date, views, comments), and links to another story (``story``: of
+    the page's edition, on the site) (a "latest news" item of a "not found" page served with
+    200: `<article><a href="/en/world/1-x">…</a><div class="ndt">…</div></article>`).
+    ``False`` without ``heads``, or when ``el`` is that ancestor itself (a link of its own
+    line: a flat card stays unseen)."""
     around = {node for head in heads if head is not None for node in (head, *head.iterancestors())}
     if not around:
         return False
     box = outer_box(el, around)
-    return box is not el and any(article_link(a.get("href"), article_id) for a in box.iter("a"))
+    if box is el or _loose_text(box, {d for d in dated if d is not None}):
+        return False
+    return any(story(a.get("href")) for a in box.iter("a"))
+
+
+def _loose_text(box: etree._Element, dated: Container[etree._Element]) -> bool:
+    """Whether ``box`` shows more than :data:`~patterns.LISTING_CARD_TEXT_MAX` characters
+    (whitespace aside) outside its links, the ``dated`` elements and hidden tags."""
+    size, stack = 0, [box]
+    while stack:
+        node = stack.pop()
+        size += len("".join((node.text or "").split()))
+        for child in node:
+            size += len("".join((child.tail or "").split()))
+            if not (child.tag == "a" or child in dated or is_hidden_tag(child)):
+                stack.append(child)
+        if size > P.LISTING_CARD_TEXT_MAX:
+            return True
+    return False
 
 
 def _a_count(el: etree._Element) -> bool:

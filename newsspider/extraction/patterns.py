@@ -362,9 +362,18 @@ def _cls(name: str) -> str:
 # Document-wide lookups iterate by tag name (much cheaper than `//x[@attr]` XPaths).
 JSONLD_TYPE = "application/ld+json"
 CANONICAL_REL = "canonical"
-#: The `<html>` attribute that says the page's language (``bg``, ``en-GB``: its primary subtag
-#: is the edition's ``lang``).
+#: The `<html>` attribute that says the page's language (``bg``, ``en-GB``, ``bg_BG``: its
+#: primary subtag, before a ``PAGE_LANG_SEPARATOR``, is the edition's ``lang``).
 PAGE_LANG_ATTR = "lang"
+PAGE_LANG_SEPARATOR = re.compile(r"[-_]")
+#: A Cyrillic letter (a Bulgarian headline has one), a Latin one (an English headline has one
+#: and no Cyrillic letter).
+CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+LATIN_LETTER = re.compile(r"[A-Za-z]")
+#: At most this many characters (whitespace aside) of another story's card (the box of a date
+#: line with a link to another article) besides its links and its date line's date, views and
+#: comments: a short lead at most. A header box holding the article's body has more.
+LISTING_CARD_TEXT_MAX = 300
 #: Class names of the §5 article markup, each written once here: `.subtitle`,
 #: `.ndt`/`.nv`/`.nc` (date, views, comments; listing items use them too, §4), `.topic`,
 #: `ul.tags`, `.tags-bottom`, `.author-name` and the body's `div.text`.

@@ -6,7 +6,7 @@ of §5), which is much cheaper than one class-matching XPath per field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
@@ -270,16 +270,20 @@ def _text(el: etree._Element | None) -> str | None:
     return (element_text(el) or None) if el is not None else None
 
 
-def _dates(marks: Marks, h1: etree._Element | None, article_id: int) -> dict[str, Any]:
+def _dates(
+    marks: Marks, h1: etree._Element | None, story: Callable[[str | None], bool]
+) -> dict[str, Any]:
     """The date line's fields from the first `.ndt` of the header (with `.nv`, `.nc`); none
-    when it sits in another story's box (:func:`~body.listing_item`; ``h1`` is the
-    headline's element)."""
+    when it sits in another story's card (:func:`~body.listing_item`; ``h1`` is the
+    headline's element, ``story`` tells a link to another story)."""
     el = next((el for _, el in marks.shown(P.DATE_CLASS) if element_text(el)), None)
+    if el is None:
+        return {}
+    nv_el, nc_el = _first(marks.shown(P.VIEWS_CLASS)), _first(marks.shown(P.COMMENTS_CLASS))
     body = marks.body[1] if marks.body is not None else None
-    if el is None or listing_item(el, (h1, body), article_id):
+    if listing_item(el, (el, nv_el, nc_el), (h1, body), story):
         return {}
     ndt = element_text(el)
-    nv_el, nc_el = _first(marks.shown(P.VIEWS_CLASS)), _first(marks.shown(P.COMMENTS_CLASS))
     nv, nc = _text(nv_el), _text(nc_el)
     # The comments in an element of their own: the date line's numbers are its views (`2 542`).
     views_only = nc_el is not None and nv_el is None
@@ -471,12 +475,15 @@ def _beside_paras(wrapper: etree._Element) -> bool:
 
 
 def selector_fields(
-    marks: Marks, h1: etree._Element | None, base_url: str, article_id: int
+    marks: Marks,
+    h1: etree._Element | None,
+    base_url: str,
+    story: Callable[[str | None], bool],
 ) -> dict[str, Any]:
     """Fields from the §5 article markup (the body comes from :func:`selector_body`) of the
-    article ``article_id`` at ``base_url``; each value is ``None``/``[]`` when its element is
-    absent. ``h1`` is the page's first `h1` (the headline when the article element has
-    none)."""
+    article at ``base_url``; each value is ``None``/``[]`` when its element is absent. ``h1``
+    is the page's first `h1` (the headline when the article element has none); ``story``
+    tells a link to another story of the edition (:func:`~body.story_link`)."""
     if marks.h1 is not None:
         h1 = marks.h1
     fields: dict[str, Any] = {
@@ -486,5 +493,5 @@ def selector_fields(
         "tags": _tags(marks),
         "image_url": _image(marks, base_url),
     }
-    fields.update(_dates(marks, h1, article_id))
+    fields.update(_dates(marks, h1, story))
     return fields

@@ -7,7 +7,7 @@ the containing element help to find where the article header and body start and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
@@ -736,12 +736,13 @@ def parse_lines(
     lang: str,
     headline_hint: str | None = None,
     head: etree._Element | None = None,
-    article_id: int | None = None,
+    story: Callable[[str | None], bool] | None = None,
 ) -> dict[str, Any]:
-    """Fields from rendered lines in the order of §3 (of the article ``article_id``); missing
-    values are ``None``/``[]``. A date line in another story's box (:func:`~body.listing_item`:
-    a box around its block, holding neither the headline's line nor ``head``, the page's
-    first `h1`, with a link to another article) dates nothing: there is no date line."""
+    """Fields from rendered lines in the order of §3; missing values are ``None``/``[]``. A
+    date line in another story's card (:func:`~body.listing_item`: a box around its block,
+    holding neither the headline's line nor ``head``, the page's first `h1`, with little
+    text besides its links and the date line, and a link to another story: ``story``, of
+    the page's edition) dates nothing: there is no date line."""
     fields: dict[str, Any] = {"authors": [], "tags": []}
     hint = clean_headline(headline_hint)
     start = 0
@@ -763,7 +764,12 @@ def parse_lines(
     first, end, date_line = found
     date_el = lines[first].el
     header = _before_date(lines, first, end, lang, hint)
-    if date_el is not None and listing_item(date_el, (header.head_el, head), article_id):
+    dated = [line.el for line in lines[first:end]]
+    if (
+        date_el is not None
+        and story is not None
+        and listing_item(date_el, dated, (header.head_el, head), story)
+    ):
         fields["headline"] = hint
         return fields
     shown = [line.text for line in lines[first:end]]
