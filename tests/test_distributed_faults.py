@@ -87,6 +87,29 @@ def test_a_worker_whose_commit_failed_keeps_its_identity_and_its_restart_commits
     assert not client.exists(f"{prefix}:seen", f"{prefix}:workers")  # the last: job ended
 
 
+def test_a_run_whose_file_never_appeared_keeps_its_claims_for_its_restart(redis_url, job, tmp_path):
+    """Its export failed before its file was published, and its pending rows are left (the
+    rollback failed too): the run's claims stay, so its restart rolls the rows back and
+    fetches the claimed article again. Deleted with the run, they held the key claimed by a
+    run that exported nothing."""
+    client, prefix = job
+    first = _opened_frontier(redis_url, tmp_path / "a")
+    _taken_and_claimed(first)
+    get_store(first.crawler).add_pending(str(first.feed), [(("en", 5), "h5")])
+    first.close("export_failed")
+    assert client.hget(f"{prefix}:runs:{first.worker.id}", first.run_id) == str(first.feed).encode()
+    assert client.hgetall(f"{prefix}:claims") == {b"en:5": first.run_id.encode()}
+    _killed(client, prefix, first)
+
+    restarted = _opened_frontier(redis_url, tmp_path / "a")
+    assert restarted.worker.id == first.worker.id
+    get_store(restarted.crawler)  # (its start-up recovery)
+    assert restarted.crawler.stats.get_value("state/recovered/rolled_back_keys") == 1
+    assert restarted.crawler.stats.get_value("distributed/recovered/refetch") == 1
+    assert client.hgetall(f"{prefix}:claims") == {}
+    assert restarted.claim(("en", 5), f"{BASE}/en/world/5-a")
+
+
 def test_a_restart_takes_first_the_slot_whose_holder_left_pending_rows(redis_url, job, tmp_path):
     """Of two slots of a folder whose holders are gone, the one with pending rows is taken
     first (its rows are settled by its restart)."""

@@ -354,6 +354,17 @@ def test_history_entries_without_a_valid_start_time_are_left_out():
     assert "2 history entries without a valid 'started' time left out" in " ".join(verdict.notes)
 
 
+def test_a_history_start_time_without_an_offset_is_left_out() -> None:
+    """An entry whose 'started' has no UTC offset (hand-edited) cannot be compared with the
+    others' times: it is left out with a note, not allowed to fail the report."""
+    daily = history(*(report(stats(valid=240), mode="incremental", hour=24 * d) for d in range(5)))
+    naive = daily[-1] | {"started": "2026-12-04T06:00:00"}
+    now = report(nothing_new(), mode="incremental", hour=120)
+    verdict = evaluate(now, [*daily, naive])
+    assert verdict.failures == evaluate(now, daily).failures
+    assert "1 history entry without a valid 'started' time left out" in " ".join(verdict.notes)
+
+
 def test_url_mode_has_no_discovery_gate():
     values = {"downloader/request_count": 1, "response_received_count": 1}
     assert evaluate(report(values, mode="urls")).healthy
@@ -512,6 +523,13 @@ def test_an_item_count_of_exactly_the_minimum_ratio_passes():
     assert only(evaluate(report(stats(valid=68)), earlier)).gate == "item_count"
 
 
+def test_an_expected_count_of_exactly_the_minimum_median_is_judged() -> None:
+    """Runs of 20 (FAKTI_HEALTH_ITEMS_MIN_MEDIAN): the gate is not skipped, 5 fails it."""
+    earlier = history(*(report(stats(valid=20)) for _ in range(3)))
+    failure = only(evaluate(report(stats(valid=5)), earlier))
+    assert "about 20 expected (median 20, over the last 3 comparable run(s)" in failure.message
+
+
 def test_item_count_needs_enough_comparable_runs_with_a_meaningful_median():
     big = [report(stats(valid=200))] * 2
     assert evaluate(report(stats(valid=10)), history(*big)).healthy  # only 2 runs
@@ -663,6 +681,18 @@ def test_a_wider_run_in_between_moved_this_runs_watermarks(wider) -> None:
     assert evaluate(now, history(*runs, between)).healthy
 
 
+def test_a_run_of_some_sections_in_between_did_not_take_this_runs_articles() -> None:
+    """Hourly runs of whole editions, a `sections=world` run 5 minutes before this one: it
+    walked one section only, so this run's hour is counted from the last whole run."""
+    runs = [report(stats(valid=40), mode="incremental", hour=h) for h in range(6)]
+    between = report(
+        stats(valid=40), mode="incremental", hour=5.92, scope=SCOPE | {"sections": ["world"]}
+    )
+    now = report(stats(valid=3), mode="incremental", hour=6)
+    failure = only(evaluate(now, history(*runs, between)))
+    assert "about 40 expected (40/h × 1 h since the previous run" in failure.message
+
+
 def outage(hour: float) -> dict:
     """An hourly run during an outage of the listings: exit 4, finish reason `finished`, no
     watermark moved ("discovery watermarks not moved (listing … failed)")."""
@@ -687,6 +717,17 @@ def test_runs_that_moved_no_watermark_do_not_reset_the_incremental_clock():
     entry = history_entry(now, 0)  # (as if it had passed)
     message = only(evaluate(after, [*healthy, *outages, entry])).message
     assert "about 40 expected (40/h × 1 h" in message
+
+
+def test_runs_that_failed_a_gate_give_no_rate_but_restart_the_clock() -> None:
+    """Six hourly runs of 400 that failed the coverage gate (exit 6) between hourly runs of
+    40: the rate stays 40/h, counted from the last of them."""
+    healthy = history(*(report(stats(valid=40), mode="incremental", hour=h) for h in range(10)))
+    failed = [report(stats(valid=400), mode="incremental", hour=h) for h in range(10, 16)]
+    earlier = [*healthy, *history(*failed, exit_code=6)]
+    assert evaluate(report(stats(valid=40), mode="incremental", hour=16), earlier).healthy
+    failure = only(evaluate(report(stats(valid=5), mode="incremental", hour=16), earlier))
+    assert "about 40 expected (40/h × 1 h since the previous run" in failure.message
 
 
 def test_coverage_is_compared_before_it_is_rounded():

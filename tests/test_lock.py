@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -136,6 +137,17 @@ def test_a_failed_recovery_releases_the_lock(tmp_path, monkeypatch):
     assert other_process_can_lock(tmp_path / ".state" / "fakti.sqlite.lock")
 
 
+def test_a_state_that_cannot_be_opened_releases_the_lock(tmp_path):
+    """A state file SQLite cannot open (a folder there) fails the run with a setting error and
+    leaves the lock free, as a failed recovery does."""
+    state = tmp_path / "fakti.sqlite"
+    state.mkdir()
+    crawler = get_crawler(settings_dict={"FAKTI_STATE": str(state)})
+    with pytest.raises(SettingError, match="FAKTI_STATE: cannot open"):
+        get_store(crawler)
+    assert other_process_can_lock(tmp_path / "fakti.sqlite.lock")
+
+
 def test_opening_a_locked_state_exits_3_before_touching_it(tmp_path, caplog):
     crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
     lock = tmp_path / ".state" / "fakti.sqlite.lock"
@@ -239,6 +251,17 @@ def test_what_a_crash_leaves_in_a_lock_file_does_not_block_the_next_run(tmp_path
         assert own.read_text().startswith(f"pid {os.getpid()} since ")
         assert extra.read_text().startswith(f"pid {os.getpid()} since ")
         crawler.signals.send_catch_log(signals.engine_stopped)
+
+
+def test_a_longer_lock_line_an_earlier_run_left_is_replaced_whole(tmp_path):
+    """The lock line of an earlier run, longer than ours, is rewritten whole: a tail of it left
+    behind would make the next run refuse the file as other data."""
+    path = tmp_path / "run.lock"
+    path.write_text("pid 4194304999 since 2026-11-30T09:00:00.123456+00:00\n")
+    lock = RunLock(path)
+    assert lock.acquire()
+    lock.release()
+    assert re.fullmatch(rf"pid {os.getpid()} since \S+\n", path.read_text())
 
 
 def test_a_state_lock_path_holding_another_jobs_state_is_never_truncated(tmp_path):

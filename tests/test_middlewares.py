@@ -187,6 +187,44 @@ def test_a_pause_set_while_a_request_waits_for_its_slot_holds_it() -> None:
     assert asyncio.run(run()) >= 1.05
 
 
+def test_a_request_waits_while_its_slot_still_queues_another(monkeypatch) -> None:
+    """A download slot still holding a request queued to be sent: the next one polls until
+    that one has left, even when the slot's last send was longer than Crawl-delay ago."""
+    slot = SimpleNamespace(lastseen=time.monotonic() - 60, queue=["queued"])
+    waits: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        slot.queue.clear()  # (the queued one is sent meanwhile)
+
+    monkeypatch.setattr(politeness, "sleep", fake_sleep)
+    mw = CrawlDelayMiddleware.from_crawler(_crawler())
+    mw.downloader = SimpleNamespace(slots={"h": slot}, get_slot_key=lambda request: "h")
+    mw.gate.set_delay("h:1", 0.3)
+    asyncio.run(mw.process_request(Request("http://h:1/b")))
+    assert waits == [politeness.QUEUE_POLL]
+
+
+def test_robots_txt_is_not_spaced_by_its_hosts_crawl_delay(monkeypatch) -> None:
+    """A robots.txt request goes out at once, though its host's download slot sent a request
+    less than Crawl-delay ago (one not obtained stops the run)."""
+    slot = SimpleNamespace(lastseen=time.monotonic(), queue=[])  # (one just sent)
+    waits: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        slot.lastseen -= seconds
+
+    monkeypatch.setattr(politeness, "sleep", fake_sleep)
+    crawler = _crawler()
+    mw = CrawlDelayMiddleware.from_crawler(crawler)
+    mw.downloader = SimpleNamespace(slots={"h": slot}, get_slot_key=lambda request: "h")
+    mw.gate.set_delay("h:1", 5.0)
+    asyncio.run(mw.process_request(Request("http://h:1/robots.txt")))
+    assert waits == []
+    assert crawler.stats.get_value("politeness/delayed") is None
+
+
 def test_crawl_delay_ignored_when_not_obeyed() -> None:
     mw = CrawlDelayMiddleware.from_crawler(_crawler(FAKTI_CRAWL_DELAY_OBEY=False))
     robots = Request("http://127.0.0.1:9/robots.txt")
@@ -212,6 +250,7 @@ NOW = datetime(2025, 4, 23, 5, 3, tzinfo=UTC)
         ("  7 ", 7.0),
         ("Wed, 23 Apr 2025 05:04:30 GMT", 90.0),
         ("Wed, 23 Apr 2025 05:00:00 GMT", 0.0),
+        ("Wed, 23 Apr 2025 05:04:30 -0000", 90.0),  # no zone given: UTC, as GMT
         ("soon", None),
         ("\xb2", None),  # latin-1 "²": a digit to str.isdigit, not to float()
         ("", None),

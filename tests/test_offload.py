@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -100,6 +101,21 @@ def test_a_dead_worker_fails_its_jobs_and_the_pool_goes_on():
     assert survivors[0].returncode == 0 and victims[0].returncode == -signal.SIGKILL
 
 
+def test_workers_the_pool_closes_are_not_lost(caplog):
+    """Workers that exit because the pool closed their sockets are no lost workers: not
+    counted, no warning."""
+
+    async def run() -> int:
+        pool = ExtractionPool(2)
+        await pool.start()
+        pool.close()
+        await asyncio.sleep(0.2)  # (their sockets' end reaches the pool)
+        return pool.lost_count
+
+    assert asyncio.run(run()) == 0
+    assert "extraction worker" not in caplog.text
+
+
 def test_a_hung_worker_is_killed_and_its_jobs_fail(monkeypatch, caplog):
     """A stopped worker (SIGSTOP) never closed its socket: the crawl awaited its page for
     ever, and SIGTERM could not end the run."""
@@ -126,6 +142,31 @@ def test_a_hung_worker_is_killed_and_its_jobs_fail(monkeypatch, caplog):
     assert [o.suspect for o in outcomes if isinstance(o, WorkerLost)] == [True, False]
     assert status == -signal.SIGKILL
     assert f"exited ({-signal.SIGKILL}); 1 left" in caplog.text  # (was "exited (None)")
+
+
+def test_a_worker_still_running_after_the_exit_timeout_is_killed(monkeypatch):
+    """A worker that does not exit when its socket is closed (stopped, stuck in a page) is
+    killed after EXIT_TIMEOUT seconds: closing the pool never waits for it for ever."""
+    monkeypatch.setattr(pool_module, "EXIT_TIMEOUT", 0.2)
+
+    async def run() -> tuple[bool, object]:
+        pool = ExtractionPool(1)
+        await pool.start()
+        stuck = pool.workers[0].proc
+        stuck.send_signal(signal.SIGSTOP)
+        # (in a thread, the loop's idle meanwhile: a close that waited for ever fails the test)
+        closing = threading.Thread(target=pool.close, daemon=True)
+        closing.start()
+        closing.join(10)
+        return closing.is_alive(), stuck
+
+    alive, stuck = asyncio.run(run())
+    try:
+        assert not alive and stuck.returncode == -signal.SIGKILL
+    finally:
+        if stuck.poll() is None:
+            stuck.kill()
+            stuck.wait()
 
 
 def test_a_worker_is_hung_by_the_age_of_its_oldest_job(monkeypatch):

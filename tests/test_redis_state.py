@@ -15,6 +15,7 @@ import pytest
 
 from newsspider.args import validate_settings
 from newsspider.state import SettingError, check_location, open_store, redact
+from newsspider.state import redis as redis_state
 from newsspider.state.redis import RedisStore, split_url
 
 H1 = "sha256:" + "1" * 64
@@ -352,6 +353,33 @@ def test_run_history_is_shared_and_ordered(store, redis_url):
     assert other.recent_runs(2) == [{"run": 2, "items": 20}, {"run": 3, "items": 30}]
     assert other.recent_runs(0) == []
     other.close()
+
+
+def test_the_exported_count_counts_a_key_exported_again_once(store, tmp_path):
+    """``<prefix>:exported`` is the number of exported keys: a key exported again with a new
+    content hash, in a later file, is not counted twice."""
+    h2 = "sha256:" + "2" * 64
+    for name, rows in (
+        ("1.jsonl", [(("bg", 1), H1)]),
+        ("2.jsonl", [(("bg", 1), h2), (("en", 2), H1)]),
+    ):
+        feed = tmp_path / name
+        store.add_pending(str(feed), rows)
+        feed.touch()
+        assert store.commit_file(str(feed)) == len(rows)
+    assert int(store.client.get(f"{store.prefix}:exported")) == 2
+
+
+def test_sightings_reach_redis_in_batches_of_touch_batch(store, monkeypatch):
+    """Sightings are buffered until a batch is full: the TOUCH_BATCH-th one writes them all,
+    where the other workers see them."""
+    monkeypatch.setattr(redis_state, "TOUCH_SECONDS", 3600.0)
+    keys = f"{store.prefix}:keys"
+    for article_id in range(1, redis_state.TOUCH_BATCH):
+        store.touch(("bg", article_id), "https://fakti.bg/x", None, H1, None)
+    assert store.client.hlen(keys) == 0
+    store.touch(("bg", redis_state.TOUCH_BATCH), "https://fakti.bg/x", None, H1, None)
+    assert store.client.hlen(keys) == redis_state.TOUCH_BATCH
 
 
 def test_get_store_opens_the_workers_store_recovers_it_and_tags_its_run_files(redis_url, tmp_path):

@@ -15,7 +15,7 @@ from scrapy.utils.test import get_crawler
 
 from newsspider.args import CrawlArgs
 from newsspider.extensions import report as report_module
-from newsspider.extensions.exitstatus import exit_status
+from newsspider.extensions.exitstatus import exit_status, set_exit_status
 from newsspider.extensions.report import RunReport, mark_crawl, run_mode, thresholds
 from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
 from newsspider.pipelines.atomic import AtomicFile
@@ -237,6 +237,15 @@ def _closed_run(tmp_path, stats: dict, **settings):
     """:func:`_close`; returns (crawler, report dict)."""
     crawler = _close(tmp_path, stats, **settings)
     return crawler, json.loads(run_files(crawler).report.read_text("utf-8"))
+
+
+def test_the_most_basic_exit_status_asked_for_wins():
+    """Of the exit statuses a run asks for, the lowest non-zero one is kept (4 before 9),
+    whatever the order; 0 asks for nothing."""
+    crawler = get_crawler()
+    for code in (9, 4, 0, 6):
+        set_exit_status(crawler, code)
+    assert exit_status(crawler) == 4
 
 
 def test_extension_writes_report_records_history_and_sets_exit_status(tmp_path, caplog):

@@ -206,6 +206,15 @@ def test_a_loop_back_through_a_trailing_slash_is_cut() -> None:
     assert spider.crawler.stats.get_value("safety/listing/loop") == 1
 
 
+def test_a_page_linking_to_its_own_page_number_is_cut() -> None:
+    """A stuck pager whose next link is the page itself, in a form never requested (another
+    query, a trailing slash), points back: it is cut."""
+    spider = make_spider(since="2025-10-20", sections="world", lang="en")
+    guard = ListingGuardMiddleware.from_crawler(spider.crawler)
+    assert not _guard_passes(guard, "/en/world/?page=3&utm_source=x", 3, "/en/world?page=3")
+    assert spider.crawler.stats.get_value("safety/listing/loop") == 1
+
+
 def test_a_search_page_linking_back_to_an_earlier_page_is_cut() -> None:
     """A search walk is its query without the page: page 3 linking to page 1 of the same
     search points back; page 1 of another date range does not."""

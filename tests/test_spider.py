@@ -735,6 +735,19 @@ def test_a_scraper_bug_is_a_gap_of_its_own_crawl_while_it_runs() -> None:
     assert not {s.scraper_losses for s in spiders} & set(scraper.handlers)
 
 
+def test_a_run_that_read_no_listing_page_says_so_as_why_the_watermarks_are_held() -> None:
+    """A run that ended ``finished`` without having read a listing, feed or search page
+    moves no watermark, and its note (stats, log) says why."""
+    store = FakeStore(marks={"bg": SITE_NOON})
+    spider = make_spider(store, lang="bg")
+    spider.start_requests_list()
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": SITE_NOON}
+    assert spider.crawler.stats.get_value("discovery/watermarks_held") == (
+        "no listing page was read"
+    )
+
+
 def test_an_empty_first_page_with_a_pager_counts_as_empty() -> None:
     """Item markup changed, pager kept: the walk went on to page 2, so page 1 was never
     recorded as empty, and every watermark moved (136 of 243 new articles lost: review of
@@ -1782,6 +1795,17 @@ def test_a_record_the_validation_rejects_is_held_like_an_extraction_reject() -> 
     spider._item_dropped(RejectItem(url=article.url, reason="missing:headline"), page, None)
     spider._closed(spider, "finished")
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}
+
+
+def test_a_dropped_reject_the_spider_made_is_not_held_again() -> None:
+    """An extraction reject (``missing:headline``) was held when the spider made it: its drop
+    by the pipelines holds nothing (only a validation reject, ``invalid_<field>``, is held
+    there)."""
+    spider, article = _listed_article(FakeStore(), "Sun, 26 Oct 2025 10:30:00 +0200")
+    page = response(article.url, b"<html></html>", article)
+    reject = RejectItem(url=article.url, reason="missing:headline", partial={}, layers={})
+    spider._item_dropped(reject, page, DropItem("rejected"))
+    assert spider.coverage.held == {}
 
 
 def test_a_date_only_article_of_the_floors_day_is_in_the_window() -> None:

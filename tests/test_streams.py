@@ -173,6 +173,18 @@ def test_a_body_cut_short_is_retried_then_fails_as_data_loss() -> None:
     assert stats.get_value("retry/max_reached") == 1
 
 
+def test_an_error_page_cut_short_is_passed_on_with_its_status() -> None:
+    """An error page (404) whose compressed body is cut short is not retried as a truncated
+    body: it is passed on as decoded, and its status decides (an article's reject reads
+    ``http:404``)."""
+    mw = _middleware()
+    request = Request(URL)
+    cut = _response(request, gzip.compress(PAGE)[:-8]).replace(status=404)
+    passed = mw.process_response(request, cut)
+    assert isinstance(passed, Response) and (passed.status, passed.body) == (404, PAGE)
+    assert mw.crawler.stats.get_value("safety/truncated") is None
+
+
 @pytest.mark.parametrize(
     ("settings", "meta"), [({"RETRY_ENABLED": False}, {}), ({}, {"dont_retry": True})]
 )

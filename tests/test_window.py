@@ -78,6 +78,16 @@ def test_an_article_listed_longer_ago_than_hold_for_is_given_up() -> None:
     assert coverage.marks({}) == {"bg": NOON - 71 * HOUR}
 
 
+def test_an_article_listed_exactly_hold_for_ago_still_holds_its_edition() -> None:
+    """Given up only when listed more than ``hold_for`` before its page's clock: one listed
+    exactly that long ago holds its edition back to its time."""
+    coverage = Coverage(["bg"], hold_for=72 * HOUR)
+    assert coverage.hold("bg", NOON - 72 * HOUR, NOON) is True
+    coverage.saw_listing(NOON)
+    coverage.saw_articles(["bg"])
+    assert coverage.marks({}) == {"bg": NOON - 72 * HOUR}
+
+
 def test_a_backfill_skips_scopes_whose_watermark_is_below_its_floor() -> None:
     coverage = Coverage(["bg/world", "bg/sport", "en"], floor=NOON - 24 * HOUR)
     coverage.saw_listing(NOON)
@@ -128,6 +138,16 @@ def test_an_edition_whose_pages_listed_nothing_moves_no_watermark() -> None:
     assert backfill.marks({}) == {"bg": NOON, "en": NOON}
 
 
+def test_a_section_walk_of_an_edition_that_listed_nothing_moves_no_watermark() -> None:
+    """``require_listed`` holds for a run of sections too: its section's watermark stays
+    unless a page listed an article of its edition."""
+    coverage = Coverage(["bg/world", "en/world"], require_listed=True)
+    coverage.saw_listing(NOON)
+    coverage.saw_articles(["en", "en/world"])
+    assert coverage.unlisted() == ["bg"]
+    assert coverage.marks({}) == {"en/world": NOON}
+
+
 def test_a_section_that_lists_nothing_though_its_articles_were_seen_is_broken() -> None:
     """The feed (or the home page) showed articles of a section whose first page listed
     nothing: its listing markup changed, so no watermark moves (58 of 161 lost before). A
@@ -148,6 +168,15 @@ def test_only_watermarks_that_rise_are_earned() -> None:
     coverage.saw_listing(NOON)
     coverage.saw_articles(["bg", "en"])
     assert coverage.marks({"bg": NOON - 24 * HOUR}) == {"en": NOON - 48 * HOUR}
+
+
+def test_a_watermark_already_at_the_walks_top_is_not_earned_again() -> None:
+    """An ``until`` run up to where the scope's watermark already is moves nothing: the log
+    and ``discovery/watermarks`` must not say it moved."""
+    coverage = Coverage(["bg", "en"], upper=NOON - 48 * HOUR)
+    coverage.saw_listing(NOON)
+    coverage.saw_articles(["bg", "en"])
+    assert coverage.marks({"bg": NOON - 48 * HOUR}) == {"en": NOON - 48 * HOUR}
 
 
 def test_a_bound_before_the_calendar_is_the_earliest_time() -> None:
