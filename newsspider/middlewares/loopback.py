@@ -36,8 +36,8 @@ def is_loopback(url: str) -> bool:
 
 
 def apply_loopback_defaults(settings: BaseSettings) -> list[str]:
-    """Set :data:`LOOPBACK_OVERRIDES` where nothing of higher priority than the project
-    settings set them; returns the names changed. ``FAKTI_LOOPBACK_FAST=0`` disables this."""
+    """Set :data:`LOOPBACK_OVERRIDES` (at the spider's priority) where nothing above it, such
+    as ``-s``, set them; returns the names changed. ``FAKTI_LOOPBACK_FAST=0`` disables this."""
     if not settings.getbool("FAKTI_LOOPBACK_FAST", True) or settings.frozen:
         return []
     changed = []
