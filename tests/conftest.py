@@ -113,9 +113,10 @@ def replica_factory():
     now=None, crawl_delay=1.0)`` returns a :class:`newsspider.replica.testing.ReplicaProcess`:
 
     - ``rep.base_url``: ``http://127.0.0.1:PORT`` (use it as ``FAKTI_BASE_URL``);
-    - ``rep.truth(epoch)``: the expected records (``list[dict]``, no ``scraped_at``);
+    - ``rep.truth()``: the expected records at the replica's clock (``list[dict]``, no
+      ``scraped_at``); ``rep.truth(epoch)``, ``rep.truth(datetime)`` at that epoch or time;
     - ``rep.log()``: the request log (``total``, ``by_kind``, ``entries``);
-      ``rep.reset_log()``, ``rep.set_epoch(2)``;
+      ``rep.reset_log()``, ``rep.set_epoch(2)``, ``rep.set_clock(datetime)``;
     - ``rep.now``: the pinned epoch-2 clock (epoch 1 is 6 hours earlier).
 
     Every replica started is stopped at teardown.

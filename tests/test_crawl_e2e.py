@@ -48,8 +48,9 @@ execute(["scrapy", *sys.argv[1:]])
 """
 
 
-def truth(replica, epoch: int) -> dict[Key, dict]:
-    return {(r["lang"], r["article_id"]): r for r in replica.truth(epoch)}
+def truth(replica, when: int | datetime | None = None) -> dict[Key, dict]:
+    """The truth at ``when``; by default at the replica's current clock."""
+    return {(r["lang"], r["article_id"]): r for r in replica.truth(when)}
 
 
 @pytest.fixture
@@ -276,6 +277,30 @@ def test_first_run_then_incremental(replica_factory, tmp_path: Path) -> None:
     assert set(kinds) <= {"article", "listing", "rss", "robots", "search"}
 
     assert crawl(replica, tmp_path) == []  # nothing new: nothing emitted
+
+
+def test_a_schedule_on_the_moving_clock_writes_each_article_once(
+    replica_factory, tmp_path: Path
+) -> None:
+    """A run every six hours, the replica's clock moved before each (all at or before epoch
+    1's clock: no views change): together the runs' files hold each article published from
+    the first run's bound on exactly once, as the site showed it when it was written."""
+    replica = replica_factory(articles=ARTICLES, epoch=1, now=NOW)
+    steps = [NOW - timedelta(hours=h) for h in (18, 12, 6)]
+    days = 10
+    written: dict[Key, dict] = {}
+    for step in steps:
+        assert replica.set_clock(step) == {"epoch": 1, "clock": step.isoformat()}
+        at_step = truth(replica)
+        run = keyed(crawl(replica, tmp_path, settings=(f"FAKTI_FIRST_RUN_DAYS={days}",)))
+        assert run and not set(run) & set(written), step  # new articles, nothing twice
+        for key, record in run.items():
+            assert record == at_step[key], key
+        written |= run
+    floor = steps[0] - timedelta(days=days)
+    expected = {k: r for k, r in truth(replica).items() if in_window(r, floor)}
+    assert len(expected) > 30
+    assert sorted(written) == sorted(expected)
 
 
 @pytest.mark.parametrize("overlap", [60, 0])

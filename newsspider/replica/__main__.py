@@ -5,15 +5,8 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from datetime import datetime
 
-from newsspider.replica.generator import SOFIA, VARIANTS
-
-
-def parse_now(text: str) -> datetime:
-    """An ISO time; a naive one is Sofia local time."""
-    dt = datetime.fromisoformat(text)
-    return dt if dt.tzinfo else dt.replace(tzinfo=SOFIA)
+from newsspider.replica.generator import VARIANTS, parse_time
 
 
 def port(text: str) -> int:
@@ -46,13 +39,19 @@ def main(argv: list[str] | None = None) -> int:
         "--port", type=port, default=8765, help="TCP port on 127.0.0.1 (0: any free port)"
     )
     p.add_argument("--articles", type=int, default=300, help="number of articles (1-50000)")
-    p.add_argument("--epoch", type=int, default=1, choices=(1, 2), help="starting epoch")
+    start = p.add_mutually_exclusive_group()
+    start.add_argument("--epoch", type=int, default=1, choices=(1, 2), help="starting epoch")
+    start.add_argument(
+        "--clock",
+        type=parse_time,
+        help="start at this time instead (ISO 8601, from 2025-03-01 to --now)",
+    )
     p.add_argument("--faults", action="store_true", help="inject deterministic faults")
     p.add_argument(
-        "--truth", metavar="FILE", help="write the starting epoch's ground truth (JSONL)"
+        "--truth", metavar="FILE", help="write the starting clock's ground truth (JSONL)"
     )
     p.add_argument("--seed", type=int, default=1, help="generator seed")
-    p.add_argument("--now", type=parse_now, help="epoch 2 clock, ISO 8601 (default: now)")
+    p.add_argument("--now", type=parse_time, help="epoch 2 clock, ISO 8601 (default: now)")
     p.add_argument("--crawl-delay", type=delay, default=1.0, help="robots.txt Crawl-delay")
     p.add_argument("--variant", choices=VARIANTS, help="serve every article in this markup variant")
     p.add_argument(
@@ -85,15 +84,21 @@ def main(argv: list[str] | None = None) -> int:
             feed_omits=args.feed_omits,
             search_pages=args.search_pages,
         )
+        res = ReplicaResource(
+            site,
+            epoch=args.epoch,
+            clock=args.clock,
+            faults=args.faults,
+            crawl_delay=args.crawl_delay,
+        )
     except ValueError as exc:  # (articles out of range, a clock before 2025-11-01...)
         p.error(str(exc))
-    res = ReplicaResource(site, epoch=args.epoch, faults=args.faults, crawl_delay=args.crawl_delay)
     try:
         listening = reactor.listenTCP(args.port, make_site(res), interface="127.0.0.1")
     except CannotListenError as exc:  # (the port is taken)
         p.exit(1, f"{p.prog}: {exc}\n")
     if args.truth:
-        site.write_truth(args.truth, args.epoch)
+        site.write_truth(args.truth, res.clock)
     print(f"replica listening on http://127.0.0.1:{listening.getHost().port}", flush=True)
     reactor.run()
     return 0

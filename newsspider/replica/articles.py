@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from newsspider.replica import chrome
 from newsspider.replica import words as W
 from newsspider.replica.chrome import attr, esc
-from newsspider.replica.generator import SOFIA, Article, Content, Site
+from newsspider.replica.generator import SOFIA, Article, Content, Site, When
 
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 BG_MONTHS = (
@@ -295,21 +295,22 @@ def _title(a: Article) -> str:
     return f"{a.headline} - Fakti.bg" if a.article_id % 2 else f"{a.headline} - Fakti"
 
 
-def _related(site: Site, a: Article, epoch: int, rng: random.Random) -> list[Article]:
-    pool = site.latest(site.by_lang[a.lang], epoch, 60)
+def _related(site: Site, a: Article, when: When, rng: random.Random) -> list[Article]:
+    pool = site.latest(site.by_lang[a.lang], when, 60)
     return [r for r in rng.sample(pool, min(3, len(pool))) if r is not a]
 
 
-def _rail_items(site: Site, a: Article, epoch: int, n: int) -> list[Article]:
+def _rail_items(site: Site, a: Article, when: When, n: int) -> list[Article]:
     """The ``n`` latest articles of ``a``'s language, ``a`` left out."""
-    return [r for r in site.latest(site.by_lang[a.lang], epoch, n + 1) if r is not a][:n]
+    return [r for r in site.latest(site.by_lang[a.lang], when, n + 1) if r is not a][:n]
 
 
-def render(site: Site, a: Article, epoch: int, origin: str) -> tuple[bytes, str]:
+def render(site: Site, a: Article, when: When, origin: str) -> tuple[bytes, str]:
     """The article page of ``a`` in its variant; returns ``(body, content_type)``."""
+    epoch = site.epoch(when)
     c = a.content(epoch)
     lay = _Layout(a, c)
-    related = _related(site, a, epoch, lay.rng)
+    related = _related(site, a, when, lay.rng)
     encoding = "windows-1251" if a.broken.startswith("cp1251") else "utf-8"
     head = [
         f'<!DOCTYPE html>\n<html lang="{a.lang}">\n<head>',
@@ -331,7 +332,7 @@ def render(site: Site, a: Article, epoch: int, origin: str) -> tuple[bytes, str]
     head.append(f"<script>{chrome.head_script(a.lang)}</script>")
     head.append("</head>\n<body>")
     head.append(chrome.nav(a.lang, origin))
-    head.append(chrome.rail(a.lang, _rail_items(site, a, epoch, 15), cls=lay.cls("last-news")))
+    head.append(chrome.rail(a.lang, _rail_items(site, a, when, 15), cls=lay.cls("last-news")))
     if lay.redesign:
         head.append(f'<main class="{lay.cls("m")}"><article class="{lay.cls("a")}">')
     else:
@@ -366,12 +367,13 @@ def _break(page: str) -> str:
     return page.replace("<figure", "<FIGURE").replace("</figure>", "</FIGURE>")
 
 
-def render_amp(site: Site, a: Article, epoch: int, origin: str) -> tuple[bytes, str]:
+def render_amp(site: Site, a: Article, when: When, origin: str) -> tuple[bytes, str]:
     """The AMP copy of an English article: AMP markup, JSON-LD, canonical to the non-AMP URL."""
+    epoch = site.epoch(when)
     c = a.content(epoch)
     lay = _Layout(a, c)
     lay.redesign = False
-    related = _related(site, a, epoch, lay.rng)
+    related = _related(site, a, when, lay.rng)
     parts = [
         f'<!doctype html>\n<html amp lang="{a.lang}">\n<head>',
         '<meta charset="utf-8">',
@@ -384,7 +386,7 @@ def render_amp(site: Site, a: Article, epoch: int, origin: str) -> tuple[bytes, 
         jsonld(a, c),
         "</head>\n<body>",
         chrome.nav(a.lang, origin),
-        chrome.rail(a.lang, _rail_items(site, a, epoch, 10)),
+        chrome.rail(a.lang, _rail_items(site, a, when, 10)),
         '<main id="main"><article>',
         f"<h1>{esc(a.headline)}</h1>",
     ]

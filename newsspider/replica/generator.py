@@ -2,7 +2,7 @@
 
 ``Site(articles, seed, now)`` draws every article's metadata at once (cheap: 50,000 specs
 take about a second); text (paragraphs, tags...) is drawn on demand from a per-article
-generator, so nothing large is held in memory. ``Site.ground_truth(epoch)`` is computed from
+generator, so nothing large is held in memory. ``Site.ground_truth(when)`` is computed from
 these data, never by running the extractor.
 """
 
@@ -315,6 +315,16 @@ def _headline(rng: random.Random, lang: str, style: str) -> str:
     return text[0].upper() + text[1:]
 
 
+#: When the site is seen: an epoch (1 or 2, at its clock) or a time (the movable clock).
+When = int | datetime
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 time; a naive one is Sofia local time."""
+    dt = datetime.fromisoformat(text)
+    return dt if dt.tzinfo else dt.replace(tzinfo=SOFIA)
+
+
 #: Article markup variants (``Site(variant=...)``, ``--variant``).
 VARIANTS = ("full", "nostructured", "redesign", "broken")
 
@@ -323,7 +333,9 @@ class Site:
     """A deterministic synthetic fakti.bg.
 
     ``now`` (aware, truncated to the minute; default the real current Sofia time) is epoch 2's
-    clock; epoch 1's clock is 6 hours of real time earlier (across a clock change too).
+    clock; epoch 1's clock is 6 hours of real time earlier (across a clock change too). The
+    site can be seen at any time up to ``now`` (``When``): the articles published by then,
+    with the views and edits of the epoch that time falls in.
     """
 
     def __init__(
@@ -375,11 +387,24 @@ class Site:
         self.by_key = {a.key: a for a in self.articles}
         self._index()
 
-    def clock(self, epoch: int) -> datetime:
-        """The site's current time in ``epoch`` (1 or 2)."""
-        if epoch not in (1, 2):
+    def clock(self, when: When) -> datetime:
+        """The site's current time: epoch ``when``'s clock (1 or 2), or the time ``when``
+        itself, from the first publication time (``WINDOW_START``) to epoch 2's clock."""
+        if isinstance(when, datetime):
+            if not WINDOW_START <= when <= self.now:
+                raise ValueError(
+                    f"the clock must be from {WINDOW_START:%Y-%m-%d} to {self.now.isoformat()}"
+                    " (epoch 2's clock)"
+                )
+            return when.astimezone(UTC).astimezone(SOFIA)  # (a spring-gap wall time never was)
+        if when not in (1, 2):
             raise ValueError("epoch is 1 or 2")
-        return after(self.now, -6 * 60) if epoch == 1 else self.now
+        return after(self.now, -6 * 60) if when == 1 else self.now
+
+    def epoch(self, when: When) -> int:
+        """The epoch whose views and edits the site shows at ``when``: 1 up to epoch 1's
+        clock, 2 after it."""
+        return 1 if self.clock(when) <= self.clock(1) else 2
 
     def _index(self) -> None:
         self.by_lang: dict[str, list[Article]] = {"bg": [], "en": []}
@@ -400,36 +425,42 @@ class Site:
         yield from self.by_section.values()
         yield from self.by_author.values()
 
-    def existing(self, articles: list[Article], epoch: int) -> list[Article]:
-        """The prefix of a time-sorted list that exists in ``epoch`` (oldest first)."""
-        return articles[: bisect.bisect_right(self._times[id(articles)], self.clock(epoch))]
+    def existing(self, articles: list[Article], when: When) -> list[Article]:
+        """The prefix of a time-sorted list that exists at ``when`` (oldest first)."""
+        return articles[: bisect.bisect_right(self._times[id(articles)], self.clock(when))]
 
-    def newest(self, articles: list[Article], epoch: int) -> list[Article]:
-        """The articles of a time-sorted list that exist in ``epoch``, newest first."""
-        return [] if self.empty_listings else self.existing(articles, epoch)[::-1]
+    def newest(self, articles: list[Article], when: When) -> list[Article]:
+        """The articles of a time-sorted list that exist at ``when``, newest first."""
+        return [] if self.empty_listings else self.existing(articles, when)[::-1]
 
-    def latest(self, articles: list[Article], epoch: int, n: int, skip: int = 0) -> list[Article]:
-        """Items ``skip`` to ``skip + n`` of ``newest(articles, epoch)``, without copying it."""
+    def latest(self, articles: list[Article], when: When, n: int, skip: int = 0) -> list[Article]:
+        """Items ``skip`` to ``skip + n`` of ``newest(articles, when)``, without copying it."""
         if self.empty_listings:
             return []
-        end = bisect.bisect_right(self._times[id(articles)], self.clock(epoch)) - skip
+        end = bisect.bisect_right(self._times[id(articles)], self.clock(when)) - skip
         return articles[max(0, end - n) : max(0, end)][::-1]
 
-    def article(self, lang: str, article_id: int, epoch: int) -> Article | None:
+    def article(self, lang: str, article_id: int, when: When) -> Article | None:
         a = self.by_key.get((lang, article_id))
-        return a if a is not None and a.t <= self.clock(epoch) else None
+        return a if a is not None and a.t <= self.clock(when) else None
 
-    def ground_truth(self, epoch: int = 1) -> Iterator[dict]:
-        """The expected record of every article that exists in ``epoch``, oldest first."""
-        for a in self.existing(self.articles, epoch):
+    def ground_truth(self, when: When = 1) -> Iterator[dict]:
+        """The expected record of every article that exists at ``when``, oldest first."""
+        epoch = self.epoch(when)
+        for a in self.existing(self.articles, when):
             yield a.truth(epoch)
 
-    def write_truth(self, path: str | Path, epoch: int = 1) -> int:
-        """Write ``ground_truth(epoch)`` as JSON Lines; return the number of records."""
+    def truth_lines(self, when: When = 1) -> Iterator[str]:
+        """``ground_truth(when)`` as JSON Lines."""
+        for rec in self.ground_truth(when):
+            yield json.dumps(rec, ensure_ascii=False) + "\n"
+
+    def write_truth(self, path: str | Path, when: When = 1) -> int:
+        """Write ``ground_truth(when)`` as JSON Lines; return the number of records."""
         n = 0
         with open(path, "w", encoding="utf-8") as fh:
-            for rec in self.ground_truth(epoch):
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            for line in self.truth_lines(when):
+                fh.write(line)
                 n += 1
         return n
 

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape as xml_escape
 from newsspider.replica import chrome
 from newsspider.replica.articles import count
 from newsspider.replica.chrome import attr, esc
-from newsspider.replica.generator import Article, Site, day_of
+from newsspider.replica.generator import Article, Site, When, day_of
 
 HOME_ITEMS = 40
 PAGE_ITEMS = 20
@@ -49,9 +49,9 @@ def listing_date(a: Article, clock: datetime) -> str:
     return f"{p:%d.%m.%Y}"
 
 
-def panels(items: list[Article], where: str, site: Site, epoch: int, origin: str) -> str:
+def panels(items: list[Article], where: str, site: Site, when: When, origin: str) -> str:
     """Home-style items: ``article.panel.selected-ln``."""
-    clock = site.clock(epoch)
+    clock, epoch = site.clock(when), site.epoch(when)
     out = []
     for a in items:
         href = link(a, pick_form(where, a), origin)
@@ -70,7 +70,7 @@ SPONSORED = (
 )
 
 
-def page(site: Site, lang: str, origin: str, key: str, title: str, main: str, epoch: int) -> bytes:
+def page(site: Site, lang: str, origin: str, key: str, title: str, main: str, when: When) -> bytes:
     """Wrap listing content in the site chrome, padded to a realistic weight."""
     head = "\n".join(
         (
@@ -80,7 +80,7 @@ def page(site: Site, lang: str, origin: str, key: str, title: str, main: str, ep
             f"<script>{chrome.head_script(lang)}</script>",
             "</head>\n<body>",
             chrome.nav(lang, origin),
-            chrome.rail(lang, site.latest(site.by_lang[lang], epoch, 10)),
+            chrome.rail(lang, site.latest(site.by_lang[lang], when, 10)),
             f'<main id="main">{main}</main>',
         )
     )
@@ -98,20 +98,20 @@ def next_link(origin: str, path: str, params: dict) -> str:
     )
 
 
-def home(site: Site, lang: str, epoch: int, origin: str) -> bytes:
-    items = site.latest(site.by_lang[lang], epoch, HOME_ITEMS)
+def home(site: Site, lang: str, when: When, origin: str) -> bytes:
+    items = site.latest(site.by_lang[lang], when, HOME_ITEMS)
     where = f"home:{lang}"
-    body = panels(items[:5], where, site, epoch, origin)
+    body = panels(items[:5], where, site, when, origin)
     promo = "Partner offer" if lang == "en" else "Партньорско предложение"
     body += "\n" + SPONSORED.format(promo, "")
-    body += "\n" + panels(items[5:], where, site, epoch, origin)
-    return page(site, lang, origin, where, "Fakti.bg", body, epoch)
+    body += "\n" + panels(items[5:], where, site, when, origin)
+    return page(site, lang, origin, where, "Fakti.bg", body, when)
 
 
 def paged(
     site: Site,
     lang: str,
-    epoch: int,
+    when: When,
     origin: str,
     articles: list[Article],
     path: str,
@@ -119,23 +119,23 @@ def paged(
     title: str,
 ) -> bytes:
     """A listing of ``articles`` (time-sorted) at ``?page=n`` (from 1), 20 a page."""
-    items = site.latest(articles, epoch, PAGE_ITEMS + 1, skip=(n - 1) * PAGE_ITEMS)
-    body = panels(items[:PAGE_ITEMS], f"{path}:{n}", site, epoch, origin)
+    items = site.latest(articles, when, PAGE_ITEMS + 1, skip=(n - 1) * PAGE_ITEMS)
+    body = panels(items[:PAGE_ITEMS], f"{path}:{n}", site, when, origin)
     if len(items) > PAGE_ITEMS:
         body += "\n" + next_link(origin, path, {"page": n + 1})
-    return page(site, lang, origin, f"{path}:{n}", title, body, epoch)
+    return page(site, lang, origin, f"{path}:{n}", title, body, when)
 
 
-def day_page(site: Site, section: str, day: date, epoch: int, origin: str, path: str) -> bytes:
-    items = [a for a in site.newest(site.by_section[("en", section)], epoch) if day_of(a) == day]
-    body = panels(items, path, site, epoch, origin)
-    return page(site, "en", origin, path, f"{section} {day:%d.%m.%Y}", body, epoch)
+def day_page(site: Site, section: str, day: date, when: When, origin: str, path: str) -> bytes:
+    items = [a for a in site.newest(site.by_section[("en", section)], when) if day_of(a) == day]
+    body = panels(items, path, site, when, origin)
+    return page(site, "en", origin, path, f"{section} {day:%d.%m.%Y}", body, when)
 
 
 def search(
     site: Site,
     lang: str,
-    epoch: int,
+    when: When,
     origin: str,
     path: str,
     q: str,
@@ -150,12 +150,13 @@ def search(
     q = q.strip().lower()
     hits = [
         a
-        for a in site.newest(site.by_lang[lang], epoch)
+        for a in site.newest(site.by_lang[lang], when)
         if (start is None or day_of(a) >= start)
         and (end is None or day_of(a) <= end)
         and (not q or q in a.headline.lower())
     ]
     capped = site.search_pages is not None and n >= site.search_pages
+    epoch = site.epoch(when)
     chunk = [] if capped else hits[n * PAGE_ITEMS : (n + 1) * PAGE_ITEMS]
     lis = []
     for a in chunk:
@@ -174,14 +175,14 @@ def search(
         if end:
             params["todate"] = f"{end:%d.%m.%Y}"
         body += "\n" + next_link(origin, path, params)
-    return page(site, lang, origin, f"search:{n}", "Search", body, epoch)
+    return page(site, lang, origin, f"search:{n}", "Search", body, when)
 
 
-def dnes(site: Site, epoch: int, origin: str) -> bytes:
+def dnes(site: Site, when: When, origin: str) -> bytes:
     """Today's Bulgarian items (older design)."""
-    today = site.clock(epoch).date()
+    today = site.clock(when).date()
     out = []
-    for a in site.newest(site.by_lang["bg"], epoch):
+    for a in site.newest(site.by_lang["bg"], when):
         if day_of(a) != today:
             if a.t.astimezone(site.now.tzinfo).date() < today:
                 break
@@ -195,18 +196,18 @@ def dnes(site: Site, epoch: int, origin: str) -> bytes:
             f'<picture><img src="{img}" alt="{attr(a.headline)}"></picture></a>'
             f'<div class="list-sub">{esc(c.subtitle or "")}</div></div>'
         )
-    return page(site, "bg", origin, "dnes", "Днес", "\n".join(out), epoch)
+    return page(site, "bg", origin, "dnes", "Днес", "\n".join(out), when)
 
 
-def rss(site: Site, lang: str, section: str | None, epoch: int) -> bytes:
+def rss(site: Site, lang: str, section: str | None, when: When) -> bytes:
     """RSS 2.0 of the newest 50 items, ``pubDate`` with the Sofia offset (an edition feed
     without the articles of ``site.feed_omits``)."""
     articles = site.by_section[(lang, section)] if section else site.by_lang[lang]
     if section is None and site.feed_omits is not None:
-        kept = (a for a in site.newest(articles, epoch) if a.section != site.feed_omits)
+        kept = (a for a in site.newest(articles, when) if a.section != site.feed_omits)
         listed = list(islice(kept, RSS_ITEMS))
     else:
-        listed = site.latest(articles, epoch, RSS_ITEMS)
+        listed = site.latest(articles, when, RSS_ITEMS)
     items = []
     for a in listed:
         url = a.url + ("?utm_source=rss" if a.article_id % 5 == 0 else "")
@@ -222,7 +223,7 @@ def rss(site: Site, lang: str, section: str | None, epoch: int) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
         f"<title>Fakti.bg</title><link>{home}</link><description>Fakti.bg</description>"
-        f"<language>{lang}</language><lastBuildDate>{format_datetime(site.clock(epoch))}</lastBuildDate>\n"
+        f"<language>{lang}</language><lastBuildDate>{format_datetime(site.clock(when))}</lastBuildDate>\n"
         + "\n".join(items)
         + "\n</channel></rss>\n"
     ).encode()

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from urllib.parse import parse_qs, urlsplit
 
 from newsspider.replica import articles, listings
-from newsspider.replica.generator import SECTIONS, Site
+from newsspider.replica.generator import SECTIONS, Site, When
 
 HTML = "text/html; charset=utf-8"
 _SECTION = "|".join(re.escape(s) for s in SECTIONS)
@@ -42,21 +42,21 @@ class Pages:
         self.site = site
         self.crawl_delay = crawl_delay
         self.cache_size = cache_size
-        self._cache: OrderedDict[tuple[int, str, str], Page] = OrderedDict()
+        self._cache: OrderedDict[tuple[When, str, str], Page] = OrderedDict()
 
-    def get(self, uri: str, epoch: int, origin: str) -> Page:
-        key = (epoch, origin, uri)
+    def get(self, uri: str, when: When, origin: str) -> Page:
+        key = (when, origin, uri)
         page = self._cache.get(key)
         if page is not None:
             self._cache.move_to_end(key)
             return page
-        page = self.render(uri, epoch, origin)
+        page = self.render(uri, when, origin)
         self._cache[key] = page
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
         return page
 
-    def render(self, uri: str, epoch: int, origin: str) -> Page:
+    def render(self, uri: str, when: When, origin: str) -> Page:
         """Route ``uri`` (path and query) to its page; 404 for anything else."""
         parts = urlsplit(uri)
         path, query = parts.path, parse_qs(parts.query)
@@ -67,18 +67,18 @@ class Pages:
             )
         if path in ("/", "/en", "/en/"):
             lang = "en" if path.startswith("/en") else "bg"
-            return Page(200, "listing", HTML, listings.home(site, lang, epoch, origin))
+            return Page(200, "listing", HTML, listings.home(site, lang, when, origin))
         if path in ("/search", "/en/search"):
-            return self._search(path, query, epoch, origin)
+            return self._search(path, query, when, origin)
         if path in ("/dnes", "/dnes/"):
-            return Page(200, "listing", HTML, listings.dnes(site, epoch, origin))
+            return Page(200, "listing", HTML, listings.dnes(site, when, origin))
         if m := _ARTICLE.match(path):
-            return self._article(m, epoch, origin)
+            return self._article(m, when, origin)
         if m := _DAY.match(path):
-            return self._day(m, path, epoch, origin)
+            return self._day(m, path, when, origin)
         if m := _FEED.match(path):
             lang = "en" if m["en"] else "bg"
-            body = listings.rss(site, lang, m["section"], epoch)
+            body = listings.rss(site, lang, m["section"], when)
             return Page(200, "rss", "application/rss+xml; charset=utf-8", body)
         n = _page_number(query, default=1)
         if n is None or n < 1:
@@ -86,33 +86,31 @@ class Pages:
         if m := _SECTION_PAGE.match(path):
             lang = "en" if m["en"] else "bg"
             arts = site.by_section[(lang, m["section"])]
-            body = listings.paged(
-                site, lang, epoch, origin, arts, path.rstrip("/"), n, m["section"]
-            )
+            body = listings.paged(site, lang, when, origin, arts, path.rstrip("/"), n, m["section"])
             return Page(200, "listing", HTML, body)
         if m := _AUTHOR.match(path):
             lang = "en" if m["en"] else "bg"
             arts = site.by_author.get((lang, m["slug"]))
             if not arts:
                 return NOT_FOUND
-            body = listings.paged(site, lang, epoch, origin, arts, path.rstrip("/"), n, m["slug"])
+            body = listings.paged(site, lang, when, origin, arts, path.rstrip("/"), n, m["slug"])
             return Page(200, "listing", HTML, body)
         return NOT_FOUND
 
-    def _article(self, m: re.Match, epoch: int, origin: str) -> Page:
+    def _article(self, m: re.Match, when: When, origin: str) -> Page:
         lang = "en" if m["en"] else "bg"
         if m["amp"] and lang != "en":
             return NOT_FOUND
-        a = self.site.article(lang, int(m["id"]), epoch)
+        a = self.site.article(lang, int(m["id"]), when)
         if a is None or a.section != m["section"] or a.slug != m["slug"]:
             return NOT_FOUND
         if m["amp"]:
-            body, ctype = articles.render_amp(self.site, a, epoch, origin)
+            body, ctype = articles.render_amp(self.site, a, when, origin)
             return Page(200, "amp", ctype, body)
-        body, ctype = articles.render(self.site, a, epoch, origin)
+        body, ctype = articles.render(self.site, a, when, origin)
         return Page(200, "article", ctype, body)
 
-    def _day(self, m: re.Match, path: str, epoch: int, origin: str) -> Page:
+    def _day(self, m: re.Match, path: str, when: When, origin: str) -> Page:
         try:
             day = date(int(m["y"]), int(m["m"]), int(m["d"]))
         except ValueError:
@@ -121,10 +119,10 @@ class Pages:
             200,
             "listing",
             HTML,
-            listings.day_page(self.site, m["section"], day, epoch, origin, path),
+            listings.day_page(self.site, m["section"], day, when, origin, path),
         )
 
-    def _search(self, path: str, query: dict, epoch: int, origin: str) -> Page:
+    def _search(self, path: str, query: dict, when: When, origin: str) -> Page:
         n = _page_number(query, default=0)
         start, end = _query_date(query, "fromdate"), _query_date(query, "todate")
         if n is None or n < 0 or start is False or end is False:
@@ -133,7 +131,7 @@ class Pages:
             )
         lang = "en" if path.startswith("/en") else "bg"
         q = query.get("q", [""])[0]
-        body = listings.search(self.site, lang, epoch, origin, path, q, start, end, n)
+        body = listings.search(self.site, lang, when, origin, path, q, start, end, n)
         return Page(200, "search", HTML, body)
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 from twisted.web import http, resource, server
 
 from newsspider.replica.faults import SLOW_SECONDS, TRUNCATE_FLUSH_SECONDS, FaultPlan
-from newsspider.replica.generator import Site
+from newsspider.replica.generator import Site, parse_time
 from newsspider.replica.pages import Pages
 
 
@@ -45,7 +46,8 @@ class RequestLog:
 
 
 class ReplicaResource(resource.Resource):
-    """Serves a ``Site`` at one epoch; ``faults`` turns on the fault plan."""
+    """Serves a ``Site`` at its clock: ``epoch``'s, or the time ``clock``; ``faults`` turns on
+    the fault plan."""
 
     isLeaf = True
 
@@ -54,6 +56,7 @@ class ReplicaResource(resource.Resource):
         site: Site,
         *,
         epoch: int = 1,
+        clock: datetime | None = None,
         faults: bool = False,
         crawl_delay: float = 1.0,
         reactor=None,
@@ -64,8 +67,7 @@ class ReplicaResource(resource.Resource):
         self.reactor = reactor
         self.site = site
         self.pages = Pages(site, crawl_delay=crawl_delay)
-        site.clock(epoch)  # validates
-        self.epoch = epoch
+        self.clock = site.clock(epoch if clock is None else clock)  # (validated)
         self.faults = FaultPlan(site.seed) if faults else None
         self.outages: set[str] = set()  # paths answering 503 until the outages end
         self.log = RequestLog()
@@ -73,7 +75,7 @@ class ReplicaResource(resource.Resource):
     def render(self, request: server.Request):
         uri = request.uri.decode("latin-1")
         path = urlsplit(uri).path
-        request.setHeader(b"date", http.datetimeToString(self.site.clock(self.epoch).timestamp()))
+        request.setHeader(b"date", http.datetimeToString(self.clock.timestamp()))
         if path.startswith("/__replica__/"):
             return self._control(request, path, uri)
         method = request.method.decode("latin-1")
@@ -85,7 +87,7 @@ class ReplicaResource(resource.Resource):
         if not host:
             addr = request.getHost()
             host = f"{addr.host}:{addr.port}"
-        page = self.pages.get(uri, self.epoch, f"http://{host}")
+        page = self.pages.get(uri, self.clock, f"http://{host}")
         if path in self.outages:  # (before the fault plan: an outage uses none of its faults)
             self.log.add(method, uri, page.kind, 503, "outage")
             request.setResponseCode(503)
@@ -120,6 +122,11 @@ class ReplicaResource(resource.Resource):
             return server.NOT_DONE_YET
         return page.body
 
+    @property
+    def epoch(self) -> int:
+        """The epoch whose views and edits the site shows at its clock."""
+        return self.site.epoch(self.clock)
+
     @staticmethod
     def _finish(request: server.Request, body: bytes) -> None:
         request.write(body)
@@ -153,12 +160,26 @@ class ReplicaResource(resource.Resource):
                 if raw not in ("1", "2"):
                     request.setResponseCode(400)
                     return b'{"error": "e must be 1 or 2"}'
-                self.epoch = int(raw)
-            return json.dumps(
-                {"epoch": self.epoch, "clock": self.site.clock(self.epoch).isoformat()}
-            ).encode()
+                self.clock = self.site.clock(int(raw))
+            return self._time()
+        if path == "/__replica__/clock":
+            if method == b"POST":
+                raw = parse_qs(urlsplit(uri).query).get("t", [""])[0]
+                try:
+                    self.clock = self.site.clock(parse_time(raw))
+                except ValueError as exc:  # (unreadable, or outside the site's time)
+                    request.setResponseCode(400)
+                    return json.dumps({"error": f"t={raw!r}: {exc}"}).encode()
+            return self._time()
+        if path == "/__replica__/truth" and method == b"GET":
+            request.setHeader(b"content-type", b"application/jsonl; charset=utf-8")
+            return "".join(self.site.truth_lines(self.clock)).encode()
         request.setResponseCode(404)
         return b'{"error": "unknown control endpoint"}'
+
+    def _time(self) -> bytes:
+        """The current epoch and clock, as JSON."""
+        return json.dumps({"epoch": self.epoch, "clock": self.clock.isoformat()}).encode()
 
 
 def make_site(res: ReplicaResource) -> server.Site:

@@ -12,7 +12,7 @@ import urllib.request
 from datetime import datetime
 from functools import cache
 
-from newsspider.replica.generator import SOFIA, Site
+from newsspider.replica.generator import SOFIA, Site, When
 
 
 def replica_command(
@@ -123,16 +123,25 @@ class ReplicaProcess:
             search_pages=self.search_pages,
         )
 
-    def truth(self, epoch: int = 1) -> list[dict]:
-        """The ground-truth records of ``epoch`` (every record field but ``scraped_at``)."""
-        return list(self.site().ground_truth(epoch))
+    def truth(self, when: When | None = None) -> list[dict]:
+        """The ground-truth records (every record field but ``scraped_at``) at ``when`` (an
+        epoch or a time, computed in-process); by default at the replica's current clock
+        (``GET /__replica__/truth``)."""
+        if when is None:
+            return [
+                json.loads(line) for line in self._request("GET", "/__replica__/truth").splitlines()
+            ]
+        return list(self.site().ground_truth(when))
 
-    def _call(self, method: str, path: str) -> dict:
+    def _request(self, method: str, path: str) -> bytes:
         req = urllib.request.Request(
             self.base_url + path, method=method, data=b"" if method == "POST" else None
         )
         with urllib.request.urlopen(req, timeout=10) as resp:
-            return json.loads(resp.read())
+            return resp.read()
+
+    def _call(self, method: str, path: str) -> dict:
+        return json.loads(self._request(method, path))
 
     def log(self) -> dict:
         """``GET /__replica__/log``: ``total``, ``by_kind``, ``entries``."""
@@ -143,6 +152,12 @@ class ReplicaProcess:
 
     def set_epoch(self, epoch: int) -> None:
         self._call("POST", f"/__replica__/epoch?e={epoch}")
+
+    def set_clock(self, t: datetime) -> dict:
+        """Move the site's clock to ``t``; returns its ``epoch`` and ``clock``."""
+        return self._call(
+            "POST", "/__replica__/clock?" + urllib.parse.urlencode({"t": t.isoformat()})
+        )
 
     def outage(self, path: str) -> None:
         """``path`` answers 503 until :meth:`end_outages`."""
