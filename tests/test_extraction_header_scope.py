@@ -388,6 +388,36 @@ def test_a_listing_items_date_is_no_date_of_the_page(url: str, href: str) -> Non
     assert (result.fields["headline"], result.fields["views"]) == ("Error 404", None)
 
 
+def _card(i: int, lead: str = "") -> str:
+    """A card like :data:`LISTING_ITEM`, linking to the story ``1040090 + i``, with ``lead``."""
+    item = LISTING_ITEM.format(href=f"/en/world/{1040090 + i}-other-{i}")
+    return item.replace("</article>", f"{lead}</article>")
+
+
+#: A lead of about 120 characters.
+LEAD = "<p>" + "The synthetic lead of another story, a sentence or two long. " * 2 + "</p>"
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "full"])
+@pytest.mark.parametrize(
+    "cards",
+    [[_card(i) for i in range(19)], [_card(i, LEAD) for i in range(4)]],
+    ids=["19 title-only cards", "4 cards with leads"],
+)
+def test_a_listing_items_date_in_a_list_of_cards_is_no_date_of_the_page(
+    cards: list[str], fast: bool
+) -> None:
+    """The card test measured the whole box around the date line (the list, over 300
+    characters besides its links and date lines), not the card: a "latest news" list of 19
+    title-only cards, or of 4 cards with a lead, dated the "not found" page by its first card
+    (2026-06-14T10:00+03:00, 90 views). The card is the date line's lowest ancestor holding a
+    link to another story."""
+    page = NOT_FOUND.format(item='<section class="latest">' + "".join(cards) + "</section>")
+    result = extract_article(page.encode(), EN_URL, fast=fast)
+    assert isinstance(result, Rejected) and result.reason == "missing:published_at"
+    assert (result.fields["headline"], result.fields["views"]) == ("Error 404", None)
+
+
 @pytest.mark.parametrize(
     "link",
     [

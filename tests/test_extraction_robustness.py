@@ -104,13 +104,17 @@ def test_mirror_origin_request_url() -> None:
     assert result.fields["url"] == URL
 
 
-def _canonical_page(href: str, html: str = "<html>", h1: str = "Mine") -> str:
+def _canonical_page(href: str, html: str = "<html>", h1: str = "Mine", body: str = "Body.") -> str:
     return (
         f'{html}<head><link rel="canonical" href="{href}">'
         f"</head><body><article><h1>{h1}</h1>"
         '<div class="info"><div class="ndt">Apr 23, 2025 08:03</div></div>'
-        '<div class="text"><p>Body.</p></div></article></body></html>'
+        f'<div class="text"><p>{body}</p></div></article></body></html>'
     )
+
+
+BG_BODY = "Синтетичният текст на статията продължава с още няколко изречения тук."
+EN_BODY = "The synthetic text of the story goes on with a few more sentences here."
 
 
 def test_a_page_whose_canonical_link_names_another_article_of_its_edition_is_a_reject() -> None:
@@ -162,6 +166,58 @@ def test_a_page_of_the_other_edition_is_a_reject_not_this_urls_article(
         "canonical:other_article",
         {"url": url},
     )
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "full"])
+@pytest.mark.parametrize(
+    ("url", "html", "href", "h1", "body"),
+    [
+        # a Bulgarian page at an English URL whose headline has no Cyrillic letter
+        (
+            URL,
+            '<html lang="bg">',
+            "https://fakti.bg/world/1040010-x",
+            "iPhone 17 Pro: 5 G, 2026",
+            BG_BODY,
+        ),
+        # an English page at a Bulgarian URL whose headline quotes a Cyrillic title
+        (
+            "https://fakti.bg/world/1040010-x",
+            '<html lang="en">',
+            URL,
+            "Interview: „Шоуто на Слави” returns to TV",
+            EN_BODY,
+        ),
+    ],
+    ids=["bg page, Latin headline", "en page quoting a Cyrillic title"],
+)
+def test_the_other_editions_page_is_told_by_its_texts_dominant_script(
+    url: str, html: str, href: str, h1: str, body: str, fast: bool
+) -> None:
+    """The script test looked for any Cyrillic letter in the `h1`: a Bulgarian page with a
+    Latin-only headline was extracted under the English key (and an English one quoting a
+    Cyrillic title under the Bulgarian key), the same text under both keys. The headline and
+    body's dominant script (Cyrillic against Latin letters) now tells."""
+    result = extract_article(_canonical_page(href, html, h1, body), url, fast=fast)
+    assert isinstance(result, Rejected)
+    assert (result.url, result.reason) == (url, "canonical:other_article")
+
+
+@pytest.mark.parametrize(
+    "h1",
+    ["Radev's book „Пътят” presented in Sofia", "Sofia mayor \u0441alls for calm"],
+    ids=["Cyrillic title", "Cyrillic look-alike letter"],
+)
+def test_a_translation_on_a_bg_template_with_a_cyrillic_word_in_its_headline_is_extracted(
+    h1: str,
+) -> None:
+    """An English translation on a template saying `lang="bg"`, naming its original, with a
+    Cyrillic word (or a Cyrillic look-alike letter) in its headline was rejected
+    canonical:other_article on every run: its text is mostly Latin letters."""
+    page = _canonical_page("https://fakti.bg/world/1040010-x", '<html lang="bg">', h1, EN_BODY)
+    result = extract_article(page, URL)
+    assert isinstance(result, Extracted), result
+    assert (result.fields["lang"], result.fields["headline"]) == ("en", h1)
 
 
 @pytest.mark.parametrize(

@@ -420,6 +420,35 @@ def test_a_date_line_in_another_storys_box_is_not_the_pages_date(item: str) -> N
     assert (result.fields["headline"], result.fields["views"]) == ("Page not found", None)
 
 
+#: A lead of about 120 characters.
+CARD_LEAD = "<p>" + "The synthetic lead of another story, a sentence or two long. " * 2 + "</p>"
+
+
+def _text_card(i: int, lead: str = "") -> str:
+    """A "latest news" card with no known classes, linking to the story ``1040090 + i``."""
+    return (
+        f'<article class="c"><a href="/en/world/{1040090 + i}-other-{i}">Synthetic other story'
+        f" {i}</a><div>Jun 14, 2026 10:0{i % 10} {90 + i}</div>{lead}</article>"
+    )
+
+
+@pytest.mark.parametrize(
+    "cards",
+    [[_text_card(i) for i in range(20)], [_text_card(i, CARD_LEAD) for i in range(4)]],
+    ids=["20 title-only cards", "4 cards with leads"],
+)
+def test_a_date_line_in_a_list_of_cards_is_not_the_pages_date(cards: list[str]) -> None:
+    """The card test measured the whole box around the date line (the list, over 300
+    characters besides its links and date lines), not the card: a "not found" page with a
+    "latest news" list of such cards (no known classes) took the first card's date and views
+    (2026-06-14T10:00+03:00, 90) and the cards' lines as its body."""
+    item = '<div class="latest">' + "".join(cards) + "</div>"
+    page = _no_date_after_the_headline("", wrapper=False).replace("</main>", item + "</main>")
+    result = extract_article(page.encode(), "https://fakti.bg/en/world/1040022-synthetic")
+    assert isinstance(result, Rejected) and result.reason == "missing:published_at"
+    assert (result.fields["headline"], result.fields["views"]) == ("Page not found", None)
+
+
 @pytest.mark.parametrize(
     "more",
     [

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -180,18 +180,19 @@ def _canonical_ref(head: etree._Element, ref: ArticleRef) -> ArticleRef:
     return ref
 
 
-def _in_language(root: etree._Element, headline: etree._Element | None, lang: str) -> bool:
+def _in_language(root: etree._Element, text: Iterable[etree._Element | None], lang: str) -> bool:
     """Whether the page is in the edition ``lang``'s language: its `<html lang>` says so (the
-    primary subtag, any case: ``bg`` for ``bg-BG`` or ``bg_BG``) and its ``headline``
-    element's script agrees (Cyrillic letters for ``bg``; Latin and no Cyrillic for ``en``).
-    ``False`` without a headline element: a translation's shared template may say the
-    original's language."""
+    primary subtag, any case: ``bg`` for ``bg-BG`` or ``bg_BG``) and the dominant script of
+    the article's ``text`` elements (headline and body; ``None`` for a missing one) agrees:
+    more Cyrillic than Latin letters for ``bg``, more Latin than Cyrillic for ``en``. No
+    letters or as many of each: ``False`` (a translation's shared template may say the
+    original's language; a quoted title or a look-alike letter is no script)."""
     said = P.PAGE_LANG_SEPARATOR.split((root.get(P.PAGE_LANG_ATTR) or "").strip().lower())[0]
-    if said != lang or headline is None:
+    if said != lang:
         return False
-    text = element_text(headline)
-    cyrillic = P.CYRILLIC_LETTER.search(text) is not None
-    return cyrillic if lang == "bg" else not cyrillic and P.LATIN_LETTER.search(text) is not None
+    shown = " ".join(element_text(el) for el in text if el is not None)
+    cyrillic, latin = len(P.CYRILLIC_LETTER.findall(shown)), len(P.LATIN_LETTER.findall(shown))
+    return cyrillic > latin if lang == "bg" else latin > cyrillic
 
 
 class _NeedsFullPage(Exception):
@@ -318,8 +319,10 @@ def _from_tree(
     # Another article of the edition, or of the other one in whose language the page is (else
     # a translation naming its original, or a page that says no language: this one's).
     headline = marks.h1 if marks.h1 is not None else h1
+    # the article's text, whose script tells its language: headline and body, else the scope
+    text = (headline, marks.body[1]) if marks.body is not None else (scope,)
     if canonical.key != ref.key and (
-        canonical.lang == ref.lang or _in_language(root, headline, canonical.lang)
+        canonical.lang == ref.lang or _in_language(root, text, canonical.lang)
     ):
         return Rejected(ref.url, CANONICAL_ELSEWHERE, {"url": ref.url}, {})
     if canonical.key == ref.key:

@@ -214,21 +214,30 @@ def listing_item(
     story: Callable[[str | None], bool],
 ) -> bool:
     """Whether the date line's element ``el`` sits in another story's card, not in the
-    article's header: its highest ancestor that holds none of ``heads`` (the article's
-    headline and body elements, ``None`` for a missing one) shows at most
-    :data:`~patterns.LISTING_CARD_TEXT_MAX` characters besides its links and the date line's
-    elements ``dated`` (date, views, comments), and links to another story (``story``: of
-    the page's edition, on the site) (a "latest news" item of a "not found" page served with
-    200: `<article><a href="/en/world/1-x">…</a><div class="ndt">…</div></article>`).
-    ``False`` without ``heads``, or when ``el`` is that ancestor itself (a link of its own
-    line: a flat card stays unseen)."""
+    article's header. The card is the lowest ancestor of ``el``, up to the highest that holds
+    none of ``heads`` (the article's headline and body elements, ``None`` for a missing one),
+    that is or holds a link to another story (``story``: of the page's edition, on the site);
+    it is one when it shows at most :data:`~patterns.LISTING_CARD_TEXT_MAX` characters
+    besides its links and the date line's elements ``dated`` (date, views, comments): a
+    "latest news" item of a "not found" page served with 200, `<article><a
+    href="/en/world/1-x">…</a><div class="ndt">…</div></article>`, alone or one of a list.
+    ``False`` without ``heads``, or when ``el`` is that highest ancestor itself (a flat
+    card)."""
     around = {node for head in heads if head is not None for node in (head, *head.iterancestors())}
     if not around:
         return False
     box = outer_box(el, around)
-    if box is el or _loose_text(box, {d for d in dated if d is not None}):
+    if box is el:
         return False
-    return any(story(a.get("href")) for a in box.iter("a"))
+    searched: etree._Element | None = None  # the child whose links were looked at
+    for node in el.iterancestors():
+        links = chain((node,), *(child.iter("a") for child in node if child is not searched))
+        if any(story(a.get("href")) for a in links if a.tag == "a"):
+            return not _loose_text(node, {d for d in dated if d is not None})
+        if node is box:
+            break
+        searched = node
+    return False
 
 
 def _loose_text(box: etree._Element, dated: Container[etree._Element]) -> bool:

@@ -366,13 +366,14 @@ CANONICAL_REL = "canonical"
 #: primary subtag, before a ``PAGE_LANG_SEPARATOR``, is the edition's ``lang``).
 PAGE_LANG_ATTR = "lang"
 PAGE_LANG_SEPARATOR = re.compile(r"[-_]")
-#: A Cyrillic letter (a Bulgarian headline has one), a Latin one (an English headline has one
-#: and no Cyrillic letter).
+#: A Cyrillic letter, a Latin one: a Bulgarian article's text has more of the first, an
+#: English one's more of the second.
 CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
 LATIN_LETTER = re.compile(r"[A-Za-z]")
-#: At most this many characters (whitespace aside) of another story's card (the box of a date
-#: line with a link to another article) besides its links and its date line's date, views and
-#: comments: a short lead at most. A header box holding the article's body has more.
+#: At most this many characters (whitespace aside) of another story's card (the date line's
+#: lowest ancestor with a link to another article) besides its links and its date line's
+#: date, views and comments: a short lead at most. A header box holding the article's body
+#: has more.
 LISTING_CARD_TEXT_MAX = 300
 #: Class names of the §5 article markup, each written once here: `.subtitle`,
 #: `.ndt`/`.nv`/`.nc` (date, views, comments; listing items use them too, §4), `.topic`,

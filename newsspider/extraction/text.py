@@ -739,10 +739,10 @@ def parse_lines(
     story: Callable[[str | None], bool] | None = None,
 ) -> dict[str, Any]:
     """Fields from rendered lines in the order of §3; missing values are ``None``/``[]``. A
-    date line in another story's card (:func:`~body.listing_item`: a box around its block,
-    holding neither the headline's line nor ``head``, the page's first `h1`, with little
-    text besides its links and the date line, and a link to another story: ``story``, of
-    the page's edition) dates nothing: there is no date line."""
+    date line in another story's card (:func:`~body.listing_item`: the lowest box around its
+    block, holding neither the headline's line nor ``head``, the page's first `h1`, with a
+    link to another story, ``story``, of the page's edition, and little text besides its
+    links and the date line) dates nothing: there is no date line."""
     fields: dict[str, Any] = {"authors": [], "tags": []}
     hint = clean_headline(headline_hint)
     start = 0
