@@ -7,14 +7,14 @@ import json
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from test_replica_server import fetch
 
-from newsspider.replica.generator import SOFIA, Site
+from newsspider.replica.generator import SOFIA, Site, after
 from newsspider.replica.testing import ReplicaProcess, replica_command
 
 REPO = Path(__file__).resolve().parent.parent
@@ -145,3 +145,62 @@ def test_a_bad_clock_is_one_line_and_no_truth(options, line, tmp_path):
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.splitlines()[-1].startswith(f"python -m newsspider.replica: {line}")
     assert not (tmp_path / "truth.jsonl").exists()
+
+
+def test_each_pass_of_the_repeated_hour_serves_its_own_site(replica, site):
+    """03:30 +03:00 (00:30Z) is before the page published at 03:10 +02:00 (01:10Z), 03:30
+    +02:00 (01:30Z) after it, in either order: Sofia times with the same tzinfo compare and
+    hash by wall time (``fold`` ignored), so a cache keyed by the clock mixed the passes."""
+    a = next(a for a in site.articles if a.t == datetime(2026, 10, 25, 1, 10, tzinfo=UTC))
+    first = datetime(2026, 10, 25, 3, 30, tzinfo=SOFIA)  # (fold=0: the first pass)
+    second = datetime(2026, 10, 25, 1, 30, tzinfo=UTC).astimezone(SOFIA)
+    assert second.isoformat() == "2026-10-25T03:30:00+02:00"
+    for t, exists, offset in [(first, False, "+0300"), (second, True, "+0200")] * 2:
+        replica.set_clock(t)
+        status, headers, _ = fetch(replica.base_url, a.path)
+        assert status == (200 if exists else 404), t
+        assert headers["date"] == format_datetime(t.astimezone(UTC), usegmt=True)
+        assert (f"/{a.article_id}-".encode() in fetch(replica.base_url, "/")[2]) is exists
+        feed = fetch(replica.base_url, "/feed")[2].decode()
+        assert f"<lastBuildDate>Sun, 25 Oct 2026 03:30:00 {offset}</lastBuildDate>" in feed
+        assert (f'<guid isPermaLink="true">{a.url}</guid>' in feed) is exists
+        assert (a.key in keys(replica.truth())) is exists
+
+
+def test_the_epoch_compares_instants_in_the_repeated_hour():
+    """Epoch 1's clock at 03:30 +02:00 (01:30Z): 03:45 +03:00 (00:45Z) is before it, so
+    epoch 1's views and edits; one minute after it is epoch 2."""
+    site = Site(60, now=datetime(2026, 10, 25, 9, 30, tzinfo=SOFIA))
+    clock1 = site.clock(1)
+    assert clock1.isoformat() == "2026-10-25T03:30:00+02:00"
+    t = datetime(2026, 10, 25, 3, 45, tzinfo=SOFIA)
+    assert t < clock1.astimezone(UTC) and site.epoch(t) == 1
+    truth = list(site.ground_truth(t))
+    assert truth == list(site.ground_truth(1))[: len(truth)]
+    assert site.epoch(after(clock1, 1)) == 2
+
+
+def test_a_clock_before_a_second_pass_now_is_accepted(tmp_path):
+    """``--now`` at 03:50 +02:00 (01:50Z): 03:55 +03:00 (00:55Z) is before it, given with its
+    offset (``--clock``) or naive (the first pass); pages and truth are served at it."""
+    now = datetime(2026, 10, 25, 1, 50, tzinfo=UTC).astimezone(SOFIA)
+    t = datetime(2026, 10, 25, 3, 55, tzinfo=SOFIA)
+    out = tmp_path / "truth.jsonl"
+    cmd = [*replica_command(articles=60, now=now), "--clock", "2026-10-25T03:55+03:00"]
+    proc = subprocess.Popen([*cmd, "--truth", str(out)], stdout=subprocess.PIPE, text=True)
+    try:
+        base = proc.stdout.readline().split()[-1]
+        moved = fetch(
+            base, f"/__replica__/clock?t={quote(datetime(2026, 10, 25, 3, 55).isoformat())}", "POST"
+        )
+        home = fetch(base, "/")[0]
+        served = [json.loads(line) for line in fetch(base, "/__replica__/truth")[2].splitlines()]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+        proc.stdout.close()
+    assert moved[0] == 200 and json.loads(moved[2]) == {"epoch": 2, "clock": t.isoformat()}
+    assert home == 200
+    truth = list(Site(60, now=now).ground_truth(t))
+    assert served == truth == [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert 0 < len(truth) < len(list(Site(60, now=now).ground_truth(2)))

@@ -320,9 +320,10 @@ When = int | datetime
 
 
 def parse_time(text: str) -> datetime:
-    """An ISO 8601 time; a naive one is Sofia local time."""
+    """An ISO 8601 time; a naive one is Sofia local time, read as a page's (``resolve_local``:
+    the first pass of the repeated hour, a spring-gap time an hour later)."""
     dt = datetime.fromisoformat(text)
-    return dt if dt.tzinfo else dt.replace(tzinfo=SOFIA)
+    return dt if dt.tzinfo else resolve_local(dt)
 
 
 #: Article markup variants (``Site(variant=...)``, ``--variant``).
@@ -391,7 +392,8 @@ class Site:
         """The site's current time: epoch ``when``'s clock (1 or 2), or the time ``when``
         itself, from the first publication time (``WINDOW_START``) to epoch 2's clock."""
         if isinstance(when, datetime):
-            if not WINDOW_START <= when <= self.now:
+            # (bounds in UTC: a Sofia ``when`` would compare by wall time, ignoring fold)
+            if not WINDOW_START.astimezone(UTC) <= when <= self.now.astimezone(UTC):
                 raise ValueError(
                     f"the clock must be from {WINDOW_START:%Y-%m-%d} to {self.now.isoformat()}"
                     " (epoch 2's clock)"
@@ -401,10 +403,15 @@ class Site:
             raise ValueError("epoch is 1 or 2")
         return after(self.now, -6 * 60) if when == 1 else self.now
 
+    def instant(self, when: When) -> datetime:
+        """``clock(when)`` in UTC, to compare or key: Sofia times (one tzinfo) compare and hash
+        by wall time, ignoring ``fold``, so the two passes of the repeated hour would be one."""
+        return self.clock(when).astimezone(UTC)
+
     def epoch(self, when: When) -> int:
         """The epoch whose views and edits the site shows at ``when``: 1 up to epoch 1's
         clock, 2 after it."""
-        return 1 if self.clock(when) <= self.clock(1) else 2
+        return 1 if self.instant(when) <= self.instant(1) else 2
 
     def _index(self) -> None:
         self.by_lang: dict[str, list[Article]] = {"bg": [], "en": []}
@@ -417,7 +424,7 @@ class Site:
             self.by_lang[a.lang].append(a)
             self.by_section.setdefault((a.lang, a.section), []).append(a)
             self.by_author.setdefault((a.lang, a.author_slug), []).append(a)
-        self._times = {id(lst): [a.t for a in lst] for lst in self._lists()}
+        self._times = {id(lst): [a.t for a in lst] for lst in self._lists()}  # (UTC instants)
 
     def _lists(self) -> Iterator[list[Article]]:
         yield self.articles
@@ -427,7 +434,7 @@ class Site:
 
     def existing(self, articles: list[Article], when: When) -> list[Article]:
         """The prefix of a time-sorted list that exists at ``when`` (oldest first)."""
-        return articles[: bisect.bisect_right(self._times[id(articles)], self.clock(when))]
+        return articles[: bisect.bisect_right(self._times[id(articles)], self.instant(when))]
 
     def newest(self, articles: list[Article], when: When) -> list[Article]:
         """The articles of a time-sorted list that exist at ``when``, newest first."""
@@ -437,12 +444,12 @@ class Site:
         """Items ``skip`` to ``skip + n`` of ``newest(articles, when)``, without copying it."""
         if self.empty_listings:
             return []
-        end = bisect.bisect_right(self._times[id(articles)], self.clock(when)) - skip
+        end = bisect.bisect_right(self._times[id(articles)], self.instant(when)) - skip
         return articles[max(0, end - n) : max(0, end)][::-1]
 
     def article(self, lang: str, article_id: int, when: When) -> Article | None:
         a = self.by_key.get((lang, article_id))
-        return a if a is not None and a.t <= self.clock(when) else None
+        return a if a is not None and a.t <= self.instant(when) else None
 
     def ground_truth(self, when: When = 1) -> Iterator[dict]:
         """The expected record of every article that exists at ``when``, oldest first."""

@@ -42,10 +42,10 @@ class Pages:
         self.site = site
         self.crawl_delay = crawl_delay
         self.cache_size = cache_size
-        self._cache: OrderedDict[tuple[When, str, str], Page] = OrderedDict()
+        self._cache: OrderedDict[tuple[datetime, str, str], Page] = OrderedDict()
 
     def get(self, uri: str, when: When, origin: str) -> Page:
-        key = (when, origin, uri)
+        key = (self.site.instant(when), origin, uri)
         page = self._cache.get(key)
         if page is not None:
             self._cache.move_to_end(key)

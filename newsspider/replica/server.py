@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from twisted.web import http, resource, server
 
 from newsspider.replica.faults import SLOW_SECONDS, TRUNCATE_FLUSH_SECONDS, FaultPlan
-from newsspider.replica.generator import Site, parse_time
+from newsspider.replica.generator import Site, When, parse_time
 from newsspider.replica.pages import Pages
 
 
@@ -67,7 +67,7 @@ class ReplicaResource(resource.Resource):
         self.reactor = reactor
         self.site = site
         self.pages = Pages(site, crawl_delay=crawl_delay)
-        self.clock = site.clock(epoch if clock is None else clock)  # (validated)
+        self.move(epoch if clock is None else clock)
         self.faults = FaultPlan(site.seed) if faults else None
         self.outages: set[str] = set()  # paths answering 503 until the outages end
         self.log = RequestLog()
@@ -122,10 +122,12 @@ class ReplicaResource(resource.Resource):
             return server.NOT_DONE_YET
         return page.body
 
-    @property
-    def epoch(self) -> int:
-        """The epoch whose views and edits the site shows at its clock."""
-        return self.site.epoch(self.clock)
+    def move(self, when: When) -> None:
+        """Set the clock to ``when`` and the epoch it falls in (views and edits shown), both
+        derived before either is stored: a ``ValueError`` leaves them as they were."""
+        clock = self.site.clock(when)
+        epoch = self.site.epoch(clock)
+        self.clock, self.epoch = clock, epoch
 
     @staticmethod
     def _finish(request: server.Request, body: bytes) -> None:
@@ -160,13 +162,13 @@ class ReplicaResource(resource.Resource):
                 if raw not in ("1", "2"):
                     request.setResponseCode(400)
                     return b'{"error": "e must be 1 or 2"}'
-                self.clock = self.site.clock(int(raw))
+                self.move(int(raw))
             return self._time()
         if path == "/__replica__/clock":
             if method == b"POST":
                 raw = parse_qs(urlsplit(uri).query).get("t", [""])[0]
                 try:
-                    self.clock = self.site.clock(parse_time(raw))
+                    self.move(parse_time(raw))
                 except ValueError as exc:  # (unreadable, or outside the site's time)
                     request.setResponseCode(400)
                     return json.dumps({"error": f"t={raw!r}: {exc}"}).encode()
