@@ -544,7 +544,7 @@ def _crash_then_rerun(pipeline_run, make_record, tmp_path, monkeypatch, kill):
 
 
 def test_killed_before_fsync_leaves_no_complete_looking_file_and_reemits(
-    pipeline_run, make_record, tmp_path, monkeypatch
+    pipeline_run, make_record, tmp_path, monkeypatch, caplog
 ):
     second = _crash_then_rerun(
         pipeline_run,
@@ -558,6 +558,10 @@ def test_killed_before_fsync_leaves_no_complete_looking_file_and_reemits(
     assert second.stats.get_value("export/leftovers_removed") == 2  # the temporary, the claim
     assert second.stats.get_value("state/recovered/rolled_back_keys") == 5  # all were pending
     assert [p.name for p in out_dir(tmp_path).iterdir()] == [feed.name]
+    # the warning names them (in a folder workers share, they may be another worker's)
+    (removed,) = [m for m in caplog.messages if m.startswith("removed 2 unfinished")]
+    names = removed.partition(": ")[2].split(", ")
+    assert [name.rpartition(".")[0].rpartition(".")[2] for name in names] == ["claim", "jsonl"]
     # the re-run's report says so (it was only in the stats dump and one WARNING: review)
     now = datetime(2026, 11, 29, 6, 30, tzinfo=UTC)
     report = summarize(second.stats.get_stats(), RunContext(now, now, 0.0, "finished", "first"))
@@ -569,7 +573,7 @@ def test_killed_before_fsync_leaves_no_complete_looking_file_and_reemits(
         "rolled_back_keys": 5,
     }
     assert (
-        "the previous run was interrupted: 2 unfinished file(s) removed, 5 key(s) of 1 "
+        "an earlier run was interrupted: 2 unfinished file(s) removed, 5 key(s) of 1 "
         "unpublished feed(s) rolled back (not exported: a run over their window asks for them "
         "again, e.g. the interrupted run's arguments once more); recovered"
     ) in evaluate(report).notes

@@ -281,7 +281,7 @@ def test_a_run_that_recovered_an_interrupted_one_says_so_in_its_report(tmp_path,
         "rolled_back_files": 0,
         "rolled_back_keys": 0,
     }
-    note = "the previous run was interrupted: 33 key(s) of 1 published feed(s) committed; recovered"
+    note = "an earlier run was interrupted: 33 key(s) of 1 published feed(s) committed; recovered"
     assert report["health"]["notes"][0] == note and f"health: {note}" in caplog.text
     _, clean = _closed_run(tmp_path, STATS)
     assert set(clean["recovered"].values()) == {0}

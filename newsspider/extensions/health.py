@@ -512,7 +512,8 @@ def _finish_reason(report: Mapping[str, Any], th: Thresholds) -> Failure:
 
 def _recovered(counts: Mapping[str, int]) -> str | None:
     """The note on what this run recovered, as it started, of an interrupted run (the report's
-    ``recovered``), or ``None``."""
+    ``recovered``), or ``None``. Not "the previous run": in an output folder that workers
+    share, the unfinished files may be another worker's."""
     done = []
     if counts.get("leftovers_removed"):
         done.append(f"{counts['leftovers_removed']} unfinished file(s) removed")
@@ -527,7 +528,7 @@ def _recovered(counts: Mapping[str, int]) -> str | None:
             "feed(s) rolled back (not exported: a run over their window asks for them again, "
             "e.g. the interrupted run's arguments once more)"
         )
-    return f"the previous run was interrupted: {', '.join(done)}; recovered" if done else None
+    return f"an earlier run was interrupted: {', '.join(done)}; recovered" if done else None
 
 
 def evaluate(

@@ -75,7 +75,10 @@ class ExportPipeline:
         removed = clean_leftovers(self.files.directory)
         if removed:
             self.stats.set_value(LEFTOVERS_REMOVED, len(removed))
-            logger.warning("removed %d unfinished file(s) of an interrupted run", len(removed))
+            logger.warning(
+                "removed %d unfinished file(s) of an interrupted run: %s",
+                len(removed), ", ".join(path.name for path in removed),
+            )  # fmt: skip
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
