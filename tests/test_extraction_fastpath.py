@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from newsspider.extraction import Rejected
 from newsspider.extraction.article import extract_article, extract_fast
 from newsspider.replica.generator import SOFIA, Site
 from newsspider.replica.pages import Pages
@@ -149,3 +150,22 @@ def test_mutated_pages_fast_equals_full():
             body[pos:pos] = rng.choice(FRAGMENTS)
         taken += _same(bytes(body), URL)
     assert 100 < taken < 300
+
+
+def test_the_fast_path_tells_a_card_linking_to_the_mirrors_own_host() -> None:
+    """The fast path resolves a card's link against the request URL, as the full parse
+    does: an absolute link to the mirror's own host is another story's, whose date is no
+    date of the page."""
+    url = f"{ORIGIN}/en/world/1050001-bridge-opens"
+    card = (
+        f'<div class="panel"><a href="{ORIGIN}/en/world/1040091-other">Synthetic other story</a>'
+        '<div class="ndt">Jun 14, 2026 10:00</div><div class="nv">99</div></div>'
+    )
+    page = (
+        '<html lang="en"><head><title>Bridge opens - Fakti.bg</title></head><body><main>'
+        f"<article><h1>Synthetic bridge opens to traffic</h1>{card}"
+        '<div class="text"><p>First synthetic paragraph.</p></div></article></main></body></html>'
+    ).encode()
+    _same(page, url)
+    result = extract_article(page, url)
+    assert isinstance(result, Rejected) and result.reason == "missing:published_at"

@@ -418,6 +418,87 @@ def test_a_listing_items_date_in_a_list_of_cards_is_no_date_of_the_page(
     assert (result.fields["headline"], result.fields["views"]) == ("Error 404", None)
 
 
+#: :data:`LISTING_ITEM` linking to another story of the edition.
+CARD = LISTING_ITEM.format(href="/en/world/1040091-other")
+
+
+def _card_with(extra: str) -> str:
+    """:data:`CARD` with ``extra`` at its end."""
+    return CARD.replace("</article>", f"{extra}</article>")
+
+
+def _undated(page: str, url: str = EN_URL) -> None:
+    """The page is a reject without a date: its only date line is another story's card's."""
+    result = extract_article(page.encode(), url)
+    assert isinstance(result, Rejected) and result.reason == "missing:published_at", result
+    assert (result.fields["headline"], result.fields["views"]) == ("Error 404", None)
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        _card_with(f"<p>{'x' * 300}</p>"),
+        # its counts aside too: 298 characters besides `99` and `55`
+        _card_with(f'<div class="nc">55</div><p>{"x" * 298}</p>'),
+        CARD.replace("Synthetic other story", "y" * 400),  # its title link's text
+        _card_with(f"<script>{'z' * 400}</script>"),  # a hidden tag's
+        # the date line in a box of its own in the card
+        _card_with("</div>").replace('<div class="ndt">', '<div class="info"><div class="ndt">'),
+        # the card is the link
+        '<a class="panel" href="/en/world/1040091-other"><span>Synthetic other story</span>'
+        '<div class="ndt">Jun 14, 2026 10:00</div><div class="nv">99</div></a>',
+        # no §5 markup (the text layer): the date line's block, date and views, aside
+        '<article class="panel"><a href="/en/world/1040091-other">Synthetic other story</a>'
+        f"<div>Jun 14, 2026 10:00</div><div>99</div><p>{'x' * 299}</p></article>",
+    ],
+    ids=["300 characters", "counts", "long title", "script", "date box", "link", "text layer"],
+)
+def test_a_card_shows_at_most_300_characters_besides_its_links_and_date_line(card: str) -> None:
+    """Another story's card (the date line's lowest ancestor with a link to it, the link
+    itself too) shows at most 300 characters, whitespace aside, besides its links, its date
+    line's date, views and comments, and hidden tags."""
+    _undated(NOT_FOUND.format(item=card))
+
+
+@pytest.mark.parametrize("lead", [f"<p>{'x' * 301}</p>", f"<br>{'x' * 301}"], ids=["p", "tail"])
+def test_a_box_showing_more_than_300_characters_besides_its_links_is_no_card(lead: str) -> None:
+    """301 characters besides its links and date line, in an element or a tail: the box is
+    no card, its date line stands."""
+    result = extract_article(NOT_FOUND.format(item=_card_with(lead)).encode(), EN_URL)
+    assert isinstance(result, Extracted)
+    assert (result.fields["published_at"], result.fields["views"]) == (
+        "2026-06-14T10:00:00+03:00",
+        99,
+    )
+
+
+def test_without_an_h1_the_text_layers_headline_line_tells_a_card() -> None:
+    """No `h1` and no §5 markup: the headline's line (found by the title) is the header a
+    card is told from; the card's date is no date of the page."""
+    page = (
+        '<html lang="en"><head><title>Error 404 - Fakti.bg</title></head><body><main>'
+        '<div class="title">Error 404</div><p>Sorry, this synthetic page is gone.</p>'
+        '<article class="panel"><a href="/en/world/1040091-other">Synthetic other story</a>'
+        "<div>Jun 14, 2026 10:00</div><div>99</div></article></main></body></html>"
+    )
+    _undated(page)
+
+
+def test_with_neither_an_h1_nor_a_body_a_cards_date_stands() -> None:
+    """README's limit: with neither an `h1` nor a `div.text` there is no header to tell a
+    card from, and its date stands."""
+    page = (
+        '<html lang="en"><head><title>Bridge opens - Fakti.bg</title></head><body><main>'
+        f"{CARD}</main></body></html>"
+    )
+    result = extract_article(page.encode(), EN_URL)
+    assert isinstance(result, Extracted)
+    assert (result.fields["published_at"], result.fields["views"]) == (
+        "2026-06-14T10:00:00+03:00",
+        99,
+    )
+
+
 @pytest.mark.parametrize(
     "link",
     [
@@ -465,3 +546,21 @@ def test_a_date_line_in_a_wrapper_with_the_body_and_a_link_is_the_pages(fast: bo
     fields = result.fields
     assert (fields["published_at"], fields["views"]) == ("2025-04-23T08:03:00+03:00", 144)
     assert "As we reported before." in fields["body"]
+
+
+def test_a_wrapper_of_the_date_line_and_a_short_body_div_text_is_no_card() -> None:
+    """The body's `div.text` is the article's text as the `h1` is: a wrapper holding it and
+    the date line is no card, short as the body is and whatever it links to."""
+    page = (
+        '<html lang="en"><head><title>Bridge opens - Fakti.bg</title></head><body><main>'
+        '<article><h1>Synthetic bridge opens to traffic</h1><div class="content">'
+        '<div class="info"><div class="ndt">Apr 23, 2025 08:03</div><div class="nv">144</div>'
+        '</div><div class="text"><p>As we <a href="/en/world/1040092-x">reported</a> before.</p>'
+        "</div></div></article></main></body></html>"
+    )
+    result = _extract(page, EN_URL)
+    assert (result.fields["published_at"], result.fields["views"]) == (
+        "2025-04-23T08:03:00+03:00",
+        144,
+    )
+    assert result.layers["published_at"] == "selectors"

@@ -193,7 +193,14 @@ RELATED_LINE = (
 
 
 @pytest.mark.parametrize(
-    "href", ["/world/1039995-drug", "/amp/world/1039995-drug", "/en/amp/world/1039995-drug"]
+    "href",
+    [
+        "/world/1039995-drug",
+        "/amp/world/1039995-drug",
+        "/en/amp/world/1039995-drug",
+        "/world/1-drug",  # ids start at 1
+        "world/1039995-drug",  # relative to the site's root, without its slash
+    ],
 )
 def test_a_box_of_another_story_before_the_body_lends_it_no_field(href: str) -> None:
     """Without a body `div.text`, a box linking to another story in the AMP form was not

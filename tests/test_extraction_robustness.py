@@ -147,6 +147,7 @@ def test_a_canonical_link_that_names_no_article_of_the_edition_is_ignored(href: 
         (URL, '<html lang="bg">', "https://fakti.bg/biznes/1040010-drug-razkaz"),
         (URL, '<html lang="BG-bg">', "https://fakti.bg/world/999-other"),
         (URL, '<html lang="bg_BG">', "https://fakti.bg/world/999-other"),
+        (URL, '<html lang=" bg ">', "https://fakti.bg/world/999-other"),  # spaces aside
         ("https://fakti.bg/world/1040010-x", '<html lang="en">', URL),  # the other way round
         ("https://fakti.bg/world/1040010-x", '<html amp lang="en-GB">', URL),
     ],
@@ -242,6 +243,77 @@ def test_a_page_in_this_editions_language_or_none_may_name_the_other_editions_or
     assert isinstance(result, Extracted)
     assert (result.fields["url"], result.fields["lang"]) == (URL, "en")
     assert (result.fields["headline"], result.fields["body"]) == ("Mine", "Body.")
+
+
+BG_URL = "https://fakti.bg/world/1040010-x"
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "full"])
+@pytest.mark.parametrize(
+    ("url", "html", "href", "h1", "body"),
+    [
+        (URL, '<html lang="bg">', BG_URL, "ѝ ї є ј ђ ў", "ab cd"),
+        (BG_URL, '<html lang="en">', URL, "NATO SUMMIT", "Текст."),
+    ],
+    ids=["Cyrillic beyond Bulgarian's alphabet", "Latin capitals"],
+)
+def test_every_cyrillic_and_latin_letter_counts_for_the_script(
+    url: str, html: str, href: str, h1: str, body: str, fast: bool
+) -> None:
+    """Any Cyrillic letter (U+0400-U+04FF: `ѝ`, Ukrainian, Serbian) and any Latin one, capitals
+    too, counts: 6 Cyrillic against 4 Latin, 10 Latin against 5 Cyrillic."""
+    result = extract_article(_canonical_page(href, html, h1, body), url, fast=fast)
+    assert isinstance(result, Rejected)
+    assert (result.url, result.reason) == (url, "canonical:other_article")
+
+
+@pytest.mark.parametrize(
+    ("url", "html", "href", "h1", "body"),
+    [
+        # neither edition's language said, or this one's: the script alone does not tell
+        (URL, "<html>", BG_URL, "Синтетично заглавие", BG_BODY),
+        (URL, '<html lang="de">', BG_URL, "Синтетично заглавие", BG_BODY),
+        (URL, '<html lang="en">', BG_URL, "Синтетично заглавие", BG_BODY),
+        # as many letters of each script, or none
+        (URL, '<html lang="bg">', BG_URL, "Ab Вг", "Cd Де"),
+        (BG_URL, '<html lang="en">', URL, "Ab Вг", "Cd Де"),
+        (URL, '<html lang="bg">', BG_URL, "2026", "10 000 / 25"),
+        (BG_URL, '<html lang="en">', URL, "2026", "10 000 / 25"),
+    ],
+    ids=["no lang", "de", "this edition's", "bg tie", "en tie", "bg no letters", "en no letters"],
+)
+def test_a_page_is_the_other_editions_only_when_its_lang_and_its_script_both_say_so(
+    url: str, html: str, href: str, h1: str, body: str
+) -> None:
+    """A page naming the other edition's article stays this URL's article unless its
+    `<html lang>` says the other edition's language and its script agrees (more letters of
+    that script than of the other)."""
+    result = extract_article(_canonical_page(href, html, h1, body), url)
+    assert isinstance(result, Extracted), result
+    assert (result.fields["url"], result.fields["headline"]) == (url, h1)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "<header><h1>Fakti Bulgarian news agency and portal</h1></header>",  # the site's h1
+        "",
+    ],
+    ids=["site h1 before the article", "share bar in the article"],
+)
+def test_only_the_articles_headline_and_body_tell_its_script(before: str) -> None:
+    """A Bulgarian page at an English URL, with Latin text outside its headline and body (the
+    site's `h1` before its `<article>`, a share bar in it), is the other edition's."""
+    page = (
+        '<html lang="bg"><head><link rel="canonical" href="https://fakti.bg/world/1040010-x">'
+        f"</head><body>{before}<article><h1>Синтетично заглавие</h1>"
+        '<div class="info"><div class="ndt">Apr 23, 2025 08:03</div></div>'
+        '<div class="share">Share on Facebook, Twitter, LinkedIn, WhatsApp, Viber, Telegram</div>'
+        '<div class="text"><p>Кратък текст.</p></div></article></body></html>'
+    )
+    result = extract_article(page, URL)
+    assert isinstance(result, Rejected)
+    assert (result.url, result.reason) == (URL, "canonical:other_article")
 
 
 def test_deeply_nested_markup() -> None:

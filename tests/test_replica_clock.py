@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from test_replica_server import fetch
 
-from newsspider.replica.generator import SOFIA, Site, after
+from newsspider.replica.generator import SOFIA, WINDOW_START, Site, after
 from newsspider.replica.testing import ReplicaProcess, replica_command
 
 REPO = Path(__file__).resolve().parent.parent
@@ -204,3 +204,21 @@ def test_a_clock_before_a_second_pass_now_is_accepted(tmp_path):
     truth = list(Site(60, now=now).ground_truth(t))
     assert served == truth == [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert 0 < len(truth) < len(list(Site(60, now=now).ground_truth(2)))
+
+
+def test_the_clock_may_be_set_to_the_first_publication_time_or_now(replica, site):
+    """Both bounds of the site's time are in it: ``WINDOW_START`` and epoch 2's clock."""
+    assert replica.set_clock(WINDOW_START) == {"epoch": 1, "clock": WINDOW_START.isoformat()}
+    assert replica.set_clock(NOW) == {"epoch": 2, "clock": NOW.isoformat()}
+
+
+def test_the_truth_is_utf8_json_lines_to_get_only(replica, site):
+    """``GET /__replica__/truth``: JSON Lines in UTF-8 (Cyrillic as is, not escaped), said
+    in its content type; any other method is no control endpoint."""
+    status, headers, body = fetch(replica.base_url, "/__replica__/truth")
+    assert status == 200
+    assert headers["content-type"] == "application/jsonl; charset=utf-8"
+    bg = next(r for r in replica.truth(1) if r["lang"] == "bg")
+    assert json.dumps(bg, ensure_ascii=False).encode("utf-8") in body
+    status, _, body = fetch(replica.base_url, "/__replica__/truth", "POST")
+    assert (status, json.loads(body)) == (404, {"error": "unknown control endpoint"})

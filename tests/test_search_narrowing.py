@@ -378,6 +378,8 @@ D23, D27 = date(2025, 10, 23), date(2025, 10, 27)
     [
         ([], True, False),  # no dated result: nothing to judge
         ([D24, D25], True, False),  # the range's own first and last days (inclusive)
+        ([D24], True, False),
+        ([D25], True, False),
         ([D26, D25, D23], True, False),  # neighbours around a result of the range
         ([D23, D20], True, True),  # all older than `since`
         ([D27, D26], True, True),  # all after `todate`
@@ -429,8 +431,9 @@ def test_a_later_search_page_without_a_result_of_its_range_is_a_gap() -> None:
     assert spider.coverage.gaps == [f"search {page1.url} (bg) lists no result of its range"]
 
 
+@pytest.mark.parametrize("day", [D27, D23], ids=["after its range", "before its range"])
 def test_a_narrowed_searchs_first_page_without_a_result_of_its_range_walks_the_sections(
-    caplog,
+    day: date, caplog
 ) -> None:
     """A narrowed search (after a capped one) whose first page lists only results outside
     its range, as a site that ignores the range lists its newest again (review: a gap that
@@ -441,7 +444,7 @@ def test_a_narrowed_searchs_first_page_without_a_result_of_its_range_walks_the_s
     _, narrowed = capped(spider, first, ids(1_000_100, 20, D26), full=True)
     assert narrowed is not None and narrowed.meta["page"] == 3
     assert search_range(narrowed)[1] == "26.10.2025"
-    arts, listings = answer(spider, narrowed, results(ids(1_000_300, 5, D27)))
+    arts, listings = answer(spider, narrowed, results(ids(1_000_300, 5, day)))
     assert arts == []
     assert sorted(urlsplit(r.url).path for r in listings) == sorted(f"/{s}" for s in SECTIONS)
     assert spider.coverage is not None and spider.coverage.gaps == []

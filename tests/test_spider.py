@@ -727,6 +727,9 @@ def test_a_scraper_bug_is_a_gap_of_its_own_crawl_while_it_runs() -> None:
         spider._opened(spider)
     lost = spiders[0]._listing("bg", "world")
     scraper.error(fakti_module.SCRAPER_BUG, {"request": lost}, extra={"spider": spiders[0]})
+    # another of the scraper's errors (a callback's, noted by its own signal) is none
+    error = "Spider error processing %(request)s (referer: %(referer)s)"
+    scraper.error(error, {"request": lost, "referer": None}, extra={"spider": spiders[1]})
     for spider in spiders:
         spider._closed(spider, "finished")
     held = f"Scrapy's scraper lost the output of {BASE}/world"
