@@ -388,6 +388,11 @@ def _no_date_after_the_headline(above: str, wrapper: bool) -> str:
             '<div class="when">Nov 28, 2026 09:15 1 234</div></div></div>',
             False,
         ),
+        (  # the same card, the page's content in one wrapper
+            '<div class="top"><div class="card"><a href="/en/world/1040001-x">Other story</a>'
+            '<div class="when">Nov 28, 2026 09:15 1 234</div></div></div>',
+            True,
+        ),
     ],
 )
 def test_a_date_above_the_headline_and_not_beside_it_is_not_the_pages_date(
