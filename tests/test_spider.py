@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -234,13 +235,56 @@ def test_a_first_run_stores_its_bound_at_once_for_the_next_run() -> None:
     assert spider.window.marks == {"bg": bound - timedelta(hours=1)}
 
 
+def refreshed(spider: FaktiSpider, date: str = DATE) -> list[str]:
+    """The articles a ``refresh=N`` run asks for again: none at start, all on its first
+    listing response (an empty home page whose ``Date`` is ``date``), none after it."""
+
+    def articles(requests) -> list[str]:
+        return [p for p in paths(requests) if re.search(r"/[0-9]+-", p)]
+
+    assert articles(spider.start_requests_list()) == []
+    home = spider._home(spider.args.langs[0])
+    page = HtmlResponse(home.url, body=panel([]), request=home, headers={"Date": date})
+    asked = articles(spider.parse_listing(page))
+    assert articles(spider.parse_listing(page)) == []
+    assert spider.crawler.stats.get_value("discovery/refresh") == len(asked)
+    return asked
+
+
 def test_refresh_refetches_recent_articles_from_state() -> None:
     store = FakeStore(
         newest=sofia_local(2025, 10, 26, 9, 0),
         since=[(("bg", 1000005), "https://fakti.bg/world/1000005-x")],
     )
-    spider = make_spider(store, refresh="2")
-    assert paths(spider.start_requests_list()) == ["/world/1000005-x", "/feed", "/en/feed"]
+    assert refreshed(make_spider(store, refresh="2")) == ["/world/1000005-x"]
+
+
+def test_refresh_counts_its_days_back_on_the_sites_clock() -> None:
+    """``refresh=2`` counted its days back from our clock: with the site's clock hours or days
+    behind (a replica with a moved clock, a machine with a wrong clock), the site's last 2 days
+    were not refreshed (review: ``discovery/refresh: 0``, 8 edited articles of the first run
+    never written again). They count back from the first listing response's ``Date``, as the
+    first-run bound, on the wall clock across the autumn change (48 hours is 12:59 here)."""
+    times = {
+        ("bg", 1000001): sofia_local(2025, 10, 24, 11, 59),  # 2 days and a minute before
+        ("bg", 1000002): sofia_local(2025, 10, 24, 12, 30),
+        ("bg", 1000003): sofia_local(2025, 10, 26, 11, 0),
+    }
+    urls = [(key, f"https://fakti.bg/world/{key[1]}-a") for key in times]
+    spider = make_spider(FakeStore(known=times, since=urls), refresh="2", lang="bg")
+    assert datetime.now(UTC) - timedelta(days=2) > SITE_NOON  # (the site's clock: days behind)
+    assert refreshed(spider) == ["/world/1000002-a", "/world/1000003-a"]
+
+
+def test_refresh_without_a_listing_response_is_not_done_and_says_so(caplog) -> None:
+    """No listing, feed or search page read (all failed): the site's time is unknown, and the
+    refresh is left to the next run, with a warning."""
+    store = FakeStore(known={("bg", 1): SITE_NOON}, since=[(("bg", 1), f"{BASE}/world/1-a")])
+    spider = make_spider(store, refresh="2", lang="bg")
+    assert paths(spider.start_requests_list()) == ["/feed"]
+    spider._closed(spider, "finished")
+    assert spider.crawler.stats.get_value("discovery/refresh") is None
+    assert "refresh=2 not done: no listing, feed or search page was read" in caplog.text
 
 
 def test_refresh_keeps_to_the_runs_editions_sections_and_dates() -> None:
@@ -260,12 +304,10 @@ def test_refresh_keeps_to_the_runs_editions_sections_and_dates() -> None:
     }
     store = FakeStore(known=times, since=list(urls.items()))
     spider = make_spider(store, refresh="36500", since="2025-10-20", until="2025-10-25")
-    refreshed = [p for p in paths(spider.start_requests_list()) if "-" in p.rsplit("/", 1)[-1]]
-    assert refreshed == ["/world/1000002-b", "/sport/1000003-c", "/en/world/1000005-e"]
+    assert refreshed(spider) == ["/world/1000002-b", "/sport/1000003-c", "/en/world/1000005-e"]
     store = FakeStore(known=times, since=list(urls.items()))
     spider = make_spider(store, refresh="36500", sections="world", lang="bg")
-    refreshed = [p for p in paths(spider.start_requests_list()) if "-" in p.rsplit("/", 1)[-1]]
-    assert refreshed == ["/world/1000001-a", "/world/1000002-b", "/world/1000004-d"]
+    assert refreshed(spider) == ["/world/1000001-a", "/world/1000002-b", "/world/1000004-d"]
 
 
 def http_failure(resp: Response) -> Failure:
@@ -2336,8 +2378,7 @@ def test_refresh_leaves_out_an_export_published_at_the_next_midnight() -> None:
     }
     store = FakeStore(known=times, since=list(urls.items()))
     spider = make_spider(store, refresh="36500", since="2025-10-20", until="2025-10-25", lang="bg")
-    refreshed = [p for p in paths(spider.start_requests_list()) if "-" in p.rsplit("/", 1)[-1]]
-    assert refreshed == ["/world/1000002-b"]
+    assert refreshed(spider) == ["/world/1000002-b"]
 
 
 def test_until_whose_next_midnight_is_the_walks_lower_bound_leaves_nothing() -> None:

@@ -221,6 +221,8 @@ class FaktiSpider(scrapy.Spider):
         self.pool: ExtractionPool | None = None
         #: Scopes on their first run whose bound is not stored yet.
         self.first_scopes: list[str] = []
+        #: ``refresh=N``'s requests are still to be asked for (on the first listing response).
+        self.refresh_due = False
         self.scraper_losses = _ScraperLosses(self)
 
     @classmethod
@@ -303,6 +305,13 @@ class FaktiSpider(scrapy.Spider):
             self.crawler.stats.set_value("extract/workers/lost", self.pool.lost_count)
         if self.replica is not None:
             self.replica.stop()
+        if self.refresh_due:  # (a distributed worker leaves it to those of its job that read one)
+            log = logger.info if self.distributed else logger.warning
+            log(
+                "refresh=%d not done: no listing, feed or search page was read, so the site's "
+                "time its days count back from is unknown",
+                self.args.refresh,
+            )
 
     def _spider_error(
         self, failure: Failure, response: Response | None, spider: scrapy.Spider
@@ -411,8 +420,7 @@ class FaktiSpider(scrapy.Spider):
         upper = sofia_midnight(args.until + timedelta(days=1)) if args.until else None
         requests: list[scrapy.Request] = []
         floor = sofia_midnight(args.since) if args.since is not None else None
-        if args.refresh is not None:
-            requests += self._refresh_requests(args.refresh, floor, upper)
+        self.refresh_due = args.refresh is not None
         scopes = [scope(lang, s) for lang in args.langs for s in (args.sections or (None,))]
         since = args.since is not None
         self.window = Window(floor=floor, upper=upper) if since else self._incremental_window(upper)
@@ -494,13 +502,15 @@ class FaktiSpider(scrapy.Spider):
         self.first_scopes = []
         self.store.raise_watermarks(bounds)
 
-    def _refresh_requests(
-        self, days: int, floor: datetime | None, upper: datetime | None
-    ) -> list[scrapy.Request]:
-        """The state's articles published in the last ``days`` days, of the run's editions
-        and sections, and inside its ``since`` (``floor``) / ``until`` (``upper``) bounds."""
+    def _refresh_requests(self, now: datetime) -> list[scrapy.Request]:
+        """``refresh=N``, on the run's first listing response (site time ``now``, as the
+        other bounds): the state's articles published in the last N days, of the run's
+        editions and sections, and inside its ``since`` / ``until`` bounds."""
+        assert self.args.refresh is not None
+        self.refresh_due = False
         store = self.store = self.store or self._state()
-        since = datetime.now(UTC) - timedelta(days=days)
+        floor, upper = self.window.floor, self.window.upper
+        since = before(now, timedelta(days=self.args.refresh))
         sections = self.args.sections
         requests = []
         for key, url in store.published_since(max(since, floor) if floor else since):
@@ -725,13 +735,15 @@ class FaktiSpider(scrapy.Spider):
     def _discover(
         self, page: ListingPage, response: Response, now: datetime, walk: tuple | None = None
     ) -> Found:
-        """Article requests for a listing page's new items, and what its items were
-        (``now``: the page's clock; ``walk``: the paged walk it belongs to, if any)."""
+        """Article requests for a listing page's new items (the run's first page: after
+        ``refresh=N``'s), and what its items were (``now``: the page's clock; ``walk``: the
+        paged walk it belongs to, if any)."""
         lang, section = response.meta["lang"], response.meta.get("section")
         if self.coverage is not None:
             self.coverage.saw_listing(self._no_later_than_ours(now))
         if self.first_scopes:
             self._store_first_bounds(now)
+        requests = self._refresh_requests(now) if self.refresh_due else []
         pairs = list(self._refs(page.items))
         if pairs and self.coverage is not None:
             self.coverage.saw_articles(
@@ -741,7 +753,6 @@ class FaktiSpider(scrapy.Spider):
         known: set = set()
         if self.window.skip_known and self.store is not None and pairs:
             known = self.store.known(keys)
-        requests: list[scrapy.Request] = []
         reached_old = above = fresh = overlap = False
         old_tail = 0
         paged = self.walks.setdefault(walk, Walk()) if walk is not None else None
