@@ -20,6 +20,7 @@ from spider_factory import make_spider as build_spider
 from twisted.python.failure import Failure
 
 from newsspider.args import ArgumentError
+from newsspider.extensions.summary import JOB_LISTED
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA, instant, sofia_local
 from newsspider.extraction.listings import ListingItem, ListingPage
@@ -285,6 +286,25 @@ def test_refresh_without_a_listing_response_is_not_done_and_says_so(caplog) -> N
     spider._closed(spider, "finished")
     assert spider.crawler.stats.get_value("discovery/refresh") is None
     assert "refresh=2 not done: no listing, feed or search page was read" in caplog.text
+
+
+@pytest.mark.parametrize(("job_listed", "level"), [(1, "INFO"), (0, "WARNING"), (None, "WARNING")])
+def test_a_workers_skipped_refresh_is_a_warning_unless_its_job_listed_articles(
+    caplog, monkeypatch, job_listed: int | None, level: str
+) -> None:
+    """A distributed worker that read no listing page leaves the refresh to the workers of its
+    job that did (INFO); when none of them listed articles (or it lost Redis and cannot tell),
+    nobody refreshes: a warning, as in one process (review: the job's only worker, INFO)."""
+    caplog.set_level(logging.INFO)
+    store = FakeStore(known={("bg", 1): SITE_NOON}, since=[(("bg", 1), f"{BASE}/world/1-a")])
+    spider = make_spider(store, refresh="2", lang="bg")
+    spider.start_requests_list()
+    spider.distributed = True
+    spider.crawler.stats.set_value(JOB_LISTED, job_listed)
+    monkeypatch.setattr(spider, "_raise_watermarks", lambda reason: None)  # (the job's)
+    spider._closed(spider, "finished")
+    (record,) = [r for r in caplog.records if "refresh=2 not done" in r.getMessage()]
+    assert record.levelname == level
 
 
 def test_refresh_keeps_to_the_runs_editions_sections_and_dates() -> None:

@@ -37,7 +37,7 @@ from newsspider.args import (
     validate_settings,
 )
 from newsspider.distributed import FRONTIER_ATTR, is_distributed
-from newsspider.extensions.summary import WATERMARKS_HELD, WATERMARKS_MOVED
+from newsspider.extensions.summary import JOB_LISTED, WATERMARKS_HELD, WATERMARKS_MOVED
 from newsspider.extraction import patterns as P
 from newsspider.extraction.article import extract_article
 from newsspider.extraction.dates import SOFIA, instant, parse_iso
@@ -305,8 +305,11 @@ class FaktiSpider(scrapy.Spider):
             self.crawler.stats.set_value("extract/workers/lost", self.pool.lost_count)
         if self.replica is not None:
             self.replica.stop()
-        if self.refresh_due:  # (a distributed worker leaves it to those of its job that read one)
-            log = logger.info if self.distributed else logger.warning
+        if self.refresh_due:
+            # (a distributed worker leaves it to those of its job that listed articles, if any:
+            # its frontier said so as it left the job, before this signal)
+            others = self.distributed and self.crawler.stats.get_value(JOB_LISTED)
+            log = logger.info if others else logger.warning
             log(
                 "refresh=%d not done: no listing, feed or search page was read, so the site's "
                 "time its days count back from is unknown",
