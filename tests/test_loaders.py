@@ -96,6 +96,21 @@ def test_missing_fields_are_null_or_empty() -> None:
     assert item["views"] is None and item["subtitle"] is None
 
 
+def test_an_item_owns_its_empty_lists_and_its_layers() -> None:
+    """Changing one item's lists or layers changes no other item, nor the extraction's
+    layers (nor the empty defaults of the next items)."""
+    extracted = Extracted(
+        fields={"url": "https://fakti.bg/en/world/1-x", "headline": "H"}, layers={"headline": "h1"}
+    )
+    first = build_item(extracted, datetime(2026, 1, 1, tzinfo=UTC))
+    first["authors"].append("A")
+    first["tags"].append("T")
+    first["layers"]["body"] = "text"
+    second = build_item(extracted, datetime(2026, 1, 1, tzinfo=UTC))
+    assert (second["authors"], second["tags"]) == ([], [])
+    assert extracted.layers == {"headline": "h1"} == second["layers"]
+
+
 @pytest.mark.parametrize("views", ["garbage", "-3", "1,5"])
 def test_bad_counts_become_null(views: str) -> None:
     extracted = Extracted(

@@ -360,6 +360,8 @@ SUSPECT = WorkerLost("worker exited", suspect=True)
     [
         ((SUSPECT,), 2, "record"),  # another worker extracts it
         ((SUSPECT, WorkerLost("worker exited")), 3, "record"),  # (queued behind another)
+        # (queued behind another, then lost again on it: struck twice)
+        ((SUSPECT, WorkerLost("worker exited"), SUSPECT), 3, "reject"),
         ((WorkerLost("worker exited"),), 2, "record"),  # (a surviving worker, not in-process)
         ((WorkerLost("worker exited"), SUSPECT, SUSPECT), 3, "reject"),
         ((SUSPECT, SUSPECT), 2, "reject"),

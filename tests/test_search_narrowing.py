@@ -257,6 +257,48 @@ def test_a_narrowed_search_that_fails_is_a_gap_not_the_end_nor_a_fallback(status
     assert spider.coverage is not None and spider.coverage.gaps
 
 
+def test_a_narrowed_search_that_lists_nothing_walks_the_sections() -> None:
+    """A narrowed search must list its todate day, which the search before it listed: one
+    with no result at all cannot serve the walk, whose sections are walked instead."""
+    spider = make_spider(since=SINCE.isoformat(), lang="bg")
+    (first,) = spider.start_requests_list()
+    _, narrowed = capped(spider, first, ids(1_000_100, 20, D25), full=True)
+    assert narrowed is not None and search_range(narrowed)[1:] == ("25.10.2025", "0")
+    response = HtmlResponse(narrowed.url, body=NONE, request=narrowed, headers={"Date": DATE})
+    out = list(spider.parse_search(response))
+    assert [urlsplit(r.url).path for r in out] == [f"/{name}" for name in sorted(SECTIONS)]
+    assert spider.crawler.stats.get_value("discovery/search_capped") == 1
+
+
+def test_a_searchs_page_1_that_fails_is_a_gap_not_a_section_walk() -> None:
+    """Only page 0 of the walk failing means search is unavailable (the sections are
+    walked instead); page 1 failing hides the rest of the results: a gap."""
+    spider = make_spider(since=SINCE.isoformat(), lang="bg")
+    (first,) = spider.start_requests_list()
+    _, (page1,) = answer(spider, first, results(ids(1_000_100, 20, D25), 1))
+    assert page1.meta["page"] == 1
+    assert list(page1.errback(failure(page1, 503))) == []  # (no section listings)
+    assert spider.coverage is not None
+    assert spider.coverage.gaps == ["search page 1 (bg) unavailable"]
+
+
+def test_results_of_the_other_edition_do_not_narrow_a_search() -> None:
+    """A bg search listing an English result of the 20th among its own of the 26th and 25th:
+    the walk narrows to its own oldest day, the 25th (not the 20th, skipping four days)."""
+    spider = make_spider(since=SINCE.isoformat(), lang="bg")
+    (first,) = spider.start_requests_list()
+    english = (
+        b'<li><a href="/en/sport/1000200-k"><span class="post-title">K</span></a>'
+        b'<div class="ndt">20.10.2025</div></li></ul>'
+    )
+    page0 = results(ids(1_000_100, 10, D26) + ids(1_000_110, 10, D25), 1)
+    arts, (page1,) = answer(spider, first, page0.replace(b"</ul>", english))
+    assert len(arts) == 20
+    _, (page2,) = answer(spider, page1, NONE)
+    _, (narrowed,) = answer(spider, page2, NONE)
+    assert search_range(narrowed) == ("01.10.2025", "25.10.2025", "0")
+
+
 def test_a_narrowed_search_whose_first_page_cannot_be_read_is_a_gap() -> None:
     """A narrowed search starts at the walk's page 3: a page there that is no search page is
     the search unavailable (a gap), not an empty page past its results."""

@@ -26,7 +26,7 @@ from newsspider.extraction.dates import SOFIA, instant, sofia_local
 from newsspider.extraction.listings import ListingItem, ListingPage
 from newsspider.extraction.record import NotArticle
 from newsspider.extraction.urls import compact_key
-from newsspider.items import RejectItem
+from newsspider.items import ArticleItem, RejectItem
 from newsspider.middlewares.safety import ListingGuardMiddleware, TooLarge
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders import fakti as fakti_module
@@ -220,6 +220,27 @@ def test_a_state_without_watermarks_never_walks_less_than_a_first_run() -> None:
     assert spider.window.first_run == timedelta(days=1)
 
 
+def test_a_state_with_watermarks_takes_no_bound_from_its_newest_exports() -> None:
+    """An edition's watermark stands, however old its newest export; an edition without
+    one gets the first-run window (not its newest export, as a state without any)."""
+    mark, old = datetime.now(UTC) - timedelta(hours=2), datetime.now(UTC) - timedelta(days=5)
+    store = FakeStore(known={("bg", 1): old, ("en", 2): old}, newest=old, marks={"bg": mark})
+    spider = make_spider(store)
+    spider.start_requests_list()
+    assert spider.window.marks == {"bg": mark - timedelta(hours=1)}
+    assert spider.first_scopes == ["en"]
+
+
+def test_a_newest_export_whose_overlap_reaches_below_the_first_run_bound_is_walked_to() -> None:
+    """No watermarks: a newest export 30 minutes inside the first-run window is the bound
+    (minus the overlap, it lies below the first-run bound): the lower of the two."""
+    newest = datetime.now(UTC) - timedelta(days=1) + timedelta(minutes=30)
+    spider = make_spider(FakeStore(newest=newest), lang="bg")
+    spider.start_requests_list()
+    assert spider.window.marks == {"bg": newest - timedelta(hours=1)}
+    assert spider.first_scopes == []
+
+
 def test_a_first_run_stores_its_bound_at_once_for_the_next_run() -> None:
     """A first run that stops early (no watermark earned) still bounds the next run: it
     walks down to the first run's bound, not to a day before its own start."""
@@ -234,6 +255,31 @@ def test_a_first_run_stores_its_bound_at_once_for_the_next_run() -> None:
     spider = make_spider(store, lang="bg")
     spider.start_requests_list()
     assert spider.window.marks == {"bg": bound - timedelta(hours=1)}
+
+
+def test_a_first_runs_bound_is_stored_from_its_first_listing_response_only() -> None:
+    """A later page of the run (a later ``Date``) does not raise the stored bound: the
+    next run walks down to where this one did."""
+    store = FakeStore()
+    spider = make_spider(store, lang="bg")
+    (feed,) = spider.start_requests_list()
+    body = rss([("/world/1000003-c", "Sun, 26 Oct 2025 10:30:00 +0200")])
+    [_article, home] = spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse))
+    later = {"Date": "Sun, 26 Oct 2025 10:10:00 GMT"}
+    list(spider.parse_listing(HtmlResponse(home.url, body=panel([]), request=home, headers=later)))
+    assert store.marks == {"bg": SITE_NOON - timedelta(days=1)}
+
+
+def test_a_first_runs_bound_on_the_spring_clock_change_is_a_whole_day_back() -> None:
+    """On the day of the spring change, the day before the page's clock is 24 hours back,
+    not 23 (12:00 on the wall clock): the stored bound is never the shorter."""
+    store = FakeStore()
+    spider = make_spider(store, lang="bg")
+    (feed,) = spider.start_requests_list()
+    body = rss([("/world/1000003-c", "Sun, 30 Mar 2025 11:30:00 +0300")])
+    date = {"Date": "Sun, 30 Mar 2025 09:00:00 GMT"}  # 12:00 in Sofia (+03:00)
+    list(spider.parse_feed(XmlResponse(feed.url, body=body, request=feed, headers=date)))
+    assert store.marks == {"bg": datetime(2025, 3, 29, 9, 0, tzinfo=UTC)}  # 11:00 (+02:00)
 
 
 def refreshed(spider: FaktiSpider, date: str = DATE) -> list[str]:
@@ -496,6 +542,16 @@ def test_feed_not_reaching_old_items_falls_back_to_home() -> None:
     assert paths(out) == ["/en/world/1000003-c", "/en/"]
 
 
+def test_a_feed_that_lists_nothing_is_unusable() -> None:
+    """A well-formed feed without items is counted unusable, and the listings are walked."""
+    spider = make_spider(lang="bg", sections="avto")
+    (feed,) = spider.start_requests_list()
+    out = list(spider.parse_feed(response(feed.url, rss([]), feed, cls=XmlResponse)))
+    assert paths(out) == ["/avto"]
+    assert spider.crawler.stats.get_value("discovery/feeds/unusable") == 1
+    assert spider.crawler.stats.get_value("discovery/feeds/ok") is None
+
+
 def test_missing_or_broken_feed_is_not_fatal() -> None:
     spider = make_spider(lang="bg", sections="avto")
     (feed,) = spider.start_requests_list()
@@ -665,6 +721,45 @@ def test_a_page_ending_in_older_items_ends_the_walk_without_another_page() -> No
     assert walked == [[f"/world/10{i:02d}000-x" for i in range(10)]]  # 08:50..08:41 only
 
 
+def test_two_older_stories_on_a_page_not_in_a_row_do_not_end_a_section_walk() -> None:
+    """A pinned story at the top and one listed late at the bottom: newer items between
+    them break their run, so the page ends in one old item only and page 2 is read."""
+
+    def items_of(n: int) -> list[tuple[str, str]]:
+        items = _main_list(n)
+        if n == 1:
+            items = [
+                ("/world/1000001-a", "01.10.2025"),
+                *items,
+                ("/world/1000002-b", "днес в 06:30 ч."),
+            ]
+        return items
+
+    spider, walked = _walk_world(items_of)
+    assert [len(page) for page in walked] == [20, 20, 20, 20, 0]
+    assert not spider.coverage.gaps
+
+
+def test_an_undated_export_above_the_floor_breaks_a_run_of_older_stories() -> None:
+    """An exported article listed without a date, published above the floor, is a newer
+    item: the older stories before and after it are no run of two, and page 2 is read."""
+
+    def items_of(n: int) -> list[tuple[str, str]]:
+        items = _main_list(n)
+        if n == 1:
+            items += [
+                ("/world/1000002-b", "днес в 06:30 ч."),
+                ("/world/1000003-c", ""),  # exported: 10:00
+                ("/world/1000004-d", "днес в 06:20 ч."),
+            ]
+        return items
+
+    exported = {("bg", 1000003): sofia_local(2025, 10, 26, 10, 0)}
+    spider, walked = _walk_world(items_of, exported=exported)
+    assert [len(page) for page in walked] == [20, 20, 20, 20, 0]
+    assert not spider.coverage.gaps
+
+
 @pytest.mark.parametrize("why", ["asked for already", "exported", "repeated"])
 def test_an_older_story_among_newer_ones_not_to_fetch_does_not_end_a_walk(why: str) -> None:
     """Page 1's newer items gave no request: asked for already (from the feed, the home page,
@@ -731,6 +826,22 @@ def test_a_listing_without_dates_that_ends_with_a_short_page_is_no_gap() -> None
     )
     assert [len(page) for page in walked] == [20, 20, 5, 0]
     assert not spider.coverage.gaps
+
+
+def test_undated_pages_of_exported_articles_are_no_blind_walk() -> None:
+    """Pages whose items show no date but are all exported (their times known) tell where
+    the walk is: no gap, the walk goes on down to the page below the floor."""
+
+    def items_of(n: int) -> list[tuple[str, str]]:
+        return [(path, "") for path, _ in _main_list(n)] if n <= 3 else _main_list(n)
+
+    at = sofia_local(2025, 10, 26, 10, 0)
+    exported = {
+        ("bg", int(p.split("/")[2].split("-")[0])): at for n in (1, 2, 3) for p, _ in _main_list(n)
+    }
+    spider, walked = _walk_world(items_of, exported=exported)
+    assert [len(page) for page in walked] == [0, 0, 0, 20, 0]  # page 5: under the floor
+    assert spider.coverage.gaps == []
 
 
 def test_an_empty_page_breaks_a_run_of_undated_pages() -> None:
@@ -811,6 +922,15 @@ def test_a_run_that_read_no_listing_page_says_so_as_why_the_watermarks_are_held(
     assert spider.crawler.stats.get_value("discovery/watermarks_held") == (
         "no listing page was read"
     )
+
+
+def test_an_empty_later_page_of_a_section_is_no_broken_listing() -> None:
+    """Only an empty page 1 says a section's listing broke: an empty page 2 (the end of
+    the list) holds no watermark."""
+    spider, walked = _walk_world(lambda n: _main_list(n) if n == 1 else [], link_short=False)
+    assert [len(page) for page in walked] == [20, 0, 0]  # (the empty page, then the end)
+    assert spider.coverage.gaps == [] and spider.coverage.empty == set()
+    assert spider.coverage.broken() == []
 
 
 def test_an_empty_first_page_with_a_pager_counts_as_empty() -> None:
@@ -911,6 +1031,49 @@ def test_a_feed_with_nothing_after_the_watermark_is_not_enough() -> None:
     )
     out = paths(found)
     assert out == ["/world/1000002-b", "/"]
+
+
+def test_a_feed_whose_newest_item_is_at_the_watermark_itself_is_not_enough() -> None:
+    """An item at the watermark's very second was there for the last run: the feed lists
+    nothing since it, so the listings are walked."""
+    _, out = bg_feed(
+        FakeStore(marks={"bg": sofia_local(2025, 10, 26, 11, 0)}),
+        [
+            ("/world/1000002-b", "Sun, 26 Oct 2025 11:00:00 +0200"),
+            ("/world/1000001-a", "Sun, 26 Oct 2025 10:30:00 +0200"),  # inside the overlap
+        ],
+    )
+    assert paths(out) == ["/world/1000002-b", "/world/1000001-a", "/"]
+
+
+def test_a_feed_item_at_the_floors_very_second_reaches_into_the_overlap() -> None:
+    """Floor 10:00:00 (watermark 11:00): a feed item of 10:00:00 is inside the overlap, so
+    a feed with it and a newer item is enough by its dates (checked by the home page)."""
+    _, out = bg_feed(
+        FakeStore(marks={"bg": sofia_local(2025, 10, 26, 11, 0)}),
+        [
+            ("/world/1000002-b", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/world/1000001-a", "Sun, 26 Oct 2025 10:00:00 +0200"),
+        ],
+    )
+    assert paths(out) == ["/world/1000002-b", "/world/1000001-a", "/ [check]"]
+
+
+def test_a_section_feed_listing_another_sections_articles_is_not_enough() -> None:
+    """The sport feed listing world articles (new, and inside the overlap) says nothing
+    of sport: its listing is walked, not just read as a check."""
+    mark = sofia_local(2025, 10, 26, 11, 0)
+    store = FakeStore(marks={"bg": mark, "bg/sport": mark, "bg/world": mark})
+    spider = make_spider(store, lang="bg", sections="sport,world")
+    feed = next(r for r in spider.start_requests_list() if r.url.endswith("/feed/sport"))
+    body = rss(
+        [
+            ("/world/1000002-b", "Sun, 26 Oct 2025 11:50:00 +0200"),
+            ("/world/1000001-a", "Sun, 26 Oct 2025 10:30:00 +0200"),
+        ]
+    )
+    out = spider.parse_feed(response(feed.url, body, feed, cls=XmlResponse))
+    assert paths(out) == ["/world/1000002-b", "/world/1000001-a", "/sport"]
 
 
 def test_a_date_only_feed_item_inside_the_overlap_does_not_make_the_feed_enough() -> None:
@@ -1116,6 +1279,19 @@ def test_a_section_check_page_that_does_not_exist_leaves_the_feed_standing(statu
     spider, check = _checked_feed(store, lang="bg", sections="world")
     assert list(check.errback(http_failure(response(check.url, b"", check, status=status)))) == []
     assert spider.coverage is not None and not spider.coverage.gaps
+    assert spider.crawler.stats.get_value("discovery/feeds/unchecked") == 1
+
+
+def test_a_section_check_page_robots_txt_forbids_leaves_the_feed_standing() -> None:
+    """A section page 1 that robots.txt forbids is not ours to read, as in a walk: no gap,
+    the feed stands (unchecked)."""
+    mark = sofia_local(2025, 10, 26, 11, 0)
+    store = FakeStore(marks={"bg": mark, "bg/world": mark})
+    spider, check = _checked_feed(store, lang="bg", sections="world")
+    failure = Failure(IgnoreRequest("Forbidden by robots.txt"))
+    failure.request = check
+    assert list(check.errback(failure)) == []
+    assert spider.coverage is not None and spider.coverage.gaps == []
     assert spider.crawler.stats.get_value("discovery/feeds/unchecked") == 1
 
 
@@ -1839,6 +2015,19 @@ def test_an_article_listed_with_no_time_is_held_at_the_walks_floor() -> None:
     assert spider.coverage is not None and not spider.coverage.gaps
 
 
+def test_a_pipeline_error_on_a_record_of_no_listing_is_a_gap() -> None:
+    """A record that no listing led to (``refresh=``, ``url=``) has no listing time to hold
+    its edition back to: a pipeline error on it makes the walk incomplete."""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
+    spider, _article = _listed_article(store, "Sun, 26 Oct 2025 10:30:00 +0200")
+    page = response(f"{BASE}/world/1000004-d", b"", Request(f"{BASE}/world/1000004-d"))
+    spider._item_error({"url": page.url}, page, spider, Failure(OSError("database is locked")))
+    assert spider.coverage.gaps == [
+        "a record failed in the pipelines: OSError('database is locked')"
+    ]
+    assert spider.coverage.held == {}
+
+
 def test_a_pipeline_error_on_an_errback_item_is_already_held() -> None:
     """Scrapy passes the download's failure as ``response`` for an errback's item."""
     store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
@@ -1870,6 +2059,15 @@ def test_a_dropped_reject_the_spider_made_is_not_held_again() -> None:
     page = response(article.url, b"<html></html>", article)
     reject = RejectItem(url=article.url, reason="missing:headline", partial={}, layers={})
     spider._item_dropped(reject, page, DropItem("rejected"))
+    assert spider.coverage.held == {}
+
+
+def test_a_record_the_pipelines_drop_as_a_duplicate_holds_nothing() -> None:
+    """A record dropped as a duplicate of this run, or not emitted (``FAKTI_EMIT``), was
+    had: its edition is not held back (only a validation reject is)."""
+    spider, article = _listed_article(FakeStore(), "Sun, 26 Oct 2025 10:30:00 +0200")
+    page = response(article.url, b"<html></html>", article)
+    spider._item_dropped(ArticleItem(url=article.url), page, DropItem("duplicate in this run"))
     assert spider.coverage.held == {}
 
 
