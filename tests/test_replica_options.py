@@ -118,6 +118,9 @@ BAD_OPTIONS = {
     "--port 70000": (2, "error: argument --port: '70000' is not a port (0-65535)"),
     "--port -1": (2, "error: argument --port: '-1' is not a port (0-65535)"),
     "--now 2020-01-01T00:00": (2, "error: the replica clock must be after 2025-11-01"),
+    # (beyond UTC's range: an OverflowError traceback, exit status 1)
+    "--now 0001-01-01T00:00+05:00": (2, "error: the replica clock 0001-01-01T00:00:00+05:00 is"),
+    "--now 9999-12-31T23:59-05:00": (2, "error: the replica clock 9999-12-31T23:59:00-05:00 is"),
     "--crawl-delay nan": (2, "error: argument --crawl-delay: 'nan' is not a delay"),
     "--crawl-delay inf": (2, "error: argument --crawl-delay: 'inf' is not a delay"),
     "--crawl-delay -1": (2, "error: argument --crawl-delay: '-1' is not a delay"),

@@ -359,8 +359,10 @@ class Site:
             now = datetime.now(SOFIA)
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
-        # (through UTC: a naive time of the spring gap kept its wall time, which never was)
-        self.now = now.astimezone(UTC).astimezone(SOFIA).replace(second=0, microsecond=0)
+        try:  # (through UTC: a naive time of the spring gap kept its wall time, which never was)
+            self.now = now.astimezone(UTC).astimezone(SOFIA).replace(second=0, microsecond=0)
+        except OverflowError:  # (year 1 or 9999, beyond UTC's range)
+            raise ValueError(f"the replica clock {now.isoformat()} is out of range") from None
         if self.now < datetime(2025, 11, 1, tzinfo=SOFIA):
             raise ValueError("the replica clock must be after 2025-11-01 (DST edges)")
         if not 1 <= articles <= 50_000:
