@@ -20,7 +20,8 @@ from spider_factory import make_spider as build_spider
 from twisted.python.failure import Failure
 
 from newsspider.args import ArgumentError
-from newsspider.extensions.summary import JOB_LISTED
+from newsspider.extensions.health import evaluate
+from newsspider.extensions.summary import JOB_LISTED, REFRESH_NOT_DONE, RunContext, summarize
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA, instant, sofia_local
 from newsspider.extraction.listings import ListingItem, ListingPage
@@ -332,6 +333,15 @@ def test_refresh_without_a_listing_response_is_not_done_and_says_so(caplog) -> N
     spider._closed(spider, "finished")
     assert spider.crawler.stats.get_value("discovery/refresh") is None
     assert "refresh=2 not done: no listing, feed or search page was read" in caplog.text
+    # and in the report's health notes
+    now = datetime.now(UTC)
+    context = RunContext(now, now, 0.0, "finished", "incremental")
+    report = summarize(spider.crawler.stats.get_stats(), context)
+    assert report["run"]["refresh_not_done"] == 2
+    assert (
+        "refresh=2 not done: no listing, feed or search page was read; the next run does it"
+        in evaluate(report).notes
+    )
 
 
 @pytest.mark.parametrize(("job_listed", "level"), [(1, "INFO"), (0, "WARNING"), (None, "WARNING")])
@@ -351,6 +361,8 @@ def test_a_workers_skipped_refresh_is_a_warning_unless_its_job_listed_articles(
     spider._closed(spider, "finished")
     (record,) = [r for r in caplog.records if "refresh=2 not done" in r.getMessage()]
     assert record.levelname == level
+    noted = spider.crawler.stats.get_value(REFRESH_NOT_DONE)  # (for the report's notes)
+    assert noted == (None if level == "INFO" else 2)
 
 
 def test_refresh_keeps_to_the_runs_editions_sections_and_dates() -> None:

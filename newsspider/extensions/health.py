@@ -553,6 +553,11 @@ def evaluate(
         verdict.notes.append(
             f"discovery watermarks not moved ({held}): the next run walks this again"
         )
+    if (days := report["run"].get("refresh_not_done")) is not None:
+        verdict.notes.append(
+            f"refresh={days} not done: no listing, feed or search page was read; "
+            "the next run does it"
+        )
     if recovered := _recovered(report.get("recovered", {})):
         verdict.notes.append(recovered)
     job = report["run"].get("job")

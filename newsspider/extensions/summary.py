@@ -49,6 +49,9 @@ LEFTOVERS_REMOVED = "export/leftovers_removed"
 WATERMARKS_HELD = "discovery/watermarks_held"
 #: How many discovery watermarks (scopes) the run raised.
 WATERMARKS_MOVED = "discovery/watermarks"
+#: The N of a ``refresh=N`` run that did not refresh (no listing page read: the site's time
+#: unknown); absent when it did, or when other workers of its distributed job do.
+REFRESH_NOT_DONE = "discovery/refresh_not_done"
 #: A distributed worker's job as it left it: ``last``, ``others still running``, ``waits for
 #: killed worker(s) <identities>`` or ``requests left on its frontier for the next worker``.
 JOB = "distributed/job"
@@ -150,6 +153,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             **ctx.files,
             "watermarks_held": stats.get(WATERMARKS_HELD),
             "watermarks_moved": int(stats.get(WATERMARKS_MOVED, 0)),
+            "refresh_not_done": stats.get(REFRESH_NOT_DONE),
             "job": stats.get(JOB),
             "job_listed": None if stats.get(JOB_LISTED) is None else bool(stats.get(JOB_LISTED)),
         },

@@ -37,7 +37,12 @@ from newsspider.args import (
     validate_settings,
 )
 from newsspider.distributed import FRONTIER_ATTR, is_distributed
-from newsspider.extensions.summary import JOB_LISTED, WATERMARKS_HELD, WATERMARKS_MOVED
+from newsspider.extensions.summary import (
+    JOB_LISTED,
+    REFRESH_NOT_DONE,
+    WATERMARKS_HELD,
+    WATERMARKS_MOVED,
+)
 from newsspider.extraction import patterns as P
 from newsspider.extraction.article import extract_article
 from newsspider.extraction.dates import SOFIA, instant, parse_iso
@@ -309,6 +314,8 @@ class FaktiSpider(scrapy.Spider):
             # (a distributed worker leaves it to those of its job that listed articles, if any:
             # its frontier said so as it left the job, before this signal)
             others = self.distributed and self.crawler.stats.get_value(JOB_LISTED)
+            if not others:  # (the report's health notes say so too)
+                self.crawler.stats.set_value(REFRESH_NOT_DONE, self.args.refresh)
             log = logger.info if others else logger.warning
             log(
                 "refresh=%d not done: no listing, feed or search page was read, so the site's "
