@@ -245,8 +245,8 @@ def test_many_dated_entries_after_the_header_look_at_their_block_once(monkeypatc
     page = _body_renamed(_page("bg_form_b.html"))
     page = page.replace("</article>", f'<div class="posts">{posts}</div></article>', 1)
     looked: list[str | None] = []
-    article_link = selectors.article_link
-    monkeypatch.setattr(selectors, "article_link", lambda h: looked.append(h) or article_link(h))
+    article_link = selectors._article_link
+    monkeypatch.setattr(selectors, "_article_link", lambda h: looked.append(h) or article_link(h))
     fields = _extract(page).fields
     assert fields["authors"] == ["Георги Иванов"]
     assert len(looked) == 2000  # (each link once, in the fast and the full parse: 2,000,000 before)

@@ -175,22 +175,6 @@ def outer_box(el: etree._Element, around: Container[etree._Element]) -> etree._E
     return box
 
 
-def article_link(href: str | None) -> bool:
-    """Whether ``href`` points to an article (`/world/1108069-slug`: one of the site's
-    sections and an id from 1; on any host, its AMP form, or relative to the site's root),
-    not a tag's, an author's or another site's page of that shape (`/tag/8-mart`)."""
-    if not href:
-        return False
-    try:
-        path = urlsplit(href.strip()).path
-    except ValueError:
-        return False
-    path = path if path.startswith("/") else "/" + path
-    amp = P.AMP_PATH.match(path)
-    match = P.ARTICLE_PATH.match((amp.group(1) or "") + amp.group(2) if amp else path)
-    return match is not None and match["section"] in P.SECTIONS and int(match["id"]) >= 1
-
-
 def story_link(href: str | None, page_url: str, page: ArticleRef) -> bool:
     """Whether ``href``, resolved against ``page_url`` (the request URL), points to another
     article than ``page`` of its edition on the site: relative, on a fakti.bg host or on

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -18,7 +19,6 @@ from newsspider.extraction import patterns as P
 from newsspider.extraction.body import (
     BodyRules,
     absolute,
-    article_link,
     clean_headline,
     collapse,
     element_paragraphs,
@@ -221,12 +221,28 @@ def _header_end(marks: Marks) -> int | None:
         if box is el:
             continue
         if box not in linked:
-            linked[box] = any(article_link(a.get("href")) for a in box.iter("a"))
+            linked[box] = any(_article_link(a.get("href")) for a in box.iter("a"))
         if linked[box]:
             for k, node in enumerate(box.iter(etree.Element)):
                 if node is el:
                     return i - k  # (the box's own index)
     return None
+
+
+def _article_link(href: str | None) -> bool:
+    """Whether ``href`` points to an article (`/world/1108069-slug`: one of the site's
+    sections and an id from 1; on any host, its AMP form, or relative to the site's root),
+    not a tag's, an author's or another site's page of that shape (`/tag/8-mart`)."""
+    if not href:
+        return False
+    try:
+        path = urlsplit(href.strip()).path
+    except ValueError:
+        return False
+    path = path if path.startswith("/") else "/" + path
+    amp = P.AMP_PATH.match(path)
+    match = P.ARTICLE_PATH.match((amp.group(1) or "") + amp.group(2) if amp else path)
+    return match is not None and match["section"] in P.SECTIONS and int(match["id"]) >= 1
 
 
 def _is_body(el: etree._Element, scope: etree._Element) -> bool:

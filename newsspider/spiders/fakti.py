@@ -565,6 +565,10 @@ class FaktiSpider(scrapy.Spider):
             meta={"lang": lang, "section": None, "home": True},
         )
 
+    def _sections(self, lang: str) -> list[scrapy.Request]:
+        """Page 1 of every section of ``lang``: a walk of the edition through its sections."""
+        return [self._listing(lang, name) for name in sorted(P.SECTIONS)]
+
     def _listing(
         self,
         lang: str,
@@ -922,8 +926,7 @@ class FaktiSpider(scrapy.Spider):
         lang, section = request.meta["lang"], request.meta["section"]
         if section is None:
             self._feed_unchecked(lang, None, f"cannot be checked ({why})", "unchecked")
-            for name in sorted(P.SECTIONS):
-                yield self._listing(lang, name)
+            yield from self._sections(lang)
             return
         then = "trusting it" if absent else "fetching its articles, no watermark moved"
         self._feed_unchecked(lang, section, f"cannot be checked ({why})", "unchecked", then)
@@ -958,8 +961,7 @@ class FaktiSpider(scrapy.Spider):
         if check is not None and self._feed_holds(check, page, meta, now):
             return
         if home:  # a curated page: an old item proves nothing of the sections
-            for name in sorted(P.SECTIONS):
-                yield self._listing(lang, name)
+            yield from self._sections(lang)
             return
         if not page.items and meta["page"] == 1 and self.coverage is not None:
             self.coverage.saw_empty(scope(lang, section))  # (with a pager too: review)
@@ -1175,8 +1177,7 @@ class FaktiSpider(scrapy.Spider):
                 lang, span.to, why,
             )  # fmt: skip
             stats.inc_value("discovery/search_capped")
-            for name in sorted(P.SECTIONS):
-                yield self._listing(lang, name)
+            yield from self._sections(lang)
             return
         if then.to is None:
             return
@@ -1207,8 +1208,7 @@ class FaktiSpider(scrapy.Spider):
         )  # fmt: skip
         self.crawler.stats.inc_value("discovery/search_unranged")
         if first:
-            for name in sorted(P.SECTIONS):
-                yield self._listing(lang, name)
+            yield from self._sections(lang)
         else:
             self._gap(f"search {url} ({lang}) lists no result of its range")
 
@@ -1250,8 +1250,7 @@ class FaktiSpider(scrapy.Spider):
         of ``lang`` is walked instead; a later page (a narrowed search's first too) is a
         ``gap``."""
         if page_no == 0:
-            for name in sorted(P.SECTIONS):
-                yield self._listing(lang, name)
+            yield from self._sections(lang)
         else:
             self._gap(gap)
 
