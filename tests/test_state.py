@@ -5,6 +5,7 @@ the crawler's store lifecycle. The behaviour every backend shares is in
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from newsspider.state import (
     state_file,
     state_location,
 )
-from newsspider.state.sqlite import SQLiteStore
+from newsspider.state.sqlite import APPLICATION_ID, SCHEMA_VERSION, SQLiteStore
 
 H1 = "sha256:" + "1" * 64
 
@@ -206,3 +207,101 @@ def test_sightings_are_committed_within_touch_seconds(store, tmp_path, monkeypat
     clock[0] += module.TOUCH_SECONDS
     store.touch(("bg", 3), "https://fakti.bg/world/3-x", None, H1, 1)
     assert committed() == 3
+
+
+#: The tables of the first state files (07538bb), before ``watermarks`` and ``runs``.
+EARLY_SCHEMA = """
+CREATE TABLE keys (lang TEXT NOT NULL, article_id INTEGER NOT NULL, first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL, published_at TEXT, published_ts INTEGER, content_hash TEXT,
+    views INTEGER, url TEXT, file TEXT, exported_hash TEXT, PRIMARY KEY (lang, article_id))
+    WITHOUT ROWID;
+CREATE INDEX keys_exported_published ON keys (published_ts) WHERE file IS NOT NULL;
+CREATE TABLE pending (file TEXT NOT NULL, lang TEXT NOT NULL, article_id INTEGER NOT NULL,
+    content_hash TEXT NOT NULL, PRIMARY KEY (file, lang, article_id)) WITHOUT ROWID;
+INSERT INTO keys (lang, article_id, first_seen, last_seen, file)
+    VALUES ('bg', 7, '2026-11-29T06:30:00+00:00', '2026-11-29T06:30:00+00:00', 'a.jsonl');
+"""
+
+
+def _marks(path: Path) -> tuple[int, int]:
+    with closing(sqlite3.connect(path)) as db:
+        return tuple(
+            db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("application_id", "user_version")
+        )
+
+
+@pytest.mark.parametrize("empty", [False, True])
+def test_a_new_or_empty_file_becomes_a_marked_state(tmp_path, empty):
+    path = tmp_path / "fakti.sqlite"
+    if empty:
+        path.write_bytes(b"")
+    open_store(path).close()
+    assert _marks(path) == (APPLICATION_ID, SCHEMA_VERSION) == (0x66616B74, 1)
+    store = open_store(path)  # (a marked state opens again)
+    assert store.is_empty()
+    store.close()
+
+
+def test_an_unmarked_state_of_an_earlier_version_is_used_and_marked(tmp_path):
+    path = tmp_path / "fakti.sqlite"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript(EARLY_SCHEMA)
+    store = open_store(path)
+    assert store.known([("bg", 7), ("bg", 8)]) == {("bg", 7)}
+    assert store.watermarks() == {}
+    store.close()
+    assert _marks(path) == (APPLICATION_ID, SCHEMA_VERSION)
+
+
+@pytest.mark.parametrize(
+    ("script", "why"),
+    [
+        (
+            "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);"
+            "INSERT INTO customers VALUES (1, 'alice');",
+            "it is another program's database (tables not of a state: customers)",
+        ),
+        (
+            EARLY_SCHEMA + "CREATE TABLE customers (id INTEGER PRIMARY KEY);",
+            "it is another program's database (tables not of a state: customers)",
+        ),
+        (
+            "CREATE TABLE keys (k TEXT PRIMARY KEY, v BLOB);",
+            "it is another program's database (tables not of a state: keys)",
+        ),
+        (
+            "PRAGMA application_id = 1234; CREATE TABLE t (x);",
+            "it is another program's database (application_id 0x4d2)",
+        ),
+        (
+            "PRAGMA application_id = 1234;",
+            "it is another program's database (application_id 0x4d2)",
+        ),
+        (
+            f"PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 2;" + EARLY_SCHEMA,
+            "a state of a newer version (schema version 2; this one reads up to 1)",
+        ),
+    ],
+    ids=[
+        "other-tables",
+        "ours-and-others",
+        "keys-of-other-columns",
+        "other-app",
+        "other-app-empty",
+        "newer",
+    ],
+)
+def test_another_database_at_the_state_path_is_refused_and_left_as_it_is(tmp_path, script, why):
+    """Another program's database at the state's path was used as the state: its journal mode
+    switched to WAL, the state's tables added to it, and the run was a first run (127 records
+    written again); one with a ``keys`` table of other columns failed on ``published_ts``,
+    switched to WAL already."""
+    path = tmp_path / "fakti.sqlite"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript(script)
+    before = path.read_bytes()
+    with pytest.raises(SettingError) as exc:
+        open_store(path)
+    assert str(exc.value) == f"FAKTI_STATE: cannot open {str(path)!r}: {why}; left as it is"
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["fakti.sqlite"]

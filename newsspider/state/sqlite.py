@@ -6,8 +6,9 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,12 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 """
 
+#: ``PRAGMA application_id`` of a state file (``fakt``): another program's file has its own, or 0.
+APPLICATION_ID = 0x66616B74
+#: ``PRAGMA user_version`` of a state file: the version of :data:`_SCHEMA` (files written before
+#: the mark have the same tables, some of them missing, and no mark).
+SCHEMA_VERSION = 1
+
 _COLUMNS = "first_seen, last_seen, published_at, content_hash, views, url, file, exported_hash"
 
 
@@ -67,12 +74,63 @@ def _sofia(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).astimezone(SOFIA)
 
 
+@cache
+def _our_tables() -> dict[str, list[str]]:
+    """The column names of each table of :data:`_SCHEMA`."""
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.executescript(_SCHEMA)
+        return _tables(db)
+
+
+def _tables(db: sqlite3.Connection) -> dict[str, list[str]]:
+    """The column names of each table of ``db`` (not SQLite's own ``sqlite_*``)."""
+    names = db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' "
+        "AND name NOT LIKE 'sqlite!_%' ESCAPE '!'"
+    ).fetchall()
+    return {
+        name: [
+            column for _, column, *_ in db.execute("SELECT * FROM pragma_table_info(?)", (name,))
+        ]
+        for (name,) in names
+    }
+
+
+def _refusal(db: sqlite3.Connection) -> str | None:
+    """Why ``db`` is not a state this version may use (read only), or ``None``: it is one
+    (marked, or unmarked with only tables of ours: an earlier version's), or has no table."""
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if app_id == APPLICATION_ID:
+        if version > SCHEMA_VERSION:
+            return (
+                f"a state of a newer version (schema version {version}; this one reads up to "
+                f"{SCHEMA_VERSION})"
+            )
+        return None
+    if app_id:
+        return f"it is another program's database (application_id {app_id:#x})"
+    ours = _our_tables()
+    other = sorted(name for name, columns in _tables(db).items() if ours.get(name) != columns)
+    if other:
+        return f"it is another program's database (tables not of a state: {', '.join(other)})"
+    return None
+
+
+class ForeignState(sqlite3.DatabaseError):
+    """The file at the state's path is not a state (:func:`_refusal`); it is left as it is."""
+
+
 class SQLiteStore:
     """:class:`newsspider.state.StateStore` on one SQLite file in WAL mode.
 
     Sightings (:meth:`touch`) are batched; :meth:`add_pending`, :meth:`commit_file` and
     :meth:`rollback_file` commit at once with ``synchronous=FULL``, so they are durable on
     return.
+
+    A new or empty file is made a state and marked (``application_id``, ``user_version``), as
+    is an unmarked one of an earlier version; any other database is refused before anything
+    is written to it (:class:`ForeignState`).
     """
 
     errors: tuple[type[Exception], ...] = (sqlite3.Error,)
@@ -81,9 +139,19 @@ class SQLiteStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        try:
+            refusal = _refusal(self._db)
+            if refusal is not None:
+                raise ForeignState(f"{refusal}; left as it is")
+        except sqlite3.Error:
+            self._db.close()
+            raise
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._db.executescript(
+            f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA application_id = {APPLICATION_ID}; "
+            f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+        )
         self._batch = 0
         self._batch_started = 0.0
 
