@@ -655,6 +655,40 @@ def test_a_run_whose_lock_file_went_away_publishes_nothing(
     assert ids(feed) == ([5, 6] if how == "replaced" else [1, 2, 3, 4, 5, 6])
 
 
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_run_whose_state_file_went_away_keeps_its_run_file_and_fails(
+    pipeline_run, make_record, tmp_path, caplog, how
+):
+    """The state file deleted during a run (review: fakti.sqlite, -wal and -shm removed 4 s
+    into a crawl) took the run's keys with it: the run said ``health: OK``, exit 0, and the
+    next run, silently a first run, wrote all 127 records again. Now the run keeps its file
+    (a first run may walk back less far: not publishing it could lose records), exits 9 and
+    says that the next run writes them again."""
+    first = pipeline_run()
+    first.feed(*(article(make_record(i)) for i in range(1, 4)))
+    state = tmp_path / "out" / ".state" / "fakti.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{state}{suffix}").unlink(missing_ok=True)
+    if how == "replaced":
+        open_store(state).close()
+    first.close()
+    (older,) = completed(tmp_path)
+    assert ids(older) == [1, 2, 3]
+    assert first.stats.get_value("export/file") == str(older)
+    assert first.stats.get_value("export/write_failed") == older.name
+    assert exit_status(first.crawler) == 9
+    assert (
+        f"writing {older.name} failed (the state file {state} was {how} during the run): "
+        f"stopping the run; {older.name} is published, but its 3 record(s) are in no state: "
+        "the next run writes them again"
+    ) in caplog.messages
+    second = pipeline_run()
+    second.feed(*(article(make_record(i)) for i in range(1, 5)))
+    second.close()
+    assert exit_status(second.crawler) == 0
+    assert ids(completed(tmp_path)[1]) == [1, 2, 3, 4]  # (as it said)
+
+
 def test_a_run_whose_o_feed_cannot_be_written_fails_and_keeps_its_run_file(
     pipeline_run, make_record, tmp_path
 ):

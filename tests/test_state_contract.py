@@ -100,6 +100,7 @@ def test_touch_records_a_sighting_not_an_export(store):
     assert store.known([("bg", 101)]) == set()
     assert store.is_empty()
     assert store.get(("en", 101)) is None
+    assert store.lost() is None  # (its file, or server, is the one opened)
 
 
 def test_second_touch_keeps_first_seen_and_updates_views(backend, reopen, monkeypatch):

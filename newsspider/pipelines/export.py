@@ -50,6 +50,9 @@ class ExportPipeline:
     pending, for the next run's recovery to commit. A run lock file removed or replaced during
     the run (:func:`~newsspider.extensions.lock.lost_locks`: another run may have rolled this
     run's keys back and exported them itself) fails the file the same way, before publishing.
+    A state file deleted or replaced during the run (:meth:`StateStore.lost`) fails the run
+    once the file is published: its keys are in no state, so the next run writes its records
+    again (not publishing it could lose them: a first run walks back only its first-run days).
     """
 
     def __init__(
@@ -111,6 +114,15 @@ class ExportPipeline:
             self._roll_back()
             return
         self.stats.set_value("export/file", str(path))
+        lost = self.store.lost()
+        if lost is not None:
+            written = self.stats.get_value("export/items", 0)
+            then = (
+                f"; {path.name} is published, but its {written} record(s) are in no state: "
+                "the next run writes them again"
+            )
+            write_failed(self.crawler, path.name, OSError(lost), then)
+            return
         try:
             count = self.store.commit_file(str(path))
         except self.store.errors as exc:

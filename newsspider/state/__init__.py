@@ -185,6 +185,11 @@ class StateStore(Protocol):
         """The last ``n`` history entries, oldest first (the health gates compare against them)."""
         ...
 
+    def lost(self) -> str | None:
+        """Why the store is no longer the one this run opened (a file deleted or replaced
+        during the run: what it records goes nowhere), or ``None``."""
+        ...
+
     def close(self) -> None:
         """Commit outstanding sightings and release the store."""
         ...

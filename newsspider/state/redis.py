@@ -553,6 +553,9 @@ class RedisStore:
             return []
         return decode_runs(self.client.lrange(self._k_runs, -n, -1))
 
+    def lost(self) -> None:
+        return None  # (a server, not a file a run could lose)
+
     def close(self) -> None:
         self._flush()
         self.client.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -72,6 +73,12 @@ def _now() -> str:
 
 def _sofia(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).astimezone(SOFIA)
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    """The device and inode of the file at ``path``."""
+    found = os.stat(path)
+    return found.st_dev, found.st_ino
 
 
 @cache
@@ -152,6 +159,7 @@ class SQLiteStore:
             f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA application_id = {APPLICATION_ID}; "
             f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
         )
+        self._file = _identity(path)
         self._batch = 0
         self._batch_started = 0.0
 
@@ -318,6 +326,14 @@ class SQLiteStore:
             return []
         rows = self._db.execute("SELECT data FROM runs ORDER BY seq DESC LIMIT ?", (n,))
         return decode_runs(data for (data,) in rows)[::-1]
+
+    def lost(self) -> str | None:
+        try:
+            if _identity(self.path) == self._file:
+                return None
+        except FileNotFoundError:
+            return f"the state file {self.path} was deleted during the run"
+        return f"the state file {self.path} was replaced during the run"
 
     def close(self) -> None:
         self._commit()
