@@ -16,7 +16,8 @@ FAKTI_FIRST_RUN_DAYS = 1
 #: Incremental runs walk listings down to each scope's watermark minus this many minutes.
 FAKTI_INCREMENTAL_OVERLAP_MINUTES = 60
 #: A listed article that gave no record holds its edition's watermark back (so the next run
-#: asks for it again) for at most this many days after it was listed; 0 = no limit.
+#: asks for it again) for at most this many days after it was listed; 0 = no limit. (A record
+#: an item pipeline lost, our side, not the site's, is held with no limit.)
 FAKTI_HOLD_DAYS = 3
 #: Contact shown in the User-Agent (an e-mail or URL); set it for live crawls.
 FAKTI_CONTACT = "https://github.com/newsspider/newsspider"

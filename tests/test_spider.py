@@ -2132,6 +2132,32 @@ def test_an_article_listed_more_than_hold_days_ago_is_given_up(pub_date: str, ca
     assert "not asked for again (FAKTI_HOLD_DAYS)" in caplog.text
 
 
+def test_a_record_a_pipeline_lost_is_held_with_no_hold_days_limit(caplog) -> None:
+    """A record lost by an item pipeline that raised (the state's disk full: our machine, not
+    the site) was given up at once when listed more than FAKTI_HOLD_DAYS before the listing
+    clock (review: a first run of 16 days, watermark moved past it, never fetched again). It
+    is held until a run writes it, and the report's health notes count it."""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 20, 9, 0)})
+    spider, article = _listed_article(store, "Thu, 23 Oct 2025 11:00:00 +0300")
+    _no_record(spider, article, "pipeline error")
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": sofia_local(2025, 10, 23, 11, 0)}  # asked again next run
+    stats = spider.crawler.stats
+    assert stats.get_value("discovery/hold_expired") is None
+    assert "FAKTI_HOLD_DAYS" not in caplog.text
+    assert stats.get_value("pipelines/lost") == 1
+    now = datetime.now(UTC)
+    report = summarize(stats.get_stats(), RunContext(now, now, 0.0, "finished", "incremental"))
+    assert report["articles"]["lost_in_pipelines"] == 1
+    verdict = evaluate(report)
+    assert verdict.healthy
+    assert verdict.notes[0] == (
+        "1 record(s) lost by an item pipeline that raised (pipelines/lost: our machine or our "
+        "code, not the site; see the log's errors): their articles are asked for again until "
+        "a run writes them"
+    )
+
+
 def test_a_backfill_moves_only_watermarks_it_reaches_down_to() -> None:
     low, high = sofia_local(2025, 10, 1), sofia_local(2025, 10, 25)
     store = FakeStore(marks={"bg/avto": low, "bg/sport": high}, known={("bg", 1): high})

@@ -558,6 +558,12 @@ def evaluate(
             f"refresh={days} not done: no listing, feed or search page was read; "
             "the next run does it"
         )
+    if lost := report["articles"].get("lost_in_pipelines"):
+        verdict.notes.append(
+            f"{lost} record(s) lost by an item pipeline that raised (pipelines/lost: our "
+            "machine or our code, not the site; see the log's errors): their articles are "
+            "asked for again until a run writes them"
+        )
     if recovered := _recovered(report.get("recovered", {})):
         verdict.notes.append(recovered)
     job = report["run"].get("job")

@@ -52,6 +52,8 @@ WATERMARKS_MOVED = "discovery/watermarks"
 #: The N of a ``refresh=N`` run that did not refresh (no listing page read: the site's time
 #: unknown); absent when it did, or when other workers of its distributed job do.
 REFRESH_NOT_DONE = "discovery/refresh_not_done"
+#: Items an item pipeline raised on (not ``DropItem``): lost by our machine or our code.
+PIPELINES_LOST = "pipelines/lost"
 #: A distributed worker's job as it left it: ``last``, ``others still running``, ``waits for
 #: killed worker(s) <identities>`` or ``requests left on its frontier for the next worker``.
 JOB = "distributed/job"
@@ -185,6 +187,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "rejected_total": sum(rejected.values()),
             "out_of_window": int(stats.get("discovery/articles/out_of_window", 0)),
             "not_article": int(stats.get("pages/not_article", 0)),
+            "lost_in_pipelines": int(stats.get(PIPELINES_LOST, 0)),
         },
         "coverage": coverage,
         "values": values,

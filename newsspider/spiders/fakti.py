@@ -39,6 +39,7 @@ from newsspider.args import (
 from newsspider.distributed import FRONTIER_ATTR, is_distributed
 from newsspider.extensions.summary import (
     JOB_LISTED,
+    PIPELINES_LOST,
     REFRESH_NOT_DONE,
     WATERMARKS_HELD,
     WATERMARKS_MOVED,
@@ -340,13 +341,16 @@ class FaktiSpider(scrapy.Spider):
     def _item_error(
         self, item: Any, response: Response | Failure, spider: scrapy.Spider, failure: Failure
     ) -> None:
-        """An item pipeline raised (not ``DropItem``): the record is lost for this run, so
-        the article is asked for again next run. (For an item of an errback, ``response``
-        is the download's failure, whose errback already held the article back.)"""
+        """An item pipeline raised (not ``DropItem``): the record is lost for this run
+        (:data:`PIPELINES_LOST`), by our machine or our code, not the site: the article is
+        held with no ``FAKTI_HOLD_DAYS`` limit, asked for again until a run writes it. (For an
+        item of an errback, ``response`` is the download's failure, whose errback already held
+        the article back.)"""
+        self.crawler.stats.inc_value(PIPELINES_LOST)
         if not isinstance(response, Response):
             return
         if LISTED in response.meta:
-            self._hold(response, "its record failed in the pipelines")
+            self._hold(response, "its record failed in the pipelines", expires=False)
         else:
             self._gap(f"a record failed in the pipelines: {failure.value!r:.200}")
 
@@ -1321,10 +1325,11 @@ class FaktiSpider(scrapy.Spider):
         url = ref.url if ref is not None else asked
         yield build_reject(Rejected(url, reason, {"url": url}, {}))
 
-    def _hold(self, request: scrapy.Request | Response, why: str) -> None:
+    def _hold(self, request: scrapy.Request | Response, why: str, expires: bool = True) -> None:
         """A listed article gave no record: its edition's watermark is held back to the time
-        it was listed with, so the next run asks for it again; for ``FAKTI_HOLD_DAYS`` after
-        that time at most (then it is given up: ``discovery/hold_expired``)."""
+        it was listed with, so the next run asks for it again; if it ``expires``, for
+        ``FAKTI_HOLD_DAYS`` after that time at most (then it is given up:
+        ``discovery/hold_expired``)."""
         if self.coverage is None:
             return
         if LISTED not in request.meta:
@@ -1335,7 +1340,8 @@ class FaktiSpider(scrapy.Spider):
         if ref is None:
             return
         listed = request.meta[LISTED]
-        if not self.coverage.hold(ref.lang, listed, request.meta.get(LISTING_CLOCK)):
+        clock = request.meta.get(LISTING_CLOCK) if expires else None
+        if not self.coverage.hold(ref.lang, listed, clock):
             self.crawler.stats.inc_value("discovery/hold_expired")
             logger.warning(
                 "article %s (%s) listed at %s: not asked for again (FAKTI_HOLD_DAYS)",
