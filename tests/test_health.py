@@ -365,6 +365,20 @@ def test_a_history_start_time_without_an_offset_is_left_out() -> None:
     assert "1 history entry without a valid 'started' time left out" in " ".join(verdict.notes)
 
 
+def test_clock_behind_compares_with_the_latest_history_entry_only() -> None:
+    """Only a start before the latest run's is behind (the same second is not); a latest
+    entry without a valid start time tells nothing."""
+    entries = [{"started": "2026-12-02T00:00:00+00:00"}, {"started": "2026-12-01T04:29:52+02:00"}]
+    at = datetime(2026, 12, 1, 2, 29, 52, tzinfo=UTC)
+    assert health.clock_behind(at, entries) is None
+    assert health.clock_behind(at - timedelta(days=1), entries) == (
+        "the machine clock is behind the last run's start: 2026-11-30T02:29:52+00:00 < "
+        "2026-12-01T02:29:52+00:00; this run's files and scraped_at sort before that run's"
+    )
+    assert health.clock_behind(at - timedelta(days=1), [*entries, {"started": "x"}]) is None
+    assert health.clock_behind(at, []) is None
+
+
 def test_url_mode_has_no_discovery_gate():
     values = {"downloader/request_count": 1, "response_received_count": 1}
     assert evaluate(report(values, mode="urls")).healthy

@@ -304,6 +304,31 @@ def test_duration_is_measured_on_a_monotonic_clock(tmp_path, monkeypatch):
     assert report["run"]["finished"] == "2026-11-29T05:00:00+00:00"
 
 
+def test_a_run_whose_clock_is_behind_the_last_runs_start_warns(tmp_path, monkeypatch, caplog):
+    """A clock stepped back a day between runs: the second run's files (stem 2026-11-30T…)
+    and scraped_at sorted before the first's (2026-12-01T…), so the README's latest-record
+    recipe picked stale records (review: 2 of 85 keys), with no word of it."""
+    now = T0
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return now
+
+    monkeypatch.setattr(report_module, "datetime", Clock)
+    _, first = _closed_run(tmp_path, STATS)
+    assert not any("clock" in note for note in first["health"]["notes"])
+    now = T0 - timedelta(days=1, seconds=1)
+    _, report = _closed_run(tmp_path, STATS)
+    behind = (
+        "the machine clock is behind the last run's start: 2026-11-28T05:59:59+00:00 < "
+        "2026-11-29T06:00:00+00:00; this run's files and scraped_at sort before that run's"
+    )
+    assert [r.levelname for r in caplog.records if r.getMessage() == behind] == ["WARNING"]
+    assert behind in report["health"]["notes"]
+    assert report["health"]["healthy"] and report["run"]["started"] == "2026-11-28T05:59:59+00:00"
+
+
 def test_a_run_with_fakti_health_new_baseline_says_so_in_its_history_entry(tmp_path):
     _close(tmp_path, STATS)
     _, report = _closed_run(tmp_path, STATS, FAKTI_HEALTH_NEW_BASELINE="true")

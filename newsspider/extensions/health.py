@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import pairwise
 from statistics import median
 from typing import Any
@@ -410,6 +410,21 @@ def _started(entry: Mapping[str, Any]) -> datetime | None:
     except (KeyError, TypeError, ValueError):
         return None
     return started if started.tzinfo is not None else None
+
+
+def clock_behind(started: datetime, history: Sequence[Mapping[str, Any]]) -> str | None:
+    """Why this run's wall clock (``started``) is before the start of the latest run of
+    ``history`` (oldest first), as a warning: the clock stepped back, so this run's files and
+    ``scraped_at`` sort before that run's (the latest record of a key is then stale); else
+    ``None``."""
+    last = _started(history[-1]) if history else None
+    if last is None or started >= last:
+        return None
+    now, then = (t.astimezone(UTC).isoformat(timespec="seconds") for t in (started, last))
+    return (
+        f"the machine clock is behind the last run's start: {now} < {then}; this run's "
+        "files and scraped_at sort before that run's"
+    )
 
 
 def _hours(later: datetime, earlier: datetime) -> float:

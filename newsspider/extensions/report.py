@@ -30,6 +30,7 @@ from newsspider.extensions.health import (
     Failure,
     Thresholds,
     Verdict,
+    clock_behind,
     evaluate,
     expected_finish_reasons,
     min_coverage,
@@ -105,6 +106,7 @@ class RunReport:
         self.thresholds = thresholds(crawler.settings)
         self.started = datetime.now(UTC)
         self.clock = time.monotonic()
+        self.behind: str | None = None  # (a health note: see spider_opened)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunReport:
@@ -120,6 +122,10 @@ class RunReport:
     def spider_opened(self, spider: Spider) -> None:
         self.started = datetime.now(UTC)
         self.clock = time.monotonic()
+        store = self._store()
+        self.behind = clock_behind(self.started, store.recent_runs(1) if store is not None else [])
+        if self.behind:
+            logger.warning("%s", self.behind)
 
     def _store(self) -> StateStore | None:
         try:
@@ -168,6 +174,8 @@ class RunReport:
         store = self._store()
         history = store.recent_runs(HISTORY_READ) if store is not None else []
         verdict = evaluate(report, history, self.thresholds)
+        if self.behind:
+            verdict.notes.append(self.behind)
         report["health"] = verdict.as_dict()
         if not self._write(files.report, report):
             report["run"]["report"] = None  # (the summary logged names no missing file)
