@@ -41,9 +41,19 @@ def stats(pages: int = 40, text: int = 2, *, valid: int | None = None, **extra) 
 
 
 def report(
-    values: dict, mode: str = "first", reason: str = "finished", scope=None, hour: float = 0
+    values: dict,
+    mode: str = "first",
+    reason: str = "finished",
+    scope=None,
+    hour: float = 0,
+    site: float | None = None,
 ) -> dict:
+    """The report of a run started ``hour`` hours after T0 (the wall clock), ``site`` hours
+    after T0 by the site's clock (``None``: no site start, as in history before it)."""
     started = T0 + timedelta(hours=hour)
+    if site is not None:
+        at = (T0 + timedelta(hours=site)).astimezone(SOFIA)
+        values = values | {"discovery/site_started": at.isoformat(timespec="seconds")}
     ctx = RunContext(
         started=started,
         finished=started + timedelta(seconds=30),
@@ -296,7 +306,11 @@ def test_frequent_incremental_run_with_nothing_new_is_healthy():
     hourly = [report(stats(valid=10), mode="incremental", hour=h) for h in range(6)]
     verdict = evaluate(report(nothing_new(), mode="incremental", hour=5.25), history(*hourly))
     assert verdict.healthy, verdict.failures
-    assert "2.5 expected (10/h × 0.25 h since the previous run)" in " ".join(verdict.notes)
+    assert verdict.notes == [
+        "item-count gate skipped: about 2.5 expected (10 an hour (the median of the last 5 "
+        "comparable runs) × 15 min since the previous run), fewer than "
+        "FAKTI_HEALTH_ITEMS_MIN_MEDIAN=20"
+    ]
 
 
 def test_a_refresh_run_compares_counts_not_rates():
@@ -310,9 +324,9 @@ def test_a_refresh_run_compares_counts_not_rates():
     after_a_gap = report(stats(valid=25), mode="incremental", scope=scope, hour=156 / 3600)
     verdict = evaluate(after_a_gap, history(*runs))
     assert verdict.healthy, verdict.failures
-    assert not any("/h ×" in note for note in verdict.notes)
+    assert not any("an hour" in note for note in verdict.notes)
     failure = only(evaluate(report(stats(valid=5), "incremental", scope=scope), history(*runs)))
-    assert "about 25 expected (median 25, over the last 5 comparable run(s)" in failure.message
+    assert "about 25 expected: the median of the last 5 comparable runs;" in failure.message
 
 
 def test_daily_incremental_run_compares_the_rate_per_hour():
@@ -320,12 +334,37 @@ def test_daily_incremental_run_compares_the_rate_per_hour():
     failure = only(evaluate(report(nothing_new(), mode="incremental", hour=120), history(*daily)))
     assert failure.exit_code == health.EXIT_ITEM_COUNT
     assert failure.message == (
-        "item count far below the usual: 0 valid article(s), about 240 expected "
-        "(10/h × 24 h since the previous run, over the last 4 comparable run(s); "
-        "minimum 30% of it)"
+        "item count far below the usual: 0 valid article(s), about 240 expected: 10 an hour "
+        "(the median of the last 4 comparable runs) × 24 h since the previous run; "
+        "minimum 30% of it"
     )
     two_days = report(stats(valid=300), mode="incremental", hour=144)
     assert evaluate(two_days, history(*daily)).healthy  # 300 >= 30% of 480
+
+
+def test_incremental_rates_follow_the_site_clock() -> None:
+    """Review on the replica with a moved clock (README's offline schedule): runs 20 s apart
+    on the crawler's clock were 6 h apart on the site's, which discovery follows. A run 80 s
+    later expected "about 98 (2.34e+04/h × 0.00417 h …)", exit 8, and a failed run being no
+    baseline, 15 healthy runs in a row exited 8. The hours are the site's when both runs have
+    a site start (older entries have none: the wall clock)."""
+    runs = [
+        report(stats(valid=60), mode="incremental", hour=h * 20 / 3600, site=6 * h)
+        for h in range(11)
+    ]
+    now = report(stats(valid=60), mode="incremental", hour=280 / 3600, site=66)
+    assert evaluate(now, history(*runs)).healthy
+    assert now["run"]["site_started"] == "2026-12-02T02:00:00+02:00"
+    after_4_days = report(stats(valid=139), mode="incremental", hour=300 / 3600, site=60 + 96)
+    assert only(evaluate(after_4_days, history(*runs))).message == (
+        "item count far below the usual: 139 valid article(s), about 960 expected: 10 an hour "
+        "(the median of the last 10 comparable runs) × 4 days since the previous run; "
+        "minimum 30% of it"
+    )
+    old = [{k: v for k, v in e.items() if k != "site_started"} for e in history(*runs)]
+    assert "10,800 an hour (the median of the last 10 comparable runs) × 1 min 20 s" in (
+        only(evaluate(now, old)).message
+    )
 
 
 def test_an_incremental_run_compares_the_latest_rates():
@@ -336,7 +375,7 @@ def test_an_incremental_run_compares_the_latest_rates():
     ]
     assert evaluate(report(stats(valid=40), mode="incremental", hour=20), history(*runs)).healthy
     failure = only(evaluate(report(stats(valid=11), mode="incremental", hour=20), history(*runs)))
-    assert "about 40 expected (40/h × 1 h since the previous run, over the last 10" in (
+    assert "about 40 expected: 40 an hour (the median of the last 10 comparable runs) × 1 h" in (
         failure.message
     )
 
@@ -525,8 +564,8 @@ def test_item_count_far_below_median_of_comparable_runs():
     failure = only(evaluate(report(stats(valid=40)), earlier))
     assert failure.exit_code == health.EXIT_ITEM_COUNT == 8
     assert failure.message == (
-        "item count far below the usual: 40 valid article(s), about 230 expected "
-        "(median 230, over the last 4 comparable run(s); minimum 30% of it)"
+        "item count far below the usual: 40 valid article(s), about 230 expected: "
+        "the median of the last 4 comparable runs; minimum 30% of it"
     )
     assert evaluate(report(stats(valid=70)), earlier).healthy
 
@@ -541,7 +580,7 @@ def test_an_expected_count_of_exactly_the_minimum_median_is_judged() -> None:
     """Runs of 20 (FAKTI_HEALTH_ITEMS_MIN_MEDIAN): the gate is not skipped, 5 fails it."""
     earlier = history(*(report(stats(valid=20)) for _ in range(3)))
     failure = only(evaluate(report(stats(valid=5)), earlier))
-    assert "about 20 expected (median 20, over the last 3 comparable run(s)" in failure.message
+    assert "about 20 expected: the median of the last 3 comparable runs;" in failure.message
 
 
 def test_item_count_needs_enough_comparable_runs_with_a_meaningful_median():
@@ -554,7 +593,8 @@ def test_item_count_needs_enough_comparable_runs_with_a_meaningful_median():
     small = [report(stats(valid=v, pages=10)) for v in (3, 0, 9, 4)]  # a 15-minute cron
     verdict = evaluate(report(stats(valid=0, pages=10)), history(*small))
     assert verdict.healthy
-    assert "3.5 expected (median 3.5) < FAKTI_HEALTH_ITEMS_MIN_MEDIAN" in " ".join(verdict.notes)
+    notes = " ".join(verdict.notes)
+    assert "about 3.5 expected (the median of the last 4 comparable runs), fewer than" in notes
 
 
 def test_finish_reason_other_than_finished():
@@ -665,7 +705,7 @@ def test_an_incremental_run_counts_its_hours_from_the_last_run_that_moved_its_wa
     ]
     for other in others:
         failure = only(evaluate(now, history(*runs, other)))
-        assert "120/h × 0.5 h since the previous run" in failure.message
+        assert "comparable runs) × 30 min since the previous run" in failure.message
 
 
 def test_a_run_whose_watermarks_were_held_still_took_its_articles() -> None:
@@ -704,7 +744,8 @@ def test_a_run_of_some_sections_in_between_did_not_take_this_runs_articles() -> 
     )
     now = report(stats(valid=3), mode="incremental", hour=6)
     failure = only(evaluate(now, history(*runs, between)))
-    assert "about 40 expected (40/h × 1 h since the previous run" in failure.message
+    assert "about 40 expected: 40 an hour (the median" in failure.message
+    assert "runs) × 1 h since the previous run" in failure.message
 
 
 def outage(hour: float) -> dict:
@@ -721,7 +762,7 @@ def test_runs_that_moved_no_watermark_do_not_reset_the_incremental_clock():
     healthy = history(*(report(stats(valid=40), mode="incremental", hour=h) for h in range(10)))
     outages = [outage(h) for h in range(10, 16)]
     now = report(stats(valid=50), mode="incremental", hour=16)
-    expected = "about 280 expected (40/h × 7 h since the previous run"
+    expected = "about 280 expected: 40 an hour (the median of the last 9 comparable runs) × 7 h"
     assert expected in only(evaluate(now, [*healthy, *outages])).message
     assert expected in only(evaluate(now, healthy)).message
     old = [{k: v for k, v in e.items() if k != "watermarks_moved"} for e in healthy + outages]
@@ -730,7 +771,7 @@ def test_runs_that_moved_no_watermark_do_not_reset_the_incremental_clock():
     after = report(stats(valid=0), mode="incremental", hour=17)
     entry = history_entry(now, 0)  # (as if it had passed)
     message = only(evaluate(after, [*healthy, *outages, entry])).message
-    assert "about 40 expected (40/h × 1 h" in message
+    assert "about 40 expected: 40 an hour" in message
 
 
 def test_runs_that_failed_a_gate_give_no_rate_but_restart_the_clock() -> None:
@@ -741,7 +782,8 @@ def test_runs_that_failed_a_gate_give_no_rate_but_restart_the_clock() -> None:
     earlier = [*healthy, *history(*failed, exit_code=6)]
     assert evaluate(report(stats(valid=40), mode="incremental", hour=16), earlier).healthy
     failure = only(evaluate(report(stats(valid=5), mode="incremental", hour=16), earlier))
-    assert "about 40 expected (40/h × 1 h since the previous run" in failure.message
+    assert "about 40 expected: 40 an hour (the median" in failure.message
+    assert "runs) × 1 h since the previous run" in failure.message
 
 
 def test_coverage_is_compared_before_it_is_rounded():
@@ -783,10 +825,10 @@ def test_a_backfill_of_earlier_days_does_not_reset_the_incremental_clock():
     old = SCOPE | {"since": "2024-01-01", "until": "2024-01-31"}
     backfill = report(stats(valid=1), mode="backfill", hour=5.98, scope=old)
     failure = only(evaluate(now, history(*runs, backfill)))
-    assert "120/h × 0.5 h since the previous run" in failure.message
+    assert "comparable runs) × 30 min since the previous run" in failure.message
     open_ended = report(stats(valid=1), mode="backfill", hour=5.98, scope=old | {"until": None})
     verdict = evaluate(now, history(*runs, open_ended))
-    assert verdict.healthy and "120/h × 0.02 h" in " ".join(verdict.notes)
+    assert verdict.healthy and "× 1 min 12 s since the previous run" in " ".join(verdict.notes)
 
 
 def test_a_backfill_until_the_day_it_ran_resets_the_incremental_clock():
@@ -799,11 +841,18 @@ def test_a_backfill_until_the_day_it_ran_resets_the_incremental_clock():
     today = SCOPE | {"since": "2024-01-01", "until": ran}
     backfill = report(stats(valid=1), mode="backfill", hour=5.98, scope=today)
     verdict = evaluate(now, history(*runs, backfill))
-    assert verdict.healthy and "120/h × 0.02 h" in " ".join(verdict.notes)
+    assert verdict.healthy and "× 1 min 12 s since the previous run" in " ".join(verdict.notes)
     before = today | {"until": "2026-11-28"}
     backfill = report(stats(valid=1), mode="backfill", hour=5.98, scope=before)
     failure = only(evaluate(now, history(*runs, backfill)))
-    assert "120/h × 0.5 h since the previous run" in failure.message
+    assert "comparable runs) × 30 min since the previous run" in failure.message
+    # the day it ran is the site's, when it has a site start (a site clock two days behind)
+    site = today | {"until": "2026-11-27"}
+    behind = report(stats(valid=1), mode="backfill", hour=5.98, site=5.98 - 48, scope=site)
+    assert behind["run"]["site_started"].startswith("2026-11-27T")
+    assert evaluate(now, history(*runs, behind)).healthy
+    behind["run"]["scope"] = today | {"until": "2026-11-26"}
+    assert only(evaluate(now, history(*runs, behind))).gate == "item_count"
 
 
 def test_an_entry_with_a_bad_count_is_still_the_previous_run():

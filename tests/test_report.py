@@ -59,6 +59,7 @@ STATS = {
     "rejects/total": 2,
     "discovery/articles/out_of_window": 1,
     "discovery/watermarks": 2,
+    "discovery/site_started": "2026-11-29T08:00:05+02:00",
 }
 
 
@@ -148,6 +149,7 @@ def test_history_entry_is_compact_and_json():
     entry = history_entry(summarize(STATS, ctx()), 0)
     assert entry == {
         "started": "2026-11-29T06:00:00+00:00",
+        "site_started": "2026-11-29T08:00:05+02:00",
         "mode": "incremental",
         "scope": {"langs": ["bg", "en"], "sections": [], "refresh": None},
         "finish_reason": "finished",

@@ -269,6 +269,8 @@ def test_a_first_runs_bound_is_stored_from_its_first_listing_response_only() -> 
     later = {"Date": "Sun, 26 Oct 2025 10:10:00 GMT"}
     list(spider.parse_listing(HtmlResponse(home.url, body=panel([]), request=home, headers=later)))
     assert store.marks == {"bg": SITE_NOON - timedelta(days=1)}
+    # the run's site start (report run.site_started): the earliest page's clock, as its marks
+    assert spider.crawler.stats.get_value("discovery/site_started") == SITE_NOON.isoformat()
 
 
 def test_a_first_runs_bound_on_the_spring_clock_change_is_a_whole_day_back() -> None:
@@ -1741,6 +1743,7 @@ def test_a_site_clock_ahead_of_ours_never_raises_a_watermark_above_our_clock(
     spider._closed(spider, "finished")
     assert store.marks == {"bg": ours, "en": SITE_NOON}
     assert spider.crawler.stats.get_value("discovery/site_clock_ahead") == 1  # the feed
+    assert spider.crawler.stats.get_value("discovery/site_started") == ours.isoformat()
     assert caplog.text.count("is ahead of ours (2025-10-26T10:30:00+02:00)") == 1
 
 

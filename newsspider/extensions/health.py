@@ -384,7 +384,7 @@ def _walked_ours(entry: Mapping[str, Any], report: Mapping[str, Any], th: Thresh
         and _covers(scope, report["run"]["scope"])
     ):
         return False
-    until, started = scope.get("until"), _started(entry)
+    until, started = scope.get("until"), _time(entry, "site_started") or _time(entry)
     return until is None or started is None or str(until) >= f"{started.astimezone(SOFIA):%F}"
 
 
@@ -402,14 +402,15 @@ def _covers(scope: Mapping[str, Any], ours: Mapping[str, Any]) -> bool:
     )
 
 
-def _started(entry: Mapping[str, Any]) -> datetime | None:
-    """A history entry's start time; ``None`` when missing or not an ISO time with an offset
-    (a hand-edited or foreign entry)."""
+def _time(entry: Mapping[str, Any], key: str = "started") -> datetime | None:
+    """A history entry's (or a report's ``run``) time ``key``: ``started`` (the wall clock) or
+    ``site_started`` (the site's); ``None`` when missing or not an ISO time with an offset (a
+    hand-edited or foreign entry, a run that read no listing, an entry older than the key)."""
     try:
-        started = datetime.fromisoformat(entry["started"])
+        at = datetime.fromisoformat(entry[key])
     except (KeyError, TypeError, ValueError):
         return None
-    return started if started.tzinfo is not None else None
+    return at if at.tzinfo is not None else None
 
 
 def clock_behind(started: datetime, history: Sequence[Mapping[str, Any]]) -> str | None:
@@ -417,7 +418,7 @@ def clock_behind(started: datetime, history: Sequence[Mapping[str, Any]]) -> str
     ``history`` (oldest first), as a warning: the clock stepped back, so this run's files and
     ``scraped_at`` sort before that run's (the latest record of a key is then stale); else
     ``None``."""
-    last = _started(history[-1]) if history else None
+    last = _time(history[-1]) if history else None
     if last is None or started >= last:
         return None
     now, then = (t.astimezone(UTC).isoformat(timespec="seconds") for t in (started, last))
@@ -427,8 +428,40 @@ def clock_behind(started: datetime, history: Sequence[Mapping[str, Any]]) -> str
     )
 
 
-def _hours(later: datetime, earlier: datetime) -> float:
-    return (later - earlier).total_seconds() / 3600
+def _hours(later: Mapping[str, Any], earlier: Mapping[str, Any]) -> float:
+    """The hours from the run of ``earlier`` to that of ``later`` (entries with a valid
+    ``started``): by the site's clock when both have a site start, which discovery and the
+    watermarks follow (the crawler's clock may step; the replica's site clock may be moved
+    hours between runs seconds apart: runs of 9 expected 98, exit 8); else by the wall clock."""
+    since, until = _time(earlier, "site_started"), _time(later, "site_started")
+    if since is None or until is None:
+        since, until = _time(earlier), _time(later)
+    assert since is not None and until is not None
+    return (until - since).total_seconds() / 3600
+
+
+def _number(value: float) -> str:
+    """A count or rate for the on-call reader: whole, with thousands separators, from 100
+    (``31,468``); else to 3 significant digits (``2.5``)."""
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def _duration(hours: float) -> str:
+    """``45 s``, ``2 min 8 s``, ``7 h 30 min``, ``4 days 2 h``: to the second under an hour,
+    the minute under two days, else the hour (a clock set back gives ``-30 min``)."""
+    if hours < 0:
+        return f"-{_duration(-hours)}"
+    seconds = round(hours * 3600)
+    if seconds < 3600:
+        m, s = divmod(seconds, 60)
+        if not m:
+            return f"{s} s"
+        return f"{m} min {s} s" if s else f"{m} min"
+    if seconds < 48 * 3600 - 30:
+        h, m = divmod(round(seconds / 60), 60)
+        return f"{h} h {m} min" if m else f"{h} h"
+    d, h = divmod(round(seconds / 3600), 24)
+    return f"{d} days {h} h" if h else f"{d} days"
 
 
 def _usual(
@@ -436,12 +469,12 @@ def _usual(
     history: Sequence[Mapping[str, Any]],
     th: Thresholds,
     verdict: Verdict,
-) -> tuple[float, int, str] | None:
-    """``(expected valid articles, runs compared, how)`` from comparable healthy runs.
+) -> tuple[float, str] | None:
+    """``(expected valid articles, how)`` from comparable healthy runs.
 
     Incremental runs compare the rate per hour since the previous run that took their
     articles (:func:`_walked_ours`; each rate over the hours since the one before it that
-    did), times this run's hours since its own: a run
+    did, :func:`_hours`), times this run's hours since its own: a run
     15 minutes after the last one expects a quarter of an hourly one. History entries without
     a valid ``started`` time are left out of that, with a note. A ``refresh=N`` run, whose
     count is mostly the N days it fetches again whatever the gap, compares counts as other
@@ -452,9 +485,9 @@ def _usual(
         base = base[-th.history_runs :]
         if len(base) < th.items_min_runs:
             return None
-        return median(base), len(base), f"median {median(base):g}"
+        return median(base), f"the median of the last {len(base)} comparable runs"
     walks = [e for e in history if _walked_ours(e, report, th)]
-    timed = [(started, e) for e in walks if (started := _started(e)) is not None]
+    timed = [e for e in walks if _time(e) is not None]
     if malformed := len(walks) - len(timed):
         verdict.notes.append(
             f"item-count gate: {malformed} history entr{'y' if malformed == 1 else 'ies'} "
@@ -462,16 +495,18 @@ def _usual(
         )
     rates = [
         e.get("valid", 0) / hours
-        for (before, _), (started, e) in pairwise(timed)
-        if _baseline(e, report) and (hours := _hours(started, before)) > 0
+        for before, e in pairwise(timed)
+        if _baseline(e, report) and (hours := _hours(e, before)) > 0
     ]
     rates = rates[-th.history_runs :]
     if len(rates) < th.items_min_runs:
         return None
-    now = datetime.fromisoformat(report["run"]["started"])
-    hours = _hours(now, timed[-1][0]) if timed else 0.0
+    hours = _hours(report["run"], timed[-1])
     rate = median(rates)
-    return rate * hours, len(rates), f"{rate:.3g}/h × {hours:.3g} h since the previous run"
+    return rate * hours, (
+        f"{_number(rate)} an hour (the median of the last {len(rates)} comparable runs) × "
+        f"{_duration(hours)} since the previous run"
+    )
 
 
 def _item_count(
@@ -492,11 +527,11 @@ def _item_count(
             f"{th.items_min_runs} earlier comparable healthy runs"
         )
         return None
-    expected, runs, how = usual
+    expected, how = usual
     if expected < th.items_min_median:
         verdict.notes.append(
-            f"item-count gate skipped: {expected:.3g} expected ({how}) "
-            "< FAKTI_HEALTH_ITEMS_MIN_MEDIAN"
+            f"item-count gate skipped: about {_number(expected)} expected ({how}), "
+            f"fewer than FAKTI_HEALTH_ITEMS_MIN_MEDIAN={th.items_min_median:g}"
         )
         return None
     valid = report["articles"]["valid"]
@@ -505,9 +540,8 @@ def _item_count(
     return Failure(
         "item_count",
         EXIT_ITEM_COUNT,
-        f"item count far below the usual: {valid} valid article(s), about {expected:.0f} "
-        f"expected ({how}, over the last {runs} comparable run(s); minimum "
-        f"{th.items_min_ratio:.0%} of it)",
+        f"item count far below the usual: {valid} valid article(s), about "
+        f"{_number(expected)} expected: {how}; minimum {th.items_min_ratio:.0%} of it",
     )
 
 

@@ -49,6 +49,9 @@ LEFTOVERS_REMOVED = "export/leftovers_removed"
 WATERMARKS_HELD = "discovery/watermarks_held"
 #: How many discovery watermarks (scopes) the run raised.
 WATERMARKS_MOVED = "discovery/watermarks"
+#: The run's site start (ISO text): the ``Date`` of its earliest listing, feed or search
+#: response (ours if the site's is ahead), what its watermarks rise to; absent when it read none.
+SITE_STARTED = "discovery/site_started"
 #: The N of a ``refresh=N`` run that did not refresh (no listing page read: the site's time
 #: unknown); absent when it did, or when other workers of its distributed job do.
 REFRESH_NOT_DONE = "discovery/refresh_not_done"
@@ -146,6 +149,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
     return {
         "run": {
             "started": ctx.started.isoformat(timespec="seconds"),
+            "site_started": stats.get(SITE_STARTED),
             "finished": ctx.finished.isoformat(timespec="seconds"),
             "duration_s": round(ctx.duration_s, 1),
             "finish_reason": ctx.finish_reason,
@@ -218,6 +222,7 @@ def history_entry(
     run, articles = report["run"], report["articles"]
     entry = {
         "started": run["started"],
+        "site_started": run["site_started"],
         "mode": run["mode"],
         "scope": run["scope"],
         "finish_reason": run["finish_reason"],

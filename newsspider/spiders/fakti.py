@@ -41,6 +41,7 @@ from newsspider.extensions.summary import (
     JOB_LISTED,
     PIPELINES_LOST,
     REFRESH_NOT_DONE,
+    SITE_STARTED,
     WATERMARKS_HELD,
     WATERMARKS_MOVED,
 )
@@ -758,7 +759,10 @@ class FaktiSpider(scrapy.Spider):
         paged walk it belongs to, if any)."""
         lang, section = response.meta["lang"], response.meta.get("section")
         if self.coverage is not None:
-            self.coverage.saw_listing(self._no_later_than_ours(now))
+            clock = self._no_later_than_ours(now)
+            self.coverage.saw_listing(clock)
+            if clock == self.coverage.started:  # (the earliest: the run's site start)
+                self.crawler.stats.set_value(SITE_STARTED, clock.isoformat(timespec="seconds"))
         if self.first_scopes:
             self._store_first_bounds(now)
         requests = self._refresh_requests(now) if self.refresh_due else []
