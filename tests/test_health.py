@@ -122,6 +122,60 @@ def test_unreachable_run_stopped_early_is_not_also_a_finish_reason_failure():
     ]
 
 
+HELD = {"discovery/watermarks": 0, "discovery/watermarks_held": "listing /en/world failed"}
+
+
+def judged(values: dict, earlier: list[dict], **kw) -> tuple[dict, health.Verdict]:
+    """The report of a run with its held series, as the report extension makes it, and its
+    verdict; its history entry is added to ``earlier``."""
+    run = report(values, mode="incremental", **kw)
+    run["run"] |= health.held_series(run, earlier)
+    verdict = evaluate(run, earlier)
+    earlier.append(history_entry(run, verdict.exit_code))
+    return run, verdict
+
+
+def test_a_listing_that_keeps_failing_says_since_when() -> None:
+    """Review: `/en/world` kept failing for 9 runs over 6.5 days of site time; each exited 0
+    with only "discovery watermarks not moved (listing …/en/world failed)", nothing telling
+    it had lasted a week. The exit status stays 0 (a gap); the report counts the runs in a
+    row (`held_runs`) and names the first one's site start (`watermarks_held_since`)."""
+    earlier = [history_entry(report(stats(), mode="incremental", site=-6), 0)]
+    for n in range(9):
+        run, verdict = judged(stats(valid=10) | HELD, earlier, hour=n / 360, site=n * 19.5)
+    assert verdict.healthy
+    assert (run["run"]["held_runs"], run["run"]["watermarks_held_since"]) == (
+        9,
+        "2026-11-29T08:00:00+02:00",
+    )
+    assert verdict.notes[0] == (
+        "discovery watermarks not moved (listing /en/world failed), held for 9 runs in a row, "
+        "since 2026-11-29T08:00:00+02:00: the next run walks this again"
+    )
+    # passed over: runs of a section, `url=` runs, a worker that neither held nor moved them
+    section = SCOPE | {"sections": ["world"]}
+    earlier.append(history_entry(report(stats(), mode="incremental", scope=section), 0))
+    earlier.append(history_entry(report(stats(), mode="urls"), 0))
+    earlier.append(history_entry(report(stats(**{"discovery/watermarks": 0})), 0))
+    assert judged(stats() | HELD, earlier, site=200)[0]["run"]["held_runs"] == 10
+    judged(stats(), earlier, site=206)  # moved: the series ends
+    run, verdict = judged(stats() | HELD, earlier, hour=1, site=212)
+    assert (run["run"]["held_runs"], run["run"]["watermarks_held_since"]) == (
+        1,
+        "2026-12-08T04:00:00+02:00",
+    )
+    assert verdict.notes[0] == (
+        "discovery watermarks not moved (listing /en/world failed): the next run walks this again"
+    )
+    unreachable = {"discovery/watermarks": 0, "discovery/watermarks_held": "no listing page"}
+    run, _ = judged(stats() | unreachable, earlier, hour=2)  # no site start: the wall clock's
+    assert (run["run"]["held_runs"], run["run"]["watermarks_held_since"]) == (
+        2,
+        "2026-12-08T04:00:00+02:00",
+    )
+    assert judged(stats(), earlier)[0]["run"]["held_runs"] == 0
+
+
 def test_a_worker_that_handed_its_work_back_is_not_told_the_site_is_unreachable():
     """Review: a distributed worker that could not read robots.txt (a dead proxy) exited 4
     'site unreachable' while the other worker read the site."""

@@ -154,6 +154,8 @@ def test_history_entry_is_compact_and_json():
         "scope": {"langs": ["bg", "en"], "sections": [], "refresh": None},
         "finish_reason": "finished",
         "watermarks_moved": 2,
+        "held_runs": 0,
+        "watermarks_held_since": None,
         "exit_code": 0,
         "duration_s": 95.2,
         "requests": 50,
@@ -269,6 +271,22 @@ def test_extension_writes_report_records_history_and_sets_exit_status(tmp_path, 
     reader = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)})
     assert [r["exit_code"] for r in get_store(reader).recent_runs(5)] == [0, 6]
     reader.signals.send_catch_log(signals.engine_stopped)
+
+
+def test_a_report_says_how_long_the_watermarks_have_been_held(tmp_path) -> None:
+    """Review: a listing failing for 9 runs over 6.5 days of site time gave 9 reports with
+    only "watermarks not moved"; the report now counts the runs and names the first one."""
+    held = STATS | {"discovery/watermarks": 0, "discovery/watermarks_held": "listing x failed"}
+    _, first = _closed_run(tmp_path, held)
+    assert (first["run"]["held_runs"], first["run"]["watermarks_held_since"]) == (
+        1,
+        "2026-11-29T08:00:05+02:00",
+    )
+    _, second = _closed_run(tmp_path, held)
+    assert second["run"]["held_runs"] == 2 and second["health"]["exit_code"] == 0
+    assert second["run"]["watermarks_held_since"] == "2026-11-29T08:00:05+02:00"
+    _, moved = _closed_run(tmp_path, STATS)
+    assert (moved["run"]["held_runs"], moved["run"]["watermarks_held_since"]) == (0, None)
 
 
 def test_a_run_that_recovered_an_interrupted_one_says_so_in_its_report(tmp_path, caplog):

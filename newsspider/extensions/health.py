@@ -559,6 +559,31 @@ def _finish_reason(report: Mapping[str, Any], th: Thresholds) -> Failure:
     return Failure("finish_reason", EXIT_FINISH_REASON, message)
 
 
+def held_series(report: Mapping[str, Any], history: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """How long the discovery watermarks of a run that held them have been held, for its
+    report and history entry: ``held_runs``, it and the runs in a row before it that held
+    them, and ``watermarks_held_since``, the site start (else the start) of the first of them;
+    0 and ``None`` when it held none. The run before is the last one of this run's editions
+    and sections or more (:func:`_covers`, not a ``url=`` run) that held or moved them: one
+    that did neither (a distributed worker not the last of its job) is passed over, and
+    one recorded before ``held_runs`` that moved none starts no series either."""
+    run = report["run"]
+    if not run.get("watermarks_held"):
+        return {"held_runs": 0, "watermarks_held_since": None}
+    for entry in reversed(history):
+        scope = entry.get("scope")
+        if entry.get("mode") == "urls" or not (
+            isinstance(scope, Mapping) and _covers(scope, run["scope"])
+        ):
+            continue
+        held, since = entry.get("held_runs"), entry.get("watermarks_held_since")
+        if type(held) is int and held > 0 and isinstance(since, str):
+            return {"held_runs": held + 1, "watermarks_held_since": since}
+        if type(moved := entry.get("watermarks_moved")) is int and moved > 0:
+            break
+    return {"held_runs": 1, "watermarks_held_since": run.get("site_started") or run["started"]}
+
+
 def _recovered(counts: Mapping[str, int]) -> str | None:
     """The note on what this run recovered, as it started, of an interrupted run (the report's
     ``recovered``), or ``None``. Not "the previous run": in an output folder that workers
@@ -597,10 +622,15 @@ def evaluate(
     finished = report["run"]["finish_reason"] in th.finish_reasons
     if not finished:
         verdict.notes.append("no-articles and item-count gates skipped: the run did not finish")
-    held = report["run"].get("watermarks_held")
+    held, runs = report["run"].get("watermarks_held"), report["run"].get("held_runs") or 0
     if held:  # (a distributed job's walk, in its last worker's verdict)
+        series = (
+            f", held for {runs} runs in a row, since {report['run']['watermarks_held_since']}"
+            if runs > 1
+            else ""
+        )
         verdict.notes.append(
-            f"discovery watermarks not moved ({held}): the next run walks this again"
+            f"discovery watermarks not moved ({held}){series}: the next run walks this again"
         )
     if (days := report["run"].get("refresh_not_done")) is not None:
         verdict.notes.append(

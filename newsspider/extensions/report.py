@@ -33,6 +33,7 @@ from newsspider.extensions.health import (
     clock_behind,
     evaluate,
     expected_finish_reasons,
+    held_series,
     min_coverage,
 )
 from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
@@ -173,6 +174,7 @@ class RunReport:
         report["run"]["distributed"] = is_distributed(self.crawler.settings)
         store = self._store()
         history = store.recent_runs(HISTORY_READ) if store is not None else []
+        report["run"] |= held_series(report, history)
         verdict = evaluate(report, history, self.thresholds)
         if self.behind:
             verdict.notes.append(self.behind)

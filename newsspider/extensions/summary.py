@@ -227,6 +227,8 @@ def history_entry(
         "scope": run["scope"],
         "finish_reason": run["finish_reason"],
         "watermarks_moved": run["watermarks_moved"],
+        "held_runs": run.get("held_runs", 0),
+        "watermarks_held_since": run.get("watermarks_held_since"),
         "exit_code": exit_code,
         "duration_s": run["duration_s"],
         "requests": report["pages"]["requests"],
