@@ -244,6 +244,22 @@ def test_no_articles_discovered_although_listings_were_read():
     )
 
 
+def test_listings_read_with_robots_txt_unavailable_name_the_listings_not_robots():
+    """Listing pages read (so robots.txt did not refuse every page), none linking to an
+    article: the message is about the listing markup, not robots.txt."""
+    values = {
+        "downloader/request_count": 4,
+        "response_received_count": 4,
+        "downloader/response_status_count/200": 4,
+        "discovery/listing_pages": 3,
+        "politeness/robots_unavailable": 1,
+    }
+    assert only(evaluate(report(values))).message == (
+        "no articles discovered: 3 listing/feed/search page(s) read (HTTP 200×4) but none "
+        "linked to an article; the listing markup may have changed"
+    )
+
+
 def test_a_refresh_run_whose_listings_are_empty_is_no_discovery():
     """The 58 articles asked for again from the state (``refresh=2``) counted as links
     found on the listings, and any extracted page passed the gate."""
@@ -430,6 +446,17 @@ def test_an_incremental_run_compares_the_latest_rates():
     assert evaluate(report(stats(valid=40), mode="incremental", hour=20), history(*runs)).healthy
     failure = only(evaluate(report(stats(valid=11), mode="incremental", hour=20), history(*runs)))
     assert "about 40 expected: 40 an hour (the median of the last 10 comparable runs) × 1 h" in (
+        failure.message
+    )
+
+
+def test_two_history_entries_of_the_same_start_time_give_no_rate():
+    """Two entries started at the same second (a copied row) are 0 h apart: that pair gives no
+    rate (no division by zero), and the hours are counted from their start."""
+    runs = [report(stats(valid=40), mode="incremental", hour=h) for h in range(6)]
+    now = report(stats(valid=3), mode="incremental", hour=6)
+    failure = only(evaluate(now, history(*runs, runs[-1])))
+    assert "about 40 expected (40/h × 1 h since the previous run, over the last 5" in (
         failure.message
     )
 
@@ -721,6 +748,16 @@ def test_history_entries_with_a_count_that_is_no_whole_number_are_left_out(count
             assert "1 entry with a count that is not a whole number" in " ".join(verdict.notes)
 
 
+def test_a_history_count_of_exactly_2_to_the_53_is_kept():
+    """2^53, the largest count a float holds exactly, is a whole count: no note, the entry
+    stays a baseline."""
+    usual = history(*(report(stats(valid=200)) for _ in range(3)))
+    edited = [*usual[:-1], usual[-1] | {"layer_fields": 2**53}]
+    verdict = evaluate(report(stats(valid=20)), edited)
+    assert only(verdict).gate == "item_count"
+    assert not any("not a whole number" in note for note in verdict.notes)
+
+
 def test_a_new_baseline_accepts_a_lasting_change_at_once():
     """The README's way to accept a change (one run with the gate relaxed) left the old
     baseline in place: the next 6 to 7 normal runs failed again (health review)."""
@@ -828,6 +865,17 @@ def test_runs_that_moved_no_watermark_do_not_reset_the_incremental_clock():
     assert "about 40 expected: 40 an hour" in message
 
 
+def test_old_entries_without_articles_do_not_reset_the_incremental_clock():
+    """History entries from before `watermarks_moved` was recorded: one of exit 5 (no articles
+    discovered) moved no watermark, so the hours count from the last healthy run."""
+    healthy = history(*(report(stats(valid=40), mode="incremental", hour=h) for h in range(10)))
+    empty = [outage(h) | {"exit_code": 5} for h in range(10, 16)]
+    old = [{k: v for k, v in e.items() if k != "watermarks_moved"} for e in healthy + empty]
+    now = report(stats(valid=50), mode="incremental", hour=16)
+    expected = "about 280 expected (40/h × 7 h since the previous run"
+    assert expected in only(evaluate(now, old)).message
+
+
 def test_runs_that_failed_a_gate_give_no_rate_but_restart_the_clock() -> None:
     """Six hourly runs of 400 that failed the coverage gate (exit 6) between hourly runs of
     40: the rate stays 40/h, counted from the last of them."""
@@ -907,6 +955,19 @@ def test_a_backfill_until_the_day_it_ran_resets_the_incremental_clock():
     assert evaluate(now, history(*runs, behind)).healthy
     behind["run"]["scope"] = today | {"until": "2026-11-26"}
     assert only(evaluate(now, history(*runs, behind))).gate == "item_count"
+
+
+def test_a_backfill_until_the_utc_day_but_not_the_sofia_day_it_ran_keeps_the_clock():
+    """A backfill started at 23:59 UTC on its `until` day, already the next day in Sofia, stayed
+    below that day's articles: the day it ran is Sofia's, not its UTC start's."""
+    runs = [report(stats(valid=60), mode="incremental", hour=h / 2) for h in range(36)]
+    now = report(stats(valid=5), mode="incremental", hour=18)
+    started = T0 + timedelta(hours=17.98)
+    assert (f"{started:%F}", f"{started.astimezone(SOFIA):%F}") == ("2026-11-29", "2026-11-30")
+    utc_day = SCOPE | {"since": "2024-01-01", "until": "2026-11-29"}
+    backfill = report(stats(valid=1), mode="backfill", hour=17.98, scope=utc_day)
+    failure = only(evaluate(now, history(*runs, backfill)))
+    assert "120/h × 0.5 h since the previous run" in failure.message
 
 
 def test_an_entry_with_a_bad_count_is_still_the_previous_run():

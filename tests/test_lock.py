@@ -137,6 +137,23 @@ def test_a_failed_recovery_releases_the_lock(tmp_path, monkeypatch):
     assert other_process_can_lock(tmp_path / ".state" / "fakti.sqlite.lock")
 
 
+def test_a_recovery_that_failed_mid_write_leaves_the_state_unlocked(tmp_path, monkeypatch):
+    """A recovery that fails inside its write transaction (disk I/O error) closes the store:
+    the state is not left write-locked for the next run of the process."""
+    from newsspider.state.sqlite import SQLiteStore
+
+    def broken(self):
+        with self._write():
+            raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(SQLiteStore, "recover", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        get_store(get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)}))
+    other = sqlite3.connect(tmp_path / ".state" / "fakti.sqlite", timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # (not "database is locked")
+    other.close()
+
+
 def test_a_state_that_cannot_be_opened_releases_the_lock(tmp_path):
     """A state file SQLite cannot open (a folder there) fails the run with a setting error and
     leaves the lock free, as a failed recovery does."""
@@ -159,6 +176,21 @@ def test_opening_a_locked_state_exits_3_before_touching_it(tmp_path, caplog):
         in caplog.text
     )
     assert not (tmp_path / ".state" / "fakti.sqlite").exists()  # neither opened nor recovered
+
+
+def test_a_lock_held_without_a_holder_line_is_told_without_one(tmp_path, caplog):
+    """A lock file held but empty (its holder wrote no `pid N since T` line) is told as held,
+    with no empty 'by'."""
+    lock = tmp_path / ".state" / "fakti.sqlite.lock"
+    lock.parent.mkdir(parents=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(LockBusy):
+            get_store(get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path)}))
+    finally:
+        os.close(fd)
+    assert f"another run is using the state (lock {lock} is held); exiting" in caplog.text
 
 
 @pytest.mark.parametrize("held", ["state", "lock file"])
@@ -306,6 +338,17 @@ def test_a_state_reached_through_a_symlink_has_the_same_lock(tmp_path):
     (via_link,) = lock_paths(settings(FAKTI_STATE=f"sqlite://{link}"))
     (direct,) = lock_paths(settings(FAKTI_STATE=f"sqlite://{real}"))
     assert via_link[0] == direct[0] == real.with_name("fakti.sqlite.lock")
+
+
+def test_a_file_that_starts_with_a_lock_line_but_holds_more_is_never_truncated(tmp_path):
+    """Only a whole file of one lock line is a lock: a lock line followed by other data may be
+    another job's file, left as it is."""
+    path = tmp_path / "x.lock"
+    data = b"pid 7 since 2026-11-29T06:30:00+00:00\nsomething else entirely\n"
+    path.write_bytes(data)
+    with pytest.raises(OSError, match="it holds other data"):
+        RunLock(path).acquire()
+    assert path.read_bytes() == data
 
 
 def test_a_lock_line_with_crlf_or_spaces_is_a_lock_and_a_large_file_never_is(tmp_path):

@@ -246,6 +246,14 @@ def test_a_valid_location_is_shown_whole_but_its_password(value: str, shown: str
     assert redact(value) == shown
 
 
+@pytest.mark.parametrize("key", ["password", "pwd", "secret", "token", "auth", "credentials"])
+def test_each_kind_of_secret_query_value_is_hidden(key: str) -> None:
+    """The value of a query key that looks like a secret's (pas, pw, secret, token, auth,
+    cred) is written ***; another key's is shown."""
+    value = f"redis://h:1/0?{key}=Kq7&prefix=team"
+    assert redact(value) == f"redis://h:1/0?{key}=***&prefix=team"
+
+
 def test_a_socket_path_or_a_dot_path_with_an_at_is_a_location() -> None:
     """A review: `unix:///run/sock@main/redis.sock` (redis-py reads it) and the `./` form the
     'mistyped URL' error suggests, `./deploy@web1:22/fakti.sqlite`, were refused."""

@@ -116,6 +116,15 @@ def test_summary_counts_pages_articles_coverage_layers_and_cost():
     assert report["requests_per_new_article"] == 2.0
 
 
+def test_job_listed_is_null_unless_a_distributed_worker_counted_it():
+    """`run.job_listed` is null for a run that is no distributed worker (no stat), and the
+    worker's 0 or 1 as false or true."""
+    assert summarize(STATS, ctx())["run"]["job_listed"] is None
+    for count, listed in ((0, False), (1, True)):
+        stats = STATS | {"distributed/job_listed": count}
+        assert summarize(stats, ctx())["run"]["job_listed"] is listed
+
+
 def test_summary_of_an_empty_run_has_no_divisions_by_zero():
     report = summarize({}, ctx(files={"feed": None}))
     assert report["coverage"]["headline"] is None
@@ -357,6 +366,25 @@ def test_a_run_with_fakti_health_new_baseline_says_so_in_its_history_entry(tmp_p
     runs = get_store(reader).recent_runs(5)
     assert [r.get("new_baseline") for r in runs] == [None, True]
     reader.signals.send_catch_log(signals.engine_stopped)
+
+
+def test_the_report_names_the_rejects_file_only_when_there_is_one(tmp_path):
+    """A run that rejected nothing wrote no rejects file: `run.rejects` is null; one that did
+    names it."""
+    _, clean = _closed_run(tmp_path / "clean", STATS)
+    assert clean["run"]["rejects"] is None
+    crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path / "rejected")})
+    rejects = run_files(crawler).rejects
+    rejects.parent.mkdir(parents=True, exist_ok=True)  # (run_files makes it)
+    rejects.write_text('{"url": "u", "reason": "missing_headline", "partial": {}}\n', "utf-8")
+    crawler.stats.open_spider()
+    ext = RunReport.from_crawler(crawler)
+    spider = SimpleNamespace(args=CrawlArgs(), window=Window(skip_known=True), base_url="http://x")
+    ext.spider_opened(spider)
+    ext.spider_closed(spider, "finished")
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    report = json.loads(run_files(crawler).report.read_text("utf-8"))
+    assert report["run"]["rejects"] == str(rejects)
 
 
 def test_a_distributed_worker_says_so_in_its_report(tmp_path, redis_url):

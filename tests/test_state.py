@@ -189,6 +189,22 @@ def test_get_store_opens_once_recovers_and_closes_on_engine_stopped(tmp_path):
     assert get_store(crawler) is not store  # reopened on demand
 
 
+def test_a_recovery_that_only_rolled_back_is_a_warning(tmp_path, caplog):
+    """Recovering an interrupted run whose feed was never published (rollback only) logs the
+    recovery warning with its counts, as a commit does."""
+    s = SQLiteStore(tmp_path / "out" / ".state" / "fakti.sqlite")
+    s.add_pending(str(tmp_path / "out" / "fakti" / "gone.jsonl"), [(("bg", 1), H1)])
+    s.close()
+    crawler = get_crawler(settings_dict={"FAKTI_OUTPUT_DIR": str(tmp_path / "out")})
+    get_store(crawler)
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    (warning,) = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.getMessage() == (
+        "state recovery after an interrupted run: {'committed_files': 0, 'committed_keys': 0, "
+        "'rolled_back_files': 1, 'rolled_back_keys': 1}"
+    )
+
+
 def test_sightings_are_committed_within_touch_seconds(store, tmp_path, monkeypatch):
     """Sightings are committed every ``TOUCH_SECONDS`` as well as every ``TOUCH_BATCH``
     rows, so a killed run loses at most a few seconds of them, not up to a thousand."""

@@ -226,6 +226,17 @@ def test_newest_published_and_published_since_use_exported_keys(store, tmp_path)
         store.published_since(datetime(2025, 1, 1))
 
 
+def test_a_key_seen_again_but_never_exported_stays_out_of_the_publication_index(store):
+    """A key sighted twice (its record written in between, its publication time corrected)
+    yet never exported is no exported key: not the newest publication, not published since
+    any time."""
+    for published in ("2026-01-01T00:00:00+02:00", "2026-01-01T09:00:00+02:00"):
+        store.touch(("bg", 5), "https://fakti.bg/world/5-x", at(published), H1, 0)
+        assert store.get(("bg", 5)).published_at == at(published)  # (the sighting is written)
+    assert store.newest_published() is None
+    assert store.published_since(at("2025-01-01T00:00:00+02:00")) == []
+
+
 def test_published_since_orders_ties_by_lang_then_numeric_id(store, tmp_path):
     when = at("2025-05-01T10:00:00+03:00")
     for key in [("en", 100), ("bg", 99), ("en", 99)]:
@@ -310,6 +321,15 @@ def test_watermarks_only_move_up_and_survive_a_reopen(reopen):
     with pytest.raises(ValueError, match="naive"):
         s.raise_watermarks({"en": datetime(2027, 1, 1)})
     s.close()
+
+
+def test_no_history_entry_is_read_for_a_count_of_0_or_less(store) -> None:
+    """`recent_runs(0)` (or a negative count) reads no entry, on either backend (SQLite's
+    `LIMIT -1` and Redis's `LRANGE 0 -1` would read them all)."""
+    for n in range(3):
+        store.record_run({"n": n})
+    assert (store.recent_runs(0), store.recent_runs(-1)) == ([], [])
+    assert [r["n"] for r in store.recent_runs(2)] == [1, 2]
 
 
 def test_the_run_history_keeps_its_last_entries(store, monkeypatch) -> None:
