@@ -275,12 +275,14 @@ def redact(location: str, refused: bool = False, misplaced: bool = False) -> str
 
 
 def _hide_userinfo(authority: str) -> str:
-    """``authority`` with the password of its user info (up to its last ``@``) as ``***``."""
+    """``authority`` with the password of its user info (up to its last ``@``) as ``***``;
+    user info without a ``:`` is hidden whole (``redis://s3cret@h``: a password typed without
+    its ``:``, which redis-py takes for a user name)."""
     if "@" not in authority:
         return authority
     userinfo, _, host = authority.rpartition("@")
     user, colon, _ = userinfo.partition(":")
-    return f"{user}{':***' if colon else ''}@{host}"
+    return f"{user + ':***' if colon else '***'}@{host}"
 
 
 def _misplaced_at(url: str) -> bool:
