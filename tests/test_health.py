@@ -456,9 +456,10 @@ def test_two_history_entries_of_the_same_start_time_give_no_rate():
     runs = [report(stats(valid=40), mode="incremental", hour=h) for h in range(6)]
     now = report(stats(valid=3), mode="incremental", hour=6)
     failure = only(evaluate(now, history(*runs, runs[-1])))
-    assert "about 40 expected (40/h × 1 h since the previous run, over the last 5" in (
-        failure.message
-    )
+    assert (
+        "about 40 expected: 40 an hour (the median of the last 5 comparable runs) × 1 h since "
+        "the previous run"
+    ) in (failure.message)
 
 
 def test_history_entries_without_a_valid_start_time_are_left_out():
@@ -872,7 +873,10 @@ def test_old_entries_without_articles_do_not_reset_the_incremental_clock():
     empty = [outage(h) | {"exit_code": 5} for h in range(10, 16)]
     old = [{k: v for k, v in e.items() if k != "watermarks_moved"} for e in healthy + empty]
     now = report(stats(valid=50), mode="incremental", hour=16)
-    expected = "about 280 expected (40/h × 7 h since the previous run"
+    expected = (
+        "about 280 expected: 40 an hour (the median of the last 9 comparable runs) × 7 h since "
+        "the previous run"
+    )
     assert expected in only(evaluate(now, old)).message
 
 
@@ -967,7 +971,10 @@ def test_a_backfill_until_the_utc_day_but_not_the_sofia_day_it_ran_keeps_the_clo
     utc_day = SCOPE | {"since": "2024-01-01", "until": "2026-11-29"}
     backfill = report(stats(valid=1), mode="backfill", hour=17.98, scope=utc_day)
     failure = only(evaluate(now, history(*runs, backfill)))
-    assert "120/h × 0.5 h since the previous run" in failure.message
+    assert (
+        "120 an hour (the median of the last 10 comparable runs) × 30 min since the previous run"
+        in failure.message
+    )
 
 
 def test_an_entry_with_a_bad_count_is_still_the_previous_run():
