@@ -29,6 +29,7 @@ from newsspider.extraction.record import NotArticle
 from newsspider.extraction.urls import compact_key
 from newsspider.items import ArticleItem, RejectItem
 from newsspider.middlewares.safety import ListingGuardMiddleware, TooLarge
+from newsspider.pipelines.rejects import RejectDropped
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders import fakti as fakti_module
 from newsspider.spiders.fakti import FaktiSpider
@@ -2054,26 +2055,26 @@ def test_a_pipeline_error_on_an_errback_item_is_already_held() -> None:
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}
 
 
-def test_a_record_the_validation_rejects_is_held_like_an_extraction_reject() -> None:
-    """``invalid_<field>``: no record this run; the next run must ask for it again."""
+@pytest.mark.parametrize("reason", ["invalid_image_url", "missing_headline"])
+def test_a_record_the_validation_rejects_is_held_like_an_extraction_reject(reason: str) -> None:
+    """A validation reject: no record this run; the next run must ask for it again. Scrapy's
+    ``item_dropped`` names the item the spider yielded (an :class:`ArticleItem`), the reason
+    is the exception's (tests/test_crawl_e2e.py runs it through the engine)."""
     store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)})
     spider, article = _listed_article(store, "Sun, 26 Oct 2025 10:30:00 +0200")
     page = response(article.url, b"<html></html>", article)
-    reject = RejectItem(url=article.url, reason="invalid_image_url", partial={}, layers={})
-    spider._item_dropped(reject, page, DropItem("rejected"))
-    spider._item_dropped(RejectItem(url=article.url, reason="missing:headline"), page, None)
+    spider._item_dropped(ArticleItem(url=article.url), page, RejectDropped(reason, article.url))
     spider._closed(spider, "finished")
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}
 
 
 def test_a_dropped_reject_the_spider_made_is_not_held_again() -> None:
     """An extraction reject (``missing:headline``) was held when the spider made it: its drop
-    by the pipelines holds nothing (only a validation reject, ``invalid_<field>``, is held
-    there)."""
+    by the pipelines holds nothing (only a record the validation rejects is held there)."""
     spider, article = _listed_article(FakeStore(), "Sun, 26 Oct 2025 10:30:00 +0200")
     page = response(article.url, b"<html></html>", article)
     reject = RejectItem(url=article.url, reason="missing:headline", partial={}, layers={})
-    spider._item_dropped(reject, page, DropItem("rejected"))
+    spider._item_dropped(reject, page, RejectDropped("missing:headline", article.url))
     assert spider.coverage.held == {}
 
 

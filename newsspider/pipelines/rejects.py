@@ -19,6 +19,16 @@ from newsspider.state import SettingError
 logger = logging.getLogger(__name__)
 
 
+class RejectDropped(DropItem):
+    """The drop of a :class:`RejectItem` (its ``reason``). Scrapy's ``item_dropped`` signal
+    names the item the spider yielded, not the reject a pipeline made of it: this exception
+    is what tells a receiver that the record was rejected, and why."""
+
+    def __init__(self, reason: str, url: Any) -> None:
+        super().__init__(f"rejected ({reason}): {url}", log_level="DEBUG")
+        self.reason = reason
+
+
 class RejectsPipeline:
     """Each :class:`RejectItem` becomes one line ``{"url", "reason", "partial"}`` (no
     ``layers``), counted as ``rejects/<reason>``; it never reaches the feeds. The file is
@@ -47,7 +57,7 @@ class RejectsPipeline:
         )
         self.stats.inc_value(f"rejects/{reason}")
         self.stats.inc_value("rejects/total")
-        raise DropItem(f"rejected ({reason}): {item.get('url')}", log_level="DEBUG")
+        raise RejectDropped(reason, item.get("url"))
 
     def close_spider(self) -> None:
         if self._writer.file is None:

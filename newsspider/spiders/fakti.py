@@ -71,13 +71,14 @@ from newsspider.extraction.urls import (
     parse_article_url,
     to_fetch_url,
 )
-from newsspider.items import RejectItem
+from newsspider.items import ArticleItem, RejectItem
 from newsspider.loaders import build_item, build_reject
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.robots import ROBOTS_FORBIDDEN, ROBOTS_UNAVAILABLE
 from newsspider.middlewares.safety import TooLarge, listing_cut
 from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
+from newsspider.pipelines.rejects import RejectDropped
 from newsspider.pipelines.writer import write_failure
 from newsspider.spiders.paging import (
     FEED_CHECK,
@@ -356,11 +357,16 @@ class FaktiSpider(scrapy.Spider):
             self._gap(f"a record failed in the pipelines: {failure.value!r:.200}")
 
     def _item_dropped(self, item: Any, response: Response | Failure, exception: Exception) -> None:
-        """A record the validation turned into a reject (``invalid_<field>``): no record this
-        run, so the article is asked for again next run, as for an extraction reject."""
-        reason = str(item.get("reason", "")) if isinstance(item, RejectItem) else ""
-        if reason.startswith("invalid") and isinstance(response, Response):
-            self._hold(response, f"rejected: {reason}")
+        """A record the validation rejected (``item``, as yielded, is an :class:`ArticleItem`;
+        the exception, :class:`RejectDropped`, has the reason): no record this run, so the
+        article is asked for again next run, as for an extraction reject (held when the spider
+        made it). A record dropped otherwise (a duplicate, not emitted) was had."""
+        if (
+            isinstance(exception, RejectDropped)
+            and isinstance(item, ArticleItem)
+            and isinstance(response, Response)
+        ):
+            self._hold(response, f"rejected: {exception.reason}")
 
     def _raise_watermarks(self, reason: str) -> None:
         """After a complete walk, move the watermarks of the scopes walked (see
