@@ -689,6 +689,34 @@ def test_a_run_whose_state_file_went_away_keeps_its_run_file_and_fails(
     assert ids(completed(tmp_path)[1]) == [1, 2, 3, 4]  # (as it said)
 
 
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_run_without_records_whose_state_file_went_away_fails(
+    pipeline_run, make_record, tmp_path, caplog, how
+):
+    """The check came only once a run file was published: a run with nothing new whose state
+    was deleted on its 3rd response said "no records to export", ``health: OK``, exit 0
+    (review: the next run, a first run, wrote the 17 records of the run before again). Now
+    it fails the same way (exit 9) and says why."""
+    first = pipeline_run()
+    first.feed(*(article(make_record(i)) for i in range(1, 4)))
+    first.close()
+    quiet = pipeline_run()
+    state = tmp_path / "out" / ".state" / "fakti.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{state}{suffix}").unlink(missing_ok=True)
+    if how == "replaced":
+        open_store(state).close()
+    quiet.close()
+    assert len(completed(tmp_path)) == 1  # (the first run's: nothing new written)
+    assert quiet.stats.get_value("export/write_failed") == "the state"
+    assert exit_status(quiet.crawler) == 9
+    assert (
+        f"writing the state failed (the state file {state} was {how} during the run): "
+        "stopping the run; the run wrote no records and moves no watermark: the next run "
+        "starts from the state file as it then is (a first run if there is none)"
+    ) in caplog.messages
+
+
 def test_a_run_whose_o_feed_cannot_be_written_fails_and_keeps_its_run_file(
     pipeline_run, make_record, tmp_path
 ):

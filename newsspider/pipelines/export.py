@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import suppress
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -50,9 +51,10 @@ class ExportPipeline:
     pending, for the next run's recovery to commit. A run lock file removed or replaced during
     the run (:func:`~newsspider.extensions.lock.lost_locks`: another run may have rolled this
     run's keys back and exported them itself) fails the file the same way, before publishing.
-    A state file deleted or replaced during the run (:meth:`StateStore.lost`) fails the run
-    once the file is published: its keys are in no state, so the next run writes its records
-    again (not publishing it could lose them: a first run walks back only its first-run days).
+    A state file deleted or replaced during the run (:meth:`StateStore.lost`) fails the run,
+    whether or not it wrote records; its file is published first: its keys are in no state, so
+    the next run writes its records again (not publishing it could lose them: a first run
+    walks back only its first-run days).
     """
 
     def __init__(
@@ -103,26 +105,47 @@ class ExportPipeline:
         self._rows = []
 
     def close_spider(self) -> None:
+        path = self._publish()
+        lost = self.store.lost()
+        if lost is not None:
+            self._state_lost(path, lost)
+        elif path is not None:
+            self._commit(path)
+
+    def _publish(self) -> Path | None:
+        """Publish the run file; ``None`` if there is none (no records, or it failed: its keys
+        are rolled back)."""
         if self._writer.file is None and self._writer.failed is None:
             logger.info("no records to export: no feed file written")
-            return
+            return None
         if self._writer.failed is None:
             with suppress(*self.store.errors):  # (the feed failed: discarded below)
                 self._flush_pending()
         path = self._writer.publish(self._check_lock)
         if path is None:
             self._roll_back()
-            return
+            return None
         self.stats.set_value("export/file", str(path))
-        lost = self.store.lost()
-        if lost is not None:
-            written = self.stats.get_value("export/items", 0)
+        return path
+
+    def _state_lost(self, path: Path | None, lost: str) -> None:
+        """Fail the run whose state went away (``lost``: why), with or without a run file."""
+        if path is None:
             then = (
-                f"; {path.name} is published, but its {written} record(s) are in no state: "
-                "the next run writes them again"
+                "; the run wrote no records and moves no watermark: the next run starts from "
+                "the state file as it then is (a first run if there is none)"
             )
-            write_failed(self.crawler, path.name, OSError(lost), then)
+            write_failed(self.crawler, "the state", OSError(lost), then)
             return
+        written = self.stats.get_value("export/items", 0)
+        then = (
+            f"; {path.name} is published, but its {written} record(s) are in no state: "
+            "the next run writes them again"
+        )
+        write_failed(self.crawler, path.name, OSError(lost), then)
+
+    def _commit(self, path: Path) -> None:
+        """Commit the published file's keys as exported to it."""
         try:
             count = self.store.commit_file(str(path))
         except self.store.errors as exc:
