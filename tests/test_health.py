@@ -437,6 +437,73 @@ def test_incremental_rates_follow_the_site_clock() -> None:
     )
 
 
+def test_rates_and_hours_are_on_one_clock_across_an_upgrade() -> None:
+    """Review: 5 runs by code from before ``site_started`` (60 valid each, 12 s apart on the
+    wall clock: 18,000 an hour), then runs of the new code with the site clock moved 6 h each
+    (a first one of 5 valid, then 30 each).
+    Each pair fell back to the wall clock on its own, this run's hours were the site's:
+    "about 108,000 expected: 18,000 an hour (…) × 6 h", exit 8 on every run after the first.
+    Now the whole comparison is on one clock: the site's (with rates only from pairs that
+    both have it) once this run and the previous have a site start, else the wall clock."""
+    old = [report(stats(valid=60), mode="incremental", hour=h * 12 / 3600) for h in range(5)]
+    entries = [{k: v for k, v in e.items() if k != "site_started"} for e in history(*old)]
+    new = [
+        report(
+            stats(valid=30 if n else 5), mode="incremental", hour=(60 + 12 * n) / 3600, site=6 * n
+        )
+        for n in range(5)
+    ]
+    # the first new run: its previous run has no site start, so the machine clock throughout
+    first = only(evaluate(new[0], entries)).message
+    assert (
+        "about 60 expected: 18,000 an hour (the median of the last 4 comparable runs) × "
+        "12 s since the previous run" in first
+    )
+    for n in range(1, 4):  # too few pairs with a site start on both sides: skipped
+        verdict = evaluate(new[n], entries + history(*new[:n]))
+        assert verdict.healthy, verdict.failures
+        assert (
+            "item-count gate skipped: fewer than FAKTI_HEALTH_ITEMS_MIN_RUNS=3 earlier "
+            "comparable healthy runs"
+        ) in verdict.notes
+    healed = evaluate(new[4], entries + history(*new[:4]))
+    assert healed.healthy and not [n for n in healed.notes if "item-count" in n]
+    fewer = report(stats(valid=1), mode="incremental", hour=0.03, site=24 + 6)
+    assert only(evaluate(fewer, entries + history(*new))).message == (
+        "item count far below the usual: 1 valid article(s), about 30 expected: 5 an hour "
+        "(the median of the last 4 comparable runs) × 6 h since the previous run; "
+        "minimum 30% of it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("site", "hour", "note"),
+    [
+        (-27, 0.1, "the site clock is 27 h behind the previous run's"),
+        (0, 0.1, "the site clock is 0 s behind the previous run's"),
+        (None, 5 / 60 - 1 / 3600, "the machine clock is 1 s behind the previous run's"),
+    ],
+)
+def test_a_clock_gone_back_skips_the_item_count_gate(site, hour, note) -> None:
+    """Review: the site clock moved back 27 h gave "item-count gate skipped: about -15.7
+    expected (0.583 an hour … × -27 h since the previous run)", and a start a hair before
+    the previous one "-0 s". Now the note says the clock (the site's, or the machine's when
+    the runs have no site start) went back."""
+    runs = [
+        report(
+            stats(valid=35), mode="incremental", hour=h / 60, site=None if site is None else h - 5
+        )
+        for h in range(6)
+    ]
+    verdict = evaluate(
+        report(stats(valid=35), mode="incremental", hour=hour, site=site), history(*runs)
+    )
+    assert verdict.healthy
+    assert [n for n in verdict.notes if n.startswith("item-count")] == [
+        f"item-count gate skipped: {note}"
+    ]
+
+
 def test_an_incremental_run_compares_the_latest_rates():
     """The rates are those of the last FAKTI_HEALTH_HISTORY_RUNS runs: ten hourly runs of 400,
     then ten of 40, expect 40 an hour, not 400."""

@@ -428,15 +428,12 @@ def clock_behind(started: datetime, history: Sequence[Mapping[str, Any]]) -> str
     )
 
 
-def _hours(later: Mapping[str, Any], earlier: Mapping[str, Any]) -> float:
-    """The hours from the run of ``earlier`` to that of ``later`` (entries with a valid
-    ``started``): by the site's clock when both have a site start, which discovery and the
-    watermarks follow (the crawler's clock may step; the replica's site clock may be moved
-    hours between runs seconds apart: runs of 9 expected 98, exit 8); else by the wall clock."""
-    since, until = _time(earlier, "site_started"), _time(later, "site_started")
+def _hours(later: Mapping[str, Any], earlier: Mapping[str, Any], key: str) -> float | None:
+    """The hours from the run of ``earlier`` to that of ``later`` by their time ``key``
+    (:func:`_time`), or ``None`` when either lacks it."""
+    since, until = _time(earlier, key), _time(later, key)
     if since is None or until is None:
-        since, until = _time(earlier), _time(later)
-    assert since is not None and until is not None
+        return None
     return (until - since).total_seconds() / 3600
 
 
@@ -447,10 +444,8 @@ def _number(value: float) -> str:
 
 
 def _duration(hours: float) -> str:
-    """``45 s``, ``2 min 8 s``, ``7 h 30 min``, ``4 days 2 h``: to the second under an hour,
-    the minute under two days, else the hour (a clock set back gives ``-30 min``)."""
-    if hours < 0:
-        return f"-{_duration(-hours)}"
+    """``45 s``, ``2 min 8 s``, ``7 h 30 min``, ``4 days 2 h`` (``hours`` >= 0): to the
+    second under an hour, the minute under two days, else the hour."""
     seconds = round(hours * 3600)
     if seconds < 3600:
         m, s = divmod(seconds, 60)
@@ -469,22 +464,33 @@ def _usual(
     history: Sequence[Mapping[str, Any]],
     th: Thresholds,
     verdict: Verdict,
-) -> tuple[float, str] | None:
-    """``(expected valid articles, how)`` from comparable healthy runs.
+) -> tuple[float, str] | str:
+    """``(expected valid articles, how)`` from comparable healthy runs, or why the gate is
+    skipped.
 
     Incremental runs compare the rate per hour since the previous run that took their
     articles (:func:`_walked_ours`; each rate over the hours since the one before it that
-    did, :func:`_hours`), times this run's hours since its own: a run
-    15 minutes after the last one expects a quarter of an hourly one. History entries without
-    a valid ``started`` time are left out of that, with a note. A ``refresh=N`` run, whose
-    count is mostly the N days it fetches again whatever the gap, compares counts as other
-    modes do (by rates, a gap alone failed it: exit 8).
+    did), times this run's hours since its own: a run 15 minutes after the last one expects
+    a quarter of an hourly one. The hours are all on one clock: the site's
+    (``site_started``, which discovery and the watermarks follow: the replica's may be moved
+    hours between runs seconds apart) when this run and the previous one have it, rates then
+    only from pairs of runs that both have it; else the wall clock's (``started``). (Each
+    pair on its own clock mixed them: after an upgrade, rates of wall-clock seconds times
+    site-clock hours expected 108,000, exit 8 on every run.) A clock behind the previous
+    run's start skips the gate (it expected a negative count). History entries without a valid
+    ``started`` time are left out, with a note. A ``refresh=N`` run, whose count is mostly
+    the N days it fetches again whatever the gap, compares counts as other modes do (by
+    rates, a gap alone failed it: exit 8).
     """
+    too_few = (
+        f"fewer than FAKTI_HEALTH_ITEMS_MIN_RUNS={th.items_min_runs} earlier comparable "
+        "healthy runs"
+    )
     if report["run"]["mode"] != "incremental" or report["run"]["scope"].get("refresh"):
         base = [float(e.get("valid", 0)) for e in history if _baseline(e, report)]
         base = base[-th.history_runs :]
         if len(base) < th.items_min_runs:
-            return None
+            return too_few
         return median(base), f"the median of the last {len(base)} comparable runs"
     walks = [e for e in history if _walked_ours(e, report, th)]
     timed = [e for e in walks if _time(e) is not None]
@@ -493,15 +499,23 @@ def _usual(
             f"item-count gate: {malformed} history entr{'y' if malformed == 1 else 'ies'} "
             "without a valid 'started' time left out"
         )
+    if not timed:
+        return too_few
+    key, clock = "site_started", "site"
+    if _hours(report["run"], timed[-1], key) is None:
+        key, clock = "started", "machine"
     rates = [
         e.get("valid", 0) / hours
         for before, e in pairwise(timed)
-        if _baseline(e, report) and (hours := _hours(e, before)) > 0
+        if _baseline(e, report) and (hours := _hours(e, before, key)) is not None and hours > 0
     ]
     rates = rates[-th.history_runs :]
     if len(rates) < th.items_min_runs:
-        return None
-    hours = _hours(report["run"], timed[-1])
+        return too_few
+    hours = _hours(report["run"], timed[-1], key)
+    assert hours is not None
+    if hours <= 0:
+        return f"the {clock} clock is {_duration(-hours)} behind the previous run's"
     rate = median(rates)
     return rate * hours, (
         f"{_number(rate)} an hour (the median of the last {len(rates)} comparable runs) × "
@@ -521,11 +535,8 @@ def _item_count(
         verdict.notes.append("item-count gate skipped: a distributed worker does a share of a job")
         return None
     usual = _usual(report, history, th, verdict)
-    if usual is None:
-        verdict.notes.append(
-            "item-count gate skipped: fewer than FAKTI_HEALTH_ITEMS_MIN_RUNS="
-            f"{th.items_min_runs} earlier comparable healthy runs"
-        )
+    if isinstance(usual, str):
+        verdict.notes.append(f"item-count gate skipped: {usual}")
         return None
     expected, how = usual
     if expected < th.items_min_median:
