@@ -275,15 +275,27 @@ def test_an_unmarked_state_of_an_earlier_version_is_used_and_marked(tmp_path):
         (
             "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);"
             "INSERT INTO customers VALUES (1, 'alice');",
-            "it is another program's database (tables not of a state: customers)",
+            "it is another program's database (not of a state: table customers)",
         ),
         (
             EARLY_SCHEMA + "CREATE TABLE customers (id INTEGER PRIMARY KEY);",
-            "it is another program's database (tables not of a state: customers)",
+            "it is another program's database (not of a state: table customers)",
         ),
         (
             "CREATE TABLE keys (k TEXT PRIMARY KEY, v BLOB);",
-            "it is another program's database (tables not of a state: keys)",
+            "it is another program's database (not of a state: table keys)",
+        ),
+        (
+            "CREATE VIEW recent AS SELECT 1 AS one;",
+            "it is another program's database (not of a state: view recent)",
+        ),
+        (
+            EARLY_SCHEMA + "CREATE TRIGGER audit AFTER INSERT ON keys BEGIN SELECT 1; END;",
+            "it is another program's database (not of a state: trigger audit)",
+        ),
+        (
+            EARLY_SCHEMA + "CREATE INDEX keys_by_url ON keys (url);",
+            "it is another program's database (not of a state: index keys_by_url)",
         ),
         (
             "PRAGMA application_id = 1234; CREATE TABLE t (x);",
@@ -302,6 +314,9 @@ def test_an_unmarked_state_of_an_earlier_version_is_used_and_marked(tmp_path):
         "other-tables",
         "ours-and-others",
         "keys-of-other-columns",
+        "only-a-view",
+        "ours-and-a-trigger",
+        "ours-and-an-index",
         "other-app",
         "other-app-empty",
         "newer",
@@ -311,7 +326,8 @@ def test_another_database_at_the_state_path_is_refused_and_left_as_it_is(tmp_pat
     """Another program's database at the state's path was used as the state: its journal mode
     switched to WAL, the state's tables added to it, and the run was a first run (127 records
     written again); one with a ``keys`` table of other columns failed on ``published_ts``,
-    switched to WAL already."""
+    switched to WAL already. One with only a view (or our tables and a trigger or index of
+    its own) was taken as empty too: only tables were looked at."""
     path = tmp_path / "fakti.sqlite"
     with closing(sqlite3.connect(path)) as db:
         db.executescript(script)

@@ -82,30 +82,33 @@ def _identity(path: Path) -> tuple[int, int]:
 
 
 @cache
-def _our_tables() -> dict[str, list[str]]:
-    """The column names of each table of :data:`_SCHEMA`."""
+def _our_schema() -> dict[tuple[str, str], list[str] | str]:
+    """The schema objects of :data:`_SCHEMA` (:func:`_schema`)."""
     with closing(sqlite3.connect(":memory:")) as db:
         db.executescript(_SCHEMA)
-        return _tables(db)
+        return _schema(db)
 
 
-def _tables(db: sqlite3.Connection) -> dict[str, list[str]]:
-    """The column names of each table of ``db`` (not SQLite's own ``sqlite_*``)."""
-    names = db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' "
-        "AND name NOT LIKE 'sqlite!_%' ESCAPE '!'"
+def _schema(db: sqlite3.Connection) -> dict[tuple[str, str], list[str] | str]:
+    """Each schema object of ``db`` (not SQLite's own ``sqlite_*``) by ``(type, name)``: a
+    table's column names, another's (index, view, trigger) SQL."""
+    rows = db.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!'"
     ).fetchall()
     return {
-        name: [
+        (kind, name): [
             column for _, column, *_ in db.execute("SELECT * FROM pragma_table_info(?)", (name,))
         ]
-        for (name,) in names
+        if kind == "table"
+        else sql
+        for kind, name, sql in rows
     }
 
 
 def _refusal(db: sqlite3.Connection) -> str | None:
     """Why ``db`` is not a state this version may use (read only), or ``None``: it is one
-    (marked, or unmarked with only tables of ours: an earlier version's), or has no table."""
+    (marked, or unmarked with only tables and indexes of ours: an earlier version's), or has
+    no schema object."""
     app_id = db.execute("PRAGMA application_id").fetchone()[0]
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if app_id == APPLICATION_ID:
@@ -117,10 +120,14 @@ def _refusal(db: sqlite3.Connection) -> str | None:
         return None
     if app_id:
         return f"it is another program's database (application_id {app_id:#x})"
-    ours = _our_tables()
-    other = sorted(name for name, columns in _tables(db).items() if ours.get(name) != columns)
+    ours = _our_schema()
+    other = sorted(
+        f"{kind} {name}"
+        for (kind, name), shape in _schema(db).items()
+        if ours.get((kind, name)) != shape
+    )
     if other:
-        return f"it is another program's database (tables not of a state: {', '.join(other)})"
+        return f"it is another program's database (not of a state: {', '.join(other)})"
     return None
 
 
