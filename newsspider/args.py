@@ -12,25 +12,34 @@ import math
 import re
 import string
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlparse, urlsplit
 
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.settings import default_settings as scrapy_defaults
+from w3lib.url import file_uri_to_path
 
 from newsspider import settings as project_settings
 from newsspider.extensions.health import HISTORY_READ, finish_reasons, min_coverage
-from newsspider.extensions.lock import lock_paths
+from newsspider.extensions.lock import STATE_COMPANIONS, lock_paths
 from newsspider.extensions.monitors import ACTION_SETTINGS, action_paths, load_actions
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA
 from newsspider.extraction.record import RECORD_FIELDS
 from newsspider.extraction.urls import ArticleRef, parse_article_url
 from newsspider.pipelines.dedup import emit_mode
-from newsspider.state import check_location, is_redis, redact, state_file
+from newsspider.pipelines.runfiles import FEED_SUBDIR
+from newsspider.state import (
+    DEFAULT_STATE_PATH,
+    check_location,
+    is_redis,
+    redact,
+    state_file,
+    state_location_of,
+)
 
 LANGS = ("bg", "en")
 #: The longest span, in days, a day or minute count may cover (about a century).
@@ -331,8 +340,7 @@ def _paths(settings: Mapping[str, object]) -> list[tuple[str, str, str]]:
     ``FAKTI_OUTPUT_DIR``, ``FAKTI_LOCK_FILE``, a SQLite ``FAKTI_STATE``'s file and the
     ``-o``/``-O`` feeds' (``FEEDS``)."""
     given = [(name, settings.get(name)) for name in ("FAKTI_OUTPUT_DIR", "FAKTI_LOCK_FILE")]
-    feeds = settings.get("FEEDS")
-    given += [("FEEDS", uri) for uri in (feeds if isinstance(feeds, Mapping) else ())]
+    given += [("FEEDS", uri) for uri in _feeds(settings)]
     paths = [(name, str(value), str(value)) for name, value in given if value is not None]
     state = state_file(str(settings.get("FAKTI_STATE") or ""))
     if state is not None:
@@ -445,21 +453,109 @@ def _check_names(settings: Mapping[str, object]) -> None:
             raise ValueError(f"setting {name}: unknown; did you mean {close[0]}?")
 
 
+#: The record fields, as the errors list them.
+FIELD_NAMES = ",".join(RECORD_FIELDS)
+
+
+def _fields_problem(given: Iterable[object]) -> str:
+    """Why ``given`` (field names) is no list of record fields, or ``""``: Scrapy writes ``{}``
+    for each record whose fields are all unknown, and ``layers`` is never exported."""
+    fields = list(given)
+    unknown = [field for field in fields if field not in RECORD_FIELDS]
+    if unknown:
+        return f"unknown field {unknown[0]!r}"
+    return "" if fields else "no field"
+
+
 def _check_feed_fields(value: object) -> None:
     """``FEED_EXPORT_FIELDS`` (as Scrapy reads it: a list, a dict of field → column, their JSON or
-    a comma list) must name one or more record fields: Scrapy writes ``{}`` for each record
-    whose fields are all unknown."""
-    expected = f"record fields, comma-separated ({','.join(RECORD_FIELDS)})"
+    a comma list) must name one or more record fields."""
+    expected = f"record fields, comma-separated ({FIELD_NAMES})"
     try:
         given = (
             BaseSettings({"FIELDS": value}).getdictorlist("FIELDS") if str(value).strip() else []
         )
     except ValueError:
         raise _bad("FEED_EXPORT_FIELDS", value, expected, "not a list") from None
-    unknown = [field for field in given if field not in RECORD_FIELDS]
-    if not given or unknown:
-        reason = f"unknown field {unknown[0]!r}" if unknown else "no field"
-        raise _bad("FEED_EXPORT_FIELDS", value, expected, reason)
+    problem = _fields_problem(given)
+    if problem:
+        raise _bad("FEED_EXPORT_FIELDS", value, expected, problem)
+
+
+def _feeds(settings: Mapping[str, object]) -> dict[str, object]:
+    """The ``-o``/``-O`` feeds (``FEEDS``): URI → options."""
+    feeds = settings.get("FEEDS")
+    if not isinstance(feeds, Mapping):
+        return {}
+    return {str(uri): options for uri, options in feeds.items()}
+
+
+def _local_file(uri: str) -> Path | None:
+    """The file a feed URI names, as Scrapy's file storage reads it (a path, or a ``file:``
+    URI); ``None`` for another storage (``s3://``, ``stdout:``)."""
+    if uri.startswith("file:"):
+        return Path(file_uri_to_path(uri))
+    return None if urlparse(uri).scheme else Path(uri)
+
+
+def _project_files(settings: Mapping[str, object]) -> tuple[dict[Path, str], dict[Path, str]]:
+    """The files a feed must not name (the state file and its SQLite files, the run locks) and
+    the folders it must not write into (``.state/``, and the run files' ``fakti/``, whose
+    names the runs own and the analysts' glob reads), resolved, each with what it is."""
+    files: dict[Path, str] = {}
+    state = state_file(state_location_of(settings))
+    if state is not None:
+        for suffix in STATE_COMPANIONS:
+            files[Path(f"{state}{suffix}").resolve()] = "the state file" + (
+                f"'s {suffix} file" if suffix else ""
+            )
+    for lock, name in lock_paths(settings):
+        what = "FAKTI_LOCK_FILE" if name == "FAKTI_LOCK_FILE" else "the state's run lock"
+        files[lock.resolve()] = what
+    output = Path(str(settings.get("FAKTI_OUTPUT_DIR", "output")))
+    folders = {
+        (output / DEFAULT_STATE_PATH.parent).resolve(): "the state's folder",
+        (output / FEED_SUBDIR).resolve(): "the run files' folder",
+    }
+    return files, folders
+
+
+def _feed_target_problem(uri: str, files: dict[Path, str], folders: dict[Path, str]) -> str:
+    """Why the feed ``uri`` would write over the project's own files (:func:`_project_files`),
+    or ``""``."""
+    path = _local_file(uri)
+    if path is None:
+        return ""
+    target = path.resolve()
+    if target in files:
+        return f"{files[target]}: the feed would overwrite it"
+    for folder, what in folders.items():
+        if target.is_relative_to(folder):
+            return f"inside {what} {str(folder)!r}"
+    return ""
+
+
+def check_feeds(settings: Mapping[str, object]) -> None:
+    """Each ``-o``/``-O`` feed (``FEEDS``): a local file must not be the state's, a lock, nor in
+    ``.state/`` or ``fakti/`` under ``FAKTI_OUTPUT_DIR`` (a feed on the state file overwrote
+    it); its own ``fields``, if given, a list of one or more record fields (Scrapy takes them
+    as written). ``ValueError`` naming the feed."""
+    feeds = _feeds(settings)
+    if not feeds:
+        return
+    files, folders = _project_files(settings)
+    for uri, options in feeds.items():
+        problem = _feed_target_problem(uri, files, folders)
+        if problem:
+            expected = "a file of its own, outside FAKTI_OUTPUT_DIR's .state/ and fakti/"
+            raise _bad("FEEDS", uri, expected, problem)
+        if isinstance(options, Mapping) and "fields" in options:
+            fields = options["fields"]
+            listed = isinstance(fields, (list, tuple, Mapping))
+            problem = _fields_problem(fields) if listed else "not a list"
+            if problem:
+                reason = f"the fields of feed {uri!r}: {problem}"
+                raise _bad("FEEDS", fields, f"a list of record fields ({FIELD_NAMES})", reason)
 
 
 def _given_for_the_run(settings: Mapping[str, object], name: str) -> bool:
@@ -577,6 +673,7 @@ def validate_settings(settings: Mapping[str, object]) -> None:
     if state:
         check_location(state)
     lock_paths(settings)  # (FAKTI_LOCK_FILE naming the state file)
+    check_feeds(settings)
     if is_redis(state) and not state.lower().startswith("unix:"):
         try:
             db = urlsplit(state).path.strip("/")

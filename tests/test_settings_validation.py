@@ -403,6 +403,80 @@ def test_feed_export_fields_may_be_some_record_fields_or_left_out() -> None:
         validate_settings(project_settings(FEED_EXPORT_FIELDS=value))
 
 
+FEED_OUTSIDE = "expected a file of its own, outside FAKTI_OUTPUT_DIR's .state/ and fakti/"
+
+
+@pytest.mark.parametrize(
+    ("feed", "settings", "reason"),
+    [
+        # -O $D/.state/fakti.sqlite:jsonlines zeroed the state's header, exit 0; the next run
+        # exited 1 "file is not a database", every key and watermark gone (review)
+        ("{d}/.state/fakti.sqlite", {}, "the state file: the feed would overwrite it"),
+        ("file://{d}/.state/fakti.sqlite-wal", {}, "the state file's -wal file: the feed would"),
+        ("{d}/fakti/../.state/fakti.sqlite.lock", {}, "the state's run lock: the feed would"),
+        ("{d}/.state/all.jsonl", {}, "inside the state's folder '{d}/.state'"),
+        ("{d}/fakti/all.jsonl", {}, "inside the run files' folder '{d}/fakti'"),
+        ("{d}/s.sqlite-journal", {"FAKTI_STATE": "sqlite://{d}/s.sqlite"}, "the state file's "),
+        ("{d}/s.sqlite-shm", {"FAKTI_STATE": "{d}/s.sqlite"}, "the state file's -shm file"),
+        ("{d}/s.sqlite.lock", {"FAKTI_STATE": "{d}/s.sqlite"}, "the state's run lock"),
+        ("{d}/jobs.lock", {"FAKTI_LOCK_FILE": "{d}/jobs.lock"}, "FAKTI_LOCK_FILE: the feed"),
+    ],
+)
+def test_a_feed_on_the_state_a_lock_or_the_runs_folders_is_refused(
+    tmp_path: Path, feed: str, settings: dict[str, str], reason: str
+) -> None:
+    d = str(tmp_path / "out")
+    given = {name: value.format(d=d) for name, value in settings.items()}
+    feeds = {feed.format(d=d): {"format": "jsonlines"}}
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(FAKTI_OUTPUT_DIR=d, FEEDS=feeds, **given))
+    assert str(info.value).startswith(
+        f"setting FEEDS: bad value {feed.format(d=d)!r} ({reason.format(d=d)}"
+    )
+    assert str(info.value).endswith(f"); {FEED_OUTSIDE}")
+
+
+def test_a_feed_of_its_own_is_accepted(tmp_path: Path) -> None:
+    d = tmp_path / "out"
+    feeds = {
+        f"{d}/all.jsonl": {"format": "jsonlines"},
+        f"file://{d}/state.sqlite.jsonl": {"format": "jsonlines"},
+        f"{tmp_path}/s.jsonl": {"format": "jsonlines"},  # (beside an explicit FAKTI_STATE)
+        "stdout:": {"format": "jsonlines"},
+        "s3://bucket/fakti/all.jsonl": {"format": "jsonlines"},
+    }
+    state = str(tmp_path / "s.sqlite")
+    validate_settings(project_settings(FAKTI_OUTPUT_DIR=str(d), FEEDS=feeds, FAKTI_STATE=state))
+    assert not d.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        # each wrote one line per record, exit 0: 39 lines of {} (review), or the internal layers
+        (["bogus"], "unknown field 'bogus'"),
+        ([], "no field"),
+        (["url", "layers"], "unknown field 'layers'"),
+        ({"url": "link", "layers": "x"}, "unknown field 'layers'"),
+        ("url,headline", "not a list"),  # (Scrapy takes it as written: its characters)
+        (None, "not a list"),  # (every field of the item, layers too)
+    ],
+)
+def test_a_feeds_own_fields_are_record_fields(fields: object, reason: str) -> None:
+    feeds = {"/tmp/f.jsonl": {"format": "jsonlines"}, "/tmp/g.jsonl": {"fields": fields}}
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(FEEDS=feeds))
+    assert str(info.value) == (
+        f"setting FEEDS: bad value {fields!r} (the fields of feed '/tmp/g.jsonl': {reason}); "
+        f"expected a list of record fields ({FIELDS_FORM.split('(', 1)[1]}"
+    )
+
+
+def test_a_feeds_own_fields_may_be_some_record_fields() -> None:
+    for fields in (["url", "headline"], ("lang",), {"url": "link"}):
+        validate_settings(project_settings(FEEDS={"/tmp/f.jsonl": {"fields": fields}}))
+
+
 WORKER_MODE = "only a distributed worker reads it, and FAKTI_STATE is no redis:// URL"
 REPLICA_MODE = "only -a replica=1 reads it"
 
@@ -689,6 +763,23 @@ BAD_RUNS = {
         ],
         "setting FAKTI_SPIDERMON_PASSED_ACTIONS: bad value 'spidermon.core.actions.Action' "
         "(spidermon.core.actions.Action is an abstract Action, which cannot run)",
+    ),
+    # it overwrote the state's header: exit 0, and the next run "file is not a database"
+    "feed on the state": (
+        [
+            *("-a", "replica=0", "-s", "FAKTI_BASE_URL=http://127.0.0.1:9"),
+            *("-s", "FAKTI_OUTPUT_DIR={tmp}/live", "-O", "{tmp}/live/.state/fakti.sqlite:jsonl"),
+        ],
+        "setting FEEDS: bad value '",
+    ),
+    "feed on the replica's state": (
+        ["-s", "FAKTI_OUTPUT_DIR={tmp}/rep", "-O", "{tmp}/rep/replica/.state/fakti.sqlite:jsonl"],
+        "setting FEEDS: bad value '",
+    ),
+    # 39 lines of {}, exit 0
+    "feed fields": (
+        ["-s", 'FEEDS={"{tmp}/f.jsonl": {"format": "jsonlines", "fields": ["bogus"]}}'],
+        "setting FEEDS: bad value ['bogus'] (the fields of feed '",
     ),
     "setting given twice": (
         ["-s", "FAKTI_EMIT=new", "-s", "FAKTI_GZIP=1", "-s", "FAKTI_GZIP=0"],

@@ -31,6 +31,7 @@ from twisted.python.failure import Failure
 from newsspider.args import (
     ArgumentError,
     CrawlArgs,
+    check_feeds,
     check_modes,
     parse_args,
     site_root,
@@ -255,6 +256,7 @@ class FaktiSpider(scrapy.Spider):
                 from newsspider.replica.embedded import own_output
 
                 logger.info("replica=1: output in %s", own_output(settings))
+                check_feeds(settings)  # (against the replica's own state and run files too)
         spider.base_url = base
         spider.extra_hosts = extra_hosts
         apply_contact(settings)
