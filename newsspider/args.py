@@ -666,6 +666,12 @@ def validate_settings(settings: Mapping[str, object]) -> None:
         _check_feed_fields(settings.get("FEED_EXPORT_FIELDS"))
     if "FAKTI_EMIT" in settings:
         emit_mode(settings.get("FAKTI_EMIT"))
+    if settings.get("JOBDIR"):
+        raise ValueError(
+            "setting JOBDIR: not supported: the state store resumes where a run stopped (see "
+            "the README, 'Crash safety and exactly-once'), and Scrapy's persisted request "
+            "filter made every later run send 0 requests; leave JOBDIR out"
+        )
     lock = str(settings.get("FAKTI_LOCK_FILE") or "")
     if lock and _is_dir(lock):
         raise _bad("FAKTI_LOCK_FILE", lock, "a file path", "a folder")

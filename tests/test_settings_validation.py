@@ -260,6 +260,20 @@ def test_a_baseline_shorter_than_the_runs_the_item_gate_needs_is_refused() -> No
     validate_settings(project_settings(FAKTI_HEALTH_HISTORY_RUNS="3"))
 
 
+def test_a_job_folder_is_refused(tmp_path: Path) -> None:
+    """With -s JOBDIR, Scrapy's persisted request filter dropped the two edition feeds, the only
+    start requests, of every later run: 0 requests, nothing written, 'health: OK', exit 0."""
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(JOBDIR=str(tmp_path / "job")))
+    assert str(info.value) == (
+        "setting JOBDIR: not supported: the state store resumes where a run stopped (see the "
+        "README, 'Crash safety and exactly-once'), and Scrapy's persisted request filter made "
+        "every later run send 0 requests; leave JOBDIR out"
+    )
+    assert not (tmp_path / "job").exists()
+    validate_settings(project_settings(JOBDIR=""))  # (Scrapy takes it for none)
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [
@@ -542,7 +556,7 @@ def test_in_a_plain_mapping_the_names_it_holds_are_the_ones_given() -> None:
 def test_other_settings_are_not_taken_for_a_mistyped_fakti_one() -> None:
     """Scrapy's, Spidermon's and other extensions' settings pass; only what the user gave
     is looked at (Scrapy's defaults are not)."""
-    others = ("LOG_LEVEL", "JOBDIR", "SPIDERMON_SLACK_RECIPIENTS", "ITEM_STATE", "REDIS_URL")
+    others = ("LOG_LEVEL", "DEPTH_LIMIT", "SPIDERMON_SLACK_RECIPIENTS", "ITEM_STATE", "REDIS_URL")
     validate_settings(project_settings(**dict.fromkeys(others, "1")))
     settings = project_settings()
     settings.set(" FAKTI_STATE", "x", priority="default")
