@@ -586,13 +586,13 @@ def check_modes(settings: Mapping[str, object], args: CrawlArgs) -> None:
             )
 
 
-def _is_dir(path: str) -> bool:
-    """Whether ``path`` is a folder (one that cannot be looked at is left to the lock's own
-    one-line error)."""
+def _is_dir(path: str | Path, unknown: bool = False) -> bool:
+    """Whether ``path`` is a folder; ``unknown`` if it cannot be looked at (left to the lock's
+    own one-line error)."""
     try:
         return Path(path).is_dir()
     except OSError:
-        return False
+        return unknown
 
 
 def validate_settings(settings: Mapping[str, object]) -> None:
@@ -675,6 +675,10 @@ def validate_settings(settings: Mapping[str, object]) -> None:
     lock = str(settings.get("FAKTI_LOCK_FILE") or "")
     if lock and _is_dir(lock):
         raise _bad("FAKTI_LOCK_FILE", lock, "a file path", "a folder")
+    if lock and not _is_dir(Path(lock).parent, unknown=True):  # (the lock would make it)
+        folder = str(Path(lock).parent)
+        reason = f"no folder {folder!r}: a shared lock's folder mistyped would be a lock of its own"
+        raise _bad("FAKTI_LOCK_FILE", lock, "a file in an existing folder", reason)
     state = str(settings.get("FAKTI_STATE") or "")
     if state:
         check_location(state)

@@ -260,6 +260,24 @@ def test_a_baseline_shorter_than_the_runs_the_item_gate_needs_is_refused() -> No
     validate_settings(project_settings(FAKTI_HEALTH_HISTORY_RUNS="3"))
 
 
+def test_a_lock_file_must_be_in_an_existing_folder(tmp_path: Path) -> None:
+    """A lock in a missing folder was taken after making the folder: a typo in a shared lock's
+    folder gave a private lock, and the jobs no longer excluded each other."""
+    (tmp_path / "file").write_text("")
+    for folder in (tmp_path / "nonexistent" / "dir", tmp_path / "file"):
+        lock = str(folder / "x.lock")
+        with pytest.raises(ValueError) as info:
+            validate_settings(project_settings(FAKTI_LOCK_FILE=lock))
+        assert str(info.value) == (
+            f"setting FAKTI_LOCK_FILE: bad value {lock!r} (no folder {str(folder)!r}: a shared "
+            "lock's folder mistyped would be a lock of its own); expected a file in an existing "
+            "folder"
+        )
+    assert not (tmp_path / "nonexistent").exists()
+    validate_settings(project_settings(FAKTI_LOCK_FILE=str(tmp_path / "x.lock")))
+    validate_settings(project_settings(FAKTI_LOCK_FILE="x.lock"))  # (in the working folder)
+
+
 def test_a_job_folder_is_refused(tmp_path: Path) -> None:
     """With -s JOBDIR, Scrapy's persisted request filter dropped the two edition feeds, the only
     start requests, of every later run: 0 requests, nothing written, 'health: OK', exit 0."""
@@ -440,6 +458,7 @@ def test_a_feed_on_the_state_a_lock_or_the_runs_folders_is_refused(
     tmp_path: Path, feed: str, settings: dict[str, str], reason: str
 ) -> None:
     d = str(tmp_path / "out")
+    (tmp_path / "out").mkdir()  # (FAKTI_LOCK_FILE's folder)
     given = {name: value.format(d=d) for name, value in settings.items()}
     feeds = {feed.format(d=d): {"format": "jsonlines"}}
     with pytest.raises(ValueError) as info:
