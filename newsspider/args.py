@@ -566,6 +566,29 @@ def _given_for_the_run(settings: Mapping[str, object], name: str) -> bool:
     return name in settings
 
 
+def _short_baseline(settings: Mapping[str, object], history: object, needed: object) -> ValueError:
+    """The error for ``FAKTI_HEALTH_ITEMS_MIN_RUNS`` (``needed``) above
+    ``FAKTI_HEALTH_HISTORY_RUNS`` (``history``): it names the one given for the run (the
+    first if both or neither were), and says when the other's value is its default."""
+    never = "the item-count gate would never apply"
+    if _given_for_the_run(settings, "FAKTI_HEALTH_HISTORY_RUNS") and not _given_for_the_run(
+        settings, "FAKTI_HEALTH_ITEMS_MIN_RUNS"
+    ):
+        return _bad(
+            "FAKTI_HEALTH_HISTORY_RUNS",
+            history,
+            f"at least {needed}, or FAKTI_HEALTH_ITEMS_MIN_RUNS given at most {history}",
+            f"fewer runs than FAKTI_HEALTH_ITEMS_MIN_RUNS, {needed} by default: {never}",
+        )
+    default = "" if _given_for_the_run(settings, "FAKTI_HEALTH_HISTORY_RUNS") else " by default"
+    return _bad(
+        "FAKTI_HEALTH_ITEMS_MIN_RUNS",
+        needed,
+        f"at most FAKTI_HEALTH_HISTORY_RUNS ({history}{default})",
+        f"more runs than the baseline holds: {never}",
+    )
+
+
 def check_modes(settings: Mapping[str, object], args: CrawlArgs) -> None:
     """A ``FAKTI_WORKER_*`` setting given for a run without a ``redis://`` ``FAKTI_STATE``, or a
     ``FAKTI_REPLICA_*`` one without ``replica=1``, would be ignored: a ``ValueError`` saying
@@ -624,12 +647,7 @@ def validate_settings(settings: Mapping[str, object]) -> None:
     history = settings.get("FAKTI_HEALTH_HISTORY_RUNS")
     needed = settings.get("FAKTI_HEALTH_ITEMS_MIN_RUNS")
     if history is not None and needed is not None and int(float(needed)) > int(float(history)):
-        raise _bad(
-            "FAKTI_HEALTH_ITEMS_MIN_RUNS",
-            needed,
-            f"at most FAKTI_HEALTH_HISTORY_RUNS ({history})",
-            "more runs than the baseline holds: the item-count gate would never apply",
-        )
+        raise _short_baseline(settings, history, needed)
     for name in BOOLEAN_SETTINGS:
         value = settings.get(name)
         if isinstance(value, float) and value in (0, 1):  # Scrapy's getbool reads 1.0 too

@@ -249,15 +249,43 @@ def test_an_ipv6_site_needs_the_resolver_that_looks_it_up() -> None:
     )
 
 
-def test_a_baseline_shorter_than_the_runs_the_item_gate_needs_is_refused() -> None:
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        # it named the default 3 as the bad value: 'setting FAKTI_HEALTH_ITEMS_MIN_RUNS: bad
+        # value 3 (…)', a setting and a value the user never gave (review)
+        (
+            {"FAKTI_HEALTH_HISTORY_RUNS": "2"},
+            "setting FAKTI_HEALTH_HISTORY_RUNS: bad value '2' (fewer runs than "
+            "FAKTI_HEALTH_ITEMS_MIN_RUNS, 3 by default: the item-count gate would never apply); "
+            "expected at least 3, or FAKTI_HEALTH_ITEMS_MIN_RUNS given at most 2",
+        ),
+        (
+            {"FAKTI_HEALTH_ITEMS_MIN_RUNS": "11"},
+            "setting FAKTI_HEALTH_ITEMS_MIN_RUNS: bad value '11' (more runs than the baseline "
+            "holds: the item-count gate would never apply); expected at most "
+            "FAKTI_HEALTH_HISTORY_RUNS (10 by default)",
+        ),
+        (
+            {"FAKTI_HEALTH_HISTORY_RUNS": "4", "FAKTI_HEALTH_ITEMS_MIN_RUNS": "5"},
+            "setting FAKTI_HEALTH_ITEMS_MIN_RUNS: bad value '5' (more runs than the baseline "
+            "holds: the item-count gate would never apply); expected at most "
+            "FAKTI_HEALTH_HISTORY_RUNS (4)",
+        ),
+    ],
+)
+def test_a_baseline_shorter_than_the_runs_the_item_gate_needs_is_refused(
+    given: dict[str, str], message: str
+) -> None:
     """The gate was skipped for good ("fewer than 3 earlier comparable healthy runs")."""
     with pytest.raises(ValueError) as info:
-        validate_settings(project_settings(FAKTI_HEALTH_HISTORY_RUNS="2"))
-    assert str(info.value) == (
-        "setting FAKTI_HEALTH_ITEMS_MIN_RUNS: bad value 3 (more runs than the baseline holds: "
-        "the item-count gate would never apply); expected at most FAKTI_HEALTH_HISTORY_RUNS (2)"
-    )
+        validate_settings(project_settings(**given))
+    assert str(info.value) == message
+
+
+def test_a_baseline_as_long_as_the_runs_the_item_gate_needs_is_accepted() -> None:
     validate_settings(project_settings(FAKTI_HEALTH_HISTORY_RUNS="3"))
+    validate_settings(project_settings(FAKTI_HEALTH_ITEMS_MIN_RUNS="10"))
 
 
 def test_a_lock_file_must_be_in_an_existing_folder(tmp_path: Path) -> None:
