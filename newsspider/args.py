@@ -95,12 +95,12 @@ class CrawlArgs:
 
 
 def _date(name: str, value: str) -> date:
-    """``value`` as a date written ``YYYY-MM-DD`` (not another ISO 8601 form: ``2025-W10-1``
-    is refused)."""
+    """``value`` (blanks around it aside) as a date written ``YYYY-MM-DD`` (not another ISO
+    8601 form: ``2025-W10-1`` is refused)."""
     try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
             raise ValueError("not YYYY-MM-DD")
-        day = date.fromisoformat(value)
+        day = date.fromisoformat(value.strip())
     except ValueError as exc:
         raise ArgumentError(name, value, str(exc)) from None
     return day
@@ -147,9 +147,11 @@ def _urls(value: str) -> list[str]:
 def parse_args(raw: Mapping[str, object], extra_hosts: tuple[str, ...] = ()) -> CrawlArgs:
     """Validate the spider's keyword arguments (names starting with ``_`` are ignored).
 
-    ``extra_hosts`` are origins (``host:port``) accepted in ``url`` besides fakti.bg.
+    ``extra_hosts`` are origins (``host:port``) accepted in ``url`` besides fakti.bg. Values
+    are read without the blanks around them; an error shows a value as written.
     """
-    given = {k: str(v).strip() for k, v in raw.items() if not k.startswith("_")}
+    written = {k: str(v) for k, v in raw.items() if not k.startswith("_")}
+    given = {k: v.strip() for k, v in written.items()}
     unknown = sorted(set(given) - set(FORMS))
     if unknown:
         raise ValueError(f"argument {unknown[0]}: unknown; accepted arguments: {', '.join(FORMS)}")
@@ -157,33 +159,34 @@ def parse_args(raw: Mapping[str, object], extra_hosts: tuple[str, ...] = ()) -> 
     if "lang" in given:
         lang = given["lang"].lower()
         if lang not in (*LANGS, "all"):
-            raise ArgumentError("lang", given["lang"])
+            raise ArgumentError("lang", written["lang"])
         values["langs"] = LANGS if lang == "all" else (lang,)
     for name in ("since", "until"):
         if name in given:
-            values[name] = _date(name, given[name])
+            values[name] = _date(name, written[name])
     since, until = values.get("since"), values.get("until")
     if isinstance(since, date) and since > datetime.now(SOFIA).date():
-        raise ArgumentError("since", given["since"], "after today in Sofia")
+        raise ArgumentError("since", written["since"], "after today in Sofia")
     if until == date.max:  # the run's upper bound is the midnight after ``until``
         reason = "the calendar's last day, which has no midnight after it; leave until= out"
-        raise ArgumentError("until", given["until"], reason)
+        raise ArgumentError("until", written["until"], reason)
     if isinstance(since, date) and isinstance(until, date) and since > until:
-        raise ArgumentError("until", given["until"], f"before since={given['since']}")
+        raise ArgumentError("until", written["until"], f"before since={given['since']}")
     if "sections" in given:
         sections = [s.lower() for s in _list(given["sections"])]
         bad = [s for s in sections if s not in P.SECTIONS]
         if not sections or bad:
-            raise ArgumentError("sections", given["sections"], f"unknown {bad[0]!r}" if bad else "")
+            reason = f"unknown {bad[0]!r}" if bad else ""
+            raise ArgumentError("sections", written["sections"], reason)
         values["sections"] = tuple(dict.fromkeys(sections))
     if "url" in given:
         others = [name for name in URL_EXCLUDES if name in given]
         if others:
             together = ", ".join(others)
             reason = f"cannot be combined with {together}: a url= run fetches just its URLs"
-            raise ArgumentError("url", given["url"], reason)
+            raise ArgumentError("url", written["url"], reason)
         refs = []
-        for url in _urls(given["url"]) or [""]:
+        for url in _urls(given["url"]) or [written["url"]]:
             if _second_url(url, extra_hosts):
                 raise ArgumentError("url", url, "a comma in it is followed by another URL")
             ref = parse_article_url(url, extra_hosts=extra_hosts)
@@ -194,11 +197,11 @@ def parse_args(raw: Mapping[str, object], extra_hosts: tuple[str, ...] = ()) -> 
     if "replica" in given:
         flag = given["replica"].lower()
         if flag not in ("1", "0", "true", "false", "yes", "no"):
-            raise ArgumentError("replica", given["replica"])
+            raise ArgumentError("replica", written["replica"])
         values["replica"] = flag in ("1", "true", "yes")
     if "refresh" in given:
         if not re.fullmatch(r"[0-9]+", given["refresh"]) or int(given["refresh"]) > MAX_DAYS:
-            raise ArgumentError("refresh", given["refresh"])
+            raise ArgumentError("refresh", written["refresh"])
         values["refresh"] = int(given["refresh"])
     return CrawlArgs(**values)  # type: ignore[arg-type]
 

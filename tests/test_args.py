@@ -147,9 +147,27 @@ def test_a_url_argument_naming_no_url_is_refused(value: str) -> None:
     with pytest.raises(ArgumentError) as info:
         parse_args({"url": value})
     assert str(info.value) == (
-        "argument url: bad value '' (not a fakti.bg article URL); expected url=URL[,URL...] "
-        "of fakti.bg articles (each http://, https:// or //)"
+        f"argument url: bad value {value!r} (not a fakti.bg article URL); expected "
+        "url=URL[,URL...] of fakti.bg articles (each http://, https:// or //)"
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["lang", "since", "until", "sections", "url", "replica", "refresh"]
+)
+@pytest.mark.parametrize("value", [" ", "\t"])
+def test_a_blank_argument_value_is_shown_as_given(name: str, value: str) -> None:
+    """`-a "lang= "` was refused as "bad value ''", a value not given."""
+    with pytest.raises(ArgumentError) as info:
+        parse_args({name: value})
+    assert str(info.value).startswith(f"argument {name}: bad value {value!r}")
+
+
+def test_a_bad_argument_value_is_shown_as_given() -> None:
+    for name, value in [("lang", " fr "), ("since", " 2025-02-30"), ("refresh", "3 days ")]:
+        with pytest.raises(ArgumentError) as info:
+            parse_args({name: value})
+        assert str(info.value).startswith(f"argument {name}: bad value {value!r}")
 
 
 @pytest.mark.parametrize(
