@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import logging
 import math
 import re
 import string
@@ -610,6 +611,21 @@ def check_modes(settings: Mapping[str, object], args: CrawlArgs) -> None:
             raise ValueError(
                 f"setting {name}: only -a replica=1 reads it; give -a replica=1 or leave {name} out"
             )
+
+
+#: The level names ``LOG_LEVEL`` takes, for the error (Python's logging also reads ``WARN``,
+#: ``FATAL``, ``NOTSET`` and a whole number from a settings file).
+LOG_LEVELS = "CRITICAL|ERROR|WARNING|INFO|DEBUG"
+
+
+def log_level_error(settings: Mapping[str, object]) -> str:
+    """The one-line error for a ``LOG_LEVEL`` Python's logging cannot take (its names are
+    upper-case: Scrapy hands the value to ``Handler.setLevel``, and ``debug``, ``bogus`` or an
+    empty one ended the run with a traceback before it started), or ``""``."""
+    level = settings.get("LOG_LEVEL")
+    if isinstance(level, int) or level in logging.getLevelNamesMapping():
+        return ""
+    return str(_bad("LOG_LEVEL", level, f"{LOG_LEVELS} (upper case)"))
 
 
 def _is_dir(path: str | Path, unknown: bool = False) -> bool:

@@ -22,6 +22,7 @@ from newsspider.args import (
     NUMERIC_SETTINGS,
     CrawlArgs,
     check_modes,
+    log_level_error,
     validate_settings,
 )
 
@@ -304,6 +305,20 @@ def test_a_lock_file_must_be_in_an_existing_folder(tmp_path: Path) -> None:
     assert not (tmp_path / "nonexistent").exists()
     validate_settings(project_settings(FAKTI_LOCK_FILE=str(tmp_path / "x.lock")))
     validate_settings(project_settings(FAKTI_LOCK_FILE="x.lock"))  # (in the working folder)
+
+
+@pytest.mark.parametrize("level", ["debug", "Info", "bogus", "", "10"])
+def test_a_log_level_logging_does_not_know_is_an_error(level: str) -> None:
+    assert log_level_error(project_settings(LOG_LEVEL=level)) == (
+        f"setting LOG_LEVEL: bad value {level!r}; expected CRITICAL|ERROR|WARNING|INFO|DEBUG "
+        "(upper case)"
+    )
+
+
+@pytest.mark.parametrize("level", ["DEBUG", "WARNING", "WARN", "CRITICAL", 10, None])
+def test_a_log_level_logging_knows_is_accepted(level: object) -> None:
+    settings = project_settings() if level is None else project_settings(LOG_LEVEL=level)
+    assert log_level_error(settings) == ""
 
 
 def test_a_job_folder_is_refused(tmp_path: Path) -> None:
@@ -842,6 +857,12 @@ BAD_RUNS = {
         ["-s", 'FEEDS={"{tmp}/f.jsonl": {"format": "jsonlines", "fields": ["bogus"]}}'],
         "setting FEEDS: bad value ['bogus'] (the fields of feed '",
     ),
+    # a 25-line traceback from Scrapy's logging set-up (names are upper-case in logging)
+    "log level": (
+        ["-s", "LOG_LEVEL=debug"],
+        "setting LOG_LEVEL: bad value 'debug'; expected CRITICAL|ERROR|WARNING|INFO|DEBUG",
+    ),
+    "log level option": (["-L", "bogus"], "setting LOG_LEVEL: bad value 'bogus'; expected"),
     "setting given twice": (
         ["-s", "FAKTI_EMIT=new", "-s", "FAKTI_GZIP=1", "-s", "FAKTI_GZIP=0"],
         "setting FAKTI_GZIP: given 2 times; give it once",

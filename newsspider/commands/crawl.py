@@ -4,7 +4,8 @@ Scrapy's own ``crawl`` exits 0 unless bootstrap failed. This one exits with the 
 run asked for (:func:`newsspider.extensions.exitstatus.exit_status`): 3 when the state is locked
 by another run, 4-9 for a failed health gate (also for a run stopped by an error while
 building its first requests: 9), 1 for a bad argument or setting (an ``-a`` or ``-s`` name
-given twice too: Scrapy would keep the last silently); 9 too for a run whose
+given twice too: Scrapy would keep the last silently; a ``LOG_LEVEL`` Python's logging cannot
+take, which Scrapy's logging set-up would end with a traceback); 9 too for a run whose
 spider opened but never closed (a SIGTERM as it started: Scrapy then stops without closing
 it, so nothing was published and no report was written; or a forced stop, a second SIGTERM,
 SIGINT or SIGHUP, which may come after the feed was published: the log line says whether).
@@ -27,6 +28,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 
+from newsspider.args import log_level_error
 from newsspider.extensions.exitstatus import exit_status
 from newsspider.extensions.health import EXIT_FINISH_REASON
 from newsspider.extensions.report import mark_crawl
@@ -71,6 +73,10 @@ class Command(ScrapyCrawl):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         self.usage_error = repeated(opts.spargs, "argument") or repeated(opts.set, "setting")
         super().process_options(args, opts)
+        bad_level = log_level_error(self.settings)
+        if bad_level:  # (Scrapy sets its logging up with it before the run: a traceback)
+            self.usage_error = self.usage_error or bad_level
+            self.settings.set("LOG_LEVEL", "INFO", priority="cmdline")  # (to log the error)
 
     def _create_crawler(self, spname: str | type[Spider]) -> Crawler:
         self.crawler = super()._create_crawler(spname)
