@@ -693,6 +693,9 @@ def test_until_before_the_incremental_window_exits_non_zero_with_one_line(
     assert "Traceback" not in done.stderr
     assert replica.log()["total"] == 0
     assert [p.name for p in (tmp_path / "fakti").iterdir()] == []  # its claim released too
+    # the store is closed: it left its -wal and -shm files (the state and its lock stay)
+    state = sorted(p.name for p in (tmp_path / ".state").iterdir())
+    assert state == ["fakti.sqlite", "fakti.sqlite.lock"]
 
 
 def test_crawl_delay_honoured_when_enabled_on_loopback(replica_factory, tmp_path: Path) -> None:

@@ -120,7 +120,7 @@ from newsspider.spiders.window import (
     whole_day,
 )
 from newsspider.startup import exit_on
-from newsspider.state import StateStore, get_store
+from newsspider.state import StateStore, close_store, get_store
 
 if TYPE_CHECKING:
     from newsspider.distributed.frontier import RedisFrontier
@@ -284,7 +284,11 @@ class FaktiSpider(scrapy.Spider):
             await self.pool.start()
             self.crawler.stats.set_value("extract/workers", workers)
         with exit_on(ArgumentError):  # an argument that only the state shows to be useless
-            requests = self.start_requests_list()
+            try:
+                requests = self.start_requests_list()
+            except ArgumentError:
+                close_store(self.crawler)  # (the engine will not stop: it never started)
+                raise
         for request in requests:
             yield request
 

@@ -43,6 +43,7 @@ Key = tuple[str, int]
 #: The default store, relative to ``FAKTI_OUTPUT_DIR``.
 DEFAULT_STATE_PATH = Path(".state") / "fakti.sqlite"
 _CRAWLER_ATTR = "_fakti_state_store"
+_CLOSE_ATTR = "_fakti_state_close"
 _ACCEPTED = "a file path, sqlite://<path> or redis://host:port/db"
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 #: The start of a mistyped URL, never a file path: a word of two or more characters then ``:``
@@ -448,9 +449,22 @@ def get_store(crawler: Crawler) -> StateStore:
     logger.info("state store: %s", redact(location))
 
     def _close() -> None:
+        if getattr(crawler, _CRAWLER_ATTR, None) is not store:  # (closed already)
+            return
         store.close()
         release(locks)
         delattr(crawler, _CRAWLER_ATTR)
+        delattr(crawler, _CLOSE_ATTR)
 
+    setattr(crawler, _CLOSE_ATTR, _close)
     crawler.signals.connect(_close, signal=signals.engine_stopped, weak=False)
     return store
+
+
+def close_store(crawler: Crawler) -> None:
+    """Close the crawler's store and release its locks now, if it is open: for a run that
+    stops as it starts, whose engine never stops (a SQLite store left open keeps its ``-wal``
+    and ``-shm`` files)."""
+    close = getattr(crawler, _CLOSE_ATTR, None)
+    if close is not None:
+        close()
