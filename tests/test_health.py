@@ -567,6 +567,33 @@ def test_clock_behind_compares_with_the_latest_history_entry_only() -> None:
     assert health.clock_behind(at, []) is None
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(31468, "31,468"), (999.7, "1,000"), (240, "240"), (99.96, "100"), (0.583, "0.583")],
+)
+def test_counts_and_rates_in_notes_are_whole_from_100_else_3_digits(value, shown) -> None:
+    """Whole with thousands separators from 100 (never ``1e+03``), else 3 significant
+    digits."""
+    assert health._number(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (12, "12 s"),
+        (90, "1 min 30 s"),
+        (3600, "1 h"),
+        (3600 + 29 * 60 + 45, "1 h 30 min"),  # (to the nearest minute)
+        (47 * 3600 + 59 * 60 + 29, "47 h 59 min"),
+        (47 * 3600 + 59 * 60 + 30, "2 days"),  # (not "48 h")
+        (98 * 3600 + 40 * 60, "4 days 3 h"),  # (to the nearest hour)
+    ],
+)
+def test_hours_in_notes_are_to_the_second_minute_or_hour(seconds, shown) -> None:
+    """To the second under an hour, the minute under two days, else the hour."""
+    assert health._duration(seconds / 3600) == shown
+
+
 def test_url_mode_has_no_discovery_gate():
     values = {"downloader/request_count": 1, "response_received_count": 1}
     assert evaluate(report(values, mode="urls")).healthy

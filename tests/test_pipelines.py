@@ -10,6 +10,7 @@ import pytest
 
 from newsspider.items import ArticleItem, RejectItem
 from newsspider.pipelines.dedup import decide, emit_mode
+from newsspider.pipelines.rejects import RejectDropped
 from newsspider.pipelines.validate import RecordValidator
 from newsspider.state import KeyState, SettingError
 from newsspider.state.sqlite import SQLiteStore
@@ -114,6 +115,18 @@ def test_a_reject_line_never_holds_layers(pipeline_run, tmp_path):
             "partial": {"headline": "Заглавие"},
         }
     ]
+
+
+def test_a_reject_is_dropped_at_debug_level_with_its_reason(pipeline_run, make_record):
+    """The drop of a reject names its reason (the spider holds the article back on it) and
+    is logged at DEBUG: the rejects file has it (Scrapy's default was a WARNING per reject)."""
+    run = pipeline_run()
+    item = article(make_record(11, views=-5))
+    with pytest.raises(RejectDropped) as dropped:
+        for pipe in run.pipes:
+            item = pipe.process_item(item)
+    run.close()
+    assert (dropped.value.reason, dropped.value.log_level) == ("invalid_views", "DEBUG")
 
 
 def test_no_rejects_no_rejects_file(pipeline_run, make_record, tmp_path):

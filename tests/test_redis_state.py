@@ -163,6 +163,7 @@ def test_a_bad_query_key_is_refused_in_one_line_naming_it(url, error):
         ("redis://u:s3cret@h:1/3?prefx=a", "redis://u:***@h:1/3?prefx=a"),
         ("rediss://:s3cret@h:1/3?prefx=a", "rediss://:***@h:1/3?prefx=a"),
         ("redis://s3cret@h:1/3?prefx=a", "redis://***@h:1/3?prefx=a"),
+        ("redis://u:s3:cret@h:1/3?prefx=a", "redis://u:***@h:1/3?prefx=a"),  # (a ':' in it)
         ("redis://h:1/3?password=s3cret&prefx=a", "redis://h:1/3?password=***&prefx=a"),
         ("unix:///r.sock?db=1&Password=s3cret&prefx=a", "unix:///r.sock?db=1&Password=***&prefx=a"),
         ("redis://h:1/3?credential=s3cret&prefx=a", "redis://h:1/3?credential=***&prefx=a"),

@@ -294,6 +294,10 @@ def test_a_report_says_how_long_the_watermarks_have_been_held(tmp_path) -> None:
     _, second = _closed_run(tmp_path, held)
     assert second["run"]["held_runs"] == 2 and second["health"]["exit_code"] == 0
     assert second["run"]["watermarks_held_since"] == "2026-11-29T08:00:05+02:00"
+    assert second["health"]["notes"][0] == (
+        "discovery watermarks not moved (listing x failed), held for 2 runs in a row, since "
+        "2026-11-29T08:00:05+02:00: the next run walks this again"
+    )
     _, moved = _closed_run(tmp_path, STATS)
     assert (moved["run"]["held_runs"], moved["run"]["watermarks_held_since"]) == (0, None)
 

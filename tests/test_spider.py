@@ -1748,6 +1748,21 @@ def test_a_site_clock_ahead_of_ours_never_raises_a_watermark_above_our_clock(
     assert caplog.text.count("is ahead of ours (2025-10-26T10:30:00+02:00)") == 1
 
 
+def test_our_clock_as_the_site_start_is_to_the_second(monkeypatch) -> None:
+    """A site clock ahead of ours makes our clock the run's site start: the report gives it
+    to the second, as it gives the site's ``Date`` (not ``10:30:00.250000``)."""
+    ours = sofia_local(2025, 10, 26, 10, 30) + timedelta(microseconds=250_000)
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return ours.astimezone(tz)
+
+    monkeypatch.setattr(fakti_module, "datetime", Clock)
+    spider = _walked_feed(FakeStore(marks={"bg": sofia_local(2025, 10, 26, 9, 0)}))
+    assert spider.crawler.stats.get_value("discovery/site_started") == ("2025-10-26T10:30:00+02:00")
+
+
 @pytest.mark.parametrize(
     "spoil",
     [
@@ -2051,6 +2066,7 @@ def test_a_pipeline_error_on_an_errback_item_is_already_held() -> None:
     failure = http_failure(response(article.url, b"", article, status=500))
     [reject] = spider.article_failed(failure)
     spider._item_error(reject, failure, spider, Failure(OSError("database is locked")))
+    assert spider.crawler.stats.get_value("pipelines/lost") == 1  # (lost all the same)
     spider._closed(spider, "finished")
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}
 
@@ -2066,6 +2082,22 @@ def test_a_record_the_validation_rejects_is_held_like_an_extraction_reject(reaso
     spider._item_dropped(ArticleItem(url=article.url), page, RejectDropped(reason, article.url))
     spider._closed(spider, "finished")
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}
+
+
+def test_a_validation_reject_given_up_names_its_reason(caplog) -> None:
+    """A validation reject of an article listed more than FAKTI_HOLD_DAYS before the listing
+    clock is given up, and the warning says why it gave no record: the reject's reason."""
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 20, 9, 0)})
+    spider, article = _listed_article(store, "Thu, 23 Oct 2025 11:00:00 +0300")
+    page = response(article.url, b"<html></html>", article)
+    spider._item_dropped(
+        ArticleItem(url=article.url), page, RejectDropped("invalid_image_url", article.url)
+    )
+    assert spider.crawler.stats.get_value("discovery/hold_expired") == 1
+    assert caplog.messages == [
+        "article https://fakti.bg/world/1000003-c (rejected: invalid_image_url) listed at "
+        "2025-10-23T11:00:00+03:00: not asked for again (FAKTI_HOLD_DAYS)"
+    ]
 
 
 def test_a_dropped_reject_the_spider_made_is_not_held_again() -> None:

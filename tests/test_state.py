@@ -269,6 +269,33 @@ def test_an_unmarked_state_of_an_earlier_version_is_used_and_marked(tmp_path):
     assert _marks(path) == (APPLICATION_ID, SCHEMA_VERSION)
 
 
+def test_an_analyzed_unmarked_state_of_an_earlier_version_is_used(tmp_path):
+    """``ANALYZE`` (or ``PRAGMA optimize``) adds SQLite's own ``sqlite_stat1`` table: that is
+    no object of another program, and the earlier state opens as one."""
+    path = tmp_path / "fakti.sqlite"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript(EARLY_SCHEMA + "ANALYZE;")
+        assert ("sqlite_stat1",) in db.execute("SELECT name FROM sqlite_master").fetchall()
+    store = open_store(path)
+    assert store.known([("bg", 7), ("bg", 8)]) == {("bg", 7)}
+    store.close()
+    assert _marks(path) == (APPLICATION_ID, SCHEMA_VERSION)
+
+
+def test_a_state_file_that_grows_during_the_run_is_not_lost(tmp_path):
+    """A checkpoint grows the state file during a run: it is still the file the run opened
+    (only a file deleted or replaced is lost)."""
+    path = tmp_path / "fakti.sqlite"
+    store = open_store(path)
+    size = path.stat().st_size
+    store.add_pending("a.jsonl", [(("bg", n), H1) for n in range(1, 2001)])
+    with closing(sqlite3.connect(path)) as other:
+        other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert path.stat().st_size > size
+    assert store.lost() is None
+    store.close()
+
+
 @pytest.mark.parametrize(
     ("script", "why"),
     [
@@ -298,6 +325,11 @@ def test_an_unmarked_state_of_an_earlier_version_is_used_and_marked(tmp_path):
             "it is another program's database (not of a state: index keys_by_url)",
         ),
         (
+            "CREATE TABLE sqlitebrowser_rename_column_new_table (x);",
+            "it is another program's database "
+            "(not of a state: table sqlitebrowser_rename_column_new_table)",
+        ),
+        (
             "PRAGMA application_id = 1234; CREATE TABLE t (x);",
             "it is another program's database (application_id 0x4d2)",
         ),
@@ -317,6 +349,7 @@ def test_an_unmarked_state_of_an_earlier_version_is_used_and_marked(tmp_path):
         "only-a-view",
         "ours-and-a-trigger",
         "ours-and-an-index",
+        "a-table-named-sqlite-something",
         "other-app",
         "other-app-empty",
         "newer",
