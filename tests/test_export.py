@@ -720,6 +720,27 @@ def test_a_run_without_records_whose_state_file_went_away_fails(
     ) in caplog.messages
 
 
+def test_a_run_whose_state_folder_became_a_file_fails(pipeline_run, make_record, tmp_path, caplog):
+    """The state's folder replaced by a file during a run: looking at the state file raised
+    ``NotADirectoryError`` out of the pipeline's close, and a run without records exited 0
+    (found by mutation round 13, S17). Now the state is lost, as for a deleted file."""
+    first = pipeline_run()
+    first.feed(*(article(make_record(i)) for i in range(1, 4)))
+    first.close()
+    quiet = pipeline_run()
+    folder = tmp_path / "out" / ".state"
+    shutil.rmtree(folder)
+    folder.write_text("not a folder")
+    quiet.close()
+    assert quiet.stats.get_value("export/write_failed") == "the state"
+    assert exit_status(quiet.crawler) == 9
+    state = folder / "fakti.sqlite"
+    assert any(
+        m.startswith(f"writing the state failed (the state file {state} cannot be looked at (")
+        for m in caplog.messages
+    )
+
+
 def test_a_run_whose_o_feed_cannot_be_written_fails_and_keeps_its_run_file(
     pipeline_run, make_record, tmp_path
 ):

@@ -340,6 +340,8 @@ class SQLiteStore:
                 return None
         except FileNotFoundError:
             return f"the state file {self.path} was deleted during the run"
+        except OSError as exc:  # (e.g. its folder replaced by a file)
+            return f"the state file {self.path} cannot be looked at ({exc.strerror or exc})"
         return f"the state file {self.path} was replaced during the run"
 
     def close(self) -> None:
