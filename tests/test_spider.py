@@ -34,7 +34,7 @@ from newsspider.pipelines.writer import write_failure
 from newsspider.spiders import fakti as fakti_module
 from newsspider.spiders.fakti import FaktiSpider
 from newsspider.spiders.paging import FEED_CHECK, SPECULATIVE, FeedCheck
-from newsspider.spiders.window import EARLIEST, below_bound, shown_span
+from newsspider.spiders.window import EARLIEST, Coverage, below_bound, shown_span
 from newsspider.startup import StartupError
 
 DATE = "Sun, 26 Oct 2025 10:00:00 GMT"  # 12:00 +02:00 in Sofia
@@ -1981,6 +1981,34 @@ def test_an_article_with_no_record_holds_its_edition_back_to_its_listing_date(ho
     _no_record(spider, article, how)
     spider._closed(spider, "finished")
     assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}  # asked again next run
+
+
+def test_a_mark_an_article_holds_where_it_is_says_so(caplog) -> None:
+    """Review: the run after an article held its edition (its mark at the article's listing
+    time), the same article again giving no record, logged 'none rises (as high already, or
+    below `since`)': the hold kept it. The log names the hold."""
+    caplog.set_level(logging.INFO)
+    store = FakeStore(marks={"bg": sofia_local(2025, 10, 26, 10, 30)})
+    spider, article = _listed_article(store, "Sun, 26 Oct 2025 10:30:00 +0200")
+    _no_record(spider, article, "not fetched")
+    spider._closed(spider, "finished")
+    assert store.marks == {"bg": sofia_local(2025, 10, 26, 10, 30)}
+    assert [m for m in caplog.messages if m.startswith("discovery watermarks")] == [
+        "discovery watermarks: none rises (bg held back to 2025-10-26T10:30:00+02:00 by an "
+        "article that gave no record, asked for again next run)"
+    ]
+
+
+def test_a_walk_with_a_hold_and_other_marks_as_high_names_both() -> None:
+    coverage = Coverage(["bg", "en"])
+    coverage.saw_listing(SITE_NOON)
+    coverage.hold("bg", sofia_local(2025, 10, 26, 10, 30))
+    assert fakti_module._none_rises(coverage) == (
+        "bg held back to 2025-10-26T10:30:00+02:00 by an article that gave no record, asked "
+        "for again next run; the rest as high already, or below `since`"
+    )
+    coverage.held.clear()
+    assert fakti_module._none_rises(coverage) == "as high already, or below `since`"
 
 
 def test_a_listed_article_whose_extraction_finds_no_article_holds_its_edition(

@@ -66,6 +66,18 @@ def test_a_held_edition_keeps_its_earliest_hold_whatever_the_order() -> None:
     assert coverage.marks({}) == {"bg": NOON - 3 * HOUR, "en": NOON}
 
 
+def test_held_back_names_the_holds_below_the_walks_top() -> None:
+    """A hold at or above the top earned (``until``'s cap here) keeps no mark back."""
+    coverage = Coverage(["bg", "en"], upper=NOON - 2 * HOUR)
+    coverage.saw_listing(NOON)
+    coverage.saw_articles(["bg", "en"])
+    coverage.hold("en", NOON - HOUR)
+    assert coverage.held_back() == {}
+    coverage.hold("bg", NOON - 3 * HOUR)
+    assert coverage.held_back() == {"bg": NOON - 3 * HOUR}
+    assert Coverage(["bg"]).held_back() == {}  # no listing read
+
+
 def test_an_article_listed_longer_ago_than_hold_for_is_given_up() -> None:
     """Measured from the clock of the listing page that listed it: a worker that read no
     listing itself (``started`` unset) gives it up too."""

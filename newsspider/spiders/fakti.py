@@ -170,6 +170,20 @@ def _content_type(response: Response) -> str | None:
     return value.decode("latin-1") if value else None
 
 
+def _none_rises(coverage: Coverage) -> str:
+    """Why a complete walk moves no watermark: the editions an article that gave no record
+    holds back, else (and for the others) the marks are as high already, or below ``since``."""
+    why = "as high already, or below `since`"
+    held = coverage.held_back()
+    if not held:
+        return why
+    names = ", ".join(f"{lang} held back to {at.isoformat()}" for lang, at in held.items())
+    rest = any(name.partition("/")[0] not in held for name in coverage.scopes)
+    return f"{names} by an article that gave no record, asked for again next run" + (
+        f"; the rest {why}" if rest else ""
+    )
+
+
 _Errback = Callable[["FaktiSpider", Failure], Iterator[Any]]
 
 
@@ -412,7 +426,7 @@ class FaktiSpider(scrapy.Spider):
                 ", ".join(unlisted),
             )
         if not marks:
-            logger.info("discovery watermarks: none rises (as high already, or below `since`)")
+            logger.info("discovery watermarks: none rises (%s)", _none_rises(coverage))
             return
         store.raise_watermarks(marks)
         logger.info(

@@ -288,12 +288,24 @@ class Coverage:
                 self.sink.hold(lang, listed)
         return True
 
+    def _top(self, started: datetime) -> datetime:
+        """The highest watermark the walk can earn: its first listing's clock, within ``upper``."""
+        return started if self.upper is None else min(started, self.upper, key=instant)
+
+    def held_back(self) -> dict[str, datetime]:
+        """The editions an article that gave no record holds below the walk's top, at the time
+        each is held at (:meth:`hold`)."""
+        if self.started is None:
+            return {}
+        top = instant(self._top(self.started))
+        return {lang: at for lang, at in sorted(self.held.items()) if instant(at) < top}
+
     def marks(self, current: Mapping[str, datetime]) -> dict[str, datetime]:
         """The watermarks earned over ``current`` ones: one per scope walked whose watermark
         it raises, or none if the walk had a gap."""
         if self.gaps or self.started is None or self.broken():
             return {}
-        top = self.started if self.upper is None else min(self.started, self.upper, key=instant)
+        top = self._top(self.started)
         unlisted = self.unlisted()
         out = {}
         for name in self.scopes:
