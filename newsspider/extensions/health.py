@@ -477,10 +477,10 @@ def _usual(
     only from pairs of runs that both have it; else the wall clock's (``started``). (Each
     pair on its own clock mixed them: after an upgrade, rates of wall-clock seconds times
     site-clock hours expected 108,000, exit 8 on every run.) A clock behind the previous
-    run's start skips the gate (it expected a negative count). History entries without a valid
-    ``started`` time are left out, with a note. A ``refresh=N`` run, whose count is mostly
-    the N days it fetches again whatever the gap, compares counts as other modes do (by
-    rates, a gap alone failed it: exit 8).
+    run's start skips the gate (it expected a negative count); the same start expects 0.
+    History entries without a valid ``started`` time are left out, with a note. A
+    ``refresh=N`` run, whose count is mostly the N days it fetches again whatever the gap,
+    compares counts as other modes do (by rates, a gap alone failed it: exit 8).
     """
     too_few = (
         f"fewer than FAKTI_HEALTH_ITEMS_MIN_RUNS={th.items_min_runs} earlier comparable "
@@ -514,7 +514,7 @@ def _usual(
         return too_few
     hours = _hours(report["run"], timed[-1], key)
     assert hours is not None
-    if hours <= 0:
+    if hours < 0:
         return f"the {clock} clock is {_duration(-hours)} behind the previous run's"
     rate = median(rates)
     return rate * hours, (
