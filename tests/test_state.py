@@ -341,6 +341,14 @@ def test_a_state_file_that_grows_during_the_run_is_not_lost(tmp_path):
             f"PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 2;" + EARLY_SCHEMA,
             "a state of a newer version (schema version 2; this one reads up to 1)",
         ),
+        (
+            "PRAGMA user_version = 5;",
+            "it is another program's database (user_version 5, no application_id)",
+        ),
+        (
+            "PRAGMA user_version = 1;" + EARLY_SCHEMA,
+            "it is another program's database (user_version 1, no application_id)",
+        ),
     ],
     ids=[
         "other-tables",
@@ -353,6 +361,8 @@ def test_a_state_file_that_grows_during_the_run_is_not_lost(tmp_path):
         "other-app",
         "other-app-empty",
         "newer",
+        "unmarked-versioned-empty",
+        "unmarked-versioned-ours",
     ],
 )
 def test_another_database_at_the_state_path_is_refused_and_left_as_it_is(tmp_path, script, why):
@@ -360,7 +370,9 @@ def test_another_database_at_the_state_path_is_refused_and_left_as_it_is(tmp_pat
     switched to WAL, the state's tables added to it, and the run was a first run (127 records
     written again); one with a ``keys`` table of other columns failed on ``published_ts``,
     switched to WAL already. One with only a view (or our tables and a trigger or index of
-    its own) was taken as empty too: only tables were looked at."""
+    its own) was taken as empty too: only tables were looked at. An unmarked file with a
+    ``user_version`` (``PRAGMA user_version=5`` on an empty file) was taken as a first run and
+    its version set to 1: a state before the mark had 0."""
     path = tmp_path / "fakti.sqlite"
     with closing(sqlite3.connect(path)) as db:
         db.executescript(script)

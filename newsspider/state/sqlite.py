@@ -107,8 +107,8 @@ def _schema(db: sqlite3.Connection) -> dict[tuple[str, str], list[str] | str]:
 
 def _refusal(db: sqlite3.Connection) -> str | None:
     """Why ``db`` is not a state this version may use (read only), or ``None``: it is one
-    (marked, or unmarked with only tables and indexes of ours: an earlier version's), or has
-    no schema object."""
+    (marked, or unmarked with ``user_version`` 0 and only tables and indexes of ours: an
+    earlier version's), or has no schema object."""
     app_id = db.execute("PRAGMA application_id").fetchone()[0]
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if app_id == APPLICATION_ID:
@@ -120,6 +120,8 @@ def _refusal(db: sqlite3.Connection) -> str | None:
         return None
     if app_id:
         return f"it is another program's database (application_id {app_id:#x})"
+    if version:
+        return f"it is another program's database (user_version {version}, no application_id)"
     ours = _our_schema()
     other = sorted(
         f"{kind} {name}"
