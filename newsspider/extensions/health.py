@@ -414,11 +414,12 @@ def _time(entry: Mapping[str, Any], key: str = "started") -> datetime | None:
 
 
 def clock_behind(started: datetime, history: Sequence[Mapping[str, Any]]) -> str | None:
-    """Why this run's wall clock (``started``) is before the start of the latest run of
-    ``history`` (oldest first), as a warning: the clock stepped back, so this run's files and
-    ``scraped_at`` sort before that run's (the latest record of a key is then stale); else
-    ``None``."""
-    last = _time(history[-1]) if history else None
+    """Why this run's wall clock (``started``) is before the latest start of ``history``, as
+    a warning: the clock stepped back, so this run's files and ``scraped_at`` sort before that
+    run's (the latest record of a key is then stale); else ``None``. The latest start, not the
+    last entry's: a distributed job's workers record theirs as each ends, the first started
+    often last."""
+    last = max(filter(None, map(_time, history)), default=None)
     if last is None or started >= last:
         return None
     now, then = (t.astimezone(UTC).isoformat(timespec="seconds") for t in (started, last))

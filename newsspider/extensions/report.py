@@ -124,7 +124,8 @@ class RunReport:
         self.started = datetime.now(UTC)
         self.clock = time.monotonic()
         store = self._store()
-        self.behind = clock_behind(self.started, store.recent_runs(1) if store is not None else [])
+        history = store.recent_runs(HISTORY_READ) if store is not None else []
+        self.behind = clock_behind(self.started, history)
         if self.behind:
             logger.warning("%s", self.behind)
 
