@@ -1766,7 +1766,7 @@ def test_our_clock_as_the_site_start_is_to_the_second(monkeypatch) -> None:
 @pytest.mark.parametrize(
     "spoil",
     [
-        "stopped", "listing", "search", "callback", "not committed", "home missing",
+        "stopped", "listing", "search", "callback", "errback", "not committed", "home missing",
         "linked page missing", "max pages", "loop", "write failed",
     ],
 )  # fmt: skip
@@ -1785,6 +1785,11 @@ def test_an_incomplete_walk_leaves_the_watermark(spoil: str, caplog) -> None:
     elif spoil == "callback":
         home = spider._home("bg")
         spider._spider_error(Failure(ValueError("x")), response(home.url, b"", home), spider)
+    elif spoil == "errback":  # raised on a download error: Scrapy passes its Failure
+        home = spider._home("bg")
+        download = Failure(ConnectionRefusedError())
+        download.request = home
+        spider._spider_error(Failure(MemoryError()), download, spider)
     elif spoil == "home missing":  # the way to every section
         home = spider._home("bg")
         list(home.errback(http_failure(response(home.url, b"", home, status=404))) or ())
@@ -1805,6 +1810,8 @@ def test_an_incomplete_walk_leaves_the_watermark(spoil: str, caplog) -> None:
     assert store.marks == {"bg": mark}
     assert spider.crawler.stats.get_value("discovery/watermarks") == 0
     assert "discovery watermarks not moved" in caplog.text
+    if spoil == "errback":
+        assert f"(error in the errback of {BASE}/)" in caplog.text
 
 
 def test_a_listing_robots_txt_forbids_is_no_gap() -> None:

@@ -347,12 +347,18 @@ class FaktiSpider(scrapy.Spider):
             )
 
     def _spider_error(
-        self, failure: Failure, response: Response | None, spider: scrapy.Spider
+        self, failure: Failure, response: Response | Failure | None, spider: scrapy.Spider
     ) -> None:
-        """A callback (or building the start requests) raised: what it would have found is
-        unknown (no watermark)."""
-        where = response.url if response is not None else "the start requests"
-        self._gap(f"error in the callback of {where}")
+        """A callback or an errback (or building the start requests) raised: what it would
+        have found is unknown (no watermark). An errback's ``response`` is the download's
+        failure (an HTTP error's is a response)."""
+        if isinstance(response, Response):
+            self._gap(f"error in the callback of {response.url}")
+        elif response is not None:
+            request = getattr(response, "request", None)
+            self._gap(f"error in the errback of {getattr(request, 'url', 'a request')}")
+        else:
+            self._gap("error in the callback of the start requests")
 
     def _scraper_lost(self, request: scrapy.Request) -> None:
         """Scrapy's scraper raised outside the callbacks and pipelines (e.g. ``MemoryError``)
