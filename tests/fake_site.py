@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.client
+import socket
+import struct
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -73,13 +75,22 @@ def redirect(location: str, status: int = 302):
     return send(b"", headers={"Location": location}, status=status)
 
 
+def reset(h: BaseHTTPRequestHandler) -> None:
+    """No response: the connection is reset (RST) once the request is read, a download
+    error (Scrapy's ``ResponseFailed``: ``ConnectionLost``) every time it is asked for."""
+    h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    h.close_connection = True
+    h.connection.close()  # (closed for good as the handler's files are: no FIN first)
+
+
 class Proxy(Site):
     """A :class:`Site` that forwards every request to ``upstream`` (a replica's
     ``http://127.0.0.1:PORT``), asking for ``rewrite(path_and_query)`` instead (``None``: as
     asked), with this server as the ``Host`` (so its links lead here), and answers with
-    upstream's status, body and headers (``Date``, ``Location`` too: no redirect followed)."""
+    upstream's status, body and headers (``Date``, ``Location`` too: no redirect followed).
+    A path in ``resets`` is not forwarded: its connection is reset (:func:`reset`)."""
 
-    def __init__(self, upstream: str, rewrite) -> None:
+    def __init__(self, upstream: str, rewrite, resets: frozenset[str] = frozenset()) -> None:
         netloc = upstream.split("//", 1)[1]
 
         def forward(h: BaseHTTPRequestHandler) -> None:
@@ -100,7 +111,7 @@ class Proxy(Site):
 
         class Everything(dict):
             def get(self, key, default=None):  # every path
-                return forward
+                return reset if key in resets else forward
 
         super().__init__(Everything())
         self.netloc = self.url.split("//", 1)[1]

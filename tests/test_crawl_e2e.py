@@ -65,6 +65,43 @@ def invalid(self, item):
 ValidatePipeline.process_item = invalid
 execute(["scrapy", *sys.argv[1:]])
 """
+#: ``python -c FAILING PATH crawl ...``: ``scrapy crawl``, whose dedup pipeline raises (not
+#: ``DropItem``: the state's ``database or disk is full``) on the record of the article at PATH.
+FAILING = """
+import sqlite3
+import sys
+from urllib.parse import urlsplit
+from scrapy.cmdline import execute
+from newsspider.pipelines.dedup import DedupPipeline
+
+path, dedup = sys.argv.pop(1), DedupPipeline.process_item
+
+def failing(self, item):
+    if urlsplit(item.get("url") or "").path == path:
+        raise sqlite3.OperationalError("database or disk is full")
+    return dedup(self, item)
+
+DedupPipeline.process_item = failing
+execute(["scrapy", *sys.argv[1:]])
+"""
+#: ``python -c RAISING PATH crawl ...``: ``scrapy crawl``, whose listing errback raises (as it
+#: starts on its output) for the listing page at PATH.
+RAISING = """
+import sys
+from urllib.parse import urlsplit
+from scrapy.cmdline import execute
+from newsspider.spiders.fakti import FaktiSpider
+
+path, errback = sys.argv.pop(1), FaktiSpider.listing_failed
+
+def raising(self, failure):
+    if urlsplit(failure.request.url).path == path:
+        raise RuntimeError("the listing errback broke")
+    yield from errback(self, failure)
+
+FaktiSpider.listing_failed = raising
+execute(["scrapy", *sys.argv[1:]])
+"""
 
 
 def truth(replica, when: int | datetime | None = None) -> dict[Key, dict]:
@@ -86,11 +123,17 @@ def crawl(
     log: list[str] | None = None,
     lose: str | None = None,
     invalid: str | None = None,
+    failing: str | None = None,
+    raising: str | None = None,
+    level: str = "WARNING",
 ) -> list[dict]:
     """Run the spider (exit ``status`` expected); return the records of the run file it
-    wrote (none: empty list); its log lines go to ``log``, if given. ``lose``: the path of a
-    page whose output Scrapy's scraper loses (see ``LOSING``); ``invalid``: the path of an
-    article whose record the validation rejects (see ``INVALID``)."""
+    wrote (none: empty list); its log lines (``LOG_LEVEL`` ``level``) go to ``log``, if
+    given. ``lose``: the path of a page whose output Scrapy's scraper loses (see ``LOSING``);
+    ``invalid``: the path of an article whose record the validation rejects (see
+    ``INVALID``); ``failing``: the path of an article whose record an item pipeline raises on
+    (see ``FAILING``); ``raising``: the path of a listing page whose errback raises (see
+    ``RAISING``)."""
     folder = out / "fakti"
     before = set(folder.glob("*.jsonl")) if folder.exists() else set()
     scrapy = ("-m", "scrapy")
@@ -98,7 +141,11 @@ def crawl(
         scrapy = ("-c", LOSING, lose)
     elif invalid:
         scrapy = ("-c", INVALID, invalid)
-    cmd = [sys.executable, *scrapy, "crawl", "fakti", "-s", "LOG_LEVEL=WARNING"]
+    elif failing:
+        scrapy = ("-c", FAILING, failing)
+    elif raising:
+        scrapy = ("-c", RAISING, raising)
+    cmd = [sys.executable, *scrapy, "crawl", "fakti", "-s", f"LOG_LEVEL={level}"]
     cmd += ["-s", f"FAKTI_BASE_URL={replica.base_url}", "-s", f"FAKTI_OUTPUT_DIR={out}"]
     for arg in args:
         cmd += ["-a", arg]
@@ -107,7 +154,8 @@ def crawl(
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == status, done.stderr[-3000:]
     bugs = done.stderr.count("Scraper bug processing")
-    assert (bugs, done.stderr.count("Traceback")) == (bool(lose),) * 2, done.stderr[-3000:]
+    tracebacks = done.stderr.count("Traceback")  # (one for what was made to fail, if any)
+    assert (bugs, tracebacks) == (bool(lose), bool(lose or failing or raising)), done.stderr[-3000:]
     if log is not None:
         log += done.stderr.splitlines()
     new = sorted(p for p in set(folder.glob("*.jsonl")) - before if "rejects" not in p.name)
@@ -141,6 +189,12 @@ def watermarks(out: Path) -> dict[str, int]:
     """The discovery watermarks (unix seconds) of the SQLite state under ``out``."""
     with closing(sqlite3.connect(out / ".state" / "fakti.sqlite")) as db:
         return dict(db.execute("SELECT scope, at_ts FROM watermarks"))
+
+
+def reports(out: Path) -> list[dict]:
+    """The run reports under ``out``, in run order."""
+    paths = sorted((out / "fakti").glob("*.report.json"))
+    return [json.loads(path.read_text("utf-8")) for path in paths]
 
 
 def assert_same(got: dict[Key, dict], expected: dict[Key, dict]) -> None:
@@ -516,6 +570,88 @@ def test_a_page_whose_output_scrapy_loses_is_a_gap(
         }
     held = f"Scrapy's scraper lost the output of {replica.base_url}{path}"
     assert any(f"discovery watermarks not moved ({held})" in line for line in log)
+    assert_next_run_gets_the_rest(replica, tmp_path, first, expected, clock1, days)
+
+
+def test_a_record_an_item_pipeline_loses_is_held_with_no_hold_days_limit(
+    replica_factory, tmp_path: Path
+) -> None:
+    """A real crawl (Scrapy's ``item_error``): the dedup pipeline raises, not ``DropItem``
+    (the state's disk full), on the record of a BG article listed weeks before the listing
+    clock, in a first run of 200 days. It is held with no ``FAKTI_HOLD_DAYS`` limit: the BG
+    watermark stays at its time (none given up: no ``discovery/hold_expired``); the run says
+    so (``pipelines/lost`` 1, the report's ``lost_in_pipelines`` and its health note), exit 0;
+    the next run writes it, and nothing else twice."""
+    replica = replica_factory(articles=120, epoch=1, now=NOW)  # (116 at epoch 1)
+    clock1, days = NOW - timedelta(hours=6), ("FAKTI_FIRST_RUN_DAYS=200",)
+    expected = {k: r for k, r in truth(replica, 1).items() if in_window(r, clock1 - timedelta(200))}
+    weeks_old = [
+        r
+        for r in expected.values()
+        if r["lang"] == "bg" and published(r).hour and published(r) < clock1 - timedelta(days=14)
+    ]
+    lost = max(weeks_old, key=published)  # (timed: a date-only day is walked again anyway)
+    key = (lost["lang"], lost["article_id"])
+    log: list[str] = []
+    path = urlsplit(lost["url"]).path
+    first = keyed(crawl(replica, tmp_path, settings=days, log=log, failing=path, level="INFO"))
+    assert_same(first, {k: r for k, r in expected.items() if k != key})
+    assert watermarks(tmp_path) == {
+        "bg": int(published(lost).timestamp()),  # (held back to it: asked for again)
+        "en": int(clock1.timestamp()),
+    }
+    text = "\n".join(log)
+    assert "'pipelines/lost': 1," in text
+    assert "discovery/hold_expired" not in text and "FAKTI_HOLD_DAYS" not in text
+    (report,) = reports(tmp_path)
+    assert report["articles"]["lost_in_pipelines"] == 1
+    assert report["run"]["watermarks_held"] is None  # (no gap: a hold)
+    note = (
+        "1 record(s) lost by an item pipeline that raised (pipelines/lost: our machine or our "
+        "code, not the site; see the log's errors): their articles are asked for again until "
+        "a run writes them"
+    )
+    assert (report["health"]["exit_code"], note in report["health"]["notes"]) == (0, True)
+    assert f"health: {note}" in text
+    second = keyed(crawl(replica, tmp_path, settings=days))
+    assert_same(second, {key: lost})
+    assert watermarks(tmp_path) == dict.fromkeys(("bg", "en"), int(clock1.timestamp()))
+    assert reports(tmp_path)[-1]["articles"]["lost_in_pipelines"] == 0
+
+
+def test_a_listing_errback_that_raises_after_a_download_error_is_a_gap(
+    replica_factory, tmp_path: Path
+) -> None:
+    """A real crawl (Scrapy's ``spider_error`` from an errback): ``/en/world``'s connection
+    is reset on every attempt, and its errback raises as it starts. Scrapy passes the
+    download's failure as the signal's response (before 2ba5bb2 the handler read its ``url``
+    and raised, and the watermarks moved past the en/world articles only that listing held:
+    lost for good).
+    It is a gap: no watermark moves past the first run's bound, the log and the report's
+    note say ``error in the errback of <url>``, exit 0; the next run exports what it missed."""
+    replica = replica_factory(articles=200, epoch=1, now=NOW)  # (8 en/world ones left unread)
+    clock1, days = NOW - timedelta(hours=6), ("FAKTI_FIRST_RUN_DAYS=200",)
+    expected = {k: r for k, r in truth(replica, 1).items() if in_window(r, clock1 - timedelta(200))}
+    proxy = Proxy(replica.base_url, lambda uri: None, resets=frozenset({"/en/world"}))
+    log: list[str] = []
+    try:
+        site = SimpleNamespace(base_url=proxy.url)
+        first = keyed(crawl(site, tmp_path, settings=days, log=log, raising="/en/world"))
+    finally:
+        proxy.stop()
+    missed = set(expected) - set(first)
+    assert len(missed) == 8
+    assert {(lang, expected[lang, i]["section"]) for lang, i in missed} == {("en", "world")}
+    text = "\n".join(log)
+    assert f"Gave up retrying <GET {proxy.url}/en/world> (failed 6 times)" in text
+    assert f"Spider error processing <GET {proxy.url}/en/world>" in text
+    assert "RuntimeError: the listing errback broke" in text
+    held = f"discovery watermarks not moved (error in the errback of {proxy.url}/en/world)"
+    assert f"{held}: the next run walks this again" in text
+    (report,) = reports(tmp_path)
+    assert report["run"]["watermarks_held"] == f"error in the errback of {proxy.url}/en/world"
+    assert report["health"]["exit_code"] == 0
+    assert f"{held}: the next run walks this again" in report["health"]["notes"]
     assert_next_run_gets_the_rest(replica, tmp_path, first, expected, clock1, days)
 
 

@@ -9,10 +9,13 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime
+from contextlib import closing
+from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -89,6 +92,27 @@ def test_healthy_run_exits_0_and_reports_beside_the_feed(replica, tmp_path):
     assert len(list((out / "fakti").glob("*[0-9].jsonl"))) == 1
 
 
+def test_a_run_started_before_the_last_runs_start_warns_in_a_real_crawl(replica, tmp_path):
+    """The report's ``spider_opened`` (a real crawl) reads the state's run history: the last
+    run's start set a day ahead of the machine clock (a clock stepped back since), the next
+    run warns once, its report's health notes say so with its own start, exit 0."""
+    out = tmp_path / "out"
+    assert crawl(replica.base_url, out, SINCE).returncode == 0
+    ahead = datetime.fromisoformat(reports(out)[0]["run"]["started"]) + timedelta(days=1)
+    with closing(sqlite3.connect(out / ".state" / "fakti.sqlite")) as db, db:
+        db.execute("UPDATE runs SET data = json_set(data, '$.started', ?)", (ahead.isoformat(),))
+    done = crawl(replica.base_url, out, SINCE)
+    assert done.returncode == 0, done.stderr[-3000:]
+    second = reports(out)[1]
+    behind = (
+        f"the machine clock is behind the last run's start: {second['run']['started']} < "
+        f"{ahead.isoformat()}; this run's files and scraped_at sort before that run's"
+    )
+    assert done.stderr.count(f"WARNING: {behind}") == 1, done.stderr[-3000:]
+    assert behind in second["health"]["notes"]
+    assert second["health"]["exit_code"] == 0
+
+
 def test_forced_markup_change_exits_7(replica, replica_factory, tmp_path):
     out = tmp_path / "out"
     assert crawl(replica.base_url, out, SINCE).returncode == 0
@@ -129,6 +153,93 @@ def test_unreachable_base_url_exits_4_at_once(tmp_path):
     assert report["run"]["finish_reason"] == "finished"
     assert requests == 6 and report["pages"]["responses"] == 0
     assert report["run"]["feed"] is None
+
+
+def test_an_unreachable_site_without_robots_txt_stops_the_run_early_exit_4(tmp_path):
+    """Robots.txt not obeyed, so nothing disallows the pages: against a closed loopback port
+    the feeds give up after their six attempts each, and the early stop (its periodic check,
+    a real crawl) closes the run, ``site_unreachable``, before the home pages they fall back
+    to have used theirs (24 requests and finish reason ``finished`` when it is off)."""
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    done = crawl(url, tmp_path / "out", ROBOTSTXT_OBEY="False")
+    assert done.returncode == 4, done.stderr[-3000:]
+    assert (
+        "WARNING: no response from the site and a request gave up: stopping the run" in done.stderr
+    )
+    (report,) = reports(tmp_path / "out")
+    requests = report["pages"]["requests"]
+    assert report["run"]["finish_reason"] == "site_unreachable"
+    assert 12 <= requests < 24 and report["pages"]["responses"] == 0  # (feeds: 2 × 6)
+    assert report["pages"]["errors"] == {
+        "scrapy.exceptions.DownloadConnectionRefusedError": requests
+    }
+    message = (
+        f"site unreachable: {url} (connection refused; {requests} request(s), no response); "
+        "to crawl offline use the replica: scrapy crawl fakti -a replica=1"
+    )
+    assert health_lines(done) == [
+        f"ERROR: health: {message}",
+        f"ERROR: health: UNHEALTHY (exit status 4): {message}",
+    ]
+    assert report["health"]["failures"] == [
+        {"gate": "unreachable", "exit_code": 4, "message": message}
+    ]
+    assert "Spider closed (site_unreachable)" in done.stderr
+
+
+PROGRESS = re.compile(
+    r"progress: (\d+) pages \([\d.]+/min\), (\d+) articles \([\d.]+/min\), (\d+) emitted, "
+    r"(\d+) rejected(?:; oldest published so far (\S+))?$"
+)
+
+
+def progress_lines(done: subprocess.CompletedProcess) -> list[tuple[int, int, int, int, str]]:
+    """``(pages, articles, emitted, rejected, oldest)`` of each progress line logged."""
+    found = [PROGRESS.search(line) for line in done.stderr.splitlines() if "progress: " in line]
+    assert all(found), done.stderr[-3000:]
+    return [(*map(int, m.groups()[:4]), m[5] or "") for m in found if m]
+
+
+def test_progress_lines_of_a_real_crawl_agree_with_its_report(replica, tmp_path):
+    """A backfill of 30 articles, slowed to about a second (one request at a time, 30 ms
+    apart), with a progress line every 50 ms; then the same backfill again, each record
+    known (dedup drops it: Scrapy's ``item_dropped``). Each line's counts grow and stay
+    within the report's; its oldest publication time is one of the run's records', never
+    later as lines go on, and the run's oldest once every record was counted."""
+    out = tmp_path / "out"
+    slow = {"DOWNLOAD_DELAY": "0.03", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
+    first = crawl(replica.base_url, out, SINCE, FAKTI_PROGRESS_INTERVAL="0.05", **slow)
+    assert first.returncode == 0, first.stderr[-3000:]
+    (report,) = reports(out)
+    records = [
+        json.loads(line) for line in Path(report["run"]["feed"]).read_text("utf-8").splitlines()
+    ]
+    dates = {r["published_at"] for r in records}
+    oldest = min(dates, key=datetime.fromisoformat)
+    assert len(records) == 30
+    again = crawl(replica.base_url, out, SINCE, FAKTI_PROGRESS_INTERVAL="0.05", **slow)
+    assert again.returncode == 0, again.stderr[-3000:]
+    second = reports(out)[1]
+    assert (second["articles"]["emitted"], second["articles"]["deduplicated"]) == (0, {"known": 30})
+    for done, run in ((first, report), (again, second)):
+        lines = progress_lines(done)
+        assert len(lines) >= 5, done.stderr[-3000:]
+        art = run["articles"]
+        final = (run["pages"]["responses"], art["valid"], art["emitted"], art["rejected_total"])
+        assert final[1:] == (30, 30 if run is report else 0, 0)
+        for earlier, later in pairwise(lines):
+            assert all(a <= b for a, b in zip(earlier[:4], later[:4], strict=True)), lines
+            if earlier[4]:
+                later_at, earlier_at = map(datetime.fromisoformat, (later[4], earlier[4]))
+                assert later_at <= earlier_at, lines
+        for *counts, seen in lines:
+            assert all(c <= f for c, f in zip(counts, final, strict=True)), (lines, final)
+            assert not seen or seen in dates, lines
+            assert counts[1] or not seen, lines  # (no record counted: no date)
+        assert lines[-1][1] == 30 and lines[-1][4] == oldest, lines  # (every record counted)
 
 
 def test_download_maxsize_below_the_pages_fails_the_run_and_names_it(replica, tmp_path):
