@@ -495,6 +495,18 @@ FEED_OUTSIDE = "expected a file of its own, outside FAKTI_OUTPUT_DIR's .state/ a
         ("{d}/s.sqlite-shm", {"FAKTI_STATE": "{d}/s.sqlite"}, "the state file's -shm file"),
         ("{d}/s.sqlite.lock", {"FAKTI_STATE": "{d}/s.sqlite"}, "the state's run lock"),
         ("{d}/jobs.lock", {"FAKTI_LOCK_FILE": "{d}/jobs.lock"}, "FAKTI_LOCK_FILE: the feed"),
+        # Scrapy fills placeholders in as the feed opens: the form its docs show wrote into
+        # fakti/ (the analysts' glob read every record twice), and %(name)s.sqlite overwrote
+        # the state (next run: "database disk image is malformed"), exit 0 (review)
+        ("{d}/%(name)s/%(time)s.jsonl", {}, "inside the run files' folder '{d}/fakti' once its"),
+        ("{d}/s/%(name)s.sqlite", {"FAKTI_STATE": "{d}/s/fakti.sqlite"}, "the state file: the"),
+        ("{d}/%(batch_id)05d/a.jsonl", {}, "inside the state's folder '{d}/.state' once its"),
+        ("{d}/x-%(batch_time)s/../fakti/a.jsonl", {}, "inside the run files' folder"),
+        ("{d}/sub/%(time)s/.state/a.jsonl", {}, "inside the state's folder"),  # (time '..')
+        # one letter before ':' is a Windows drive to Scrapy, on any system: it wrote the path
+        # as given, relative, and destroyed the state (review)
+        ("o:/{up}{d}/.state/fakti.sqlite", {}, "the state file: the feed would overwrite it"),
+        ("%(name)s:/{up}{d}/.state/x", {}, "inside the state's folder"),  # (no storage 'fakti')
     ],
 )
 def test_a_feed_on_the_state_a_lock_or_the_runs_folders_is_refused(
@@ -502,13 +514,14 @@ def test_a_feed_on_the_state_a_lock_or_the_runs_folders_is_refused(
 ) -> None:
     d = str(tmp_path / "out")
     (tmp_path / "out").mkdir()  # (FAKTI_LOCK_FILE's folder)
+    up = "../" * len(Path.cwd().parts)  # (from the working folder's o:/ up to /)
     given = {name: value.format(d=d) for name, value in settings.items()}
-    feeds = {feed.format(d=d): {"format": "jsonlines"}}
+    feed = feed.format(d=d, up=up)
     with pytest.raises(ValueError) as info:
-        validate_settings(project_settings(FAKTI_OUTPUT_DIR=d, FEEDS=feeds, **given))
-    assert str(info.value).startswith(
-        f"setting FEEDS: bad value {feed.format(d=d)!r} ({reason.format(d=d)}"
-    )
+        validate_settings(
+            project_settings(FAKTI_OUTPUT_DIR=d, FEEDS={feed: {"format": "jsonl"}}, **given)
+        )
+    assert str(info.value).startswith(f"setting FEEDS: bad value {feed!r} ({reason.format(d=d)}")
     assert str(info.value).endswith(f"); {FEED_OUTSIDE}")
 
 
@@ -520,10 +533,38 @@ def test_a_feed_of_its_own_is_accepted(tmp_path: Path) -> None:
         f"{tmp_path}/s.jsonl": {"format": "jsonlines"},  # (beside an explicit FAKTI_STATE)
         "stdout:": {"format": "jsonlines"},
         "s3://bucket/fakti/all.jsonl": {"format": "jsonlines"},
+        # placeholders that cannot name the state's files nor fakti/ or .state/
+        f"{tmp_path}/o-%(time)s.jsonl": {"format": "jsonlines"},
+        f"{d}/o-%(name)s-%(batch_id)05d.jsonl": {"format": "jsonlines"},
+        f"{d}/exports/%(time)s.jsonl": {"format": "jsonlines"},
+        "s3://bucket/%(name)s/%(time)s.jsonl": {"format": "jsonlines"},
     }
     state = str(tmp_path / "s.sqlite")
     validate_settings(project_settings(FAKTI_OUTPUT_DIR=str(d), FEEDS=feeds, FAKTI_STATE=state))
     assert not d.exists()
+
+
+def test_a_feed_on_a_hard_link_to_the_state_or_a_run_file_is_refused(tmp_path: Path) -> None:
+    """`ln $D/.state/fakti.sqlite /tmp/x.jsonl; -O /tmp/x.jsonl` passed the check (review)."""
+    d = tmp_path / "out"
+    (d / ".state").mkdir(parents=True)
+    (d / "fakti").mkdir()
+    (d / ".state" / "fakti.sqlite").write_bytes(b"state")
+    (d / "fakti" / "2026-01-01T00-00-00.jsonl").write_text("{}\n")
+    (tmp_path / "x.jsonl").hardlink_to(d / ".state" / "fakti.sqlite")
+    (tmp_path / "y.jsonl").hardlink_to(d / "fakti" / "2026-01-01T00-00-00.jsonl")
+    reasons = {
+        "x.jsonl": "a hard link to the state file: the feed would overwrite it",
+        "y.jsonl": f"a hard link to '{d}/fakti/2026-01-01T00-00-00.jsonl' in the run files' "
+        "folder: the feed would overwrite it",
+    }
+    for name, reason in reasons.items():
+        feeds = {f"{tmp_path}/{name}": {"format": "jsonlines"}}
+        with pytest.raises(ValueError) as info:
+            validate_settings(project_settings(FAKTI_OUTPUT_DIR=str(d), FEEDS=feeds))
+        assert str(info.value).startswith(
+            f"setting FEEDS: bad value '{tmp_path}/{name}' ({reason}); "
+        )
 
 
 @pytest.mark.parametrize(
@@ -846,6 +887,11 @@ BAD_RUNS = {
             *("-a", "replica=0", "-s", "FAKTI_BASE_URL=http://127.0.0.1:9"),
             *("-s", "FAKTI_OUTPUT_DIR={tmp}/live", "-O", "{tmp}/live/.state/fakti.sqlite:jsonl"),
         ],
+        "setting FEEDS: bad value '",
+    ),
+    # the form Scrapy's docs show wrote into fakti/, beside the run file, exit 0
+    "feed with placeholders": (
+        ["-s", "FAKTI_OUTPUT_DIR={tmp}/ph", "-o", "{tmp}/ph/%(name)s/%(time)s.jsonl"],
         "setting FEEDS: bad value '",
     ),
     "feed on the replica's state": (

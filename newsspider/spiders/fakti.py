@@ -29,6 +29,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsspider.args import (
+    SPIDER_NAME,
     ArgumentError,
     CrawlArgs,
     check_feeds,
@@ -224,7 +225,7 @@ class _ScraperLosses(logging.Handler):
 class FaktiSpider(scrapy.Spider):
     """Crawls fakti.bg (or a mirror/replica at ``FAKTI_BASE_URL``) into article records."""
 
-    name = "fakti"
+    name = SPIDER_NAME
 
     def __init__(self, **kwargs: Any) -> None:
         self.raw_args = dict(kwargs)
