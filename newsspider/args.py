@@ -348,7 +348,7 @@ def _paths(settings: Mapping[str, object]) -> list[tuple[str, str, str]]:
     ``FAKTI_OUTPUT_DIR``, ``FAKTI_LOCK_FILE``, a SQLite ``FAKTI_STATE``'s file and the
     ``-o``/``-O`` feeds' (``FEEDS``)."""
     given = [(name, settings.get(name)) for name in ("FAKTI_OUTPUT_DIR", "FAKTI_LOCK_FILE")]
-    given += [("FEEDS", uri) for uri in _feeds(settings)]
+    given += [(name, uri) for uri, (name, _) in _feeds(settings).items()]
     paths = [(name, str(value), str(value)) for name, value in given if value is not None]
     state = state_file(str(settings.get("FAKTI_STATE") or ""))
     if state is not None:
@@ -490,12 +490,19 @@ def _check_feed_fields(value: object) -> None:
         raise _bad("FEED_EXPORT_FIELDS", value, expected, problem)
 
 
-def _feeds(settings: Mapping[str, object]) -> dict[str, object]:
-    """The ``-o``/``-O`` feeds (``FEEDS``): URI → options."""
-    feeds = settings.get("FEEDS")
-    if not isinstance(feeds, Mapping):
-        return {}
-    return {str(uri): options for uri, options in feeds.items()}
+def _feeds(settings: Mapping[str, object]) -> dict[str, tuple[str, object]]:
+    """The ``-o``/``-O`` feeds: URI → (the setting that gives it, its options). ``FEEDS``, and
+    the deprecated ``FEED_URI`` (with ``FEED_FORMAT``), which Scrapy's feed exporter still
+    writes (a ``FEEDS`` entry of the same URI takes its place)."""
+    feeds: dict[str, tuple[str, object]] = {}
+    legacy = settings.get("FEED_URI")
+    if legacy:
+        uri = str(legacy.absolute()) if isinstance(legacy, Path) else str(legacy)
+        feeds[uri] = ("FEED_URI", {"format": settings.get("FEED_FORMAT")})
+    given = settings.get("FEEDS")
+    if isinstance(given, Mapping):
+        feeds |= {str(uri): ("FEEDS", options) for uri, options in given.items()}
+    return feeds
 
 
 #: A placeholder Scrapy fills in a feed URI as the feed opens (``%(time)s``, ``%(batch_id)05d``),
@@ -642,22 +649,22 @@ def _feed_target_problem(
 
 
 def check_feeds(settings: Mapping[str, object]) -> None:
-    """Each ``-o``/``-O`` feed (``FEEDS``): a local file must not be the state's, a lock, nor in
-    ``.state/`` or ``fakti/`` under ``FAKTI_OUTPUT_DIR`` (a feed on the state file overwrote
-    it); its own ``fields``, if given, a list of one or more record fields (Scrapy takes them
-    as written). ``ValueError`` naming the feed."""
+    """Each ``-o``/``-O`` feed (``FEEDS``, ``FEED_URI``): a local file must not be the state's, a
+    lock, nor in ``.state/`` or ``fakti/`` under ``FAKTI_OUTPUT_DIR`` (a feed on the state file
+    overwrote it); its own ``fields``, if given, a list of one or more record fields (Scrapy
+    takes them as written). ``ValueError`` naming the feed's setting."""
     feeds = _feeds(settings)
     if not feeds:
         return
     protected = _project_files(settings)
     storages = _file_storages(settings)
-    for uri, options in feeds.items():
+    for uri, (name, options) in feeds.items():
         given = options if isinstance(options, Mapping) else {}
         named = not given.get("uri_params", settings.get("FEED_URI_PARAMS"))
         problem = _feed_target_problem(uri, named, storages, protected)
         if problem:
             expected = "a file of its own, outside FAKTI_OUTPUT_DIR's .state/ and fakti/"
-            raise _bad("FEEDS", uri, expected, problem)
+            raise _bad(name, uri, expected, problem)
         if isinstance(options, Mapping) and "fields" in options:
             fields = options["fields"]
             listed = isinstance(fields, (list, tuple, Mapping))

@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -567,6 +568,34 @@ def test_a_feed_on_a_hard_link_to_the_state_or_a_run_file_is_refused(tmp_path: P
         )
 
 
+@pytest.mark.parametrize("where", ["command line", "settings module"])
+@pytest.mark.parametrize(
+    ("feed", "reason"),
+    [
+        # records appended to the lock, exit 0, and every later run exited 1 (review)
+        ("{d}/.state/fakti.sqlite.lock", "the state's run lock: the feed would overwrite it"),
+        ("{d}/fakti/2026-01-01T00-00-00.jsonl", "inside the run files' folder '{d}/fakti'"),
+    ],
+)
+def test_the_deprecated_feed_uri_is_checked_as_a_feed(
+    tmp_path: Path, where: str, feed: str, reason: str
+) -> None:
+    """Scrapy 2.19's feed exporter still writes ``FEED_URI`` (with ``FEED_FORMAT``), a warning
+    aside."""
+    d = str(tmp_path / "out")
+    given = {"FEED_URI": feed.format(d=d), "FEED_FORMAT": "jsonlines", "FAKTI_OUTPUT_DIR": d}
+    if where == "command line":
+        settings = project_settings(**given)
+    else:
+        settings = project_settings()
+        settings.setmodule(types.SimpleNamespace(**given), priority="project")
+    with pytest.raises(ValueError) as info:
+        validate_settings(settings)
+    assert str(info.value) == (
+        f"setting FEED_URI: bad value {feed.format(d=d)!r} ({reason.format(d=d)}); {FEED_OUTSIDE}"
+    )
+
+
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [
@@ -893,6 +922,13 @@ BAD_RUNS = {
     "feed with placeholders": (
         ["-s", "FAKTI_OUTPUT_DIR={tmp}/ph", "-o", "{tmp}/ph/%(name)s/%(time)s.jsonl"],
         "setting FEEDS: bad value '",
+    ),
+    "deprecated FEED_URI": (
+        [
+            *("-s", "FAKTI_OUTPUT_DIR={tmp}/fu", "-s", "FEED_FORMAT=jsonlines"),
+            *("-s", "FEED_URI={tmp}/fu/.state/fakti.sqlite.lock"),
+        ],
+        "setting FEED_URI: bad value '",
     ),
     "feed on the replica's state": (
         ["-s", "FAKTI_OUTPUT_DIR={tmp}/rep", "-O", "{tmp}/rep/replica/.state/fakti.sqlite:jsonl"],
