@@ -682,21 +682,33 @@ def _given_for_the_run(settings: Mapping[str, object], name: str) -> bool:
     return name in settings
 
 
+#: The two settings :func:`_short_baseline` tells apart.
+SHORT_BASELINE = ("FAKTI_HEALTH_HISTORY_RUNS", "FAKTI_HEALTH_ITEMS_MIN_RUNS")
+
+
+def _not_default(settings: Mapping[str, object], name: str) -> bool:
+    """Whether ``name`` was given: for this run (:func:`_given_for_the_run`), or by a settings
+    module (``SCRAPY_SETTINGS_MODULE``, at project priority too) with another value than
+    newsspider/settings.py's."""
+    return _given_for_the_run(settings, name) or settings.get(name) != getattr(
+        project_settings, name
+    )
+
+
 def _short_baseline(settings: Mapping[str, object], history: object, needed: object) -> ValueError:
     """The error for ``FAKTI_HEALTH_ITEMS_MIN_RUNS`` (``needed``) above
     ``FAKTI_HEALTH_HISTORY_RUNS`` (``history``): it names the one given for the run (the
     first if both or neither were), and says when the other's value is its default."""
+    given = {name: _not_default(settings, name) for name in SHORT_BASELINE}
     never = "the item-count gate would never apply"
-    if _given_for_the_run(settings, "FAKTI_HEALTH_HISTORY_RUNS") and not _given_for_the_run(
-        settings, "FAKTI_HEALTH_ITEMS_MIN_RUNS"
-    ):
+    if given["FAKTI_HEALTH_HISTORY_RUNS"] and not given["FAKTI_HEALTH_ITEMS_MIN_RUNS"]:
         return _bad(
             "FAKTI_HEALTH_HISTORY_RUNS",
             history,
             f"at least {needed}, or FAKTI_HEALTH_ITEMS_MIN_RUNS given at most {history}",
             f"fewer runs than FAKTI_HEALTH_ITEMS_MIN_RUNS, {needed} by default: {never}",
         )
-    default = "" if _given_for_the_run(settings, "FAKTI_HEALTH_HISTORY_RUNS") else " by default"
+    default = "" if given["FAKTI_HEALTH_HISTORY_RUNS"] else " by default"
     return _bad(
         "FAKTI_HEALTH_ITEMS_MIN_RUNS",
         needed,

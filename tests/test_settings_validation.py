@@ -285,6 +285,37 @@ def test_a_baseline_shorter_than_the_runs_the_item_gate_needs_is_refused(
     assert str(info.value) == message
 
 
+@pytest.mark.parametrize(
+    ("module", "message"),
+    [
+        # it blamed 'FAKTI_HEALTH_ITEMS_MIN_RUNS: bad value 3 … (2 by default)': the user never
+        # set it, and 2 is not HISTORY_RUNS's default (10) (review)
+        (
+            {"FAKTI_HEALTH_HISTORY_RUNS": 2},
+            "setting FAKTI_HEALTH_HISTORY_RUNS: bad value 2 (fewer runs than "
+            "FAKTI_HEALTH_ITEMS_MIN_RUNS, 3 by default: the item-count gate would never apply); "
+            "expected at least 3, or FAKTI_HEALTH_ITEMS_MIN_RUNS given at most 2",
+        ),
+        (
+            {"FAKTI_HEALTH_HISTORY_RUNS": 4, "FAKTI_HEALTH_ITEMS_MIN_RUNS": 5},
+            "setting FAKTI_HEALTH_ITEMS_MIN_RUNS: bad value 5 (more runs than the baseline "
+            "holds: the item-count gate would never apply); expected at most "
+            "FAKTI_HEALTH_HISTORY_RUNS (4)",
+        ),
+    ],
+)
+def test_a_short_baseline_in_a_settings_module_names_what_it_sets(
+    module: dict[str, int], message: str
+) -> None:
+    """A settings module (``from newsspider.settings import *``) is at project priority, as
+    newsspider/settings.py is: a value other than the project's is the user's."""
+    settings = Settings()
+    settings.setmodule(types.SimpleNamespace(**{**vars(newsspider.settings), **module}), "project")
+    with pytest.raises(ValueError) as info:
+        validate_settings(settings)
+    assert str(info.value) == message
+
+
 def test_a_baseline_as_long_as_the_runs_the_item_gate_needs_is_accepted() -> None:
     validate_settings(project_settings(FAKTI_HEALTH_HISTORY_RUNS="3"))
     validate_settings(project_settings(FAKTI_HEALTH_ITEMS_MIN_RUNS="10"))
