@@ -171,6 +171,37 @@ def test_a_bad_argument_value_is_shown_as_given() -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (
+            {"since": " 9999-12-31"},
+            "argument since: bad value ' 9999-12-31' (after today in Sofia)",
+        ),
+        (
+            {"until": "9999-12-31 "},
+            "argument until: bad value '9999-12-31 ' (the calendar's last day, which has no "
+            "midnight after it; leave until= out)",
+        ),
+        (
+            {"since": "2025-05-02", "until": " 2025-05-01"},
+            "argument until: bad value ' 2025-05-01' (before since=2025-05-02)",
+        ),
+        (
+            {"url": " https://fakti.bg/en/world/123-x", "lang": "en"},
+            "argument url: bad value ' https://fakti.bg/en/world/123-x' (cannot be combined with "
+            "lang: a url= run fetches just its URLs)",
+        ),
+    ],
+)
+def test_a_value_refused_for_its_date_or_company_is_shown_as_given(raw: dict, shown: str) -> None:
+    """A well-formed value refused later (after today, the last day, before `since`, with
+    other arguments) keeps the blanks it was written with, as a malformed one does."""
+    with pytest.raises(ArgumentError) as info:
+        parse_args(raw)
+    assert str(info.value).startswith(shown + "; expected ")
+
+
+@pytest.mark.parametrize(
     ("raw", "name", "form"),
     [
         ({"lang": "de"}, "lang", "lang=en|bg|all"),

@@ -362,6 +362,28 @@ def test_a_run_whose_clock_is_behind_the_last_runs_start_warns(tmp_path, monkeyp
     assert report["health"]["healthy"] and report["run"]["started"] == "2026-11-28T05:59:59+00:00"
 
 
+def test_a_clock_behind_an_earlier_entrys_start_warns_too(tmp_path, monkeypatch, caplog):
+    """The latest start of the history read, not the last entry's: after a run whose clock
+    was a day behind (recorded last), a run 12 h behind the first run's start still warns."""
+    now = T0
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return now
+
+    monkeypatch.setattr(report_module, "datetime", Clock)
+    _closed_run(tmp_path, STATS)
+    now = T0 - timedelta(days=1)
+    _closed_run(tmp_path, STATS)
+    now = T0 - timedelta(hours=12)
+    _, report = _closed_run(tmp_path, STATS)
+    assert (
+        "the machine clock is behind the last run's start: 2026-11-28T18:00:00+00:00 < "
+        "2026-11-29T06:00:00+00:00; this run's files and scraped_at sort before that run's"
+    ) in report["health"]["notes"]
+
+
 def test_a_run_with_fakti_health_new_baseline_says_so_in_its_history_entry(tmp_path):
     _close(tmp_path, STATS)
     _, report = _closed_run(tmp_path, STATS, FAKTI_HEALTH_NEW_BASELINE="true")

@@ -339,6 +339,19 @@ def test_a_lock_file_must_be_in_an_existing_folder(tmp_path: Path) -> None:
     validate_settings(project_settings(FAKTI_LOCK_FILE="x.lock"))  # (in the working folder)
 
 
+def test_a_lock_file_in_a_missing_relative_folder_names_it_as_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder is shown as written (relative), not resolved against the working folder."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(FAKTI_LOCK_FILE="locks/x.lock"))
+    assert str(info.value) == (
+        "setting FAKTI_LOCK_FILE: bad value 'locks/x.lock' (no folder 'locks': a shared lock's "
+        "folder mistyped would be a lock of its own); expected a file in an existing folder"
+    )
+
+
 @pytest.mark.parametrize("level", ["debug", "Info", "bogus", "", "10"])
 def test_a_log_level_logging_does_not_know_is_an_error(level: str) -> None:
     assert log_level_error(project_settings(LOG_LEVEL=level)) == (
@@ -520,6 +533,7 @@ FEED_OUTSIDE = "expected a file of its own, outside FAKTI_OUTPUT_DIR's .state/ a
         # exited 1 "file is not a database", every key and watermark gone (review)
         ("{d}/.state/fakti.sqlite", {}, "the state file: the feed would overwrite it"),
         ("file://{d}/.state/fakti.sqlite-wal", {}, "the state file's -wal file: the feed would"),
+        ("file:{d}/.state/fakti.sqlite", {}, "the state file: the feed would"),  # (file:/path)
         ("{d}/fakti/../.state/fakti.sqlite.lock", {}, "the state's run lock: the feed would"),
         ("{d}/.state/all.jsonl", {}, "inside the state's folder '{d}/.state'"),
         ("{d}/fakti/all.jsonl", {}, "inside the run files' folder '{d}/fakti'"),
@@ -555,6 +569,19 @@ def test_a_feed_on_the_state_a_lock_or_the_runs_folders_is_refused(
         )
     assert str(info.value).startswith(f"setting FEEDS: bad value {feed!r} ({reason.format(d=d)}")
     assert str(info.value).endswith(f"); {FEED_OUTSIDE}")
+
+
+def test_a_feed_named_by_a_path_object_is_checked_as_its_file(tmp_path: Path) -> None:
+    """Scrapy takes ``pathlib.Path`` keys in FEEDS (a settings module's): the state file named
+    so is refused, shown as a path."""
+    state = tmp_path / "out" / ".state" / "fakti.sqlite"
+    feeds = {state: {"format": "jsonlines"}}
+    with pytest.raises(ValueError) as info:
+        validate_settings(project_settings(FAKTI_OUTPUT_DIR=str(tmp_path / "out"), FEEDS=feeds))
+    assert str(info.value) == (
+        f"setting FEEDS: bad value {str(state)!r} (the state file: the feed would overwrite it); "
+        f"{FEED_OUTSIDE}"
+    )
 
 
 def test_a_feed_of_its_own_is_accepted(tmp_path: Path) -> None:
@@ -976,6 +1003,11 @@ BAD_RUNS = {
         "setting LOG_LEVEL: bad value 'debug'; expected CRITICAL|ERROR|WARNING|INFO|DEBUG",
     ),
     "log level option": (["-L", "bogus"], "setting LOG_LEVEL: bad value 'bogus'; expected"),
+    # the first error found is the one shown, a bad LOG_LEVEL found after it too
+    "argument given twice and a bad log level": (
+        ["-a", "lang=en", "-a", "lang=bg", "-s", "LOG_LEVEL=debug"],
+        "argument lang: given 2 times; give it once",
+    ),
     "setting given twice": (
         ["-s", "FAKTI_EMIT=new", "-s", "FAKTI_GZIP=1", "-s", "FAKTI_GZIP=0"],
         "setting FAKTI_GZIP: given 2 times; give it once",

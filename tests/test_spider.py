@@ -2018,6 +2018,25 @@ def test_a_walk_with_a_hold_and_other_marks_as_high_names_both() -> None:
     assert fakti_module._none_rises(coverage) == "as high already, or below `since`"
 
 
+def test_a_hold_in_a_section_run_of_one_edition_leaves_no_rest() -> None:
+    """Scopes of sections (bg/world, bg/sport) are of the held edition: no 'the rest'."""
+    coverage = Coverage(["bg/world", "bg/sport"])
+    coverage.saw_listing(SITE_NOON)
+    coverage.hold("bg", sofia_local(2025, 10, 26, 10, 30))
+    assert fakti_module._none_rises(coverage) == (
+        "bg held back to 2025-10-26T10:30:00+02:00 by an article that gave no record, asked "
+        "for again next run"
+    )
+
+
+def test_a_hold_above_the_walks_top_is_not_named() -> None:
+    """An ``until`` caps the top below the hold: the hold keeps no mark back."""
+    coverage = Coverage(["bg"], upper=sofia_local(2025, 10, 26, 9, 0))
+    coverage.saw_listing(SITE_NOON)
+    coverage.hold("bg", sofia_local(2025, 10, 26, 10, 30))
+    assert fakti_module._none_rises(coverage) == "as high already, or below `since`"
+
+
 def test_a_listed_article_whose_extraction_finds_no_article_holds_its_edition(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -78,6 +78,19 @@ def test_held_back_names_the_holds_below_the_walks_top() -> None:
     assert Coverage(["bg"]).held_back() == {}  # no listing read
 
 
+def test_held_back_leaves_out_a_hold_at_the_top_and_lists_editions_in_order() -> None:
+    """A hold exactly at the top keeps no mark back (the mark earned is that time); the held
+    editions come in name order, whichever was held first (the log line lists them)."""
+    coverage = Coverage(["bg", "en"])
+    coverage.saw_listing(NOON)
+    coverage.saw_articles(["bg", "en"])
+    coverage.hold("en", NOON)
+    assert coverage.held_back() == {}
+    coverage.hold("en", NOON - HOUR)
+    coverage.hold("bg", NOON - 2 * HOUR)
+    assert list(coverage.held_back().items()) == [("bg", NOON - 2 * HOUR), ("en", NOON - HOUR)]
+
+
 def test_an_article_listed_longer_ago_than_hold_for_is_given_up() -> None:
     """Measured from the clock of the listing page that listed it: a worker that read no
     listing itself (``started`` unset) gives it up too."""
