@@ -16,32 +16,27 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path, PureWindowsPath
-from urllib.parse import urlparse, urlsplit
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.settings import default_settings as scrapy_defaults
-from scrapy.utils.misc import load_object
-from w3lib.url import file_uri_to_path
 
 from newsspider import settings as project_settings
 from newsspider.extensions.health import HISTORY_READ, finish_reasons, min_coverage
-from newsspider.extensions.lock import STATE_COMPANIONS, lock_paths
+from newsspider.extensions.lock import lock_paths
 from newsspider.extensions.monitors import ACTION_SETTINGS, action_paths, load_actions
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA
 from newsspider.extraction.record import RECORD_FIELDS
 from newsspider.extraction.urls import ArticleRef, parse_article_url
+from newsspider.feedtargets import file_storages, project_files, target_problem
 from newsspider.pipelines.dedup import emit_mode
-from newsspider.pipelines.runfiles import FEED_SUBDIR
 from newsspider.state import (
-    DEFAULT_STATE_PATH,
     check_location,
     is_redis,
     redact,
     state_file,
-    state_location_of,
 )
 
 #: The spider's name (a feed URI's ``%(name)s``).
@@ -505,149 +500,6 @@ def _feeds(settings: Mapping[str, object]) -> dict[str, tuple[str, object]]:
     return feeds
 
 
-#: A placeholder Scrapy fills in a feed URI as the feed opens (``%(time)s``, ``%(batch_id)05d``),
-#: with its key (as ``scrapy.extensions.feedexport.apply_uri_params`` finds them).
-URI_PLACEHOLDER = re.compile(r"%\(([^)]+)\)[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa]")
-#: Stands, in a feed's path, for a placeholder's value: any text within one file or folder name
-#: (Scrapy's ``time``, ``batch_time`` and ``batch_id`` hold no ``/``).
-ANY = "\ue000"
-
-
-def _filled(uri: str, named: bool) -> str:
-    """``uri`` as Scrapy fills it in: ``%(name)s`` the spider's name (if ``named``: no
-    ``uri_params`` function may change it), any other placeholder :data:`ANY`."""
-    return URI_PLACEHOLDER.sub(
-        lambda match: SPIDER_NAME if named and match.group(0) == "%(name)s" else ANY, uri
-    )
-
-
-def _file_storages(settings: Mapping[str, object]) -> dict[str, bool]:
-    """Scrapy's feed storages (``FEED_STORAGES_BASE`` and ``FEED_STORAGES``): scheme → whether
-    it is the file storage (one that cannot be loaded is not: Scrapy stops on it)."""
-    storages: dict[str, bool] = {}
-    for name in ("FEED_STORAGES_BASE", "FEED_STORAGES"):
-        given = settings.get(name, getattr(scrapy_defaults, name))
-        for scheme, path in BaseSettings({name: given or {}}).getdict(name).items():
-            try:
-                storage = load_object(path) if path is not None else None
-            except (ImportError, NameError, ValueError):
-                storage = None
-            storages[scheme] = isinstance(storage, type) and issubclass(storage, FileFeedStorage)
-    return storages
-
-
-def _local_file(uri: str, named: bool, storages: Mapping[str, bool]) -> str | None:
-    """The file Scrapy writes for the feed ``uri`` (:func:`_filled` in), as its feed exporter
-    picks the storage: ``None`` if the URI's scheme has no storage and is no Windows drive
-    (``o:/…``, on any system: no feed is written), then the storage of the filled URI's scheme,
-    or its file storage; ``None`` for another (``s3://``, ``stdout:``)."""
-    if urlparse(uri).scheme not in storages and not PureWindowsPath(uri).drive:
-        return None
-    filled = _filled(uri, named)
-    if not storages.get(urlparse(filled).scheme, storages.get("file", False)):
-        return None
-    return file_uri_to_path(filled) if filled.startswith("file:") else filled
-
-
-def _feed_paths(path: str) -> set[tuple[str, ...]]:
-    """The absolute paths, as parts, ``path`` (its placeholders :data:`ANY`) may name: up to the
-    first placeholder as on disk (symlinks, ``..``), the rest as written, a name of placeholders
-    and up to two dots (``%(time)s``) also as ``.`` or ``..``."""
-    parts = Path(path).parts
-    first = next((i for i, part in enumerate(parts) if ANY in part), len(parts))
-    paths = {Path(*parts[:first]).resolve().parts}
-    for part in parts[first:]:
-        forms = {part}
-        if ANY in part and not part.strip("." + ANY):
-            forms |= {".", ".."} if part.count(".") < 2 else {".."}
-        paths = {
-            path if form == "." else path[:-1] if form == ".." else (*path, form)
-            for path in paths
-            for form in forms
-        }
-    return paths
-
-
-def _may_be(parts: tuple[str, ...], target: Path, inside: bool = False) -> bool:
-    """Whether ``parts`` (:func:`_feed_paths`) may name ``target`` (or, if ``inside``, a path
-    in it), each placeholder filled in with any text."""
-    names = target.parts
-    if len(parts) < len(names) or (not inside and len(parts) != len(names)):
-        return False
-    return all(
-        re.fullmatch(".*".join(map(re.escape, part.split(ANY))), name, re.DOTALL)
-        for part, name in zip(parts, names, strict=False)
-    )
-
-
-def _hard_link(path: str, files: dict[Path, str], folders: dict[Path, str]) -> str:
-    """What the existing file ``path`` is another name of (a hard link) among the project's
-    files and the files in its folders, or ``""``."""
-    try:
-        target = Path(path).stat()
-    except (OSError, ValueError):
-        return ""
-    same = (target.st_dev, target.st_ino)
-    found: dict[Path, str] = {}
-    if target.st_nlink > 1:
-        for folder, what in folders.items():
-            found |= {file: f"{str(file)!r} in {what}" for file in folder.rglob("*")}
-    found |= files
-    for file, what in found.items():
-        try:
-            if (file.stat().st_dev, file.stat().st_ino) == same:
-                return what
-        except OSError:
-            continue
-    return ""
-
-
-def _project_files(settings: Mapping[str, object]) -> tuple[dict[Path, str], dict[Path, str]]:
-    """The files a feed must not name (the state file and its SQLite files, the run locks) and
-    the folders it must not write into (``.state/``, and the run files' ``fakti/``, whose
-    names the runs own and the analysts' glob reads), resolved, each with what it is."""
-    files: dict[Path, str] = {}
-    state = state_file(state_location_of(settings))
-    if state is not None:
-        for suffix in STATE_COMPANIONS:
-            files[Path(f"{state}{suffix}").resolve()] = "the state file" + (
-                f"'s {suffix} file" if suffix else ""
-            )
-    for lock, name in lock_paths(settings):
-        what = "FAKTI_LOCK_FILE" if name == "FAKTI_LOCK_FILE" else "the state's run lock"
-        files[lock.resolve()] = what
-    output = Path(str(settings.get("FAKTI_OUTPUT_DIR", "output")))
-    folders = {
-        (output / DEFAULT_STATE_PATH.parent).resolve(): "the state's folder",
-        (output / FEED_SUBDIR).resolve(): "the run files' folder",
-    }
-    return files, folders
-
-
-def _feed_target_problem(
-    uri: str,
-    named: bool,
-    storages: Mapping[str, bool],
-    protected: tuple[dict[Path, str], dict[Path, str]],
-) -> str:
-    """Why the feed ``uri`` would write over the project's own files (``protected``:
-    :func:`_project_files`) once Scrapy fills in its placeholders (:func:`_filled`), or ``""``."""
-    files, folders = protected
-    path = _local_file(uri, named, storages)
-    if path is None:
-        return ""
-    may = " once its placeholders are filled in" if ANY in path else ""
-    for parts in _feed_paths(path):
-        for file, what in files.items():
-            if _may_be(parts, file):
-                return f"{what}: the feed would overwrite it{may}"
-        for folder, what in folders.items():
-            if _may_be(parts, folder, inside=True):
-                return f"inside {what} {str(folder)!r}{may}"
-    linked = "" if ANY in path else _hard_link(path, files, folders)
-    return f"a hard link to {linked}: the feed would overwrite it" if linked else ""
-
-
 def check_feeds(settings: Mapping[str, object]) -> None:
     """Each ``-o``/``-O`` feed (``FEEDS``, ``FEED_URI``): a local file must not be the state's, a
     lock, nor in ``.state/`` or ``fakti/`` under ``FAKTI_OUTPUT_DIR`` (a feed on the state file
@@ -656,12 +508,12 @@ def check_feeds(settings: Mapping[str, object]) -> None:
     feeds = _feeds(settings)
     if not feeds:
         return
-    protected = _project_files(settings)
-    storages = _file_storages(settings)
+    protected = project_files(settings)
+    storages = file_storages(settings)
     for uri, (name, options) in feeds.items():
         given = options if isinstance(options, Mapping) else {}
         named = not given.get("uri_params", settings.get("FEED_URI_PARAMS"))
-        problem = _feed_target_problem(uri, named, storages, protected)
+        problem = target_problem(uri, SPIDER_NAME if named else None, storages, protected)
         if problem:
             expected = "a file of its own, outside FAKTI_OUTPUT_DIR's .state/ and fakti/"
             raise _bad(name, uri, expected, problem)
