@@ -5,6 +5,7 @@ the state file and its SQLite files, a run lock, or anything in ``.state/`` or t
 
 from __future__ import annotations
 
+import glob
 import re
 from collections.abc import Mapping
 from pathlib import Path, PureWindowsPath
@@ -117,6 +118,23 @@ def _hard_link(path: str, files: dict[Path, str], folders: dict[Path, str]) -> s
     return ""
 
 
+def _existing(path: str) -> list[str]:
+    """The files on disk that ``path``, its placeholders :data:`ANY`, may name (any text within a
+    name: ``feed-%(batch_id)d.jsonl`` is ``feed-1.jsonl`` on the first batch)."""
+    if ANY not in path:
+        return []
+    return glob.glob("*".join(glob.escape(piece) for piece in path.split(ANY)))
+
+
+def _project_file(target: Path, files: dict[Path, str], folders: dict[Path, str]) -> str:
+    """What the resolved ``target`` is among the project's files and folders, or ``""``."""
+    if target in files:
+        return files[target]
+    return next(
+        (f"in {what}" for folder, what in folders.items() if target.is_relative_to(folder)), ""
+    )
+
+
 def project_files(settings: Mapping[str, object]) -> tuple[dict[Path, str], dict[Path, str]]:
     """The files a feed must not name (the state file and its SQLite files, the run locks) and
     the folders it must not write into (``.state/``, and the run files' ``fakti/``, whose
@@ -152,12 +170,21 @@ def target_problem(
     if path is None:
         return ""
     may = " once its placeholders are filled in" if ANY in path else ""
-    for parts in _feed_paths(path):
+    parts = Path(path).parts
+    if ".." in parts[next((i for i, part in enumerate(parts) if ANY in part), len(parts)) :]:
+        return "a '..' after a placeholder (which may hold a '/': a spider attribute)"
+    for existing in _existing(path):  # (a symlink or hard link a placeholder may name)
+        found = _project_file(Path(existing).resolve(), files, folders) or _hard_link(
+            existing, files, folders
+        )
+        if found:
+            return f"{existing!r} is {found}: the feed would overwrite it{may}"
+    for named in _feed_paths(path):
         for file, what in files.items():
-            if _may_be(parts, file):
+            if _may_be(named, file):
                 return f"{what}: the feed would overwrite it{may}"
         for folder, what in folders.items():
-            if _may_be(parts, folder, inside=True):
+            if _may_be(named, folder, inside=True):
                 return f"inside {what} {str(folder)!r}{may}"
     linked = "" if ANY in path else _hard_link(path, files, folders)
     return f"a hard link to {linked}: the feed would overwrite it" if linked else ""

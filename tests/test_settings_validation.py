@@ -547,7 +547,11 @@ FEED_OUTSIDE = "expected a file of its own, outside FAKTI_OUTPUT_DIR's .state/ a
         ("{d}/%(name)s/%(time)s.jsonl", {}, "inside the run files' folder '{d}/fakti' once its"),
         ("{d}/s/%(name)s.sqlite", {"FAKTI_STATE": "{d}/s/fakti.sqlite"}, "the state file: the"),
         ("{d}/%(batch_id)05d/a.jsonl", {}, "inside the state's folder '{d}/.state' once its"),
-        ("{d}/x-%(batch_time)s/../fakti/a.jsonl", {}, "inside the run files' folder"),
+        # a placeholder may hold a '/' (any spider attribute: base_url is http://host:port),
+        # so a '..' after it may climb anywhere: x/%(base_url)s/../../../.state/fakti.sqlite
+        # was taken and truncated the state (review)
+        ("{d}/x-%(batch_time)s/../fakti/a.jsonl", {}, "a '..' after a placeholder"),
+        ("{d}/x/%(base_url)s/../../../.state/fakti.sqlite", {}, "a '..' after a placeholder"),
         ("{d}/sub/%(time)s/.state/a.jsonl", {}, "inside the state's folder"),  # (time '..')
         # one letter before ':' is a Windows drive to Scrapy, on any system: it wrote the path
         # as given, relative, and destroyed the state (review)
@@ -569,6 +573,31 @@ def test_a_feed_on_the_state_a_lock_or_the_runs_folders_is_refused(
         )
     assert str(info.value).startswith(f"setting FEEDS: bad value {feed!r} ({reason.format(d=d)}")
     assert str(info.value).endswith(f"); {FEED_OUTSIDE}")
+
+
+@pytest.mark.parametrize("link", ["symlink", "hard link"])
+def test_a_link_to_the_state_a_placeholder_names_is_refused(tmp_path: Path, link: str) -> None:
+    """``-O e/feed-%(batch_id)d.jsonl`` where ``e/feed-1.jsonl`` is a link to the state file:
+    the first batch's file is that link. It was taken, exit 0, and the next run found the
+    state "malformed" (review)."""
+    d, e = tmp_path / "out", tmp_path / "e"
+    state = d / ".state" / "fakti.sqlite"
+    state.parent.mkdir(parents=True)
+    state.write_bytes(b"state")
+    e.mkdir()
+    if link == "symlink":
+        (e / "feed-1.jsonl").symlink_to(state)
+    else:
+        (e / "feed-1.jsonl").hardlink_to(state)
+    feed = f"{e}/feed-%(batch_id)d.jsonl"
+    with pytest.raises(ValueError) as info:
+        validate_settings(
+            project_settings(FAKTI_OUTPUT_DIR=str(d), FEEDS={feed: {"format": "jsonl"}})
+        )
+    assert str(info.value) == (
+        f"setting FEEDS: bad value {feed!r} ({str(e / 'feed-1.jsonl')!r} is the state file: the "
+        f"feed would overwrite it once its placeholders are filled in); {FEED_OUTSIDE}"
+    )
 
 
 def test_a_feed_named_by_a_path_object_is_checked_as_its_file(tmp_path: Path) -> None:
