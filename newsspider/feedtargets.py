@@ -6,6 +6,7 @@ the state file and its SQLite files, a run lock, or anything in ``.state/`` or t
 from __future__ import annotations
 
 import glob
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path, PureWindowsPath
@@ -103,7 +104,6 @@ def _hard_link(path: str, files: dict[Path, str], folders: dict[Path, str]) -> s
         target = Path(path).stat()
     except (OSError, ValueError):
         return ""
-    same = (target.st_dev, target.st_ino)
     found: dict[Path, str] = {}
     if target.st_nlink > 1:
         for folder, what in folders.items():
@@ -111,7 +111,7 @@ def _hard_link(path: str, files: dict[Path, str], folders: dict[Path, str]) -> s
     found |= files
     for file, what in found.items():
         try:
-            if (file.stat().st_dev, file.stat().st_ino) == same:
+            if os.path.samestat(file.stat(), target):
                 return what
         except OSError:
             continue

@@ -656,6 +656,17 @@ def test_a_run_whose_lock_file_went_away_publishes_nothing(
     assert ids(feed) == ([5, 6] if how == "replaced" else [1, 2, 3, 4, 5, 6])
 
 
+def _lose_state(tmp_path: Path, how: str) -> Path:
+    """The state file (and its -wal, -shm) ``deleted``, or ``replaced`` by a new state, as a
+    run goes on; its path."""
+    state = tmp_path / "out" / ".state" / "fakti.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{state}{suffix}").unlink(missing_ok=True)
+    if how == "replaced":
+        open_store(state).close()
+    return state
+
+
 @pytest.mark.parametrize("how", ["deleted", "replaced"])
 def test_a_run_whose_state_file_went_away_keeps_its_run_file_and_fails(
     pipeline_run, make_record, tmp_path, caplog, how
@@ -668,11 +679,7 @@ def test_a_run_whose_state_file_went_away_keeps_its_run_file_and_fails(
     caplog.set_level(logging.INFO)
     first = pipeline_run()
     first.feed(*(article(make_record(i)) for i in range(1, 4)))
-    state = tmp_path / "out" / ".state" / "fakti.sqlite"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{state}{suffix}").unlink(missing_ok=True)
-    if how == "replaced":
-        open_store(state).close()
+    state = _lose_state(tmp_path, how)
     first.close()
     (older,) = completed(tmp_path)
     assert ids(older) == [1, 2, 3]
@@ -704,11 +711,7 @@ def test_a_run_without_records_whose_state_file_went_away_fails(
     first.feed(*(article(make_record(i)) for i in range(1, 4)))
     first.close()
     quiet = pipeline_run()
-    state = tmp_path / "out" / ".state" / "fakti.sqlite"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{state}{suffix}").unlink(missing_ok=True)
-    if how == "replaced":
-        open_store(state).close()
+    state = _lose_state(tmp_path, how)
     quiet.close()
     assert len(completed(tmp_path)) == 1  # (the first run's: nothing new written)
     assert quiet.stats.get_value("export/write_failed") == "the state"

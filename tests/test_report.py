@@ -337,21 +337,27 @@ def test_duration_is_measured_on_a_monotonic_clock(tmp_path, monkeypatch):
     assert report["run"]["finished"] == "2026-11-29T05:00:00+00:00"
 
 
-def test_a_run_whose_clock_is_behind_the_last_runs_start_warns(tmp_path, monkeypatch, caplog):
-    """A clock stepped back a day between runs: the second run's files (stem 2026-11-30T…)
-    and scraped_at sorted before the first's (2026-12-01T…), so the README's latest-record
-    recipe picked stale records (review: 2 of 85 keys), with no word of it."""
-    now = T0
+def _report_clock(monkeypatch) -> list[datetime]:
+    """The report module's clock, at T0 until ``clock[0]`` is set."""
+    clock = [T0]
 
     class Clock(datetime):
         @classmethod
         def now(cls, tz=None):
-            return now
+            return clock[0]
 
     monkeypatch.setattr(report_module, "datetime", Clock)
+    return clock
+
+
+def test_a_run_whose_clock_is_behind_the_last_runs_start_warns(tmp_path, monkeypatch, caplog):
+    """A clock stepped back a day between runs: the second run's files (stem 2026-11-30T…)
+    and scraped_at sorted before the first's (2026-12-01T…), so the README's latest-record
+    recipe picked stale records (review: 2 of 85 keys), with no word of it."""
+    clock = _report_clock(monkeypatch)
     _, first = _closed_run(tmp_path, STATS)
     assert not any("clock" in note for note in first["health"]["notes"])
-    now = T0 - timedelta(days=1, seconds=1)
+    clock[0] = T0 - timedelta(days=1, seconds=1)
     _, report = _closed_run(tmp_path, STATS)
     behind = (
         "the machine clock is behind the last run's start: 2026-11-28T05:59:59+00:00 < "
@@ -365,18 +371,11 @@ def test_a_run_whose_clock_is_behind_the_last_runs_start_warns(tmp_path, monkeyp
 def test_a_clock_behind_an_earlier_entrys_start_warns_too(tmp_path, monkeypatch, caplog):
     """The latest start of the history read, not the last entry's: after a run whose clock
     was a day behind (recorded last), a run 12 h behind the first run's start still warns."""
-    now = T0
-
-    class Clock(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return now
-
-    monkeypatch.setattr(report_module, "datetime", Clock)
+    clock = _report_clock(monkeypatch)
     _closed_run(tmp_path, STATS)
-    now = T0 - timedelta(days=1)
+    clock[0] = T0 - timedelta(days=1)
     _closed_run(tmp_path, STATS)
-    now = T0 - timedelta(hours=12)
+    clock[0] = T0 - timedelta(hours=12)
     _, report = _closed_run(tmp_path, STATS)
     assert (
         "the machine clock is behind the last run's start: 2026-11-28T18:00:00+00:00 < "
