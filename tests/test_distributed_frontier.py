@@ -551,7 +551,7 @@ def test_a_run_that_wrote_no_file_leaves_no_claim_record(worker_job):
     frontier.close("finished")
     assert not Path(frontier.feed).exists() and frontier.job == "last"
     left = sorted(key.decode() for key in client.scan_iter(match=f"{prefix}:*"))
-    assert left == [f"{prefix}:run_seq", f"{prefix}:worker_seq"]
+    assert left == [f"{prefix}:run_seq", f"{prefix}:schema", f"{prefix}:worker_seq"]
 
 
 def _frontier_of(redis_url: str, out: Path, base: str, **args: str) -> sched.RedisFrontier:

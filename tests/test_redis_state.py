@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -581,3 +582,165 @@ def test_a_port_that_is_no_number_with_an_at_after_it_is_misplaced() -> None:
 def test_an_at_and_a_number_in_a_value_or_socket_path_is_valid(value: str) -> None:
     check_location(value)
     assert "S3cr" not in redact(value)
+
+
+def _keys_under(client, prefix: str) -> dict[bytes, bytes]:
+    """Every key under ``prefix`` with its DUMP (its type and value, byte for byte)."""
+    return {key: client.dump(key) for key in client.scan_iter(match=f"{prefix}:*")}
+
+
+def test_a_new_prefix_becomes_a_marked_state(job, redis_url):
+    client, prefix = job
+    RedisStore.from_url(redis_url).close()
+    assert client.hgetall(f"{prefix}:schema") == {b"application": b"newsspider", b"version": b"1"}
+    store = RedisStore.from_url(redis_url)  # (a marked state opens again)
+    assert store.is_empty()
+    store.close()
+
+
+def test_an_unmarked_state_of_an_earlier_version_is_used_and_marked(job, redis_url, tmp_path):
+    """A state written before the mark, with a distributed job's keys beside it (the job keys
+    share the prefix), is this project's: it is used and marked."""
+    client, prefix = job
+    earlier = RedisStore(client, prefix=prefix, owner="w1")  # (unchecked: no mark written)
+    published = datetime.fromisoformat("2026-11-29T08:30:00+02:00")
+    earlier.touch(("bg", 7), "https://fakti.bg/world/7-x", published, H1, 5)
+    feed = tmp_path / "a.jsonl"
+    earlier.add_pending(str(feed), [(("bg", 7), H1)])
+    feed.touch()
+    earlier.commit_file(str(feed))
+    earlier.add_pending(str(tmp_path / "b.jsonl"), [(("bg", 8), H1)])
+    earlier.record_run({"run": 1})
+    client.hset(f"{prefix}:watermarks", "bg", 1764397800)
+    client.hset(f"{prefix}:workers", "host:/out#0", '{"id": "w1"}')
+    client.set(f"{prefix}:hb:w1", 1)
+    client.set(f"{prefix}:worker_seq", 1)
+    client.set(f"{prefix}:run_seq", 1)
+    client.set(f"{prefix}:job", "lang=bg")
+    client.zadd(f"{prefix}:frontier", {"request": 1})
+    client.zadd(f"{prefix}:journal:w1", {"request": 1})
+    client.sadd(f"{prefix}:seen", "bg:7")
+    client.hset(f"{prefix}:busy", "w1", 1)
+    client.hset(f"{prefix}:claims", "bg:7", "r1")
+    client.hset(f"{prefix}:run:r1", "bg:7", "https://fakti.bg/x")
+    client.hset(f"{prefix}:runs:w1", "r1", "/out/fakti/a.jsonl")
+    client.hset(f"{prefix}:coverage", "gaps", 1)
+    assert not client.exists(f"{prefix}:schema")
+    before = _keys_under(client, prefix)
+    assert len(before) == 25
+
+    store = RedisStore.from_url(redis_url, owner="w1")
+    assert store.known([("bg", 7), ("bg", 8)]) == {("bg", 7)}
+    assert store.recent_runs(5) == [{"run": 1}]
+    store.close()
+    after = _keys_under(client, prefix)
+    assert after.pop(f"{prefix}:schema".encode()) is not None and after == before
+
+
+def test_workers_opening_an_empty_prefix_at_once_all_succeed(job, redis_url):
+    import threading
+
+    client, prefix = job
+    gate = threading.Barrier(6)
+    failures: list[BaseException] = []
+
+    def open_one() -> None:
+        gate.wait()
+        try:
+            RedisStore.from_url(redis_url).close()
+        except BaseException as exc:  # (reported below)
+            failures.append(exc)
+
+    threads = [threading.Thread(target=open_one) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    assert client.hgetall(f"{prefix}:schema") == {b"application": b"newsspider", b"version": b"1"}
+
+
+@pytest.mark.parametrize(
+    ("keys", "why"),
+    [
+        (
+            {"keys": "s", "runs": ["not json", "nor this"]},
+            "another program's (not of a state: P:keys string)",
+        ),
+        (
+            {"customers": {"1": "alice"}, "keys": {"bg:1": "x"}, "orders": ["1"]},
+            "another program's (not of a state: P:customers hash, P:orders list)",
+        ),
+        ({"watermarks": ["bg"]}, "another program's (not of a state: P:watermarks list)"),
+        ({"pending:x": {"bg:1": "h"}}, "another program's (not of a state: P:pending:x hash)"),
+        ({"schema": "1"}, "another program's (not of a state: P:schema string)"),
+        (
+            {"schema": {"application": "other", "version": "1"}, "keys": {"bg:1": "x"}},
+            "another program's (P:schema is no mark of a state)",
+        ),
+        (
+            {"schema": {"application": "newsspider", "version": "2"}, "keys": {"bg:1": "x"}},
+            "a state of a newer version (schema version 2; this one reads up to 1)",
+        ),
+    ],
+    ids=[
+        "keys-a-string",
+        "other-names",
+        "watermarks-a-list",
+        "pending-not-a-file-id",
+        "mark-a-string",
+        "mark-of-another-program",
+        "newer",
+    ],
+)
+def test_another_programs_keys_under_the_prefix_are_refused_and_left_as_they_are(
+    job, redis_url, keys, why
+):
+    """Another program's keys under the state's prefix were used as the state: read (a string
+    ``keys``: WRONGTYPE at the first write, mid-run) and written to (a run entry pushed onto
+    its list ``runs``); a newer version's state would have been read by this one."""
+    client, prefix = job
+    for name, value in keys.items():
+        key = f"{prefix}:{name}"
+        if isinstance(value, dict):
+            client.hset(key, mapping=value)
+        elif isinstance(value, list):
+            client.rpush(key, *value)
+        else:
+            client.set(key, value)
+    before = _keys_under(client, prefix)
+    with pytest.raises(SettingError) as exc:
+        RedisStore.from_url(redis_url)
+    shown = why.replace("P:", f"{prefix}:")
+    assert str(exc.value) == (
+        f"FAKTI_STATE: cannot use {redis_url!r}: the keys under prefix {prefix!r} are {shown}; "
+        "left as they are"
+    )
+    assert _keys_under(client, prefix) == before
+
+
+@pytest.mark.e2e
+def test_a_crawl_on_another_programs_keys_exits_1_with_one_line_and_writes_nothing(
+    job, redis_url, tmp_path
+):
+    """Review: a crawl on a prefix holding another program's keys (a string ``keys``, a list
+    ``runs`` of other text, a hash ``watermarks`` of other values) ended 'start_error' with a
+    ValueError traceback, exit 9, after pushing a run entry onto the list and adding
+    ``run_seq`` and ``worker_seq``."""
+    client, prefix = job
+    client.set(f"{prefix}:keys", "s")
+    client.rpush(f"{prefix}:runs", "not json")
+    client.hset(f"{prefix}:watermarks", "bg", "yesterday")
+    before = _keys_under(client, prefix)
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "fakti", "-s", f"FAKTI_STATE={redis_url}"]
+    cmd += ["-s", "FAKTI_BASE_URL=http://127.0.0.1:9", "-s", f"FAKTI_OUTPUT_DIR={tmp_path / 'o'}"]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    critical = [line for line in done.stderr.splitlines() if "] CRITICAL: " in line]
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert len(critical) == 1, critical
+    assert critical[0].endswith(
+        f"the keys under prefix {prefix!r} are another program's (not of a state: "
+        f"{prefix}:keys string); left as they are"
+    )
+    assert _keys_under(client, prefix) == before
+    assert not (tmp_path / "o").exists()

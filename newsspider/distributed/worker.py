@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import redis
 
 from newsspider.state import SettingError, state_location_of
-from newsspider.state.redis import connect, split_url
+from newsspider.state.redis import connect_state
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -161,9 +161,9 @@ def worker_for(crawler: Crawler) -> Worker:
     worker: Worker | None = getattr(crawler, _CRAWLER_ATTR, None)
     if worker is None:
         settings = crawler.settings
-        address, prefix = split_url(state_location_of(settings))
+        client, prefix = connect_state(state_location_of(settings))  # (checked before it writes)
         worker = claim(
-            connect(address),
+            client,
             prefix,
             settings.get("FAKTI_WORKER_ID") or socket.gethostname(),
             settings.get("FAKTI_OUTPUT_DIR", "output"),

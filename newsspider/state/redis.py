@@ -8,10 +8,17 @@ Layout (every key starts with the store's ``prefix``, default ``fakti``; ``K`` i
     <p>:newest, :oldest   string bounds of those times (the hours to look through)
     <p>:exported          string number of exported keys
     <p>:files, :file_ids  hash   file id <-> file path (records hold the short id)
+    <p>:file_seq          string the last file id given
     <p>:pending:<fid>     hash   K -> content_hash, pending export to file <fid>
     <p>:owner:<owner>     set    file ids with pending rows of one worker
     <p>:watermarks        hash   discovery scope -> unix seconds (see ``raise_watermarks``)
     <p>:runs              list   run history entries (JSON), oldest first
+    <p>:schema            hash   the mark: application -> newsspider, version -> 1
+
+The distributed job's keys (:mod:`newsspider.distributed`) share the prefix. The keys under a
+prefix are checked as a worker or a store opens them (:func:`adopt`): a new prefix, or one
+holding only keys of these names and types (a state of a version before the mark), is marked;
+any other key, another mark, or a newer version's is refused, and nothing is written.
 
 A record is ``first|last|published|views|hash|fid|exported_hash|url``: times in unix seconds,
 empty for null, ``exported_hash`` ``=`` when it equals ``hash``, and the ``https://fakti.bg``
@@ -27,6 +34,7 @@ from __future__ import annotations
 import inspect
 import json
 import math
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -66,6 +74,22 @@ ORIGIN = "https://fakti.bg"
 TOUCH_BATCH = 500
 TOUCH_SECONDS = 2.0
 _CHUNK = 1000  # keys per command or script call
+
+#: The mark of a state (``<p>:schema``): this project's name and the version of the layout.
+APPLICATION = "newsspider"
+SCHEMA_VERSION = 1
+#: The names under a prefix that this project writes, by their type: the state's (see above)
+#: and the distributed job's (:mod:`newsspider.distributed`; ``w<n>`` a worker, ``r<n>`` a run).
+_LAYOUT = {
+    b"hash": re.compile(
+        rb"schema|keys|pub:-?\d+|files|file_ids|pending:\d+|watermarks"
+        rb"|workers|busy|claims|coverage|run:r\d+|runs:w\d+"
+    ),
+    b"string": re.compile(rb"newest|oldest|exported|file_seq|hb:w\d+|worker_seq|run_seq|job"),
+    b"set": re.compile(rb"owner:.*|seen", re.DOTALL),
+    b"zset": re.compile(rb"frontier|journal:w\d+"),
+    b"list": re.compile(rb"runs"),
+}
 
 #: Width of a publication index bucket: a few hours of articles stay a compact listpack.
 BUCKET = 4 * 3600
@@ -165,6 +189,14 @@ fid = tostring(redis.call('INCR', KEYS[3]))
 redis.call('HSET', KEYS[1], ARGV[1], fid)
 redis.call('HSET', KEYS[2], fid, ARGV[1])
 return fid
+"""
+
+#: KEYS: the mark. ARGV: application, version. Marks the prefix, unless it is marked already.
+_MARK = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], 'application', ARGV[1], 'version', ARGV[2])
+end
+return 0
 """
 
 
@@ -307,11 +339,78 @@ def connect(url: str) -> redis.Redis:
     return client
 
 
+class ForeignKeys(Exception):
+    """The keys under a state's prefix are not a state this version may use (:func:`adopt`);
+    they are left as they are."""
+
+
+def _foreign(client: redis.Redis, prefix: str) -> list[str]:
+    """The keys under ``prefix`` whose name and type are not of :data:`_LAYOUT`, as
+    ``<key> <type>``, sorted."""
+    pattern = re.sub(r"([*?\[\]\\])", r"\\\1", prefix) + ":*"
+    start = len(prefix.encode()) + 1
+    foreign = []
+    for chunk in chunks(client.scan_iter(match=pattern, count=_CHUNK), _CHUNK):
+        pipe = client.pipeline(transaction=False)
+        for key in chunk:
+            pipe.type(key)
+        for key, kind in zip(chunk, pipe.execute(), strict=True):
+            names = _LAYOUT.get(kind)
+            if kind != b"none" and (names is None or not names.fullmatch(key[start:])):
+                foreign.append(f"{key.decode(errors='backslashreplace')} {kind.decode()}")
+    return sorted(foreign)
+
+
+def _refusal(client: redis.Redis, prefix: str) -> str | None:
+    """Why the keys under ``prefix`` are not a state this version may use, or ``None``: then
+    they are marked (a new prefix, or an unmarked state of an earlier version: only keys of
+    :data:`_LAYOUT`). :data:`_MARK` is atomic, so workers opening a new prefix at once all
+    pass. Only an unmarked prefix is looked through."""
+    mark = f"{prefix}:schema"
+    if client.type(mark) != b"hash":
+        foreign = _foreign(client, prefix)
+        if foreign:
+            more = f", … ({len(foreign)} in all)" if len(foreign) > 5 else ""
+            return f"another program's (not of a state: {', '.join(foreign[:5])}{more})"
+        client.eval(_MARK, 1, mark, APPLICATION, SCHEMA_VERSION)
+    application, version = client.hmget(mark, "application", "version")
+    if application != APPLICATION.encode() or not (version or b"").isdigit():
+        return f"another program's ({mark} is no mark of a state)"
+    if int(version) > SCHEMA_VERSION:
+        return (
+            f"a state of a newer version (schema version {int(version)}; this one reads up to "
+            f"{SCHEMA_VERSION})"
+        )
+    return None
+
+
+def adopt(client: redis.Redis, prefix: str) -> None:
+    """Check that the keys under ``prefix`` are a state this version may use, and mark them
+    (:func:`_refusal`); :class:`ForeignKeys` if not, nothing written."""
+    why = _refusal(client, prefix)
+    if why is not None:
+        raise ForeignKeys(f"the keys under prefix {prefix!r} are {why}; left as they are")
+
+
+def connect_state(url: str) -> tuple[redis.Redis, str]:
+    """A client for a state URL (:func:`connect`) and its key prefix, the keys under it
+    checked and marked (:func:`adopt`); :class:`SettingError` if they cannot be."""
+    address, prefix = split_url(url)
+    client = connect(address)
+    try:
+        adopt(client, prefix)
+    except (ForeignKeys, redis.RedisError) as exc:
+        client.close()
+        raise SettingError(f"FAKTI_STATE: cannot use {redact(url)!r}: {exc}") from exc
+    return client, prefix
+
+
 class RedisStore:
     """:class:`newsspider.state.StateStore` in one Redis database, shared by workers.
 
     ``owner`` names the worker whose pending rows this instance records and recovers.
     Sightings (:meth:`touch`) are batched; the export protocol is written at once.
+    :meth:`from_url` opens only a prefix that is a state (:func:`adopt`).
     """
 
     errors: tuple[type[Exception], ...] = (redis.RedisError,)
@@ -341,8 +440,8 @@ class RedisStore:
 
     @classmethod
     def from_url(cls, url: str, *, owner: str = "") -> RedisStore:
-        address, prefix = split_url(url)
-        return cls(connect(address), prefix=prefix, owner=owner)
+        client, prefix = connect_state(url)
+        return cls(client, prefix=prefix, owner=owner)
 
     # -- helpers ----------------------------------------------------------------------------
     def _pending_key(self, fid: str) -> str:
