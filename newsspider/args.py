@@ -26,6 +26,7 @@ from newsspider import settings as project_settings
 from newsspider.extensions.health import HISTORY_READ, finish_reasons, min_coverage
 from newsspider.extensions.lock import lock_paths
 from newsspider.extensions.monitors import ACTION_SETTINGS, action_paths, load_actions
+from newsspider.extensions.stall import quiet_bound
 from newsspider.extraction import patterns as P
 from newsspider.extraction.dates import SOFIA
 from newsspider.extraction.record import RECORD_FIELDS
@@ -258,6 +259,7 @@ NUMERIC_SETTINGS: dict[str, Number] = {
     "FAKTI_REPLICA_EPOCH": Number(1, 2, whole=True),
     "FAKTI_WORKER_TTL": Number(least=1, most=MAX_SECONDS),
     "FAKTI_PROGRESS_INTERVAL": Number(most=MAX_SECONDS),
+    "FAKTI_STALL_SECONDS": Number(most=MAX_SECONDS),
     "FAKTI_HEALTH_MIN_SAMPLE": Number(whole=True),
     "FAKTI_HEALTH_DRIFT_MAX_JUMP": Number(most=100),  # percentage points
     "FAKTI_HEALTH_HISTORY_RUNS": Number(1, HISTORY_READ, whole=True),
@@ -649,6 +651,10 @@ def validate_settings(settings: Mapping[str, object]) -> None:
             value = int(value)
         if name in settings and str(value) not in BOOLEANS:
             raise _bad(name, settings.get(name), "|".join(BOOLEANS))
+    stall = settings.get("FAKTI_STALL_SECONDS")
+    if 0 < float(stall or 0) <= (bound := quiet_bound(settings)):
+        reason = f"a healthy run may go {bound:g} s without progress with these settings"
+        raise _bad("FAKTI_STALL_SECONDS", stall, f"0 (off) or more than {bound:g}", reason)
     if "FAKTI_HEALTH_MIN_COVERAGE" in settings:
         value = settings.get("FAKTI_HEALTH_MIN_COVERAGE")
         try:

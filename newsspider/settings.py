@@ -125,6 +125,7 @@ EXTENSIONS = {
     "newsspider.extensions.feeds.CheckedFeedExporter": 0,
     "newsspider.extensions.unreachable.UnreachableAbort": 400,
     "newsspider.extensions.progress.Progress": 500,
+    "newsspider.extensions.stall.StallStop": 600,
     "newsspider.extensions.report.RunReport": 800,
     # after RunReport: its monitors read the health verdict (off unless SPIDERMON_ENABLED)
     "newsspider.extensions.monitors.SpidermonExtension": 900,  # Spidermon's, loaded if enabled
@@ -142,6 +143,9 @@ FAKTI_REPORT_ENABLED = True
 FAKTI_LOCK_FILE: str | None = None
 #: Seconds between progress lines; 0 = off.
 FAKTI_PROGRESS_INTERVAL = 60.0
+#: Seconds without a request, response or item (the engine busy) before a run is stopped as
+#: stalled, and then before it is forced to stop; 0 = off (README "Known limits").
+FAKTI_STALL_SECONDS = 1800.0
 #: Minimum coverage (% of article pages) per field; merged over these defaults, 0 = off.
 FAKTI_HEALTH_MIN_COVERAGE = {"headline": 90.0, "published_at": 90.0, "body": 90.0}
 #: Coverage and drift gates only judge runs with at least this many article pages.

@@ -102,6 +102,26 @@ def raising(self, failure):
 FaktiSpider.listing_failed = raising
 execute(["scrapy", *sys.argv[1:]])
 """
+#: ``python -c HANGING PATH crawl ...``: ``scrapy crawl``, whose scraper raises ``MemoryError``
+#: as it hands out the first output of the response to PATH (Scrapy's per-output step, which
+#: only asyncio logs): that page is never finished, so the run hangs (README "Known limits").
+HANGING = """
+import sys
+from urllib.parse import urlsplit
+from scrapy.cmdline import execute
+from scrapy.core.scraper import Scraper
+
+path, step, raised = sys.argv.pop(1), Scraper._process_spidermw_output_async, []
+
+async def hanging(self, output, response):
+    if not raised and urlsplit(getattr(response, "url", "")).path == path:
+        raised.append(path)
+        raise MemoryError
+    await step(self, output, response)
+
+Scraper._process_spidermw_output_async = hanging
+execute(["scrapy", *sys.argv[1:]])
+"""
 
 
 def truth(replica, when: int | datetime | None = None) -> dict[Key, dict]:
@@ -125,6 +145,7 @@ def crawl(
     invalid: str | None = None,
     failing: str | None = None,
     raising: str | None = None,
+    hanging: str | None = None,
     level: str = "WARNING",
 ) -> list[dict]:
     """Run the spider (exit ``status`` expected); return the records of the run file it
@@ -133,7 +154,8 @@ def crawl(
     ``invalid``: the path of an article whose record the validation rejects (see
     ``INVALID``); ``failing``: the path of an article whose record an item pipeline raises on
     (see ``FAILING``); ``raising``: the path of a listing page whose errback raises (see
-    ``RAISING``)."""
+    ``RAISING``); ``hanging``: the path of a page whose output hangs the run (see
+    ``HANGING``)."""
     folder = out / "fakti"
     before = set(folder.glob("*.jsonl")) if folder.exists() else set()
     scrapy = ("-m", "scrapy")
@@ -145,6 +167,8 @@ def crawl(
         scrapy = ("-c", FAILING, failing)
     elif raising:
         scrapy = ("-c", RAISING, raising)
+    elif hanging:
+        scrapy = ("-c", HANGING, hanging)
     cmd = [sys.executable, *scrapy, "crawl", "fakti", "-s", f"LOG_LEVEL={level}"]
     cmd += ["-s", f"FAKTI_BASE_URL={replica.base_url}", "-s", f"FAKTI_OUTPUT_DIR={out}"]
     for arg in args:
@@ -155,7 +179,8 @@ def crawl(
     assert done.returncode == status, done.stderr[-3000:]
     bugs = done.stderr.count("Scraper bug processing")
     tracebacks = done.stderr.count("Traceback")  # (one for what was made to fail, if any)
-    assert (bugs, tracebacks) == (bool(lose), bool(lose or failing or raising)), done.stderr[-3000:]
+    failed = bool(lose or failing or raising or hanging)
+    assert (bugs, tracebacks) == (bool(lose), failed), done.stderr[-3000:]
     if log is not None:
         log += done.stderr.splitlines()
     new = sorted(p for p in set(folder.glob("*.jsonl")) - before if "rejects" not in p.name)
@@ -571,6 +596,44 @@ def test_a_page_whose_output_scrapy_loses_is_a_gap(
     held = f"Scrapy's scraper lost the output of {replica.base_url}{path}"
     assert any(f"discovery watermarks not moved ({held})" in line for line in log)
     assert_next_run_gets_the_rest(replica, tmp_path, first, expected, clock1, days)
+
+
+#: Stall settings for a test: stopped after 2 s without progress, the quiet bound below it.
+QUICK_STALL = (
+    "FAKTI_STALL_SECONDS=2",
+    "DOWNLOAD_TIMEOUT=1",
+    "FAKTI_RETRY_AFTER_MAX=0",
+    "FAKTI_RETRY_BACKOFF_MAX=0",
+    "FAKTI_CRAWL_DELAY_MAX=0",
+    "DOWNLOAD_DELAY=0",
+    "AUTOTHROTTLE_ENABLED=False",
+)
+
+
+def test_a_run_that_hangs_is_stopped_and_the_next_run_writes_its_records(
+    replica_factory, tmp_path: Path
+) -> None:
+    """Scrapy's per-output step raising on ``/world``'s page left that page open: the run
+    never ended (a review's ran for good; under cron every later run exits 3). Now, after
+    ``FAKTI_STALL_SECONDS`` without progress it is stopped as stalled and, its close hanging
+    too, forced to stop: exit 9, nothing published, no report; the next run writes every
+    record, as a first run."""
+    replica = replica_factory(articles=ARTICLES, epoch=1, now=NOW)
+    clock1, days = NOW - timedelta(hours=6), ("FAKTI_FIRST_RUN_DAYS=200",)
+    expected = {k: r for k, r in truth(replica, 1).items() if in_window(r, clock1 - timedelta(200))}
+    log: list[str] = []
+    settings = (*days, *QUICK_STALL)
+    stalled = crawl(replica, tmp_path, settings=settings, status=9, log=log, hanging="/world")
+    assert stalled == []
+    assert not list((tmp_path / "fakti").glob("*.report.json"))
+    messages = [line.split("] ", 1)[-1] for line in log if "newsspider." in line]
+    assert messages[-3:] == [
+        "ERROR: run stalled: no request, response or item for 2 s; stopping",
+        "ERROR: stalled run not closed 2 s after it was stopped: forcing it",
+        "ERROR: run stopped before its spider could close (a stalled run that did not close "
+        "when stopped: FAKTI_STALL_SECONDS): no feed published, no report; exit status 9",
+    ]
+    assert_same(keyed(crawl(replica, tmp_path, settings=days)), expected)
 
 
 def test_a_record_an_item_pipeline_loses_is_held_with_no_hold_days_limit(

@@ -8,7 +8,8 @@ given twice too: Scrapy would keep the last silently; a ``LOG_LEVEL`` Python's l
 take, which Scrapy's logging set-up would end with a traceback); 9 too for a run whose
 spider opened but never closed (a SIGTERM as it started: Scrapy then stops without closing
 it, so nothing was published and no report was written; or a forced stop, a second SIGTERM,
-SIGINT or SIGHUP, which may come after the feed was published: the log line says whether).
+SIGINT or SIGHUP, which may come after the feed was published: the log line says whether; or
+a stalled run forced to stop, :mod:`newsspider.extensions.stall`).
 SIGHUP stops a run as SIGTERM does (:func:`hang_up`). Once the crawl is over, stop signals
 are ignored: the exit status is the run's verdict, not a kill by a signal (143, 129) after it
 finished (while Python exits, it restores their defaults to every signal it handled).
@@ -32,6 +33,7 @@ from newsspider.args import log_level_error
 from newsspider.extensions.exitstatus import exit_status
 from newsspider.extensions.health import EXIT_FINISH_REASON
 from newsspider.extensions.report import mark_crawl
+from newsspider.extensions.stall import FORCED
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +110,15 @@ class Command(ScrapyCrawl):
         if self.opened and not self.closed:
             assert self.crawler is not None and self.crawler.stats is not None
             feed = self.crawler.stats.get_value("export/file")
+            why = (
+                "a stalled run that did not close when stopped: FAKTI_STALL_SECONDS"
+                if self.crawler.stats.get_value(FORCED)
+                else "a stop signal as it started, or a forced stop: a second SIGTERM, SIGINT "
+                "or SIGHUP"
+            )
             logger.error(
-                "run stopped before its spider could close (a stop signal as it started, or a "
-                "forced stop: a second SIGTERM, SIGINT or SIGHUP): %s, no report; exit status %d",
+                "run stopped before its spider could close (%s): %s, no report; exit status %d",
+                why,
                 f"its feed {feed} was published" if feed else "no feed published",
                 EXIT_FINISH_REASON,
             )
