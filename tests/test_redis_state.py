@@ -598,18 +598,17 @@ def test_a_new_prefix_becomes_a_marked_state(job, redis_url):
     store.close()
 
 
-def test_an_unmarked_state_of_an_earlier_version_is_used_and_marked(job, redis_url, tmp_path):
-    """A state written before the mark, with a distributed job's keys beside it (the job keys
-    share the prefix), is this project's: it is used and marked."""
-    client, prefix = job
+def _write_earlier_state(client, prefix: str, folder: Path) -> None:
+    """A state written before the mark (one exported key, one pending, a run, a watermark),
+    with every key of a distributed job beside it (25 keys in all)."""
     earlier = RedisStore(client, prefix=prefix, owner="w1")  # (unchecked: no mark written)
     published = datetime.fromisoformat("2026-11-29T08:30:00+02:00")
     earlier.touch(("bg", 7), "https://fakti.bg/world/7-x", published, H1, 5)
-    feed = tmp_path / "a.jsonl"
+    feed = folder / "a.jsonl"
     earlier.add_pending(str(feed), [(("bg", 7), H1)])
     feed.touch()
     earlier.commit_file(str(feed))
-    earlier.add_pending(str(tmp_path / "b.jsonl"), [(("bg", 8), H1)])
+    earlier.add_pending(str(folder / "b.jsonl"), [(("bg", 8), H1)])
     earlier.record_run({"run": 1})
     client.hset(f"{prefix}:watermarks", "bg", 1764397800)
     client.hset(f"{prefix}:workers", "host:/out#0", '{"id": "w1"}')
@@ -625,6 +624,13 @@ def test_an_unmarked_state_of_an_earlier_version_is_used_and_marked(job, redis_u
     client.hset(f"{prefix}:run:r1", "bg:7", "https://fakti.bg/x")
     client.hset(f"{prefix}:runs:w1", "r1", "/out/fakti/a.jsonl")
     client.hset(f"{prefix}:coverage", "gaps", 1)
+
+
+def test_an_unmarked_state_of_an_earlier_version_is_used_and_marked(job, redis_url, tmp_path):
+    """A state written before the mark, with a distributed job's keys beside it (the job keys
+    share the prefix), is this project's: it is used and marked."""
+    client, prefix = job
+    _write_earlier_state(client, prefix, tmp_path)
     assert not client.exists(f"{prefix}:schema")
     before = _keys_under(client, prefix)
     assert len(before) == 25
@@ -635,6 +641,29 @@ def test_an_unmarked_state_of_an_earlier_version_is_used_and_marked(job, redis_u
     store.close()
     after = _keys_under(client, prefix)
     assert after.pop(f"{prefix}:schema".encode()) is not None and after == before
+
+
+def test_states_under_nested_prefixes_all_open(job, redis_url, tmp_path):
+    """A review: states under ``n`` and ``n:eu`` in one database, written before the mark,
+    worked; the marked version refused ``n`` as another program's (``n:eu:exported string,
+    n:eu:file_ids hash, … (17 in all)``). A key of a state or job under a longer prefix is
+    that state's: not foreign, and never touched."""
+    client, prefix = job
+    for sub in ("", ":eu", ":eu:x"):  # (n:eu:x marked, as this version leaves a state)
+        (tmp_path / sub).mkdir(exist_ok=True)
+        _write_earlier_state(client, prefix + sub, tmp_path / sub)
+    RedisStore.from_url(redis_url.replace(f"={prefix}", f"={prefix}:eu:x")).close()
+    before = _keys_under(client, prefix)
+    assert len(before) == 76
+
+    for sub in ("", ":eu", ":eu:x"):
+        store = RedisStore.from_url(redis_url.replace(f"={prefix}", f"={prefix}{sub}"))
+        assert store.known([("bg", 7), ("bg", 8)]) == {("bg", 7)}
+        store.close()
+    after = _keys_under(client, prefix)
+    marks = {f"{prefix}:schema".encode(), f"{prefix}:eu:schema".encode()}
+    assert {key for key in after if key not in before} == marks
+    assert all(after[key] == dump for key, dump in before.items())
 
 
 def test_workers_opening_an_empty_prefix_at_once_all_succeed(job, redis_url):

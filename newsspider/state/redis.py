@@ -18,7 +18,8 @@ Layout (every key starts with the store's ``prefix``, default ``fakti``; ``K`` i
 The distributed job's keys (:mod:`newsspider.distributed`) share the prefix. The keys under a
 prefix are checked as a worker or a store opens them (:func:`adopt`): a new prefix, or one
 holding only keys of these names and types (a state of a version before the mark), is marked;
-any other key, another mark, or a newer version's is refused, and nothing is written.
+any other key, another mark, or a newer version's is refused, and nothing is written. Keys of
+these names and types under a longer prefix ``<p>:<sub>`` are that state's, never touched.
 
 A record is ``first|last|published|views|hash|fid|exported_hash|url``: times in unix seconds,
 empty for null, ``exported_hash`` ``=`` when it equals ``hash``, and the ``https://fakti.bg``
@@ -80,16 +81,17 @@ APPLICATION = "newsspider"
 SCHEMA_VERSION = 1
 #: The names under a prefix that this project writes, by their type: the state's (see above)
 #: and the distributed job's (:mod:`newsspider.distributed`; ``w<n>`` a worker, ``r<n>`` a run).
-_LAYOUT = {
-    b"hash": re.compile(
-        rb"schema|keys|pub:-?\d+|files|file_ids|pending:\d+|watermarks"
-        rb"|workers|busy|claims|coverage|run:r\d+|runs:w\d+"
-    ),
-    b"string": re.compile(rb"newest|oldest|exported|file_seq|hb:w\d+|worker_seq|run_seq|job"),
-    b"set": re.compile(rb"owner:.*|seen", re.DOTALL),
-    b"zset": re.compile(rb"frontier|journal:w\d+"),
-    b"list": re.compile(rb"runs"),
+_NAMES = {
+    b"hash": rb"schema|keys|pub:-?\d+|files|file_ids|pending:\d+|watermarks"
+    rb"|workers|busy|claims|coverage|run:r\d+|runs:w\d+",
+    b"string": rb"newest|oldest|exported|file_seq|hb:w\d+|worker_seq|run_seq|job",
+    b"set": rb"owner:.*|seen",
+    b"zset": rb"frontier|journal:w\d+",
+    b"list": rb"runs",
 }
+_LAYOUT = {kind: re.compile(names, re.DOTALL) for kind, names in _NAMES.items()}
+#: The same names under a longer prefix ``<prefix>:<sub>``: another state's, never touched.
+_NESTED = {kind: re.compile(rb".+:(?:%b)" % names, re.DOTALL) for kind, names in _NAMES.items()}
 
 #: Width of a publication index bucket: a few hours of articles stay a compact listpack.
 BUCKET = 4 * 3600
@@ -346,7 +348,7 @@ class ForeignKeys(Exception):
 
 def _foreign(client: redis.Redis, prefix: str) -> list[str]:
     """The keys under ``prefix`` whose name and type are not of :data:`_LAYOUT`, as
-    ``<key> <type>``, sorted."""
+    ``<key> <type>``, sorted (those of a state under ``<prefix>:<sub>`` are not counted)."""
     pattern = re.sub(r"([*?\[\]\\])", r"\\\1", prefix) + ":*"
     start = len(prefix.encode()) + 1
     foreign = []
@@ -355,8 +357,11 @@ def _foreign(client: redis.Redis, prefix: str) -> list[str]:
         for key in chunk:
             pipe.type(key)
         for key, kind in zip(chunk, pipe.execute(), strict=True):
-            names = _LAYOUT.get(kind)
-            if kind != b"none" and (names is None or not names.fullmatch(key[start:])):
+            rest = key[start:]
+            ours = kind in _LAYOUT and (
+                _LAYOUT[kind].fullmatch(rest) or _NESTED[kind].fullmatch(rest)
+            )
+            if kind != b"none" and not ours:
                 foreign.append(f"{key.decode(errors='backslashreplace')} {kind.decode()}")
     return sorted(foreign)
 
