@@ -4,6 +4,7 @@ behaviour every backend shares is in ``test_state_contract.py``."""
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -746,6 +748,50 @@ def test_another_programs_keys_under_the_prefix_are_refused_and_left_as_they_are
         "left as they are"
     )
     assert _keys_under(client, prefix) == before
+
+
+def test_a_jobs_keys_alone_are_refused_with_the_line_that_deletes_them(job, redis_url):
+    """A review: another program's set ``seen`` and zset ``frontier`` (the names and types of
+    a job's keys) were taken for an earlier state and marked; the crawl unpickled them
+    (tracebacks), deleted them as its job's and exited 0. An unmarked prefix is an earlier
+    state only if it has a key only a state writes; the refusal gives the line that deletes
+    the keys (an earlier job's whose only worker was killed as it started: nothing lost)."""
+    client, prefix = job
+    client.sadd(f"{prefix}:seen", "https://example.org/a")
+    client.zadd(f"{prefix}:frontier", {"task-a": 1})
+    client.set(f"{prefix}:eu:exported", 3)  # (a state under a longer prefix: not deleted)
+    before = _keys_under(client, prefix)
+    with pytest.raises(SettingError) as exc:
+        RedisStore.from_url(redis_url)
+    server = urlsplit(redis_url)
+    line = (
+        f"redis-cli -h {server.hostname} -p {server.port} -n {server.path.strip('/')} "
+        f"DEL {prefix}:frontier {prefix}:seen"
+    )
+    assert str(exc.value) == (
+        f"FAKTI_STATE: cannot use {redis_url!r}: the keys under prefix {prefix!r} are a job's "
+        "keys only, and no state: another program's, or an earlier version's job that "
+        f"recorded nothing (its worker killed as it started); if so, delete them ({line}) and "
+        "start again; left as they are"
+    )
+    assert _keys_under(client, prefix) == before
+    subprocess.run(shlex.split(line), check=True, capture_output=True)
+    assert list(_keys_under(client, prefix)) == [f"{prefix}:eu:exported".encode()]
+    RedisStore.from_url(redis_url).close()  # (now a new prefix)
+
+
+def test_the_line_deleting_a_jobs_keys_names_a_unix_socket(unix_socket):
+    import redis
+
+    raw = redis.Redis(unix_socket_path=str(unix_socket), db=6)
+    raw.sadd("job2:seen", "https://example.org/a")
+    with pytest.raises(SettingError) as exc:
+        open_store(f"unix://{unix_socket}?db=6&prefix=job2")
+    line = f"redis-cli -s {unix_socket} -n 6 DEL job2:seen"
+    assert f"delete them ({line}) and start again" in str(exc.value)
+    subprocess.run(shlex.split(line), check=True, capture_output=True)
+    assert raw.dbsize() == 0
+    raw.close()
 
 
 @pytest.mark.e2e

@@ -17,9 +17,10 @@ Layout (every key starts with the store's ``prefix``, default ``fakti``; ``K`` i
 
 The distributed job's keys (:mod:`newsspider.distributed`) share the prefix. The keys under a
 prefix are checked as a worker or a store opens them (:func:`adopt`): a new prefix, or one
-holding only keys of these names and types (a state of a version before the mark), is marked;
-any other key, another mark, or a newer version's is refused, and nothing is written. Keys of
-these names and types under a longer prefix ``<p>:<sub>`` are that state's, never touched.
+holding only keys of these names and types, one of the state's among them (a state of a
+version before the mark), is marked; any other key, a job's keys alone, another mark, or a
+newer version's is refused, and nothing is written. Keys of these names and types under a
+longer prefix ``<p>:<sub>`` are that state's, never touched.
 
 A record is ``first|last|published|views|hash|fid|exported_hash|url``: times in unix seconds,
 empty for null, ``exported_hash`` ``=`` when it equals ``hash``, and the ``https://fakti.bg``
@@ -36,6 +37,7 @@ import inspect
 import json
 import math
 import re
+import shlex
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -90,6 +92,11 @@ _NAMES = {
     b"list": rb"runs",
 }
 _LAYOUT = {kind: re.compile(names, re.DOTALL) for kind, names in _NAMES.items()}
+#: The names of :data:`_NAMES` only a state writes: an unmarked prefix is an earlier state if
+#: it has one (else a job's keys alone, or another program's that bear a job's names).
+_STATE_NAMES = re.compile(
+    rb"keys|runs|watermarks|files|file_ids|file_seq|exported|newest|oldest|pub:-?\d+"
+)
 #: The same names under a longer prefix ``<prefix>:<sub>``: another state's, never touched.
 _NESTED = {kind: re.compile(rb".+:(?:%b)" % names, re.DOTALL) for kind, names in _NAMES.items()}
 
@@ -346,37 +353,55 @@ class ForeignKeys(Exception):
     they are left as they are."""
 
 
-def _foreign(client: redis.Redis, prefix: str) -> list[str]:
+def _survey(client: redis.Redis, prefix: str) -> tuple[list[str], list[bytes]]:
     """The keys under ``prefix`` whose name and type are not of :data:`_LAYOUT`, as
-    ``<key> <type>``, sorted (those of a state under ``<prefix>:<sub>`` are not counted)."""
+    ``<key> <type>``, sorted, and the names under it (after ``<prefix>:``) of those that are
+    (those of a state under ``<prefix>:<sub>`` are neither)."""
     pattern = re.sub(r"([*?\[\]\\])", r"\\\1", prefix) + ":*"
     start = len(prefix.encode()) + 1
-    foreign = []
+    foreign, own = [], []
     for chunk in chunks(client.scan_iter(match=pattern, count=_CHUNK), _CHUNK):
         pipe = client.pipeline(transaction=False)
         for key in chunk:
             pipe.type(key)
         for key, kind in zip(chunk, pipe.execute(), strict=True):
             rest = key[start:]
-            ours = kind in _LAYOUT and (
-                _LAYOUT[kind].fullmatch(rest) or _NESTED[kind].fullmatch(rest)
-            )
-            if kind != b"none" and not ours:
+            if kind in _LAYOUT and _LAYOUT[kind].fullmatch(rest):
+                own.append(rest)
+            elif kind != b"none" and not (kind in _NESTED and _NESTED[kind].fullmatch(rest)):
                 foreign.append(f"{key.decode(errors='backslashreplace')} {kind.decode()}")
-    return sorted(foreign)
+    return sorted(foreign), sorted(own)
+
+
+def _cli(client: redis.Redis, *args: str) -> str:
+    """The ``redis-cli`` command line giving ``args`` to ``client``'s server and database."""
+    options = client.connection_pool.connection_kwargs
+    if "path" in options:
+        server = ["-s", options["path"]]
+    else:
+        server = ["-h", options.get("host", "localhost"), "-p", str(options.get("port", 6379))]
+    return shlex.join(["redis-cli", *server, "-n", str(options.get("db", 0)), *args])
 
 
 def _refusal(client: redis.Redis, prefix: str) -> str | None:
     """Why the keys under ``prefix`` are not a state this version may use, or ``None``: then
     they are marked (a new prefix, or an unmarked state of an earlier version: only keys of
-    :data:`_LAYOUT`). :data:`_MARK` is atomic, so workers opening a new prefix at once all
-    pass. Only an unmarked prefix is looked through."""
+    :data:`_LAYOUT`, one of :data:`_STATE_NAMES` among them). :data:`_MARK` is atomic, so
+    workers opening a new prefix at once all pass (one that finds another's job keys but no
+    mark looks for the mark again). Only an unmarked prefix is looked through."""
     mark = f"{prefix}:schema"
     if client.type(mark) != b"hash":
-        foreign = _foreign(client, prefix)
+        foreign, own = _survey(client, prefix)
         if foreign:
             more = f", … ({len(foreign)} in all)" if len(foreign) > 5 else ""
             return f"another program's (not of a state: {', '.join(foreign[:5])}{more})"
+        if own and not any(map(_STATE_NAMES.fullmatch, own)) and client.type(mark) != b"hash":
+            keys = [f"{prefix}:{name.decode(errors='backslashreplace')}" for name in own]
+            return (
+                "a job's keys only, and no state: another program's, or an earlier version's "
+                "job that recorded nothing (its worker killed as it started); if so, delete "
+                f"them ({_cli(client, 'DEL', *keys)}) and start again"
+            )
         client.eval(_MARK, 1, mark, APPLICATION, SCHEMA_VERSION)
     application, version = client.hmget(mark, "application", "version")
     if application != APPLICATION.encode() or not (version or b"").isdigit():
