@@ -750,6 +750,28 @@ def test_another_programs_keys_under_the_prefix_are_refused_and_left_as_they_are
     assert _keys_under(client, prefix) == before
 
 
+def test_key_names_in_a_refusal_are_escaped(job, redis_url):
+    """A review: key names were shown raw, so a key ``f2:evil\\nCRITICAL: all good…\\x1b[2J``
+    split the refusal's CRITICAL line, forged a log line and cleared the terminal."""
+    client, prefix = job
+    client.set(f"{prefix}:evil\nCRITICAL: all good…\x1b[2J", "x")
+    client.set(prefix.encode() + b":bad\xff\t", "x")  # (not UTF-8)
+    with pytest.raises(SettingError) as exc:
+        RedisStore.from_url(redis_url)
+    assert str(exc.value) == (
+        f"FAKTI_STATE: cannot use {redis_url!r}: the keys under prefix {prefix!r} are another "
+        f"program's (not of a state: {prefix}:bad\\xff\\t string, "
+        f"{prefix}:evil\\nCRITICAL: all good…\\x1b[2J string); left as they are"
+    )
+    odd = f"{prefix}:x\ny"  # (a prefix given %-escaped; its mark another program's)
+    client.hset(f"{odd}:schema", "application", "other")
+    with pytest.raises(SettingError) as exc:
+        RedisStore.from_url(redis_url.replace(f"={prefix}", f"={prefix}:x%0Ay"))
+    assert str(exc.value).endswith(
+        f"another program's ({prefix}:x\\ny:schema is no mark of a state); left as they are"
+    )
+
+
 def test_a_jobs_keys_alone_are_refused_with_the_line_that_deletes_them(job, redis_url):
     """A review: another program's set ``seen`` and zset ``frontier`` (the names and types of
     a job's keys) were taken for an earlier state and marked; the crawl unpickled them

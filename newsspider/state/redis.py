@@ -353,6 +353,13 @@ class ForeignKeys(Exception):
     they are left as they are."""
 
 
+def _shown(key: bytes) -> str:
+    """A key's name for a message: invalid UTF-8 and characters that are not printable (line
+    ends, terminal escapes) backslash-escaped, so a name cannot break or forge a log line."""
+    text = key.decode(errors="backslashreplace")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def _survey(client: redis.Redis, prefix: str) -> tuple[list[str], list[bytes]]:
     """The keys under ``prefix`` whose name and type are not of :data:`_LAYOUT`, as
     ``<key> <type>``, sorted, and the names under it (after ``<prefix>:``) of those that are
@@ -369,7 +376,7 @@ def _survey(client: redis.Redis, prefix: str) -> tuple[list[str], list[bytes]]:
             if kind in _LAYOUT and _LAYOUT[kind].fullmatch(rest):
                 own.append(rest)
             elif kind != b"none" and not (kind in _NESTED and _NESTED[kind].fullmatch(rest)):
-                foreign.append(f"{key.decode(errors='backslashreplace')} {kind.decode()}")
+                foreign.append(f"{_shown(key)} {kind.decode()}")
     return sorted(foreign), sorted(own)
 
 
@@ -396,7 +403,7 @@ def _refusal(client: redis.Redis, prefix: str) -> str | None:
             more = f", … ({len(foreign)} in all)" if len(foreign) > 5 else ""
             return f"another program's (not of a state: {', '.join(foreign[:5])}{more})"
         if own and not any(map(_STATE_NAMES.fullmatch, own)) and client.type(mark) != b"hash":
-            keys = [f"{prefix}:{name.decode(errors='backslashreplace')}" for name in own]
+            keys = [_shown(f"{prefix}:".encode() + name) for name in own]
             return (
                 "a job's keys only, and no state: another program's, or an earlier version's "
                 "job that recorded nothing (its worker killed as it started); if so, delete "
@@ -405,7 +412,7 @@ def _refusal(client: redis.Redis, prefix: str) -> str | None:
         client.eval(_MARK, 1, mark, APPLICATION, SCHEMA_VERSION)
     application, version = client.hmget(mark, "application", "version")
     if application != APPLICATION.encode() or not (version or b"").isdigit():
-        return f"another program's ({mark} is no mark of a state)"
+        return f"another program's ({_shown(mark.encode())} is no mark of a state)"
     if int(version) > SCHEMA_VERSION:
         return (
             f"a state of a newer version (schema version {int(version)}; this one reads up to "
