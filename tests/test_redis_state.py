@@ -12,7 +12,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -645,6 +645,99 @@ def test_an_unmarked_state_of_an_earlier_version_is_used_and_marked(job, redis_u
     assert after.pop(f"{prefix}:schema".encode()) is not None and after == before
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("keys", {"bg:7": "1|1||||||/x"}),
+        ("runs", ['{"run": 1}']),
+        ("watermarks", {"bg": "1764397800"}),
+        ("files", {"1": "/out/a.jsonl"}),
+        ("file_ids", {"/out/a.jsonl": "1"}),
+        ("file_seq", "1"),
+        ("exported", "1"),
+        ("newest", "1764397800"),
+        ("oldest", "1764397800"),
+        ("pub:122527", {"bg:7": "1764397800"}),
+        ("pub:-1", {"bg:7": "-3600"}),  # (an article dated before 1970)
+    ],
+)
+def test_one_key_only_a_state_writes_makes_an_unmarked_prefix_an_earlier_state(
+    job, redis_url, name, value
+):
+    """Each name only a state writes, of its type, beside a job's key, is an earlier state:
+    used and marked (a job's keys alone are refused)."""
+    client, prefix = job
+    if isinstance(value, dict):
+        client.hset(f"{prefix}:{name}", mapping=value)
+    elif isinstance(value, list):
+        client.rpush(f"{prefix}:{name}", *value)
+    else:
+        client.set(f"{prefix}:{name}", value)
+    client.sadd(f"{prefix}:seen", "bg:7")
+    before = _keys_under(client, prefix)
+    RedisStore.from_url(redis_url).close()
+    after = _keys_under(client, prefix)
+    assert after.pop(f"{prefix}:schema".encode()) is not None and after == before
+
+
+@pytest.mark.parametrize("owner", ["", "host:/out\n#0"])
+def test_an_earlier_states_pending_rows_of_any_owner_are_its_own(job, redis_url, tmp_path, owner):
+    """``<p>:owner:<owner>`` is a state's key whatever the owner's name: none (a store opened
+    without one) or one holding a line end."""
+    client, prefix = job
+    earlier = RedisStore(client, prefix=prefix, owner=owner)  # (unchecked: no mark written)
+    earlier.add_pending(str(tmp_path / "a.jsonl"), [(("bg", 8), H1)])
+    assert client.smembers(f"{prefix}:owner:{owner}") == {b"1"}
+    store = RedisStore.from_url(redis_url, owner=owner)
+    assert store.pending_files() == [str(tmp_path / "a.jsonl")]
+    store.close()
+
+
+def test_an_earlier_state_under_a_prefix_of_any_characters_opens(job, redis_url, tmp_path):
+    """A prefix of non-ASCII letters, with another state under a longer prefix holding a line
+    end (never touched)."""
+    client, prefix = job
+    own, nested = f"{prefix}:факти", f"{prefix}:факти:a\nb"
+    for name, folder in ((own, tmp_path / "own"), (nested, tmp_path / "nested")):
+        folder.mkdir()
+        _write_earlier_state(client, name, folder)
+    before = _keys_under(client, nested)
+    store = RedisStore.from_url(redis_url.replace(f"={prefix}", "=" + quote(own)))
+    assert store.known([("bg", 7), ("bg", 8)]) == {("bg", 7)}
+    store.close()
+    assert client.hgetall(f"{own}:schema") == {b"application": b"newsspider", b"version": b"1"}
+    assert _keys_under(client, nested) == before
+
+
+def test_a_jobs_keys_alone_under_a_non_ascii_prefix_are_refused(job, redis_url):
+    """The names under a prefix start after its bytes, not its characters: a job's key under
+    ``p:факти`` is its own (not a state's under a longer prefix), so refused alone."""
+    client, prefix = job
+    client.sadd(f"{prefix}:факти:seen", "https://example.org/a")
+    with pytest.raises(SettingError) as exc:
+        RedisStore.from_url(redis_url.replace(f"={prefix}", "=" + quote(f"{prefix}:факти")))
+    assert f" DEL '{prefix}:факти:seen') and start again" in str(exc.value)
+    assert not client.exists(f"{prefix}:факти:schema")
+
+
+def test_a_prefix_is_looked_through_as_written_not_as_a_pattern(job, redis_url):
+    """SCAN's ``*``, ``?``, ``[`` and ``\\`` in a prefix are its own characters: ``p:a*`` is
+    not ``p:ab``'s keys, and ``p:a\\b`` is looked through itself (not ``p:ab``)."""
+    client, prefix = job
+    client.set(f"{prefix}:ab:x", "another program's")
+    RedisStore.from_url(redis_url.replace(f"={prefix}", "=" + quote(f"{prefix}:a*"))).close()
+    assert client.type(f"{prefix}:a*:schema") == b"hash"
+
+    client.set(f"{prefix}:a\\b:x", "another program's")
+    url = redis_url.replace(f"={prefix}", "=" + quote(f"{prefix}:a\\b"))
+    with pytest.raises(SettingError) as exc:
+        RedisStore.from_url(url)
+    assert str(exc.value).endswith(
+        f"the keys under prefix '{prefix}:a\\\\b' are another program's (not of a state: "
+        f"{prefix}:a\\b:x string); left as they are"
+    )
+
+
 def test_states_under_nested_prefixes_all_open(job, redis_url, tmp_path):
     """A review: states under ``n`` and ``n:eu`` in one database, written before the mark,
     worked; the marked version refused ``n`` as another program's (``n:eu:exported string,
@@ -691,6 +784,63 @@ def test_workers_opening_an_empty_prefix_at_once_all_succeed(job, redis_url):
     assert client.hgetall(f"{prefix}:schema") == {b"application": b"newsspider", b"version": b"1"}
 
 
+def test_a_worker_that_marks_and_claims_while_another_looks_through_the_keys(
+    job, redis_url, monkeypatch
+):
+    """Two workers open a new prefix: the first marks it and claims its slot while the second,
+    which found no mark, looks through the keys; the second finds the mark and opens too."""
+    client, prefix = job
+    survey = redis_state._survey
+
+    def first_worker_meanwhile(c, p):
+        client.hset(f"{prefix}:schema", mapping={"application": "newsspider", "version": 1})
+        client.set(f"{prefix}:worker_seq", 1)
+        return survey(c, p)
+
+    monkeypatch.setattr(redis_state, "_survey", first_worker_meanwhile)
+    RedisStore.from_url(redis_url).close()
+    assert client.hgetall(f"{prefix}:schema") == {b"application": b"newsspider", b"version": b"1"}
+
+
+def test_a_newer_versions_mark_written_meanwhile_is_kept_and_refused(job, redis_url, monkeypatch):
+    """A newer version marks the prefix while this one looks through it: the mark is left as
+    it is (not overwritten with this version's) and the prefix is refused as a newer state."""
+    client, prefix = job
+    survey = redis_state._survey
+
+    def newer_worker_meanwhile(c, p):
+        client.hset(f"{prefix}:schema", mapping={"application": "newsspider", "version": 2})
+        return survey(c, p)
+
+    monkeypatch.setattr(redis_state, "_survey", newer_worker_meanwhile)
+    with pytest.raises(SettingError) as exc:
+        RedisStore.from_url(redis_url)
+    assert str(exc.value).endswith(
+        "a state of a newer version (schema version 2; this one reads up to 1); left as they are"
+    )
+    assert client.hgetall(f"{prefix}:schema") == {b"application": b"newsspider", b"version": b"2"}
+
+
+def test_a_key_gone_between_scan_and_type_is_no_other_programs(
+    job, redis_url, monkeypatch, tmp_path
+):
+    """A worker's heartbeat expired (or a job key deleted) after SCAN named it: its TYPE is
+    ``none``, which is nobody's key, and the earlier state opens."""
+    import redis
+
+    client, prefix = job
+    _write_earlier_state(client, prefix, tmp_path)
+    scan_iter = redis.Redis.scan_iter
+
+    def expiring(self, *args, **kwargs):
+        yield from scan_iter(self, *args, **kwargs)
+        client.delete(f"{prefix}:hb:w1")
+
+    monkeypatch.setattr(redis.Redis, "scan_iter", expiring)
+    RedisStore.from_url(redis_url, owner="w1").close()
+    assert client.hgetall(f"{prefix}:schema") == {b"application": b"newsspider", b"version": b"1"}
+
+
 @pytest.mark.parametrize(
     ("keys", "why"),
     [
@@ -713,6 +863,22 @@ def test_workers_opening_an_empty_prefix_at_once_all_succeed(job, redis_url):
             {"schema": {"application": "newsspider", "version": "2"}, "keys": {"bg:1": "x"}},
             "a state of a newer version (schema version 2; this one reads up to 1)",
         ),
+        (
+            {"schema": {"application": "newsspider"}, "keys": {"bg:1": "x"}},
+            "another program's (P:schema is no mark of a state)",
+        ),
+        (
+            {"schema": {"application": "newsspider", "version": "1.0"}, "keys": {"bg:1": "x"}},
+            "another program's (P:schema is no mark of a state)",
+        ),
+        ({"run:x": {"bg:1": "u"}}, "another program's (not of a state: P:run:x hash)"),
+        ({"hb:x": "1"}, "another program's (not of a state: P:hb:x string)"),
+        ({"frontier": {"task-a"}}, "another program's (not of a state: P:frontier set)"),
+        ({"keys_old": {"bg:1": "x"}}, "another program's (not of a state: P:keys_old hash)"),
+        (
+            {"eu:keys_old": {"bg:1": "x"}},
+            "another program's (not of a state: P:eu:keys_old hash)",
+        ),
     ],
     ids=[
         "keys-a-string",
@@ -722,6 +888,13 @@ def test_workers_opening_an_empty_prefix_at_once_all_succeed(job, redis_url):
         "mark-a-string",
         "mark-of-another-program",
         "newer",
+        "mark-without-version",
+        "mark-version-not-a-whole-number",
+        "run-not-a-run-id",
+        "heartbeat-not-a-worker-id",
+        "frontier-a-set",
+        "a-state-name-with-more-after-it",
+        "a-nested-state-name-with-more-after-it",
     ],
 )
 def test_another_programs_keys_under_the_prefix_are_refused_and_left_as_they_are(
@@ -737,6 +910,8 @@ def test_another_programs_keys_under_the_prefix_are_refused_and_left_as_they_are
             client.hset(key, mapping=value)
         elif isinstance(value, list):
             client.rpush(key, *value)
+        elif isinstance(value, set):
+            client.sadd(key, *value)
         else:
             client.set(key, value)
     before = _keys_under(client, prefix)
@@ -748,6 +923,20 @@ def test_another_programs_keys_under_the_prefix_are_refused_and_left_as_they_are
         "left as they are"
     )
     assert _keys_under(client, prefix) == before
+
+
+@pytest.mark.parametrize(("count", "more"), [(5, ""), (6, ", … (6 in all)")], ids=["five", "six"])
+def test_a_refusal_names_the_first_five_other_keys_in_order(job, redis_url, count, more):
+    """The other program's keys are named sorted, five at most, then how many in all."""
+    client, prefix = job
+    for name in ("e", "c", "a", "d", "b", "f")[:count]:
+        client.set(f"{prefix}:{name}", "x")
+    with pytest.raises(SettingError) as exc:
+        RedisStore.from_url(redis_url)
+    shown = ", ".join(f"{prefix}:{name} string" for name in "abcde")
+    assert str(exc.value).endswith(
+        f"another program's (not of a state: {shown}{more}); left as they are"
+    )
 
 
 def test_key_names_in_a_refusal_are_escaped(job, redis_url):
@@ -814,6 +1003,89 @@ def test_the_line_deleting_a_jobs_keys_names_a_unix_socket(unix_socket):
     subprocess.run(shlex.split(line), check=True, capture_output=True)
     assert raw.dbsize() == 0
     raw.close()
+
+
+def test_every_name_of_a_jobs_keys_alone_is_refused_and_named_in_order(job, redis_url):
+    """Each of a job's keys (``runs:w<n>`` and ``run:r<n>`` are not a state's ``runs``),
+    without a key only a state writes, is a job's keys only; the line deletes them all."""
+    client, prefix = job
+    for name in ("seen", "owner:w1"):
+        client.sadd(f"{prefix}:{name}", "1")
+    for name in ("frontier", "journal:w1"):
+        client.zadd(f"{prefix}:{name}", {"task-a": 1})
+    for name in ("workers", "busy", "claims", "coverage", "run:r1", "runs:w1"):
+        client.hset(f"{prefix}:{name}", "f", "1")
+    for name in ("hb:w1", "worker_seq", "run_seq", "job"):
+        client.set(f"{prefix}:{name}", "1")
+    with pytest.raises(SettingError) as exc:
+        RedisStore.from_url(redis_url)
+    names = (
+        "busy claims coverage frontier hb:w1 job journal:w1 owner:w1 run:r1 run_seq runs:w1 "
+        "seen worker_seq workers"
+    )
+    deleted = " ".join(f"{prefix}:{name}" for name in names.split())
+    assert f"-n 15 DEL {deleted}) and start again; left as they are" in str(exc.value)
+
+
+def test_a_jobs_key_names_in_the_deleting_line_are_escaped(job, redis_url):
+    """A job key's name with a line end is shown escaped in the line, as in every refusal."""
+    client, prefix = job
+    client.sadd(f"{prefix}:owner:a\nb", "1")
+    with pytest.raises(SettingError) as exc:
+        RedisStore.from_url(redis_url)
+    assert "\n" not in str(exc.value)
+    assert f" DEL '{prefix}:owner:a\\nb') and start again" in str(exc.value)
+
+
+def test_the_deleting_line_names_redis_pys_defaults_and_quotes_names():
+    """A URL without host, port or database is redis-py's localhost:6379, database 0; a name
+    with a space is quoted for the shell."""
+    import redis
+
+    client = redis.Redis.from_url("redis://")
+    line = redis_state._cli(client, "DEL", "p q:seen")
+    assert line == "redis-cli -h localhost -p 6379 -n 0 DEL 'p q:seen'"
+    client.close()
+
+
+def test_a_server_error_as_the_keys_are_checked_stops_in_one_line_and_closes(
+    job, redis_url, monkeypatch
+):
+    """A server that refuses the mark (a read-only replica) is a :class:`SettingError`
+    naming the URL and the server's words, and the client is closed."""
+    import redis
+
+    closed = []
+    close = redis.Redis.close
+    monkeypatch.setattr(redis.Redis, "close", lambda self: closed.append(self) or close(self))
+
+    def read_only(self, *args, **kwargs):
+        raise redis.ReadOnlyError("You can't write against a read only replica.")
+
+    monkeypatch.setattr(redis.Redis, "eval", read_only)
+    with pytest.raises(SettingError) as exc:
+        RedisStore.from_url(redis_url)
+    assert str(exc.value) == (
+        f"FAKTI_STATE: cannot use {redis_url!r}: You can't write against a read only replica."
+    )
+    assert len(closed) == 1
+
+
+def test_a_refused_prefix_shows_the_url_without_its_password(job, redis_url, monkeypatch):
+    """The refusal of another program's keys names the URL with its password hidden."""
+    client, prefix = job
+    client.set(f"{prefix}:other", "x")
+    address, _ = split_url(redis_url)
+    connect = redis_state.connect
+    monkeypatch.setattr(redis_state, "connect", lambda url: connect(address))  # (no AUTH)
+    url = redis_url.replace("redis://", "redis://:S3cret@")
+    with pytest.raises(SettingError) as exc:
+        RedisStore.from_url(url)
+    shown = redis_url.replace("redis://", "redis://:***@")
+    assert str(exc.value) == (
+        f"FAKTI_STATE: cannot use {shown!r}: the keys under prefix {prefix!r} are another "
+        f"program's (not of a state: {prefix}:other string); left as they are"
+    )
 
 
 @pytest.mark.e2e
