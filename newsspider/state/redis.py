@@ -403,11 +403,15 @@ def _refusal(client: redis.Redis, prefix: str) -> str | None:
             more = f", … ({len(foreign)} in all)" if len(foreign) > 5 else ""
             return f"another program's (not of a state: {', '.join(foreign[:5])}{more})"
         if own and not any(map(_STATE_NAMES.fullmatch, own)) and client.type(mark) != b"hash":
-            keys = [_shown(f"{prefix}:".encode() + name) for name in own]
+            keys = [f"{prefix}:".encode() + name for name in own]
+            shown = [_shown(key) for key in keys]
+            runnable = all(s.encode() == key for s, key in zip(shown, keys, strict=True))
+            listed = f" ({', '.join(shown)}: names shown escaped)"
+            how = f" ({_cli(client, 'DEL', *shown)})" if runnable else listed
             return (
                 "a job's keys only, and no state: another program's, or an earlier version's "
                 "job that recorded nothing (its worker killed as it started); if so, delete "
-                f"them ({_cli(client, 'DEL', *keys)}) and start again"
+                f"them{how} and start again"
             )
         client.eval(_MARK, 1, mark, APPLICATION, SCHEMA_VERSION)
     application, version = client.hmget(mark, "application", "version")
