@@ -270,6 +270,7 @@ NUMERIC_SETTINGS: dict[str, Number] = {
     "RETRY_TIMES": Number(most=1_000, whole=True),
     "REDIRECT_MAX_TIMES": Number(most=1_000, whole=True),
     "DOWNLOAD_DELAY": Number(most=MAX_SECONDS),
+    "DOWNLOAD_DELAY_JITTER": Number(most=1),  # (a delay × 1 ± it)
     "DOWNLOAD_TIMEOUT": Number(0.001, MAX_SECONDS),
     "DOWNLOAD_MAXSIZE": Number(whole=True),
     "DOWNLOAD_WARNSIZE": Number(whole=True),
@@ -301,6 +302,7 @@ BOOLEAN_SETTINGS = (
     # Scrapy's and Spidermon's that the README documents (a traceback without the setting's
     # name; those read by an extension or middleware come after this check)
     "AUTOTHROTTLE_ENABLED",
+    "RANDOMIZE_DOWNLOAD_DELAY",
     "ROBOTSTXT_OBEY",
     "RETRY_ENABLED",
     "HTTPERROR_ALLOW_ALL",
@@ -652,8 +654,14 @@ def validate_settings(settings: Mapping[str, object]) -> None:
         if name in settings and str(value) not in BOOLEANS:
             raise _bad(name, settings.get(name), "|".join(BOOLEANS))
     stall = settings.get("FAKTI_STALL_SECONDS")
-    if 0 < float(stall or 0) <= (bound := quiet_bound(settings)):
+    given = settings if isinstance(settings, BaseSettings) else BaseSettings(dict(settings))
+    if 0 < float(stall or 0) <= (bound := quiet_bound(given)):
         reason = f"a healthy run may go {bound:g} s without progress with these settings"
+        if not _not_default(settings, "FAKTI_STALL_SECONDS"):  # (raised a delay or timeout)
+            raise ValueError(
+                f"setting FAKTI_STALL_SECONDS: {float(stall):g} by default, but {reason}; give "
+                f"it above {bound:g}, or 0 (off)"
+            )
         raise _bad("FAKTI_STALL_SECONDS", stall, f"0 (off) or more than {bound:g}", reason)
     if "FAKTI_HEALTH_MIN_COVERAGE" in settings:
         value = settings.get("FAKTI_HEALTH_MIN_COVERAGE")

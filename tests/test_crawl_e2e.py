@@ -629,7 +629,7 @@ def test_a_run_that_hangs_is_stopped_and_the_next_run_writes_its_records(
     messages = [line.split("] ", 1)[-1] for line in log if "newsspider." in line]
     assert messages[-3:] == [
         "ERROR: run stalled: no request, response or item for 2 s; stopping",
-        "ERROR: stalled run not closed 2 s after it was stopped: forcing it",
+        "ERROR: stalled run not ended 2 s after it was stopped: forcing it",
         "ERROR: run stopped before its spider could close (a stalled run that did not close "
         "when stopped: FAKTI_STALL_SECONDS): no feed published, no report; exit status 9",
     ]

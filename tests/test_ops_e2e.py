@@ -285,6 +285,40 @@ class FailingStorage:
         raise OSError(f"cannot store {self.uri}")
 
 
+class HangingStorage(FailingStorage):
+    """A feed storage whose upload never ends (a server that accepts and never answers)."""
+
+    def store(self, file):
+        from twisted.internet.defer import Deferred
+
+        return Deferred()
+
+
+def test_a_feed_whose_storing_never_ends_is_forced_to_stop(replica, tmp_path):
+    """A review: a ``-o`` feed to a server that never answered kept the process alive for
+    good after the run file and a healthy report (a SIGTERM did not end it; a systemd timer
+    never fired again). The stall watch lasts through the close: forced to stop, exit 9;
+    the next run finds the run written and everything known."""
+    storages = json.dumps({"hanging": "tests.test_ops_e2e.HangingStorage"})
+    quick = {"FAKTI_STALL_SECONDS": "2", "DOWNLOAD_TIMEOUT": "1", "FAKTI_RETRY_AFTER_MAX": "0"}
+    quick |= {"FAKTI_RETRY_BACKOFF_MAX": "0", "FAKTI_CRAWL_DELAY_MAX": "0"}
+    quick |= {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False"}
+    out = tmp_path / "out"
+    done = feed_crawl(
+        replica.base_url, out, "-O", "hanging://x.jsonl", FEED_STORAGES=storages, **quick
+    )
+    assert done.returncode == 9, done.stderr[-3000:]
+    (run_file,) = sorted((out / "fakti").glob("*[0-9].jsonl"))
+    assert done.stderr.splitlines()[-1].split("] ", 1)[1] == (
+        "ERROR: run forced to stop as it closed (stalled: FAKTI_STALL_SECONDS): its feed "
+        f"{run_file} was published, its report written; exit status 9"
+    )
+    assert len(run_file.read_text("utf-8").splitlines()) == 30
+    again = crawl(replica.base_url, out, SINCE)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert reports(out)[-1]["articles"]["emitted"] == 0
+
+
 def test_a_feed_that_cannot_be_written_fails_the_run_and_loses_nothing(replica, tmp_path):
     """-O into a folder that is a file: tracebacks 'Error caught on signal handler:
     FeedExporter.item_scraped', no feed, health OK, exit 0: the -O consumer missed the

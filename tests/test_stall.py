@@ -60,17 +60,21 @@ def test_an_idle_engine_is_progress() -> None:
 
 
 def test_the_quiet_bound_sums_the_longest_waits_of_a_healthy_run() -> None:
-    """The project's defaults: download timeout 30, Retry-After 300, backoff 60, Crawl-delay
-    60, download delay 1, AutoThrottle's 30; extraction workers add their job timeout (60)."""
+    """The project's defaults: download timeout 30, Crawl-delay 60, Retry-After 300, backoff
+    60, and AutoThrottle's largest delay (30) with Scrapy's jitter (× 1.5); without
+    AutoThrottle the download delay (1) with its jitter; extraction workers add their job
+    timeout (60); a ``DOWNLOAD_SLOTS`` delay and jitter count too."""
     settings = get_project_settings()
-    assert quiet_bound(settings) == 481
+    assert settings.getfloat("FAKTI_STALL_SECONDS") == 1800
+    assert quiet_bound(settings) == 450 + 30 * 1.5
     settings.set("FAKTI_EXTRACT_WORKERS", 2)
     settings.set("AUTOTHROTTLE_ENABLED", False)
-    assert quiet_bound(settings) == 481 - 30 + 60
-    assert settings.getfloat("FAKTI_STALL_SECONDS") == 1800
+    assert quiet_bound(settings) == 450 + 1 * 1.5 + 60
+    settings.set("DOWNLOAD_SLOTS", {"fakti.bg": {"delay": 40, "jitter": 1}})
+    assert quiet_bound(settings) == 450 + 40 * 2 + 60
 
 
-@pytest.mark.parametrize(("value", "refused"), [("481", True), ("100", True), ("482", False)])
+@pytest.mark.parametrize(("value", "refused"), [("495", True), ("100", True), ("495.5", False)])
 def test_a_stall_time_within_the_quiet_bound_is_refused(value: str, refused: bool) -> None:
     """A run stopped as stalled while healthy (a Retry-After pause, a slow download) would
     lose its run: a value not above the bound is refused at start; 0 switches it off."""
@@ -82,11 +86,24 @@ def test_a_stall_time_within_the_quiet_bound_is_refused(value: str, refused: boo
     with pytest.raises(ValueError) as error:
         validate_settings(settings)
     assert str(error.value) == (
-        f"setting FAKTI_STALL_SECONDS: bad value '{value}' (a healthy run may go 481 s without "
-        "progress with these settings); expected 0 (off) or more than 481"
+        f"setting FAKTI_STALL_SECONDS: bad value '{value}' (a healthy run may go 495 s without "
+        "progress with these settings); expected 0 (off) or more than 495"
     )
     settings.set("FAKTI_STALL_SECONDS", "0", priority="cmdline")
     validate_settings(settings)
+
+
+def test_a_default_stall_time_within_the_quiet_bound_says_it_is_the_default() -> None:
+    """Raising a timeout or delay (``FAKTI_RETRY_AFTER_MAX=3600``) puts the default 1800 s
+    within the bound: the message says it is the default, not a value the user gave."""
+    settings = get_project_settings()
+    settings.set("FAKTI_RETRY_AFTER_MAX", "3600", priority="cmdline")
+    with pytest.raises(ValueError) as error:
+        validate_settings(settings)
+    assert str(error.value) == (
+        "setting FAKTI_STALL_SECONDS: 1800 by default, but a healthy run may go 3795 s "
+        "without progress with these settings; give it above 3795, or 0 (off)"
+    )
 
 
 def test_off_at_zero() -> None:
@@ -94,40 +111,80 @@ def test_off_at_zero() -> None:
         StallStop.from_crawler(get_crawler(settings_dict={"FAKTI_STALL_SECONDS": 0}))
 
 
-def test_a_stalled_run_is_stopped_then_forced_to_stop(monkeypatch) -> None:
-    """Stalled: the spider is closed with the reason ``stalled``; still not closed the same
-    time later: forced to stop (the stat set first, for the command's last line); an idle
-    engine meanwhile was progress."""
+def _stall_stop(seconds: float) -> tuple[StallStop, Clock, list[str], list[object]]:
+    """A stall stop on a crawler whose engine records its close reasons and whose forced
+    stop records the forced stat; the clock at the stop's start."""
     reasons: list[str] = []
     forced: list[object] = []
 
     async def close_spider_async(reason: str) -> None:
         reasons.append(reason)
 
-    async def checks() -> None:  # (in a running loop, as in a crawl)
-        ext.check()
-        clock.now += 9
-        crawler.signals.send_catch_log(signals.spider_idle, spider=SimpleNamespace())
-        clock.now += 9
-        ext.check()
-        assert reasons == []
-        clock.now += 1
-        ext.check()
-        await asyncio.sleep(0)
-        assert (reasons, forced) == (["stalled"], [])
-        clock.now += 9.9
-        ext.check()
-        assert forced == []
-        clock.now += 0.1
-        ext.check()
-        await asyncio.sleep(0)
-
-    crawler = get_crawler(settings_dict={"FAKTI_STALL_SECONDS": 10})
+    crawler = get_crawler(settings_dict={"FAKTI_STALL_SECONDS": seconds})
     crawler.stats.open_spider()
     crawler.engine = SimpleNamespace(close_spider_async=close_spider_async)
     ext = StallStop.from_crawler(crawler)
     clock = Clock()
-    ext.watch.clock, ext.watch.since = clock, clock()
-    monkeypatch.setattr(ext, "_force", lambda: forced.append(crawler.stats.get_value(FORCED)))
-    asyncio.run(checks())
+    ext.watch.clock = clock
+    ext.spider_opened()
+    ext._task.stop()  # (checks are made by the test)
+    ext._force = lambda: forced.append(crawler.stats.get_value(FORCED))
+    return ext, clock, reasons, forced
+
+
+async def _ticks(ext: StallStop, clock: Clock, seconds: float) -> None:
+    """Checks every second (the interval of a 10 s stall) for ``seconds``."""
+    for _ in range(int(seconds)):
+        clock.now += 1
+        ext.check()
+        await asyncio.sleep(0)
+
+
+def test_a_stalled_run_is_stopped_then_forced_to_stop() -> None:
+    """Stalled: the spider is closed with the reason ``stalled``; the same time again without
+    progress: forced to stop (the stat set first, for the command's last line); an idle
+    engine meanwhile was progress, and so is progress during the close."""
+    ext, clock, reasons, forced = _stall_stop(10)
+    stats = ext.crawler.stats
+
+    async def run() -> None:
+        await _ticks(ext, clock, 9)
+        ext.crawler.signals.send_catch_log(signals.spider_idle, spider=SimpleNamespace())
+        await _ticks(ext, clock, 9)
+        assert reasons == []
+        await _ticks(ext, clock, 1)
+        assert (reasons, forced) == (["stalled"], [])
+        await _ticks(ext, clock, 9)
+        stats.inc_value("downloader/response_count")  # (the close goes on; seen next second)
+        await _ticks(ext, clock, 10)
+        assert forced == []
+        await _ticks(ext, clock, 1)
+
+    asyncio.run(run())
     assert (reasons, forced) == (["stalled"], [1])
+
+
+def test_a_stall_after_the_spider_closed_is_forced_at_once() -> None:
+    """A ``spider_closed`` handler that never ends (a feed storage that never answers): the
+    spider cannot be closed again, so the stall forces the stop."""
+    ext, clock, reasons, forced = _stall_stop(10)
+    ext.spider_closed()
+    asyncio.run(_ticks(ext, clock, 10))
+    assert (reasons, forced) == ([], [1])
+
+
+def test_a_long_gap_between_checks_is_no_stall() -> None:
+    """The process stopped (SIGSTOP, a paused machine) or blocked: the time it was not
+    running is no silence of the site's; the count starts again."""
+    ext, clock, reasons, forced = _stall_stop(10)
+
+    async def run() -> None:
+        await _ticks(ext, clock, 5)
+        clock.now += 30
+        ext.check()
+        await _ticks(ext, clock, 9)
+        assert reasons == []
+        await _ticks(ext, clock, 1)
+
+    asyncio.run(run())
+    assert (reasons, forced) == (["stalled"], [])

@@ -9,7 +9,8 @@ take, which Scrapy's logging set-up would end with a traceback); 9 too for a run
 spider opened but never closed (a SIGTERM as it started: Scrapy then stops without closing
 it, so nothing was published and no report was written; or a forced stop, a second SIGTERM,
 SIGINT or SIGHUP, which may come after the feed was published: the log line says whether; or
-a stalled run forced to stop, :mod:`newsspider.extensions.stall`).
+a stalled run forced to stop, :mod:`newsspider.extensions.stall`), and for a run forced to stop
+as it closed (a stall in a ``spider_closed`` handler).
 SIGHUP stops a run as SIGTERM does (:func:`hang_up`). Once the crawl is over, stop signals
 are ignored: the exit status is the run's verdict, not a kill by a signal (143, 129) after it
 finished (while Python exits, it restores their defaults to every signal it handled).
@@ -18,6 +19,7 @@ finished (while Python exits, it restores their defaults to every signal it hand
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import signal
@@ -28,6 +30,7 @@ from scrapy import signals
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
+from scrapy.statscollectors import StatsCollector
 
 from newsspider.args import log_level_error
 from newsspider.extensions.exitstatus import exit_status
@@ -107,21 +110,42 @@ class Command(ScrapyCrawl):
             for stop in STOP_SIGNALS:  # the crawl is over
                 signal.signal(stop, signal.SIG_IGN)
         status = exit_status(self.crawler) if self.crawler is not None else 0
-        if self.opened and not self.closed:
-            assert self.crawler is not None and self.crawler.stats is not None
-            feed = self.crawler.stats.get_value("export/file")
-            why = (
-                "a stalled run that did not close when stopped: FAKTI_STALL_SECONDS"
-                if self.crawler.stats.get_value(FORCED)
-                else "a stop signal as it started, or a forced stop: a second SIGTERM, SIGINT "
-                "or SIGHUP"
-            )
-            logger.error(
-                "run stopped before its spider could close (%s): %s, no report; exit status %d",
-                why,
-                f"its feed {feed} was published" if feed else "no feed published",
-                EXIT_FINISH_REASON,
-            )
-            status = status or EXIT_FINISH_REASON
+        if self.opened and self.crawler is not None and self.crawler.stats is not None:
+            status = self._unended(self.crawler.stats, status)
         if status:
             self.exitcode = status
+
+    def _unended(self, stats: StatsCollector, status: int) -> int:
+        """The exit status (``status``, the verdict so far, or 9 if it is 0) of a run that did
+        not end by itself, with its last line: its spider never closed (a stop signal as it
+        started, a second one, a stalled run forced to stop), or a stall forced the stop as it
+        closed. ``status`` for a run that did end."""
+        forced = stats.get_value(FORCED)
+        if self.closed and not forced:
+            return status
+        status = status or EXIT_FINISH_REASON
+        gc.collect()  # (asyncio's lines about the tasks left, before this last line)
+        feed = stats.get_value("export/file")
+        published = f"its feed {feed} was published" if feed else "no feed published"
+        if self.closed:
+            written = stats.get_value("health/exit_code") is not None
+            logger.error(
+                "run forced to stop as it closed (stalled: FAKTI_STALL_SECONDS): %s, %s; exit "
+                "status %d",
+                published,
+                "its report written" if written else "no report",
+                status,
+            )
+            return status
+        why = (
+            "a stalled run that did not close when stopped: FAKTI_STALL_SECONDS"
+            if forced
+            else "a stop signal as it started, or a forced stop: a second SIGTERM, SIGINT or SIGHUP"
+        )
+        logger.error(
+            "run stopped before its spider could close (%s): %s, no report; exit status %d",
+            why,
+            published,
+            status,
+        )
+        return status

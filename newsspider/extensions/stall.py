@@ -2,13 +2,14 @@
 
 A run can hang without an error: an exception in Scrapy's own step that hands out a page's
 outputs leaves that page open for ever: the spider never closes, or its close never ends
-(README "Known limits"). Nothing more is fetched or written, and under cron every later run
-finds the state locked (exit 3). When none of :data:`PROGRESS` has changed for
-``FAKTI_STALL_SECONDS`` and the engine was not idle meanwhile (``spider_idle``: a distributed
-worker waiting for the others is no stall), the run is stopped with the finish reason
-``stalled`` (exit 9). Such a hang also blocks the graceful close, so a run not closed
-``FAKTI_STALL_SECONDS`` later is forced to stop, as a second SIGTERM would: nothing more is
-published, and the next run writes its records.
+(README "Known limits"); so can a feed storage that never answers as the run closes. Nothing
+more is fetched or written, and under cron every later run finds the state locked (exit 3).
+When none of :data:`PROGRESS` has changed for ``FAKTI_STALL_SECONDS`` and the engine was not
+idle meanwhile (``spider_idle``: a distributed worker waiting for the others is no stall), the
+run is stopped with the finish reason ``stalled`` (exit 9). Such a hang also blocks the
+graceful close, so a run still not ended after another ``FAKTI_STALL_SECONDS`` without
+progress is forced to stop, as a second SIGTERM would: nothing more is published, and the next
+run writes its records. The watch lasts until the engine has stopped.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from collections.abc import Callable, Mapping
 from contextlib import suppress
 from typing import Any
 
-from scrapy import Spider, signals
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 from twisted.internet.error import ReactorNotRunning
@@ -33,36 +35,43 @@ logger = logging.getLogger(__name__)
 REASON = "stalled"
 #: Stat set when the stalled run had to be forced to stop (the command's last line says so).
 FORCED = "stall/forced"
-#: Stats whose change is progress: a request sent, a response or a download error, an item.
+#: Stats whose change is progress: a request sent, a response (a retried one too) or a
+#: download error, an item.
 PROGRESS = (
     "downloader/request_count",
+    "downloader/response_count",
     "downloader/exception_count",
     "response_received_count",
     "item_scraped_count",
     "item_dropped_count",
     "pipelines/lost",
 )
-#: Settings whose sum is the longest a healthy run may go without progress (:func:`quiet_bound`).
-QUIET_SETTINGS = (
-    "DOWNLOAD_TIMEOUT",
-    "FAKTI_RETRY_AFTER_MAX",
-    "FAKTI_RETRY_BACKOFF_MAX",
-    "FAKTI_CRAWL_DELAY_MAX",
-    "DOWNLOAD_DELAY",
-)
 
 
-def quiet_bound(settings: Mapping[str, Any]) -> float:
+def quiet_bound(settings: BaseSettings) -> float:
     """The longest a healthy run may count no progress, in seconds: a request's download
-    timeout, a ``Retry-After`` pause, a retry's backoff and the delays between requests (plus
-    AutoThrottle's largest delay when it is on, and an extraction worker's job timeout when
-    pages go to workers). ``FAKTI_STALL_SECONDS`` must be above it."""
-    bound = sum(float(settings.get(name) or 0) for name in QUIET_SETTINGS)
-    if str(settings.get("AUTOTHROTTLE_ENABLED")) in ("True", "true", "1", "1.0"):
-        bound += float(settings.get("AUTOTHROTTLE_MAX_DELAY") or 0)
-    if int(float(settings.get("FAKTI_EXTRACT_WORKERS") or 0)):
-        bound += JOB_TIMEOUT
-    return bound
+    timeout, a ``Crawl-delay``, a ``Retry-After`` pause, a retry's backoff, Scrapy's longest
+    delay between two requests with its random jitter (``DOWNLOAD_DELAY``, a ``DOWNLOAD_SLOTS``
+    delay, AutoThrottle's largest when it is on), and an extraction worker's job timeout when
+    pages go to workers. ``FAKTI_STALL_SECONDS`` must be above it."""
+    slots = [s for s in settings.getdict("DOWNLOAD_SLOTS").values() if isinstance(s, dict)]
+    delays = [settings.getfloat("DOWNLOAD_DELAY"), *(float(s.get("delay") or 0) for s in slots)]
+    if settings.getbool("AUTOTHROTTLE_ENABLED"):
+        delays.append(settings.getfloat("AUTOTHROTTLE_MAX_DELAY"))
+    jitters = [
+        settings.getfloat("DOWNLOAD_DELAY_JITTER"),
+        *(float(s.get("jitter") or 0) for s in slots),
+    ]
+    if settings.getbool("RANDOMIZE_DOWNLOAD_DELAY"):  # (Scrapy 2.18's: 0.5)
+        jitters.append(0.5)
+    waits = (
+        "DOWNLOAD_TIMEOUT",
+        "FAKTI_CRAWL_DELAY_MAX",
+        "FAKTI_RETRY_AFTER_MAX",
+        "FAKTI_RETRY_BACKOFF_MAX",
+    )
+    bound = sum(map(settings.getfloat, waits)) + max(delays) * (1 + max(jitters))
+    return bound + (JOB_TIMEOUT if settings.getint("FAKTI_EXTRACT_WORKERS") else 0)
 
 
 class StallWatch:
@@ -75,7 +84,8 @@ class StallWatch:
         self.since = clock()
 
     def progressed(self) -> None:
-        """Something other than :data:`PROGRESS` moved (the engine was idle)."""
+        """Something other than :data:`PROGRESS` moved (the engine was idle, the watch
+        restarted, the process was not running)."""
         self.since = self.clock()
 
     def stalled(self, stats: Mapping[str, Any]) -> bool:
@@ -83,17 +93,23 @@ class StallWatch:
         :attr:`seconds`."""
         now, seen = self.clock(), tuple(stats.get(name) for name in PROGRESS)
         if seen != self.last:
-            self.last, self.since = seen, now
+            self.since = now if self.last else self.since  # (the first reading: no change)
+            self.last = seen
         return now - self.since >= self.seconds
 
 
 class StallStop:
-    """Stops a stalled run (:class:`StallWatch`), and forces it to stop if it does not close."""
+    """Stops a stalled run (:class:`StallWatch`), and forces it to stop if it then stalls
+    again without ending."""
 
     def __init__(self, crawler: Crawler, seconds: float) -> None:
         self.crawler = crawler
         self.watch = StallWatch(seconds)
-        self.stopped_at: float | None = None
+        #: Seconds between checks; a longer gap (the process stopped, a blocking call) is no
+        #: silence of the site's.
+        self.interval = min(60.0, seconds / 10)
+        self.checked = self.watch.clock()
+        self.stopping = self.closed = False
         self._task: task.LoopingCall | None = None
 
     @classmethod
@@ -104,27 +120,42 @@ class StallStop:
         ext = cls(crawler, seconds)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         crawler.signals.connect(ext.watch.progressed, signal=signals.spider_idle)
         return ext
 
-    def spider_opened(self, spider: Spider) -> None:
+    def spider_opened(self) -> None:
         self.watch.progressed()
+        self.checked = self.watch.clock()
         self._task = task.LoopingCall(self.check)
-        self._task.start(min(60.0, self.watch.seconds / 10), now=False)
+        self._task.start(self.interval, now=False)
 
     def check(self) -> None:
-        engine, stats = self.crawler.engine, self.crawler.stats
-        assert engine is not None and stats is not None
+        stats = self.crawler.stats
+        assert stats is not None
+        now = self.watch.clock()
+        if now - self.checked > 2 * self.interval:
+            self.watch.progressed()  # (not running meanwhile: SIGSTOP, a paused machine)
+        self.checked = now
+        if not self.watch.stalled(stats.get_stats()):
+            return
         seconds = self.watch.seconds
-        if self.stopped_at is None and self.watch.stalled(stats.get_stats()):
-            logger.error("run stalled: no request, response or item for %g s; stopping", seconds)
-            self.stopped_at = self.watch.clock()
-            deferred_from_coro(engine.close_spider_async(reason=REASON))
-        elif self.stopped_at is not None and self.watch.clock() - self.stopped_at >= seconds:
-            logger.error("stalled run not closed %g s after it was stopped: forcing it", seconds)
+        if self.stopping or self.closed:
+            logger.error("stalled run not ended %g s after it was stopped: forcing it", seconds)
             stats.set_value(FORCED, 1)
-            self.spider_closed(None)
+            self.engine_stopped()
             self._force()
+            return
+        logger.error("run stalled: no request, response or item for %g s; stopping", seconds)
+        self.stopping = True
+        self.watch.progressed()
+        deferred_from_coro(self._close())
+
+    async def _close(self) -> None:
+        """The spider closed with :data:`REASON` (one already closing goes on as it was)."""
+        assert self.crawler.engine is not None
+        with suppress(RuntimeError):  # (closed meanwhile)
+            await self.crawler.engine.close_spider_async(reason=REASON)
 
     def _force(self) -> None:
         """What a second SIGTERM does: the reactor stopped, the spider left unclosed (the
@@ -135,6 +166,11 @@ class StallStop:
         with suppress(ReactorNotRunning):
             reactor.stop()
 
-    def spider_closed(self, spider: Spider | None) -> None:
+    def spider_closed(self) -> None:
+        """The close goes on (feeds stored by other ``spider_closed`` handlers): a stall now is
+        forced to stop."""
+        self.closed = True
+
+    def engine_stopped(self) -> None:
         if self._task is not None and self._task.running:
             self._task.stop()
