@@ -617,6 +617,33 @@ def _is_dir(path: str | Path, unknown: bool = False) -> bool:
         return unknown
 
 
+#: What a ``DOWNLOAD_SLOTS`` slot may set (the stall bound reads its delay and jitter).
+SLOT_NUMBERS = {
+    "delay": Number(most=MAX_SECONDS),
+    "jitter": Number(most=1),
+    "concurrency": Number(least=1, whole=True),
+}
+
+
+def _check_slots(value: object) -> None:
+    """``DOWNLOAD_SLOTS``: a dict (JSON on the command line) of hosts to dicts whose
+    ``delay``, ``jitter`` and ``concurrency`` are numbers as Scrapy's own settings are."""
+    if not value:
+        return
+    if isinstance(value, BaseSettings):  # (Scrapy's form of a dict setting)
+        value = value.copy_to_dict()
+    expected = '{"HOST": {"delay": SECONDS, "jitter": 0..1, "concurrency": N}, ...}'
+    try:
+        slots = BaseSettings({"slots": value}).getdict("slots")
+    except (ValueError, TypeError):
+        raise _bad("DOWNLOAD_SLOTS", value, expected) from None
+    for slot in slots.values():
+        if not isinstance(slot, dict) or not all(
+            number.accepts(slot[key]) for key, number in SLOT_NUMBERS.items() if key in slot
+        ):
+            raise _bad("DOWNLOAD_SLOTS", value, expected)
+
+
 def validate_settings(settings: Mapping[str, object]) -> None:
     """Check the ``FAKTI_*`` settings: their names, and the values of those present in
     ``settings``; raises ``ValueError`` with a one-line message."""
@@ -653,6 +680,7 @@ def validate_settings(settings: Mapping[str, object]) -> None:
             value = int(value)
         if name in settings and str(value) not in BOOLEANS:
             raise _bad(name, settings.get(name), "|".join(BOOLEANS))
+    _check_slots(settings.get("DOWNLOAD_SLOTS"))
     stall = settings.get("FAKTI_STALL_SECONDS")
     given = settings if isinstance(settings, BaseSettings) else BaseSettings(dict(settings))
     if 0 < float(stall or 0) <= (bound := quiet_bound(given)):

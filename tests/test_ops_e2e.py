@@ -286,19 +286,23 @@ class FailingStorage:
 
 
 class HangingStorage(FailingStorage):
-    """A feed storage whose upload never ends (a server that accepts and never answers)."""
+    """A feed storage whose upload, in a thread as FTP's and S3's, never ends (a server that
+    accepts and never answers)."""
 
     def store(self, file):
-        from twisted.internet.defer import Deferred
+        import threading
 
-        return Deferred()
+        from twisted.internet.threads import deferToThread
+
+        return deferToThread(threading.Event().wait)
 
 
 def test_a_feed_whose_storing_never_ends_is_forced_to_stop(replica, tmp_path):
-    """A review: a ``-o`` feed to a server that never answered kept the process alive for
+    """Reviews: a ``-o`` feed to a server that never answered kept the process alive for
     good after the run file and a healthy report (a SIGTERM did not end it; a systemd timer
-    never fired again). The stall watch lasts through the close: forced to stop, exit 9;
-    the next run finds the run written and everything known."""
+    never fired again, the state stayed locked), and then, forced to stop, the process still
+    waited for the upload's thread. The stall watch lasts through the close and the forced
+    stop ends the process: exit 9; the next run finds everything known."""
     storages = json.dumps({"hanging": "tests.test_ops_e2e.HangingStorage"})
     quick = {"FAKTI_STALL_SECONDS": "2", "DOWNLOAD_TIMEOUT": "1", "FAKTI_RETRY_AFTER_MAX": "0"}
     quick |= {"FAKTI_RETRY_BACKOFF_MAX": "0", "FAKTI_CRAWL_DELAY_MAX": "0"}
@@ -309,10 +313,12 @@ def test_a_feed_whose_storing_never_ends_is_forced_to_stop(replica, tmp_path):
     )
     assert done.returncode == 9, done.stderr[-3000:]
     (run_file,) = sorted((out / "fakti").glob("*[0-9].jsonl"))
-    assert done.stderr.splitlines()[-1].split("] ", 1)[1] == (
+    assert [line.split("] ", 1)[1] for line in done.stderr.splitlines()[-2:]] == [
+        "ERROR: run stalled as it closed: nothing for 2 s; forcing it",
         "ERROR: run forced to stop as it closed (stalled: FAKTI_STALL_SECONDS): its feed "
-        f"{run_file} was published, its report written; exit status 9"
-    )
+        f"{run_file} was published, its report written; exit status 9 (a thread still "
+        "running, such as a feed's upload, left)",
+    ]
     assert len(run_file.read_text("utf-8").splitlines()) == 30
     again = crawl(replica.base_url, out, SINCE)
     assert again.returncode == 0, again.stderr[-3000:]

@@ -36,7 +36,7 @@ from newsspider.args import log_level_error
 from newsspider.extensions.exitstatus import exit_status
 from newsspider.extensions.health import EXIT_FINISH_REASON
 from newsspider.extensions.report import mark_crawl
-from newsspider.extensions.stall import FORCED
+from newsspider.extensions.stall import FORCED, exit_now, last_line
 
 logger = logging.getLogger(__name__)
 
@@ -112,40 +112,29 @@ class Command(ScrapyCrawl):
         status = exit_status(self.crawler) if self.crawler is not None else 0
         if self.opened and self.crawler is not None and self.crawler.stats is not None:
             status = self._unended(self.crawler.stats, status)
+            if self.crawler.stats.get_value(FORCED):
+                exit_now(status)  # (a thread left running, a feed's upload, keeps a process)
         if status:
             self.exitcode = status
 
     def _unended(self, stats: StatsCollector, status: int) -> int:
         """The exit status (``status``, the verdict so far, or 9 if it is 0) of a run that did
         not end by itself, with its last line: its spider never closed (a stop signal as it
-        started, a second one, a stalled run forced to stop), or a stall forced the stop as it
-        closed. ``status`` for a run that did end."""
+        started, a second one), or a stall forced it to stop (:func:`stall.last_line`).
+        ``status`` for a run that did end."""
         forced = stats.get_value(FORCED)
         if self.closed and not forced:
             return status
         status = status or EXIT_FINISH_REASON
         gc.collect()  # (asyncio's lines about the tasks left, before this last line)
-        feed = stats.get_value("export/file")
-        published = f"its feed {feed} was published" if feed else "no feed published"
-        if self.closed:
-            written = stats.get_value("health/exit_code") is not None
-            logger.error(
-                "run forced to stop as it closed (stalled: FAKTI_STALL_SECONDS): %s, %s; exit "
-                "status %d",
-                published,
-                "its report written" if written else "no report",
-                status,
-            )
+        if forced:
+            logger.error("%s", last_line(stats, self.closed, status))
             return status
-        why = (
-            "a stalled run that did not close when stopped: FAKTI_STALL_SECONDS"
-            if forced
-            else "a stop signal as it started, or a forced stop: a second SIGTERM, SIGINT or SIGHUP"
-        )
+        feed = stats.get_value("export/file")
         logger.error(
-            "run stopped before its spider could close (%s): %s, no report; exit status %d",
-            why,
-            published,
+            "run stopped before its spider could close (a stop signal as it started, or a "
+            "forced stop: a second SIGTERM, SIGINT or SIGHUP): %s, no report; exit status %d",
+            f"its feed {feed} was published" if feed else "no feed published",
             status,
         )
         return status

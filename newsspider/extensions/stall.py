@@ -15,20 +15,26 @@ run writes its records. The watch lasts until the engine has stopped.
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from typing import Any
+from typing import Any, NoReturn
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
+from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 from twisted.internet.error import ReactorNotRunning
 
-from newsspider.offload.pool import JOB_TIMEOUT
+from newsspider.extensions.exitstatus import exit_status
+from newsspider.extensions.health import EXIT_FINISH_REASON
+from newsspider.offload.pool import JOB_TIMEOUT, WATCH_INTERVAL
 
 logger = logging.getLogger(__name__)
 
@@ -47,31 +53,62 @@ PROGRESS = (
     "pipelines/lost",
 )
 
+#: Settings a healthy run may wait for, one after the other, with no progress counted.
+WAITS = (
+    "DOWNLOAD_TIMEOUT",
+    "FAKTI_CRAWL_DELAY_MAX",
+    "FAKTI_RETRY_AFTER_MAX",
+    "FAKTI_RETRY_BACKOFF_MAX",
+)
+AUTOTHROTTLE_DELAYS = ("AUTOTHROTTLE_START_DELAY", "AUTOTHROTTLE_MAX_DELAY")
+#: The longest the extraction pool takes to kill a worker that left a page unanswered.
+WORKER_KILLED = JOB_TIMEOUT + 2 * WATCH_INTERVAL
+
 
 def quiet_bound(settings: BaseSettings) -> float:
     """The longest a healthy run may count no progress, in seconds: a request's download
     timeout, a ``Crawl-delay``, a ``Retry-After`` pause, a retry's backoff, Scrapy's longest
     delay between two requests with its random jitter (``DOWNLOAD_DELAY``, a ``DOWNLOAD_SLOTS``
-    delay, AutoThrottle's largest when it is on), and an extraction worker's job timeout when
-    pages go to workers. ``FAKTI_STALL_SECONDS`` must be above it."""
-    slots = [s for s in settings.getdict("DOWNLOAD_SLOTS").values() if isinstance(s, dict)]
+    delay, AutoThrottle's start and largest delays when it is on), and, when pages go to
+    extraction workers, the time the pool takes to kill a hung one. ``FAKTI_STALL_SECONDS``
+    must be above it. ``DOWNLOAD_SLOTS`` holds dicts of numbers (checked before)."""
+    slots = settings.getdict("DOWNLOAD_SLOTS").values()
     delays = [settings.getfloat("DOWNLOAD_DELAY"), *(float(s.get("delay") or 0) for s in slots)]
     if settings.getbool("AUTOTHROTTLE_ENABLED"):
-        delays.append(settings.getfloat("AUTOTHROTTLE_MAX_DELAY"))
-    jitters = [
-        settings.getfloat("DOWNLOAD_DELAY_JITTER"),
-        *(float(s.get("jitter") or 0) for s in slots),
-    ]
-    if settings.getbool("RANDOMIZE_DOWNLOAD_DELAY"):  # (Scrapy 2.18's: 0.5)
+        delays += [settings.getfloat(name) for name in AUTOTHROTTLE_DELAYS]
+    jitters = [settings.getfloat("DOWNLOAD_DELAY_JITTER")]
+    jitters += [float(s.get("jitter") or 0) for s in slots]
+    if settings.getbool("RANDOMIZE_DOWNLOAD_DELAY") or any(
+        s.get("randomize_delay") for s in slots
+    ):  # (deprecated: 0.5; Scrapy 2.19 reads the setting only when given)
         jitters.append(0.5)
-    waits = (
-        "DOWNLOAD_TIMEOUT",
-        "FAKTI_CRAWL_DELAY_MAX",
-        "FAKTI_RETRY_AFTER_MAX",
-        "FAKTI_RETRY_BACKOFF_MAX",
+    bound = sum(map(settings.getfloat, WAITS)) + max(delays) * (1 + max(jitters))
+    return bound + (WORKER_KILLED if settings.getint("FAKTI_EXTRACT_WORKERS") else 0)
+
+
+def exit_now(status: int) -> NoReturn:
+    """End the process at once with ``status``, its log flushed: threads still running (a
+    stalled feed upload) are not waited for, as a normal exit would wait for ever."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+def last_line(stats: StatsCollector, closed: bool, status: int) -> str:
+    """The last line of a run a stall forced to stop: before its spider closed, or after."""
+    feed = stats.get_value("export/file")
+    published = f"its feed {feed} was published" if feed else "no feed published"
+    if not closed:
+        return (
+            "run stopped before its spider could close (a stalled run that did not close when "
+            f"stopped: FAKTI_STALL_SECONDS): {published}, no report; exit status {status}"
+        )
+    written = stats.get_value("health/exit_code") is not None
+    return (
+        f"run forced to stop as it closed (stalled: FAKTI_STALL_SECONDS): {published}, "
+        f"{'its report written' if written else 'no report'}; exit status {status}"
     )
-    bound = sum(map(settings.getfloat, waits)) + max(delays) * (1 + max(jitters))
-    return bound + (JOB_TIMEOUT if settings.getint("FAKTI_EXTRACT_WORKERS") else 0)
 
 
 class StallWatch:
@@ -141,7 +178,10 @@ class StallStop:
             return
         seconds = self.watch.seconds
         if self.stopping or self.closed:
-            logger.error("stalled run not ended %g s after it was stopped: forcing it", seconds)
+            if self.closed:
+                logger.error("run stalled as it closed: nothing for %g s; forcing it", seconds)
+            else:
+                logger.error("stalled run not ended %g s after it was stopped: forcing it", seconds)
             stats.set_value(FORCED, 1)
             self.engine_stopped()
             self._force()
@@ -159,12 +199,27 @@ class StallStop:
 
     def _force(self) -> None:
         """What a second SIGTERM does: the reactor stopped, the spider left unclosed (the
-        crawler no longer crawling, so that the reactor's shutdown does not wait for it)."""
+        crawler no longer crawling, so that the reactor's shutdown does not wait for it). A
+        process still alive a little later (the reactor's shutdown waiting for a thread that
+        never ends, a feed's upload) is ended (:meth:`_exit_anyway`)."""
         from twisted.internet import reactor
 
         self.crawler.crawling = False
         with suppress(ReactorNotRunning):
             reactor.stop()
+        timer = threading.Timer(min(self.watch.seconds, 60.0), self._exit_anyway)
+        timer.daemon = True
+        timer.start()
+
+    def _exit_anyway(self) -> None:
+        """The process's end when the reactor's could not come (its last line as the
+        command's would be, the stalled thread named)."""
+        stats = self.crawler.stats
+        assert stats is not None
+        status = exit_status(self.crawler) or EXIT_FINISH_REASON
+        line = last_line(stats, self.closed, status)
+        logger.error("%s (a thread still running, such as a feed's upload, left)", line)
+        exit_now(status)
 
     def spider_closed(self) -> None:
         """The close goes on (feeds stored by other ``spider_closed`` handlers): a stall now is
