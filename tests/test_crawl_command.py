@@ -12,6 +12,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.utils.test import get_crawler
 
 from newsspider.commands.crawl import STOP_SIGNALS, Command, hang_up
+from newsspider.extensions.stall import FORCED
 
 
 @pytest.fixture(autouse=True)
@@ -74,3 +75,33 @@ def test_stop_signals_after_the_crawl_leave_the_verdict_standing(monkeypatch):
     assert [signal.getsignal(stop) for stop in STOP_SIGNALS] == [signal.SIG_IGN] * 3
     signal.raise_signal(signal.SIGTERM)
     assert command.exitcode == 9
+
+
+@pytest.mark.parametrize(
+    ("verdict", "report", "status", "said"),
+    [(7, 7, 7, "its report written"), (0, None, 9, "no report")],
+)
+def test_a_stall_forced_as_the_run_closed_is_named(caplog, verdict, report, status, said):
+    """A feed's storing that never ended, after the spider closed: the verdict stands (9 if
+    it was 0) and the last line says the run was forced as it closed, with or without its
+    report."""
+    caplog.set_level(logging.ERROR)
+    stats = get_crawler().stats
+    stats.set_value(FORCED, 1)
+    stats.set_value("export/file", "/out/fakti/run.jsonl")
+    stats.set_value("health/exit_code", report)
+    command = Command()
+    command.closed = True
+    assert command._unended(stats, verdict) == status
+    assert caplog.messages == [
+        "run forced to stop as it closed (stalled: FAKTI_STALL_SECONDS): its feed "
+        f"/out/fakti/run.jsonl was published, {said}; exit status {status}"
+    ]
+
+
+def test_a_spider_that_closed_by_itself_keeps_the_verdict(caplog):
+    """A run whose spider closed and was not forced: its verdict, and no line of its own."""
+    command = Command()
+    command.closed = True
+    assert command._unended(get_crawler().stats, 0) == 0
+    assert caplog.messages == []

@@ -44,6 +44,34 @@ def test_a_run_stalls_when_no_progress_stat_changes_for_the_seconds() -> None:
     assert watch.stalled(stats)
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "downloader/request_count",
+        "downloader/response_count",
+        "downloader/exception_count",
+        "response_received_count",
+        "item_scraped_count",
+        "item_dropped_count",
+        "pipelines/lost",
+    ],
+)
+def test_each_progress_stat_is_progress(name: str) -> None:
+    """A request sent, a response (a retried one too), a download error, an item scraped,
+    dropped or lost (README "Stalled runs"): each change starts the count again."""
+    clock = Clock()
+    watch = StallWatch(10, clock)
+    stats = {name: 1}
+    watch.stalled(stats)
+    clock.now += 9
+    stats[name] = 2
+    assert not watch.stalled(stats)
+    clock.now += 9.5
+    assert not watch.stalled(stats)
+    clock.now += 0.5
+    assert watch.stalled(stats)
+
+
 def test_an_idle_engine_is_progress() -> None:
     """A distributed worker waiting for the others has an idle engine (``spider_idle``),
     and is no stall, however long it waits."""
@@ -72,6 +100,28 @@ def test_the_quiet_bound_sums_the_longest_waits_of_a_healthy_run() -> None:
     assert quiet_bound(settings) == 450 + 1 * 1.5 + 60
     settings.set("DOWNLOAD_SLOTS", {"fakti.bg": {"delay": 40, "jitter": 1}})
     assert quiet_bound(settings) == 450 + 40 * 2 + 60
+
+
+def test_the_quiet_bound_takes_the_largest_jitter() -> None:
+    """Scrapy's delay jitter is ``DOWNLOAD_DELAY_JITTER`` (up to ± 100 %), or 0.5 with
+    ``RANDOMIZE_DOWNLOAD_DELAY``: the largest counts; with neither, the delay itself."""
+    settings = get_project_settings()
+    settings.set("AUTOTHROTTLE_ENABLED", False)
+    settings.set("DOWNLOAD_DELAY", 10)
+    settings.set("DOWNLOAD_DELAY_JITTER", 1)
+    assert quiet_bound(settings) == 450 + 10 * 2
+    settings.set("DOWNLOAD_DELAY_JITTER", 0)
+    assert quiet_bound(settings) == 450 + 10 * 1.5
+    settings.set("RANDOMIZE_DOWNLOAD_DELAY", False)
+    assert quiet_bound(settings) == 450 + 10
+
+
+def test_a_download_slot_that_is_no_dict_is_left_out_of_the_quiet_bound() -> None:
+    """Only a ``DOWNLOAD_SLOTS`` entry that is a dict gives a delay; another is left to
+    Scrapy, with no traceback from the settings' check."""
+    settings = get_project_settings()
+    settings.set("DOWNLOAD_SLOTS", {"fakti.bg": 40, "fakti.en": {"delay": 2}})
+    assert quiet_bound(settings) == 450 + 30 * 1.5
 
 
 @pytest.mark.parametrize(("value", "refused"), [("495", True), ("100", True), ("495.5", False)])
@@ -188,3 +238,120 @@ def test_a_long_gap_between_checks_is_no_stall() -> None:
 
     asyncio.run(run())
     assert (reasons, forced) == (["stalled"], [])
+
+
+def test_a_gap_of_over_twice_the_interval_is_no_stall() -> None:
+    """The checks come every tenth of the stall time, at most every 60 s; a gap between two
+    of them over twice that (here 2.5 s for 1 s) is time the process was not running."""
+    assert [_stall_stop(s)[0].interval for s in (10, 600, 1800)] == [1, 60, 60]
+    ext, clock, reasons, forced = _stall_stop(10)
+
+    async def run() -> None:
+        await _ticks(ext, clock, 5)
+        clock.now += 2.5
+        ext.check()
+        await _ticks(ext, clock, 9)
+        assert reasons == []
+        await _ticks(ext, clock, 1)
+
+    asyncio.run(run())
+    assert (reasons, forced) == (["stalled"], [])
+
+
+def test_a_slow_start_before_the_spider_opened_is_no_gap() -> None:
+    """The checks count from the spider's opening, not from the extension's making: a start
+    that took 5 s does not restart the count at the first check."""
+    ext, clock, reasons, _ = _stall_stop(10)
+    ext.checked = clock.now - 5  # (made 5 s before the opening)
+    ext.spider_opened()
+    ext._task.stop()
+
+    async def run() -> None:
+        await _ticks(ext, clock, 9)
+        assert reasons == []
+        await _ticks(ext, clock, 1)
+
+    asyncio.run(run())
+    assert reasons == ["stalled"]
+
+
+def test_the_watch_follows_the_spider_and_the_engine() -> None:
+    """Checks start with the spider, a ``spider_closed`` makes a stall forced at once, and
+    they end with the engine (stopping it again, or before the spider opened, is no error)."""
+    crawler = get_crawler(settings_dict={"FAKTI_STALL_SECONDS": 10})
+    ext = StallStop.from_crawler(crawler)
+    ext.engine_stopped()  # (a run that failed before its spider opened)
+    spider = SimpleNamespace()
+    crawler.signals.send_catch_log(signals.spider_opened, spider=spider)
+    assert (ext._task.running, ext.closed) == (True, False)
+    crawler.signals.send_catch_log(signals.spider_closed, spider=spider, reason="finished")
+    assert ext.closed
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    assert not ext._task.running
+    ext.engine_stopped()
+
+
+def test_a_forced_stop_ends_the_checks() -> None:
+    """Once the stop is forced no check runs again (a reactor slow to stop would be forced
+    again at each check)."""
+    ext, clock, _, forced = _stall_stop(10)
+    ext.spider_closed()
+    ext._task.start(ext.interval, now=False)  # (running again; the test still makes the checks)
+    try:
+        asyncio.run(_ticks(ext, clock, 10))
+        assert (forced, ext._task.running) == ([1], False)
+    finally:
+        ext.engine_stopped()
+
+
+def test_a_spider_closed_meanwhile_is_no_error() -> None:
+    """The spider closed (by another reason) before the stalled close came: Scrapy's
+    ``RuntimeError`` ('Spider not opened') is no error of the run."""
+    ext, *_ = _stall_stop(10)
+
+    async def close_spider_async(reason: str) -> None:
+        raise RuntimeError("Spider not opened")
+
+    ext.crawler.engine = SimpleNamespace(close_spider_async=close_spider_async)
+    asyncio.run(ext._close())
+
+
+def test_forcing_the_stop_stops_the_reactor_and_the_crawl() -> None:
+    """A second SIGTERM's stop: the crawler no longer crawling (the reactor's shutdown would
+    wait for it), the reactor stopped; one not running is no error."""
+    crawler = get_crawler(settings_dict={"FAKTI_STALL_SECONDS": 10})
+    crawler.crawling = True
+    StallStop.from_crawler(crawler)._force()
+    assert crawler.crawling is False
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("DOWNLOAD_DELAY_JITTER", "1.5", "a number 0..1"),
+        ("DOWNLOAD_DELAY_JITTER", "-0.5", "a number 0..1"),
+        ("FAKTI_STALL_SECONDS", "-1", "a number 0..3153600000"),
+        ("FAKTI_STALL_SECONDS", "1e10", "a number 0..3153600000"),
+        ("FAKTI_STALL_SECONDS", "half an hour", "a number 0..3153600000"),
+    ],
+)
+def test_a_jitter_or_stall_time_out_of_range_is_refused(name: str, value: str, expected: str):
+    """A jitter is a fraction of the delay (× 1 ± it), a stall time seconds up to 100
+    years: another value is refused at start, naming the setting."""
+    settings = get_project_settings()
+    settings.set(name, value, priority="cmdline")
+    with pytest.raises(ValueError) as error:
+        validate_settings(settings)
+    assert str(error.value) == f"setting {name}: bad value '{value}'; expected {expected}"
+
+
+def test_a_stall_time_given_in_a_plain_mapping_is_checked_too() -> None:
+    """``validate_settings`` takes any mapping: its quiet bound is the same sum (names left
+    out count 0; here the download timeout, 200 s)."""
+    settings = {"FAKTI_BASE_URL": "http://127.0.0.1:8765", "DOWNLOAD_TIMEOUT": 200}
+    with pytest.raises(ValueError) as error:
+        validate_settings({**settings, "FAKTI_STALL_SECONDS": 100})
+    assert str(error.value) == (
+        "setting FAKTI_STALL_SECONDS: bad value 100 (a healthy run may go 200 s without "
+        "progress with these settings); expected 0 (off) or more than 200"
+    )
