@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from scrapy import signals
@@ -14,7 +14,28 @@ from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from newsspider.args import validate_settings
+from newsspider.extensions import stall
 from newsspider.extensions.stall import FORCED, StallStop, StallWatch, quiet_bound
+
+
+class Timers:
+    """Stands in for ``threading.Timer`` in the stall module: records the delayed exits."""
+
+    started: ClassVar[list[float]] = []
+
+    def __init__(self, seconds: float, function: object) -> None:
+        self.seconds = seconds
+        self.daemon = False
+
+    def start(self) -> None:
+        Timers.started.append(self.seconds)
+
+
+@pytest.fixture(autouse=True)
+def no_exit_timer(monkeypatch):
+    """A forced stop's delayed exit (``os._exit``) must not end the test process."""
+    Timers.started = []
+    monkeypatch.setattr(stall.threading, "Timer", Timers)
 
 
 class Clock:
@@ -90,16 +111,30 @@ def test_an_idle_engine_is_progress() -> None:
 def test_the_quiet_bound_sums_the_longest_waits_of_a_healthy_run() -> None:
     """The project's defaults: download timeout 30, Crawl-delay 60, Retry-After 300, backoff
     60, and AutoThrottle's largest delay (30) with Scrapy's jitter (× 1.5); without
-    AutoThrottle the download delay (1) with its jitter; extraction workers add their job
-    timeout (60); a ``DOWNLOAD_SLOTS`` delay and jitter count too."""
+    AutoThrottle the download delay (1) with its jitter; extraction workers add the time the
+    pool takes to kill a hung one (60 s, checked every 5 s: 70); a ``DOWNLOAD_SLOTS`` delay and
+    jitter count too, and its deprecated ``randomize_delay`` (0.5)."""
     settings = get_project_settings()
     assert settings.getfloat("FAKTI_STALL_SECONDS") == 1800
     assert quiet_bound(settings) == 450 + 30 * 1.5
     settings.set("FAKTI_EXTRACT_WORKERS", 2)
     settings.set("AUTOTHROTTLE_ENABLED", False)
-    assert quiet_bound(settings) == 450 + 1 * 1.5 + 60
+    assert quiet_bound(settings) == 450 + 1 * 1.5 + 70
     settings.set("DOWNLOAD_SLOTS", {"fakti.bg": {"delay": 40, "jitter": 1}})
-    assert quiet_bound(settings) == 450 + 40 * 2 + 60
+    assert quiet_bound(settings) == 450 + 40 * 2 + 70
+    settings.set("DOWNLOAD_SLOTS", {"fakti.bg": {"delay": 40, "randomize_delay": True}})
+    settings.set("DOWNLOAD_DELAY_JITTER", 0)
+    settings.set("RANDOMIZE_DOWNLOAD_DELAY", False)
+    assert quiet_bound(settings) == 450 + 40 * 1.5 + 70
+
+
+def test_autothrottles_start_delay_is_a_wait_too() -> None:
+    """A review: AutoThrottle's start delay (4) above its largest (0.5) is the delay of a new
+    slot until an answer lowers it; a stall time of 2 was accepted and a healthy run stopped."""
+    settings = get_project_settings()
+    for name, value in {"AUTOTHROTTLE_START_DELAY": 4, "AUTOTHROTTLE_MAX_DELAY": 0.5}.items():
+        settings.set(name, value)
+    assert quiet_bound(settings) == 450 + 4 * 1.5
 
 
 def test_the_quiet_bound_takes_the_largest_jitter() -> None:
@@ -116,12 +151,30 @@ def test_the_quiet_bound_takes_the_largest_jitter() -> None:
     assert quiet_bound(settings) == 450 + 10
 
 
-def test_a_download_slot_that_is_no_dict_is_left_out_of_the_quiet_bound() -> None:
-    """Only a ``DOWNLOAD_SLOTS`` entry that is a dict gives a delay; another is left to
-    Scrapy, with no traceback from the settings' check."""
+@pytest.mark.parametrize(
+    "slots",
+    [
+        '{"fakti.bg": 40}',
+        '{"fakti.bg": {"delay": "abc"}}',
+        '{"fakti.bg": {"delay": [1]}}',
+        '{"fakti.bg": {"delay": "inf"}}',
+        '{"fakti.bg": {"delay": 1, "jitter": -3}}',
+        '{"fakti.bg": {"concurrency": 0}}',
+    ],
+)
+def test_a_bad_download_slot_is_refused_in_one_line(slots: str) -> None:
+    """Reviews: a slot's delay or jitter the stall bound could not read stopped the run with
+    a traceback or a line naming no setting (``could not convert string to float``); a
+    jitter of -3 (Scrapy's ± 300 %) was taken for none."""
     settings = get_project_settings()
-    settings.set("DOWNLOAD_SLOTS", {"fakti.bg": 40, "fakti.en": {"delay": 2}})
-    assert quiet_bound(settings) == 450 + 30 * 1.5
+    settings.set("DOWNLOAD_SLOTS", slots, priority="cmdline")
+    with pytest.raises(ValueError) as error:
+        validate_settings(settings)
+    given = settings.getdict("DOWNLOAD_SLOTS")
+    assert str(error.value) == (
+        f"setting DOWNLOAD_SLOTS: bad value {given!r}; expected "
+        '{"HOST": {"delay": SECONDS, "jitter": 0..1, "concurrency": N}, ...}'
+    )
 
 
 @pytest.mark.parametrize(("value", "refused"), [("495", True), ("100", True), ("495.5", False)])
@@ -323,6 +376,7 @@ def test_forcing_the_stop_stops_the_reactor_and_the_crawl() -> None:
     crawler.crawling = True
     StallStop.from_crawler(crawler)._force()
     assert crawler.crawling is False
+    assert Timers.started == [10]  # (the process ended 10 s later if its reactor's could not)
 
 
 @pytest.mark.parametrize(
