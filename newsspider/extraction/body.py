@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html as html_lib
 import unicodedata
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, islice
@@ -434,6 +434,163 @@ def _label_only(text: str, link_texts: Sequence[str]) -> bool:
     return not rest or rest in P.RELATED_LABELS
 
 
+def linky(el: etree._Element, text: str) -> bool:
+    """Whether ``el``, whose rendered text is ``text``, is mostly the text of its links (a
+    rail, related or tag links, a link with its time; :data:`~patterns.LINKY_RATIO`)."""
+    return sum(len(element_text(a)) for a in el.iter("a")) >= P.LINKY_RATIO * len(text)
+
+
+def block_label(text: str) -> bool:
+    """Whether ``text`` is a box's label (:data:`~patterns.BOX_LABEL`: at most
+    :data:`~patterns.BOX_LABEL_WORDS` words, one of them opening with a stem of comments,
+    share, poll, related, most read, author, tags, follow...; `Коментари (12)`; or at most
+    :data:`~patterns.SHORT_LABEL_WORDS` with a news word: `Още новини`), alone or before `:`
+    and more text (`Анкета: Ще гласувате ли?`)."""
+    lead = P.LABEL_LEAD.match(text)
+    return _short_label(text) or (lead is not None and _short_label(lead.group("label")))
+
+
+def _short_label(text: str) -> bool:
+    """Whether ``text`` is a label alone (:func:`block_label`)."""
+    if text.count(" ") >= P.BOX_LABEL_WORDS:  # (more words still once punctuation splits)
+        return False
+    words = _words(text)
+    count = len(words.split())
+    return count <= P.BOX_LABEL_WORDS and (
+        P.BOX_LABEL.search(words) is not None
+        or (count <= P.SHORT_LABEL_WORDS and P.SHORT_LABEL.search(words) is not None)
+    )
+
+
+def between_blocks(
+    top: etree._Element, paras: Mapping[etree._Element, Sequence[str]], rules: BodyRules
+) -> dict[etree._Element, list[str]]:
+    """The paragraphs of the list items, headings and quotes of the body's element ``top``
+    that are read, by the `p` they follow. ``paras``: each `p` read, its paragraphs. A run of
+    such blocks (:func:`_plain`) among the children of ``top`` is read when the element right
+    before it is a `p` whose last paragraph stays body text and the one right after it a `p`
+    whose first one does (:meth:`BodyRules.shows`); whitespace, comments, ``RUN_GAPS`` and
+    elements that show nothing (:func:`_shows_nothing`) between them change nothing,
+    anything else leaves the run out. So is a run after a label `p` or with any block left
+    out (:func:`_run_paragraphs`). Nothing is tested on a page without such blocks."""
+    found: dict[etree._Element, list[str]] = {}
+    before: etree._Element | None = None  # (the `p` read last: the run's start, if kept)
+    run: list[etree._Element] = []
+    others: list[etree._Element] = []  # (since ``before`` or the run's last block)
+    for child in top.iterchildren(etree.Element):
+        if child.tag == "p":
+            parts = paras.get(child)
+            if run and parts and all(map(_shows_nothing, others)) and rules.shows(parts[0]):
+                found[before] = _run_paragraphs(paras[before][-1], run, rules)
+            before, run, others = (child if parts else None), [], []
+        elif before is None or child.tag in P.RUN_GAPS:
+            continue
+        elif (blocks := _plain(child)) is None:
+            others.append(child)
+        elif all(map(_shows_nothing, others)) and (run or rules.shows(paras[before][-1])):
+            run.extend(blocks)
+            others = []
+        else:
+            before, run = None, []
+    return found
+
+
+def _shows_nothing(el: etree._Element) -> bool:
+    """Whether ``el`` shows nothing: no text at any depth but in comments and ``GAP_HIDDEN``
+    tags (a script, a style), and no form control or frame (``GAP_WIDGETS``)."""
+    if next(el.iter(*P.GAP_WIDGETS), None) is not None:
+        return False
+    return blank("".join(_collect_deep(el, _gap_hidden, " ")))
+
+
+def _gap_hidden(el: etree._Element) -> bool:
+    """Whether ``el`` is a comment or a ``GAP_HIDDEN`` tag (:func:`_shows_nothing`)."""
+    return not isinstance(el.tag, str) or el.tag in P.GAP_HIDDEN
+
+
+def _run_paragraphs(label: str, run: Sequence[etree._Element], rules: BodyRules) -> list[str]:
+    """The paragraphs of the ``run`` of list items, headings and quotes after a `p` whose
+    last paragraph is ``label``, each split at `<br><br>`; none when ``label`` or a block is
+    a label (:func:`block_label`), links (:func:`_link_item`), a share or rating item
+    (:func:`_chrome_item`), or one of its paragraphs no body text (:meth:`BodyRules.keep`;
+    or the opinion disclaimer)."""
+    if block_label(label):
+        return []
+    out: list[str] = []
+    for el in run:
+        parts = element_paragraphs(el, P.HEADER_CLASSES)
+        text = " ".join(parts)
+        if text and (block_label(text) or _link_item(el, text) or _chrome_item(text)):
+            return []
+        if not all(rules.keep(p) and not p.startswith(P.OPINION_DISCLAIMER_START) for p in parts):
+            return []
+        out.extend(parts)
+    return out
+
+
+def _link_item(el: etree._Element, text: str) -> bool:
+    """Whether a list item, heading or quote ``el`` whose text is ``text`` is mostly link
+    text (:func:`linky`), or links with nothing beside them but a related-links label (to
+    other articles: :func:`related_element`'s test) or counts, times and dates (a most-read
+    item: :data:`~patterns.COUNTS_ONLY`, `<a>…</a> Apr 17, 2025`). The text beside the links
+    is read in one walk."""
+    links = list(el.iter("a"))
+    if not links:
+        return False
+    if linky(el, text):
+        return True
+    rest = _words(collapse("".join(_collect_deep(el, lambda c: c.tag == "a" or skipped(c), " "))))
+    if all(P.ARTICLE_HREF.match((a.get("href") or "").strip()) for a in links) and (
+        not rest or rest in P.RELATED_LABELS
+    ):
+        return True
+    return P.COUNTS_ONLY.fullmatch(rest) is not None
+
+
+def _chrome_item(text: str) -> bool:
+    """Whether ``text`` is a share item's (:data:`~patterns.SOCIAL_ITEM`), a rating's
+    (:data:`~patterns.RATING_ITEM`), a font size button's (:data:`~patterns.FONT_SIZE_ITEM`)
+    or shows no letter nor digit (`★★`, `👍`)."""
+    words = _words(text)
+    return bool(
+        P.SOCIAL_ITEM.fullmatch(words)
+        or P.RATING_ITEM.fullmatch(words)
+        or P.FONT_SIZE_ITEM.fullmatch(text)
+        or not any(c.isalnum() for c in text)
+    )
+
+
+def _plain(el: etree._Element) -> list[etree._Element] | None:
+    """``[el]`` for a heading or quote, the items for a list (with no text of its own
+    between them), of inline text only (:func:`_inline`) and without a class (:func:`_bare`;
+    nor the list), else ``None``."""
+    if el.tag in P.SINGLE_BLOCKS:
+        return [el] if _bare(el) and _inline(el) else None
+    if el.tag not in P.BODY_LISTS or not _bare(el) or not blank(el.text or ""):
+        return None
+    items = list(el.iterchildren(etree.Element))
+    if items and all(
+        li.tag == "li" and _bare(li) and _inline(li) and blank(li.tail or "") for li in items
+    ):
+        return items
+    return None
+
+
+def _bare(el: etree._Element) -> bool:
+    """Whether ``el`` has no class and is not hidden (:data:`~patterns.NOT_PLAIN_ATTRS`)."""
+    return all(el.get(name) is None for name in P.NOT_PLAIN_ATTRS)
+
+
+def _inline(el: etree._Element) -> bool:
+    """Whether ``el`` holds inline elements only (:data:`~patterns.INLINE_TAGS`)."""
+    return all(d.tag in P.INLINE_TAGS for d in el.iterdescendants(etree.Element))
+
+
+def _words(text: str) -> str:
+    """``text`` in lower case, punctuation a space (as labels are compared)."""
+    return P.LABEL_PUNCT.sub(" ", text).strip().lower()
+
+
 @dataclass(slots=True)
 class BodyRules:
     """What is never body text on this page (``published``: its publication time;
@@ -483,14 +640,26 @@ class BodyRules:
             for t in (self.published, self.shown)
         )
 
+    def shows(self, para: str) -> bool:
+        """Whether a (collapsed) paragraph stays body text (:meth:`keep`), without the opinion
+        disclaimer it may open."""
+        return self.keep(_undisclaimed(para))
+
     def join(self, paragraphs: Iterable[str]) -> str:
         """Filter collapsed paragraphs, drop the opinion disclaimer once, join with blank lines."""
         out: list[str] = []
         disclaimer = True
         for para in paragraphs:
             if disclaimer and para.startswith(P.OPINION_DISCLAIMER_START):
-                para = P.OPINION_DISCLAIMER.sub("", para, count=1).strip()
+                para = _undisclaimed(para)
                 disclaimer = False
             if self.keep(para):
                 out.append(para)
         return "\n\n".join(out)
+
+
+def _undisclaimed(para: str) -> str:
+    """``para`` without the opinion disclaimer that may open it."""
+    if not para.startswith(P.OPINION_DISCLAIMER_START):
+        return para
+    return P.OPINION_DISCLAIMER.sub("", para, count=1).strip()

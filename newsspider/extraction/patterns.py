@@ -344,6 +344,65 @@ NUMBER_LIST_MIN = 3
 RELATED_TITLE_MAX = 40
 #: Punctuation and spaces around a related-links label.
 LABEL_PUNCT = re.compile(r"[\W_]+")
+#: A share or follow item (lower-case, punctuation a space; a count after it allowed:
+#: `Facebook 12`): a network, its Cyrillic name or abbreviation, mail, copy, print or send.
+#: Such an item is never body text.
+_SOCIAL = (
+    r"facebook|фейсбук|fb|twitter|туитър|tw|x|viber|вайбър|telegram|телеграм|whatsapp|вотсап"
+    r"|messenger|месинджър|linkedin|линкдин|instagram|инстаграм|youtube|ютюб|tiktok|тикток"
+    r"|pinterest|reddit|threads|google news|email|e mail|mail|имейл|print|печат|принтирай"
+    r"|разпечатай|изпрати(?: на приятел)?|send(?: to a friend)?|copy(?: link)?"
+    r"|копирай(?: линка)?"
+)
+SOCIAL_ITEM = re.compile(rf"(?:{_SOCIAL})(?: [0-9]+)?")
+#: A font size button's item, as written (`A+`, `A-`; Latin or Cyrillic `A`).
+FONT_SIZE_ITEM = re.compile(r"[AaАа] ?[+\-−]")
+#: The label of a box that is no body text (lower-case, punctuation a space, as
+#: :data:`LABEL_PUNCT` leaves it): a short text (:data:`BOX_LABEL_WORDS`) holding a word
+#: that opens with one of these stems (comments, opinions and reactions, share, poll, vote and
+#: rating, related links and more, most read, latest and recommended, author bio, tags,
+#: topics and categories, follow, sign-up and log-in, paid and partner content):
+#: `12 коментара`, `Коментирайте`, `Мнения (3)`, `Най-четени`, `Share on Facebook`,
+#: `Въпрос на деня`, `Тема: Украйна`, `Платена публикация`, `Следете ни в Telegram`. Searched;
+#: see :data:`LABEL_LEAD` for `Анкета: <question>` and :data:`SHORT_LABEL` for `Още новини`.
+_LABEL_STEMS = (
+    "comment", "коментар", "коментир", "мнени", "мислите", "дискус", "discussion",
+    "reaction", "readers", "читател", "отзив", "share", "сподел", "poll", "анкет", "гласув",
+    "допитване", "vote", "survey",
+    "въпрос на деня", "question of the day", "оцен", "rate", "rating", "related", "свързан",
+    "виж още", "виж също", "вижте още", "вижте също", "още по", "прочет", "read also",
+    "read more", "see also", "more on", "most", "най", "latest", "последни", "popular",
+    "популяр", "trending", r"топ\b", "препоръч", "recommend", "пропускайте", "author", "автор",
+    "writer", "журналист", "bio", "tag", "таг", "етикет", "теми", r"тема\b", "topic",
+    "категори", "categor", "рубрик", "keyword", "key words", "ключови", "follow",
+    "последвайте", "следвайте", "следете", "абонира", "subscribe", "newsletter", "бюлетин",
+    "влезте", "профил", "login", "log in", "sign in", "платен", "paid", "sponsor",
+    "партньор", "partner", "реклам", "advert",
+)  # fmt: skip
+BOX_LABEL = re.compile(r"\b(?:" + "|".join(_LABEL_STEMS) + ")")
+#: A label is at most this many words (`Какво мислите? Оставете вашия коментар по-долу`; not
+#: `Share prices fell sharply across the whole region this week`).
+BOX_LABEL_WORDS = 8
+#: News, video and gallery words: a label in a text of at most ``SHORT_LABEL_WORDS`` words
+#: (`Още новини`, `Топ новини`, `More news`, `Видео`, `Галерия`, `Watch the video`), not in
+#: a longer one (`Новини от парламента за бюджета`).
+SHORT_LABEL = re.compile(r"\b(?:новини\b|news\b|видео|video|галери|galler|снимк|photo)")
+SHORT_LABEL_WORDS = 3
+#: A text whose lead before `:` (at most ``BOX_LABEL_MAX`` characters) is a label is one
+#: too (``LABEL_LEAD``: `Анкета: Ще гласувате ли?`, `Poll: ...`).
+BOX_LABEL_MAX = 40
+LABEL_LEAD = re.compile(rf"(?P<label>[^:]{{1,{BOX_LABEL_MAX}}}):\s*\S")
+#: The text of a most-read item beside its links (lower-case, punctuation a space): counts,
+#: times and dates in the site's forms only (`1234 прочитания`, `read 1234 times today`,
+#: `12:30 | 5 коментара`, `Apr 17, 2025`, `17 Април, 2025`, `16.06.2026`, `днес в 12:38 ч.`).
+_COUNT = (
+    r"(?:[0-9]+|прочитания|прочитане|преглеждания|гледания|коментара|коментари|views|reads"
+    r"|read|times|comments|today|днес|вчера|yesterday|ago|преди|часа|час|минути|мин|hours"
+    r"|hour|minutes|min|ч|at|в|г|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+)
+COUNTS_ONLY = re.compile(rf"(?=.*[0-9]){_COUNT}(?: {_COUNT})*")
+#: A rating's item: one to three digits alone (`<li>1</li>…<li>5</li>`).
+RATING_ITEM = re.compile(r"[0-9]{1,3}")
 #: The whole text of an ad label block (lower-case): never body text.
 AD_LABELS = frozenset({"реклама", "advertisement", "sponsored", "спонсорирано"})
 AD_LABEL_MAX = 16
@@ -434,6 +493,28 @@ BLOCK_TAGS = frozenset(
     {"p", "div", "section", "article", "main", "header", "ul", "ol", "li", "h1", "h2", "h3",
      "h4", "h5", "h6", "figcaption", "blockquote", "table", "tr", "td", "th", "hr",
      "dl", "dt", "dd", "pre", "address", "body", "html", "title", "center"}
+)  # fmt: skip
+#: The blocks of the body read by the selector layer besides `p` (children of `div.text`
+#: right between two body `p`s): the items of a ``BODY_LISTS`` list, headings (not `h1`: the
+#: headline) and quotes, none of them (nor the list) with one of ``NOT_PLAIN_ATTRS``.
+SINGLE_BLOCKS = frozenset({"blockquote", "h2", "h3", "h4", "h5", "h6"})  # (not in a list)
+BODY_LISTS = frozenset({"ul", "ol"})
+#: Attributes none of which such a block and its list may have (a class: a box, a gallery,
+#: an embed; `style`, any: it may hide it; or hidden from view).
+NOT_PLAIN_ATTRS = ("class", "hidden", "style", "aria-hidden")
+#: Elements between such blocks and the `p`s around them that never part them (as
+#: whitespace, comments and elements that show nothing do not): no text of the article.
+RUN_GAPS = frozenset({"script", "style", "noscript", "template", "ins"})
+#: An element there shows nothing when it holds no text but in these and comments, and none
+#: of ``GAP_WIDGETS`` (a form control or frame: a poll, a sign-up box, an embed).
+GAP_HIDDEN = frozenset({"script", "style", "noscript", "template"})
+GAP_WIDGETS = ("form", "input", "button", "select", "textarea", "iframe", "embed", "object")
+#: The only elements such a block may hold (inline text): any other (a `p`, `div`, list,
+#: table, figure, form control, embed, image, script) makes it no block read.
+INLINE_TAGS = frozenset(
+    {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "dfn", "em", "font", "i", "kbd",
+     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+     "wbr"}
 )  # fmt: skip
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Blocks of a table: its cells' lines are one body block, the table.

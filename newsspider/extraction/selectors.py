@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ from newsspider.extraction import patterns as P
 from newsspider.extraction.body import (
     BodyRules,
     absolute,
+    between_blocks,
     clean_headline,
     collapse,
     element_paragraphs,
@@ -402,29 +404,38 @@ def selector_body(scope: etree._Element, marks: Marks, rules: BodyRules) -> str 
     closed it early leaves them (in an element that holds `div.text`, not in another box of
     the article such as comments or an author bio: :func:`_in_body`); a paragraph of related links
     (`Прочетете още: <a>...</a>`) or in a sign-up box (:func:`form_boxes`) is left out.
-    ``None`` when the page has no `div.text`, or when its `div.text` holds text of its own, or
-    text but no body paragraph (then the text layer reads the body)."""
+    Between two of its `p`s, the list items, headings and quotes of `div.text` that
+    :func:`~body.between_blocks` reads. ``None`` when the page has no `div.text`, or when
+    its `div.text` holds text of its own, or text but no body paragraph (then the text layer
+    reads the body)."""
     if marks.body is None:
         return None
     start, div = marks.body
     header = P.HEADER_CLASSES
     above = set(div.iterancestors())
     known = dict.fromkeys(form_boxes(scope, {div, *above}), True)  # (sign-up boxes: not body)
-    paras: list[str] = []
+    read: dict[etree._Element, list[str]] = {}  # (each `p` read: its paragraphs)
     for i, p in marks.paras:
         if i > start and _in_body(p, div, above) and not _in_non_body(p, scope, known):
-            if not len(p):
-                paras.append(collapse(p.text))
-                continue
-            parts = element_paragraphs(p, header)
-            if parts and not related_element(p, " ".join(parts)):
-                paras.extend(parts if len(parts) == 1 else _unrelated(p, parts))
+            read[p] = _p_paragraphs(p, header)
     if _bare_text(div):  # text right in `div.text` or a plain `div` of it, beside the `p`s
         return None
-    body = rules.join(paras)
+    blocks = between_blocks(div, read, rules)  # (by the `p` they follow)
+    body = rules.join(chain.from_iterable((*ps, *blocks.get(p, ())) for p, ps in read.items()))
     if not body and element_text(div, header):  # its text is in `div`s, not in `p`s
         return None
     return body
+
+
+def _p_paragraphs(p: etree._Element, header: frozenset[str]) -> list[str]:
+    """The paragraphs of a `p`, split at `<br><br>` (``header`` parts left out), without
+    related links (:func:`~body.related_element`, :func:`_unrelated`)."""
+    if not len(p):
+        return [collapse(p.text)]
+    parts = element_paragraphs(p, header)
+    if not parts or related_element(p, " ".join(parts)):
+        return []
+    return parts if len(parts) == 1 else _unrelated(p, parts)
 
 
 def _in_body(p: etree._Element, div: etree._Element, above: set[etree._Element]) -> bool:

@@ -31,6 +31,7 @@ from newsspider.extraction.body import (
     is_caption,
     is_related,
     is_role_line,
+    linky,
     listing_item,
     related_element,
     skipped,
@@ -1031,12 +1032,11 @@ def _next_shown(el: etree._Element) -> etree._Element | None:
 def _filler(el: etree._Element) -> bool:
     """Whether ``el`` shows no text, only an ad label (an ad slot of unknown class:
     `<div><span>Реклама</span><ins>…</ins></div>`), related links (:func:`related_element`)
-    or mostly the text of its links (a rail; :data:`~patterns.LINKY_RATIO`)."""
+    or mostly the text of its links (a rail: :func:`linky`)."""
     text = element_text(el)
     if len(text) <= P.AD_LABEL_MAX and text.lower() in P.AD_LABELS:
         return True
-    links = sum(len(element_text(a)) for a in el.iter("a"))
-    return links >= P.LINKY_RATIO * len(text) or related_element(el, text)
+    return linky(el, text) or related_element(el, text)
 
 
 def _in_figure(el: etree._Element) -> bool:
