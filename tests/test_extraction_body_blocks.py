@@ -1248,6 +1248,33 @@ REVIEW6: dict[str, tuple[str, list[str], list[str] | None]] = {
         [F, L], [F, "Влезте в профила си, за да коментирате", L],
     ),
 }  # fmt: skip
+#: The seventh review (on 2b56f0a): a heading before a classed box with nothing in it yet (a
+#: script fills it), or only an image; an ``ins`` with a related list; an AMP frame or player.
+REVIEW7: dict[str, str] = {
+    "empty-related-box": '<h3>Войната в Украйна</h3><div class="related"></div>',
+    "empty-comments-box": '<h3>Heading.</h3><div class="fb-comments" data-href="x"></div>',
+    "empty-ad-slot": '<h3>Heading.</h3><div class="ad-slot" id="div-gpt-ad-1"></div>',
+    "image-only-related-box": (
+        '<h3>Войната в Украйна</h3><div class="related"><a href="/en/world/1234567-x">'
+        '<img src="/t.jpg" alt="Other story"></a></div>'
+    ),
+    "ins-with-a-list": f"<h3>Войната в Украйна</h3><ins><ul><li>{OTHER}</li></ul></ins>",
+    "classed-ins-with-a-list": (
+        f'<h3>Войната в Украйна</h3><ins class="related"><ul><li>{OTHER}</li></ul></ins>'
+    ),
+    "amp-iframe": (
+        '<h3>Гледайте видеото от протеста</h3><amp-iframe src="https://example.org/x" '
+        'width="600" height="400"></amp-iframe>'
+    ),
+    "amp-youtube": (
+        '<h3>Гледайте видеото от протеста</h3><amp-youtube data-videoid="x" width="480" '
+        'height="270"></amp-youtube>'
+    ),
+    "amp-ad": '<h3>Heading.</h3><amp-ad width="300" height="250" type="x"></amp-ad>',
+    "video": '<h3>Heading.</h3><video src="/v.mp4"></video>',
+}
+for name, markup in REVIEW7.items():
+    REVIEW6[f"r7-{name}"] = (markup, [F, L], None)
 #: D2: label variants, each before a list (never read with it).
 LABEL_VARIANTS6 = [
     "Коментирайте", "Какво казват читателите", "Тема: Украйна", "Платена публикация",
@@ -1267,7 +1294,11 @@ def test_the_sixth_reviews_reproductions(name: str, lang: str, known: bool) -> N
     taken to show nothing; and label, share, font size and reaction forms it did not know
     (`Коментирайте`, `Тема: Украйна`, `Платена публикация`, `A+`, `👍`, `Mail`, `Видео`).
     An element between blocks shows nothing only when it holds no text (but in scripts,
-    styles, comments) and no form control or frame. Each body is main's, in both layers."""
+    styles, comments) and no form control or frame. The seventh review (``r7-``): an empty
+    classed box, an ``ins`` holding a list, an AMP frame, player or ad were taken to show
+    nothing too; now only a classless element (or an empty ``ins`` ad slot) with no text, no
+    form control, frame, player or AMP component but ``amp-img``. Each body is main's, in
+    both layers."""
     markup, selectors, text = REVIEW6[name]
     if not markup.startswith(FIRST):
         markup = f"{FIRST}{markup}{LAST}"

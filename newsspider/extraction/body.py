@@ -497,9 +497,14 @@ def between_blocks(
 
 def _shows_nothing(el: etree._Element) -> bool:
     """Whether ``el`` shows nothing: no text at any depth but in comments and ``GAP_HIDDEN``
-    tags (a script, a style), and no form control or frame (``GAP_WIDGETS``)."""
-    if next(el.iter(*P.GAP_WIDGETS), None) is not None:
-        return False
+    tags (a script, a style), no class but on an ``ins`` ad slot (a box a script fills), no
+    form control, frame or player (``GAP_WIDGETS``) nor AMP component but ``amp-img``."""
+    for sub in el.iter(etree.Element):
+        tag = sub.tag
+        if tag in P.GAP_WIDGETS or (tag.startswith("amp-") and tag != "amp-img"):
+            return False
+        if sub.get("class") is not None and tag != P.GAP_CLASS_FREE:
+            return False
     return blank("".join(_collect_deep(el, _gap_hidden, " ")))
 
 

@@ -504,11 +504,17 @@ BODY_LISTS = frozenset({"ul", "ol"})
 NOT_PLAIN_ATTRS = ("class", "hidden", "style", "aria-hidden")
 #: Elements between such blocks and the `p`s around them that never part them (as
 #: whitespace, comments and elements that show nothing do not): no text of the article.
-RUN_GAPS = frozenset({"script", "style", "noscript", "template", "ins"})
-#: An element there shows nothing when it holds no text but in these and comments, and none
-#: of ``GAP_WIDGETS`` (a form control or frame: a poll, a sign-up box, an embed).
-GAP_HIDDEN = frozenset({"script", "style", "noscript", "template"})
-GAP_WIDGETS = ("form", "input", "button", "select", "textarea", "iframe", "embed", "object")
+RUN_GAPS = frozenset({"script", "style", "noscript", "template"})
+#: An element there shows nothing when it holds no text but in these and comments, no class
+#: (a box a script fills: an empty `div.related`, a comments or ad slot) but on an ``ins`` (an
+#: ad slot with nothing in it), and none of ``GAP_WIDGETS`` nor an AMP component but
+#: ``amp-img`` (a form control, frame or player: a poll, a sign-up box, an embed, a video).
+GAP_HIDDEN = RUN_GAPS
+GAP_WIDGETS = frozenset(
+    {"form", "input", "button", "select", "textarea", "iframe", "embed", "object"}
+    | {"video", "audio", "canvas"}
+)
+GAP_CLASS_FREE = "ins"
 #: The only elements such a block may hold (inline text): any other (a `p`, `div`, list,
 #: table, figure, form control, embed, image, script) makes it no block read.
 INLINE_TAGS = frozenset(
