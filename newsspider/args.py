@@ -33,12 +33,7 @@ from newsspider.extraction.record import RECORD_FIELDS
 from newsspider.extraction.urls import ArticleRef, parse_article_url
 from newsspider.feedtargets import file_storages, project_files, target_problem
 from newsspider.pipelines.dedup import emit_mode
-from newsspider.state import (
-    check_location,
-    is_redis,
-    redact,
-    state_file,
-)
+from newsspider.state import check_location, is_redis, redact, state_file
 
 #: The spider's name (a feed URI's ``%(name)s``).
 SPIDER_NAME = "fakti"
@@ -644,6 +639,23 @@ def _check_slots(value: object) -> None:
             raise _bad("DOWNLOAD_SLOTS", value, expected)
 
 
+def _check_stall(settings: Mapping[str, object]) -> None:
+    """``FAKTI_STALL_SECONDS``: 0 (off) or above the longest a healthy run may go without
+    progress with these settings (:func:`~newsspider.extensions.stall.quiet_bound`; its
+    ``DOWNLOAD_SLOTS`` checked before); the error says when the value is the default."""
+    stall = settings.get("FAKTI_STALL_SECONDS")
+    given = settings if isinstance(settings, BaseSettings) else BaseSettings(dict(settings))
+    if not 0 < float(stall or 0) <= (bound := quiet_bound(given)):
+        return
+    reason = f"a healthy run may go {bound:g} s without progress with these settings"
+    if not _not_default(settings, "FAKTI_STALL_SECONDS"):  # (raised a delay or timeout)
+        raise ValueError(
+            f"setting FAKTI_STALL_SECONDS: {float(stall):g} by default, but {reason}; give "
+            f"it above {bound:g}, or 0 (off)"
+        )
+    raise _bad("FAKTI_STALL_SECONDS", stall, f"0 (off) or more than {bound:g}", reason)
+
+
 def validate_settings(settings: Mapping[str, object]) -> None:
     """Check the ``FAKTI_*`` settings: their names, and the values of those present in
     ``settings``; raises ``ValueError`` with a one-line message."""
@@ -681,16 +693,7 @@ def validate_settings(settings: Mapping[str, object]) -> None:
         if name in settings and str(value) not in BOOLEANS:
             raise _bad(name, settings.get(name), "|".join(BOOLEANS))
     _check_slots(settings.get("DOWNLOAD_SLOTS"))
-    stall = settings.get("FAKTI_STALL_SECONDS")
-    given = settings if isinstance(settings, BaseSettings) else BaseSettings(dict(settings))
-    if 0 < float(stall or 0) <= (bound := quiet_bound(given)):
-        reason = f"a healthy run may go {bound:g} s without progress with these settings"
-        if not _not_default(settings, "FAKTI_STALL_SECONDS"):  # (raised a delay or timeout)
-            raise ValueError(
-                f"setting FAKTI_STALL_SECONDS: {float(stall):g} by default, but {reason}; give "
-                f"it above {bound:g}, or 0 (off)"
-            )
-        raise _bad("FAKTI_STALL_SECONDS", stall, f"0 (off) or more than {bound:g}", reason)
+    _check_stall(settings)
     if "FAKTI_HEALTH_MIN_COVERAGE" in settings:
         value = settings.get("FAKTI_HEALTH_MIN_COVERAGE")
         try:
