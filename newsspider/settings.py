@@ -80,6 +80,8 @@ SPIDER_MIDDLEWARES = {
     "newsspider.middlewares.httperror.WholePageHttpErrorMiddleware": 50,  # 206 is an error
     "newsspider.distributed.claims.ClaimMiddleware": 50,  # only with a redis:// state
     "newsspider.middlewares.safety.ListingGuardMiddleware": 950,
+    # the last to see each output: what Scrapy's scraper then drops is noticed (a gap)
+    "newsspider.middlewares.handoff.HandoffMiddleware": 10,
     # Scrapy's, unused here (no DEPTH_LIMIT; the spider copies no meta): each one is one more
     # generator every item and request of a response passes through (README "Engine settings")
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,

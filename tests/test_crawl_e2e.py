@@ -102,24 +102,39 @@ def raising(self, failure):
 FaktiSpider.listing_failed = raising
 execute(["scrapy", *sys.argv[1:]])
 """
-#: ``python -c HANGING PATH crawl ...``: ``scrapy crawl``, whose scraper raises ``MemoryError``
-#: as it hands out the first output of the response to PATH (Scrapy's per-output step, which
-#: only asyncio logs): that page is never finished, so the run hangs (README "Known limits").
-HANGING = """
+#: ``python -c STEPPING TARGET crawl ...``: ``scrapy crawl``, whose scraper raises ``MemoryError``
+#: once, in the step that hands out one output of a response (Scrapy's per-output step, which
+#: only asyncio logs): for ``page:PATH``, on the first output of the response to PATH, a page
+#: then never finished, so the run hangs (README "Stalled runs"); for ``request:PATH?QUERY`` or
+#: ``record:PATH``, on the request for that URL or the record whose ``url`` it is, which is
+#: dropped with any output after it, the page finished as if whole.
+STEPPING = """
 import sys
 from urllib.parse import urlsplit
+from scrapy import Request
 from scrapy.cmdline import execute
 from scrapy.core.scraper import Scraper
 
-path, step, raised = sys.argv.pop(1), Scraper._process_spidermw_output_async, []
+target, step, raised = sys.argv.pop(1), Scraper._process_spidermw_output_async, []
+kind, path = target.split(":", 1)
 
-async def hanging(self, output, response):
-    if not raised and urlsplit(getattr(response, "url", "")).path == path:
+def where(url):
+    split = urlsplit(url)
+    return split.path + (f"?{split.query}" if split.query else "")
+
+async def stepping(self, output, response):
+    if kind == "page":
+        url = getattr(response, "url", "")
+    elif kind == "request":
+        url = output.url if isinstance(output, Request) else ""
+    else:
+        url = "" if isinstance(output, Request) else dict(output or {}).get("url") or ""
+    if not raised and where(url) == path:
         raised.append(path)
         raise MemoryError
     await step(self, output, response)
 
-Scraper._process_spidermw_output_async = hanging
+Scraper._process_spidermw_output_async = stepping
 execute(["scrapy", *sys.argv[1:]])
 """
 
@@ -145,7 +160,7 @@ def crawl(
     invalid: str | None = None,
     failing: str | None = None,
     raising: str | None = None,
-    hanging: str | None = None,
+    stepping: str | None = None,
     level: str = "WARNING",
 ) -> list[dict]:
     """Run the spider (exit ``status`` expected); return the records of the run file it
@@ -154,8 +169,7 @@ def crawl(
     ``invalid``: the path of an article whose record the validation rejects (see
     ``INVALID``); ``failing``: the path of an article whose record an item pipeline raises on
     (see ``FAILING``); ``raising``: the path of a listing page whose errback raises (see
-    ``RAISING``); ``hanging``: the path of a page whose output hangs the run (see
-    ``HANGING``)."""
+    ``RAISING``); ``stepping``: what Scrapy's per-output step raises on (see ``STEPPING``)."""
     folder = out / "fakti"
     before = set(folder.glob("*.jsonl")) if folder.exists() else set()
     scrapy = ("-m", "scrapy")
@@ -167,8 +181,8 @@ def crawl(
         scrapy = ("-c", FAILING, failing)
     elif raising:
         scrapy = ("-c", RAISING, raising)
-    elif hanging:
-        scrapy = ("-c", HANGING, hanging)
+    elif stepping:
+        scrapy = ("-c", STEPPING, stepping)
     cmd = [sys.executable, *scrapy, "crawl", "fakti", "-s", f"LOG_LEVEL={level}"]
     cmd += ["-s", f"FAKTI_BASE_URL={replica.base_url}", "-s", f"FAKTI_OUTPUT_DIR={out}"]
     for arg in args:
@@ -179,7 +193,7 @@ def crawl(
     assert done.returncode == status, done.stderr[-3000:]
     bugs = done.stderr.count("Scraper bug processing")
     tracebacks = done.stderr.count("Traceback")  # (one for what was made to fail, if any)
-    failed = bool(lose or failing or raising or hanging)
+    failed = bool(lose or failing or raising or stepping)
     assert (bugs, tracebacks) == (bool(lose), failed), done.stderr[-3000:]
     if log is not None:
         log += done.stderr.splitlines()
@@ -598,6 +612,55 @@ def test_a_page_whose_output_scrapy_loses_is_a_gap(
     assert_next_run_gets_the_rest(replica, tmp_path, first, expected, clock1, days)
 
 
+@pytest.mark.parametrize(
+    ("lost", "workers"),
+    [("record", 0), ("record", 1), ("article request", 0), ("next page", 0)],
+)
+def test_an_output_scrapys_per_output_step_drops_is_a_gap(
+    replica_factory, tmp_path: Path, lost: str, workers: int
+) -> None:
+    """Scrapy's per-output step raising (a ``MemoryError``, logged by asyncio alone) dropped an
+    article's record, a listing's request for an article (and the one output after it), or
+    ``/world``'s request for its page 2 (its last output); the page was finished as if whole:
+    exit 0, the watermarks moved past what was dropped, lost for good. Now what the spider
+    middlewares passed on and neither the scheduler nor the item pipelines took is a gap, as
+    a page whose output the scraper lost: logged, counted (the report's
+    ``pages.outputs_lost`` and a health note), the watermarks held, exit 0; the next run
+    exports the rest, nothing twice. (With an extraction worker, the article's output is an
+    asynchronous one.)"""
+    replica = replica_factory(articles=ARTICLES, epoch=1, now=NOW)
+    clock1, days = NOW - timedelta(hours=6), ("FAKTI_FIRST_RUN_DAYS=200",)
+    expected = {k: r for k, r in truth(replica, 1).items() if in_window(r, clock1 - timedelta(200))}
+    article = min((r for r in expected.values() if r["lang"] == "bg"), key=published)
+    path = urlsplit(article["url"]).path
+    target, page, dropped = {
+        "record": (f"record:{path}", path, 1),
+        "article request": (f"request:{path}", "/kultura-art", 2),  # (the page listing it)
+        "next page": ("request:/world?page=2", "/world", 1),
+    }[lost]
+    log: list[str] = []
+    settings = (*days, f"FAKTI_EXTRACT_WORKERS={workers}")
+    first = keyed(crawl(replica, tmp_path, settings=settings, log=log, stepping=target))
+    missed = set(expected) - set(first)
+    if lost == "next page":
+        assert missed and {(lang, expected[lang, i]["section"]) for lang, i in missed} == {
+            ("bg", "world")
+        }
+    else:
+        assert missed == {("bg", article["article_id"])}
+    held = f"Scrapy's scraper lost the output of {replica.base_url}{page}"
+    assert any(f"discovery watermarks not moved ({held})" in line for line in log)
+    (report,) = reports(tmp_path)
+    assert (report["pages"]["outputs_lost"], report["health"]["exit_code"]) == (dropped, 0)
+    note = (
+        f"{dropped} request(s) or record(s) dropped by Scrapy's scraper before the scheduler or "
+        "the item pipelines took them (scraper/lost_outputs; see the log's errors)"
+    )
+    assert note in report["health"]["notes"]
+    assert_next_run_gets_the_rest(replica, tmp_path, first, expected, clock1, days)
+    assert reports(tmp_path)[-1]["pages"]["outputs_lost"] == 0
+
+
 #: Stall settings for a test: stopped after 2 s without progress, the quiet bound below it.
 QUICK_STALL = (
     "FAKTI_STALL_SECONDS=2",
@@ -623,7 +686,7 @@ def test_a_run_that_hangs_is_stopped_and_the_next_run_writes_its_records(
     expected = {k: r for k, r in truth(replica, 1).items() if in_window(r, clock1 - timedelta(200))}
     log: list[str] = []
     settings = (*days, *QUICK_STALL)
-    stalled = crawl(replica, tmp_path, settings=settings, status=9, log=log, hanging="/world")
+    stalled = crawl(replica, tmp_path, settings=settings, status=9, log=log, stepping="page:/world")
     assert stalled == []
     assert not list((tmp_path / "fakti").glob("*.report.json"))
     messages = [line.split("] ", 1)[-1] for line in log if "newsspider." in line]

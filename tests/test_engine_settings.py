@@ -49,12 +49,15 @@ def test_the_stats_collector_calls_its_methods_directly() -> None:
     assert stats.get_value("old/style") == 1
 
 
-def test_unused_spider_middlewares_are_off() -> None:
+def test_unused_spider_middlewares_are_off_and_the_handoff_is_the_last() -> None:
+    """The handoff middleware comes first in order, so it is the last to see each output
+    (``process_spider_output`` runs in decreasing order), just before Scrapy's scraper."""
     crawler = get_crawler(settings_dict=PROJECT)
     enabled = build_component_list(crawler.settings.getwithbase("SPIDER_MIDDLEWARES"))
     assert "scrapy.spidermiddlewares.depth.DepthMiddleware" not in enabled
     assert "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware" not in enabled
     assert enabled == [
+        "newsspider.middlewares.handoff.HandoffMiddleware",
         "scrapy.spidermiddlewares.start.StartSpiderMiddleware",
         "newsspider.middlewares.httperror.WholePageHttpErrorMiddleware",
         "newsspider.distributed.claims.ClaimMiddleware",

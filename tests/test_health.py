@@ -192,6 +192,17 @@ def test_a_worker_that_handed_its_work_back_is_not_told_the_site_is_unreachable(
     assert "back on its job's frontier, for the other workers" in failure.message
 
 
+def test_outputs_scrapys_scraper_dropped_are_a_note_not_a_failure():
+    """Requests or records Scrapy's per-output step dropped (``scraper/lost_outputs``) are
+    said in a note; their pages are a gap (its own note), so the exit status is unchanged."""
+    verdict = evaluate(report(stats(**{"scraper/lost_outputs": 2})))
+    assert verdict.healthy and [note for note in verdict.notes if "dropped" in note] == [
+        "2 request(s) or record(s) dropped by Scrapy's scraper before the scheduler or the "
+        "item pipelines took them (scraper/lost_outputs; see the log's errors)"
+    ]
+    assert not any("dropped" in note for note in evaluate(report(stats())).notes)
+
+
 def test_a_run_whose_watermarks_did_not_move_says_why_in_a_note():
     """Review: the last worker of a job whose walk had a gap exited 'health: OK' with no
     word of it; the note is the same for a single run (exit status unchanged)."""

@@ -92,7 +92,10 @@ def test_summary_counts_pages_articles_coverage_layers_and_cost():
         "listings_lost": 0,
         "robots_unavailable": 0,
         "too_large": 0,
+        "outputs_lost": 0,
     }
+    dropped = summarize({**STATS, "scraper/lost_outputs": 3}, ctx())
+    assert dropped["pages"]["outputs_lost"] == 3
     art = report["articles"]
     assert art["links_found"] == 40 + 5 + 30 + 7 + 1  # known ones included
     assert (art["discovered"], art["extracted"], art["emitted"]) == (40, 40, 28)

@@ -649,6 +649,11 @@ def evaluate(
             f"refresh={days} not done: no listing, feed or search page was read; "
             "the next run does it"
         )
+    if dropped := report["pages"].get("outputs_lost"):
+        verdict.notes.append(
+            f"{dropped} request(s) or record(s) dropped by Scrapy's scraper before the scheduler "
+            "or the item pipelines took them (scraper/lost_outputs; see the log's errors)"
+        )
     if lost := report["articles"].get("lost_in_pipelines"):
         verdict.notes.append(
             f"{lost} record(s) lost by an item pipeline that raised (pipelines/lost: our "

@@ -57,6 +57,9 @@ SITE_STARTED = "discovery/site_started"
 REFRESH_NOT_DONE = "discovery/refresh_not_done"
 #: Items an item pipeline raised on (not ``DropItem``): lost by our machine or our code.
 PIPELINES_LOST = "pipelines/lost"
+#: Requests and records a page gave that Scrapy's scraper dropped before the scheduler or the
+#: item pipelines took them (:mod:`newsspider.middlewares.handoff`).
+OUTPUTS_LOST = "scraper/lost_outputs"
 #: A distributed worker's job as it left it: ``last``, ``others still running``, ``waits for
 #: killed worker(s) <identities>`` or ``requests left on its frontier for the next worker``.
 JOB = "distributed/job"
@@ -174,6 +177,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "listings_lost": sum(int(stats.get(k, 0)) for k in LISTING_LOST_STATS),
             "robots_unavailable": int(stats.get("politeness/robots_unavailable", 0)),
             "too_large": int(stats.get(TOO_LARGE_STAT, 0)),
+            "outputs_lost": int(stats.get(OUTPUTS_LOST, 0)),
         },
         "articles": {
             "links_found": sum(int(stats.get(k, 0)) for k in LINK_STATS)

@@ -75,6 +75,7 @@ from newsspider.extraction.urls import (
 )
 from newsspider.items import ArticleItem, RejectItem
 from newsspider.loaders import build_item, build_reject
+from newsspider.middlewares.handoff import output_lost
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.robots import ROBOTS_FORBIDDEN, ROBOTS_UNAVAILABLE
 from newsspider.middlewares.safety import TooLarge, listing_cut
@@ -285,6 +286,7 @@ class FaktiSpider(scrapy.Spider):
         crawler.signals.connect(spider._item_error, signal=signals.item_error)
         crawler.signals.connect(spider._item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(spider._listing_cut, signal=listing_cut)
+        crawler.signals.connect(spider._scraper_lost, signal=output_lost)
         crawler.signals.connect(spider._write_failed, signal=write_failure)
         return spider
 
@@ -363,8 +365,9 @@ class FaktiSpider(scrapy.Spider):
 
     def _scraper_lost(self, request: scrapy.Request) -> None:
         """Scrapy's scraper raised outside the callbacks and pipelines (e.g. ``MemoryError``)
-        and dropped what the response to ``request`` would have given: as for a callback that
-        raised, it is unknown (no watermark)."""
+        and dropped what the response to ``request`` would have given, or some of it
+        (:data:`~newsspider.middlewares.handoff.output_lost`): as for a callback that raised,
+        it is unknown (no watermark)."""
         self._gap(f"Scrapy's scraper lost the output of {request.url}")
 
     def _item_error(
