@@ -642,7 +642,8 @@ def _check_slots(value: object) -> None:
 def _check_stall(settings: Mapping[str, object]) -> None:
     """``FAKTI_STALL_SECONDS``: 0 (off) or above the longest a healthy run may go without
     progress with these settings (:func:`~newsspider.extensions.stall.quiet_bound`; its
-    ``DOWNLOAD_SLOTS`` checked before); the error says when the value is the default."""
+    ``DOWNLOAD_SLOTS`` checked before); the error says when the value is the default (not
+    given for the run, or given as it is: by a settings module, say)."""
     stall = settings.get("FAKTI_STALL_SECONDS")
     given = settings if isinstance(settings, BaseSettings) else BaseSettings(dict(settings))
     if not 0 < float(stall or 0) <= (bound := quiet_bound(given)):
@@ -650,7 +651,7 @@ def _check_stall(settings: Mapping[str, object]) -> None:
     reason = f"a healthy run may go {bound:g} s without progress with these settings"
     if not _not_default(settings, "FAKTI_STALL_SECONDS"):  # (raised a delay or timeout)
         raise ValueError(
-            f"setting FAKTI_STALL_SECONDS: {float(stall):g} by default, but {reason}; give "
+            f"setting FAKTI_STALL_SECONDS: {float(stall):g}, its default, but {reason}; give "
             f"it above {bound:g}, or 0 (off)"
         )
     raise _bad("FAKTI_STALL_SECONDS", stall, f"0 (off) or more than {bound:g}", reason)

@@ -196,15 +196,19 @@ def test_a_stall_time_within_the_quiet_bound_is_refused(value: str, refused: boo
     validate_settings(settings)
 
 
-def test_a_default_stall_time_within_the_quiet_bound_says_it_is_the_default() -> None:
+@pytest.mark.parametrize("module", [False, True])
+def test_a_default_stall_time_within_the_quiet_bound_says_it_is_the_default(module) -> None:
     """Raising a timeout or delay (``FAKTI_RETRY_AFTER_MAX=3600``) puts the default 1800 s
-    within the bound: the message says it is the default, not a value the user gave."""
+    within the bound: the message says it is the default, also when a settings ``module``
+    gave it (it said "by default", untrue there: a review)."""
     settings = get_project_settings()
     settings.set("FAKTI_RETRY_AFTER_MAX", "3600", priority="cmdline")
+    if module:
+        settings.set("FAKTI_STALL_SECONDS", 1800, priority="project")
     with pytest.raises(ValueError) as error:
         validate_settings(settings)
     assert str(error.value) == (
-        "setting FAKTI_STALL_SECONDS: 1800 by default, but a healthy run may go 3795 s "
+        "setting FAKTI_STALL_SECONDS: 1800, its default, but a healthy run may go 3795 s "
         "without progress with these settings; give it above 3795, or 0 (off)"
     )
 
