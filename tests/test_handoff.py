@@ -93,19 +93,20 @@ def test_a_request_never_scheduled_is_lost_once_per_page(run: Run, caplog) -> No
         f"Scrapy's scraper dropped 2 output(s) of {BASE}/world (request(s) or record(s)) before "
         "the scheduler or the item pipelines took them"
     ]
+    assert (run.idle(), run.lost) == (2, [f"{BASE}/world"])  # (reported once)
 
 
 def test_records_are_counted_per_page_and_the_ledger_is_cleared_at_idle(run: Run) -> None:
-    """Two records of a page, one through the pipelines: one lost. A distributed worker
+    """Three records of a page, one through the pipelines: two lost. A distributed worker
     goes idle again and again: what was reported is not reported twice."""
     page, other = run.page("/a/1"), run.page("/a/2")
-    first, second = {"url": "x"}, {"url": "x"}
-    run.passed(page, first, second)
+    first, second, third = {"url": "x"}, {"url": "x"}, {"url": "x"}
+    run.passed(page, first, second, third)
     run.passed(other, {"url": "y"})
     run.send(signals.item_scraped, item=first, response=page)
     run.send(signals.item_scraped, item={"url": "y"}, response=other)  # (a pipeline's new item)
-    assert (run.idle(), run.lost) == (1, [f"{BASE}/a/1"])
-    assert (run.idle(), run.lost) == (1, [f"{BASE}/a/1"])
+    assert (run.idle(), run.lost) == (2, [f"{BASE}/a/1"])
+    assert (run.idle(), run.lost) == (2, [f"{BASE}/a/1"])
 
 
 def test_an_errback_record_and_a_none_output_are_not_noted(run: Run) -> None:
@@ -114,5 +115,8 @@ def test_an_errback_record_and_a_none_output_are_not_noted(run: Run) -> None:
     page = run.page("/world")
     run.passed(page, None)
     failure = Failure(ValueError())
-    run.send(signals.item_scraped, item={"url": "x"}, response=failure)
+    sent = run.crawler.signals.send_catch_log(
+        signals.item_scraped, item={"url": "x"}, response=failure, spider=None
+    )
+    assert not [result for _, result in sent if isinstance(result, Failure)]  # (none raised)
     assert (run.idle(), run.lost) == (0, [])
