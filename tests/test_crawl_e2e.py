@@ -84,6 +84,24 @@ def failing(self, item):
 DedupPipeline.process_item = failing
 execute(["scrapy", *sys.argv[1:]])
 """
+#: ``python -c BUGGY PATH crawl ...``: ``scrapy crawl``, whose site guard (a downloader
+#: middleware of ours) raises ``RuntimeError`` on the request for PATH: a bug of ours.
+BUGGY = """
+import sys
+from urllib.parse import urlsplit
+from scrapy.cmdline import execute
+from newsspider.middlewares.safety import SiteGuardMiddleware
+
+path, guard = sys.argv.pop(1), SiteGuardMiddleware.process_request
+
+def buggy(self, request):
+    if urlsplit(request.url).path == path:
+        raise RuntimeError("a bug in our middleware")
+    return guard(self, request)
+
+SiteGuardMiddleware.process_request = buggy
+execute(["scrapy", *sys.argv[1:]])
+"""
 #: ``python -c RAISING PATH crawl ...``: ``scrapy crawl``, whose listing errback raises (as it
 #: starts on its output) for the listing page at PATH.
 RAISING = """
@@ -159,6 +177,7 @@ def crawl(
     lose: str | None = None,
     invalid: str | None = None,
     failing: str | None = None,
+    buggy: str | None = None,
     raising: str | None = None,
     stepping: str | None = None,
     level: str = "WARNING",
@@ -168,8 +187,10 @@ def crawl(
     given. ``lose``: the path of a page whose output Scrapy's scraper loses (see ``LOSING``);
     ``invalid``: the path of an article whose record the validation rejects (see
     ``INVALID``); ``failing``: the path of an article whose record an item pipeline raises on
-    (see ``FAILING``); ``raising``: the path of a listing page whose errback raises (see
-    ``RAISING``); ``stepping``: what Scrapy's per-output step raises on (see ``STEPPING``)."""
+    (see ``FAILING``); ``buggy``: the path of an article whose request a downloader middleware
+    of ours raises on (see ``BUGGY``); ``raising``: the path of a listing page whose errback
+    raises (see ``RAISING``); ``stepping``: what Scrapy's per-output step raises on (see
+    ``STEPPING``)."""
     folder = out / "fakti"
     before = set(folder.glob("*.jsonl")) if folder.exists() else set()
     scrapy = ("-m", "scrapy")
@@ -179,6 +200,8 @@ def crawl(
         scrapy = ("-c", INVALID, invalid)
     elif failing:
         scrapy = ("-c", FAILING, failing)
+    elif buggy:
+        scrapy = ("-c", BUGGY, buggy)
     elif raising:
         scrapy = ("-c", RAISING, raising)
     elif stepping:
@@ -193,7 +216,7 @@ def crawl(
     assert done.returncode == status, done.stderr[-3000:]
     bugs = done.stderr.count("Scraper bug processing")
     tracebacks = done.stderr.count("Traceback")  # (one for what was made to fail, if any)
-    failed = bool(lose or failing or raising or stepping)
+    failed = bool(lose or failing or buggy or raising or stepping)
     assert (bugs, tracebacks) == (bool(lose), failed), done.stderr[-3000:]
     if log is not None:
         log += done.stderr.splitlines()
@@ -699,15 +722,18 @@ def test_a_run_that_hangs_is_stopped_and_the_next_run_writes_its_records(
     assert_same(keyed(crawl(replica, tmp_path, settings=days)), expected)
 
 
-def test_a_record_an_item_pipeline_loses_is_held_with_no_hold_days_limit(
-    replica_factory, tmp_path: Path
+@pytest.mark.parametrize("where", ["item pipeline", "downloader middleware"])
+def test_a_record_our_code_loses_is_held_with_no_hold_days_limit(
+    replica_factory, tmp_path: Path, where: str
 ) -> None:
-    """A real crawl (Scrapy's ``item_error``): the dedup pipeline raises, not ``DropItem``
-    (the state's disk full), on the record of a BG article listed weeks before the listing
-    clock, in a first run of 200 days. It is held with no ``FAKTI_HOLD_DAYS`` limit: the BG
+    """A real crawl: the dedup pipeline raises, not ``DropItem`` (the state's disk full), on
+    the record of a BG article listed weeks before the listing clock (Scrapy's
+    ``item_error``), or the site guard raises on its request (a bug of ours, which was taken
+    for a download error, ``download:RuntimeError``, and given up at once: a review lost it,
+    exit 0), in a first run of 200 days. It is held with no ``FAKTI_HOLD_DAYS`` limit: the BG
     watermark stays at its time (none given up: no ``discovery/hold_expired``); the run says
-    so (``pipelines/lost`` 1, the report's ``lost_in_pipelines`` and its health note), exit 0;
-    the next run writes it, and nothing else twice."""
+    so (``pipelines/lost`` or ``pages/failed_ours`` 1, in the report and its health note),
+    exit 0; the next run writes it, and nothing else twice."""
     replica = replica_factory(articles=120, epoch=1, now=NOW)  # (116 at epoch 1)
     clock1, days = NOW - timedelta(hours=6), ("FAKTI_FIRST_RUN_DAYS=200",)
     expected = {k: r for k, r in truth(replica, 1).items() if in_window(r, clock1 - timedelta(200))}
@@ -720,29 +746,44 @@ def test_a_record_an_item_pipeline_loses_is_held_with_no_hold_days_limit(
     key = (lost["lang"], lost["article_id"])
     log: list[str] = []
     path = urlsplit(lost["url"]).path
-    first = keyed(crawl(replica, tmp_path, settings=days, log=log, failing=path, level="INFO"))
+    fault = {"failing": path} if where == "item pipeline" else {"buggy": path}
+    first = keyed(crawl(replica, tmp_path, settings=days, log=log, level="INFO", **fault))
     assert_same(first, {k: r for k, r in expected.items() if k != key})
     assert watermarks(tmp_path) == {
         "bg": int(published(lost).timestamp()),  # (held back to it: asked for again)
         "en": int(clock1.timestamp()),
     }
+    stat, field, rejected, note = {
+        "item pipeline": (
+            "pipelines/lost",
+            "lost_in_pipelines",
+            {},
+            "1 record(s) lost by an item pipeline that raised (pipelines/lost: our machine or "
+            "our code, not the site; see the log's errors): their articles are asked for again "
+            "until a run writes them",
+        ),
+        "downloader middleware": (
+            "pages/failed_ours",
+            "failed_ours",
+            {"error:RuntimeError": 1},
+            "1 article request(s) failed with an error of our code or machine "
+            "(pages/failed_ours, rejects error:<type>; see the log's errors): their articles "
+            "are asked for again until a run writes them",
+        ),
+    }[where]
     text = "\n".join(log)
-    assert "'pipelines/lost': 1," in text
+    assert f"'{stat}': 1," in text
     assert "discovery/hold_expired" not in text and "FAKTI_HOLD_DAYS" not in text
     (report,) = reports(tmp_path)
-    assert report["articles"]["lost_in_pipelines"] == 1
+    assert (report["articles"][field], report["articles"]["rejected"]) == (1, rejected)
+    assert report["articles"]["not_served"] == 0
     assert report["run"]["watermarks_held"] is None  # (no gap: a hold)
-    note = (
-        "1 record(s) lost by an item pipeline that raised (pipelines/lost: our machine or our "
-        "code, not the site; see the log's errors): their articles are asked for again until "
-        "a run writes them"
-    )
     assert (report["health"]["exit_code"], note in report["health"]["notes"]) == (0, True)
     assert f"health: {note}" in text
     second = keyed(crawl(replica, tmp_path, settings=days))
     assert_same(second, {key: lost})
     assert watermarks(tmp_path) == dict.fromkeys(("bg", "en"), int(clock1.timestamp()))
-    assert reports(tmp_path)[-1]["articles"]["lost_in_pipelines"] == 0
+    assert reports(tmp_path)[-1]["articles"][field] == 0
 
 
 def test_a_listing_errback_that_raises_after_a_download_error_is_a_gap(

@@ -203,6 +203,18 @@ def test_outputs_scrapys_scraper_dropped_are_a_note_not_a_failure():
     assert not any("dropped" in note for note in evaluate(report(stats())).notes)
 
 
+def test_article_requests_failed_on_our_side_are_a_note_not_a_failure():
+    """An article request our code or machine failed (``pages/failed_ours``) is held with no
+    limit, so the run says it in a note; the exit status is unchanged, as for a record the
+    pipelines lost."""
+    verdict = evaluate(report(stats(**{"pages/failed_ours": 1})))
+    assert verdict.healthy and [note for note in verdict.notes if "our code" in note] == [
+        "1 article request(s) failed with an error of our code or machine (pages/failed_ours, "
+        "rejects error:<type>; see the log's errors): their articles are asked for again "
+        "until a run writes them"
+    ]
+
+
 def test_a_run_whose_watermarks_did_not_move_says_why_in_a_note():
     """Review: the last worker of a job whose walk had a gap exited 'health: OK' with no
     word of it; the note is the same for a single run (exit status unchanged)."""

@@ -94,8 +94,9 @@ def test_summary_counts_pages_articles_coverage_layers_and_cost():
         "too_large": 0,
         "outputs_lost": 0,
     }
-    dropped = summarize({**STATS, "scraper/lost_outputs": 3}, ctx())
-    assert dropped["pages"]["outputs_lost"] == 3
+    ours = summarize({**STATS, "scraper/lost_outputs": 3, "pages/failed_ours": 2}, ctx())
+    assert (ours["pages"]["outputs_lost"], ours["articles"]["failed_ours"]) == (3, 2)
+    assert report["articles"]["failed_ours"] == 0
     art = report["articles"]
     assert art["links_found"] == 40 + 5 + 30 + 7 + 1  # known ones included
     assert (art["discovered"], art["extracted"], art["emitted"]) == (40, 40, 28)

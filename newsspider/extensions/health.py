@@ -654,6 +654,12 @@ def evaluate(
             f"{dropped} request(s) or record(s) dropped by Scrapy's scraper before the scheduler "
             "or the item pipelines took them (scraper/lost_outputs; see the log's errors)"
         )
+    if ours := report["articles"].get("failed_ours"):
+        verdict.notes.append(
+            f"{ours} article request(s) failed with an error of our code or machine "
+            "(pages/failed_ours, rejects error:<type>; see the log's errors): their articles "
+            "are asked for again until a run writes them"
+        )
     if lost := report["articles"].get("lost_in_pipelines"):
         verdict.notes.append(
             f"{lost} record(s) lost by an item pipeline that raised (pipelines/lost: our "

@@ -57,6 +57,9 @@ SITE_STARTED = "discovery/site_started"
 REFRESH_NOT_DONE = "discovery/refresh_not_done"
 #: Items an item pipeline raised on (not ``DropItem``): lost by our machine or our code.
 PIPELINES_LOST = "pipelines/lost"
+#: Article requests that failed with an exception of our code or machine, not an HTTP error
+#: nor a download error (the reject ``error:<type>``: :mod:`newsspider.spiders.failures`).
+FAILED_OURS = "pages/failed_ours"
 #: Requests and records a page gave that Scrapy's scraper dropped before the scheduler or the
 #: item pipelines took them (:mod:`newsspider.middlewares.handoff`).
 OUTPUTS_LOST = "scraper/lost_outputs"
@@ -196,6 +199,7 @@ def summarize(stats: Mapping[str, Any], ctx: RunContext) -> dict[str, Any]:
             "out_of_window": int(stats.get("discovery/articles/out_of_window", 0)),
             "not_article": int(stats.get("pages/not_article", 0)),
             "lost_in_pipelines": int(stats.get(PIPELINES_LOST, 0)),
+            "failed_ours": int(stats.get(FAILED_OURS, 0)),
         },
         "coverage": coverage,
         "values": values,

@@ -26,6 +26,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.log import failure_to_exc_info
 from twisted.python.failure import Failure
 
 from newsspider.args import (
@@ -40,6 +41,7 @@ from newsspider.args import (
 )
 from newsspider.distributed import FRONTIER_ATTR, is_distributed
 from newsspider.extensions.summary import (
+    FAILED_OURS,
     JOB_LISTED,
     PIPELINES_LOST,
     REFRESH_NOT_DONE,
@@ -78,11 +80,12 @@ from newsspider.loaders import build_item, build_reject
 from newsspider.middlewares.handoff import output_lost
 from newsspider.middlewares.loopback import apply_loopback_defaults, is_loopback
 from newsspider.middlewares.robots import ROBOTS_FORBIDDEN, ROBOTS_UNAVAILABLE
-from newsspider.middlewares.safety import TooLarge, listing_cut
+from newsspider.middlewares.safety import listing_cut
 from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.pipelines.rejects import RejectDropped
 from newsspider.pipelines.writer import write_failure
+from newsspider.spiders.failures import failed
 from newsspider.spiders.paging import (
     FEED_CHECK,
     SEARCH_SPAN,
@@ -1346,21 +1349,27 @@ class FaktiSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> Iterator[RejectItem]:
         """An article request that got no usable response (after its retries: an HTTP error,
         a refused or oversized download, a timeout...) becomes a reject record, so that no
-        discovered article is lost without a trace. Reason: ``http:<status>`` or
-        ``download:<exception type>`` (``IgnoreRequest`` for every other refusal by our
+        discovered article is lost without a trace. Reason (:func:`failed`): ``http:<status>``
+        or ``download:<exception type>`` (``IgnoreRequest`` for every other refusal by our
         rules; ``TooLarge`` for a page over ``DOWNLOAD_MAXSIZE``, a setting below the site's
-        pages, which counts against coverage as a page not served)."""
+        pages, which counts against coverage as a page not served); ``error:<exception
+        type>`` for an exception of our code or machine (:data:`FAILED_OURS`), logged with
+        its traceback and held with no ``FAKTI_HOLD_DAYS`` limit, as a record the pipelines
+        lost."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
-        if isinstance(error, HttpError):
-            reason = f"http:{error.response.status}"
-        else:
-            refused = isinstance(error, IgnoreRequest) and not isinstance(error, TooLarge)
-            reason = f"download:{(IgnoreRequest if refused else type(error)).__name__}"
+        reason, ours = failed(error)
         asked = _asked(request)
-        logger.warning("article %s not fetched: %s (%.200s)", asked, reason, error)
         self.crawler.stats.inc_value("pages/failed")
-        self._hold(request, "not fetched")
+        if ours:
+            logger.error(
+                "article %s not fetched: %s, an error of our code or machine, not the site's",
+                asked, reason, exc_info=failure_to_exc_info(failure),
+            )  # fmt: skip
+            self.crawler.stats.inc_value(FAILED_OURS)
+        else:
+            logger.warning("article %s not fetched: %s (%.200s)", asked, reason, error)
+        self._hold(request, "not fetched", expires=not ours)
         ref = parse_article_url(asked, extra_hosts=self.extra_hosts)
         url = ref.url if ref is not None else asked
         yield build_reject(Rejected(url, reason, {"url": url}, {}))
