@@ -156,6 +156,32 @@ Scraper._process_spidermw_output_async = stepping
 execute(["scrapy", *sys.argv[1:]])
 """
 
+#: ``python -c FULL crawl ...``: ``scrapy crawl``, whose SQLite state fails as its disk fills
+#: (``database or disk is full``) when the spider, closing, stores the discovery watermarks
+#: (not the first-run bounds a first run stores as it reads its first listing page).
+FULL = """
+import sqlite3
+import sys
+from scrapy.cmdline import execute
+from newsspider.spiders.fakti import FaktiSpider
+from newsspider.state.sqlite import SQLiteStore
+
+closing, store = [], SQLiteStore.raise_watermarks
+walked = FaktiSpider._raise_watermarks
+
+def full(self, marks):
+    if closing:
+        raise sqlite3.OperationalError("database or disk is full")
+    store(self, marks)
+
+def close(self, reason):
+    closing.append(reason)
+    walked(self, reason)
+
+SQLiteStore.raise_watermarks, FaktiSpider._raise_watermarks = full, close
+execute(["scrapy", *sys.argv[1:]])
+"""
+
 
 def truth(replica, when: int | datetime | None = None) -> dict[Key, dict]:
     """The truth at ``when``; by default at the replica's current clock."""
@@ -180,6 +206,7 @@ def crawl(
     buggy: str | None = None,
     raising: str | None = None,
     stepping: str | None = None,
+    full: bool = False,
     level: str = "WARNING",
 ) -> list[dict]:
     """Run the spider (exit ``status`` expected); return the records of the run file it
@@ -190,7 +217,8 @@ def crawl(
     (see ``FAILING``); ``buggy``: the path of an article whose request a downloader middleware
     of ours raises on (see ``BUGGY``); ``raising``: the path of a listing page whose errback
     raises (see ``RAISING``); ``stepping``: what Scrapy's per-output step raises on (see
-    ``STEPPING``)."""
+    ``STEPPING``); ``full``: the state fails as the spider stores the watermarks (see
+    ``FULL``)."""
     folder = out / "fakti"
     before = set(folder.glob("*.jsonl")) if folder.exists() else set()
     scrapy = ("-m", "scrapy")
@@ -206,6 +234,8 @@ def crawl(
         scrapy = ("-c", RAISING, raising)
     elif stepping:
         scrapy = ("-c", STEPPING, stepping)
+    elif full:
+        scrapy = ("-c", FULL)
     cmd = [sys.executable, *scrapy, "crawl", "fakti", "-s", f"LOG_LEVEL={level}"]
     cmd += ["-s", f"FAKTI_BASE_URL={replica.base_url}", "-s", f"FAKTI_OUTPUT_DIR={out}"]
     for arg in args:
@@ -784,6 +814,42 @@ def test_a_record_our_code_loses_is_held_with_no_hold_days_limit(
     assert_same(second, {key: lost})
     assert watermarks(tmp_path) == dict.fromkeys(("bg", "en"), int(clock1.timestamp()))
     assert reports(tmp_path)[-1]["articles"][field] == 0
+
+
+def test_watermarks_the_state_fails_to_store_are_not_reported_moved(
+    replica_factory, tmp_path: Path
+) -> None:
+    """The state's disk fills as the spider stores the watermarks of a complete first run:
+    Scrapy logged the traceback and the run exited 0, its report saying
+    ``watermarks_moved: 2``, ``watermarks_held: null``, healthy, though both stayed at the
+    first-run bound and the log had no ``discovery watermarks`` line. Now the report says
+    none moved and why, the log says so, and the run fails as one whose state cannot record
+    its feed (``export_failed``, exit status 9). Its feed stands, its keys committed: the next
+    run exports nothing again and moves the watermarks."""
+    replica = replica_factory(articles=ARTICLES, epoch=1, now=NOW)
+    clock1, days = NOW - timedelta(hours=6), ("FAKTI_FIRST_RUN_DAYS=200",)
+    expected = {k: r for k, r in truth(replica, 1).items() if in_window(r, clock1 - timedelta(200))}
+    log: list[str] = []
+    first = keyed(crawl(replica, tmp_path, settings=days, status=9, log=log, full=True))
+    assert_same(first, expected)
+    error = "database or disk is full"
+    held = f"discovery watermarks not moved (storing the watermarks failed: {error})"
+    messages = [line.split("] ", 1)[-1] for line in log if "newsspider." in line]
+    assert [m for m in messages if "discovery watermarks" in m] == [
+        f"ERROR: writing the discovery watermarks failed ({error}): stopping the run; none of "
+        f"them stored (bg {clock1.isoformat()}, en {clock1.isoformat()})",
+        f"WARNING: {held}: the next run walks this again",
+    ]
+    (report,) = reports(tmp_path)
+    run = report["run"]
+    assert (run["watermarks_moved"], run["watermarks_held"], run["finish_reason"]) == (
+        0,
+        f"storing the watermarks failed: {error}",
+        "export_failed",
+    )
+    assert run["feed"] and report["health"]["exit_code"] == 9
+    assert f"{held}: the next run walks this again" in report["health"]["notes"]
+    assert_next_run_gets_the_rest(replica, tmp_path, first, expected, clock1, days)
 
 
 def test_a_listing_errback_that_raises_after_a_download_error_is_a_gap(

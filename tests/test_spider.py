@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import redis
 from scrapy import Request
 from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.http import HtmlResponse, Response, XmlResponse
@@ -20,6 +22,7 @@ from spider_factory import make_spider as build_spider
 from twisted.python.failure import Failure
 
 from newsspider.args import ArgumentError
+from newsspider.extensions.exitstatus import exit_status
 from newsspider.extensions.health import evaluate
 from newsspider.extensions.summary import JOB_LISTED, REFRESH_NOT_DONE, RunContext, summarize
 from newsspider.extraction import patterns as P
@@ -1724,6 +1727,79 @@ def test_a_finished_complete_walk_raises_the_watermark_to_its_start() -> None:
     spider._closed(spider, "finished")
     assert store.marks == {"bg": SITE_NOON, "en": SITE_NOON}
     assert spider.crawler.stats.get_value("discovery/watermarks") == 1
+
+
+class FailingStore(FakeStore):
+    """A state whose reading or storing of the watermarks fails as a full disk (SQLite) or a
+    lost server (Redis) does."""
+
+    def __init__(self, error: Exception, failing: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.error, self.failing = error, failing
+        self.errors = (type(error),)
+
+    def watermarks(self):
+        if self.failing == "reading":
+            raise self.error
+        return super().watermarks()
+
+    def raise_watermarks(self, marks):
+        if self.failing == "storing":
+            raise self.error
+        super().raise_watermarks(marks)
+
+
+@pytest.mark.parametrize("failing", ["storing", "reading"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        sqlite3.OperationalError("database or disk is full"),
+        redis.ConnectionError("Connection reset by peer"),
+        RuntimeError("a bug"),
+    ],
+    ids=["sqlite", "redis", "bug"],
+)
+def test_watermarks_the_state_fails_to_store_are_not_reported_moved(
+    error: Exception, failing: str, caplog
+) -> None:
+    """The state failing as the run closed (``raise_watermarks``) escaped ``_closed``:
+    Scrapy logged the traceback, the report said ``watermarks_moved: 2``, ``watermarks_held:
+    null``, exit 0, healthy, though none had moved. Now none is counted, the report says why
+    (a note), the log says so, and the run fails as one whose state could not record its
+    feed (``export_failed``, exit status 9); the next run walks this again."""
+    mark = sofia_local(2025, 10, 26, 9, 0)
+    store = FailingStore(error, "", marks={"bg": mark})
+    bug = isinstance(error, RuntimeError)
+    if bug:
+        store.errors = (sqlite3.Error,)  # (not one of the state's errors)
+    spider = _walked_feed(store)
+    store.failing = failing  # (as the run closes)
+    spider._closed(spider, "finished")
+    stats = spider.crawler.stats
+    assert store.marks == {"bg": mark}
+    why = f"{failing} the watermarks failed: {error}"
+    assert (
+        stats.get_value("discovery/watermarks"),
+        stats.get_value("discovery/watermarks_held"),
+    ) == (
+        0,
+        why,
+    )
+    assert stats.get_value("export/write_failed") == "the discovery watermarks"
+    assert exit_status(spider.crawler) == 9
+    noon = SITE_NOON.isoformat()
+    stored = f"; none of them stored (bg {noon})" if failing == "storing" else ""
+    traceback = [("ERROR", f"{failing} the discovery watermarks failed")] if bug else []
+    assert [(r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= 30] == [
+        *traceback,
+        ("ERROR", f"writing the discovery watermarks failed ({error}): stopping the run{stored}"),
+        ("WARNING", f"discovery watermarks not moved ({why}): the next run walks this again"),
+    ]
+    # (a state's error: the line says it all; a bug's traceback is logged)
+    assert ("Traceback" in caplog.text) == bug
+    ctx = RunContext(SITE_NOON, SITE_NOON, 0.0, "finished", "incremental")
+    report = summarize(stats.get_stats(), ctx)
+    assert (report["run"]["watermarks_moved"], report["run"]["watermarks_held"]) == (0, why)
 
 
 def test_a_site_clock_ahead_of_ours_never_raises_a_watermark_above_our_clock(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
@@ -84,7 +84,7 @@ from newsspider.middlewares.safety import listing_cut
 from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
 from newsspider.pipelines.rejects import RejectDropped
-from newsspider.pipelines.writer import write_failure
+from newsspider.pipelines.writer import write_failed, write_failure
 from newsspider.spiders.failures import failed
 from newsspider.spiders.paging import (
     FEED_CHECK,
@@ -424,13 +424,13 @@ class FaktiSpider(scrapy.Spider):
             coverage = coverage.of_job(job)
         store = self.store or self._state()
         why = self._unproven(reason, coverage)
-        marks = {} if why else coverage.marks(store.watermarks())
-        stats.set_value(WATERMARKS_MOVED, len(marks))
         if why:
-            stats.set_value(WATERMARKS_HELD, why)  # (a note of the health verdict)
-            logger.warning(
-                "discovery watermarks not moved (%s): the next run walks this again", why
-            )
+            self._hold_watermarks(why)
+            return
+        try:
+            marks = coverage.marks(store.watermarks())
+        except Exception as exc:
+            self._watermarks_failed("reading", exc, store)
             return
         unlisted = coverage.unlisted()
         if unlisted:
@@ -439,13 +439,44 @@ class FaktiSpider(scrapy.Spider):
                 ", ".join(unlisted),
             )
         if not marks:
+            stats.set_value(WATERMARKS_MOVED, 0)
             logger.info("discovery watermarks: none rises (%s)", _none_rises(coverage))
             return
-        store.raise_watermarks(marks)
+        try:
+            store.raise_watermarks(marks)
+        except Exception as exc:
+            self._watermarks_failed("storing", exc, store, marks)
+            return
+        stats.set_value(WATERMARKS_MOVED, len(marks))  # (once stored: the report says so)
         logger.info(
             "discovery watermarks: %s",
             ", ".join(f"{name} {at.isoformat()}" for name, at in sorted(marks.items())),
         )
+
+    def _hold_watermarks(self, why: str) -> None:
+        """No watermark moves (``why``: a note of the health verdict)."""
+        self.crawler.stats.set_value(WATERMARKS_MOVED, 0)
+        self.crawler.stats.set_value(WATERMARKS_HELD, why)
+        logger.warning("discovery watermarks not moved (%s): the next run walks this again", why)
+
+    def _watermarks_failed(
+        self,
+        doing: str,
+        error: Exception,
+        store: StateStore,
+        marks: Mapping[str, datetime] | None = None,
+    ) -> None:
+        """The state failed ``doing`` (reading, storing) the watermarks of a complete walk
+        (its disk full, Redis gone): none moved, which the report says (held), and the run
+        fails as one whose state could not record its feed (:func:`write_failed`: finish
+        reason ``export_failed``, exit status 9). Nothing is lost: the next run walks this
+        again. (Scrapy would log the error and the run exit 0, its report saying they moved.)"""
+        if not isinstance(error, getattr(store, "errors", ())):  # (a bug: its traceback)
+            logger.error("%s the discovery watermarks failed", doing, exc_info=error)
+        names = ", ".join(f"{name} {at.isoformat()}" for name, at in sorted((marks or {}).items()))
+        then = f"; none of them stored ({names})" if names else ""
+        write_failed(self.crawler, "the discovery watermarks", error, then)
+        self._hold_watermarks(f"{doing} the watermarks failed: {error}")
 
     def _unproven(self, reason: str, coverage: Coverage) -> str | None:
         """Why this run proves no walk complete, or None."""
