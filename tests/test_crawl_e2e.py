@@ -182,6 +182,20 @@ SQLiteStore.raise_watermarks, FaktiSpider._raise_watermarks = full, close
 execute(["scrapy", *sys.argv[1:]])
 """
 
+#: ``python -c BREAKING crawl ...``: ``scrapy crawl``, whose export pipeline's
+#: ``close_spider`` raises ``MemoryError`` as it starts (Scrapy logs it and goes on closing).
+BREAKING = """
+import sys
+from scrapy.cmdline import execute
+from newsspider.pipelines.export import ExportPipeline
+
+def breaking(self):
+    raise MemoryError
+
+ExportPipeline.close_spider = breaking
+execute(["scrapy", *sys.argv[1:]])
+"""
+
 
 def truth(replica, when: int | datetime | None = None) -> dict[Key, dict]:
     """The truth at ``when``; by default at the replica's current clock."""
@@ -207,6 +221,7 @@ def crawl(
     raising: str | None = None,
     stepping: str | None = None,
     full: bool = False,
+    breaking: bool = False,
     level: str = "WARNING",
 ) -> list[dict]:
     """Run the spider (exit ``status`` expected); return the records of the run file it
@@ -218,7 +233,7 @@ def crawl(
     of ours raises on (see ``BUGGY``); ``raising``: the path of a listing page whose errback
     raises (see ``RAISING``); ``stepping``: what Scrapy's per-output step raises on (see
     ``STEPPING``); ``full``: the state fails as the spider stores the watermarks (see
-    ``FULL``)."""
+    ``FULL``); ``breaking``: the export pipeline's close raises (see ``BREAKING``)."""
     folder = out / "fakti"
     before = set(folder.glob("*.jsonl")) if folder.exists() else set()
     scrapy = ("-m", "scrapy")
@@ -236,6 +251,8 @@ def crawl(
         scrapy = ("-c", STEPPING, stepping)
     elif full:
         scrapy = ("-c", FULL)
+    elif breaking:
+        scrapy = ("-c", BREAKING)
     cmd = [sys.executable, *scrapy, "crawl", "fakti", "-s", f"LOG_LEVEL={level}"]
     cmd += ["-s", f"FAKTI_BASE_URL={replica.base_url}", "-s", f"FAKTI_OUTPUT_DIR={out}"]
     for arg in args:
@@ -246,7 +263,7 @@ def crawl(
     assert done.returncode == status, done.stderr[-3000:]
     bugs = done.stderr.count("Scraper bug processing")
     tracebacks = done.stderr.count("Traceback")  # (one for what was made to fail, if any)
-    failed = bool(lose or failing or buggy or raising or stepping)
+    failed = bool(lose or failing or buggy or raising or stepping or breaking)
     assert (bugs, tracebacks) == (bool(lose), failed), done.stderr[-3000:]
     if log is not None:
         log += done.stderr.splitlines()
@@ -850,6 +867,41 @@ def test_watermarks_the_state_fails_to_store_are_not_reported_moved(
     assert run["feed"] and report["health"]["exit_code"] == 9
     assert f"{held}: the next run walks this again" in report["health"]["notes"]
     assert_next_run_gets_the_rest(replica, tmp_path, first, expected, clock1, days)
+
+
+def test_an_export_close_that_raises_fails_the_run_and_the_next_run_writes_its_records(
+    replica_factory, tmp_path: Path
+) -> None:
+    """The export pipeline's ``close_spider`` raising ``MemoryError`` as it starts (not the
+    ``OSError`` a write gives, which fails the run): Scrapy logged it and went on, and the run
+    exited 0 with a healthy report and no feed for its 247 records, the only sign the note
+    "discovery watermarks not moved (the run file was not committed)". Now the spider's
+    check, first as it closes, fails it as a failed write: ``export_failed``, exit status 9,
+    the report's ``feed`` null; its temporary is deleted and its keys rolled back, and the
+    next run writes every record, once."""
+    replica = replica_factory(articles=ARTICLES, epoch=1, now=NOW)
+    clock1, days = NOW - timedelta(hours=6), ("FAKTI_FIRST_RUN_DAYS=200",)
+    expected = {k: r for k, r in truth(replica, 1).items() if in_window(r, clock1 - timedelta(200))}
+    log: list[str] = []
+    assert crawl(replica, tmp_path, settings=days, status=9, log=log, breaking=True) == []
+    messages = [line.split("] ", 1)[-1] for line in log if "newsspider." in line]
+    (feed,) = {m.split()[2] for m in messages if m.startswith("ERROR: writing ")}
+    assert [m for m in messages if "ERROR" in m and "health" not in m] == [
+        f"ERROR: writing {feed} failed (its close raised: see the error logged before): "
+        "stopping the run",
+        f"ERROR: feed not published: its {len(expected)} record(s) discarded and their keys "
+        "left out of the state (0 pending rolled back): the next run asks for them again",
+    ]
+    assert [p.name for p in (tmp_path / "fakti").iterdir()] == [
+        feed.replace("jsonl", "report.json")
+    ]
+    (report,) = reports(tmp_path)
+    assert (report["run"]["feed"], report["run"]["finish_reason"]) == (None, "export_failed")
+    assert report["run"]["watermarks_held"] == "the run file was not committed"
+    assert report["health"]["exit_code"] == 9
+    second = keyed(crawl(replica, tmp_path, settings=days))
+    assert_same(second, expected)
+    assert watermarks(tmp_path) == dict.fromkeys(("bg", "en"), int(clock1.timestamp()))
 
 
 def test_a_listing_errback_that_raises_after_a_download_error_is_a_gap(

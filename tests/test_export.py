@@ -1139,23 +1139,107 @@ def test_a_state_that_cannot_commit_a_published_feed_fails_the_run_and_recovery_
     store.close()
 
 
+@pytest.mark.parametrize(
+    ("error", "told"),
+    [
+        (OSError(errno.EINVAL, "Invalid argument"), "[Errno 22] Invalid argument"),
+        (MemoryError(), "MemoryError"),
+    ],
+    ids=["EINVAL", "MemoryError"],
+)
 def test_a_folder_fsync_that_fails_after_the_rename_keeps_the_file_published(
-    pipeline_run, make_record, tmp_path, monkeypatch, caplog
+    pipeline_run, make_record, tmp_path, monkeypatch, caplog, error, told
 ):
     """EINVAL (some network or FUSE file systems) after the rename: the file was in place
-    but its keys were rolled back, so the next run exported all of them again."""
+    but its keys were rolled back, so the next run exported all of them again. A
+    ``MemoryError`` there escaped the close: the file was in place with every record, its
+    keys pending, and the report said ``feed: null``, "the run file was not committed"."""
 
-    def einval(directory):
-        raise OSError(errno.EINVAL, "Invalid argument")
+    def failing(directory):
+        raise error
 
-    monkeypatch.setattr(atomic, "fsync_dir", einval)
+    monkeypatch.setattr(atomic, "fsync_dir", failing)
     first = pipeline_run()
     first.feed(*(article(make_record(i)) for i in range(1, 4)))
     first.close()
     assert first.stats.get_value("export/write_failed") is None
-    assert "its folder could not be synced ([Errno 22] Invalid argument)" in caplog.text
+    (feed,) = completed(tmp_path)
+    assert first.stats.get_value("export/file") == str(feed)  # (the report's feed)
+    assert f"its folder could not be synced ({told})" in caplog.text
     second = pipeline_run()
     second.feed(*(article(make_record(i)) for i in range(1, 6)))
     second.close()
     older, newer = completed(tmp_path)
     assert (ids(older), ids(newer)) == ([1, 2, 3], [4, 5])  # no key in two files
+
+
+def _raise(error: BaseException):
+    def fail(*args, **kwargs):
+        raise error
+
+    return fail
+
+
+@pytest.mark.parametrize(
+    ("where", "error"),
+    [
+        ("sync", MemoryError()),
+        ("flush", RuntimeError("a bug")),
+        ("add_pending", MemoryError()),
+        ("lock check", RuntimeError("a bug")),
+        ("close", MemoryError()),
+    ],
+)
+def test_a_run_file_that_fails_to_publish_whatever_the_error_fails_the_run(
+    pipeline_run, make_record, tmp_path, monkeypatch, caplog, where, error
+):
+    """Only an ``OSError`` (or the state's own error) failed the feed: a ``MemoryError`` or a
+    bug as it was published (``AtomicFile.sync``, the last ``_flush_pending``, the state's
+    ``add_pending``, the lock check, or ``close_spider`` itself) escaped the close. A review's
+    real crawl: no feed for 247 records, exit 0, healthy, the only sign a note ("the run file
+    was not committed"). Now any failure fails the run as an ``OSError`` does
+    (``export/write_failed``, exit status 9); nothing is published, and the next run emits
+    the records again. (``close_spider`` raising as it starts is caught by the spider's check
+    as its ``spider_closed`` signal comes, after Scrapy logged the error.)"""
+    from scrapy import signals
+
+    targets = {
+        "sync": (AtomicFile, "sync"),
+        "flush": (export_mod.ExportPipeline, "_flush_pending"),
+        "add_pending": (SQLiteStore, "add_pending"),
+        "lock check": (export_mod.ExportPipeline, "_check_lock"),
+        "close": (export_mod.ExportPipeline, "close_spider"),
+    }
+    run = pipeline_run()
+    run.feed(*(article(make_record(i)) for i in range(1, 4)))
+    monkeypatch.setattr(*targets[where], _raise(error))
+    for pipe in reversed(run.pipes):  # (as Scrapy closes them: an error is logged, no more)
+        if where == "close" and isinstance(pipe, export_mod.ExportPipeline):
+            with pytest.raises(MemoryError):
+                pipe.close_spider()
+        elif hasattr(pipe, "close_spider"):
+            pipe.close_spider()
+    if where == "close":
+        export_mod.check_closed(run.crawler)  # (the spider's, first on spider_closed)
+    run.crawler.signals.send_catch_log(signals.engine_stopped)
+    feed = run_files(run.crawler).feed
+    assert run.stats.get_value("export/write_failed") == feed.name
+    assert exit_status(run.crawler) == 9
+    assert run.stats.get_value("export/file") is None
+    assert list(out_dir(tmp_path).iterdir()) == []  # no feed, no temporary, no claim
+    said = str(error) or type(error).__name__  # (MemoryError(): "MemoryError")
+    if where == "close":
+        said = "its close raised: see the error logged before"
+    pending = 3 if where in ("sync", "lock check") else 0  # (recorded at close, or not)
+    assert [m for m in caplog.messages if "feed" in m or "writing" in m] == [
+        f"writing {feed.name} failed ({said}): stopping the run",
+        "feed not published: its 3 record(s) discarded and their keys left out of the state "
+        f"({pending} pending rolled back): the next run asks for them again",
+    ]
+    assert ("Traceback" in caplog.text) == (where != "close")  # (Scrapy logs that one)
+    monkeypatch.undo()
+    second = pipeline_run()
+    second.feed(*(article(make_record(i)) for i in range(1, 6)))
+    second.close()
+    (published,) = completed(tmp_path)
+    assert ids(published) == [1, 2, 3, 4, 5]

@@ -151,21 +151,23 @@ class AtomicFile:
         """:meth:`sync`, call ``check`` (an ``OSError`` it raises stops the publishing), rename
         into place, fsync the folder, release the temporary. Once the rename is done the file
         is published: a folder fsync that fails then (``EINVAL`` on some network or FUSE file
-        systems, ``EIO``) is only logged, since the file is in place (raising would have its
-        keys forgotten while it stays: every record exported twice)."""
+        systems, ``EIO``; or anything else, a ``MemoryError``) is only logged, since the file
+        is in place (raising would have its keys forgotten while it stays: every record
+        exported twice)."""
         self.sync()
         if check is not None:
             check()
         os.rename(self.temp, self.final)
         try:
             fsync_dir(self.final.parent)
-        except OSError as exc:
+        except Exception as exc:  # (not only OSError: the file is in place whatever it is)
             logger.warning(
                 "%s is in place, but its folder could not be synced (%s): a power cut now "
                 "could lose its name",
                 self.final.name,
-                exc,
+                str(exc) or type(exc).__name__,
+                exc_info=None if isinstance(exc, OSError) else exc,
             )
-        with suppress(OSError):
+        with suppress(Exception):
             self._raw.close()
         return self.final

@@ -10,7 +10,6 @@ writes no file.
 from __future__ import annotations
 
 import logging
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 #: Pending keys are recorded in the state in batches of this size.
 PENDING_BATCH = 500
+_CRAWLER_ATTR = "_fakti_export"
 GZIP_PLUGIN = "scrapy.extensions.postprocessing.GzipPlugin"
 GZIP_OPTIONS = {"gzip_compresslevel": 6}
 
@@ -54,7 +54,9 @@ class ExportPipeline:
     A state file deleted or replaced during the run (:meth:`StateStore.lost`) fails the run,
     whether or not it wrote records; its file is published first: its keys are in no state, so
     the next run writes its records again (not publishing it could lose them: a first run
-    walks back only its first-run days).
+    walks back only its first-run days). Any other error on the way (a ``MemoryError``, a
+    bug) fails the file or the run in the same way, with its traceback; one that escapes the
+    close all the same (raised as it starts) is found by :func:`check_closed`.
     """
 
     def __init__(
@@ -67,6 +69,8 @@ class ExportPipeline:
         plugins = [GZIP_PLUGIN] if files.gzip else None
         self._writer = RunFileWriter(crawler, files.feed, plugins, GZIP_OPTIONS)
         self._rows: list[tuple[Key, str]] = []
+        self.closed = False  # (its close finished: see check_closed)
+        setattr(crawler, _CRAWLER_ATTR, self)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExportPipeline:
@@ -96,11 +100,12 @@ class ExportPipeline:
         return item
 
     def _flush_pending(self) -> None:
-        """Record the queued rows as pending; a store error fails the feed, then is raised."""
+        """Record the queued rows as pending; an error (the store's, or any other) fails the
+        feed, then is raised."""
         try:
             self.store.add_pending(str(self.files.feed), self._rows)
-        except self.store.errors as exc:
-            self._writer.fail(exc)
+        except Exception as exc:
+            self._writer.fail(exc, trace=not isinstance(exc, self.store.errors))
             raise
         self._rows = []
 
@@ -111,6 +116,27 @@ class ExportPipeline:
             self._state_lost(path, lost)
         elif path is not None:
             self._commit(path)
+        self.closed = True
+
+    def check_closed(self) -> None:
+        """See :func:`check_closed`."""
+        file = self._writer.file
+        if self.closed or (file is None and self._writer.failed is None):
+            return
+        self.closed = True
+        error = RuntimeError("its close raised: see the error logged before")
+        if file is not None and file.final.exists() and not file.temp.exists():  # renamed
+            self.stats.set_value("export/file", str(file.final))
+            then = (
+                f"; {file.final.name} is published, but its keys are left pending: the next "
+                "run commits them as it starts"
+            )
+            write_failed(self.crawler, file.final.name, error, then)
+            return
+        self._writer.fail(error)
+        if file is not None:
+            file.discard()
+        self._roll_back()
 
     def _publish(self) -> Path | None:
         """Publish the run file; ``None`` if there is none (no records, or it failed: its keys
@@ -119,8 +145,10 @@ class ExportPipeline:
             logger.info("no records to export: no feed file written")
             return None
         if self._writer.failed is None:
-            with suppress(*self.store.errors):  # (the feed failed: discarded below)
+            try:
                 self._flush_pending()
+            except Exception as exc:  # (the feed failed, if not already: discarded below)
+                self._writer.fail(exc, trace=True)
         path = self._writer.publish(self._check_lock)
         if path is None:
             self._roll_back()
@@ -148,8 +176,8 @@ class ExportPipeline:
         """Commit the published file's keys as exported to it."""
         try:
             count = self.store.commit_file(str(path))
-        except self.store.errors as exc:
-            write_failed(self.crawler, path.name, exc)
+        except Exception as exc:  # (the store's, or any other: a bug's with its traceback)
+            write_failed(self.crawler, path.name, exc, trace=not isinstance(exc, self.store.errors))
             logger.error(
                 "%s is published but its keys are not committed: the next run commits them "
                 "as it starts",
@@ -173,12 +201,13 @@ class ExportPipeline:
         written = int(self.stats.get_value("export/items", 0))
         try:
             rolled = self.store.rollback_file(str(self.files.feed))
-        except self.store.errors as exc:
+        except Exception as exc:  # (the store's, or any other: a bug's with its traceback)
             logger.error(
                 "feed not published: its %d record(s) discarded; its keys could not be rolled "
                 "back (%s): the next run does it as it starts",
                 written,
-                exc,
+                str(exc) or type(exc).__name__,
+                exc_info=None if isinstance(exc, self.store.errors) else exc,
             )
             return
         logger.error(
@@ -187,3 +216,16 @@ class ExportPipeline:
             written,
             rolled,
         )
+
+
+def check_closed(crawler: Crawler) -> None:
+    """Fail the run whose :class:`ExportPipeline` wrote records but did not finish its close
+    (it raised before its own checks could: a ``MemoryError`` as it started; Scrapy logged
+    the error and went on, and the run exited 0, healthy, with no feed for its records):
+    :func:`write_failed` (``export_failed``, exit status 9), as a write that failed. A file
+    not yet in place is deleted and its keys rolled back (asked for again by the next run);
+    one in place is the run's feed (``export/file``), its keys left pending for the next
+    run's recovery to commit. Called by the spider first as it closes, before the report."""
+    pipeline: ExportPipeline | None = getattr(crawler, _CRAWLER_ATTR, None)
+    if pipeline is not None:
+        pipeline.check_closed()

@@ -2,8 +2,9 @@
 
 :class:`RunFileWriter` makes the crash-safe :class:`~newsspider.pipelines.atomic.AtomicFile`
 on its first write. A write, the making of the temporary, or the publishing that fails (disk
-full, quota, file size limit), or the state's record of the feed's keys (see
-:class:`~newsspider.pipelines.export.ExportPipeline`) is :func:`write_failed`: logged, counted
+full, quota, file size limit; or anything else: a ``MemoryError``, a bug), or the state's
+record of the feed's keys (see :class:`~newsspider.pipelines.export.ExportPipeline`) is
+:func:`write_failed`: logged, counted
 (``export/write_failed``), exit status 9 asked for, :data:`write_failure` signalled (the
 spider then moves no watermark) and the run stopped (finish reason :data:`EXPORT_FAILED`);
 the file is not published.
@@ -33,15 +34,24 @@ EXPORT_FAILED = "export_failed"
 write_failure = object()
 
 
-def write_failed(crawler: Crawler, name: str, error: Exception, then: str = "") -> None:
+def write_failed(
+    crawler: Crawler, name: str, error: Exception, then: str = "", trace: bool = False
+) -> None:
     """The first failed write of a run file (``name``: its final name; a ``-o``/``-O`` feed's
     URI) or of its record in the state: logged (``then``: what it means, appended to the
-    line), counted, signalled, and the run asked to stop (whatever follows cannot be
+    line; ``trace``: with the error's traceback, for one that is no disk's or state's, a
+    bug), counted, signalled, and the run asked to stop (whatever follows cannot be
     published)."""
     if crawler.stats.get_value("export/write_failed"):
         return
     crawler.stats.set_value("export/write_failed", name)
-    logger.error("writing %s failed (%s): stopping the run%s", name, error, then)
+    logger.error(
+        "writing %s failed (%s): stopping the run%s",
+        name,
+        str(error) or type(error).__name__,  # (MemoryError(): "MemoryError")
+        then,
+        exc_info=error if trace else None,
+    )
     set_exit_status(crawler, EXIT_FINISH_REASON)  # (even if the run is then forced to stop)
     crawler.signals.send_catch_log(write_failure, name=name)
     try:
@@ -81,22 +91,23 @@ class RunFileWriter:
             self.fail(exc)
             raise
 
-    def fail(self, error: Exception) -> None:
+    def fail(self, error: Exception, trace: bool = False) -> None:
         """The file can no longer be published whole (a write of it, or of its keys in the
         state, failed): :func:`write_failed`."""
         self.failed = self.failed or error
-        write_failed(self.crawler, self.path.name, error)
+        write_failed(self.crawler, self.path.name, error, trace=trace)
 
     def publish(self, check: Callable[[], None] | None = None) -> Path | None:
         """Publish the file (``check`` as for :meth:`AtomicFile.publish`); ``None`` when nothing
-        was written, or when a write, ``check`` or publishing failed (:meth:`fail`; the
-        temporary is deleted)."""
+        was written, or when a write, ``check`` or publishing failed, whatever the error (not
+        only an ``OSError``: a ``MemoryError`` as it is synced would otherwise leave the file
+        unpublished while the run says nothing; :meth:`fail`; the temporary is deleted)."""
         if self.file is None:
             return None
         if self.failed is None:
             try:
                 return self.file.publish(check)
-            except OSError as exc:
-                self.fail(exc)
+            except Exception as exc:  # (once renamed, publish raises no more: it is in place)
+                self.fail(exc, trace=not isinstance(exc, OSError))
         self.file.discard()
         return None

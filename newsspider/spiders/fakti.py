@@ -83,6 +83,7 @@ from newsspider.middlewares.robots import ROBOTS_FORBIDDEN, ROBOTS_UNAVAILABLE
 from newsspider.middlewares.safety import listing_cut
 from newsspider.middlewares.useragent import apply_contact
 from newsspider.offload.pool import ExtractionPool, WorkerLost
+from newsspider.pipelines.export import check_closed
 from newsspider.pipelines.rejects import RejectDropped
 from newsspider.pipelines.writer import write_failed, write_failure
 from newsspider.spiders.failures import failed
@@ -333,6 +334,7 @@ class FaktiSpider(scrapy.Spider):
 
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
         logging.getLogger(SCRAPER_LOGGER).removeHandler(self.scraper_losses)
+        check_closed(self.crawler)  # (an export that raised as it closed fails the run)
         self._raise_watermarks(reason)
         if self.pool is not None:
             self.pool.close()
