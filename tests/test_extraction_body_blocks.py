@@ -1393,3 +1393,220 @@ def test_a_deep_nesting_of_headings_is_not_read(wrapper: str, expected: tuple[st
     nest = f"<{wrapper}><h3>Synthetic heading</h3>" * 2000 + f"</{wrapper}>" * 2000
     result = _page(FIRST + nest + LAST, "en", True)
     assert (result.fields["body"], result.layers["body"]) == expected
+
+
+# --- mutation round 17: the bounds of the block rules, each case between FIRST and LAST ---
+
+STARS = "★★★★★ ★★★★★"
+#: name: (the markup between ``FIRST`` and ``LAST``, the paragraphs the selector layer reads
+#: there, the ones the text layer reads; ``None``: none).
+ROUND17: dict[str, tuple[str, list[str], list[str] | None]] = {
+    # linky: at least 60% of the item's text in its links (55% is read, 69% is not)
+    "links-55-percent": (
+        '<ul><li>See the <a href="https://example.org/x">synthetic report</a> now.</li></ul>',
+        ["See the synthetic report now."], None,
+    ),
+    "links-69-percent": (
+        '<ul><li>See <a href="https://example.org/x">the synthetic report</a> now.</li></ul>',
+        [], None,
+    ),
+    # a label: at most 8 words (7 spaces), a text of 8 spaces is none even when punctuation
+    # leaves 8 words, one of 7 spaces is none when hyphens make it 10 words
+    "label-of-8-words": ("<h4>Share your synthetic story with the whole newsroom</h4>", [], None),
+    "8-spaces-8-words": (
+        "<h4>Poll results — what our readers said this week</h4>",
+        ["Poll results — what our readers said this week"], None,
+    ),
+    "7-spaces-10-words": (
+        "<h3>Най-новото в пет-шест сфери на науката и изкуството</h3>",
+        ["Най-новото в пет-шест сфери на науката и изкуството"], None,
+    ),
+    # a news word in at most 3 words, as a whole word (not `новините`, `newsroom`) or a stem
+    # opening one (not inside one: `telephoto`)
+    "news-word-in-4-words": ("<h3>Новини от вчерашния ден</h3>", ["Новини от вчерашния ден"], None),
+    "news-word-opening-a-word": ("<h3>Новините накратко</h3>", ["Новините накратко"], None),
+    "news-word-opening-an-english-word": ("<h3>Newsroom changes</h3>", ["Newsroom changes"], None),
+    "photo-stem-inside-a-word": ("<h3>Telephoto lenses</h3>", ["Telephoto lenses"], None),
+    # a lead before `:`: from the start, at most 40 characters, up to the first `:`, its own
+    # words counted (8 words, 33 characters: a label; with `: щ`, 9 words)
+    "lead-of-8-words": ("<h4>Да или не в тази наша нова анкета: ще гласувате ли</h4>", [], None),
+    "lead-of-40-characters": (
+        "<h4>Пет синтетични въпроса в днешната анкета: ще гласувате ли на изборите</h4>", [], None
+    ),
+    "lead-of-41-characters": (
+        "<h4>Шест синтетични въпроса в днешната анкета: ще гласувате ли на изборите</h4>",
+        ["Шест синтетични въпроса в днешната анкета: ще гласувате ли на изборите"], None,
+    ),
+    "label-in-the-last-40-characters-of-a-lead": (
+        "<h3>The regional council published its long awaited share plan: details</h3>",
+        ["The regional council published its long awaited share plan: details"], None,
+    ),
+    "label-after-a-second-colon": (
+        "<h4>Синтетично: анкета: какво мислят хората за новия закон днес</h4>",
+        ["Синтетично: анкета: какво мислят хората за новия закон днес"], None,
+    ),
+    # between_blocks: what parts a run is forgotten at each `p`; the label and the body rules
+    # look at the last paragraph of the `p` before (`<br><br>`) and the first of the `p` after
+    "classed-slot-before-an-earlier-p": (
+        f'<div class="ad-slot"></div><p>{M}</p><h3>Synthetic heading.</h3>',
+        [M, "Synthetic heading."], [M],
+    ),
+    "label-as-the-last-part-of-the-p-before": (
+        "<p>Synthetic body text.<br><br>Tags:</p><ul><li>избори</li><li>парламент</li></ul>",
+        ["Synthetic body text.", "Tags:"], ["Synthetic body text.", "Tags:"],
+    ),
+    "ad-label-as-the-last-part-of-the-p-before": (
+        "<p>Synthetic body text.<br><br>Спонсорирано</p><ul><li>Synthetic point.</li></ul>",
+        ["Synthetic body text."], ["Synthetic body text."],
+    ),
+    "ad-label-as-the-first-part-of-the-p-after": (
+        "<ul><li>Synthetic point.</li></ul><p>Спонсорирано<br><br>Synthetic after text.</p>",
+        ["Synthetic after text."], ["Synthetic after text."],
+    ),
+    # (the opinion disclaimer alone: no body text, before or after the run)
+    "disclaimer-p-before": (
+        "<p>ФАКТИ публикува мнения с широк спектър от гледни точки.</p>"
+        "<ul><li>Synthetic point.</li></ul>",
+        [], None,
+    ),
+    "disclaimer-p-after": (
+        "<ul><li>Synthetic point.</li></ul>"
+        "<p>ФАКТИ публикува мнения с широк спектър от гледни точки.</p>",
+        [], None,
+    ),
+    # (a related-links `p` is a `p` read with no paragraph: no run starts after it)
+    "related-p-before": (
+        f'<p>Прочетете още: <a href="{ARTICLE}">Друга история</a></p>'
+        "<ul><li>Synthetic point.</li></ul>",
+        [], None,
+    ),
+    # _shows_nothing: `amp-img` shows nothing; an empty class attribute, an `aside`'s text, a
+    # `noscript`'s or `template`'s text hidden (``RUN_GAPS``), each widget without text
+    "amp-img-between": (
+        '<h3>Synthetic heading.</h3><amp-img src="/a.jpg" width="4" height="3" '
+        'layout="responsive"></amp-img>',
+        ["Synthetic heading."], None,
+    ),
+    "empty-class-between": ('<h3>Synthetic heading.</h3><div class=""></div>', [], None),
+    "aside-between": (
+        "<h3>Synthetic heading.</h3><div><aside>Synthetic aside note.</aside></div>", [], None
+    ),
+    "noscript-between": (
+        "<h3>Synthetic heading.</h3><noscript>Please enable JavaScript.</noscript>",
+        ["Synthetic heading."], None,
+    ),
+    "template-between": (
+        "<h3>Synthetic heading.</h3><template>Synthetic template text.</template>",
+        ["Synthetic heading."], None,
+    ),
+    # _run_paragraphs: an item of a `<br>` only gives nothing (an empty one, or one of
+    # `&nbsp;`, gives an empty paragraph and leaves the run out: reported in round 17); a
+    # block no body text (an ad label), or with a part that is none, leaves its run out
+    "break-only-item": (
+        "<ul><li>Synthetic point one.</li><li><br></li></ul>", ["Synthetic point one."], None
+    ),
+    "ad-label-heading-before-a-list": (
+        "<h4>Спонсорирано</h4><ul><li>Synthetic point.</li></ul>", [], None
+    ),
+    "ad-label-as-a-part-of-an-item": (
+        "<ul><li>Synthetic point.<br><br>Спонсорирано</li></ul>", [], None
+    ),
+    "label-as-a-part-of-an-item": ("<ul><li>Synthetic point.<br><br>Share</li></ul>", [], None),
+    "disclaimer-quote": (
+        "<blockquote>ФАКТИ публикува мнения с широк спектър от гледни точки. Синтетичен цитат."
+        "</blockquote>",
+        [], ["Синтетичен цитат."],
+    ),
+    "author-span-in-an-item": (
+        '<ul><li>Synthetic point. <span class="author">Синтетичен Автор</span></li></ul>',
+        ["Synthetic point."], None,
+    ),
+    # _link_item: article links and no text beside them but punctuation or a related-links
+    # label (hrefs stripped), or counts (whole: a time before text is none)
+    "article-and-other-link-among-stars": (
+        f'<ul><li><a href="{ARTICLE}">Story</a> — ★★★★★ — <a href="https://example.org/">Site'
+        "</a></li></ul>",
+        ["Story — ★★★★★ — Site"], None,
+    ),
+    "article-link-among-stars": (
+        f'<ul><li><a href="{ARTICLE}">Synthetic story</a> {STARS}</li></ul>', [], None
+    ),
+    "spaced-article-href-among-stars": (
+        f'<ul><li><a href=" {ARTICLE} ">Synthetic story</a> {STARS}</li></ul>', [], None
+    ),
+    "related-label-and-short-links": (
+        "<ul><li>Прочетете още "
+        + " ".join(f'<a href="{ARTICLE}{i}">{i}</a>' for i in range(1, 8))
+        + "</li></ul>",
+        [], None,
+    ),
+    "ad-span-in-a-most-read-item": (
+        f'<ul><li><a href="{ARTICLE}">Story</a> <span class="ad">Синтетична реклама</span> '
+        "(1234 прочитания)</li></ul>",
+        [], None,
+    ),
+    "time-then-text": (
+        '<ul><li>12:30 <a href="https://example.org/x">Министърът</a> обяви синтетичното '
+        "решение.</li></ul>",
+        ["12:30 Министърът обяви синтетичното решение."], None,
+    ),
+    "times-alone": (
+        "<ul><li>08:30</li><li>12:45</li><li>17:15</li></ul>", ["08:30", "12:45", "17:15"], None
+    ),
+    # _chrome_item: share items as labels are compared, whole; a rating of up to 3 digits;
+    # a font size button with a space
+    "share-counts-in-brackets": ("<ul><li>Facebook (12)</li><li>Twitter (3)</li></ul>", [], None),
+    "network-opening-an-item": (
+        "<ul><li>Facebook ще плаща на медиите за новините.</li></ul>",
+        ["Facebook ще плаща на медиите за новините."], None,
+    ),
+    "3-digit-item": ("<ul><li>Synthetic point.</li><li>100</li></ul>", [], None),
+    "4-digit-items": ("<ul><li>2024</li><li>2025</li></ul>", ["2024", "2025"], None),
+    "font-size-with-spaces": ("<ul><li>A +</li><li>A -</li></ul>", [], None),
+    # _plain: a classed list, text between items; `h6`
+    "classed-list": ('<ul class="steps"><li>Synthetic point.</li></ul>', [], None),
+    "text-between-items": (
+        "<ul><li>First synthetic point.</li> stray text <li>Second synthetic point.</li></ul>",
+        [], ["stray text"],
+    ),
+    "h6": ("<h6>Synthetic tiny heading</h6>", ["Synthetic tiny heading"], None),
+}  # fmt: skip
+#: Each of ``GAP_WIDGETS`` (written out: a tag dropped from it fails), alone in a `div`.
+for tag in ("form", "input", "button", "select", "textarea", "iframe", "embed", "object",
+            "video", "audio", "canvas"):  # fmt: skip
+    ROUND17[f"widget-{tag}"] = (f"<h3>Synthetic heading.</h3><div><{tag}></{tag}></div>", [], None)
+#: Each of ``INLINE_TAGS`` (written out) in an item: it is read.
+for tag in ("a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "dfn", "em", "font", "i",
+            "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
+            "u", "var", "wbr"):  # fmt: skip
+    inline = f"<{tag}>inline" if tag in ("br", "wbr") else f"<{tag}>inline</{tag}>"
+    ROUND17[f"inline-{tag}"] = (
+        f"<ul><li>Synthetic {inline} point.</li></ul>",
+        ["Synthetic inline point."],
+        None,
+    )
+#: One label for each stem of ``BOX_LABEL`` no other case needs (each with no other stem).
+LABEL_VARIANTS17 = [
+    "Какво мислите?", "Rate this story", "Reader rating", "Свързани статии", "Виж също",
+    "Вижте още", "Вижте също", "Още по въпроса", "Read more", "See also", "More on this story",
+    "Most read", "Latest stories", "Последни статии", "Popular stories", "Популярни статии",
+    "Топ 10 статии", "About the author", "Short bio", "Keywords", "Follow us", "Абонирайте се",
+    "Subscribe", "Our newsletter", "Седмичен бюлетин", "Влезте", "Вашият профил", "Login",
+    "Log in", "Partner content", "Advertorial",
+]  # fmt: skip
+for i, label in enumerate(LABEL_VARIANTS17):
+    ROUND17[f"label-{i}"] = (f"<h4>{label}</h4>{ANSWERS}", [], None)
+
+
+@BOTH
+@pytest.mark.parametrize("name", sorted(ROUND17))
+def test_the_bounds_of_the_block_rules(name: str, lang: str, known: bool) -> None:
+    """Mutation round 17: each case is read or left out by one bound of the rules of
+    :func:`~newsspider.extraction.body.between_blocks` (a count, a ratio, a stem, a tag, a
+    part looked at) that no other test told apart. The text layer reads none of these
+    blocks but the quote's words, as before."""
+    markup, blocks, text = ROUND17[name]
+    result = _page(f"{FIRST}{markup}{LAST}", lang, known)
+    paras = blocks if known else (text or [])
+    layer = "selectors" if known else "text"
+    assert (result.fields["body"], result.layers["body"]) == ("\n\n".join([F, *paras, L]), layer)
