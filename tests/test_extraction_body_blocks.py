@@ -1499,12 +1499,24 @@ ROUND17: dict[str, tuple[str, list[str], list[str] | None]] = {
         "<h3>Synthetic heading.</h3><template>Synthetic template text.</template>",
         ["Synthetic heading."], None,
     ),
-    # _run_paragraphs: an item of a `<br>` only gives nothing (an empty one, or one of
-    # `&nbsp;`, gives an empty paragraph and leaves the run out: reported in round 17); a
-    # block no body text (an ad label), or with a part that is none, leaves its run out
+    # _run_paragraphs: an item of a `<br>` only gives nothing, and so does an empty one, one
+    # of `&nbsp;` or of an empty span, or such a heading (round 17 found that these gave an
+    # empty paragraph and left their run out); a block no body text (an ad label), or with a
+    # part that is none, leaves its run out
     "break-only-item": (
         "<ul><li>Synthetic point one.</li><li><br></li></ul>", ["Synthetic point one."], None
     ),
+    "empty-item": (
+        "<ul><li>Synthetic point one.</li><li></li></ul>", ["Synthetic point one."], None
+    ),
+    "nbsp-item": (
+        "<ul><li>&nbsp;</li><li>Synthetic point one.</li></ul>", ["Synthetic point one."], None
+    ),
+    "empty-span-item": (
+        "<ul><li>Synthetic point one.</li><li><span></span></li></ul>",
+        ["Synthetic point one."], None,
+    ),
+    "nbsp-heading": ("<h3>&nbsp;</h3><h3>Synthetic heading.</h3>", ["Synthetic heading."], None),
     "ad-label-heading-before-a-list": (
         "<h4>Спонсорирано</h4><ul><li>Synthetic point.</li></ul>", [], None
     ),

@@ -518,12 +518,12 @@ def _run_paragraphs(label: str, run: Sequence[etree._Element], rules: BodyRules)
     last paragraph is ``label``, each split at `<br><br>`; none when ``label`` or a block is
     a label (:func:`block_label`), links (:func:`_link_item`), a share or rating item
     (:func:`_chrome_item`), or one of its paragraphs no body text (:meth:`BodyRules.keep`;
-    or the opinion disclaimer)."""
+    or the opinion disclaimer). A block that shows no text (empty, `&nbsp;`) gives none."""
     if block_label(label):
         return []
     out: list[str] = []
     for el in run:
-        parts = element_paragraphs(el, P.HEADER_CLASSES)
+        parts = [part for part in element_paragraphs(el, P.HEADER_CLASSES) if part]
         text = " ".join(parts)
         if text and (block_label(text) or _link_item(el, text) or _chrome_item(text)):
             return []
