@@ -926,7 +926,41 @@ def test_a_scraper_bug_is_a_gap_of_its_own_crawl_while_it_runs() -> None:
     held = f"Scrapy's scraper lost the output of {BASE}/world"
     assert spiders[0].crawler.stats.get_value("discovery/watermarks_held") == held
     assert spiders[1].coverage.gaps == []
-    assert not {s.scraper_losses for s in spiders} & set(scraper.handlers)
+    assert not {s.logged_losses for s in spiders} & set(scraper.handlers)
+
+
+def test_a_signal_handler_that_raises_is_a_gap() -> None:
+    """Scrapy only logs an exception of a signal handler (a fault-injection review: the
+    pipelines lost a record and ``_item_error``, or the ``Coverage.hold`` it calls, raised;
+    a listing callback raised and ``_spider_error`` raised: the hold or the gap was lost, the
+    watermarks moved past the articles, exit 0). Now any handler that raises while the spider
+    runs is a gap of its own: its spider's, or, sent without one (as most signals are),
+    every open spider's; not after the spider closed."""
+    spiders = [make_spider(lang="bg"), make_spider(lang="bg")]
+    for spider in spiders:
+        spider.start_requests_list()
+        spider._opened(spider)
+    first, second = (spider.crawler for spider in spiders)
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("a bug in a handler")
+
+    signal = object()
+    first.signals.connect(broken, signal=signal)
+    first.signals.send_catch_log(signal, spider=spiders[0])
+    assert (spiders[0].coverage.gaps, spiders[1].coverage.gaps) == (
+        [f"error in the signal handler {broken.__qualname__}"],
+        [],
+    )
+    first.signals.send_catch_log(signal)  # (no spider: every open spider's)
+    assert (len(spiders[0].coverage.gaps), len(spiders[1].coverage.gaps)) == (2, 1)
+    for spider in spiders:
+        spider._closed(spider, "finished")
+    second.signals.connect(broken, signal=signal)
+    second.signals.send_catch_log(signal)
+    assert len(spiders[1].coverage.gaps) == 1
+    held = f"error in the signal handler {broken.__qualname__}"
+    assert spiders[0].crawler.stats.get_value("discovery/watermarks_held") == f"{held}; {held}"
 
 
 def test_a_run_that_read_no_listing_page_says_so_as_why_the_watermarks_are_held() -> None:

@@ -146,6 +146,10 @@ REDIRECTED_ELSEWHERE = "redirect:other_article"
 #: What Scrapy's scraper logs, and nothing else (no signal), when an exception outside the
 #: callbacks and item pipelines ends the processing of a response, the rest of its output lost.
 SCRAPER_LOGGER, SCRAPER_BUG = "scrapy.core.scraper", "Scraper bug processing %(request)s"
+#: What Scrapy logs, and nothing else, when a signal handler raises: the work it was to do
+#: (a gap or a hold noted, a record counted) is lost.
+SIGNAL_LOGGER = "scrapy.utils.signal"
+SIGNAL_ERROR = "Error caught on signal handler: %(receiver)s"
 
 
 class ArticleJob(NamedTuple):
@@ -215,16 +219,22 @@ def _settles(errback: _Errback) -> _Errback:
     return settling
 
 
-class _ScraperLosses(logging.Handler):
-    """Tells its spider of each request whose output Scrapy's scraper lost (``SCRAPER_BUG``)."""
+class _LoggedLosses(logging.Handler):
+    """Tells its spider of each loss Scrapy only logs: a request whose output its scraper lost
+    (``SCRAPER_BUG``), a signal handler that raised (``SIGNAL_ERROR``; one sent without a
+    spider, as most are, is taken as its spider's)."""
 
     def __init__(self, spider: FaktiSpider) -> None:
         super().__init__(logging.ERROR)
         self.spider = spider
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.msg == SCRAPER_BUG and getattr(record, "spider", None) is self.spider:
+        if getattr(record, "spider", None) not in (self.spider, None):
+            return
+        if record.msg == SCRAPER_BUG:
             self.spider._scraper_lost(record.args["request"])
+        elif record.msg == SIGNAL_ERROR:
+            self.spider._handler_failed(record.args["receiver"])
 
 
 class FaktiSpider(scrapy.Spider):
@@ -252,7 +262,7 @@ class FaktiSpider(scrapy.Spider):
         self.first_scopes: list[str] = []
         #: ``refresh=N``'s requests are still to be asked for (on the first listing response).
         self.refresh_due = False
-        self.scraper_losses = _ScraperLosses(self)
+        self.logged_losses = _LoggedLosses(self)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FaktiSpider:
@@ -330,10 +340,12 @@ class FaktiSpider(scrapy.Spider):
         logger.info("embedded replica at %s", self.base_url)
 
     def _opened(self, spider: scrapy.Spider) -> None:
-        logging.getLogger(SCRAPER_LOGGER).addHandler(self.scraper_losses)
+        for name in (SCRAPER_LOGGER, SIGNAL_LOGGER):
+            logging.getLogger(name).addHandler(self.logged_losses)
 
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
-        logging.getLogger(SCRAPER_LOGGER).removeHandler(self.scraper_losses)
+        for name in (SCRAPER_LOGGER, SIGNAL_LOGGER):
+            logging.getLogger(name).removeHandler(self.logged_losses)
         check_closed(self.crawler)  # (an export that raised as it closed fails the run)
         self._raise_watermarks(reason)
         if self.pool is not None:
@@ -374,6 +386,12 @@ class FaktiSpider(scrapy.Spider):
         (:data:`~newsspider.middlewares.handoff.output_lost`): as for a callback that raised,
         it is unknown (no watermark)."""
         self._gap(f"Scrapy's scraper lost the output of {request.url}")
+
+    def _handler_failed(self, receiver: Any) -> None:
+        """A signal handler raised (Scrapy logs it and goes on): what it was to note, a gap or
+        a held article (a bug of ours, a ``MemoryError``), is unknown (no watermark)."""
+        name = getattr(receiver, "__qualname__", None) or f"{receiver!r:.200}"
+        self._gap(f"error in the signal handler {name}")
 
     def _item_error(
         self, item: Any, response: Response | Failure, spider: scrapy.Spider, failure: Failure
