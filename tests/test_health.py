@@ -868,6 +868,22 @@ def test_a_run_that_did_not_finish_is_not_judged_on_its_counts():
     assert only(evaluate(report(stats(valid=16)), usual)).exit_code == 8  # (finished: judged)
 
 
+@pytest.mark.parametrize(
+    ("reason", "then"),
+    [
+        ("shutdown", "; its output is incomplete"),
+        ("export_failed", ": a write failed (see the log's errors)"),
+    ],
+)
+def test_a_failed_write_does_not_say_the_output_is_incomplete(reason: str, then: str) -> None:
+    """A run whose only failed write was the state's record of the watermarks, or of a
+    published feed's keys, has all its output (a review): its message says a write failed."""
+    failure = only(evaluate(report(stats(), reason=reason)))
+    assert failure.message == (
+        f"run did not finish normally: finish reason '{reason}' (expected finished){then}"
+    )
+
+
 @pytest.mark.parametrize("count", [None, "12", -1, 1.5, True, 10**400, 2**53 + 1])
 def test_history_entries_with_a_count_that_is_no_whole_number_are_left_out(count) -> None:
     """`"extracted": null` in one hand-edited row raised TypeError in the drift gate, and

@@ -343,7 +343,7 @@ def test_a_feed_that_cannot_be_written_fails_the_run_and_loses_nothing(replica, 
         ) in done.stderr
         assert health_lines(done)[-1] == (
             "ERROR: health: UNHEALTHY (exit status 9): run did not finish normally: finish "
-            "reason 'export_failed' (expected finished); its output is incomplete"
+            "reason 'export_failed' (expected finished): a write failed (see the log's errors)"
         )
         report = reports(out)[-1]
         assert report["articles"]["emitted"] >= 1

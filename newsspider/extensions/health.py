@@ -37,6 +37,9 @@ MAX_COUNT = 2**53
 #: Finish reason of a distributed worker that could not read robots.txt (exit status 9): it
 #: handed the requests it took back to the job, for the other workers.
 ROBOTS_LOST = "robots_unavailable"
+#: Finish reason of a run stopped by a failed write of a run file, a feed or the state (also
+#: given to a run whose write failed as it was closing: see :mod:`newsspider.extensions.report`).
+EXPORT_FAILED = "export_failed"
 
 #: Download exception (class name, or full name) → the cause shown for an unreachable site.
 CAUSES = {
@@ -561,13 +564,16 @@ def _finish_reason(report: Mapping[str, Any], th: Thresholds) -> Failure:
     """The failure of a run whose finish reason is not one of ``th.finish_reasons``."""
     reason = report["run"]["finish_reason"]
     why = f"finish reason {reason!r} (expected {', '.join(th.finish_reasons)})"
-    message = (
-        f"robots.txt unavailable to this worker ({why}): it stopped and put the requests it "
-        "had taken back on its job's frontier, for the other workers; restart it once it can "
-        "read robots.txt"
-        if reason == ROBOTS_LOST
-        else f"run did not finish normally: {why}; its output is incomplete"
-    )
+    if reason == ROBOTS_LOST:
+        message = (
+            f"robots.txt unavailable to this worker ({why}): it stopped and put the requests "
+            "it had taken back on its job's frontier, for the other workers; restart it once "
+            "it can read robots.txt"
+        )
+    elif reason == EXPORT_FAILED:  # (a feed, or only the state: its output may be whole)
+        message = f"run did not finish normally: {why}: a write failed (see the log's errors)"
+    else:
+        message = f"run did not finish normally: {why}; its output is incomplete"
     return Failure("finish_reason", EXIT_FINISH_REASON, message)
 
 

@@ -26,6 +26,7 @@ from newsspider.distributed import is_distributed
 from newsspider.extensions.exitstatus import set_exit_status
 from newsspider.extensions.health import (
     EXIT_FINISH_REASON,
+    EXPORT_FAILED,
     HISTORY_READ,
     Failure,
     Thresholds,
@@ -38,7 +39,7 @@ from newsspider.extensions.health import (
 )
 from newsspider.extensions.summary import RunContext, format_summary, history_entry, summarize
 from newsspider.pipelines.runfiles import run_files
-from newsspider.pipelines.writer import EXPORT_FAILED, RunFileWriter
+from newsspider.pipelines.writer import RunFileWriter
 from newsspider.state import StateStore, get_store
 
 logger = logging.getLogger(__name__)

@@ -21,14 +21,11 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from newsspider.extensions.exitstatus import set_exit_status
-from newsspider.extensions.health import EXIT_FINISH_REASON
+from newsspider.extensions.health import EXIT_FINISH_REASON, EXPORT_FAILED
 from newsspider.pipelines.atomic import AtomicFile, WriteFailed
 
 logger = logging.getLogger(__name__)
 
-#: Finish reason of a run stopped by a failed write (also given to a run whose write failed
-#: as it was closing: see :mod:`newsspider.extensions.report`).
-EXPORT_FAILED = "export_failed"
 #: Signal sent (``name=``, the file's name) on the first failed write of a run: the spider
 #: then counts its walk as incomplete (no watermark moves, in a distributed job too).
 write_failure = object()
