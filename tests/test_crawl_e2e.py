@@ -196,6 +196,29 @@ execute(["scrapy", *sys.argv[1:]])
 """
 )
 
+#: ``python -c ENQUEUING PATH?QUERY crawl ...``: ``scrapy crawl``, whose scheduler raises
+#: ``MemoryError`` once, as it queues the request for PATH?QUERY: after Scrapy's
+#: ``request_scheduled``, in the per-output step too (only asyncio logs it).
+ENQUEUING = Fault(
+    """
+import sys
+from urllib.parse import urlsplit
+from scrapy.cmdline import execute
+from scrapy.core.scheduler import Scheduler
+
+target, enqueue, raised = sys.argv.pop(1), Scheduler.enqueue_request, []
+
+def enqueuing(self, request):
+    split = urlsplit(request.url)
+    if not raised and f"{split.path}?{split.query}" == target:
+        raised.append(target)
+        raise MemoryError
+    return enqueue(self, request)
+
+Scheduler.enqueue_request = enqueuing
+execute(["scrapy", *sys.argv[1:]])
+"""
+)
 #: ``python -c FULL crawl ...``: ``scrapy crawl``, whose SQLite state fails as its disk fills
 #: (``database or disk is full``) when the spider, closing, stores the discovery watermarks
 #: (not the first-run bounds a first run stores as it reads its first listing page).
@@ -699,7 +722,7 @@ def test_a_page_whose_output_scrapy_loses_is_a_gap(
 
 @pytest.mark.parametrize(
     ("lost", "workers"),
-    [("record", 0), ("record", 1), ("article request", 0), ("next page", 0)],
+    [("record", 0), ("record", 1), ("article request", 0), ("next page", 0), ("queued", 0)],
 )
 def test_an_output_scrapys_per_output_step_drops_is_a_gap(
     replica_factory, tmp_path: Path, lost: str, workers: int
@@ -712,22 +735,24 @@ def test_an_output_scrapys_per_output_step_drops_is_a_gap(
     a page whose output the scraper lost: logged, counted (the report's
     ``pages.outputs_lost`` and a health note), the watermarks held, exit 0; the next run
     exports the rest, nothing twice. (With an extraction worker, the article's output is an
-    asynchronous one.)"""
+    asynchronous one.) The request for page 2 ``queued`` by a scheduler that raised (after
+    Scrapy's ``request_scheduled``: a review) is dropped too."""
     replica = replica_factory(articles=ARTICLES, epoch=1, now=NOW)
     clock1, days = NOW - timedelta(hours=6), ("FAKTI_FIRST_RUN_DAYS=200",)
     expected = {k: r for k, r in truth(replica, 1).items() if in_window(r, clock1 - timedelta(200))}
     article = min((r for r in expected.values() if r["lang"] == "bg"), key=published)
     path = urlsplit(article["url"]).path
-    target, page, dropped = {
-        "record": (f"record:{path}", path, 1),
-        "article request": (f"request:{path}", "/kultura-art", 2),  # (the page listing it)
-        "next page": ("request:/world?page=2", "/world", 1),
+    fault, page, dropped = {
+        "record": ((STEPPING, f"record:{path}"), path, 1),
+        "article request": ((STEPPING, f"request:{path}"), "/kultura-art", 2),  # (its listing)
+        "next page": ((STEPPING, "request:/world?page=2"), "/world", 1),
+        "queued": ((ENQUEUING, "/world?page=2"), "/world", 1),
     }[lost]
     log: list[str] = []
     settings = (*days, f"FAKTI_EXTRACT_WORKERS={workers}")
-    first = keyed(crawl(replica, tmp_path, settings=settings, log=log, fault=(STEPPING, target)))
+    first = keyed(crawl(replica, tmp_path, settings=settings, log=log, fault=fault))
     missed = set(expected) - set(first)
-    if lost == "next page":
+    if lost in ("next page", "queued"):
         assert missed and {(lang, expected[lang, i]["section"]) for lang, i in missed} == {
             ("bg", "world")
         }

@@ -60,6 +60,7 @@ from scrapy_redis.scheduler import Scheduler as ScrapyRedisScheduler
 from twisted.internet import task
 
 from newsspider.distributed import FRONTIER_ATTR
+from newsspider.distributed.scheduler import request_taken
 from newsspider.distributed.worker import Worker, left_work, worker_for
 from newsspider.extensions.exitstatus import set_exit_status
 from newsspider.extensions.health import EXIT_FINISH_REASON, ROBOTS_LOST
@@ -525,6 +526,7 @@ class RedisFrontier(ScrapyRedisScheduler):
         )
         if taken is not None:
             self._settle_token(taken)
+        self.crawler.signals.send_catch_log(request_taken, request=request)
         if not queued:
             return False  # seen in this job, by any worker: seeding is idempotent
         self.stats.inc_value("scheduler/enqueued/redis")

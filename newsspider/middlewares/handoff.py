@@ -4,14 +4,18 @@ the scheduler or the item pipelines.
 Scrapy hands out each output of a response (a request, a record) in a step of its own. An
 exception there, such as a ``MemoryError``, is no spider error and is not logged as "Scraper
 bug processing": only asyncio logs it ("Task exception was never retrieved"). That output,
-and with ``CONCURRENT_ITEMS=1`` any after it, is dropped, and the page is finished as if whole.
+and with ``CONCURRENT_ITEMS=1`` the one after it, is dropped, and the page is finished as if
+whole.
 
 :class:`HandoffMiddleware`, the last spider middleware, notes each output it passes on. A
-request is taken when it is scheduled or dropped (``request_scheduled``,
-``request_dropped``), a record when the item pipelines are done with it (``item_scraped``,
-``item_dropped``, ``item_error``). What is left when the spider goes idle (by then every page's
-output has been handed out) was lost: it is logged, counted (:data:`OUTPUTS_LOST`) and sent
-once per page as :data:`output_lost`, which the spider takes as a gap.
+request is taken when the scheduler has queued or refused it (:data:`request_taken`, sent by
+the project's schedulers once ``enqueue_request`` returned: an exception in it, such as a
+``MemoryError``, drops the request too; with another ``SCHEDULER``, Scrapy's
+``request_scheduled`` and ``request_dropped``, sent before and after it), a record when the
+item pipelines are done with it (``item_scraped``, ``item_dropped``, ``item_error``). What is
+left when the spider goes idle (by then every page's output has been handed out) was lost: it
+is logged, counted (:data:`OUTPUTS_LOST`) and sent once per page as :data:`output_lost`,
+which the spider takes as a gap.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.misc import load_object
 
+from newsspider.distributed.scheduler import StateScheduler, request_taken
 from newsspider.extensions.summary import OUTPUTS_LOST
 
 logger = logging.getLogger(__name__)
@@ -48,8 +54,11 @@ class HandoffMiddleware:
     def from_crawler(cls, crawler: Crawler) -> HandoffMiddleware:
         handoff = cls(crawler)
         connect = crawler.signals.connect
-        connect(handoff._scheduled, signal=signals.request_scheduled)
-        connect(handoff._scheduled, signal=signals.request_dropped)
+        # (not issubclass: Scrapy's scheduler metaclass takes any class with its methods for one)
+        ours = StateScheduler in load_object(crawler.settings["SCHEDULER"]).__mro__
+        taken = (request_taken,) if ours else (signals.request_scheduled, signals.request_dropped)
+        for signal in taken:
+            connect(handoff._scheduled, signal=signal)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             connect(handoff._processed, signal=signal)
         connect(handoff._idle, signal=signals.spider_idle)
@@ -76,7 +85,7 @@ class HandoffMiddleware:
 
     def _processed(self, response: Response | Any, **_: Any) -> None:
         page = self._records.get(id(response))
-        if page is None:  # (an errback's record: no spider middleware saw it)
+        if page is None:  # (a download errback's record: no spider middleware saw it)
             return
         if page[1] == 1:
             del self._records[id(response)]
