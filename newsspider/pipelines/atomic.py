@@ -22,6 +22,12 @@ logger = logging.getLogger(__name__)
 TEMP_SUFFIX = ".part"
 
 
+def error_text(error: BaseException) -> str:
+    """An error as a log line shows it: its message, or its type when it has none
+    (``MemoryError()``: ``MemoryError``)."""
+    return str(error) or type(error).__name__
+
+
 def temp_path(final: Path) -> Path:
     """The temporary name of ``final``: hidden, and not ending in ``.jsonl``."""
     return final.with_name(f".{final.name}{TEMP_SUFFIX}")
@@ -165,7 +171,7 @@ class AtomicFile:
                 "%s is in place, but its folder could not be synced (%s): a power cut now "
                 "could lose its name",
                 self.final.name,
-                str(exc) or type(exc).__name__,
+                error_text(exc),
                 exc_info=None if isinstance(exc, OSError) else exc,
             )
         with suppress(Exception):

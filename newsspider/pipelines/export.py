@@ -19,7 +19,7 @@ from scrapy.statscollectors import StatsCollector
 from newsspider.extensions.lock import LockLost, lost_locks
 from newsspider.extensions.summary import LEFTOVERS_REMOVED
 from newsspider.items import ArticleItem
-from newsspider.pipelines.atomic import clean_leftovers
+from newsspider.pipelines.atomic import clean_leftovers, error_text
 from newsspider.pipelines.dedup import item_key
 from newsspider.pipelines.jsonline import json_line
 from newsspider.pipelines.runfiles import RunFiles, run_files
@@ -206,7 +206,7 @@ class ExportPipeline:
                 "feed not published: its %d record(s) discarded; its keys could not be rolled "
                 "back (%s): the next run does it as it starts",
                 written,
-                str(exc) or type(exc).__name__,
+                error_text(exc),
                 exc_info=None if isinstance(exc, self.store.errors) else exc,
             )
             return

@@ -22,7 +22,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newsspider.extensions.exitstatus import set_exit_status
 from newsspider.extensions.health import EXIT_FINISH_REASON, EXPORT_FAILED
-from newsspider.pipelines.atomic import AtomicFile, WriteFailed
+from newsspider.pipelines.atomic import AtomicFile, WriteFailed, error_text
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def write_failed(
     logger.error(
         "writing %s failed (%s): stopping the run%s",
         name,
-        str(error) or type(error).__name__,  # (MemoryError(): "MemoryError")
+        error_text(error),
         then,
         exc_info=error if trace else None,
     )

@@ -58,8 +58,8 @@ def failed(error: BaseException) -> Failed:
     if isinstance(error, HttpError):
         return Failed(f"http:{error.response.status}", ours=False)
     if isinstance(error, IgnoreRequest):  # (TooLarge: a page over DOWNLOAD_MAXSIZE)
-        refused = IgnoreRequest if not isinstance(error, TooLarge) else TooLarge
-        return Failed(f"download:{refused.__name__}", ours=False)
+        refused = "TooLarge" if isinstance(error, TooLarge) else "IgnoreRequest"
+        return Failed(f"download:{refused}", ours=False)
     name = type(error).__name__
     if isinstance(error, NETWORK_ERRORS) or type(error).__module__.startswith(NETWORK_MODULES):
         return Failed(f"download:{name}", ours=False)

@@ -164,6 +164,11 @@ class ArticleJob(NamedTuple):
         return extract_article(self.body, self.url, content_type=self.content_type)
 
 
+def _marks_text(marks: Mapping[str, datetime]) -> str:
+    """Watermarks as the log shows them: ``bg 2026-01-15T06:00:00+02:00, en …``."""
+    return ", ".join(f"{name} {at.isoformat()}" for name, at in sorted(marks.items()))
+
+
 def _asked(request: scrapy.Request | Response) -> str:
     """The URL first asked for (before any redirect)."""
     return request.meta.get("redirect_urls", [request.url])[0]
@@ -468,10 +473,7 @@ class FaktiSpider(scrapy.Spider):
             self._watermarks_failed("storing", exc, store, marks)
             return
         stats.set_value(WATERMARKS_MOVED, len(marks))  # (once stored: the report says so)
-        logger.info(
-            "discovery watermarks: %s",
-            ", ".join(f"{name} {at.isoformat()}" for name, at in sorted(marks.items())),
-        )
+        logger.info("discovery watermarks: %s", _marks_text(marks))
 
     def _hold_watermarks(self, why: str) -> None:
         """No watermark moves (``why``: a note of the health verdict)."""
@@ -493,8 +495,7 @@ class FaktiSpider(scrapy.Spider):
         again. (Scrapy would log the error and the run exit 0, its report saying they moved.)"""
         if not isinstance(error, getattr(store, "errors", ())):  # (a bug: its traceback)
             logger.error("%s the discovery watermarks failed", doing, exc_info=error)
-        names = ", ".join(f"{name} {at.isoformat()}" for name, at in sorted((marks or {}).items()))
-        then = f"; none of them stored ({names})" if names else ""
+        then = f"; none of them stored ({_marks_text(marks)})" if marks else ""
         write_failed(self.crawler, "the discovery watermarks", error, then)
         self._hold_watermarks(f"{doing} the watermarks failed: {error}")
 
